@@ -1,0 +1,19 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Principal } from '@jiaxiao/common';
+import { CurrentUser } from '@jiaxiao/auth';
+import { DirectoryService, MeDto } from '@jiaxiao/directory';
+
+@ApiTags('me')
+@ApiBearerAuth()
+@Controller('me')
+export class MeController {
+  constructor(private readonly directory: DirectoryService) {}
+
+  @Get()
+  @ApiOperation({ summary: '当前用户：角色及其范围（学校、班级、区县）' })
+  @ApiOkResponse({ type: MeDto })
+  me(@CurrentUser() principal: Principal): Promise<MeDto> {
+    return this.directory.me(principal);
+  }
+}

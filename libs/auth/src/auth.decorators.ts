@@ -1,0 +1,36 @@
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { DomainError, Principal } from '@jiaxiao/common';
+import type { Action, ResourceType } from './policy.service';
+
+export interface AuthorizeRule {
+  action: Action;
+  resource: ResourceType;
+  /** the route parameter holding the object's id */
+  param: string;
+}
+
+export const AUTHORIZE = 'jiaxiao:authorize';
+
+/**
+ * Declares the object-level check of an id-taking route: the policy service runs it before
+ * the handler, e.g. `@Authorize('read', 'class')` checks `:id` against the caller's scope.
+ */
+export const Authorize = (action: Action, resource: ResourceType, param = 'id') =>
+  SetMetadata(AUTHORIZE, { action, resource, param } satisfies AuthorizeRule);
+
+export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
+
+/** The authenticated caller of this request. */
+export const CurrentUser = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {
+  const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
+  if (!principal) throw new DomainError('UNAUTHENTICATED');
+  return principal;
+});
+
+/** The caller's IP and user agent, for sessions and the audit log. */
+export const Client = createParamDecorator((_: unknown, context: ExecutionContext) => {
+  const request = context.switchToHttp().getRequest<FastifyRequest>();
+  const agent = request.headers['user-agent'];
+  return { ip: request.ip, userAgent: typeof agent === 'string' ? agent : undefined };
+});

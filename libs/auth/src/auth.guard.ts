@@ -1,0 +1,41 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { DomainError, IS_PUBLIC } from '@jiaxiao/common';
+import { AUTHORIZE, AuthenticatedRequest, AuthorizeRule } from './auth.decorators';
+import { AuthService } from './auth.service';
+import { PolicyService } from './policy.service';
+
+/**
+ * Global guard: every HTTP route needs a valid bearer token unless marked @Public();
+ * admin-api also requires a staff role; a route with @Authorize() has its object checked.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+    private readonly policy: PolicyService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match) throw new DomainError('UNAUTHENTICATED');
+    const principal = await this.auth.authenticate(match[1]);
+    if (!principal) throw new DomainError('TOKEN_INVALID');
+    this.auth.assertAudience(principal);
+    request.principal = principal;
+
+    const rule = this.reflector.get<AuthorizeRule | undefined>(AUTHORIZE, context.getHandler());
+    if (rule) {
+      const id = (request.params as Record<string, string | undefined>)[rule.param];
+      await this.policy.assert(principal, rule.action, rule.resource, id ?? '');
+    }
+    return true;
+  }
+}

@@ -1,0 +1,44 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { AppConfig, PasswordService } from '@jiaxiao/common';
+import { DirectoryModule } from '@jiaxiao/directory';
+import { AUTH_OPTIONS, AuthOptions } from './auth.options';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { AuthController } from './http/auth.controller';
+import { LoginThrottleService } from './login-throttle.service';
+
+import { PolicyService } from './policy.service';
+import { PrincipalService } from './principal.service';
+import { SessionRepository } from './session.repository';
+
+@Module({})
+export class AuthModule {
+  /** `http: true` adds the /auth routes and the global guard (the gateway authenticates sockets itself). */
+  static forRoot(options: AuthOptions & { http: boolean }): DynamicModule {
+    return {
+      module: AuthModule,
+      global: true,
+      imports: [
+        DirectoryModule,
+        JwtModule.registerAsync({
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => ({ secret: config.JWT_SECRET, signOptions: { algorithm: 'HS256' } }),
+        }),
+      ],
+      controllers: options.http ? [AuthController] : [],
+      providers: [
+        { provide: AUTH_OPTIONS, useValue: { audience: options.audience } },
+        AuthService,
+        PasswordService,
+        LoginThrottleService,
+        PrincipalService,
+        PolicyService,
+        SessionRepository,
+        ...(options.http ? [{ provide: APP_GUARD, useClass: AuthGuard }] : []),
+      ],
+      exports: [AuthService, PasswordService, PolicyService],
+    };
+  }
+}

@@ -1,0 +1,5 @@
+export * from './auth.module';
+export * from './auth.service';
+export * from './auth.decorators';
+export * from './policy.service';
+export * from './dto/login.dto';

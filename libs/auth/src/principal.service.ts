@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { AssignableRole, Principal, Role, ScopedAssignment, ScopeType } from '@jiaxiao/common';
+import { DirectoryRepository } from '@jiaxiao/directory';
+import { SessionRepository } from './session.repository';
+
+/** Builds the caller's Principal from the database: roles come from there, never from the token. */
+@Injectable()
+export class PrincipalService {
+  constructor(
+    private readonly sessions: SessionRepository,
+    private readonly directory: DirectoryRepository,
+  ) {}
+
+  async resolve(userId: string, sessionId: string): Promise<Principal | undefined> {
+    const [session, assignments, children] = await Promise.all([
+      this.sessions.activeSession(sessionId, userId),
+      this.directory.assignmentsOf(userId),
+      this.directory.childPlacesOf(userId),
+    ]);
+    if (!session) return undefined;
+    return this.build(userId, sessionId, session.name, assignments as ScopedAssignment[], children);
+  }
+
+  /** For login, before a session exists. */
+  async forUser(userId: string, name: string): Promise<Principal> {
+    const [assignments, children] = await Promise.all([this.directory.assignmentsOf(userId), this.directory.childPlacesOf(userId)]);
+    return this.build(userId, '', name, assignments as ScopedAssignment[], children);
+  }
+
+  private build(userId: string, sessionId: string, name: string, assignments: ScopedAssignment[], children: Principal['children']): Principal {
+    const roles = new Set<Role>(assignments.map((a) => a.role as AssignableRole));
+    if (children.length > 0) roles.add('parent');
+    return {
+      userId,
+      sessionId,
+      name,
+      roles: ROLE_ORDER.filter((r) => roles.has(r)),
+      assignments: assignments.map((a) => ({ ...a, scopeType: a.scopeType as ScopeType })),
+      children,
+    };
+  }
+}
+
+const ROLE_ORDER: Role[] = ['city_admin', 'district_admin', 'coordinator', 'teacher', 'expert', 'parent'];

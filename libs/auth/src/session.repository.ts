@@ -1,0 +1,78 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { and, eq, isNull } from 'drizzle-orm';
+import { authSessions, DB, Database, DbExecutor, refreshTokens, users } from '@jiaxiao/db';
+
+@Injectable()
+export class SessionRepository {
+  constructor(@Inject(DB) private readonly db: Database) {}
+
+  transaction<T>(work: (tx: DbExecutor) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  async userByPhone(phone: string) {
+    const [row] = await this.db.select().from(users).where(eq(users.phone, phone));
+    return row;
+  }
+
+  async createSession(input: { userId: string; userAgent?: string; ip?: string }, db: DbExecutor) {
+    const [row] = await db.insert(authSessions).values(input).returning({ id: authSessions.id });
+    return row.id;
+  }
+
+  async insertRefreshToken(input: { sessionId: string; tokenHash: string; expiresAt: Date }, db: DbExecutor) {
+    const [row] = await db.insert(refreshTokens).values(input).returning({ id: refreshTokens.id });
+    return row.id;
+  }
+
+  async tokenOwner(tokenId: string) {
+    const [row] = await this.db
+      .select({ userId: authSessions.userId, sessionId: authSessions.id })
+      .from(refreshTokens)
+      .innerJoin(authSessions, eq(authSessions.id, refreshTokens.sessionId))
+      .where(eq(refreshTokens.id, tokenId));
+    return row;
+  }
+
+  /** Locks the token row so two concurrent refreshes with one token cannot both succeed. */
+  async lockRefreshToken(tokenId: string, db: DbExecutor) {
+    const [row] = await db
+      .select({
+        id: refreshTokens.id,
+        tokenHash: refreshTokens.tokenHash,
+        expiresAt: refreshTokens.expiresAt,
+        usedAt: refreshTokens.usedAt,
+        sessionId: authSessions.id,
+        sessionRevokedAt: authSessions.revokedAt,
+        userId: users.id,
+        userStatus: users.status,
+      })
+      .from(refreshTokens)
+      .innerJoin(authSessions, eq(authSessions.id, refreshTokens.sessionId))
+      .innerJoin(users, eq(users.id, authSessions.userId))
+      .where(eq(refreshTokens.id, tokenId))
+      .for('update', { of: refreshTokens });
+    return row;
+  }
+
+  async markUsed(tokenId: string, db: DbExecutor) {
+    await db.update(refreshTokens).set({ usedAt: new Date() }).where(eq(refreshTokens.id, tokenId));
+  }
+
+  async revokeSession(sessionId: string, reason: 'logout' | 'reuse_detected' | 'disabled', db: DbExecutor = this.db) {
+    await db
+      .update(authSessions)
+      .set({ revokedAt: new Date(), revokedReason: reason })
+      .where(and(eq(authSessions.id, sessionId), isNull(authSessions.revokedAt)));
+  }
+
+  /** The session behind an access token and its user, if both are still good. */
+  async activeSession(sessionId: string, userId: string) {
+    const [row] = await this.db
+      .select({ userId: users.id, name: users.name, status: users.status })
+      .from(authSessions)
+      .innerJoin(users, eq(users.id, authSessions.userId))
+      .where(and(eq(authSessions.id, sessionId), eq(authSessions.userId, userId), isNull(authSessions.revokedAt)));
+    return row?.status === 'active' ? row : undefined;
+  }
+}

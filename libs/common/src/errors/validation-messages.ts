@@ -1,0 +1,44 @@
+import { FieldProblem } from './domain.error';
+import { Language } from './error-codes';
+
+type Template = { zh: string; en: string };
+
+/** Readable messages for the class-validator constraints our DTOs use. {0}, {1} are the constraint's arguments. */
+const CONSTRAINTS: Record<string, Template> = {
+  isString: { zh: '必须是文本', en: 'must be a string' },
+  isNotEmpty: { zh: '不能为空', en: 'must not be empty' },
+  isDefined: { zh: '必须填写', en: 'is required' },
+  isInt: { zh: '必须是整数', en: 'must be an integer' },
+  isNumber: { zh: '必须是数字', en: 'must be a number' },
+  isBoolean: { zh: '必须是 true 或 false', en: 'must be true or false' },
+  isUuid: { zh: '必须是有效的编号（UUID）', en: 'must be a valid id (UUID)' },
+  isIn: { zh: '必须是以下之一：{0}', en: 'must be one of: {0}' },
+  isEnum: { zh: '取值无效', en: 'has an invalid value' },
+  isDateString: { zh: '必须是 ISO 8601 时间', en: 'must be an ISO 8601 date-time' },
+  isISO8601: { zh: '必须是 ISO 8601 时间', en: 'must be an ISO 8601 date-time' },
+  maxLength: { zh: '长度不能超过 {0} 个字符', en: 'must be at most {0} characters long' },
+  minLength: { zh: '长度不能少于 {0} 个字符', en: 'must be at least {0} characters long' },
+  length: { zh: '长度必须在 {0} 到 {1} 个字符之间', en: 'must be between {0} and {1} characters long' },
+  min: { zh: '不能小于 {0}', en: 'must not be less than {0}' },
+  max: { zh: '不能大于 {0}', en: 'must not be greater than {0}' },
+  isArray: { zh: '必须是数组', en: 'must be an array' },
+  arrayMaxSize: { zh: '最多 {0} 项', en: 'must have at most {0} items' },
+  arrayMinSize: { zh: '至少 {0} 项', en: 'must have at least {0} items' },
+  isObject: { zh: '必须是对象', en: 'must be an object' },
+  whitelistValidation: { zh: '不是允许的字段', en: 'is not an allowed field' },
+  isMobilePhone: { zh: '必须是有效的中国大陆手机号', en: 'must be a valid mainland China mobile number' },
+  matches: { zh: '格式不正确', en: 'has the wrong format' },
+  nestedValidation: { zh: '内容有误', en: 'has invalid content' },
+  body: { zh: '请求体必须是 JSON 对象', en: 'the request body must be a JSON object' },
+};
+
+const FALLBACK: Template = { zh: '取值无效', en: 'is invalid' };
+
+export function renderFieldProblem(problem: FieldProblem, language: Language): string {
+  const template = CONSTRAINTS[problem.constraint] ?? FALLBACK;
+  const args = problem.args ?? [];
+  return template[language].replace(/\{(\d+)\}/g, (_, index: string) => {
+    const value = args[Number(index)];
+    return Array.isArray(value) ? value.join(', ') : String(value);
+  });
+}

@@ -1,0 +1,5 @@
+export * from './client';
+export * from './tokens';
+export * from './errors';
+export * as schema from './schema';
+export * from './schema';

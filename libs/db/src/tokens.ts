@@ -1,0 +1,2 @@
+/** Nest injection token of the Drizzle database. */
+export const DB = Symbol('DB');

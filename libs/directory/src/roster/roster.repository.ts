@@ -1,0 +1,107 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { DB, Database, DbExecutor, guardianships, ImportRowError, ImportStats, Relation, rosterImports, students, users } from '@jiaxiao/db';
+
+@Injectable()
+export class RosterRepository {
+  constructor(@Inject(DB) private readonly db: Database) {}
+
+  transaction<T>(work: (tx: DbExecutor) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  async createImport(input: { classId: string; uploadedBy: string; fileName: string; format: 'xlsx' | 'csv'; content: Buffer }) {
+    const [row] = await this.db.insert(rosterImports).values(input).returning({ id: rosterImports.id, status: rosterImports.status });
+    return row;
+  }
+
+  async importById(id: string) {
+    const [row] = await this.db.select().from(rosterImports).where(eq(rosterImports.id, id));
+    return row;
+  }
+
+  /** Claims a queued import for processing; false when another run already has it or it is done. */
+  async claim(id: string): Promise<boolean> {
+    const rows = await this.db
+      .update(rosterImports)
+      .set({ status: 'running' })
+      .where(and(eq(rosterImports.id, id), inArray(rosterImports.status, ['queued', 'running'])))
+      .returning({ id: rosterImports.id });
+    return rows.length > 0;
+  }
+
+  async setTotal(id: string, totalRows: number, errors: ImportRowError[]) {
+    await this.db.update(rosterImports).set({ totalRows, errors, processedRows: 0 }).where(eq(rosterImports.id, id));
+  }
+
+  async setProgress(id: string, processedRows: number, db: DbExecutor) {
+    await db.update(rosterImports).set({ processedRows }).where(eq(rosterImports.id, id));
+  }
+
+  async finish(id: string, outcome: { status: 'succeeded' | 'failed'; stats?: ImportStats; failureReason?: string }) {
+    await this.db
+      .update(rosterImports)
+      .set({ status: outcome.status, stats: outcome.stats, failureReason: outcome.failureReason, finishedAt: new Date() })
+      .where(eq(rosterImports.id, id));
+  }
+
+  /** Creates accounts for unknown phone numbers (not yet activated) and returns every phone's user id. */
+  async upsertGuardians(people: { phone: string; name: string }[], db: DbExecutor) {
+    const created = await db
+      .insert(users)
+      .values(people.map((p) => ({ phone: p.phone, name: p.name, status: 'invited' as const })))
+      .onConflictDoNothing({ target: users.phone })
+      .returning({ id: users.id });
+    const all = await db
+      .select({ id: users.id, phone: users.phone })
+      .from(users)
+      .where(inArray(users.phone, people.map((p) => p.phone)));
+    return { created: created.length, idByPhone: new Map(all.map((u) => [u.phone, u.id])) };
+  }
+
+  /** Finds the class's students by name, creating the missing ones. */
+  async upsertStudents(classId: string, names: string[], db: DbExecutor) {
+    const existing = await db
+      .select({ id: students.id, name: students.name })
+      .from(students)
+      .where(and(eq(students.classId, classId), inArray(students.name, names)));
+    const idByName = new Map(existing.map((s) => [s.name, s.id]));
+    const missing = names.filter((n) => !idByName.has(n));
+    if (missing.length > 0) {
+      const created = await db
+        .insert(students)
+        .values(missing.map((name) => ({ classId, name })))
+        .returning({ id: students.id, name: students.name });
+      for (const s of created) idByName.set(s.name, s.id);
+    }
+    return { created: new Set(missing), idByName };
+  }
+
+  async insertGuardianships(
+    rows: { studentId: string; userId: string; relation: Relation; isPrimary: boolean }[],
+    db: DbExecutor,
+  ): Promise<number> {
+    if (rows.length === 0) return 0;
+    const inserted = await db
+      .insert(guardianships)
+      .values(rows)
+      .onConflictDoNothing({ target: [guardianships.studentId, guardianships.userId] })
+      .returning({ id: guardianships.id });
+    return inserted.length;
+  }
+
+  /** Students that have no primary guardian yet, among these. */
+  async withoutPrimary(studentIds: string[], db: DbExecutor): Promise<Set<string>> {
+    if (studentIds.length === 0) return new Set();
+    const rows = await db
+      .select({ id: students.id })
+      .from(students)
+      .where(
+        and(
+          inArray(students.id, studentIds),
+          sql`not exists (select 1 from ${guardianships} g where g.student_id = ${students.id} and g.is_primary)`,
+        ),
+      );
+    return new Set(rows.map((r) => r.id));
+  }
+}

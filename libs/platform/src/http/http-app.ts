@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import multipart from '@fastify/multipart';
+import { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { PinoNestLogger } from '../logging/logger';
+import { MetricsService } from '../metrics/metrics.service';
+import { Infrastructure } from '../infrastructure';
+import { AppValidationPipe } from './validation.pipe';
+
+export interface HttpAppOptions {
+  name: string;
+  title: string;
+  description: string;
+  infra: Infrastructure;
+  /** runs before init, e.g. to install the Socket.IO adapter */
+  configure?: (app: NestFastifyApplication) => void;
+}
+
+export const JSON_BODY_LIMIT = 1024 * 1024;
+export const UPLOAD_LIMIT = 10 * 1024 * 1024;
+
+/**
+ * Builds one HTTP app the way all of ours are built: Fastify with pino request logs and
+ * request ids, multipart uploads, the validation pipe, one error format, Swagger at /docs and /docs-json, and
+ * request metrics. Errors Fastify raises before a handler runs (bad JSON, body limits) reach
+ * the global filter through Nest's own error handler. The caller listens.
+ */
+export async function createHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<NestFastifyApplication> {
+  const logger = options.infra.logger.child({ app: options.name });
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    bodyLimit: JSON_BODY_LIMIT,
+    trustProxy: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  await fastify.register(multipart, { limits: { fileSize: UPLOAD_LIMIT, files: 1, fields: 10 } });
+
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  app.useGlobalPipes(new AppValidationPipe());
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle(options.title)
+      .setDescription(options.description)
+      .setVersion('1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
+
+  options.configure?.(app);
+  await app.init();
+  return app;
+}
+
+/** Listens on the port (0 picks a free one) on every interface and returns the base URL. */
+export async function listen(app: INestApplication, port: number): Promise<string> {
+  await app.listen(port, '0.0.0.0');
+  const address = app.getHttpServer().address();
+  const actual = typeof address === 'object' && address ? address.port : port;
+  return `http://127.0.0.1:${actual}`;
+}

@@ -1,0 +1,59 @@
+import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
+import { DomainError, FieldProblem } from '@jiaxiao/common';
+
+const TYPE_CONSTRAINTS = new Set(['whitelistValidation', 'isDefined', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isArray', 'isObject', 'isUuid']);
+
+const PRIMITIVES = new Set<unknown>([String, Boolean, Number, Array, Object]);
+
+/**
+ * The global ValidationPipe (whitelist, forbidNonWhitelisted, transform) whose failures become
+ * VALIDATION_FAILED with one entry per bad field; the filter words them in the caller's language.
+ * A body that is not a JSON object (an array, a string, null) is refused before validation.
+ */
+@Injectable()
+export class AppValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      validationError: { target: true, value: false },
+      exceptionFactory: (errors) => new DomainError('VALIDATION_FAILED', {}, flatten(errors)),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata) {
+    const isDto = typeof metadata.metatype === 'function' && !PRIMITIVES.has(metadata.metatype);
+    if (isDto && (metadata.type === 'body' || metadata.type === 'query')) {
+      if (value === undefined && metadata.type === 'body') value = {};
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'body', constraint: 'body' }]);
+      }
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  for (const error of errors) {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    const constraints = Object.keys(error.constraints ?? {});
+    // One message per field: a wrong type first (a length makes no sense for an object), then the rest.
+    const constraint = constraints.find((c) => TYPE_CONSTRAINTS.has(c)) ?? constraints[0];
+    if (constraint) problems.push({ field, constraint, args: argsOf(error, constraint) });
+    if (error.children?.length) problems.push(...flatten(error.children, field));
+  }
+  return problems;
+}
+
+/** class-validator keeps a constraint's arguments (maxLength's 2000) in its metadata, not in the error. */
+function argsOf(error: ValidationError, constraint: string): unknown[] | undefined {
+  const target = error.target?.constructor;
+  if (!target) return undefined;
+  const metadata = getMetadataStorage()
+    .getTargetValidationMetadatas(target, '', true, false)
+    .find((m) => m.propertyName === error.property && m.name === constraint);
+  return metadata?.constraints;
+}

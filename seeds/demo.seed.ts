@@ -1,0 +1,165 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { PasswordService, schoolYearBounds, schoolYearOf } from '@jiaxiao/common';
+import {
+  classes,
+  Database,
+  DbExecutor,
+  districts,
+  guardianships,
+  Relation,
+  roleAssignments,
+  SchoolType,
+  schoolYears,
+  schools,
+  students,
+  users,
+} from '@jiaxiao/db';
+
+export const DEMO_PASSWORD = 'Jiaxiao#2016';
+
+export const DEMO_ACCOUNTS = [
+  { phone: '13900000000', name: '刘建国', who: '市教育局管理员（潍坊市教育局）' },
+  { phone: '13900000001', name: '王秀英', who: '潍坊七中 家庭教育总协调员' },
+  { phone: '13900000002', name: '张丽华', who: '潍坊七中 初一(1)班 班主任' },
+  { phone: '13900000003', name: '陈志强', who: '初一(1)班 陈小雨的父亲（另有一子在潍坊实验学校）' },
+  { phone: '13900000004', name: '刘芳', who: '初一(1)班 刘子涵的母亲' },
+  { phone: '13900000005', name: '赵敏', who: '广文中学 初一(1)班 赵一鸣的母亲（与初一(1)班无关）' },
+  { phone: '13900000006', name: '孙海涛', who: '奎文区教育局管理员' },
+] as const;
+
+const DISTRICTS = [
+  { name: '奎文区', code: '370705' },
+  { name: '潍城区', code: '370702' },
+  { name: '寒亭区', code: '370703' },
+  { name: '昌乐县', code: '370725' },
+  { name: '高新区', code: '370791' },
+];
+
+const SCHOOLS: { name: string; district: string; type: SchoolType; address: string; classes: [number, string][] }[] = [
+  { name: '潍坊七中', district: '奎文区', type: 'junior', address: '潍坊市奎文区胜利东街', classes: [[7, '初一(1)班'], [7, '初一(2)班'], [8, '初二(1)班']] },
+  { name: '广文中学', district: '奎文区', type: 'junior', address: '潍坊市奎文区文化路', classes: [[7, '初一(1)班'], [8, '初二(3)班']] },
+  { name: '北辰中学', district: '潍城区', type: 'junior', address: '潍坊市潍城区北宫西街', classes: [[7, '初一(3)班']] },
+  { name: '昌乐二中', district: '昌乐县', type: 'senior', address: '潍坊市昌乐县新城街', classes: [[10, '高一(1)班']] },
+  { name: '潍坊实验学校', district: '高新区', type: 'nine_year', address: '潍坊市高新区健康东街', classes: [[3, '三年级(2)班'], [7, '七年级(1)班']] },
+];
+
+const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '马', '朱', '胡', '郭', '何', '高', '林', '郑'];
+const CHILD_NAMES = ['子轩', '欣怡', '浩然', '梓涵', '宇航', '诗琪', '俊杰', '雨萱', '博文', '佳怡', '明轩', '思彤'];
+const ADULT_NAMES = ['建华', '秀兰', '国强', '丽娟', '志刚', '海燕', '伟', '静', '军', '敏'];
+
+export interface SeedResult {
+  schoolYear: string;
+  created: boolean;
+}
+
+/**
+ * The demo data of CONTRACT.md. Idempotent: every row is found by its natural key first,
+ * so running it twice changes nothing.
+ */
+export async function seedDemo(db: Database, passwords = new PasswordService(), now = new Date()): Promise<SeedResult> {
+  const passwordHash = await passwords.hash(DEMO_PASSWORD);
+  const current = schoolYearOf(now);
+  const startYear = Number(current.slice(0, 4));
+  const previous = `${startYear - 1}-${startYear}`;
+  let created = false;
+
+  await db.transaction(async (tx) => {
+    created = (await tx.select({ n: sql<number>`count(*)::int` }).from(users))[0].n === 0;
+
+    const districtIds = new Map<string, string>();
+    for (const d of DISTRICTS) districtIds.set(d.name, await upsertId(tx, districts, districts.name, d.name, d));
+
+    const yearIds = new Map<string, string>();
+    for (const name of [previous, current]) {
+      const { startsOn, endsOn } = schoolYearBounds(name);
+      yearIds.set(name, await upsertId(tx, schoolYears, schoolYears.name, name, { name, startsOn, endsOn }));
+    }
+    const yearId = yearIds.get(current) as string;
+
+    const classIds = new Map<string, string>();
+    for (const s of SCHOOLS) {
+      const schoolId = await upsertId(tx, schools, schools.name, s.name, {
+        name: s.name,
+        districtId: districtIds.get(s.district) as string,
+        type: s.type,
+        address: s.address,
+      });
+      for (const [grade, name] of s.classes) {
+        const [existing] = await tx
+          .select({ id: classes.id })
+          .from(classes)
+          .where(and(eq(classes.schoolId, schoolId), eq(classes.schoolYearId, yearId), eq(classes.name, name)));
+        const id = existing?.id ?? (await tx.insert(classes).values({ schoolId, schoolYearId: yearId, grade, name }).returning())[0].id;
+        classIds.set(`${s.name} ${name}`, id);
+      }
+    }
+
+    const userIds = new Map<string, string>();
+    for (const account of DEMO_ACCOUNTS) {
+      userIds.set(account.phone, await upsertUser(tx, account.phone, account.name, passwordHash));
+    }
+    const schoolId = async (name: string) => (await tx.select({ id: schools.id }).from(schools).where(eq(schools.name, name)))[0].id;
+    const class1 = classIds.get('潍坊七中 初一(1)班') as string;
+
+    const assign = async (phone: string, role: 'teacher' | 'coordinator' | 'district_admin' | 'city_admin', scopeType: 'city' | 'district' | 'school' | 'class', scopeId: string | null, title?: string) => {
+      await tx
+        .insert(roleAssignments)
+        .values({ userId: userIds.get(phone) as string, role, scopeType, scopeId, title })
+        .onConflictDoNothing();
+    };
+    await assign('13900000000', 'city_admin', 'city', null);
+    await assign('13900000001', 'coordinator', 'school', await schoolId('潍坊七中'));
+    await assign('13900000002', 'teacher', 'class', class1, '班主任');
+    await assign('13900000006', 'district_admin', 'district', districtIds.get('奎文区') as string);
+
+    await enrol(tx, class1, '陈小雨', [[userIds.get('13900000003') as string, '父亲']]);
+    await enrol(tx, class1, '刘子涵', [[userIds.get('13900000004') as string, '母亲']]);
+    await enrol(tx, classIds.get('潍坊实验学校 三年级(2)班') as string, '陈小阳', [[userIds.get('13900000003') as string, '父亲']]);
+    await enrol(tx, classIds.get('广文中学 初一(1)班') as string, '赵一鸣', [[userIds.get('13900000005') as string, '母亲']]);
+
+    // Classmates with guardians who have not activated their accounts yet (as after a roster import).
+    let serial = 0;
+    for (const [key, classId] of classIds) {
+      const size = key === '潍坊七中 初一(1)班' ? 10 : 6;
+      for (let i = 0; i < size; i++, serial++) {
+        const surname = SURNAMES[serial % SURNAMES.length];
+        const child = `${surname}${CHILD_NAMES[(serial * 7) % CHILD_NAMES.length]}`;
+        const fatherPhone = `1370000${String(serial * 2).padStart(4, '0')}`;
+        const motherPhone = `1370000${String(serial * 2 + 1).padStart(4, '0')}`;
+        const father = await upsertUser(tx, fatherPhone, `${surname}${ADULT_NAMES[serial % ADULT_NAMES.length]}`, null);
+        const mother = await upsertUser(tx, motherPhone, `${SURNAMES[(serial + 5) % SURNAMES.length]}${ADULT_NAMES[(serial + 3) % ADULT_NAMES.length]}`, null);
+        await enrol(tx, classId, child, serial % 3 === 0 ? [[mother, '母亲']] : [[father, '父亲'], [mother, '母亲']]);
+      }
+    }
+  });
+  return { schoolYear: current, created };
+}
+
+async function upsertId(
+  tx: DbExecutor,
+  table: typeof districts | typeof schools | typeof schoolYears,
+  key: typeof districts.name | typeof schools.name | typeof schoolYears.name,
+  value: string,
+  values: Record<string, unknown>,
+): Promise<string> {
+  const [existing] = await tx.select({ id: table.id }).from(table).where(eq(key, value));
+  if (existing) return existing.id;
+  const [row] = await tx.insert(table).values(values as never).returning({ id: table.id });
+  return row.id;
+}
+
+async function upsertUser(tx: DbExecutor, phone: string, name: string, passwordHash: string | null): Promise<string> {
+  await tx
+    .insert(users)
+    .values({ phone, name, passwordHash, status: passwordHash ? 'active' : 'invited' })
+    .onConflictDoNothing({ target: users.phone });
+  return (await tx.select({ id: users.id }).from(users).where(eq(users.phone, phone)))[0].id;
+}
+
+async function enrol(tx: DbExecutor, classId: string, name: string, guardians: [string, Relation][]): Promise<void> {
+  const [existing] = await tx.select({ id: students.id }).from(students).where(and(eq(students.classId, classId), eq(students.name, name)));
+  const studentId = existing?.id ?? (await tx.insert(students).values({ classId, name }).returning())[0].id;
+  for (const [index, [userId, relation]] of guardians.entries()) {
+    await tx.insert(guardianships).values({ studentId, userId, relation, isPrimary: index === 0 }).onConflictDoNothing();
+  }
+}
