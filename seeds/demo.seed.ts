@@ -1,11 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { PasswordService, schoolYearBounds, schoolYearOf } from '@jiaxiao/common';
 import {
   classes,
+  conversationMembers,
+  conversations,
+  coursePlans,
+  courseRequirements,
   Database,
   DbExecutor,
   districts,
   guardianships,
+  lectures,
+  messages,
   Relation,
   roleAssignments,
   SchoolType,
@@ -131,8 +138,108 @@ export async function seedDemo(db: Database, passwords = new PasswordService(), 
         await enrol(tx, classId, child, serial % 3 === 0 ? [[mother, '母亲']] : [[father, '父亲'], [mother, '母亲']]);
       }
     }
+
+    await courseProgramme(tx, { yearId, schoolId: await schoolId('潍坊七中'), createdBy: userIds.get('13900000001') as string, now });
+
+    // Every class has its group chat (家长群): guardians as members, the class's teachers as staff.
+    for (const [title, classId] of classIds) {
+      const groupId = await classGroup(tx, classId, title);
+      if (classId === class1) await welcomeNotice(tx, groupId, userIds.get('13900000002') as string);
+    }
   });
   return { schoolYear: current, created };
+}
+
+/**
+ * The year's 8-hour requirement, 潍坊七中's course plan (4 sessions × 2 hours of 《牵手两代》),
+ * and a 父母大讲堂 lecture at the school running now — from 30 minutes before the seed ran to
+ * 2 hours after — so check-in can be tried at once.
+ */
+async function courseProgramme(tx: DbExecutor, input: { yearId: string; schoolId: string; createdBy: string; now: Date }): Promise<void> {
+  const { yearId, schoolId, createdBy, now } = input;
+  await tx.insert(courseRequirements).values({ schoolYearId: yearId, requiredHours: 8 }).onConflictDoNothing();
+  await tx.insert(coursePlans).values({ schoolId, schoolYearId: yearId, note: '每学期两次，每次 2 学时', createdBy }).onConflictDoNothing();
+  const [plan] = await tx.select().from(coursePlans).where(and(eq(coursePlans.schoolId, schoolId), eq(coursePlans.schoolYearId, yearId)));
+  const [school] = await tx.select({ districtId: schools.districtId }).from(schools).where(eq(schools.id, schoolId));
+  const lecture = async (values: Omit<typeof lectures.$inferInsert, 'schoolYearId' | 'schoolId' | 'districtId' | 'checkinSecret' | 'createdBy' | 'audience'>) => {
+    const [existing] = await tx.select({ id: lectures.id }).from(lectures).where(and(eq(lectures.schoolYearId, yearId), eq(lectures.title, values.title)));
+    if (existing) return;
+    await tx.insert(lectures).values({
+      ...values,
+      schoolYearId: yearId,
+      schoolId,
+      districtId: school.districtId,
+      audience: { scope: 'school', schoolId },
+      checkinSecret: randomBytes(24).toString('hex'),
+      createdBy,
+    });
+  };
+  await lecture({
+    series: 'parents_forum',
+    title: '父母大讲堂：做孩子成长路上的引路人',
+    speaker: '李明华（潍坊市家庭教育讲师团）',
+    mode: 'offline',
+    venue: '潍坊七中报告厅',
+    startsAt: new Date(now.getTime() - 30 * 60_000),
+    endsAt: new Date(now.getTime() + 2 * 3600_000),
+    // Late-comers may still register while it runs.
+    registrationCutoff: new Date(now.getTime() + 2 * 3600_000),
+    capacity: 300,
+    creditHours: 2,
+    status: 'published',
+  });
+  const units = ['《牵手两代》第一单元：理解青春期', '《牵手两代》第二单元：有效沟通', '《牵手两代》第三单元：学习习惯', '《牵手两代》第四单元：情绪与压力'];
+  for (const [index, unit] of units.entries()) {
+    const startsAt = new Date(now.getTime() + (index + 1) * 21 * 86_400_000);
+    await lecture({
+      series: 'school_course',
+      title: `家长学校第 ${index + 1} 讲`,
+      curriculumLabel: unit,
+      planId: plan.id,
+      mode: index % 2 === 0 ? 'offline' : 'hybrid',
+      venue: '潍坊七中报告厅',
+      streamUrl: index % 2 === 0 ? undefined : 'https://live.example.edu.cn/wf7z',
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 2 * 3600_000),
+      capacity: 400,
+      creditHours: 2,
+      status: 'published',
+    });
+  }
+}
+
+async function classGroup(tx: DbExecutor, classId: string, title: string): Promise<string> {
+  const [school] = await tx.select({ schoolId: classes.schoolId }).from(classes).where(eq(classes.id, classId));
+  await tx.insert(conversations).values({ kind: 'class_group', title, classId, schoolId: school.schoolId }).onConflictDoNothing();
+  const [group] = await tx.select().from(conversations).where(and(eq(conversations.kind, 'class_group'), eq(conversations.classId, classId)));
+  await tx.execute(sql`
+    insert into ${conversationMembers} (conversation_id, user_id, role)
+    select ${group.id}::uuid, ra.user_id, 'staff' from ${roleAssignments} ra
+      where ra.role = 'teacher' and ra.scope_type = 'class' and ra.scope_id = ${classId}::uuid
+    union
+    select ${group.id}::uuid, g.user_id, 'member' from ${guardianships} g join ${students} s on s.id = g.student_id
+      where s.class_id = ${classId}::uuid
+        and g.user_id not in (select user_id from ${roleAssignments} where role = 'teacher' and scope_type = 'class' and scope_id = ${classId}::uuid)
+    on conflict do nothing`);
+  return group.id;
+}
+
+/** The class teacher's first notice in the group, asking families to confirm (回执). */
+async function welcomeNotice(tx: DbExecutor, conversationId: string, teacherId: string): Promise<void> {
+  const [group] = await tx.select({ lastSeq: conversations.lastSeq }).from(conversations).where(eq(conversations.id, conversationId));
+  if (group.lastSeq > 0) return;
+  const body = '各位家长好！本学期家庭教育课程共 8 学时，请关注学校发布的父母大讲堂安排，按时参加。收到请点“确认”。';
+  await tx.update(conversations).set({ lastSeq: 1, lastMessageAt: new Date() }).where(eq(conversations.id, conversationId));
+  await tx.insert(messages).values({
+    conversationId,
+    seq: 1,
+    senderId: teacherId,
+    clientMsgId: 'seed-welcome-notice',
+    type: 'notice',
+    text: body,
+    payload: { notice: { title: '欢迎加入初一(1)班家长群', body, needsAck: true, emergency: false } },
+  });
+  await tx.update(conversationMembers).set({ lastReadSeq: 1 }).where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, teacherId)));
 }
 
 async function upsertId(

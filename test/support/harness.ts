@@ -24,6 +24,8 @@ export interface TestContext {
   infra: Infrastructure;
   /** base URLs of the started HTTP apps */
   urls: Partial<Record<'parent' | 'admin' | 'gateway', string>>;
+  /** the started Nest apps, for tests that drive a service no route exposes (a worker's job, a realtime probe) */
+  apps: Partial<Record<AppName, INestApplicationContext>>;
   parent: () => ReturnType<typeof request>;
   admin: () => ReturnType<typeof request>;
   /** logs a demo account in on parent-api (or admin-api) and returns its access token */
@@ -58,6 +60,7 @@ export async function createTestContext(options: ContextOptions): Promise<TestCo
   const infra = await createInfrastructure(config);
   const started: INestApplicationContext[] = [];
   const urls: TestContext['urls'] = {};
+  const apps: TestContext['apps'] = {};
   const makers: Record<Exclude<AppName, 'worker'>, (i: Infrastructure) => Promise<NestFastifyApplication>> = {
     parent: createParentApi,
     admin: createAdminApi,
@@ -65,10 +68,12 @@ export async function createTestContext(options: ContextOptions): Promise<TestCo
   };
   for (const name of options.apps) {
     if (name === 'worker') {
-      started.push(await createWorker(infra));
+      apps.worker = await createWorker(infra);
+      started.push(apps.worker);
     } else {
       const app = await makers[name](infra);
       urls[name] = await listen(app, 0);
+      apps[name] = app;
       started.push(app);
     }
   }
@@ -77,6 +82,7 @@ export async function createTestContext(options: ContextOptions): Promise<TestCo
     config,
     infra,
     urls,
+    apps,
     parent: () => request(need(urls.parent, 'parent')),
     admin: () => request(need(urls.admin, 'admin')),
     async login(phone, api = 'parent') {

@@ -1,9 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@jiaxiao/auth';
+import { CoursesModule } from '@jiaxiao/courses';
 import { DirectoryModule } from '@jiaxiao/directory';
 import { Infrastructure, PlatformModule } from '@jiaxiao/platform';
 import { ClassesController } from './classes.controller';
+import { LecturesController } from './lectures.controller';
 import { MeController } from './me.controller';
+import { ReportsController } from './reports.controller';
 import { SchoolsController } from './schools.controller';
 import { StaffController } from './staff.controller';
 
@@ -13,8 +16,8 @@ export class AdminApiModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: AdminApiModule,
-      imports: [PlatformModule.forRoot({ app: 'admin-api', infra, http: true }), AuthModule.forRoot({ audience: 'admin', http: true }), DirectoryModule],
-      controllers: [MeController, SchoolsController, StaffController, ClassesController],
+      imports: [PlatformModule.forRoot({ app: 'admin-api', infra, http: true }), AuthModule.forRoot({ audience: 'admin', http: true }), DirectoryModule, CoursesModule],
+      controllers: [MeController, SchoolsController, StaffController, ClassesController, LecturesController, ReportsController],
     };
   }
 }

@@ -1,27 +1,37 @@
 import { Inject } from '@nestjs/common';
-import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { Logger } from 'pino';
 import type { Server, Socket } from 'socket.io';
-import { languageFrom, Principal, renderMessage } from '@jiaxiao/common';
+import { conversationRoom, Language, languageFrom, Principal, renderMessage, userRoom } from '@jiaxiao/common';
 import { AuthService } from '@jiaxiao/auth';
+import { HeartbeatDto, WatchTimeService } from '@jiaxiao/courses';
+import { ConversationService, MessageRefDto, MessageService, ReadDto, SendMessageDto, SyncDto } from '@jiaxiao/messaging';
 import { LOGGER } from '@jiaxiao/platform';
-import { ClientToServerEvents, ServerToClientEvents, userRoom } from './socket-events';
+import { RealtimeSubscriber } from './realtime.subscriber';
+import { handle } from './socket-ack';
+import { ClientToServerEvents, ServerToClientEvents } from './socket-events';
 
-type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, { principal: Principal }>;
+type SocketData = { principal: Principal; language: Language };
+type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /**
  * The Socket.IO door. The handshake carries `auth: {token}` (an access token from /auth/login);
- * a bad or missing token is refused with a readable connect_error. Every socket joins its
- * user's room. The token is checked on every (re)connection, including state recovery.
+ * a bad or missing token is refused with a readable connect_error. The token is checked on every
+ * (re)connection, including connection-state recovery. Each socket joins its user's room and
+ * the rooms of its conversations; events are acknowledged `{ok, ...}` or `{ok:false, code, message}`.
  */
 @WebSocketGateway({ serveClient: false })
 export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
   constructor(
     private readonly auth: AuthService,
+    private readonly conversations: ConversationService,
+    private readonly messages: MessageService,
+    private readonly watchTime: WatchTimeService,
+    private readonly subscriber: RealtimeSubscriber,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  afterInit(server: Server) {
+  async afterInit(server: Server) {
     server.use((socket, next) => {
       const language = languageFrom(socket.handshake.headers['accept-language']);
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
@@ -36,7 +46,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
             next(Object.assign(new Error(renderMessage('TOKEN_INVALID', language)), { data: { code: 'TOKEN_INVALID' } }));
             return;
           }
-          (socket as GatewaySocket).data.principal = principal;
+          Object.assign((socket as GatewaySocket).data, { principal, language });
           next();
         })
         .catch((error: unknown) => {
@@ -44,11 +54,58 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
           next(Object.assign(new Error(renderMessage('SERVICE_UNAVAILABLE', language)), { data: { code: 'SERVICE_UNAVAILABLE' } }));
         });
     });
+    await this.subscriber.attach(server);
   }
 
   async handleConnection(socket: GatewaySocket) {
-    const principal = socket.data.principal;
-    await socket.join(userRoom(principal.userId));
-    socket.emit('session:ready', { userId: principal.userId, roles: principal.roles });
+    const { principal } = socket.data;
+    if (!principal) return;
+    try {
+      const conversationIds = await this.conversations.idsOf(principal.userId);
+      await socket.join([userRoom(principal.userId), ...conversationIds.map(conversationRoom)]);
+      socket.emit('session:ready', { userId: principal.userId, roles: principal.roles });
+    } catch (error) {
+      // Nest does not await this hook: a rejection would be unhandled and end the process, with
+      // every client of the node. Closing the transport makes this client reconnect and try again.
+      this.logger.error({ err: error, userId: principal.userId }, 'socket setup failed');
+      socket.conn.close();
+    }
+  }
+
+  @SubscribeMessage('message:send')
+  send(@ConnectedSocket() socket: GatewaySocket, @MessageBody() body: unknown) {
+    return this.run(socket, SendMessageDto, body, (dto) => this.messages.send(socket.data.principal, dto));
+  }
+
+  @SubscribeMessage('conversation:read')
+  read(@ConnectedSocket() socket: GatewaySocket, @MessageBody() body: unknown) {
+    return this.run(socket, ReadDto, body, async (dto) => ({ seq: await this.messages.read(socket.data.principal, dto.conversationId, dto.seq) }));
+  }
+
+  @SubscribeMessage('conversation:sync')
+  sync(@ConnectedSocket() socket: GatewaySocket, @MessageBody() body: unknown) {
+    return this.run(socket, SyncDto, body, async (dto) => ({
+      messages: await this.messages.sync(socket.data.principal, dto.conversationId, dto.afterSeq, dto.limit),
+    }));
+  }
+
+  @SubscribeMessage('message:recall')
+  recall(@ConnectedSocket() socket: GatewaySocket, @MessageBody() body: unknown) {
+    return this.run(socket, MessageRefDto, body, async (dto) => ({ message: await this.messages.recall(socket.data.principal, dto.messageId) }));
+  }
+
+  @SubscribeMessage('notice:ack')
+  ack(@ConnectedSocket() socket: GatewaySocket, @MessageBody() body: unknown) {
+    return this.run(socket, MessageRefDto, body, (dto) => this.messages.ack(socket.data.principal, dto.messageId));
+  }
+
+  /** Online attendance: one beat every ≤ 30 s while the stream is visible; this socket is the device. */
+  @SubscribeMessage('lecture:heartbeat')
+  heartbeat(@ConnectedSocket() socket: GatewaySocket, @MessageBody() body: unknown) {
+    return this.run(socket, HeartbeatDto, body, (dto) => this.watchTime.beat(socket.data.principal, dto.lectureId, socket.id));
+  }
+
+  private run<P extends object, R extends object>(socket: GatewaySocket, dto: new () => P, body: unknown, work: (payload: P) => Promise<R>) {
+    return handle(dto, body, socket.data.language, this.logger, work);
   }
 }

@@ -6,9 +6,12 @@ import type { Server, ServerOptions } from 'socket.io';
 import { AppConfig, redisOptionsFromUrl } from '@jiaxiao/common';
 
 /**
- * Socket.IO across gateway nodes on Redis streams: a broadcast from any node reaches every
- * node's sockets, and connection-state recovery works even when a client comes back on
- * another node. The adapter blocks on XREAD, so it gets its own connection.
+ * Socket.IO across gateway nodes on Redis streams: room operations and broadcasts made through
+ * the adapter reach every node, and connection-state recovery gives a client that comes back
+ * (on any node) its socket id and rooms. Our own events are applied node-locally by the
+ * RealtimeSubscriber (any process can publish them), so a missed message is not replayed by
+ * recovery: clients catch up with `conversation:sync` by seq. The adapter blocks on XREAD, so
+ * it gets its own connection.
  */
 export class RedisStreamsIoAdapter extends IoAdapter {
   private readonly client: Redis;

@@ -1,8 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@jiaxiao/auth';
+import { CoursesModule } from '@jiaxiao/courses';
 import { DirectoryModule } from '@jiaxiao/directory';
+import { MessagingModule } from '@jiaxiao/messaging';
 import { Infrastructure, PlatformModule } from '@jiaxiao/platform';
+import { ConversationsController } from './conversations.controller';
 import { FamilyController } from './family.controller';
+import { FilesController } from './files.controller';
+import { LecturesController } from './lectures.controller';
+import { MessagesController } from './messages.controller';
+import { NotificationsController } from './notifications.controller';
 import { MeController } from './me.controller';
 
 /** REST for parents and teachers: mobile, H5 and mini-program clients. */
@@ -11,8 +18,8 @@ export class ParentApiModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: ParentApiModule,
-      imports: [PlatformModule.forRoot({ app: 'parent-api', infra, http: true }), AuthModule.forRoot({ audience: 'parent', http: true }), DirectoryModule],
-      controllers: [MeController, FamilyController],
+      imports: [PlatformModule.forRoot({ app: 'parent-api', infra, http: true }), AuthModule.forRoot({ audience: 'parent', http: true }), DirectoryModule, MessagingModule, CoursesModule],
+      controllers: [MeController, FamilyController, ConversationsController, MessagesController, FilesController, NotificationsController, LecturesController],
     };
   }
 }

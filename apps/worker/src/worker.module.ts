@@ -1,7 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@jiaxiao/auth';
+import { CoursesModule } from '@jiaxiao/courses';
 import { DirectoryModule } from '@jiaxiao/directory';
+import { MessagingModule } from '@jiaxiao/messaging';
 import { Infrastructure, PlatformModule } from '@jiaxiao/platform';
+import { CoursesProcessor } from './courses.processor';
 import { ImportsProcessor } from './imports.processor';
+import { MessagingProcessor } from './messaging.processor';
+import { NotificationsProcessor } from './notifications.processor';
 
 /** BullMQ processors, no HTTP: an application context only. */
 @Module({})
@@ -9,8 +15,8 @@ export class WorkerModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [PlatformModule.forRoot({ app: 'worker', infra, http: false }), DirectoryModule],
-      providers: [ImportsProcessor],
+      imports: [PlatformModule.forRoot({ app: 'worker', infra, http: false }), AuthModule.forRoot({ audience: 'parent', http: false }), DirectoryModule, MessagingModule, CoursesModule],
+      providers: [ImportsProcessor, NotificationsProcessor, MessagingProcessor, CoursesProcessor],
     };
   }
 }

@@ -1,11 +1,12 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { DomainError, Principal } from '@jiaxiao/common';
-import type { Action, ResourceType } from './policy.service';
+import type { Action } from './policy.service';
 
 export interface AuthorizeRule {
   action: Action;
-  resource: ResourceType;
+  /** a directory resource, or one a higher context registered with PolicyService.register */
+  resource: string;
   /** the route parameter holding the object's id */
   param: string;
 }
@@ -16,7 +17,7 @@ export const AUTHORIZE = 'jiaxiao:authorize';
  * Declares the object-level check of an id-taking route: the policy service runs it before
  * the handler, e.g. `@Authorize('read', 'class')` checks `:id` against the caller's scope.
  */
-export const Authorize = (action: Action, resource: ResourceType, param = 'id') =>
+export const Authorize = (action: Action, resource: string, param = 'id') =>
   SetMetadata(AUTHORIZE, { action, resource, param } satisfies AuthorizeRule);
 
 export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };

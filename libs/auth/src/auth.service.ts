@@ -65,7 +65,8 @@ export class AuthService {
    */
   async refresh(refreshToken: string, client: ClientInfo): Promise<TokenPairDto> {
     const [tokenId, secret] = refreshToken.split('.');
-    if (!tokenId || !secret || !/^[0-9a-f-]{36}$/.test(tokenId)) throw new DomainError('TOKEN_INVALID');
+    // The id goes into a uuid column: anything PostgreSQL would not parse as one must stop here, not as a 500.
+    if (!tokenId || !secret || !TOKEN_ID.test(tokenId)) throw new DomainError('TOKEN_INVALID');
 
     // The caller is resolved before the transaction: a transaction must only use its own
     // connection (embedded PGlite has just one, so a query beside it would wait forever).
@@ -136,6 +137,8 @@ export class AuthService {
     };
   }
 }
+
+const TOKEN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function hashOf(secret: string): string {
   return createHash('sha256').update(secret).digest('base64url');

@@ -9,3 +9,4 @@ export * from './redis';
 export * from './http';
 export * from './principal';
 export * from './password.service';
+export * from './realtime';

@@ -4,17 +4,38 @@
  */
 export const QUEUES = {
   imports: 'imports',
+  notifications: 'notifications',
+  messaging: 'messaging',
+  courses: 'courses',
 } as const;
 export type QueueName = keyof typeof QUEUES;
 
 export interface JobPayloads {
   'roster.import': { importId: string };
+  /** push one notification (its deliverAt has come) */
+  'notification.push': { notificationId: string };
+  /** create and push the notifications of a notice (round 0) or of a reminder (round = when it was asked for) */
+  'notice.fanout': { messageId: string; round: number };
+  /** bring a class group's members in line with the roster and the class's teachers */
+  'conversation.sync-class': { classId: string };
+  /** remind registrants of a lecture; startsAt pins the schedule it was planned for */
+  'lecture.remind': { lectureId: string; window: '24h' | '1h'; startsAt: string };
+  /** move accrued online watch time from Redis to PostgreSQL and credit those past 80% */
+  'watch.flush': Record<string, never>;
+  /** build a course-hour report workbook */
+  'report.export': { exportId: string };
 }
 
 export type JobName = keyof JobPayloads;
 
 export const JOB_QUEUE = {
   'roster.import': 'imports',
+  'notification.push': 'notifications',
+  'notice.fanout': 'notifications',
+  'conversation.sync-class': 'messaging',
+  'lecture.remind': 'courses',
+  'watch.flush': 'courses',
+  'report.export': 'courses',
 } as const satisfies Record<JobName, QueueName>;
 
 /** The jobs a queue carries: a processor's handler map must name each of them. */

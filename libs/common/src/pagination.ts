@@ -33,13 +33,37 @@ export function decodeCursor(cursor: string | undefined, arity: number): (string
   if (!cursor) return null;
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === arity && key.every((k) => typeof k === 'string' || typeof k === 'number')) {
+    // Keys come from stored rows, which cannot hold NUL; PostgreSQL would refuse one in a comparison with a 500.
+    if (Array.isArray(key) && key.length === arity && key.every((k) => (typeof k === 'string' && !k.includes('\u0000')) || typeof k === 'number')) {
       return key as (string | number)[];
     }
   } catch {
     // fall through to the error below
   }
-  throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'cursor', constraint: 'matches' }]);
+  throw invalidCursor();
+}
+
+const ISO_INSTANT = /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A `[time, id]` cursor (lists paged by a timestamp and a uuid). Both parts end up in typed
+ * comparisons, where a tampered value (not a date, Feb 30, not a uuid) would fail the query with a 500.
+ */
+export function decodeTimeIdCursor(cursor: string | undefined): [string, string] | null {
+  const key = decodeCursor(cursor, 2);
+  if (!key) return null;
+  const [at, id] = key;
+  if (typeof at === 'string' && typeof id === 'string' && ISO_INSTANT.test(at) && UUID.test(id)) {
+    // Date.parse rolls 02-30 over to March; PostgreSQL refuses it, so the date must read back unchanged.
+    const parsed = new Date(at);
+    if (!Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 19) === at.slice(0, 19)) return [at, id];
+  }
+  throw invalidCursor();
+}
+
+function invalidCursor(): DomainError {
+  return new DomainError('VALIDATION_FAILED', {}, [{ field: 'cursor', constraint: 'matches' }]);
 }
 
 /** Fetch limit+1 rows, then call this: it trims the extra row and builds the next cursor from the last kept one. */

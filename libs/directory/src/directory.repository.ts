@@ -183,7 +183,9 @@ export class DirectoryRepository {
         grade: classes.grade,
         schoolId: classes.schoolId,
         schoolYearId: classes.schoolYearId,
-        studentCount: sql<number>`(select count(*)::int from ${students} s where s.class_id = ${classes.id})`,
+        // Drizzle leaves select-list columns unqualified in a single-table query, and a bare "id"
+        // inside the subquery would mean s.id: name the outer table explicitly.
+        studentCount: sql<number>`(select count(*)::int from ${students} s where s.class_id = ${classes}.id)`,
       })
       .from(classes)
       .where(

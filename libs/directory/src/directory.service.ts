@@ -18,6 +18,7 @@ import {
 } from '@jiaxiao/common';
 import { pgErrorCode, UNIQUE_VIOLATION } from '@jiaxiao/db';
 import { AuditService } from '@jiaxiao/platform';
+import { ClassGroupTrigger } from './class-group.trigger';
 import { DirectoryRepository, GuardianRow } from './directory.repository';
 import {
   AppointDistrictAdminDto,
@@ -47,6 +48,7 @@ export class DirectoryService {
     private readonly directory: DirectoryRepository,
     private readonly passwords: PasswordService,
     private readonly audit: AuditService,
+    private readonly classGroups: ClassGroupTrigger,
   ) {}
 
   // ── the caller ────────────────────────────────────────────────────────────────
@@ -284,6 +286,7 @@ export class DirectoryService {
     try {
       const row = await this.directory.insertClass({ schoolId, schoolYearId: year.id, grade: dto.grade, name: dto.name });
       await this.audit.record({ actorId: principal.userId, action: 'class.created', targetType: 'class', targetId: row.id, detail: { name: row.name } });
+      await this.classGroups.classChanged(row.id);
       return this.classInfo(row.id);
     } catch (error) {
       if (pgErrorCode(error) === UNIQUE_VIOLATION) throw new DomainError('CLASS_EXISTS');
@@ -309,7 +312,9 @@ export class DirectoryService {
     } else if (dto.classId) {
       throw new DomainError('ROLE_SCOPE_MISMATCH', { role: 'coordinator', scopeType: 'school' });
     }
-    return this.appoint(principal, { ...dto, scopeType: dto.role === 'teacher' ? 'class' : 'school', scopeId }, ip);
+    const appointment = await this.appoint(principal, { ...dto, scopeType: dto.role === 'teacher' ? 'class' : 'school', scopeId }, ip);
+    if (dto.role === 'teacher') await this.classGroups.classChanged(scopeId);
+    return appointment;
   }
 
   async appointDistrictAdmin(principal: Principal, districtId: string, dto: AppointDistrictAdminDto, ip: string): Promise<AppointmentDto> {
@@ -318,7 +323,7 @@ export class DirectoryService {
   }
 
   async revokeAssignment(principal: Principal, assignmentId: string, ip: string): Promise<void> {
-    await this.directory.transaction(async (tx) => {
+    const removed = await this.directory.transaction(async (tx) => {
       const removed = await this.directory.deleteAssignment(assignmentId, tx);
       if (!removed) throw new DomainError('ROLE_ASSIGNMENT_NOT_FOUND');
       await this.audit.record(
@@ -332,7 +337,9 @@ export class DirectoryService {
         },
         tx,
       );
+      return removed;
     });
+    if (removed.scopeType === 'class' && removed.scopeId) await this.classGroups.classChanged(removed.scopeId);
   }
 
   private async appoint(

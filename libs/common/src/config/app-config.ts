@@ -56,6 +56,26 @@ export class AppConfig {
   @Max(60000)
   SOCKET_STREAM_BLOCK_MS = 5000;
 
+  /** S3-compatible storage for chat images and files; when unset they are kept under DATA_DIR/uploads. */
+  @IsOptional()
+  @Matches(/^https?:\/\/.+/, { message: 'must be an http(s) URL' })
+  S3_ENDPOINT?: string = undefined;
+
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be a valid bucket name' })
+  S3_BUCKET?: string = undefined;
+
+  @IsString()
+  S3_REGION = 'us-east-1';
+
+  @IsOptional()
+  @IsString()
+  S3_ACCESS_KEY_ID?: string = undefined;
+
+  @IsOptional()
+  @IsString()
+  S3_SECRET_ACCESS_KEY?: string = undefined;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
 
@@ -130,6 +150,11 @@ export function loadConfig(
   const errors = validateSync(config, { skipMissingProperties: false });
   const problems = errors.map((e) => `${e.property} ${Object.values(e.constraints ?? {}).join(', ')}`);
   const variables = errors.map((e) => e.property);
+  if (config.S3_ENDPOINT && (!config.S3_BUCKET || !config.S3_ACCESS_KEY_ID || !config.S3_SECRET_ACCESS_KEY)) {
+    const missing = (['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((k) => !config[k]);
+    variables.push(...missing);
+    problems.push(`S3_ENDPOINT is set, so ${missing.join(', ')} must be set too`);
+  }
   if (config.NODE_ENV === 'production' && config.usesDevJwtSecret) {
     variables.push('JWT_SECRET');
     problems.push('JWT_SECRET must be set to a secret of at least 16 characters when NODE_ENV=production');

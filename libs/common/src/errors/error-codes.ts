@@ -32,6 +32,46 @@ export const ERROR_CATALOG = {
   SCHOOL_YEAR_NOT_FOUND: { status: 404, zh: '找不到该学年', en: 'School year not found' },
   IMPORT_NOT_FOUND: { status: 404, zh: '找不到该导入任务', en: 'Import not found' },
   ROLE_ASSIGNMENT_NOT_FOUND: { status: 404, zh: '找不到该任职记录', en: 'Role assignment not found' },
+  CONVERSATION_NOT_FOUND: { status: 404, zh: '找不到该会话', en: 'Conversation not found' },
+  MESSAGE_NOT_FOUND: { status: 404, zh: '找不到该消息', en: 'Message not found' },
+  FILE_NOT_FOUND: { status: 404, zh: '找不到该文件', en: 'File not found' },
+  STAFF_ONLY_CONVERSATION: { status: 403, zh: '本群已开启“只允许老师发言”', en: 'Only teachers may post in this group' },
+  DIRECT_CHAT_NOT_ALLOWED: {
+    status: 403,
+    zh: '只能与孩子所在学校的老师，或所教学生的家长单独聊天',
+    en: 'Direct chats are only between school staff and the families they serve',
+  },
+  NOTICE_SENDER_ONLY: { status: 403, zh: '只有老师可以发布通知', en: 'Only staff can post notices' },
+  RECALL_WINDOW_PASSED: { status: 409, zh: '消息发出已超过 2 分钟，无法撤回', en: 'Messages can only be recalled within 2 minutes' },
+  NOT_A_NOTICE: { status: 409, zh: '该消息不是需要回执的通知', en: 'This message is not a notice that asks for confirmation' },
+  NOTICE_REMIND_TOO_SOON: {
+    status: 429,
+    zh: '每条通知每小时只能提醒一次，请 {minutes} 分钟后再试',
+    en: 'A notice can be reminded once an hour; try again in {minutes} minutes',
+  },
+  FILE_TOO_LARGE: { status: 413, zh: '文件不能超过 {limit}', en: 'The file must not be larger than {limit}' },
+  LECTURE_NOT_FOUND: { status: 404, zh: '找不到该讲座', en: 'Lecture not found' },
+  LECTURE_NOT_OPEN: { status: 409, zh: '该讲座未开放报名', en: 'This lecture is not open for registration' },
+  LECTURE_NOT_IN_AUDIENCE: { status: 403, zh: '该讲座不面向您孩子所在的学校或班级', en: 'This lecture is not open to your children’s school or class' },
+  GUARDIAN_NOT_IN_AUDIENCE: { status: 409, zh: '该家长的孩子不在本讲座面向的范围内，不能记入学时', en: 'This guardian’s children are not in the lecture’s audience; no hours can be recorded' },
+  REGISTRATION_CLOSED: { status: 409, zh: '报名已截止', en: 'Registration has closed' },
+  REGISTRATION_NOT_FOUND: { status: 404, zh: '您没有报名该讲座', en: 'You are not registered for this lecture' },
+  CHECKIN_TOKEN_INVALID: { status: 400, zh: '签到码无效，请重新扫描现场二维码', en: 'The check-in code is not valid; scan the code on screen again' },
+  CHECKIN_TOKEN_EXPIRED: { status: 400, zh: '签到码已过期，请重新扫描现场二维码', en: 'The check-in code has expired; scan the code on screen again' },
+  CHECKIN_NOT_OPEN: { status: 409, zh: '不在签到时间内（开始前 30 分钟至结束）', en: 'Check-in is open from 30 minutes before the start until the end' },
+  CHECKOUT_NOT_OPEN: { status: 409, zh: '不在签退时间内（结束前 10 分钟至结束后 30 分钟）', en: 'Check-out is open from 10 minutes before the end until 30 minutes after' },
+  NOT_CHECKED_IN: { status: 409, zh: '请先签到', en: 'Check in first' },
+  NOT_AN_OFFLINE_LECTURE: { status: 409, zh: '该讲座没有线下场地', en: 'This lecture has no venue' },
+  NOT_AN_ONLINE_LECTURE: { status: 409, zh: '该讲座没有线上直播或回放', en: 'This lecture is not online' },
+  LECTURE_NOT_EDITABLE: { status: 409, zh: '已取消或已结束的讲座不能修改', en: 'A cancelled or finished lecture cannot be changed' },
+  AUDIENCE_OUT_OF_SCOPE: { status: 403, zh: '讲座面向的范围超出了您的管理范围', en: 'The audience is outside the area you manage' },
+  LEDGER_ENTRY_NOT_FOUND: { status: 404, zh: '找不到该学时记录', en: 'Ledger entry not found' },
+  ALREADY_REVOKED: { status: 409, zh: '该学时已撤销', en: 'This credit was already revoked' },
+  NOT_COMPLIANT: { status: 409, zh: '尚未完成 {required} 学时，暂不能生成结业证书', en: 'The {required} class-hours are not completed yet' },
+  EXPORT_NOT_FOUND: { status: 404, zh: '找不到该导出任务', en: 'Export not found' },
+  EXPORT_NOT_READY: { status: 409, zh: '导出尚未完成', en: 'The export is not finished yet' },
+  PLAN_EXISTS: { status: 409, zh: '该学校本学年已有课程计划', en: 'The school already has a plan for this year' },
+  PLAN_NOT_FOUND: { status: 404, zh: '找不到该课程计划', en: 'Course plan not found' },
   METHOD_NOT_ALLOWED: { status: 405, zh: '不支持该请求方法', en: 'Method not allowed' },
   PHONE_TAKEN: { status: 409, zh: '该手机号已被其他账号使用', en: 'This phone number belongs to another account' },
   CLASS_EXISTS: { status: 409, zh: '该学年已有同名班级', en: 'A class with this name already exists in that school year' },
@@ -80,7 +120,8 @@ export function languageFrom(acceptLanguage: string | string[] | undefined): Lan
       const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
       return { tag, q: q ? Number(q.slice(2)) || 0 : 1 };
     })
-    .filter((entry) => entry.tag)
+    // q=0 means "not acceptable" (RFC 9110), not "least preferred".
+    .filter((entry) => entry.tag && entry.q > 0)
     .sort((a, b) => b.q - a.q);
   for (const { tag } of ranked) {
     if (tag.startsWith('en')) return 'en';

@@ -30,6 +30,12 @@ const CONSTRAINTS: Record<string, Template> = {
   matches: { zh: '格式不正确', en: 'has the wrong format' },
   nestedValidation: { zh: '内容有误', en: 'has invalid content' },
   body: { zh: '请求体必须是 JSON 对象', en: 'the request body must be a JSON object' },
+  noNulCharacter: { zh: '不能包含空字符', en: 'must not contain NUL characters' },
+  halfHours: { zh: '必须是 0.5 的整数倍', en: 'must be a multiple of 0.5' },
+  sameSchoolYear: { zh: '不能改到另一个学年', en: 'must stay within the same school year' },
+  isUrl: { zh: '必须是有效的网址', en: 'must be a valid URL' },
+  isAfterStart: { zh: '必须晚于开始时间', en: 'must be later than the start' },
+  arrayUnique: { zh: '不能有重复项', en: 'must not contain duplicates' },
 };
 
 const FALLBACK: Template = { zh: '取值无效', en: 'is invalid' };

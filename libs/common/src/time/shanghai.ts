@@ -52,8 +52,14 @@ export function schoolYearOf(instant: Date): string {
   return `${start}-${start + 1}`;
 }
 
+/**
+ * `2026-2027`. Only 1900–2099: anything else is a typo, and year 0000 is not a date PostgreSQL
+ * can store (nor one Date.UTC reads as written: it maps years below 100 to 19xx).
+ */
+export const SCHOOL_YEAR_PATTERN = /^((?:19|20)\d{2})-((?:19|20)\d{2})$/;
+
 export function schoolYearBounds(name: string): { startsOn: string; endsOn: string; startsAt: Date; endsAt: Date } {
-  const match = /^(\d{4})-(\d{4})$/.exec(name);
+  const match = SCHOOL_YEAR_PATTERN.exec(name);
   if (!match || Number(match[2]) !== Number(match[1]) + 1) {
     throw new RangeError(`not a school year name: ${name}`);
   }
@@ -65,8 +71,6 @@ export function schoolYearBounds(name: string): { startsOn: string; endsOn: stri
     endsAt: fromShanghai(start + 1, 9, 1),
   };
 }
-
-export const SCHOOL_YEAR_PATTERN = /^(\d{4})-(\d{4})$/;
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');

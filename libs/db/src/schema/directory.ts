@@ -68,7 +68,9 @@ export const students = pgTable(
     name: varchar('name', { length: 40 }).notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index('students_class_name_idx').on(t.classId, t.name)],
+  // Names are unique within a class: roster imports match students by name (a school tells
+    // two 张伟 apart as 张伟(大) and 张伟(小)).
+    (t) => [uniqueIndex('students_class_name_uq').on(t.classId, t.name)],
 );
 
 export const guardianships = pgTable(

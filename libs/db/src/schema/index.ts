@@ -1,3 +1,6 @@
 export * from './identity';
 export * from './directory';
 export * from './imports';
+export * from './messaging';
+export * from './notifications';
+export * from './courses';

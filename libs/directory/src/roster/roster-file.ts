@@ -79,11 +79,13 @@ export async function parseRoster(content: Buffer, format: RosterFormat): Promis
 
   const rows: RosterRow[] = [];
   const problems: RowProblem[] = [];
+  // Counted apart from `problems`: one bad row can have several problems.
+  let dataRows = 0;
   for (let i = headerIndex + 1; i < table.length; i++) {
     const cells = table[i];
     if (cells.every((c) => c.trim() === '')) continue;
     const row = i + 1;
-    if (rows.length + problems.length >= MAX_ROSTER_ROWS) {
+    if (++dataRows > MAX_ROSTER_ROWS) {
       throw new DomainError('FILE_UNREADABLE', { detail: `最多 ${MAX_ROSTER_ROWS} 行` });
     }
     const studentName = clean(cells[columns.studentName]);
@@ -108,7 +110,8 @@ export async function parseRoster(content: Buffer, format: RosterFormat): Promis
 }
 
 function clean(value: string | undefined): string {
-  return (value ?? '').replace(/\s+/g, ' ').trim();
+  // Control characters too: PostgreSQL refuses NUL in text, which would fail the whole import.
+  return (value ?? '').replace(/[\s\p{Cc}]+/gu, ' ').trim();
 }
 
 async function readXlsx(content: Buffer): Promise<string[][]> {

@@ -4,6 +4,7 @@ import type { Queue } from 'bullmq';
 import { DomainError, JobPayloads, Principal, QUEUES } from '@jiaxiao/common';
 import { ImportRowError, ImportStats } from '@jiaxiao/db';
 import { AuditService } from '@jiaxiao/platform';
+import { ClassGroupTrigger } from '../class-group.trigger';
 import { ImportStatusDto } from '../dto/roster.dto';
 import { detectFormat, parseRoster, RosterRow } from './roster-file';
 import { RosterRepository } from './roster.repository';
@@ -21,6 +22,7 @@ export class RosterImportService {
   constructor(
     private readonly roster: RosterRepository,
     private readonly audit: AuditService,
+    private readonly classGroups: ClassGroupTrigger,
     @InjectQueue(QUEUES.imports) private readonly queue: Queue,
   ) {}
 
@@ -30,7 +32,8 @@ export class RosterImportService {
     const created = await this.roster.createImport({
       classId,
       uploadedBy: principal.userId,
-      fileName: file.fileName.slice(0, 200),
+      // The name is the client's (a multipart filename*= can carry %00); PostgreSQL text refuses NUL.
+      fileName: file.fileName.replace(/\p{Cc}/gu, '').slice(0, 200) || 'roster',
       format,
       content: file.content,
     });
@@ -99,14 +102,29 @@ export class RosterImportService {
         await this.roster.setProgress(importId, Math.min(start + CHUNK, rows.length), tx);
       });
     }
-    await this.roster.finish(importId, { status: 'succeeded', stats });
-    await this.audit.record({
-      actorId: job.uploadedBy,
-      action: 'roster.imported',
-      targetType: 'class',
-      targetId: job.classId,
-      detail: { importId, fileName: job.fileName, rows: rows.length, rejectedRows: new Set(problems.map((p) => p.row)).size, ...stats },
+    // The class group follows before the import counts as done: a failure here retries the job.
+    if (stats.guardianshipsCreated > 0) await this.classGroups.classChanged(job.classId);
+    await this.roster.transaction(async (tx) => {
+      await this.roster.finish(importId, { status: 'succeeded', stats }, tx);
+      await this.audit.record(
+        {
+          actorId: job.uploadedBy,
+          action: 'roster.imported',
+          targetType: 'class',
+          targetId: job.classId,
+          detail: { importId, fileName: job.fileName, rows: rows.length, rejectedRows: new Set(problems.map((p) => p.row)).size, ...stats },
+        },
+        tx,
+      );
     });
+  }
+
+  /**
+   * The worker gave up on an import (its last attempt threw, e.g. the database went away):
+   * without this it would stay 'running' and whoever polls it would wait forever.
+   */
+  async abandon(importId: string): Promise<void> {
+    await this.roster.failUnfinished(importId, '导入时发生内部错误，请重新上传；多次失败请联系管理员');
   }
 }
 

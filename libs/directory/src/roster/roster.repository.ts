@@ -38,11 +38,19 @@ export class RosterRepository {
     await db.update(rosterImports).set({ processedRows }).where(eq(rosterImports.id, id));
   }
 
-  async finish(id: string, outcome: { status: 'succeeded' | 'failed'; stats?: ImportStats; failureReason?: string }) {
-    await this.db
+  async finish(id: string, outcome: { status: 'succeeded' | 'failed'; stats?: ImportStats; failureReason?: string }, db: DbExecutor = this.db) {
+    await db
       .update(rosterImports)
       .set({ status: outcome.status, stats: outcome.stats, failureReason: outcome.failureReason, finishedAt: new Date() })
       .where(eq(rosterImports.id, id));
+  }
+
+  /** Marks an import failed unless it already finished (a late failure must not undo a success). */
+  async failUnfinished(id: string, failureReason: string) {
+    await this.db
+      .update(rosterImports)
+      .set({ status: 'failed', failureReason, finishedAt: new Date() })
+      .where(and(eq(rosterImports.id, id), inArray(rosterImports.status, ['queued', 'running'])));
   }
 
   /** Creates accounts for unknown phone numbers (not yet activated) and returns every phone's user id. */
@@ -68,6 +76,8 @@ export class RosterRepository {
     const idByName = new Map(existing.map((s) => [s.name, s.id]));
     const missing = names.filter((n) => !idByName.has(n));
     if (missing.length > 0) {
+      // The unique (class, name) index makes a concurrent import of the same names fail this
+      // chunk's transaction; the job's retry then finds the students the other import created.
       const created = await db
         .insert(students)
         .values(missing.map((name) => ({ classId, name })))

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
-import { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import { DynamicModule, INestApplication, NotFoundException, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PinoNestLogger } from '../logging/logger';
 import { MetricsService } from '../metrics/metrics.service';
 import { Infrastructure } from '../infrastructure';
+import { renderError } from './error-renderer';
 import { AppValidationPipe } from './validation.pipe';
 
 export interface HttpAppOptions {
@@ -35,6 +37,13 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
     genReqId: () => randomUUID(),
     bodyLimit: JSON_BODY_LIMIT,
     trustProxy: true,
+    // Fastify answers a URL it cannot route (bad percent-encoding, a parameter longer than
+    // maxParamLength) itself, before Nest and its filter: such a URL names no route of ours.
+    frameworkErrors: (_error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      const { status, headers, body } = renderError(new NotFoundException(), request, logger);
+      // The onSend hooks below do not run for these replies.
+      void reply.status(status).headers({ ...headers, 'x-request-id': request.id }).send(body);
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new PinoNestLogger(logger),

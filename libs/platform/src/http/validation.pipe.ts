@@ -31,8 +31,20 @@ export class AppValidationPipe extends ValidationPipe {
         throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'body', constraint: 'body' }]);
       }
     }
-    return super.transform(value, metadata);
+    const result: unknown = await super.transform(value, metadata);
+    if (isDto && (metadata.type === 'body' || metadata.type === 'query')) {
+      const fields = fieldsWithNul(result);
+      if (fields.length > 0) throw new DomainError('VALIDATION_FAILED', {}, fields.map((field) => ({ field, constraint: 'noNulCharacter' })));
+    }
+    return result;
   }
+}
+
+/** PostgreSQL text cannot hold NUL: such a string would fail its query with a 500, so it is a bad field here. */
+export function fieldsWithNul(value: unknown, prefix = ''): string[] {
+  if (typeof value === 'string') return value.includes('\u0000') ? [prefix] : [];
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, child]) => fieldsWithNul(child, prefix ? `${prefix}.${key}` : key));
 }
 
 function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {

@@ -1,0 +1,96 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Principal } from '@jiaxiao/common';
+import { Authorize, CurrentUser } from '@jiaxiao/auth';
+import {
+  AttendanceResultDto,
+  AttendanceService,
+  CertificateQueryDto,
+  CourseHoursDto,
+  LectureDto,
+  LectureService,
+  ProgressService,
+  RegistrationDto,
+  SchoolYearQueryDto,
+  TokenDto,
+} from '@jiaxiao/courses';
+import { LecturePageDto } from './dto/lecture-page.dto';
+
+@ApiTags('lectures')
+@ApiBearerAuth()
+@Controller()
+export class LecturesController {
+  constructor(
+    private readonly lectures: LectureService,
+    private readonly attendance: AttendanceService,
+    private readonly progress: ProgressService,
+  ) {}
+
+  @Get('lectures')
+  @ApiOperation({ summary: '面向我孩子的讲座和课程（本学年，按开始时间）' })
+  @ApiOkResponse({ type: LecturePageDto })
+  async list(@CurrentUser() principal: Principal, @Query() query: SchoolYearQueryDto): Promise<LecturePageDto> {
+    return { items: await this.lectures.listForGuardian(principal, query.schoolYear), nextCursor: null };
+  }
+
+  @Get('lectures/:id')
+  @Authorize('read', 'lecture')
+  @ApiOkResponse({ type: LectureDto })
+  get(@Param('id') id: string): Promise<LectureDto> {
+    return this.lectures.get(id);
+  }
+
+  @Post('lectures/:id/registrations')
+  @HttpCode(200)
+  @Authorize('read', 'lecture')
+  @ApiOperation({ summary: '报名（满员则进入候补，有人取消时自动递补）' })
+  @ApiOkResponse({ type: RegistrationDto })
+  register(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<RegistrationDto> {
+    return this.lectures.register(principal, id);
+  }
+
+  @Delete('lectures/:id/registrations')
+  @Authorize('read', 'lecture')
+  @ApiOperation({ summary: '取消报名' })
+  @ApiOkResponse({ type: RegistrationDto })
+  unregister(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<RegistrationDto> {
+    return this.lectures.unregister(principal, id);
+  }
+
+  @Post('lectures/:id/check-in')
+  @HttpCode(200)
+  @Authorize('read', 'lecture')
+  @ApiOperation({ summary: '扫码签到（开始前 30 分钟至结束）' })
+  @ApiOkResponse({ type: AttendanceResultDto })
+  checkIn(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: TokenDto): Promise<AttendanceResultDto> {
+    return this.attendance.checkIn(principal, id, body.token);
+  }
+
+  @Post('lectures/:id/check-out')
+  @HttpCode(200)
+  @Authorize('read', 'lecture')
+  @ApiOperation({ summary: '扫码签退（结束前 10 分钟至结束后 30 分钟），签退时计入学时' })
+  @ApiOkResponse({ type: AttendanceResultDto })
+  checkOut(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: TokenDto): Promise<AttendanceResultDto> {
+    return this.attendance.checkOut(principal, id, body.token);
+  }
+
+  @Get('me/course-hours')
+  @ApiOperation({ summary: '我家每个孩子（家庭）本学年的家庭教育学时' })
+  @ApiOkResponse({ type: CourseHoursDto })
+  courseHours(@CurrentUser() principal: Principal, @Query() query: SchoolYearQueryDto): Promise<CourseHoursDto> {
+    return this.progress.courseHours(principal, query.schoolYear);
+  }
+
+  @Get('me/course-hours/certificate')
+  @ApiOperation({ summary: '结业证书（PDF，完成学时后可下载）' })
+  @ApiProduces('application/pdf')
+  async certificate(@CurrentUser() principal: Principal, @Query() query: CertificateQueryDto, @Res() reply: FastifyReply) {
+    const file = await this.progress.certificate(principal, query.studentId, query.schoolYear);
+    await reply
+      .header('Content-Type', 'application/pdf')
+      .header('Content-Disposition', `attachment; filename="certificate.pdf"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
+      .send(file.content);
+  }
+}

@@ -1,0 +1,22 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import type { Job } from 'bullmq';
+import { JobHandlers, QUEUES } from '@jiaxiao/common';
+import { ConversationService } from '@jiaxiao/messaging';
+import { dispatch } from './dispatch';
+
+@Processor(QUEUES.messaging, { concurrency: 2 })
+export class MessagingProcessor extends WorkerHost {
+  constructor(private readonly conversations: ConversationService) {
+    super();
+  }
+
+  private readonly handlers: JobHandlers<'messaging'> = {
+    'conversation.sync-class': async (payload) => {
+      await this.conversations.syncClassGroup(payload.classId);
+    },
+  };
+
+  process(job: Job): Promise<void> {
+    return dispatch(QUEUES.messaging, this.handlers, job);
+  }
+}

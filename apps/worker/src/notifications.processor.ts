@@ -1,0 +1,25 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import type { Job } from 'bullmq';
+import { JobHandlers, QUEUES } from '@jiaxiao/common';
+import { MessageService } from '@jiaxiao/messaging';
+import { NotificationsService } from '@jiaxiao/notifications';
+import { dispatch } from './dispatch';
+
+@Processor(QUEUES.notifications, { concurrency: 4 })
+export class NotificationsProcessor extends WorkerHost {
+  constructor(
+    private readonly notifications: NotificationsService,
+    private readonly messages: MessageService,
+  ) {
+    super();
+  }
+
+  private readonly handlers: JobHandlers<'notifications'> = {
+    'notification.push': (payload) => this.notifications.push(payload.notificationId),
+    'notice.fanout': (payload) => this.messages.fanOutNotice(payload.messageId, payload.round),
+  };
+
+  process(job: Job): Promise<void> {
+    return dispatch(QUEUES.notifications, this.handlers, job);
+  }
+}

@@ -1,0 +1,81 @@
+import { AppConfig, ConfigError, loadConfig } from './app-config';
+
+/** Loads a configuration from exactly this environment and returns the error it throws. */
+function failure(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`loadConfig(${JSON.stringify(env)}) did not fail`);
+}
+
+describe('loadConfig', () => {
+  it('has working defaults for development', () => {
+    const config = loadConfig({});
+    expect(config).toBeInstanceOf(AppConfig);
+    expect(config).toMatchObject({
+      NODE_ENV: 'development',
+      PARENT_API_PORT: 3000,
+      GATEWAY_PORT: 3001,
+      ADMIN_API_PORT: 3002,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_PREFIX: 'jx',
+      DATA_DIR: '.data',
+      ACCESS_TOKEN_TTL: 900,
+      LOGIN_MAX_FAILURES_PER_PHONE: 10,
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.usesEmbeddedDatabase).toBe(true);
+    expect(config.usesDevJwtSecret).toBe(true);
+  });
+
+  it('reads numbers from strings and ignores empty and unknown variables', () => {
+    const config = loadConfig({ PARENT_API_PORT: ' 8080 ', ADMIN_API_PORT: '', DATABASE_URL: 'postgresql://u@db:5432/jx', SOMETHING_ELSE: 'x', PATH: '/bin' });
+    expect(config.PARENT_API_PORT).toBe(8080);
+    expect(config.ADMIN_API_PORT).toBe(3002);
+    expect(config.DATABASE_URL).toBe('postgresql://u@db:5432/jx');
+    expect(config.usesEmbeddedDatabase).toBe(false);
+    expect(config).not.toHaveProperty('SOMETHING_ELSE');
+  });
+
+  it.each([
+    ['PARENT_API_PORT', 'abc'],
+    ['PARENT_API_PORT', '3000.5'],
+    ['ADMIN_API_PORT', '70000'],
+    ['GATEWAY_PORT', '-1'],
+    ['REDIS_URL', 'http://x'],
+    ['DATABASE_URL', 'mysql://root@localhost/jiaxiao'],
+    ['NODE_ENV', 'staging'],
+    ['LOG_LEVEL', 'verbose'],
+    ['JWT_SECRET', 'too-short'],
+    ['REDIS_PREFIX', 'has spaces'],
+    ['ACCESS_TOKEN_TTL', '10'],
+  ])('names %s when it is %p', (variable, value) => {
+    const error = failure({ [variable]: value });
+    expect(error.variables).toEqual([variable]);
+    expect(error.message).toMatch(new RegExp(`^Invalid configuration: ${variable} `));
+  });
+
+  it('names every bad variable at once', () => {
+    const error = failure({ PARENT_API_PORT: 'abc', REDIS_URL: 'http://x', DATABASE_URL: 'mysql://x' });
+    expect([...error.variables].sort()).toEqual(['DATABASE_URL', 'PARENT_API_PORT', 'REDIS_URL']);
+    for (const variable of error.variables) expect(error.message).toContain(variable);
+  });
+
+  it('requires JWT_SECRET in production', () => {
+    const error = failure({ NODE_ENV: 'production' });
+    expect(error.variables).toEqual(['JWT_SECRET']);
+    expect(error.message).toContain('JWT_SECRET must be set');
+    // The development default is no secret either.
+    expect(failure({ NODE_ENV: 'production', JWT_SECRET: 'jiaxiao-dev-secret-change-me' }).variables).toEqual(['JWT_SECRET']);
+    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-32-characters!!' });
+    expect(config.usesDevJwtSecret).toBe(false);
+  });
+
+  it('lets overrides win over the environment and validates them too', () => {
+    expect(loadConfig({ REDIS_PREFIX: 'env' }, { REDIS_PREFIX: 'override' }).REDIS_PREFIX).toBe('override');
+    expect(() => loadConfig({}, { SOCKET_STREAM_BLOCK_MS: 5 })).toThrow(/SOCKET_STREAM_BLOCK_MS/);
+  });
+});

@@ -1,0 +1,12 @@
+/**
+ * Realtime fan-out contract between any process (APIs, worker) and the gateways: a process
+ * publishes a command on Redis; every gateway applies it to its own sockets.
+ */
+export type RealtimeCommand =
+  | { op: 'emit'; rooms: string[]; event: string; payload: unknown }
+  | { op: 'join'; userIds: string[]; room: string }
+  | { op: 'leave'; userIds: string[]; room: string };
+
+export const realtimeChannel = (prefix: string) => `${prefix}:realtime`;
+export const userRoom = (userId: string) => `user:${userId}`;
+export const conversationRoom = (conversationId: string) => `conversation:${conversationId}`;

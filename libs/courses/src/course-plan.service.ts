@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, Principal, schoolYearOf } from '@jiaxiao/common';
+import { CoursesRepository } from './courses.repository';
+import { CoursePlanDto } from './dto/plan.dto';
+import { toLectureDto } from './lecture.mapper';
+
+/** A school's course plan for a year: its sessions must add up to the bureau's required hours. */
+@Injectable()
+export class CoursePlanService {
+  constructor(private readonly repository: CoursesRepository) {}
+
+  async create(principal: Principal, schoolId: string, schoolYear: string | undefined, note?: string): Promise<CoursePlanDto> {
+    const year = await this.mustYear(schoolYear);
+    const row = await this.repository.insertPlan({ schoolId, schoolYearId: year.id, note, createdBy: principal.userId });
+    if (!row) throw new DomainError('PLAN_EXISTS');
+    return this.get(schoolId, year.name);
+  }
+
+  async get(schoolId: string, schoolYear?: string): Promise<CoursePlanDto> {
+    const year = await this.mustYear(schoolYear);
+    const plan = await this.repository.plan(schoolId, year.id);
+    if (!plan) throw new DomainError('PLAN_NOT_FOUND');
+    const required = await this.repository.requiredHours(year.id);
+    const sessions = await this.repository.lecturesForStaff({ schoolYearId: year.id, city: true, districtIds: [], schoolIds: [], planId: plan.id });
+    const counts = await this.repository.registeredCounts(sessions.map((s) => s.id));
+    // Make-up sessions repeat a session for those who missed it: they add no hours to the plan.
+    const plannedHours = sessions.filter((s) => s.status !== 'cancelled' && !s.makeupOf).reduce((h, s) => h + s.creditHours, 0);
+    return {
+      id: plan.id,
+      schoolId,
+      schoolYear: year.name,
+      requiredHours: required,
+      plannedHours,
+      meetsRequirement: plannedHours >= required,
+      note: plan.note,
+      sessions: sessions.map((s) => toLectureDto(s, counts.get(s.id) ?? 0)),
+    };
+  }
+
+  async setRequirement(principal: Principal, schoolYear: string, requiredHours: number): Promise<{ schoolYear: string; requiredHours: number }> {
+    if (!principal.roles.includes('city_admin')) throw new DomainError('FORBIDDEN');
+    const year = await this.mustYear(schoolYear);
+    await this.repository.setRequiredHours(year.id, requiredHours, principal.userId);
+    return { schoolYear: year.name, requiredHours };
+  }
+
+  private async mustYear(name?: string) {
+    const year = await this.repository.schoolYearByName(name ?? schoolYearOf(new Date()));
+    if (!year) throw new DomainError('SCHOOL_YEAR_NOT_FOUND');
+    return year;
+  }
+}

@@ -1,0 +1,62 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { areaScopeOf } from '@jiaxiao/common';
+import { PolicyService } from '@jiaxiao/auth';
+import { audienceIncludes } from './audience';
+import { CoursesRepository, LectureRow } from './courses.repository';
+
+/**
+ * Object rules of the course programme, registered with the policy service:
+ * - lecture: read = staff, or a guardian whose child is in the audience; manage = staff whose
+ *   area covers the organiser (city staff: all; district staff: their district; a coordinator: their school)
+ * - ledger_entry: manage = whoever manages the entry's lecture
+ * - export: read = whoever asked for it
+ */
+@Injectable()
+export class CoursesAccess implements OnModuleInit {
+  constructor(
+    private readonly policy: PolicyService,
+    private readonly repository: CoursesRepository,
+  ) {}
+
+  onModuleInit() {
+    this.policy.register({
+      resource: 'lecture',
+      notFound: 'LECTURE_NOT_FOUND',
+      check: async (principal, action, id) => {
+        const lecture = await this.repository.lecture(id);
+        if (!lecture) return 'not_found';
+        if (action === 'manage') return this.manages(principal, lecture) ? 'allowed' : 'forbidden';
+        if (principal.assignments.some((a) => a.role !== 'expert')) return 'allowed';
+        const children = await this.repository.childPlaces(principal.userId);
+        const open = lecture.status !== 'draft' && children.some((c) => audienceIncludes(lecture.audience, c));
+        return open ? 'allowed' : 'not_found';
+      },
+    });
+    this.policy.register({
+      resource: 'ledger_entry',
+      notFound: 'LEDGER_ENTRY_NOT_FOUND',
+      check: async (principal, _action, id) => {
+        const entry = await this.repository.ledgerEntry(id);
+        const lecture = entry && (await this.repository.lecture(entry.lectureId));
+        if (!lecture) return 'not_found';
+        return this.manages(principal, lecture) ? 'allowed' : 'forbidden';
+      },
+    });
+    this.policy.register({
+      resource: 'export',
+      notFound: 'EXPORT_NOT_FOUND',
+      check: async (principal, _action, id) => {
+        const row = await this.repository.exportById(id);
+        if (!row) return 'not_found';
+        return row.requestedBy === principal.userId ? 'allowed' : 'forbidden';
+      },
+    });
+  }
+
+  private manages(principal: Parameters<typeof areaScopeOf>[0], lecture: LectureRow): boolean {
+    const area = areaScopeOf(principal);
+    if (area.city) return true;
+    if (lecture.schoolId) return area.schoolIds.includes(lecture.schoolId) || (lecture.districtId !== null && area.districtIds.includes(lecture.districtId));
+    return lecture.districtId !== null && area.districtIds.includes(lecture.districtId);
+  }
+}

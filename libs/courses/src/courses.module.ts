@@ -1,0 +1,30 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { QUEUES } from '@jiaxiao/common';
+import { NotificationsModule } from '@jiaxiao/notifications';
+import { AttendanceService } from './attendance.service';
+import { CoursePlanService } from './course-plan.service';
+import { CoursesAccess } from './courses.access';
+import { CoursesRepository } from './courses.repository';
+import { HourLedgerService } from './hour-ledger.service';
+import { LectureService } from './lecture.service';
+import { ProgressService } from './progress.service';
+import { ReportService } from './report.service';
+import { WatchTimeService } from './watch-time.service';
+
+@Module({
+  imports: [NotificationsModule, BullModule.registerQueue({ name: QUEUES.courses })],
+  providers: [
+    CoursesRepository,
+    CoursesAccess,
+    HourLedgerService,
+    LectureService,
+    AttendanceService,
+    WatchTimeService,
+    ProgressService,
+    ReportService,
+    CoursePlanService,
+  ],
+  exports: [HourLedgerService, LectureService, AttendanceService, WatchTimeService, ProgressService, ReportService, CoursePlanService],
+})
+export class CoursesModule {}

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, Principal } from '@jiaxiao/common';
+import { DbExecutor, LedgerSource } from '@jiaxiao/db';
+import { AuditService } from '@jiaxiao/platform';
+import { CoursesRepository, LectureRow } from './courses.repository';
+
+/**
+ * The append-only hour ledger. One credit per guardian and lecture (a unique index makes a
+ * retried check-out or flush harmless); the households (students) of the guardian count the
+ * lecture once each, whichever of their guardians attended, in the same transaction.
+ */
+@Injectable()
+export class HourLedgerService {
+  constructor(
+    private readonly repository: CoursesRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Credits the lecture to a guardian; returns the hours credited now (0 if already credited). */
+  async credit(
+    input: { guardianId: string; lecture: LectureRow; source: LedgerSource; reason?: string; recordedBy?: string },
+    tx: DbExecutor,
+  ): Promise<number> {
+    const { lecture } = input;
+    const entry = await this.repository.insertCredit(
+      {
+        guardianId: input.guardianId,
+        lectureId: lecture.id,
+        schoolYearId: lecture.schoolYearId,
+        hours: lecture.creditHours,
+        source: input.source,
+        reason: input.reason,
+        recordedBy: input.recordedBy,
+      },
+      tx,
+    );
+    if (!entry) return 0;
+    for (const studentId of await this.repository.studentsOfGuardian(input.guardianId, tx)) {
+      await this.repository.addHouseholdCredit(studentId, lecture.id, lecture.schoolYearId, lecture.creditHours, tx);
+    }
+    return lecture.creditHours;
+  }
+
+  /** A correction: a revocation entry, never a delete; households lose the lecture unless another guardian earned it. */
+  async revoke(principal: Principal, ledgerId: string, reason: string): Promise<void> {
+    await this.repository.transaction(async (tx) => {
+      const credit = await this.repository.ledgerEntry(ledgerId, tx);
+      if (!credit || credit.kind !== 'credit') throw new DomainError('LEDGER_ENTRY_NOT_FOUND');
+      const revocation = await this.repository.insertRevocation(credit, reason, principal.userId, tx);
+      if (!revocation) throw new DomainError('ALREADY_REVOKED');
+      for (const studentId of await this.repository.studentsOfGuardian(credit.guardianId, tx)) {
+        if (!(await this.repository.otherGuardianCredited(studentId, credit.lectureId, credit.guardianId, tx))) {
+          await this.repository.removeHouseholdCredit(studentId, credit.lectureId, tx);
+        }
+      }
+      await this.audit.record(
+        { actorId: principal.userId, action: 'hours.revoked', targetType: 'user', targetId: credit.guardianId, detail: { ledgerId, lectureId: credit.lectureId, hours: credit.hours, reason } },
+        tx,
+      );
+    });
+  }
+}

@@ -1,0 +1,319 @@
+import { randomBytes } from 'node:crypto';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { areaScopeOf, DomainError, formatShanghai, JobPayloads, Principal, QUEUES, schoolYearOf } from '@jiaxiao/common';
+import { Audience } from '@jiaxiao/db';
+import { NotificationsService } from '@jiaxiao/notifications';
+import { AuditService } from '@jiaxiao/platform';
+import { audienceIncludes, audienceWithin } from './audience';
+import { CoursesRepository, LectureRow } from './courses.repository';
+import { AudienceDto, CreateLectureDto, LectureDto, RegistrationDto, UpdateLectureDto } from './dto/lecture.dto';
+import { toLectureDto } from './lecture.mapper';
+
+const REMINDERS = { '24h': 24 * 3600_000, '1h': 3600_000 } as const;
+
+/**
+ * Lectures (父母大讲堂, 家庭教育农村行, school courses, chair training): drafting, publishing,
+ * moving, cancelling; registration with capacity and a waitlist; reminders 24 h and 1 h before.
+ */
+@Injectable()
+export class LectureService {
+  constructor(
+    private readonly repository: CoursesRepository,
+    private readonly notifications: NotificationsService,
+    private readonly audit: AuditService,
+    @InjectQueue(QUEUES.courses) private readonly queue: Queue,
+  ) {}
+
+  async create(principal: Principal, dto: CreateLectureDto): Promise<LectureDto> {
+    const audience = await this.checkAudience(principal, dto.audience);
+    const startsAt = new Date(dto.startsAt);
+    const endsAt = new Date(dto.endsAt);
+    assertTimes(startsAt, endsAt);
+    assertHalfHours(dto.creditHours);
+    const year = await this.repository.schoolYearByName(schoolYearOf(startsAt));
+    if (!year) throw new DomainError('SCHOOL_YEAR_NOT_FOUND');
+    const plan = dto.planId ? await this.repository.planById(dto.planId) : undefined;
+    if (dto.planId && (!plan || plan.schoolYearId !== year.id)) throw new DomainError('PLAN_NOT_FOUND');
+    // A plan's sessions are organised by its school, whatever the audience: the creator must manage that school.
+    if (plan) {
+      const planDistrict = await this.repository.schoolDistrict(plan.schoolId);
+      if (!audienceWithin({ scope: 'school', schoolId: plan.schoolId }, areaScopeOf(principal), () => planDistrict)) throw new DomainError('FORBIDDEN');
+    }
+    if (dto.makeupOf && !(await this.repository.lecture(dto.makeupOf))) throw new DomainError('LECTURE_NOT_FOUND');
+    const organiser = organiserOf(audience, plan?.schoolId);
+    const row = await this.repository.insertLecture({
+      series: dto.series,
+      title: dto.title,
+      curriculumLabel: dto.curriculumLabel,
+      description: dto.description,
+      speaker: dto.speaker,
+      schoolYearId: year.id,
+      planId: dto.planId,
+      makeupOf: dto.makeupOf,
+      schoolId: organiser.schoolId,
+      districtId: organiser.districtId ?? (organiser.schoolId ? await this.repository.schoolDistrict(organiser.schoolId) : undefined),
+      audience,
+      mode: dto.mode,
+      startsAt,
+      endsAt,
+      venue: dto.venue,
+      streamUrl: dto.streamUrl,
+      replayUrl: dto.replayUrl,
+      capacity: dto.capacity,
+      registrationCutoff: dto.registrationCutoff ? new Date(dto.registrationCutoff) : undefined,
+      creditHours: dto.creditHours,
+      checkinSecret: randomBytes(24).toString('hex'),
+      createdBy: principal.userId,
+    });
+    await this.audit.record({ actorId: principal.userId, action: 'lecture.created', targetType: 'lecture', targetId: row.id, detail: { title: row.title } });
+    return toLectureDto(row, 0);
+  }
+
+  async get(lectureId: string): Promise<LectureDto> {
+    const row = await this.mustGet(lectureId);
+    const counts = await this.repository.registeredCounts([row.id]);
+    return toLectureDto(row, counts.get(row.id) ?? 0);
+  }
+
+  /** Staff: lectures of a year organised in their area, and every city- and district-level one. */
+  async listForStaff(principal: Principal, schoolYear?: string): Promise<LectureDto[]> {
+    const year = await this.year(schoolYear);
+    const area = areaScopeOf(principal);
+    const rows = await this.repository.lecturesForStaff({ schoolYearId: year.id, ...area, schoolIds: [...area.schoolIds, ...principal.assignments.filter((a) => a.schoolId).map((a) => a.schoolId as string)] });
+    const counts = await this.repository.registeredCounts(rows.map((r) => r.id));
+    return rows.map((r) => toLectureDto(r, counts.get(r.id) ?? 0));
+  }
+
+  /** Parents: published lectures open to any of their children, with their own registration. */
+  async listForGuardian(principal: Principal, schoolYear?: string): Promise<LectureDto[]> {
+    const year = await this.year(schoolYear);
+    const children = await this.repository.childPlaces(principal.userId);
+    if (children.length === 0) return [];
+    const rows = await this.repository.lecturesOpenTo(children, year.id);
+    const ids = rows.map((r) => r.id);
+    const [counts, mine] = await Promise.all([this.repository.registeredCounts(ids), this.repository.registrationStatuses(principal.userId, ids)]);
+    return rows.map((r) => toLectureDto(r, counts.get(r.id) ?? 0, mine.get(r.id) ?? null));
+  }
+
+  async update(principal: Principal, lectureId: string, dto: UpdateLectureDto): Promise<LectureDto> {
+    const current = await this.mustGet(lectureId);
+    if (current.status === 'cancelled' || current.status === 'finished') throw new DomainError('LECTURE_NOT_EDITABLE');
+    const startsAt = dto.startsAt ? new Date(dto.startsAt) : current.startsAt;
+    const endsAt = dto.endsAt ? new Date(dto.endsAt) : current.endsAt;
+    assertTimes(startsAt, endsAt);
+    if (schoolYearOf(startsAt) !== schoolYearOf(current.startsAt)) {
+      throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'startsAt', constraint: 'sameSchoolYear' }]);
+    }
+    const row = await this.repository.updateLecture(lectureId, {
+      title: dto.title,
+      startsAt,
+      endsAt,
+      venue: dto.venue,
+      capacity: dto.capacity,
+      registrationCutoff: dto.registrationCutoff ? new Date(dto.registrationCutoff) : undefined,
+      streamUrl: dto.streamUrl,
+      replayUrl: dto.replayUrl,
+    });
+    if (row.status === 'published' && startsAt.getTime() !== current.startsAt.getTime()) {
+      await this.unscheduleReminders(current);
+      await this.scheduleReminders(row);
+      const registered = await this.repository.registeredUserIds(row.id, ['registered', 'waitlisted']);
+      await this.notify(registered, row, 'lecture.moved', `【时间调整】${row.title}`, `讲座时间调整为 ${formatShanghai(row.startsAt)}，请合理安排。`);
+    }
+    await this.audit.record({ actorId: principal.userId, action: 'lecture.updated', targetType: 'lecture', targetId: row.id, detail: { ...dto } });
+    return this.get(row.id);
+  }
+
+  async publish(principal: Principal, lectureId: string): Promise<LectureDto> {
+    const current = await this.mustGet(lectureId);
+    if (current.status !== 'draft') throw new DomainError('LECTURE_NOT_EDITABLE');
+    const row = await this.repository.updateLecture(lectureId, { status: 'published' });
+    await this.scheduleReminders(row);
+    await this.audit.record({ actorId: principal.userId, action: 'lecture.published', targetType: 'lecture', targetId: row.id });
+    return this.get(row.id);
+  }
+
+  /** Cancels a lecture and tells everyone registered or waiting. */
+  async cancel(principal: Principal, lectureId: string): Promise<LectureDto> {
+    const current = await this.mustGet(lectureId);
+    if (current.status === 'cancelled' || current.status === 'finished') throw new DomainError('LECTURE_NOT_EDITABLE');
+    const row = await this.repository.updateLecture(lectureId, { status: 'cancelled' });
+    await this.unscheduleReminders(current);
+    const registered = await this.repository.registeredUserIds(row.id, ['registered', 'waitlisted']);
+    await this.notify(registered, row, 'lecture.cancelled', `【讲座取消】${row.title}`, `原定 ${formatShanghai(row.startsAt)} 的讲座已取消，给您带来不便，敬请谅解。`);
+    await this.audit.record({ actorId: principal.userId, action: 'lecture.cancelled', targetType: 'lecture', targetId: row.id, detail: { notified: registered.length } });
+    return this.get(row.id);
+  }
+
+  // ── registration ──────────────────────────────────────────────────────────────
+
+  /**
+   * Registers a guardian: a seat while there is one, else the waitlist. The lecture row is
+   * locked for the decision, so concurrent registrations never overfill it. Idempotent.
+   */
+  async register(principal: Principal, lectureId: string): Promise<RegistrationDto> {
+    const lecture = await this.mustGet(lectureId);
+    await this.assertInAudience(principal, lecture);
+    if (lecture.status !== 'published' || lecture.endsAt.getTime() <= Date.now()) throw new DomainError('LECTURE_NOT_OPEN');
+    const cutoff = lecture.registrationCutoff ?? lecture.startsAt;
+    if (Date.now() > cutoff.getTime()) throw new DomainError('REGISTRATION_CLOSED');
+    const status = await this.repository.transaction(async (tx) => {
+      const locked = await this.repository.lockLecture(lectureId, tx);
+      if (!locked) throw new DomainError('LECTURE_NOT_FOUND');
+      const existing = await this.repository.registration(lectureId, principal.userId, tx);
+      if (existing && existing.status !== 'cancelled') return existing.status;
+      const taken = await this.repository.countRegistered(lectureId, tx);
+      const next = locked.capacity === null || taken < locked.capacity ? 'registered' : 'waitlisted';
+      await this.repository.upsertRegistration(lectureId, principal.userId, next, tx);
+      return next;
+    });
+    return { lectureId, status };
+  }
+
+  /** Cancels a registration; a freed seat goes to the longest-waiting guardian, who is told. */
+  async unregister(principal: Principal, lectureId: string): Promise<RegistrationDto> {
+    const lecture = await this.mustGet(lectureId);
+    const promoted = await this.repository.transaction(async (tx) => {
+      await this.repository.lockLecture(lectureId, tx);
+      const existing = await this.repository.registration(lectureId, principal.userId, tx);
+      if (!existing || existing.status === 'cancelled') throw new DomainError('REGISTRATION_NOT_FOUND');
+      await this.repository.setRegistrationStatus(existing.id, 'cancelled', tx);
+      if (existing.status !== 'registered') return undefined;
+      const next = await this.repository.firstWaitlisted(lectureId, tx);
+      if (next) await this.repository.setRegistrationStatus(next.id, 'registered', tx);
+      return next?.userId;
+    });
+    if (promoted) {
+      await this.notify([promoted], lecture, 'lecture.promoted', `【报名成功】${lecture.title}`, `有家长取消报名，您已从候补转为正式报名。讲座时间：${formatShanghai(lecture.startsAt)}。`);
+    }
+    return { lectureId, status: 'cancelled' };
+  }
+
+  async registrations(lectureId: string) {
+    return this.repository.registrationsOf(lectureId);
+  }
+
+  // ── reminders ─────────────────────────────────────────────────────────────────
+
+  /** The reminder job: sent only if the lecture still starts when it was planned, only to those still registered. */
+  async remind(payload: JobPayloads['lecture.remind']): Promise<void> {
+    const lecture = await this.repository.lecture(payload.lectureId);
+    if (!lecture || lecture.status !== 'published' || lecture.startsAt.toISOString() !== payload.startsAt) return;
+    const registered = await this.repository.registeredUserIds(lecture.id);
+    const when = payload.window === '24h' ? '明天' : '1 小时后';
+    await this.notify(
+      registered,
+      lecture,
+      'lecture.remind',
+      `【讲座提醒】${lecture.title}`,
+      `${when}（${formatShanghai(lecture.startsAt)}）开始${lecture.venue ? `，地点：${lecture.venue}` : ''}。`,
+      `remind:${lecture.id}:${payload.window}:${payload.startsAt}`,
+    );
+  }
+
+  private async scheduleReminders(lecture: LectureRow): Promise<void> {
+    for (const [window, before] of Object.entries(REMINDERS) as [keyof typeof REMINDERS, number][]) {
+      const delay = lecture.startsAt.getTime() - before - Date.now();
+      if (delay <= 0) continue;
+      const payload: JobPayloads['lecture.remind'] = { lectureId: lecture.id, window, startsAt: lecture.startsAt.toISOString() };
+      await this.queue.add('lecture.remind', payload, { jobId: reminderJobId(lecture, window), delay, attempts: 3, removeOnComplete: true, removeOnFail: 1000 });
+    }
+  }
+
+  private async unscheduleReminders(lecture: LectureRow): Promise<void> {
+    for (const window of Object.keys(REMINDERS) as (keyof typeof REMINDERS)[]) {
+      await this.queue.remove(reminderJobId(lecture, window));
+    }
+  }
+
+  private async notify(userIds: string[], lecture: LectureRow, kind: string, title: string, body: string, dedupe?: string): Promise<void> {
+    const created = await this.notifications.create(
+      userIds.map((userId) => ({ userId, kind, title, body, data: { lectureId: lecture.id }, dedupeKey: dedupe, deliverAt: new Date() })),
+    );
+    await this.notifications.dispatch(created);
+  }
+
+  // ── helpers ───────────────────────────────────────────────────────────────────
+
+  async mustGet(lectureId: string): Promise<LectureRow> {
+    const row = await this.repository.lecture(lectureId);
+    if (!row) throw new DomainError('LECTURE_NOT_FOUND');
+    return row;
+  }
+
+  async assertInAudience(principal: Principal, lecture: LectureRow): Promise<void> {
+    if (!(await this.inAudience(principal.userId, lecture))) throw new DomainError('LECTURE_NOT_IN_AUDIENCE');
+  }
+
+  /** Whether any child of this guardian is in the lecture's audience. */
+  async inAudience(guardianId: string, lecture: LectureRow): Promise<boolean> {
+    const children = await this.repository.childPlaces(guardianId);
+    return children.some((c) => audienceIncludes(lecture.audience, c));
+  }
+
+  private async year(name?: string) {
+    const year = await this.repository.schoolYearByName(name ?? schoolYearOf(new Date()));
+    if (!year) throw new DomainError('SCHOOL_YEAR_NOT_FOUND');
+    return year;
+  }
+
+  private async checkAudience(principal: Principal, dto: AudienceDto): Promise<Audience> {
+    const audience = toAudience(dto);
+    const districtOf = new Map<string, string | undefined>();
+    if ('schoolId' in audience && audience.schoolId) districtOf.set(audience.schoolId, await this.repository.schoolDistrict(audience.schoolId));
+    if ('schoolId' in audience && audience.schoolId && !districtOf.get(audience.schoolId)) throw new DomainError('SCHOOL_NOT_FOUND');
+    if (audience.scope === 'classes') {
+      const ofSchool = new Set(await this.repository.classesOfSchool(audience.schoolId));
+      if (!audience.classIds.every((id) => ofSchool.has(id))) throw new DomainError('CLASS_NOT_FOUND');
+    }
+    if (!audienceWithin(audience, areaScopeOf(principal), (id) => districtOf.get(id))) throw new DomainError('AUDIENCE_OUT_OF_SCOPE');
+    return audience;
+  }
+}
+
+function toAudience(dto: AudienceDto): Audience {
+  const need = (field: string, value: unknown) => {
+    if (value === undefined) throw new DomainError('VALIDATION_FAILED', {}, [{ field: `audience.${field}`, constraint: 'isDefined' }]);
+  };
+  switch (dto.scope) {
+    case 'city':
+      return { scope: 'city' };
+    case 'district':
+      need('districtId', dto.districtId);
+      return { scope: 'district', districtId: dto.districtId as string };
+    case 'school':
+      need('schoolId', dto.schoolId);
+      return { scope: 'school', schoolId: dto.schoolId as string };
+    case 'grades':
+      need('schoolId', dto.schoolId);
+      need('grades', dto.grades);
+      return { scope: 'grades', schoolId: dto.schoolId as string, grades: dto.grades as number[] };
+    case 'classes':
+      need('schoolId', dto.schoolId);
+      need('classIds', dto.classIds);
+      return { scope: 'classes', schoolId: dto.schoolId as string, classIds: dto.classIds as string[] };
+    case 'committee_chairs':
+      return { scope: 'committee_chairs', districtId: dto.districtId, schoolId: dto.schoolId };
+  }
+}
+
+function organiserOf(audience: Audience, planSchoolId?: string): { schoolId?: string; districtId?: string } {
+  if (planSchoolId) return { schoolId: planSchoolId };
+  if ('schoolId' in audience && audience.schoolId) return { schoolId: audience.schoolId };
+  if ('districtId' in audience && audience.districtId) return { districtId: audience.districtId };
+  return {};
+}
+
+function assertTimes(startsAt: Date, endsAt: Date): void {
+  if (endsAt.getTime() <= startsAt.getTime()) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'endsAt', constraint: 'isAfterStart' }]);
+}
+
+function assertHalfHours(hours: number): void {
+  if (Math.round(hours * 2) !== hours * 2) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'creditHours', constraint: 'halfHours' }]);
+}
+
+function reminderJobId(lecture: LectureRow, window: string): string {
+  return `lecture-remind-${lecture.id}-${window}-${lecture.startsAt.getTime()}`;
+}

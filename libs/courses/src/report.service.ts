@@ -1,0 +1,223 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import ExcelJS from 'exceljs';
+import { areaScopeOf, DomainError, formatShanghai, JobPayloads, maskPhone, Principal, QUEUES, schoolYearOf } from '@jiaxiao/common';
+import { NotificationsService } from '@jiaxiao/notifications';
+import { AuditService } from '@jiaxiao/platform';
+import { CoursesRepository } from './courses.repository';
+import { ExportRequestDto } from './dto/lecture.dto';
+import { ClassFollowUpDto, ClassReportDto, ExportStatusDto, SummaryReportDto } from './dto/progress.dto';
+
+const rate = (compliant: number, households: number) => (households === 0 ? 0 : Math.round((compliant / households) * 10000) / 10000);
+
+/**
+ * Course-hour compliance for coordinators and the bureau. Every figure is read from the
+ * per-household progress rows (kept in the ledger's transaction), so a city report is a scan
+ * of an index, not of the ledger.
+ */
+@Injectable()
+export class ReportService {
+  constructor(
+    private readonly repository: CoursesRepository,
+    private readonly notifications: NotificationsService,
+    private readonly audit: AuditService,
+    @InjectQueue(QUEUES.courses) private readonly queue: Queue,
+  ) {}
+
+  /** Per class of one school; a coordinator's own school by default. */
+  async classes(principal: Principal, query: { schoolId?: string; schoolYear?: string }): Promise<ClassReportDto> {
+    const schoolId = query.schoolId ?? this.ownSchool(principal);
+    await this.assertCovers(principal, schoolId);
+    const { year, required } = await this.year(query.schoolYear);
+    const school = await this.repository.schoolName(schoolId);
+    const rows = await this.repository.classReport(schoolId, year.id, required);
+    const visible = this.teacherOnly(principal, schoolId) ? rows.filter((r) => principal.assignments.some((a) => a.classId === r.classId)) : rows;
+    const households = visible.reduce((n, r) => n + r.households, 0);
+    const compliant = visible.reduce((n, r) => n + r.compliant, 0);
+    return {
+      schoolId,
+      schoolName: school ?? '',
+      schoolYear: year.name,
+      requiredHours: required,
+      households,
+      compliant,
+      rate: rate(compliant, households),
+      classes: visible.map((r) => ({ ...r, rate: rate(r.compliant, r.households) })),
+    };
+  }
+
+  /** Per school and per district: a district's own area, or the whole city. */
+  async summary(principal: Principal, query: { districtId?: string; schoolYear?: string }): Promise<SummaryReportDto> {
+    const area = areaScopeOf(principal);
+    const districtId = query.districtId ?? (area.city ? undefined : area.districtIds[0]);
+    if (!area.city && (!districtId || !area.districtIds.includes(districtId))) throw new DomainError('FORBIDDEN');
+    const { year, required } = await this.year(query.schoolYear);
+    const schools = (await this.repository.schoolReport(year.id, required, districtId)).map((s) => ({ ...s, rate: rate(s.compliant, s.households) }));
+    const byDistrict = new Map<string, { districtId: string; districtName: string; households: number; compliant: number }>();
+    for (const s of schools) {
+      const d = byDistrict.get(s.districtId) ?? { districtId: s.districtId, districtName: s.districtName, households: 0, compliant: 0 };
+      d.households += s.households;
+      d.compliant += s.compliant;
+      byDistrict.set(s.districtId, d);
+    }
+    const households = schools.reduce((n, s) => n + s.households, 0);
+    const compliant = schools.reduce((n, s) => n + s.compliant, 0);
+    return {
+      schoolYear: year.name,
+      requiredHours: required,
+      households,
+      compliant,
+      rate: rate(compliant, households),
+      districts: [...byDistrict.values()].map((d) => ({ ...d, rate: rate(d.compliant, d.households) })),
+      schools,
+    };
+  }
+
+  /** The households of a class below the requirement, guardians' numbers masked, for the class teacher to follow up. */
+  async followUp(classId: string, schoolYear?: string): Promise<ClassFollowUpDto> {
+    const { year, required } = await this.year(schoolYear);
+    const rows = await this.repository.nonCompliant(classId, year.id, required);
+    const households = new Map<string, ClassFollowUpDto['households'][number]>();
+    for (const r of rows) {
+      const h = households.get(r.studentId) ?? { studentId: r.studentId, studentName: r.studentName, earnedHours: r.earned, missingHours: Math.max(0, required - r.earned), guardians: [] };
+      if (r.guardianId && r.phone && r.guardianName && r.relation) {
+        h.guardians.push({ userId: r.guardianId, name: r.guardianName, phone: maskPhone(r.phone), relation: r.relation });
+      }
+      households.set(r.studentId, h);
+    }
+    return { classId, schoolYear: year.name, requiredHours: required, households: [...households.values()] };
+  }
+
+  /** 提醒未完成: a notification to each guardian of the class's households still below the requirement. */
+  async remindClass(principal: Principal, classId: string, schoolYear?: string): Promise<{ reminded: number }> {
+    const report = await this.followUp(classId, schoolYear);
+    const now = new Date();
+    const created = await this.notifications.create(
+      report.households.flatMap((h) =>
+        h.guardians.map((g) => ({
+          userId: g.userId,
+          kind: 'course.remind',
+          title: '【家庭教育课程】学时尚未完成',
+          body: `${h.studentName}家庭本学年已完成 ${h.earnedHours} 学时，还差 ${h.missingHours} 学时。请关注近期的父母大讲堂和学校课程安排。`,
+          data: { classId, studentId: h.studentId, schoolYear: report.schoolYear },
+          dedupeKey: `course-remind:${classId}:${report.schoolYear}:${formatShanghai(now, false)}`,
+          deliverAt: now,
+        })),
+      ),
+    );
+    await this.notifications.dispatch(created);
+    await this.audit.record({ actorId: principal.userId, action: 'course.reminded', targetType: 'class', targetId: classId, detail: { reminded: created.length } });
+    return { reminded: created.length };
+  }
+
+  // ── exports ───────────────────────────────────────────────────────────────────
+
+  async requestExport(principal: Principal, dto: ExportRequestDto): Promise<ExportStatusDto> {
+    const schoolYear = dto.schoolYear ?? schoolYearOf(new Date());
+    if (dto.schoolId) await this.assertCovers(principal, dto.schoolId);
+    else await this.summary(principal, { districtId: dto.districtId, schoolYear }); // the same scope rule as the summary
+    const row = await this.repository.insertExport({ requestedBy: principal.userId, params: { schoolYear, schoolId: dto.schoolId, districtId: dto.districtId } });
+    const payload: JobPayloads['report.export'] = { exportId: row.id };
+    await this.queue.add('report.export', payload, { jobId: `export-${row.id}`, attempts: 3, removeOnComplete: true, removeOnFail: 1000 });
+    return this.exportStatus(row.id);
+  }
+
+  async exportStatus(exportId: string): Promise<ExportStatusDto> {
+    const row = await this.repository.exportById(exportId);
+    if (!row) throw new DomainError('EXPORT_NOT_FOUND');
+    return {
+      id: row.id,
+      status: row.status,
+      progress: row.progress,
+      fileName: row.fileName,
+      downloadUrl: row.status === 'succeeded' ? `/reports/exports/${row.id}/file` : null,
+    };
+  }
+
+  async exportFile(principal: Principal, exportId: string, ip: string): Promise<{ fileName: string; content: Buffer }> {
+    const row = await this.repository.exportById(exportId);
+    if (!row) throw new DomainError('EXPORT_NOT_FOUND');
+    if (row.status !== 'succeeded' || !row.content) throw new DomainError('EXPORT_NOT_READY');
+    await this.audit.record({ actorId: principal.userId, action: 'report.exported', targetType: 'export', targetId: row.id, ip, detail: row.params });
+    return { fileName: row.fileName ?? 'report.xlsx', content: row.content };
+  }
+
+  /** The worker's job: a workbook with the summary and, per class, the households still to follow up. */
+  async buildExport(exportId: string): Promise<void> {
+    const row = await this.repository.exportById(exportId);
+    if (!row || row.status === 'succeeded') return;
+    await this.repository.updateExport(exportId, { status: 'running', progress: 0 });
+    const { year, required } = await this.year(row.params.schoolYear);
+    const schools = row.params.schoolId
+      ? (await this.repository.schoolReport(year.id, required)).filter((s) => s.schoolId === row.params.schoolId)
+      : await this.repository.schoolReport(year.id, required, row.params.districtId);
+    const workbook = new ExcelJS.Workbook();
+    workbook.creator = '家校共育平台';
+    const summary = workbook.addWorksheet('学校汇总');
+    summary.columns = [
+      { header: '区县', key: 'district', width: 12 },
+      { header: '学校', key: 'school', width: 20 },
+      { header: '家庭数', key: 'households', width: 10 },
+      { header: '已完成', key: 'compliant', width: 10 },
+      { header: '完成率', key: 'rate', width: 10 },
+      { header: '平均学时', key: 'average', width: 10 },
+    ];
+    const follow = workbook.addWorksheet('未完成家庭');
+    follow.columns = [
+      { header: '学校', key: 'school', width: 20 },
+      { header: '班级', key: 'class', width: 14 },
+      { header: '学生', key: 'student', width: 12 },
+      { header: '已完成学时', key: 'earned', width: 12 },
+      { header: '家长', key: 'guardian', width: 12 },
+      { header: '联系电话', key: 'phone', width: 14 },
+    ];
+    for (const [index, s] of schools.entries()) {
+      summary.addRow({ district: s.districtName, school: s.schoolName, households: s.households, compliant: s.compliant, rate: rate(s.compliant, s.households), average: s.averageHours });
+      for (const c of await this.repository.classReport(s.schoolId, year.id, required)) {
+        const pending = await this.followUp(c.classId, year.name);
+        for (const h of pending.households) {
+          const g = h.guardians[0];
+          follow.addRow({ school: s.schoolName, class: c.className, student: h.studentName, earned: h.earnedHours, guardian: g?.name ?? '', phone: g?.phone ?? '' });
+        }
+      }
+      await this.repository.updateExport(exportId, { progress: Math.floor(((index + 1) / schools.length) * 100) });
+    }
+    for (const sheet of [summary, follow]) sheet.getRow(1).font = { bold: true };
+    summary.getColumn('rate').numFmt = '0.0%';
+    const content = Buffer.from(await workbook.xlsx.writeBuffer());
+    await this.repository.updateExport(exportId, {
+      status: 'succeeded',
+      progress: 100,
+      content,
+      fileName: `家庭教育课程完成情况-${year.name}.xlsx`,
+      finishedAt: new Date(),
+    });
+  }
+
+  private async year(name?: string) {
+    const year = await this.repository.schoolYearByName(name ?? schoolYearOf(new Date()));
+    if (!year) throw new DomainError('SCHOOL_YEAR_NOT_FOUND');
+    return { year, required: await this.repository.requiredHours(year.id) };
+  }
+
+  private ownSchool(principal: Principal): string {
+    const own = principal.assignments.find((a) => a.schoolId && (a.role === 'coordinator' || a.role === 'teacher'));
+    if (!own?.schoolId) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'schoolId', constraint: 'isDefined' }]);
+    return own.schoolId;
+  }
+
+  private async assertCovers(principal: Principal, schoolId: string): Promise<void> {
+    const district = await this.repository.schoolDistrict(schoolId);
+    if (!district) throw new DomainError('SCHOOL_NOT_FOUND');
+    const area = areaScopeOf(principal);
+    const covers = area.city || area.districtIds.includes(district) || area.schoolIds.includes(schoolId) || principal.assignments.some((a) => a.role === 'teacher' && a.schoolId === schoolId);
+    if (!covers) throw new DomainError('FORBIDDEN');
+  }
+
+  /** A teacher who does not also manage the school sees only their own classes. */
+  private teacherOnly(principal: Principal, schoolId: string): boolean {
+    const area = areaScopeOf(principal);
+    return !area.city && !area.schoolIds.includes(schoolId) && !principal.assignments.some((a) => a.districtId && area.districtIds.includes(a.districtId));
+  }
+}

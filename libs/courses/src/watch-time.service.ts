@@ -1,0 +1,94 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { DomainError, Principal, QUEUES } from '@jiaxiao/common';
+import { REDIS } from '@jiaxiao/platform';
+import { CoursesRepository } from './courses.repository';
+import { HourLedgerService } from './hour-ledger.service';
+import { LectureService } from './lecture.service';
+
+/** A beat counts at most the time since the previous one, and never more than this. */
+export const MAX_BEAT_SECONDS = 35;
+/** Online credit once the watched time reaches this share of the lecture's duration. */
+export const CREDIT_SHARE = 0.8;
+export const FLUSH_EVERY_MS = 30_000;
+
+/**
+ * Online attendance. Clients send `lecture:heartbeat` through the gateway every ≤ 30 s while the
+ * stream is visible (hidden tabs send none). Beats accrue in Redis — one device per user counts
+ * at a time — and the worker flushes them to PostgreSQL, crediting past 80% of the duration.
+ * Live and replay add up for one lecture, which is credited once.
+ */
+@Injectable()
+export class WatchTimeService implements OnModuleInit {
+  constructor(
+    private readonly repository: CoursesRepository,
+    private readonly lectures: LectureService,
+    private readonly ledger: HourLedgerService,
+    @Inject(REDIS) private readonly redis: Redis,
+    @InjectQueue(QUEUES.courses) private readonly queue: Queue,
+  ) {}
+
+  /** Every process that can run the flush makes sure the repeating job exists (idempotent). */
+  async onModuleInit(): Promise<void> {
+    await this.queue.upsertJobScheduler('watch-flush', { every: FLUSH_EVERY_MS }, { name: 'watch.flush', data: {} });
+  }
+
+  async beat(principal: Principal, lectureId: string, deviceId: string, now = Date.now()): Promise<{ counted: number }> {
+    const lecture = await this.lectures.mustGet(lectureId);
+    if (lecture.mode === 'offline') throw new DomainError('NOT_AN_ONLINE_LECTURE');
+    if (lecture.status !== 'published' && lecture.status !== 'finished') throw new DomainError('LECTURE_NOT_OPEN');
+    const live = now >= lecture.startsAt.getTime() && now <= lecture.endsAt.getTime();
+    const replay = Boolean(lecture.replayUrl) && now > lecture.endsAt.getTime();
+    if (!live && !replay) throw new DomainError('LECTURE_NOT_OPEN');
+    await this.lectures.assertInAudience(principal, lecture);
+
+    const key = beatKey(lectureId, principal.userId);
+    const state = await this.redis.hmget(key, 'device', 'last');
+    const [device, last] = [state[0], Number(state[1] ?? 0)];
+    const elapsed = last ? Math.floor((now - last) / 1000) : 0;
+    // Another device beat within the window: this one is a second screen and does not count.
+    if (device && device !== deviceId && elapsed <= MAX_BEAT_SECONDS) {
+      return { counted: 0 };
+    }
+    const counted = device === deviceId ? Math.min(Math.max(elapsed, 0), MAX_BEAT_SECONDS) : 0;
+    const multi = this.redis.multi().hset(key, 'device', deviceId, 'last', String(now)).expire(key, 24 * 3600);
+    if (counted > 0) multi.hincrby(key, 'pending', counted).sadd(DIRTY, `${lectureId}:${principal.userId}`);
+    await multi.exec();
+    return { counted };
+  }
+
+  /** Moves pending seconds into attendance rows and credits whoever has reached 80%. */
+  async flush(): Promise<number> {
+    let credited = 0;
+    const members = await this.redis.smembers(DIRTY);
+    for (const member of members) {
+      const [lectureId, userId] = member.split(':');
+      await this.redis.srem(DIRTY, member);
+      const key = beatKey(lectureId, userId);
+      // Take the pending seconds atomically: beats arriving meanwhile start a new count.
+      const [[, pending]] = (await this.redis.multi().hget(key, 'pending').hset(key, 'pending', '0').exec()) as [[null, string | null]];
+      const seconds = Number(pending ?? 0);
+      if (seconds <= 0) continue;
+      const lecture = await this.repository.lecture(lectureId);
+      if (!lecture) continue;
+      try {
+        credited += await this.repository.transaction(async (tx) => {
+          const total = await this.repository.addWatched(lectureId, userId, seconds, tx);
+          const duration = (lecture.endsAt.getTime() - lecture.startsAt.getTime()) / 1000;
+          if (total < duration * CREDIT_SHARE) return 0;
+          return (await this.ledger.credit({ guardianId: userId, lecture, source: 'online' }, tx)) > 0 ? 1 : 0;
+        });
+      } catch (error) {
+        // Put the seconds back for the next flush rather than lose them.
+        await this.redis.multi().hincrby(key, 'pending', seconds).sadd(DIRTY, member).exec();
+        throw error;
+      }
+    }
+    return credited;
+  }
+}
+
+const DIRTY = 'watch:dirty';
+const beatKey = (lectureId: string, userId: string) => `watch:${lectureId}:${userId}`;

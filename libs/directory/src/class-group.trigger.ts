@@ -1,0 +1,25 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { JobPayloads, QUEUES } from '@jiaxiao/common';
+
+/**
+ * Tells messaging that a class's roster or teachers changed, so its class group follows.
+ * A job rather than a call: messaging sits above the directory, and the worker does the sync.
+ */
+@Injectable()
+export class ClassGroupTrigger {
+  constructor(@InjectQueue(QUEUES.messaging) private readonly queue: Queue) {}
+
+  async classChanged(classId: string): Promise<void> {
+    const payload: JobPayloads['conversation.sync-class'] = { classId };
+    // No job id: a sync reads the current roster and is idempotent, so a second one is only redundant,
+    // while a deduplicated one could be swallowed by a sync already running with older data.
+    await this.queue.add('conversation.sync-class', payload, {
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 1000 },
+      removeOnComplete: true,
+      removeOnFail: 1000,
+    });
+  }
+}

@@ -1,0 +1,348 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { conversationRoom, DomainError, JobPayloads, Principal, QUEUES } from '@jiaxiao/common';
+import { MessagePayload, MessageType, pgConstraint, pgErrorCode, UNIQUE_VIOLATION } from '@jiaxiao/db';
+import { FAMILY_DAY, nextDeliveryTime, NotificationsService, RealtimePublisher } from '@jiaxiao/notifications';
+import { REDIS } from '@jiaxiao/platform';
+import { ConversationService } from './conversation.service';
+import { AcksDto, FamilyStatusDto, HistoryQueryDto, MAX_TEXT, MessageDto, MessagePageDto, ReadsDto, SendMessageDto, SendResultDto } from './dto/message.dto';
+import { toMessageDto } from './message.mapper';
+import { ConversationRow, MessageRow, MessagingRepository } from './messaging.repository';
+import { UploadService } from './upload.service';
+
+export const RECALL_WINDOW_MS = 2 * 60 * 1000;
+export const SEND_LIMIT = { count: 20, windowSeconds: 10 };
+export const REMIND_INTERVAL_SECONDS = 3600;
+
+/**
+ * Sending, syncing, reading, recalling and confirming messages. A send is acknowledged only
+ * after its transaction commits; seqs are allocated inside it, so they are gapless; the
+ * sender's clientMsgId makes a retried send return the stored message instead of a copy.
+ */
+@Injectable()
+export class MessageService {
+  constructor(
+    private readonly repository: MessagingRepository,
+    private readonly conversations: ConversationService,
+    private readonly uploads: UploadService,
+    private readonly notifications: NotificationsService,
+    private readonly realtime: RealtimePublisher,
+    @Inject(REDIS) private readonly redis: Redis,
+    @InjectQueue(QUEUES.notifications) private readonly queue: Queue,
+  ) {}
+
+  async send(principal: Principal, input: SendMessageDto): Promise<SendResultDto> {
+    const conversation = await this.repository.conversation(input.conversationId);
+    const member = conversation && (await this.repository.membership(conversation.id, principal.userId));
+    if (!conversation || !member) throw new DomainError('FORBIDDEN');
+
+    const existing = await this.repository.messageBySenderClientId(principal.userId, input.clientMsgId);
+    if (existing) return { message: toMessageDto(existing), quietHours: await this.quietFor(principal, conversation) };
+
+    if (conversation.staffOnly && member.role !== 'staff') throw new DomainError('STAFF_ONLY_CONVERSATION');
+    if (input.type === 'notice' && member.role !== 'staff') throw new DomainError('NOTICE_SENDER_ONLY');
+    const content = await this.content(principal, input);
+    await this.throttle(principal.userId);
+
+    let row: MessageRow;
+    try {
+      row = await this.repository.transaction(async (tx) => {
+        const seq = await this.repository.nextSeq(conversation.id, tx);
+        const inserted = await this.repository.insertMessage(
+          { conversationId: conversation.id, seq, senderId: principal.userId, clientMsgId: input.clientMsgId, ...content },
+          tx,
+        );
+        await this.repository.moveReadCursor(conversation.id, principal.userId, seq, tx);
+        return { ...inserted, senderName: principal.name };
+      });
+    } catch (error) {
+      // The same clientMsgId sent twice at once: the loser returns the winner's message.
+      if (pgErrorCode(error) === UNIQUE_VIOLATION && pgConstraint(error) === 'messages_sender_client_uq') {
+        const winner = await this.repository.messageBySenderClientId(principal.userId, input.clientMsgId);
+        if (winner) return { message: toMessageDto(winner), quietHours: await this.quietFor(principal, conversation) };
+      }
+      throw error;
+    }
+
+    const message = toMessageDto(row);
+    await this.realtime.emit([conversationRoom(conversation.id)], 'message:new', message);
+    const quietHours = await this.afterSend(principal, conversation, row, message);
+    return { message, quietHours };
+  }
+
+  /** History in seq order: `afterSeq` pages forward (sync), `beforeSeq` backward (scrolling up). */
+  async history(conversationId: string, query: HistoryQueryDto): Promise<MessagePageDto> {
+    const limit = query.limit ?? 50;
+    const rows = await this.repository.page(conversationId, {
+      afterSeq: query.afterSeq ?? (query.beforeSeq === undefined ? 0 : undefined),
+      beforeSeq: query.beforeSeq,
+      limit,
+    });
+    const forward = query.beforeSeq === undefined;
+    const nextCursor = forward && rows.length === limit ? String(rows[rows.length - 1].seq) : null;
+    return { items: rows.map(toMessageDto), nextCursor };
+  }
+
+  async sync(principal: Principal, conversationId: string, afterSeq: number, limit = 100): Promise<MessageDto[]> {
+    await this.assertMember(principal, conversationId);
+    const rows = await this.repository.page(conversationId, { afterSeq, limit });
+    return rows.map(toMessageDto);
+  }
+
+  /** Moves the caller's read cursor forward (never back) and tells the conversation. */
+  async read(principal: Principal, conversationId: string, seq: number): Promise<number> {
+    const cursor = await this.repository.moveReadCursor(conversationId, principal.userId, seq);
+    if (cursor === undefined) throw new DomainError('FORBIDDEN');
+    await this.realtime.emit([conversationRoom(conversationId)], 'conversation:read', { conversationId, userId: principal.userId, seq: cursor });
+    return cursor;
+  }
+
+  /** The sender takes a message back within 2 minutes: a tombstone stays, the body and file go. */
+  async recall(principal: Principal, messageId: string): Promise<MessageDto> {
+    const message = await this.repository.messageById(messageId);
+    if (!message || !(await this.repository.membership(message.conversationId, principal.userId))) throw new DomainError('MESSAGE_NOT_FOUND');
+    if (message.senderId !== principal.userId) throw new DomainError('FORBIDDEN');
+    if (message.recalledAt) return toMessageDto(message);
+    if (Date.now() - message.createdAt.getTime() > RECALL_WINDOW_MS) throw new DomainError('RECALL_WINDOW_PASSED');
+    const fileId = (message.payload as { attachment?: { fileId: string } }).attachment?.fileId;
+
+    const outcome = await this.repository.transaction(async (tx) => {
+      const updated = await this.repository.recall(messageId, tx);
+      // A concurrent recall of the same message (a double tap) won the row: it writes the one system message.
+      if (!updated) return undefined;
+      const system = await this.conversations.systemMessage(message.conversationId, 'recalled', [principal.userId], tx);
+      return { recalled: updated, notice: system };
+    });
+    if (!outcome) return toMessageDto((await this.repository.messageById(messageId)) ?? message);
+    const { recalled, notice } = outcome;
+    if (fileId) await this.uploads.remove(fileId);
+    const tombstone = toMessageDto({ ...message, ...recalled, senderName: message.senderName });
+    const room = conversationRoom(message.conversationId);
+    await this.realtime.emit([room], 'message:recalled', { conversationId: message.conversationId, messageId, seq: message.seq });
+    await this.realtime.emit([room], 'message:new', toMessageDto(notice));
+    return tombstone;
+  }
+
+  /** 已读/未读 of one message: by family in a class group, by member elsewhere. The sender or staff may ask. */
+  async reads(principal: Principal, messageId: string): Promise<ReadsDto> {
+    const { message, conversation } = await this.forSenderOrStaff(principal, messageId);
+    const statuses = await this.familyStatuses(conversation, message, (member) => member.lastReadSeq >= message.seq);
+    return { messageId, read: statuses.done, unread: statuses.pending };
+  }
+
+  /** A guardian confirms a notice (回执). Idempotent. */
+  async ack(principal: Principal, messageId: string): Promise<{ messageId: string; ackedAt: string }> {
+    const message = await this.repository.messageById(messageId);
+    if (!message || !(await this.repository.membership(message.conversationId, principal.userId))) throw new DomainError('MESSAGE_NOT_FOUND');
+    if (!isAckNotice(message)) throw new DomainError('NOT_A_NOTICE');
+    await this.repository.ack(messageId, principal.userId);
+    const acked = await this.repository.ackedUserIds(messageId);
+    const at = acked.get(principal.userId) ?? new Date();
+    if (message.senderId) await this.realtime.toUsers([message.senderId], 'notice:acked', { messageId, userId: principal.userId });
+    return { messageId, ackedAt: at.toISOString() };
+  }
+
+  async acks(principal: Principal, messageId: string): Promise<AcksDto> {
+    const { message, conversation } = await this.forSenderOrStaff(principal, messageId);
+    if (!isAckNotice(message)) throw new DomainError('NOT_A_NOTICE');
+    const acked = await this.repository.ackedUserIds(messageId);
+    const statuses = await this.familyStatuses(conversation, message, (member) => acked.has(member.userId), (member) => acked.get(member.userId) ?? null);
+    return { messageId, confirmed: statuses.done, unconfirmed: statuses.pending };
+  }
+
+  /** 提醒未确认: a reminder to the families that have not confirmed, at most once an hour per notice. */
+  async remind(principal: Principal, messageId: string): Promise<{ messageId: string; reminded: number }> {
+    const { message, conversation } = await this.forSenderOrStaff(principal, messageId);
+    if (!isAckNotice(message)) throw new DomainError('NOT_A_NOTICE');
+    const acked = await this.repository.ackedUserIds(messageId);
+    const { pending } = await this.familyStatuses(conversation, message, (member) => acked.has(member.userId));
+    const key = `notice:remind:${messageId}`;
+    const claimed = await this.redis.set(key, principal.userId, 'EX', REMIND_INTERVAL_SECONDS, 'NX');
+    if (claimed !== 'OK') {
+      const ttl = Math.max(1, await this.redis.ttl(key));
+      throw new DomainError('NOTICE_REMIND_TOO_SOON', { minutes: Math.ceil(ttl / 60) }, [], { 'Retry-After': String(ttl) });
+    }
+    const payload: JobPayloads['notice.fanout'] = { messageId, round: Date.now() };
+    await this.queue.add('notice.fanout', payload, { jobId: `remind-${messageId}-${payload.round}`, attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000 });
+    return { messageId, reminded: pending.reduce((n, family) => n + family.guardians.length, 0) };
+  }
+
+  /**
+   * The worker's fan-out of a notice: an inbox entry for every recipient (a reminder: for the
+   * guardians of families that have not confirmed). Families are not pushed between 21:30 and
+   * 07:00 unless the notice is an emergency; staff are pushed within their working hours.
+   * Safe to retry: entries are keyed per round, and whatever of the round is not pushed yet is.
+   */
+  async fanOutNotice(messageId: string, round: number): Promise<void> {
+    const reminder = round > 0;
+    const message = await this.repository.messageById(messageId);
+    const conversation = message && (await this.repository.conversation(message.conversationId));
+    const notice = message && (message.payload as { notice?: { title: string; needsAck: boolean; emergency: boolean } }).notice;
+    if (!message || !conversation || !notice || message.recalledAt) return;
+    const members = await this.repository.members(conversation.id);
+    let recipients = members.filter((m) => m.userId !== message.senderId);
+    if (reminder) {
+      const acked = await this.repository.ackedUserIds(messageId);
+      const { pending } = await this.familyStatuses(conversation, message, (m) => acked.has(m.userId));
+      const waiting = new Set(pending.flatMap((f) => f.guardians.map((g) => g.userId)));
+      recipients = recipients.filter((m) => waiting.has(m.userId));
+    }
+    const now = new Date();
+    const staffTimes = await this.notifications.deliveryTimes(recipients.filter((m) => m.role === 'staff').map((m) => m.userId), now);
+    const familyTime = notice.emergency ? now : nextDeliveryTime(now, FAMILY_DAY);
+    const dedupeKey = reminder ? `notice-remind:${messageId}:${round}` : `notice:${messageId}`;
+    await this.notifications.create(
+      recipients.map((m) => ({
+        userId: m.userId,
+        kind: reminder ? 'notice.remind' : 'notice.new',
+        title: reminder ? `【提醒】请确认通知：${notice.title}` : `【通知】${notice.title}`,
+        body: (message.text ?? '').slice(0, 200),
+        data: { conversationId: conversation.id, messageId, needsAck: notice.needsAck },
+        dedupeKey,
+        deliverAt: staffTimes.get(m.userId) ?? familyTime,
+      })),
+    );
+    await this.notifications.dispatchPending(dedupeKey);
+  }
+
+  private async afterSend(principal: Principal, conversation: ConversationRow, row: MessageRow, message: MessageDto): Promise<boolean> {
+    if (row.type === 'notice') {
+      const payload: JobPayloads['notice.fanout'] = { messageId: row.id, round: 0 };
+      await this.queue.add('notice.fanout', payload, { jobId: `notice-${row.id}`, attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000 });
+      return false;
+    }
+    const quiet = await this.quietFor(principal, conversation);
+    if (conversation.kind === 'direct') {
+      const members = await this.repository.members(conversation.id);
+      const others = members.filter((m) => m.userId !== principal.userId);
+      const times = await this.notifications.deliveryTimes(others.map((m) => m.userId));
+      const created = await this.notifications.create(
+        others.map((m) => ({
+          userId: m.userId,
+          kind: 'message.direct',
+          title: principal.name,
+          body: preview(message),
+          data: { conversationId: conversation.id, messageId: row.id, seq: row.seq },
+          dedupeKey: `message:${row.id}`,
+          deliverAt: times.get(m.userId) ?? new Date(),
+        })),
+      );
+      await this.notifications.dispatch(created);
+    }
+    return quiet;
+  }
+
+  /** Whether staff of the conversation are outside their working hours (only asked for families' sends). */
+  private async quietFor(principal: Principal, conversation: ConversationRow): Promise<boolean> {
+    const members = await this.repository.members(conversation.id);
+    const sender = members.find((m) => m.userId === principal.userId);
+    if (!sender || sender.role === 'staff') return false;
+    const staff = members.filter((m) => m.role === 'staff').map((m) => m.userId);
+    const times = await this.notifications.deliveryTimes(staff);
+    const now = Date.now();
+    return [...times.values()].some((t) => t.getTime() > now);
+  }
+
+  private async content(principal: Principal, input: SendMessageDto): Promise<{ type: MessageType; text: string | null; payload: MessagePayload }> {
+    const text = input.text?.trim() ?? '';
+    switch (input.type) {
+      case 'text':
+        if (!text) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'text', constraint: 'isNotEmpty' }]);
+        if (text.length > MAX_TEXT) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'text', constraint: 'maxLength', args: [MAX_TEXT] }]);
+        return { type: 'text', text, payload: {} };
+      case 'notice':
+        if (!input.title?.trim()) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'title', constraint: 'isNotEmpty' }]);
+        if (!text) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'text', constraint: 'isNotEmpty' }]);
+        return {
+          type: 'notice',
+          text,
+          payload: { notice: { title: input.title.trim(), body: text, needsAck: input.needsAck ?? false, emergency: input.emergency ?? false } },
+        };
+      case 'image':
+      case 'file': {
+        if (!input.fileId) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'fileId', constraint: 'isDefined' }]);
+        const file = await this.repository.fileById(input.fileId);
+        if (!file || file.ownerId !== principal.userId) throw new DomainError('FILE_NOT_FOUND');
+        if (input.type === 'image' && !file.mime.startsWith('image/')) throw new DomainError('UNSUPPORTED_MEDIA_TYPE');
+        return {
+          type: input.type,
+          text: text ? text.slice(0, MAX_TEXT) : null,
+          payload: { attachment: { fileId: file.id, name: file.name, mime: file.mime, size: file.size } },
+        };
+      }
+    }
+  }
+
+  /** 20 messages per 10 seconds per user, counted in Redis across every gateway node. */
+  private async throttle(userId: string): Promise<void> {
+    const key = `ratelimit:send:${userId}`;
+    const [[, count]] = (await this.redis.multi().incr(key).expire(key, SEND_LIMIT.windowSeconds, 'NX').exec()) as [[null, number]];
+    if (count > SEND_LIMIT.count) throw new DomainError('RATE_LIMITED');
+  }
+
+  private async assertMember(principal: Principal, conversationId: string): Promise<void> {
+    if (!(await this.repository.membership(conversationId, principal.userId))) throw new DomainError('FORBIDDEN');
+  }
+
+  private async forSenderOrStaff(principal: Principal, messageId: string) {
+    const message = await this.repository.messageById(messageId);
+    const member = message && (await this.repository.membership(message.conversationId, principal.userId));
+    if (!message || !member) throw new DomainError('MESSAGE_NOT_FOUND');
+    if (message.senderId !== principal.userId && member.role !== 'staff') throw new DomainError('FORBIDDEN');
+    const conversation = await this.repository.conversation(message.conversationId);
+    if (!conversation) throw new DomainError('MESSAGE_NOT_FOUND');
+    return { message, conversation };
+  }
+
+  /**
+   * Splits the recipients of a message into done / pending. In a class group a family (a
+   * student) counts as done when any of its guardians is; elsewhere each member counts alone.
+   */
+  private async familyStatuses(
+    conversation: ConversationRow,
+    message: MessageRow,
+    isDone: (member: { userId: string; lastReadSeq: number }) => boolean,
+    at: (member: { userId: string }) => Date | null = () => null,
+  ): Promise<{ done: FamilyStatusDto[]; pending: FamilyStatusDto[] }> {
+    const done: FamilyStatusDto[] = [];
+    const pending: FamilyStatusDto[] = [];
+    if (conversation.kind === 'class_group' && conversation.classId) {
+      const rows = await this.repository.families(conversation.classId, conversation.id);
+      const byStudent = new Map<string, typeof rows>();
+      for (const row of rows) byStudent.set(row.studentId, [...(byStudent.get(row.studentId) ?? []), row]);
+      for (const [studentId, guardians] of byStudent) {
+        // The sender's own family is not among the families a message goes to.
+        if (guardians.some((g) => g.userId === message.senderId)) continue;
+        const doneBy = guardians.filter(isDone);
+        const when = doneBy.map(at).filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0];
+        const status: FamilyStatusDto = {
+          studentId,
+          name: guardians[0].studentName,
+          guardians: guardians.map((g) => ({ userId: g.userId, name: `${g.name}（${g.relation}）`, role: 'member' })),
+          at: when?.toISOString() ?? null,
+        };
+        (doneBy.length > 0 ? done : pending).push(status);
+      }
+      return { done, pending };
+    }
+    const members = await this.repository.members(conversation.id);
+    for (const m of members) {
+      if (m.userId === message.senderId) continue;
+      const status: FamilyStatusDto = { studentId: null, name: m.name, guardians: [{ userId: m.userId, name: m.name, role: m.role }], at: at(m)?.toISOString() ?? null };
+      (isDone(m) ? done : pending).push(status);
+    }
+    return { done, pending };
+  }
+}
+
+function isAckNotice(message: MessageRow): boolean {
+  return message.type === 'notice' && !message.recalledAt && Boolean((message.payload as { notice?: { needsAck: boolean } }).notice?.needsAck);
+}
+
+function preview(message: MessageDto): string {
+  if (message.type === 'image') return '[图片]';
+  if (message.type === 'file') return `[文件] ${message.attachment?.name ?? ''}`;
+  return (message.text ?? '').slice(0, 60);
+}

@@ -1,0 +1,38 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { AppConfig, QUEUES } from '@jiaxiao/common';
+import { NotificationsModule } from '@jiaxiao/notifications';
+import { ConversationService } from './conversation.service';
+import { MessageService } from './message.service';
+import { MessagingAccess } from './messaging.access';
+import { MessagingRepository } from './messaging.repository';
+import { FILE_STORAGE, FileStorage, LocalDiskStorage } from './storage/file-storage';
+import { S3Storage } from './storage/s3-storage';
+import { UploadService } from './upload.service';
+
+@Module({
+  imports: [NotificationsModule, BullModule.registerQueue({ name: QUEUES.notifications })],
+  providers: [
+    MessagingRepository,
+    ConversationService,
+    MessageService,
+    UploadService,
+    MessagingAccess,
+    {
+      provide: FILE_STORAGE,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): FileStorage =>
+        config.S3_ENDPOINT && config.S3_BUCKET && config.S3_ACCESS_KEY_ID && config.S3_SECRET_ACCESS_KEY
+          ? new S3Storage({
+              endpoint: config.S3_ENDPOINT,
+              bucket: config.S3_BUCKET,
+              region: config.S3_REGION,
+              accessKeyId: config.S3_ACCESS_KEY_ID,
+              secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+            })
+          : new LocalDiskStorage(config.DATA_DIR),
+    },
+  ],
+  exports: [ConversationService, MessageService, UploadService, NotificationsModule],
+})
+export class MessagingModule {}

@@ -1,0 +1,358 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import {
+  classes,
+  conversationMembers,
+  conversations,
+  DB,
+  Database,
+  DbExecutor,
+  files,
+  guardianships,
+  MessagePayload,
+  messages,
+  MessageType,
+  noticeAcks,
+  roleAssignments,
+  schools,
+  students,
+  users,
+} from '@jiaxiao/db';
+
+export type ConversationRow = typeof conversations.$inferSelect;
+export type MessageRow = typeof messages.$inferSelect & { senderName: string | null };
+
+const messageColumns = {
+  id: messages.id,
+  conversationId: messages.conversationId,
+  seq: messages.seq,
+  senderId: messages.senderId,
+  clientMsgId: messages.clientMsgId,
+  type: messages.type,
+  text: messages.text,
+  payload: messages.payload,
+  recalledAt: messages.recalledAt,
+  createdAt: messages.createdAt,
+  senderName: users.name,
+};
+
+@Injectable()
+export class MessagingRepository {
+  constructor(@Inject(DB) private readonly db: Database) {}
+
+  transaction<T>(work: (tx: DbExecutor) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  // ── conversations ─────────────────────────────────────────────────────────────
+
+  async conversation(id: string, db: DbExecutor = this.db): Promise<ConversationRow | undefined> {
+    const [row] = await db.select().from(conversations).where(eq(conversations.id, id));
+    return row;
+  }
+
+  async membership(conversationId: string, userId: string, db: DbExecutor = this.db) {
+    const [row] = await db
+      .select()
+      .from(conversationMembers)
+      .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId)));
+    return row;
+  }
+
+  async conversationIdsOf(userId: string): Promise<string[]> {
+    const rows = await this.db.select({ id: conversationMembers.conversationId }).from(conversationMembers).where(eq(conversationMembers.userId, userId));
+    return rows.map((r) => r.id);
+  }
+
+  /** The caller's conversations by last activity, each with the caller's cursor and the newest message. */
+  listForUser(userId: string, options: { before?: [string, string]; limit: number }) {
+    const activity = sql<Date>`coalesce(${conversations.lastMessageAt}, ${conversations.createdAt})`;
+    // The cursor's time keeps the microseconds PostgreSQL stores; a JS Date would cut them to
+    // milliseconds and skip the conversations active within the same millisecond.
+    const before = options.before && { at: sql`${options.before[0]}::timestamptz`, id: options.before[1] };
+    return this.db
+      .select({
+        conversation: conversations,
+        lastReadSeq: conversationMembers.lastReadSeq,
+        activity: sql<string>`to_char(${activity} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+      })
+      .from(conversationMembers)
+      .innerJoin(conversations, eq(conversations.id, conversationMembers.conversationId))
+      .where(
+        and(
+          eq(conversationMembers.userId, userId),
+          before ? or(lt(activity, before.at), and(eq(activity, before.at), lt(conversations.id, before.id))) : undefined,
+        ),
+      )
+      .orderBy(desc(activity), desc(conversations.id))
+      .limit(options.limit + 1);
+  }
+
+  /** The newest message of each conversation. */
+  async lastMessages(conversationIds: string[]): Promise<Map<string, MessageRow>> {
+    if (conversationIds.length === 0) return new Map();
+    const rows = await this.db
+      .select(messageColumns)
+      .from(messages)
+      .innerJoin(conversations, and(eq(conversations.id, messages.conversationId), eq(conversations.lastSeq, messages.seq)))
+      .leftJoin(users, eq(users.id, messages.senderId))
+      .where(inArray(messages.conversationId, conversationIds));
+    return new Map(rows.map((r) => [r.conversationId, r]));
+  }
+
+  async insertConversation(values: typeof conversations.$inferInsert, db: DbExecutor) {
+    const [row] = await db.insert(conversations).values(values).onConflictDoNothing().returning();
+    return row;
+  }
+
+  async classGroup(classId: string, db: DbExecutor = this.db) {
+    const [row] = await db
+      .select()
+      .from(conversations)
+      .where(and(eq(conversations.kind, 'class_group'), eq(conversations.classId, classId)));
+    return row;
+  }
+
+  async directByKey(key: string, db: DbExecutor = this.db) {
+    const [row] = await db.select().from(conversations).where(eq(conversations.directKey, key));
+    return row;
+  }
+
+  async setStaffOnly(conversationId: string, staffOnly: boolean) {
+    await this.db.update(conversations).set({ staffOnly }).where(eq(conversations.id, conversationId));
+  }
+
+  members(conversationId: string, db: DbExecutor = this.db) {
+    return db
+      .select({ userId: conversationMembers.userId, role: conversationMembers.role, lastReadSeq: conversationMembers.lastReadSeq, name: users.name })
+      .from(conversationMembers)
+      .innerJoin(users, eq(users.id, conversationMembers.userId))
+      .where(eq(conversationMembers.conversationId, conversationId))
+      .orderBy(asc(users.name));
+  }
+
+  async addMembers(conversationId: string, rows: { userId: string; role: 'staff' | 'member' }[], lastReadSeq: number, db: DbExecutor): Promise<string[]> {
+    if (rows.length === 0) return [];
+    const added = await db
+      .insert(conversationMembers)
+      .values(rows.map((r) => ({ conversationId, userId: r.userId, role: r.role, lastReadSeq })))
+      .onConflictDoNothing()
+      .returning({ userId: conversationMembers.userId });
+    return added.map((r) => r.userId);
+  }
+
+  async updateRoles(conversationId: string, userIds: string[], role: 'staff' | 'member', db: DbExecutor) {
+    if (userIds.length === 0) return;
+    await db
+      .update(conversationMembers)
+      .set({ role })
+      .where(and(eq(conversationMembers.conversationId, conversationId), inArray(conversationMembers.userId, userIds)));
+  }
+
+  async removeMembers(conversationId: string, userIds: string[], db: DbExecutor): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    const removed = await db
+      .delete(conversationMembers)
+      .where(and(eq(conversationMembers.conversationId, conversationId), inArray(conversationMembers.userId, userIds)))
+      .returning({ userId: conversationMembers.userId });
+    return removed.map((r) => r.userId);
+  }
+
+  /** Who belongs in a class group: the guardians of its students, and its teachers as staff. */
+  async classAudience(classId: string, db: DbExecutor = this.db) {
+    const guardians = await db
+      .selectDistinct({ userId: guardianships.userId })
+      .from(guardianships)
+      .innerJoin(students, eq(students.id, guardianships.studentId))
+      .where(eq(students.classId, classId));
+    const teachers = await db
+      .selectDistinct({ userId: roleAssignments.userId })
+      .from(roleAssignments)
+      .where(and(eq(roleAssignments.role, 'teacher'), eq(roleAssignments.scopeType, 'class'), eq(roleAssignments.scopeId, classId)));
+    return { guardianIds: guardians.map((g) => g.userId), teacherIds: teachers.map((t) => t.userId) };
+  }
+
+  async classTitle(classId: string, db: DbExecutor = this.db) {
+    const [row] = await db
+      .select({ schoolId: schools.id, title: sql<string>`${schools.name} || ' ' || ${classes.name}` })
+      .from(classes)
+      .innerJoin(schools, eq(schools.id, classes.schoolId))
+      .where(eq(classes.id, classId));
+    return row;
+  }
+
+  async namesOf(userIds: string[], db: DbExecutor = this.db): Promise<Map<string, string>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, userIds));
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
+  // ── messages ──────────────────────────────────────────────────────────────────
+
+  async messageBySenderClientId(senderId: string, clientMsgId: string, db: DbExecutor = this.db): Promise<MessageRow | undefined> {
+    const [row] = await db
+      .select(messageColumns)
+      .from(messages)
+      .leftJoin(users, eq(users.id, messages.senderId))
+      .where(and(eq(messages.senderId, senderId), eq(messages.clientMsgId, clientMsgId)));
+    return row;
+  }
+
+  async messageById(id: string, db: DbExecutor = this.db): Promise<MessageRow | undefined> {
+    const [row] = await db.select(messageColumns).from(messages).leftJoin(users, eq(users.id, messages.senderId)).where(eq(messages.id, id));
+    return row;
+  }
+
+  /**
+   * Allocates the next seq by bumping the conversation's counter. The row lock this takes
+   * serialises senders of one conversation until commit, which keeps seqs gapless.
+   */
+  async nextSeq(conversationId: string, db: DbExecutor): Promise<number> {
+    const [row] = await db
+      .update(conversations)
+      .set({ lastSeq: sql`${conversations.lastSeq} + 1`, lastMessageAt: sql`now()` })
+      .where(eq(conversations.id, conversationId))
+      .returning({ seq: conversations.lastSeq });
+    return row.seq;
+  }
+
+  async insertMessage(
+    values: { conversationId: string; seq: number; senderId: string | null; clientMsgId?: string; type: MessageType; text: string | null; payload: MessagePayload },
+    db: DbExecutor,
+  ) {
+    const [row] = await db.insert(messages).values(values).returning();
+    return row;
+  }
+
+  /** Messages after (or before) a seq, in seq order. */
+  page(conversationId: string, options: { afterSeq?: number; beforeSeq?: number; limit: number }): Promise<MessageRow[]> {
+    const query = this.db
+      .select(messageColumns)
+      .from(messages)
+      .leftJoin(users, eq(users.id, messages.senderId))
+      .where(
+        and(
+          eq(messages.conversationId, conversationId),
+          options.afterSeq !== undefined ? gt(messages.seq, options.afterSeq) : undefined,
+          options.beforeSeq !== undefined ? lt(messages.seq, options.beforeSeq) : undefined,
+        ),
+      );
+    // Paging backwards takes the newest before the bound, then puts them back in seq order.
+    if (options.beforeSeq !== undefined && options.afterSeq === undefined) {
+      return query
+        .orderBy(desc(messages.seq))
+        .limit(options.limit)
+        .then((rows) => rows.reverse());
+    }
+    return query.orderBy(asc(messages.seq)).limit(options.limit);
+  }
+
+  async moveReadCursor(conversationId: string, userId: string, seq: number, db: DbExecutor = this.db): Promise<number | undefined> {
+    const [row] = await db
+      .update(conversationMembers)
+      .set({
+        lastReadSeq: sql`greatest(${conversationMembers.lastReadSeq}, least(${seq}, (select c.last_seq from ${conversations} c where c.id = ${conversationId})))`,
+      })
+      .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId)))
+      .returning({ lastReadSeq: conversationMembers.lastReadSeq });
+    return row?.lastReadSeq;
+  }
+
+  async recall(messageId: string, db: DbExecutor) {
+    const [row] = await db
+      .update(messages)
+      .set({ recalledAt: new Date(), text: null, payload: {} })
+      .where(and(eq(messages.id, messageId), isNull(messages.recalledAt)))
+      .returning();
+    return row;
+  }
+
+  // ── notices and receipts ──────────────────────────────────────────────────────
+
+  async ack(messageId: string, userId: string): Promise<boolean> {
+    const rows = await this.db.insert(noticeAcks).values({ messageId, userId }).onConflictDoNothing().returning({ userId: noticeAcks.userId });
+    return rows.length > 0;
+  }
+
+  async ackedUserIds(messageId: string): Promise<Map<string, Date>> {
+    const rows = await this.db.select().from(noticeAcks).where(eq(noticeAcks.messageId, messageId));
+    return new Map(rows.map((r) => [r.userId, r.ackedAt]));
+  }
+
+  /** The families of a class: each student with the guardians who are members of the conversation. */
+  families(classId: string, conversationId: string) {
+    return this.db
+      .select({ studentId: students.id, studentName: students.name, userId: users.id, name: users.name, relation: guardianships.relation, lastReadSeq: conversationMembers.lastReadSeq })
+      .from(students)
+      .innerJoin(guardianships, eq(guardianships.studentId, students.id))
+      .innerJoin(users, eq(users.id, guardianships.userId))
+      .innerJoin(conversationMembers, and(eq(conversationMembers.userId, users.id), eq(conversationMembers.conversationId, conversationId)))
+      .where(eq(students.classId, classId))
+      .orderBy(asc(students.name), asc(students.id));
+  }
+
+  // ── direct chats ──────────────────────────────────────────────────────────────
+
+  /**
+   * Whether one of the two is a teacher or coordinator of a school where the other is the
+   * guardian of a student (a teacher: of a class they teach).
+   */
+  async servesFamily(staffId: string, guardianId: string): Promise<boolean> {
+    const [row] = await this.db
+      .select({ one: sql<number>`1` })
+      .from(guardianships)
+      .innerJoin(students, eq(students.id, guardianships.studentId))
+      .innerJoin(classes, eq(classes.id, students.classId))
+      .innerJoin(
+        roleAssignments,
+        and(
+          eq(roleAssignments.userId, staffId),
+          or(
+            and(eq(roleAssignments.role, 'teacher'), eq(roleAssignments.scopeType, 'class'), eq(roleAssignments.scopeId, classes.id)),
+            and(eq(roleAssignments.role, 'coordinator'), eq(roleAssignments.scopeType, 'school'), eq(roleAssignments.scopeId, classes.schoolId)),
+          ),
+        ),
+      )
+      .where(eq(guardianships.userId, guardianId))
+      .limit(1);
+    return Boolean(row);
+  }
+
+  // ── files ─────────────────────────────────────────────────────────────────────
+
+  async insertFile(values: typeof files.$inferInsert) {
+    const [row] = await this.db.insert(files).values(values).returning();
+    return row;
+  }
+
+  async fileById(id: string) {
+    const [row] = await this.db.select().from(files).where(eq(files.id, id));
+    return row;
+  }
+
+  async deleteFile(id: string) {
+    const [row] = await this.db.delete(files).where(eq(files.id, id)).returning();
+    return row;
+  }
+
+  /** Whether a message that is not recalled still carries the file. */
+  async fileInUse(fileId: string): Promise<boolean> {
+    const [row] = await this.db
+      .select({ one: sql<number>`1` })
+      .from(messages)
+      .where(and(sql`${messages.payload} -> 'attachment' ->> 'fileId' = ${fileId}`, isNull(messages.recalledAt)))
+      .limit(1);
+    return Boolean(row);
+  }
+
+  /** A member of a conversation where the file was sent may read it. */
+  async canReadFile(fileId: string, userId: string): Promise<boolean> {
+    const [row] = await this.db
+      .select({ one: sql<number>`1` })
+      .from(messages)
+      .innerJoin(conversationMembers, and(eq(conversationMembers.conversationId, messages.conversationId), eq(conversationMembers.userId, userId)))
+      .where(and(sql`${messages.payload} -> 'attachment' ->> 'fileId' = ${fileId}`, isNull(messages.recalledAt)))
+      .limit(1);
+    return Boolean(row);
+  }
+}

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError, Principal } from '@jiaxiao/common';
+import { FileDto } from './dto/message.dto';
+import { MessagingRepository } from './messaging.repository';
+import { FILE_STORAGE, FileStorage } from './storage/file-storage';
+import { sniff } from './storage/sniff';
+
+export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+/** Images (png, jpeg, gif, webp ≤ 5 MB) and files (pdf, docx, xlsx, pptx ≤ 10 MB) for chat messages. */
+@Injectable()
+export class UploadService {
+  constructor(
+    private readonly repository: MessagingRepository,
+    @Inject(FILE_STORAGE) private readonly storage: FileStorage,
+  ) {}
+
+  async upload(principal: Principal, file: { name: string; content: Buffer }): Promise<FileDto> {
+    if (file.content.length === 0) throw new DomainError('FILE_REQUIRED');
+    const type = sniff(file.content);
+    if (!type) throw new DomainError('UNSUPPORTED_MEDIA_TYPE');
+    const limit = type.kind === 'image' ? MAX_IMAGE_BYTES : MAX_FILE_BYTES;
+    if (file.content.length > limit) throw new DomainError('FILE_TOO_LARGE', { limit: `${limit / 1024 / 1024} MB` });
+    const storageKey = `${new Date().toISOString().slice(0, 7)}/${randomUUID()}`;
+    await this.storage.put(storageKey, file.content);
+    const row = await this.repository.insertFile({
+      ownerId: principal.userId,
+      name: file.name.slice(0, 200) || 'file',
+      mime: type.mime,
+      size: file.content.length,
+      storageKey,
+    });
+    return { id: row.id, name: row.name, mime: row.mime, size: row.size, kind: type.kind };
+  }
+
+  /** The uploader, and members of a conversation the file was sent to, may download it. */
+  async download(principal: Principal, fileId: string): Promise<{ name: string; mime: string; content: Buffer }> {
+    const row = await this.repository.fileById(fileId);
+    if (!row) throw new DomainError('FILE_NOT_FOUND');
+    if (row.ownerId !== principal.userId && !(await this.repository.canReadFile(fileId, principal.userId))) {
+      throw new DomainError('FORBIDDEN');
+    }
+    const content = await this.storage.get(row.storageKey);
+    if (!content) throw new DomainError('FILE_NOT_FOUND');
+    return { name: row.name, mime: row.mime, content };
+  }
+
+  /**
+   * After a recall: the file goes, its row with its bytes (a row left behind answers members 403
+   * instead of 404), unless the uploader also sent it in a message that still stands.
+   */
+  async remove(fileId: string): Promise<void> {
+    if (await this.repository.fileInUse(fileId)) return;
+    const row = await this.repository.deleteFile(fileId);
+    if (row) await this.storage.delete(row.storageKey);
+  }
+}

@@ -1,0 +1,120 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { and, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { DB, Database, DbExecutor, notificationDeliveries, notifications, roleAssignments, users, workingHours } from '@jiaxiao/db';
+
+export interface NewNotification {
+  userId: string;
+  kind: string;
+  title: string;
+  body: string;
+  data: Record<string, unknown>;
+  dedupeKey?: string;
+  deliverAt: Date;
+}
+
+@Injectable()
+export class NotificationsRepository {
+  constructor(@Inject(DB) private readonly db: Database) {}
+
+  /** Inserts, skipping (user, dedupeKey) pairs that exist: a retried fan-out adds nothing. */
+  insertMany(rows: NewNotification[], db: DbExecutor = this.db) {
+    if (rows.length === 0) return Promise.resolve([]);
+    return db
+      .insert(notifications)
+      .values(rows)
+      .onConflictDoNothing({ target: [notifications.userId, notifications.dedupeKey] })
+      .returning();
+  }
+
+  async byId(id: string) {
+    const [row] = await this.db.select().from(notifications).where(eq(notifications.id, id));
+    return row;
+  }
+
+  unpushed(dedupeKey: string) {
+    return this.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.dedupeKey, dedupeKey), isNull(notifications.pushedAt)));
+  }
+
+  /** Claims the push of a notification once; false if already pushed. */
+  async claimPush(id: string): Promise<boolean> {
+    const rows = await this.db
+      .update(notifications)
+      .set({ pushedAt: new Date() })
+      .where(and(eq(notifications.id, id), isNull(notifications.pushedAt)))
+      .returning({ id: notifications.id });
+    return rows.length > 0;
+  }
+
+  async recordDelivery(input: { notificationId: string; channel: 'wechat' | 'sms'; provider: string; status: 'sent' | 'failed'; detail?: string }) {
+    await this.db.insert(notificationDeliveries).values(input);
+  }
+
+  /** The inbox: delivered notifications, newest first, keyset-paged by (deliverAt, id). */
+  list(userId: string, options: { before?: [string, string]; limit: number; unreadOnly: boolean }) {
+    return this.db
+      .select()
+      .from(notifications)
+      .where(
+        and(
+          eq(notifications.userId, userId),
+          lte(notifications.deliverAt, sql`now()`),
+          options.unreadOnly ? isNull(notifications.readAt) : undefined,
+          options.before
+            ? or(
+                lt(notifications.deliverAt, new Date(options.before[0])),
+                and(eq(notifications.deliverAt, new Date(options.before[0])), lt(notifications.id, options.before[1])),
+              )
+            : undefined,
+        ),
+      )
+      .orderBy(desc(notifications.deliverAt), desc(notifications.id))
+      .limit(options.limit + 1);
+  }
+
+  async unreadCount(userId: string): Promise<number> {
+    const [row] = await this.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(notifications)
+      .where(and(eq(notifications.userId, userId), isNull(notifications.readAt), lte(notifications.deliverAt, sql`now()`)));
+    return row.n;
+  }
+
+  async markRead(userId: string, ids: string[] | 'all'): Promise<number> {
+    const rows = await this.db
+      .update(notifications)
+      .set({ readAt: new Date() })
+      .where(and(eq(notifications.userId, userId), isNull(notifications.readAt), ids === 'all' ? undefined : inArray(notifications.id, ids)))
+      .returning({ id: notifications.id });
+    return rows.length;
+  }
+
+  async phoneOf(userId: string): Promise<string | undefined> {
+    const [row] = await this.db.select({ phone: users.phone }).from(users).where(eq(users.id, userId));
+    return row?.phone;
+  }
+
+  async workingHoursOf(userIds: string[]) {
+    if (userIds.length === 0) return [];
+    return this.db.select().from(workingHours).where(inArray(workingHours.userId, userIds));
+  }
+
+  /** Which of these users are teachers or coordinators (they keep working hours). */
+  async staffAmong(userIds: string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const rows = await this.db
+      .selectDistinct({ userId: roleAssignments.userId })
+      .from(roleAssignments)
+      .where(and(inArray(roleAssignments.userId, userIds), inArray(roleAssignments.role, ['teacher', 'coordinator'])));
+    return new Set(rows.map((r) => r.userId));
+  }
+
+  async setWorkingHours(userId: string, value: { days: number[]; startMinute: number; endMinute: number }) {
+    await this.db
+      .insert(workingHours)
+      .values({ userId, ...value })
+      .onConflictDoUpdate({ target: workingHours.userId, set: { ...value, updatedAt: new Date() } });
+  }
+}

@@ -1,0 +1,138 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import { decodeTimeIdCursor, DEFAULT_PAGE_SIZE, DomainError, JobPayloads, Principal, QUEUES, toPage } from '@jiaxiao/common';
+import { DbExecutor, notifications } from '@jiaxiao/db';
+import { LOGGER } from '@jiaxiao/platform';
+import { CHANNEL_PROVIDERS, ChannelProvider } from './channels/channel.provider';
+import { ListNotificationsQueryDto, NotificationDto, NotificationPageDto, WorkingHoursDto, WorkingHoursStateDto } from './dto/notification.dto';
+import { NewNotification, NotificationsRepository } from './notifications.repository';
+import { DEFAULT_WORKING_HOURS, fromMinute, isQuiet, nextDeliveryTime, toMinute, WorkingHours } from './quiet-hours';
+import { RealtimePublisher } from './realtime.publisher';
+
+type NotificationRow = typeof notifications.$inferSelect;
+
+/**
+ * The inbox and the pushes. A notification is stored at once; its push (realtime
+ * `notification:new` plus the outbound channels) goes out at `deliverAt` — now, or later
+ * when quiet hours hold it back (a delayed BullMQ job whose id is the notification id).
+ */
+@Injectable()
+export class NotificationsService {
+  constructor(
+    private readonly repository: NotificationsRepository,
+    private readonly realtime: RealtimePublisher,
+    @Inject(CHANNEL_PROVIDERS) private readonly channels: ChannelProvider[],
+    @InjectQueue(QUEUES.notifications) private readonly queue: Queue,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Stores notifications (inside the caller's transaction, if given). Call `dispatch` after commit. */
+  create(rows: NewNotification[], db?: DbExecutor): Promise<NotificationRow[]> {
+    return this.repository.insertMany(rows, db);
+  }
+
+  /** Pushes the due ones now and schedules the others for their deliverAt. */
+  async dispatch(rows: NotificationRow[]): Promise<void> {
+    const now = Date.now();
+    for (const row of rows) {
+      const delay = row.deliverAt.getTime() - now;
+      if (delay > 0) {
+        const payload: JobPayloads['notification.push'] = { notificationId: row.id };
+        await this.queue.add('notification.push', payload, { jobId: row.id, delay, attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 });
+      } else {
+        await this.push(row.id);
+      }
+    }
+  }
+
+  /** Dispatches whatever carries this key and has not been pushed: a retried fan-out finishes the job. */
+  async dispatchPending(dedupeKey: string): Promise<void> {
+    await this.dispatch(await this.repository.unpushed(dedupeKey));
+  }
+
+  /** Sends one notification's push, once (the worker's job, or inline when due). */
+  async push(notificationId: string): Promise<void> {
+    if (!(await this.repository.claimPush(notificationId))) return;
+    const row = await this.repository.byId(notificationId);
+    if (!row) return;
+    await this.realtime.toUsers([row.userId], 'notification:new', toDto(row));
+    const phone = await this.repository.phoneOf(row.userId);
+    if (!phone) return;
+    for (const provider of this.channels) {
+      try {
+        const result = await provider.send({ userId: row.userId, phone, title: row.title, body: row.body, data: row.data });
+        await this.repository.recordDelivery({ notificationId, channel: provider.channel, provider: provider.name, status: result.ok ? 'sent' : 'failed', detail: result.detail });
+      } catch (error) {
+        // One channel failing must not stop the others; the inbox still has the notification.
+        this.logger.warn({ err: error, channel: provider.channel, notificationId }, 'outbound channel failed');
+        await this.repository.recordDelivery({ notificationId, channel: provider.channel, provider: provider.name, status: 'failed', detail: String((error as Error).message).slice(0, 200) });
+      }
+    }
+  }
+
+  async list(principal: Principal, query: ListNotificationsQueryDto): Promise<NotificationPageDto> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const before = decodeTimeIdCursor(query.cursor);
+    const [rows, unread] = await Promise.all([
+      this.repository.list(principal.userId, { before: before ?? undefined, limit, unreadOnly: query.unread ?? false }),
+      this.repository.unreadCount(principal.userId),
+    ]);
+    const page = toPage(rows, limit, (r) => [r.deliverAt.toISOString(), r.id]);
+    return { items: page.items.map(toDto), nextCursor: page.nextCursor, unread };
+  }
+
+  markRead(principal: Principal, ids?: string[]): Promise<number> {
+    return this.repository.markRead(principal.userId, ids ?? 'all');
+  }
+
+  /**
+   * When each of these users may be pushed: teachers and coordinators outside their working
+   * hours (weekdays 07:30–18:00 unless they set their own) are pushed at their next start.
+   */
+  async deliveryTimes(userIds: string[], now = new Date()): Promise<Map<string, Date>> {
+    const [staff, custom] = await Promise.all([this.repository.staffAmong(userIds), this.repository.workingHoursOf(userIds)]);
+    const own = new Map(custom.map((h) => [h.userId, h]));
+    const times = new Map<string, Date>();
+    for (const userId of userIds) {
+      const hours = own.get(userId) ?? (staff.has(userId) ? DEFAULT_WORKING_HOURS : undefined);
+      times.set(userId, hours ? nextDeliveryTime(now, hours) : now);
+    }
+    return times;
+  }
+
+  async workingHours(principal: Principal): Promise<WorkingHoursStateDto> {
+    const [custom] = await this.repository.workingHoursOf([principal.userId]);
+    const hours: WorkingHours = custom ?? DEFAULT_WORKING_HOURS;
+    return {
+      days: hours.days,
+      start: fromMinute(hours.startMinute),
+      end: fromMinute(hours.endMinute),
+      quietNow: isQuiet(new Date(), hours),
+      source: custom ? 'custom' : 'default',
+    };
+  }
+
+  async setWorkingHours(principal: Principal, dto: WorkingHoursDto): Promise<WorkingHoursStateDto> {
+    if (!principal.roles.some((r) => r === 'teacher' || r === 'coordinator')) throw new DomainError('FORBIDDEN');
+    const startMinute = toMinute(dto.start);
+    const endMinute = toMinute(dto.end);
+    if (endMinute <= startMinute) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'end', constraint: 'isAfterStart' }]);
+    await this.repository.setWorkingHours(principal.userId, { days: [...dto.days].sort(), startMinute, endMinute });
+    return this.workingHours(principal);
+  }
+}
+
+export function toDto(row: NotificationRow): NotificationDto {
+  return {
+    id: row.id,
+    kind: row.kind,
+    title: row.title,
+    body: row.body,
+    data: row.data,
+    createdAt: row.createdAt.toISOString(),
+    deliverAt: row.deliverAt.toISOString(),
+    readAt: row.readAt?.toISOString() ?? null,
+  };
+}
