@@ -3,6 +3,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import { PasswordService, schoolYearBounds, schoolYearOf } from '@jiaxiao/common';
 import {
   classes,
+  committeeMembers,
+  committees,
   conversationMembers,
   conversations,
   coursePlans,
@@ -10,9 +12,11 @@ import {
   Database,
   DbExecutor,
   districts,
+  elections,
   guardianships,
   lectures,
   messages,
+  nominations,
   Relation,
   roleAssignments,
   SchoolType,
@@ -21,6 +25,8 @@ import {
   students,
   users,
 } from '@jiaxiao/db';
+
+import { modelSchoolsCampaignsDemo } from './model-schools-campaigns.seed';
 
 export const DEMO_PASSWORD = 'Jiaxiao#2016';
 
@@ -146,6 +152,17 @@ export async function seedDemo(db: Database, passwords = new PasswordService(), 
       const groupId = await classGroup(tx, classId, title);
       if (classId === class1) await welcomeNotice(tx, groupId, userIds.get('13900000002') as string);
     }
+
+    await committeeDemo(tx, {
+      yearId,
+      schoolId: await schoolId('潍坊七中'),
+      class1,
+      class2: classIds.get('潍坊七中 初一(2)班') as string,
+      coordinatorId: userIds.get('13900000001') as string,
+      now,
+    });
+
+    await modelSchoolsCampaignsDemo(tx, { year: startYear, passwordHash, now });
   });
   return { schoolYear: current, created };
 }
@@ -205,6 +222,68 @@ async function courseProgramme(tx: DbExecutor, input: { yearId: string; schoolId
       creditHours: 2,
       status: 'published',
     });
+  }
+}
+
+/**
+ * 家长委员会: 初一(1)班's class committee with its charter, chair 刘芳 (13900000004), a vice chair
+ * and a member, and its group chat; 初一(2)班's committee with an election in its voting window
+ * (nominations closed, three accepted candidates, voting from an hour before the seed to 7 days after).
+ */
+async function committeeDemo(tx: DbExecutor, input: { yearId: string; schoolId: string; class1: string; class2: string; coordinatorId: string; now: Date }): Promise<void> {
+  const { yearId, schoolId, now } = input;
+  const userId = async (phone: string) => (await tx.select({ id: users.id }).from(users).where(eq(users.phone, phone)))[0].id;
+  const committee = async (classId: string, name: string) => {
+    await tx
+      .insert(committees)
+      .values({ schoolId, schoolYearId: yearId, level: 'class', classId, scopeKey: `class:${classId}`, name, charter: ['school_management', 'home_school_communication', 'parent_school', 'oversight_canteen', 'oversight_uniforms', 'oversight_materials', 'volunteering'], charterNote: '家委会每学期至少召开两次会议，班费收支每月公示。', createdBy: input.coordinatorId })
+      .onConflictDoNothing();
+    return (await tx.select().from(committees).where(and(eq(committees.schoolId, schoolId), eq(committees.schoolYearId, yearId), eq(committees.scopeKey, `class:${classId}`))))[0];
+  };
+  const { endsOn } = schoolYearBounds(schoolYearOf(now));
+  const today = now.toISOString().slice(0, 10);
+
+  const c1 = await committee(input.class1, '初一(1)班家长委员会');
+  const seats: [string, 'chair' | 'vice_chair' | 'member'][] = [
+    ['13900000004', 'chair'],
+    ['13700000002', 'vice_chair'],
+    ['13700000001', 'member'],
+  ];
+  for (const [phone, role] of seats) {
+    await tx.insert(committeeMembers).values({ committeeId: c1.id, userId: await userId(phone), role, termStartsOn: today, termEndsOn: endsOn }).onConflictDoNothing();
+  }
+  await tx.insert(conversations).values({ kind: 'committee_group', title: c1.name, schoolId, refId: c1.id }).onConflictDoNothing();
+  const [group] = await tx.select().from(conversations).where(and(eq(conversations.kind, 'committee_group'), eq(conversations.refId, c1.id)));
+  await tx
+    .insert(conversationMembers)
+    .values([
+      ...(await Promise.all(seats.map(async ([phone, role]) => ({ conversationId: group.id, userId: await userId(phone), role: role === 'member' ? ('member' as const) : ('staff' as const) })))),
+      { conversationId: group.id, userId: input.coordinatorId, role: 'staff' as const },
+    ])
+    .onConflictDoNothing();
+
+  const c2 = await committee(input.class2, '初一(2)班家长委员会');
+  const title = '初一(2)班家委会委员选举';
+  const [existing] = await tx.select({ id: elections.id }).from(elections).where(and(eq(elections.committeeId, c2.id), eq(elections.title, title)));
+  if (existing) return;
+  const day = 24 * 3600_000;
+  const [election] = await tx
+    .insert(elections)
+    .values({
+      committeeId: c2.id,
+      title,
+      role: 'member',
+      seats: 2,
+      nominationStartsAt: new Date(now.getTime() - 7 * day),
+      nominationEndsAt: new Date(now.getTime() - 3600_000),
+      votingStartsAt: new Date(now.getTime() - 3600_000),
+      votingEndsAt: new Date(now.getTime() + 7 * day),
+      createdBy: input.coordinatorId,
+    })
+    .returning();
+  for (const phone of ['13700000020', '13700000022', '13700000025']) {
+    const id = await userId(phone);
+    await tx.insert(nominations).values({ electionId: election.id, nomineeId: id, nominatedBy: id, status: 'accepted', statement: '愿为班级家校共育出一份力。' }).onConflictDoNothing();
   }
 }
 

@@ -14,6 +14,8 @@ import { createTestContext, TestContext } from './support/harness';
 
 /** The only routes reachable without a bearer token. Adding one is a decision: make it here, on purpose. */
 const PUBLIC_ROUTES = ['POST /auth/login', 'POST /auth/refresh', 'GET /health', 'GET /metrics'];
+/** parent-api only: the public list of designated model schools (CONTRACT: no login needed). */
+const PARENT_PUBLIC_ROUTES = ['GET /model-schools'];
 
 interface Route {
   method: string;
@@ -160,12 +162,12 @@ describe('every route is guarded (parent-api and admin-api)', () => {
       expect(authorizeProblems(routes(), (resource) => policy.knows(resource))).toEqual([]);
     });
 
-    it('only the login, refresh, health and metrics routes are @Public()', () => {
+    it('only the login, refresh, health and metrics routes (and parent-api’s model-school list) are @Public()', () => {
       const open = routes()
         .filter((r) => r.isPublic)
         .map((r) => `${r.method} ${r.path}`)
         .sort();
-      expect(open).toEqual([...PUBLIC_ROUTES].sort());
+      expect(open).toEqual([...PUBLIC_ROUTES, ...(name === 'parent' ? PARENT_PUBLIC_ROUTES : [])].sort());
     });
 
     it('and the guard really runs: without a token every other route answers 401 UNAUTHENTICATED', async () => {

@@ -1,11 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@jiaxiao/auth';
+import { CampaignsModule } from '@jiaxiao/campaigns';
+import { CommitteesModule } from '@jiaxiao/committees';
 import { CoursesModule } from '@jiaxiao/courses';
 import { DirectoryModule } from '@jiaxiao/directory';
+import { ModelSchoolsModule } from '@jiaxiao/model-schools';
 import { Infrastructure, PlatformModule } from '@jiaxiao/platform';
 import { ClassesController } from './classes.controller';
+import { CampaignsController } from './campaigns.controller';
+import { CommitteesController } from './committees.controller';
 import { LecturesController } from './lectures.controller';
 import { MeController } from './me.controller';
+import { ModelSchoolsController } from './model-schools.controller';
 import { ReportsController } from './reports.controller';
 import { SchoolsController } from './schools.controller';
 import { StaffController } from './staff.controller';
@@ -16,8 +22,8 @@ export class AdminApiModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: AdminApiModule,
-      imports: [PlatformModule.forRoot({ app: 'admin-api', infra, http: true }), AuthModule.forRoot({ audience: 'admin', http: true }), DirectoryModule, CoursesModule],
-      controllers: [MeController, SchoolsController, StaffController, ClassesController, LecturesController, ReportsController],
+      imports: [PlatformModule.forRoot({ app: 'admin-api', infra, http: true }), AuthModule.forRoot({ audience: 'admin', http: true }), DirectoryModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule],
+      controllers: [MeController, SchoolsController, StaffController, ClassesController, LecturesController, ReportsController, CommitteesController, ModelSchoolsController, CampaignsController],
     };
   }
 }

@@ -1,9 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@jiaxiao/auth';
+import { CampaignsModule } from '@jiaxiao/campaigns';
+import { CommitteesModule } from '@jiaxiao/committees';
 import { CoursesModule } from '@jiaxiao/courses';
 import { DirectoryModule } from '@jiaxiao/directory';
 import { MessagingModule } from '@jiaxiao/messaging';
+import { ModelSchoolsModule } from '@jiaxiao/model-schools';
 import { Infrastructure, PlatformModule } from '@jiaxiao/platform';
+import { CampaignsController } from './campaigns.controller';
+import { CommitteesController } from './committees.controller';
 import { ConversationsController } from './conversations.controller';
 import { FamilyController } from './family.controller';
 import { FilesController } from './files.controller';
@@ -11,6 +16,7 @@ import { LecturesController } from './lectures.controller';
 import { MessagesController } from './messages.controller';
 import { NotificationsController } from './notifications.controller';
 import { MeController } from './me.controller';
+import { ModelSchoolsController } from './model-schools.controller';
 
 /** REST for parents and teachers: mobile, H5 and mini-program clients. */
 @Module({})
@@ -18,8 +24,8 @@ export class ParentApiModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: ParentApiModule,
-      imports: [PlatformModule.forRoot({ app: 'parent-api', infra, http: true }), AuthModule.forRoot({ audience: 'parent', http: true }), DirectoryModule, MessagingModule, CoursesModule],
-      controllers: [MeController, FamilyController, ConversationsController, MessagesController, FilesController, NotificationsController, LecturesController],
+      imports: [PlatformModule.forRoot({ app: 'parent-api', infra, http: true }), AuthModule.forRoot({ audience: 'parent', http: true }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule],
+      controllers: [MeController, FamilyController, ConversationsController, MessagesController, FilesController, NotificationsController, LecturesController, CommitteesController, ModelSchoolsController, CampaignsController],
     };
   }
 }

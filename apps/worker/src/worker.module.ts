@@ -1,9 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@jiaxiao/auth';
+import { CommitteesModule } from '@jiaxiao/committees';
 import { CoursesModule } from '@jiaxiao/courses';
 import { DirectoryModule } from '@jiaxiao/directory';
 import { MessagingModule } from '@jiaxiao/messaging';
 import { Infrastructure, PlatformModule } from '@jiaxiao/platform';
+import { CommitteesProcessor } from './committees.processor';
 import { CoursesProcessor } from './courses.processor';
 import { ImportsProcessor } from './imports.processor';
 import { MessagingProcessor } from './messaging.processor';
@@ -15,8 +17,8 @@ export class WorkerModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [PlatformModule.forRoot({ app: 'worker', infra, http: false }), AuthModule.forRoot({ audience: 'parent', http: false }), DirectoryModule, MessagingModule, CoursesModule],
-      providers: [ImportsProcessor, NotificationsProcessor, MessagingProcessor, CoursesProcessor],
+      imports: [PlatformModule.forRoot({ app: 'worker', infra, http: false }), AuthModule.forRoot({ audience: 'parent', http: false }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule],
+      providers: [ImportsProcessor, NotificationsProcessor, MessagingProcessor, CoursesProcessor, CommitteesProcessor],
     };
   }
 }

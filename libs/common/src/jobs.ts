@@ -7,6 +7,7 @@ export const QUEUES = {
   notifications: 'notifications',
   messaging: 'messaging',
   courses: 'courses',
+  committees: 'committees',
 } as const;
 export type QueueName = keyof typeof QUEUES;
 
@@ -24,6 +25,12 @@ export interface JobPayloads {
   'watch.flush': Record<string, never>;
   /** build a course-hour report workbook */
   'report.export': { exportId: string };
+  /** count an election's ballots at the end of its voting window (or when closed early) */
+  'election.tally': { electionId: string };
+  /** tally every open election whose voting window has passed (a missed delayed job) */
+  'election.close-due': Record<string, never>;
+  /** 班费 summary of a month (YYYY-MM, Asia/Shanghai; the previous month when absent) to each class's guardians */
+  'fund.monthly-summary': { month?: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -36,6 +43,9 @@ export const JOB_QUEUE = {
   'lecture.remind': 'courses',
   'watch.flush': 'courses',
   'report.export': 'courses',
+  'election.tally': 'committees',
+  'election.close-due': 'committees',
+  'fund.monthly-summary': 'committees',
 } as const satisfies Record<JobName, QueueName>;
 
 /** The jobs a queue carries: a processor's handler map must name each of them. */

@@ -2,11 +2,13 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { areaScopeOf } from '@jiaxiao/common';
 import { PolicyService } from '@jiaxiao/auth';
 import { audienceIncludes } from './audience';
+import { chairAudienceIncludes, ChairPlaces } from './chair-places.service';
 import { CoursesRepository, LectureRow } from './courses.repository';
 
 /**
  * Object rules of the course programme, registered with the policy service:
- * - lecture: read = staff, or a guardian whose child is in the audience; manage = staff whose
+ * - lecture: read = staff, or a guardian whose child is in the audience (for a committee_chairs
+ *   audience: a committee chair or vice chair it is for, see ChairPlaces); manage = staff whose
  *   area covers the organiser (city staff: all; district staff: their district; a coordinator: their school)
  * - ledger_entry: manage = whoever manages the entry's lecture
  * - export: read = whoever asked for it
@@ -16,6 +18,7 @@ export class CoursesAccess implements OnModuleInit {
   constructor(
     private readonly policy: PolicyService,
     private readonly repository: CoursesRepository,
+    private readonly chairs: ChairPlaces,
   ) {}
 
   onModuleInit() {
@@ -27,8 +30,11 @@ export class CoursesAccess implements OnModuleInit {
         if (!lecture) return 'not_found';
         if (action === 'manage') return this.manages(principal, lecture) ? 'allowed' : 'forbidden';
         if (principal.assignments.some((a) => a.role !== 'expert')) return 'allowed';
-        const children = await this.repository.childPlaces(principal.userId);
-        const open = lecture.status !== 'draft' && children.some((c) => audienceIncludes(lecture.audience, c));
+        if (lecture.status === 'draft') return 'not_found';
+        const open =
+          lecture.audience.scope === 'committee_chairs'
+            ? chairAudienceIncludes(lecture.audience, await this.chairs.of(principal.userId))
+            : (await this.repository.childPlaces(principal.userId)).some((c) => audienceIncludes(lecture.audience, c));
         return open ? 'allowed' : 'not_found';
       },
     });

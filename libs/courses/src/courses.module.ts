@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { QUEUES } from '@jiaxiao/common';
 import { NotificationsModule } from '@jiaxiao/notifications';
 import { AttendanceService } from './attendance.service';
+import { ChairPlaces } from './chair-places.service';
 import { CoursePlanService } from './course-plan.service';
 import { CoursesAccess } from './courses.access';
 import { CoursesRepository } from './courses.repository';
@@ -17,6 +18,7 @@ import { WatchTimeService } from './watch-time.service';
   providers: [
     CoursesRepository,
     CoursesAccess,
+    ChairPlaces,
     HourLedgerService,
     LectureService,
     AttendanceService,
@@ -25,6 +27,6 @@ import { WatchTimeService } from './watch-time.service';
     ReportService,
     CoursePlanService,
   ],
-  exports: [HourLedgerService, LectureService, AttendanceService, WatchTimeService, ProgressService, ReportService, CoursePlanService],
+  exports: [ChairPlaces, HourLedgerService, LectureService, AttendanceService, WatchTimeService, ProgressService, ReportService, CoursePlanService],
 })
 export class CoursesModule {}

@@ -126,11 +126,16 @@ export class CoursesRepository {
     return row;
   }
 
-  /** Published (or finished) lectures of a year open to any of these children. */
-  lecturesOpenTo(children: ChildPlace[], schoolYearId: string) {
+  /** Published (or finished) lectures of a year open to any of these children, or to a committee chair with these places. */
+  lecturesOpenTo(children: ChildPlace[], schoolYearId: string, chairPlaces: { schoolId: string; districtId: string }[] = []) {
     const scope = sql`${lectures.audience} ->> 'scope'`;
     const audienceMatches = or(
       sql`${scope} = 'city'`,
+      // chair_training: a city-wide committee_chairs audience takes any chair; a school or district one, the chairs there.
+      chairPlaces.length > 0 ? sql`(${scope} = 'committee_chairs' and ${lectures.audience} ->> 'schoolId' is null and ${lectures.audience} ->> 'districtId' is null)` : undefined,
+      ...chairPlaces.map(
+        (p) => sql`(${scope} = 'committee_chairs' and (${lectures.audience} ->> 'schoolId' = ${p.schoolId} or (${lectures.audience} ->> 'schoolId' is null and ${lectures.audience} ->> 'districtId' = ${p.districtId})))`,
+      ),
       ...children.map(
         (c) => sql`(
           (${scope} = 'district' and ${lectures.audience} ->> 'districtId' = ${c.districtId})
@@ -315,7 +320,7 @@ export class CoursesRepository {
    * households' rows in the same order, instead of deadlocking.
    */
   async studentsOfGuardian(guardianId: string, db: DbExecutor): Promise<string[]> {
-    const rows = await db.select({ id: guardianships.studentId }).from(guardianships).where(eq(guardianships.userId, guardianId));
+    const rows = await db.select({ id: guardianships.studentId }).from(guardianships).where(eq(guardianships.userId, guardianId)).orderBy(asc(guardianships.studentId));
     return rows.map((r) => r.id);
   }
 

@@ -1,4 +1,5 @@
 export * from './courses.module';
+export * from './chair-places.service';
 export * from './lecture.service';
 export * from './attendance.service';
 export * from './watch-time.service';

@@ -3,10 +3,11 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { areaScopeOf, DomainError, formatShanghai, JobPayloads, Principal, QUEUES, schoolYearOf } from '@jiaxiao/common';
-import { Audience } from '@jiaxiao/db';
+import { Audience, DbExecutor } from '@jiaxiao/db';
 import { NotificationsService } from '@jiaxiao/notifications';
 import { AuditService } from '@jiaxiao/platform';
 import { audienceIncludes, audienceWithin } from './audience';
+import { chairAudienceIncludes, ChairPlaces } from './chair-places.service';
 import { CoursesRepository, LectureRow } from './courses.repository';
 import { AudienceDto, CreateLectureDto, LectureDto, RegistrationDto, UpdateLectureDto } from './dto/lecture.dto';
 import { toLectureDto } from './lecture.mapper';
@@ -24,6 +25,7 @@ export class LectureService {
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
     @InjectQueue(QUEUES.courses) private readonly queue: Queue,
+    private readonly chairs: ChairPlaces,
   ) {}
 
   async create(principal: Principal, dto: CreateLectureDto): Promise<LectureDto> {
@@ -86,12 +88,12 @@ export class LectureService {
     return rows.map((r) => toLectureDto(r, counts.get(r.id) ?? 0));
   }
 
-  /** Parents: published lectures open to any of their children, with their own registration. */
+  /** Parents: published lectures open to any of their children (or to them as a committee chair), with their own registration. */
   async listForGuardian(principal: Principal, schoolYear?: string): Promise<LectureDto[]> {
     const year = await this.year(schoolYear);
-    const children = await this.repository.childPlaces(principal.userId);
-    if (children.length === 0) return [];
-    const rows = await this.repository.lecturesOpenTo(children, year.id);
+    const [children, chairPlaces] = await Promise.all([this.repository.childPlaces(principal.userId), this.chairs.of(principal.userId)]);
+    if (children.length === 0 && chairPlaces.length === 0) return [];
+    const rows = await this.repository.lecturesOpenTo(children, year.id, chairPlaces);
     const ids = rows.map((r) => r.id);
     const [counts, mine] = await Promise.all([this.repository.registeredCounts(ids), this.repository.registrationStatuses(principal.userId, ids)]);
     return rows.map((r) => toLectureDto(r, counts.get(r.id) ?? 0, mine.get(r.id) ?? null));
@@ -106,16 +108,27 @@ export class LectureService {
     if (schoolYearOf(startsAt) !== schoolYearOf(current.startsAt)) {
       throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'startsAt', constraint: 'sameSchoolYear' }]);
     }
-    const row = await this.repository.updateLecture(lectureId, {
-      title: dto.title,
-      startsAt,
-      endsAt,
-      venue: dto.venue,
-      capacity: dto.capacity,
-      registrationCutoff: dto.registrationCutoff ? new Date(dto.registrationCutoff) : undefined,
-      streamUrl: dto.streamUrl,
-      replayUrl: dto.replayUrl,
+    const { row, promoted } = await this.repository.transaction(async (tx) => {
+      await this.repository.lockLecture(lectureId, tx);
+      const updated = await this.repository.updateLecture(
+        lectureId,
+        {
+          title: dto.title,
+          startsAt,
+          endsAt,
+          venue: dto.venue,
+          capacity: dto.capacity,
+          registrationCutoff: dto.registrationCutoff ? new Date(dto.registrationCutoff) : undefined,
+          streamUrl: dto.streamUrl,
+          replayUrl: dto.replayUrl,
+        },
+        tx,
+      );
+      // New seats go to the waitlist first, in order, under the same lock: a later registration
+      // must not take a seat someone has been waiting for.
+      return { row: updated, promoted: dto.capacity !== undefined && updated.status === 'published' ? await this.seatWaitlisted(updated, tx) : [] };
     });
+    await this.notify(promoted, row, 'lecture.promoted', `【报名成功】${row.title}`, `讲座增加了名额，您已从候补转为正式报名。讲座时间：${formatShanghai(row.startsAt)}。`);
     if (row.status === 'published' && startsAt.getTime() !== current.startsAt.getTime()) {
       await this.unscheduleReminders(current);
       await this.scheduleReminders(row);
@@ -176,11 +189,12 @@ export class LectureService {
   async unregister(principal: Principal, lectureId: string): Promise<RegistrationDto> {
     const lecture = await this.mustGet(lectureId);
     const promoted = await this.repository.transaction(async (tx) => {
-      await this.repository.lockLecture(lectureId, tx);
+      const locked = await this.repository.lockLecture(lectureId, tx);
       const existing = await this.repository.registration(lectureId, principal.userId, tx);
       if (!existing || existing.status === 'cancelled') throw new DomainError('REGISTRATION_NOT_FOUND');
       await this.repository.setRegistrationStatus(existing.id, 'cancelled', tx);
-      if (existing.status !== 'registered') return undefined;
+      // A cancelled lecture has no seat to hand on: promoting would tell someone they got one.
+      if (existing.status !== 'registered' || locked?.status !== 'published') return undefined;
       const next = await this.repository.firstWaitlisted(lectureId, tx);
       if (next) await this.repository.setRegistrationStatus(next.id, 'registered', tx);
       return next?.userId;
@@ -189,6 +203,20 @@ export class LectureService {
       await this.notify([promoted], lecture, 'lecture.promoted', `【报名成功】${lecture.title}`, `有家长取消报名，您已从候补转为正式报名。讲座时间：${formatShanghai(lecture.startsAt)}。`);
     }
     return { lectureId, status: 'cancelled' };
+  }
+
+  /** Gives free seats to the longest-waiting guardians; returns who was promoted. The lecture must be locked. */
+  private async seatWaitlisted(lecture: LectureRow, tx: DbExecutor): Promise<string[]> {
+    const promoted: string[] = [];
+    let taken = await this.repository.countRegistered(lecture.id, tx);
+    while (lecture.capacity === null || taken < lecture.capacity) {
+      const next = await this.repository.firstWaitlisted(lecture.id, tx);
+      if (!next) break;
+      await this.repository.setRegistrationStatus(next.id, 'registered', tx);
+      promoted.push(next.userId);
+      taken += 1;
+    }
+    return promoted;
   }
 
   async registrations(lectureId: string) {
@@ -247,8 +275,9 @@ export class LectureService {
     if (!(await this.inAudience(principal.userId, lecture))) throw new DomainError('LECTURE_NOT_IN_AUDIENCE');
   }
 
-  /** Whether any child of this guardian is in the lecture's audience. */
+  /** Whether any child of this guardian is in the lecture's audience, or (chair_training) the guardian chairs a committee it is for. */
   async inAudience(guardianId: string, lecture: LectureRow): Promise<boolean> {
+    if (lecture.audience.scope === 'committee_chairs') return chairAudienceIncludes(lecture.audience, await this.chairs.of(guardianId));
     const children = await this.repository.childPlaces(guardianId);
     return children.some((c) => audienceIncludes(lecture.audience, c));
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, formatShanghai, Principal, schoolYearOf } from '@jiaxiao/common';
 import { audienceIncludes } from './audience';
+import { chairAudienceIncludes, ChairPlaces } from './chair-places.service';
 import { certificatePdf } from './certificate-pdf';
 import { CoursesRepository } from './courses.repository';
 import { CourseHoursDto } from './dto/progress.dto';
@@ -9,20 +10,25 @@ import { toLectureDto } from './lecture.mapper';
 /** A parent's view: one household per child, its hours, and what comes next. */
 @Injectable()
 export class ProgressService {
-  constructor(private readonly repository: CoursesRepository) {}
+  constructor(
+    private readonly repository: CoursesRepository,
+    private readonly chairs: ChairPlaces,
+  ) {}
 
   async courseHours(principal: Principal, schoolYear?: string): Promise<CourseHoursDto> {
     const name = schoolYear ?? schoolYearOf(new Date());
     const year = await this.repository.schoolYearByName(name);
     if (!year) throw new DomainError('SCHOOL_YEAR_NOT_FOUND');
-    const [children, required] = await Promise.all([this.repository.childPlaces(principal.userId), this.repository.requiredHours(year.id)]);
+    const [children, required, chairPlaces] = await Promise.all([this.repository.childPlaces(principal.userId), this.repository.requiredHours(year.id), this.chairs.of(principal.userId)]);
     const ids = children.map((c) => c.studentId);
     const [progress, entries, open] = await Promise.all([
       this.repository.progressOf(ids, year.id),
       this.repository.householdEntries(ids, year.id),
-      children.length > 0 ? this.repository.lecturesOpenTo(children, year.id) : Promise.resolve([]),
+      children.length > 0 ? this.repository.lecturesOpenTo(children, year.id, chairPlaces) : Promise.resolve([]),
     ]);
     const now = Date.now();
+    // Families decide by how full a session is: give the real count, not a placeholder.
+    const registered = await this.repository.registeredCounts(open.filter((l) => l.status === 'published' && l.endsAt.getTime() > now).map((l) => l.id));
     return {
       schoolYear: name,
       households: children.map((child) => {
@@ -39,9 +45,9 @@ export class ProgressService {
           compliant: earned >= required,
           entries: counted.map((e) => ({ lectureId: e.lectureId, title: e.title, series: e.series, hours: e.hours, startsAt: e.startsAt.toISOString(), creditedAt: e.creditedAt.toISOString() })),
           nextSessions: open
-            .filter((l) => l.status === 'published' && l.endsAt.getTime() > now && !countedIds.has(l.id) && audienceIncludes(l.audience, child))
+            .filter((l) => l.status === 'published' && l.endsAt.getTime() > now && !countedIds.has(l.id) && (audienceIncludes(l.audience, child) || chairAudienceIncludes(l.audience, chairPlaces)))
             .slice(0, 5)
-            .map((l) => toLectureDto(l, 0)),
+            .map((l) => toLectureDto(l, registered.get(l.id) ?? 0)),
         };
       }),
     };

@@ -28,11 +28,11 @@ export class ReportService {
   /** Per class of one school; a coordinator's own school by default. */
   async classes(principal: Principal, query: { schoolId?: string; schoolYear?: string }): Promise<ClassReportDto> {
     const schoolId = query.schoolId ?? this.ownSchool(principal);
-    await this.assertCovers(principal, schoolId);
+    const districtId = await this.assertCovers(principal, schoolId);
     const { year, required } = await this.year(query.schoolYear);
     const school = await this.repository.schoolName(schoolId);
     const rows = await this.repository.classReport(schoolId, year.id, required);
-    const visible = this.teacherOnly(principal, schoolId) ? rows.filter((r) => principal.assignments.some((a) => a.classId === r.classId)) : rows;
+    const visible = this.teacherOnly(principal, schoolId, districtId) ? rows.filter((r) => principal.assignments.some((a) => a.classId === r.classId)) : rows;
     const households = visible.reduce((n, r) => n + r.households, 0);
     const compliant = visible.reduce((n, r) => n + r.compliant, 0);
     return {
@@ -49,9 +49,7 @@ export class ReportService {
 
   /** Per school and per district: a district's own area, or the whole city. */
   async summary(principal: Principal, query: { districtId?: string; schoolYear?: string }): Promise<SummaryReportDto> {
-    const area = areaScopeOf(principal);
-    const districtId = query.districtId ?? (area.city ? undefined : area.districtIds[0]);
-    if (!area.city && (!districtId || !area.districtIds.includes(districtId))) throw new DomainError('FORBIDDEN');
+    const districtId = this.summaryDistrict(principal, query.districtId);
     const { year, required } = await this.year(query.schoolYear);
     const schools = (await this.repository.schoolReport(year.id, required, districtId)).map((s) => ({ ...s, rate: rate(s.compliant, s.households) }));
     const byDistrict = new Map<string, { districtId: string; districtName: string; households: number; compliant: number }>();
@@ -115,9 +113,12 @@ export class ReportService {
 
   async requestExport(principal: Principal, dto: ExportRequestDto): Promise<ExportStatusDto> {
     const schoolYear = dto.schoolYear ?? schoolYearOf(new Date());
+    // Store the district the summary rule resolves to, not the one asked for: a district bureau
+    // asking without one would otherwise get the whole city.
+    const districtId = dto.schoolId ? undefined : this.summaryDistrict(principal, dto.districtId);
     if (dto.schoolId) await this.assertCovers(principal, dto.schoolId);
-    else await this.summary(principal, { districtId: dto.districtId, schoolYear }); // the same scope rule as the summary
-    const row = await this.repository.insertExport({ requestedBy: principal.userId, params: { schoolYear, schoolId: dto.schoolId, districtId: dto.districtId } });
+    await this.year(schoolYear);
+    const row = await this.repository.insertExport({ requestedBy: principal.userId, params: { schoolYear, schoolId: dto.schoolId, districtId } });
     const payload: JobPayloads['report.export'] = { exportId: row.id };
     await this.queue.add('report.export', payload, { jobId: `export-${row.id}`, attempts: 3, removeOnComplete: true, removeOnFail: 1000 });
     return this.exportStatus(row.id);
@@ -195,6 +196,13 @@ export class ReportService {
     });
   }
 
+  /** The worker gave up on an export: say so, or its requester polls a "running" export for ever. */
+  async abandonExport(exportId: string): Promise<void> {
+    const row = await this.repository.exportById(exportId);
+    if (!row || row.status === 'succeeded') return;
+    await this.repository.updateExport(exportId, { status: 'failed', finishedAt: new Date() });
+  }
+
   private async year(name?: string) {
     const year = await this.repository.schoolYearByName(name ?? schoolYearOf(new Date()));
     if (!year) throw new DomainError('SCHOOL_YEAR_NOT_FOUND');
@@ -207,17 +215,30 @@ export class ReportService {
     return own.schoolId;
   }
 
-  private async assertCovers(principal: Principal, schoolId: string): Promise<void> {
+  /** The district a summary (or its export) covers: undefined for the whole city, which only city staff see. */
+  private summaryDistrict(principal: Principal, asked?: string): string | undefined {
+    const area = areaScopeOf(principal);
+    const districtId = asked ?? (area.city ? undefined : area.districtIds[0]);
+    if (!area.city && (!districtId || !area.districtIds.includes(districtId))) throw new DomainError('FORBIDDEN');
+    return districtId;
+  }
+
+  /** Returns the school's district. */
+  private async assertCovers(principal: Principal, schoolId: string): Promise<string> {
     const district = await this.repository.schoolDistrict(schoolId);
     if (!district) throw new DomainError('SCHOOL_NOT_FOUND');
     const area = areaScopeOf(principal);
     const covers = area.city || area.districtIds.includes(district) || area.schoolIds.includes(schoolId) || principal.assignments.some((a) => a.role === 'teacher' && a.schoolId === schoolId);
     if (!covers) throw new DomainError('FORBIDDEN');
+    return district;
   }
 
-  /** A teacher who does not also manage the school sees only their own classes. */
-  private teacherOnly(principal: Principal, schoolId: string): boolean {
+  /**
+   * A teacher who does not also manage the school sees only their own classes. Managing means the
+   * school's own district, not any district the caller runs (a teacher may run another district).
+   */
+  private teacherOnly(principal: Principal, schoolId: string, districtId: string): boolean {
     const area = areaScopeOf(principal);
-    return !area.city && !area.schoolIds.includes(schoolId) && !principal.assignments.some((a) => a.districtId && area.districtIds.includes(a.districtId));
+    return !area.city && !area.schoolIds.includes(schoolId) && !area.districtIds.includes(districtId);
   }
 }

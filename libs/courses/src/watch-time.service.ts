@@ -44,18 +44,19 @@ export class WatchTimeService implements OnModuleInit {
     if (!live && !replay) throw new DomainError('LECTURE_NOT_OPEN');
     await this.lectures.assertInAudience(principal, lecture);
 
-    const key = beatKey(lectureId, principal.userId);
-    const state = await this.redis.hmget(key, 'device', 'last');
-    const [device, last] = [state[0], Number(state[1] ?? 0)];
-    const elapsed = last ? Math.floor((now - last) / 1000) : 0;
-    // Another device beat within the window: this one is a second screen and does not count.
-    if (device && device !== deviceId && elapsed <= MAX_BEAT_SECONDS) {
-      return { counted: 0 };
-    }
-    const counted = device === deviceId ? Math.min(Math.max(elapsed, 0), MAX_BEAT_SECONDS) : 0;
-    const multi = this.redis.multi().hset(key, 'device', deviceId, 'last', String(now)).expire(key, 24 * 3600);
-    if (counted > 0) multi.hincrby(key, 'pending', counted).sadd(DIRTY, `${lectureId}:${principal.userId}`);
-    await multi.exec();
+    // Read, decide and write in one script: beats handled concurrently (a burst, a retry, two
+    // sockets) would otherwise all see the same previous beat and each count the gap.
+    const counted = (await this.redis.eval(
+      BEAT_SCRIPT,
+      2,
+      beatKey(lectureId, principal.userId),
+      DIRTY,
+      deviceId,
+      String(now),
+      String(MAX_BEAT_SECONDS),
+      `${lectureId}:${principal.userId}`,
+      String(24 * 3600),
+    )) as number;
     return { counted };
   }
 
@@ -91,4 +92,29 @@ export class WatchTimeService implements OnModuleInit {
 }
 
 const DIRTY = 'watch:dirty';
+
+/**
+ * KEYS: the user's beat hash, the dirty set; ARGV: device, now (ms), cap (s), dirty member, ttl (s).
+ * Another device that beat within the cap is the one counting: this beat is a second screen and
+ * counts nothing. Otherwise the device becomes the counting one; a beat from the same device counts
+ * the whole seconds since its previous beat, at most the cap. Returns the seconds counted.
+ */
+const BEAT_SCRIPT = `
+local device = redis.call('HGET', KEYS[1], 'device')
+local last = tonumber(redis.call('HGET', KEYS[1], 'last') or '0')
+local now = tonumber(ARGV[2])
+local cap = tonumber(ARGV[3])
+local elapsed = 0
+if last > 0 then elapsed = math.floor((now - last) / 1000) end
+if device and device ~= ARGV[1] and elapsed <= cap then return 0 end
+local counted = 0
+if device == ARGV[1] then counted = math.min(math.max(elapsed, 0), cap) end
+redis.call('HSET', KEYS[1], 'device', ARGV[1], 'last', ARGV[2])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[5]))
+if counted > 0 then
+  redis.call('HINCRBY', KEYS[1], 'pending', counted)
+  redis.call('SADD', KEYS[2], ARGV[4])
+end
+return counted
+`;
 const beatKey = (lectureId: string, userId: string) => `watch:${lectureId}:${userId}`;

@@ -130,6 +130,46 @@ export class ConversationService {
     return { conversationId: outcome.conversationId, joined: outcome.joined, left: outcome.left };
   }
 
+  /**
+   * Brings a committee's group chat in line with its members (given by the committees context,
+   * which sits above messaging): officers and the school's coordinators as staff, the other
+   * members as members; those not given leave. Creates the group on first use. One
+   * transaction; sockets join or leave the room after commit.
+   */
+  async syncCommitteeGroup(
+    committee: { id: string; title: string; schoolId: string },
+    wanted: { userId: string; role: 'staff' | 'member' }[],
+  ): Promise<{ conversationId: string; joined: string[]; left: string[] }> {
+    const outcome = await this.repository.transaction(async (tx) => {
+      await this.repository.insertConversation({ kind: 'committee_group', title: committee.title.slice(0, 100), schoolId: committee.schoolId, refId: committee.id }, tx);
+      const group = await this.repository.groupByRef('committee_group', committee.id, tx);
+      if (!group) throw new DomainError('CONVERSATION_NOT_FOUND');
+      const roleOf = new Map(wanted.slice(0, MAX_GROUP_MEMBERS).map((m) => [m.userId, m.role]));
+      const current = await this.repository.members(group.id, tx);
+      const currentIds = new Set(current.map((m) => m.userId));
+      const joined = await this.repository.addMembers(
+        group.id,
+        [...roleOf].filter(([id]) => !currentIds.has(id)).map(([userId, role]) => ({ userId, role })),
+        group.lastSeq,
+        tx,
+      );
+      const changed = current.filter((m) => roleOf.has(m.userId) && roleOf.get(m.userId) !== m.role);
+      await this.repository.updateRoles(group.id, changed.filter((m) => roleOf.get(m.userId) === 'staff').map((m) => m.userId), 'staff', tx);
+      await this.repository.updateRoles(group.id, changed.filter((m) => roleOf.get(m.userId) === 'member').map((m) => m.userId), 'member', tx);
+      const left = await this.repository.removeMembers(group.id, current.filter((m) => !roleOf.has(m.userId)).map((m) => m.userId), tx);
+      const notices: MessageRow[] = [];
+      for (const [event, userIds] of [['joined', joined], ['left', left]] as const) {
+        if (userIds.length > 0) notices.push(await this.systemMessage(group.id, event, userIds, tx));
+      }
+      return { conversationId: group.id, joined, left, notices };
+    });
+    const room = conversationRoom(outcome.conversationId);
+    await this.realtime.join(outcome.joined, room);
+    await this.realtime.leave(outcome.left, room);
+    for (const message of outcome.notices) await this.realtime.emit([room], 'message:new', toMessageDto(message));
+    return { conversationId: outcome.conversationId, joined: outcome.joined, left: outcome.left };
+  }
+
   /** A system message (joined, left, recalled) with the next seq, inside the caller's transaction. */
   async systemMessage(conversationId: string, event: SystemEvent['event'], userIds: string[], tx: DbExecutor): Promise<MessageRow> {
     const names = await this.repository.namesOf(userIds, tx);

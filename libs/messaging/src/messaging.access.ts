@@ -1,18 +1,21 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { PolicyService } from '@jiaxiao/auth';
+import { FileAccessRegistry } from './file-access.registry';
 import { MessagingRepository } from './messaging.repository';
 
 /**
  * Object rules of messaging, registered with the policy service:
  * - conversation: read = a member; manage = a staff member (teacher) of it
  * - message: read = a member of its conversation
- * - file: read = its uploader or a member of a conversation it was sent to
+ * - file: read = its uploader, a member of a conversation it was sent to, or whoever a higher
+ *   context's FileAccessRegistry check admits (committee receipts and photos)
  */
 @Injectable()
 export class MessagingAccess implements OnModuleInit {
   constructor(
     private readonly policy: PolicyService,
     private readonly repository: MessagingRepository,
+    private readonly fileAccess: FileAccessRegistry,
   ) {}
 
   onModuleInit() {
@@ -40,7 +43,8 @@ export class MessagingAccess implements OnModuleInit {
       check: async (principal, _action, id) => {
         const file = await this.repository.fileById(id);
         if (!file) return 'not_found';
-        return file.ownerId === principal.userId || (await this.repository.canReadFile(id, principal.userId)) ? 'allowed' : 'forbidden';
+        const readable = file.ownerId === principal.userId || (await this.repository.canReadFile(id, principal.userId)) || (await this.fileAccess.allows(principal, id));
+        return readable ? 'allowed' : 'forbidden';
       },
     });
   }

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { AppConfig, QUEUES } from '@jiaxiao/common';
 import { NotificationsModule } from '@jiaxiao/notifications';
 import { ConversationService } from './conversation.service';
+import { FileAccessRegistry } from './file-access.registry';
 import { MessageService } from './message.service';
 import { MessagingAccess } from './messaging.access';
 import { MessagingRepository } from './messaging.repository';
@@ -17,6 +18,7 @@ import { UploadService } from './upload.service';
     ConversationService,
     MessageService,
     UploadService,
+    FileAccessRegistry,
     MessagingAccess,
     {
       provide: FILE_STORAGE,
@@ -33,6 +35,6 @@ import { UploadService } from './upload.service';
           : new LocalDiskStorage(config.DATA_DIR),
     },
   ],
-  exports: [ConversationService, MessageService, UploadService, NotificationsModule],
+  exports: [ConversationService, MessageService, UploadService, FileAccessRegistry, NotificationsModule],
 })
 export class MessagingModule {}

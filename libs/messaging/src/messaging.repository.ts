@@ -113,6 +113,15 @@ export class MessagingRepository {
     return row;
   }
 
+  /** The group of a committee or the room of a lecture: one per kind and ref id. */
+  async groupByRef(kind: 'committee_group' | 'lecture_room', refId: string, db: DbExecutor = this.db) {
+    const [row] = await db
+      .select()
+      .from(conversations)
+      .where(and(eq(conversations.kind, kind), eq(conversations.refId, refId)));
+    return row;
+  }
+
   async directByKey(key: string, db: DbExecutor = this.db) {
     const [row] = await db.select().from(conversations).where(eq(conversations.directKey, key));
     return row;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, Principal } from '@jiaxiao/common';
 import { FileDto } from './dto/message.dto';
+import { FileAccessRegistry } from './file-access.registry';
 import { MessagingRepository } from './messaging.repository';
 import { FILE_STORAGE, FileStorage } from './storage/file-storage';
 import { sniff } from './storage/sniff';
@@ -15,6 +16,7 @@ export class UploadService {
   constructor(
     private readonly repository: MessagingRepository,
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
+    private readonly fileAccess: FileAccessRegistry,
   ) {}
 
   async upload(principal: Principal, file: { name: string; content: Buffer }): Promise<FileDto> {
@@ -35,11 +37,11 @@ export class UploadService {
     return { id: row.id, name: row.name, mime: row.mime, size: row.size, kind: type.kind };
   }
 
-  /** The uploader, and members of a conversation the file was sent to, may download it. */
+  /** The uploader, members of a conversation the file was sent to, and whoever a registered check admits, may download it. */
   async download(principal: Principal, fileId: string): Promise<{ name: string; mime: string; content: Buffer }> {
     const row = await this.repository.fileById(fileId);
     if (!row) throw new DomainError('FILE_NOT_FOUND');
-    if (row.ownerId !== principal.userId && !(await this.repository.canReadFile(fileId, principal.userId))) {
+    if (row.ownerId !== principal.userId && !(await this.repository.canReadFile(fileId, principal.userId)) && !(await this.fileAccess.allows(principal, fileId))) {
       throw new DomainError('FORBIDDEN');
     }
     const content = await this.storage.get(row.storageKey);

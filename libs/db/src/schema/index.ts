@@ -4,3 +4,6 @@ export * from './imports';
 export * from './messaging';
 export * from './notifications';
 export * from './courses';
+export * from './committees';
+export * from './campaigns';
+export * from './model-schools';

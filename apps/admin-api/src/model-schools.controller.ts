@@ -1,0 +1,182 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Principal } from '@jiaxiao/common';
+import { Authorize, CurrentUser } from '@jiaxiao/auth';
+import {
+  ApplicationDto,
+  ApplicationListDto,
+  ApplicationListQueryDto,
+  ApplyDto,
+  AssignReviewerDto,
+  CreateSupportSiteDto,
+  CriteriaDto,
+  DesignationDto,
+  DesignationService,
+  FamilySupportService,
+  MetricsDto,
+  MetricsQueryDto,
+  ModelSchoolService,
+  PreReviewDto,
+  PutCriteriaDto,
+  PutQuotaDto,
+  RegisterExpertDto,
+  ResubmitDto,
+  ReviewDto,
+  RevokeDto,
+  SatisfactionQueryDto,
+  SatisfactionSummaryDto,
+  SchoolHistoryDto,
+  SchoolQueryDto,
+  SupportSiteDto,
+  SupportSiteListDto,
+  YearQueryDto,
+} from '@jiaxiao/model-schools';
+
+/** 家庭教育示范学校: criteria, applications, district pre-review, expert assignment, designation. */
+@ApiTags('model-schools')
+@ApiBearerAuth()
+@Controller('model-schools')
+export class ModelSchoolsController {
+  constructor(
+    private readonly modelSchools: ModelSchoolService,
+    private readonly designations: DesignationService,
+    private readonly support: FamilySupportService,
+  ) {}
+
+  @Get('criteria')
+  @ApiOperation({ summary: '年度评估标准（加权指标，自动/人工）与名额' })
+  @ApiOkResponse({ type: CriteriaDto })
+  criteria(@Query() query: YearQueryDto): Promise<CriteriaDto> {
+    return this.modelSchools.criteria(query.year);
+  }
+
+  @Put('criteria')
+  @ApiOperation({ summary: '发布或替换年度评估标准（市教育局；已有申报后不可改）' })
+  @ApiOkResponse({ type: CriteriaDto })
+  putCriteria(@CurrentUser() principal: Principal, @Body() body: PutCriteriaDto): Promise<CriteriaDto> {
+    return this.modelSchools.putCriteria(principal, body);
+  }
+
+  @Put('quota')
+  @ApiOperation({ summary: '设置年度示范学校名额（市教育局，默认 100）' })
+  @ApiOkResponse({ type: CriteriaDto })
+  putQuota(@CurrentUser() principal: Principal, @Body() body: PutQuotaDto): Promise<CriteriaDto> {
+    return this.modelSchools.putQuota(principal, body);
+  }
+
+  @Get('metrics')
+  @ApiOperation({ summary: '学校当前的自动指标（预览，含计算依据）' })
+  @ApiOkResponse({ type: MetricsDto })
+  metrics(@CurrentUser() principal: Principal, @Query() query: MetricsQueryDto): Promise<MetricsDto> {
+    return this.modelSchools.metrics(principal, query.schoolId, query.year);
+  }
+
+  @Post('applications')
+  @ApiOperation({ summary: '学校申报（本校家庭教育总协调员）：提交材料，自动指标同时快照' })
+  @ApiCreatedResponse({ type: ApplicationDto })
+  apply(@CurrentUser() principal: Principal, @Body() body: ApplyDto): Promise<ApplicationDto> {
+    return this.modelSchools.apply(principal, body);
+  }
+
+  @Get('applications')
+  @ApiOperation({ summary: '本人范围内的申报，按总分排序并给出名次' })
+  @ApiOkResponse({ type: ApplicationListDto })
+  async applications(@CurrentUser() principal: Principal, @Query() query: ApplicationListQueryDto): Promise<ApplicationListDto> {
+    return { items: await this.modelSchools.list(principal, query) };
+  }
+
+  @Get('applications/:id')
+  @Authorize('read', 'model_school_application')
+  @ApiOperation({ summary: '申报详情：材料、指标快照、专家评分、总分与名次' })
+  @ApiOkResponse({ type: ApplicationDto })
+  application(@Param('id') id: string): Promise<ApplicationDto> {
+    return this.modelSchools.get(id);
+  }
+
+  @Put('applications/:id')
+  @Authorize('manage', 'model_school_application')
+  @ApiOperation({ summary: '退回后重新提交（本校协调员），重新快照指标' })
+  @ApiOkResponse({ type: ApplicationDto })
+  resubmit(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: ResubmitDto): Promise<ApplicationDto> {
+    return this.modelSchools.resubmit(principal, id, body);
+  }
+
+  @Post('applications/:id/pre-review')
+  @HttpCode(200)
+  @Authorize('manage', 'model_school_application')
+  @ApiOperation({ summary: '区县初审：通过，或退回并附意见' })
+  @ApiOkResponse({ type: ApplicationDto })
+  preReview(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: PreReviewDto): Promise<ApplicationDto> {
+    return this.modelSchools.preReview(principal, id, body);
+  }
+
+  @Post('applications/:id/reviewers')
+  @Authorize('manage', 'model_school_application')
+  @ApiOperation({ summary: '指派评审专家（市教育局；不得指派本区县专家）' })
+  @ApiCreatedResponse({ type: ReviewDto })
+  assignReviewer(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: AssignReviewerDto): Promise<ReviewDto> {
+    return this.modelSchools.assignReviewer(principal, id, body);
+  }
+
+  @Post('applications/:id/designation')
+  @Authorize('manage', 'model_school_application')
+  @ApiOperation({ summary: '认定为示范学校（市教育局，年度名额内；发证书编号）' })
+  @ApiCreatedResponse({ type: DesignationDto })
+  designate(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<DesignationDto> {
+    return this.designations.designate(principal, id);
+  }
+
+  @Post('designations/:id/revocation')
+  @HttpCode(200)
+  @Authorize('manage', 'model_school_designation')
+  @ApiOperation({ summary: '撤销认定（市教育局，须填写原因）' })
+  @ApiOkResponse({ type: DesignationDto })
+  revoke(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: RevokeDto): Promise<DesignationDto> {
+    return this.designations.revoke(principal, id, body);
+  }
+
+  @Post('experts')
+  @ApiOperation({ summary: '登记评审专家所属区县（市教育局）' })
+  @ApiCreatedResponse({ type: RegisterExpertDto })
+  registerExpert(@CurrentUser() principal: Principal, @Body() body: RegisterExpertDto): Promise<RegisterExpertDto> {
+    return this.modelSchools.registerExpert(principal, body);
+  }
+
+  @Get('schools/:id/history')
+  @Authorize('read', 'school')
+  @ApiOperation({ summary: '学校的申报与认定历史' })
+  @ApiOkResponse({ type: SchoolHistoryDto })
+  history(@Param('id') id: string): Promise<SchoolHistoryDto> {
+    return this.designations.history(id);
+  }
+
+  @Post('support-sites')
+  @ApiOperation({ summary: '登记心理辅导室或成长导航站（开放时间、联系方式）' })
+  @ApiCreatedResponse({ type: SupportSiteDto })
+  addSite(@CurrentUser() principal: Principal, @Body() body: CreateSupportSiteDto): Promise<SupportSiteDto> {
+    return this.support.addSite(principal, body);
+  }
+
+  @Get('support-sites')
+  @ApiOperation({ summary: '学校的心理辅导室与成长导航站' })
+  @ApiOkResponse({ type: SupportSiteListDto })
+  async sites(@CurrentUser() principal: Principal, @Query() query: SchoolQueryDto): Promise<SupportSiteListDto> {
+    return { items: await this.support.sitesOfSchool(principal, query.schoolId) };
+  }
+
+  @Delete('support-sites/:id')
+  @HttpCode(204)
+  @Authorize('manage', 'support_site')
+  @ApiOperation({ summary: '删除心理辅导室或成长导航站' })
+  @ApiNoContentResponse()
+  removeSite(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<void> {
+    return this.support.removeSite(principal, id);
+  }
+
+  @Get('satisfaction')
+  @ApiOperation({ summary: '家长满意度调查结果（匿名汇总）' })
+  @ApiOkResponse({ type: SatisfactionSummaryDto })
+  satisfaction(@CurrentUser() principal: Principal, @Query() query: SatisfactionQueryDto): Promise<SatisfactionSummaryDto> {
+    return this.support.summary(principal, query.schoolId, query.year);
+  }
+}

@@ -1,0 +1,66 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Principal } from '@jiaxiao/common';
+import { Authorize, CurrentUser } from '@jiaxiao/auth';
+import { CampaignDto, CampaignListDto, CampaignService, CreateSubmissionDto, LikeResultDto, SubmissionDto, SubmissionListDto } from '@jiaxiao/campaigns';
+import { certificatePdf } from '@jiaxiao/courses';
+
+/** Campaigns open to the caller's households: taking part is voluntary. */
+@ApiTags('campaigns')
+@ApiBearerAuth()
+@Controller()
+export class CampaignsController {
+  constructor(private readonly campaigns: CampaignService) {}
+
+  @Get('campaigns')
+  @ApiOperation({ summary: '孩子所在范围内的活动（家风家训故事、书香之家），自愿参加' })
+  @ApiOkResponse({ type: CampaignListDto })
+  async list(@CurrentUser() principal: Principal): Promise<CampaignListDto> {
+    return { items: await this.campaigns.listForParent(principal) };
+  }
+
+  @Get('campaigns/:id')
+  @Authorize('read', 'campaign')
+  @ApiOkResponse({ type: CampaignDto })
+  get(@Param('id') id: string): Promise<CampaignDto> {
+    return this.campaigns.get(id);
+  }
+
+  @Get('campaigns/:id/submissions')
+  @Authorize('read', 'campaign')
+  @ApiOperation({ summary: '已发布的作品（按发布先后，不排名）及本户作品' })
+  @ApiOkResponse({ type: SubmissionListDto })
+  async submissions(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<SubmissionListDto> {
+    return { items: await this.campaigns.submissionsForParent(principal, id) };
+  }
+
+  @Post('campaigns/:id/submissions')
+  @Authorize('read', 'campaign')
+  @ApiOperation({ summary: '提交作品（征集期内；每户一件；图片先经 POST /uploads 上传）' })
+  @ApiCreatedResponse({ type: SubmissionDto })
+  submit(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: CreateSubmissionDto): Promise<SubmissionDto> {
+    return this.campaigns.submit(principal, id, body);
+  }
+
+  @Post('campaign-submissions/:id/like')
+  @HttpCode(200)
+  @Authorize('read', 'campaign_submission')
+  @ApiOperation({ summary: '点赞（每人每件一次，重复点赞不重复计数）' })
+  @ApiOkResponse({ type: LikeResultDto })
+  like(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<LikeResultDto> {
+    return this.campaigns.like(principal, id);
+  }
+
+  @Get('campaign-submissions/:id/certificate')
+  @Authorize('read', 'campaign_submission')
+  @ApiOperation({ summary: '获奖证书（PDF）' })
+  @ApiProduces('application/pdf')
+  async certificate(@Param('id') id: string, @Res() reply: FastifyReply) {
+    const certificate = await this.campaigns.certificate(id);
+    await reply
+      .header('Content-Type', 'application/pdf')
+      .header('Content-Disposition', `attachment; filename="certificate.pdf"; filename*=UTF-8''${encodeURIComponent(certificate.fileName)}`)
+      .send(certificatePdf({ title: certificate.title, lines: certificate.lines }));
+  }
+}

@@ -1,0 +1,58 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Principal } from '@jiaxiao/common';
+import { PolicyService } from '@jiaxiao/auth';
+import { householdInScope, managesScope } from './campaign-scope';
+import { CampaignRow, CampaignsRepository } from './campaigns.repository';
+
+type Outcome = 'allowed' | 'forbidden' | 'not_found';
+
+/**
+ * Object rules of the campaigns context:
+ * - campaign: read = staff who run it, and guardians with a household in its scope (others are
+ *   told it does not exist); manage = staff who run its scope (city; district; school coordinator)
+ * - campaign_submission: read = who runs the campaign, the household's guardians, and — once
+ *   published — anyone who reads the campaign; manage = who runs the campaign
+ */
+@Injectable()
+export class CampaignsAccess implements OnModuleInit {
+  constructor(
+    private readonly policy: PolicyService,
+    private readonly repository: CampaignsRepository,
+  ) {}
+
+  onModuleInit() {
+    this.policy.register({
+      resource: 'campaign',
+      notFound: 'CAMPAIGN_NOT_FOUND',
+      check: async (principal, action, id) => this.campaignRule(principal, action === 'read' ? 'read' : 'manage', await this.repository.campaign(id)),
+    });
+    this.policy.register({
+      resource: 'campaign_submission',
+      notFound: 'CAMPAIGN_SUBMISSION_NOT_FOUND',
+      check: async (principal, action, id) => {
+        const submission = await this.repository.submission(id);
+        if (!submission) return 'not_found';
+        const campaign = await this.repository.campaign(submission.campaignId);
+        if (!campaign) return 'not_found';
+        if (await this.runs(principal, campaign)) return 'allowed';
+        const own = await this.repository.isGuardian(principal.userId, submission.studentId);
+        const visible = own || (submission.status === 'published' && (await this.campaignRule(principal, 'read', campaign)) === 'allowed');
+        if (!visible) return 'not_found';
+        return action === 'read' ? 'allowed' : 'forbidden';
+      },
+    });
+  }
+
+  private async campaignRule(principal: Principal, action: 'read' | 'manage', campaign: CampaignRow | undefined): Promise<Outcome> {
+    if (!campaign) return 'not_found';
+    if (await this.runs(principal, campaign)) return 'allowed';
+    const households = await this.repository.households(principal.userId);
+    if (!households.some((h) => householdInScope(campaign, h))) return 'not_found';
+    return action === 'read' ? 'allowed' : 'forbidden';
+  }
+
+  private async runs(principal: Principal, campaign: CampaignRow): Promise<boolean> {
+    const districtId = campaign.scopeType === 'school' && campaign.scopeId ? (await this.repository.schoolById(campaign.scopeId))?.districtId : undefined;
+    return managesScope(principal, campaign, districtId);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './campaigns.module';
+export * from './campaign.service';
+export * from './dto/campaign.dto';

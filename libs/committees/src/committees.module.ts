@@ -1,0 +1,19 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { QUEUES } from '@jiaxiao/common';
+import { CoursesModule } from '@jiaxiao/courses';
+import { MessagingModule } from '@jiaxiao/messaging';
+import { NotificationsModule } from '@jiaxiao/notifications';
+import { ChairTrainingService } from './chair-training.service';
+import { CommitteeService } from './committee.service';
+import { CommitteesAccess } from './committees.access';
+import { CommitteesRepository } from './committees.repository';
+import { ElectionService } from './election.service';
+import { FundService } from './fund.service';
+
+@Module({
+  imports: [NotificationsModule, MessagingModule, CoursesModule, BullModule.registerQueue({ name: QUEUES.committees })],
+  providers: [CommitteesRepository, CommitteesAccess, CommitteeService, ElectionService, FundService, ChairTrainingService],
+  exports: [CommitteeService, ElectionService, FundService, ChairTrainingService],
+})
+export class CommitteesModule {}

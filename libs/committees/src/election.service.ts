@@ -1,0 +1,311 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { DomainError, formatShanghai, JobPayloads, Principal, QUEUES } from '@jiaxiao/common';
+import { ElectionResult } from '@jiaxiao/db';
+import { NotificationsService } from '@jiaxiao/notifications';
+import { AuditService } from '@jiaxiao/platform';
+import { CommitteeService } from './committee.service';
+import { CommitteeRow, CommitteesRepository, ElectionRow } from './committees.repository';
+import { BallotDto, ElectionDto, NominateDto, NominationDto, OpenElectionDto, VoteReceiptDto } from './dto/election.dto';
+
+/**
+ * Ranks candidates and decides the winners of `seats`.
+ *
+ * Tie rule (documented in the README): when candidates tie for the last seat(s), those clearly
+ * ahead win and the tied candidates go to a **run-off election** for the remaining seats, open
+ * at once for as long as the first voting window. If a run-off ties again, the remaining seats
+ * are settled **by lot**: a random seed is drawn and published in the result, and the tied
+ * candidates are ordered by sha256(seed + ":" + userId) — anyone can recompute the draw.
+ */
+export function decide(
+  candidates: string[],
+  votes: Map<string, number>,
+  seats: number,
+  isRunoff: boolean,
+  seed = randomBytes(16).toString('hex'),
+): { ranked: { userId: string; votes: number }[]; winners: string[]; tied: string[]; remaining: number; lot?: ElectionResult['lot'] } {
+  const ranked = candidates.map((userId) => ({ userId, votes: votes.get(userId) ?? 0 })).sort((a, b) => b.votes - a.votes || a.userId.localeCompare(b.userId));
+  if (ranked.length <= seats) return { ranked, winners: ranked.map((r) => r.userId), tied: [], remaining: 0 };
+  const cutoff = ranked[seats - 1].votes;
+  const ahead = ranked.filter((r) => r.votes > cutoff).map((r) => r.userId);
+  const tied = ranked.filter((r) => r.votes === cutoff).map((r) => r.userId);
+  const remaining = seats - ahead.length;
+  if (tied.length === remaining) return { ranked, winners: [...ahead, ...tied], tied: [], remaining: 0 };
+  if (!isRunoff) return { ranked, winners: ahead, tied, remaining };
+  const order = (userId: string) => createHash('sha256').update(`${seed}:${userId}`).digest('hex');
+  const drawn = [...tied].sort((a, b) => order(a).localeCompare(order(b))).slice(0, remaining);
+  return { ranked, winners: [...ahead, ...drawn], tied: [], remaining: 0, lot: { seed, candidates: tied, drawn } };
+}
+
+@Injectable()
+export class ElectionService {
+  constructor(
+    private readonly repository: CommitteesRepository,
+    private readonly committees: CommitteeService,
+    private readonly notifications: NotificationsService,
+    private readonly audit: AuditService,
+    @InjectQueue(QUEUES.committees) private readonly queue: Queue,
+  ) {}
+
+  async open(principal: Principal, committeeId: string, dto: OpenElectionDto): Promise<ElectionDto> {
+    const committee = await this.committees.mustGet(committeeId);
+    const [ns, ne, vs, ve] = [dto.nominationStartsAt, dto.nominationEndsAt, dto.votingStartsAt, dto.votingEndsAt].map((t) => new Date(t));
+    if (ne <= ns) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'nominationEndsAt', constraint: 'isAfterStart' }]);
+    if (vs < ne) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'votingStartsAt', constraint: 'isAfterNomination' }]);
+    if (ve <= vs || ve.getTime() <= Date.now()) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'votingEndsAt', constraint: 'isAfterStart' }]);
+    const row = await this.repository.insertElection({
+      committeeId,
+      title: dto.title,
+      role: dto.role,
+      seats: dto.seats,
+      nominationStartsAt: ns,
+      nominationEndsAt: ne,
+      votingStartsAt: vs,
+      votingEndsAt: ve,
+      createdBy: principal.userId,
+    });
+    await this.scheduleTally(row);
+    await this.audit.record({ actorId: principal.userId, action: 'election.opened', targetType: 'election', targetId: row.id, detail: { committeeId, seats: row.seats, role: row.role } });
+    await this.notifyScope(committee, 'election.opened', `【家委会选举】${row.title}`, `提名时间：${formatShanghai(ns)} 至 ${formatShanghai(ne)}；投票时间：${formatShanghai(vs)} 至 ${formatShanghai(ve)}。每户一票，无记名投票。`, row.id, `election-open:${row.id}`);
+    return this.get(principal, row.id);
+  }
+
+  async get(principal: Principal, electionId: string): Promise<ElectionDto> {
+    const row = await this.mustGet(electionId);
+    const committee = await this.committees.mustGet(row.committeeId);
+    const households = await this.repository.householdsInScope(committee, principal.userId);
+    const voted = await this.repository.votedHouseholds(row.id, households);
+    return this.toDto(row, households.length > 0 ? households.every((h) => voted.has(h)) : undefined);
+  }
+
+  async list(principal: Principal, committeeId: string): Promise<ElectionDto[]> {
+    const rows = await this.repository.electionsOf(committeeId);
+    return Promise.all(rows.map((r) => this.get(principal, r.id)));
+  }
+
+  // ── nominations ───────────────────────────────────────────────────────────────
+
+  /** A guardian in scope nominates themselves (accepted at once) or another guardian in scope (who must accept). */
+  async nominate(principal: Principal, electionId: string, dto: NominateDto): Promise<NominationDto> {
+    const election = await this.mustGet(electionId);
+    const now = Date.now();
+    if (election.status !== 'open' || election.runoffOf || now < election.nominationStartsAt.getTime() || now > election.nominationEndsAt.getTime()) throw new DomainError('NOMINATION_CLOSED');
+    const committee = await this.committees.mustGet(election.committeeId);
+    if ((await this.repository.householdsInScope(committee, principal.userId)).length === 0) throw new DomainError('NOT_A_GUARDIAN_IN_SCOPE');
+    const nomineeId = dto.nomineeId ?? principal.userId;
+    await this.committees.assertEligible(committee, nomineeId);
+    const self = nomineeId === principal.userId;
+    const row = await this.repository.insertNomination({ electionId, nomineeId, nominatedBy: principal.userId, status: self ? 'accepted' : 'pending', statement: dto.statement });
+    if (!row) throw new DomainError('NOMINATION_EXISTS');
+    if (!self) {
+      const created = await this.notifications.create([
+        {
+          userId: nomineeId,
+          kind: 'election.nominated',
+          title: `【家委会选举】您被提名为候选人`,
+          body: `${principal.name} 提名您参选“${election.title}”，请在 ${formatShanghai(election.votingStartsAt)} 前确认是否接受。`,
+          data: { electionId, nominationId: row.id },
+          dedupeKey: `nomination:${row.id}`,
+          deliverAt: new Date(),
+        },
+      ]);
+      await this.notifications.dispatch(created);
+    }
+    return toNominationDto(row);
+  }
+
+  /** The nominee accepts or declines, until voting starts. */
+  async respond(principal: Principal, nominationId: string, accept: boolean): Promise<NominationDto> {
+    const nomination = await this.repository.nomination(nominationId);
+    if (!nomination) throw new DomainError('NOMINATION_NOT_FOUND');
+    const election = await this.mustGet(nomination.electionId);
+    if (election.status !== 'open' || Date.now() >= election.votingStartsAt.getTime()) throw new DomainError('NOMINATION_CLOSED');
+    const row = await this.repository.setNominationStatus(nominationId, accept ? 'accepted' : 'declined');
+    await this.audit.record({ actorId: principal.userId, action: accept ? 'nomination.accepted' : 'nomination.declined', targetType: 'election', targetId: election.id });
+    return toNominationDto(row);
+  }
+
+  // ── voting ────────────────────────────────────────────────────────────────────
+
+  /**
+   * Casts a household's secret ballot. The household marker and the anonymous ballot are written
+   * in one transaction; the marker's primary key (election, student) lets exactly one of two
+   * parents voting at once through. Nothing about the voter is stored with the ballot, and no
+   * audit entry is written per vote.
+   */
+  async vote(principal: Principal, electionId: string, dto: BallotDto): Promise<VoteReceiptDto> {
+    const election = await this.mustGet(electionId);
+    const now = Date.now();
+    if (election.status !== 'open' || now < election.votingStartsAt.getTime() || now > election.votingEndsAt.getTime()) throw new DomainError('VOTING_CLOSED');
+    const committee = await this.committees.mustGet(election.committeeId);
+    const households = await this.repository.householdsInScope(committee, principal.userId);
+    if (households.length === 0) throw new DomainError('NOT_A_GUARDIAN_IN_SCOPE');
+    const candidates = new Set((await this.repository.nominationsOf(electionId)).filter((n) => n.status === 'accepted').map((n) => n.nomineeId));
+    const choices = dto.choices;
+    if (new Set(choices).size !== choices.length || choices.length > election.seats || !choices.every((c) => candidates.has(c))) {
+      throw new DomainError('INVALID_BALLOT', { seats: election.seats });
+    }
+    let household = dto.studentId;
+    if (household !== undefined && !households.includes(household)) throw new DomainError('NOT_A_GUARDIAN_IN_SCOPE');
+    if (household === undefined) {
+      const voted = await this.repository.votedHouseholds(electionId, households);
+      household = households.find((h) => !voted.has(h));
+      if (!household) throw new DomainError('ALREADY_VOTED');
+    }
+    const studentId = household;
+    const cast = await this.repository.transaction((tx) => this.repository.castBallot(electionId, studentId, [...choices].sort(), tx));
+    if (!cast) throw new DomainError('ALREADY_VOTED');
+    return { voted: true };
+  }
+
+  // ── tally ─────────────────────────────────────────────────────────────────────
+
+  /** Admin "close now": tallies at once, whatever the voting window says. */
+  async closeNow(principal: Principal, electionId: string): Promise<ElectionDto> {
+    await this.tally(electionId, principal.userId);
+    return this.get(principal, electionId);
+  }
+
+  /** The worker's sweep: tallies every open election whose voting window has passed. */
+  async closeDue(now = new Date()): Promise<number> {
+    const ids = await this.repository.dueElectionIds(now);
+    for (const id of ids) await this.tally(id);
+    return ids.length;
+  }
+
+  /**
+   * Counts the ballots and publishes the result: winners are appointed with the election's
+   * role, a tie for the last seat opens a run-off (see `decide`). Idempotent: a closed election
+   * is left alone. The audit entry holds counts only.
+   */
+  async tally(electionId: string, actorId: string | null = null): Promise<void> {
+    const outcome = await this.repository.transaction(async (tx) => {
+      const election = await this.repository.lockElection(electionId, tx);
+      if (!election || election.status !== 'open') return undefined;
+      const committee = await this.repository.committee(election.committeeId, tx);
+      if (!committee) return undefined;
+      const candidates = (await this.repository.nominationsOf(electionId, tx)).filter((n) => n.status === 'accepted').map((n) => n.nomineeId);
+      const { ballots, votes } = await this.repository.tally(electionId, tx);
+      const decision = decide(candidates, votes, election.seats, election.runoffOf !== null);
+      const result: ElectionResult = { ballots, counts: decision.ranked, winners: decision.winners };
+      if (decision.lot) result.lot = decision.lot;
+      let runoff: ElectionRow | undefined;
+      if (decision.tied.length > 0) {
+        const now = Date.now();
+        const length = Math.max(election.votingEndsAt.getTime() - election.votingStartsAt.getTime(), 60 * 60 * 1000);
+        runoff = await this.repository.insertElection(
+          {
+            committeeId: election.committeeId,
+            title: `${election.title}（决选）`.slice(0, 100),
+            role: election.role,
+            seats: decision.remaining,
+            nominationStartsAt: new Date(now - 2),
+            nominationEndsAt: new Date(now - 1),
+            votingStartsAt: new Date(now - 1),
+            votingEndsAt: new Date(now + length),
+            runoffOf: election.id,
+            createdBy: election.createdBy,
+          },
+          tx,
+        );
+        for (const userId of decision.tied) await this.repository.insertNomination({ electionId: runoff.id, nomineeId: userId, nominatedBy: userId, status: 'accepted' }, tx);
+        result.runoff = { electionId: runoff.id, candidates: decision.tied, seats: decision.remaining };
+      }
+      const unseated: string[] = [];
+      for (const userId of decision.winners) {
+        try {
+          await this.committees.seat(committee, userId, election.role, tx, { electionId: election.id });
+        } catch (error) {
+          // Checked in code before any write: the transaction is still good.
+          if (!(error instanceof DomainError)) throw error;
+          unseated.push(userId);
+        }
+      }
+      if (unseated.length > 0) result.unseated = unseated;
+      await this.repository.closeElection(election.id, result, tx);
+      await this.audit.record(
+        {
+          actorId,
+          action: 'election.tallied',
+          targetType: 'election',
+          targetId: election.id,
+          detail: { ballots, counts: decision.ranked.map((r) => ({ candidate: r.userId, votes: r.votes })), winners: decision.winners, runoff: result.runoff?.electionId ?? null, lotSeed: result.lot?.seed ?? null },
+        },
+        tx,
+      );
+      return { election, committee, runoff };
+    });
+    if (!outcome) return;
+    if (outcome.runoff) await this.scheduleTally(outcome.runoff);
+    await this.committees.syncGroup(outcome.committee);
+    await this.notifyScope(
+      outcome.committee,
+      'election.result',
+      `【选举结果】${outcome.election.title}`,
+      outcome.runoff ? '计票结束，末位票数相同，将进行决选投票，请及时参加。' : '计票结束，选举结果已公布。',
+      outcome.election.id,
+      `election-result:${outcome.election.id}`,
+    );
+  }
+
+  // ── helpers ───────────────────────────────────────────────────────────────────
+
+  private async scheduleTally(election: ElectionRow): Promise<void> {
+    const payload: JobPayloads['election.tally'] = { electionId: election.id };
+    await this.queue.add('election.tally', payload, {
+      jobId: `election-tally-${election.id}`,
+      delay: Math.max(0, election.votingEndsAt.getTime() - Date.now()),
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 5000 },
+      removeOnComplete: true,
+      removeOnFail: 1000,
+    });
+  }
+
+  private async notifyScope(committee: CommitteeRow, kind: string, title: string, body: string, electionId: string, dedupeKey: string): Promise<void> {
+    const userIds = await this.repository.guardiansInScope(committee);
+    const created = await this.notifications.create(userIds.map((userId) => ({ userId, kind, title, body, data: { committeeId: committee.id, electionId }, dedupeKey, deliverAt: new Date() })));
+    await this.notifications.dispatch(created);
+  }
+
+  private async mustGet(electionId: string): Promise<ElectionRow> {
+    const row = await this.repository.election(electionId);
+    if (!row) throw new DomainError('ELECTION_NOT_FOUND');
+    return row;
+  }
+
+  private async toDto(row: ElectionRow, householdVoted: boolean | undefined): Promise<ElectionDto> {
+    const nominations = await this.repository.nominationsOf(row.id);
+    const names = await this.repository.namesOf(row.result?.counts.map((c) => c.userId) ?? []);
+    return {
+      id: row.id,
+      committeeId: row.committeeId,
+      title: row.title,
+      role: row.role,
+      seats: row.seats,
+      nominationStartsAt: row.nominationStartsAt.toISOString(),
+      nominationEndsAt: row.nominationEndsAt.toISOString(),
+      votingStartsAt: row.votingStartsAt.toISOString(),
+      votingEndsAt: row.votingEndsAt.toISOString(),
+      status: row.status,
+      runoffOf: row.runoffOf,
+      candidates: nominations.map((n) => ({ nominationId: n.id, userId: n.nomineeId, name: n.name, status: n.status, statement: n.statement })),
+      ...(householdVoted === undefined ? {} : { householdVoted }),
+      result: row.result
+        ? {
+            ballots: row.result.ballots,
+            counts: row.result.counts.map((c) => ({ userId: c.userId, name: names.get(c.userId) ?? '', votes: c.votes })),
+            winners: row.result.winners,
+            ...(row.result.runoff ? { runoffElectionId: row.result.runoff.electionId } : {}),
+            ...(row.result.lot ? { lotSeed: row.result.lot.seed } : {}),
+          }
+        : null,
+    };
+  }
+}
+
+function toNominationDto(row: { id: string; electionId: string; nomineeId: string; status: string }): NominationDto {
+  return { id: row.id, electionId: row.electionId, nomineeId: row.nomineeId, status: row.status };
+}

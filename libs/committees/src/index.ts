@@ -1,0 +1,7 @@
+export * from './committees.module';
+export * from './committee.service';
+export * from './election.service';
+export * from './fund.service';
+export * from './chair-training.service';
+export * from './dto/committee.dto';
+export * from './dto/election.dto';

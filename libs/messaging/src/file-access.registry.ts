@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { Principal } from '@jiaxiao/common';
+
+/** Whether a higher context lets this caller read a file it references (a receipt, a photo). */
+export type FileAccessCheck = (principal: Principal, fileId: string) => Promise<boolean>;
+
+/**
+ * Files are uploaded here but referenced from higher contexts too (a committee's fund receipt,
+ * an oversight photo). Those contexts register a check at start-up, as they register access
+ * resolvers with the policy service, so messaging never imports upward. The file rule and
+ * UploadService.download consult it after the uploader and conversation checks.
+ */
+@Injectable()
+export class FileAccessRegistry {
+  private readonly checks: FileAccessCheck[] = [];
+
+  register(check: FileAccessCheck): void {
+    this.checks.push(check);
+  }
+
+  async allows(principal: Principal, fileId: string): Promise<boolean> {
+    for (const check of this.checks) if (await check(principal, fileId)) return true;
+    return false;
+  }
+}

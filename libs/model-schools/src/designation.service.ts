@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, Principal } from '@jiaxiao/common';
+import { AuditService } from '@jiaxiao/platform';
+import { DesignationDto, PublicModelSchoolListDto, RevokeDto, SchoolHistoryDto } from './dto/model-school.dto';
+import { isCityStaff, programmeYearOf } from './model-school-scope';
+import { ModelSchoolService } from './model-school.service';
+import { DesignationRow, ModelSchoolsRepository } from './model-schools.repository';
+
+/**
+ * Designation under the year's quota. Each designation runs in one transaction that first locks
+ * the year's quota row (`SELECT … FOR UPDATE`): concurrent designations queue on it, each counts
+ * the active designations after the one before it committed, so the quota can never be exceeded.
+ */
+@Injectable()
+export class DesignationService {
+  constructor(
+    private readonly repository: ModelSchoolsRepository,
+    private readonly applications: ModelSchoolService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async designate(principal: Principal, applicationId: string): Promise<DesignationDto> {
+    if (!isCityStaff(principal)) throw new DomainError('FORBIDDEN');
+    const row = await this.repository.transaction(async (tx) => {
+      const application = await this.repository.application(applicationId, tx);
+      if (!application) throw new DomainError('MODEL_SCHOOL_APPLICATION_NOT_FOUND');
+      const year = await this.repository.lockYear(application.year, tx);
+      if (!year) throw new DomainError('MODEL_SCHOOL_YEAR_NOT_FOUND');
+      const locked = await this.repository.lockApplication(applicationId, tx);
+      if (!locked || locked.status !== 'district_passed') throw new DomainError('MODEL_SCHOOL_APPLICATION_STATE', { status: locked?.status ?? 'missing' });
+      if (locked.totalScore === null) throw new DomainError('MODEL_SCHOOL_NOT_SCORED');
+      if ((await this.repository.activeDesignations(locked.year, tx)) >= year.quota) throw new DomainError('MODEL_SCHOOL_QUOTA_FULL', { quota: year.quota });
+      // Numbers are never reused: a revoked designation keeps its number.
+      const seq = (await this.repository.allDesignations(locked.year, tx)) + 1;
+      const designation = await this.repository.insertDesignation(
+        { applicationId, schoolId: locked.schoolId, year: locked.year, certificateNo: `潍家示〔${locked.year}〕${String(seq).padStart(3, '0')}号`, score: locked.totalScore, designatedBy: principal.userId },
+        tx,
+      );
+      await this.repository.updateApplication(applicationId, { status: 'designated' }, tx);
+      await this.audit.record({ actorId: principal.userId, action: 'model_school.designated', targetType: 'model_school_application', targetId: applicationId, detail: { certificateNo: designation.certificateNo } }, tx);
+      return designation;
+    });
+    return designationDto(row);
+  }
+
+  /** Revocation keeps the row and its number, with the reason; the place returns to the year's quota. */
+  async revoke(principal: Principal, designationId: string, dto: RevokeDto): Promise<DesignationDto> {
+    if (!isCityStaff(principal)) throw new DomainError('FORBIDDEN');
+    const row = await this.repository.transaction(async (tx) => {
+      const current = await this.repository.designation(designationId, tx);
+      if (!current) throw new DomainError('MODEL_SCHOOL_DESIGNATION_NOT_FOUND');
+      await this.repository.lockYear(current.year, tx);
+      const fresh = await this.repository.designation(designationId, tx);
+      if (!fresh || fresh.revokedAt) throw new DomainError('MODEL_SCHOOL_ALREADY_REVOKED');
+      const updated = await this.repository.updateDesignation(designationId, { revokedAt: new Date(), revokedBy: principal.userId, revokeReason: dto.reason }, tx);
+      await this.repository.updateApplication(fresh.applicationId, { status: 'revoked' }, tx);
+      await this.audit.record({ actorId: principal.userId, action: 'model_school.revoked', targetType: 'model_school_designation', targetId: designationId, detail: { reason: dto.reason } }, tx);
+      return updated;
+    });
+    return designationDto(row);
+  }
+
+  /** The public list (no login): active designations of a year. */
+  async publicList(year = programmeYearOf(new Date())): Promise<PublicModelSchoolListDto> {
+    const rows = await this.repository.publicList(year);
+    return {
+      year,
+      items: rows.map((r) => ({ schoolId: r.designation.schoolId, schoolName: r.schoolName, districtName: r.districtName, certificateNo: r.designation.certificateNo, designatedAt: r.designation.designatedAt.toISOString() })),
+    };
+  }
+
+  async history(schoolId: string): Promise<SchoolHistoryDto> {
+    const [applications, designations] = await Promise.all([this.repository.applicationsOfSchool(schoolId), this.repository.designationsOfSchool(schoolId)]);
+    return { schoolId, applications: applications.map((a) => this.applications.applicationDto(a)), designations: designations.map(designationDto) };
+  }
+}
+
+export function designationDto(row: DesignationRow): DesignationDto {
+  return {
+    id: row.id,
+    applicationId: row.applicationId,
+    schoolId: row.schoolId,
+    year: row.year,
+    certificateNo: row.certificateNo,
+    score: row.score,
+    designatedAt: row.designatedAt.toISOString(),
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+    revokeReason: row.revokeReason,
+  };
+}

@@ -1,0 +1,283 @@
+import { Injectable } from '@nestjs/common';
+import { areaScopeOf, DomainError, Principal } from '@jiaxiao/common';
+import { DbExecutor, MetricSnapshot } from '@jiaxiao/db';
+import { AuditService } from '@jiaxiao/platform';
+import {
+  ApplicationDto,
+  ApplicationListQueryDto,
+  ApplyDto,
+  AssignReviewerDto,
+  CriteriaDto,
+  MetricsDto,
+  PreReviewDto,
+  PutCriteriaDto,
+  PutQuotaDto,
+  RegisterExpertDto,
+  ResubmitDto,
+  ReviewDto,
+  ScoreReviewDto,
+} from './dto/model-school.dto';
+import { isCityStaff, isCoordinatorOf, managesSchool, overseesDistrict, programmeYearOf } from './model-school-scope';
+import { ApplicationRow, CriterionRow, ModelSchoolsRepository, ReviewRow } from './model-schools.repository';
+import { computeIndicator, IndicatorSpec, round2 } from './rubric';
+
+/**
+ * 家庭教育示范学校: yearly weighted criteria, automatic metrics snapshotted at application,
+ * district pre-review, city experts scoring the manual items (never their own district's
+ * schools), total and rank. Designation lives in DesignationService.
+ */
+@Injectable()
+export class ModelSchoolService {
+  constructor(
+    private readonly repository: ModelSchoolsRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  // ── criteria ──────────────────────────────────────────────────────────────────
+
+  async criteria(year = programmeYearOf(new Date())): Promise<CriteriaDto> {
+    const row = await this.repository.year(year);
+    if (!row) throw new DomainError('MODEL_SCHOOL_YEAR_NOT_FOUND');
+    const rows = await this.repository.criteria(year);
+    return { year, quota: row.quota, indicators: rows.map((c) => this.criterionDto(c)) };
+  }
+
+  /** City staff publish a year's rubric (replacing it while no school has applied). */
+  async putCriteria(principal: Principal, dto: PutCriteriaDto): Promise<CriteriaDto> {
+    if (!isCityStaff(principal)) throw new DomainError('FORBIDDEN');
+    await this.publish(dto.year, dto.indicators, dto.quota, principal.userId);
+    await this.audit.record({ actorId: principal.userId, action: 'model_school.criteria_published', detail: { year: dto.year, indicators: dto.indicators.length } });
+    return this.criteria(dto.year);
+  }
+
+  /** Publishes a rubric; the seed calls it with DEFAULT_RUBRIC (idempotent while nobody applied). */
+  async publish(year: number, indicators: IndicatorSpec[], quota: number | undefined, by: string | null): Promise<void> {
+    const total = indicators.reduce((s, i) => s + i.weight, 0);
+    const codes = new Set(indicators.map((i) => i.code));
+    if (Math.abs(total - 100) > 0.001 || codes.size !== indicators.length || indicators.some((i) => (i.kind === 'auto') !== Boolean(i.metric))) {
+      throw new DomainError('MODEL_SCHOOL_WEIGHTS_INVALID');
+    }
+    await this.repository.transaction(async (tx) => {
+      await this.repository.upsertYear(year, quota, by, tx);
+      await this.repository.lockYear(year, tx);
+      if ((await this.repository.applicationCount(year, tx)) > 0) throw new DomainError('MODEL_SCHOOL_CRITERIA_LOCKED');
+      await this.repository.replaceCriteria(
+        year,
+        indicators.map((i, position) => ({ code: i.code, name: i.name, description: i.description ?? null, kind: i.kind, metric: i.kind === 'auto' ? (i.metric ?? null) : null, weight: i.weight, target: i.target ?? null, position })),
+        tx,
+      );
+    });
+  }
+
+  async putQuota(principal: Principal, dto: PutQuotaDto): Promise<CriteriaDto> {
+    if (!isCityStaff(principal)) throw new DomainError('FORBIDDEN');
+    if (!(await this.repository.year(dto.year))) throw new DomainError('MODEL_SCHOOL_YEAR_NOT_FOUND');
+    await this.repository.upsertYear(dto.year, dto.quota, principal.userId);
+    await this.audit.record({ actorId: principal.userId, action: 'model_school.quota_set', detail: { year: dto.year, quota: dto.quota } });
+    return this.criteria(dto.year);
+  }
+
+  // ── metrics ───────────────────────────────────────────────────────────────────
+
+  /** The automatic indicators of a school now (a preview; an application keeps its own snapshot). */
+  async metrics(principal: Principal, schoolId: string, year = programmeYearOf(new Date())): Promise<MetricsDto> {
+    const school = await this.repository.schoolById(schoolId);
+    if (!school) throw new DomainError('SCHOOL_NOT_FOUND');
+    if (!managesSchool(principal, school)) throw new DomainError('FORBIDDEN');
+    const at = new Date();
+    const metrics = await this.snapshot(schoolId, year, at);
+    return { schoolId, year, snapshotAt: at.toISOString(), metrics, autoScore: sumPoints(metrics) };
+  }
+
+  private async snapshot(schoolId: string, year: number, at: Date): Promise<MetricSnapshot[]> {
+    const criteria = await this.repository.criteria(year);
+    if (criteria.length === 0) throw new DomainError('MODEL_SCHOOL_YEAR_NOT_FOUND');
+    const inputs = await this.repository.metricInputs(schoolId, year, at);
+    return criteria.filter((c) => c.kind === 'auto' && c.metric).map((c) => computeIndicator({ code: c.code, metric: c.metric!, weight: c.weight, target: c.target }, inputs));
+  }
+
+  // ── applications ──────────────────────────────────────────────────────────────
+
+  async apply(principal: Principal, dto: ApplyDto): Promise<ApplicationDto> {
+    const school = await this.repository.schoolById(dto.schoolId);
+    if (!school) throw new DomainError('SCHOOL_NOT_FOUND');
+    if (!isCoordinatorOf(principal, school.id)) throw new DomainError('MODEL_SCHOOL_COORDINATOR_ONLY');
+    if (!(await this.repository.year(dto.year))) throw new DomainError('MODEL_SCHOOL_YEAR_NOT_FOUND');
+    const materialFileIds = dto.materialFileIds ?? [];
+    if (!(await this.repository.filesExist(materialFileIds))) throw new DomainError('FILE_NOT_FOUND');
+    const snapshotAt = new Date();
+    const metrics = await this.snapshot(school.id, dto.year, snapshotAt);
+    const row = await this.repository.transaction(async (tx) => {
+      const inserted = await this.repository.insertApplication(
+        { schoolId: school.id, year: dto.year, materials: dto.materials, materialFileIds, metrics, snapshotAt, autoScore: sumPoints(metrics), submittedBy: principal.userId },
+        tx,
+      );
+      if (!inserted) throw new DomainError('MODEL_SCHOOL_APPLICATION_EXISTS');
+      await this.audit.record({ actorId: principal.userId, action: 'model_school.applied', targetType: 'model_school_application', targetId: inserted.id, detail: { year: dto.year } }, tx);
+      return inserted;
+    });
+    return this.applicationDto(row, school.name);
+  }
+
+  /** A returned application goes in again with new materials and a fresh metrics snapshot. */
+  async resubmit(principal: Principal, applicationId: string, dto: ResubmitDto): Promise<ApplicationDto> {
+    const current = await this.application(applicationId);
+    if (!isCoordinatorOf(principal, current.schoolId)) throw new DomainError('MODEL_SCHOOL_COORDINATOR_ONLY');
+    const materialFileIds = dto.materialFileIds ?? [];
+    if (!(await this.repository.filesExist(materialFileIds))) throw new DomainError('FILE_NOT_FOUND');
+    const snapshotAt = new Date();
+    const metrics = await this.snapshot(current.schoolId, current.year, snapshotAt);
+    const row = await this.repository.transaction(async (tx) => {
+      const locked = await this.repository.lockApplication(applicationId, tx);
+      if (!locked || locked.status !== 'returned') throw new DomainError('MODEL_SCHOOL_APPLICATION_STATE', { status: locked?.status ?? 'missing' });
+      const updated = await this.repository.updateApplication(
+        applicationId,
+        { status: 'submitted', materials: dto.materials, materialFileIds, metrics, snapshotAt, autoScore: sumPoints(metrics), submissions: locked.submissions + 1 },
+        tx,
+      );
+      await this.audit.record({ actorId: principal.userId, action: 'model_school.resubmitted', targetType: 'model_school_application', targetId: applicationId }, tx);
+      return updated;
+    });
+    return this.applicationDto(row);
+  }
+
+  /** District pre-review: pass to the city, or return with comments for resubmission. */
+  async preReview(principal: Principal, applicationId: string, dto: PreReviewDto): Promise<ApplicationDto> {
+    const current = await this.application(applicationId);
+    const school = await this.repository.schoolById(current.schoolId);
+    if (!school || !overseesDistrict(principal, school.districtId)) throw new DomainError('FORBIDDEN');
+    if (dto.decision === 'return' && !dto.comment) throw new DomainError('VALIDATION_FAILED');
+    const row = await this.repository.transaction(async (tx) => {
+      const locked = await this.repository.lockApplication(applicationId, tx);
+      if (!locked || locked.status !== 'submitted') throw new DomainError('MODEL_SCHOOL_APPLICATION_STATE', { status: locked?.status ?? 'missing' });
+      const updated = await this.repository.updateApplication(
+        applicationId,
+        { status: dto.decision === 'pass' ? 'district_passed' : 'returned', districtComment: dto.comment ?? null, districtReviewedBy: principal.userId, districtReviewedAt: new Date() },
+        tx,
+      );
+      await this.audit.record({ actorId: principal.userId, action: `model_school.district_${dto.decision}`, targetType: 'model_school_application', targetId: applicationId, detail: { comment: dto.comment ?? null } }, tx);
+      return updated;
+    });
+    return this.applicationDto(row, school.name);
+  }
+
+  async list(principal: Principal, query: ApplicationListQueryDto): Promise<ApplicationDto[]> {
+    const year = query.year ?? programmeYearOf(new Date());
+    const rows = await this.repository.applications(year, areaScopeOf(principal), query.status);
+    const ranks = await this.repository.ranks(year);
+    return rows.map((r) => ({ ...this.applicationDto(r.application, r.schoolName), rank: ranks.get(r.application.id) ?? null }));
+  }
+
+  async get(applicationId: string): Promise<ApplicationDto> {
+    const row = await this.application(applicationId);
+    const school = await this.repository.schoolById(row.schoolId);
+    const ranks = await this.repository.ranks(row.year);
+    const reviews = await this.repository.reviewsOf(row.id);
+    return { ...this.applicationDto(row, school?.name), rank: ranks.get(row.id) ?? null, reviews: reviews.map((r) => this.reviewDto(r)) };
+  }
+
+  // ── experts and reviews ───────────────────────────────────────────────────────
+
+  /** City staff record an expert's own district (the expert role itself is city-wide). */
+  async registerExpert(principal: Principal, dto: RegisterExpertDto): Promise<{ userId: string; districtId: string }> {
+    if (!isCityStaff(principal)) throw new DomainError('FORBIDDEN');
+    if (!(await this.repository.hasRole(dto.userId, 'expert'))) throw new DomainError('MODEL_SCHOOL_EXPERT_NOT_FOUND');
+    if (!(await this.repository.districtById(dto.districtId))) throw new DomainError('DISTRICT_NOT_FOUND');
+    await this.repository.upsertExpert(dto.userId, dto.districtId);
+    await this.audit.record({ actorId: principal.userId, action: 'model_school.expert_registered', targetType: 'user', targetId: dto.userId, detail: { districtId: dto.districtId } });
+    return { userId: dto.userId, districtId: dto.districtId };
+  }
+
+  /** City staff assign an expert to a district-passed application — never one from the school's district. */
+  async assignReviewer(principal: Principal, applicationId: string, dto: AssignReviewerDto): Promise<ReviewDto> {
+    if (!isCityStaff(principal)) throw new DomainError('FORBIDDEN');
+    const application = await this.application(applicationId);
+    if (application.status !== 'district_passed') throw new DomainError('MODEL_SCHOOL_APPLICATION_STATE', { status: application.status });
+    const expert = await this.repository.expert(dto.expertUserId);
+    if (!expert) throw new DomainError('MODEL_SCHOOL_EXPERT_NOT_FOUND');
+    const school = await this.repository.schoolById(application.schoolId);
+    if (!school) throw new DomainError('SCHOOL_NOT_FOUND');
+    if (expert.districtId === school.districtId) throw new DomainError('MODEL_SCHOOL_OWN_DISTRICT');
+    const row =
+      (await this.repository.insertReview({ applicationId, reviewerId: expert.userId, reviewerDistrictId: expert.districtId, assignedBy: principal.userId })) ??
+      (await this.repository.reviewsOf(applicationId)).find((r) => r.reviewerId === expert.userId)!;
+    return this.reviewDto(row);
+  }
+
+  async myReviews(principal: Principal): Promise<ReviewDto[]> {
+    const rows = await this.repository.reviewsBy(principal.userId);
+    return rows.map((r) => ({ ...this.reviewDto(r.review), schoolName: r.schoolName }));
+  }
+
+  /** An expert scores the manual items; the application's manual score is the mean of the submitted reviews. */
+  async score(principal: Principal, reviewId: string, dto: ScoreReviewDto): Promise<ReviewDto> {
+    const review = await this.repository.review(reviewId);
+    if (!review || review.reviewerId !== principal.userId) throw new DomainError('MODEL_SCHOOL_REVIEW_NOT_FOUND');
+    const application = await this.application(review.applicationId);
+    const school = await this.repository.schoolById(application.schoolId);
+    const expert = await this.repository.expert(principal.userId);
+    // Checked again at scoring: the expert's district may have been corrected since the assignment.
+    if (!school || review.reviewerDistrictId === school.districtId || expert?.districtId === school.districtId) throw new DomainError('MODEL_SCHOOL_OWN_DISTRICT');
+    const manual = (await this.repository.criteria(application.year)).filter((c) => c.kind === 'manual');
+    const scores: Record<string, number> = {};
+    for (const c of manual) {
+      const value = dto.scores[c.code];
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > c.weight) throw new DomainError('MODEL_SCHOOL_SCORES_INVALID');
+      scores[c.code] = round2(value);
+    }
+    if (Object.keys(dto.scores).some((code) => !(code in scores))) throw new DomainError('MODEL_SCHOOL_SCORES_INVALID');
+    const total = round2(Object.values(scores).reduce((s, v) => s + v, 0));
+    const row = await this.repository.transaction(async (tx) => {
+      const locked = await this.repository.lockApplication(application.id, tx);
+      if (!locked || locked.status !== 'district_passed') throw new DomainError('MODEL_SCHOOL_APPLICATION_STATE', { status: locked?.status ?? 'missing' });
+      const updated = await this.repository.updateReview(reviewId, { scores, total, comment: dto.comment ?? null, submittedAt: new Date() }, tx);
+      await this.recomputeTotal(locked, tx);
+      await this.audit.record({ actorId: principal.userId, action: 'model_school.scored', targetType: 'model_school_application', targetId: application.id, detail: { reviewId, total } }, tx);
+      return updated;
+    });
+    return this.reviewDto(row);
+  }
+
+  private async recomputeTotal(application: ApplicationRow, tx: DbExecutor): Promise<void> {
+    const submitted = (await this.repository.reviewsOf(application.id, tx)).filter((r) => r.total !== null);
+    const manualScore = submitted.length ? round2(submitted.reduce((s, r) => s + (r.total ?? 0), 0) / submitted.length) : null;
+    await this.repository.updateApplication(application.id, { manualScore, totalScore: manualScore === null ? null : round2(application.autoScore + manualScore) }, tx);
+  }
+
+  private async application(id: string): Promise<ApplicationRow> {
+    const row = await this.repository.application(id);
+    if (!row) throw new DomainError('MODEL_SCHOOL_APPLICATION_NOT_FOUND');
+    return row;
+  }
+
+  private criterionDto(c: CriterionRow) {
+    return { code: c.code, name: c.name, description: c.description, kind: c.kind, metric: c.metric, weight: c.weight, target: c.target };
+  }
+
+  applicationDto(row: ApplicationRow, schoolName?: string): ApplicationDto {
+    return {
+      id: row.id,
+      schoolId: row.schoolId,
+      schoolName,
+      year: row.year,
+      status: row.status,
+      materials: row.materials,
+      materialFileIds: row.materialFileIds,
+      metrics: row.metrics,
+      snapshotAt: row.snapshotAt.toISOString(),
+      autoScore: row.autoScore,
+      manualScore: row.manualScore,
+      totalScore: row.totalScore,
+      districtComment: row.districtComment,
+      submissions: row.submissions,
+    };
+  }
+
+  private reviewDto(r: ReviewRow): ReviewDto {
+    return { id: r.id, applicationId: r.applicationId, reviewerId: r.reviewerId, scores: r.scores, total: r.total, comment: r.comment, submittedAt: r.submittedAt?.toISOString() ?? null };
+  }
+}
+
+function sumPoints(metrics: MetricSnapshot[]): number {
+  return round2(metrics.reduce((s, m) => s + m.points, 0));
+}

@@ -1,0 +1,70 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { PolicyService } from '@jiaxiao/auth';
+import { isCityStaff, managesSchool } from './model-school-scope';
+import { ModelSchoolsRepository } from './model-schools.repository';
+
+/**
+ * Object rules of the model-schools context:
+ * - model_school_application: read = staff over the school (its coordinator, its district, the
+ *   city) and the experts assigned to it; manage = staff over the school (the services decide
+ *   who does which step: coordinator resubmits, district pre-reviews, city assigns experts and designates)
+ * - model_school_review: read and manage = the assigned expert; city staff read
+ * - model_school_designation: read = staff over the school; manage = city staff
+ * - support_site: manage = staff over its school
+ * Outside these, an object is not shown to exist.
+ */
+@Injectable()
+export class ModelSchoolsAccess implements OnModuleInit {
+  constructor(
+    private readonly policy: PolicyService,
+    private readonly repository: ModelSchoolsRepository,
+  ) {}
+
+  onModuleInit() {
+    this.policy.register({
+      resource: 'model_school_application',
+      notFound: 'MODEL_SCHOOL_APPLICATION_NOT_FOUND',
+      check: async (principal, action, id) => {
+        const application = await this.repository.application(id);
+        const school = application && (await this.repository.schoolById(application.schoolId));
+        if (!application || !school) return 'not_found';
+        if (managesSchool(principal, school)) return 'allowed';
+        const reviewer = (await this.repository.reviewsOf(application.id)).some((r) => r.reviewerId === principal.userId);
+        if (!reviewer) return 'not_found';
+        return action === 'read' ? 'allowed' : 'forbidden';
+      },
+    });
+    this.policy.register({
+      resource: 'model_school_review',
+      notFound: 'MODEL_SCHOOL_REVIEW_NOT_FOUND',
+      check: async (principal, action, id) => {
+        const review = await this.repository.review(id);
+        if (!review) return 'not_found';
+        if (review.reviewerId === principal.userId) return 'allowed';
+        if (isCityStaff(principal)) return action === 'read' ? 'allowed' : 'forbidden';
+        return 'not_found';
+      },
+    });
+    this.policy.register({
+      resource: 'model_school_designation',
+      notFound: 'MODEL_SCHOOL_DESIGNATION_NOT_FOUND',
+      check: async (principal, action, id) => {
+        const designation = await this.repository.designation(id);
+        const school = designation && (await this.repository.schoolById(designation.schoolId));
+        if (!designation || !school) return 'not_found';
+        if (!managesSchool(principal, school)) return 'not_found';
+        return action === 'read' || isCityStaff(principal) ? 'allowed' : 'forbidden';
+      },
+    });
+    this.policy.register({
+      resource: 'support_site',
+      notFound: 'SUPPORT_SITE_NOT_FOUND',
+      check: async (principal, _action, id) => {
+        const site = await this.repository.supportSite(id);
+        const school = site && (await this.repository.schoolById(site.schoolId));
+        if (!site || !school) return 'not_found';
+        return managesSchool(principal, school) ? 'allowed' : 'not_found';
+      },
+    });
+  }
+}

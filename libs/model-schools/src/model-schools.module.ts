@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { DesignationService } from './designation.service';
+import { FamilySupportService } from './family-support.service';
+import { ModelSchoolService } from './model-school.service';
+import { ModelSchoolsAccess } from './model-schools.access';
+import { ModelSchoolsRepository } from './model-schools.repository';
+
+@Module({
+  providers: [ModelSchoolsRepository, ModelSchoolsAccess, ModelSchoolService, DesignationService, FamilySupportService],
+  exports: [ModelSchoolService, DesignationService, FamilySupportService],
+})
+export class ModelSchoolsModule {}

@@ -1,0 +1,97 @@
+import { and, eq } from 'drizzle-orm';
+import { campaigns, Database, DbExecutor, districts, modelSchoolApplications, modelSchoolCriteria, modelSchoolExperts, modelSchoolReviews, modelSchoolYears, roleAssignments, schools, supportSites, users } from '@jiaxiao/db';
+import { computeIndicator, DEFAULT_RUBRIC } from '@jiaxiao/model-schools';
+import { ModelSchoolsRepository } from '../libs/model-schools/src/model-schools.repository';
+
+/** Demo accounts of this part of the seed (password: the demo password). */
+export const MODEL_SCHOOL_DEMO_ACCOUNTS = [
+  { phone: '13900000066', name: '周文博', who: '示范学校评审专家（昌乐县）' },
+  { phone: '13900000067', name: '郑晓燕', who: '北辰中学 家庭教育总协调员' },
+] as const;
+
+/**
+ * Model schools and campaigns: this year's criteria (quota 100) from the default rubric, a
+ * counselling room at 潍坊七中, two applications at different stages — 潍坊七中 passed by the
+ * district with an expert assigned, 北辰中学 just submitted — and one open city-wide campaign of
+ * each kind. Idempotent: rows are found by natural keys (year + code, school + year, title).
+ */
+export async function modelSchoolsCampaignsDemo(tx: DbExecutor, input: { year: number; passwordHash: string; now: Date }): Promise<void> {
+  const { year, now } = input;
+  const userId = async (phone: string, name: string, withPassword = true) => {
+    await tx.insert(users).values({ phone, name, passwordHash: withPassword ? input.passwordHash : null, status: 'active' }).onConflictDoNothing({ target: users.phone });
+    return (await tx.select({ id: users.id }).from(users).where(eq(users.phone, phone)))[0].id;
+  };
+  const school = async (name: string) => (await tx.select().from(schools).where(eq(schools.name, name)))[0];
+  const district = async (name: string) => (await tx.select().from(districts).where(eq(districts.name, name)))[0];
+
+  await tx.insert(modelSchoolYears).values({ year, quota: 100 }).onConflictDoNothing();
+  await tx
+    .insert(modelSchoolCriteria)
+    .values(DEFAULT_RUBRIC.map((c, position) => ({ year, code: c.code, name: c.name, description: c.description ?? null, kind: c.kind, metric: c.metric ?? null, weight: c.weight, target: c.target ?? null, position })))
+    .onConflictDoNothing();
+
+  const qizhong = await school('潍坊七中');
+  const beichen = await school('北辰中学');
+  const expertId = await userId(MODEL_SCHOOL_DEMO_ACCOUNTS[0].phone, MODEL_SCHOOL_DEMO_ACCOUNTS[0].name);
+  const coordinatorId = await userId(MODEL_SCHOOL_DEMO_ACCOUNTS[1].phone, MODEL_SCHOOL_DEMO_ACCOUNTS[1].name);
+  await tx.insert(roleAssignments).values({ userId: expertId, role: 'expert', scopeType: 'city', scopeId: null }).onConflictDoNothing();
+  await tx.insert(roleAssignments).values({ userId: coordinatorId, role: 'coordinator', scopeType: 'school', scopeId: beichen.id }).onConflictDoNothing();
+  await tx.insert(modelSchoolExperts).values({ userId: expertId, districtId: (await district('昌乐县')).id }).onConflictDoNothing();
+
+  const [site] = await tx.select({ id: supportSites.id }).from(supportSites).where(and(eq(supportSites.schoolId, qizhong.id), eq(supportSites.name, '心语小屋')));
+  if (!site) {
+    await tx.insert(supportSites).values({ schoolId: qizhong.id, kind: 'counselling_room', name: '心语小屋', location: '行政楼三楼 302', openingHours: '周一至周五 16:30–18:00', contact: '王秀英 0536-8231234' });
+  }
+
+  const [qizhongCoordinator] = await tx
+    .select({ userId: roleAssignments.userId })
+    .from(roleAssignments)
+    .where(and(eq(roleAssignments.role, 'coordinator'), eq(roleAssignments.scopeId, qizhong.id)));
+  const [districtAdmin] = await tx
+    .select({ userId: roleAssignments.userId })
+    .from(roleAssignments)
+    .where(and(eq(roleAssignments.role, 'district_admin'), eq(roleAssignments.scopeId, qizhong.districtId)));
+  const criteria = await tx.select().from(modelSchoolCriteria).where(eq(modelSchoolCriteria.year, year));
+  const repository = new ModelSchoolsRepository(tx as unknown as Database);
+  const apply = async (schoolId: string, submittedBy: string, materials: string, extra: Partial<typeof modelSchoolApplications.$inferInsert>) => {
+    const [existing] = await tx.select().from(modelSchoolApplications).where(and(eq(modelSchoolApplications.schoolId, schoolId), eq(modelSchoolApplications.year, year)));
+    if (existing) return existing;
+    const inputs = await repository.metricInputs(schoolId, year, now, tx);
+    const metrics = criteria.filter((c) => c.metric).map((c) => computeIndicator({ code: c.code, metric: c.metric!, weight: c.weight, target: c.target }, inputs));
+    const autoScore = Math.round(metrics.reduce((s, m) => s + m.points, 0) * 100) / 100;
+    return (await tx.insert(modelSchoolApplications).values({ schoolId, year, materials, metrics, snapshotAt: now, autoScore, submittedBy, ...extra }).returning())[0];
+  };
+  const passed = await apply(qizhong.id, qizhongCoordinator.userId, '潍坊七中家庭教育工作总结：建立三级家委会，开设《牵手两代》家长课程，设立心语小屋心理辅导室。', {
+    status: 'district_passed',
+    districtComment: '材料齐全，同意推荐。',
+    districtReviewedBy: districtAdmin?.userId ?? null,
+    districtReviewedAt: now,
+  });
+  await tx.insert(modelSchoolReviews).values({ applicationId: passed.id, reviewerId: expertId, reviewerDistrictId: (await district('昌乐县')).id }).onConflictDoNothing();
+  await apply(beichen.id, coordinatorId, '北辰中学家庭教育示范学校申报材料：家长学校制度、年度计划与活动记录。', {});
+
+  const day = 86_400_000;
+  await tx
+    .insert(campaigns)
+    .values([
+      {
+        kind: 'family_story',
+        title: `${year}年“我说我的家风家训故事”征集`,
+        description: '讲述你家的家风家训故事，文字配图片，自愿参加。',
+        scopeType: 'city',
+        scopeId: null,
+        opensAt: new Date(now.getTime() - 7 * day),
+        closesAt: new Date(now.getTime() + 60 * day),
+      },
+      {
+        kind: 'reading_family',
+        title: `${year}年中小学生“书香之家”推选`,
+        description: '推荐你家的亲子阅读故事并附阅读记录，自愿参加。',
+        scopeType: 'city',
+        scopeId: null,
+        opensAt: new Date(now.getTime() - 7 * day),
+        closesAt: new Date(now.getTime() + 60 * day),
+      },
+    ])
+    .onConflictDoNothing({ target: campaigns.title });
+}
