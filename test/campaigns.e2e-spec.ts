@@ -1,5 +1,5 @@
-import { crc32, deflateSync } from 'node:zlib';
 import { createTestContext, TestContext } from './support/harness';
+import { png } from './support/png';
 
 /**
  * Campaigns (我说我的家风家训故事, 书香之家) through the real parent-api and admin-api: scope and
@@ -7,28 +7,6 @@ import { createTestContext, TestContext } from './support/harness';
  * per user under concurrency, awards with a certificate, and nothing ranked.
  */
 
-/** A small valid PNG (1×1, RGB) for a story's picture. */
-function png(): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(1, 0);
-  header.writeUInt32BE(1, 4);
-  header[8] = 8;
-  header[9] = 2;
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(Buffer.from([0, 255, 0, 0]))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 describe('campaigns (parent-api, admin-api)', () => {
   let ctx: TestContext;

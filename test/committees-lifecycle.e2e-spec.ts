@@ -1,5 +1,5 @@
-import { crc32, deflateSync } from 'node:zlib';
 import { createTestContext, TestContext } from './support/harness';
+import { png } from './support/png';
 
 /**
  * 家长委员会, the parts that cross into other contexts: chair_training lectures open to committee
@@ -7,28 +7,6 @@ import { createTestContext, TestContext } from './support/harness';
  * files), the end of a member's term, and a grade committee's scope.
  */
 
-/** A small valid PNG (1×1, RGB) for receipts and photos. */
-function png(): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(1, 0);
-  header.writeUInt32BE(1, 4);
-  header[8] = 8;
-  header[9] = 2;
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(Buffer.from([0, 255, 0, 0]))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 const HOUR = 3600_000;
 /** A whole minute, so ISO strings round-trip. */

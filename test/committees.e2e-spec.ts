@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { crc32, deflateSync } from 'node:zlib';
 import { decide, ElectionService, FundService } from '@jiaxiao/committees';
 import { createTestContext, TestContext } from './support/harness';
+import { png } from './support/png';
 
 /**
  * 家长委员会 through the real parent-api and admin-api: scope, the class fund, minutes and
@@ -9,28 +9,6 @@ import { createTestContext, TestContext } from './support/harness';
  * the tally and its tie rule, and the chair-training report.
  */
 
-/** A small valid PNG (1×1, RGB) for receipts and photos. */
-function png(): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(1, 0);
-  header.writeUInt32BE(1, 4);
-  header[8] = 8;
-  header[9] = 2;
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(Buffer.from([0, 255, 0, 0]))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 describe('committees (parent-api, admin-api)', () => {
   let ctx: TestContext;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { crc32, deflateSync } from 'node:zlib';
 import { ConversationService, MessageDto } from '@jiaxiao/messaging';
 import { NotificationDto, RealtimePublisher } from '@jiaxiao/notifications';
 import { DEMO_PASSWORD } from '../seeds/demo.seed';
 import { createTestContext, TestContext } from './support/harness';
+import { png } from './support/png';
 import { AckResult, RealtimeClient } from './support/realtime-client';
 
 /**
@@ -25,29 +25,6 @@ const GROUP_TITLE = '潍坊七中 初一(1)班';
 const HOUR = 60 * 60 * 1000;
 const SHANGHAI_OFFSET = 8 * HOUR;
 
-/** A small valid PNG (2×2, RGB), built byte by byte: signature, IHDR, IDAT, IEND with their CRCs. */
-function png(): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(2, 0);
-  header.writeUInt32BE(2, 4);
-  header[8] = 8; // bit depth
-  header[9] = 2; // colour type: RGB
-  const rows = Buffer.from([0, 255, 0, 0, 0, 255, 0, 0, 0, 0, 255, 255, 255, 255]);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(rows)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 /** Shanghai wall-clock parts of an instant (UTC+8 all year). */
 function shanghai(instant: Date) {

@@ -12,7 +12,7 @@ import {
   LectureDto,
   LectureService,
   ManualAttendanceDto,
-  RevokeDto,
+  RevokeCreditDto,
   SchoolYearQueryDto,
   UpdateLectureDto,
 } from '@jiaxiao/courses';
@@ -117,7 +117,7 @@ export class LecturesController {
   @HttpCode(204)
   @Authorize('manage', 'ledger_entry')
   @ApiOperation({ summary: '撤销一条学时记录（追加撤销记录，不删除；记入审计日志）' })
-  revoke(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: RevokeDto): Promise<void> {
+  revoke(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: RevokeCreditDto): Promise<void> {
     return this.ledger.revoke(principal, id, body.reason);
   }
 }

@@ -22,7 +22,7 @@ import {
   RegisterExpertDto,
   ResubmitDto,
   ReviewDto,
-  RevokeDto,
+  RevokeDesignationDto,
   SatisfactionQueryDto,
   SatisfactionSummaryDto,
   SchoolHistoryDto,
@@ -131,7 +131,7 @@ export class ModelSchoolsController {
   @Authorize('manage', 'model_school_designation')
   @ApiOperation({ summary: '撤销认定（市教育局，须填写原因）' })
   @ApiOkResponse({ type: DesignationDto })
-  revoke(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: RevokeDto): Promise<DesignationDto> {
+  revoke(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: RevokeDesignationDto): Promise<DesignationDto> {
     return this.designations.revoke(principal, id, body);
   }
 

@@ -11,7 +11,7 @@ import {
   CreateCommitteeDto,
   CreateMinutesDto,
   CreateOversightDto,
-  MemberDto,
+  CommitteeMemberDto,
   MinutesDto,
   OversightDto,
   UpdateCharterDto,
@@ -101,7 +101,7 @@ export class CommitteeService {
   }
 
   /** Members with masked phone numbers, except for staff of the school. */
-  async members(principal: Principal, committeeId: string): Promise<MemberDto[]> {
+  async members(principal: Principal, committeeId: string): Promise<CommitteeMemberDto[]> {
     const committee = await this.mustGet(committeeId);
     const school = await this.repository.schoolById(committee.schoolId);
     const full = worksAt(principal, committee.schoolId) || (school !== undefined && manages(principal, school.id, school.districtId));
@@ -114,7 +114,7 @@ export class CommitteeService {
    * becomes yesterday, so from today they no longer count as a member, officer or chair; the row
    * stays as history and the group chat drops them. Ending an ended seat changes nothing.
    */
-  async endMembership(principal: Principal, memberId: string, reason?: string): Promise<MemberDto[]> {
+  async endMembership(principal: Principal, memberId: string, reason?: string): Promise<CommitteeMemberDto[]> {
     const member = await this.repository.memberById(memberId);
     if (!member) throw new DomainError('COMMITTEE_MEMBER_NOT_FOUND');
     const committee = await this.mustGet(member.committeeId);
@@ -129,7 +129,7 @@ export class CommitteeService {
     return this.members(principal, committee.id);
   }
 
-  async appoint(principal: Principal, committeeId: string, dto: AppointMemberDto): Promise<MemberDto[]> {
+  async appoint(principal: Principal, committeeId: string, dto: AppointMemberDto): Promise<CommitteeMemberDto[]> {
     const committee = await this.mustGet(committeeId);
     await this.repository.transaction((tx) => this.seat(committee, dto.userId, dto.role, tx, { termEndsOn: dto.termEndsOn }));
     await this.audit.record({ actorId: principal.userId, action: 'committee.member_appointed', targetType: 'committee', targetId: committeeId, detail: { userId: dto.userId, role: dto.role } });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, Principal } from '@jiaxiao/common';
 import { AuditService } from '@jiaxiao/platform';
-import { DesignationDto, PublicModelSchoolListDto, RevokeDto, SchoolHistoryDto } from './dto/model-school.dto';
+import { DesignationDto, PublicModelSchoolListDto, RevokeDesignationDto, SchoolHistoryDto } from './dto/model-school.dto';
 import { isCityStaff, programmeYearOf } from './model-school-scope';
 import { ModelSchoolService } from './model-school.service';
 import { DesignationRow, ModelSchoolsRepository } from './model-schools.repository';
@@ -44,7 +44,7 @@ export class DesignationService {
   }
 
   /** Revocation keeps the row and its number, with the reason; the place returns to the year's quota. */
-  async revoke(principal: Principal, designationId: string, dto: RevokeDto): Promise<DesignationDto> {
+  async revoke(principal: Principal, designationId: string, dto: RevokeDesignationDto): Promise<DesignationDto> {
     if (!isCityStaff(principal)) throw new DomainError('FORBIDDEN');
     const row = await this.repository.transaction(async (tx) => {
       const current = await this.repository.designation(designationId, tx);

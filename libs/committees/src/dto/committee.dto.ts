@@ -71,7 +71,7 @@ export class CommitteePageDto {
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
 
-export class MemberDto {
+export class CommitteeMemberDto {
   @ApiProperty({ description: 'the seat (for ending the term)' }) id: string;
   @ApiProperty() userId: string;
   @ApiProperty() name: string;
@@ -86,7 +86,7 @@ export class EndMembershipDto {
 }
 
 export class MemberListDto {
-  @ApiProperty({ type: [MemberDto] }) items: MemberDto[];
+  @ApiProperty({ type: [CommitteeMemberDto] }) items: CommitteeMemberDto[];
 }
 
 export class CreateMinutesDto {

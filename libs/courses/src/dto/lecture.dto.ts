@@ -20,6 +20,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsMainlandMobile, SCHOOL_YEAR_PATTERN } from '@jiaxiao/common';
+import { SchoolYearQueryDto } from '@jiaxiao/directory';
 import { LECTURE_MODES, LECTURE_SERIES, LectureMode, LectureSeries } from '@jiaxiao/db';
 
 export class AudienceDto {
@@ -91,9 +92,8 @@ export class UpdateLectureDto {
   @ApiPropertyOptional() @IsOptional() @IsUrl({ require_protocol: true }) @MaxLength(500) replayUrl?: string;
 }
 
-export class SchoolYearQueryDto {
-  @ApiPropertyOptional({ example: '2026-2027' }) @IsOptional() @IsString() @Matches(SCHOOL_YEAR_PATTERN) schoolYear?: string;
-}
+/** The directory's query DTO: one schema under one name in the OpenAPI document. */
+export { SchoolYearQueryDto };
 
 export class TokenDto {
   @ApiProperty({ description: 'the code from the venue screen' }) @IsString() @MinLength(1) @MaxLength(64) token: string;
@@ -104,7 +104,7 @@ export class ManualAttendanceDto {
   @ApiProperty({ example: '家长无智能手机，现场签到表已核对' }) @IsString() @MinLength(2) @MaxLength(200) reason: string;
 }
 
-export class RevokeDto {
+export class RevokeCreditDto {
   @ApiProperty({ example: '重复录入' }) @IsString() @MinLength(2) @MaxLength(200) reason: string;
 }
 

@@ -146,7 +146,7 @@ export class ApplicationListDto {
   @ApiProperty({ type: [ApplicationDto] }) items: ApplicationDto[];
 }
 
-export class RevokeDto {
+export class RevokeDesignationDto {
   @ApiProperty({ example: '年度复核不合格' }) @IsString() @MinLength(2) @MaxLength(500) reason: string;
 }
 
