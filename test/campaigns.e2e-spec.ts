@@ -100,6 +100,15 @@ describe('campaigns (parent-api, admin-api)', () => {
         .expect(201);
       expect(res.body).toEqual(expect.objectContaining({ status: 'submitted', imageFileIds: [upload.body.id], likeCount: 0, award: null }));
       ids.chenStory = res.body.id;
+      ids.chenImage = upload.body.id;
+      // Attaching a file shares it: another family cannot attach a file it did not upload.
+      const borrowed = await ctx
+        .parent()
+        .post(`/campaigns/${ids.story}/submissions`)
+        .set(auth('zhao'))
+        .send({ studentId: ids['赵一鸣'], familyName: '赵家', title: '借来的图', body: '正文', imageFileIds: [upload.body.id] })
+        .expect(404);
+      expect(borrowed.body.code).toBe('FILE_NOT_FOUND');
       const again = await ctx.parent().post(`/campaigns/${ids.story}/submissions`).set(auth('chen')).send({ studentId: ids['陈小雨'], familyName: '陈家', title: '第二篇', body: '正文' }).expect(409);
       expect(again.body.code).toBe('CAMPAIGN_SUBMISSION_EXISTS');
       const missing = await ctx
@@ -117,6 +126,7 @@ describe('campaigns (parent-api, admin-api)', () => {
       const zhao = await ctx.parent().get(`/campaigns/${ids.story}/submissions`).set(auth('zhao')).expect(200);
       expect(zhao.body.items).toEqual([]);
       await ctx.parent().post(`/campaign-submissions/${ids.chenStory}/like`).set(auth('zhao')).expect(404);
+      await ctx.parent().get(`/files/${ids.chenImage}`).set(auth('zhao')).expect(403);
       const staff = await ctx.admin().get(`/campaigns/${ids.story}/submissions?status=submitted`).set(auth('city')).expect(200);
       expect(staff.body.items.map((s: { id: string }) => s.id)).toEqual(expect.arrayContaining([ids.chenStory, ids.liuStory]));
       // A school coordinator does not run a city-wide campaign.
@@ -141,6 +151,9 @@ describe('campaigns (parent-api, admin-api)', () => {
       expect(zhao.body.items).toEqual([expect.objectContaining({ id: ids.chenStory, familyName: '陈家', liked: false })]);
       // The public entry names the family, never the child.
       expect(JSON.stringify(zhao.body)).not.toContain('陈小雨');
+      // Its pictures are public with it.
+      const picture = await ctx.parent().get(`/files/${ids.chenImage}`).set(auth('zhao')).expect(200);
+      expect(picture.headers['content-type']).toBe('image/png');
     });
 
     it('one like per user: ten concurrent likes from one parent count once', async () => {

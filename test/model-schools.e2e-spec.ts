@@ -197,7 +197,7 @@ describe('model schools (parent-api, admin-api)', () => {
     it('only the school’s coordinator applies, once a year; the metrics are snapshotted', async () => {
       const refused = await ctx.admin().post('/model-schools/applications').set(auth('qzCoordinator')).send({ schoolId: ids.guangwen, year, materials: '广文中学申报材料（代交）' }).expect(403);
       expect(refused.body.code).toBe('MODEL_SCHOOL_COORDINATOR_ONLY');
-      const upload = await ctx.parent().post('/uploads').set(auth('chen')).attach('file', Buffer.from('%PDF-1.4\n%%EOF\n'), 'plan.pdf');
+      const upload = await ctx.parent().post('/uploads').set(auth('gwCoordinator')).attach('file', Buffer.from('%PDF-1.4\n%%EOF\n'), 'plan.pdf');
       const fileIds = upload.status === 201 ? [upload.body.id as string] : [];
       const res = await ctx.admin().post('/model-schools/applications').set(auth('gwCoordinator')).send({ schoolId: ids.guangwen, year, materials: '广文中学家庭教育工作材料与总结', materialFileIds: fileIds }).expect(201);
       applicationId = res.body.id;
@@ -210,6 +210,10 @@ describe('model schools (parent-api, admin-api)', () => {
       await ctx.query(`insert into support_sites (school_id, kind, name, opening_hours, contact) values ('${ids.guangwen}', 'counselling_room', '阳光小屋', '周五', '马老师')`);
       const stored = await ctx.admin().get(`/model-schools/applications/${applicationId}`).set(auth('district')).expect(200);
       expect(stored.body.metrics).toEqual(snapshot);
+      // The materials are readable by whoever reviews the application, and by no parent.
+      expect(fileIds).toHaveLength(1);
+      await ctx.parent().get(`/files/${fileIds[0]}`).set(auth('district')).expect(200);
+      await ctx.parent().get(`/files/${fileIds[0]}`).set(auth('chen')).expect(403);
     });
 
     it('the district returns it with comments; the coordinator resubmits; the district passes it', async () => {

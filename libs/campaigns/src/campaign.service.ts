@@ -89,7 +89,7 @@ export class CampaignService {
     const readingLog = dto.readingLog ?? [];
     if (campaign.kind === 'reading_family' && readingLog.length === 0) throw new DomainError('VALIDATION_FAILED');
     const imageFileIds = dto.imageFileIds ?? [];
-    if (!(await this.repository.filesExist(imageFileIds))) throw new DomainError('FILE_NOT_FOUND');
+    if (!(await this.repository.ownsFiles(principal.userId, imageFileIds))) throw new DomainError('FILE_NOT_FOUND');
     const row = await this.repository.insertSubmission({
       campaignId,
       studentId: household.studentId,

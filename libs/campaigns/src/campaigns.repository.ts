@@ -36,9 +36,13 @@ export class CampaignsRepository {
       .where(eq(guardianships.userId, userId));
   }
 
-  async filesExist(ids: string[]): Promise<boolean> {
+  /** Whether every file exists and was uploaded by this user: attaching a file shares it with the readers of what it is attached to. */
+  async ownsFiles(ownerId: string, ids: string[]): Promise<boolean> {
     if (ids.length === 0) return true;
-    const rows = await this.db.select({ id: files.id }).from(files).where(inArray(files.id, ids));
+    const rows = await this.db
+      .select({ id: files.id })
+      .from(files)
+      .where(and(inArray(files.id, ids), eq(files.ownerId, ownerId)));
     return rows.length === new Set(ids).size;
   }
 
@@ -64,6 +68,15 @@ export class CampaignsRepository {
     if (place.schoolIds.length) conditions.push(and(eq(campaigns.scopeType, 'school'), inArray(campaigns.scopeId, place.schoolIds)) as SQL);
     const query = this.db.select().from(campaigns);
     return (place.all ? query : query.where(or(...conditions))).orderBy(desc(campaigns.opensAt));
+  }
+
+  /** Submissions whose images include this uploaded file. */
+  async submissionsWithImage(fileId: string): Promise<string[]> {
+    const rows = await this.db
+      .select({ id: campaignSubmissions.id })
+      .from(campaignSubmissions)
+      .where(sql`${campaignSubmissions.imageFileIds} @> ${JSON.stringify([fileId])}::jsonb`);
+    return rows.map((r) => r.id);
   }
 
   async submission(id: string, db: DbExecutor = this.db): Promise<SubmissionRow | undefined> {

@@ -215,7 +215,8 @@ export class CommitteeService {
 
   async recordOversight(principal: Principal, committeeId: string, dto: CreateOversightDto): Promise<OversightDto> {
     for (const fileId of dto.photoFileIds ?? []) {
-      if (!(await this.repository.fileById(fileId))) throw new DomainError('FILE_NOT_FOUND');
+      // Attaching a file shares it with the committee's readers: only the uploader may attach it.
+      if ((await this.repository.fileById(fileId))?.ownerId !== principal.userId) throw new DomainError('FILE_NOT_FOUND');
     }
     const row = await this.repository.insertOversight({
       committeeId,

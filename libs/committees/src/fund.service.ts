@@ -33,7 +33,8 @@ export class FundService implements OnModuleInit {
   }
 
   async record(principal: Principal, committeeId: string, dto: CreateFundEntryDto): Promise<FundEntryDto> {
-    if (dto.receiptFileId && !(await this.repository.fileById(dto.receiptFileId))) throw new DomainError('FILE_NOT_FOUND');
+    // Attaching a file shares it with the committee's readers: only the uploader may attach it.
+    if (dto.receiptFileId && (await this.repository.fileById(dto.receiptFileId))?.ownerId !== principal.userId) throw new DomainError('FILE_NOT_FOUND');
     const row = await this.repository.transaction(async (tx) => {
       await this.repository.lockCommittee(committeeId, tx);
       const entry = await this.repository.appendFundEntry(

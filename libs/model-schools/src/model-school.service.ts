@@ -104,7 +104,7 @@ export class ModelSchoolService {
     if (!isCoordinatorOf(principal, school.id)) throw new DomainError('MODEL_SCHOOL_COORDINATOR_ONLY');
     if (!(await this.repository.year(dto.year))) throw new DomainError('MODEL_SCHOOL_YEAR_NOT_FOUND');
     const materialFileIds = dto.materialFileIds ?? [];
-    if (!(await this.repository.filesExist(materialFileIds))) throw new DomainError('FILE_NOT_FOUND');
+    if (!(await this.repository.ownsFiles(principal.userId, materialFileIds))) throw new DomainError('FILE_NOT_FOUND');
     const snapshotAt = new Date();
     const metrics = await this.snapshot(school.id, dto.year, snapshotAt);
     const row = await this.repository.transaction(async (tx) => {
@@ -124,7 +124,7 @@ export class ModelSchoolService {
     const current = await this.application(applicationId);
     if (!isCoordinatorOf(principal, current.schoolId)) throw new DomainError('MODEL_SCHOOL_COORDINATOR_ONLY');
     const materialFileIds = dto.materialFileIds ?? [];
-    if (!(await this.repository.filesExist(materialFileIds))) throw new DomainError('FILE_NOT_FOUND');
+    if (!(await this.repository.ownsFiles(principal.userId, materialFileIds))) throw new DomainError('FILE_NOT_FOUND');
     const snapshotAt = new Date();
     const metrics = await this.snapshot(current.schoolId, current.year, snapshotAt);
     const row = await this.repository.transaction(async (tx) => {

@@ -1,5 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { PolicyService } from '@jiaxiao/auth';
+import { Principal } from '@jiaxiao/common';
+import { Action, PolicyService } from '@jiaxiao/auth';
+import { FileAccessRegistry } from '@jiaxiao/messaging';
 import { isCityStaff, managesSchool } from './model-school-scope';
 import { ModelSchoolsRepository } from './model-schools.repository';
 
@@ -11,6 +13,7 @@ import { ModelSchoolsRepository } from './model-schools.repository';
  * - model_school_review: read and manage = the assigned expert; city staff read
  * - model_school_designation: read = staff over the school; manage = city staff
  * - support_site: manage = staff over its school
+ * - files: an application's materials are readable by whoever may read the application
  * Outside these, an object is not shown to exist.
  */
 @Injectable()
@@ -18,21 +21,20 @@ export class ModelSchoolsAccess implements OnModuleInit {
   constructor(
     private readonly policy: PolicyService,
     private readonly repository: ModelSchoolsRepository,
+    private readonly files: FileAccessRegistry,
   ) {}
 
   onModuleInit() {
     this.policy.register({
       resource: 'model_school_application',
       notFound: 'MODEL_SCHOOL_APPLICATION_NOT_FOUND',
-      check: async (principal, action, id) => {
-        const application = await this.repository.application(id);
-        const school = application && (await this.repository.schoolById(application.schoolId));
-        if (!application || !school) return 'not_found';
-        if (managesSchool(principal, school)) return 'allowed';
-        const reviewer = (await this.repository.reviewsOf(application.id)).some((r) => r.reviewerId === principal.userId);
-        if (!reviewer) return 'not_found';
-        return action === 'read' ? 'allowed' : 'forbidden';
-      },
+      check: (principal, action, id) => this.applicationRule(principal, action, id),
+    });
+    this.files.register(async (principal, fileId) => {
+      for (const id of await this.repository.applicationsWithMaterial(fileId)) {
+        if ((await this.applicationRule(principal, 'read', id)) === 'allowed') return true;
+      }
+      return false;
     });
     this.policy.register({
       resource: 'model_school_review',
@@ -66,5 +68,15 @@ export class ModelSchoolsAccess implements OnModuleInit {
         return managesSchool(principal, school) ? 'allowed' : 'not_found';
       },
     });
+  }
+
+  private async applicationRule(principal: Principal, action: Action, id: string): Promise<'allowed' | 'forbidden' | 'not_found'> {
+    const application = await this.repository.application(id);
+    const school = application && (await this.repository.schoolById(application.schoolId));
+    if (!application || !school) return 'not_found';
+    if (managesSchool(principal, school)) return 'allowed';
+    const reviewer = (await this.repository.reviewsOf(application.id)).some((r) => r.reviewerId === principal.userId);
+    if (!reviewer) return 'not_found';
+    return action === 'read' ? 'allowed' : 'forbidden';
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MessagingModule } from '@jiaxiao/messaging';
 import { DesignationService } from './designation.service';
 import { FamilySupportService } from './family-support.service';
 import { ModelSchoolService } from './model-school.service';
@@ -6,6 +7,7 @@ import { ModelSchoolsAccess } from './model-schools.access';
 import { ModelSchoolsRepository } from './model-schools.repository';
 
 @Module({
+  imports: [MessagingModule],
   providers: [ModelSchoolsRepository, ModelSchoolsAccess, ModelSchoolService, DesignationService, FamilySupportService],
   exports: [ModelSchoolService, DesignationService, FamilySupportService],
 })

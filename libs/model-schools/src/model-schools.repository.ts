@@ -65,9 +65,13 @@ export class ModelSchoolsRepository {
     return row;
   }
 
-  async filesExist(ids: string[]): Promise<boolean> {
+  /** Whether every file exists and was uploaded by this user: attaching a file shares it with the readers of what it is attached to. */
+  async ownsFiles(ownerId: string, ids: string[]): Promise<boolean> {
     if (ids.length === 0) return true;
-    const rows = await this.db.select({ id: files.id }).from(files).where(inArray(files.id, ids));
+    const rows = await this.db
+      .select({ id: files.id })
+      .from(files)
+      .where(and(inArray(files.id, ids), eq(files.ownerId, ownerId)));
     return rows.length === new Set(ids).size;
   }
 
@@ -223,6 +227,15 @@ export class ModelSchoolsRepository {
   async insertApplication(values: typeof modelSchoolApplications.$inferInsert, db: DbExecutor = this.db): Promise<ApplicationRow | undefined> {
     const [row] = await db.insert(modelSchoolApplications).values(values).onConflictDoNothing().returning();
     return row;
+  }
+
+  /** Applications whose materials include this uploaded file. */
+  async applicationsWithMaterial(fileId: string): Promise<string[]> {
+    const rows = await this.db
+      .select({ id: modelSchoolApplications.id })
+      .from(modelSchoolApplications)
+      .where(sql`${modelSchoolApplications.materialFileIds} @> ${JSON.stringify([fileId])}::jsonb`);
+    return rows.map((r) => r.id);
   }
 
   async application(id: string, db: DbExecutor = this.db): Promise<ApplicationRow | undefined> {
