@@ -253,6 +253,10 @@ describe('messaging (parent-api, gateway, worker)', () => {
       expect(again.message).toEqual(first.message);
       const rest = await ctx.parent().post(`/conversations/${groupId}/messages`).set(auth(chen)).send({ clientMsgId, type: 'text', text: '又一次' }).expect(201);
       expect(rest.body.message).toEqual(first.message);
+      // The same id in another conversation is refused, not answered with the first message.
+      const direct = await ctx.parent().post('/conversations/direct').set(auth(chen)).send({ userId: teacher.id }).expect(201);
+      const elsewhere = await ctx.parent().post(`/conversations/${direct.body.id}/messages`).set(auth(chen)).send({ clientMsgId, type: 'text', text: '另一个会话' }).expect(400);
+      expect(elsewhere.body.errors).toEqual([{ field: 'clientMsgId', message: '已在另一个会话中使用过，请为每条消息生成新的编号' }]);
 
       const before = await lastSeq();
       const racing = cid();

@@ -39,7 +39,13 @@ export class MessageService {
     if (!conversation || !member) throw new DomainError('FORBIDDEN');
 
     const existing = await this.repository.messageBySenderClientId(principal.userId, input.clientMsgId);
-    if (existing) return { message: toMessageDto(existing), quietHours: await this.quietFor(principal, conversation) };
+    if (existing) {
+      // The same id for another conversation is a client bug, not a retry: say so rather than answer with a message from elsewhere.
+      if (existing.conversationId !== conversation.id) {
+        throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'clientMsgId', constraint: 'clientMsgIdReused' }]);
+      }
+      return { message: toMessageDto(existing), quietHours: await this.quietFor(principal, conversation) };
+    }
 
     if (conversation.staffOnly && member.role !== 'staff') throw new DomainError('STAFF_ONLY_CONVERSATION');
     if (input.type === 'notice' && member.role !== 'staff') throw new DomainError('NOTICE_SENDER_ONLY');

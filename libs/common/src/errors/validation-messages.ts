@@ -31,6 +31,7 @@ const CONSTRAINTS: Record<string, Template> = {
   nestedValidation: { zh: '内容有误', en: 'has invalid content' },
   body: { zh: '请求体必须是 JSON 对象', en: 'the request body must be a JSON object' },
   noNulCharacter: { zh: '不能包含空字符', en: 'must not contain NUL characters' },
+  clientMsgIdReused: { zh: '已在另一个会话中使用过，请为每条消息生成新的编号', en: 'was already used in another conversation; use a new id for every message' },
   halfHours: { zh: '必须是 0.5 的整数倍', en: 'must be a multiple of 0.5' },
   sameSchoolYear: { zh: '不能改到另一个学年', en: 'must stay within the same school year' },
   isUrl: { zh: '必须是有效的网址', en: 'must be a valid URL' },
