@@ -57,8 +57,11 @@ export class CampaignService {
     const opensAt = new Date(dto.opensAt);
     const closesAt = new Date(dto.closesAt);
     if (closesAt <= opensAt) throw new DomainError('VALIDATION_FAILED');
-    const row = await this.repository.insertCampaign({ kind: dto.kind, title: dto.title, description: dto.description, ...scope, opensAt, closesAt, createdBy: principal.userId });
-    await this.audit.record({ actorId: principal.userId, action: 'campaign.created', targetType: 'campaign', targetId: row.id, detail: { kind: row.kind } });
+    const row = await this.repository.transaction(async (tx) => {
+      const inserted = await this.repository.insertCampaign({ kind: dto.kind, title: dto.title, description: dto.description, ...scope, opensAt, closesAt, createdBy: principal.userId }, tx);
+      await this.audit.record({ actorId: principal.userId, action: 'campaign.created', targetType: 'campaign', targetId: inserted.id, detail: { kind: inserted.kind } }, tx);
+      return inserted;
+    });
     return this.campaignDto(row);
   }
 

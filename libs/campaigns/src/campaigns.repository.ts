@@ -46,8 +46,8 @@ export class CampaignsRepository {
     return rows.length === new Set(ids).size;
   }
 
-  async insertCampaign(values: typeof campaigns.$inferInsert): Promise<CampaignRow> {
-    const [row] = await this.db.insert(campaigns).values(values).returning();
+  async insertCampaign(values: typeof campaigns.$inferInsert, db: DbExecutor = this.db): Promise<CampaignRow> {
+    const [row] = await db.insert(campaigns).values(values).returning();
     return row;
   }
 

@@ -25,8 +25,10 @@ export class ChairTrainingService {
   async setRequirement(principal: Principal, schoolYear: string, requiredHours: number): Promise<{ schoolYear: string; requiredHours: number }> {
     if (!areaScopeOf(principal).city) throw new DomainError('FORBIDDEN');
     const year = await this.year(schoolYear);
-    await this.repository.setChairTrainingHours(year.id, requiredHours, principal.userId);
-    await this.audit.record({ actorId: principal.userId, action: 'chair_training.requirement_set', targetType: 'school_year', targetId: year.id, detail: { requiredHours } });
+    await this.repository.transaction(async (tx) => {
+      await this.repository.setChairTrainingHours(year.id, requiredHours, principal.userId, tx);
+      await this.audit.record({ actorId: principal.userId, action: 'chair_training.requirement_set', targetType: 'school_year', targetId: year.id, detail: { requiredHours } }, tx);
+    });
     return { schoolYear: year.name, requiredHours };
   }
 

@@ -54,22 +54,28 @@ export class CommitteeService {
       scopeKey = `grade:${dto.grade}`;
       name = dto.name ?? `${school.name} ${dto.grade} 年级${LEVEL_NAMES.grade}`;
     }
-    const row = await this.repository.insertCommittee({
-      schoolId: school.id,
-      schoolYearId: year.id,
-      level: dto.level,
-      classId: dto.level === 'class' ? dto.classId : null,
-      grade: dto.level === 'grade' ? dto.grade : null,
-      scopeKey,
-      name,
-      charter: dto.charter,
-      charterNote: dto.charterNote,
-      maxMembers: dto.maxMembers ?? 7,
-      drawsFromClassCommittees: dto.level !== 'class' && (dto.drawsFromClassCommittees ?? false),
-      createdBy: principal.userId,
+    const row = await this.repository.transaction(async (tx) => {
+      const inserted = await this.repository.insertCommittee(
+        {
+          schoolId: school.id,
+          schoolYearId: year.id,
+          level: dto.level,
+          classId: dto.level === 'class' ? dto.classId : null,
+          grade: dto.level === 'grade' ? dto.grade : null,
+          scopeKey,
+          name,
+          charter: dto.charter,
+          charterNote: dto.charterNote,
+          maxMembers: dto.maxMembers ?? 7,
+          drawsFromClassCommittees: dto.level !== 'class' && (dto.drawsFromClassCommittees ?? false),
+          createdBy: principal.userId,
+        },
+        tx,
+      );
+      if (!inserted) throw new DomainError('COMMITTEE_EXISTS');
+      await this.audit.record({ actorId: principal.userId, action: 'committee.created', targetType: 'committee', targetId: inserted.id, detail: { level: inserted.level, name: inserted.name } }, tx);
+      return inserted;
     });
-    if (!row) throw new DomainError('COMMITTEE_EXISTS');
-    await this.audit.record({ actorId: principal.userId, action: 'committee.created', targetType: 'committee', targetId: row.id, detail: { level: row.level, name: row.name } });
     await this.syncGroup(row);
     return this.toDto(row, year.name);
   }
@@ -95,8 +101,11 @@ export class CommitteeService {
   }
 
   async updateCharter(principal: Principal, committeeId: string, dto: UpdateCharterDto): Promise<CommitteeDto> {
-    const row = await this.repository.updateCommittee(committeeId, { charter: dto.charter, charterNote: dto.charterNote });
-    await this.audit.record({ actorId: principal.userId, action: 'committee.charter_updated', targetType: 'committee', targetId: committeeId, detail: { charter: dto.charter } });
+    const row = await this.repository.transaction(async (tx) => {
+      const updated = await this.repository.updateCommittee(committeeId, { charter: dto.charter, charterNote: dto.charterNote }, tx);
+      await this.audit.record({ actorId: principal.userId, action: 'committee.charter_updated', targetType: 'committee', targetId: committeeId, detail: { charter: dto.charter } }, tx);
+      return updated;
+    });
     return this.toDto(row);
   }
 
@@ -120,19 +129,20 @@ export class CommitteeService {
     const committee = await this.mustGet(member.committeeId);
     const ended = await this.repository.transaction(async (tx) => {
       await this.repository.lockCommittee(committee.id, tx);
-      return this.repository.endMember(member.id, tx);
+      const done = await this.repository.endMember(member.id, tx);
+      if (done) await this.audit.record({ actorId: principal.userId, action: 'committee.member_ended', targetType: 'committee', targetId: committee.id, detail: { memberId, userId: member.userId, role: member.role, reason: reason ?? null } }, tx);
+      return done;
     });
-    if (ended) {
-      await this.audit.record({ actorId: principal.userId, action: 'committee.member_ended', targetType: 'committee', targetId: committee.id, detail: { memberId, userId: member.userId, role: member.role, reason: reason ?? null } });
-      await this.syncGroup(committee);
-    }
+    if (ended) await this.syncGroup(committee);
     return this.members(principal, committee.id);
   }
 
   async appoint(principal: Principal, committeeId: string, dto: AppointMemberDto): Promise<CommitteeMemberDto[]> {
     const committee = await this.mustGet(committeeId);
-    await this.repository.transaction((tx) => this.seat(committee, dto.userId, dto.role, tx, { termEndsOn: dto.termEndsOn }));
-    await this.audit.record({ actorId: principal.userId, action: 'committee.member_appointed', targetType: 'committee', targetId: committeeId, detail: { userId: dto.userId, role: dto.role } });
+    await this.repository.transaction(async (tx) => {
+      await this.seat(committee, dto.userId, dto.role, tx, { termEndsOn: dto.termEndsOn });
+      await this.audit.record({ actorId: principal.userId, action: 'committee.member_appointed', targetType: 'committee', targetId: committeeId, detail: { userId: dto.userId, role: dto.role } }, tx);
+    });
     await this.syncGroup(committee);
     return this.members(principal, committeeId);
   }
@@ -156,7 +166,7 @@ export class CommitteeService {
     }
     const count = (await this.repository.members(committee.id, tx)).length;
     if (count >= committee.maxMembers) throw new DomainError('COMMITTEE_FULL', { max: committee.maxMembers });
-    const year = await this.repository.schoolYearById(committee.schoolYearId);
+    const year = await this.repository.schoolYearById(committee.schoolYearId, tx);
     const today = new Date().toISOString().slice(0, 10);
     if (seat) {
       // A former member returns: one row per guardian and committee, so the ended seat gets a new term (the audit log keeps the old one).

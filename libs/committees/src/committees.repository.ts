@@ -71,8 +71,8 @@ export class CommitteesRepository {
     return row;
   }
 
-  async schoolYearById(id: string) {
-    const [row] = await this.db.select().from(schoolYears).where(eq(schoolYears.id, id));
+  async schoolYearById(id: string, db: DbExecutor = this.db) {
+    const [row] = await db.select().from(schoolYears).where(eq(schoolYears.id, id));
     return row;
   }
 
@@ -101,8 +101,8 @@ export class CommitteesRepository {
 
   // ── committees ────────────────────────────────────────────────────────────────
 
-  async insertCommittee(values: typeof committees.$inferInsert): Promise<CommitteeRow | undefined> {
-    const [row] = await this.db.insert(committees).values(values).onConflictDoNothing().returning();
+  async insertCommittee(values: typeof committees.$inferInsert, db: DbExecutor = this.db): Promise<CommitteeRow | undefined> {
+    const [row] = await db.insert(committees).values(values).onConflictDoNothing().returning();
     return row;
   }
 
@@ -117,8 +117,8 @@ export class CommitteesRepository {
     return row;
   }
 
-  async updateCommittee(id: string, values: Partial<typeof committees.$inferInsert>): Promise<CommitteeRow> {
-    const [row] = await this.db.update(committees).set(values).where(eq(committees.id, id)).returning();
+  async updateCommittee(id: string, values: Partial<typeof committees.$inferInsert>, db: DbExecutor = this.db): Promise<CommitteeRow> {
+    const [row] = await db.update(committees).set(values).where(eq(committees.id, id)).returning();
     return row;
   }
 
@@ -345,8 +345,8 @@ export class CommitteesRepository {
     return row;
   }
 
-  async setNominationStatus(id: string, status: NominationStatus) {
-    const [row] = await this.db.update(nominations).set({ status }).where(eq(nominations.id, id)).returning();
+  async setNominationStatus(id: string, status: NominationStatus, db: DbExecutor = this.db) {
+    const [row] = await db.update(nominations).set({ status }).where(eq(nominations.id, id)).returning();
     return row;
   }
 
@@ -465,8 +465,8 @@ export class CommitteesRepository {
     return row?.requiredHours;
   }
 
-  async setChairTrainingHours(schoolYearId: string, requiredHours: number, updatedBy: string) {
-    await this.db
+  async setChairTrainingHours(schoolYearId: string, requiredHours: number, updatedBy: string, db: DbExecutor = this.db) {
+    await db
       .insert(chairTrainingRequirements)
       .values({ schoolYearId, requiredHours, updatedBy })
       .onConflictDoUpdate({ target: chairTrainingRequirements.schoolYearId, set: { requiredHours, updatedBy, updatedAt: new Date() } });

@@ -55,19 +55,25 @@ export class ElectionService {
     if (ne <= ns) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'nominationEndsAt', constraint: 'isAfterStart' }]);
     if (vs < ne) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'votingStartsAt', constraint: 'isAfterNomination' }]);
     if (ve <= vs || ve.getTime() <= Date.now()) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'votingEndsAt', constraint: 'isAfterStart' }]);
-    const row = await this.repository.insertElection({
-      committeeId,
-      title: dto.title,
-      role: dto.role,
-      seats: dto.seats,
-      nominationStartsAt: ns,
-      nominationEndsAt: ne,
-      votingStartsAt: vs,
-      votingEndsAt: ve,
-      createdBy: principal.userId,
+    const row = await this.repository.transaction(async (tx) => {
+      const inserted = await this.repository.insertElection(
+        {
+          committeeId,
+          title: dto.title,
+          role: dto.role,
+          seats: dto.seats,
+          nominationStartsAt: ns,
+          nominationEndsAt: ne,
+          votingStartsAt: vs,
+          votingEndsAt: ve,
+          createdBy: principal.userId,
+        },
+        tx,
+      );
+      await this.audit.record({ actorId: principal.userId, action: 'election.opened', targetType: 'election', targetId: inserted.id, detail: { committeeId, seats: inserted.seats, role: inserted.role } }, tx);
+      return inserted;
     });
     await this.scheduleTally(row);
-    await this.audit.record({ actorId: principal.userId, action: 'election.opened', targetType: 'election', targetId: row.id, detail: { committeeId, seats: row.seats, role: row.role } });
     await this.notifyScope(committee, 'election.opened', `【家委会选举】${row.title}`, `提名时间：${formatShanghai(ns)} 至 ${formatShanghai(ne)}；投票时间：${formatShanghai(vs)} 至 ${formatShanghai(ve)}。每户一票，无记名投票。`, row.id, `election-open:${row.id}`);
     return this.get(principal, row.id);
   }
@@ -122,8 +128,11 @@ export class ElectionService {
     if (!nomination) throw new DomainError('NOMINATION_NOT_FOUND');
     const election = await this.mustGet(nomination.electionId);
     if (election.status !== 'open' || Date.now() >= election.votingStartsAt.getTime()) throw new DomainError('NOMINATION_CLOSED');
-    const row = await this.repository.setNominationStatus(nominationId, accept ? 'accepted' : 'declined');
-    await this.audit.record({ actorId: principal.userId, action: accept ? 'nomination.accepted' : 'nomination.declined', targetType: 'election', targetId: election.id });
+    const row = await this.repository.transaction(async (tx) => {
+      const updated = await this.repository.setNominationStatus(nominationId, accept ? 'accepted' : 'declined', tx);
+      await this.audit.record({ actorId: principal.userId, action: accept ? 'nomination.accepted' : 'nomination.declined', targetType: 'election', targetId: election.id }, tx);
+      return updated;
+    });
     return toNominationDto(row);
   }
 

@@ -116,8 +116,8 @@ export class CoursesRepository {
     return row;
   }
 
-  async insertLecture(values: typeof lectures.$inferInsert): Promise<LectureRow> {
-    const [row] = await this.db.insert(lectures).values(values).returning();
+  async insertLecture(values: typeof lectures.$inferInsert, db: DbExecutor = this.db): Promise<LectureRow> {
+    const [row] = await db.insert(lectures).values(values).returning();
     return row;
   }
 

@@ -45,31 +45,35 @@ export class LectureService {
     }
     if (dto.makeupOf && !(await this.repository.lecture(dto.makeupOf))) throw new DomainError('LECTURE_NOT_FOUND');
     const organiser = organiserOf(audience, plan?.schoolId);
-    const row = await this.repository.insertLecture({
-      series: dto.series,
-      title: dto.title,
-      curriculumLabel: dto.curriculumLabel,
-      description: dto.description,
-      speaker: dto.speaker,
-      schoolYearId: year.id,
-      planId: dto.planId,
-      makeupOf: dto.makeupOf,
-      schoolId: organiser.schoolId,
-      districtId: organiser.districtId ?? (organiser.schoolId ? await this.repository.schoolDistrict(organiser.schoolId) : undefined),
-      audience,
-      mode: dto.mode,
-      startsAt,
-      endsAt,
-      venue: dto.venue,
-      streamUrl: dto.streamUrl,
-      replayUrl: dto.replayUrl,
-      capacity: dto.capacity,
-      registrationCutoff: dto.registrationCutoff ? new Date(dto.registrationCutoff) : undefined,
-      creditHours: dto.creditHours,
-      checkinSecret: randomBytes(24).toString('hex'),
-      createdBy: principal.userId,
+    const districtId = organiser.districtId ?? (organiser.schoolId ? await this.repository.schoolDistrict(organiser.schoolId) : undefined);
+    const row = await this.repository.transaction(async (tx) => {
+      const inserted = await this.repository.insertLecture({
+        series: dto.series,
+        title: dto.title,
+        curriculumLabel: dto.curriculumLabel,
+        description: dto.description,
+        speaker: dto.speaker,
+        schoolYearId: year.id,
+        planId: dto.planId,
+        makeupOf: dto.makeupOf,
+        schoolId: organiser.schoolId,
+        districtId,
+        audience,
+        mode: dto.mode,
+        startsAt,
+        endsAt,
+        venue: dto.venue,
+        streamUrl: dto.streamUrl,
+        replayUrl: dto.replayUrl,
+        capacity: dto.capacity,
+        registrationCutoff: dto.registrationCutoff ? new Date(dto.registrationCutoff) : undefined,
+        creditHours: dto.creditHours,
+        checkinSecret: randomBytes(24).toString('hex'),
+        createdBy: principal.userId,
+      }, tx);
+      await this.audit.record({ actorId: principal.userId, action: 'lecture.created', targetType: 'lecture', targetId: inserted.id, detail: { title: inserted.title } }, tx);
+      return inserted;
     });
-    await this.audit.record({ actorId: principal.userId, action: 'lecture.created', targetType: 'lecture', targetId: row.id, detail: { title: row.title } });
     return toLectureDto(row, 0);
   }
 
@@ -126,7 +130,9 @@ export class LectureService {
       );
       // New seats go to the waitlist first, in order, under the same lock: a later registration
       // must not take a seat someone has been waiting for.
-      return { row: updated, promoted: dto.capacity !== undefined && updated.status === 'published' ? await this.seatWaitlisted(updated, tx) : [] };
+      const seated = dto.capacity !== undefined && updated.status === 'published' ? await this.seatWaitlisted(updated, tx) : [];
+      await this.audit.record({ actorId: principal.userId, action: 'lecture.updated', targetType: 'lecture', targetId: updated.id, detail: { ...dto } }, tx);
+      return { row: updated, promoted: seated };
     });
     await this.notify(promoted, row, 'lecture.promoted', `【报名成功】${row.title}`, `讲座增加了名额，您已从候补转为正式报名。讲座时间：${formatShanghai(row.startsAt)}。`);
     if (row.status === 'published' && startsAt.getTime() !== current.startsAt.getTime()) {
@@ -135,16 +141,18 @@ export class LectureService {
       const registered = await this.repository.registeredUserIds(row.id, ['registered', 'waitlisted']);
       await this.notify(registered, row, 'lecture.moved', `【时间调整】${row.title}`, `讲座时间调整为 ${formatShanghai(row.startsAt)}，请合理安排。`);
     }
-    await this.audit.record({ actorId: principal.userId, action: 'lecture.updated', targetType: 'lecture', targetId: row.id, detail: { ...dto } });
     return this.get(row.id);
   }
 
   async publish(principal: Principal, lectureId: string): Promise<LectureDto> {
     const current = await this.mustGet(lectureId);
     if (current.status !== 'draft') throw new DomainError('LECTURE_NOT_EDITABLE');
-    const row = await this.repository.updateLecture(lectureId, { status: 'published' });
+    const row = await this.repository.transaction(async (tx) => {
+      const published = await this.repository.updateLecture(lectureId, { status: 'published' }, tx);
+      await this.audit.record({ actorId: principal.userId, action: 'lecture.published', targetType: 'lecture', targetId: published.id }, tx);
+      return published;
+    });
     await this.scheduleReminders(row);
-    await this.audit.record({ actorId: principal.userId, action: 'lecture.published', targetType: 'lecture', targetId: row.id });
     return this.get(row.id);
   }
 
@@ -152,11 +160,17 @@ export class LectureService {
   async cancel(principal: Principal, lectureId: string): Promise<LectureDto> {
     const current = await this.mustGet(lectureId);
     if (current.status === 'cancelled' || current.status === 'finished') throw new DomainError('LECTURE_NOT_EDITABLE');
-    const row = await this.repository.updateLecture(lectureId, { status: 'cancelled' });
+    const registered = await this.repository.registeredUserIds(lectureId, ['registered', 'waitlisted']);
+    const row = await this.repository.transaction(async (tx) => {
+      const cancelled = await this.repository.updateLecture(lectureId, { status: 'cancelled' }, tx);
+      await this.audit.record(
+        { actorId: principal.userId, action: 'lecture.cancelled', targetType: 'lecture', targetId: cancelled.id, detail: { notified: registered.length } },
+        tx,
+      );
+      return cancelled;
+    });
     await this.unscheduleReminders(current);
-    const registered = await this.repository.registeredUserIds(row.id, ['registered', 'waitlisted']);
     await this.notify(registered, row, 'lecture.cancelled', `【讲座取消】${row.title}`, `原定 ${formatShanghai(row.startsAt)} 的讲座已取消，给您带来不便，敬请谅解。`);
-    await this.audit.record({ actorId: principal.userId, action: 'lecture.cancelled', targetType: 'lecture', targetId: row.id, detail: { notified: registered.length } });
     return this.get(row.id);
   }
 

@@ -147,8 +147,8 @@ export class DirectoryRepository {
     );
   }
 
-  async insertSchool(input: { districtId: string; name: string; type: SchoolType; address?: string }) {
-    const [row] = await this.db.insert(schools).values(input).returning();
+  async insertSchool(input: { districtId: string; name: string; type: SchoolType; address?: string }, db: DbExecutor = this.db) {
+    const [row] = await db.insert(schools).values(input).returning();
     return row;
   }
 
@@ -198,8 +198,8 @@ export class DirectoryRepository {
       .orderBy(asc(classes.grade), asc(classes.name));
   }
 
-  async insertClass(input: { schoolId: string; schoolYearId: string; grade: number; name: string }) {
-    const [row] = await this.db.insert(classes).values(input).returning();
+  async insertClass(input: { schoolId: string; schoolYearId: string; grade: number; name: string }, db: DbExecutor = this.db) {
+    const [row] = await db.insert(classes).values(input).returning();
     return row;
   }
 

@@ -230,8 +230,11 @@ export class DirectoryService {
 
   async createSchool(principal: Principal, districtId: string, dto: CreateSchoolDto): Promise<SchoolDto> {
     try {
-      const row = await this.directory.insertSchool({ districtId, name: dto.name, type: dto.type, address: dto.address });
-      await this.audit.record({ actorId: principal.userId, action: 'school.created', targetType: 'school', targetId: row.id, detail: { name: row.name } });
+      const row = await this.directory.transaction(async (tx) => {
+        const inserted = await this.directory.insertSchool({ districtId, name: dto.name, type: dto.type, address: dto.address }, tx);
+        await this.audit.record({ actorId: principal.userId, action: 'school.created', targetType: 'school', targetId: inserted.id, detail: { name: inserted.name } }, tx);
+        return inserted;
+      });
       return this.school(row.id);
     } catch (error) {
       if (pgErrorCode(error) === UNIQUE_VIOLATION) throw new DomainError('SCHOOL_EXISTS');
@@ -284,8 +287,11 @@ export class DirectoryService {
   async createClass(principal: Principal, schoolId: string, dto: CreateClassDto): Promise<ClassDto> {
     const year = await this.schoolYear(dto.schoolYear);
     try {
-      const row = await this.directory.insertClass({ schoolId, schoolYearId: year.id, grade: dto.grade, name: dto.name });
-      await this.audit.record({ actorId: principal.userId, action: 'class.created', targetType: 'class', targetId: row.id, detail: { name: row.name } });
+      const row = await this.directory.transaction(async (tx) => {
+        const inserted = await this.directory.insertClass({ schoolId, schoolYearId: year.id, grade: dto.grade, name: dto.name }, tx);
+        await this.audit.record({ actorId: principal.userId, action: 'class.created', targetType: 'class', targetId: inserted.id, detail: { name: inserted.name } }, tx);
+        return inserted;
+      });
       await this.classGroups.classChanged(row.id);
       return this.classInfo(row.id);
     } catch (error) {

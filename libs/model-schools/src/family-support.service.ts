@@ -21,14 +21,19 @@ export class FamilySupportService {
     const school = await this.repository.schoolById(dto.schoolId);
     if (!school) throw new DomainError('SCHOOL_NOT_FOUND');
     if (!managesSchool(principal, school)) throw new DomainError('FORBIDDEN');
-    const row = await this.repository.insertSupportSite({ ...dto, location: dto.location ?? null, createdBy: principal.userId });
-    await this.audit.record({ actorId: principal.userId, action: 'support_site.created', targetType: 'support_site', targetId: row.id });
+    const row = await this.repository.transaction(async (tx) => {
+      const inserted = await this.repository.insertSupportSite({ ...dto, location: dto.location ?? null, createdBy: principal.userId }, tx);
+      await this.audit.record({ actorId: principal.userId, action: 'support_site.created', targetType: 'support_site', targetId: inserted.id }, tx);
+      return inserted;
+    });
     return siteDto(row, school.name);
   }
 
   async removeSite(principal: Principal, siteId: string): Promise<void> {
-    await this.repository.deleteSupportSite(siteId);
-    await this.audit.record({ actorId: principal.userId, action: 'support_site.deleted', targetType: 'support_site', targetId: siteId });
+    await this.repository.transaction(async (tx) => {
+      await this.repository.deleteSupportSite(siteId, tx);
+      await this.audit.record({ actorId: principal.userId, action: 'support_site.deleted', targetType: 'support_site', targetId: siteId }, tx);
+    });
   }
 
   async sitesOfSchool(principal: Principal, schoolId: string): Promise<SupportSiteDto[]> {

@@ -45,35 +45,48 @@ export class ModelSchoolService {
   /** City staff publish a year's rubric (replacing it while no school has applied). */
   async putCriteria(principal: Principal, dto: PutCriteriaDto): Promise<CriteriaDto> {
     if (!isCityStaff(principal)) throw new DomainError('FORBIDDEN');
-    await this.publish(dto.year, dto.indicators, dto.quota, principal.userId);
-    await this.audit.record({ actorId: principal.userId, action: 'model_school.criteria_published', detail: { year: dto.year, indicators: dto.indicators.length } });
+    this.assertRubric(dto.indicators);
+    await this.repository.transaction(async (tx) => {
+      await this.writeRubric(dto.year, dto.indicators, dto.quota, principal.userId, tx);
+      await this.audit.record({ actorId: principal.userId, action: 'model_school.criteria_published', detail: { year: dto.year, indicators: dto.indicators.length } }, tx);
+    });
     return this.criteria(dto.year);
   }
 
   /** Publishes a rubric; the seed calls it with DEFAULT_RUBRIC (idempotent while nobody applied). */
   async publish(year: number, indicators: IndicatorSpec[], quota: number | undefined, by: string | null): Promise<void> {
+    this.assertRubric(indicators);
+    await this.repository.transaction((tx) => this.writeRubric(year, indicators, quota, by, tx));
+  }
+
+  /** Weights sum to 100, codes are unique, and exactly the auto indicators name a metric. */
+  private assertRubric(indicators: IndicatorSpec[]): void {
     const total = indicators.reduce((s, i) => s + i.weight, 0);
     const codes = new Set(indicators.map((i) => i.code));
     if (Math.abs(total - 100) > 0.001 || codes.size !== indicators.length || indicators.some((i) => (i.kind === 'auto') !== Boolean(i.metric))) {
       throw new DomainError('MODEL_SCHOOL_WEIGHTS_INVALID');
     }
-    await this.repository.transaction(async (tx) => {
-      await this.repository.upsertYear(year, quota, by, tx);
-      await this.repository.lockYear(year, tx);
-      if ((await this.repository.applicationCount(year, tx)) > 0) throw new DomainError('MODEL_SCHOOL_CRITERIA_LOCKED');
-      await this.repository.replaceCriteria(
-        year,
-        indicators.map((i, position) => ({ code: i.code, name: i.name, description: i.description ?? null, kind: i.kind, metric: i.kind === 'auto' ? (i.metric ?? null) : null, weight: i.weight, target: i.target ?? null, position })),
-        tx,
-      );
-    });
+  }
+
+  /** Writes the year's quota and rubric in the caller's transaction; refused once a school has applied. */
+  private async writeRubric(year: number, indicators: IndicatorSpec[], quota: number | undefined, by: string | null, tx: DbExecutor): Promise<void> {
+    await this.repository.upsertYear(year, quota, by, tx);
+    await this.repository.lockYear(year, tx);
+    if ((await this.repository.applicationCount(year, tx)) > 0) throw new DomainError('MODEL_SCHOOL_CRITERIA_LOCKED');
+    await this.repository.replaceCriteria(
+      year,
+      indicators.map((i, position) => ({ code: i.code, name: i.name, description: i.description ?? null, kind: i.kind, metric: i.kind === 'auto' ? (i.metric ?? null) : null, weight: i.weight, target: i.target ?? null, position })),
+      tx,
+    );
   }
 
   async putQuota(principal: Principal, dto: PutQuotaDto): Promise<CriteriaDto> {
     if (!isCityStaff(principal)) throw new DomainError('FORBIDDEN');
     if (!(await this.repository.year(dto.year))) throw new DomainError('MODEL_SCHOOL_YEAR_NOT_FOUND');
-    await this.repository.upsertYear(dto.year, dto.quota, principal.userId);
-    await this.audit.record({ actorId: principal.userId, action: 'model_school.quota_set', detail: { year: dto.year, quota: dto.quota } });
+    await this.repository.transaction(async (tx) => {
+      await this.repository.upsertYear(dto.year, dto.quota, principal.userId, tx);
+      await this.audit.record({ actorId: principal.userId, action: 'model_school.quota_set', detail: { year: dto.year, quota: dto.quota } }, tx);
+    });
     return this.criteria(dto.year);
   }
 
@@ -183,8 +196,10 @@ export class ModelSchoolService {
     if (!isCityStaff(principal)) throw new DomainError('FORBIDDEN');
     if (!(await this.repository.hasRole(dto.userId, 'expert'))) throw new DomainError('MODEL_SCHOOL_EXPERT_NOT_FOUND');
     if (!(await this.repository.districtById(dto.districtId))) throw new DomainError('DISTRICT_NOT_FOUND');
-    await this.repository.upsertExpert(dto.userId, dto.districtId);
-    await this.audit.record({ actorId: principal.userId, action: 'model_school.expert_registered', targetType: 'user', targetId: dto.userId, detail: { districtId: dto.districtId } });
+    await this.repository.transaction(async (tx) => {
+      await this.repository.upsertExpert(dto.userId, dto.districtId, tx);
+      await this.audit.record({ actorId: principal.userId, action: 'model_school.expert_registered', targetType: 'user', targetId: dto.userId, detail: { districtId: dto.districtId } }, tx);
+    });
     return { userId: dto.userId, districtId: dto.districtId };
   }
 

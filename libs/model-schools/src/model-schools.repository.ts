@@ -158,8 +158,8 @@ export class ModelSchoolsRepository {
 
   // ── support sites and the survey ──────────────────────────────────────────────
 
-  async insertSupportSite(values: typeof supportSites.$inferInsert): Promise<SupportSiteRow> {
-    const [row] = await this.db.insert(supportSites).values(values).returning();
+  async insertSupportSite(values: typeof supportSites.$inferInsert, db: DbExecutor = this.db): Promise<SupportSiteRow> {
+    const [row] = await db.insert(supportSites).values(values).returning();
     return row;
   }
 
@@ -168,8 +168,8 @@ export class ModelSchoolsRepository {
     return row;
   }
 
-  async deleteSupportSite(id: string): Promise<void> {
-    await this.db.delete(supportSites).where(eq(supportSites.id, id));
+  async deleteSupportSite(id: string, db: DbExecutor = this.db): Promise<void> {
+    await db.delete(supportSites).where(eq(supportSites.id, id));
   }
 
   supportSitesOf(schoolIds: string[]) {
@@ -290,8 +290,8 @@ export class ModelSchoolsRepository {
 
   // ── experts and reviews ───────────────────────────────────────────────────────
 
-  async upsertExpert(userId: string, districtId: string): Promise<void> {
-    await this.db.insert(modelSchoolExperts).values({ userId, districtId }).onConflictDoUpdate({ target: modelSchoolExperts.userId, set: { districtId } });
+  async upsertExpert(userId: string, districtId: string, db: DbExecutor = this.db): Promise<void> {
+    await db.insert(modelSchoolExperts).values({ userId, districtId }).onConflictDoUpdate({ target: modelSchoolExperts.userId, set: { districtId } });
   }
 
   async expert(userId: string) {
