@@ -82,11 +82,19 @@ export class NotificationsRepository {
     return row.n;
   }
 
+  /** Marks delivered notifications read: one still held back by quiet hours is not in the inbox yet. */
   async markRead(userId: string, ids: string[] | 'all'): Promise<number> {
     const rows = await this.db
       .update(notifications)
       .set({ readAt: new Date() })
-      .where(and(eq(notifications.userId, userId), isNull(notifications.readAt), ids === 'all' ? undefined : inArray(notifications.id, ids)))
+      .where(
+        and(
+          eq(notifications.userId, userId),
+          isNull(notifications.readAt),
+          lte(notifications.deliverAt, sql`now()`),
+          ids === 'all' ? undefined : inArray(notifications.id, ids),
+        ),
+      )
       .returning({ id: notifications.id });
     return rows.length;
   }
