@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { users } from '@jiaxiao/db';
 import { closeOnSignal, createInfrastructure, createRootLogger, Infrastructure, listen } from '@jiaxiao/platform';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from '../seeds/demo.seed';
+import { MODEL_SCHOOL_DEMO_ACCOUNTS } from '../seeds/model-schools-campaigns.seed';
 import { createAdminApi } from './admin-api/src/admin-api.app';
 import { createGateway } from './gateway/src/gateway.app';
 import { configOrExit } from './launcher';
@@ -52,7 +53,7 @@ async function main() {
     `  database    ${infra.database.kind === 'pglite' ? `embedded PGlite in ${config.DATA_DIR}/pglite` : 'PostgreSQL (DATABASE_URL)'}`,
     '',
     `Demo accounts (password ${DEMO_PASSWORD}):`,
-    ...DEMO_ACCOUNTS.map((a) => `  ${a.phone}  ${a.name}  ${a.who}`),
+    ...[...DEMO_ACCOUNTS, ...MODEL_SCHOOL_DEMO_ACCOUNTS].map((a) => `  ${a.phone}  ${a.name}  ${a.who}`),
     '',
     'Ctrl-C stops everything cleanly.',
     '',

@@ -197,6 +197,7 @@ describe('campaigns (parent-api, admin-api)', () => {
     it('a reading-family nomination needs a reading log and can earn the 书香之家 title', async () => {
       const noLog = await ctx.parent().post(`/campaigns/${ids.reading}/submissions`).set(auth('zhao')).send({ studentId: ids['赵一鸣'], familyName: '赵家', title: '我家的书房', body: '每晚共读半小时' }).expect(400);
       expect(noLog.body.code).toBe('VALIDATION_FAILED');
+      expect(noLog.body.errors).toEqual([{ field: 'readingLog', message: '书香之家申报至少需要一条阅读记录' }]);
       const res = await ctx
         .parent()
         .post(`/campaigns/${ids.reading}/submissions`)

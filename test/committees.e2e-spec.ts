@@ -96,6 +96,8 @@ describe('committees (parent-api, admin-api)', () => {
         .expect(201);
       expenseId = expense.body.id;
       expect(expense.body).toEqual(expect.objectContaining({ amountFen: -2500, receiptFileId: upload.body.id }));
+      // The answer to a new entry carries the balance after it, as the ledger does.
+      expect(expense.body.balanceFen).toBe(7500);
       const ledger = await ctx.parent().get(`/committees/${committeeId}/fund`).set(auth('chen')).expect(200);
       expect(ledger.body.balanceFen).toBe(7500);
       expect(ledger.body.items.map((e: { balanceFen: number }) => e.balanceFen)).toEqual([10000, 7500]);
@@ -118,7 +120,7 @@ describe('committees (parent-api, admin-api)', () => {
 
     it('a correction is a reversing entry, once: a second reversal is 409, and a reversal cannot be reversed', async () => {
       const reversal = await ctx.parent().post(`/fund-entries/${expenseId}/reversal`).set(auth('liu')).send({ reason: '金额录入错误' }).expect(201);
-      expect(reversal.body).toEqual(expect.objectContaining({ kind: 'reversal', amountFen: 2500, reverses: expenseId }));
+      expect(reversal.body).toEqual(expect.objectContaining({ kind: 'reversal', amountFen: 2500, reverses: expenseId, balanceFen: 10000 }));
       const again = await ctx.parent().post(`/fund-entries/${expenseId}/reversal`).set(auth('liu')).send({ reason: '再次冲正' });
       expect(again.status).toBe(409);
       expect(again.body.code).toBe('FUND_ENTRY_ALREADY_REVERSED');

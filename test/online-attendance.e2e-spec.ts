@@ -92,7 +92,7 @@ describe('online attendance: lecture:heartbeat through the gateway, flushed by t
 
     const later = await live();
     await setTimes(ctx, later, startsAt, new Date(startsAt.getTime() + 60 * MINUTE));
-    expect(await client.emit('lecture:heartbeat', { lectureId: later })).toMatchObject({ ok: false, code: 'LECTURE_NOT_OPEN' });
+    expect(await client.emit('lecture:heartbeat', { lectureId: later })).toMatchObject({ ok: false, code: 'LECTURE_NOT_STARTED', message: '讲座尚未开始，请在开始后观看' });
 
     const elsewhere = await createLecture(ctx, await ctx.login('13900000000', 'admin'), places.guangwen, {
       startsAt,
@@ -167,7 +167,7 @@ describe('online attendance: lecture:heartbeat through the gateway, flushed by t
     const lectureId = await live();
     const who = await viewer();
     await setTimes(ctx, lectureId, new Date(Date.now() - 30 * MINUTE), new Date(Date.now() - 20 * MINUTE));
-    await expect(watch.beat(who.principal, lectureId, 'phone')).rejects.toMatchObject({ code: 'LECTURE_NOT_OPEN' });
+    await expect(watch.beat(who.principal, lectureId, 'phone')).rejects.toMatchObject({ code: 'LECTURE_ENDED' });
   });
 
   it('the worker runs the flush as a repeating job, and on demand', async () => {

@@ -144,6 +144,8 @@ describe('npm start (dist/apps/main.js, embedded PGlite)', () => {
     await banner(started);
     urls = urlsOf(started);
     expect(started.stdout()).toContain(`embedded PGlite in ${dataDir}/pglite`);
+    // Every demo account of the seed is on the banner, the reviewer and the second coordinator too.
+    for (const phone of ['13900000000', '13900000006', '13900000066', '13900000067']) expect(started.stdout()).toContain(phone);
     expect(existsSync(join(dataDir, 'pglite'))).toBe(true);
 
     await healthy();

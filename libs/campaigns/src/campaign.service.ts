@@ -46,7 +46,7 @@ export class CampaignService {
 
   async create(principal: Principal, dto: CreateCampaignDto): Promise<CampaignDto> {
     const scope = { scopeType: dto.scopeType, scopeId: dto.scopeType === 'city' ? null : (dto.scopeId ?? null) };
-    if (scope.scopeType !== 'city' && !scope.scopeId) throw new DomainError('VALIDATION_FAILED');
+    if (scope.scopeType !== 'city' && !scope.scopeId) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'scopeId', constraint: 'requiredForScope' }]);
     let districtId: string | undefined;
     if (scope.scopeType === 'school') {
       const school = await this.repository.schoolById(scope.scopeId as string);
@@ -56,7 +56,7 @@ export class CampaignService {
     if (!managesScope(principal, scope, districtId)) throw new DomainError('FORBIDDEN');
     const opensAt = new Date(dto.opensAt);
     const closesAt = new Date(dto.closesAt);
-    if (closesAt <= opensAt) throw new DomainError('VALIDATION_FAILED');
+    if (closesAt <= opensAt) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'closesAt', constraint: 'isAfterStart' }]);
     const row = await this.repository.transaction(async (tx) => {
       const inserted = await this.repository.insertCampaign({ kind: dto.kind, title: dto.title, description: dto.description, ...scope, opensAt, closesAt, createdBy: principal.userId }, tx);
       await this.audit.record({ actorId: principal.userId, action: 'campaign.created', targetType: 'campaign', targetId: inserted.id, detail: { kind: inserted.kind } }, tx);
@@ -90,7 +90,7 @@ export class CampaignService {
     if (!householdInScope(campaign, household)) throw new DomainError('CAMPAIGN_OUT_OF_SCOPE');
     if (now < campaign.opensAt || now >= campaign.closesAt) throw new DomainError('CAMPAIGN_NOT_OPEN');
     const readingLog = dto.readingLog ?? [];
-    if (campaign.kind === 'reading_family' && readingLog.length === 0) throw new DomainError('VALIDATION_FAILED');
+    if (campaign.kind === 'reading_family' && readingLog.length === 0) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'readingLog', constraint: 'readingLogRequired' }]);
     const imageFileIds = dto.imageFileIds ?? [];
     if (!(await this.repository.ownsFiles(principal.userId, imageFileIds))) throw new DomainError('FILE_NOT_FOUND');
     const row = await this.repository.insertSubmission({
@@ -125,7 +125,7 @@ export class CampaignService {
   }
 
   async review(principal: Principal, submissionId: string, dto: ReviewSubmissionDto): Promise<SubmissionDto> {
-    if (dto.decision === 'reject' && !dto.reason) throw new DomainError('VALIDATION_FAILED');
+    if (dto.decision === 'reject' && !dto.reason) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'reason', constraint: 'requiredToReject' }]);
     const row = await this.repository.transaction(async (tx) => {
       const current = await this.repository.lockSubmission(submissionId, tx);
       if (!current) throw new DomainError('CAMPAIGN_SUBMISSION_NOT_FOUND');

@@ -422,13 +422,17 @@ export class CommitteesRepository {
   }
 
   /** Appends an entry with the next seq; the caller holds the committee's row lock. */
-  async appendFundEntry(values: Omit<typeof fundEntries.$inferInsert, 'seq'>, db: DbExecutor): Promise<FundEntryRow> {
-    const [last] = await db.select({ seq: sql<number>`coalesce(max(${fundEntries.seq}), 0)::int` }).from(fundEntries).where(eq(fundEntries.committeeId, values.committeeId));
-    const [row] = await db
+  /** Appends an entry (the caller holds the committee's lock) and returns it with the balance after it. */
+  async appendFundEntry(values: Omit<typeof fundEntries.$inferInsert, 'seq'>, db: DbExecutor): Promise<{ entry: FundEntryRow; balanceFen: number }> {
+    const [last] = await db
+      .select({ seq: sql<number>`coalesce(max(${fundEntries.seq}), 0)::int`, balanceFen: sql<number>`coalesce(sum(${fundEntries.amountFen}), 0)::int` })
+      .from(fundEntries)
+      .where(eq(fundEntries.committeeId, values.committeeId));
+    const [entry] = await db
       .insert(fundEntries)
       .values({ ...values, seq: last.seq + 1 })
       .returning();
-    return row;
+    return { entry, balanceFen: last.balanceFen + entry.amountFen };
   }
 
   /** The ledger in order, each entry with the balance after it. */

@@ -37,7 +37,7 @@ export class FundService implements OnModuleInit {
     if (dto.receiptFileId && (await this.repository.fileById(dto.receiptFileId))?.ownerId !== principal.userId) throw new DomainError('FILE_NOT_FOUND');
     const row = await this.repository.transaction(async (tx) => {
       await this.repository.lockCommittee(committeeId, tx);
-      const entry = await this.repository.appendFundEntry(
+      const appended = await this.repository.appendFundEntry(
         {
           committeeId,
           kind: dto.kind,
@@ -49,10 +49,11 @@ export class FundService implements OnModuleInit {
         },
         tx,
       );
+      const { entry } = appended;
       await this.audit.record({ actorId: principal.userId, action: 'fund.recorded', targetType: 'committee', targetId: committeeId, detail: { entryId: entry.id, amountFen: entry.amountFen } }, tx);
-      return entry;
+      return appended;
     });
-    return this.entryDto(row);
+    return this.entryDto(row.entry, row.balanceFen);
   }
 
   /** Reverses an entry once: a second reversal, or reversing a reversal, is refused (409). */
@@ -64,11 +65,11 @@ export class FundService implements OnModuleInit {
         if (original.kind === 'reversal') throw new DomainError('FUND_REVERSAL_NOT_REVERSIBLE');
         await this.repository.lockCommittee(original.committeeId, tx);
         if (await this.repository.reversalOf(entryId, tx)) throw new DomainError('FUND_ENTRY_ALREADY_REVERSED');
-        const entry = await this.reversal(principal, original, reason, tx);
-        await this.audit.record({ actorId: principal.userId, action: 'fund.reversed', targetType: 'committee', targetId: original.committeeId, detail: { entryId, reversalId: entry.id, reason } }, tx);
-        return entry;
+        const appended = await this.reversal(principal, original, reason, tx);
+        await this.audit.record({ actorId: principal.userId, action: 'fund.reversed', targetType: 'committee', targetId: original.committeeId, detail: { entryId, reversalId: appended.entry.id, reason } }, tx);
+        return appended;
       });
-      return this.entryDto(row);
+      return this.entryDto(row.entry, row.balanceFen);
     } catch (error) {
       if (pgErrorCode(error) === UNIQUE_VIOLATION && pgConstraint(error) === 'fund_entries_reverses_uq') throw new DomainError('FUND_ENTRY_ALREADY_REVERSED');
       throw error;
@@ -80,7 +81,7 @@ export class FundService implements OnModuleInit {
     return {
       committeeId,
       balanceFen: rows.at(-1)?.balanceFen ?? 0,
-      items: rows.map((r) => ({ ...this.entryDto(r.entry), balanceFen: r.balanceFen, reversedBy: r.reversedBy })),
+      items: rows.map((r) => ({ ...this.entryDto(r.entry, r.balanceFen), reversedBy: r.reversedBy })),
     };
   }
 
@@ -117,7 +118,7 @@ export class FundService implements OnModuleInit {
     return sent;
   }
 
-  private async reversal(principal: Principal, original: FundEntryRow, reason: string, tx: DbExecutor): Promise<FundEntryRow> {
+  private reversal(principal: Principal, original: FundEntryRow, reason: string, tx: DbExecutor) {
     return this.repository.appendFundEntry(
       {
         committeeId: original.committeeId,
@@ -132,7 +133,7 @@ export class FundService implements OnModuleInit {
     );
   }
 
-  private entryDto(row: FundEntryRow): FundEntryDto {
+  private entryDto(row: FundEntryRow, balanceFen: number): FundEntryDto {
     return {
       id: row.id,
       seq: row.seq,
@@ -143,7 +144,7 @@ export class FundService implements OnModuleInit {
       receiptFileId: row.receiptFileId,
       reverses: row.reverses,
       reversedBy: null,
-      balanceFen: 0,
+      balanceFen,
       createdAt: row.createdAt.toISOString(),
     };
   }

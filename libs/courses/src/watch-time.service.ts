@@ -39,9 +39,9 @@ export class WatchTimeService implements OnModuleInit {
     const lecture = await this.lectures.mustGet(lectureId);
     if (lecture.mode === 'offline') throw new DomainError('NOT_AN_ONLINE_LECTURE');
     if (lecture.status !== 'published' && lecture.status !== 'finished') throw new DomainError('LECTURE_NOT_OPEN');
-    const live = now >= lecture.startsAt.getTime() && now <= lecture.endsAt.getTime();
-    const replay = Boolean(lecture.replayUrl) && now > lecture.endsAt.getTime();
-    if (!live && !replay) throw new DomainError('LECTURE_NOT_OPEN');
+    // Watching is not registering: say why a beat cannot count rather than "not open for registration".
+    if (now < lecture.startsAt.getTime()) throw new DomainError('LECTURE_NOT_STARTED');
+    if (now > lecture.endsAt.getTime() && !lecture.replayUrl) throw new DomainError('LECTURE_ENDED');
     await this.lectures.assertInAudience(principal, lecture);
 
     // Read, decide and write in one script: beats handled concurrently (a burst, a retry, two

@@ -159,7 +159,7 @@ export class ModelSchoolService {
     const current = await this.application(applicationId);
     const school = await this.repository.schoolById(current.schoolId);
     if (!school || !overseesDistrict(principal, school.districtId)) throw new DomainError('FORBIDDEN');
-    if (dto.decision === 'return' && !dto.comment) throw new DomainError('VALIDATION_FAILED');
+    if (dto.decision === 'return' && !dto.comment) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'comment', constraint: 'requiredToReturn' }]);
     const row = await this.repository.transaction(async (tx) => {
       const locked = await this.repository.lockApplication(applicationId, tx);
       if (!locked || locked.status !== 'submitted') throw new DomainError('MODEL_SCHOOL_APPLICATION_STATE', { status: locked?.status ?? 'missing' });

@@ -62,6 +62,8 @@ export const ERROR_CATALOG = {
   CHECKOUT_NOT_OPEN: { status: 409, zh: '不在签退时间内（结束前 10 分钟至结束后 30 分钟）', en: 'Check-out is open from 10 minutes before the end until 30 minutes after' },
   NOT_CHECKED_IN: { status: 409, zh: '请先签到', en: 'Check in first' },
   NOT_AN_OFFLINE_LECTURE: { status: 409, zh: '该讲座没有线下场地', en: 'This lecture has no venue' },
+  LECTURE_NOT_STARTED: { status: 409, zh: '讲座尚未开始，请在开始后观看', en: 'The lecture has not started yet' },
+  LECTURE_ENDED: { status: 409, zh: '讲座已结束，且没有回放', en: 'The lecture has ended and has no replay' },
   NOT_AN_ONLINE_LECTURE: { status: 409, zh: '该讲座没有线上直播或回放', en: 'This lecture is not online' },
   LECTURE_NOT_EDITABLE: { status: 409, zh: '已取消或已结束的讲座不能修改', en: 'A cancelled or finished lecture cannot be changed' },
   AUDIENCE_OUT_OF_SCOPE: { status: 403, zh: '讲座面向的范围超出了您的管理范围', en: 'The audience is outside the area you manage' },

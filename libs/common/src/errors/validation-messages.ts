@@ -37,6 +37,10 @@ const CONSTRAINTS: Record<string, Template> = {
   isUrl: { zh: '必须是有效的网址', en: 'must be a valid URL' },
   isAfterStart: { zh: '必须晚于开始时间', en: 'must be later than the start' },
   arrayUnique: { zh: '不能有重复项', en: 'must not contain duplicates' },
+  requiredToReturn: { zh: '退回时必须填写意见', en: 'is required when returning' },
+  requiredToReject: { zh: '不通过时必须填写原因', en: 'is required when rejecting' },
+  requiredForScope: { zh: '区县或学校范围必须指定区县或学校', en: 'is required for a district or school scope' },
+  readingLogRequired: { zh: '书香之家申报至少需要一条阅读记录', en: 'a reading-family nomination needs at least one reading log entry' },
 };
 
 const FALLBACK: Template = { zh: '取值无效', en: 'is invalid' };
