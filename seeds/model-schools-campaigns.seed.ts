@@ -56,7 +56,8 @@ export async function modelSchoolsCampaignsDemo(tx: DbExecutor, input: { year: n
   const apply = async (schoolId: string, submittedBy: string, materials: string, extra: Partial<typeof modelSchoolApplications.$inferInsert>) => {
     const [existing] = await tx.select().from(modelSchoolApplications).where(and(eq(modelSchoolApplications.schoolId, schoolId), eq(modelSchoolApplications.year, year)));
     if (existing) return existing;
-    const inputs = await repository.metricInputs(schoolId, year, now, tx);
+    // The demo seed holds no survey answers.
+    const inputs = { ...(await repository.metricInputs(schoolId, year, now, tx)), satisfactionResponses: 0, satisfactionAverage: null };
     const metrics = criteria.filter((c) => c.metric).map((c) => computeIndicator({ code: c.code, metric: c.metric!, weight: c.weight, target: c.target }, inputs));
     const autoScore = Math.round(metrics.reduce((s, m) => s + m.points, 0) * 100) / 100;
     return (await tx.insert(modelSchoolApplications).values({ schoolId, year, materials, metrics, snapshotAt: now, autoScore, submittedBy, ...extra }).returning())[0];

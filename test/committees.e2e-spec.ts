@@ -235,7 +235,7 @@ describe('committees (parent-api, admin-api)', () => {
       expect((await ctx.parent().post(`/elections/${electionId}/ballot`).set(auth('chen')).send({ choices: [ids.chen] })).status).toBe(409);
 
       const [counts] = await ctx.query<{ ballots: number; voters: number }>(
-        `select (select count(*)::int from ballots where election_id = '${electionId}') as ballots, (select count(*)::int from election_voters where election_id = '${electionId}') as voters`,
+        `select (select count(*)::int from sealed_ballots where election_id = '${electionId}') as ballots, (select count(*)::int from election_voters where election_id = '${electionId}') as voters`,
       );
       expect(counts).toEqual({ ballots: 2, voters: 2 });
       const view = await ctx.parent().get(`/elections/${electionId}`).set(auth('wang')).expect(200);

@@ -116,6 +116,21 @@ describe('gateway under hostile event payloads (fast-check)', () => {
     );
   });
 
+  it.each(events.map(([event]) => event))('%s: 3,000-level payloads are refused with JSON_TOO_DEEP, never INTERNAL_ERROR', async (event) => {
+    let array: unknown = [];
+    let object: unknown = 1;
+    for (let i = 0; i < 3000; i++) {
+      array = [array];
+      object = { a: object };
+    }
+    for (const payload of [object, { conversationId: array, messageId: array, lectureId: array }, { text: object }]) {
+      const ack = await chen.emit(event, payload);
+      checkAck(event, '(3,000 levels)', ack);
+      expect(ack).toEqual(expect.objectContaining({ ok: false, code: 'JSON_TOO_DEEP' }));
+      expect(chen.socket.connected).toBe(true);
+    }
+  });
+
   it('still delivers a valid message to the fuzzed socket afterwards', async () => {
     expect(chen.socket.connected).toBe(true);
     const clientMsgId = `fuzz-after-${Date.now().toString(36)}`;

@@ -1,7 +1,8 @@
 import { Controller, Get, Ip, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, Principal } from '@jiaxiao/common';
+import { Principal } from '@jiaxiao/common';
+import { readUploadedFile } from '@jiaxiao/platform';
 import { Authorize, CurrentUser } from '@jiaxiao/auth';
 import { ClassDto, DirectoryService, ImportStatusDto, RosterDto, RosterImportService } from '@jiaxiao/directory';
 
@@ -51,11 +52,8 @@ export class ClassesController {
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } })
   @ApiCreatedResponse({ type: ImportStatusDto })
   async importRoster(@CurrentUser() principal: Principal, @Param('id') id: string, @Req() request: FastifyRequest): Promise<ImportStatusDto> {
-    if (!request.isMultipart()) throw new DomainError('FILE_REQUIRED');
-    const part = await request.file();
-    if (!part) throw new DomainError('FILE_REQUIRED');
-    const content = await part.toBuffer();
-    return this.imports.start(principal, id, { fileName: part.filename || 'roster', content });
+    const file = await readUploadedFile(request);
+    return this.imports.start(principal, id, { fileName: file.filename || 'roster', content: file.content });
   }
 
   @Get('imports/:id')

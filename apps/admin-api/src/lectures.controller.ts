@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { DomainError, Principal } from '@jiaxiao/common';
+import { Principal } from '@jiaxiao/common';
+import { readUploadedFile } from '@jiaxiao/platform';
 import { Authorize, CurrentUser } from '@jiaxiao/auth';
 import {
   AttendanceResultDto,
@@ -106,10 +107,8 @@ export class LecturesController {
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } })
   @ApiOkResponse({ type: SheetResultDto })
   async importSheet(@CurrentUser() principal: Principal, @Param('id') id: string, @Req() request: FastifyRequest): Promise<SheetResultDto> {
-    if (!request.isMultipart()) throw new DomainError('FILE_REQUIRED');
-    const part = await request.file();
-    if (!part) throw new DomainError('FILE_REQUIRED');
-    const rows = await this.attendance.importSheet(principal, id, await part.toBuffer(), `签到表导入：${part.filename}`.slice(0, 200));
+    const file = await readUploadedFile(request);
+    const rows = await this.attendance.importSheet(principal, id, file.content, `签到表导入：${file.filename}`.slice(0, 200));
     return { rows };
   }
 

@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Logger } from 'pino';
 import { DomainError, Language, renderMessage } from '@jiaxiao/common';
-import { fieldsWithNul } from '@jiaxiao/platform';
+import { fieldsWithNul, MAX_JSON_DEPTH, valueTooDeep } from '@jiaxiao/platform';
 import type { Ack } from './socket-events';
 
 type Dto<T> = new () => T;
@@ -22,6 +22,8 @@ export async function handle<P extends object, R extends object>(
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
       return fail('BAD_REQUEST', language === 'en' ? 'the payload must be an object' : '消息内容必须是对象');
     }
+    // Before anything recursive (class-transformer, class-validator) walks it.
+    if (valueTooDeep(raw)) return fail('JSON_TOO_DEEP', renderMessage('JSON_TOO_DEEP', language, { max: MAX_JSON_DEPTH }));
     const payload = plainToInstance(dto, raw);
     const errors = await validate(payload, { whitelist: true, forbidNonWhitelisted: true });
     // PostgreSQL text cannot hold NUL: the HTTP pipe refuses such strings, and so must this door,

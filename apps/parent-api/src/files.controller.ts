@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, Principal } from '@jiaxiao/common';
+import { Principal } from '@jiaxiao/common';
+import { readUploadedFile } from '@jiaxiao/platform';
 import { Authorize, CurrentUser } from '@jiaxiao/auth';
 import { FileDto, UploadService } from '@jiaxiao/messaging';
 
@@ -17,10 +18,8 @@ export class FilesController {
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } })
   @ApiCreatedResponse({ type: FileDto })
   async upload(@CurrentUser() principal: Principal, @Req() request: FastifyRequest): Promise<FileDto> {
-    if (!request.isMultipart()) throw new DomainError('FILE_REQUIRED');
-    const part = await request.file();
-    if (!part) throw new DomainError('FILE_REQUIRED');
-    return this.uploads.upload(principal, { name: part.filename, content: await part.toBuffer() });
+    const file = await readUploadedFile(request);
+    return this.uploads.upload(principal, { name: file.filename, content: file.content });
   }
 
   @Get('files/:id')

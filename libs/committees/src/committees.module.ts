@@ -1,6 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { QUEUES } from '@jiaxiao/common';
+import { AnonymousSealService, QUEUES } from '@jiaxiao/common';
 import { CoursesModule } from '@jiaxiao/courses';
 import { MessagingModule } from '@jiaxiao/messaging';
 import { NotificationsModule } from '@jiaxiao/notifications';
@@ -13,7 +13,7 @@ import { FundService } from './fund.service';
 
 @Module({
   imports: [NotificationsModule, MessagingModule, CoursesModule, BullModule.registerQueue({ name: QUEUES.committees })],
-  providers: [CommitteesRepository, CommitteesAccess, CommitteeService, ElectionService, FundService, ChairTrainingService],
+  providers: [CommitteesRepository, CommitteesAccess, CommitteeService, ElectionService, FundService, ChairTrainingService, AnonymousSealService],
   exports: [CommitteeService, ElectionService, FundService, ChairTrainingService],
 })
 export class CommitteesModule {}

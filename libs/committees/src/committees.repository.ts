@@ -13,6 +13,7 @@ import {
   DbExecutor,
   districts,
   electionVoters,
+  sealedBallots,
   elections,
   files,
   fundEntries,
@@ -53,8 +54,9 @@ const ACTIVE_MEMBER = sql`${committeeMembers.termEndsOn} >= ${TODAY}`;
 
 /**
  * The only Drizzle user of the committees context. Ballots are written and read here without
- * any voter: `castBallot` inserts the household marker and the anonymous ballot in the caller's
- * transaction, and the tally reads ballot choices only.
+ * any voter: `castBallot` inserts the household marker and the sealed ballot in the caller's
+ * transaction, `moveBallots` writes the opened pool in shuffled order at the tally, and the tally
+ * reads ballot choices only.
  */
 @Injectable()
 export class CommitteesRepository {
@@ -360,15 +362,30 @@ export class CommitteesRepository {
   }
 
   /**
-   * Marks the household as voted and stores the anonymous ballot, in the caller's transaction.
-   * A household that already voted (the other parent, at the same moment) gets false: the
-   * marker's primary key decides, and the ballot is not written.
+   * Marks the household as voted and stores its sealed ballot, in the caller's transaction, while
+   * the election is open (a share lock: the tally's update lock waits for casts in flight). A
+   * household that already voted (the other parent, at the same moment) gets false: the marker's
+   * primary key decides, and nothing else is written.
    */
-  async castBallot(electionId: string, studentId: string, choices: string[], tx: DbExecutor): Promise<boolean> {
+  async castBallot(electionId: string, studentId: string, sealed: Buffer, tx: DbExecutor): Promise<'cast' | 'already_voted' | 'closed'> {
+    const [election] = await tx.select({ status: elections.status }).from(elections).where(eq(elections.id, electionId)).for('share');
+    if (election?.status !== 'open') return 'closed';
     const marked = await tx.insert(electionVoters).values({ electionId, studentId }).onConflictDoNothing().returning({ studentId: electionVoters.studentId });
-    if (marked.length === 0) return false;
-    await tx.insert(ballots).values({ electionId, choices });
-    return true;
+    if (marked.length === 0) return 'already_voted';
+    await tx.insert(sealedBallots).values({ electionId, sealed });
+    return 'cast';
+  }
+
+  /** The election's pool of sealed ballots (the caller holds the election's update lock). */
+  async sealedBallotsOf(electionId: string, tx: DbExecutor): Promise<Buffer[]> {
+    const rows = await tx.select({ sealed: sealedBallots.sealed }).from(sealedBallots).where(eq(sealedBallots.electionId, electionId));
+    return rows.map((r) => Buffer.from(r.sealed));
+  }
+
+  /** Writes the opened ballots, already shuffled, in one statement, and empties the pool. */
+  async moveBallots(electionId: string, choices: string[][], tx: DbExecutor): Promise<void> {
+    if (choices.length > 0) await tx.insert(ballots).values(choices.map((c) => ({ electionId, choices: c })));
+    await tx.delete(sealedBallots).where(eq(sealedBallots.electionId, electionId));
   }
 
   async votedHouseholds(electionId: string, studentIds: string[]): Promise<Set<string>> {

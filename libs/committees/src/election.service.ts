@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { DomainError, formatShanghai, JobPayloads, Principal, QUEUES } from '@jiaxiao/common';
+import { AnonymousSealService, DomainError, formatShanghai, JobPayloads, Principal, QUEUES, shuffled } from '@jiaxiao/common';
 import { ElectionResult } from '@jiaxiao/db';
 import { NotificationsService } from '@jiaxiao/notifications';
 import { AuditService } from '@jiaxiao/platform';
@@ -46,6 +46,7 @@ export class ElectionService {
     private readonly committees: CommitteeService,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
+    private readonly seal: AnonymousSealService,
     @InjectQueue(QUEUES.committees) private readonly queue: Queue,
   ) {}
 
@@ -139,10 +140,11 @@ export class ElectionService {
   // ── voting ────────────────────────────────────────────────────────────────────
 
   /**
-   * Casts a household's secret ballot. The household marker and the anonymous ballot are written
-   * in one transaction; the marker's primary key (election, student) lets exactly one of two
-   * parents voting at once through. Nothing about the voter is stored with the ballot, and no
-   * audit entry is written per vote.
+   * Casts a household's secret ballot. The household marker and the sealed ballot are written in
+   * one transaction, so an acknowledged vote is durable; the marker's primary key (election,
+   * student) lets exactly one of two parents voting at once through. The sealed ballot is
+   * unreadable in the database and is only opened, shuffled into the anonymous pool, at the
+   * tally. No audit entry is written per vote.
    */
   async vote(principal: Principal, electionId: string, dto: BallotDto): Promise<VoteReceiptDto> {
     const election = await this.mustGet(electionId);
@@ -164,8 +166,10 @@ export class ElectionService {
       if (!household) throw new DomainError('ALREADY_VOTED');
     }
     const studentId = household;
-    const cast = await this.repository.transaction((tx) => this.repository.castBallot(electionId, studentId, [...choices].sort(), tx));
-    if (!cast) throw new DomainError('ALREADY_VOTED');
+    const sealed = this.seal.seal([...choices].sort());
+    const cast = await this.repository.transaction((tx) => this.repository.castBallot(electionId, studentId, sealed, tx));
+    if (cast === 'closed') throw new DomainError('VOTING_CLOSED');
+    if (cast === 'already_voted') throw new DomainError('ALREADY_VOTED');
     return { voted: true };
   }
 
@@ -196,6 +200,8 @@ export class ElectionService {
       const committee = await this.repository.committee(election.committeeId, tx);
       if (!committee) return undefined;
       const candidates = (await this.repository.nominationsOf(electionId, tx)).filter((n) => n.status === 'accepted').map((n) => n.nomineeId);
+      const pool = await this.repository.sealedBallotsOf(electionId, tx);
+      await this.repository.moveBallots(electionId, shuffled(pool.map((b) => this.seal.open<string[]>(b))), tx);
       const { ballots, votes } = await this.repository.tally(electionId, tx);
       const decision = decide(candidates, votes, election.seats, election.runoffOf !== null);
       const result: ElectionResult = { ballots, counts: decision.ranked, winners: decision.winners };

@@ -17,6 +17,7 @@ import {
   ReviewDto,
   ScoreReviewDto,
 } from './dto/model-school.dto';
+import { FamilySupportService } from './family-support.service';
 import { isCityStaff, isCoordinatorOf, managesSchool, overseesDistrict, programmeYearOf } from './model-school-scope';
 import { ApplicationRow, CriterionRow, ModelSchoolsRepository, ReviewRow } from './model-schools.repository';
 import { computeIndicator, IndicatorSpec, round2 } from './rubric';
@@ -31,6 +32,7 @@ export class ModelSchoolService {
   constructor(
     private readonly repository: ModelSchoolsRepository,
     private readonly audit: AuditService,
+    private readonly survey: FamilySupportService,
   ) {}
 
   // ── criteria ──────────────────────────────────────────────────────────────────
@@ -105,7 +107,8 @@ export class ModelSchoolService {
   private async snapshot(schoolId: string, year: number, at: Date): Promise<MetricSnapshot[]> {
     const criteria = await this.repository.criteria(year);
     if (criteria.length === 0) throw new DomainError('MODEL_SCHOOL_YEAR_NOT_FOUND');
-    const inputs = await this.repository.metricInputs(schoolId, year, at);
+    const satisfaction = await this.survey.scores(schoolId, year);
+    const inputs = { ...(await this.repository.metricInputs(schoolId, year, at)), satisfactionResponses: satisfaction.responses, satisfactionAverage: satisfaction.average };
     return criteria.filter((c) => c.kind === 'auto' && c.metric).map((c) => computeIndicator({ code: c.code, metric: c.metric!, weight: c.weight, target: c.target }, inputs));
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AnonymousSealService } from '@jiaxiao/common';
 import { MessagingModule } from '@jiaxiao/messaging';
 import { DesignationService } from './designation.service';
 import { FamilySupportService } from './family-support.service';
@@ -8,7 +9,7 @@ import { ModelSchoolsRepository } from './model-schools.repository';
 
 @Module({
   imports: [MessagingModule],
-  providers: [ModelSchoolsRepository, ModelSchoolsAccess, ModelSchoolService, DesignationService, FamilySupportService],
+  providers: [ModelSchoolsRepository, ModelSchoolsAccess, ModelSchoolService, DesignationService, FamilySupportService, AnonymousSealService],
   exports: [ModelSchoolService, DesignationService, FamilySupportService],
 })
 export class ModelSchoolsModule {}

@@ -17,6 +17,7 @@ import {
   roleAssignments,
   satisfactionRespondents,
   satisfactionResponses,
+  sealedSurveyAnswers,
   schoolYears,
   schools,
   students,
@@ -116,7 +117,8 @@ export class ModelSchoolsRepository {
 
   // ── metrics ───────────────────────────────────────────────────────────────────
 
-  async metricInputs(schoolId: string, year: number, at: Date, db: DbExecutor = this.db): Promise<MetricInputs> {
+  /** The inputs computed in SQL; the satisfaction figures come from the survey pool (FamilySupportService). */
+  async metricInputs(schoolId: string, year: number, at: Date, db: DbExecutor = this.db): Promise<Omit<MetricInputs, 'satisfactionResponses' | 'satisfactionAverage'>> {
     const [sy] = await db.select().from(schoolYears).where(eq(schoolYears.name, `${year}-${year + 1}`));
     const syId = sy?.id ?? '00000000-0000-0000-0000-000000000000';
     const atIso = at.toISOString();
@@ -136,11 +138,9 @@ export class ModelSchoolsRepository {
         (select count(distinct level)::int from committees where school_id = ${schoolId} and school_year_id = ${syId} and created_at <= ${atIso}::timestamptz) as "committeeLevels",
         (select count(*)::int from lectures where school_id = ${schoolId} and school_year_id = ${syId} and status in ('published', 'finished') and starts_at <= ${atIso}::timestamptz) as "lecturesHeld",
         (select count(*)::int from support_sites where school_id = ${schoolId} and created_at <= ${atIso}::timestamptz) as "supportSites",
-        (select count(*)::int from satisfaction_responses where school_id = ${schoolId} and year = ${year}) as "satisfactionResponses",
-        (select avg(score)::float from satisfaction_responses where school_id = ${schoolId} and year = ${year}) as "satisfactionAverage",
         (select count(distinct cs.student_id)::int from campaign_submissions cs join hh on hh.id = cs.student_id
            where cs.status <> 'rejected' and cs.created_at <= ${atIso}::timestamptz) as "campaignHouseholds"
-    `)) as unknown as { rows: MetricInputs[] };
+    `)) as unknown as { rows: Omit<MetricInputs, 'satisfactionResponses' | 'satisfactionAverage'>[] };
     const row = result.rows[0];
     return {
       households: Number(row.households),
@@ -150,8 +150,6 @@ export class ModelSchoolsRepository {
       committeeLevels: Number(row.committeeLevels),
       lecturesHeld: Number(row.lecturesHeld),
       supportSites: Number(row.supportSites),
-      satisfactionResponses: Number(row.satisfactionResponses),
-      satisfactionAverage: row.satisfactionAverage === null ? null : Number(row.satisfactionAverage),
       campaignHouseholds: Number(row.campaignHouseholds),
     };
   }
@@ -199,19 +197,42 @@ export class ModelSchoolsRepository {
     return rows.length > 0;
   }
 
-  async insertResponse(values: typeof satisfactionResponses.$inferInsert, db: DbExecutor): Promise<void> {
-    await db.insert(satisfactionResponses).values(values);
+  async insertSealedAnswer(values: typeof sealedSurveyAnswers.$inferInsert, db: DbExecutor): Promise<void> {
+    await db.insert(sealedSurveyAnswers).values(values);
   }
 
-  async satisfactionSummary(schoolId: string, year: number): Promise<{ responses: number; average: number | null; distribution: Record<string, number> }> {
+  /** The school's sealed answers, locked for moving — or none when fewer than `min` wait (or another move holds them). */
+  async takeSealedAnswers(schoolId: string, year: number, min: number, tx: DbExecutor): Promise<{ id: string; sealed: Buffer }[]> {
+    const rows = await tx
+      .select({ id: sealedSurveyAnswers.id, sealed: sealedSurveyAnswers.sealed })
+      .from(sealedSurveyAnswers)
+      .where(and(eq(sealedSurveyAnswers.schoolId, schoolId), eq(sealedSurveyAnswers.year, year)))
+      .for('update', { skipLocked: true });
+    return rows.length >= min ? rows.map((r) => ({ id: r.id, sealed: Buffer.from(r.sealed) })) : [];
+  }
+
+  /** Writes the opened answers, already shuffled, in one statement, and removes them from the pool. */
+  async moveAnswers(ids: string[], answers: (typeof satisfactionResponses.$inferInsert)[], tx: DbExecutor): Promise<void> {
+    if (answers.length > 0) await tx.insert(satisfactionResponses).values(answers);
+    if (ids.length > 0) await tx.delete(sealedSurveyAnswers).where(inArray(sealedSurveyAnswers.id, ids));
+  }
+
+  async pendingSealedAnswers(schoolId: string, year: number): Promise<Buffer[]> {
+    const rows = await this.db
+      .select({ sealed: sealedSurveyAnswers.sealed })
+      .from(sealedSurveyAnswers)
+      .where(and(eq(sealedSurveyAnswers.schoolId, schoolId), eq(sealedSurveyAnswers.year, year)));
+    return rows.map((r) => Buffer.from(r.sealed));
+  }
+
+  /** Answers per score among those already moved to the anonymous table. */
+  async satisfactionCounts(schoolId: string, year: number): Promise<Map<number, number>> {
     const rows = await this.db
       .select({ score: satisfactionResponses.score, n: sql<number>`count(*)::int` })
       .from(satisfactionResponses)
       .where(and(eq(satisfactionResponses.schoolId, schoolId), eq(satisfactionResponses.year, year)))
       .groupBy(satisfactionResponses.score);
-    const responses = rows.reduce((s, r) => s + Number(r.n), 0);
-    const sum = rows.reduce((s, r) => s + r.score * Number(r.n), 0);
-    return { responses, average: responses ? Math.round((sum / responses) * 100) / 100 : null, distribution: Object.fromEntries(rows.map((r) => [String(r.score), Number(r.n)])) };
+    return new Map(rows.map((r) => [r.score, Number(r.n)]));
   }
 
   async hasResponded(schoolId: string, year: number, studentId: string): Promise<boolean> {

@@ -109,6 +109,23 @@ export class AppConfig {
   @Min(1)
   LOGIN_FAILURE_WINDOW_SECONDS = 900;
 
+  /**
+   * Key that seals secret ballots and survey answers until they are mixed into their anonymous
+   * table (see docs/security.md). Keep it out of the database's reach; unset = derived from
+   * JWT_SECRET. Changing it while ballots are pending makes them unreadable.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  ANONYMOUS_SEAL_KEY?: string = undefined;
+
+  /** Sealed survey answers of a school and year are moved to the anonymous table in shuffled batches of at least this many. */
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(2)
+  @Max(1000)
+  ANONYMOUS_BATCH_SIZE = 10;
+
   get usesEmbeddedDatabase(): boolean {
     return !this.DATABASE_URL;
   }

@@ -6,6 +6,12 @@ export const ERROR_CATALOG = {
   VALIDATION_FAILED: { status: 400, zh: '请求参数有误', en: 'The request has invalid fields' },
   MALFORMED_REQUEST: { status: 400, zh: '请求格式有误：{detail}', en: 'The request is malformed: {detail}' },
   BAD_REQUEST: { status: 400, zh: '请求无效', en: 'Bad request' },
+  JSON_TOO_DEEP: { status: 400, zh: '请求内容嵌套层级过深（最多 {max} 层）', en: 'The request nests too deeply (at most {max} levels)' },
+  MALFORMED_MULTIPART: {
+    status: 400,
+    zh: '文件上传格式有误（multipart 缺少分隔符或内容不完整），请重新上传',
+    en: 'The upload is not well-formed multipart (no boundary, or truncated); upload again',
+  },
   UNAUTHENTICATED: { status: 401, zh: '请先登录', en: 'Authentication is required' },
   INVALID_CREDENTIALS: { status: 401, zh: '手机号或密码错误', en: 'Wrong phone number or password' },
   ACCOUNT_NOT_ACTIVATED: { status: 401, zh: '账号尚未激活，请联系学校', en: 'This account has not been activated; contact the school' },

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, date, index, integer, jsonb, numeric, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
-import { createdAt, id } from './columns';
+import { bytea, createdAt, id } from './columns';
 import { classes, schoolYears, schools, students } from './directory';
 import { users } from './identity';
 import { files } from './messaging';
@@ -187,6 +187,24 @@ export const ballots = pgTable(
     choices: jsonb('choices').$type<string[]>().notNull(),
   },
   (t) => [index('ballots_election_idx').on(t.electionId)],
+);
+
+/**
+ * A ballot as cast: sealed with a key the database does not hold (AES-256-GCM, padded), written
+ * beside the household marker. At the tally the whole pool is opened, shuffled and moved into
+ * `ballots` in one statement, and deleted here — so no transaction id, row order or time links a
+ * `ballots` row to a marker (docs/security.md).
+ */
+export const sealedBallots = pgTable(
+  'sealed_ballots',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    electionId: uuid('election_id')
+      .notNull()
+      .references(() => elections.id, { onDelete: 'cascade' }),
+    sealed: bytea('sealed').notNull(),
+  },
+  (t) => [index('sealed_ballots_election_idx').on(t.electionId)],
 );
 
 /** 会议纪要 */

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, jsonb, numeric, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
-import { createdAt, id } from './columns';
+import { bytea, createdAt, id } from './columns';
 import { districts, schools, students } from './directory';
 import { users } from './identity';
 
@@ -121,6 +121,23 @@ export const satisfactionResponses = pgTable(
     comment: varchar('comment', { length: 500 }),
   },
   (t) => [index('satisfaction_responses_school_idx').on(t.schoolId, t.year), check('satisfaction_responses_score_ck', sql`${t.score} between 1 and 5`)],
+);
+
+/**
+ * A survey answer as given: sealed (see `sealed_ballots`), written beside the "responded" marker.
+ * Once a school's pool holds a batch, it is opened, shuffled and moved into `satisfaction_responses`.
+ */
+export const sealedSurveyAnswers = pgTable(
+  'sealed_survey_answers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    schoolId: uuid('school_id')
+      .notNull()
+      .references(() => schools.id),
+    year: smallint('year').notNull(),
+    sealed: bytea('sealed').notNull(),
+  },
+  (t) => [index('sealed_survey_answers_school_idx').on(t.schoolId, t.year)],
 );
 
 export const modelSchoolApplications = pgTable(

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { parse } from 'node:querystring';
 import multipart from '@fastify/multipart';
 import { DynamicModule, INestApplication, NotFoundException, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '@jiaxiao/common';
 import { PinoNestLogger } from '../logging/logger';
 import { MetricsService } from '../metrics/metrics.service';
 import { Infrastructure } from '../infrastructure';
+import { jsonTextTooDeep, MAX_JSON_DEPTH } from './bad-input';
 import { renderError } from './error-renderer';
 import { AppValidationPipe } from './validation.pipe';
 
@@ -48,9 +51,21 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
   await fastify.register(multipart, { limits: { fileSize: UPLOAD_LIMIT, files: 1, fields: 10 } });
+  // Fastify's own JSON parser behind a depth check (Nest's body parsers are off): 3,000 nested
+  // arrays parse fine but then overflow the stack in the recursive validation that follows.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (jsonTextTooDeep(String(body))) done(new DomainError('JSON_TOO_DEEP', { max: MAX_JSON_DEPTH }), undefined);
+    else void parseJson(request, String(body), done);
+  });
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, { ...parse(String(body)) });
+  });
 
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
