@@ -43,6 +43,7 @@ export class LecturesController {
   }
 
   @Get('lectures/:id')
+  @ApiOperation({ summary: '讲座详情' })
   @Authorize('read', 'lecture')
   @ApiOkResponse({ type: LectureDto })
   get(@Param('id') id: string): Promise<LectureDto> {
@@ -58,6 +59,7 @@ export class LecturesController {
   }
 
   @Post('lectures/:id/publish')
+  @ApiOperation({ summary: '发布讲座（对受众范围内的家长开放报名）' })
   @HttpCode(200)
   @Authorize('manage', 'lecture')
   @ApiOkResponse({ type: LectureDto })
@@ -75,6 +77,7 @@ export class LecturesController {
   }
 
   @Get('lectures/:id/registrations')
+  @ApiOperation({ summary: '讲座报名与候补名单' })
   @Authorize('manage', 'lecture')
   @ApiOkResponse({ type: [RegistrationRowDto] })
   async registrations(@Param('id') id: string): Promise<RegistrationRowDto[]> {

@@ -35,6 +35,7 @@ export class LecturesController {
   }
 
   @Get('lectures/:id')
+  @ApiOperation({ summary: '讲座详情' })
   @Authorize('read', 'lecture')
   @ApiOkResponse({ type: LectureDto })
   get(@Param('id') id: string): Promise<LectureDto> {
