@@ -1,4 +1,5 @@
 import { createTestContext, TestContext } from './support/harness';
+import { binary } from './support/courses';
 import { png } from './support/png';
 
 /**
@@ -190,6 +191,12 @@ describe('campaigns (parent-api, admin-api)', () => {
         .expect(200);
       expect(pdf.headers['content-type']).toBe('application/pdf');
       expect((pdf.body as Buffer).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      // The same certificate as a picture to share in WeChat.
+      const picture = await ctx.parent().get(`/campaign-submissions/${ids.chenStory}/certificate?format=png`).set(auth('chen')).buffer(true).parse(binary).expect(200);
+      expect(picture.headers['content-type']).toBe('image/png');
+      expect(picture.headers['content-disposition']).toMatch(/^inline;/);
+      expect((picture.body as Buffer).subarray(1, 4).toString('latin1')).toBe('PNG');
+      expect((await ctx.parent().get(`/campaign-submissions/${ids.chenStory}/certificate?format=gif`).set(auth('chen')).expect(400)).body.code).toBe('VALIDATION_FAILED');
     });
   });
 

@@ -299,6 +299,9 @@ describe('course hours: progress, certificates, reports and exports (parent-api 
       expect(pdf.headers['content-disposition']).toContain(encodeURIComponent('结业证书'));
       expect((pdf.body as Buffer).subarray(0, 5).toString('latin1')).toBe('%PDF-');
       expect((pdf.body as Buffer).subarray(-6).toString('latin1')).toBe('%%EOF\n');
+      const png = await ctx.parent().get(`/me/course-hours/certificate?studentId=${family.studentId}&format=png`).set(auth(token)).buffer(true).parse(binary).expect(200);
+      expect(png.headers['content-type']).toBe('image/png');
+      expect((png.body as Buffer).subarray(1, 4).toString('latin1')).toBe('PNG');
 
       // Not for someone else's child, and not without a proper id.
       const [other] = await ctx.query<{ id: string }>("select s.id::text from students s join guardianships g on g.student_id = s.id join users u on u.id = g.user_id where u.phone = '13900000005'");

@@ -36,6 +36,7 @@ export class CampaignsController {
   }
 
   @Get('campaigns/:id')
+  @ApiOperation({ summary: '活动详情' })
   @Authorize('read', 'campaign')
   @ApiOkResponse({ type: CampaignDto })
   get(@Param('id') id: string): Promise<CampaignDto> {

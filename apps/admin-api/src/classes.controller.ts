@@ -16,6 +16,7 @@ export class ClassesController {
   ) {}
 
   @Get('classes/:id')
+  @ApiOperation({ summary: '班级详情（学校、年级、班主任）' })
   @Authorize('staff', 'class')
   @ApiOkResponse({ type: ClassDto })
   classInfo(@Param('id') id: string): Promise<ClassDto> {

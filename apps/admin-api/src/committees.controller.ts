@@ -74,6 +74,7 @@ export class CommitteesController {
   }
 
   @Get('committees/:id')
+  @ApiOperation({ summary: '家委会详情（层级、章程职能）' })
   @Authorize('read', 'committee')
   @ApiOkResponse({ type: CommitteeDto })
   get(@Param('id') id: string): Promise<CommitteeDto> {
@@ -89,6 +90,7 @@ export class CommitteesController {
   }
 
   @Get('committees/:id/members')
+  @ApiOperation({ summary: '家委会现任成员' })
   @Authorize('read', 'committee')
   @ApiOkResponse({ type: MemberListDto })
   async members(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<MemberListDto> {
@@ -122,6 +124,7 @@ export class CommitteesController {
   }
 
   @Get('committees/:id/elections')
+  @ApiOperation({ summary: '家委会的选举' })
   @Authorize('read', 'committee')
   @ApiOkResponse({ type: ElectionListDto })
   async electionList(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<ElectionListDto> {
@@ -129,6 +132,7 @@ export class CommitteesController {
   }
 
   @Get('committees/:id/minutes')
+  @ApiOperation({ summary: '会议纪要' })
   @Authorize('read', 'committee_records')
   @ApiOkResponse({ type: MinutesListDto })
   async minutes(@Param('id') id: string): Promise<MinutesListDto> {
@@ -136,6 +140,7 @@ export class CommitteesController {
   }
 
   @Post('committees/:id/minutes')
+  @ApiOperation({ summary: '记录会议纪要' })
   @Authorize('manage', 'committee_records')
   @ApiCreatedResponse({ type: MinutesDto })
   recordMinutes(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: CreateMinutesDto): Promise<MinutesDto> {
@@ -143,6 +148,7 @@ export class CommitteesController {
   }
 
   @Get('committees/:id/oversight')
+  @ApiOperation({ summary: '民主监督记录（食堂、校服、教辅等）' })
   @Authorize('read', 'committee_records')
   @ApiOkResponse({ type: OversightListDto })
   async oversight(@Param('id') id: string): Promise<OversightListDto> {
@@ -150,6 +156,7 @@ export class CommitteesController {
   }
 
   @Post('committees/:id/oversight')
+  @ApiOperation({ summary: '记录一次民主监督' })
   @Authorize('manage', 'committee_records')
   @ApiCreatedResponse({ type: OversightDto })
   recordOversight(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: CreateOversightDto): Promise<OversightDto> {
@@ -157,6 +164,7 @@ export class CommitteesController {
   }
 
   @Get('committees/:id/fund')
+  @ApiOperation({ summary: '班费收支明细与余额' })
   @Authorize('read', 'committee_records')
   @ApiOkResponse({ type: FundLedgerDto })
   fundLedger(@Param('id') id: string): Promise<FundLedgerDto> {
@@ -164,6 +172,7 @@ export class CommitteesController {
   }
 
   @Post('committees/:id/fund')
+  @ApiOperation({ summary: '记一笔班费收入或支出' })
   @Authorize('manage', 'committee_records')
   @ApiCreatedResponse({ type: FundEntryDto })
   recordFund(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: CreateFundEntryDto): Promise<FundEntryDto> {
@@ -179,6 +188,7 @@ export class CommitteesController {
   }
 
   @Get('elections/:id')
+  @ApiOperation({ summary: '选举详情（提名、投票进度或结果）' })
   @Authorize('read', 'election')
   @ApiOkResponse({ type: ElectionDto })
   election(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<ElectionDto> {

@@ -44,6 +44,7 @@ export class LecturesController {
   }
 
   @Get('lectures/:id')
+  @ApiOperation({ summary: '讲座详情' })
   @Authorize('read', 'lecture')
   @ApiOkResponse({ type: LectureDto })
   get(@Param('id') id: string): Promise<LectureDto> {
@@ -59,6 +60,7 @@ export class LecturesController {
   }
 
   @Post('lectures/:id/publish')
+  @ApiOperation({ summary: '发布讲座（对受众范围内的家长开放报名）' })
   @HttpCode(200)
   @Authorize('manage', 'lecture')
   @ApiOkResponse({ type: LectureDto })
@@ -76,6 +78,7 @@ export class LecturesController {
   }
 
   @Get('lectures/:id/registrations')
+  @ApiOperation({ summary: '讲座报名与候补名单' })
   @Authorize('manage', 'lecture')
   @ApiOkResponse({ type: [RegistrationRowDto] })
   async registrations(@Param('id') id: string): Promise<RegistrationRowDto[]> {

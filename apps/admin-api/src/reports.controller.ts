@@ -67,6 +67,7 @@ export class ReportsController {
   }
 
   @Get('reports/exports/:id')
+  @ApiOperation({ summary: '导出任务的状态与进度' })
   @Authorize('read', 'export')
   @ApiOkResponse({ type: ExportStatusDto })
   exportStatus(@Param('id') id: string): Promise<ExportStatusDto> {
@@ -74,6 +75,7 @@ export class ReportsController {
   }
 
   @Get('reports/exports/:id/file')
+  @ApiOperation({ summary: '下载已完成的导出文件（XLSX）' })
   @Authorize('read', 'export')
   @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   async exportFile(@CurrentUser() principal: Principal, @Param('id') id: string, @Ip() ip: string, @Res() reply: FastifyReply) {

@@ -62,6 +62,7 @@ export class SchoolsController {
   }
 
   @Get('schools/:id')
+  @ApiOperation({ summary: '学校详情' })
   @Authorize('staff', 'school')
   @ApiOkResponse({ type: SchoolDto })
   school(@Param('id') id: string): Promise<SchoolDto> {

@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Principal } from '@jiaxiao/common';
 import { Authorize, CurrentUser } from '@jiaxiao/auth';
 import { CampaignDto, CampaignListDto, CampaignService, CreateSubmissionDto, LikeResultDto, SubmissionDto, SubmissionListDto } from '@jiaxiao/campaigns';
-import { certificatePdf } from '@jiaxiao/courses';
+import { CertificateFormatQueryDto, certificateDisposition } from '@jiaxiao/platform';
 
 /** Campaigns open to the caller's households: taking part is voluntary. */
 @ApiTags('campaigns')
@@ -21,6 +21,7 @@ export class CampaignsController {
   }
 
   @Get('campaigns/:id')
+  @ApiOperation({ summary: '活动详情' })
   @Authorize('read', 'campaign')
   @ApiOkResponse({ type: CampaignDto })
   get(@Param('id') id: string): Promise<CampaignDto> {
@@ -54,13 +55,10 @@ export class CampaignsController {
 
   @Get('campaign-submissions/:id/certificate')
   @Authorize('read', 'campaign_submission')
-  @ApiOperation({ summary: '获奖证书（PDF）' })
-  @ApiProduces('application/pdf')
-  async certificate(@Param('id') id: string, @Res() reply: FastifyReply) {
-    const certificate = await this.campaigns.certificate(id);
-    await reply
-      .header('Content-Type', 'application/pdf')
-      .header('Content-Disposition', `attachment; filename="certificate.pdf"; filename*=UTF-8''${encodeURIComponent(certificate.fileName)}`)
-      .send(certificatePdf({ title: certificate.title, lines: certificate.lines }));
+  @ApiOperation({ summary: '获奖证书（PDF；format=png 为便于微信分享的图片）' })
+  @ApiProduces('application/pdf', 'image/png')
+  async certificate(@Param('id') id: string, @Query() query: CertificateFormatQueryDto, @Res() reply: FastifyReply) {
+    const file = await this.campaigns.certificate(id, query.format);
+    await reply.header('Content-Type', file.contentType).header('Content-Disposition', certificateDisposition(file)).send(file.content);
   }
 }

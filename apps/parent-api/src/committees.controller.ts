@@ -63,6 +63,7 @@ export class CommitteesController {
   }
 
   @Get('committees/:id/elections')
+  @ApiOperation({ summary: '家委会的选举' })
   @Authorize('read', 'committee')
   @ApiOkResponse({ type: ElectionListDto })
   async electionList(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<ElectionListDto> {
@@ -142,6 +143,7 @@ export class CommitteesController {
   }
 
   @Post('nominations/:id/accept')
+  @ApiOperation({ summary: '接受提名（被提名的家长本人）' })
   @HttpCode(200)
   @Authorize('manage', 'nomination')
   @ApiOkResponse({ type: NominationDto })
@@ -150,6 +152,7 @@ export class CommitteesController {
   }
 
   @Post('nominations/:id/decline')
+  @ApiOperation({ summary: '谢绝提名（被提名的家长本人）' })
   @HttpCode(200)
   @Authorize('manage', 'nomination')
   @ApiOkResponse({ type: NominationDto })

@@ -42,6 +42,7 @@ export class ConversationsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: '会话详情（含未读数和最后一条消息）' })
   @Authorize('read', 'conversation')
   @ApiOkResponse({ type: ConversationDto })
   get(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<ConversationDto> {
@@ -57,6 +58,7 @@ export class ConversationsController {
   }
 
   @Get(':id/members')
+  @ApiOperation({ summary: '会话成员' })
   @Authorize('read', 'conversation')
   @ApiOkResponse({ type: [MemberDto] })
   members(@Param('id') id: string): Promise<MemberDto[]> {

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Principal } from '@jiaxiao/common';
+import { certificateDisposition } from '@jiaxiao/platform';
 import { Authorize, CurrentUser } from '@jiaxiao/auth';
 import {
   AttendanceResultDto,
@@ -35,6 +36,7 @@ export class LecturesController {
   }
 
   @Get('lectures/:id')
+  @ApiOperation({ summary: '讲座详情' })
   @Authorize('read', 'lecture')
   @ApiOkResponse({ type: LectureDto })
   get(@Param('id') id: string): Promise<LectureDto> {
@@ -84,13 +86,10 @@ export class LecturesController {
   }
 
   @Get('me/course-hours/certificate')
-  @ApiOperation({ summary: '结业证书（PDF，完成学时后可下载）' })
-  @ApiProduces('application/pdf')
+  @ApiOperation({ summary: '结业证书（PDF，完成学时后可下载；format=png 为便于微信分享的图片）' })
+  @ApiProduces('application/pdf', 'image/png')
   async certificate(@CurrentUser() principal: Principal, @Query() query: CertificateQueryDto, @Res() reply: FastifyReply) {
-    const file = await this.progress.certificate(principal, query.studentId, query.schoolYear);
-    await reply
-      .header('Content-Type', 'application/pdf')
-      .header('Content-Disposition', `attachment; filename="certificate.pdf"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
-      .send(file.content);
+    const file = await this.progress.certificate(principal, query.studentId, query.schoolYear, query.format);
+    await reply.header('Content-Type', file.contentType).header('Content-Disposition', certificateDisposition(file)).send(file.content);
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { areaScopeOf, DomainError, formatShanghai, Principal, shanghaiParts } from '@jiaxiao/common';
 import { Award, CampaignKind } from '@jiaxiao/db';
-import { AuditService } from '@jiaxiao/platform';
+import { AuditService, CertificateFormat, RenderedCertificate, renderCertificate } from '@jiaxiao/platform';
 import { householdInScope, managesScope } from './campaign-scope';
 import { CampaignRow, CampaignsRepository, SubmissionRow } from './campaigns.repository';
 import {
@@ -24,13 +24,6 @@ export const AWARDS_BY_KIND: Record<CampaignKind, Award[]> = {
 export const AWARD_LABELS: Record<Award, string> = { first: '一等奖', second: '二等奖', third: '三等奖', reading_family: '书香之家' };
 const KIND_LABELS: Record<CampaignKind, string> = { family_story: '我说我的家风家训故事', reading_family: '中小学生书香之家' };
 const KIND_CODES: Record<CampaignKind, string> = { family_story: 'JF', reading_family: 'SX' };
-
-/** Text of an award certificate; the app renders it (with the course programme's PDF writer). */
-export interface AwardCertificate {
-  fileName: string;
-  title: string;
-  lines: { text: string; size: number; y: number }[];
-}
 
 /**
  * Campaigns (我说我的家风家训故事, 书香之家): households in scope may take part inside the window —
@@ -180,22 +173,24 @@ export class CampaignService {
     return this.submissionDto(row);
   }
 
-  async certificate(submissionId: string): Promise<AwardCertificate> {
+  /** 荣誉证书 of an awarded entry, as a PDF or a PNG to share. */
+  async certificate(submissionId: string, format: CertificateFormat = 'pdf'): Promise<RenderedCertificate> {
     const submission = await this.submission(submissionId);
     if (!submission.award || !submission.certificateNo) throw new DomainError('CAMPAIGN_NO_AWARD');
     const campaign = await this.campaign(submission.campaignId);
     const award = AWARD_LABELS[submission.award];
-    return {
-      fileName: `${campaign.title}-${award}.pdf`,
-      title: '荣誉证书',
-      lines: [
-        { text: `${submission.familyName}：`, size: 22, y: 390 },
-        { text: `你家在“${KIND_LABELS[campaign.kind]}”活动中`, size: 20, y: 340 },
-        { text: campaign.kind === 'reading_family' ? '被评为“书香之家”，特发此证。' : `作品《${submission.title}》荣获${award}，特发此证。`, size: 20, y: 300 },
-        { text: `证书编号：${submission.certificateNo}`, size: 14, y: 200 },
-        { text: formatShanghai(submission.awardedAt ?? new Date(), false), size: 14, y: 170 },
-      ],
-    };
+    const achievement = campaign.kind === 'reading_family' ? '被评为“书香之家”' : `作品《${submission.title}》荣获${award}`;
+    return renderCertificate(
+      {
+        fileName: `${campaign.title}-${award}`,
+        title: '荣誉证书',
+        salutation: `${submission.familyName}：`,
+        body: [`你家在“${KIND_LABELS[campaign.kind]}”活动（${campaign.title}）中${achievement}，特发此证，以资鼓励。`],
+        signature: ['潍坊市教育局 家校共育平台', formatShanghai(submission.awardedAt ?? new Date(), false)],
+        serial: `证书编号：${submission.certificateNo}`,
+      },
+      format,
+    );
   }
 
   private async campaign(id: string): Promise<CampaignRow> {

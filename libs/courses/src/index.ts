@@ -8,7 +8,6 @@ export * from './report.service';
 export * from './course-plan.service';
 export * from './hour-ledger.service';
 export * from './checkin-token';
-export * from './certificate-pdf';
 export * from './dto/lecture.dto';
 export * from './dto/progress.dto';
 export * from './dto/plan.dto';

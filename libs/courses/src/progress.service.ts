@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, formatShanghai, Principal, schoolYearOf } from '@jiaxiao/common';
+import { CertificateFormat, RenderedCertificate, renderCertificate } from '@jiaxiao/platform';
 import { audienceIncludes } from './audience';
 import { chairAudienceIncludes, ChairPlaces } from './chair-places.service';
-import { certificatePdf } from './certificate-pdf';
 import { CoursesRepository } from './courses.repository';
 import { CourseHoursDto } from './dto/progress.dto';
 import { toLectureDto } from './lecture.mapper';
@@ -53,22 +53,23 @@ export class ProgressService {
     };
   }
 
-  /** 结业证书 as a PDF, once the household is compliant. */
-  async certificate(principal: Principal, studentId: string, schoolYear?: string): Promise<{ fileName: string; content: Buffer }> {
+  /** 结业证书 as a PDF or a PNG to share, once the household is compliant. */
+  async certificate(principal: Principal, studentId: string, schoolYear?: string, format: CertificateFormat = 'pdf'): Promise<RenderedCertificate> {
     const hours = await this.courseHours(principal, schoolYear);
     const household = hours.households.find((h) => h.studentId === studentId);
     if (!household) throw new DomainError('STUDENT_NOT_FOUND');
     if (!household.compliant) throw new DomainError('NOT_COMPLIANT', { required: household.requiredHours });
-    const content = certificatePdf({
-      title: '家庭教育课程结业证书',
-      lines: [
-        { text: `${household.schoolName} ${household.className} ${household.studentName} 同学的家长：`, size: 20, y: 380 },
-        { text: `已于 ${hours.schoolYear} 学年完成家庭教育课程 ${household.earnedHours} 学时（要求 ${household.requiredHours} 学时），准予结业。`, size: 18, y: 330 },
-        { text: `共参加 ${household.entries.length} 次课程与讲座`, size: 16, y: 290 },
-        { text: '潍坊市教育局 家校共育平台', size: 18, y: 170 },
-        { text: formatShanghai(new Date(), false), size: 16, y: 140 },
-      ],
-    });
-    return { fileName: `结业证书-${household.studentName}-${hours.schoolYear}.pdf`, content };
+    return renderCertificate(
+      {
+        fileName: `结业证书-${household.studentName}-${hours.schoolYear}`,
+        title: '家庭教育课程结业证书',
+        salutation: `${household.schoolName} ${household.className} ${household.studentName} 同学的家长：`,
+        body: [
+          `已于 ${hours.schoolYear} 学年完成家庭教育课程 ${household.earnedHours} 学时（要求 ${household.requiredHours} 学时），共参加 ${household.entries.length} 次课程与讲座，准予结业。`,
+        ],
+        signature: ['潍坊市教育局 家校共育平台', formatShanghai(new Date(), false)],
+      },
+      format,
+    );
   }
 }

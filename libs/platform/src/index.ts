@@ -9,3 +9,5 @@ export * from './http/validation.pipe';
 export * from './metrics/metrics.service';
 export * from './audit/audit.service';
 export * from './http/bad-input';
+export * from './certificates/certificate-renderer';
+export * from './certificates/certificate-format.dto';

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -19,6 +19,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { CertificateFormatQueryDto } from '@jiaxiao/platform';
 import { IsMainlandMobile, SCHOOL_YEAR_PATTERN } from '@jiaxiao/common';
 import { SchoolYearQueryDto } from '@jiaxiao/directory';
 import { LECTURE_MODES, LECTURE_SERIES, LectureMode, LectureSeries } from '@jiaxiao/db';
@@ -134,7 +135,7 @@ export class HeartbeatDto {
   @ApiProperty() @IsUUID() lectureId: string;
 }
 
-export class CertificateQueryDto extends SchoolYearQueryDto {
+export class CertificateQueryDto extends IntersectionType(SchoolYearQueryDto, CertificateFormatQueryDto) {
   @ApiProperty() @IsUUID() studentId: string;
 }
 

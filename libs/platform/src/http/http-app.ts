@@ -12,6 +12,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { Infrastructure } from '../infrastructure';
 import { jsonTextTooDeep, MAX_JSON_DEPTH } from './bad-input';
 import { renderError } from './error-renderer';
+import { completeOpenApiDocument } from './openapi';
 import { AppValidationPipe } from './validation.pipe';
 
 export interface HttpAppOptions {
@@ -28,7 +29,8 @@ export const UPLOAD_LIMIT = 10 * 1024 * 1024;
 
 /**
  * Builds one HTTP app the way all of ours are built: Fastify with pino request logs and
- * request ids, multipart uploads, the validation pipe, one error format, Swagger at /docs and /docs-json, and
+ * request ids, multipart uploads, the validation pipe, one error format, Swagger at /docs and /docs-json
+ * (completed by completeOpenApiDocument: servers, security, error responses), and
  * request metrics. Errors Fastify raises before a handler runs (bad JSON, body limits) reach
  * the global filter through Nest's own error handler. The caller listens.
  */
@@ -81,14 +83,17 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
 
   app.useGlobalPipes(new AppValidationPipe());
 
-  const document = SwaggerModule.createDocument(
+  const document = completeOpenApiDocument(
     app,
-    new DocumentBuilder()
-      .setTitle(options.title)
-      .setDescription(options.description)
-      .setVersion('1.0')
-      .addBearerAuth()
-      .build(),
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle(options.title)
+        .setDescription(options.description)
+        .setVersion('1.0')
+        .addBearerAuth()
+        .build(),
+    ),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
 
