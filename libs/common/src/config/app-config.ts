@@ -109,6 +109,20 @@ export class AppConfig {
   @Min(1)
   LOGIN_FAILURE_WINDOW_SECONDS = 900;
 
+  /** Offline credit: a check-in later than this many minutes after the start earns no credit (a lecture may set its own). */
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(0)
+  @Max(240)
+  ATTENDANCE_LATE_CHECKIN_MINUTES = 15;
+
+  /** Offline credit: the share of the session (in %) between check-in and check-out, clipped to the session (a lecture may set its own). */
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  ATTENDANCE_MIN_PRESENCE_PERCENT = 80;
+
   get usesEmbeddedDatabase(): boolean {
     return !this.DATABASE_URL;
   }

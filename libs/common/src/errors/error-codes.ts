@@ -61,6 +61,17 @@ export const ERROR_CATALOG = {
   CHECKIN_NOT_OPEN: { status: 409, zh: '不在签到时间内（开始前 30 分钟至结束）', en: 'Check-in is open from 30 minutes before the start until the end' },
   CHECKOUT_NOT_OPEN: { status: 409, zh: '不在签退时间内（结束前 10 分钟至结束后 30 分钟）', en: 'Check-out is open from 10 minutes before the end until 30 minutes after' },
   NOT_CHECKED_IN: { status: 409, zh: '请先签到', en: 'Check in first' },
+  // Attendance recorded without credit: returned as noCreditReason on a check-in or check-out (200), never thrown.
+  ATTENDANCE_CHECKIN_TOO_LATE: {
+    status: 409,
+    zh: '签到晚于开始后 {minutes} 分钟，本次出勤已记录但不计学时',
+    en: 'Checked in more than {minutes} minutes after the start: attendance is recorded without credit',
+  },
+  ATTENDANCE_PRESENCE_TOO_SHORT: {
+    status: 409,
+    zh: '签到至签退仅 {presentMinutes} 分钟，不足讲座时长的 {percent}%（{requiredMinutes} 分钟），本次出勤已记录但不计学时',
+    en: 'Only {presentMinutes} minutes between check-in and check-out, under {percent}% of the session ({requiredMinutes} minutes): attendance is recorded without credit',
+  },
   NOT_AN_OFFLINE_LECTURE: { status: 409, zh: '该讲座没有线下场地', en: 'This lecture has no venue' },
   LECTURE_NOT_STARTED: { status: 409, zh: '讲座尚未开始，请在开始后观看', en: 'The lecture has not started yet' },
   LECTURE_ENDED: { status: 409, zh: '讲座已结束，且没有回放', en: 'The lecture has ended and has no replay' },
