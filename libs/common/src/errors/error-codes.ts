@@ -147,6 +147,12 @@ export const ERROR_CATALOG = {
   MODEL_SCHOOL_SCORES_INVALID: { status: 400, zh: '请为每个人工评审指标打分（0 至该指标分值）', en: 'Score every manual indicator, from 0 to its weight' },
   MODEL_SCHOOL_NOT_SCORED: { status: 409, zh: '该申报尚无专家评分，不能认定', en: 'The application has no expert score yet' },
   MODEL_SCHOOL_QUOTA_FULL: { status: 409, zh: '本年度示范学校名额（{quota} 所）已满', en: "This year's quota of {quota} model schools is full" },
+  MODEL_SCHOOL_BELOW_PASS_MARK: {
+    status: 409,
+    zh: '该校总分 {score} 分，低于本年度认定合格线 {passMark} 分，不能认定为示范学校',
+    en: 'The school scored {score}, below this year’s pass mark of {passMark}: it cannot be designated',
+  },
+  MODEL_SCHOOL_PASS_MARK_LOCKED: { status: 409, zh: '本年度已有学校获认定，合格线不能再修改', en: 'A school of this year is already designated: the pass mark can no longer change' },
   MODEL_SCHOOL_DESIGNATION_NOT_FOUND: { status: 404, zh: '找不到该示范学校认定', en: 'Designation not found' },
   MODEL_SCHOOL_ALREADY_REVOKED: { status: 409, zh: '该认定已撤销', en: 'This designation has already been revoked' },
   SUPPORT_SITE_NOT_FOUND: { status: 404, zh: '找不到该心理辅导室或成长导航站', en: 'Counselling room or growth station not found' },

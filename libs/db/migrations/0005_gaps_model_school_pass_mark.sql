@@ -1,0 +1,2 @@
+ALTER TABLE "model_school_years" ADD COLUMN "pass_mark" numeric(5, 2) DEFAULT 60 NOT NULL;--> statement-breakpoint
+ALTER TABLE "model_school_years" ADD CONSTRAINT "model_school_years_pass_mark_ck" CHECK ("model_school_years"."pass_mark" between 0 and 100);
