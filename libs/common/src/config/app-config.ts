@@ -123,6 +123,13 @@ export class AppConfig {
   @Max(100)
   ATTENDANCE_MIN_PRESENCE_PERCENT = 80;
 
+  /** 校长信箱: days each level (school, then district, then city) has to answer before the item moves up. */
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  MAILBOX_ANSWER_DAYS = 5;
+
   get usesEmbeddedDatabase(): boolean {
     return !this.DATABASE_URL;
   }

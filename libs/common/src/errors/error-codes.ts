@@ -164,6 +164,10 @@ export const ERROR_CATALOG = {
   CAMPAIGN_SUBMISSION_NOT_FOUND: { status: 404, zh: '找不到该作品', en: 'Submission not found' },
   CAMPAIGN_SUBMISSION_STATE: { status: 409, zh: '作品当前状态（{status}）不允许此操作', en: 'The submission is {status}; this step is not possible now' },
   CAMPAIGN_AWARD_INVALID: { status: 400, zh: '该活动不设此奖项', en: 'This campaign does not give that award' },
+  MAILBOX_ITEM_NOT_FOUND: { status: 404, zh: '找不到该信件', en: 'Mailbox item not found' },
+  MAILBOX_NOT_YOUR_SCHOOL: { status: 403, zh: '只能给孩子就读的学校写信', en: 'You can only write to a school your child attends' },
+  MAILBOX_ALREADY_ANSWERED: { status: 409, zh: '该信件已答复', en: 'This item has already been answered' },
+  MAILBOX_NOT_YOUR_LEVEL: { status: 403, zh: '该信件已逾期转交上级教育部门，由上级答复', en: 'This item is overdue and has moved up: the bureau above answers it now' },
   CAMPAIGN_NO_AWARD: { status: 404, zh: '该作品未获奖', en: 'This submission has no award' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
