@@ -115,6 +115,9 @@ export interface LectureInput {
   planId?: string;
   makeupOf?: string;
   venue?: string;
+  /** Presence rule; unset: lenient (see createLecture), null: the platform default. */
+  lateCheckinMinutes?: number | null;
+  minPresencePercent?: number | null;
 }
 
 export interface LectureBody {
@@ -133,9 +136,19 @@ export interface LectureBody {
 
 let lectureSerial = 0;
 
-/** Creates a lecture through admin-api (by default a 2-hour offline one for the school) and publishes it. */
+/**
+ * Creates a lecture through admin-api (by default an offline one for the school, worth 2 hours or
+ * its length if shorter) and publishes it. Tests that check in and out within seconds while moving
+ * the lecture in time get a lenient presence rule unless they set one (test/presence.e2e-spec.ts
+ * tests the rule itself).
+ */
 export async function createLecture(ctx: TestContext, token: string, schoolId: string, input: LectureInput, publish = true): Promise<LectureBody> {
   lectureSerial += 1;
+  const lengthHours = Math.floor(((input.endsAt.getTime() - input.startsAt.getTime()) / HOUR) * 2) / 2;
+  const presence = {
+    lateCheckinMinutes: input.lateCheckinMinutes === undefined ? 240 : input.lateCheckinMinutes,
+    minPresencePercent: input.minPresencePercent === undefined ? 0 : input.minPresencePercent,
+  };
   const created = await ctx
     .admin()
     .post('/lectures')
@@ -147,8 +160,10 @@ export async function createLecture(ctx: TestContext, token: string, schoolId: s
       mode: input.mode ?? 'offline',
       startsAt: input.startsAt.toISOString(),
       endsAt: input.endsAt.toISOString(),
-      creditHours: input.creditHours ?? 2,
+      creditHours: input.creditHours ?? Math.max(0.5, Math.min(2, lengthHours)),
       venue: input.venue ?? '报告厅',
+      ...(presence.lateCheckinMinutes !== null ? { lateCheckinMinutes: presence.lateCheckinMinutes } : {}),
+      ...(presence.minPresencePercent !== null ? { minPresencePercent: presence.minPresencePercent } : {}),
       ...(input.capacity !== undefined ? { capacity: input.capacity } : {}),
       ...(input.registrationCutoff ? { registrationCutoff: input.registrationCutoff.toISOString() } : {}),
       ...(input.streamUrl ? { streamUrl: input.streamUrl } : {}),

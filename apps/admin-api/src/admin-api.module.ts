@@ -4,12 +4,14 @@ import { CampaignsModule } from '@jiaxiao/campaigns';
 import { CommitteesModule } from '@jiaxiao/committees';
 import { CoursesModule } from '@jiaxiao/courses';
 import { DirectoryModule } from '@jiaxiao/directory';
+import { MailboxModule } from '@jiaxiao/mailbox';
 import { ModelSchoolsModule } from '@jiaxiao/model-schools';
 import { Infrastructure, PlatformModule } from '@jiaxiao/platform';
 import { ClassesController } from './classes.controller';
 import { CampaignsController } from './campaigns.controller';
 import { CommitteesController } from './committees.controller';
 import { LecturesController } from './lectures.controller';
+import { MailboxController } from './mailbox.controller';
 import { MeController } from './me.controller';
 import { ModelSchoolsController } from './model-schools.controller';
 import { ReportsController } from './reports.controller';
@@ -22,8 +24,8 @@ export class AdminApiModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: AdminApiModule,
-      imports: [PlatformModule.forRoot({ app: 'admin-api', infra, http: true }), AuthModule.forRoot({ audience: 'admin', http: true }), DirectoryModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule],
-      controllers: [MeController, SchoolsController, StaffController, ClassesController, LecturesController, ReportsController, CommitteesController, ModelSchoolsController, CampaignsController],
+      imports: [PlatformModule.forRoot({ app: 'admin-api', infra, http: true }), AuthModule.forRoot({ audience: 'admin', http: true }), DirectoryModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, MailboxModule],
+      controllers: [MeController, SchoolsController, StaffController, ClassesController, LecturesController, ReportsController, CommitteesController, ModelSchoolsController, CampaignsController, MailboxController],
     };
   }
 }

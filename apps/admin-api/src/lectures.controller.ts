@@ -5,6 +5,8 @@ import { Principal } from '@jiaxiao/common';
 import { readUploadedFile } from '@jiaxiao/platform';
 import { Authorize, CurrentUser } from '@jiaxiao/auth';
 import {
+  AttendanceReportDto,
+  AttendanceReportService,
   AttendanceResultDto,
   AttendanceService,
   CheckInCodeDto,
@@ -27,6 +29,7 @@ export class LecturesController {
     private readonly lectures: LectureService,
     private readonly attendance: AttendanceService,
     private readonly ledger: HourLedgerService,
+    private readonly attendanceReport: AttendanceReportService,
   ) {}
 
   @Post('lectures')
@@ -91,6 +94,14 @@ export class LecturesController {
   @ApiOkResponse({ type: CheckInCodeDto })
   checkInCode(@Param('id') id: string): Promise<CheckInCodeDto> {
     return this.attendance.checkInCode(id);
+  }
+
+  @Get('lectures/:id/attendance-report')
+  @Authorize('manage', 'lecture')
+  @ApiOperation({ summary: '讲座出勤报告：签到签退、学时、不计学时的原因，以及异常（一台设备为多个家庭签到、连续数秒内的签到）' })
+  @ApiOkResponse({ type: AttendanceReportDto })
+  attendanceReportOf(@Param('id') id: string): Promise<AttendanceReportDto> {
+    return this.attendanceReport.report(id);
   }
 
   @Post('lectures/:id/attendance')

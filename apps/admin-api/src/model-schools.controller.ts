@@ -18,7 +18,9 @@ import {
   ModelSchoolService,
   PreReviewDto,
   PutCriteriaDto,
+  PutPassMarkDto,
   PutQuotaDto,
+  RankingDto,
   RegisterExpertDto,
   ResubmitDto,
   ReviewDto,
@@ -62,6 +64,20 @@ export class ModelSchoolsController {
   @ApiOkResponse({ type: CriteriaDto })
   putQuota(@CurrentUser() principal: Principal, @Body() body: PutQuotaDto): Promise<CriteriaDto> {
     return this.modelSchools.putQuota(principal, body);
+  }
+
+  @Put('pass-mark')
+  @ApiOperation({ summary: '设置年度认定合格线（市教育局，默认 60 分；首个认定后不可改）' })
+  @ApiOkResponse({ type: CriteriaDto })
+  putPassMark(@CurrentUser() principal: Principal, @Body() body: PutPassMarkDto): Promise<CriteriaDto> {
+    return this.modelSchools.putPassMark(principal, body);
+  }
+
+  @Get('ranking')
+  @ApiOperation({ summary: '年度排名（市教育局）：已通过区县初审或已认定的学校按总分排序，对照合格线和剩余名额' })
+  @ApiOkResponse({ type: RankingDto })
+  ranking(@CurrentUser() principal: Principal, @Query() query: YearQueryDto): Promise<RankingDto> {
+    return this.designations.ranking(principal, query.year);
   }
 
   @Get('metrics')

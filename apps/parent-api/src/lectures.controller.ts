@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Ip, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Principal } from '@jiaxiao/common';
@@ -63,19 +63,31 @@ export class LecturesController {
   @Post('lectures/:id/check-in')
   @HttpCode(200)
   @Authorize('read', 'lecture')
-  @ApiOperation({ summary: '扫码签到（开始前 30 分钟至结束）' })
+  @ApiOperation({ summary: '扫码签到（开始前 30 分钟至结束；晚于讲座允许的迟到时间签到的，记录出勤但不计学时）' })
   @ApiOkResponse({ type: AttendanceResultDto })
-  checkIn(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: TokenDto): Promise<AttendanceResultDto> {
-    return this.attendance.checkIn(principal, id, body.token);
+  checkIn(
+    @CurrentUser() principal: Principal,
+    @Param('id') id: string,
+    @Body() body: TokenDto,
+    @Headers('user-agent') userAgent: string | undefined,
+    @Ip() ip: string,
+  ): Promise<AttendanceResultDto> {
+    return this.attendance.checkIn(principal, id, body.token, { deviceId: body.deviceId, userAgent, ip });
   }
 
   @Post('lectures/:id/check-out')
   @HttpCode(200)
   @Authorize('read', 'lecture')
-  @ApiOperation({ summary: '扫码签退（结束前 10 分钟至结束后 30 分钟），签退时计入学时' })
+  @ApiOperation({ summary: '扫码签退（结束前 10 分钟至结束后 30 分钟）；按时签到且在场不少于讲座时长的 80% 时计入学时，否则返回 noCreditReason' })
   @ApiOkResponse({ type: AttendanceResultDto })
-  checkOut(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: TokenDto): Promise<AttendanceResultDto> {
-    return this.attendance.checkOut(principal, id, body.token);
+  checkOut(
+    @CurrentUser() principal: Principal,
+    @Param('id') id: string,
+    @Body() body: TokenDto,
+    @Headers('user-agent') userAgent: string | undefined,
+    @Ip() ip: string,
+  ): Promise<AttendanceResultDto> {
+    return this.attendance.checkOut(principal, id, body.token, { deviceId: body.deviceId, userAgent, ip });
   }
 
   @Get('me/course-hours')

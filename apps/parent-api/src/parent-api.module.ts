@@ -4,6 +4,7 @@ import { CampaignsModule } from '@jiaxiao/campaigns';
 import { CommitteesModule } from '@jiaxiao/committees';
 import { CoursesModule } from '@jiaxiao/courses';
 import { DirectoryModule } from '@jiaxiao/directory';
+import { MailboxModule } from '@jiaxiao/mailbox';
 import { MessagingModule } from '@jiaxiao/messaging';
 import { ModelSchoolsModule } from '@jiaxiao/model-schools';
 import { Infrastructure, PlatformModule } from '@jiaxiao/platform';
@@ -13,6 +14,7 @@ import { ConversationsController } from './conversations.controller';
 import { FamilyController } from './family.controller';
 import { FilesController } from './files.controller';
 import { LecturesController } from './lectures.controller';
+import { MailboxController } from './mailbox.controller';
 import { MessagesController } from './messages.controller';
 import { NotificationsController } from './notifications.controller';
 import { MeController } from './me.controller';
@@ -24,8 +26,8 @@ export class ParentApiModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: ParentApiModule,
-      imports: [PlatformModule.forRoot({ app: 'parent-api', infra, http: true }), AuthModule.forRoot({ audience: 'parent', http: true }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule],
-      controllers: [MeController, FamilyController, ConversationsController, MessagesController, FilesController, NotificationsController, LecturesController, CommitteesController, ModelSchoolsController, CampaignsController],
+      imports: [PlatformModule.forRoot({ app: 'parent-api', infra, http: true }), AuthModule.forRoot({ audience: 'parent', http: true }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, MailboxModule],
+      controllers: [MeController, FamilyController, ConversationsController, MessagesController, FilesController, NotificationsController, LecturesController, CommitteesController, ModelSchoolsController, CampaignsController, MailboxController],
     };
   }
 }

@@ -8,6 +8,7 @@ export const QUEUES = {
   messaging: 'messaging',
   courses: 'courses',
   committees: 'committees',
+  mailbox: 'mailbox',
 } as const;
 export type QueueName = keyof typeof QUEUES;
 
@@ -31,6 +32,8 @@ export interface JobPayloads {
   'election.close-due': Record<string, never>;
   /** 班费 summary of a month (YYYY-MM, Asia/Shanghai; the previous month when absent) to each class's guardians */
   'fund.monthly-summary': { month?: string };
+  /** 校长信箱: move items unanswered past their deadline up a level (school → district → city) */
+  'mailbox.escalate': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -46,6 +49,7 @@ export const JOB_QUEUE = {
   'election.tally': 'committees',
   'election.close-due': 'committees',
   'fund.monthly-summary': 'committees',
+  'mailbox.escalate': 'mailbox',
 } as const satisfies Record<JobName, QueueName>;
 
 /** The jobs a queue carries: a processor's handler map must name each of them. */

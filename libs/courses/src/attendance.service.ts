@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import QRCode from 'qrcode';
-import { DomainError, normalizePhone, Principal } from '@jiaxiao/common';
+import { AppConfig, DomainError, normalizePhone, Principal, renderMessage } from '@jiaxiao/common';
 import { AuditService } from '@jiaxiao/platform';
 import { checkToken, issueToken } from './checkin-token';
 import { CoursesRepository, LectureRow } from './courses.repository';
 import { AttendanceResultDto, CheckInCodeDto } from './dto/lecture.dto';
 import { HourLedgerService } from './hour-ledger.service';
 import { LectureService } from './lecture.service';
+import { deviceKey, lateCheckin, NoCredit, noCreditReason, PresenceRule } from './presence';
 
 const MINUTE = 60_000;
 /** Check-in opens 30 minutes before the start and closes at the end. */
@@ -15,6 +16,13 @@ export const CHECKIN_OPENS_BEFORE = 30 * MINUTE;
 /** Check-out opens 10 minutes before the end and closes 30 minutes after it. */
 export const CHECKOUT_OPENS_BEFORE_END = 10 * MINUTE;
 export const CHECKOUT_CLOSES_AFTER_END = 30 * MINUTE;
+
+/** Who is scanning: the device id the client sends, else its user agent and address stand in. */
+export interface ScanClient {
+  deviceId?: string;
+  userAgent?: string;
+  ip?: string;
+}
 
 export interface SheetRowResult {
   row: number;
@@ -25,7 +33,8 @@ export interface SheetRowResult {
 
 /**
  * Offline attendance: the venue screen shows a QR code that rotates every 30 s; parents scan
- * it to check in and again to check out, and are credited at check-out. Coordinators record
+ * it to check in and again to check out, and are credited at check-out when they were really
+ * there (see presence.ts: on time, and present for most of the session). Coordinators record
  * attendance by hand (with a reason, audited) or from an XLSX sign-in sheet.
  */
 @Injectable()
@@ -35,7 +44,16 @@ export class AttendanceService {
     private readonly lectures: LectureService,
     private readonly ledger: HourLedgerService,
     private readonly audit: AuditService,
+    private readonly config: AppConfig,
   ) {}
+
+  /** The lecture's own presence rule, else the platform's. */
+  ruleOf(lecture: LectureRow): PresenceRule {
+    return {
+      lateCheckinMinutes: lecture.lateCheckinMinutes ?? this.config.ATTENDANCE_LATE_CHECKIN_MINUTES,
+      minPresencePercent: lecture.minPresencePercent ?? this.config.ATTENDANCE_MIN_PRESENCE_PERCENT,
+    };
+  }
 
   async checkInCode(lectureId: string, now = new Date()): Promise<CheckInCodeDto> {
     const lecture = await this.lectures.mustGet(lectureId);
@@ -45,28 +63,44 @@ export class AttendanceService {
     return { token, expiresAt: expiresAt.toISOString(), qr };
   }
 
-  async checkIn(principal: Principal, lectureId: string, token: string, now = new Date()): Promise<AttendanceResultDto> {
+  /** A check-in is accepted until the end; one later than the lecture allows is recorded and told it will earn no credit. */
+  async checkIn(principal: Principal, lectureId: string, token: string, client: ScanClient = {}, now = new Date()): Promise<AttendanceResultDto> {
     const lecture = await this.usable(principal, lectureId, token, now);
     if (now.getTime() < lecture.startsAt.getTime() - CHECKIN_OPENS_BEFORE || now.getTime() > lecture.endsAt.getTime()) {
       throw new DomainError('CHECKIN_NOT_OPEN');
     }
-    await this.repository.checkIn(lecture.id, principal.userId, now);
-    return this.result(lecture.id, principal.userId, 0);
+    await this.repository.checkIn(lecture.id, principal.userId, now, undefined, deviceKey(client));
+    const record = await this.repository.attendanceOf(lecture.id, principal.userId);
+    const late = record?.checkedInAt && !record.checkedOutAt ? lateCheckin(this.ruleOf(lecture), lecture.startsAt, record.checkedInAt) : undefined;
+    return this.result(lecture.id, principal.userId, 0, late);
   }
 
-  async checkOut(principal: Principal, lectureId: string, token: string, now = new Date()): Promise<AttendanceResultDto> {
+  /**
+   * Check-out records the attendance and credits it when the presence rule holds; otherwise the
+   * attendance stays recorded without credit, with the reason. The first check-out decides: a
+   * later scan changes nothing.
+   */
+  async checkOut(principal: Principal, lectureId: string, token: string, client: ScanClient = {}, now = new Date()): Promise<AttendanceResultDto> {
     const lecture = await this.usable(principal, lectureId, token, now);
     const end = lecture.endsAt.getTime();
     if (now.getTime() < end - CHECKOUT_OPENS_BEFORE_END || now.getTime() > end + CHECKOUT_CLOSES_AFTER_END) {
       throw new DomainError('CHECKOUT_NOT_OPEN');
     }
-    const credited = await this.repository.transaction(async (tx) => {
+    const { credited, refused } = await this.repository.transaction(async (tx) => {
       const record = await this.repository.attendanceOf(lecture.id, principal.userId, tx);
       if (!record?.checkedInAt) throw new DomainError('NOT_CHECKED_IN');
-      await this.repository.checkOut(lecture.id, principal.userId, now, tx);
-      return this.ledger.credit({ guardianId: principal.userId, lecture, source: 'offline' }, tx);
+      if (record.checkedOutAt) return { credited: 0, refused: record.noCredit as NoCredit | null };
+      const out = await this.repository.checkOut(lecture.id, principal.userId, now, deviceKey(client), tx);
+      // A concurrent scan may have checked out first: its decision stands.
+      if (!out?.checkedInAt || !out.checkedOutAt || out.checkedOutAt.getTime() !== now.getTime()) return { credited: 0, refused: (out?.noCredit ?? null) as NoCredit | null };
+      const reason = noCreditReason(this.ruleOf(lecture), lecture, out.checkedInAt, out.checkedOutAt);
+      if (reason) {
+        await this.repository.setNoCredit(lecture.id, principal.userId, reason, tx);
+        return { credited: 0, refused: reason };
+      }
+      return { credited: await this.ledger.credit({ guardianId: principal.userId, lecture, source: 'offline' }, tx), refused: null };
     });
-    return this.result(lecture.id, principal.userId, credited);
+    return this.result(lecture.id, principal.userId, credited, refused ?? undefined);
   }
 
   /** For a parent without a smartphone: recorded by staff, with the reason, in the audit log. */
@@ -125,13 +159,15 @@ export class AttendanceService {
     return lecture;
   }
 
-  private async result(lectureId: string, userId: string, credited: number): Promise<AttendanceResultDto> {
+  private async result(lectureId: string, userId: string, credited: number, reason?: NoCredit): Promise<AttendanceResultDto> {
     const record = await this.repository.attendanceOf(lectureId, userId);
     return {
       lectureId,
       checkedInAt: record?.checkedInAt?.toISOString() ?? null,
       checkedOutAt: record?.checkedOutAt?.toISOString() ?? null,
       credited,
+      noCreditReason: reason?.code ?? null,
+      noCreditMessage: reason ? renderMessage(reason.code, 'zh', reason.params) : null,
     };
   }
 }

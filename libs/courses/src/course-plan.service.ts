@@ -23,8 +23,9 @@ export class CoursePlanService {
     const required = await this.repository.requiredHours(year.id);
     const sessions = await this.repository.lecturesForStaff({ schoolYearId: year.id, city: true, districtIds: [], schoolIds: [], planId: plan.id });
     const counts = await this.repository.registeredCounts(sessions.map((s) => s.id));
+    // Only sessions announced to families count: drafts may never run, cancelled ones will not.
     // Make-up sessions repeat a session for those who missed it: they add no hours to the plan.
-    const plannedHours = sessions.filter((s) => s.status !== 'cancelled' && !s.makeupOf).reduce((h, s) => h + s.creditHours, 0);
+    const plannedHours = sessions.filter((s) => (s.status === 'published' || s.status === 'finished') && !s.makeupOf).reduce((h, s) => h + s.creditHours, 0);
     return {
       id: plan.id,
       schoolId,

@@ -2,6 +2,8 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { QUEUES } from '@jiaxiao/common';
 import { NotificationsModule } from '@jiaxiao/notifications';
+import { AttendanceReportRepository } from './attendance-report.repository';
+import { AttendanceReportService } from './attendance-report.service';
 import { AttendanceService } from './attendance.service';
 import { ChairPlaces } from './chair-places.service';
 import { CoursePlanService } from './course-plan.service';
@@ -22,11 +24,13 @@ import { WatchTimeService } from './watch-time.service';
     HourLedgerService,
     LectureService,
     AttendanceService,
+    AttendanceReportRepository,
+    AttendanceReportService,
     WatchTimeService,
     ProgressService,
     ReportService,
     CoursePlanService,
   ],
-  exports: [ChairPlaces, HourLedgerService, LectureService, AttendanceService, WatchTimeService, ProgressService, ReportService, CoursePlanService],
+  exports: [ChairPlaces, HourLedgerService, LectureService, AttendanceService, AttendanceReportService, WatchTimeService, ProgressService, ReportService, CoursePlanService],
 })
 export class CoursesModule {}

@@ -248,20 +248,39 @@ export class CoursesRepository {
     return row;
   }
 
-  async checkIn(lectureId: string, userId: string, at: Date, db: DbExecutor = this.db) {
+  /** The first check-in (time and device) stays; a later scan changes nothing. */
+  async checkIn(lectureId: string, userId: string, at: Date, db: DbExecutor = this.db, device?: string) {
     await db
       .insert(attendance)
-      .values({ lectureId, userId, checkedInAt: at })
+      .values({ lectureId, userId, checkedInAt: at, checkinDevice: device })
       .onConflictDoUpdate({
         target: [attendance.lectureId, attendance.userId],
-        set: { checkedInAt: sql`coalesce(${attendance.checkedInAt}, excluded.checked_in_at)`, updatedAt: new Date() },
+        set: {
+          checkedInAt: sql`coalesce(${attendance.checkedInAt}, excluded.checked_in_at)`,
+          checkinDevice: sql`case when ${attendance.checkedInAt} is null then excluded.checkin_device else ${attendance.checkinDevice} end`,
+          updatedAt: new Date(),
+        },
       });
   }
 
-  async checkOut(lectureId: string, userId: string, at: Date, db: DbExecutor) {
+  /** Records the first check-out; returns the row as it stands (a concurrent first check-out wins). */
+  async checkOut(lectureId: string, userId: string, at: Date, device: string, db: DbExecutor) {
+    const [row] = await db
+      .update(attendance)
+      .set({
+        checkedOutAt: sql`coalesce(${attendance.checkedOutAt}, ${at.toISOString()}::timestamptz)`,
+        checkoutDevice: sql`coalesce(${attendance.checkoutDevice}, ${device})`,
+        updatedAt: new Date(),
+      })
+      .where(and(eq(attendance.lectureId, lectureId), eq(attendance.userId, userId)))
+      .returning();
+    return row;
+  }
+
+  async setNoCredit(lectureId: string, userId: string, reason: { code: string; params: Record<string, number> }, db: DbExecutor) {
     await db
       .update(attendance)
-      .set({ checkedOutAt: sql`coalesce(${attendance.checkedOutAt}, ${at.toISOString()}::timestamptz)`, updatedAt: new Date() })
+      .set({ noCredit: reason, updatedAt: new Date() })
       .where(and(eq(attendance.lectureId, lectureId), eq(attendance.userId, userId)));
   }
 

@@ -2,6 +2,8 @@ export * from './courses.module';
 export * from './chair-places.service';
 export * from './lecture.service';
 export * from './attendance.service';
+export * from './attendance-report.service';
+export * from './dto/attendance-report.dto';
 export * from './watch-time.service';
 export * from './progress.service';
 export * from './report.service';

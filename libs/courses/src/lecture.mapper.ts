@@ -23,6 +23,8 @@ export function toLectureDto(row: LectureRow, registered: number, myRegistration
     audience: row.audience as AudienceDto,
     planId: row.planId,
     makeupOf: row.makeupOf,
+    lateCheckinMinutes: row.lateCheckinMinutes,
+    minPresencePercent: row.minPresencePercent,
   };
   if (myRegistration !== undefined) dto.myRegistration = myRegistration;
   return dto;

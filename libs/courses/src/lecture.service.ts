@@ -34,6 +34,7 @@ export class LectureService {
     const endsAt = new Date(dto.endsAt);
     assertTimes(startsAt, endsAt);
     assertHalfHours(dto.creditHours);
+    assertWithinSession(dto.creditHours, startsAt, endsAt);
     const year = await this.repository.schoolYearByName(schoolYearOf(startsAt));
     if (!year) throw new DomainError('SCHOOL_YEAR_NOT_FOUND');
     const plan = dto.planId ? await this.repository.planById(dto.planId) : undefined;
@@ -68,6 +69,8 @@ export class LectureService {
         capacity: dto.capacity,
         registrationCutoff: dto.registrationCutoff ? new Date(dto.registrationCutoff) : undefined,
         creditHours: dto.creditHours,
+        lateCheckinMinutes: dto.lateCheckinMinutes,
+        minPresencePercent: dto.minPresencePercent,
         checkinSecret: randomBytes(24).toString('hex'),
         createdBy: principal.userId,
       }, tx);
@@ -109,6 +112,7 @@ export class LectureService {
     const startsAt = dto.startsAt ? new Date(dto.startsAt) : current.startsAt;
     const endsAt = dto.endsAt ? new Date(dto.endsAt) : current.endsAt;
     assertTimes(startsAt, endsAt);
+    assertWithinSession(current.creditHours, startsAt, endsAt);
     if (schoolYearOf(startsAt) !== schoolYearOf(current.startsAt)) {
       throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'startsAt', constraint: 'sameSchoolYear' }]);
     }
@@ -125,6 +129,8 @@ export class LectureService {
           registrationCutoff: dto.registrationCutoff ? new Date(dto.registrationCutoff) : undefined,
           streamUrl: dto.streamUrl,
           replayUrl: dto.replayUrl,
+          lateCheckinMinutes: dto.lateCheckinMinutes,
+          minPresencePercent: dto.minPresencePercent,
         },
         tx,
       );
@@ -355,6 +361,14 @@ function assertTimes(startsAt: Date, endsAt: Date): void {
 
 function assertHalfHours(hours: number): void {
   if (Math.round(hours * 2) !== hours * 2) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'creditHours', constraint: 'halfHours' }]);
+}
+
+/** A session credits at most its own length: 2 class-hours need at least 2 hours between start and end. */
+function assertWithinSession(hours: number, startsAt: Date, endsAt: Date): void {
+  const sessionHours = (endsAt.getTime() - startsAt.getTime()) / 3600_000;
+  if (hours > sessionHours) {
+    throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'creditHours', constraint: 'withinSessionLength', args: [Math.floor(sessionHours * 2) / 2] }]);
+  }
 }
 
 function reminderJobId(lecture: LectureRow, window: string): string {

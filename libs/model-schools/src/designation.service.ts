@@ -1,15 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, Principal } from '@jiaxiao/common';
 import { AuditService } from '@jiaxiao/platform';
-import { DesignationDto, PublicModelSchoolListDto, RevokeDesignationDto, SchoolHistoryDto } from './dto/model-school.dto';
+import { DesignationDto, PublicModelSchoolListDto, RankingDto, RevokeDesignationDto, SchoolHistoryDto } from './dto/model-school.dto';
 import { isCityStaff, programmeYearOf } from './model-school-scope';
 import { ModelSchoolService } from './model-school.service';
 import { DesignationRow, ModelSchoolsRepository } from './model-schools.repository';
 
 /**
- * Designation under the year's quota. Each designation runs in one transaction that first locks
- * the year's quota row (`SELECT … FOR UPDATE`): concurrent designations queue on it, each counts
- * the active designations after the one before it committed, so the quota can never be exceeded.
+ * Designation under the year's quota and pass mark. Each designation runs in one transaction that
+ * first locks the year's row (`SELECT … FOR UPDATE`): concurrent designations queue on it, each
+ * counts the active designations after the one before it committed, so the quota can never be
+ * exceeded. A school scoring below the year's pass mark is refused whatever places are left.
  */
 @Injectable()
 export class DesignationService {
@@ -29,7 +30,9 @@ export class DesignationService {
       const locked = await this.repository.lockApplication(applicationId, tx);
       if (!locked || locked.status !== 'district_passed') throw new DomainError('MODEL_SCHOOL_APPLICATION_STATE', { status: locked?.status ?? 'missing' });
       if (locked.totalScore === null) throw new DomainError('MODEL_SCHOOL_NOT_SCORED');
-      if ((await this.repository.activeDesignations(locked.year, tx)) >= year.quota) throw new DomainError('MODEL_SCHOOL_QUOTA_FULL', { quota: year.quota });
+      if (locked.totalScore < year.passMark) throw new DomainError('MODEL_SCHOOL_BELOW_PASS_MARK', { score: locked.totalScore, passMark: year.passMark });
+      const active = await this.repository.activeDesignations(locked.year, tx);
+      if (active >= year.quota) throw new DomainError('MODEL_SCHOOL_QUOTA_FULL', { quota: year.quota });
       // Numbers are never reused: a revoked designation keeps its number.
       const seq = (await this.repository.allDesignations(locked.year, tx)) + 1;
       const designation = await this.repository.insertDesignation(
@@ -37,10 +40,41 @@ export class DesignationService {
         tx,
       );
       await this.repository.updateApplication(applicationId, { status: 'designated' }, tx);
-      await this.audit.record({ actorId: principal.userId, action: 'model_school.designated', targetType: 'model_school_application', targetId: applicationId, detail: { certificateNo: designation.certificateNo } }, tx);
-      return designation;
+      const { rank, contenders } = await this.repository.rankOf(locked.year, locked.totalScore, tx);
+      const ranking = { rank, contenders, score: locked.totalScore, passMark: year.passMark, abovePassMark: true, quota: year.quota, quotaLeft: year.quota - active - 1 };
+      await this.audit.record(
+        { actorId: principal.userId, action: 'model_school.designated', targetType: 'model_school_application', targetId: applicationId, detail: { certificateNo: designation.certificateNo, rank, score: locked.totalScore } },
+        tx,
+      );
+      return { ...designationDto(designation), ranking };
     });
-    return designationDto(row);
+    return row;
+  }
+
+  /** City staff: the year's contenders by total score, against the pass mark and the places left. */
+  async ranking(principal: Principal, year = programmeYearOf(new Date())): Promise<RankingDto> {
+    if (!isCityStaff(principal)) throw new DomainError('FORBIDDEN');
+    const settings = await this.repository.year(year);
+    if (!settings) throw new DomainError('MODEL_SCHOOL_YEAR_NOT_FOUND');
+    const rows = await this.repository.ranking(year);
+    const designated = rows.filter((r) => r.status === 'designated').length;
+    return {
+      year,
+      passMark: settings.passMark,
+      quota: settings.quota,
+      designated,
+      quotaLeft: Math.max(0, settings.quota - designated),
+      items: rows.map((r) => ({
+        rank: Number(r.rank),
+        applicationId: r.applicationId,
+        schoolId: r.schoolId,
+        schoolName: r.schoolName,
+        districtName: r.districtName,
+        status: r.status,
+        totalScore: r.totalScore as number,
+        abovePassMark: (r.totalScore as number) >= settings.passMark,
+      })),
+    };
   }
 
   /** Revocation keeps the row and its number, with the reason; the place returns to the year's quota. */

@@ -11,6 +11,7 @@ import {
   MetricsDto,
   PreReviewDto,
   PutCriteriaDto,
+  PutPassMarkDto,
   PutQuotaDto,
   RegisterExpertDto,
   ResubmitDto,
@@ -41,7 +42,7 @@ export class ModelSchoolService {
     const row = await this.repository.year(year);
     if (!row) throw new DomainError('MODEL_SCHOOL_YEAR_NOT_FOUND');
     const rows = await this.repository.criteria(year);
-    return { year, quota: row.quota, indicators: rows.map((c) => this.criterionDto(c)) };
+    return { year, quota: row.quota, passMark: row.passMark, indicators: rows.map((c) => this.criterionDto(c)) };
   }
 
   /** City staff publish a year's rubric (replacing it while no school has applied). */
@@ -49,7 +50,7 @@ export class ModelSchoolService {
     if (!isCityStaff(principal)) throw new DomainError('FORBIDDEN');
     this.assertRubric(dto.indicators);
     await this.repository.transaction(async (tx) => {
-      await this.writeRubric(dto.year, dto.indicators, dto.quota, principal.userId, tx);
+      await this.writeRubric(dto.year, dto.indicators, dto.quota, principal.userId, tx, dto.passMark);
       await this.audit.record({ actorId: principal.userId, action: 'model_school.criteria_published', detail: { year: dto.year, indicators: dto.indicators.length } }, tx);
     });
     return this.criteria(dto.year);
@@ -71,8 +72,8 @@ export class ModelSchoolService {
   }
 
   /** Writes the year's quota and rubric in the caller's transaction; refused once a school has applied. */
-  private async writeRubric(year: number, indicators: IndicatorSpec[], quota: number | undefined, by: string | null, tx: DbExecutor): Promise<void> {
-    await this.repository.upsertYear(year, quota, by, tx);
+  private async writeRubric(year: number, indicators: IndicatorSpec[], quota: number | undefined, by: string | null, tx: DbExecutor, passMark?: number): Promise<void> {
+    await this.repository.upsertYear(year, quota, by, tx, passMark);
     await this.repository.lockYear(year, tx);
     if ((await this.repository.applicationCount(year, tx)) > 0) throw new DomainError('MODEL_SCHOOL_CRITERIA_LOCKED');
     await this.repository.replaceCriteria(
@@ -88,6 +89,18 @@ export class ModelSchoolService {
     await this.repository.transaction(async (tx) => {
       await this.repository.upsertYear(dto.year, dto.quota, principal.userId, tx);
       await this.audit.record({ actorId: principal.userId, action: 'model_school.quota_set', detail: { year: dto.year, quota: dto.quota } }, tx);
+    });
+    return this.criteria(dto.year);
+  }
+
+  /** The pass mark may change until the year's first designation: after that it would judge schools unequally. */
+  async putPassMark(principal: Principal, dto: PutPassMarkDto): Promise<CriteriaDto> {
+    if (!isCityStaff(principal)) throw new DomainError('FORBIDDEN');
+    await this.repository.transaction(async (tx) => {
+      if (!(await this.repository.lockYear(dto.year, tx))) throw new DomainError('MODEL_SCHOOL_YEAR_NOT_FOUND');
+      if ((await this.repository.allDesignations(dto.year, tx)) > 0) throw new DomainError('MODEL_SCHOOL_PASS_MARK_LOCKED');
+      await this.repository.upsertYear(dto.year, undefined, principal.userId, tx, dto.passMark);
+      await this.audit.record({ actorId: principal.userId, action: 'model_school.pass_mark_set', detail: { year: dto.year, passMark: dto.passMark } }, tx);
     });
     return this.criteria(dto.year);
   }

@@ -94,11 +94,14 @@ export class ModelSchoolsRepository {
     return row;
   }
 
-  async upsertYear(year: number, quota: number | undefined, updatedBy: string | null, db: DbExecutor = this.db) {
+  async upsertYear(year: number, quota: number | undefined, updatedBy: string | null, db: DbExecutor = this.db, passMark?: number) {
     await db
       .insert(modelSchoolYears)
-      .values({ year, quota: quota ?? 100, updatedBy })
-      .onConflictDoUpdate({ target: modelSchoolYears.year, set: quota === undefined ? { updatedAt: new Date() } : { quota, updatedBy, updatedAt: new Date() } });
+      .values({ year, quota: quota ?? 100, passMark, updatedBy })
+      .onConflictDoUpdate({
+        target: modelSchoolYears.year,
+        set: quota === undefined && passMark === undefined ? { updatedAt: new Date() } : { quota, passMark, updatedBy, updatedAt: new Date() },
+      });
   }
 
   criteria(year: number, db: DbExecutor = this.db): Promise<CriterionRow[]> {
@@ -303,6 +306,34 @@ export class ModelSchoolsRepository {
       .from(modelSchoolApplications)
       .where(and(eq(modelSchoolApplications.year, year), inArray(modelSchoolApplications.status, ['district_passed', 'designated']), isNotNull(modelSchoolApplications.totalScore)));
     return new Map(rows.map((r) => [r.id, Number(r.rank)]));
+  }
+
+  /** The contenders of a year (scored, district-passed or designated), best first, with their rank (ties share one). */
+  ranking(year: number, db: DbExecutor = this.db) {
+    return db
+      .select({
+        applicationId: modelSchoolApplications.id,
+        schoolId: modelSchoolApplications.schoolId,
+        schoolName: schools.name,
+        districtName: districts.name,
+        status: modelSchoolApplications.status,
+        totalScore: modelSchoolApplications.totalScore,
+        rank: sql<number>`rank() over (order by ${modelSchoolApplications.totalScore} desc)::int`,
+      })
+      .from(modelSchoolApplications)
+      .innerJoin(schools, eq(schools.id, modelSchoolApplications.schoolId))
+      .innerJoin(districts, eq(districts.id, schools.districtId))
+      .where(and(eq(modelSchoolApplications.year, year), inArray(modelSchoolApplications.status, ['district_passed', 'designated']), isNotNull(modelSchoolApplications.totalScore)))
+      .orderBy(sql`${modelSchoolApplications.totalScore} desc`, asc(schools.name));
+  }
+
+  /** Rank of a score among the year's contenders, and how many there are. */
+  async rankOf(year: number, score: number, db: DbExecutor): Promise<{ rank: number; contenders: number }> {
+    const [row] = await db
+      .select({ above: sql<number>`count(*) filter (where ${modelSchoolApplications.totalScore} > ${score})::int`, contenders: sql<number>`count(*)::int` })
+      .from(modelSchoolApplications)
+      .where(and(eq(modelSchoolApplications.year, year), inArray(modelSchoolApplications.status, ['district_passed', 'designated']), isNotNull(modelSchoolApplications.totalScore)));
+    return { rank: Number(row.above) + 1, contenders: Number(row.contenders) };
   }
 
   applicationsOfSchool(schoolId: string) {

@@ -126,6 +126,27 @@ export class AppConfig {
   @Max(1000)
   ANONYMOUS_BATCH_SIZE = 10;
 
+  /** Offline credit: a check-in later than this many minutes after the start earns no credit (a lecture may set its own). */
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(0)
+  @Max(240)
+  ATTENDANCE_LATE_CHECKIN_MINUTES = 15;
+
+  /** Offline credit: the share of the session (in %) between check-in and check-out, clipped to the session (a lecture may set its own). */
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  ATTENDANCE_MIN_PRESENCE_PERCENT = 80;
+
+  /** 校长信箱: days each level (school, then district, then city) has to answer before the item moves up. */
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  MAILBOX_ANSWER_DAYS = 5;
+
   get usesEmbeddedDatabase(): boolean {
     return !this.DATABASE_URL;
   }

@@ -67,6 +67,17 @@ export const ERROR_CATALOG = {
   CHECKIN_NOT_OPEN: { status: 409, zh: '不在签到时间内（开始前 30 分钟至结束）', en: 'Check-in is open from 30 minutes before the start until the end' },
   CHECKOUT_NOT_OPEN: { status: 409, zh: '不在签退时间内（结束前 10 分钟至结束后 30 分钟）', en: 'Check-out is open from 10 minutes before the end until 30 minutes after' },
   NOT_CHECKED_IN: { status: 409, zh: '请先签到', en: 'Check in first' },
+  // Attendance recorded without credit: returned as noCreditReason on a check-in or check-out (200), never thrown.
+  ATTENDANCE_CHECKIN_TOO_LATE: {
+    status: 409,
+    zh: '签到晚于开始后 {minutes} 分钟，本次出勤已记录但不计学时',
+    en: 'Checked in more than {minutes} minutes after the start: attendance is recorded without credit',
+  },
+  ATTENDANCE_PRESENCE_TOO_SHORT: {
+    status: 409,
+    zh: '签到至签退仅 {presentMinutes} 分钟，不足讲座时长的 {percent}%（{requiredMinutes} 分钟），本次出勤已记录但不计学时',
+    en: 'Only {presentMinutes} minutes between check-in and check-out, under {percent}% of the session ({requiredMinutes} minutes): attendance is recorded without credit',
+  },
   NOT_AN_OFFLINE_LECTURE: { status: 409, zh: '该讲座没有线下场地', en: 'This lecture has no venue' },
   LECTURE_NOT_STARTED: { status: 409, zh: '讲座尚未开始，请在开始后观看', en: 'The lecture has not started yet' },
   LECTURE_ENDED: { status: 409, zh: '讲座已结束，且没有回放', en: 'The lecture has ended and has no replay' },
@@ -142,6 +153,12 @@ export const ERROR_CATALOG = {
   MODEL_SCHOOL_SCORES_INVALID: { status: 400, zh: '请为每个人工评审指标打分（0 至该指标分值）', en: 'Score every manual indicator, from 0 to its weight' },
   MODEL_SCHOOL_NOT_SCORED: { status: 409, zh: '该申报尚无专家评分，不能认定', en: 'The application has no expert score yet' },
   MODEL_SCHOOL_QUOTA_FULL: { status: 409, zh: '本年度示范学校名额（{quota} 所）已满', en: "This year's quota of {quota} model schools is full" },
+  MODEL_SCHOOL_BELOW_PASS_MARK: {
+    status: 409,
+    zh: '该校总分 {score} 分，低于本年度认定合格线 {passMark} 分，不能认定为示范学校',
+    en: 'The school scored {score}, below this year’s pass mark of {passMark}: it cannot be designated',
+  },
+  MODEL_SCHOOL_PASS_MARK_LOCKED: { status: 409, zh: '本年度已有学校获认定，合格线不能再修改', en: 'A school of this year is already designated: the pass mark can no longer change' },
   MODEL_SCHOOL_DESIGNATION_NOT_FOUND: { status: 404, zh: '找不到该示范学校认定', en: 'Designation not found' },
   MODEL_SCHOOL_ALREADY_REVOKED: { status: 409, zh: '该认定已撤销', en: 'This designation has already been revoked' },
   SUPPORT_SITE_NOT_FOUND: { status: 404, zh: '找不到该心理辅导室或成长导航站', en: 'Counselling room or growth station not found' },
@@ -153,6 +170,10 @@ export const ERROR_CATALOG = {
   CAMPAIGN_SUBMISSION_NOT_FOUND: { status: 404, zh: '找不到该作品', en: 'Submission not found' },
   CAMPAIGN_SUBMISSION_STATE: { status: 409, zh: '作品当前状态（{status}）不允许此操作', en: 'The submission is {status}; this step is not possible now' },
   CAMPAIGN_AWARD_INVALID: { status: 400, zh: '该活动不设此奖项', en: 'This campaign does not give that award' },
+  MAILBOX_ITEM_NOT_FOUND: { status: 404, zh: '找不到该信件', en: 'Mailbox item not found' },
+  MAILBOX_NOT_YOUR_SCHOOL: { status: 403, zh: '只能给孩子就读的学校写信', en: 'You can only write to a school your child attends' },
+  MAILBOX_ALREADY_ANSWERED: { status: 409, zh: '该信件已答复', en: 'This item has already been answered' },
+  MAILBOX_NOT_YOUR_LEVEL: { status: 403, zh: '该信件已逾期转交上级教育部门，由上级答复', en: 'This item is overdue and has moved up: the bureau above answers it now' },
   CAMPAIGN_NO_AWARD: { status: 404, zh: '该作品未获奖', en: 'This submission has no award' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 

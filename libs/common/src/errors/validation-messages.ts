@@ -35,6 +35,7 @@ const CONSTRAINTS: Record<string, Template> = {
   halfHours: { zh: '必须是 0.5 的整数倍', en: 'must be a multiple of 0.5' },
   sameSchoolYear: { zh: '不能改到另一个学年', en: 'must stay within the same school year' },
   isUrl: { zh: '必须是有效的网址', en: 'must be a valid URL' },
+  withinSessionLength: { zh: '学时不能超过讲座时长（本场最多 {0} 学时，1 学时 = 60 分钟）', en: 'must not exceed the session length (at most {0} hours for this session)' },
   isAfterStart: { zh: '必须晚于开始时间', en: 'must be later than the start' },
   arrayUnique: { zh: '不能有重复项', en: 'must not contain duplicates' },
   requiredToReturn: { zh: '退回时必须填写意见', en: 'is required when returning' },

@@ -78,6 +78,20 @@ export class CreateLectureDto {
   @Max(8)
   creditHours: number;
 
+  @ApiPropertyOptional({ description: 'offline credit: the latest check-in, in minutes after the start (default ATTENDANCE_LATE_CHECKIN_MINUTES, 15)' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(240)
+  lateCheckinMinutes?: number;
+
+  @ApiPropertyOptional({ description: 'offline credit: the share of the session between check-in and check-out, in % (default ATTENDANCE_MIN_PRESENCE_PERCENT, 80)' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  minPresencePercent?: number;
+
   @ApiPropertyOptional({ description: 'a session of this course plan' }) @IsOptional() @IsUUID() planId?: string;
   @ApiPropertyOptional({ description: '补课: a make-up session for this lecture' }) @IsOptional() @IsUUID() makeupOf?: string;
 }
@@ -91,6 +105,8 @@ export class UpdateLectureDto {
   @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) registrationCutoff?: string;
   @ApiPropertyOptional() @IsOptional() @IsUrl({ require_protocol: true }) @MaxLength(500) streamUrl?: string;
   @ApiPropertyOptional() @IsOptional() @IsUrl({ require_protocol: true }) @MaxLength(500) replayUrl?: string;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(240) lateCheckinMinutes?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(100) minPresencePercent?: number;
 }
 
 /** The directory's query DTO: one schema under one name in the OpenAPI document. */
@@ -98,6 +114,12 @@ export { SchoolYearQueryDto };
 
 export class TokenDto {
   @ApiProperty({ description: 'the code from the venue screen' }) @IsString() @MinLength(1) @MaxLength(64) token: string;
+
+  @ApiPropertyOptional({ description: 'a stable id of the scanning device (app install id); without it the user agent and address stand in' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.:-]{8,64}$/)
+  deviceId?: string;
 }
 
 export class ManualAttendanceDto {
@@ -161,6 +183,10 @@ export class LectureDto {
   @ApiProperty({ type: AudienceDto }) audience: AudienceDto;
   @ApiProperty({ nullable: true, type: String }) planId: string | null;
   @ApiProperty({ nullable: true, type: String }) makeupOf: string | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'offline credit: the latest check-in, in minutes after the start (null: the platform default)' })
+  lateCheckinMinutes: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'offline credit: the share of the session between check-in and check-out, in % (null: the platform default)' })
+  minPresencePercent: number | null;
   @ApiPropertyOptional({ nullable: true, enum: ['registered', 'waitlisted', 'cancelled'], description: 'the caller’s registration (parent-api)' })
   myRegistration?: string | null;
 }
@@ -181,4 +207,7 @@ export class AttendanceResultDto {
   @ApiProperty({ nullable: true, type: String }) checkedInAt: string | null;
   @ApiProperty({ nullable: true, type: String }) checkedOutAt: string | null;
   @ApiProperty({ description: 'hours credited by this action (0 when already credited)' }) credited: number;
+  @ApiProperty({ nullable: true, enum: ['ATTENDANCE_CHECKIN_TOO_LATE', 'ATTENDANCE_PRESENCE_TOO_SHORT'], description: 'why this attendance earns no credit (set at a late check-in and at such a check-out)' })
+  noCreditReason: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'the reason in words (Chinese)' }) noCreditMessage: string | null;
 }

@@ -87,6 +87,10 @@ export const lectures = pgTable(
     capacity: integer('capacity'),
     registrationCutoff: timestamp('registration_cutoff', { withTimezone: true }),
     creditHours: numeric('credit_hours', { precision: 3, scale: 1, mode: 'number' }).notNull(),
+    /** offline credit: latest check-in, in minutes after the start (null: the platform default) */
+    lateCheckinMinutes: integer('late_checkin_minutes'),
+    /** offline credit: share of the session between check-in and check-out, in % (null: the platform default) */
+    minPresencePercent: integer('min_presence_percent'),
     status: text('status', { enum: LECTURE_STATUSES }).notNull().default('draft'),
     /** per-lecture key of the rotating check-in code */
     checkinSecret: varchar('checkin_secret', { length: 64 }).notNull(),
@@ -132,6 +136,11 @@ export const attendance = pgTable(
       .references(() => users.id),
     checkedInAt: timestamp('checked_in_at', { withTimezone: true }),
     checkedOutAt: timestamp('checked_out_at', { withTimezone: true }),
+    /** the device that scanned: a hash of the client's device id, else of its user agent and address */
+    checkinDevice: varchar('checkin_device', { length: 40 }),
+    checkoutDevice: varchar('checkout_device', { length: 40 }),
+    /** why the check-out earned no credit: an error-catalogue code and its message parameters */
+    noCredit: jsonb('no_credit').$type<{ code: string; params: Record<string, number> }>(),
     /** seconds of live or replay watching, flushed from Redis */
     watchedSeconds: integer('watched_seconds').notNull().default(0),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

@@ -41,10 +41,12 @@ export const modelSchoolYears = pgTable(
   {
     year: smallint('year').primaryKey(),
     quota: integer('quota').notNull().default(100),
+    /** the lowest total score (of 100) a school may be designated with */
+    passMark: numeric('pass_mark', { precision: 5, scale: 2, mode: 'number' }).notNull().default(60),
     updatedBy: uuid('updated_by').references(() => users.id),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [check('model_school_years_quota_ck', sql`${t.quota} between 0 and 10000`)],
+  (t) => [check('model_school_years_quota_ck', sql`${t.quota} between 0 and 10000`), check('model_school_years_pass_mark_ck', sql`${t.passMark} between 0 and 100`)],
 );
 
 /** The weighted rubric of a year: automatic indicators name a metric; manual ones are scored by experts. */

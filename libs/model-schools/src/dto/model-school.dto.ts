@@ -26,12 +26,23 @@ export class IndicatorDto {
 export class PutCriteriaDto {
   @ApiProperty({ example: 2026 }) @IsInt() @Min(2000) @Max(2100) year: number;
   @ApiPropertyOptional({ example: 100, description: 'designations allowed this year (100 by default)' }) @IsOptional() @IsInt() @Min(0) @Max(10000) quota?: number;
+  @ApiPropertyOptional({ example: 60, description: 'the lowest total score (of 100) a school may be designated with (60 by default)' })
+  @IsOptional()
+  @IsNumber({ maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(100)
+  passMark?: number;
   @ApiProperty({ type: [IndicatorDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(40) @ValidateNested({ each: true }) @Type(() => IndicatorDto) indicators: IndicatorDto[];
 }
 
 export class PutQuotaDto {
   @ApiProperty({ example: 2026 }) @IsInt() @Min(2000) @Max(2100) year: number;
   @ApiProperty({ example: 100 }) @IsInt() @Min(0) @Max(10000) quota: number;
+}
+
+export class PutPassMarkDto {
+  @ApiProperty({ example: 2026 }) @IsInt() @Min(2000) @Max(2100) year: number;
+  @ApiProperty({ example: 60, description: 'of 100' }) @IsNumber({ maxDecimalPlaces: 2 }) @Min(0) @Max(100) passMark: number;
 }
 
 export class CriterionDto {
@@ -47,6 +58,7 @@ export class CriterionDto {
 export class CriteriaDto {
   @ApiProperty() year: number;
   @ApiProperty() quota: number;
+  @ApiProperty({ example: 60, description: 'the lowest total score (of 100) a school may be designated with' }) passMark: number;
   @ApiProperty({ type: [CriterionDto] }) indicators: CriterionDto[];
 }
 
@@ -150,6 +162,36 @@ export class RevokeDesignationDto {
   @ApiProperty({ example: '年度复核不合格' }) @IsString() @MinLength(2) @MaxLength(500) reason: string;
 }
 
+export class DesignationRankingDto {
+  @ApiProperty({ description: 'rank of the score among the year’s scored, district-passed and designated applications (ties share one)' }) rank: number;
+  @ApiProperty({ description: 'how many applications compete' }) contenders: number;
+  @ApiProperty() score: number;
+  @ApiProperty() passMark: number;
+  @ApiProperty() abovePassMark: boolean;
+  @ApiProperty() quota: number;
+  @ApiProperty({ description: 'places left after this designation' }) quotaLeft: number;
+}
+
+export class RankingItemDto {
+  @ApiProperty() rank: number;
+  @ApiProperty() applicationId: string;
+  @ApiProperty() schoolId: string;
+  @ApiProperty() schoolName: string;
+  @ApiProperty() districtName: string;
+  @ApiProperty({ enum: ['district_passed', 'designated'] }) status: string;
+  @ApiProperty() totalScore: number;
+  @ApiProperty() abovePassMark: boolean;
+}
+
+export class RankingDto {
+  @ApiProperty() year: number;
+  @ApiProperty() passMark: number;
+  @ApiProperty() quota: number;
+  @ApiProperty({ description: 'active designations' }) designated: number;
+  @ApiProperty() quotaLeft: number;
+  @ApiProperty({ type: [RankingItemDto] }) items: RankingItemDto[];
+}
+
 export class DesignationDto {
   @ApiProperty() id: string;
   @ApiProperty() applicationId: string;
@@ -160,6 +202,7 @@ export class DesignationDto {
   @ApiProperty() designatedAt: string;
   @ApiPropertyOptional({ type: String, nullable: true }) revokedAt: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) revokeReason: string | null;
+  @ApiPropertyOptional({ type: DesignationRankingDto, description: 'the ranking at designation (on the designation answer)' }) ranking?: DesignationRankingDto;
 }
 
 export class PublicModelSchoolDto {

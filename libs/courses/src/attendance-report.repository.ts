@@ -1,0 +1,58 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { asc, eq, inArray } from 'drizzle-orm';
+import { attendance, DB, Database, guardianships, hourLedger, users } from '@jiaxiao/db';
+
+export interface AttendanceReportRow {
+  userId: string;
+  name: string;
+  phone: string;
+  checkedInAt: Date | null;
+  checkedOutAt: Date | null;
+  checkinDevice: string | null;
+  checkoutDevice: string | null;
+  noCredit: { code: string; params: Record<string, number> } | null;
+}
+
+/** Reads for the per-lecture attendance report (offline check-ins and their credits). */
+@Injectable()
+export class AttendanceReportRepository {
+  constructor(@Inject(DB) private readonly db: Database) {}
+
+  async scans(lectureId: string): Promise<AttendanceReportRow[]> {
+    return this.db
+      .select({
+        userId: attendance.userId,
+        name: users.name,
+        phone: users.phone,
+        checkedInAt: attendance.checkedInAt,
+        checkedOutAt: attendance.checkedOutAt,
+        checkinDevice: attendance.checkinDevice,
+        checkoutDevice: attendance.checkoutDevice,
+        noCredit: attendance.noCredit,
+      })
+      .from(attendance)
+      .innerJoin(users, eq(users.id, attendance.userId))
+      .where(eq(attendance.lectureId, lectureId))
+      .orderBy(asc(attendance.checkedInAt));
+  }
+
+  /** Hours credited per guardian for the lecture, net of revocations. */
+  async creditedHours(lectureId: string): Promise<Map<string, number>> {
+    const rows = await this.db.select({ guardianId: hourLedger.guardianId, hours: hourLedger.hours }).from(hourLedger).where(eq(hourLedger.lectureId, lectureId));
+    const totals = new Map<string, number>();
+    for (const row of rows) totals.set(row.guardianId, (totals.get(row.guardianId) ?? 0) + row.hours);
+    return totals;
+  }
+
+  /** The students (households) of each guardian. */
+  async householdsOf(guardianIds: string[]): Promise<Map<string, string[]>> {
+    const map = new Map<string, string[]>();
+    if (guardianIds.length === 0) return map;
+    const rows = await this.db
+      .select({ userId: guardianships.userId, studentId: guardianships.studentId })
+      .from(guardianships)
+      .where(inArray(guardianships.userId, guardianIds));
+    for (const row of rows) map.set(row.userId, [...(map.get(row.userId) ?? []), row.studentId]);
+    return map;
+  }
+}

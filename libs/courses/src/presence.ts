@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+
+const MINUTE = 60_000;
+
+export interface PresenceRule {
+  /** the latest check-in that still earns credit, in minutes after the start */
+  lateCheckinMinutes: number;
+  /** the share of the session, in %, that must lie between check-in and check-out */
+  minPresencePercent: number;
+}
+
+export type NoCredit =
+  | { code: 'ATTENDANCE_CHECKIN_TOO_LATE'; params: { minutes: number } }
+  | { code: 'ATTENDANCE_PRESENCE_TOO_SHORT'; params: { presentMinutes: number; percent: number; requiredMinutes: number } };
+
+/** Whether a check-in at `checkedInAt` is too late for credit. */
+export function lateCheckin(rule: PresenceRule, startsAt: Date, checkedInAt: Date): NoCredit | undefined {
+  if (checkedInAt.getTime() <= startsAt.getTime() + rule.lateCheckinMinutes * MINUTE) return undefined;
+  return { code: 'ATTENDANCE_CHECKIN_TOO_LATE', params: { minutes: rule.lateCheckinMinutes } };
+}
+
+/**
+ * Why an offline attendance earns no credit, or undefined when it does. The time present is the
+ * part of the session between check-in and check-out: arriving early or leaving late adds nothing.
+ */
+export function noCreditReason(rule: PresenceRule, session: { startsAt: Date; endsAt: Date }, checkedInAt: Date, checkedOutAt: Date): NoCredit | undefined {
+  const late = lateCheckin(rule, session.startsAt, checkedInAt);
+  if (late) return late;
+  const length = session.endsAt.getTime() - session.startsAt.getTime();
+  const present = Math.max(0, Math.min(checkedOutAt.getTime(), session.endsAt.getTime()) - Math.max(checkedInAt.getTime(), session.startsAt.getTime()));
+  const required = (length * rule.minPresencePercent) / 100;
+  if (present >= required) return undefined;
+  return {
+    code: 'ATTENDANCE_PRESENCE_TOO_SHORT',
+    params: { presentMinutes: Math.floor(present / MINUTE), percent: rule.minPresencePercent, requiredMinutes: Math.ceil(required / MINUTE) },
+  };
+}
+
+/** The scanning device: the client's own id when it sends one, else its user agent and address. Hashed: the report compares, it never shows. */
+export function deviceKey(client: { deviceId?: string; userAgent?: string; ip?: string }): string {
+  const source = client.deviceId ? `id:${client.deviceId}` : `ua:${client.userAgent ?? ''}|${client.ip ?? ''}`;
+  return createHash('sha256').update(source).digest('hex').slice(0, 32);
+}

@@ -1,0 +1,126 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { and, desc, eq, inArray, lt, or, sql, SQL } from 'drizzle-orm';
+import { DB, Database, DbExecutor, mailboxItems, MailboxLevel, schools, users } from '@jiaxiao/db';
+
+export type MailboxItemRow = typeof mailboxItems.$inferSelect;
+export type MailboxListRow = { item: MailboxItemRow; schoolName: string; authorName: string; authorPhone: string };
+
+/** The area a list is limited to: every school (city), some districts, some schools. */
+export interface MailboxArea {
+  city: boolean;
+  districtIds: string[];
+  schoolIds: string[];
+}
+
+const LIST_LIMIT = 200;
+
+@Injectable()
+export class MailboxRepository {
+  constructor(@Inject(DB) private readonly db: Database) {}
+
+  transaction<T>(work: (tx: DbExecutor) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  async schoolDistrict(schoolId: string): Promise<string | undefined> {
+    const [row] = await this.db.select({ districtId: schools.districtId }).from(schools).where(eq(schools.id, schoolId));
+    return row?.districtId;
+  }
+
+  async insert(values: typeof mailboxItems.$inferInsert, db: DbExecutor = this.db): Promise<MailboxItemRow> {
+    const [row] = await db.insert(mailboxItems).values(values).returning();
+    return row;
+  }
+
+  async item(id: string, db: DbExecutor = this.db): Promise<MailboxItemRow | undefined> {
+    const [row] = await db.select().from(mailboxItems).where(eq(mailboxItems.id, id));
+    return row;
+  }
+
+  async lock(id: string, db: DbExecutor): Promise<MailboxItemRow | undefined> {
+    const [row] = await db.select().from(mailboxItems).where(eq(mailboxItems.id, id)).for('update');
+    return row;
+  }
+
+  async answer(id: string, values: { answer: string; answeredBy: string; answeredLevel: MailboxLevel }, db: DbExecutor): Promise<void> {
+    await db
+      .update(mailboxItems)
+      .set({ ...values, status: 'answered', answeredAt: new Date() })
+      .where(eq(mailboxItems.id, id));
+  }
+
+  /** Newest first: the caller's own items, or the items of an area. */
+  list(filter: { authorId?: string; area?: MailboxArea; status?: 'open' | 'answered'; schoolId?: string }): Promise<MailboxListRow[]> {
+    const conditions: (SQL | undefined)[] = [
+      filter.authorId ? eq(mailboxItems.authorId, filter.authorId) : undefined,
+      filter.area ? inArea(filter.area) : undefined,
+      filter.status ? eq(mailboxItems.status, filter.status) : undefined,
+      filter.schoolId ? eq(mailboxItems.schoolId, filter.schoolId) : undefined,
+    ];
+    return this.db
+      .select({ item: mailboxItems, schoolName: schools.name, authorName: users.name, authorPhone: users.phone })
+      .from(mailboxItems)
+      .innerJoin(schools, eq(schools.id, mailboxItems.schoolId))
+      .innerJoin(users, eq(users.id, mailboxItems.authorId))
+      .where(and(...conditions))
+      .orderBy(desc(mailboxItems.createdAt))
+      .limit(LIST_LIMIT);
+  }
+
+  async withNames(item: MailboxItemRow): Promise<MailboxListRow> {
+    const [row] = await this.db
+      .select({ schoolName: schools.name, authorName: users.name, authorPhone: users.phone })
+      .from(mailboxItems)
+      .innerJoin(schools, eq(schools.id, mailboxItems.schoolId))
+      .innerJoin(users, eq(users.id, mailboxItems.authorId))
+      .where(eq(mailboxItems.id, item.id));
+    return { item, ...row };
+  }
+
+  /**
+   * Moves every open item past its deadline one level up and gives the new level its own
+   * deadline; items already at the city stay overdue there. Returns how many moved.
+   */
+  async escalateDue(now: Date, answerDays: number): Promise<number> {
+    const moved = await this.db
+      .update(mailboxItems)
+      .set({
+        level: sql`case ${mailboxItems.level} when 'school' then 'district' else 'city' end`,
+        dueAt: sql`${now.toISOString()}::timestamptz + make_interval(days => ${answerDays})`,
+        escalatedAt: now,
+      })
+      .where(and(eq(mailboxItems.status, 'open'), lt(mailboxItems.dueAt, now), inArray(mailboxItems.level, ['school', 'district'])))
+      .returning({ id: mailboxItems.id });
+    return moved.length;
+  }
+
+  /** Counts per school of an area (schools without items included). */
+  counts(area: MailboxArea, now: Date) {
+    const due = now.toISOString();
+    return this.db
+      .select({
+        schoolId: schools.id,
+        schoolName: schools.name,
+        districtId: schools.districtId,
+        open: sql<number>`count(${mailboxItems.id}) filter (where ${mailboxItems.status} = 'open')::int`,
+        answered: sql<number>`count(${mailboxItems.id}) filter (where ${mailboxItems.status} = 'answered')::int`,
+        overdue: sql<number>`count(${mailboxItems.id}) filter (where ${mailboxItems.status} = 'open' and ${mailboxItems.dueAt} < ${due}::timestamptz)::int`,
+        escalated: sql<number>`count(${mailboxItems.id}) filter (where ${mailboxItems.escalatedAt} is not null)::int`,
+        paidTutoring: sql<number>`count(${mailboxItems.id}) filter (where ${mailboxItems.topic} = 'paid_tutoring')::int`,
+      })
+      .from(schools)
+      .leftJoin(mailboxItems, eq(mailboxItems.schoolId, schools.id))
+      .where(area.city ? undefined : or(inList(schools.districtId, area.districtIds), inList(schools.id, area.schoolIds)))
+      .groupBy(schools.id, schools.name, schools.districtId)
+      .orderBy(schools.name);
+  }
+}
+
+function inList(column: typeof schools.id | typeof schools.districtId | typeof mailboxItems.schoolId | typeof mailboxItems.districtId, ids: string[]): SQL {
+  return ids.length ? inArray(column, ids) : sql`false`;
+}
+
+function inArea(area: MailboxArea): SQL | undefined {
+  if (area.city) return undefined;
+  return or(inList(mailboxItems.districtId, area.districtIds), inList(mailboxItems.schoolId, area.schoolIds));
+}
