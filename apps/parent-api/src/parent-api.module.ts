@@ -21,13 +21,14 @@ import { MeController } from './me.controller';
 import { ModelSchoolsController } from './model-schools.controller';
 
 /** REST for parents and teachers: mobile, H5 and mini-program clients. */
+import { JoinController } from './join.controller';
 @Module({})
 export class ParentApiModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: ParentApiModule,
       imports: [PlatformModule.forRoot({ app: 'parent-api', infra, http: true }), AuthModule.forRoot({ audience: 'parent', http: true }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, ChannelsModule],
-      controllers: [MeController, FamilyController, ConversationsController, MessagesController, FilesController, NotificationsController, LecturesController, CommitteesController, ModelSchoolsController, CampaignsController,
+      controllers: [JoinController, MeController, FamilyController, ConversationsController, MessagesController, FilesController, NotificationsController, LecturesController, CommitteesController, ModelSchoolsController, CampaignsController,
         // The development outbox exists only where it cannot leak a real code (CONTRACT: 404 in production).
         ...(DevOutboxService.enabled(infra.config) ? [DevOutboxController] : []),
       ],

@@ -56,6 +56,21 @@ export class AppConfig {
   @Max(60000)
   SOCKET_STREAM_BLOCK_MS = 5000;
 
+  /** Where the H5 is reached from outside: join links and QR codes point under it. */
+  @Matches(/^https?:\/\/[^/\s]+$/, { message: 'must be an http(s) origin without a trailing slash, e.g. https://jx.example.cn' })
+  PUBLIC_BASE_URL = 'http://127.0.0.1:3000';
+
+  /** Join requests: pending ones per user, and new ones per class an hour. */
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(1)
+  JOIN_MAX_PENDING_PER_USER = 3;
+
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(1)
+  JOIN_MAX_PER_CLASS_HOURLY = 60;
+
   /** How long a gateway trusts its last look at a socket's session before checking it again on the next event. */
   @Transform(({ value }) => toInt(value))
   @IsInt()

@@ -8,3 +8,4 @@ export * from './committees';
 export * from './campaigns';
 export * from './model-schools';
 export * from './channels';
+export * from './joining';
