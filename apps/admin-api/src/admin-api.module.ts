@@ -19,13 +19,14 @@ import { SchoolsController } from './schools.controller';
 import { StaffController } from './staff.controller';
 
 /** REST for school staff and bureau staff; callers without a staff role get 403. */
+import { JoinRequestsController } from './join-requests.controller';
 @Module({})
 export class AdminApiModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: AdminApiModule,
       imports: [PlatformModule.forRoot({ app: 'admin-api', infra, http: true }), AuthModule.forRoot({ audience: 'admin', http: true }), DirectoryModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, MailboxModule],
-      controllers: [MeController, SchoolsController, StaffController, ClassesController, LecturesController, ReportsController, CommitteesController, ModelSchoolsController, CampaignsController, MailboxController],
+      controllers: [JoinRequestsController, MeController, SchoolsController, StaffController, ClassesController, LecturesController, ReportsController, CommitteesController, ModelSchoolsController, CampaignsController, MailboxController],
     };
   }
 }

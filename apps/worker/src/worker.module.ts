@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@jiaxiao/auth';
+import { ChannelsModule } from '@jiaxiao/channels';
 import { CommitteesModule } from '@jiaxiao/committees';
 import { CoursesModule } from '@jiaxiao/courses';
 import { DirectoryModule } from '@jiaxiao/directory';
@@ -8,6 +9,7 @@ import { MessagingModule } from '@jiaxiao/messaging';
 import { Infrastructure, PlatformModule } from '@jiaxiao/platform';
 import { CommitteesProcessor } from './committees.processor';
 import { CoursesProcessor } from './courses.processor';
+import { DeliveryProcessor } from './delivery.processor';
 import { ImportsProcessor } from './imports.processor';
 import { MailboxProcessor } from './mailbox.processor';
 import { MessagingProcessor } from './messaging.processor';
@@ -19,8 +21,8 @@ export class WorkerModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [PlatformModule.forRoot({ app: 'worker', infra, http: false }), AuthModule.forRoot({ audience: 'parent', http: false }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, MailboxModule],
-      providers: [ImportsProcessor, NotificationsProcessor, MessagingProcessor, CoursesProcessor, CommitteesProcessor, MailboxProcessor],
+      imports: [PlatformModule.forRoot({ app: 'worker', infra, http: false }), AuthModule.forRoot({ audience: 'parent', http: false }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, MailboxModule, ChannelsModule],
+      providers: [ImportsProcessor, NotificationsProcessor, MessagingProcessor, CoursesProcessor, CommitteesProcessor, MailboxProcessor, DeliveryProcessor],
     };
   }
 }

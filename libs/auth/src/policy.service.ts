@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, Principal } from '@jiaxiao/common';
-import { ClassPlace, DirectoryRepository } from '@jiaxiao/directory';
+import { ClassPlace, DirectoryRepository, JoinRepository } from '@jiaxiao/directory';
 
 /** read: parents of the object's children and staff over it; staff: staff only (rosters); manage: coordinators and bureau staff */
 export type Action = 'read' | 'staff' | 'manage';
-export type DirectoryResource = 'student' | 'class' | 'school' | 'district' | 'import' | 'role_assignment';
+export type DirectoryResource = 'student' | 'class' | 'school' | 'district' | 'import' | 'role_assignment' | 'join_request';
 
 /**
  * Decides access to objects of a higher context (conversations, lectures, …): that context
@@ -30,6 +30,7 @@ const NOT_FOUND: Record<DirectoryResource, ErrorCode> = {
   district: 'DISTRICT_NOT_FOUND',
   import: 'IMPORT_NOT_FOUND',
   role_assignment: 'ROLE_ASSIGNMENT_NOT_FOUND',
+  join_request: 'JOIN_REQUEST_NOT_FOUND',
 };
 
 /** The place of city-wide objects: only city_admin covers it. */
@@ -50,7 +51,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class PolicyService {
   private readonly resolvers = new Map<string, AccessResolver>();
 
-  constructor(private readonly directory: DirectoryRepository) {}
+  constructor(
+    private readonly directory: DirectoryRepository,
+    private readonly joins: JoinRepository,
+  ) {}
 
   register(resolver: AccessResolver): void {
     if (this.resolvers.has(resolver.resource) || resolver.resource in NOT_FOUND) {
@@ -132,6 +136,10 @@ export class PolicyService {
       }
       case 'import': {
         const classId = await this.directory.importClassId(id);
+        return classId ? this.placeOf('class', classId) : undefined;
+      }
+      case 'join_request': {
+        const classId = await this.joins.classOfRequest(id);
         return classId ? this.placeOf('class', classId) : undefined;
       }
       case 'role_assignment': {

@@ -11,3 +11,6 @@ export * from './principal';
 export * from './password.service';
 export * from './realtime';
 export * from './anonymous-seal.service';
+
+export * from './password-policy';
+export * from './privacy-notice';

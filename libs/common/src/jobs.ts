@@ -9,6 +9,8 @@ export const QUEUES = {
   courses: 'courses',
   committees: 'committees',
   mailbox: 'mailbox',
+
+  delivery: 'delivery',
 } as const;
 export type QueueName = keyof typeof QUEUES;
 
@@ -34,6 +36,14 @@ export interface JobPayloads {
   'fund.monthly-summary': { month?: string };
   /** 校长信箱: move items unanswered past their deadline up a level (school → district → city) */
   'mailbox.escalate': Record<string, never>;
+
+  /**
+   * send one SMS through the configured provider. The exception to "ids only": a sign-in code
+   * is stored hashed, so the job must carry the message itself (template is an SmsTemplate of libs/channels).
+   */
+  'sms.send': { phone: string; template: string; params: Record<string, string> };
+  /** a guardian withdrew consent to the privacy notice at `at` (ISO): tell their children's class teachers and coordinators */
+  'consent.withdrawn': { userId: string; at: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -50,6 +60,9 @@ export const JOB_QUEUE = {
   'election.close-due': 'committees',
   'fund.monthly-summary': 'committees',
   'mailbox.escalate': 'mailbox',
+
+  'sms.send': 'delivery',
+  'consent.withdrawn': 'notifications',
 } as const satisfies Record<JobName, QueueName>;
 
 /** The jobs a queue carries: a processor's handler map must name each of them. */

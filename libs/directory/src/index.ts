@@ -5,3 +5,6 @@ export * from './roster/roster-import.service';
 export * from './roster/roster-file';
 export * from './dto/directory.dto';
 export * from './dto/roster.dto';
+export * from './joining/join.service';
+export * from './joining/join.repository';
+export * from './joining/join.dto';

@@ -5,3 +5,4 @@ export * from './realtime.publisher';
 export * from './quiet-hours';
 export * from './channels/channel.provider';
 export * from './dto/notification.dto';
+export * from './consent-withdrawn.notifier';

@@ -56,6 +56,28 @@ export class AppConfig {
   @Max(60000)
   SOCKET_STREAM_BLOCK_MS = 5000;
 
+  /** Where the H5 is reached from outside: join links and QR codes point under it. */
+  @Matches(/^https?:\/\/[^/\s]+$/, { message: 'must be an http(s) origin without a trailing slash, e.g. https://jx.example.cn' })
+  PUBLIC_BASE_URL = 'http://127.0.0.1:3000';
+
+  /** Join requests: pending ones per user, and new ones per class an hour. */
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(1)
+  JOIN_MAX_PENDING_PER_USER = 3;
+
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(1)
+  JOIN_MAX_PER_CLASS_HOURLY = 60;
+
+  /** How long a gateway trusts its last look at a socket's session before checking it again on the next event. */
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  SOCKET_SESSION_RECHECK_SECONDS = 5;
+
   /** S3-compatible storage for chat images and files; when unset they are kept under DATA_DIR/uploads. */
   @IsOptional()
   @Matches(/^https?:\/\/.+/, { message: 'must be an http(s) URL' })
@@ -79,10 +101,10 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
 
-  /** Lifetime of an access token, in seconds. */
+  /** Lifetime of an access token, in seconds; a socket ends with its token unless the client sends `auth:refresh`. */
   @Transform(({ value }) => toInt(value))
   @IsInt()
-  @Min(60)
+  @Min(5)
   @Max(86400)
   ACCESS_TOKEN_TTL = 900;
 
@@ -93,7 +115,7 @@ export class AppConfig {
   @Max(365)
   REFRESH_TOKEN_TTL_DAYS = 30;
 
-  /** Failed logins per phone number within the window before login is refused with 429. */
+  /** Failed password logins per phone within the window; past it the phone must sign in by SMS code (401 SMS_CODE_REQUIRED). */
   @Transform(({ value }) => toInt(value))
   @IsInt()
   @Min(1)
@@ -141,11 +163,82 @@ export class AppConfig {
   ATTENDANCE_MIN_PRESENCE_PERCENT = 80;
 
   /** 校长信箱: days each level (school, then district, then city) has to answer before the item moves up. */
+
+  /** Sign-in and reset codes: lifetime, wrong tries before a code dies, gap between sends, sends per phone a day and per IP an hour. */
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(60)
+  @Max(3600)
+  SMS_CODE_TTL_SECONDS = 300;
+
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  SMS_CODE_MAX_ATTEMPTS = 5;
+
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  SMS_CODE_RESEND_SECONDS = 60;
+
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(1)
+  SMS_CODE_DAILY_LIMIT = 10;
+
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(1)
+  SMS_CODE_IP_HOURLY_LIMIT = 30;
+
+  /** Outbound SMS: `dev` stores messages for GET /dev/outbox (refused in production); `aliyun` or `tencent` send for real. */
+  @IsIn(['dev', 'aliyun', 'tencent'])
+  SMS_PROVIDER: 'dev' | 'aliyun' | 'tencent' = 'dev';
+
+  /** The approved signature (签名) printed on every SMS, e.g. 潍坊家校共育. */
+  @IsOptional()
+  @IsString()
+  SMS_SIGN_NAME?: string = undefined;
+
+  /** The vendor's template id of each message kind: `login_code:SMS_1234,reset_code:SMS_5678,...`. */
+  @IsOptional()
+  @Matches(/^[a-z_]+:[\w-]+(,[a-z_]+:[\w-]+)*$/, { message: 'must look like login_code:SMS_123,reset_code:SMS_456' })
+  SMS_TEMPLATE_IDS?: string = undefined;
+
+  /** Aliyun AccessKey id / Tencent Cloud SecretId. */
+  @IsOptional()
+  @IsString()
+  SMS_ACCESS_KEY_ID?: string = undefined;
+
+  /** Aliyun AccessKey secret / Tencent Cloud SecretKey. */
+  @IsOptional()
+  @IsString()
+  SMS_ACCESS_KEY_SECRET?: string = undefined;
+
+  /** Tencent Cloud SMS SdkAppId (the application the templates belong to). */
+  @IsOptional()
+  @Matches(/^\d{5,20}$/, { message: 'must be the numeric SdkAppId' })
+  SMS_SDK_APP_ID?: string = undefined;
+
+  /** Tencent Cloud region of the SMS API. */
+  @IsString()
+  SMS_REGION = 'ap-guangzhou';
+
+  /** The vendor's API endpoint: dysmsapi.aliyuncs.com / sms.tencentcloudapi.com by default; `http://host:port` for a private gateway or a fake. */
+  @IsOptional()
+  @Matches(/^(https?:\/\/)?[\w.-]+(:\d+)?$/, { message: 'must be a host name, optionally with http(s):// and a port' })
+  SMS_ENDPOINT?: string = undefined;
+
+  /** Seconds before a vendor call is given up (the delivery job then retries). */
   @Transform(({ value }) => toInt(value))
   @IsInt()
   @Min(1)
   @Max(60)
   MAILBOX_ANSWER_DAYS = 5;
+
+  SMS_TIMEOUT_SECONDS = 10;
 
   get usesEmbeddedDatabase(): boolean {
     return !this.DATABASE_URL;
@@ -196,6 +289,19 @@ export function loadConfig(
   if (config.NODE_ENV === 'production' && config.usesDevJwtSecret) {
     variables.push('JWT_SECRET');
     problems.push('JWT_SECRET must be set to a secret of at least 16 characters when NODE_ENV=production');
+  }
+  if (config.SMS_PROVIDER === 'dev' && config.NODE_ENV === 'production') {
+    variables.push('SMS_PROVIDER');
+    problems.push('SMS_PROVIDER must be aliyun or tencent when NODE_ENV=production (the development outbox would expose sign-in codes)');
+  }
+  if (config.SMS_PROVIDER !== 'dev') {
+    const needed: (keyof AppConfig)[] = ['SMS_SIGN_NAME', 'SMS_TEMPLATE_IDS', 'SMS_ACCESS_KEY_ID', 'SMS_ACCESS_KEY_SECRET'];
+    if (config.SMS_PROVIDER === 'tencent') needed.push('SMS_SDK_APP_ID');
+    const missing = needed.filter((k) => !config[k]);
+    if (missing.length > 0) {
+      variables.push(...missing);
+      problems.push(`SMS_PROVIDER=${config.SMS_PROVIDER} needs ${missing.join(', ')}`);
+    }
   }
   if (problems.length > 0) throw new ConfigError(variables, problems.join('; '));
   return config;

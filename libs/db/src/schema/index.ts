@@ -8,3 +8,6 @@ export * from './committees';
 export * from './campaigns';
 export * from './model-schools';
 export * from './mailbox';
+
+export * from './channels';
+export * from './joining';
