@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AuthModule } from '@jiaxiao/auth';
+import { AuthModule, IdentitiesModule } from '@jiaxiao/auth';
 import { CampaignsModule } from '@jiaxiao/campaigns';
 import { CommitteesModule } from '@jiaxiao/committees';
 import { CoursesModule } from '@jiaxiao/courses';
@@ -17,6 +17,7 @@ import { MessagesController } from './messages.controller';
 import { NotificationsController } from './notifications.controller';
 import { MeController } from './me.controller';
 import { ModelSchoolsController } from './model-schools.controller';
+import { WechatAuthController } from './wechat-auth.controller';
 
 /** REST for parents and teachers: mobile, H5 and mini-program clients. */
 @Module({})
@@ -24,8 +25,8 @@ export class ParentApiModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: ParentApiModule,
-      imports: [PlatformModule.forRoot({ app: 'parent-api', infra, http: true }), AuthModule.forRoot({ audience: 'parent', http: true }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule],
-      controllers: [MeController, FamilyController, ConversationsController, MessagesController, FilesController, NotificationsController, LecturesController, CommitteesController, ModelSchoolsController, CampaignsController],
+      imports: [PlatformModule.forRoot({ app: 'parent-api', infra, http: true }), AuthModule.forRoot({ audience: 'parent', http: true }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, IdentitiesModule],
+      controllers: [MeController, FamilyController, ConversationsController, MessagesController, FilesController, NotificationsController, LecturesController, CommitteesController, ModelSchoolsController, CampaignsController, WechatAuthController],
     };
   }
 }

@@ -105,6 +105,23 @@ export class AuthService {
     });
   }
 
+  /**
+   * Starts a session for an account another factor has already proven (a bound WeChat
+   * identity): the same answer as a password login.
+   */
+  async loginVerified(userId: string, method: 'wechat', client: ClientInfo): Promise<TokenPairDto> {
+    const user = await this.sessions.userById(userId);
+    if (!user || user.status === 'disabled') throw new DomainError('ACCOUNT_DISABLED');
+    const principal = await this.principals.forUser(user.id, user.name);
+    this.assertAudience(principal);
+    return this.sessions.transaction(async (tx) => {
+      const sessionId = await this.sessions.createSession({ userId: user.id, userAgent: client.userAgent?.slice(0, 200), ip: client.ip }, tx);
+      const pair = await this.issue(principal, sessionId, tx);
+      await this.audit.record({ actorId: user.id, action: 'auth.login', ip: client.ip, detail: { api: this.options.audience, sessionId, method } }, tx);
+      return pair;
+    });
+  }
+
   /** Verifies an access token and loads its caller; undefined when the token or its session is no good. */
   async authenticate(accessToken: string): Promise<Principal | undefined> {
     let claims: AccessClaims;

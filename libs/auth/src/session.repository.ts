@@ -15,6 +15,11 @@ export class SessionRepository {
     return row;
   }
 
+  async userById(id: string) {
+    const [row] = await this.db.select().from(users).where(eq(users.id, id));
+    return row;
+  }
+
   async createSession(input: { userId: string; userAgent?: string; ip?: string }, db: DbExecutor) {
     const [row] = await db.insert(authSessions).values(input).returning({ id: authSessions.id });
     return row.id;
