@@ -14,8 +14,8 @@ import { createTestContext, TestContext } from './support/harness';
 
 /** The only routes reachable without a bearer token. Adding one is a decision: make it here, on purpose. */
 const PUBLIC_ROUTES = ['POST /auth/login', 'POST /auth/refresh', 'GET /health', 'GET /metrics'];
-/** parent-api only: the public list of designated model schools (CONTRACT: no login needed), and WeChat sign-in. */
-const PARENT_PUBLIC_ROUTES = ['GET /model-schools', 'GET /auth/wechat/authorize-url', 'POST /auth/wechat'];
+/** parent-api only: the public list of designated model schools (CONTRACT: no login needed); the development SMS outbox (never in production); WeChat sign-in. */
+const PARENT_PUBLIC_ROUTES = ['GET /model-schools', 'GET /dev/outbox', 'GET /auth/wechat/authorize-url', 'POST /auth/wechat'];
 
 interface Route {
   method: string;

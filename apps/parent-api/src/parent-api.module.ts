@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule, IdentitiesModule } from '@jiaxiao/auth';
+import { ChannelsModule, DevOutboxService } from '@jiaxiao/channels';
 import { CampaignsModule } from '@jiaxiao/campaigns';
 import { CommitteesModule } from '@jiaxiao/committees';
 import { CoursesModule } from '@jiaxiao/courses';
@@ -10,6 +11,7 @@ import { Infrastructure, PlatformModule } from '@jiaxiao/platform';
 import { CampaignsController } from './campaigns.controller';
 import { CommitteesController } from './committees.controller';
 import { ConversationsController } from './conversations.controller';
+import { DevOutboxController } from './dev-outbox.controller';
 import { FamilyController } from './family.controller';
 import { FilesController } from './files.controller';
 import { LecturesController } from './lectures.controller';
@@ -25,8 +27,11 @@ export class ParentApiModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: ParentApiModule,
-      imports: [PlatformModule.forRoot({ app: 'parent-api', infra, http: true }), AuthModule.forRoot({ audience: 'parent', http: true }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, IdentitiesModule],
-      controllers: [MeController, FamilyController, ConversationsController, MessagesController, FilesController, NotificationsController, LecturesController, CommitteesController, ModelSchoolsController, CampaignsController, WechatAuthController],
+      imports: [PlatformModule.forRoot({ app: 'parent-api', infra, http: true }), AuthModule.forRoot({ audience: 'parent', http: true }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, ChannelsModule, IdentitiesModule],
+      controllers: [MeController, FamilyController, ConversationsController, MessagesController, FilesController, NotificationsController, LecturesController, CommitteesController, ModelSchoolsController, CampaignsController, WechatAuthController,
+        // The development outbox exists only where it cannot leak a real code (CONTRACT: 404 in production).
+        ...(DevOutboxService.enabled(infra.config) ? [DevOutboxController] : []),
+      ],
     };
   }
 }

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@jiaxiao/auth';
+import { ChannelsModule } from '@jiaxiao/channels';
 import { CommitteesModule } from '@jiaxiao/committees';
 import { CoursesModule } from '@jiaxiao/courses';
 import { DirectoryModule } from '@jiaxiao/directory';
@@ -7,6 +8,7 @@ import { MessagingModule } from '@jiaxiao/messaging';
 import { Infrastructure, PlatformModule } from '@jiaxiao/platform';
 import { CommitteesProcessor } from './committees.processor';
 import { CoursesProcessor } from './courses.processor';
+import { DeliveryProcessor } from './delivery.processor';
 import { ImportsProcessor } from './imports.processor';
 import { MessagingProcessor } from './messaging.processor';
 import { NotificationsProcessor } from './notifications.processor';
@@ -17,8 +19,8 @@ export class WorkerModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [PlatformModule.forRoot({ app: 'worker', infra, http: false }), AuthModule.forRoot({ audience: 'parent', http: false }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule],
-      providers: [ImportsProcessor, NotificationsProcessor, MessagingProcessor, CoursesProcessor, CommitteesProcessor],
+      imports: [PlatformModule.forRoot({ app: 'worker', infra, http: false }), AuthModule.forRoot({ audience: 'parent', http: false }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, ChannelsModule],
+      providers: [ImportsProcessor, NotificationsProcessor, MessagingProcessor, CoursesProcessor, CommitteesProcessor, DeliveryProcessor],
     };
   }
 }

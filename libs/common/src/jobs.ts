@@ -8,6 +8,7 @@ export const QUEUES = {
   messaging: 'messaging',
   courses: 'courses',
   committees: 'committees',
+  delivery: 'delivery',
 } as const;
 export type QueueName = keyof typeof QUEUES;
 
@@ -31,6 +32,11 @@ export interface JobPayloads {
   'election.close-due': Record<string, never>;
   /** 班费 summary of a month (YYYY-MM, Asia/Shanghai; the previous month when absent) to each class's guardians */
   'fund.monthly-summary': { month?: string };
+  /**
+   * send one SMS through the configured provider. The exception to "ids only": a sign-in code
+   * is stored hashed, so the job must carry the message itself (template is an SmsTemplate of libs/channels).
+   */
+  'sms.send': { phone: string; template: string; params: Record<string, string> };
 }
 
 export type JobName = keyof JobPayloads;
@@ -46,6 +52,7 @@ export const JOB_QUEUE = {
   'election.tally': 'committees',
   'election.close-due': 'committees',
   'fund.monthly-summary': 'committees',
+  'sms.send': 'delivery',
 } as const satisfies Record<JobName, QueueName>;
 
 /** The jobs a queue carries: a processor's handler map must name each of them. */

@@ -65,13 +65,25 @@ describe('loadConfig', () => {
   });
 
   it('requires JWT_SECRET in production', () => {
-    const error = failure({ NODE_ENV: 'production' });
+    const error = failure({ NODE_ENV: 'production', ...ALIYUN });
     expect(error.variables).toEqual(['JWT_SECRET']);
     expect(error.message).toContain('JWT_SECRET must be set');
     // The development default is no secret either.
-    expect(failure({ NODE_ENV: 'production', JWT_SECRET: 'jiaxiao-dev-secret-change-me' }).variables).toEqual(['JWT_SECRET']);
-    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-32-characters!!' });
+    expect(failure({ NODE_ENV: 'production', JWT_SECRET: 'jiaxiao-dev-secret-change-me', ...ALIYUN }).variables).toEqual(['JWT_SECRET']);
+    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-32-characters!!', ...ALIYUN });
     expect(config.usesDevJwtSecret).toBe(false);
+  });
+
+  it('refuses the development SMS outbox in production and needs the vendor credentials', () => {
+    expect(failure({ NODE_ENV: 'production', JWT_SECRET: 'a-real-secret-of-32-characters!!' }).variables).toEqual(['SMS_PROVIDER']);
+    expect([...failure({ SMS_PROVIDER: 'tencent', SMS_SIGN_NAME: '家校' }).variables].sort()).toEqual([
+      'SMS_ACCESS_KEY_ID',
+      'SMS_ACCESS_KEY_SECRET',
+      'SMS_SDK_APP_ID',
+      'SMS_TEMPLATE_IDS',
+    ]);
+    expect(failure({ ...ALIYUN, SMS_TEMPLATE_IDS: 'login_code' }).variables).toEqual(['SMS_TEMPLATE_IDS']);
+    expect(loadConfig(ALIYUN).SMS_PROVIDER).toBe('aliyun');
   });
 
   it('lets overrides win over the environment and validates them too', () => {
@@ -79,3 +91,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, { SOCKET_STREAM_BLOCK_MS: 5 })).toThrow(/SOCKET_STREAM_BLOCK_MS/);
   });
 });
+
+const ALIYUN = {
+  SMS_PROVIDER: 'aliyun',
+  SMS_SIGN_NAME: '潍坊家校共育',
+  SMS_TEMPLATE_IDS: 'login_code:SMS_1,reset_code:SMS_2',
+  SMS_ACCESS_KEY_ID: 'id',
+  SMS_ACCESS_KEY_SECRET: 'secret',
+};

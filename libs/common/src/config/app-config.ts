@@ -109,6 +109,51 @@ export class AppConfig {
   @Min(1)
   LOGIN_FAILURE_WINDOW_SECONDS = 900;
 
+  /** Outbound SMS: `dev` stores messages for GET /dev/outbox (refused in production); `aliyun` or `tencent` send for real. */
+  @IsIn(['dev', 'aliyun', 'tencent'])
+  SMS_PROVIDER: 'dev' | 'aliyun' | 'tencent' = 'dev';
+
+  /** The approved signature (签名) printed on every SMS, e.g. 潍坊家校共育. */
+  @IsOptional()
+  @IsString()
+  SMS_SIGN_NAME?: string = undefined;
+
+  /** The vendor's template id of each message kind: `login_code:SMS_1234,reset_code:SMS_5678,...`. */
+  @IsOptional()
+  @Matches(/^[a-z_]+:[\w-]+(,[a-z_]+:[\w-]+)*$/, { message: 'must look like login_code:SMS_123,reset_code:SMS_456' })
+  SMS_TEMPLATE_IDS?: string = undefined;
+
+  /** Aliyun AccessKey id / Tencent Cloud SecretId. */
+  @IsOptional()
+  @IsString()
+  SMS_ACCESS_KEY_ID?: string = undefined;
+
+  /** Aliyun AccessKey secret / Tencent Cloud SecretKey. */
+  @IsOptional()
+  @IsString()
+  SMS_ACCESS_KEY_SECRET?: string = undefined;
+
+  /** Tencent Cloud SMS SdkAppId (the application the templates belong to). */
+  @IsOptional()
+  @Matches(/^\d{5,20}$/, { message: 'must be the numeric SdkAppId' })
+  SMS_SDK_APP_ID?: string = undefined;
+
+  /** Tencent Cloud region of the SMS API. */
+  @IsString()
+  SMS_REGION = 'ap-guangzhou';
+
+  /** The vendor's API endpoint: dysmsapi.aliyuncs.com / sms.tencentcloudapi.com by default; `http://host:port` for a private gateway or a fake. */
+  @IsOptional()
+  @Matches(/^(https?:\/\/)?[\w.-]+(:\d+)?$/, { message: 'must be a host name, optionally with http(s):// and a port' })
+  SMS_ENDPOINT?: string = undefined;
+
+  /** Seconds before a vendor call is given up (the delivery job then retries). */
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  SMS_TIMEOUT_SECONDS = 10;
+
   /** WeChat 公众号 (official account): app id and secret; WeChat sign-in and messages are off while unset. */
   @IsOptional()
   @Matches(/^wx[0-9a-zA-Z]{6,30}$/, { message: 'must be a 公众号 AppID (wx…)' })
@@ -256,6 +301,19 @@ export function loadConfig(
   if (config.NODE_ENV === 'production' && config.usesDevJwtSecret) {
     variables.push('JWT_SECRET');
     problems.push('JWT_SECRET must be set to a secret of at least 16 characters when NODE_ENV=production');
+  }
+  if (config.SMS_PROVIDER === 'dev' && config.NODE_ENV === 'production') {
+    variables.push('SMS_PROVIDER');
+    problems.push('SMS_PROVIDER must be aliyun or tencent when NODE_ENV=production (the development outbox would expose sign-in codes)');
+  }
+  if (config.SMS_PROVIDER !== 'dev') {
+    const needed: (keyof AppConfig)[] = ['SMS_SIGN_NAME', 'SMS_TEMPLATE_IDS', 'SMS_ACCESS_KEY_ID', 'SMS_ACCESS_KEY_SECRET'];
+    if (config.SMS_PROVIDER === 'tencent') needed.push('SMS_SDK_APP_ID');
+    const missing = needed.filter((k) => !config[k]);
+    if (missing.length > 0) {
+      variables.push(...missing);
+      problems.push(`SMS_PROVIDER=${config.SMS_PROVIDER} needs ${missing.join(', ')}`);
+    }
   }
   if (problems.length > 0) throw new ConfigError(variables, problems.join('; '));
   return config;

@@ -7,3 +7,4 @@ export * from './courses';
 export * from './committees';
 export * from './campaigns';
 export * from './model-schools';
+export * from './channels';
