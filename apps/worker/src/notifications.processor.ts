@@ -2,7 +2,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { JobHandlers, QUEUES } from '@jiaxiao/common';
 import { MessageService } from '@jiaxiao/messaging';
-import { NotificationsService } from '@jiaxiao/notifications';
+import { DeliveryRouter, NotificationsService } from '@jiaxiao/notifications';
 import { dispatch } from './dispatch';
 
 @Processor(QUEUES.notifications, { concurrency: 4 })
@@ -10,6 +10,7 @@ export class NotificationsProcessor extends WorkerHost {
   constructor(
     private readonly notifications: NotificationsService,
     private readonly messages: MessageService,
+    private readonly router: DeliveryRouter,
   ) {
     super();
   }
@@ -17,6 +18,8 @@ export class NotificationsProcessor extends WorkerHost {
   private readonly handlers: JobHandlers<'notifications'> = {
     'notification.push': (payload) => this.notifications.push(payload.notificationId),
     'notice.fanout': (payload) => this.messages.fanOutNotice(payload.messageId, payload.round),
+    'notification.deliver': (payload) => this.router.route(payload.notificationId),
+    'notice.escalate': (payload) => this.messages.escalateNotice(payload.messageId),
   };
 
   process(job: Job): Promise<void> {

@@ -5,6 +5,7 @@ import { CommitteesModule } from '@jiaxiao/committees';
 import { CoursesModule } from '@jiaxiao/courses';
 import { DirectoryModule } from '@jiaxiao/directory';
 import { MessagingModule } from '@jiaxiao/messaging';
+import { DeliveryModule } from '@jiaxiao/notifications';
 import { Infrastructure, PlatformModule } from '@jiaxiao/platform';
 import { CommitteesProcessor } from './committees.processor';
 import { CoursesProcessor } from './courses.processor';
@@ -19,7 +20,7 @@ export class WorkerModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [PlatformModule.forRoot({ app: 'worker', infra, http: false }), AuthModule.forRoot({ audience: 'parent', http: false }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, ChannelsModule],
+      imports: [PlatformModule.forRoot({ app: 'worker', infra, http: false }), AuthModule.forRoot({ audience: 'parent', http: false }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, ChannelsModule, DeliveryModule],
       providers: [ImportsProcessor, NotificationsProcessor, MessagingProcessor, CoursesProcessor, CommitteesProcessor, DeliveryProcessor],
     };
   }

@@ -48,8 +48,12 @@ export class NotificationsRepository {
     return rows.length > 0;
   }
 
-  async recordDelivery(input: { notificationId: string; channel: 'wechat' | 'sms'; provider: string; status: 'sent' | 'failed'; detail?: string }) {
-    await this.db.insert(notificationDeliveries).values(input);
+  /** The in-app channel's delivery row: published to the user's sockets (and kept in the inbox). */
+  async recordRealtime(notificationId: string): Promise<void> {
+    await this.db
+      .insert(notificationDeliveries)
+      .values({ notificationId, channel: 'realtime', provider: 'socket', status: 'sent', attempts: 1 })
+      .onConflictDoNothing();
   }
 
   /** The inbox: delivered notifications, newest first, keyset-paged by (deliverAt, id). */
@@ -86,7 +90,8 @@ export class NotificationsRepository {
     const rows = await this.db
       .update(notifications)
       .set({ readAt: new Date() })
-      .where(and(eq(notifications.userId, userId), isNull(notifications.readAt), ids === 'all' ? undefined : inArray(notifications.id, ids)))
+      // Only what the inbox shows: a push still held by quiet hours has not been seen, so it cannot be read.
+      .where(and(eq(notifications.userId, userId), isNull(notifications.readAt), lte(notifications.deliverAt, sql`now()`), ids === 'all' ? undefined : inArray(notifications.id, ids)))
       .returning({ id: notifications.id });
     return rows.length;
   }
