@@ -95,7 +95,8 @@ describe('delivery router (parent-api, admin-api, worker, fake WeChat, developme
     await wechat?.stop();
   });
 
-  it('pushes a template message to a bound parent, and when the token expires mid-run refreshes it and retries once', async () => {
+  it('pushes a template message to a bound parent (an HTTP 502 retried), and when the token expires mid-run refreshes it and retries once', async () => {
+    wechat.failNextSends = 1;
     const first = await sendNotice(ctx, teacher, group.id, { title: '周五家长会' });
     const sent = await eventually(async () => wechat.sent.find((m) => m.body.touser === 'openid-3'), 'the first template message');
     expect(sent.api).toBe('template');
@@ -110,6 +111,7 @@ describe('delivery router (parent-api, admin-api, worker, fake WeChat, developme
       expect.objectContaining({ channel: 'realtime', status: 'sent' }),
       expect.objectContaining({ channel: 'wechat', provider: 'wechat_mp', status: 'sent', detail: expect.any(String), attempts: 1 }),
     ]);
+    expect(wechat.failNextSends).toBe(0);
     // An ordinary notice is not worth a text message.
     expect(await outbox(ctx, '13900000003')).toEqual([]);
 
