@@ -107,4 +107,22 @@ describe('WeChat identities and sign-in (parent-api, fake WeChat)', () => {
     expect(new Set(tokens).size).toBe(1);
     expect(wechat.tokenRequests.mp - before).toBe(1);
   });
+
+  it('refreshes the token before it expires, by one node while the others keep using the current one', async () => {
+    const clients = [ctx.apps.parent!.get(WechatMpClient), new WechatMpClient(ctx.config, ctx.infra.redis)];
+    // Forget the cached token so the next one is issued with a 2-second life (refresh due after 1 s).
+    await ctx.infra.redis.del(`wechat:mp-token:${wechat.appId}`);
+    wechat.tokenLifetime = 2;
+    const first = await clients[0].accessToken();
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const before = wechat.tokenRequests.mp;
+    const during = await Promise.all(Array.from({ length: 8 }, (_, i) => clients[i % 2].accessToken()));
+    expect(wechat.tokenRequests.mp - before).toBe(1);
+    // Whoever did not refresh was served the still-valid current token, never an error.
+    expect(during.every((t) => typeof t === 'string' && t.length > 0)).toBe(true);
+    const next = await clients[1].accessToken();
+    expect(next).not.toBe(first);
+    expect(during).toContain(next);
+    wechat.tokenLifetime = 7200;
+  });
 });

@@ -79,7 +79,8 @@ export class WechatMpClient {
         return { status: 'failed', error: describe(reply), retryable: TRANSIENT_ERRCODES.has(code) || TOKEN_ERRCODES.has(code) };
       }
     } catch (error) {
-      return { status: 'failed', error: (error as Error).message.slice(0, 200), retryable: error instanceof WechatTransportError || !(error instanceof DomainError) };
+      // Network errors and timeouts, already retried with backoff by callWechat.
+      return { status: 'failed', error: (error as Error).message.slice(0, 200), retryable: true };
     }
   }
 

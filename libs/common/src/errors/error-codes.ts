@@ -29,7 +29,6 @@ export const ERROR_CATALOG = {
   WECHAT_ALREADY_BOUND: { status: 409, zh: '该微信已绑定其他账号', en: 'This WeChat account is already linked to another account' },
   IDENTITY_ALREADY_BOUND: { status: 409, zh: '您的账号已绑定微信，请先解绑', en: 'Your account is already linked to WeChat; unlink it first' },
   IDENTITY_NOT_FOUND: { status: 404, zh: '您的账号未绑定该微信', en: 'Your account is not linked to this WeChat identity' },
-  REDIRECT_NOT_ALLOWED: { status: 400, zh: '回跳地址必须在本平台的网址下', en: 'The redirect must be under the platform’s own address' },
   NOT_FOUND: { status: 404, zh: '找不到请求的资源', en: 'Not found' },
   ROUTE_NOT_FOUND: { status: 404, zh: '接口不存在：{route}', en: 'No such route: {route}' },
   STUDENT_NOT_FOUND: { status: 404, zh: '找不到该学生', en: 'Student not found' },
