@@ -126,3 +126,26 @@ describe('WeChat identities and sign-in (parent-api, fake WeChat)', () => {
     wechat.tokenLifetime = 7200;
   });
 });
+
+describe('WeChat not configured (parent-api)', () => {
+  let ctx: TestContext;
+
+  beforeAll(async () => {
+    ctx = await createTestContext({ apps: ['parent'] });
+  });
+
+  afterAll(async () => {
+    await ctx?.close();
+  });
+
+  it('answers 404 WECHAT_NOT_CONFIGURED for sign-in, binding and the authorize URL', async () => {
+    const url = await ctx.parent().get('/auth/wechat/authorize-url').query({ redirect: 'https://jx.example.cn/h5/login' });
+    expect(url.status).toBe(404);
+    expect(url.body.code).toBe('WECHAT_NOT_CONFIGURED');
+    expect((await ctx.parent().post('/auth/wechat').send({ code: 'anything' })).body.code).toBe('WECHAT_NOT_CONFIGURED');
+    const token = await ctx.login('13900000003');
+    const bind = await ctx.parent().post('/me/identities/wechat').set('authorization', `Bearer ${token}`).send({ code: 'anything' });
+    expect(bind.status).toBe(404);
+    expect((await ctx.parent().get('/me/identities').set('authorization', `Bearer ${token}`)).body).toEqual({ items: [] });
+  });
+});
