@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import { PasswordService, schoolYearBounds, schoolYearOf } from '@jiaxiao/common';
+import { PasswordService, PRIVACY_NOTICE, schoolYearBounds, schoolYearOf } from '@jiaxiao/common';
 import {
+  consents,
   classes,
   committeeMembers,
   committees,
@@ -163,6 +164,14 @@ export async function seedDemo(db: Database, passwords = new PasswordService(), 
     });
 
     await modelSchoolsCampaignsDemo(tx, { year: startYear, passwordHash, now });
+
+    // The demo parents who can sign in have read and accepted the privacy notice; the imported,
+    // never-activated guardians (周伟 13700000007 among them) have not.
+    await tx.execute(sql`
+      insert into ${consents} (user_id, version)
+      select distinct g.user_id, ${PRIVACY_NOTICE.version} from ${guardianships} g join ${users} u on u.id = g.user_id
+      where u.password_hash is not null
+        and not exists (select 1 from ${consents} c where c.user_id = g.user_id and c.version = ${PRIVACY_NOTICE.version} and c.withdrawn_at is null)`);
   });
   return { schoolYear: current, created };
 }

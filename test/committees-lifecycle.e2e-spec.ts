@@ -1,4 +1,4 @@
-import { createTestContext, TestContext } from './support/harness';
+import { consentSql, createTestContext, TestContext } from './support/harness';
 import { png } from './support/png';
 
 /**
@@ -26,6 +26,7 @@ describe('committees across contexts (parent-api, admin-api)', () => {
   /** Gives an invited (roster-imported) guardian the demo password and logs them in. */
   const activate = async (who: string, phone: string) => {
     await ctx.query(`update users set password_hash = (select password_hash from users where phone = '13900000003'), status = 'active' where phone = '${phone}'`);
+    await ctx.query(consentSql(`phone = '${phone}'`));
     phones[who] = phone;
     tokens[who] = await ctx.login(phone);
     ids[who] = (await ctx.query<{ id: string }>(`select id::text from users where phone = '${phone}'`))[0].id;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { decide, ElectionService, FundService } from '@jiaxiao/committees';
-import { createTestContext, TestContext } from './support/harness';
+import { consentSql, createTestContext, TestContext } from './support/harness';
 import { png } from './support/png';
 
 /**
@@ -25,6 +25,7 @@ describe('committees (parent-api, admin-api)', () => {
     // A parent of 初一(2)班 (seeded as invited) activates; 刘子涵 gets a second guardian who can log in.
     await ctx.query(`update users set password_hash = '${hash}', status = 'active' where phone = '13700000020'`);
     await ctx.query(`insert into users (phone, name, password_hash, status) values ('13900000099', '王刚', '${hash}', 'active')`);
+    await ctx.query(consentSql(`phone in ('13700000020', '13900000099')`));
     await ctx.query(`insert into guardianships (student_id, user_id, relation) select s.id, u.id, '父亲' from students s, users u where s.name = '刘子涵' and u.phone = '13900000099'`);
     for (const [who, phone] of [
       ['chen', '13900000003'],

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConversationService, MessageDto } from '@jiaxiao/messaging';
 import { NotificationDto, RealtimePublisher } from '@jiaxiao/notifications';
 import { DEMO_PASSWORD } from '../seeds/demo.seed';
-import { createTestContext, TestContext } from './support/harness';
+import { consentSql, createTestContext, TestContext } from './support/harness';
 import { png } from './support/png';
 import { AckResult, RealtimeClient } from './support/realtime-client';
 
@@ -810,6 +810,7 @@ describe('messaging (parent-api, gateway, worker)', () => {
   describe('class group sync', () => {
     async function activate(userId: string): Promise<User> {
       await ctx.query(`update users set password_hash = (select password_hash from users where phone = '13900000003'), status = 'active' where id = '${userId}'`);
+      await ctx.query(consentSql(`id = '${userId}'`));
       const [row] = await ctx.query<{ phone: string }>(`select phone from users where id = '${userId}'`);
       return signIn(row.phone);
     }
@@ -843,6 +844,7 @@ describe('messaging (parent-api, gateway, worker)', () => {
                    values ('13811112222', '孙新', (select password_hash from users where phone = '13900000003'), 'active') returning id),
              s as (insert into students (class_id, name) values ('${classId}', '孙小新') returning id)
         insert into guardianships (student_id, user_id, relation, is_primary) select s.id, u.id, '母亲', true from s, u`);
+      await ctx.query(consentSql(`phone = '13811112222'`));
       const newcomer = await signIn('13811112222');
       const seqBefore = await lastSeq();
       expect(await sync()).toEqual({ conversationId: groupId, joined: [newcomer.id], left: [] });

@@ -1,5 +1,5 @@
 import { seedDemo } from '../seeds/demo.seed';
-import { createTestContext, TestContext } from './support/harness';
+import { consentSql, createTestContext, TestContext } from './support/harness';
 
 /**
  * 家庭教育示范学校 through the real parent-api and admin-api: the year's criteria, automatic
@@ -20,6 +20,7 @@ describe('model schools (parent-api, admin-api)', () => {
   /** A user who can log in with the demo password. */
   const user = async (phone: string, name: string) =>
     (await one<{ id: string }>(`insert into users (phone, name, password_hash, status) values ('${phone}', '${name}', '${hash}', 'active') returning id`)).id;
+
 
   beforeAll(async () => {
     ctx = await createTestContext({ apps: ['parent', 'admin'] });
@@ -137,6 +138,7 @@ describe('model schools (parent-api, admin-api)', () => {
     it('the satisfaction survey is anonymous and takes one answer per household, even from two guardians at once', async () => {
       // 刘子涵 gets a second guardian; both answer at the same moment.
       const wang = await user('13900000073', '王刚');
+      await ctx.query(consentSql(`id = '${wang}'`));
       const student = (await one<{ id: string }>(`select id from students where name = '刘子涵'`)).id;
       await ctx.query(`insert into guardianships (student_id, user_id, relation) values ('${student}', '${wang}', '父亲')`);
       tokens.wang = await ctx.login('13900000073');

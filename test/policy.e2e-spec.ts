@@ -108,7 +108,7 @@ describe('policy: who may read and change what (demo seed)', () => {
     it('are refused by admin-api on every route with 403 ADMIN_ROLE_REQUIRED', async () => {
       const token = await tokenOf(parent, 'parent');
       const docs = await ctx.admin().get('/docs-json').expect(200);
-      const open = ['/auth/login', '/auth/refresh', '/health'];
+      const open = ['/auth/login', '/auth/refresh', '/auth/sms-codes', '/auth/login/sms', '/auth/password/reset', '/privacy-notice', '/health'];
       let checked = 0;
       for (const [path, operations] of Object.entries(docs.body.paths as Record<string, Record<string, unknown>>)) {
         if (open.includes(path)) continue;
@@ -276,7 +276,16 @@ describe('policy: who may read and change what (demo seed)', () => {
       expect(res.body.initialPassword).toMatch(/^[A-Za-z0-9]{10}$/);
 
       const login = await ctx.admin().post('/auth/login').send({ phone: '13812300010', password: res.body.initialPassword }).expect(200);
-      expect(login.body.user).toMatchObject({ name: '李老师', roles: ['teacher'] });
+      expect(login.body.user).toMatchObject({ name: '李老师', roles: ['teacher'], passwordChangeRequired: true });
+      // The one-time password must be replaced before anything else.
+      const blocked = await ctx.admin().get(`/schools/${ids.qz}/classes`).set('Authorization', `Bearer ${login.body.accessToken}`).expect(403);
+      expect(blocked.body.code).toBe('PASSWORD_CHANGE_REQUIRED');
+      await ctx
+        .admin()
+        .put('/me/password')
+        .set('Authorization', `Bearer ${login.body.accessToken}`)
+        .send({ currentPassword: res.body.initialPassword, newPassword: 'li2026teacher' })
+        .expect(204);
       const mine = await ctx.admin().get(`/schools/${ids.qz}/classes`).set('Authorization', `Bearer ${login.body.accessToken}`).expect(200);
       expect(mine.body.map((c: { id: string }) => c.id)).toEqual([ids.class2]);
 
@@ -292,7 +301,8 @@ describe('policy: who may read and change what (demo seed)', () => {
       const second = await as('13900000001', ctx.admin().post(`/schools/${ids.qz}/staff`).send({ phone: '13812300010', name: '李老师', role: 'coordinator' }));
       expect(second.status).toBe(201);
       expect(second.body.initialPassword).toBeNull();
-      await ctx.admin().post('/auth/login').send({ phone: '13812300010', password: res.body.initialPassword }).expect(200);
+      const again = await ctx.admin().post('/auth/login').send({ phone: '13812300010', password: 'li2026teacher' }).expect(200);
+      expect(again.body.user.passwordChangeRequired).toBe(false);
     });
 
     it('refuses the same appointment twice with 409 ROLE_ASSIGNMENT_EXISTS and changes nothing', async () => {

@@ -369,6 +369,7 @@ describe('roster import and export (admin-api + worker)', () => {
       .expect(201);
     const other = (await ctx.admin().post('/auth/login').send({ phone: phoneOf(7, 99), password: appointed.body.initialPassword }).expect(200)).body
       .accessToken as string;
+    await ctx.admin().put('/me/password').set(auth(other)).send({ currentPassword: appointed.body.initialPassword, newPassword: 'guangwen2026' }).expect(204);
     // Their own school is fine for them …
     await ctx.admin().get(`/schools/${guangwenId}/classes`).set(auth(other)).expect(200);
 

@@ -13,7 +13,16 @@ import { createParentApi } from '../apps/parent-api/src/parent-api.app';
 import { createTestContext, TestContext } from './support/harness';
 
 /** The only routes reachable without a bearer token. Adding one is a decision: make it here, on purpose. */
-const PUBLIC_ROUTES = ['POST /auth/login', 'POST /auth/refresh', 'GET /health', 'GET /metrics'];
+const PUBLIC_ROUTES = [
+  'POST /auth/login',
+  'POST /auth/refresh',
+  'POST /auth/sms-codes',
+  'POST /auth/login/sms',
+  'POST /auth/password/reset',
+  'GET /privacy-notice',
+  'GET /health',
+  'GET /metrics',
+];
 /** parent-api only: the public list of designated model schools (CONTRACT: no login needed); the development SMS outbox (never in production); WeChat sign-in. */
 const PARENT_PUBLIC_ROUTES = ['GET /model-schools', 'GET /dev/outbox', 'GET /auth/wechat/authorize-url', 'POST /auth/wechat'];
 

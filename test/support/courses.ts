@@ -1,5 +1,5 @@
 import type { Test } from 'supertest';
-import type { TestContext } from './harness';
+import { consentSql, type TestContext } from './harness';
 
 /** Test helpers of the course programme: demo places, extra families, lectures with chosen times. */
 
@@ -67,6 +67,7 @@ export async function newUser(ctx: TestContext, name = '测试家长'): Promise<
   const [row] = await ctx.query<{ id: string }>(
     `insert into users (phone, name, password_hash, status) select '${phone}', '${name}', password_hash, 'active' from users where phone = '13900000003' returning id::text`,
   );
+  await ctx.query(consentSql(`phone = '${phone}'`));
   return { id: row.id, phone, name };
 }
 

@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import request from 'supertest';
-import { AppConfig, loadConfig, redisOptionsFromUrl } from '@jiaxiao/common';
+import { AppConfig, loadConfig, PRIVACY_NOTICE, redisOptionsFromUrl } from '@jiaxiao/common';
 import { createInfrastructure, Infrastructure, listen } from '@jiaxiao/platform';
 import { createAdminApi } from '../../apps/admin-api/src/admin-api.app';
 import { createGateway } from '../../apps/gateway/src/gateway.app';
@@ -149,4 +149,9 @@ async function dropRedisKeys(prefix: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
+}
+
+/** SQL that records a user's acceptance of the current privacy notice (for guardians a test activates by hand). */
+export function consentSql(userWhere: string): string {
+  return `insert into consents (user_id, version) select id, '${PRIVACY_NOTICE.version}' from users where ${userWhere}`;
 }

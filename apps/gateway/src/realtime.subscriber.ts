@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
-import { AppConfig, RealtimeCommand, realtimeChannel, redisOptionsFromUrl, userRoom } from '@jiaxiao/common';
+import { AppConfig, RealtimeCommand, realtimeChannel, redisOptionsFromUrl, sessionRoom, userRoom } from '@jiaxiao/common';
 import { LOGGER } from '@jiaxiao/platform';
 
 /**
@@ -41,6 +41,11 @@ export class RealtimeSubscriber implements OnModuleDestroy {
         return;
       case 'leave':
         server.local.in(command.userIds.map(userRoom)).socketsLeave(command.room);
+        return;
+      case 'disconnect':
+        // A server-side disconnect: connection-state recovery never resumes it (and the handshake refuses the ended session).
+        server.local.to(command.sessionIds.map(sessionRoom)).emit('session:ended', { reason: 'revoked' });
+        server.local.in(command.sessionIds.map(sessionRoom)).disconnectSockets();
         return;
     }
   }

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@jiaxiao/common';
-import { CurrentUser } from '@jiaxiao/auth';
+import { AccountSetup, CurrentUser } from '@jiaxiao/auth';
 import { ChildDto, DirectoryService, MeDto } from '@jiaxiao/directory';
 
 @ApiTags('me')
@@ -11,6 +11,7 @@ export class MeController {
   constructor(private readonly directory: DirectoryService) {}
 
   @Get()
+  @AccountSetup()
   @ApiOperation({ summary: '当前用户：角色、范围（学校、班级、区县）和孩子' })
   @ApiOkResponse({ type: MeDto })
   me(@CurrentUser() principal: Principal): Promise<MeDto> {

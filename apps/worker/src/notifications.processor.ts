@@ -2,7 +2,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { JobHandlers, QUEUES } from '@jiaxiao/common';
 import { MessageService } from '@jiaxiao/messaging';
-import { DeliveryRouter, NotificationsService } from '@jiaxiao/notifications';
+import { ConsentWithdrawnNotifier, DeliveryRouter, NotificationsService } from '@jiaxiao/notifications';
 import { dispatch } from './dispatch';
 
 @Processor(QUEUES.notifications, { concurrency: 4 })
@@ -11,6 +11,7 @@ export class NotificationsProcessor extends WorkerHost {
     private readonly notifications: NotificationsService,
     private readonly messages: MessageService,
     private readonly router: DeliveryRouter,
+    private readonly consentWithdrawn: ConsentWithdrawnNotifier,
   ) {
     super();
   }
@@ -20,6 +21,7 @@ export class NotificationsProcessor extends WorkerHost {
     'notice.fanout': (payload) => this.messages.fanOutNotice(payload.messageId, payload.round),
     'notification.deliver': (payload) => this.router.route(payload.notificationId),
     'notice.escalate': (payload) => this.messages.escalateNotice(payload.messageId),
+    'consent.withdrawn': (payload) => this.consentWithdrawn.notify(payload),
   };
 
   process(job: Job): Promise<void> {

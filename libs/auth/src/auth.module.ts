@@ -1,18 +1,25 @@
 import { createSecretKey } from 'node:crypto';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { BullModule } from '@nestjs/bullmq';
 import { JwtModule } from '@nestjs/jwt';
-import { AppConfig, PasswordService } from '@jiaxiao/common';
+import { AppConfig, PasswordService, QUEUES } from '@jiaxiao/common';
 import { DirectoryModule } from '@jiaxiao/directory';
+import { AccountService } from './account.service';
 import { AUTH_OPTIONS, AuthOptions } from './auth.options';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { ConsentRepository } from './consent/consent.repository';
+import { ConsentService } from './consent/consent.service';
+import { AccountController } from './http/account.controller';
 import { AuthController } from './http/auth.controller';
 import { LoginThrottleService } from './login-throttle.service';
 
 import { PolicyService } from './policy.service';
 import { PrincipalService } from './principal.service';
+import { SessionEvents } from './session-events';
 import { SessionRepository } from './session.repository';
+import { SmsCodeService } from './sms-code.service';
 
 @Module({})
 export class AuthModule {
@@ -23,6 +30,7 @@ export class AuthModule {
       global: true,
       imports: [
         DirectoryModule,
+        BullModule.registerQueue({ name: QUEUES.delivery }, { name: QUEUES.notifications }),
         JwtModule.registerAsync({
           inject: [AppConfig],
           // A KeyObject, not the string: given a string, jsonwebtoken first tries to parse it as a
@@ -30,7 +38,7 @@ export class AuthModule {
           useFactory: (config: AppConfig) => ({ secret: createSecretKey(Buffer.from(config.JWT_SECRET, 'utf8')), signOptions: { algorithm: 'HS256' } }),
         }),
       ],
-      controllers: options.http ? [AuthController] : [],
+      controllers: options.http ? [AuthController, AccountController] : [],
       providers: [
         { provide: AUTH_OPTIONS, useValue: { audience: options.audience } },
         AuthService,
@@ -39,6 +47,11 @@ export class AuthModule {
         PrincipalService,
         PolicyService,
         SessionRepository,
+        SessionEvents,
+        SmsCodeService,
+        AccountService,
+        ConsentRepository,
+        ConsentService,
         ...(options.http ? [{ provide: APP_GUARD, useClass: AuthGuard }] : []),
       ],
       exports: [AuthService, PasswordService, PolicyService],

@@ -9,11 +9,20 @@ import { TokenPairDto } from './dto/login.dto';
 import { LoginThrottleService } from './login-throttle.service';
 
 import { PrincipalService } from './principal.service';
+import { SessionEvents } from './session-events';
 import { SessionRepository } from './session.repository';
 
 export interface ClientInfo {
   ip: string;
   userAgent?: string;
+}
+
+/** What signing in needs of a user row. */
+export interface SessionUser {
+  id: string;
+  name: string;
+  status: string;
+  passwordChangeRequired: boolean;
 }
 
 export interface AccessClaims {
@@ -32,29 +41,45 @@ export class AuthService {
     private readonly throttle: LoginThrottleService,
     private readonly principals: PrincipalService,
     private readonly audit: AuditService,
+    private readonly events: SessionEvents,
   ) {}
 
   async login(phone: string, password: string, client: ClientInfo): Promise<TokenPairDto> {
-    await this.throttle.assertAllowed(phone, client.ip);
+    // Reserved before the hash: parallel guesses cannot all slip under the limit.
+    await this.throttle.reserve(phone, client.ip);
     const user = await this.sessions.userByPhone(phone);
+    if (user?.status === 'invited' && !user.passwordHash) throw new DomainError('ACCOUNT_NOT_ACTIVATED');
     const valid = await this.passwords.verify(password, user?.passwordHash ?? null);
     if (!user || !valid) {
-      await this.throttle.recordFailure(phone, client.ip);
       await this.audit.record({ actorId: user?.id ?? null, action: 'auth.login_failed', ip: client.ip, detail: { api: this.options.audience } });
       throw new DomainError('INVALID_CREDENTIALS');
     }
+    await this.throttle.succeeded(phone, client.ip);
+    return this.openSession(user, client, 'password');
+  }
+
+  /**
+   * Signs a verified user in: a new session and its first token pair, audited. `before` runs in the
+   * same transaction (an imported account's activation on its first SMS sign-in).
+   */
+  async openSession(
+    user: SessionUser,
+    client: ClientInfo,
+    method: 'password' | 'sms' | 'wechat',
+    before?: (tx: DbExecutor) => Promise<void>,
+  ): Promise<TokenPairDto> {
     if (user.status === 'disabled') throw new DomainError('ACCOUNT_DISABLED');
     const principal = await this.principals.forUser(user.id, user.name);
     this.assertAudience(principal);
-    await this.throttle.clear(phone);
-
+    principal.passwordChangeRequired = user.passwordChangeRequired;
     return this.sessions.transaction(async (tx) => {
+      await before?.(tx);
       const sessionId = await this.sessions.createSession(
         { userId: user.id, userAgent: client.userAgent?.slice(0, 200), ip: client.ip },
         tx,
       );
       const pair = await this.issue(principal, sessionId, tx);
-      await this.audit.record({ actorId: user.id, action: 'auth.login', ip: client.ip, detail: { api: this.options.audience, sessionId } }, tx);
+      await this.audit.record({ actorId: user.id, action: 'auth.login', ip: client.ip, detail: { api: this.options.audience, sessionId, method } }, tx);
       return pair;
     });
   }
@@ -86,14 +111,17 @@ export class AuthService {
           { actorId: row.userId, action: 'auth.refresh_reuse_detected', targetType: 'session', targetId: row.sessionId, ip: client.ip },
           tx,
         );
-        return { kind: 'reused' as const };
+        return { kind: 'reused' as const, sessionId: row.sessionId };
       }
       if (!principal) return { kind: 'invalid' as const };
       await this.sessions.markUsed(row.id, tx);
       return { kind: 'ok' as const, pair: await this.issue(principal, row.sessionId, tx) };
     });
 
-    if (outcome.kind === 'reused') throw new DomainError('REFRESH_TOKEN_REUSED');
+    if (outcome.kind === 'reused') {
+      await this.events.ended([outcome.sessionId]);
+      throw new DomainError('REFRESH_TOKEN_REUSED');
+    }
     if (outcome.kind === 'invalid') throw new DomainError('TOKEN_INVALID');
     return outcome.pair;
   }
@@ -103,23 +131,14 @@ export class AuthService {
       await this.sessions.revokeSession(principal.sessionId, 'logout', tx);
       await this.audit.record({ actorId: principal.userId, action: 'auth.logout', targetType: 'session', targetId: principal.sessionId, ip: client.ip }, tx);
     });
+    await this.events.ended([principal.sessionId]);
   }
 
-  /**
-   * Starts a session for an account another factor has already proven (a bound WeChat
-   * identity): the same answer as a password login.
-   */
+  /** Signs in an account another factor has already proven (a bound WeChat identity). */
   async loginVerified(userId: string, method: 'wechat', client: ClientInfo): Promise<TokenPairDto> {
     const user = await this.sessions.userById(userId);
-    if (!user || user.status === 'disabled') throw new DomainError('ACCOUNT_DISABLED');
-    const principal = await this.principals.forUser(user.id, user.name);
-    this.assertAudience(principal);
-    return this.sessions.transaction(async (tx) => {
-      const sessionId = await this.sessions.createSession({ userId: user.id, userAgent: client.userAgent?.slice(0, 200), ip: client.ip }, tx);
-      const pair = await this.issue(principal, sessionId, tx);
-      await this.audit.record({ actorId: user.id, action: 'auth.login', ip: client.ip, detail: { api: this.options.audience, sessionId, method } }, tx);
-      return pair;
-    });
+    if (!user) throw new DomainError('ACCOUNT_DISABLED');
+    return this.openSession(user, client, method);
   }
 
   /** Verifies an access token and loads its caller; undefined when the token or its session is no good. */
@@ -132,6 +151,21 @@ export class AuthService {
     }
     if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string') return undefined;
     return this.principals.resolve(claims.sub, claims.sid);
+  }
+
+  /** When an access token expires (ms since the epoch); undefined when it is not a token of ours. */
+  async expiryOf(accessToken: string): Promise<number | undefined> {
+    try {
+      const claims = await this.jwt.verifyAsync<{ exp?: number }>(accessToken, { algorithms: ['HS256'] });
+      return typeof claims.exp === 'number' ? claims.exp * 1000 : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The caller as the database has it now; undefined once the session or the account has ended. */
+  recheck(principal: Principal): Promise<Principal | undefined> {
+    return this.principals.resolve(principal.userId, principal.sessionId);
   }
 
   assertAudience(principal: Principal): void {
@@ -150,7 +184,7 @@ export class AuthService {
       accessToken,
       refreshToken: `${tokenId}.${secret}`,
       expiresIn: this.config.ACCESS_TOKEN_TTL,
-      user: { id: principal.userId, name: principal.name, roles: principal.roles },
+      user: { id: principal.userId, name: principal.name, roles: principal.roles, passwordChangeRequired: principal.passwordChangeRequired ?? false },
     };
   }
 }

@@ -6,3 +6,5 @@ export * from './dto/login.dto';
 export * from './identities/identities.module';
 export * from './identities/wechat-identity.service';
 export * from './identities/dto/identity.dto';
+export * from './account-setup.decorator';
+export * from './dto/account.dto';

@@ -4,9 +4,35 @@ import { AppConfig, DomainError } from '@jiaxiao/common';
 import { REDIS } from '@jiaxiao/platform';
 
 /**
- * Failed logins counted in Redis per phone number and per client IP within a window
- * (10 per phone per 15 minutes by default). Past the limit, login answers 429 with Retry-After
- * without checking the password. A successful login clears the phone's count.
+ * Counts the attempt first and decides in the same step, so that parallel attempts cannot all
+ * pass a check made before any of them was counted. Returns [0] when the attempt may go on,
+ * [1, ttl] when the phone is past its limit, [2, ttl] when the IP is.
+ */
+const RESERVE = `
+local phone = tonumber(redis.call('GET', KEYS[1]) or '0')
+if phone >= tonumber(ARGV[1]) then return {1, redis.call('TTL', KEYS[1])} end
+local ip = tonumber(redis.call('GET', KEYS[2]) or '0')
+if ip >= tonumber(ARGV[2]) then return {2, redis.call('TTL', KEYS[2])} end
+redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[3], 'NX')
+redis.call('INCR', KEYS[2])
+redis.call('EXPIRE', KEYS[2], ARGV[3], 'NX')
+return {0, 0}
+`;
+
+/** Forgets the phone's failures and returns the IP's reserved attempt (unless its window has already ended). */
+const GIVE_BACK = `
+redis.call('DEL', KEYS[1])
+if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then redis.call('DECR', KEYS[2]) end
+return 0
+`;
+
+/**
+ * Password attempts per phone and per client IP within a window. An attempt is reserved
+ * atomically before the (slow) hash is checked and given back when it succeeds, so the counts
+ * are failures. Past the phone's limit, password login answers SMS_CODE_REQUIRED: the owner
+ * signs in by SMS code (which clears the count) instead of being locked out by a stranger.
+ * Past the IP's limit it answers 429 with Retry-After.
  */
 @Injectable()
 export class LoginThrottleService {
@@ -15,29 +41,30 @@ export class LoginThrottleService {
     private readonly config: AppConfig,
   ) {}
 
-  async assertAllowed(phone: string, ip: string): Promise<void> {
-    const keys = [this.phoneKey(phone), this.ipKey(ip)];
-    const limits = [this.config.LOGIN_MAX_FAILURES_PER_PHONE, this.config.LOGIN_MAX_FAILURES_PER_IP];
-    const results = await this.redis.multi().get(keys[0]).ttl(keys[0]).get(keys[1]).ttl(keys[1]).exec();
-    const values = (results ?? []).map(([, value]) => value);
-    for (let i = 0; i < 2; i++) {
-      const count = Number(values[i * 2] ?? 0);
-      if (count >= limits[i]) {
-        const ttl = Math.max(1, Number(values[i * 2 + 1]) || this.config.LOGIN_FAILURE_WINDOW_SECONDS);
-        throw new DomainError('TOO_MANY_LOGIN_ATTEMPTS', { minutes: Math.ceil(ttl / 60) }, [], { 'Retry-After': String(ttl) });
-      }
+  async reserve(phone: string, ip: string): Promise<void> {
+    const c = this.config;
+    const [limit, ttl] = (await this.redis.eval(
+      RESERVE,
+      2,
+      this.phoneKey(phone),
+      this.ipKey(ip),
+      c.LOGIN_MAX_FAILURES_PER_PHONE,
+      c.LOGIN_MAX_FAILURES_PER_IP,
+      c.LOGIN_FAILURE_WINDOW_SECONDS,
+    )) as [number, number];
+    if (limit === 1) throw new DomainError('SMS_CODE_REQUIRED');
+    if (limit === 2) {
+      const seconds = Math.max(1, ttl);
+      throw new DomainError('TOO_MANY_LOGIN_ATTEMPTS', { minutes: Math.ceil(seconds / 60) }, [], { 'Retry-After': String(seconds) });
     }
   }
 
-  async recordFailure(phone: string, ip: string): Promise<void> {
-    const window = this.config.LOGIN_FAILURE_WINDOW_SECONDS;
-    const multi = this.redis.multi();
-    for (const key of [this.phoneKey(phone), this.ipKey(ip)]) {
-      multi.incr(key).expire(key, window, 'NX');
-    }
-    await multi.exec();
+  /** A right password: the attempt was no failure, and the phone starts afresh. */
+  async succeeded(phone: string, ip: string): Promise<void> {
+    await this.redis.eval(GIVE_BACK, 2, this.phoneKey(phone), this.ipKey(ip));
   }
 
+  /** The owner proved the phone (SMS code): its password failures no longer count. */
   async clear(phone: string): Promise<void> {
     await this.redis.del(this.phoneKey(phone));
   }

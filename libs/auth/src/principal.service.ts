@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AssignableRole, Principal, Role, ScopedAssignment, ScopeType } from '@jiaxiao/common';
+import { AssignableRole, Principal, PRIVACY_NOTICE, Role, ScopedAssignment, ScopeType } from '@jiaxiao/common';
 import { DirectoryRepository } from '@jiaxiao/directory';
+import { ConsentRepository } from './consent/consent.repository';
 import { SessionRepository } from './session.repository';
 
 /** Builds the caller's Principal from the database: roles come from there, never from the token. */
@@ -9,16 +10,22 @@ export class PrincipalService {
   constructor(
     private readonly sessions: SessionRepository,
     private readonly directory: DirectoryRepository,
+    private readonly consents: ConsentRepository,
   ) {}
 
   async resolve(userId: string, sessionId: string): Promise<Principal | undefined> {
-    const [session, assignments, children] = await Promise.all([
+    const [session, assignments, children, consented] = await Promise.all([
       this.sessions.activeSession(sessionId, userId),
       this.directory.assignmentsOf(userId),
       this.directory.childPlacesOf(userId),
+      this.consents.accepted(userId, PRIVACY_NOTICE.version),
     ]);
     if (!session) return undefined;
-    return this.build(userId, sessionId, session.name, assignments as ScopedAssignment[], children);
+    const principal = this.build(userId, sessionId, session.name, assignments as ScopedAssignment[], children);
+    principal.passwordChangeRequired = session.passwordChangeRequired;
+    // Guardians only: staff reach pupils' data through their role, which their employment covers.
+    principal.consentRequired = children.length > 0 && assignments.length === 0 && !consented;
+    return principal;
   }
 
   /** For login, before a session exists. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, eq, isNull } from 'drizzle-orm';
-import { authSessions, DB, Database, DbExecutor, refreshTokens, users } from '@jiaxiao/db';
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import { authSessions, DB, Database, DbExecutor, refreshTokens, SessionEndReason, users } from '@jiaxiao/db';
 
 @Injectable()
 export class SessionRepository {
@@ -12,11 +12,6 @@ export class SessionRepository {
 
   async userByPhone(phone: string) {
     const [row] = await this.db.select().from(users).where(eq(users.phone, phone));
-    return row;
-  }
-
-  async userById(id: string) {
-    const [row] = await this.db.select().from(users).where(eq(users.id, id));
     return row;
   }
 
@@ -64,7 +59,7 @@ export class SessionRepository {
     await db.update(refreshTokens).set({ usedAt: new Date() }).where(eq(refreshTokens.id, tokenId));
   }
 
-  async revokeSession(sessionId: string, reason: 'logout' | 'reuse_detected' | 'disabled', db: DbExecutor = this.db) {
+  async revokeSession(sessionId: string, reason: SessionEndReason, db: DbExecutor = this.db) {
     await db
       .update(authSessions)
       .set({ revokedAt: new Date(), revokedReason: reason })
@@ -74,10 +69,49 @@ export class SessionRepository {
   /** The session behind an access token and its user, if both are still good. */
   async activeSession(sessionId: string, userId: string) {
     const [row] = await this.db
-      .select({ userId: users.id, name: users.name, status: users.status })
+      .select({ userId: users.id, name: users.name, status: users.status, passwordChangeRequired: users.passwordChangeRequired })
       .from(authSessions)
       .innerJoin(users, eq(users.id, authSessions.userId))
       .where(and(eq(authSessions.id, sessionId), eq(authSessions.userId, userId), isNull(authSessions.revokedAt)));
     return row?.status === 'active' ? row : undefined;
+  }
+
+  /** Ends every open session of a user but `keep` (the caller's own, for a password change); returns the ended ids. */
+  async revokeSessionsOf(userId: string, reason: SessionEndReason, keep: string | undefined, db: DbExecutor): Promise<string[]> {
+    const rows = await db
+      .update(authSessions)
+      .set({ revokedAt: new Date(), revokedReason: reason })
+      .where(and(eq(authSessions.userId, userId), isNull(authSessions.revokedAt), keep ? ne(authSessions.id, keep) : undefined))
+      .returning({ id: authSessions.id });
+    return rows.map((r) => r.id);
+  }
+
+  async userById(userId: string) {
+    const [row] = await this.db.select().from(users).where(eq(users.id, userId));
+    return row;
+  }
+
+  /** A new password: it also activates an imported account and lifts a one-time password's change requirement. */
+  async setPassword(userId: string, passwordHash: string, db: DbExecutor) {
+    await db
+      .update(users)
+      .set({
+        passwordHash,
+        passwordChangeRequired: false,
+        status: sql`case when ${users.status} = 'invited' then 'active' else ${users.status} end`,
+        activatedAt: sql`coalesce(${users.activatedAt}, now())`,
+        updatedAt: new Date(),
+      })
+      .where(eq(users.id, userId));
+  }
+
+  /** First sign-in of an imported account; false when it was already active. */
+  async activate(userId: string, db: DbExecutor): Promise<boolean> {
+    const rows = await db
+      .update(users)
+      .set({ status: 'active', activatedAt: new Date(), updatedAt: new Date() })
+      .where(and(eq(users.id, userId), eq(users.status, 'invited')))
+      .returning({ id: users.id });
+    return rows.length > 0;
   }
 }

@@ -10,3 +10,5 @@ export * from './http';
 export * from './principal';
 export * from './password.service';
 export * from './realtime';
+export * from './password-policy';
+export * from './privacy-notice';

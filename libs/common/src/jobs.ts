@@ -41,6 +41,8 @@ export interface JobPayloads {
    * is stored hashed, so the job must carry the message itself (template is an SmsTemplate of libs/channels).
    */
   'sms.send': { phone: string; template: string; params: Record<string, string> };
+  /** a guardian withdrew consent to the privacy notice at `at` (ISO): tell their children's class teachers and coordinators */
+  'consent.withdrawn': { userId: string; at: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -59,6 +61,7 @@ export const JOB_QUEUE = {
   'election.close-due': 'committees',
   'fund.monthly-summary': 'committees',
   'sms.send': 'delivery',
+  'consent.withdrawn': 'notifications',
 } as const satisfies Record<JobName, QueueName>;
 
 /** The jobs a queue carries: a processor's handler map must name each of them. */

@@ -21,6 +21,10 @@ export interface Principal {
   assignments: ScopedAssignment[];
   /** students the caller is a guardian of, with their class and school */
   children: { studentId: string; classId: string; schoolId: string }[];
+  /** a one-time password must be changed before anything else (absent: false) */
+  passwordChangeRequired?: boolean;
+  /** a guardian (without a staff role) who has not accepted the current privacy notice (absent: false) */
+  consentRequired?: boolean;
 }
 
 /** The area a caller's staff roles cover, for filtering lists. */

@@ -5,8 +5,11 @@
 export type RealtimeCommand =
   | { op: 'emit'; rooms: string[]; event: string; payload: unknown }
   | { op: 'join'; userIds: string[]; room: string }
-  | { op: 'leave'; userIds: string[]; room: string };
+  | { op: 'leave'; userIds: string[]; room: string }
+  /** sessions that ended: their sockets are disconnected */
+  | { op: 'disconnect'; sessionIds: string[] };
 
 export const realtimeChannel = (prefix: string) => `${prefix}:realtime`;
 export const userRoom = (userId: string) => `user:${userId}`;
 export const conversationRoom = (conversationId: string) => `conversation:${conversationId}`;
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;

@@ -213,6 +213,15 @@ export class DirectoryRepository {
       .orderBy(asc(users.name));
   }
 
+  /** The school's family-education coordinators. */
+  coordinatorsOfSchool(schoolId: string) {
+    return this.db
+      .select({ userId: users.id, name: users.name })
+      .from(roleAssignments)
+      .innerJoin(users, eq(users.id, roleAssignments.userId))
+      .where(and(eq(roleAssignments.role, 'coordinator'), eq(roleAssignments.scopeType, 'school'), eq(roleAssignments.scopeId, schoolId)));
+  }
+
   // ── students and guardians ────────────────────────────────────────────────────
 
   studentsOfClass(classId: string) {
@@ -354,13 +363,14 @@ export class DirectoryRepository {
     return row;
   }
 
-  async insertUser(input: { phone: string; name: string; passwordHash: string | null; status: 'active' | 'invited' }, db: DbExecutor) {
+  async insertUser(input: { phone: string; name: string; passwordHash: string | null; status: 'active' | 'invited'; passwordChangeRequired?: boolean }, db: DbExecutor) {
     const [row] = await db.insert(users).values(input).returning();
     return row;
   }
 
   async activateUser(userId: string, passwordHash: string, db: DbExecutor) {
-    await db.update(users).set({ passwordHash, status: 'active', updatedAt: new Date() }).where(eq(users.id, userId));
+    // A one-time password, handed over by whoever appointed them: they must choose their own at first sign-in.
+    await db.update(users).set({ passwordHash, status: 'active', passwordChangeRequired: true, activatedAt: new Date(), updatedAt: new Date() }).where(eq(users.id, userId));
   }
 
   async insertAssignment(

@@ -11,6 +11,7 @@ import {
   Page,
   PasswordService,
   Principal,
+  PRIVACY_NOTICE,
   schoolYearBounds,
   schoolYearOf,
   staffSchoolIds,
@@ -54,7 +55,8 @@ export class DirectoryService {
   // ── the caller ────────────────────────────────────────────────────────────────
 
   async me(principal: Principal): Promise<MeDto> {
-    const [user, children] = await Promise.all([this.directory.userById(principal.userId), this.children(principal)]);
+    // Before consent a guardian sees no child's data, not even here.
+    const [user, children] = await Promise.all([this.directory.userById(principal.userId), principal.consentRequired ? [] : this.children(principal)]);
     if (!user) throw new DomainError('USER_NOT_FOUND');
     const scopes: ScopeDto[] = await Promise.all(
       principal.assignments.map(async (a) => ({
@@ -80,7 +82,17 @@ export class DirectoryService {
         classId: child.classId,
       });
     }
-    return { id: user.id, name: user.name, phone: user.phone, roles: principal.roles, scopes, children };
+    return {
+      id: user.id,
+      name: user.name,
+      phone: user.phone,
+      roles: principal.roles,
+      scopes,
+      children,
+      consentRequired: principal.consentRequired ?? false,
+      consentVersion: PRIVACY_NOTICE.version,
+      passwordChangeRequired: principal.passwordChangeRequired ?? false,
+    };
   }
 
   async children(principal: Principal): Promise<ChildDto[]> {
@@ -360,7 +372,7 @@ export class DirectoryService {
       let user = await this.directory.lockUserByPhone(input.phone, tx);
       let issued: string | null = null;
       if (!user) {
-        user = await this.directory.insertUser({ phone: input.phone, name: input.name, passwordHash, status: 'active' }, tx);
+        user = await this.directory.insertUser({ phone: input.phone, name: input.name, passwordHash, status: 'active', passwordChangeRequired: true }, tx);
         issued = initialPassword;
       } else if (!user.passwordHash) {
         await this.directory.activateUser(user.id, passwordHash, tx);

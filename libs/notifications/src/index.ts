@@ -9,3 +9,4 @@ export * from './delivery/delivery-rules';
 export * from './delivery/sms-budget.service';
 export * from './delivery/dto/sms-budget.dto';
 export * from './dto/notification.dto';
+export * from './consent-withdrawn.notifier';

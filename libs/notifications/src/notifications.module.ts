@@ -1,13 +1,15 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { QUEUES } from '@jiaxiao/common';
+import { DirectoryModule } from '@jiaxiao/directory';
+import { ConsentWithdrawnNotifier } from './consent-withdrawn.notifier';
 import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
 import { RealtimePublisher } from './realtime.publisher';
 
 @Module({
-  imports: [BullModule.registerQueue({ name: QUEUES.notifications })],
-  providers: [NotificationsRepository, NotificationsService, RealtimePublisher],
-  exports: [NotificationsService, NotificationsRepository, RealtimePublisher],
+  imports: [BullModule.registerQueue({ name: QUEUES.notifications }), DirectoryModule],
+  providers: [NotificationsRepository, NotificationsService, RealtimePublisher, ConsentWithdrawnNotifier],
+  exports: [NotificationsService, NotificationsRepository, RealtimePublisher, ConsentWithdrawnNotifier],
 })
 export class NotificationsModule {}

@@ -2,6 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import { IsMainlandMobile } from '@jiaxiao/common';
 
+export { SmsCodeRequestedDto } from './account.dto';
+
 export class LoginDto {
   @ApiProperty({ example: '13900000003', description: '中国大陆手机号' })
   @IsString()
@@ -28,6 +30,8 @@ export class SessionUserDto {
   @ApiProperty() name: string;
   @ApiProperty({ example: ['parent'], enum: ['parent', 'teacher', 'coordinator', 'district_admin', 'city_admin', 'expert'], isArray: true })
   roles: string[];
+  @ApiProperty({ description: 'true for staff signed in with a one-time password: PUT /me/password first, every other route answers 403 PASSWORD_CHANGE_REQUIRED' })
+  passwordChangeRequired: boolean;
 }
 
 export class TokenPairDto {

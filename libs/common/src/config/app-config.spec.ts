@@ -51,7 +51,7 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'verbose'],
     ['JWT_SECRET', 'too-short'],
     ['REDIS_PREFIX', 'has spaces'],
-    ['ACCESS_TOKEN_TTL', '10'],
+    ['ACCESS_TOKEN_TTL', '2'],
   ])('names %s when it is %p', (variable, value) => {
     const error = failure({ [variable]: value });
     expect(error.variables).toEqual([variable]);

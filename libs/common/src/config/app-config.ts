@@ -56,6 +56,13 @@ export class AppConfig {
   @Max(60000)
   SOCKET_STREAM_BLOCK_MS = 5000;
 
+  /** How long a gateway trusts its last look at a socket's session before checking it again on the next event. */
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  SOCKET_SESSION_RECHECK_SECONDS = 5;
+
   /** S3-compatible storage for chat images and files; when unset they are kept under DATA_DIR/uploads. */
   @IsOptional()
   @Matches(/^https?:\/\/.+/, { message: 'must be an http(s) URL' })
@@ -79,10 +86,10 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
 
-  /** Lifetime of an access token, in seconds. */
+  /** Lifetime of an access token, in seconds; a socket ends with its token unless the client sends `auth:refresh`. */
   @Transform(({ value }) => toInt(value))
   @IsInt()
-  @Min(60)
+  @Min(5)
   @Max(86400)
   ACCESS_TOKEN_TTL = 900;
 
@@ -93,7 +100,7 @@ export class AppConfig {
   @Max(365)
   REFRESH_TOKEN_TTL_DAYS = 30;
 
-  /** Failed logins per phone number within the window before login is refused with 429. */
+  /** Failed password logins per phone within the window; past it the phone must sign in by SMS code (401 SMS_CODE_REQUIRED). */
   @Transform(({ value }) => toInt(value))
   @IsInt()
   @Min(1)
@@ -108,6 +115,35 @@ export class AppConfig {
   @IsInt()
   @Min(1)
   LOGIN_FAILURE_WINDOW_SECONDS = 900;
+
+  /** Sign-in and reset codes: lifetime, wrong tries before a code dies, gap between sends, sends per phone a day and per IP an hour. */
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(60)
+  @Max(3600)
+  SMS_CODE_TTL_SECONDS = 300;
+
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  SMS_CODE_MAX_ATTEMPTS = 5;
+
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  SMS_CODE_RESEND_SECONDS = 60;
+
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(1)
+  SMS_CODE_DAILY_LIMIT = 10;
+
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(1)
+  SMS_CODE_IP_HOURLY_LIMIT = 30;
 
   /** Outbound SMS: `dev` stores messages for GET /dev/outbox (refused in production); `aliyun` or `tencent` send for real. */
   @IsIn(['dev', 'aliyun', 'tencent'])

@@ -36,6 +36,7 @@ const CONSTRAINTS: Record<string, Template> = {
   sameSchoolYear: { zh: '不能改到另一个学年', en: 'must stay within the same school year' },
   isUrl: { zh: '必须是有效的网址', en: 'must be a valid URL' },
   isAfterStart: { zh: '必须晚于开始时间', en: 'must be later than the start' },
+  isStrongPassword: { zh: '至少 8 位，且须同时包含字母和数字', en: 'must be at least 8 characters and contain both letters and digits' },
   arrayUnique: { zh: '不能有重复项', en: 'must not contain duplicates' },
 };
 

@@ -1,4 +1,4 @@
-import { index, inet, jsonb, pgTable, text, timestamp, unique, uuid, varchar } from 'drizzle-orm/pg-core';
+import { boolean, index, inet, jsonb, pgTable, text, timestamp, unique, uuid, varchar } from 'drizzle-orm/pg-core';
 import { createdAt, id } from './columns';
 
 export const USER_STATUSES = ['active', 'invited', 'disabled'] as const;
@@ -12,6 +12,10 @@ export const users = pgTable('users', {
   /** scrypt hash; null until the account is activated (imported guardians) */
   passwordHash: text('password_hash'),
   status: text('status', { enum: USER_STATUSES }).notNull().default('invited'),
+  /** set for staff appointed with a one-time password: every route but the password change answers 403 until then */
+  passwordChangeRequired: boolean('password_change_required').notNull().default(false),
+  /** when an imported account was first signed in to (by SMS code) */
+  activatedAt: timestamp('activated_at', { withTimezone: true }),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
@@ -38,6 +42,9 @@ export const roleAssignments = pgTable(
   ],
 );
 
+export const SESSION_END_REASONS = ['logout', 'reuse_detected', 'disabled', 'password_changed', 'password_reset'] as const;
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
+
 /** A login: the family of refresh tokens descended from it. Revoking it ends every token of the family. */
 export const authSessions = pgTable(
   'auth_sessions',
@@ -50,7 +57,7 @@ export const authSessions = pgTable(
     ip: inet('ip'),
     createdAt: createdAt(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
-    revokedReason: text('revoked_reason', { enum: ['logout', 'reuse_detected', 'disabled'] }),
+    revokedReason: text('revoked_reason', { enum: SESSION_END_REASONS }),
   },
   (t) => [index('auth_sessions_user_idx').on(t.userId)],
 );
@@ -81,6 +88,24 @@ export const auditLog = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('audit_log_created_idx').on(t.createdAt), index('audit_log_actor_idx').on(t.actorId, t.createdAt)],
+);
+
+/**
+ * A guardian's acceptance of a version of the privacy notice (PIPL art. 31: children's data needs
+ * a guardian's consent). Withdrawing sets withdrawnAt; accepting again adds a new row.
+ */
+export const consents = pgTable(
+  'consents',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    version: varchar('version', { length: 20 }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }).notNull().defaultNow(),
+    withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+  },
+  (t) => [index('consents_user_idx').on(t.userId, t.version)],
 );
 
 export const IDENTITY_PROVIDERS = ['wechat_mp', 'wecom'] as const;

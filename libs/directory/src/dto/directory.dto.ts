@@ -94,7 +94,11 @@ export class MeDto {
   @ApiProperty({ description: 'the caller’s own number, unmasked' }) phone: string;
   @ApiProperty({ isArray: true, enum: ['parent', 'teacher', 'coordinator', 'district_admin', 'city_admin', 'expert'] }) roles: string[];
   @ApiProperty({ type: [ScopeDto] }) scopes: ScopeDto[];
-  @ApiProperty({ type: [ChildDto] }) children: ChildDto[];
+  @ApiProperty({ type: [ChildDto], description: 'empty while consentRequired' }) children: ChildDto[];
+  @ApiProperty({ description: 'a guardian who has not accepted the current privacy notice: POST /me/consents; children’s data answers 403 CONSENT_REQUIRED until then' })
+  consentRequired: boolean;
+  @ApiProperty({ example: '2026-09-01', description: 'the current privacy notice’s version (GET /privacy-notice)' }) consentVersion: string;
+  @ApiProperty({ description: 'staff signed in with a one-time password: PUT /me/password first' }) passwordChangeRequired: boolean;
 }
 
 export class GuardianDto {

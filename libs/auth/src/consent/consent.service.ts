@@ -1,0 +1,50 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { DomainError, JobPayloads, Principal, PRIVACY_NOTICE, QUEUES } from '@jiaxiao/common';
+import { AuditService } from '@jiaxiao/platform';
+import { ConsentRepository } from './consent.repository';
+
+export interface PrivacyNoticeDto {
+  version: string;
+  title: string;
+  body: string;
+}
+
+/** A guardian's consent to the privacy notice (PIPL art. 31), given and withdrawn, audited. */
+@Injectable()
+export class ConsentService {
+  constructor(
+    private readonly consents: ConsentRepository,
+    private readonly audit: AuditService,
+    @InjectQueue(QUEUES.notifications) private readonly notifications: Queue,
+  ) {}
+
+  notice(): PrivacyNoticeDto {
+    return { ...PRIVACY_NOTICE };
+  }
+
+  /** Accepts the current version; accepting it again is a no-op. An older version is refused. */
+  async accept(principal: Principal, version: string, ip: string): Promise<void> {
+    if (version !== PRIVACY_NOTICE.version) throw new DomainError('CONSENT_VERSION_OUTDATED', { version: PRIVACY_NOTICE.version });
+    if (await this.consents.accepted(principal.userId, version)) return;
+    await this.consents.transaction(async (tx) => {
+      await this.consents.accept(principal.userId, version, tx);
+      await this.audit.record({ actorId: principal.userId, action: 'consent.accepted', targetType: 'user', targetId: principal.userId, ip, detail: { version } }, tx);
+    });
+  }
+
+  /** Withdrawal: children's data is hidden from the account at once, and the schools are told (by the worker). */
+  async withdraw(principal: Principal, ip: string): Promise<void> {
+    const withdrawn = await this.consents.transaction(async (tx) => {
+      const count = await this.consents.withdraw(principal.userId, tx);
+      if (count > 0) {
+        await this.audit.record({ actorId: principal.userId, action: 'consent.withdrawn', targetType: 'user', targetId: principal.userId, ip, detail: { version: PRIVACY_NOTICE.version } }, tx);
+      }
+      return count;
+    });
+    if (withdrawn === 0) throw new DomainError('CONSENT_NOT_GIVEN');
+    const payload: JobPayloads['consent.withdrawn'] = { userId: principal.userId, at: new Date().toISOString() };
+    await this.notifications.add('consent.withdrawn', payload, { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 });
+  }
+}
