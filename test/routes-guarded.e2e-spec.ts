@@ -23,8 +23,8 @@ const PUBLIC_ROUTES = [
   'GET /health',
   'GET /metrics',
 ];
-/** parent-api only: the public list of designated model schools (CONTRACT: no login needed); the development SMS outbox (never in production). */
-const PARENT_PUBLIC_ROUTES = ['GET /model-schools', 'GET /dev/outbox'];
+/** parent-api only: the public list of designated model schools (CONTRACT: no login needed); the development SMS outbox (never in production); WeChat sign-in. */
+const PARENT_PUBLIC_ROUTES = ['GET /model-schools', 'GET /dev/outbox', 'GET /auth/wechat/authorize-url', 'POST /auth/wechat'];
 
 interface Route {
   method: string;

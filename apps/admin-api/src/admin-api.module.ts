@@ -6,6 +6,7 @@ import { CoursesModule } from '@jiaxiao/courses';
 import { DirectoryModule } from '@jiaxiao/directory';
 import { MailboxModule } from '@jiaxiao/mailbox';
 import { ModelSchoolsModule } from '@jiaxiao/model-schools';
+import { DeliveryModule } from '@jiaxiao/notifications';
 import { Infrastructure, PlatformModule } from '@jiaxiao/platform';
 import { ClassesController } from './classes.controller';
 import { CampaignsController } from './campaigns.controller';
@@ -16,6 +17,7 @@ import { MeController } from './me.controller';
 import { ModelSchoolsController } from './model-schools.controller';
 import { ReportsController } from './reports.controller';
 import { SchoolsController } from './schools.controller';
+import { SmsBudgetController } from './sms-budget.controller';
 import { StaffController } from './staff.controller';
 
 /** REST for school staff and bureau staff; callers without a staff role get 403. */
@@ -25,8 +27,8 @@ export class AdminApiModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: AdminApiModule,
-      imports: [PlatformModule.forRoot({ app: 'admin-api', infra, http: true }), AuthModule.forRoot({ audience: 'admin', http: true }), DirectoryModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, MailboxModule],
-      controllers: [JoinRequestsController, MeController, SchoolsController, StaffController, ClassesController, LecturesController, ReportsController, CommitteesController, ModelSchoolsController, CampaignsController, MailboxController],
+      imports: [PlatformModule.forRoot({ app: 'admin-api', infra, http: true }), AuthModule.forRoot({ audience: 'admin', http: true }), DirectoryModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, MailboxModule, DeliveryModule],
+      controllers: [JoinRequestsController, MeController, SchoolsController, StaffController, ClassesController, LecturesController, ReportsController, CommitteesController, ModelSchoolsController, CampaignsController, MailboxController, SmsBudgetController],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AuthModule } from '@jiaxiao/auth';
+import { AuthModule, IdentitiesModule } from '@jiaxiao/auth';
 import { ChannelsModule, DevOutboxService } from '@jiaxiao/channels';
 import { CampaignsModule } from '@jiaxiao/campaigns';
 import { CommitteesModule } from '@jiaxiao/committees';
@@ -21,6 +21,7 @@ import { MessagesController } from './messages.controller';
 import { NotificationsController } from './notifications.controller';
 import { MeController } from './me.controller';
 import { ModelSchoolsController } from './model-schools.controller';
+import { WechatAuthController } from './wechat-auth.controller';
 
 /** REST for parents and teachers: mobile, H5 and mini-program clients. */
 import { JoinController } from './join.controller';
@@ -29,8 +30,8 @@ export class ParentApiModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: ParentApiModule,
-      imports: [PlatformModule.forRoot({ app: 'parent-api', infra, http: true }), AuthModule.forRoot({ audience: 'parent', http: true }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, MailboxModule, ChannelsModule],
-      controllers: [JoinController, MeController, FamilyController, ConversationsController, MessagesController, FilesController, NotificationsController, LecturesController, CommitteesController, ModelSchoolsController, CampaignsController, MailboxController,
+      imports: [PlatformModule.forRoot({ app: 'parent-api', infra, http: true }), AuthModule.forRoot({ audience: 'parent', http: true }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, MailboxModule, ChannelsModule, IdentitiesModule],
+      controllers: [JoinController, MeController, FamilyController, ConversationsController, MessagesController, FilesController, NotificationsController, LecturesController, CommitteesController, ModelSchoolsController, CampaignsController, MailboxController, WechatAuthController,
         // The development outbox exists only where it cannot leak a real code (CONTRACT: 404 in production).
         ...(DevOutboxService.enabled(infra.config) ? [DevOutboxController] : []),
       ],

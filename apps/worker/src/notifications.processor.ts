@@ -2,7 +2,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { JobHandlers, QUEUES } from '@jiaxiao/common';
 import { MessageService } from '@jiaxiao/messaging';
-import { ConsentWithdrawnNotifier, NotificationsService } from '@jiaxiao/notifications';
+import { ConsentWithdrawnNotifier, DeliveryRouter, NotificationsService } from '@jiaxiao/notifications';
 import { dispatch } from './dispatch';
 
 @Processor(QUEUES.notifications, { concurrency: 4 })
@@ -10,6 +10,7 @@ export class NotificationsProcessor extends WorkerHost {
   constructor(
     private readonly notifications: NotificationsService,
     private readonly messages: MessageService,
+    private readonly router: DeliveryRouter,
     private readonly consentWithdrawn: ConsentWithdrawnNotifier,
   ) {
     super();
@@ -18,6 +19,8 @@ export class NotificationsProcessor extends WorkerHost {
   private readonly handlers: JobHandlers<'notifications'> = {
     'notification.push': (payload) => this.notifications.push(payload.notificationId),
     'notice.fanout': (payload) => this.messages.fanOutNotice(payload.messageId, payload.round),
+    'notification.deliver': (payload) => this.router.route(payload.notificationId),
+    'notice.escalate': (payload) => this.messages.escalateNotice(payload.messageId),
     'consent.withdrawn': (payload) => this.consentWithdrawn.notify(payload),
   };
 

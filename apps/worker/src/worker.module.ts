@@ -6,6 +6,7 @@ import { CoursesModule } from '@jiaxiao/courses';
 import { DirectoryModule } from '@jiaxiao/directory';
 import { MailboxModule } from '@jiaxiao/mailbox';
 import { MessagingModule } from '@jiaxiao/messaging';
+import { DeliveryModule } from '@jiaxiao/notifications';
 import { Infrastructure, PlatformModule } from '@jiaxiao/platform';
 import { CommitteesProcessor } from './committees.processor';
 import { CoursesProcessor } from './courses.processor';
@@ -21,7 +22,7 @@ export class WorkerModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [PlatformModule.forRoot({ app: 'worker', infra, http: false }), AuthModule.forRoot({ audience: 'parent', http: false }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, MailboxModule, ChannelsModule],
+      imports: [PlatformModule.forRoot({ app: 'worker', infra, http: false }), AuthModule.forRoot({ audience: 'parent', http: false }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, MailboxModule, ChannelsModule, DeliveryModule],
       providers: [ImportsProcessor, NotificationsProcessor, MessagingProcessor, CoursesProcessor, CommitteesProcessor, MailboxProcessor, DeliveryProcessor],
     };
   }

@@ -65,7 +65,7 @@ export class AuthService {
   async openSession(
     user: SessionUser,
     client: ClientInfo,
-    method: 'password' | 'sms',
+    method: 'password' | 'sms' | 'wechat',
     before?: (tx: DbExecutor) => Promise<void>,
   ): Promise<TokenPairDto> {
     if (user.status === 'disabled') throw new DomainError('ACCOUNT_DISABLED');
@@ -132,6 +132,13 @@ export class AuthService {
       await this.audit.record({ actorId: principal.userId, action: 'auth.logout', targetType: 'session', targetId: principal.sessionId, ip: client.ip }, tx);
     });
     await this.events.ended([principal.sessionId]);
+  }
+
+  /** Signs in an account another factor has already proven (a bound WeChat identity). */
+  async loginVerified(userId: string, method: 'wechat', client: ClientInfo): Promise<TokenPairDto> {
+    const user = await this.sessions.userById(userId);
+    if (!user) throw new DomainError('ACCOUNT_DISABLED');
+    return this.openSession(user, client, method);
   }
 
   /** Verifies an access token and loads its caller; undefined when the token or its session is no good. */

@@ -4,3 +4,7 @@ export * from './sms/dev-outbox.service';
 export * from './sms/dev-outbox.repository';
 export * from './channels.module';
 export * from './sms/sms-delivery.service';
+export * from './wechat/wechat.module';
+export * from './wechat/wechat-mp.client';
+export * from './wechat/wecom.client';
+export * from './wechat/wechat-message';

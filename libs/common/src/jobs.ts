@@ -18,6 +18,10 @@ export interface JobPayloads {
   'roster.import': { importId: string };
   /** push one notification (its deliverAt has come) */
   'notification.push': { notificationId: string };
+  /** route one notification to WeChat and SMS (the worker's delivery router) */
+  'notification.deliver': { notificationId: string };
+  /** SMS to the families that have not confirmed a notice (回执) NOTICE_SMS_AFTER_HOURS after it went out */
+  'notice.escalate': { messageId: string };
   /** create and push the notifications of a notice (round 0) or of a reminder (round = when it was asked for) */
   'notice.fanout': { messageId: string; round: number };
   /** bring a class group's members in line with the roster and the class's teachers */
@@ -52,6 +56,8 @@ export const JOB_QUEUE = {
   'roster.import': 'imports',
   'notification.push': 'notifications',
   'notice.fanout': 'notifications',
+  'notification.deliver': 'notifications',
+  'notice.escalate': 'notifications',
   'conversation.sync-class': 'messaging',
   'lecture.remind': 'courses',
   'watch.flush': 'courses',

@@ -278,7 +278,7 @@ export class LectureService {
 
   private async notify(userIds: string[], lecture: LectureRow, kind: string, title: string, body: string, dedupe?: string): Promise<void> {
     const created = await this.notifications.create(
-      userIds.map((userId) => ({ userId, kind, title, body, data: { lectureId: lecture.id }, dedupeKey: dedupe, deliverAt: new Date() })),
+      userIds.map((userId) => ({ userId, kind, title, body, data: { lectureId: lecture.id, title: lecture.title, startsAt: lecture.startsAt.toISOString(), schoolId: lecture.schoolId }, dedupeKey: dedupe, deliverAt: new Date() })),
     );
     await this.notifications.dispatch(created);
   }

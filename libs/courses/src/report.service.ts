@@ -98,7 +98,7 @@ export class ReportService {
           kind: 'course.remind',
           title: '【家庭教育课程】学时尚未完成',
           body: `${h.studentName}家庭本学年已完成 ${h.earnedHours} 学时，还差 ${h.missingHours} 学时。请关注近期的父母大讲堂和学校课程安排。`,
-          data: { classId, studentId: h.studentId, schoolYear: report.schoolYear },
+          data: { classId, studentId: h.studentId, schoolYear: report.schoolYear, studentName: h.studentName, earned: h.earnedHours, required: report.requiredHours },
           dedupeKey: `course-remind:${classId}:${report.schoolYear}:${formatShanghai(now, false)}`,
           deliverAt: now,
         })),

@@ -2,9 +2,9 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { conversationRoom, DomainError, JobPayloads, Principal, QUEUES } from '@jiaxiao/common';
+import { AppConfig, conversationRoom, DomainError, JobPayloads, Principal, QUEUES } from '@jiaxiao/common';
 import { MessagePayload, MessageType, pgConstraint, pgErrorCode, UNIQUE_VIOLATION } from '@jiaxiao/db';
-import { FAMILY_DAY, nextDeliveryTime, NotificationsService, RealtimePublisher } from '@jiaxiao/notifications';
+import { NotificationsService, RealtimePublisher } from '@jiaxiao/notifications';
 import { REDIS } from '@jiaxiao/platform';
 import { ConversationService } from './conversation.service';
 import { AcksDto, FamilyStatusDto, HistoryQueryDto, MAX_TEXT, MessageDto, MessagePageDto, ReadsDto, SendMessageDto, SendResultDto } from './dto/message.dto';
@@ -31,6 +31,7 @@ export class MessageService {
     private readonly realtime: RealtimePublisher,
     @Inject(REDIS) private readonly redis: Redis,
     @InjectQueue(QUEUES.notifications) private readonly queue: Queue,
+    private readonly config: AppConfig,
   ) {}
 
   async send(principal: Principal, input: SendMessageDto): Promise<SendResultDto> {
@@ -177,19 +178,31 @@ export class MessageService {
 
   /**
    * The worker's fan-out of a notice: an inbox entry for every recipient (a reminder: for the
-   * guardians of families that have not confirmed). Families are not pushed between 21:30 and
-   * 07:00 unless the notice is an emergency; staff are pushed within their working hours.
+   * guardians of families that have not confirmed). Families are not pushed in the nightly
+   * quiet hours unless the notice is urgent (`emergency`); staff are pushed within their working hours.
    * Safe to retry: entries are keyed per round, and whatever of the round is not pushed yet is.
    */
-  async fanOutNotice(messageId: string, round: number): Promise<void> {
-    const reminder = round > 0;
+  fanOutNotice(messageId: string, round: number): Promise<void> {
+    return this.fanOut(messageId, round > 0 ? { kind: 'notice.remind', dedupeKey: `notice-remind:${messageId}:${round}` } : { kind: 'notice.new', dedupeKey: `notice:${messageId}` });
+  }
+
+  /**
+   * NOTICE_SMS_AFTER_HOURS after a notice asking for 回执: the guardians of families that still
+   * have not confirmed get a `notice.unconfirmed` entry, which the delivery router sends by SMS.
+   */
+  escalateNotice(messageId: string): Promise<void> {
+    return this.fanOut(messageId, { kind: 'notice.unconfirmed', dedupeKey: `notice-unconfirmed:${messageId}` });
+  }
+
+  private async fanOut(messageId: string, mode: { kind: 'notice.new' | 'notice.remind' | 'notice.unconfirmed'; dedupeKey: string }): Promise<void> {
     const message = await this.repository.messageById(messageId);
     const conversation = message && (await this.repository.conversation(message.conversationId));
     const notice = message && (message.payload as { notice?: { title: string; needsAck: boolean; emergency: boolean } }).notice;
     if (!message || !conversation || !notice || message.recalledAt) return;
+    if (mode.kind === 'notice.unconfirmed' && !notice.needsAck) return;
     const members = await this.repository.members(conversation.id);
     let recipients = members.filter((m) => m.userId !== message.senderId);
-    if (reminder) {
+    if (mode.kind !== 'notice.new') {
       const acked = await this.repository.ackedUserIds(messageId);
       const { pending } = await this.familyStatuses(conversation, message, (m) => acked.has(m.userId));
       const waiting = new Set(pending.flatMap((f) => f.guardians.map((g) => g.userId)));
@@ -197,26 +210,31 @@ export class MessageService {
     }
     const now = new Date();
     const staffTimes = await this.notifications.deliveryTimes(recipients.filter((m) => m.role === 'staff').map((m) => m.userId), now);
-    const familyTime = notice.emergency ? now : nextDeliveryTime(now, FAMILY_DAY);
-    const dedupeKey = reminder ? `notice-remind:${messageId}:${round}` : `notice:${messageId}`;
+    const familyTime = notice.emergency ? now : this.notifications.familyDeliveryTime(now);
+    const title = { 'notice.new': `【通知】${notice.title}`, 'notice.remind': `【提醒】请确认通知：${notice.title}`, 'notice.unconfirmed': `【未确认】请确认通知：${notice.title}` }[mode.kind];
     await this.notifications.create(
       recipients.map((m) => ({
         userId: m.userId,
-        kind: reminder ? 'notice.remind' : 'notice.new',
-        title: reminder ? `【提醒】请确认通知：${notice.title}` : `【通知】${notice.title}`,
+        kind: mode.kind,
+        title,
         body: (message.text ?? '').slice(0, 200),
-        data: { conversationId: conversation.id, messageId, needsAck: notice.needsAck },
-        dedupeKey,
+        data: { conversationId: conversation.id, messageId, needsAck: notice.needsAck, urgent: notice.emergency, title: notice.title, schoolId: conversation.schoolId },
+        dedupeKey: mode.dedupeKey,
         deliverAt: staffTimes.get(m.userId) ?? familyTime,
       })),
     );
-    await this.notifications.dispatchPending(dedupeKey);
+    await this.notifications.dispatchPending(mode.dedupeKey);
   }
 
   private async afterSend(principal: Principal, conversation: ConversationRow, row: MessageRow, message: MessageDto): Promise<boolean> {
     if (row.type === 'notice') {
       const payload: JobPayloads['notice.fanout'] = { messageId: row.id, round: 0 };
       await this.queue.add('notice.fanout', payload, { jobId: `notice-${row.id}`, attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000 });
+      if ((row.payload as { notice?: { needsAck: boolean } }).notice?.needsAck) {
+        const escalate: JobPayloads['notice.escalate'] = { messageId: row.id };
+        const delay = this.config.NOTICE_SMS_AFTER_HOURS * 3_600_000;
+        await this.queue.add('notice.escalate', escalate, { jobId: `escalate-${row.id}`, delay, attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000 });
+      }
       return false;
     }
     const quiet = await this.quietFor(principal, conversation);

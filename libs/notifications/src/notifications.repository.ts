@@ -48,8 +48,12 @@ export class NotificationsRepository {
     return rows.length > 0;
   }
 
-  async recordDelivery(input: { notificationId: string; channel: 'wechat' | 'sms'; provider: string; status: 'sent' | 'failed'; detail?: string }) {
-    await this.db.insert(notificationDeliveries).values(input);
+  /** The in-app channel's delivery row: published to the user's sockets (and kept in the inbox). */
+  async recordRealtime(notificationId: string): Promise<void> {
+    await this.db
+      .insert(notificationDeliveries)
+      .values({ notificationId, channel: 'realtime', provider: 'socket', status: 'sent', attempts: 1 })
+      .onConflictDoNothing();
   }
 
   /** The inbox: delivered notifications, newest first, keyset-paged by (deliverAt, id). */

@@ -1,14 +1,12 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import type { Logger } from 'pino';
-import { decodeTimeIdCursor, DEFAULT_PAGE_SIZE, DomainError, JobPayloads, Principal, QUEUES, toPage } from '@jiaxiao/common';
+import { AppConfig, decodeTimeIdCursor, DEFAULT_PAGE_SIZE, DomainError, JobPayloads, Principal, QUEUES, toPage } from '@jiaxiao/common';
 import { DbExecutor, notifications } from '@jiaxiao/db';
-import { LOGGER } from '@jiaxiao/platform';
-import { CHANNEL_PROVIDERS, ChannelProvider } from './channels/channel.provider';
+import { routeOf } from './delivery/delivery-rules';
 import { ListNotificationsQueryDto, NotificationDto, NotificationPageDto, WorkingHoursDto, WorkingHoursStateDto } from './dto/notification.dto';
 import { NewNotification, NotificationsRepository } from './notifications.repository';
-import { DEFAULT_WORKING_HOURS, fromMinute, isQuiet, nextDeliveryTime, toMinute, WorkingHours } from './quiet-hours';
+import { DEFAULT_WORKING_HOURS, fromMinute, isQuiet, nextDeliveryTime, parseQuietWindow, quietUntil, toMinute, WorkingHours } from './quiet-hours';
 import { RealtimePublisher } from './realtime.publisher';
 
 type NotificationRow = typeof notifications.$inferSelect;
@@ -23,9 +21,8 @@ export class NotificationsService {
   constructor(
     private readonly repository: NotificationsRepository,
     private readonly realtime: RealtimePublisher,
-    @Inject(CHANNEL_PROVIDERS) private readonly channels: ChannelProvider[],
     @InjectQueue(QUEUES.notifications) private readonly queue: Queue,
-    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly config: AppConfig,
   ) {}
 
   /** Stores notifications (inside the caller's transaction, if given). Call `dispatch` after commit. */
@@ -52,24 +49,25 @@ export class NotificationsService {
     await this.dispatch(await this.repository.unpushed(dedupeKey));
   }
 
-  /** Sends one notification's push, once (the worker's job, or inline when due). */
+  /**
+   * Sends one notification's push, once (the worker's job, or inline when due): in-app now,
+   * then the worker's delivery router for WeChat and SMS when the kind may use them.
+   */
   async push(notificationId: string): Promise<void> {
     if (!(await this.repository.claimPush(notificationId))) return;
     const row = await this.repository.byId(notificationId);
     if (!row) return;
     await this.realtime.toUsers([row.userId], 'notification:new', toDto(row));
-    const phone = await this.repository.phoneOf(row.userId);
-    if (!phone) return;
-    for (const provider of this.channels) {
-      try {
-        const result = await provider.send({ userId: row.userId, phone, title: row.title, body: row.body, data: row.data });
-        await this.repository.recordDelivery({ notificationId, channel: provider.channel, provider: provider.name, status: result.ok ? 'sent' : 'failed', detail: result.detail });
-      } catch (error) {
-        // One channel failing must not stop the others; the inbox still has the notification.
-        this.logger.warn({ err: error, channel: provider.channel, notificationId }, 'outbound channel failed');
-        await this.repository.recordDelivery({ notificationId, channel: provider.channel, provider: provider.name, status: 'failed', detail: String((error as Error).message).slice(0, 200) });
-      }
-    }
+    await this.repository.recordRealtime(row.id);
+    const route = routeOf(row.kind, row.data);
+    if (!route.wechat && !route.sms) return;
+    const payload: JobPayloads['notification.deliver'] = { notificationId: row.id };
+    await this.queue.add('notification.deliver', payload, { jobId: `deliver-${row.id}`, attempts: 3, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 });
+  }
+
+  /** When a push to a family may go out: now, or the end of the nightly quiet hours (FAMILY_QUIET_HOURS). */
+  familyDeliveryTime(now = new Date()): Date {
+    return quietUntil(now, parseQuietWindow(this.config.FAMILY_QUIET_HOURS));
   }
 
   async list(principal: Principal, query: ListNotificationsQueryDto): Promise<NotificationPageDto> {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DEFAULT_WORKING_HOURS, FAMILY_DAY, fromMinute, isQuiet, nextDeliveryTime, toMinute, WorkingHours } from './quiet-hours';
+import { DEFAULT_WORKING_HOURS, FAMILY_DAY, fromMinute, isQuiet, nextDeliveryTime, parseQuietWindow, quietUntil, toMinute, WorkingHours } from './quiet-hours';
 
 /** An instant given as Shanghai wall-clock time (UTC+8, no daylight saving). */
 const shanghai = (iso: string) => new Date(`${iso}+08:00`);
@@ -105,5 +105,25 @@ describe('toMinute / fromMinute', () => {
       expect(toMinute(text)).toBe(minute);
       expect(fromMinute(minute)).toBe(text);
     }
+  });
+});
+
+describe('quietUntil (a nightly window, possibly past midnight)', () => {
+  const night = parseQuietWindow('21:30-07:00');
+  const at = (iso: string) => new Date(`${iso}+08:00`);
+
+  it('holds pushes inside the window until its end and lets them out otherwise', () => {
+    expect(quietUntil(at('2026-11-28T21:29:00'), night)).toEqual(at('2026-11-28T21:29:00'));
+    expect(quietUntil(at('2026-11-28T21:30:00'), night)).toEqual(at('2026-11-29T07:00:00'));
+    expect(quietUntil(at('2026-12-31T23:59:00'), night)).toEqual(at('2027-01-01T07:00:00'));
+    expect(quietUntil(at('2026-11-29T06:59:00'), night)).toEqual(at('2026-11-29T07:00:00'));
+    expect(quietUntil(at('2026-11-29T07:00:00'), night)).toEqual(at('2026-11-29T07:00:00'));
+  });
+
+  it('handles a window within one day and an empty one', () => {
+    const lunch = parseQuietWindow('12:00-13:30');
+    expect(quietUntil(at('2026-11-28T12:10:00'), lunch)).toEqual(at('2026-11-28T13:30:00'));
+    expect(quietUntil(at('2026-11-28T13:30:00'), lunch)).toEqual(at('2026-11-28T13:30:00'));
+    expect(quietUntil(at('2026-11-28T03:00:00'), parseQuietWindow('00:00-00:00'))).toEqual(at('2026-11-28T03:00:00'));
   });
 });

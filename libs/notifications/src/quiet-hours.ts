@@ -44,3 +44,27 @@ export function toMinute(hhmm: string): number {
 export function fromMinute(minute: number): string {
   return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 }
+
+/** A nightly window ("21:30-07:00", Asia/Shanghai) in which families are not pushed by WeChat or SMS. */
+export interface QuietWindow {
+  startMinute: number;
+  endMinute: number;
+}
+
+export function parseQuietWindow(value: string): QuietWindow {
+  const [start, end] = value.split('-');
+  return { startMinute: toMinute(start), endMinute: toMinute(end) };
+}
+
+/** When the quiet window holding `now` ends, or `now` itself outside it. A window may wrap past midnight. */
+export function quietUntil(now: Date, quiet: QuietWindow): Date {
+  const { startMinute: s, endMinute: e } = quiet;
+  if (s === e) return now;
+  const p = shanghaiParts(now);
+  const minute = p.hour * 60 + p.minute;
+  const endOn = (dayAhead: number) => fromShanghai(p.year, p.month, p.day + dayAhead, Math.floor(e / 60), e % 60);
+  if (s < e) return minute >= s && minute < e ? endOn(0) : now;
+  if (minute >= s) return endOn(1);
+  if (minute < e) return endOn(0);
+  return now;
+}

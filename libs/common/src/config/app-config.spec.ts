@@ -99,3 +99,19 @@ const ALIYUN = {
   SMS_ACCESS_KEY_ID: 'id',
   SMS_ACCESS_KEY_SECRET: 'secret',
 };
+
+describe('WeChat, WeCom and delivery settings', () => {
+  it('are off by default and need the AppID and secret together', () => {
+    const config = loadConfig({});
+    expect(config.wechatEnabled).toBe(false);
+    expect(config.FAMILY_QUIET_HOURS).toBe('21:30-07:00');
+    expect(() => loadConfig({ WECHAT_APP_ID: 'wx0123456789abcdef' })).toThrow(/WECHAT_APP_SECRET/);
+    expect(loadConfig({ WECHAT_APP_ID: 'wx0123456789abcdef', WECHAT_APP_SECRET: 'secret-0123456789' }).wechatEnabled).toBe(true);
+  });
+
+  it('refuses malformed values, naming the variable', () => {
+    expect(() => loadConfig({ FAMILY_QUIET_HOURS: '9pm-7am' })).toThrow(/FAMILY_QUIET_HOURS/);
+    expect(() => loadConfig({ WECHAT_API_BASE: 'api.weixin.qq.com' })).toThrow(/WECHAT_API_BASE/);
+    expect(() => loadConfig({ WECOM_SCHOOL_IDS: '3f1c2a9e-0000-4000-8000-000000000001' })).toThrow(/WECOM_SCHOOL_IDS/);
+  });
+});

@@ -240,6 +240,96 @@ export class AppConfig {
 
   SMS_TIMEOUT_SECONDS = 10;
 
+  /** WeChat 公众号 (official account): app id and secret; WeChat sign-in and messages are off while unset. */
+  @IsOptional()
+  @Matches(/^wx[0-9a-zA-Z]{6,30}$/, { message: 'must be a 公众号 AppID (wx…)' })
+  WECHAT_APP_ID?: string = undefined;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  WECHAT_APP_SECRET?: string = undefined;
+
+  /** Base of the 公众号 server APIs (token, sns/oauth2, message sending); a stand-in server in tests. */
+  @Matches(/^https?:\/\/.+[^/]$/, { message: 'must be an http(s) URL without a trailing slash' })
+  WECHAT_API_BASE = 'https://api.weixin.qq.com';
+
+  /** Base of the web-authorization page the H5 is sent to inside WeChat. */
+  @Matches(/^https?:\/\/.+[^/]$/, { message: 'must be an http(s) URL without a trailing slash' })
+  WECHAT_OAUTH_BASE = 'https://open.weixin.qq.com';
+
+  /** `template` (模板消息) or `subscribe` (订阅通知, /cgi-bin/message/subscribe/bizsend). */
+  @IsIn(['template', 'subscribe'])
+  WECHAT_MESSAGE_API: 'template' | 'subscribe' = 'template';
+
+  /** Template ids per kind of push; a kind without one is not sent by WeChat. */
+  @IsOptional()
+  @IsString()
+  WECHAT_TEMPLATE_NOTICE?: string = undefined;
+
+  @IsOptional()
+  @IsString()
+  WECHAT_TEMPLATE_LECTURE?: string = undefined;
+
+  @IsOptional()
+  @IsString()
+  WECHAT_TEMPLATE_HOURS?: string = undefined;
+
+  /** Per-request timeout of calls to WeChat and WeCom, in milliseconds. */
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  WECHAT_TIMEOUT_MS = 5000;
+
+  /** WeCom (企业微信) 家校沟通, for schools that use it instead of the 公众号. */
+  @IsOptional()
+  @IsString()
+  WECOM_CORP_ID?: string = undefined;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  WECOM_SECRET?: string = undefined;
+
+  @IsOptional()
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  WECOM_AGENT_ID?: number = undefined;
+
+  @Matches(/^https?:\/\/.+[^/]$/, { message: 'must be an http(s) URL without a trailing slash' })
+  WECOM_API_BASE = 'https://qyapi.weixin.qq.com';
+
+  /** Comma-separated ids of the schools whose families are reached through WeCom instead of the 公众号. */
+  @IsOptional()
+  @Matches(/^[0-9a-f-]{36}(,[0-9a-f-]{36})*$/i, { message: 'must be comma-separated school ids' })
+  WECOM_SCHOOL_IDS?: string = undefined;
+
+  /** Hours after which a notice still unconfirmed (回执) is sent by SMS to the families that have not confirmed. */
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  NOTICE_SMS_AFTER_HOURS = 24;
+
+  /** Text messages a school may send per calendar month (Asia/Shanghai) unless it has its own budget. */
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(0)
+  SMS_MONTHLY_BUDGET = 2000;
+
+  /** When families are not pushed by WeChat or SMS (HH:MM-HH:MM, Asia/Shanghai), except for urgent notices. */
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be HH:MM-HH:MM' })
+  FAMILY_QUIET_HOURS = '21:30-07:00';
+
+  get wechatEnabled(): boolean {
+    return Boolean(this.WECHAT_APP_ID && this.WECHAT_APP_SECRET);
+  }
+
+  get wecomEnabled(): boolean {
+    return Boolean(this.WECOM_CORP_ID && this.WECOM_SECRET && this.WECOM_AGENT_ID !== undefined);
+  }
+
   get usesEmbeddedDatabase(): boolean {
     return !this.DATABASE_URL;
   }
@@ -285,6 +375,14 @@ export function loadConfig(
     const missing = (['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((k) => !config[k]);
     variables.push(...missing);
     problems.push(`S3_ENDPOINT is set, so ${missing.join(', ')} must be set too`);
+  }
+  if (Boolean(config.WECHAT_APP_ID) !== Boolean(config.WECHAT_APP_SECRET)) {
+    variables.push(config.WECHAT_APP_ID ? 'WECHAT_APP_SECRET' : 'WECHAT_APP_ID');
+    problems.push('WECHAT_APP_ID and WECHAT_APP_SECRET must be set together');
+  }
+  if (config.WECOM_SCHOOL_IDS && !config.wecomEnabled) {
+    variables.push('WECOM_SCHOOL_IDS');
+    problems.push('WECOM_SCHOOL_IDS needs WECOM_CORP_ID, WECOM_SECRET and WECOM_AGENT_ID');
   }
   if (config.NODE_ENV === 'production' && config.usesDevJwtSecret) {
     variables.push('JWT_SECRET');

@@ -107,3 +107,33 @@ export const consents = pgTable(
   },
   (t) => [index('consents_user_idx').on(t.userId, t.version)],
 );
+
+export const IDENTITY_PROVIDERS = ['wechat_mp', 'wecom'] as const;
+export type IdentityProvider = (typeof IDENTITY_PROVIDERS)[number];
+
+/**
+ * An outside identity bound to an account: a 公众号 openid (with the unionid when the account
+ * is linked to an open platform) or a WeCom parent userid. One per account and provider, and
+ * an outside identity belongs to one account only.
+ */
+export const userIdentities = pgTable(
+  'user_identities',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    provider: text('provider', { enum: IDENTITY_PROVIDERS }).notNull(),
+    /** the 公众号 AppID or the WeCom CorpID the subject belongs to */
+    appId: varchar('app_id', { length: 40 }).notNull(),
+    /** openid, or the WeCom parent_userid */
+    subject: varchar('subject', { length: 64 }).notNull(),
+    unionid: varchar('unionid', { length: 64 }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('user_identities_subject_uq').on(t.provider, t.appId, t.subject),
+    unique('user_identities_user_uq').on(t.userId, t.provider),
+    index('user_identities_unionid_idx').on(t.unionid),
+  ],
+);

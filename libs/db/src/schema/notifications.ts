@@ -1,5 +1,6 @@
-import { index, jsonb, pgTable, text, timestamp, unique, uuid, varchar } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid, varchar } from 'drizzle-orm/pg-core';
 import { createdAt, id } from './columns';
+import { schools } from './directory';
 import { users } from './identity';
 
 export const notifications = pgTable(
@@ -32,15 +33,53 @@ export const notifications = pgTable(
 export const NOTIFICATION_CHANNELS = ['realtime', 'wechat', 'sms'] as const;
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
 
-/** What went out through outbound channels (WeChat subscribe messages, SMS). */
-export const notificationDeliveries = pgTable('notification_deliveries', {
-  id: id(),
-  notificationId: uuid('notification_id')
-    .notNull()
-    .references(() => notifications.id, { onDelete: 'cascade' }),
-  channel: text('channel', { enum: NOTIFICATION_CHANNELS }).notNull(),
-  provider: varchar('provider', { length: 40 }).notNull(),
-  status: text('status', { enum: ['sent', 'failed'] }).notNull(),
-  detail: varchar('detail', { length: 200 }),
-  createdAt: createdAt(),
+export const DELIVERY_STATUSES = ['queued', 'sent', 'failed', 'refused', 'skipped'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/**
+ * One row per notification and channel: what the delivery router did with it (queued while
+ * quiet hours hold it or a retry is due; refused when the user declined WeChat messages;
+ * skipped when a rule left the channel out, e.g. the school's SMS budget is spent).
+ */
+export const notificationDeliveries = pgTable(
+  'notification_deliveries',
+  {
+    id: id(),
+    notificationId: uuid('notification_id')
+      .notNull()
+      .references(() => notifications.id, { onDelete: 'cascade' }),
+    channel: text('channel', { enum: NOTIFICATION_CHANNELS }).notNull(),
+    provider: varchar('provider', { length: 40 }).notNull(),
+    status: text('status', { enum: DELIVERY_STATUSES }).notNull(),
+    /** the vendor's error, or why the channel was skipped */
+    detail: varchar('detail', { length: 200 }),
+    attempts: integer('attempts').notNull().default(0),
+    /** the school whose SMS budget paid for it */
+    schoolId: uuid('school_id').references(() => schools.id),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique('notification_deliveries_uq').on(t.notificationId, t.channel)],
+);
+
+/** A school's own monthly SMS budget, overriding SMS_MONTHLY_BUDGET. */
+export const schoolSmsBudgets = pgTable('school_sms_budgets', {
+  schoolId: uuid('school_id')
+    .primaryKey()
+    .references(() => schools.id),
+  monthlyLimit: integer('monthly_limit').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** Text messages charged to a school in a month (YYYY-MM, Asia/Shanghai), reserved before sending. */
+export const smsUsage = pgTable(
+  'sms_usage',
+  {
+    schoolId: uuid('school_id')
+      .notNull()
+      .references(() => schools.id),
+    month: varchar('month', { length: 7 }).notNull(),
+    used: integer('used').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.schoolId, t.month] })],
+);

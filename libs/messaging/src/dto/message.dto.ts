@@ -44,7 +44,7 @@ export class SendMessageDto {
   @IsBoolean()
   needsAck?: boolean;
 
-  @ApiPropertyOptional({ description: 'notice: pushed to families even at night' })
+  @ApiPropertyOptional({ description: 'notice: urgent (紧急) — pushed even in quiet hours and sent to every recipient by SMS as well' })
   @IsOptional()
   @IsBoolean()
   emergency?: boolean;
