@@ -47,6 +47,9 @@ export class AuthService {
     const principal = await this.principals.forUser(user.id, user.name);
     this.assertAudience(principal);
     await this.throttle.clear(phone);
+    if (user.passwordHash && this.passwords.needsRehash(user.passwordHash)) {
+      await this.sessions.replacePasswordHash(user.id, user.passwordHash, await this.passwords.hash(password));
+    }
 
     return this.sessions.transaction(async (tx) => {
       const sessionId = await this.sessions.createSession(
