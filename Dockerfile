@@ -18,6 +18,11 @@ ENV NODE_ENV=production
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# DATA_DIR (uploads without S3): owned by the non-root user, so a named volume mounted here
+# starts with that owner and the apps can write to it.
+ENV DATA_DIR=/app/data
+RUN mkdir -p /app/data/uploads && chown -R node:node /app/data
+VOLUME /app/data
 USER node
 EXPOSE 3000 3001 3002
 CMD ["node", "dist/apps/main.js"]

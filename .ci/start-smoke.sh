@@ -16,7 +16,11 @@ env -u DATABASE_URL -u NODE_OPTIONS DATA_DIR="$data" REDIS_PREFIX="smoke$$" LOG_
   PARENT_API_PORT="${ports[0]}" GATEWAY_PORT="${ports[1]}" ADMIN_API_PORT="${ports[2]}" \
   node dist/apps/main.js >"$log" 2>&1 &
 pid=$!
-fail() { echo "start smoke: $1"; cat "$log"; kill -KILL -- "-$pid" 2>/dev/null || true; rm -rf "$data"; exit 1; }
+cleanup() {
+  redis-cli -h 127.0.0.1 -p 6379 --scan --pattern "smoke$$:*" | xargs -r redis-cli -h 127.0.0.1 -p 6379 del >/dev/null
+  rm -rf "$data"
+}
+fail() { echo "start smoke: $1"; cat "$log"; kill -KILL -- "-$pid" 2>/dev/null || true; cleanup; exit 1; }
 for _ in $(seq 1 240); do
   grep -q 'is running' "$log" && break
   kill -0 "$pid" 2>/dev/null || fail "npm start exited before it was running"
@@ -29,6 +33,5 @@ done
 kill -INT "$pid"
 code=0; wait "$pid" || code=$?
 [ "$code" = 0 ] || fail "exit code $code after SIGINT"
-redis-cli -h 127.0.0.1 -p 6379 --scan --pattern "smoke$$*" | xargs -r redis-cli -h 127.0.0.1 -p 6379 del >/dev/null
-rm -rf "$data"
+cleanup
 echo "start smoke: $(node --version) booted, every /health answered, Ctrl-C exited 0"

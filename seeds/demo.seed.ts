@@ -266,13 +266,12 @@ async function committeeDemo(tx: DbExecutor, input: { yearId: string; schoolId: 
   }
   await tx.insert(conversations).values({ kind: 'committee_group', title: c1.name, schoolId, refId: c1.id }).onConflictDoNothing();
   const [group] = await tx.select().from(conversations).where(and(eq(conversations.kind, 'committee_group'), eq(conversations.refId, c1.id)));
-  await tx
-    .insert(conversationMembers)
-    .values([
-      ...(await Promise.all(seats.map(async ([phone, role]) => ({ conversationId: group.id, userId: await userId(phone), role: role === 'member' ? ('member' as const) : ('staff' as const) })))),
-      { conversationId: group.id, userId: input.coordinatorId, role: 'staff' as const },
-    ])
-    .onConflictDoNothing();
+  // One query at a time: a transaction is one connection, and pg refuses overlapping queries on it.
+  const members: (typeof conversationMembers.$inferInsert)[] = [{ conversationId: group.id, userId: input.coordinatorId, role: 'staff' }];
+  for (const [phone, role] of seats) {
+    members.push({ conversationId: group.id, userId: await userId(phone), role: role === 'member' ? 'member' : 'staff' });
+  }
+  await tx.insert(conversationMembers).values(members).onConflictDoNothing();
 
   const c2 = await committee(input.class2, '初一(2)班家长委员会');
   const title = '初一(2)班家委会委员选举';

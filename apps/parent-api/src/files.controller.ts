@@ -24,9 +24,13 @@ export class FilesController {
 
   @Get('files/:id')
   @Authorize('read', 'file')
-  @ApiOperation({ summary: '下载文件（上传者或收到该文件的会话成员）' })
+  @ApiOperation({ summary: '下载文件（上传者或收到该文件的会话成员）；使用对象存储时 302 跳转到短时有效的下载地址' })
   async download(@CurrentUser() principal: Principal, @Param('id') id: string, @Res() reply: FastifyReply) {
     const file = await this.uploads.download(principal, id);
+    if (file.redirect !== undefined) {
+      await reply.header('Cache-Control', 'private, no-store').redirect(file.redirect, 302);
+      return;
+    }
     await reply
       .header('Content-Type', file.mime)
       .header('Content-Disposition', `inline; filename="file"; filename*=UTF-8''${encodeURIComponent(file.name)}`)

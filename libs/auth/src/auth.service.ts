@@ -55,6 +55,10 @@ export class AuthService {
       throw new DomainError('INVALID_CREDENTIALS');
     }
     await this.throttle.succeeded(phone, client.ip);
+    // A hash made with older scrypt parameters is replaced while the password is at hand.
+    if (user.passwordHash && this.passwords.needsRehash(user.passwordHash)) {
+      await this.sessions.replacePasswordHash(user.id, user.passwordHash, await this.passwords.hash(password));
+    }
     return this.openSession(user, client, 'password');
   }
 

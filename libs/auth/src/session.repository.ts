@@ -15,6 +15,11 @@ export class SessionRepository {
     return row;
   }
 
+  /** Replaces the stored hash only if it is still the one that was checked (a password change in between wins). */
+  async replacePasswordHash(userId: string, checked: string, next: string): Promise<void> {
+    await this.db.update(users).set({ passwordHash: next }).where(and(eq(users.id, userId), eq(users.passwordHash, checked)));
+  }
+
   async createSession(input: { userId: string; userAgent?: string; ip?: string }, db: DbExecutor) {
     const [row] = await db.insert(authSessions).values(input).returning({ id: authSessions.id });
     return row.id;

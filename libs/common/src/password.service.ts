@@ -1,15 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
-const N = 2 ** 15;
+// OWASP Password Storage Cheat Sheet: scrypt N=2^17, r=8, p=1. One hash needs 128·N·r bytes
+// (128 MiB) on a libuv thread, so maxmem is raised above Node's 32 MiB default.
+const N = 2 ** 17;
 const R = 8;
 const P = 1;
 const KEY_LENGTH = 32;
-const MAX_MEM = 64 * 1024 * 1024;
+const MAX_MEM = 256 * 1024 * 1024;
 
 /**
  * scrypt from node:crypto: memory-hard, no native module to build, and it runs on libuv's
- * thread pool so hashing (≈160 ms) never blocks the event loop.
+ * thread pool so hashing (≈0.5–0.9 s here) never blocks the event loop. Hashes keep their own
+ * parameters, so older ones still verify; needsRehash() tells sign-in to store a stronger one.
  */
 @Injectable()
 export class PasswordService {
@@ -19,6 +22,12 @@ export class PasswordService {
     const salt = randomBytes(16);
     const key = await derive(password, salt, N, R, P);
     return ['scrypt', N, R, P, salt.toString('base64'), key.toString('base64')].join('$');
+  }
+
+  /** True when a stored hash was made with other parameters than today's (or another scheme). */
+  needsRehash(stored: string): boolean {
+    const [scheme, n, r, p] = stored.split('$');
+    return scheme !== 'scrypt' || Number(n) !== N || Number(r) !== R || Number(p) !== P;
   }
 
   async verify(password: string, stored: string | null): Promise<boolean> {

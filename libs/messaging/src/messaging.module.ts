@@ -31,6 +31,11 @@ import { UploadService } from './upload.service';
               region: config.S3_REGION,
               accessKeyId: config.S3_ACCESS_KEY_ID,
               secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+              sessionToken: config.S3_SESSION_TOKEN,
+              forcePathStyle: config.S3_FORCE_PATH_STYLE,
+              timeoutMs: config.S3_TIMEOUT_MS,
+              maxAttempts: config.S3_MAX_ATTEMPTS,
+              presignSeconds: config.S3_PRESIGN_SECONDS,
             })
           : new LocalDiskStorage(config.DATA_DIR),
     },

@@ -7,6 +7,8 @@ import { MessagingRepository } from './messaging.repository';
 import { FILE_STORAGE, FileStorage } from './storage/file-storage';
 import { sniff } from './storage/sniff';
 
+export type FileDownload = { name: string; mime: string } & ({ content: Buffer; redirect?: undefined } | { redirect: string; content?: undefined });
+
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
@@ -37,13 +39,18 @@ export class UploadService {
     return { id: row.id, name: row.name, mime: row.mime, size: row.size, kind: type.kind };
   }
 
-  /** The uploader, members of a conversation the file was sent to, and whoever a registered check admits, may download it. */
-  async download(principal: Principal, fileId: string): Promise<{ name: string; mime: string; content: Buffer }> {
+  /**
+   * The uploader, members of a conversation the file was sent to, and whoever a registered check admits, may download it.
+   * The access check comes first; then a store that serves downloads itself (S3) gives a short-lived link instead of the bytes.
+   */
+  async download(principal: Principal, fileId: string): Promise<FileDownload> {
     const row = await this.repository.fileById(fileId);
     if (!row) throw new DomainError('FILE_NOT_FOUND');
     if (row.ownerId !== principal.userId && !(await this.repository.canReadFile(fileId, principal.userId)) && !(await this.fileAccess.allows(principal, fileId))) {
       throw new DomainError('FORBIDDEN');
     }
+    const link = await this.storage.downloadLink?.(row.storageKey, { name: row.name, mime: row.mime });
+    if (link) return { name: row.name, mime: row.mime, redirect: link.url };
     const content = await this.storage.get(row.storageKey);
     if (!content) throw new DomainError('FILE_NOT_FOUND');
     return { name: row.name, mime: row.mime, content };

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const DEV_JWT_SECRET = 'jiaxiao-dev-secret-change-me';
 
@@ -97,6 +97,35 @@ export class AppConfig {
   @IsOptional()
   @IsString()
   S3_SECRET_ACCESS_KEY?: string = undefined;
+
+  /** with temporary (STS) credentials */
+  @IsOptional()
+  @IsString()
+  S3_SESSION_TOKEN?: string = undefined;
+
+  /** `bucket` in the path (MinIO) rather than in the host name (AWS, Aliyun OSS, Tencent COS) */
+  @Transform(({ value }) => toBoolean(value))
+  @IsBoolean()
+  S3_FORCE_PATH_STYLE = false;
+
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  S3_TIMEOUT_MS = 10000;
+
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  S3_MAX_ATTEMPTS = 3;
+
+  /** lifetime of presigned download URLs (GET /files/:id redirects there); 0 streams files through the API */
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  S3_PRESIGN_SECONDS = 300;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
@@ -344,6 +373,13 @@ export class ConfigError extends Error {
     super(`Invalid configuration: ${detail}`);
     this.name = 'ConfigError';
   }
+}
+
+/** `true`/`1` and `false`/`0` from the environment; anything else fails validation. */
+function toBoolean(value: unknown): unknown {
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  return value;
 }
 
 function toInt(value: unknown): unknown {

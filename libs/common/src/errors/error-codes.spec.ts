@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ERROR_CODES_DOC, renderErrorCodesDoc } from './error-codes.doc';
 import { ERROR_CATALOG, ErrorCode, languageFrom, renderMessage } from './error-codes';
 
 describe('error codes', () => {
@@ -52,5 +55,12 @@ describe('error codes', () => {
       expect({ code, zh: placeholders(entry.zh) }).toEqual({ code, zh: placeholders(entry.en) });
       expect(code).toMatch(/^[A-Z][A-Z0-9_]+$/);
     }
+  });
+});
+
+describe('docs/ERROR_CODES.md', () => {
+  it('is what the catalogue generates (run `npm run docs:errors` after changing a code)', () => {
+    const committed = readFileSync(join(__dirname, '../../../..', ERROR_CODES_DOC), 'utf8');
+    expect(committed).toBe(renderErrorCodesDoc());
   });
 });

@@ -6,6 +6,14 @@ export interface FileStorage {
   put(key: string, content: Buffer): Promise<void>;
   get(key: string): Promise<Buffer | undefined>;
   delete(key: string): Promise<void>;
+  /** A store that serves downloads itself gives a short-lived link to redirect to. */
+  downloadLink?(key: string, file: { name: string; mime: string }): Promise<DownloadLink | undefined>;
+}
+
+export interface DownloadLink {
+  url: string;
+  /** seconds */
+  expiresIn: number;
 }
 
 export const FILE_STORAGE = Symbol('FILE_STORAGE');

@@ -1,5 +1,6 @@
-import { createHash, createHmac } from 'node:crypto';
-import { FileStorage } from './file-storage';
+import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { DownloadLink, FileStorage } from './file-storage';
 
 export interface S3Options {
   endpoint: string;
@@ -7,83 +8,78 @@ export interface S3Options {
   region: string;
   accessKeyId: string;
   secretAccessKey: string;
+  /** temporary credentials (STS) come with a session token */
+  sessionToken?: string;
+  /** path-style URLs (`endpoint/bucket/key`, MinIO) instead of virtual-hosted ones (`bucket.endpoint/key`, AWS, OSS, COS) */
+  forcePathStyle: boolean;
+  timeoutMs: number;
+  maxAttempts: number;
+  /** lifetime of presigned download URLs; 0 streams downloads through the API instead */
+  presignSeconds: number;
 }
 
 /**
- * An S3-compatible object store (MinIO, Aliyun OSS and Tencent COS in S3 mode, AWS S3), spoken
- * to directly with Signature Version 4 and path-style URLs — no SDK to install.
+ * An S3-compatible object store (AWS S3, Aliyun OSS, Tencent COS, MinIO) through the AWS SDK.
+ * Checksums only where the API requires them: OSS, COS and MinIO refuse or ignore the
+ * SDK's default CRC32 trailers.
  */
 export class S3Storage implements FileStorage {
-  private readonly base: URL;
+  private readonly client: S3Client;
 
   constructor(private readonly options: S3Options) {
-    this.base = new URL(options.endpoint);
+    this.client = new S3Client({
+      endpoint: options.endpoint,
+      region: options.region,
+      forcePathStyle: options.forcePathStyle,
+      credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey, sessionToken: options.sessionToken },
+      maxAttempts: options.maxAttempts,
+      requestHandler: { connectionTimeout: options.timeoutMs, requestTimeout: options.timeoutMs },
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
   }
 
   async put(key: string, content: Buffer): Promise<void> {
-    const response = await this.request('PUT', key, content);
-    if (!response.ok) throw new Error(`S3 PUT ${key}: ${response.status} ${await response.text()}`);
+    await this.client.send(new PutObjectCommand({ Bucket: this.options.bucket, Key: key, Body: content, ContentLength: content.length }));
   }
 
   async get(key: string): Promise<Buffer | undefined> {
-    const response = await this.request('GET', key);
-    if (response.status === 404) return undefined;
-    if (!response.ok) throw new Error(`S3 GET ${key}: ${response.status} ${await response.text()}`);
-    return Buffer.from(await response.arrayBuffer());
+    try {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key }));
+      return response.Body ? Buffer.from(await response.Body.transformToByteArray()) : Buffer.alloc(0);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
   }
 
   async delete(key: string): Promise<void> {
-    const response = await this.request('DELETE', key);
-    if (!response.ok && response.status !== 404) throw new Error(`S3 DELETE ${key}: ${response.status} ${await response.text()}`);
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: key }));
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
   }
 
-  private request(method: 'GET' | 'PUT' | 'DELETE', key: string, body?: Buffer): Promise<Response> {
-    const path = `${this.base.pathname.replace(/\/$/, '')}/${this.options.bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
-    const url = new URL(path, this.base);
-    const payloadHash = sha256(body ?? Buffer.alloc(0));
-    const headers: Record<string, string> = { host: url.host, 'x-amz-content-sha256': payloadHash, 'x-amz-date': amzDate(new Date()) };
-    const authorization = signV4({ ...this.options, method, url, headers, payloadHash });
-    const { host: _host, ...sent } = headers;
-    return fetch(url, { method, headers: { ...sent, authorization }, body: body ? new Uint8Array(body) : undefined });
+  /** A short-lived GET URL that answers with the stored name and type, so downloads skip the API. */
+  async downloadLink(key: string, file: { name: string; mime: string }): Promise<DownloadLink | undefined> {
+    if (this.options.presignSeconds === 0) return undefined;
+    const command = new GetObjectCommand({
+      Bucket: this.options.bucket,
+      Key: key,
+      ResponseContentType: file.mime,
+      ResponseContentDisposition: `inline; filename="file"; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+    });
+    const url = await getSignedUrl(this.client, command, { expiresIn: this.options.presignSeconds });
+    return { url, expiresIn: this.options.presignSeconds };
+  }
+
+  /** Nest calls this at shutdown: the SDK's keep-alive sockets would hold the process open. */
+  onModuleDestroy(): void {
+    this.client.destroy();
   }
 }
 
-/** `20130524T000000Z` */
-export function amzDate(now: Date): string {
-  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-}
-
-/**
- * The Authorization header of AWS Signature Version 4 for a request without a query string.
- * `headers` must include host and x-amz-date; every one of them is signed.
- */
-export function signV4(input: {
-  method: string;
-  url: URL;
-  headers: Record<string, string>;
-  payloadHash: string;
-  region: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-}): string {
-  const names = Object.keys(input.headers)
-    .map((h) => h.toLowerCase())
-    .sort();
-  const value = (name: string) => Object.entries(input.headers).find(([h]) => h.toLowerCase() === name)?.[1].trim() ?? '';
-  const timestamp = value('x-amz-date');
-  const canonicalRequest = [input.method, input.url.pathname, '', ...names.map((h) => `${h}:${value(h)}`), '', names.join(';'), input.payloadHash].join('\n');
-  const scope = `${timestamp.slice(0, 8)}/${input.region}/s3/aws4_request`;
-  const stringToSign = ['AWS4-HMAC-SHA256', timestamp, scope, sha256(Buffer.from(canonicalRequest))].join('\n');
-  let key = hmac(`AWS4${input.secretAccessKey}`, timestamp.slice(0, 8));
-  for (const part of [input.region, 's3', 'aws4_request']) key = hmac(key, part);
-  const signature = createHmac('sha256', key).update(stringToSign).digest('hex');
-  return `AWS4-HMAC-SHA256 Credential=${input.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
-}
-
-function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
-function hmac(key: string | Buffer, data: string): Buffer {
-  return createHmac('sha256', key).update(data).digest();
+function isNotFound(error: unknown): boolean {
+  return error instanceof NoSuchKey || (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404);
 }
