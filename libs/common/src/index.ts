@@ -11,3 +11,4 @@ export * from './principal';
 export * from './password.service';
 export * from './realtime';
 export * from './anonymous-seal.service';
+export * from './decimal';

@@ -9,3 +9,4 @@ export * from './http/validation.pipe';
 export * from './metrics/metrics.service';
 export * from './audit/audit.service';
 export * from './http/bad-input';
+export * from './http/outage';
