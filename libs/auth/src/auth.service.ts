@@ -11,8 +11,12 @@ import { LoginThrottleService } from './login-throttle.service';
 import { PrincipalService } from './principal.service';
 import { SessionRepository } from './session.repository';
 
+/** Callers whose forwarded address is not an IP share one per-IP login bucket. */
+const UNKNOWN_IP = 'unknown';
+
 export interface ClientInfo {
-  ip: string;
+  /** undefined when the forwarded address is not an IP */
+  ip?: string;
   userAgent?: string;
 }
 
@@ -35,11 +39,11 @@ export class AuthService {
   ) {}
 
   async login(phone: string, password: string, client: ClientInfo): Promise<TokenPairDto> {
-    await this.throttle.assertAllowed(phone, client.ip);
+    await this.throttle.assertAllowed(phone, client.ip ?? UNKNOWN_IP);
     const user = await this.sessions.userByPhone(phone);
     const valid = await this.passwords.verify(password, user?.passwordHash ?? null);
     if (!user || !valid) {
-      await this.throttle.recordFailure(phone, client.ip);
+      await this.throttle.recordFailure(phone, client.ip ?? UNKNOWN_IP);
       await this.audit.record({ actorId: user?.id ?? null, action: 'auth.login_failed', ip: client.ip, detail: { api: this.options.audience } });
       throw new DomainError('INVALID_CREDENTIALS');
     }

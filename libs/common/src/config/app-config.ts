@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
@@ -126,6 +127,20 @@ export class AppConfig {
   @Max(1000)
   ANONYMOUS_BATCH_SIZE = 10;
 
+  /**
+   * The reverse proxies whose X-Forwarded-For is believed: comma-separated IPs or CIDRs (e.g.
+   * `10.0.0.0/8,127.0.0.1`). Empty (the default): the header is ignored and the client is the
+   * socket's address, so nobody can pick the IP that per-IP limits and the audit log see.
+   */
+  @Matches(/^\s*$|^\s*[0-9a-fA-F:.]+(\/\d{1,3})?\s*(,\s*[0-9a-fA-F:.]+(\/\d{1,3})?\s*)*$/, { message: 'must be a comma-separated list of IP addresses or CIDR ranges' })
+  TRUSTED_PROXIES = '';
+
+  get trustedProxies(): string[] {
+    return this.TRUSTED_PROXIES.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
+
   get usesEmbeddedDatabase(): boolean {
     return !this.DATABASE_URL;
   }
@@ -140,6 +155,14 @@ export class ConfigError extends Error {
     super(`Invalid configuration: ${detail}`);
     this.name = 'ConfigError';
   }
+}
+
+function isIpOrCidr(entry: string): boolean {
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }
 
 function toInt(value: unknown): unknown {
@@ -171,6 +194,11 @@ export function loadConfig(
     const missing = (['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((k) => !config[k]);
     variables.push(...missing);
     problems.push(`S3_ENDPOINT is set, so ${missing.join(', ')} must be set too`);
+  }
+  const badProxy = config.trustedProxies.find((entry) => !isIpOrCidr(entry));
+  if (badProxy) {
+    variables.push('TRUSTED_PROXIES');
+    problems.push(`TRUSTED_PROXIES: ${badProxy} is not an IP address or CIDR range`);
   }
   if (config.NODE_ENV === 'production' && config.usesDevJwtSecret) {
     variables.push('JWT_SECRET');
