@@ -12,3 +12,4 @@ export * from './password.service';
 export * from './realtime';
 export * from './anonymous-seal.service';
 export * from './decimal';
+export * from './spreadsheet';
