@@ -39,6 +39,9 @@ export interface ContextOptions {
   apps: AppName[];
   /** extra configuration, as environment variables would give it */
   env?: Record<string, string>;
+  /** a database prepared by the test itself (used as is, not cloned or dropped) and its own Redis */
+  databaseUrl?: string;
+  redisUrl?: string;
 }
 
 /**
@@ -47,10 +50,10 @@ export interface ContextOptions {
  */
 export async function createTestContext(options: ContextOptions): Promise<TestContext> {
   const id = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  const database = await cloneDatabase(id);
+  const database = options.databaseUrl ? { config: { DATABASE_URL: options.databaseUrl }, drop: async () => undefined } : await cloneDatabase(id);
   const config = loadConfig(
     {
-      REDIS_URL: testEnv.redisUrl,
+      REDIS_URL: options.redisUrl ?? testEnv.redisUrl,
       JWT_SECRET: 'test-secret-0123456789abcdef',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       ...options.env,
@@ -98,7 +101,7 @@ export async function createTestContext(options: ContextOptions): Promise<TestCo
     async close() {
       for (const app of started.reverse()) await app.close();
       await infra.close();
-      await dropRedisKeys(id);
+      if (!options.redisUrl) await dropRedisKeys(id);
       await database.drop();
     },
   };

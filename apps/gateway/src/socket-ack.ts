@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Logger } from 'pino';
 import { DomainError, Language, renderMessage } from '@jiaxiao/common';
-import { fieldsWithNul, MAX_JSON_DEPTH, valueTooDeep } from '@jiaxiao/platform';
+import { fieldsWithNul, isOutage, MAX_JSON_DEPTH, valueTooDeep } from '@jiaxiao/platform';
 import type { Ack } from './socket-events';
 
 type Dto<T> = new () => T;
@@ -36,6 +36,10 @@ export async function handle<P extends object, R extends object>(
     return { ok: true, ...(await work(payload)) };
   } catch (error) {
     if (error instanceof DomainError) return fail(error.code, renderMessage(error.code, language, error.params));
+    if (isOutage(error)) {
+      logger.warn({ err: error }, 'socket handler: database or Redis unavailable');
+      return fail('SERVICE_UNAVAILABLE', renderMessage('SERVICE_UNAVAILABLE', language));
+    }
     logger.error({ err: error }, 'socket handler failed');
     return fail('INTERNAL_ERROR', renderMessage('INTERNAL_ERROR', language, { requestId: '-' }));
   }

@@ -1,6 +1,7 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { DomainError, Principal } from '@jiaxiao/common';
+import { clientIp } from '@jiaxiao/platform';
 import type { Action } from './policy.service';
 
 export interface AuthorizeRule {
@@ -33,5 +34,5 @@ export const CurrentUser = createParamDecorator((_: unknown, context: ExecutionC
 export const Client = createParamDecorator((_: unknown, context: ExecutionContext) => {
   const request = context.switchToHttp().getRequest<FastifyRequest>();
   const agent = request.headers['user-agent'];
-  return { ip: request.ip, userAgent: typeof agent === 'string' ? agent : undefined };
+  return { ip: clientIp(request), userAgent: typeof agent === 'string' ? agent : undefined };
 });

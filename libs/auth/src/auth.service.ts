@@ -12,8 +12,11 @@ import { PrincipalService } from './principal.service';
 import { SessionEvents } from './session-events';
 import { SessionRepository } from './session.repository';
 
+/** Callers whose forwarded address is not an IP share one per-IP login bucket. */
+
 export interface ClientInfo {
-  ip: string;
+  /** undefined when the forwarded address is not an IP */
+  ip?: string;
   userAgent?: string;
 }
 

@@ -41,7 +41,7 @@ export class LoginThrottleService {
     private readonly config: AppConfig,
   ) {}
 
-  async reserve(phone: string, ip: string): Promise<void> {
+  async reserve(phone: string, ip: string | undefined): Promise<void> {
     const c = this.config;
     const [limit, ttl] = (await this.redis.eval(
       RESERVE,
@@ -60,7 +60,7 @@ export class LoginThrottleService {
   }
 
   /** A right password: the attempt was no failure, and the phone starts afresh. */
-  async succeeded(phone: string, ip: string): Promise<void> {
+  async succeeded(phone: string, ip: string | undefined): Promise<void> {
     await this.redis.eval(GIVE_BACK, 2, this.phoneKey(phone), this.ipKey(ip));
   }
 
@@ -73,7 +73,8 @@ export class LoginThrottleService {
     return `login:fail:phone:${phone}`;
   }
 
-  private ipKey(ip: string) {
-    return `login:fail:ip:${ip}`;
+  /** Clients without a trustworthy address share one bucket: missing an IP must not lift the limit. */
+  private ipKey(ip: string | undefined) {
+    return `login:fail:ip:${ip ?? 'unknown'}`;
   }
 }

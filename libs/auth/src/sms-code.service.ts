@@ -52,14 +52,14 @@ export class SmsCodeService {
   ) {}
 
   /** Throws 429 (with Retry-After) when a limit is reached; otherwise the send is counted. */
-  async reserveSend(phone: string, purpose: SmsCodePurpose, ip: string): Promise<void> {
+  async reserveSend(phone: string, purpose: SmsCodePurpose, ip: string | undefined): Promise<void> {
     const c = this.config;
     const [limit, seconds] = (await this.redis.eval(
       RESERVE,
       3,
       `sms:gap:${purpose}:${phone}`,
       `sms:day:${phone}`,
-      `sms:ip:${ip}`,
+      `sms:ip:${ip ?? 'unknown'}`,
       c.SMS_CODE_RESEND_SECONDS,
       c.SMS_CODE_DAILY_LIMIT,
       86_400,

@@ -14,3 +14,5 @@ export * from './anonymous-seal.service';
 
 export * from './password-policy';
 export * from './privacy-notice';
+export * from './decimal';
+export * from './spreadsheet';

@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import ExcelJS from 'exceljs';
-import { areaScopeOf, DomainError, formatShanghai, JobPayloads, maskPhone, Principal, QUEUES, schoolYearOf } from '@jiaxiao/common';
+import { areaScopeOf, DomainError, formatShanghai, JobPayloads, maskPhone, Principal, QUEUES, schoolYearOf, spreadsheetText } from '@jiaxiao/common';
 import { NotificationsService } from '@jiaxiao/notifications';
 import { AuditService } from '@jiaxiao/platform';
 import { CoursesRepository } from './courses.repository';
@@ -174,12 +174,12 @@ export class ReportService {
       { header: '联系电话', key: 'phone', width: 14 },
     ];
     for (const [index, s] of schools.entries()) {
-      summary.addRow({ district: s.districtName, school: s.schoolName, households: s.households, compliant: s.compliant, rate: rate(s.compliant, s.households), average: s.averageHours });
+      summary.addRow({ district: spreadsheetText(s.districtName), school: spreadsheetText(s.schoolName), households: s.households, compliant: s.compliant, rate: rate(s.compliant, s.households), average: s.averageHours });
       for (const c of await this.repository.classReport(s.schoolId, year.id, required)) {
         const pending = await this.followUp(c.classId, year.name);
         for (const h of pending.households) {
           const g = h.guardians[0];
-          follow.addRow({ school: s.schoolName, class: c.className, student: h.studentName, earned: h.earnedHours, guardian: g?.name ?? '', phone: g?.phone ?? '' });
+          follow.addRow({ school: spreadsheetText(s.schoolName), class: spreadsheetText(c.className), student: spreadsheetText(h.studentName), earned: h.earnedHours, guardian: spreadsheetText(g?.name ?? ''), phone: g?.phone ?? '' });
         }
       }
       await this.repository.updateExport(exportId, { progress: Math.floor(((index + 1) / schools.length) * 100) });

@@ -15,6 +15,7 @@ import {
   schoolYearBounds,
   schoolYearOf,
   staffSchoolIds,
+  spreadsheetText,
   toPage,
 } from '@jiaxiao/common';
 import { pgErrorCode, UNIQUE_VIOLATION } from '@jiaxiao/db';
@@ -193,8 +194,8 @@ export class DirectoryService {
       const guardians = student.guardians.length > 0 ? student.guardians : [undefined];
       for (const g of guardians) {
         sheet.addRow({
-          student: student.name,
-          guardian: g?.name ?? '',
+          student: spreadsheetText(student.name),
+          guardian: spreadsheetText(g?.name ?? ''),
           phone: g?.phone ?? '',
           relation: g?.relation ?? '',
           primary: g?.isPrimary ? '是' : '',

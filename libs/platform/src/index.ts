@@ -11,3 +11,4 @@ export * from './audit/audit.service';
 export * from './http/bad-input';
 export * from './certificates/certificate-renderer';
 export * from './certificates/certificate-format.dto';
+export * from './http/outage';

@@ -25,7 +25,7 @@ export class ConsentService {
   }
 
   /** Accepts the current version; accepting it again is a no-op. An older version is refused. */
-  async accept(principal: Principal, version: string, ip: string): Promise<void> {
+  async accept(principal: Principal, version: string, ip: string | undefined): Promise<void> {
     if (version !== PRIVACY_NOTICE.version) throw new DomainError('CONSENT_VERSION_OUTDATED', { version: PRIVACY_NOTICE.version });
     if (await this.consents.accepted(principal.userId, version)) return;
     await this.consents.transaction(async (tx) => {
@@ -35,7 +35,7 @@ export class ConsentService {
   }
 
   /** Withdrawal: children's data is hidden from the account at once, and the schools are told (by the worker). */
-  async withdraw(principal: Principal, ip: string): Promise<void> {
+  async withdraw(principal: Principal, ip: string | undefined): Promise<void> {
     const withdrawn = await this.consents.transaction(async (tx) => {
       const count = await this.consents.withdraw(principal.userId, tx);
       if (count > 0) {

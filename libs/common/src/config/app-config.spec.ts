@@ -64,6 +64,12 @@ describe('loadConfig', () => {
     for (const variable of error.variables) expect(error.message).toContain(variable);
   });
 
+  it('TRUSTED_PROXIES: a list of IPs and CIDR ranges, none by default', () => {
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+    expect(loadConfig({ TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1,::1, fd00::/8' }).trustedProxies).toEqual(['10.0.0.0/8', '127.0.0.1', '::1', 'fd00::/8']);
+    for (const bad of ['10.0.0.0/33', 'proxy.local', '1.2.3.4/8/1', '999.0.0.1']) expect(failure({ TRUSTED_PROXIES: bad }).variables).toContain('TRUSTED_PROXIES');
+  });
+
   it('requires JWT_SECRET in production', () => {
     const error = failure({ NODE_ENV: 'production', ...ALIYUN });
     expect(error.variables).toEqual(['JWT_SECRET']);

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
@@ -359,6 +360,20 @@ export class AppConfig {
     return Boolean(this.WECOM_CORP_ID && this.WECOM_SECRET && this.WECOM_AGENT_ID !== undefined);
   }
 
+  /**
+   * The reverse proxies whose X-Forwarded-For is believed: comma-separated IPs or CIDRs (e.g.
+   * `10.0.0.0/8,127.0.0.1`). Empty (the default): the header is ignored and the client is the
+   * socket's address, so nobody can pick the IP that per-IP limits and the audit log see.
+   */
+  @Matches(/^\s*$|^\s*[0-9a-fA-F:.]+(\/\d{1,3})?\s*(,\s*[0-9a-fA-F:.]+(\/\d{1,3})?\s*)*$/, { message: 'must be a comma-separated list of IP addresses or CIDR ranges' })
+  TRUSTED_PROXIES = '';
+
+  get trustedProxies(): string[] {
+    return this.TRUSTED_PROXIES.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
+
   get usesEmbeddedDatabase(): boolean {
     return !this.DATABASE_URL;
   }
@@ -380,6 +395,14 @@ function toBoolean(value: unknown): unknown {
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0') return false;
   return value;
+}
+
+function isIpOrCidr(entry: string): boolean {
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
 }
 
 function toInt(value: unknown): unknown {
@@ -419,6 +442,11 @@ export function loadConfig(
   if (config.WECOM_SCHOOL_IDS && !config.wecomEnabled) {
     variables.push('WECOM_SCHOOL_IDS');
     problems.push('WECOM_SCHOOL_IDS needs WECOM_CORP_ID, WECOM_SECRET and WECOM_AGENT_ID');
+  }
+  const badProxy = config.trustedProxies.find((entry) => !isIpOrCidr(entry));
+  if (badProxy) {
+    variables.push('TRUSTED_PROXIES');
+    problems.push(`TRUSTED_PROXIES: ${badProxy} is not an IP address or CIDR range`);
   }
   if (config.NODE_ENV === 'production' && config.usesDevJwtSecret) {
     variables.push('JWT_SECRET');

@@ -178,7 +178,7 @@ export const ERROR_CATALOG = {
     zh: '服务器内部错误，请稍后再试（编号 {requestId}）',
     en: 'Internal server error; please try again later (reference {requestId})',
   },
-  SERVICE_UNAVAILABLE: { status: 503, zh: '服务暂不可用', en: 'Service unavailable' },
+  SERVICE_UNAVAILABLE: { status: 503, zh: '服务暂不可用，请稍后重试', en: 'Service unavailable; try again shortly' },
   MODEL_SCHOOL_YEAR_NOT_FOUND: { status: 404, zh: '该年度尚未发布示范学校评估标准', en: 'No model-school criteria have been published for this year' },
   MODEL_SCHOOL_CRITERIA_LOCKED: { status: 409, zh: '该年度已有申报，评估标准不能再修改', en: 'Applications exist for this year; its criteria can no longer change' },
   MODEL_SCHOOL_WEIGHTS_INVALID: { status: 400, zh: '评估指标权重之和应为 100，自动指标须指定数据项', en: 'Indicator weights must add up to 100, and automatic indicators must name a metric' },

@@ -7,7 +7,6 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
-  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
@@ -20,7 +19,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CertificateFormatQueryDto } from '@jiaxiao/platform';
-import { IsMainlandMobile, SCHOOL_YEAR_PATTERN } from '@jiaxiao/common';
+import { IsDecimalNumber, IsMainlandMobile, SCHOOL_YEAR_PATTERN } from '@jiaxiao/common';
 import { SchoolYearQueryDto } from '@jiaxiao/directory';
 import { LECTURE_MODES, LECTURE_SERIES, LectureMode, LectureSeries } from '@jiaxiao/db';
 
@@ -73,7 +72,7 @@ export class CreateLectureDto {
   @ApiPropertyOptional({ description: 'registration closes then (default: the start)' }) @IsOptional() @IsISO8601({ strict: true }) registrationCutoff?: string;
 
   @ApiProperty({ example: 2, description: 'class-hours, in steps of 0.5' })
-  @IsNumber({ maxDecimalPlaces: 1 })
+  @IsDecimalNumber(1)
   @Min(0.5)
   @Max(8)
   creditHours: number;
@@ -132,7 +131,7 @@ export class RevokeCreditDto {
 }
 
 export class RequirementDto {
-  @ApiProperty({ example: 8 }) @IsNumber({ maxDecimalPlaces: 1 }) @Min(0.5) @Max(100) requiredHours: number;
+  @ApiProperty({ example: 8 }) @IsDecimalNumber(1) @Min(0.5) @Max(100) requiredHours: number;
 }
 
 export class CreatePlanDto {

@@ -9,6 +9,7 @@ import {
   renderFieldProblem,
   renderMessage,
 } from '@jiaxiao/common';
+import { isOutage, OUTAGE_RETRY_AFTER_SECONDS } from './outage';
 
 export interface RenderedError {
   status: number;
@@ -47,7 +48,8 @@ const STATUS_CODES: Record<number, ErrorCode> = {
 
 /**
  * The one place an error becomes a response: `{statusCode, code, message}` in the caller's
- * language. Unknown errors become a masked 500 logged with the request id.
+ * language. PostgreSQL or Redis being away is a 503 with Retry-After; other unknown errors become
+ * a masked 500 logged with the request id.
  */
 export function renderError(error: unknown, request: RequestLike, logger: Logger): RenderedError {
   const language = languageFrom(request.headers['accept-language']);
@@ -65,6 +67,12 @@ export function renderError(error: unknown, request: RequestLike, logger: Logger
     return build(STATUS_CODES[statusCode], language, malformed(language));
   }
 
+  if (isOutage(error)) {
+    logger.warn({ err: error, requestId: request.id, method: request.method, url: pathOf(request.url) }, 'database or Redis unavailable');
+    const rendered = build('SERVICE_UNAVAILABLE', language);
+    rendered.headers['retry-after'] = String(OUTAGE_RETRY_AFTER_SECONDS);
+    return rendered;
+  }
   logger.error({ err: error, requestId: request.id, method: request.method, url: pathOf(request.url) }, 'unhandled error');
   return build('INTERNAL_ERROR', language, { requestId: request.id ?? '-' });
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
 import { parse } from 'node:querystring';
 import multipart from '@fastify/multipart';
 import { DynamicModule, INestApplication, NotFoundException, Type } from '@nestjs/common';
@@ -41,7 +42,8 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit: JSON_BODY_LIMIT,
-    trustProxy: true,
+    // X-Forwarded-For only from the configured proxy hops; otherwise the socket's address.
+    trustProxy: options.infra.config.trustedProxies.length > 0 ? options.infra.config.trustedProxies : false,
     // Fastify answers a URL it cannot route (bad percent-encoding, a parameter longer than
     // maxParamLength) itself, before Nest and its filter: such a URL names no route of ours.
     frameworkErrors: (_error: Error, request: FastifyRequest, reply: FastifyReply) => {
@@ -100,6 +102,14 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
   options.configure?.(app);
   await app.init();
   return app;
+}
+
+/**
+ * The caller's IP for sessions, the audit log and per-IP limits, or undefined when the address
+ * the proxies forwarded is not an IP (stored as no IP rather than a bad one).
+ */
+export function clientIp(request: FastifyRequest): string | undefined {
+  return isIP(request.ip) ? request.ip : undefined;
 }
 
 /** Listens on the port (0 picks a free one) on every interface and returns the base URL. */
