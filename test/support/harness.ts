@@ -39,6 +39,8 @@ export interface ContextOptions {
   apps: AppName[];
   /** extra configuration, as environment variables would give it */
   env?: Record<string, string>;
+  /** fixed ports (browser tests: the served H5 must know the gateway's port); unset = a free one */
+  ports?: Partial<Record<Exclude<AppName, 'worker'>, number>>;
 }
 
 /**
@@ -72,7 +74,7 @@ export async function createTestContext(options: ContextOptions): Promise<TestCo
       started.push(apps.worker);
     } else {
       const app = await makers[name](infra);
-      urls[name] = await listen(app, 0);
+      urls[name] = await listen(app, options.ports?.[name] ?? 0);
       apps[name] = app;
       started.push(app);
     }

@@ -10,3 +10,4 @@ export * from './http';
 export * from './principal';
 export * from './password.service';
 export * from './realtime';
+export * from './socket-events';

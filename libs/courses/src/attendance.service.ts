@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import QRCode from 'qrcode';
-import { DomainError, normalizePhone, Principal } from '@jiaxiao/common';
+import { AppConfig, DomainError, normalizePhone, Principal } from '@jiaxiao/common';
 import { AuditService } from '@jiaxiao/platform';
 import { checkToken, issueToken } from './checkin-token';
 import { CoursesRepository, LectureRow } from './courses.repository';
@@ -35,14 +35,17 @@ export class AttendanceService {
     private readonly lectures: LectureService,
     private readonly ledger: HourLedgerService,
     private readonly audit: AuditService,
+    private readonly config: AppConfig,
   ) {}
 
   async checkInCode(lectureId: string, now = new Date()): Promise<CheckInCodeDto> {
     const lecture = await this.lectures.mustGet(lectureId);
     assertOffline(lecture);
     const { token, expiresAt } = issueToken(lecture.checkinSecret, lecture.id, now);
-    const qr = await QRCode.toDataURL(`jiaxiao://lecture-checkin?lectureId=${lecture.id}&token=${token}`, { errorCorrectionLevel: 'M', margin: 2, width: 480 });
-    return { token, expiresAt: expiresAt.toISOString(), qr };
+    // The phone's own scanner (or WeChat's) opens this link: the H5 check-in screen, same origin as parent-api.
+    const url = `${this.config.PUBLIC_BASE_URL}/h5/lectures/${lecture.id}/check-in?token=${encodeURIComponent(token)}`;
+    const qr = await QRCode.toDataURL(url, { errorCorrectionLevel: 'M', margin: 2, width: 480 });
+    return { token, expiresAt: expiresAt.toISOString(), url, qr };
   }
 
   async checkIn(principal: Principal, lectureId: string, token: string, now = new Date()): Promise<AttendanceResultDto> {

@@ -8,3 +8,4 @@ export * from './http/error-renderer';
 export * from './http/validation.pipe';
 export * from './metrics/metrics.service';
 export * from './audit/audit.service';
+export * from './http/web-app';

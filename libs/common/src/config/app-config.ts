@@ -76,6 +76,20 @@ export class AppConfig {
   @IsString()
   S3_SECRET_ACCESS_KEY?: string = undefined;
 
+  /** The public origin of parent-api (where the H5 is served): links in QR codes and messages point here. */
+  @Matches(/^https?:\/\/[^/]+$/, { message: 'must be an http(s) origin without a path, e.g. https://jx.example.cn' })
+  PUBLIC_BASE_URL = 'http://127.0.0.1:3000';
+
+  /** The gateway's URL as browsers reach it; unset = the page's host name on GATEWAY_PORT. */
+  @IsOptional()
+  @Matches(/^(https?|wss?):\/\/.+/, { message: 'must be an http(s) or ws(s) URL' })
+  GATEWAY_PUBLIC_URL?: string = undefined;
+
+  /** The folder holding the built web apps (parent-h5/dist, admin-console/dist); unset = the project's web/. */
+  @IsOptional()
+  @IsString()
+  WEB_ROOT?: string = undefined;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
 

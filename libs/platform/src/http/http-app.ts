@@ -10,6 +10,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { Infrastructure } from '../infrastructure';
 import { renderError } from './error-renderer';
 import { AppValidationPipe } from './validation.pipe';
+import { registerWebApp, WebAppOptions } from './web-app';
 
 export interface HttpAppOptions {
   name: string;
@@ -18,6 +19,8 @@ export interface HttpAppOptions {
   infra: Infrastructure;
   /** runs before init, e.g. to install the Socket.IO adapter */
   configure?: (app: NestFastifyApplication) => void;
+  /** a built web app this app serves under its prefix (same origin as the API) */
+  web?: WebAppOptions;
 }
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
@@ -65,6 +68,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
   });
 
   app.useGlobalPipes(new AppValidationPipe());
+  if (options.web) registerWebApp(fastify, options.infra.config, options.web);
 
   const document = SwaggerModule.createDocument(
     app,

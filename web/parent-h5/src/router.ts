@@ -1,0 +1,24 @@
+import { createRouter, createWebHistory } from 'vue-router';
+import { api, onSignedOut } from './lib/api';
+
+/** Screens load lazily: the entry chunk holds only the shell and sign-in. */
+export const router = createRouter({
+  history: createWebHistory('/h5/'),
+  routes: [
+    { path: '/', redirect: '/messages' },
+    { path: '/login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: '登录' } },
+    { path: '/messages', component: () => import('./views/MessagesView.vue'), meta: { tab: true, title: '消息' } },
+    { path: '/:pathMatch(.*)*', component: () => import('./views/NotFoundView.vue'), meta: { public: true, title: '页面不存在' } },
+  ],
+});
+
+router.beforeEach((to) => {
+  if (!to.meta.public && !api.session) return { path: '/login', query: to.fullPath !== '/messages' ? { next: to.fullPath } : {} };
+  return true;
+});
+
+router.afterEach((to) => {
+  document.title = to.meta.title ? `${String(to.meta.title)} · 家校共育` : '家校共育';
+});
+
+onSignedOut(() => void router.replace('/login'));

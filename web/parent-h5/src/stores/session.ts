@@ -1,0 +1,28 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { Session } from '@jiaxiao/web-shared/api';
+import { api, unwrap } from '../lib/api';
+
+const STAFF = ['teacher', 'coordinator', 'district_admin', 'city_admin'];
+
+export const useSession = defineStore('session', () => {
+  const session = ref<Session | null>(api.session);
+  const user = computed(() => session.value?.user ?? null);
+  const isStaff = computed(() => (user.value?.roles ?? []).some((role) => STAFF.includes(role)));
+
+  function signedIn(next: Session) {
+    api.setSession(next);
+    session.value = next;
+  }
+
+  async function loginWithPassword(phone: string, password: string) {
+    signedIn(await unwrap(api.client.POST('/auth/login', { body: { phone, password } })));
+  }
+
+  function signOut() {
+    api.setSession(null);
+    session.value = null;
+  }
+
+  return { session, user, isStaff, signedIn, loginWithPassword, signOut };
+});
