@@ -8,6 +8,7 @@ export const router = createRouter({
     { path: '/', redirect: '/messages' },
     { path: '/login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: '登录' } },
     { path: '/messages', component: () => import('./views/MessagesView.vue'), meta: { tab: true, title: '消息' } },
+    { path: '/chat/:id', component: () => import('./views/ChatView.vue'), meta: { title: '聊天' } },
     { path: '/:pathMatch(.*)*', component: () => import('./views/NotFoundView.vue'), meta: { public: true, title: '页面不存在' } },
   ],
 });
