@@ -7,5 +7,5 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   base: '/console/',
   plugins: [vue(), Components({ resolvers: [ElementPlusResolver()], dts: false })],
-  build: { target: 'es2020', assetsDir: 'assets' },
+  build: { target: 'es2020', assetsDir: 'assets', rolldownOptions: { checks: { pluginTimings: false } } },
 });

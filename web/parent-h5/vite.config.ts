@@ -7,5 +7,5 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   base: '/h5/',
   plugins: [vue(), Components({ resolvers: [VantResolver()], dts: false })],
-  build: { target: 'es2020', assetsDir: 'assets', chunkSizeWarningLimit: 600 },
+  build: { target: 'es2020', assetsDir: 'assets', rolldownOptions: { checks: { pluginTimings: false } }, chunkSizeWarningLimit: 600 },
 });

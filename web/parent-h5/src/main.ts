@@ -1,6 +1,5 @@
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
-import 'vant/es/toast/style';
 import 'vant/es/dialog/style';
 import App from './App.vue';
 import { router } from './router';

@@ -9,6 +9,13 @@ export const router = createRouter({
     { path: '/login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: '登录' } },
     { path: '/messages', component: () => import('./views/MessagesView.vue'), meta: { tab: true, title: '消息' } },
     { path: '/chat/:id', component: () => import('./views/ChatView.vue'), meta: { title: '聊天' } },
+    { path: '/notifications', component: () => import('./views/NotificationsView.vue'), meta: { tab: true, title: '通知' } },
+    { path: '/courses', component: () => import('./views/CoursesView.vue'), meta: { tab: true, title: '课程' } },
+    { path: '/hours', component: () => import('./views/HoursView.vue'), meta: { title: '我的学时' } },
+    { path: '/lectures/:id/check-in', component: () => import('./views/CheckInView.vue'), meta: { title: '现场签到' } },
+    { path: '/lectures/:id/live', component: () => import('./views/LiveView.vue'), meta: { title: '在线课程' } },
+    { path: '/model-schools', component: () => import('./views/ModelSchoolsView.vue'), meta: { public: true, title: '示范学校' } },
+    { path: '/me', component: () => import('./views/MeView.vue'), meta: { tab: true, title: '我的' } },
     { path: '/:pathMatch(.*)*', component: () => import('./views/NotFoundView.vue'), meta: { public: true, title: '页面不存在' } },
   ],
 });

@@ -1634,7 +1634,7 @@ export interface components {
              *       5
              *     ]
              */
-            days: string[];
+            days: number[];
             /** @example 18:00 */
             end: string;
             /**
@@ -1654,7 +1654,7 @@ export interface components {
              *       5
              *     ]
              */
-            days: string[];
+            days: number[];
             /** @example 18:00 */
             end: string;
             /** @description true when now is outside the working hours (pushes wait) */
