@@ -15,6 +15,8 @@ export const router = createRouter({
     { path: '/lectures/:id/check-in', component: () => import('./views/CheckInView.vue'), meta: { title: '现场签到' } },
     { path: '/lectures/:id/live', component: () => import('./views/LiveView.vue'), meta: { title: '在线课程' } },
     { path: '/model-schools', component: () => import('./views/ModelSchoolsView.vue'), meta: { public: true, title: '示范学校' } },
+    { path: '/committees', component: () => import('./views/CommitteesView.vue'), meta: { tab: true, title: '家委会' } },
+    { path: '/committees/:id', component: () => import('./views/CommitteeView.vue'), meta: { title: '家委会' } },
     { path: '/me', component: () => import('./views/MeView.vue'), meta: { tab: true, title: '我的' } },
     { path: '/:pathMatch(.*)*', component: () => import('./views/NotFoundView.vue'), meta: { public: true, title: '页面不存在' } },
   ],
