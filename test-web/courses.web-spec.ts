@@ -92,7 +92,7 @@ describe('课程: registration, QR check-in and check-out, my hours', () => {
     expect(children.sort()).toEqual([expect.stringContaining('陈小阳'), expect.stringContaining('陈小雨')]);
     await inspect(page, 'h5-me');
 
-    await page.getByTestId('tab-notifications').click();
+    await page.goto(`${platform.h5}/notifications`);
     await page.getByRole('heading', { name: '通知' }).or(page.getByText('通知').first()).waitFor();
     await page.waitForLoadState('networkidle');
     await inspect(page, 'h5-notifications');
