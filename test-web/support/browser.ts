@@ -81,11 +81,11 @@ export async function inspect(page: Page, name: string): Promise<void> {
 }
 
 /** Signs in on the H5 with the password form and waits for the conversation list. */
-export async function signIn(page: Page, base: string, phoneNumber: string): Promise<void> {
+export async function signIn(page: Page, base: string, phoneNumber: string, landing = /\/h5\/messages/): Promise<void> {
   await page.goto(`${base}/login`);
   await page.getByRole('button', { name: '密码登录' }).click();
   await page.getByTestId('login-phone').fill(phoneNumber);
   await page.getByTestId('login-password').fill(PASSWORD);
   await page.getByTestId('login-submit').click();
-  await page.waitForURL(/\/h5\/messages/);
+  await page.waitForURL(landing);
 }

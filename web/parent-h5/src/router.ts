@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory } from 'vue-router';
 import { api, onSignedOut } from './lib/api';
+import { consentNeeded, forgetConsent } from './lib/consent';
 
 /** Screens load lazily: the entry chunk holds only the shell and sign-in. */
 export const router = createRouter({
@@ -7,6 +8,7 @@ export const router = createRouter({
   routes: [
     { path: '/', redirect: '/messages' },
     { path: '/login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: '登录' } },
+    { path: '/consent', component: () => import('./views/ConsentView.vue'), meta: { title: '个人信息保护告知' } },
     { path: '/messages', component: () => import('./views/MessagesView.vue'), meta: { tab: true, title: '消息' } },
     { path: '/chat/:id', component: () => import('./views/ChatView.vue'), meta: { title: '聊天' } },
     { path: '/notifications', component: () => import('./views/NotificationsView.vue'), meta: { title: '通知' } },
@@ -24,8 +26,11 @@ export const router = createRouter({
   ],
 });
 
-router.beforeEach((to) => {
-  if (!to.meta.public && !api.session) return { path: '/login', query: to.fullPath !== '/messages' ? { next: to.fullPath } : {} };
+router.beforeEach(async (to) => {
+  if (to.meta.public) return true;
+  if (!api.session) return { path: '/login', query: to.fullPath !== '/messages' ? { next: to.fullPath } : {} };
+  // A guardian who has not accepted the current personal-information notice sees it first.
+  if (to.path !== '/consent' && (await consentNeeded().catch(() => null))) return { path: '/consent', query: { next: to.fullPath } };
   return true;
 });
 
@@ -33,4 +38,7 @@ router.afterEach((to) => {
   document.title = to.meta.title ? `${String(to.meta.title)} · 家校共育` : '家校共育';
 });
 
-onSignedOut(() => void router.replace('/login'));
+onSignedOut(() => {
+  forgetConsent();
+  void router.replace('/login');
+});

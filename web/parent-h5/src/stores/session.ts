@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { Session } from '@jiaxiao/web-shared/api';
 import { api, unwrap } from '../lib/api';
+import { forgetConsent } from '../lib/consent';
 
 const STAFF = ['teacher', 'coordinator', 'district_admin', 'city_admin'];
 
@@ -11,6 +12,7 @@ export const useSession = defineStore('session', () => {
   const isStaff = computed(() => (user.value?.roles ?? []).some((role) => STAFF.includes(role)));
 
   function signedIn(next: Session) {
+    forgetConsent();
     api.setSession(next);
     session.value = next;
   }
@@ -20,6 +22,7 @@ export const useSession = defineStore('session', () => {
   }
 
   function signOut() {
+    forgetConsent();
     api.setSession(null);
     session.value = null;
   }
