@@ -97,7 +97,7 @@ describe('课程: registration, QR check-in and check-out, my hours', () => {
     await page.waitForLoadState('networkidle');
     await inspect(page, 'h5-notifications');
 
-    await page.getByTestId('tab-me').click();
+    await page.goto(`${platform.h5}/me`);
     await page.getByTestId('sign-out').click();
     await page.getByRole('button', { name: '确认' }).click();
     await page.waitForURL(/\/h5\/login/);
