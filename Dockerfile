@@ -3,6 +3,9 @@ FROM node:24-slim AS build
 WORKDIR /app
 ENV SCARF_ANALYTICS=false
 COPY package.json package-lock.json ./
+COPY web/shared/package.json ./web/shared/
+COPY web/parent-h5/package.json ./web/parent-h5/
+COPY web/admin-console/package.json ./web/admin-console/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY scripts ./scripts
@@ -10,7 +13,9 @@ COPY apps ./apps
 COPY libs ./libs
 COPY seeds ./seeds
 COPY bench ./bench
-RUN npm run build && npm prune --omit=dev
+COPY web ./web
+# The web apps (H5 at /h5/, console at /console/) are built here and served by parent-api and admin-api.
+RUN npm run build && npm run build:web && npm prune --omit=dev
 
 FROM node:24-slim
 WORKDIR /app
@@ -18,6 +23,8 @@ ENV NODE_ENV=production
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/web/parent-h5/dist ./web/parent-h5/dist
+COPY --from=build /app/web/admin-console/dist ./web/admin-console/dist
 # DATA_DIR (uploads without S3): owned by the non-root user, so a named volume mounted here
 # starts with that owner and the apps can write to it.
 ENV DATA_DIR=/app/data

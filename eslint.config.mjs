@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', 'libs/db/migrations/**', '**/*.js', '**/*.mjs'] },
+  { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', 'libs/db/migrations/**', 'web/**', 'artifacts/**', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -26,7 +26,7 @@ export default tseslint.config(
   },
   {
     // The config loader, the test harness and scripts outside the apps may read the environment.
-    files: ['libs/common/src/config/**', 'test/**', 'bench/**'],
+    files: ['libs/common/src/config/**', 'test/**', 'test-web/**', 'bench/**'],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

@@ -42,6 +42,8 @@ export interface ContextOptions {
   /** a database prepared by the test itself (used as is, not cloned or dropped) and its own Redis */
   databaseUrl?: string;
   redisUrl?: string;
+  /** fixed ports (browser tests: the served H5 must know the gateway's port); unset = a free one */
+  ports?: Partial<Record<Exclude<AppName, 'worker'>, number>>;
 }
 
 /**
@@ -75,7 +77,7 @@ export async function createTestContext(options: ContextOptions): Promise<TestCo
       started.push(apps.worker);
     } else {
       const app = await makers[name](infra);
-      urls[name] = await listen(app, 0);
+      urls[name] = await listen(app, options.ports?.[name] ?? 0);
       apps[name] = app;
       started.push(app);
     }

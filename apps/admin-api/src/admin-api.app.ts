@@ -7,5 +7,6 @@ export function createAdminApi(infra: Infrastructure) {
     title: '家校共育 管理端 API (admin-api)',
     description: 'REST for coordinators, teachers and bureau staff, scoped to the caller’s class, school, district or city.',
     infra,
+    web: { prefix: 'console', app: 'admin-console' },
   });
 }

@@ -7,5 +7,6 @@ export function createParentApi(infra: Infrastructure) {
     title: '家校共育 家长端 API (parent-api)',
     description: 'REST for parents and teachers. Errors: {statusCode, code, message}; Chinese by default, English with Accept-Language: en.',
     infra,
+    web: { prefix: 'h5', app: 'parent-h5' },
   });
 }

@@ -16,3 +16,4 @@ export * from './password-policy';
 export * from './privacy-notice';
 export * from './decimal';
 export * from './spreadsheet';
+export * from './socket-events';

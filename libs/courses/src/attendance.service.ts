@@ -59,8 +59,10 @@ export class AttendanceService {
     const lecture = await this.lectures.mustGet(lectureId);
     assertOffline(lecture);
     const { token, expiresAt } = issueToken(lecture.checkinSecret, lecture.id, now);
-    const qr = await QRCode.toDataURL(`jiaxiao://lecture-checkin?lectureId=${lecture.id}&token=${token}`, { errorCorrectionLevel: 'M', margin: 2, width: 480 });
-    return { token, expiresAt: expiresAt.toISOString(), qr };
+    // The phone's own scanner (or WeChat's) opens this link: the H5 check-in screen, same origin as parent-api.
+    const url = `${this.config.PUBLIC_BASE_URL}/h5/lectures/${lecture.id}/check-in?token=${encodeURIComponent(token)}`;
+    const qr = await QRCode.toDataURL(url, { errorCorrectionLevel: 'M', margin: 2, width: 480 });
+    return { token, expiresAt: expiresAt.toISOString(), url, qr };
   }
 
   /** A check-in is accepted until the end; one later than the lecture allows is recorded and told it will earn no credit. */

@@ -12,3 +12,4 @@ export * from './http/bad-input';
 export * from './certificates/certificate-renderer';
 export * from './certificates/certificate-format.dto';
 export * from './http/outage';
+export * from './http/web-app';

@@ -57,10 +57,6 @@ export class AppConfig {
   @Max(60000)
   SOCKET_STREAM_BLOCK_MS = 5000;
 
-  /** Where the H5 is reached from outside: join links and QR codes point under it. */
-  @Matches(/^https?:\/\/[^/\s]+$/, { message: 'must be an http(s) origin without a trailing slash, e.g. https://jx.example.cn' })
-  PUBLIC_BASE_URL = 'http://127.0.0.1:3000';
-
   /** Join requests: pending ones per user, and new ones per class an hour. */
   @Transform(({ value }) => toInt(value))
   @IsInt()
@@ -127,6 +123,20 @@ export class AppConfig {
   @Min(0)
   @Max(3600)
   S3_PRESIGN_SECONDS = 300;
+
+  /** The public origin of parent-api (where the H5 is served): check-in QR codes and class join links point here. */
+  @Matches(/^https?:\/\/[^/\s]+$/, { message: 'must be an http(s) origin without a path, e.g. https://jx.example.cn' })
+  PUBLIC_BASE_URL = 'http://127.0.0.1:3000';
+
+  /** The gateway's URL as browsers reach it; unset = the page's host name on GATEWAY_PORT. */
+  @IsOptional()
+  @Matches(/^(https?|wss?):\/\/.+/, { message: 'must be an http(s) or ws(s) URL' })
+  GATEWAY_PUBLIC_URL?: string = undefined;
+
+  /** The folder holding the built web apps (parent-h5/dist, admin-console/dist); unset = the project's web/. */
+  @IsOptional()
+  @IsString()
+  WEB_ROOT?: string = undefined;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';

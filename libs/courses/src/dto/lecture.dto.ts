@@ -198,6 +198,7 @@ export class RegistrationDto {
 export class CheckInCodeDto {
   @ApiProperty() token: string;
   @ApiProperty() expiresAt: string;
+  @ApiProperty({ description: 'the link the QR code encodes: the H5 check-in screen under PUBLIC_BASE_URL' }) url: string;
   @ApiProperty({ description: 'data:image/png;base64,… QR code for the venue screen' }) qr: string;
 }
 

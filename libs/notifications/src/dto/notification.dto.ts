@@ -43,7 +43,7 @@ export class MarkedDto {
 }
 
 export class WorkingHoursDto {
-  @ApiProperty({ example: [1, 2, 3, 4, 5], description: 'ISO weekdays, 1 = Monday' })
+  @ApiProperty({ type: [Number], example: [1, 2, 3, 4, 5], description: 'ISO weekdays, 1 = Monday' })
   @IsArray()
   @ArrayMaxSize(7)
   @ArrayUnique()

@@ -15,6 +15,7 @@ import { jsonTextTooDeep, MAX_JSON_DEPTH } from './bad-input';
 import { renderError } from './error-renderer';
 import { completeOpenApiDocument } from './openapi';
 import { AppValidationPipe } from './validation.pipe';
+import { registerWebApp, WebAppOptions } from './web-app';
 
 export interface HttpAppOptions {
   name: string;
@@ -23,6 +24,8 @@ export interface HttpAppOptions {
   infra: Infrastructure;
   /** runs before init, e.g. to install the Socket.IO adapter */
   configure?: (app: NestFastifyApplication) => void;
+  /** a built web app this app serves under its prefix (same origin as the API) */
+  web?: WebAppOptions;
 }
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
@@ -84,6 +87,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
   });
 
   app.useGlobalPipes(new AppValidationPipe());
+  if (options.web) registerWebApp(fastify, options.infra.config, options.web);
 
   const document = completeOpenApiDocument(
     app,

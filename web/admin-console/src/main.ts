@@ -1,0 +1,8 @@
+import { createPinia } from 'pinia';
+import { createApp } from 'vue';
+import 'element-plus/theme-chalk/base.css';
+import 'element-plus/theme-chalk/el-message.css';
+import App from './App.vue';
+import { router } from './router';
+
+createApp(App).use(createPinia()).use(router).mount('#app');
