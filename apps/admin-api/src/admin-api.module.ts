@@ -6,6 +6,7 @@ import { CoursesModule } from '@jiaxiao/courses';
 import { DirectoryModule } from '@jiaxiao/directory';
 import { ModelSchoolsModule } from '@jiaxiao/model-schools';
 import { Infrastructure, PlatformModule } from '@jiaxiao/platform';
+import { AuditController } from './audit.controller';
 import { ClassesController } from './classes.controller';
 import { CampaignsController } from './campaigns.controller';
 import { CommitteesController } from './committees.controller';
@@ -23,7 +24,7 @@ export class AdminApiModule {
     return {
       module: AdminApiModule,
       imports: [PlatformModule.forRoot({ app: 'admin-api', infra, http: true }), AuthModule.forRoot({ audience: 'admin', http: true }), DirectoryModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule],
-      controllers: [MeController, SchoolsController, StaffController, ClassesController, LecturesController, ReportsController, CommitteesController, ModelSchoolsController, CampaignsController],
+      controllers: [MeController, AuditController, SchoolsController, StaffController, ClassesController, LecturesController, ReportsController, CommitteesController, ModelSchoolsController, CampaignsController],
     };
   }
 }

@@ -8,4 +8,5 @@ export * from './http/error-renderer';
 export * from './http/validation.pipe';
 export * from './metrics/metrics.service';
 export * from './audit/audit.service';
+export * from './audit/audit.dto';
 export * from './http/web-app';
