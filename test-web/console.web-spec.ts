@@ -28,6 +28,9 @@ describe('the console: coordinators, district and city staff at work', () => {
       'nav-lectures',
       'nav-hours',
       'nav-model-schools',
+      'nav-committees',
+      'nav-campaigns',
+      'nav-support-sites',
     ]);
     await inspect(page, 'console-dashboard-coordinator');
 
@@ -37,6 +40,16 @@ describe('the console: coordinators, district and city staff at work', () => {
     await page.getByTestId('hours-classes').getByRole('button', { name: '初一(1)班' }).click();
     await page.getByTestId('hours-households').waitFor();
     await inspect(page, 'console-hours-class');
+
+    await page.getByTestId('nav-committees').click();
+    await page.getByTestId('committees-table').waitFor();
+    await inspect(page, 'console-committees');
+    await page.getByTestId('nav-campaigns').click();
+    await page.getByTestId('submissions-table').waitFor();
+    await inspect(page, 'console-campaigns');
+    await page.getByTestId('nav-support-sites').click();
+    await page.getByTestId('sites-table').getByText('心语小屋').waitFor();
+    await inspect(page, 'console-support-sites');
     expect(errors).toEqual([]);
     await context.close();
 
@@ -53,6 +66,9 @@ describe('the console: coordinators, district and city staff at work', () => {
     await city.getByTestId('nav-directory').click();
     await city.getByTestId('schools-table').getByRole('link', { name: '广文中学' }).waitFor();
     await inspect(city, 'console-directory-schools');
+    await city.getByTestId('nav-audit').click();
+    await city.getByTestId('audit-table').getByText('登录').first().waitFor();
+    await inspect(city, 'console-audit-log');
     expect(cityErrors).toEqual([]);
     await city.context().close();
   });
