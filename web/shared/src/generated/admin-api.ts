@@ -874,7 +874,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** 评审专家名单及其所属区县（市教育局，用于指派） */
+        get: operations["ModelSchoolsController_experts"];
         put?: never;
         /** 登记评审专家所属区县（市教育局） */
         post: operations["ModelSchoolsController_registerExpert"];
@@ -1780,6 +1781,16 @@ export interface components {
         EndMembershipDto: {
             /** @example 孩子转学 */
             reason?: string;
+        };
+        ExpertDto: {
+            /** @description the expert’s own district: they never review its schools */
+            districtId: string;
+            districtName: string;
+            name: string;
+            userId: string;
+        };
+        ExpertListDto: {
+            items: components["schemas"]["ExpertDto"][];
         };
         ExportRequestDto: {
             districtId?: string;
@@ -3787,6 +3798,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DesignationDto"];
+                };
+            };
+        };
+    };
+    ModelSchoolsController_experts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpertListDto"];
                 };
             };
         };
