@@ -204,10 +204,19 @@ describe('the console: coordinators, district and city staff at work', () => {
     await consoleSignIn(page, platform.console, CITY_ADMIN);
     await page.getByTestId('nav-model-schools').click();
     await expect(page.getByTestId('designate-广文中学').isDisabled()).resolves.toBe(true);
+    await page.getByTestId('assign-广文中学').click();
+    await page.getByTestId('expert-select').click();
+    await page.getByRole('option', { name: '周文博（昌乐县）' }).click();
+    await page.getByTestId('expert-assign').click();
+    await page.getByText('已指派专家').waitFor();
+    const reviews = await platform.query<{ n: number }>(
+      `select count(*)::int as n from model_school_reviews r join model_school_applications a on a.id = r.application_id join schools s on s.id = a.school_id where s.name = '广文中学'`,
+    );
+    expect(reviews).toEqual([{ n: 1 }]);
     await expect(page.getByTestId('model-quota').textContent()).resolves.toContain('已认定 0');
     await page.getByTestId('designate-潍坊七中').click();
     await page.getByRole('button', { name: '认定', exact: true }).last().click();
-    await page.getByTestId('status-潍坊七中').filter({ hasText: '已命名' }).waitFor();
+    await page.getByTestId('status-潍坊七中').filter({ hasText: '已认定' }).waitFor();
     await expect(page.getByTestId('model-quota').textContent()).resolves.toContain('已认定 1');
     await inspect(page, 'console-model-schools-city');
     expect(errors).toEqual([]);

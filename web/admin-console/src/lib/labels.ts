@@ -11,7 +11,7 @@ export const APPLICATION_STATUS: Record<string, string> = {
   submitted: '待区县初审',
   returned: '退回修改',
   district_passed: '初审通过',
-  designated: '已命名',
+  designated: '已认定',
   revoked: '已撤销',
 };
 export const REGISTRATION_STATUS: Record<string, string> = { registered: '已报名', waitlisted: '候补', cancelled: '已取消' };
