@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { DomainError, Principal } from '@jiaxiao/common';
 import { Authorize, CurrentUser } from '@jiaxiao/auth';
 import {
+  AttendanceListDto,
   AttendanceResultDto,
   AttendanceService,
   CheckInCodeDto,
@@ -87,6 +88,14 @@ export class LecturesController {
   @ApiOkResponse({ type: CheckInCodeDto })
   checkInCode(@Param('id') id: string): Promise<CheckInCodeDto> {
     return this.attendance.checkInCode(id);
+  }
+
+  @Get('lectures/:id/attendance')
+  @Authorize('manage', 'lecture')
+  @ApiOperation({ summary: '出勤名单：签到、签退、计入的学时及撤销记录' })
+  @ApiOkResponse({ type: AttendanceListDto })
+  attendanceList(@Param('id') id: string): Promise<AttendanceListDto> {
+    return this.attendance.list(id);
   }
 
   @Post('lectures/:id/attendance')

@@ -182,3 +182,20 @@ export class AttendanceResultDto {
   @ApiProperty({ nullable: true, type: String }) checkedOutAt: string | null;
   @ApiProperty({ description: 'hours credited by this action (0 when already credited)' }) credited: number;
 }
+
+export class AttendanceRowDto {
+  @ApiProperty() userId: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ description: 'masked' }) phone: string;
+  @ApiProperty({ nullable: true, type: String }) checkedInAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) checkedOutAt: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'the credit entry (POST /ledger/:id/revoke)' }) ledgerId: string | null;
+  @ApiProperty({ nullable: true, type: Number }) hours: number | null;
+  @ApiProperty({ nullable: true, enum: ['offline', 'online', 'manual'] }) source: string | null;
+  @ApiProperty({ nullable: true, type: String }) revokedAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) revokeReason: string | null;
+}
+
+export class AttendanceListDto {
+  @ApiProperty({ type: [AttendanceRowDto] }) items: AttendanceRowDto[];
+}

@@ -618,7 +618,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** 出勤名单：签到、签退、计入的学时及撤销记录 */
+        get: operations["LecturesController_attendanceList"];
         put?: never;
         /** 代录出勤（无智能手机的家长），须填写原因，记入审计日志 */
         post: operations["LecturesController_recordByHand"];
@@ -1312,12 +1313,30 @@ export interface components {
         AssignReviewerDto: {
             expertUserId: string;
         };
+        AttendanceListDto: {
+            items: components["schemas"]["AttendanceRowDto"][];
+        };
         AttendanceResultDto: {
             checkedInAt: string | null;
             checkedOutAt: string | null;
             /** @description hours credited by this action (0 when already credited) */
             credited: number;
             lectureId: string;
+        };
+        AttendanceRowDto: {
+            checkedInAt: string | null;
+            checkedOutAt: string | null;
+            hours: number | null;
+            /** @description the credit entry (POST /ledger/:id/revoke) */
+            ledgerId: string | null;
+            name: string;
+            /** @description masked */
+            phone: string;
+            revokedAt: string | null;
+            revokeReason: string | null;
+            /** @enum {string|null} */
+            source: "offline" | "online" | "manual" | null;
+            userId: string;
         };
         AudienceDto: {
             classIds?: string[];
@@ -3386,6 +3405,27 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LectureDto"];
+                };
+            };
+        };
+    };
+    LecturesController_attendanceList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttendanceListDto"];
                 };
             };
         };
