@@ -133,7 +133,7 @@ describe('the console: coordinators, district and city staff at work', () => {
     await inspect(page, 'console-venue-screen');
     // The screen fetches the next code before the current one expires (every 30 s).
     const next = page.locator(`[data-testid="checkin-qr"]:not([data-expires-at="${first.expiresAt}"])`);
-    await next.waitFor({ timeout: 40_000 });
+    await next.waitFor({ timeout: 60_000 });
     expect(await next.getAttribute('src')).not.toBe(first.src);
     const second = await next.getAttribute('data-url');
     expect(second).not.toBe(first.url);
@@ -156,6 +156,15 @@ describe('the console: coordinators, district and city staff at work', () => {
     await average.waitFor();
     await average.filter({ hasNotText: new RegExp(`^${before}$`) }).waitFor();
     expect(Number(await average.textContent())).toBeGreaterThan(Number(before));
+
+    // A wrong credit is revoked with a reason from the lecture's attendance list.
+    await page.goto(`${platform.console}/lectures/${lectureId}`);
+    const row = page.getByTestId('attendance-table').locator('tr', { hasText: '139****0003' });
+    await row.getByRole('button', { name: '撤销' }).click();
+    await page.getByRole('dialog').getByRole('textbox').fill('家长签到后即离场');
+    await page.getByRole('dialog').getByRole('button', { name: '撤销' }).click();
+    await row.getByText('已撤销（家长签到后即离场）').waitFor();
+    await inspect(page, 'console-lecture-attendance');
     expect(errors).toEqual([]);
     await context.close();
   });
