@@ -8,6 +8,7 @@ import { MailboxModule } from '@jiaxiao/mailbox';
 import { ModelSchoolsModule } from '@jiaxiao/model-schools';
 import { DeliveryModule } from '@jiaxiao/notifications';
 import { Infrastructure, PlatformModule } from '@jiaxiao/platform';
+import { AuditController } from './audit.controller';
 import { ClassesController } from './classes.controller';
 import { CampaignsController } from './campaigns.controller';
 import { CommitteesController } from './committees.controller';
@@ -28,7 +29,7 @@ export class AdminApiModule {
     return {
       module: AdminApiModule,
       imports: [PlatformModule.forRoot({ app: 'admin-api', infra, http: true }), AuthModule.forRoot({ audience: 'admin', http: true }), DirectoryModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, MailboxModule, DeliveryModule],
-      controllers: [JoinRequestsController, MeController, SchoolsController, StaffController, ClassesController, LecturesController, ReportsController, CommitteesController, ModelSchoolsController, CampaignsController, MailboxController, SmsBudgetController],
+      controllers: [JoinRequestsController, MeController, AuditController, SchoolsController, StaffController, ClassesController, LecturesController, ReportsController, CommitteesController, ModelSchoolsController, CampaignsController, MailboxController, SmsBudgetController],
     };
   }
 }

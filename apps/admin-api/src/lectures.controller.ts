@@ -7,6 +7,7 @@ import { Authorize, CurrentUser } from '@jiaxiao/auth';
 import {
   AttendanceReportDto,
   AttendanceReportService,
+  AttendanceListDto,
   AttendanceResultDto,
   AttendanceService,
   CheckInCodeDto,
@@ -102,6 +103,14 @@ export class LecturesController {
   @ApiOkResponse({ type: AttendanceReportDto })
   attendanceReportOf(@Param('id') id: string): Promise<AttendanceReportDto> {
     return this.attendanceReport.report(id);
+  }
+
+  @Get('lectures/:id/attendance')
+  @Authorize('manage', 'lecture')
+  @ApiOperation({ summary: '出勤名单：签到、签退、计入的学时及撤销记录' })
+  @ApiOkResponse({ type: AttendanceListDto })
+  attendanceList(@Param('id') id: string): Promise<AttendanceListDto> {
+    return this.attendance.list(id);
   }
 
   @Post('lectures/:id/attendance')

@@ -21,6 +21,7 @@ import {
   PutPassMarkDto,
   PutQuotaDto,
   RankingDto,
+  ExpertListDto,
   RegisterExpertDto,
   ResubmitDto,
   ReviewDto,
@@ -149,6 +150,13 @@ export class ModelSchoolsController {
   @ApiOkResponse({ type: DesignationDto })
   revoke(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: RevokeDesignationDto): Promise<DesignationDto> {
     return this.designations.revoke(principal, id, body);
+  }
+
+  @Get('experts')
+  @ApiOperation({ summary: '评审专家名单及其所属区县（市教育局，用于指派）' })
+  @ApiOkResponse({ type: ExpertListDto })
+  async experts(@CurrentUser() principal: Principal): Promise<ExpertListDto> {
+    return { items: await this.modelSchools.experts(principal) };
   }
 
   @Post('experts')

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import QRCode from 'qrcode';
-import { AppConfig, DomainError, normalizePhone, Principal, renderMessage } from '@jiaxiao/common';
+import { AppConfig, DomainError, maskPhone, normalizePhone, Principal, renderMessage } from '@jiaxiao/common';
 import { AuditService } from '@jiaxiao/platform';
 import { checkToken, issueToken } from './checkin-token';
 import { CoursesRepository, LectureRow } from './courses.repository';
-import { AttendanceResultDto, CheckInCodeDto } from './dto/lecture.dto';
+import { AttendanceListDto, AttendanceResultDto, CheckInCodeDto } from './dto/lecture.dto';
 import { HourLedgerService } from './hour-ledger.service';
 import { LectureService } from './lecture.service';
 import { deviceKey, lateCheckin, NoCredit, noCreditReason, PresenceRule } from './presence';
@@ -63,6 +63,15 @@ export class AttendanceService {
     const url = `${this.config.PUBLIC_BASE_URL}/h5/lectures/${lecture.id}/check-in?token=${encodeURIComponent(token)}`;
     const qr = await QRCode.toDataURL(url, { errorCorrectionLevel: 'M', margin: 2, width: 480 });
     return { token, expiresAt: expiresAt.toISOString(), url, qr };
+  }
+
+  /** The lecture's attendance for its organisers: check-in/out times, credits and revocations. */
+  async list(lectureId: string): Promise<AttendanceListDto> {
+    const rows = await this.repository.attendanceList(lectureId);
+    const iso = (d: Date | null) => d?.toISOString() ?? null;
+    return {
+      items: rows.map((r) => ({ ...r, phone: maskPhone(r.phone), checkedInAt: iso(r.checkedInAt), checkedOutAt: iso(r.checkedOutAt), revokedAt: iso(r.revokedAt) })),
+    };
   }
 
   /** A check-in is accepted until the end; one later than the lecture allows is recorded and told it will earn no credit. */

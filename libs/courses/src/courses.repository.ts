@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, inArray, isNull, ne, or, sql, SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import {
   attendance,
   classes,
@@ -309,6 +310,30 @@ export class CoursesRepository {
       .onConflictDoNothing()
       .returning();
     return row;
+  }
+
+  /** Who attended a lecture (scanned, watched or recorded by hand), with their credit and its revocation. */
+  attendanceList(lectureId: string) {
+    const revocation = alias(hourLedger, 'revocation');
+    return this.db
+      .select({
+        userId: attendance.userId,
+        name: users.name,
+        phone: users.phone,
+        checkedInAt: attendance.checkedInAt,
+        checkedOutAt: attendance.checkedOutAt,
+        ledgerId: hourLedger.id,
+        hours: hourLedger.hours,
+        source: hourLedger.source,
+        revokedAt: revocation.createdAt,
+        revokeReason: revocation.reason,
+      })
+      .from(attendance)
+      .innerJoin(users, eq(users.id, attendance.userId))
+      .leftJoin(hourLedger, and(eq(hourLedger.lectureId, attendance.lectureId), eq(hourLedger.guardianId, attendance.userId), eq(hourLedger.kind, 'credit')))
+      .leftJoin(revocation, and(eq(revocation.lectureId, attendance.lectureId), eq(revocation.guardianId, attendance.userId), eq(revocation.kind, 'revocation')))
+      .where(eq(attendance.lectureId, lectureId))
+      .orderBy(asc(attendance.checkedInAt), asc(users.name));
   }
 
   async ledgerEntry(id: string, db: DbExecutor = this.db) {

@@ -13,6 +13,7 @@ import {
   PutCriteriaDto,
   PutPassMarkDto,
   PutQuotaDto,
+  ExpertDto,
   RegisterExpertDto,
   ResubmitDto,
   ReviewDto,
@@ -220,6 +221,12 @@ export class ModelSchoolService {
   }
 
   /** City staff assign an expert to a district-passed application — never one from the school's district. */
+  /** The registered experts, for assigning reviewers (city staff). */
+  async experts(principal: Principal): Promise<ExpertDto[]> {
+    if (!isCityStaff(principal)) throw new DomainError('FORBIDDEN');
+    return this.repository.experts();
+  }
+
   async assignReviewer(principal: Principal, applicationId: string, dto: AssignReviewerDto): Promise<ReviewDto> {
     if (!isCityStaff(principal)) throw new DomainError('FORBIDDEN');
     const application = await this.application(applicationId);

@@ -22,6 +22,7 @@ import {
   schools,
   students,
   supportSites,
+  users,
 } from '@jiaxiao/db';
 
 export type CriterionRow = typeof modelSchoolCriteria.$inferSelect;
@@ -344,6 +345,16 @@ export class ModelSchoolsRepository {
 
   async upsertExpert(userId: string, districtId: string, db: DbExecutor = this.db): Promise<void> {
     await db.insert(modelSchoolExperts).values({ userId, districtId }).onConflictDoUpdate({ target: modelSchoolExperts.userId, set: { districtId } });
+  }
+
+  /** Registered experts with their name and own district, by name. */
+  experts() {
+    return this.db
+      .select({ userId: modelSchoolExperts.userId, name: users.name, districtId: modelSchoolExperts.districtId, districtName: districts.name })
+      .from(modelSchoolExperts)
+      .innerJoin(users, eq(users.id, modelSchoolExperts.userId))
+      .innerJoin(districts, eq(districts.id, modelSchoolExperts.districtId))
+      .orderBy(asc(users.name));
   }
 
   async expert(userId: string) {

@@ -12,4 +12,5 @@ export * from './http/bad-input';
 export * from './certificates/certificate-renderer';
 export * from './certificates/certificate-format.dto';
 export * from './http/outage';
+export * from './audit/audit.dto';
 export * from './http/web-app';

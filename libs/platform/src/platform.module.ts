@@ -4,6 +4,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig } from '@jiaxiao/common';
 import { DB } from '@jiaxiao/db';
+import { AuditRepository } from './audit/audit.repository';
 import { AuditService } from './audit/audit.service';
 import { HealthController } from './health/health.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
@@ -48,6 +49,7 @@ export class PlatformModule {
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         MetricsService,
         AuditService,
+        AuditRepository,
       ],
       exports: [APP_NAME, AppConfig, DB, DATABASE_HANDLE, REDIS, LOGGER, MetricsService, AuditService, BullModule],
     };

@@ -211,3 +211,20 @@ export class AttendanceResultDto {
   noCreditReason: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'the reason in words (Chinese)' }) noCreditMessage: string | null;
 }
+
+export class AttendanceListItemDto {
+  @ApiProperty() userId: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ description: 'masked' }) phone: string;
+  @ApiProperty({ nullable: true, type: String }) checkedInAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) checkedOutAt: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'the credit entry (POST /ledger/:id/revoke)' }) ledgerId: string | null;
+  @ApiProperty({ nullable: true, type: Number }) hours: number | null;
+  @ApiProperty({ nullable: true, enum: ['offline', 'online', 'manual'] }) source: string | null;
+  @ApiProperty({ nullable: true, type: String }) revokedAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) revokeReason: string | null;
+}
+
+export class AttendanceListDto {
+  @ApiProperty({ type: [AttendanceListItemDto] }) items: AttendanceListItemDto[];
+}

@@ -104,6 +104,17 @@ export class RegisterExpertDto {
   @ApiProperty({ description: 'the expert’s own district: they never review its schools' }) @IsUUID() districtId: string;
 }
 
+export class ExpertDto {
+  @ApiProperty() userId: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ description: 'the expert’s own district: they never review its schools' }) districtId: string;
+  @ApiProperty() districtName: string;
+}
+
+export class ExpertListDto {
+  @ApiProperty({ type: [ExpertDto] }) items: ExpertDto[];
+}
+
 export class AssignReviewerDto {
   @ApiProperty() @IsUUID() expertUserId: string;
 }
