@@ -34,6 +34,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/login/sms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 短信验证码登录；导入的家长首次登录即激活账号 */
+        post: operations["AuthController_loginWithCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/logout": {
         parameters: {
             query?: never;
@@ -43,8 +60,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 退出登录：本次会话的所有令牌立即失效 */
+        /** 退出登录：本次会话的所有令牌立即失效，实时连接随即断开 */
         post: operations["AuthController_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/password/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 用短信验证码（purpose=reset）重置密码；该账号的所有会话随即退出 */
+        post: operations["AuthController_resetPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -62,6 +96,26 @@ export interface paths {
         put?: never;
         /** 用刷新令牌换一对新令牌（刷新令牌只能用一次） */
         post: operations["AuthController_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sms-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取短信验证码（登录/激活或重置密码）
+         * @description 无论手机号是否有账号，回答都相同；只有有账号的手机号才会真正收到短信。
+         */
+        post: operations["AuthController_requestCode"];
         delete?: never;
         options?: never;
         head?: never;
@@ -144,6 +198,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** 活动详情 */
         get: operations["CampaignsController_get"];
         put?: never;
         post?: never;
@@ -177,7 +232,42 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** 班级详情（学校、年级、班主任） */
         get: operations["ClassesController_classInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/classes/{id}/join-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 班级邀请链接和二维码（家长会上展示，家长扫码后申请入班） */
+        get: operations["JoinRequestsController_link"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/classes/{id}/join-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 入班申请（默认待审核，先到先列） */
+        get: operations["JoinRequestsController_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -282,6 +372,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** 家委会详情（层级、章程职能） */
         get: operations["CommitteesController_get"];
         put?: never;
         post?: never;
@@ -315,6 +406,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** 家委会的选举 */
         get: operations["CommitteesController_electionList"];
         put?: never;
         /** 发起选举：席位、提名时间、投票时间；投票结束时由后台自动计票 */
@@ -332,8 +424,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** 班费收支明细与余额 */
         get: operations["CommitteesController_fundLedger"];
         put?: never;
+        /** 记一笔班费收入或支出 */
         post: operations["CommitteesController_recordFund"];
         delete?: never;
         options?: never;
@@ -348,6 +442,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** 家委会现任成员 */
         get: operations["CommitteesController_members"];
         put?: never;
         /** 任命成员或调整职务（须为本范围内学生的家长；有人数上限；新主任替换原主任）；同步家委会群 */
@@ -365,8 +460,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** 会议纪要 */
         get: operations["CommitteesController_minutes"];
         put?: never;
+        /** 记录会议纪要 */
         post: operations["CommitteesController_recordMinutes"];
         delete?: never;
         options?: never;
@@ -381,8 +478,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** 民主监督记录（食堂、校服、教辅等） */
         get: operations["CommitteesController_oversight"];
         put?: never;
+        /** 记录一次民主监督 */
         post: operations["CommitteesController_recordOversight"];
         delete?: never;
         options?: never;
@@ -499,6 +598,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** 选举详情（提名、投票进度或结果） */
         get: operations["CommitteesController_election"];
         put?: never;
         post?: never;
@@ -576,6 +676,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/join-requests/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 通过：成为该学生的家长，并加入班级群 */
+        post: operations["JoinRequestsController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/join-requests/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 拒绝入班申请 */
+        post: operations["JoinRequestsController_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/lectures": {
         parameters: {
             query?: never;
@@ -601,6 +735,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** 讲座详情 */
         get: operations["LecturesController_get"];
         put?: never;
         post?: never;
@@ -623,6 +758,23 @@ export interface paths {
         put?: never;
         /** 代录出勤（无智能手机的家长），须填写原因，记入审计日志 */
         post: operations["LecturesController_recordByHand"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/lectures/{id}/attendance-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 讲座出勤报告：签到签退、学时、不计学时的原因，以及异常（一台设备为多个家庭签到、连续数秒内的签到） */
+        get: operations["LecturesController_attendanceReportOf"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -689,6 +841,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** 发布讲座（对受众范围内的家长开放报名） */
         post: operations["LecturesController_publish"];
         delete?: never;
         options?: never;
@@ -703,6 +856,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** 讲座报名与候补名单 */
         get: operations["LecturesController_registrations"];
         put?: never;
         post?: never;
@@ -729,6 +883,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/mailbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 校长信箱来信（学校看本校，区县看辖区学校，市局看全部；匿名来信不显示来信人） */
+        get: operations["MailboxController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mailbox/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 来信详情（区县和市局可查看匿名来信人，查看记入审计日志） */
+        get: operations["MailboxController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mailbox/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 答复来信（逾期转交上级后由上级答复） */
+        post: operations["MailboxController_answer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me": {
         parameters: {
             query?: never;
@@ -739,6 +944,41 @@ export interface paths {
         /** 当前用户：角色及其范围（学校、班级、区县） */
         get: operations["MeController_me"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 同意《隐私政策》（提交所阅读的版本号） */
+        post: operations["AccountController_accept"];
+        /** 撤回同意：不再显示孩子的信息，并通知孩子的班主任和学校 */
+        delete: operations["AccountController_withdraw"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 修改密码（首次登录须先修改初始密码）；本账号的其他会话随即退出 */
+        put: operations["AccountController_changePassword"];
         post?: never;
         delete?: never;
         options?: never;
@@ -903,6 +1143,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/model-schools/pass-mark": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 设置年度认定合格线（市教育局，默认 60 分；首个认定后不可改） */
+        put: operations["ModelSchoolsController_putPassMark"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/model-schools/quota": {
         parameters: {
             query?: never;
@@ -913,6 +1170,23 @@ export interface paths {
         get?: never;
         /** 设置年度示范学校名额（市教育局，默认 100） */
         put: operations["ModelSchoolsController_putQuota"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/model-schools/ranking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 年度排名（市教育局）：已通过区县初审或已认定的学校按总分排序，对照合格线和剩余名额 */
+        get: operations["ModelSchoolsController_ranking"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -984,6 +1258,23 @@ export interface paths {
         post?: never;
         /** 删除心理辅导室或成长导航站 */
         delete: operations["ModelSchoolsController_removeSite"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/privacy-notice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 当前版本的《隐私政策》（含儿童个人信息保护规则） */
+        get: operations["AccountController_notice"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1081,6 +1372,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** 导出任务的状态与进度 */
         get: operations["ReportsController_exportStatus"];
         put?: never;
         post?: never;
@@ -1097,7 +1389,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** 下载已完成的导出文件（XLSX） */
         get: operations["ReportsController_exportFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/mailbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 校长信箱统计：每校未答复、已答复、逾期、已转交上级、有偿家教举报数 */
+        get: operations["MailboxController_report"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1165,6 +1475,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** 学校详情 */
         get: operations["SchoolsController_school"];
         put?: never;
         post?: never;
@@ -1210,6 +1521,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/schools/{id}/sms-budget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本校本月短信额度与用量（超出后短信不再发送，记为 skipped） */
+        get: operations["SmsBudgetController_view"];
+        /** 设定本校每月短信额度（区县或市教育局）；null 恢复默认 */
+        put: operations["SmsBudgetController_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/schools/{id}/staff": {
         parameters: {
             query?: never;
@@ -1235,6 +1564,9 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AnswerMailboxItemDto: {
+            answer: string;
+        };
         ApplicationDto: {
             autoScore: number;
             districtComment?: string | null;
@@ -1313,17 +1645,24 @@ export interface components {
         AssignReviewerDto: {
             expertUserId: string;
         };
+        AttendanceAnomalyDto: {
+            /** @description a short, opaque name of the device (shared_device) */
+            device: string | null;
+            from: string;
+            /**
+             * @description shared_device: one device scanned for guardians of different households; rapid_series: scans seconds apart in a row
+             * @enum {string}
+             */
+            kind: "shared_device" | "rapid_series";
+            /** @enum {string} */
+            scan: "check_in" | "check_out";
+            to: string;
+            userIds: string[];
+        };
         AttendanceListDto: {
-            items: components["schemas"]["AttendanceRowDto"][];
+            items: components["schemas"]["AttendanceListItemDto"][];
         };
-        AttendanceResultDto: {
-            checkedInAt: string | null;
-            checkedOutAt: string | null;
-            /** @description hours credited by this action (0 when already credited) */
-            credited: number;
-            lectureId: string;
-        };
-        AttendanceRowDto: {
+        AttendanceListItemDto: {
             checkedInAt: string | null;
             checkedOutAt: string | null;
             hours: number | null;
@@ -1337,6 +1676,54 @@ export interface components {
             /** @enum {string|null} */
             source: "offline" | "online" | "manual" | null;
             userId: string;
+        };
+        AttendanceReportDto: {
+            anomalies: components["schemas"]["AttendanceAnomalyDto"][];
+            endsAt: string;
+            lectureId: string;
+            rows: components["schemas"]["AttendanceRowDto"][];
+            rule: components["schemas"]["PresenceRuleDto"];
+            startsAt: string;
+            title: string;
+            totals: components["schemas"]["AttendanceTotalsDto"];
+        };
+        AttendanceResultDto: {
+            checkedInAt: string | null;
+            checkedOutAt: string | null;
+            /** @description hours credited by this action (0 when already credited) */
+            credited: number;
+            lectureId: string;
+            /** @description the reason in words (Chinese) */
+            noCreditMessage: string | null;
+            /**
+             * @description why this attendance earns no credit (set at a late check-in and at such a check-out)
+             * @enum {string|null}
+             */
+            noCreditReason: "ATTENDANCE_CHECKIN_TOO_LATE" | "ATTENDANCE_PRESENCE_TOO_SHORT" | null;
+        };
+        AttendanceRowDto: {
+            checkedInAt: string | null;
+            checkedOutAt: string | null;
+            creditedHours: number;
+            flags: ("shared_device" | "rapid_series")[];
+            name: string;
+            /** @example ATTENDANCE_PRESENCE_TOO_SHORT */
+            noCreditReason: string | null;
+            /** @example 139****0003 */
+            phone: string;
+            /** @description minutes of the session between check-in and check-out */
+            presentMinutes: number | null;
+            userId: string;
+        };
+        AttendanceTotalsDto: {
+            checkedIn: number;
+            checkedOut: number;
+            /** @description guardians credited for this lecture (any source, net of revocations) */
+            credited: number;
+            /** @description guardians in at least one anomaly */
+            flagged: number;
+            /** @description check-outs recorded without credit */
+            noCredit: number;
         };
         AudienceDto: {
             classIds?: string[];
@@ -1434,6 +1821,14 @@ export interface components {
             requiredHours: number;
             /** @example 2026-2027 */
             schoolYear: string;
+        };
+        ChangePasswordDto: {
+            currentPassword: string;
+            /**
+             * @description 8–128 characters with letters and digits
+             * @example jiaxiao2026
+             */
+            newPassword: string;
         };
         CheckInCodeDto: {
             expiresAt: string;
@@ -1533,6 +1928,13 @@ export interface components {
         CommitteePageDto: {
             items: components["schemas"]["CommitteeDto"][];
             nextCursor: string | null;
+        };
+        ConsentDto: {
+            /**
+             * @description the version of the notice the guardian read (GET /privacy-notice)
+             * @example 2026-09-01
+             */
+            version: string;
         };
         CoursePlanDto: {
             id: string;
@@ -1639,8 +2041,12 @@ export interface components {
             description?: string;
             /** @example 2026-12-05T16:00:00+08:00 */
             endsAt: string;
+            /** @description offline credit: the latest check-in, in minutes after the start (default ATTENDANCE_LATE_CHECKIN_MINUTES, 15) */
+            lateCheckinMinutes?: number;
             /** @description 补课: a make-up session for this lecture */
             makeupOf?: string;
+            /** @description offline credit: the share of the session between check-in and check-out, in % (default ATTENDANCE_MIN_PRESENCE_PERCENT, 80) */
+            minPresencePercent?: number;
             /** @enum {string} */
             mode: "offline" | "live" | "replay" | "hybrid";
             /** @description a session of this course plan */
@@ -1726,6 +2132,11 @@ export interface components {
         };
         CriteriaDto: {
             indicators: components["schemas"]["CriterionDto"][];
+            /**
+             * @description the lowest total score (of 100) a school may be designated with
+             * @example 60
+             */
+            passMark: number;
             quota: number;
             year: number;
         };
@@ -1746,11 +2157,25 @@ export interface components {
             certificateNo: string;
             designatedAt: string;
             id: string;
+            /** @description the ranking at designation (on the designation answer) */
+            ranking?: components["schemas"]["DesignationRankingDto"];
             revokedAt?: string | null;
             revokeReason?: string | null;
             schoolId: string;
             score?: number | null;
             year: number;
+        };
+        DesignationRankingDto: {
+            abovePassMark: boolean;
+            /** @description how many applications compete */
+            contenders: number;
+            passMark: number;
+            quota: number;
+            /** @description places left after this designation */
+            quotaLeft: number;
+            /** @description rank of the score among the year’s scored, district-passed and designated applications (ties share one) */
+            rank: number;
+            score: number;
         };
         DistrictDto: {
             /** @example 370705 */
@@ -1800,6 +2225,23 @@ export interface components {
         EndMembershipDto: {
             /** @example 孩子转学 */
             reason?: string;
+        };
+        /** @description Every error. `message` is Chinese by default, English with `Accept-Language: en`. */
+        ErrorResponse: {
+            /**
+             * @example NOT_FOUND
+             * @enum {string}
+             */
+            code: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "BAD_REQUEST" | "JSON_TOO_DEEP" | "MALFORMED_MULTIPART" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "ACCOUNT_NOT_ACTIVATED" | "ACCOUNT_DISABLED" | "TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "FORBIDDEN" | "ADMIN_ROLE_REQUIRED" | "WECHAT_NOT_CONFIGURED" | "WECHAT_CODE_INVALID" | "WECHAT_UNAVAILABLE" | "WECHAT_NOT_BOUND" | "WECHAT_ALREADY_BOUND" | "IDENTITY_ALREADY_BOUND" | "IDENTITY_NOT_FOUND" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "STUDENT_NOT_FOUND" | "CLASS_NOT_FOUND" | "SCHOOL_NOT_FOUND" | "DISTRICT_NOT_FOUND" | "USER_NOT_FOUND" | "SCHOOL_YEAR_NOT_FOUND" | "IMPORT_NOT_FOUND" | "ROLE_ASSIGNMENT_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "FILE_NOT_FOUND" | "STAFF_ONLY_CONVERSATION" | "DIRECT_CHAT_NOT_ALLOWED" | "NOTICE_SENDER_ONLY" | "RECALL_WINDOW_PASSED" | "NOT_A_NOTICE" | "NOTICE_REMIND_TOO_SOON" | "FILE_TOO_LARGE" | "LECTURE_NOT_FOUND" | "LECTURE_NOT_OPEN" | "LECTURE_NOT_IN_AUDIENCE" | "GUARDIAN_NOT_IN_AUDIENCE" | "REGISTRATION_CLOSED" | "REGISTRATION_NOT_FOUND" | "CHECKIN_TOKEN_INVALID" | "CHECKIN_TOKEN_EXPIRED" | "CHECKIN_NOT_OPEN" | "CHECKOUT_NOT_OPEN" | "NOT_CHECKED_IN" | "ATTENDANCE_CHECKIN_TOO_LATE" | "ATTENDANCE_PRESENCE_TOO_SHORT" | "NOT_AN_OFFLINE_LECTURE" | "LECTURE_NOT_STARTED" | "LECTURE_ENDED" | "NOT_AN_ONLINE_LECTURE" | "LECTURE_NOT_EDITABLE" | "AUDIENCE_OUT_OF_SCOPE" | "LEDGER_ENTRY_NOT_FOUND" | "ALREADY_REVOKED" | "NOT_COMPLIANT" | "EXPORT_NOT_FOUND" | "EXPORT_NOT_READY" | "PLAN_EXISTS" | "PLAN_NOT_FOUND" | "COMMITTEE_NOT_FOUND" | "COMMITTEE_EXISTS" | "COMMITTEE_FULL" | "COMMITTEE_MEMBER_NOT_FOUND" | "NOT_A_GUARDIAN_IN_SCOPE" | "NOT_A_CLASS_COMMITTEE_MEMBER" | "ELECTION_NOT_FOUND" | "ELECTION_CLOSED" | "NOMINATION_CLOSED" | "VOTING_CLOSED" | "NOMINATION_NOT_FOUND" | "NOMINATION_EXISTS" | "INVALID_BALLOT" | "ALREADY_VOTED" | "FUND_ENTRY_NOT_FOUND" | "FUND_ENTRY_ALREADY_REVERSED" | "FUND_REVERSAL_NOT_REVERSIBLE" | "METHOD_NOT_ALLOWED" | "PHONE_TAKEN" | "CLASS_EXISTS" | "SCHOOL_EXISTS" | "SCHOOL_YEAR_EXISTS" | "ROLE_ASSIGNMENT_EXISTS" | "ROLE_SCOPE_MISMATCH" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "FILE_REQUIRED" | "FILE_TYPE_UNSUPPORTED" | "FILE_UNREADABLE" | "TOO_MANY_LOGIN_ATTEMPTS" | "SMS_CODE_INVALID" | "SMS_CODE_TOO_SOON" | "SMS_CODE_DAILY_LIMIT" | "SMS_CODE_IP_LIMIT" | "SMS_CODE_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "CONSENT_REQUIRED" | "CONSENT_VERSION_OUTDATED" | "CONSENT_NOT_GIVEN" | "JOIN_LINK_INVALID" | "JOIN_STUDENT_NOT_FOUND" | "JOIN_STUDENT_AMBIGUOUS" | "ALREADY_GUARDIAN" | "JOIN_REQUEST_EXISTS" | "JOIN_REQUEST_NOT_FOUND" | "JOIN_REQUEST_DECIDED" | "JOIN_REQUEST_LIMIT" | "JOIN_CLASS_BUSY" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "MODEL_SCHOOL_YEAR_NOT_FOUND" | "MODEL_SCHOOL_CRITERIA_LOCKED" | "MODEL_SCHOOL_WEIGHTS_INVALID" | "MODEL_SCHOOL_APPLICATION_NOT_FOUND" | "MODEL_SCHOOL_APPLICATION_EXISTS" | "MODEL_SCHOOL_APPLICATION_STATE" | "MODEL_SCHOOL_COORDINATOR_ONLY" | "MODEL_SCHOOL_EXPERT_NOT_FOUND" | "MODEL_SCHOOL_OWN_DISTRICT" | "MODEL_SCHOOL_REVIEW_NOT_FOUND" | "MODEL_SCHOOL_SCORES_INVALID" | "MODEL_SCHOOL_NOT_SCORED" | "MODEL_SCHOOL_QUOTA_FULL" | "MODEL_SCHOOL_BELOW_PASS_MARK" | "MODEL_SCHOOL_PASS_MARK_LOCKED" | "MODEL_SCHOOL_DESIGNATION_NOT_FOUND" | "MODEL_SCHOOL_ALREADY_REVOKED" | "SUPPORT_SITE_NOT_FOUND" | "SURVEY_ALREADY_ANSWERED" | "CAMPAIGN_NOT_FOUND" | "CAMPAIGN_NOT_OPEN" | "CAMPAIGN_OUT_OF_SCOPE" | "CAMPAIGN_SUBMISSION_EXISTS" | "CAMPAIGN_SUBMISSION_NOT_FOUND" | "CAMPAIGN_SUBMISSION_STATE" | "CAMPAIGN_AWARD_INVALID" | "MAILBOX_ITEM_NOT_FOUND" | "MAILBOX_NOT_YOUR_SCHOOL" | "MAILBOX_ALREADY_ANSWERED" | "MAILBOX_NOT_YOUR_LEVEL" | "CAMPAIGN_NO_AWARD";
+            /** @description VALIDATION_FAILED only: one entry per bad field, by its property name */
+            errors?: {
+                field: string;
+                message: string;
+            }[];
+            /** @example 找不到请求的资源 */
+            message: string;
+            /** @example 404 */
+            statusCode: number;
         };
         ExpertDto: {
             /** @description the expert’s own district: they never review its schools */
@@ -1936,6 +2378,39 @@ export interface components {
              */
             weight: number;
         };
+        JoinLinkDto: {
+            /** @description the link as a data:image/png;base64 QR code, for the screen at a 家长会 */
+            qr: string;
+            token: string;
+            /**
+             * @description PUBLIC_BASE_URL/h5/join/<token>
+             * @example http://127.0.0.1:3000/h5/join/3q2Y…
+             */
+            url: string;
+        };
+        JoinRequestDto: {
+            classId: string;
+            /** Format: date-time */
+            createdAt: string;
+            decidedAt: Record<string, never> | null;
+            id: string;
+            /** @description the guardian who invited them */
+            invitedBy: Record<string, never> | null;
+            name: string;
+            /** @description in full: only the class’s staff see this list */
+            phone: string;
+            /** @enum {string} */
+            relation: "父亲" | "母亲" | "祖父母" | "外祖父母" | "其他";
+            /** @enum {string} */
+            status: "pending" | "approved" | "rejected";
+            studentId: string;
+            studentName: string;
+            /** @description who would become a guardian */
+            userId: string;
+        };
+        JoinRequestListDto: {
+            items: components["schemas"]["JoinRequestDto"][];
+        };
         LectureDto: {
             audience: components["schemas"]["AudienceDto"];
             capacity: number | null;
@@ -1943,7 +2418,11 @@ export interface components {
             curriculumLabel: string | null;
             endsAt: string;
             id: string;
+            /** @description offline credit: the latest check-in, in minutes after the start (null: the platform default) */
+            lateCheckinMinutes: number | null;
             makeupOf: string | null;
+            /** @description offline credit: the share of the session between check-in and check-out, in % (null: the platform default) */
+            minPresencePercent: number | null;
             /** @enum {string} */
             mode: "offline" | "live" | "replay" | "hybrid";
             /**
@@ -1980,6 +2459,62 @@ export interface components {
              */
             phone: string;
         };
+        MailboxAuthorDto: {
+            name: string;
+            /** @example 139****0003 */
+            phone: string;
+            userId: string;
+        };
+        MailboxItemDto: {
+            anonymous: boolean;
+            answer: string | null;
+            answeredAt: string | null;
+            /** @enum {string|null} */
+            answeredLevel: "school" | "district" | "city" | null;
+            /** @description null to the school when anonymous */
+            author: components["schemas"]["MailboxAuthorDto"] | null;
+            body: string;
+            createdAt: string;
+            dueAt: string;
+            escalatedAt: string | null;
+            id: string;
+            /** @enum {string} */
+            kind: "complaint" | "suggestion" | "report";
+            /**
+             * @description who answers now
+             * @enum {string}
+             */
+            level: "school" | "district" | "city";
+            /** @description open past its deadline */
+            overdue: boolean;
+            schoolId: string;
+            schoolName: string;
+            /** @enum {string} */
+            status: "open" | "answered";
+            subject: string;
+            /** @enum {string} */
+            topic: "paid_tutoring" | "fees" | "teaching" | "safety" | "canteen" | "other";
+        };
+        MailboxPageDto: {
+            items: components["schemas"]["MailboxItemDto"][];
+            nextCursor: string | null;
+        };
+        MailboxReportDto: {
+            schools: components["schemas"]["MailboxSchoolCountsDto"][];
+        };
+        MailboxSchoolCountsDto: {
+            answered: number;
+            districtId: string;
+            /** @description moved up to the district or the city (answered or not) */
+            escalated: number;
+            open: number;
+            /** @description open past the deadline of their current level */
+            overdue: number;
+            /** @description reports of 有偿家教 (paid tutoring) */
+            paidTutoring: number;
+            schoolId: string;
+            schoolName: string;
+        };
         ManualAttendanceDto: {
             /** @description the guardian’s phone number */
             phone: string;
@@ -1987,9 +2522,19 @@ export interface components {
             reason: string;
         };
         MeDto: {
+            /** @description empty while consentRequired */
             children: components["schemas"]["ChildDto"][];
+            /** @description a guardian who has not accepted the current privacy notice: POST /me/consents; children’s data answers 403 CONSENT_REQUIRED until then */
+            consentRequired: boolean;
+            /**
+             * @description the current privacy notice’s version (GET /privacy-notice)
+             * @example 2026-09-01
+             */
+            consentVersion: string;
             id: string;
             name: string;
+            /** @description staff signed in with a one-time password: PUT /me/password first */
+            passwordChangeRequired: boolean;
             /** @description the caller’s own number, unmasked */
             phone: string;
             roles: ("parent" | "teacher" | "coordinator" | "district_admin" | "city_admin" | "expert")[];
@@ -2060,8 +2605,26 @@ export interface components {
             /** @enum {string} */
             decision: "pass" | "return";
         };
+        PresenceRuleDto: {
+            /** @description the latest check-in that earns credit, in minutes after the start */
+            lateCheckinMinutes: number;
+            /** @description the share of the session, in %, between check-in and check-out */
+            minPresencePercent: number;
+        };
+        PrivacyNoticeResponseDto: {
+            /** @description the full text, in Chinese, paragraphs separated by newlines */
+            body: string;
+            title: string;
+            /** @example 2026-09-01 */
+            version: string;
+        };
         PutCriteriaDto: {
             indicators: components["schemas"]["IndicatorDto"][];
+            /**
+             * @description the lowest total score (of 100) a school may be designated with (60 by default)
+             * @example 60
+             */
+            passMark?: number;
             /**
              * @description designations allowed this year (100 by default)
              * @example 100
@@ -2070,11 +2633,40 @@ export interface components {
             /** @example 2026 */
             year: number;
         };
+        PutPassMarkDto: {
+            /**
+             * @description of 100
+             * @example 60
+             */
+            passMark: number;
+            /** @example 2026 */
+            year: number;
+        };
         PutQuotaDto: {
             /** @example 100 */
             quota: number;
             /** @example 2026 */
             year: number;
+        };
+        RankingDto: {
+            /** @description active designations */
+            designated: number;
+            items: components["schemas"]["RankingItemDto"][];
+            passMark: number;
+            quota: number;
+            quotaLeft: number;
+            year: number;
+        };
+        RankingItemDto: {
+            abovePassMark: boolean;
+            applicationId: string;
+            districtName: string;
+            rank: number;
+            schoolId: string;
+            schoolName: string;
+            /** @enum {string} */
+            status: "district_passed" | "designated";
+            totalScore: number;
         };
         ReadingLogEntryDto: {
             /** @example 路遥 */
@@ -2105,9 +2697,32 @@ export interface components {
             status: "registered" | "waitlisted" | "cancelled";
             userId: string;
         };
+        RequestSmsCodeDto: {
+            /** @example 13700000007 */
+            phone: string;
+            /**
+             * @description login: 验证码登录（首次登录即激活账号）; reset: 重置密码
+             * @enum {string}
+             */
+            purpose: "login" | "reset";
+        };
         RequirementResultDto: {
             requiredHours: number;
             schoolYear: string;
+        };
+        ResetPasswordDto: {
+            /**
+             * @description the 6-digit code sent by SMS
+             * @example 123456
+             */
+            code: string;
+            /**
+             * @description 8–128 characters with letters and digits
+             * @example jiaxiao2026
+             */
+            newPassword: string;
+            /** @example 13700000007 */
+            phone: string;
         };
         ResubmitDto: {
             materialFileIds?: string[];
@@ -2209,6 +2824,8 @@ export interface components {
         SessionUserDto: {
             id: string;
             name: string;
+            /** @description true for staff signed in with a one-time password: PUT /me/password first, every other route answers 403 PASSWORD_CHANGE_REQUIRED */
+            passwordChangeRequired: boolean;
             /**
              * @example [
              *       "parent"
@@ -2222,6 +2839,10 @@ export interface components {
             /** @example 2026-2027 */
             schoolYear: string;
         };
+        SetSmsBudgetDto: {
+            /** @description 每月条数；null 恢复全市默认额度 */
+            monthlyLimit: Record<string, never> | null;
+        };
         SheetResultDto: {
             rows: components["schemas"]["SheetRowDto"][];
         };
@@ -2231,6 +2852,45 @@ export interface components {
             row: number;
             /** @enum {string} */
             status: "credited" | "already_credited" | "error";
+        };
+        SmsBudgetDto: {
+            /** @description 本月可发短信条数 */
+            limit: number;
+            /**
+             * @description 自然月（北京时间），YYYY-MM
+             * @example 2026-12
+             */
+            month: string;
+            remaining: number;
+            schoolId: string;
+            /**
+             * @description default：全市默认额度；school：本校单独设定
+             * @enum {string}
+             */
+            source: "default" | "school";
+            /** @description 本月已用 */
+            used: number;
+        };
+        SmsCodeRequestedDto: {
+            /**
+             * @description seconds before another code may be requested
+             * @example 60
+             */
+            retryAfter: number;
+            /**
+             * @description the number, masked; the same answer whether or not it has an account
+             * @example 137****0007
+             */
+            sentTo: string;
+        };
+        SmsLoginDto: {
+            /**
+             * @description the 6-digit code sent by SMS
+             * @example 123456
+             */
+            code: string;
+            /** @example 13700000007 */
+            phone: string;
         };
         StaffDto: {
             /** @description role assignment id (DELETE /role-assignments/:id) */
@@ -2321,6 +2981,8 @@ export interface components {
         UpdateLectureDto: {
             capacity?: number;
             endsAt?: string;
+            lateCheckinMinutes?: number;
+            minPresencePercent?: number;
             registrationCutoff?: string;
             replayUrl?: string;
             startsAt?: string;
@@ -2334,7 +2996,53 @@ export interface components {
             votes: number;
         };
     };
-    responses: never;
+    responses: {
+        /** @description BadRequest: one of VALIDATION_FAILED, MALFORMED_REQUEST, BAD_REQUEST, JSON_TOO_DEEP, MALFORMED_MULTIPART, WECHAT_CODE_INVALID, CHECKIN_TOKEN_INVALID, CHECKIN_TOKEN_EXPIRED, INVALID_BALLOT, ROLE_SCOPE_MISMATCH, FILE_REQUIRED, FILE_UNREADABLE, CURRENT_PASSWORD_INCORRECT, PASSWORD_UNCHANGED, MODEL_SCHOOL_WEIGHTS_INVALID, MODEL_SCHOOL_SCORES_INVALID, CAMPAIGN_AWARD_INVALID */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Conflict: one of WECHAT_ALREADY_BOUND, IDENTITY_ALREADY_BOUND, RECALL_WINDOW_PASSED, NOT_A_NOTICE, LECTURE_NOT_OPEN, GUARDIAN_NOT_IN_AUDIENCE, REGISTRATION_CLOSED, CHECKIN_NOT_OPEN, CHECKOUT_NOT_OPEN, NOT_CHECKED_IN, ATTENDANCE_CHECKIN_TOO_LATE, ATTENDANCE_PRESENCE_TOO_SHORT, NOT_AN_OFFLINE_LECTURE, LECTURE_NOT_STARTED, LECTURE_ENDED, NOT_AN_ONLINE_LECTURE, LECTURE_NOT_EDITABLE, ALREADY_REVOKED, NOT_COMPLIANT, EXPORT_NOT_READY, PLAN_EXISTS, COMMITTEE_EXISTS, COMMITTEE_FULL, NOT_A_GUARDIAN_IN_SCOPE, NOT_A_CLASS_COMMITTEE_MEMBER, ELECTION_CLOSED, NOMINATION_CLOSED, VOTING_CLOSED, NOMINATION_EXISTS, ALREADY_VOTED, FUND_ENTRY_ALREADY_REVERSED, FUND_REVERSAL_NOT_REVERSIBLE, PHONE_TAKEN, CLASS_EXISTS, SCHOOL_EXISTS, SCHOOL_YEAR_EXISTS, ROLE_ASSIGNMENT_EXISTS, CONSENT_VERSION_OUTDATED, CONSENT_NOT_GIVEN, JOIN_STUDENT_AMBIGUOUS, ALREADY_GUARDIAN, JOIN_REQUEST_EXISTS, JOIN_REQUEST_DECIDED, MODEL_SCHOOL_CRITERIA_LOCKED, MODEL_SCHOOL_APPLICATION_EXISTS, MODEL_SCHOOL_APPLICATION_STATE, MODEL_SCHOOL_OWN_DISTRICT, MODEL_SCHOOL_NOT_SCORED, MODEL_SCHOOL_QUOTA_FULL, MODEL_SCHOOL_BELOW_PASS_MARK, MODEL_SCHOOL_PASS_MARK_LOCKED, MODEL_SCHOOL_ALREADY_REVOKED, SURVEY_ALREADY_ANSWERED, CAMPAIGN_NOT_OPEN, CAMPAIGN_SUBMISSION_EXISTS, CAMPAIGN_SUBMISSION_STATE, MAILBOX_ALREADY_ANSWERED */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Forbidden: one of FORBIDDEN, ADMIN_ROLE_REQUIRED, STAFF_ONLY_CONVERSATION, DIRECT_CHAT_NOT_ALLOWED, NOTICE_SENDER_ONLY, LECTURE_NOT_IN_AUDIENCE, AUDIENCE_OUT_OF_SCOPE, PASSWORD_CHANGE_REQUIRED, CONSENT_REQUIRED, MODEL_SCHOOL_COORDINATOR_ONLY, CAMPAIGN_OUT_OF_SCOPE, MAILBOX_NOT_YOUR_SCHOOL, MAILBOX_NOT_YOUR_LEVEL */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description NotFound: one of WECHAT_NOT_CONFIGURED, IDENTITY_NOT_FOUND, NOT_FOUND, ROUTE_NOT_FOUND, STUDENT_NOT_FOUND, CLASS_NOT_FOUND, SCHOOL_NOT_FOUND, DISTRICT_NOT_FOUND, USER_NOT_FOUND, SCHOOL_YEAR_NOT_FOUND, IMPORT_NOT_FOUND, ROLE_ASSIGNMENT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, FILE_NOT_FOUND, LECTURE_NOT_FOUND, REGISTRATION_NOT_FOUND, LEDGER_ENTRY_NOT_FOUND, EXPORT_NOT_FOUND, PLAN_NOT_FOUND, COMMITTEE_NOT_FOUND, COMMITTEE_MEMBER_NOT_FOUND, ELECTION_NOT_FOUND, NOMINATION_NOT_FOUND, FUND_ENTRY_NOT_FOUND, JOIN_LINK_INVALID, JOIN_STUDENT_NOT_FOUND, JOIN_REQUEST_NOT_FOUND, MODEL_SCHOOL_YEAR_NOT_FOUND, MODEL_SCHOOL_APPLICATION_NOT_FOUND, MODEL_SCHOOL_EXPERT_NOT_FOUND, MODEL_SCHOOL_REVIEW_NOT_FOUND, MODEL_SCHOOL_DESIGNATION_NOT_FOUND, SUPPORT_SITE_NOT_FOUND, CAMPAIGN_NOT_FOUND, CAMPAIGN_SUBMISSION_NOT_FOUND, MAILBOX_ITEM_NOT_FOUND, CAMPAIGN_NO_AWARD */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Unauthorized: one of UNAUTHENTICATED, INVALID_CREDENTIALS, ACCOUNT_NOT_ACTIVATED, ACCOUNT_DISABLED, TOKEN_INVALID, REFRESH_TOKEN_REUSED, WECHAT_NOT_BOUND, SMS_CODE_INVALID, SMS_CODE_REQUIRED */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;
@@ -2367,6 +3075,9 @@ export interface operations {
                     "application/json": components["schemas"]["AuditPageDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     AuthController_login: {
@@ -2390,19 +3101,57 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPairDto"];
                 };
             };
-            /** @description INVALID_CREDENTIALS */
+            400: components["responses"]["BadRequest"];
+            /** @description INVALID_CREDENTIALS; ACCOUNT_NOT_ACTIVATED (imported, never signed in: use an SMS code); SMS_CODE_REQUIRED (too many wrong passwords for this phone) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
-            /** @description TOO_MANY_LOGIN_ATTEMPTS, with Retry-After */
+            /** @description TOO_MANY_LOGIN_ATTEMPTS from this IP, with Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    AuthController_loginWithCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SmsLoginDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPairDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description SMS_CODE_INVALID (wrong, expired, used, or dead after 5 wrong tries) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
@@ -2420,6 +3169,40 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    AuthController_resetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetPasswordDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description SMS_CODE_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
@@ -2444,12 +3227,48 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPairDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             /** @description TOKEN_INVALID or REFRESH_TOKEN_REUSED */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    AuthController_requestCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestSmsCodeDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmsCodeRequestedDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description SMS_CODE_TOO_SOON, SMS_CODE_DAILY_LIMIT or SMS_CODE_IP_LIMIT, with Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
@@ -2476,6 +3295,11 @@ export interface operations {
                     "application/json": components["schemas"]["SubmissionDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     CampaignsController_publish: {
@@ -2497,6 +3321,11 @@ export interface operations {
                     "application/json": components["schemas"]["SubmissionDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     CampaignsController_review: {
@@ -2522,6 +3351,11 @@ export interface operations {
                     "application/json": components["schemas"]["SubmissionDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     CampaignsController_list: {
@@ -2541,6 +3375,8 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignListDto"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     CampaignsController_create: {
@@ -2564,6 +3400,10 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
         };
     };
     CampaignsController_get: {
@@ -2585,6 +3425,10 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     CampaignsController_submissions: {
@@ -2608,6 +3452,10 @@ export interface operations {
                     "application/json": components["schemas"]["SubmissionListDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     ClassesController_classInfo: {
@@ -2629,6 +3477,62 @@ export interface operations {
                     "application/json": components["schemas"]["ClassDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    JoinRequestsController_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinLinkDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    JoinRequestsController_list: {
+        parameters: {
+            query?: {
+                status?: "pending" | "approved" | "rejected";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinRequestListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     ClassesController_importRoster: {
@@ -2657,6 +3561,11 @@ export interface operations {
                     "application/json": components["schemas"]["ImportStatusDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     ClassesController_exportRoster: {
@@ -2676,6 +3585,10 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     ClassesController_roster: {
@@ -2697,6 +3610,10 @@ export interface operations {
                     "application/json": components["schemas"]["RosterDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     CommitteesController_endMembership: {
@@ -2722,6 +3639,11 @@ export interface operations {
                     "application/json": components["schemas"]["MemberListDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     CommitteesController_list: {
@@ -2744,6 +3666,9 @@ export interface operations {
                     "application/json": components["schemas"]["CommitteePageDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     CommitteesController_create: {
@@ -2767,6 +3692,10 @@ export interface operations {
                     "application/json": components["schemas"]["CommitteeDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
         };
     };
     CommitteesController_get: {
@@ -2788,6 +3717,10 @@ export interface operations {
                     "application/json": components["schemas"]["CommitteeDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     CommitteesController_updateCharter: {
@@ -2813,6 +3746,11 @@ export interface operations {
                     "application/json": components["schemas"]["CommitteeDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     CommitteesController_electionList: {
@@ -2834,6 +3772,10 @@ export interface operations {
                     "application/json": components["schemas"]["ElectionListDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     CommitteesController_openElection: {
@@ -2859,6 +3801,11 @@ export interface operations {
                     "application/json": components["schemas"]["ElectionDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     CommitteesController_fundLedger: {
@@ -2880,6 +3827,10 @@ export interface operations {
                     "application/json": components["schemas"]["FundLedgerDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     CommitteesController_recordFund: {
@@ -2905,6 +3856,11 @@ export interface operations {
                     "application/json": components["schemas"]["FundEntryDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     CommitteesController_members: {
@@ -2926,6 +3882,10 @@ export interface operations {
                     "application/json": components["schemas"]["MemberListDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     CommitteesController_appoint: {
@@ -2951,6 +3911,11 @@ export interface operations {
                     "application/json": components["schemas"]["MemberListDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     CommitteesController_minutes: {
@@ -2972,6 +3937,10 @@ export interface operations {
                     "application/json": components["schemas"]["MinutesListDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     CommitteesController_recordMinutes: {
@@ -2997,6 +3966,11 @@ export interface operations {
                     "application/json": components["schemas"]["MinutesDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     CommitteesController_oversight: {
@@ -3018,6 +3992,10 @@ export interface operations {
                     "application/json": components["schemas"]["OversightListDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     CommitteesController_recordOversight: {
@@ -3043,6 +4021,11 @@ export interface operations {
                     "application/json": components["schemas"]["OversightDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     CommitteesController_chairTrainingReport: {
@@ -3066,6 +4049,9 @@ export interface operations {
                     "application/json": components["schemas"]["ChairTrainingReportDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     CommitteesController_setRequirement: {
@@ -3089,6 +4075,10 @@ export interface operations {
                     "application/json": components["schemas"]["ChairTrainingRequirementDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
         };
     };
     ReportsController_setRequirement: {
@@ -3112,6 +4102,10 @@ export interface operations {
                     "application/json": components["schemas"]["RequirementResultDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
         };
     };
     SchoolsController_districts: {
@@ -3131,12 +4125,15 @@ export interface operations {
                     "application/json": components["schemas"]["DistrictDto"][];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             /** @description FORBIDDEN: outside the caller’s school, district or city */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
@@ -3163,13 +4160,19 @@ export interface operations {
                     "application/json": components["schemas"]["AppointmentDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             /** @description FORBIDDEN: outside the caller’s school, district or city */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     SchoolsController_createSchool: {
@@ -3195,13 +4198,19 @@ export interface operations {
                     "application/json": components["schemas"]["SchoolDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             /** @description FORBIDDEN: outside the caller’s school, district or city */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     CommitteesController_election: {
@@ -3223,6 +4232,10 @@ export interface operations {
                     "application/json": components["schemas"]["ElectionDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     CommitteesController_close: {
@@ -3244,6 +4257,11 @@ export interface operations {
                     "application/json": components["schemas"]["ElectionDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     CommitteesController_reverseFund: {
@@ -3269,6 +4287,11 @@ export interface operations {
                     "application/json": components["schemas"]["FundEntryDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     HealthController_check: {
@@ -3316,6 +4339,58 @@ export interface operations {
                     "application/json": components["schemas"]["ImportStatusDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    JoinRequestsController_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    JoinRequestsController_reject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     LecturesController_list: {
@@ -3338,6 +4413,9 @@ export interface operations {
                     "application/json": components["schemas"]["LectureListDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     LecturesController_create: {
@@ -3361,6 +4439,10 @@ export interface operations {
                     "application/json": components["schemas"]["LectureDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
         };
     };
     LecturesController_get: {
@@ -3382,6 +4464,10 @@ export interface operations {
                     "application/json": components["schemas"]["LectureDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     LecturesController_update: {
@@ -3407,6 +4493,11 @@ export interface operations {
                     "application/json": components["schemas"]["LectureDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     LecturesController_attendanceList: {
@@ -3428,6 +4519,10 @@ export interface operations {
                     "application/json": components["schemas"]["AttendanceListDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     LecturesController_recordByHand: {
@@ -3453,6 +4548,36 @@ export interface operations {
                     "application/json": components["schemas"]["AttendanceResultDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    LecturesController_attendanceReportOf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttendanceReportDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     LecturesController_importSheet: {
@@ -3481,6 +4606,11 @@ export interface operations {
                     "application/json": components["schemas"]["SheetResultDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     LecturesController_cancel: {
@@ -3502,6 +4632,11 @@ export interface operations {
                     "application/json": components["schemas"]["LectureDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     LecturesController_checkInCode: {
@@ -3523,6 +4658,10 @@ export interface operations {
                     "application/json": components["schemas"]["CheckInCodeDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     LecturesController_publish: {
@@ -3544,6 +4683,11 @@ export interface operations {
                     "application/json": components["schemas"]["LectureDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     LecturesController_registrations: {
@@ -3565,6 +4709,10 @@ export interface operations {
                     "application/json": components["schemas"]["RegistrationRowDto"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     LecturesController_revoke: {
@@ -3588,6 +4736,91 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    MailboxController_list: {
+        parameters: {
+            query?: {
+                schoolId?: string;
+                status?: "open" | "answered";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxPageDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    MailboxController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxItemDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    MailboxController_answer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerMailboxItemDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxItemDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     MeController_me: {
@@ -3607,6 +4840,94 @@ export interface operations {
                     "application/json": components["schemas"]["MeDto"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    AccountController_accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description CONSENT_VERSION_OUTDATED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    AccountController_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description CONSENT_NOT_GIVEN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    AccountController_changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
         };
     };
     ModelSchoolsController_applications: {
@@ -3630,6 +4951,9 @@ export interface operations {
                     "application/json": components["schemas"]["ApplicationListDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     ModelSchoolsController_apply: {
@@ -3653,6 +4977,10 @@ export interface operations {
                     "application/json": components["schemas"]["ApplicationDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
         };
     };
     ModelSchoolsController_application: {
@@ -3674,6 +5002,10 @@ export interface operations {
                     "application/json": components["schemas"]["ApplicationDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     ModelSchoolsController_resubmit: {
@@ -3699,6 +5031,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApplicationDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     ModelSchoolsController_designate: {
@@ -3720,6 +5057,11 @@ export interface operations {
                     "application/json": components["schemas"]["DesignationDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     ModelSchoolsController_preReview: {
@@ -3745,6 +5087,11 @@ export interface operations {
                     "application/json": components["schemas"]["ApplicationDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     ModelSchoolsController_assignReviewer: {
@@ -3770,6 +5117,11 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     ModelSchoolsController_criteria: {
@@ -3792,6 +5144,9 @@ export interface operations {
                     "application/json": components["schemas"]["CriteriaDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     ModelSchoolsController_putCriteria: {
@@ -3815,6 +5170,10 @@ export interface operations {
                     "application/json": components["schemas"]["CriteriaDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
         };
     };
     ModelSchoolsController_revoke: {
@@ -3840,6 +5199,11 @@ export interface operations {
                     "application/json": components["schemas"]["DesignationDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     ModelSchoolsController_experts: {
@@ -3859,6 +5223,8 @@ export interface operations {
                     "application/json": components["schemas"]["ExpertListDto"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     ModelSchoolsController_registerExpert: {
@@ -3882,6 +5248,10 @@ export interface operations {
                     "application/json": components["schemas"]["RegisterExpertDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
         };
     };
     ModelSchoolsController_metrics: {
@@ -3905,6 +5275,36 @@ export interface operations {
                     "application/json": components["schemas"]["MetricsDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    ModelSchoolsController_putPassMark: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutPassMarkDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CriteriaDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
         };
     };
     ModelSchoolsController_putQuota: {
@@ -3928,6 +5328,35 @@ export interface operations {
                     "application/json": components["schemas"]["CriteriaDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    ModelSchoolsController_ranking: {
+        parameters: {
+            query?: {
+                /** @description the programme year (the school year starting that September); the current one by default */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RankingDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     ModelSchoolsController_satisfaction: {
@@ -3951,6 +5380,9 @@ export interface operations {
                     "application/json": components["schemas"]["SatisfactionSummaryDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     ModelSchoolsController_history: {
@@ -3972,6 +5404,10 @@ export interface operations {
                     "application/json": components["schemas"]["SchoolHistoryDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     ModelSchoolsController_sites: {
@@ -3993,6 +5429,9 @@ export interface operations {
                     "application/json": components["schemas"]["SupportSiteListDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     ModelSchoolsController_addSite: {
@@ -4016,6 +5455,10 @@ export interface operations {
                     "application/json": components["schemas"]["SupportSiteDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
         };
     };
     ModelSchoolsController_removeSite: {
@@ -4034,6 +5477,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    AccountController_notice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyNoticeResponseDto"];
+                };
             };
         };
     };
@@ -4058,6 +5525,9 @@ export interface operations {
                     "application/json": components["schemas"]["ClassReportDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     ReportsController_followUp: {
@@ -4082,6 +5552,10 @@ export interface operations {
                     "application/json": components["schemas"]["ClassFollowUpDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     ReportsController_remind: {
@@ -4104,6 +5578,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     ReportsController_requestExport: {
@@ -4127,6 +5606,10 @@ export interface operations {
                     "application/json": components["schemas"]["ExportStatusDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
         };
     };
     ReportsController_summary: {
@@ -4151,6 +5634,9 @@ export interface operations {
                     "application/json": components["schemas"]["SummaryReportDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     ReportsController_exportStatus: {
@@ -4172,6 +5658,10 @@ export interface operations {
                     "application/json": components["schemas"]["ExportStatusDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     ReportsController_exportFile: {
@@ -4191,6 +5681,35 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    MailboxController_report: {
+        parameters: {
+            query?: {
+                /** @description one district (city staff); district staff see theirs */
+                districtId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxReportDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     StaffController_revoke: {
@@ -4210,6 +5729,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     SchoolsController_schoolYears: {
@@ -4229,12 +5753,15 @@ export interface operations {
                     "application/json": components["schemas"]["SchoolYearDto"][];
                 };
             };
+            401: components["responses"]["Unauthorized"];
             /** @description FORBIDDEN: outside the caller’s school, district or city */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
@@ -4259,13 +5786,18 @@ export interface operations {
                     "application/json": components["schemas"]["SchoolYearDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             /** @description FORBIDDEN: outside the caller’s school, district or city */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
+            409: components["responses"]["Conflict"];
         };
     };
     SchoolsController_schools: {
@@ -4290,12 +5822,16 @@ export interface operations {
                     "application/json": components["schemas"]["SchoolPageDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             /** @description FORBIDDEN: outside the caller’s school, district or city */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
@@ -4318,13 +5854,18 @@ export interface operations {
                     "application/json": components["schemas"]["SchoolDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             /** @description FORBIDDEN: outside the caller’s school, district or city */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
+            404: components["responses"]["NotFound"];
         };
     };
     SchoolsController_classes: {
@@ -4349,13 +5890,18 @@ export interface operations {
                     "application/json": components["schemas"]["ClassSummaryDto"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             /** @description FORBIDDEN: outside the caller’s school, district or city */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
+            404: components["responses"]["NotFound"];
         };
     };
     SchoolsController_createClass: {
@@ -4381,13 +5927,19 @@ export interface operations {
                     "application/json": components["schemas"]["ClassDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             /** @description FORBIDDEN: outside the caller’s school, district or city */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     ReportsController_plan: {
@@ -4412,6 +5964,10 @@ export interface operations {
                     "application/json": components["schemas"]["CoursePlanDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     ReportsController_createPlan: {
@@ -4437,6 +5993,82 @@ export interface operations {
                     "application/json": components["schemas"]["CoursePlanDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    SmsBudgetController_view: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmsBudgetDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description FORBIDDEN: outside the caller’s school, district or city */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    SmsBudgetController_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetSmsBudgetDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmsBudgetDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description FORBIDDEN: outside the caller’s school, district or city */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     StaffController_staff: {
@@ -4461,6 +6093,10 @@ export interface operations {
                     "application/json": components["schemas"]["StaffDto"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     StaffController_appoint: {
@@ -4486,6 +6122,11 @@ export interface operations {
                     "application/json": components["schemas"]["AppointmentDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
 }

@@ -17,6 +17,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/login/sms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 短信验证码登录；导入的家长首次登录即激活账号 */
+        post: operations["AuthController_loginWithCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/logout": {
         parameters: {
             query?: never;
@@ -26,8 +43,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 退出登录：本次会话的所有令牌立即失效 */
+        /** 退出登录：本次会话的所有令牌立即失效，实时连接随即断开 */
         post: operations["AuthController_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/password/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 用短信验证码（purpose=reset）重置密码；该账号的所有会话随即退出 */
+        post: operations["AuthController_resetPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -51,6 +85,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/sms-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取短信验证码（登录/激活或重置密码）
+         * @description 无论手机号是否有账号，回答都相同；只有有账号的手机号才会真正收到短信。
+         */
+        post: operations["AuthController_requestCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/wechat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 微信登录：已绑定的微信直接登录，返回与密码登录相同的令牌 */
+        post: operations["WechatAuthController_signIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/wechat/authorize-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 微信内打开 H5 时的静默授权网址（snsapi_base）；回跳带回 code */
+        get: operations["WechatAuthController_authorizeUrl"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/campaign-submissions/{id}/certificate": {
         parameters: {
             query?: never;
@@ -58,7 +146,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 获奖证书（PDF） */
+        /** 获奖证书（PDF；format=png 为便于微信分享的图片） */
         get: operations["CampaignsController_certificate"];
         put?: never;
         post?: never;
@@ -109,6 +197,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** 活动详情 */
         get: operations["CampaignsController_get"];
         put?: never;
         post?: never;
@@ -194,6 +283,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** 家委会的选举 */
         get: operations["CommitteesController_electionList"];
         put?: never;
         post?: never;
@@ -298,6 +388,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** 会话详情（含未读数和最后一条消息） */
         get: operations["ConversationsController_get"];
         put?: never;
         post?: never;
@@ -315,6 +406,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** 会话成员 */
         get: operations["ConversationsController_members"];
         put?: never;
         post?: never;
@@ -370,6 +462,23 @@ export interface paths {
         put?: never;
         /** 与老师（或所教学生的家长）单独聊天：已有会话则直接返回 */
         post: operations["ConversationsController_openDirect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dev/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 开发环境发件箱：开发短信通道“发出”的短信（含验证码），最新在前 */
+        get: operations["DevOutboxController_list"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -434,7 +543,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 下载文件（上传者或收到该文件的会话成员） */
+        /** 下载文件（上传者或收到该文件的会话成员）；使用对象存储时 302 跳转到短时有效的下载地址 */
         get: operations["FilesController_download"];
         put?: never;
         post?: never;
@@ -478,6 +587,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 扫码后：邀请链接对应的学校和班级 */
+        get: operations["JoinController_classOfLink"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/join-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 申请成为班级某学生的家长（需班主任审核） */
+        post: operations["JoinController_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/lectures": {
         parameters: {
             query?: never;
@@ -502,6 +645,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** 讲座详情 */
         get: operations["LecturesController_get"];
         put?: never;
         post?: never;
@@ -520,7 +664,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 扫码签到（开始前 30 分钟至结束） */
+        /** 扫码签到（开始前 30 分钟至结束；晚于讲座允许的迟到时间签到的，记录出勤但不计学时） */
         post: operations["LecturesController_checkIn"];
         delete?: never;
         options?: never;
@@ -537,7 +681,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 扫码签退（结束前 10 分钟至结束后 30 分钟），签退时计入学时 */
+        /** 扫码签退（结束前 10 分钟至结束后 30 分钟）；按时签到且在场不少于讲座时长的 80% 时计入学时，否则返回 noCreditReason */
         post: operations["LecturesController_checkOut"];
         delete?: never;
         options?: never;
@@ -558,6 +702,40 @@ export interface paths {
         post: operations["LecturesController_register"];
         /** 取消报名 */
         delete: operations["LecturesController_unregister"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mailbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的来信及答复（最新 200 封） */
+        get: operations["MailboxController_mine"];
+        put?: never;
+        /** 校长信箱：给孩子就读的学校写信（投诉、建议、举报，可对学校匿名） */
+        post: operations["MailboxController_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/mailbox/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MailboxController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -597,6 +775,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 同意《隐私政策》（提交所阅读的版本号） */
+        post: operations["AccountController_accept"];
+        /** 撤回同意：不再显示孩子的信息，并通知孩子的班主任和学校 */
+        delete: operations["AccountController_withdraw"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me/course-hours": {
         parameters: {
             query?: never;
@@ -621,9 +817,79 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 结业证书（PDF，完成学时后可下载） */
+        /** 结业证书（PDF，完成学时后可下载；format=png 为便于微信分享的图片） */
         get: operations["LecturesController_certificate"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/identities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我绑定的微信 / 企业微信身份 */
+        get: operations["WechatAuthController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/identities/wechat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 绑定微信（公众号网页授权的 code）；之后可用微信登录并接收模板消息 */
+        post: operations["WechatAuthController_bindWechat"];
+        /** 解绑微信 */
+        delete: operations["WechatAuthController_unbindWechat"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/identities/wecom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 绑定企业微信家校沟通身份（学校使用企业微信时） */
+        post: operations["WechatAuthController_bindWecom"];
+        /** 解绑企业微信 */
+        delete: operations["WechatAuthController_unbindWecom"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 修改密码（首次登录须先修改初始密码）；本账号的其他会话随即退出 */
+        put: operations["AccountController_changePassword"];
         post?: never;
         delete?: never;
         options?: never;
@@ -794,6 +1060,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** 接受提名（被提名的家长本人） */
         post: operations["CommitteesController_accept"];
         delete?: never;
         options?: never;
@@ -810,6 +1077,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** 谢绝提名（被提名的家长本人） */
         post: operations["CommitteesController_decline"];
         delete?: never;
         options?: never;
@@ -851,6 +1119,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/privacy-notice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 当前版本的《隐私政策》（含儿童个人信息保护规则） */
+        get: operations["AccountController_notice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/satisfaction-survey": {
         parameters: {
             query?: never;
@@ -880,6 +1165,23 @@ export interface paths {
         get: operations["FamilyController_student"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/students/{id}/guardian-invites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 邀请孩子的另一位家长（如祖父母）；班主任审核通过后，对方用短信验证码登录 */
+        post: operations["JoinController_invite"];
         delete?: never;
         options?: never;
         head?: never;
@@ -956,6 +1258,13 @@ export interface components {
             /** @description hours credited by this action (0 when already credited) */
             credited: number;
             lectureId: string;
+            /** @description the reason in words (Chinese) */
+            noCreditMessage: string | null;
+            /**
+             * @description why this attendance earns no credit (set at a late check-in and at such a check-out)
+             * @enum {string|null}
+             */
+            noCreditReason: "ATTENDANCE_CHECKIN_TOO_LATE" | "ATTENDANCE_PRESENCE_TOO_SHORT" | null;
         };
         AudienceDto: {
             classIds?: string[];
@@ -970,6 +1279,12 @@ export interface components {
             schoolId?: string;
             /** @enum {string} */
             scope: "city" | "district" | "school" | "grades" | "classes" | "committee_chairs";
+        };
+        AuthorizeUrlDto: {
+            /** @description 随授权带回的 state，H5 用来核对回跳 */
+            state: string;
+            /** @description 在微信内打开此网址完成静默授权 */
+            url: string;
         };
         BallotDto: {
             /** @description user ids of the chosen candidates: 1 to `seats`, no repeats */
@@ -1003,6 +1318,14 @@ export interface components {
             /** @enum {string} */
             status: "pending" | "accepted" | "declined";
             userId: string;
+        };
+        ChangePasswordDto: {
+            currentPassword: string;
+            /**
+             * @description 8–128 characters with letters and digits
+             * @example jiaxiao2026
+             */
+            newPassword: string;
         };
         ChildDto: {
             classId: string;
@@ -1062,6 +1385,13 @@ export interface components {
             items: components["schemas"]["CommitteeDto"][];
             nextCursor: string | null;
         };
+        ConsentDto: {
+            /**
+             * @description the version of the notice the guardian read (GET /privacy-notice)
+             * @example 2026-09-01
+             */
+            version: string;
+        };
         ConversationDto: {
             id: string;
             /** @enum {string} */
@@ -1101,6 +1431,36 @@ export interface components {
             occurredOn: string;
             /** @description receipt: a file id from POST /uploads */
             receiptFileId?: string;
+        };
+        CreateJoinRequestDto: {
+            /** @enum {string} */
+            relation: "父亲" | "母亲" | "祖父母" | "外祖父母" | "其他";
+            /**
+             * @description the child’s name as on the class roster
+             * @example 陈小雨
+             */
+            studentName: string;
+            /** @description the token of the class join link */
+            token: string;
+        };
+        CreateMailboxItemDto: {
+            /** @description hide the writer from the school (the education bureau still sees who wrote) */
+            anonymous?: boolean;
+            body: string;
+            /**
+             * @description complaint 投诉 · suggestion 建议 · report 举报
+             * @enum {string}
+             */
+            kind: "complaint" | "suggestion" | "report";
+            /** @description a school one of the caller’s children attends */
+            schoolId: string;
+            /** @example 关于课后有偿补课的反映 */
+            subject: string;
+            /**
+             * @description paid_tutoring 有偿家教 · fees 收费 · teaching 教学 · safety 安全 · canteen 食堂 · other 其他
+             * @enum {string}
+             */
+            topic?: "paid_tutoring" | "fees" | "teaching" | "safety" | "canteen" | "other";
         };
         CreateMinutesDto: {
             /** @description user ids of those present */
@@ -1175,6 +1535,23 @@ export interface components {
             /** @description the run-off among tied candidates, if the last seat tied */
             runoffElectionId?: string;
             winners: string[];
+        };
+        /** @description Every error. `message` is Chinese by default, English with `Accept-Language: en`. */
+        ErrorResponse: {
+            /**
+             * @example NOT_FOUND
+             * @enum {string}
+             */
+            code: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "BAD_REQUEST" | "JSON_TOO_DEEP" | "MALFORMED_MULTIPART" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "ACCOUNT_NOT_ACTIVATED" | "ACCOUNT_DISABLED" | "TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "FORBIDDEN" | "ADMIN_ROLE_REQUIRED" | "WECHAT_NOT_CONFIGURED" | "WECHAT_CODE_INVALID" | "WECHAT_UNAVAILABLE" | "WECHAT_NOT_BOUND" | "WECHAT_ALREADY_BOUND" | "IDENTITY_ALREADY_BOUND" | "IDENTITY_NOT_FOUND" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "STUDENT_NOT_FOUND" | "CLASS_NOT_FOUND" | "SCHOOL_NOT_FOUND" | "DISTRICT_NOT_FOUND" | "USER_NOT_FOUND" | "SCHOOL_YEAR_NOT_FOUND" | "IMPORT_NOT_FOUND" | "ROLE_ASSIGNMENT_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "FILE_NOT_FOUND" | "STAFF_ONLY_CONVERSATION" | "DIRECT_CHAT_NOT_ALLOWED" | "NOTICE_SENDER_ONLY" | "RECALL_WINDOW_PASSED" | "NOT_A_NOTICE" | "NOTICE_REMIND_TOO_SOON" | "FILE_TOO_LARGE" | "LECTURE_NOT_FOUND" | "LECTURE_NOT_OPEN" | "LECTURE_NOT_IN_AUDIENCE" | "GUARDIAN_NOT_IN_AUDIENCE" | "REGISTRATION_CLOSED" | "REGISTRATION_NOT_FOUND" | "CHECKIN_TOKEN_INVALID" | "CHECKIN_TOKEN_EXPIRED" | "CHECKIN_NOT_OPEN" | "CHECKOUT_NOT_OPEN" | "NOT_CHECKED_IN" | "ATTENDANCE_CHECKIN_TOO_LATE" | "ATTENDANCE_PRESENCE_TOO_SHORT" | "NOT_AN_OFFLINE_LECTURE" | "LECTURE_NOT_STARTED" | "LECTURE_ENDED" | "NOT_AN_ONLINE_LECTURE" | "LECTURE_NOT_EDITABLE" | "AUDIENCE_OUT_OF_SCOPE" | "LEDGER_ENTRY_NOT_FOUND" | "ALREADY_REVOKED" | "NOT_COMPLIANT" | "EXPORT_NOT_FOUND" | "EXPORT_NOT_READY" | "PLAN_EXISTS" | "PLAN_NOT_FOUND" | "COMMITTEE_NOT_FOUND" | "COMMITTEE_EXISTS" | "COMMITTEE_FULL" | "COMMITTEE_MEMBER_NOT_FOUND" | "NOT_A_GUARDIAN_IN_SCOPE" | "NOT_A_CLASS_COMMITTEE_MEMBER" | "ELECTION_NOT_FOUND" | "ELECTION_CLOSED" | "NOMINATION_CLOSED" | "VOTING_CLOSED" | "NOMINATION_NOT_FOUND" | "NOMINATION_EXISTS" | "INVALID_BALLOT" | "ALREADY_VOTED" | "FUND_ENTRY_NOT_FOUND" | "FUND_ENTRY_ALREADY_REVERSED" | "FUND_REVERSAL_NOT_REVERSIBLE" | "METHOD_NOT_ALLOWED" | "PHONE_TAKEN" | "CLASS_EXISTS" | "SCHOOL_EXISTS" | "SCHOOL_YEAR_EXISTS" | "ROLE_ASSIGNMENT_EXISTS" | "ROLE_SCOPE_MISMATCH" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "FILE_REQUIRED" | "FILE_TYPE_UNSUPPORTED" | "FILE_UNREADABLE" | "TOO_MANY_LOGIN_ATTEMPTS" | "SMS_CODE_INVALID" | "SMS_CODE_TOO_SOON" | "SMS_CODE_DAILY_LIMIT" | "SMS_CODE_IP_LIMIT" | "SMS_CODE_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "CONSENT_REQUIRED" | "CONSENT_VERSION_OUTDATED" | "CONSENT_NOT_GIVEN" | "JOIN_LINK_INVALID" | "JOIN_STUDENT_NOT_FOUND" | "JOIN_STUDENT_AMBIGUOUS" | "ALREADY_GUARDIAN" | "JOIN_REQUEST_EXISTS" | "JOIN_REQUEST_NOT_FOUND" | "JOIN_REQUEST_DECIDED" | "JOIN_REQUEST_LIMIT" | "JOIN_CLASS_BUSY" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "MODEL_SCHOOL_YEAR_NOT_FOUND" | "MODEL_SCHOOL_CRITERIA_LOCKED" | "MODEL_SCHOOL_WEIGHTS_INVALID" | "MODEL_SCHOOL_APPLICATION_NOT_FOUND" | "MODEL_SCHOOL_APPLICATION_EXISTS" | "MODEL_SCHOOL_APPLICATION_STATE" | "MODEL_SCHOOL_COORDINATOR_ONLY" | "MODEL_SCHOOL_EXPERT_NOT_FOUND" | "MODEL_SCHOOL_OWN_DISTRICT" | "MODEL_SCHOOL_REVIEW_NOT_FOUND" | "MODEL_SCHOOL_SCORES_INVALID" | "MODEL_SCHOOL_NOT_SCORED" | "MODEL_SCHOOL_QUOTA_FULL" | "MODEL_SCHOOL_BELOW_PASS_MARK" | "MODEL_SCHOOL_PASS_MARK_LOCKED" | "MODEL_SCHOOL_DESIGNATION_NOT_FOUND" | "MODEL_SCHOOL_ALREADY_REVOKED" | "SUPPORT_SITE_NOT_FOUND" | "SURVEY_ALREADY_ANSWERED" | "CAMPAIGN_NOT_FOUND" | "CAMPAIGN_NOT_OPEN" | "CAMPAIGN_OUT_OF_SCOPE" | "CAMPAIGN_SUBMISSION_EXISTS" | "CAMPAIGN_SUBMISSION_NOT_FOUND" | "CAMPAIGN_SUBMISSION_STATE" | "CAMPAIGN_AWARD_INVALID" | "MAILBOX_ITEM_NOT_FOUND" | "MAILBOX_NOT_YOUR_SCHOOL" | "MAILBOX_ALREADY_ANSWERED" | "MAILBOX_NOT_YOUR_LEVEL" | "CAMPAIGN_NO_AWARD";
+            /** @description VALIDATION_FAILED only: one entry per bad field, by its property name */
+            errors?: {
+                field: string;
+                message: string;
+            }[];
+            /** @example 找不到请求的资源 */
+            message: string;
+            /** @example 404 */
+            statusCode: number;
         };
         FamilyStatusDto: {
             at?: string | null;
@@ -1252,6 +1629,42 @@ export interface components {
             studentId: string;
             studentName: string;
         };
+        IdentityDto: {
+            createdAt: string;
+            /** @enum {string} */
+            provider: "wechat_mp" | "wecom";
+            /** @description openid 或企业微信家长 userid 的脱敏形式 */
+            subject: string;
+            unionid: boolean;
+        };
+        IdentityListDto: {
+            items: components["schemas"]["IdentityDto"][];
+        };
+        InviteGuardianDto: {
+            /** @example 陈建国 */
+            name: string;
+            /** @example 13812345678 */
+            phone: string;
+            /**
+             * @example 祖父母
+             * @enum {string}
+             */
+            relation: "父亲" | "母亲" | "祖父母" | "外祖父母" | "其他";
+        };
+        JoinClassDto: {
+            classId: string;
+            /** @example 初一(1)班 */
+            className: string;
+            /** @example 潍坊七中 */
+            schoolName: string;
+        };
+        JoinRequestCreatedDto: {
+            className: string;
+            id: string;
+            /** @enum {string} */
+            status: "pending";
+            studentName: string;
+        };
         LectureDto: {
             audience: components["schemas"]["AudienceDto"];
             capacity: number | null;
@@ -1259,7 +1672,11 @@ export interface components {
             curriculumLabel: string | null;
             endsAt: string;
             id: string;
+            /** @description offline credit: the latest check-in, in minutes after the start (null: the platform default) */
+            lateCheckinMinutes: number | null;
             makeupOf: string | null;
+            /** @description offline credit: the share of the session between check-in and check-out, in % (null: the platform default) */
+            minPresencePercent: number | null;
             /** @enum {string} */
             mode: "offline" | "live" | "replay" | "hybrid";
             /**
@@ -1300,6 +1717,46 @@ export interface components {
              */
             phone: string;
         };
+        MailboxAuthorDto: {
+            name: string;
+            /** @example 139****0003 */
+            phone: string;
+            userId: string;
+        };
+        MailboxItemDto: {
+            anonymous: boolean;
+            answer: string | null;
+            answeredAt: string | null;
+            /** @enum {string|null} */
+            answeredLevel: "school" | "district" | "city" | null;
+            /** @description null to the school when anonymous */
+            author: components["schemas"]["MailboxAuthorDto"] | null;
+            body: string;
+            createdAt: string;
+            dueAt: string;
+            escalatedAt: string | null;
+            id: string;
+            /** @enum {string} */
+            kind: "complaint" | "suggestion" | "report";
+            /**
+             * @description who answers now
+             * @enum {string}
+             */
+            level: "school" | "district" | "city";
+            /** @description open past its deadline */
+            overdue: boolean;
+            schoolId: string;
+            schoolName: string;
+            /** @enum {string} */
+            status: "open" | "answered";
+            subject: string;
+            /** @enum {string} */
+            topic: "paid_tutoring" | "fees" | "teaching" | "safety" | "canteen" | "other";
+        };
+        MailboxPageDto: {
+            items: components["schemas"]["MailboxItemDto"][];
+            nextCursor: string | null;
+        };
         MarkedDto: {
             marked: number;
         };
@@ -1308,9 +1765,19 @@ export interface components {
             ids?: string[];
         };
         MeDto: {
+            /** @description empty while consentRequired */
             children: components["schemas"]["ChildDto"][];
+            /** @description a guardian who has not accepted the current privacy notice: POST /me/consents; children’s data answers 403 CONSENT_REQUIRED until then */
+            consentRequired: boolean;
+            /**
+             * @description the current privacy notice’s version (GET /privacy-notice)
+             * @example 2026-09-01
+             */
+            consentVersion: string;
             id: string;
             name: string;
+            /** @description staff signed in with a one-time password: PUT /me/password first */
+            passwordChangeRequired: boolean;
             /** @description the caller’s own number, unmasked */
             phone: string;
             roles: ("parent" | "teacher" | "coordinator" | "district_admin" | "city_admin" | "expert")[];
@@ -1398,6 +1865,25 @@ export interface components {
             nextCursor: string | null;
             unread: number;
         };
+        OutboxItemDto: {
+            /** @enum {string} */
+            channel: "sms" | "wechat";
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * @example {
+             *       "code": "123456",
+             *       "minutes": "5"
+             *     }
+             */
+            params: Record<string, never>;
+            phone: string;
+            /** @example login_code */
+            template: string;
+        };
+        OutboxPageDto: {
+            items: components["schemas"]["OutboxItemDto"][];
+        };
         OversightDto: {
             area: string;
             findings: string;
@@ -1408,6 +1894,13 @@ export interface components {
         };
         OversightListDto: {
             items: components["schemas"]["OversightDto"][];
+        };
+        PrivacyNoticeResponseDto: {
+            /** @description the full text, in Chinese, paragraphs separated by newlines */
+            body: string;
+            title: string;
+            /** @example 2026-09-01 */
+            version: string;
         };
         PublicModelSchoolDto: {
             certificateNo: string;
@@ -1455,6 +1948,29 @@ export interface components {
             messageId: string;
             /** @description guardians the reminder goes to */
             reminded: number;
+        };
+        RequestSmsCodeDto: {
+            /** @example 13700000007 */
+            phone: string;
+            /**
+             * @description login: 验证码登录（首次登录即激活账号）; reset: 重置密码
+             * @enum {string}
+             */
+            purpose: "login" | "reset";
+        };
+        ResetPasswordDto: {
+            /**
+             * @description the 6-digit code sent by SMS
+             * @example 123456
+             */
+            code: string;
+            /**
+             * @description 8–128 characters with letters and digits
+             * @example jiaxiao2026
+             */
+            newPassword: string;
+            /** @example 13700000007 */
+            phone: string;
         };
         ReverseFundEntryDto: {
             /** @example 金额录入错误 */
@@ -1507,7 +2023,7 @@ export interface components {
              * @example c-1732860000000-1
              */
             clientMsgId: string;
-            /** @description notice: pushed to families even at night */
+            /** @description notice: urgent (紧急) — pushed even in quiet hours and sent to every recipient by SMS as well */
             emergency?: boolean;
             /** @description image or file: the id from POST /uploads */
             fileId?: string;
@@ -1528,12 +2044,35 @@ export interface components {
         SessionUserDto: {
             id: string;
             name: string;
+            /** @description true for staff signed in with a one-time password: PUT /me/password first, every other route answers 403 PASSWORD_CHANGE_REQUIRED */
+            passwordChangeRequired: boolean;
             /**
              * @example [
              *       "parent"
              *     ]
              */
             roles: ("parent" | "teacher" | "coordinator" | "district_admin" | "city_admin" | "expert")[];
+        };
+        SmsCodeRequestedDto: {
+            /**
+             * @description seconds before another code may be requested
+             * @example 60
+             */
+            retryAfter: number;
+            /**
+             * @description the number, masked; the same answer whether or not it has an account
+             * @example 137****0007
+             */
+            sentTo: string;
+        };
+        SmsLoginDto: {
+            /**
+             * @description the 6-digit code sent by SMS
+             * @example 123456
+             */
+            code: string;
+            /** @example 13700000007 */
+            phone: string;
         };
         StaffOnlyDto: {
             /** @description 只允许老师发言 */
@@ -1602,6 +2141,8 @@ export interface components {
             userId: string;
         };
         TokenDto: {
+            /** @description a stable id of the scanning device (app install id); without it the user agent and address stand in */
+            deviceId?: string;
             /** @description the code from the venue screen */
             token: string;
         };
@@ -1622,6 +2163,10 @@ export interface components {
         VoteReceiptDto: {
             /** @description true: the ballot is in; it carries no link to you */
             voted: boolean;
+        };
+        WechatCodeDto: {
+            /** @description 微信网页授权回跳时带回的 code（snsapi_base） */
+            code: string;
         };
         WorkingHoursDto: {
             /**
@@ -1668,7 +2213,53 @@ export interface components {
             start: string;
         };
     };
-    responses: never;
+    responses: {
+        /** @description BadRequest: one of VALIDATION_FAILED, MALFORMED_REQUEST, BAD_REQUEST, JSON_TOO_DEEP, MALFORMED_MULTIPART, WECHAT_CODE_INVALID, CHECKIN_TOKEN_INVALID, CHECKIN_TOKEN_EXPIRED, INVALID_BALLOT, ROLE_SCOPE_MISMATCH, FILE_REQUIRED, FILE_UNREADABLE, CURRENT_PASSWORD_INCORRECT, PASSWORD_UNCHANGED, MODEL_SCHOOL_WEIGHTS_INVALID, MODEL_SCHOOL_SCORES_INVALID, CAMPAIGN_AWARD_INVALID */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Conflict: one of WECHAT_ALREADY_BOUND, IDENTITY_ALREADY_BOUND, RECALL_WINDOW_PASSED, NOT_A_NOTICE, LECTURE_NOT_OPEN, GUARDIAN_NOT_IN_AUDIENCE, REGISTRATION_CLOSED, CHECKIN_NOT_OPEN, CHECKOUT_NOT_OPEN, NOT_CHECKED_IN, ATTENDANCE_CHECKIN_TOO_LATE, ATTENDANCE_PRESENCE_TOO_SHORT, NOT_AN_OFFLINE_LECTURE, LECTURE_NOT_STARTED, LECTURE_ENDED, NOT_AN_ONLINE_LECTURE, LECTURE_NOT_EDITABLE, ALREADY_REVOKED, NOT_COMPLIANT, EXPORT_NOT_READY, PLAN_EXISTS, COMMITTEE_EXISTS, COMMITTEE_FULL, NOT_A_GUARDIAN_IN_SCOPE, NOT_A_CLASS_COMMITTEE_MEMBER, ELECTION_CLOSED, NOMINATION_CLOSED, VOTING_CLOSED, NOMINATION_EXISTS, ALREADY_VOTED, FUND_ENTRY_ALREADY_REVERSED, FUND_REVERSAL_NOT_REVERSIBLE, PHONE_TAKEN, CLASS_EXISTS, SCHOOL_EXISTS, SCHOOL_YEAR_EXISTS, ROLE_ASSIGNMENT_EXISTS, CONSENT_VERSION_OUTDATED, CONSENT_NOT_GIVEN, JOIN_STUDENT_AMBIGUOUS, ALREADY_GUARDIAN, JOIN_REQUEST_EXISTS, JOIN_REQUEST_DECIDED, MODEL_SCHOOL_CRITERIA_LOCKED, MODEL_SCHOOL_APPLICATION_EXISTS, MODEL_SCHOOL_APPLICATION_STATE, MODEL_SCHOOL_OWN_DISTRICT, MODEL_SCHOOL_NOT_SCORED, MODEL_SCHOOL_QUOTA_FULL, MODEL_SCHOOL_BELOW_PASS_MARK, MODEL_SCHOOL_PASS_MARK_LOCKED, MODEL_SCHOOL_ALREADY_REVOKED, SURVEY_ALREADY_ANSWERED, CAMPAIGN_NOT_OPEN, CAMPAIGN_SUBMISSION_EXISTS, CAMPAIGN_SUBMISSION_STATE, MAILBOX_ALREADY_ANSWERED */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Forbidden: one of FORBIDDEN, ADMIN_ROLE_REQUIRED, STAFF_ONLY_CONVERSATION, DIRECT_CHAT_NOT_ALLOWED, NOTICE_SENDER_ONLY, LECTURE_NOT_IN_AUDIENCE, AUDIENCE_OUT_OF_SCOPE, PASSWORD_CHANGE_REQUIRED, CONSENT_REQUIRED, MODEL_SCHOOL_COORDINATOR_ONLY, CAMPAIGN_OUT_OF_SCOPE, MAILBOX_NOT_YOUR_SCHOOL, MAILBOX_NOT_YOUR_LEVEL */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description NotFound: one of WECHAT_NOT_CONFIGURED, IDENTITY_NOT_FOUND, NOT_FOUND, ROUTE_NOT_FOUND, STUDENT_NOT_FOUND, CLASS_NOT_FOUND, SCHOOL_NOT_FOUND, DISTRICT_NOT_FOUND, USER_NOT_FOUND, SCHOOL_YEAR_NOT_FOUND, IMPORT_NOT_FOUND, ROLE_ASSIGNMENT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, FILE_NOT_FOUND, LECTURE_NOT_FOUND, REGISTRATION_NOT_FOUND, LEDGER_ENTRY_NOT_FOUND, EXPORT_NOT_FOUND, PLAN_NOT_FOUND, COMMITTEE_NOT_FOUND, COMMITTEE_MEMBER_NOT_FOUND, ELECTION_NOT_FOUND, NOMINATION_NOT_FOUND, FUND_ENTRY_NOT_FOUND, JOIN_LINK_INVALID, JOIN_STUDENT_NOT_FOUND, JOIN_REQUEST_NOT_FOUND, MODEL_SCHOOL_YEAR_NOT_FOUND, MODEL_SCHOOL_APPLICATION_NOT_FOUND, MODEL_SCHOOL_EXPERT_NOT_FOUND, MODEL_SCHOOL_REVIEW_NOT_FOUND, MODEL_SCHOOL_DESIGNATION_NOT_FOUND, SUPPORT_SITE_NOT_FOUND, CAMPAIGN_NOT_FOUND, CAMPAIGN_SUBMISSION_NOT_FOUND, MAILBOX_ITEM_NOT_FOUND, CAMPAIGN_NO_AWARD */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description Unauthorized: one of UNAUTHENTICATED, INVALID_CREDENTIALS, ACCOUNT_NOT_ACTIVATED, ACCOUNT_DISABLED, TOKEN_INVALID, REFRESH_TOKEN_REUSED, WECHAT_NOT_BOUND, SMS_CODE_INVALID, SMS_CODE_REQUIRED */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;
@@ -1697,19 +2288,57 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPairDto"];
                 };
             };
-            /** @description INVALID_CREDENTIALS */
+            400: components["responses"]["BadRequest"];
+            /** @description INVALID_CREDENTIALS; ACCOUNT_NOT_ACTIVATED (imported, never signed in: use an SMS code); SMS_CODE_REQUIRED (too many wrong passwords for this phone) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
-            /** @description TOO_MANY_LOGIN_ATTEMPTS, with Retry-After */
+            /** @description TOO_MANY_LOGIN_ATTEMPTS from this IP, with Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    AuthController_loginWithCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SmsLoginDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPairDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description SMS_CODE_INVALID (wrong, expired, used, or dead after 5 wrong tries) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
@@ -1727,6 +2356,40 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    AuthController_resetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetPasswordDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description SMS_CODE_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
@@ -1751,18 +2414,114 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPairDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             /** @description TOKEN_INVALID or REFRESH_TOKEN_REUSED */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
+        };
+    };
+    AuthController_requestCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestSmsCodeDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmsCodeRequestedDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description SMS_CODE_TOO_SOON, SMS_CODE_DAILY_LIMIT or SMS_CODE_IP_LIMIT, with Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    WechatAuthController_signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WechatCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPairDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description WECHAT_NOT_BOUND：先用短信验证码登录，再绑定微信 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    WechatAuthController_authorizeUrl: {
+        parameters: {
+            query: {
+                provider?: "wechat_mp" | "wecom";
+                /** @description 授权后回到的 H5 页面（本平台 /h5/ 下的完整网址） */
+                redirect: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizeUrlDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
         };
     };
     CampaignsController_certificate: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description pdf 用于打印；png 便于在微信中分享 */
+                format?: "pdf" | "png";
+            };
             header?: never;
             path: {
                 id: string;
@@ -1777,6 +2536,10 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     CampaignsController_like: {
@@ -1798,6 +2561,11 @@ export interface operations {
                     "application/json": components["schemas"]["LikeResultDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     CampaignsController_list: {
@@ -1817,6 +2585,8 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignListDto"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     CampaignsController_get: {
@@ -1838,6 +2608,10 @@ export interface operations {
                     "application/json": components["schemas"]["CampaignDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     CampaignsController_submissions: {
@@ -1859,6 +2633,10 @@ export interface operations {
                     "application/json": components["schemas"]["SubmissionListDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     CampaignsController_submit: {
@@ -1884,6 +2662,11 @@ export interface operations {
                     "application/json": components["schemas"]["SubmissionDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     FamilyController_classInfo: {
@@ -1905,18 +2688,24 @@ export interface operations {
                     "application/json": components["schemas"]["ClassDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             /** @description FORBIDDEN: not your child or your child’s class */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
         };
     };
@@ -1940,6 +2729,9 @@ export interface operations {
                     "application/json": components["schemas"]["CommitteePageDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     CommitteesController_get: {
@@ -1961,6 +2753,10 @@ export interface operations {
                     "application/json": components["schemas"]["CommitteeDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     CommitteesController_electionList: {
@@ -1982,6 +2778,10 @@ export interface operations {
                     "application/json": components["schemas"]["ElectionListDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     CommitteesController_fundLedger: {
@@ -2003,6 +2803,10 @@ export interface operations {
                     "application/json": components["schemas"]["FundLedgerDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     CommitteesController_recordFund: {
@@ -2028,6 +2832,11 @@ export interface operations {
                     "application/json": components["schemas"]["FundEntryDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     CommitteesController_members: {
@@ -2049,6 +2858,10 @@ export interface operations {
                     "application/json": components["schemas"]["MemberListDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     CommitteesController_minutes: {
@@ -2070,6 +2883,10 @@ export interface operations {
                     "application/json": components["schemas"]["MinutesListDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     CommitteesController_recordMinutes: {
@@ -2095,6 +2912,11 @@ export interface operations {
                     "application/json": components["schemas"]["MinutesDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     CommitteesController_oversight: {
@@ -2116,6 +2938,10 @@ export interface operations {
                     "application/json": components["schemas"]["OversightListDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     CommitteesController_recordOversight: {
@@ -2141,6 +2967,11 @@ export interface operations {
                     "application/json": components["schemas"]["OversightDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     ConversationsController_list: {
@@ -2164,6 +2995,9 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationPageDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     ConversationsController_get: {
@@ -2185,6 +3019,10 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     ConversationsController_update: {
@@ -2210,6 +3048,11 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     ConversationsController_members: {
@@ -2231,6 +3074,10 @@ export interface operations {
                     "application/json": components["schemas"]["MemberDto"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     ConversationsController_history: {
@@ -2258,6 +3105,10 @@ export interface operations {
                     "application/json": components["schemas"]["MessagePageDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     ConversationsController_send: {
@@ -2283,6 +3134,11 @@ export interface operations {
                     "application/json": components["schemas"]["SendResultDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     ConversationsController_read: {
@@ -2308,6 +3164,11 @@ export interface operations {
                     "application/json": components["schemas"]["ReadResultDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     ConversationsController_openDirect: {
@@ -2331,6 +3192,32 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    DevOutboxController_list: {
+        parameters: {
+            query?: {
+                phone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxPageDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
         };
     };
     CommitteesController_election: {
@@ -2352,6 +3239,10 @@ export interface operations {
                     "application/json": components["schemas"]["ElectionDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     CommitteesController_vote: {
@@ -2377,6 +3268,11 @@ export interface operations {
                     "application/json": components["schemas"]["VoteReceiptDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     CommitteesController_nominate: {
@@ -2402,6 +3298,11 @@ export interface operations {
                     "application/json": components["schemas"]["NominationDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     FilesController_download: {
@@ -2421,6 +3322,10 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     CommitteesController_reverseFund: {
@@ -2446,6 +3351,11 @@ export interface operations {
                     "application/json": components["schemas"]["FundEntryDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     HealthController_check: {
@@ -2474,6 +3384,54 @@ export interface operations {
             };
         };
     };
+    JoinController_classOfLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinClassDto"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    JoinController_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateJoinRequestDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinRequestCreatedDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+        };
+    };
     LecturesController_list: {
         parameters: {
             query?: {
@@ -2494,6 +3452,9 @@ export interface operations {
                     "application/json": components["schemas"]["LecturePageDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     LecturesController_get: {
@@ -2515,6 +3476,10 @@ export interface operations {
                     "application/json": components["schemas"]["LectureDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     LecturesController_checkIn: {
@@ -2540,6 +3505,11 @@ export interface operations {
                     "application/json": components["schemas"]["AttendanceResultDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     LecturesController_checkOut: {
@@ -2565,6 +3535,11 @@ export interface operations {
                     "application/json": components["schemas"]["AttendanceResultDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     LecturesController_register: {
@@ -2586,6 +3561,11 @@ export interface operations {
                     "application/json": components["schemas"]["RegistrationDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     LecturesController_unregister: {
@@ -2607,6 +3587,84 @@ export interface operations {
                     "application/json": components["schemas"]["RegistrationDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    MailboxController_mine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxPageDto"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    MailboxController_submit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateMailboxItemDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxItemDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    MailboxController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxItemDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     MeController_me: {
@@ -2626,6 +3684,8 @@ export interface operations {
                     "application/json": components["schemas"]["MeDto"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     MeController_children: {
@@ -2643,6 +3703,69 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChildDto"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    AccountController_accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description CONSENT_VERSION_OUTDATED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    AccountController_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description CONSENT_NOT_GIVEN */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -2667,11 +3790,16 @@ export interface operations {
                     "application/json": components["schemas"]["CourseHoursDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     LecturesController_certificate: {
         parameters: {
             query: {
+                /** @description pdf 用于打印；png 便于在微信中分享 */
+                format?: "pdf" | "png";
                 /** @description the current school year by default */
                 schoolYear?: string;
                 studentId: string;
@@ -2688,6 +3816,157 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    WechatAuthController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityListDto"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    WechatAuthController_bindWechat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WechatCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description WECHAT_ALREADY_BOUND or IDENTITY_ALREADY_BOUND */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    WechatAuthController_unbindWechat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    WechatAuthController_bindWecom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WechatCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdentityDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    WechatAuthController_unbindWecom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    AccountController_changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
         };
     };
     NotificationsController_workingHours: {
@@ -2707,6 +3986,8 @@ export interface operations {
                     "application/json": components["schemas"]["WorkingHoursStateDto"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     NotificationsController_setWorkingHours: {
@@ -2730,6 +4011,10 @@ export interface operations {
                     "application/json": components["schemas"]["WorkingHoursStateDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
         };
     };
     MessagesController_ack: {
@@ -2751,6 +4036,11 @@ export interface operations {
                     "application/json": components["schemas"]["AckResultDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     MessagesController_acks: {
@@ -2772,6 +4062,10 @@ export interface operations {
                     "application/json": components["schemas"]["AcksDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     MessagesController_reads: {
@@ -2793,6 +4087,10 @@ export interface operations {
                     "application/json": components["schemas"]["ReadsDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     MessagesController_recall: {
@@ -2814,6 +4112,11 @@ export interface operations {
                     "application/json": components["schemas"]["MessageDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     MessagesController_remind: {
@@ -2835,6 +4138,11 @@ export interface operations {
                     "application/json": components["schemas"]["RemindResultDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     ModelSchoolsController_reviews: {
@@ -2854,6 +4162,8 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewListDto"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     ModelSchoolsController_score: {
@@ -2879,6 +4189,11 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     ModelSchoolsController_publicList: {
@@ -2901,6 +4216,7 @@ export interface operations {
                     "application/json": components["schemas"]["PublicModelSchoolListDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
         };
     };
     CommitteesController_accept: {
@@ -2922,6 +4238,11 @@ export interface operations {
                     "application/json": components["schemas"]["NominationDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     CommitteesController_decline: {
@@ -2943,6 +4264,11 @@ export interface operations {
                     "application/json": components["schemas"]["NominationDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     NotificationsController_list: {
@@ -2968,6 +4294,9 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationPageDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     NotificationsController_markRead: {
@@ -2991,6 +4320,29 @@ export interface operations {
                     "application/json": components["schemas"]["MarkedDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    AccountController_notice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyNoticeResponseDto"];
+                };
+            };
         };
     };
     ModelSchoolsController_surveyStatus: {
@@ -3012,6 +4364,9 @@ export interface operations {
                     "application/json": components["schemas"]["SurveyStatusDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     ModelSchoolsController_answer: {
@@ -3035,6 +4390,10 @@ export interface operations {
                     "application/json": components["schemas"]["SurveyStatusDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
         };
     };
     FamilyController_student: {
@@ -3056,19 +4415,55 @@ export interface operations {
                     "application/json": components["schemas"]["StudentDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             /** @description FORBIDDEN: not your child or your child’s class */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
             };
+        };
+    };
+    JoinController_invite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InviteGuardianDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinRequestCreatedDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     ModelSchoolsController_sites: {
@@ -3088,6 +4483,8 @@ export interface operations {
                     "application/json": components["schemas"]["SupportSiteListDto"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     FilesController_upload: {
@@ -3114,6 +4511,10 @@ export interface operations {
                     "application/json": components["schemas"]["FileDto"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
         };
     };
 }
