@@ -26,6 +26,7 @@ export class MailboxController {
 
   @Get(':id')
   @Authorize('read', 'mailbox_item')
+  @ApiOperation({ summary: '我的一封来信及学校的答复' })
   @ApiOkResponse({ type: MailboxItemDto })
   get(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<MailboxItemDto> {
     return this.mailbox.getOwn(principal, id);

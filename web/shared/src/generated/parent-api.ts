@@ -732,6 +732,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** 我的一封来信及学校的答复 */
         get: operations["MailboxController_get"];
         put?: never;
         post?: never;
