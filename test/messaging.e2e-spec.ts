@@ -608,6 +608,18 @@ describe('messaging (parent-api, gateway, worker)', () => {
       expect(await lastSeq()).toBe(message.seq + 1);
     });
 
+    it('takes a recalled notice out of the families\' inboxes too', async () => {
+      const ack = await teacher.client.emit<{ message: MessageDto }>('message:send', { conversationId: groupId, clientMsgId: cid(), type: 'notice', title: '发错了的通知', text: '请忽略', emergency: true });
+      if (!ack.ok) throw new Error(ack.code);
+      await liu.client.next<NotificationDto>('notification:new', (n) => n.data.messageId === ack.message.id);
+      const inbox = async () => ((await ctx.parent().get('/notifications?limit=100').set(auth(liu)).expect(200)).body.items as NotificationDto[]).filter((n) => n.data.messageId === ack.message.id);
+      expect(await inbox()).toHaveLength(1);
+      expect(await teacher.client.emit('message:recall', { messageId: ack.message.id })).toMatchObject({ ok: true });
+      expect(await inbox()).toEqual([]);
+      const [{ n }] = await ctx.query<{ n: number }>(`select count(*)::int as n from notifications where data->>'messageId' = '${ack.message.id}'`);
+      expect(n).toBe(0);
+    });
+
     it('refuses a recall by someone else (FORBIDDEN) and after 2 minutes (RECALL_WINDOW_PASSED)', async () => {
       const message = await posted(chen, '老师辛苦了');
       expect(await liu.client.emit('message:recall', { messageId: message.id })).toMatchObject({ ok: false, code: 'FORBIDDEN' });

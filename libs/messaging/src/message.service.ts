@@ -120,6 +120,7 @@ export class MessageService {
       // A concurrent recall of the same message (a double tap) won the row: it writes the one system message.
       if (!updated) return undefined;
       const system = await this.conversations.systemMessage(message.conversationId, 'recalled', [principal.userId], tx);
+      await this.notifications.removeForMessage(messageId, tx);
       return { recalled: updated, notice: system };
     });
     if (!outcome) return toMessageDto((await this.repository.messageById(messageId)) ?? message);

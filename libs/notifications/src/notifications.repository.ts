@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, like, lt, lte, or, sql } from 'drizzle-orm';
 import { DB, Database, DbExecutor, notificationDeliveries, notifications, roleAssignments, users, workingHours } from '@jiaxiao/db';
 
 export interface NewNotification {
@@ -36,6 +36,20 @@ export class NotificationsRepository {
       .select()
       .from(notifications)
       .where(and(eq(notifications.dedupeKey, dedupeKey), isNull(notifications.pushedAt)));
+  }
+
+  /** Removes every inbox entry a message made (direct message, notice, its reminders): a recalled message leaves no trace there. */
+  async removeForMessage(messageId: string, db: DbExecutor = this.db): Promise<number> {
+    const rows = await db
+      .delete(notifications)
+      .where(
+        or(
+          inArray(notifications.dedupeKey, [`message:${messageId}`, `notice:${messageId}`, `notice-unconfirmed:${messageId}`]),
+          like(notifications.dedupeKey, `notice-remind:${messageId}:%`),
+        ),
+      )
+      .returning({ id: notifications.id });
+    return rows.length;
   }
 
   /** Claims the push of a notification once; false if already pushed. */

@@ -30,6 +30,11 @@ export class NotificationsService {
     return this.repository.insertMany(rows, db);
   }
 
+  /** Takes a recalled message's entries out of every inbox (inside the recall's transaction). */
+  removeForMessage(messageId: string, db?: DbExecutor): Promise<number> {
+    return this.repository.removeForMessage(messageId, db);
+  }
+
   /** Pushes the due ones now and schedules the others for their deliverAt. */
   async dispatch(rows: NotificationRow[]): Promise<void> {
     const now = Date.now();
