@@ -107,6 +107,27 @@ describe('lectures: audience, registration and waitlist, reminders, course plans
       await ctx.parent().get(`/lectures/${city.id}`).set(auth(p5)).expect(200);
     });
 
+    it('keeps a draft, and its stream link, with the staff of the area that organises it', async () => {
+      const startsAt = minutesFromNow(3 * 24 * 60);
+      const input = { startsAt, endsAt: new Date(startsAt.getTime() + HOUR), mode: 'live' as const, streamUrl: 'https://live.example.cn/draft-room', audience: { scope: 'city' } };
+      const cityDraft = await createLecture(ctx, cityAdmin, places.wf7, input, false);
+      const schoolDraft = await createLecture(ctx, coordinator, places.wf7, { ...input, audience: { scope: 'school', schoolId: places.wf7 } }, false);
+      const listed = async (token: string) => ((await ctx.admin().get('/lectures').set(auth(token)).expect(200)).body.items as { id: string }[]).map((l) => l.id);
+
+      // Staff elsewhere neither see the drafts listed nor read them by id.
+      expect(await listed(otherCoordinator)).not.toEqual(expect.arrayContaining([cityDraft.id]));
+      expect(await listed(otherCoordinator)).not.toEqual(expect.arrayContaining([schoolDraft.id]));
+      expect(await listed(coordinator)).not.toEqual(expect.arrayContaining([cityDraft.id]));
+      for (const id of [cityDraft.id, schoolDraft.id]) await ctx.admin().get(`/lectures/${id}`).set(auth(otherCoordinator)).expect(404);
+      await ctx.admin().get(`/lectures/${cityDraft.id}`).set(auth(coordinator)).expect(404);
+      // The organisers do, stream link included.
+      expect((await ctx.admin().get(`/lectures/${schoolDraft.id}`).set(auth(coordinator)).expect(200)).body.streamUrl).toBe(input.streamUrl);
+      expect(await listed(cityAdmin)).toEqual(expect.arrayContaining([cityDraft.id, schoolDraft.id]));
+      // Once published, a city-wide lecture is readable by staff anywhere.
+      await ctx.admin().post(`/lectures/${cityDraft.id}/publish`).set(auth(cityAdmin)).expect(200);
+      await ctx.admin().get(`/lectures/${cityDraft.id}`).set(auth(otherCoordinator)).expect(200);
+    });
+
     it('lets staff organise only within their area', async () => {
       const startsAt = minutesFromNow(2 * 24 * 60);
       const body = { series: 'parents_forum', title: '越权讲座', mode: 'offline', startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + HOUR).toISOString(), creditHours: 1 };

@@ -7,7 +7,8 @@ import { CoursesRepository, LectureRow } from './courses.repository';
 
 /**
  * Object rules of the course programme, registered with the policy service:
- * - lecture: read = staff, or a guardian whose child is in the audience (for a committee_chairs
+ * - lecture: read = staff in whose area it is (drafts only there; published city- and district-level
+ *   lectures for all staff), or a guardian whose child is in the audience (for a committee_chairs
  *   audience: a committee chair or vice chair it is for, see ChairPlaces); manage = staff whose
  *   area covers the organiser (city staff: all; district staff: their district; a coordinator: their school)
  * - ledger_entry: manage = whoever manages the entry's lecture
@@ -29,7 +30,7 @@ export class CoursesAccess implements OnModuleInit {
         const lecture = await this.repository.lecture(id);
         if (!lecture) return 'not_found';
         if (action === 'manage') return this.manages(principal, lecture) ? 'allowed' : 'forbidden';
-        if (principal.assignments.some((a) => a.role !== 'expert')) return 'allowed';
+        if (principal.assignments.some((a) => a.role !== 'expert')) return this.staffSees(principal, lecture) ? 'allowed' : 'not_found';
         if (lecture.status === 'draft') return 'not_found';
         const open =
           lecture.audience.scope === 'committee_chairs'
@@ -57,6 +58,20 @@ export class CoursesAccess implements OnModuleInit {
         return row.requestedBy === principal.userId ? 'allowed' : 'forbidden';
       },
     });
+  }
+
+  /**
+   * What staff may read, as `lecturesForStaff` lists it: everything in their area (the schools they
+   * work at, their district), and published city- and district-level lectures. A draft, with its
+   * stream link, stays with the staff of the area that organises it.
+   */
+  private staffSees(principal: Parameters<typeof areaScopeOf>[0], lecture: LectureRow): boolean {
+    const area = areaScopeOf(principal);
+    if (area.city) return true;
+    const schoolIds = new Set([...area.schoolIds, ...principal.assignments.filter((a) => a.schoolId).map((a) => a.schoolId as string)]);
+    if (lecture.schoolId && schoolIds.has(lecture.schoolId)) return true;
+    if (lecture.districtId && area.districtIds.includes(lecture.districtId)) return true;
+    return lecture.schoolId === null && lecture.status !== 'draft';
   }
 
   private manages(principal: Parameters<typeof areaScopeOf>[0], lecture: LectureRow): boolean {

@@ -157,7 +157,11 @@ export class CoursesRepository {
   lecturesForStaff(filter: { schoolYearId: string; city: boolean; districtIds: string[]; schoolIds: string[]; planId?: string }) {
     const visible: SQL | undefined = filter.city
       ? undefined
-      : or(isNull(lectures.schoolId), inArray(lectures.schoolId, filter.schoolIds), inArray(lectures.districtId, filter.districtIds));
+      : or(
+          and(isNull(lectures.schoolId), ne(lectures.status, 'draft')),
+          inArray(lectures.schoolId, filter.schoolIds),
+          inArray(lectures.districtId, filter.districtIds),
+        );
     return this.db
       .select()
       .from(lectures)
