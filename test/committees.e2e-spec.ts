@@ -73,6 +73,11 @@ describe('committees (parent-api, admin-api)', () => {
       expect(parent.body.items.every((m: { phone: string }) => m.phone.includes('****'))).toBe(true);
       const staff = await ctx.admin().get(`/committees/${committeeId}/members`).set(auth('coordinator')).expect(200);
       expect(staff.body.items.find((m: { role: string }) => m.role === 'chair').phone).toBe('13900000004');
+      // District and city staff see them masked, as in rosters: only the school's own staff need the numbers.
+      for (const who of ['district', 'city'] as const) {
+        const far = await ctx.admin().get(`/committees/${committeeId}/members`).set(auth(who)).expect(200);
+        expect(far.body.items.find((m: { role: string }) => m.role === 'chair').phone).toBe('139****0004');
+      }
     });
 
     it('the committee group chat holds the members, with the chair and the coordinator as staff', async () => {

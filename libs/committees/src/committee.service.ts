@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { areaScopeOf, DomainError, maskPhone, Principal, schoolYearBounds, schoolYearOf } from '@jiaxiao/common';
+import { areaScopeOf, DomainError, maskPhone, Principal, schoolYearBounds, schoolYearOf, staffSchoolIds } from '@jiaxiao/common';
 import { CommitteeRole, DbExecutor } from '@jiaxiao/db';
 import { ConversationService } from '@jiaxiao/messaging';
 import { AuditService } from '@jiaxiao/platform';
-import { manages, OFFICER_ROLES, worksAt } from './committees.access';
+import { manages, OFFICER_ROLES } from './committees.access';
 import { CommitteeRow, CommitteesRepository } from './committees.repository';
 import {
   AppointMemberDto,
@@ -109,11 +109,10 @@ export class CommitteeService {
     return this.toDto(row);
   }
 
-  /** Members with masked phone numbers, except for staff of the school. */
+  /** Members with masked phone numbers, except for the school's teachers and coordinators: the rule rosters follow. */
   async members(principal: Principal, committeeId: string): Promise<CommitteeMemberDto[]> {
     const committee = await this.mustGet(committeeId);
-    const school = await this.repository.schoolById(committee.schoolId);
-    const full = worksAt(principal, committee.schoolId) || (school !== undefined && manages(principal, school.id, school.districtId));
+    const full = staffSchoolIds(principal).has(committee.schoolId);
     const rows = await this.repository.members(committeeId);
     return rows.map((m) => ({ id: m.id, userId: m.userId, name: m.name, phone: full ? m.phone : maskPhone(m.phone), role: m.role, termStartsOn: m.termStartsOn, termEndsOn: m.termEndsOn }));
   }
