@@ -21,6 +21,10 @@ export default tseslint.config(
           selector: "MemberExpression[object.name='process'][property.name='env']",
           message: 'Read settings through AppConfig (libs/common/src/config); only the config loader reads process.env.',
         },
+        {
+          selector: "Property[key.name='maxDecimalPlaces']",
+          message: "IsNumber({maxDecimalPlaces}) throws on exponent-form numbers (a 500 for bad input): use IsDecimalNumber from @jiaxiao/common.",
+        },
       ],
     },
   },

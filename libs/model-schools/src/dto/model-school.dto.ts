@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { APPLICATION_STATUSES, ApplicationStatus, AUTO_METRICS, AutoMetric, INDICATOR_KINDS, IndicatorKind, SUPPORT_SITE_KINDS, SupportSiteKind } from '@jiaxiao/db';
+import { IsDecimalNumber } from '@jiaxiao/common';
 
 export class YearQueryDto {
   @ApiPropertyOptional({ example: 2026, description: 'the programme year (the school year starting that September); the current one by default' })
@@ -28,7 +29,7 @@ export class PutCriteriaDto {
   @ApiPropertyOptional({ example: 100, description: 'designations allowed this year (100 by default)' }) @IsOptional() @IsInt() @Min(0) @Max(10000) quota?: number;
   @ApiPropertyOptional({ example: 60, description: 'the lowest total score (of 100) a school may be designated with (60 by default)' })
   @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 2 })
+  @IsDecimalNumber(2)
   @Min(0)
   @Max(100)
   passMark?: number;
@@ -42,7 +43,7 @@ export class PutQuotaDto {
 
 export class PutPassMarkDto {
   @ApiProperty({ example: 2026 }) @IsInt() @Min(2000) @Max(2100) year: number;
-  @ApiProperty({ example: 60, description: 'of 100' }) @IsNumber({ maxDecimalPlaces: 2 }) @Min(0) @Max(100) passMark: number;
+  @ApiProperty({ example: 60, description: 'of 100' }) @IsDecimalNumber(2) @Min(0) @Max(100) passMark: number;
 }
 
 export class CriterionDto {
