@@ -9,7 +9,6 @@ export interface SocketSessionData {
   expiresAt: number;
   /** when the session was last confirmed against the database */
   checkedAt: number;
-  expiryTimer?: NodeJS.Timeout;
 }
 
 /**
@@ -19,6 +18,12 @@ export interface SocketSessionData {
  * `disconnect` realtime command; this catches what that cannot (an account disabled in the database).
  */
 export class SocketSessions {
+  /**
+   * Expiry timers, kept beside the socket rather than in `socket.data`: connection-state recovery
+   * serialises `socket.data` through the Redis adapter at disconnect, and a timer cannot be encoded.
+   */
+  private readonly timers = new WeakMap<Socket, NodeJS.Timeout>();
+
   constructor(
     private readonly auth: AuthService,
     private readonly config: AppConfig,
@@ -27,7 +32,7 @@ export class SocketSessions {
   /** Arms the expiry of a newly connected socket. */
   start(socket: Socket, data: SocketSessionData): void {
     this.arm(socket, data);
-    socket.once('disconnect', () => clearTimeout(data.expiryTimer));
+    socket.once('disconnect', () => clearTimeout(this.timers.get(socket)));
   }
 
   /** The socket's current principal, re-read when the last check is stale; ends the socket when the session has. */
@@ -65,9 +70,10 @@ export class SocketSessions {
   }
 
   private arm(socket: Socket, data: SocketSessionData): void {
-    clearTimeout(data.expiryTimer);
+    clearTimeout(this.timers.get(socket));
     // setTimeout holds at most ~24.8 days; access tokens live minutes.
-    data.expiryTimer = setTimeout(() => this.end(socket, 'expired'), Math.max(0, data.expiresAt - Date.now()));
-    data.expiryTimer.unref();
+    const timer = setTimeout(() => this.end(socket, 'expired'), Math.max(0, data.expiresAt - Date.now()));
+    timer.unref();
+    this.timers.set(socket, timer);
   }
 }
