@@ -1,4 +1,4 @@
-import { createTestContext, TestContext } from './support/harness';
+import { consentSql, createTestContext, TestContext } from './support/harness';
 
 /**
  * Secret ballots and the anonymous survey against someone holding the whole database: 36
@@ -41,6 +41,8 @@ describe('secret ballots and the anonymous survey cannot be linked to households
       const [candidate] = await ctx.query<{ id: string }>(`insert into users (phone, name, status) values ('1390000031${i}', '候选人${i}', 'active') returning id`);
       candidates.push(candidate.id);
     }
+    // An activated guardian who has accepted the privacy notice, as the demo parents have.
+    await ctx.query(consentSql(`id = '${voter.id}'`));
     token = await ctx.login('13900000301');
     const committees = await ctx.parent().get('/committees').set(auth()).expect(200);
     committeeId = committees.body.items.find((c: { name: string }) => c.name === '初一(1)班家长委员会').id;
