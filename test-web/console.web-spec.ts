@@ -113,8 +113,17 @@ describe('the console: coordinators, district and city staff at work', () => {
     await page.getByTestId('lecture-new').click();
     await page.locator('#lecture-title').fill('如何陪伴青春期的孩子');
     await page.locator('#lecture-venue').fill('七中报告厅');
-    await page.locator('#lecture-minutes').fill('5');
+    // Half an hour that began 25 minutes ago, worth half a class hour (a lecture never credits more
+    // hours than it lasts), so that check-out, open from 10 minutes before the end, is open now.
+    const began = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(
+      new Date(Date.now() - 25 * 60_000),
+    );
+    await page.locator('#lecture-starts').fill(began);
+    await page.locator('#lecture-starts').press('Enter');
+    await page.locator('#lecture-minutes').fill('30');
     await page.locator('#lecture-minutes').blur();
+    await page.locator('#lecture-hours').fill('0.5');
+    await page.locator('#lecture-hours').blur();
     await settled(page);
     await inspect(page, 'console-lecture-new');
     await page.getByTestId('lecture-save').click();
@@ -181,6 +190,13 @@ describe('the console: coordinators, district and city staff at work', () => {
       .send({ phone: '13911112222', name: '刘芳', role: 'coordinator' });
     expect(appointed.status).toBe(201);
     const signedIn = await platform.admin().post('/auth/login').send({ phone: '13911112222', password: appointed.body.initialPassword });
+    // A one-time password must be replaced before anything else.
+    await platform
+      .admin()
+      .put('/me/password')
+      .set('authorization', `Bearer ${signedIn.body.accessToken}`)
+      .send({ currentPassword: appointed.body.initialPassword, newPassword: 'Guangwen2026' })
+      .expect(204);
     const year = (await platform.admin().get('/model-schools/criteria').set('authorization', `Bearer ${city}`)).body.year;
     const applied = await platform
       .admin()
@@ -196,6 +212,15 @@ describe('the console: coordinators, district and city staff at work', () => {
       .set('authorization', `Bearer ${expert}`)
       .send({ scores: { documents: 13, site_visit: 12 }, comment: '资料齐全' });
     expect(scored.status).toBe(200);
+    // The bureau sets this year's pass mark at 潍坊七中's score: designation needs a score at or above it.
+    const ranking = await platform.admin().get(`/model-schools/ranking?year=${year}`).set('authorization', `Bearer ${city}`).expect(200);
+    const wf7 = ranking.body.items.find((i: { schoolName: string }) => i.schoolName === '潍坊七中');
+    await platform
+      .admin()
+      .put('/model-schools/pass-mark')
+      .set('authorization', `Bearer ${city}`)
+      .send({ year, passMark: Math.floor(wf7.totalScore) })
+      .expect(200);
 
     const district = await (await desktop(browser)).newPage();
     const districtErrors = watchErrors(district);

@@ -36,6 +36,9 @@ export async function startPlatform(): Promise<TestContext & { h5: string; conso
       GATEWAY_PORT: String(gateway),
       ADMIN_API_PORT: String(admin),
       PUBLIC_BASE_URL: `http://127.0.0.1:${parent}`,
+      // The journeys check in and out within seconds: lectures they create need no minimum presence.
+      ATTENDANCE_MIN_PRESENCE_PERCENT: '0',
+      ATTENDANCE_LATE_CHECKIN_MINUTES: '240',
     },
   });
   return Object.assign(context, { h5: `http://127.0.0.1:${parent}/h5`, console: `http://127.0.0.1:${admin}/console` });
@@ -74,6 +77,16 @@ export function watchErrors(page: Page): string[] {
 /** Saves a phone-size screenshot and checks the screen with axe: no serious or critical violation. */
 export async function inspect(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
+  // Let transitions end first (a toast fading in is half transparent: a false contrast failure).
+  // A string: this file is type-checked without the DOM library.
+  await page.evaluate(`(async () => {
+    for (let round = 0; round < 20; round++) {
+      const running = document.getAnimations().filter((a) => a.playState === 'running');
+      if (running.length === 0) return;
+      await Promise.allSettled(running.map((a) => a.finished));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  })()`);
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
   const result = await new AxeBuilder({ page }).analyze();
   const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');

@@ -21,6 +21,7 @@ export async function consoleSignIn(page: Page, base: string, phone: string): Pr
 
 /** Waits for running CSS transitions and animations (a dialog fading in) before a screenshot. */
 export async function settled(page: Page): Promise<void> {
-  // a string: this file is type-checked without the DOM library
-  await page.evaluate('Promise.all(document.getAnimations().map((animation) => animation.finished))');
+  // a string: this file is type-checked without the DOM library. A cancelled animation (its element
+  // removed) rejects `finished` with an AbortError: that one is settled too.
+  await page.evaluate('Promise.allSettled(document.getAnimations().map((animation) => animation.finished))');
 }
