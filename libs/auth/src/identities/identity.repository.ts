@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, eq, inArray } from 'drizzle-orm';
-import { DB, Database, IdentityProvider, userIdentities } from '@jiaxiao/db';
+import { DB, Database, DbExecutor, IdentityProvider, userIdentities } from '@jiaxiao/db';
 
 export type IdentityRow = typeof userIdentities.$inferSelect;
 
@@ -9,8 +9,12 @@ export class IdentityRepository {
   constructor(@Inject(DB) private readonly db: Database) {}
 
   /** Inserts the binding; a unique violation (identity or account already bound) surfaces to the caller. */
-  async insert(input: { userId: string; provider: IdentityProvider; appId: string; subject: string; unionid?: string }): Promise<IdentityRow> {
-    const [row] = await this.db.insert(userIdentities).values(input).returning();
+  transaction<T>(work: (tx: DbExecutor) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  async insert(input: { userId: string; provider: IdentityProvider; appId: string; subject: string; unionid?: string }, db: DbExecutor = this.db): Promise<IdentityRow> {
+    const [row] = await db.insert(userIdentities).values(input).returning();
     return row;
   }
 
@@ -31,8 +35,8 @@ export class IdentityRepository {
     return this.db.select().from(userIdentities).where(inArray(userIdentities.userId, userIds));
   }
 
-  async remove(userId: string, provider: IdentityProvider): Promise<IdentityRow | undefined> {
-    const [row] = await this.db
+  async remove(userId: string, provider: IdentityProvider, db: DbExecutor = this.db): Promise<IdentityRow | undefined> {
+    const [row] = await db
       .delete(userIdentities)
       .where(and(eq(userIdentities.userId, userId), eq(userIdentities.provider, provider)))
       .returning();

@@ -57,19 +57,24 @@ export class WechatIdentityService {
     }
     let row: IdentityRow;
     try {
-      row = await this.repository.insert({ userId: principal.userId, provider, ...identity });
+      row = await this.repository.transaction(async (tx) => {
+        const inserted = await this.repository.insert({ userId: principal.userId, provider, ...identity }, tx);
+        await this.audit.record({ actorId: principal.userId, action: 'identity.bound', targetType: 'user', targetId: principal.userId, ip: client.ip, detail: { provider } }, tx);
+        return inserted;
+      });
     } catch (error) {
       if (pgErrorCode(error) !== UNIQUE_VIOLATION) throw error;
       throw new DomainError(pgConstraint(error) === 'user_identities_user_uq' ? 'IDENTITY_ALREADY_BOUND' : 'WECHAT_ALREADY_BOUND');
     }
-    await this.audit.record({ actorId: principal.userId, action: 'identity.bound', targetType: 'user', targetId: principal.userId, ip: client.ip, detail: { provider } });
     return toDto(row);
   }
 
   async unbind(principal: Principal, provider: IdentityProvider, client: ClientInfo): Promise<void> {
-    const removed = await this.repository.remove(principal.userId, provider);
-    if (!removed) throw new DomainError('IDENTITY_NOT_FOUND');
-    await this.audit.record({ actorId: principal.userId, action: 'identity.unbound', targetType: 'user', targetId: principal.userId, ip: client.ip, detail: { provider } });
+    await this.repository.transaction(async (tx) => {
+      const removed = await this.repository.remove(principal.userId, provider, tx);
+      if (!removed) throw new DomainError('IDENTITY_NOT_FOUND');
+      await this.audit.record({ actorId: principal.userId, action: 'identity.unbound', targetType: 'user', targetId: principal.userId, ip: client.ip, detail: { provider } }, tx);
+    });
   }
 
   async list(principal: Principal): Promise<IdentityListDto> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { classes, DB, Database, DeliveryStatus, guardianships, NotificationChannel, notificationDeliveries, roleAssignments, schools, schoolSmsBudgets, smsUsage, students } from '@jiaxiao/db';
+import { classes, DB, Database, DbExecutor, DeliveryStatus, guardianships, NotificationChannel, notificationDeliveries, roleAssignments, schools, schoolSmsBudgets, smsUsage, students } from '@jiaxiao/db';
 
 export type DeliveryRow = typeof notificationDeliveries.$inferSelect;
 
@@ -76,12 +76,16 @@ export class DeliveryRepository {
     return row?.limit;
   }
 
-  async setBudgetOverride(schoolId: string, monthlyLimit: number | null): Promise<void> {
+  transaction<T>(work: (tx: DbExecutor) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  async setBudgetOverride(schoolId: string, monthlyLimit: number | null, db: DbExecutor = this.db): Promise<void> {
     if (monthlyLimit === null) {
-      await this.db.delete(schoolSmsBudgets).where(eq(schoolSmsBudgets.schoolId, schoolId));
+      await db.delete(schoolSmsBudgets).where(eq(schoolSmsBudgets.schoolId, schoolId));
       return;
     }
-    await this.db
+    await db
       .insert(schoolSmsBudgets)
       .values({ schoolId, monthlyLimit })
       .onConflictDoUpdate({ target: schoolSmsBudgets.schoolId, set: { monthlyLimit, updatedAt: new Date() } });

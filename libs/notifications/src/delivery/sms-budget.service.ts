@@ -39,8 +39,10 @@ export class SmsBudgetService {
   /** Only the bureau (district or city) sets a school's budget; the route checked the scope. */
   async set(principal: Principal, schoolId: string, monthlyLimit: number | null): Promise<SmsBudgetDto> {
     if (!principal.roles.some((r) => r === 'district_admin' || r === 'city_admin')) throw new DomainError('FORBIDDEN');
-    await this.repository.setBudgetOverride(schoolId, monthlyLimit);
-    await this.audit.record({ actorId: principal.userId, action: 'sms_budget.set', targetType: 'school', targetId: schoolId, detail: { monthlyLimit } });
+    await this.repository.transaction(async (tx) => {
+      await this.repository.setBudgetOverride(schoolId, monthlyLimit, tx);
+      await this.audit.record({ actorId: principal.userId, action: 'sms_budget.set', targetType: 'school', targetId: schoolId, detail: { monthlyLimit } }, tx);
+    });
     return this.view(schoolId);
   }
 
