@@ -8,7 +8,9 @@
  *            environment's configuration, listening on 127.0.0.1 only (main.ts listens on every
  *            interface).
  *
- * Tells the parent its port over IPC: `{port}`.
+ * Tells the parent its port over IPC: `{port}`; answers `{memory: true}` with its heap figures after a
+ * full garbage collection (the parent forks it with --expose-gc), so the idle-socket phase can tell
+ * the JavaScript heap from native memory.
  */
 import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -48,6 +50,13 @@ async function gateway(): Promise<number> {
   process.once('SIGINT', stop);
   return port;
 }
+
+process.on('message', (message: { memory?: boolean }) => {
+  if (!message.memory) return;
+  (globalThis as { gc?: () => void }).gc?.();
+  const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
+  process.send?.({ memory: { rss, heapUsed, external, arrayBuffers } });
+});
 
 const kind = process.argv[2];
 (kind === 'raw' ? raw() : kind === 'gateway' ? gateway() : Promise.reject(new Error(`unknown server ${kind}`))).then(
