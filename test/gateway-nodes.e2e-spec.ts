@@ -1,9 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { MessageDto } from '@jiaxiao/messaging';
 import { createTestContext, TestContext } from './support/harness';
 import { testEnv } from './support/env';
+import { freePort } from './support/ports';
 import { RealtimeClient } from './support/realtime-client';
 
 /**
@@ -18,19 +18,6 @@ interface Node {
   child: ChildProcess;
   output: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** A port nobody listens on right now: the OS picks it, we let it go and hand it to the child. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '0.0.0.0', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { Logger } from 'pino';
 
 /**
@@ -8,6 +9,8 @@ export function closeOnSignal(logger: Logger, closers: (() => Promise<unknown>)[
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) {
+      // A cluster worker gets Ctrl-C from the terminal and again from its primary: not a second request.
+      if (cluster.isWorker) return;
       logger.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
     }

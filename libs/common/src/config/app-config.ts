@@ -30,6 +30,17 @@ export class AppConfig {
   @Max(65535)
   ADMIN_API_PORT = 3002;
 
+  /**
+   * Processes per REST app when it runs alone (`npm run start:parent-api` / `start:admin-api`):
+   * node:cluster workers sharing the app's port. The apps keep no state of their own, so a host
+   * with more cores serves more requests; needs DATABASE_URL (embedded PGlite is one process).
+   */
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  API_PROCESSES = 1;
+
   @IsString()
   @MinLength(16)
   JWT_SECRET: string = DEV_JWT_SECRET;
@@ -457,6 +468,10 @@ export function loadConfig(
   if (badProxy) {
     variables.push('TRUSTED_PROXIES');
     problems.push(`TRUSTED_PROXIES: ${badProxy} is not an IP address or CIDR range`);
+  }
+  if (config.API_PROCESSES > 1 && !config.DATABASE_URL) {
+    variables.push('API_PROCESSES');
+    problems.push('API_PROCESSES above 1 needs DATABASE_URL: the embedded PGlite database serves one process');
   }
   if (config.NODE_ENV === 'production' && config.usesDevJwtSecret) {
     variables.push('JWT_SECRET');
