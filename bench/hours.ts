@@ -162,7 +162,7 @@ async function startApps(databaseUrl: string, jwtSecret: string): Promise<Apps> 
   // The general rate limit is off: the bench is one user at full speed.
   const config = loadConfig(
     { REDIS_URL: benchEnv.redisUrl, JWT_SECRET: jwtSecret, LOG_LEVEL: 'warn' },
-    { NODE_ENV: 'production', DATABASE_URL: databaseUrl, REDIS_PREFIX: runId, RATE_LIMIT_PER_IP: 0, RATE_LIMIT_PER_USER: 0 },
+    { NODE_ENV: 'development', DATABASE_URL: databaseUrl, REDIS_PREFIX: runId, RATE_LIMIT_PER_IP: 0, RATE_LIMIT_PER_USER: 0 },
   );
   const infra = await createInfrastructure(config);
   const started: INestApplicationContext[] = [];

@@ -65,7 +65,7 @@ async function startServer(kind: 'raw' | 'gateway', databaseUrl: string): Promis
   const child = fork(join(__dirname, 'messaging-server.js'), [kind], {
     env: {
       PATH: process.env.PATH,
-      NODE_ENV: 'production',
+      NODE_ENV: 'development',
       DATABASE_URL: databaseUrl,
       REDIS_URL: benchEnv.redisUrl,
       REDIS_PREFIX: runId,
