@@ -31,5 +31,5 @@ ENV DATA_DIR=/app/data
 RUN mkdir -p /app/data/uploads && chown -R node:node /app/data
 VOLUME /app/data
 USER node
-EXPOSE 3000 3001 3002
+EXPOSE 3000 3001 3002 3003
 CMD ["node", "dist/apps/main.js"]

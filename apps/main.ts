@@ -7,6 +7,7 @@ import { createAdminApi } from './admin-api/src/admin-api.app';
 import { createGateway } from './gateway/src/gateway.app';
 import { configOrExit } from './launcher';
 import { createParentApi } from './parent-api/src/parent-api.app';
+import { MetricsServer } from './worker/src/metrics-server';
 import { createWorker } from './worker/src/worker.app';
 
 /**
@@ -49,7 +50,7 @@ async function main() {
     `  parent-api  ${urls.parent}   (docs ${urls.parent}/docs)`,
     `  gateway     ${urls.gateway}   (Socket.IO, auth: {token})`,
     `  admin-api   ${urls.admin}   (docs ${urls.admin}/docs)`,
-    `  worker      running in this process`,
+    `  worker      running in this process (metrics ${worker.get(MetricsServer).url}/metrics)`,
     `  database    ${infra.database.kind === 'pglite' ? `embedded PGlite in ${config.DATA_DIR}/pglite` : 'PostgreSQL (DATABASE_URL)'}`,
     '',
     `Demo accounts (password ${DEMO_PASSWORD}):`,

@@ -83,7 +83,8 @@ async function main(): Promise<void> {
     console.log(`  5xx: ${failures.length}`);
     for (const f of failures.slice(0, 20)) console.log(`    ${f}`);
 
-    const socket = await connect(gatewayUrl, tokens[0]);
+    // A fresh sign-in: the campaign may have ended the first sessions (logout) or outlived their tokens.
+    const socket = await connect(gatewayUrl, await login(platform.urls.parent, '13900000003'));
     const [group] = await query<{ id: string }>(platform, `select id::text from conversations where kind = 'class_group' limit 1`);
     const idArb = fc.constantFrom(group?.id ?? randomUUID(), ...ids, randomUUID());
     const field = (valid: fc.Arbitrary<unknown>) => fc.oneof({ arbitrary: valid, weight: 2 }, { arbitrary: junk, weight: 1 });

@@ -31,7 +31,7 @@ import { createInfrastructure, Infrastructure } from '@jiaxiao/platform';
 import { createAdminApi } from '../apps/admin-api/src/admin-api.app';
 import { createParentApi } from '../apps/parent-api/src/parent-api.app';
 import { CityResult, generateCity, progressBar } from '../seeds/synthetic-city';
-import { benchEnv, dropRedisKeys, fmt, line, productionEnv, runId, withDatabase } from './support';
+import { benchEnv, dropRedisKeys, fmt, line, runId, withDatabase } from './support';
 
 const GOALS = { rollupMs: 500, classReportMs: 100, checkoutTotalMs: 10_000, checkoutP99Ms: 200 };
 const CHECKOUTS = 2000;
@@ -159,7 +159,11 @@ interface Apps {
 }
 
 async function startApps(databaseUrl: string, jwtSecret: string): Promise<Apps> {
-  const config = loadConfig({ REDIS_URL: benchEnv.redisUrl, JWT_SECRET: jwtSecret, LOG_LEVEL: 'warn' }, { ...productionEnv, DATABASE_URL: databaseUrl, REDIS_PREFIX: runId });
+  // The general rate limit is off: the bench is one user at full speed.
+  const config = loadConfig(
+    { REDIS_URL: benchEnv.redisUrl, JWT_SECRET: jwtSecret, LOG_LEVEL: 'warn' },
+    { NODE_ENV: 'development', DATABASE_URL: databaseUrl, REDIS_PREFIX: runId, RATE_LIMIT_PER_IP: 0, RATE_LIMIT_PER_USER: 0 },
+  );
   const infra = await createInfrastructure(config);
   const started: INestApplicationContext[] = [];
   const parent: NestFastifyApplication = await createParentApi(infra);

@@ -28,7 +28,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
-import { benchEnv, dropRedisKeys, line, productionEnv, runId, scratchDatabase } from './support';
+import { benchEnv, dropRedisKeys, line, runId, scratchDatabase } from './support';
 
 const PAIRS = 500;
 const GROUPS = 100;
@@ -89,7 +89,7 @@ async function startServer(kind: 'raw' | 'gateway', databaseUrl: string): Promis
     execArgv: ['--expose-gc'],
     env: {
       PATH: process.env.PATH,
-      ...productionEnv,
+      NODE_ENV: 'development',
       DATABASE_URL: databaseUrl,
       REDIS_URL: benchEnv.redisUrl,
       REDIS_PREFIX: runId,

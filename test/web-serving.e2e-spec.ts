@@ -43,6 +43,20 @@ describe('the web apps served by parent-api (/h5/) and admin-api (/console/)', (
     expect(index.text).toContain('<meta name="jx-gateway" content="wss://ws.example.cn" />');
   });
 
+  it('gives the pages a Content-Security-Policy that reaches their own files and the gateway only', async () => {
+    const csp = (await ctx.parent().get('/h5/').expect(200)).headers['content-security-policy'] as string;
+    const directives = Object.fromEntries(csp.split(/;\s*/).map((d) => [d.split(' ')[0], d.split(' ').slice(1)]));
+    expect(directives['default-src']).toEqual(["'self'"]);
+    expect(directives['script-src']).toEqual(["'self'"]);
+    expect(directives['connect-src']).toEqual(["'self'", 'https://ws.example.cn', 'wss://ws.example.cn']);
+    expect(directives['frame-ancestors']).toEqual(["'none'"]);
+    expect(directives['object-src']).toEqual(["'none'"]);
+    const console = await ctx.admin().get('/console/').expect(200);
+    expect(console.headers['content-security-policy']).toBe(csp);
+    expect(console.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(console.headers['x-content-type-options']).toBe('nosniff');
+  });
+
   it('answers deep links with index.html so the app opens the right screen', async () => {
     for (const path of ['/h5/messages', '/h5/chat/0b7c6a1e-3f7e-4c55-9d55-1c1f5a0f2a11', '/h5/lectures/x/check-in?token=abc']) {
       const response = await ctx.parent().get(path).expect(200);

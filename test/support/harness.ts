@@ -13,6 +13,7 @@ import { createInfrastructure, Infrastructure, listen } from '@jiaxiao/platform'
 import { createAdminApi } from '../../apps/admin-api/src/admin-api.app';
 import { createGateway } from '../../apps/gateway/src/gateway.app';
 import { createParentApi } from '../../apps/parent-api/src/parent-api.app';
+import { MetricsServer } from '../../apps/worker/src/metrics-server';
 import { createWorker } from '../../apps/worker/src/worker.app';
 import { DEMO_PASSWORD } from '../../seeds/demo.seed';
 import { templateDatabaseName, templateDataDir, templateKey, testEnv, withDatabase } from './env';
@@ -22,8 +23,8 @@ export type AppName = 'parent' | 'admin' | 'gateway' | 'worker';
 export interface TestContext {
   config: AppConfig;
   infra: Infrastructure;
-  /** base URLs of the started HTTP apps */
-  urls: Partial<Record<'parent' | 'admin' | 'gateway', string>>;
+  /** base URLs of the started HTTP apps (the worker's: its metrics and health listener) */
+  urls: Partial<Record<'parent' | 'admin' | 'gateway' | 'worker', string>>;
   /** the started Nest apps, for tests that drive a service no route exposes (a worker's job, a realtime probe) */
   apps: Partial<Record<AppName, INestApplicationContext>>;
   parent: () => ReturnType<typeof request>;
@@ -60,7 +61,7 @@ export async function createTestContext(options: ContextOptions): Promise<TestCo
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       ...options.env,
     },
-    { NODE_ENV: 'test', REDIS_PREFIX: id, SOCKET_STREAM_BLOCK_MS: 200, ...database.config },
+    { NODE_ENV: 'test', REDIS_PREFIX: id, SOCKET_STREAM_BLOCK_MS: 200, WORKER_METRICS_PORT: 0, ...database.config },
   );
   const infra = await createInfrastructure(config);
   const started: INestApplicationContext[] = [];
@@ -74,6 +75,7 @@ export async function createTestContext(options: ContextOptions): Promise<TestCo
   for (const name of options.apps) {
     if (name === 'worker') {
       apps.worker = await createWorker(infra);
+      urls.worker = apps.worker.get(MetricsServer).url;
       started.push(apps.worker);
     } else {
       const app = await makers[name](infra);

@@ -5,6 +5,7 @@ import { MessagingModule } from '@jiaxiao/messaging';
 import { Infrastructure, PlatformModule } from '@jiaxiao/platform';
 import { RealtimeGateway } from './realtime.gateway';
 import { RealtimeSubscriber } from './realtime.subscriber';
+import { SocketMetrics } from './socket-metrics';
 
 @Module({})
 export class GatewayModule {
@@ -12,7 +13,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [PlatformModule.forRoot({ app: 'gateway', infra, http: true }), AuthModule.forRoot({ audience: 'parent', http: false }), MessagingModule, CoursesModule],
-      providers: [RealtimeGateway, RealtimeSubscriber],
+      providers: [RealtimeGateway, RealtimeSubscriber, SocketMetrics],
     };
   }
 }

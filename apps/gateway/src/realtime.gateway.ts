@@ -9,6 +9,7 @@ import { ConversationService, MessageRefDto, MessageService, ReadDto, SendMessag
 import { LOGGER } from '@jiaxiao/platform';
 import { RealtimeSubscriber } from './realtime.subscriber';
 import { handle } from './socket-ack';
+import { SocketMetrics } from './socket-metrics';
 import { AuthRefreshDto, ClientToServerEvents, ServerToClientEvents } from './socket-events';
 import { SocketSessionData, SocketSessions } from './socket-session';
 
@@ -31,6 +32,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
     private readonly messages: MessageService,
     private readonly watchTime: WatchTimeService,
     private readonly subscriber: RealtimeSubscriber,
+    private readonly metrics: SocketMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
     config: AppConfig,
   ) {
@@ -59,6 +61,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
           next(Object.assign(new Error(renderMessage('SERVICE_UNAVAILABLE', language)), { data: { code: 'SERVICE_UNAVAILABLE' } }));
         });
     });
+    this.metrics.attach(server);
     await this.subscriber.attach(server);
   }
 

@@ -39,8 +39,8 @@ export class LecturesController {
   @ApiOperation({ summary: '讲座详情' })
   @Authorize('read', 'lecture')
   @ApiOkResponse({ type: LectureDto })
-  get(@Param('id') id: string): Promise<LectureDto> {
-    return this.lectures.get(id);
+  get(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<LectureDto> {
+    return this.lectures.get(principal, id);
   }
 
   @Post('lectures/:id/registrations')

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { AuthModule } from '@jiaxiao/auth';
 import { ChannelsModule } from '@jiaxiao/channels';
 import { CommitteesModule } from '@jiaxiao/committees';
@@ -12,18 +13,20 @@ import { CommitteesProcessor } from './committees.processor';
 import { CoursesProcessor } from './courses.processor';
 import { DeliveryProcessor } from './delivery.processor';
 import { ImportsProcessor } from './imports.processor';
+import { JobMetrics } from './job-metrics';
 import { MailboxProcessor } from './mailbox.processor';
 import { MessagingProcessor } from './messaging.processor';
+import { MetricsServer } from './metrics-server';
 import { NotificationsProcessor } from './notifications.processor';
 
-/** BullMQ processors, no HTTP: an application context only. */
+/** BullMQ processors in an application context; no API, only the metrics and health listener. */
 @Module({})
 export class WorkerModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [PlatformModule.forRoot({ app: 'worker', infra, http: false }), AuthModule.forRoot({ audience: 'parent', http: false }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, MailboxModule, ChannelsModule, DeliveryModule],
-      providers: [ImportsProcessor, NotificationsProcessor, MessagingProcessor, CoursesProcessor, CommitteesProcessor, MailboxProcessor, DeliveryProcessor],
+      imports: [PlatformModule.forRoot({ app: 'worker', infra, http: false }), AuthModule.forRoot({ audience: 'parent', http: false }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, MailboxModule, ChannelsModule, DeliveryModule, DiscoveryModule],
+      providers: [ImportsProcessor, NotificationsProcessor, MessagingProcessor, CoursesProcessor, CommitteesProcessor, MailboxProcessor, DeliveryProcessor, JobMetrics, MetricsServer],
     };
   }
 }

@@ -16,4 +16,5 @@ export * from './password-policy';
 export * from './privacy-notice';
 export * from './decimal';
 export * from './spreadsheet';
+export * from './spreadsheet-upload';
 export * from './socket-events';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import QRCode from 'qrcode';
-import { AppConfig, DomainError, maskPhone, normalizePhone, Principal, renderMessage } from '@jiaxiao/common';
+import { AppConfig, assertSpreadsheetUpload, DomainError, maskPhone, normalizePhone, Principal, renderMessage } from '@jiaxiao/common';
 import { AuditService } from '@jiaxiao/platform';
 import { checkToken, issueToken } from './checkin-token';
 import { CoursesRepository, LectureRow } from './courses.repository';
@@ -128,6 +128,7 @@ export class AttendanceService {
   /** A paper sign-in sheet typed into Excel (rural tours): a 家长手机号 column, one row per guardian. */
   async importSheet(principal: Principal, lectureId: string, content: Buffer, reason: string): Promise<SheetRowResult[]> {
     const lecture = await this.lectures.mustGet(lectureId);
+    assertSpreadsheetUpload(content, 'xlsx');
     const phones = await readPhones(content);
     const results: SheetRowResult[] = [];
     for (const { row, raw } of phones) {

@@ -10,6 +10,7 @@ import { audienceIncludes, audienceWithin } from './audience';
 import { chairAudienceIncludes, ChairPlaces } from './chair-places.service';
 import { CoursesRepository, LectureRow } from './courses.repository';
 import { AudienceDto, CreateLectureDto, LectureDto, RegistrationDto, UpdateLectureDto } from './dto/lecture.dto';
+import { withLinksInScope } from './lecture-links';
 import { toLectureDto } from './lecture.mapper';
 
 const REMINDERS = { '24h': 24 * 3600_000, '1h': 3600_000 } as const;
@@ -80,10 +81,13 @@ export class LectureService {
     return toLectureDto(row, 0);
   }
 
-  async get(lectureId: string): Promise<LectureDto> {
+  /** One lecture as its reader may see it: the stream and replay links only for its audience and the staff in scope. */
+  async get(principal: Principal, lectureId: string): Promise<LectureDto> {
     const row = await this.mustGet(lectureId);
     const counts = await this.repository.registeredCounts([row.id]);
-    return toLectureDto(row, counts.get(row.id) ?? 0);
+    const dto = toLectureDto(row, counts.get(row.id) ?? 0);
+    await withLinksInScope(principal, [{ row, dto }], { repository: this.repository, chairs: this.chairs });
+    return dto;
   }
 
   /** Staff: lectures of a year organised in their area, and every city- and district-level one. */
@@ -92,7 +96,9 @@ export class LectureService {
     const area = areaScopeOf(principal);
     const rows = await this.repository.lecturesForStaff({ schoolYearId: year.id, ...area, schoolIds: [...area.schoolIds, ...principal.assignments.filter((a) => a.schoolId).map((a) => a.schoolId as string)] });
     const counts = await this.repository.registeredCounts(rows.map((r) => r.id));
-    return rows.map((r) => toLectureDto(r, counts.get(r.id) ?? 0));
+    const lectures = rows.map((row) => ({ row, dto: toLectureDto(row, counts.get(row.id) ?? 0) }));
+    await withLinksInScope(principal, lectures, { repository: this.repository, chairs: this.chairs });
+    return lectures.map((l) => l.dto);
   }
 
   /** Parents: published lectures open to any of their children (or to them as a committee chair), with their own registration. */
@@ -147,7 +153,7 @@ export class LectureService {
       const registered = await this.repository.registeredUserIds(row.id, ['registered', 'waitlisted']);
       await this.notify(registered, row, 'lecture.moved', `【时间调整】${row.title}`, `讲座时间调整为 ${formatShanghai(row.startsAt)}，请合理安排。`);
     }
-    return this.get(row.id);
+    return this.get(principal, row.id);
   }
 
   async publish(principal: Principal, lectureId: string): Promise<LectureDto> {
@@ -159,7 +165,7 @@ export class LectureService {
       return published;
     });
     await this.scheduleReminders(row);
-    return this.get(row.id);
+    return this.get(principal, row.id);
   }
 
   /** Cancels a lecture and tells everyone registered or waiting. */
@@ -177,7 +183,7 @@ export class LectureService {
     });
     await this.unscheduleReminders(current);
     await this.notify(registered, row, 'lecture.cancelled', `【讲座取消】${row.title}`, `原定 ${formatShanghai(row.startsAt)} 的讲座已取消，给您带来不便，敬请谅解。`);
-    return this.get(row.id);
+    return this.get(principal, row.id);
   }
 
   // ── registration ──────────────────────────────────────────────────────────────

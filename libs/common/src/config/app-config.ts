@@ -57,6 +57,13 @@ export class AppConfig {
   @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
+  /** The worker's own HTTP listener for /metrics and /health (Prometheus); 0 picks a free port. */
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  WORKER_METRICS_PORT = 3003;
+
   /** Prefix of every Redis key and BullMQ queue, so several deployments (or test files) can share one Redis. */
   @Matches(/^[a-z0-9_-]{1,40}$/i, { message: 'must be 1-40 letters, digits, - or _' })
   REDIS_PREFIX = 'jx';
@@ -388,6 +395,33 @@ export class AppConfig {
    */
   @Matches(/^\s*$|^\s*[0-9a-fA-F:.]+(\/\d{1,3})?\s*(,\s*[0-9a-fA-F:.]+(\/\d{1,3})?\s*)*$/, { message: 'must be a comma-separated list of IP addresses or CIDR ranges' })
   TRUSTED_PROXIES = '';
+
+  /** Browser origins (scheme://host[:port]) allowed to call the REST apps cross-origin, comma-separated; empty (the default): none. */
+  @Matches(/^\s*$|^\s*https?:\/\/[^/\s,]+\s*(,\s*https?:\/\/[^/\s,]+\s*)*$/, { message: 'must be a comma-separated list of origins such as https://jx.example.cn' })
+  CORS_ORIGINS = '';
+
+  get corsOrigins(): string[] {
+    return this.CORS_ORIGINS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
+
+  /** General rate limit of every REST route: requests per window per client IP and per signed-in user; 0 turns one off. */
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_PER_IP = 3000;
+
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_PER_USER = 1200;
+
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  RATE_LIMIT_WINDOW_SECONDS = 60;
 
   get trustedProxies(): string[] {
     return this.TRUSTED_PROXIES.split(',')

@@ -135,6 +135,11 @@ export const ERROR_CATALOG = {
     en: 'Only Excel (.xlsx) or CSV files are accepted',
   },
   FILE_UNREADABLE: { status: 400, zh: '文件无法读取：{detail}', en: 'The file cannot be read: {detail}' },
+  SPREADSHEET_EXPANDS_TOO_MUCH: {
+    status: 413,
+    zh: '表格文件解压后过大或结构异常（{detail}），已拒绝；请另存为普通 Excel 文件后重试',
+    en: 'The spreadsheet would expand too far or is malformed ({detail}); save it again as a plain Excel file',
+  },
   TOO_MANY_LOGIN_ATTEMPTS: {
     status: 429,
     zh: '登录失败次数过多，请 {minutes} 分钟后再试',

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { DomainError, JobPayloads, Principal, QUEUES } from '@jiaxiao/common';
+import { assertSpreadsheetUpload, DomainError, JobPayloads, Principal, QUEUES } from '@jiaxiao/common';
 import { ImportRowError, ImportStats } from '@jiaxiao/db';
 import { AuditService } from '@jiaxiao/platform';
 import { ClassGroupTrigger } from '../class-group.trigger';
@@ -29,6 +29,7 @@ export class RosterImportService {
   async start(principal: Principal, classId: string, file: { fileName: string; content: Buffer }): Promise<ImportStatusDto> {
     if (file.content.length === 0) throw new DomainError('FILE_REQUIRED');
     const format = detectFormat(file.content);
+    assertSpreadsheetUpload(file.content, format);
     const created = await this.roster.createImport({
       classId,
       uploadedBy: principal.userId,

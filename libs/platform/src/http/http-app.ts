@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { isIP } from 'node:net';
 import { parse } from 'node:querystring';
 import multipart from '@fastify/multipart';
 import { DynamicModule, INestApplication, NotFoundException, Type } from '@nestjs/common';
@@ -13,6 +12,8 @@ import { MetricsService } from '../metrics/metrics.service';
 import { Infrastructure } from '../infrastructure';
 import { jsonTextTooDeep, MAX_JSON_DEPTH } from './bad-input';
 import { renderError } from './error-renderer';
+import { registerRateLimit } from './rate-limit';
+import { registerSecurityHeaders } from './security';
 import { completeOpenApiDocument } from './openapi';
 import { AppValidationPipe } from './validation.pipe';
 import { registerWebApp, WebAppOptions } from './web-app';
@@ -28,6 +29,8 @@ export interface HttpAppOptions {
   web?: WebAppOptions;
 }
 
+export { clientIp } from './client-ip';
+
 export const JSON_BODY_LIMIT = 1024 * 1024;
 export const UPLOAD_LIMIT = 10 * 1024 * 1024;
 
@@ -35,7 +38,7 @@ export const UPLOAD_LIMIT = 10 * 1024 * 1024;
  * Builds one HTTP app the way all of ours are built: Fastify with pino request logs and
  * request ids, multipart uploads, the validation pipe, one error format, Swagger at /docs and /docs-json
  * (completed by completeOpenApiDocument: servers, security, error responses), and
- * request metrics. Errors Fastify raises before a handler runs (bad JSON, body limits) reach
+ * request metrics, security headers, CORS for the configured origins and the general rate limit. Errors Fastify raises before a handler runs (bad JSON, body limits) reach
  * the global filter through Nest's own error handler. The caller listens.
  */
 export async function createHttpApp(module: Type<unknown> | DynamicModule, options: HttpAppOptions): Promise<NestFastifyApplication> {
@@ -61,6 +64,8 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
     bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  await registerSecurityHeaders(fastify, options.infra.config);
+  registerRateLimit(fastify, options.infra.config, options.infra.redis, logger);
   await fastify.register(multipart, { limits: { fileSize: UPLOAD_LIMIT, files: 1, fields: 10 } });
   // Fastify's own JSON parser behind a depth check (Nest's body parsers are off): 3,000 nested
   // arrays parse fine but then overflow the stack in the recursive validation that follows.
@@ -106,14 +111,6 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
   options.configure?.(app);
   await app.init();
   return app;
-}
-
-/**
- * The caller's IP for sessions, the audit log and per-IP limits, or undefined when the address
- * the proxies forwarded is not an IP (stored as no IP rather than a bad one).
- */
-export function clientIp(request: FastifyRequest): string | undefined {
-  return isIP(request.ip) ? request.ip : undefined;
 }
 
 /** Listens on the port (0 picks a free one) on every interface and returns the base URL. */

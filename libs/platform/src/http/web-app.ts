@@ -2,6 +2,7 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '@jiaxiao/common';
+import { webPageCsp } from './security';
 
 /** A built single-page app served by an HTTP app under a path prefix (the H5 at /h5/, the console at /console/). */
 export interface WebAppOptions {
@@ -43,7 +44,8 @@ export function webRoot(config: AppConfig): string {
 /**
  * Serves the app's `dist/`: hashed files under `assets/` cached for a year, any other existing
  * file as is, and every other path (a deep link such as /h5/chat/…) the app's index.html,
- * never cached, with the runtime settings the browser needs written into it.
+ * never cached, with the runtime settings the browser needs written into it and a
+ * Content-Security-Policy that lets it reach only its own files, the gateway and file storage.
  */
 export function registerWebApp(fastify: FastifyInstance, config: AppConfig, options: WebAppOptions): void {
   const root = join(webRoot(config), options.app, 'dist');
@@ -64,7 +66,7 @@ export function registerWebApp(fastify: FastifyInstance, config: AppConfig, opti
     return reply
       .header('content-type', TYPES['.html'])
       .header('cache-control', 'no-cache')
-      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', webPageCsp(config, gateway))
       .send(html.replace('<!--jx-runtime-->', runtime));
   };
 
@@ -85,7 +87,6 @@ export function registerWebApp(fastify: FastifyInstance, config: AppConfig, opti
       return reply
         .header('content-type', TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream')
         .header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache')
-        .header('x-content-type-options', 'nosniff')
         .send(createReadStream(file));
     }
     // A missing asset is a 404 (a stale page asking for an old chunk must not get HTML); anything else is a screen.
