@@ -25,6 +25,8 @@ export interface SessionUser {
   id: string;
   name: string;
   roles: string[];
+  /** staff appointed with a one-time password: every route but a few answers 403 until it is changed */
+  passwordChangeRequired?: boolean;
 }
 
 export interface Session {
