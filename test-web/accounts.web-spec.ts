@@ -76,7 +76,8 @@ describe('accounts: SMS sign-in, activation, consent, passwords', () => {
     await page.getByTestId('password-submit').click();
     await page.waitForURL(/\/h5\/settings/);
 
-    await page.getByRole('button', { name: '返回' }).click();
+    await page.getByTestId('toast').getByText('密码已修改').waitFor();
+    await page.goto(`${platform.h5}/me`);
     await page.getByTestId('sign-out').click();
     await page.getByRole('button', { name: '确认' }).click();
     await page.waitForURL(/\/h5\/login/);

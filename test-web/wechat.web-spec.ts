@@ -79,7 +79,7 @@ describe('WeChat: silent sign-in, binding after SMS sign-in, unbinding, JS-SDK s
     const { page, errors } = await wechatPage();
     await page.goto(`${platform.h5}/settings`);
     await page.getByTestId('wechat-bound').waitFor();
-    await expect(page.getByTestId('wechat-bound').textContent()).resolves.toContain('已绑定 open****zwei');
+    await expect(page.getByTestId('wechat-bound').textContent()).resolves.toContain('已绑定 open****uwei');
     await inspect(page, 'h5-settings-wechat');
     await page.getByTestId('wechat-unbind').click();
     await page.getByRole('button', { name: '确认' }).click();
@@ -106,6 +106,7 @@ describe('WeChat: silent sign-in, binding after SMS sign-in, unbinding, JS-SDK s
     // The real weixin-js-sdk runs; only WeixinJSBridge, which WeChat's browser injects, is stood in for:
     // it records wx.config's verification and answers scanQRCode as WeChat on iOS does.
     await page.addInitScript(`
+      window.__landing = location.href;
       window.__bridgeCalls = [];
       window.WeixinJSBridge = {
         invoke(name, params, callback) {
@@ -127,12 +128,15 @@ describe('WeChat: silent sign-in, binding after SMS sign-in, unbinding, JS-SDK s
     await page.getByText(SEED_TITLE).waitFor();
 
     const calls = (await page.evaluate('window.__bridgeCalls')) as { name: string; params: Record<string, unknown> }[];
+    // The page was last loaded where WeChat's authorization came back (the silent sign-in).
+    const landing = (await page.evaluate('window.__landing')) as string;
+    expect(landing.startsWith(`${platform.h5}/wechat?`)).toBe(true);
     const verify = calls.find((c) => c.name === 'preVerifyJSAPI')!.params;
     expect(verify.verifyAppId).toBe(wechat.appId);
     expect(verify.verifyJsApiList).toEqual(['scanQRCode']);
-    // Signed for the page the app was entered at (WeChat on iOS checks that one), with the fake's ticket.
+    // Signed for the URL the app was loaded at (WeChat on iOS checks that one), with the fake's ticket.
     const expected = createHash('sha1')
-      .update(`jsapi_ticket=${wechat.tickets.at(-1)}&noncestr=${String(verify.verifyNonceStr)}&timestamp=${String(verify.verifyTimestamp)}&url=${platform.h5}/courses`)
+      .update(`jsapi_ticket=${wechat.tickets.at(-1)}&noncestr=${String(verify.verifyNonceStr)}&timestamp=${String(verify.verifyTimestamp)}&url=${landing}`)
       .digest('hex');
     expect(verify.verifySignature).toBe(expected);
     expect(calls.find((c) => c.name === 'scanQRCode')!.params).toMatchObject({ needResult: 1, scanType: ['qrCode'] });
