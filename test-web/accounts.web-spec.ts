@@ -43,7 +43,7 @@ describe('accounts: SMS sign-in, activation, consent, passwords', () => {
     await page.getByTestId('login-submit').click();
 
     await page.waitForURL(/\/h5\/consent/);
-    await page.getByText('家校共育个人信息处理告知').waitFor();
+    await page.getByTestId('privacy-notice').getByText('家校共育平台隐私政策').waitFor();
     const [activated] = await platform.query<{ activated: boolean }>(`select activated_at is not null as activated from users where phone = '${IMPORTED}'`);
     expect(activated.activated).toBe(true);
     await inspect(page, 'h5-consent');
