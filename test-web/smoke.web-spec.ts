@@ -47,30 +47,6 @@ describe('the web apps, served by the platform itself', () => {
     await context.close();
   });
 
-  it('H5: a guardian who has not accepted the personal-information notice sees it first (GET /me consentRequired)', async () => {
-    const context = await phone(browser);
-    const page = await context.newPage();
-    const errors = watchErrors(page);
-    let accepted: unknown = null;
-    // Until the accounts routes answer this, the browser is told what CONTRACT.md "Accounts" specifies.
-    await page.route('**/me', async (route) => {
-      const response = await route.fetch();
-      const body = (await response.json()) as Record<string, unknown>;
-      await route.fulfill({ response, json: accepted ? body : { ...body, consentRequired: true, consentVersion: '2026-09' } });
-    });
-    await page.route('**/me/consents', async (route) => {
-      accepted = route.request().postDataJSON();
-      await route.fulfill({ status: 204 });
-    });
-    await signIn(page, platform.h5, PARENT, /\/h5\/consent/);
-    await inspect(page, 'h5-consent');
-    await page.getByTestId('consent-accept').click();
-    await page.waitForURL(/\/h5\/messages/);
-    expect(accepted).toEqual({ version: '2026-09' });
-    expect(errors).toEqual([]);
-    await context.close();
-  });
-
   it('console: a deep link opens sign-in and the coordinator signs in', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
     const page = await context.newPage();

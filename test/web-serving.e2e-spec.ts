@@ -41,6 +41,8 @@ describe('the web apps served by parent-api (/h5/) and admin-api (/console/)', (
     expect(index.headers['cache-control']).toBe('no-cache');
     expect(index.text).toContain('<title>h5</title>');
     expect(index.text).toContain('<meta name="jx-gateway" content="wss://ws.example.cn" />');
+    // WeChat is not configured here: the H5 must not send anyone to WeChat's authorization.
+    expect(index.text).not.toContain('jx-wechat');
   });
 
   it('gives the pages a Content-Security-Policy that reaches their own files and the gateway only', async () => {

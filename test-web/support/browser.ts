@@ -26,7 +26,7 @@ async function freePort(): Promise<number> {
  * The whole platform (parent-api serving the H5, gateway, admin-api serving the console, worker)
  * on free ports, with its own database and Redis prefix, as `npm start` would run it.
  */
-export async function startPlatform(): Promise<TestContext & { h5: string; console: string }> {
+export async function startPlatform(env: Record<string, string> = {}): Promise<TestContext & { h5: string; console: string }> {
   const [parent, gateway, admin] = [await freePort(), await freePort(), await freePort()];
   const context = await createTestContext({
     apps: ['parent', 'gateway', 'admin', 'worker'],
@@ -39,6 +39,7 @@ export async function startPlatform(): Promise<TestContext & { h5: string; conso
       // The journeys check in and out within seconds: lectures they create need no minimum presence.
       ATTENDANCE_MIN_PRESENCE_PERCENT: '0',
       ATTENDANCE_LATE_CHECKIN_MINUTES: '240',
+      ...env,
     },
   });
   return Object.assign(context, { h5: `http://127.0.0.1:${parent}/h5`, console: `http://127.0.0.1:${admin}/console` });
@@ -62,6 +63,26 @@ export async function phone(browser: Browser, options: { width?: number } = {}):
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
   });
+}
+
+/**
+ * The newest SMS code the development outbox holds for a phone (GET /dev/outbox, newest first),
+ * once the worker has sent it; `after` skips codes sent before that moment.
+ */
+export async function smsCode(platform: TestContext, phoneNumber: string, template = 'login_code', after = new Date(0)): Promise<string> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const response = await platform.parent().get('/dev/outbox').query({ phone: phoneNumber }).expect(200);
+    const items = response.body.items as { template: string; params: Record<string, string>; createdAt: string }[];
+    const item = items.find((i) => i.template === template && new Date(i.createdAt) >= after);
+    if (item) return item.params.code;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no ${template} SMS for ${phoneNumber} in the outbox`);
+}
+
+/** A phone's browser outside WeChat (the system browser or the camera app's). */
+export async function plainPhone(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ ...devices['iPhone 13'], locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
 }
 
 /** Console errors and uncaught exceptions of a page; a journey ends by expecting none. */

@@ -9,8 +9,10 @@ export interface SentMessage {
 }
 
 /**
- * A stand-in for api.weixin.qq.com and qyapi.weixin.qq.com speaking the documented shapes:
- * GET /cgi-bin/token, GET /sns/oauth2/access_token, POST /cgi-bin/message/template/send and
+ * A stand-in for api.weixin.qq.com, open.weixin.qq.com and qyapi.weixin.qq.com speaking the
+ * documented shapes: GET /cgi-bin/token, GET /cgi-bin/ticket/getticket (the JS-SDK's jsapi_ticket),
+ * GET /connect/oauth2/authorize (web authorization: redirects back with ?code=&state= for
+ * `browserOpenid`), GET /sns/oauth2/access_token, POST /cgi-bin/message/template/send and
  * /cgi-bin/message/subscribe/bizsend, and WeCom's /cgi-bin/gettoken, /cgi-bin/school/getuserinfo,
  * /cgi-bin/externalcontact/message/send. Errors are HTTP 200 with {errcode, errmsg}, as WeChat does.
  */
@@ -21,6 +23,10 @@ export class FakeWechat {
   readonly corpSecret = 'fake-corp-secret-0123';
   /** token requests received, per API */
   tokenRequests = { mp: 0, wecom: 0 };
+  /** jsapi_tickets issued, the newest last */
+  readonly tickets: string[] = [];
+  /** the WeChat user of the phone that opens the authorize page */
+  browserOpenid = 'openid-browser';
   readonly sent: SentMessage[] = [];
   /** openids that refused messages (43101) */
   readonly refusing = new Set<string>();
@@ -87,6 +93,23 @@ export class FakeWechat {
         this.tokenRequests.wecom++;
         if (q.get('corpid') !== this.corpId || q.get('corpsecret') !== this.corpSecret) return reply({ errcode: 40001, errmsg: 'invalid credential' });
         return reply({ errcode: 0, errmsg: 'ok', access_token: this.newToken('wecom'), expires_in: this.tokenLifetime });
+      case '/cgi-bin/ticket/getticket': {
+        const invalid = this.tokenError(q.get('access_token'));
+        if (invalid) return reply(invalid);
+        if (q.get('type') !== 'jsapi') return reply({ errcode: 40097, errmsg: 'invalid args' });
+        this.tickets.push(`ticket-${randomBytes(12).toString('hex')}`);
+        return reply({ errcode: 0, errmsg: 'ok', ticket: this.tickets.at(-1), expires_in: this.tokenLifetime });
+      }
+      case '/connect/oauth2/authorize': {
+        const redirect = q.get('redirect_uri');
+        if (q.get('appid') !== this.appId || q.get('response_type') !== 'code' || !redirect) return reply({ errcode: 10003, errmsg: 'redirect_uri or appid invalid' });
+        const back = new URL(redirect);
+        back.searchParams.set('code', this.issueCode(this.browserOpenid));
+        back.searchParams.set('state', q.get('state') ?? '');
+        res.writeHead(302, { location: back.toString() });
+        res.end();
+        return;
+      }
       case '/sns/oauth2/access_token': {
         if (q.get('appid') !== this.appId || q.get('secret') !== this.appSecret) return reply({ errcode: 40125, errmsg: 'invalid appsecret' });
         const who = this.codes.get(q.get('code') ?? '');

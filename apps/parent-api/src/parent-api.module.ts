@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule, IdentitiesModule } from '@jiaxiao/auth';
-import { ChannelsModule, DevOutboxService } from '@jiaxiao/channels';
+import { ChannelsModule, DevOutboxService, WechatModule } from '@jiaxiao/channels';
 import { CampaignsModule } from '@jiaxiao/campaigns';
 import { CommitteesModule } from '@jiaxiao/committees';
 import { CoursesModule } from '@jiaxiao/courses';
@@ -22,6 +22,7 @@ import { NotificationsController } from './notifications.controller';
 import { MeController } from './me.controller';
 import { ModelSchoolsController } from './model-schools.controller';
 import { WechatAuthController } from './wechat-auth.controller';
+import { WechatJsSdkController } from './wechat-js-sdk.controller';
 
 /** REST for parents and teachers: mobile, H5 and mini-program clients. */
 import { JoinController } from './join.controller';
@@ -30,8 +31,8 @@ export class ParentApiModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: ParentApiModule,
-      imports: [PlatformModule.forRoot({ app: 'parent-api', infra, http: true }), AuthModule.forRoot({ audience: 'parent', http: true }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, MailboxModule, ChannelsModule, IdentitiesModule],
-      controllers: [JoinController, MeController, FamilyController, ConversationsController, MessagesController, FilesController, NotificationsController, LecturesController, CommitteesController, ModelSchoolsController, CampaignsController, MailboxController, WechatAuthController,
+      imports: [PlatformModule.forRoot({ app: 'parent-api', infra, http: true }), AuthModule.forRoot({ audience: 'parent', http: true }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, MailboxModule, ChannelsModule, IdentitiesModule, WechatModule],
+      controllers: [JoinController, MeController, FamilyController, ConversationsController, MessagesController, FilesController, NotificationsController, LecturesController, CommitteesController, ModelSchoolsController, CampaignsController, MailboxController, WechatAuthController, WechatJsSdkController,
         // The development outbox exists only where it cannot leak a real code (CONTRACT: 404 in production).
         ...(DevOutboxService.enabled(infra.config) ? [DevOutboxController] : []),
       ],

@@ -6,5 +6,6 @@ export * from './channels.module';
 export * from './sms/sms-delivery.service';
 export * from './wechat/wechat.module';
 export * from './wechat/wechat-mp.client';
+export * from './wechat/wechat-js-sdk';
 export * from './wechat/wecom.client';
 export * from './wechat/wechat-message';

@@ -8,12 +8,16 @@ export const router = createRouter({
   routes: [
     { path: '/', redirect: '/messages' },
     { path: '/login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: '登录' } },
+    { path: '/password/reset', component: () => import('./views/PasswordResetView.vue'), meta: { public: true, title: '找回密码' } },
+    { path: '/wechat', component: () => import('./views/WechatCallbackView.vue'), meta: { public: true, title: '微信登录' } },
     { path: '/consent', component: () => import('./views/ConsentView.vue'), meta: { title: '个人信息保护告知' } },
+    { path: '/password', component: () => import('./views/PasswordView.vue'), meta: { title: '修改密码' } },
     { path: '/messages', component: () => import('./views/MessagesView.vue'), meta: { tab: true, title: '消息' } },
     { path: '/chat/:id', component: () => import('./views/ChatView.vue'), meta: { title: '聊天' } },
     { path: '/notifications', component: () => import('./views/NotificationsView.vue'), meta: { title: '通知' } },
     { path: '/courses', component: () => import('./views/CoursesView.vue'), meta: { tab: true, title: '课程' } },
     { path: '/hours', component: () => import('./views/HoursView.vue'), meta: { title: '我的学时' } },
+    { path: '/check-in', component: () => import('./views/CheckInView.vue'), meta: { title: '扫码签到' } },
     { path: '/lectures/:id/check-in', component: () => import('./views/CheckInView.vue'), meta: { title: '现场签到' } },
     { path: '/lectures/:id/live', component: () => import('./views/LiveView.vue'), meta: { title: '在线课程' } },
     { path: '/model-schools', component: () => import('./views/ModelSchoolsView.vue'), meta: { public: true, title: '示范学校' } },
@@ -22,6 +26,9 @@ export const router = createRouter({
     { path: '/activities', component: () => import('./views/ActivitiesView.vue'), meta: { tab: true, title: '活动' } },
     { path: '/campaigns/:id', component: () => import('./views/CampaignView.vue'), meta: { title: '征集活动' } },
     { path: '/me', component: () => import('./views/MeView.vue'), meta: { tab: true, title: '我的' } },
+    { path: '/settings', component: () => import('./views/SettingsView.vue'), meta: { title: '设置' } },
+    { path: '/consent/withdraw', component: () => import('./views/ConsentWithdrawView.vue'), meta: { title: '撤回个人信息授权' } },
+    { path: '/wechat/bind', component: () => import('./views/WechatBindView.vue'), meta: { title: '绑定微信' } },
     { path: '/:pathMatch(.*)*', component: () => import('./views/NotFoundView.vue'), meta: { public: true, title: '页面不存在' } },
   ],
 });
@@ -29,6 +36,8 @@ export const router = createRouter({
 router.beforeEach(async (to) => {
   if (to.meta.public) return true;
   if (!api.session) return { path: '/login', query: to.fullPath !== '/messages' ? { next: to.fullPath } : {} };
+  // Staff appointed with a one-time password set their own first (every other route answers 403).
+  if (api.session.user.passwordChangeRequired && to.path !== '/password') return { path: '/password' };
   // A guardian who has not accepted the current personal-information notice sees it first.
   if (to.path !== '/consent' && (await consentNeeded().catch(() => null))) return { path: '/consent', query: { next: to.fullPath } };
   return true;

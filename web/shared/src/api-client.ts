@@ -13,11 +13,13 @@ export class ApiError extends Error {
   }
 
   static async fromResponse(response: Response): Promise<ApiError> {
-    const body = (await response
-      .clone()
-      .json()
-      .catch(() => null)) as { statusCode?: number; code?: string; message?: string; errors?: { field: string; message: string }[] } | null;
-    return new ApiError(body?.statusCode ?? response.status, body?.code ?? 'HTTP_ERROR', body?.message ?? `请求失败（${response.status}）`, body?.errors ?? []);
+    return ApiError.fromBody(response.status, await response.clone().json().catch(() => null));
+  }
+
+  /** From an error body already read (openapi-fetch reads it into `error`). */
+  static fromBody(status: number, raw: unknown): ApiError {
+    const body = (raw && typeof raw === 'object' ? raw : null) as { statusCode?: number; code?: string; message?: string; errors?: { field: string; message: string }[] } | null;
+    return new ApiError(body?.statusCode ?? status, body?.code ?? 'HTTP_ERROR', body?.message ?? `请求失败（${status}）`, body?.errors ?? []);
   }
 }
 
@@ -25,6 +27,8 @@ export interface SessionUser {
   id: string;
   name: string;
   roles: string[];
+  /** staff appointed with a one-time password: every route but a few answers 403 until it is changed */
+  passwordChangeRequired?: boolean;
 }
 
 export interface Session {
@@ -135,7 +139,8 @@ export type ApiClient<Paths extends {}> = ReturnType<typeof createApiClient<Path
 
 /** openapi-fetch answers `{data, error, response}`: the data, or an ApiError thrown. */
 export async function unwrap<T>(result: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
-  const { data, response } = await result;
-  if (!response.ok) throw await ApiError.fromResponse(response);
-  return data as T;
+  const { data, error, response } = await result;
+  if (response.ok) return data as T;
+  // openapi-fetch has read the error body already (into `error`).
+  throw response.bodyUsed ? ApiError.fromBody(response.status, error) : await ApiError.fromResponse(response);
 }

@@ -89,6 +89,11 @@ export class WechatMpClient {
     return this.tokens.get();
   }
 
+  /** WeChat said this access_token is stale (another API answered 40001/42001): the next call fetches a new one. */
+  invalidateAccessToken(token: string): Promise<void> {
+    return this.tokens.invalidate(token);
+  }
+
   private async fetchToken(): Promise<{ token: string; expiresIn: number }> {
     const query = new URLSearchParams({ grant_type: 'client_credential', appid: this.config.WECHAT_APP_ID!, secret: this.config.WECHAT_APP_SECRET! });
     const reply = await callWechat(`${this.config.WECHAT_API_BASE}/cgi-bin/token?${query.toString()}`, { method: 'GET' }, this.http());

@@ -62,7 +62,8 @@ export function registerWebApp(fastify: FastifyInstance, config: AppConfig, opti
     const html = config.NODE_ENV === 'production' && cachedIndex ? cachedIndex : readFileSync(file, 'utf8');
     if (config.NODE_ENV === 'production') cachedIndex = html;
     const gateway = config.GATEWAY_PUBLIC_URL ?? `${request.protocol}://${request.hostname.replace(/:\d+$/, '')}:${config.GATEWAY_PORT}`;
-    const runtime = `<meta name="jx-gateway" content="${escapeAttribute(gateway)}" />`;
+    // jx-wechat: WeChat sign-in and the JS-SDK are configured (the H5 uses them only inside WeChat).
+    const runtime = `<meta name="jx-gateway" content="${escapeAttribute(gateway)}" />${config.wechatEnabled ? '<meta name="jx-wechat" content="on" />' : ''}`;
     return reply
       .header('content-type', TYPES['.html'])
       .header('cache-control', 'no-cache')

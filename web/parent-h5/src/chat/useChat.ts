@@ -13,11 +13,14 @@ export interface Pending {
 }
 
 const PAGE = 100;
+/** messages per page of history (the newest page, then older ones while scrolling up) */
+const HISTORY_PAGE = 50;
 let counter = 0;
 const newClientMsgId = () => `h5-${Date.now().toString(36)}-${(counter++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
 /**
- * One conversation's messages in seq order: the newest page from REST, then live `message:new`;
+ * One conversation's messages in seq order: the newest page from REST (older pages by `beforeSeq`
+ * while scrolling up), then live `message:new`;
  * a gap in seqs, a reconnect or the page coming back to the foreground runs `conversation:sync`
  * from the last seq held. Sends go through a queue: each keeps its clientMsgId, so a retry after a
  * lost ack returns the stored message instead of a duplicate.
@@ -27,6 +30,9 @@ export function useChat(conversationId: string) {
   const messages = ref<SocketMessage[]>([]);
   const pending = ref<Pending[]>([]);
   const lastSeq = computed(() => messages.value.at(-1)?.seq ?? 0);
+  /** older messages exist above the first one held */
+  const hasEarlier = ref(false);
+  const loadingEarlier = ref(false);
   let syncing: Promise<void> | null = null;
 
   function merge(incoming: SocketMessage[]) {
@@ -39,11 +45,25 @@ export function useChat(conversationId: string) {
     messages.value = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
   }
 
-  async function loadLatest(conversationLastSeq: number) {
-    const page = await unwrap(
-      api.client.GET('/conversations/{id}/messages', { params: { path: { id: conversationId }, query: { beforeSeq: conversationLastSeq + 1, limit: 50 } } }),
-    );
-    merge(page.items);
+  async function page(beforeSeq: number) {
+    const result = await unwrap(api.client.GET('/conversations/{id}/messages', { params: { path: { id: conversationId }, query: { beforeSeq, limit: HISTORY_PAGE } } }));
+    hasEarlier.value = result.items.length === HISTORY_PAGE && (result.items[0]?.seq ?? 1) > 1;
+    merge(result.items);
+  }
+
+  const loadLatest = (conversationLastSeq: number) => page(conversationLastSeq + 1);
+
+  /** The page before the first message held (scrolling up); false when nothing was loaded. */
+  async function loadEarlier(): Promise<boolean> {
+    const first = messages.value[0]?.seq;
+    if (!hasEarlier.value || loadingEarlier.value || first === undefined) return false;
+    loadingEarlier.value = true;
+    try {
+      await page(first);
+      return true;
+    } finally {
+      loadingEarlier.value = false;
+    }
   }
 
   /** Everything after the last seq held, page by page. */
@@ -131,5 +151,5 @@ export function useChat(conversationId: string) {
     clearTimeout(readTimer);
   });
 
-  return { messages, pending, lastSeq, loadLatest, catchUp, markRead, send, retry, realtime };
+  return { messages, pending, lastSeq, hasEarlier, loadingEarlier, loadLatest, loadEarlier, catchUp, markRead, send, retry, realtime };
 }

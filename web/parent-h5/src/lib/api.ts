@@ -1,6 +1,9 @@
 import { createApiClient, localSessionStore, unwrap } from '@jiaxiao/web-shared/api';
 import type { components, paths } from '@jiaxiao/web-shared/parent-api';
 
+/** The address the app was opened at: WeChat on iOS checks JS-SDK signatures against it, not the current one. */
+export const ENTRY_URL = location.href.split('#')[0];
+
 export type Schemas = components['schemas'];
 export { unwrap };
 

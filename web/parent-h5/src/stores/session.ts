@@ -21,11 +21,19 @@ export const useSession = defineStore('session', () => {
     signedIn(await unwrap(api.client.POST('/auth/login', { body: { phone, password } })));
   }
 
+  /** PUT /me/password succeeded: the one-time password gate is gone for this session. */
+  function passwordChanged() {
+    if (!session.value) return;
+    const next = { ...session.value, user: { ...session.value.user, passwordChangeRequired: false } };
+    api.setSession(next);
+    session.value = next;
+  }
+
   function signOut() {
     forgetConsent();
     api.setSession(null);
     session.value = null;
   }
 
-  return { session, user, isStaff, signedIn, loginWithPassword, signOut };
+  return { session, user, isStaff, signedIn, loginWithPassword, passwordChanged, signOut };
 });

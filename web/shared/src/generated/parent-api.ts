@@ -1223,6 +1223,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/wechat/js-sdk-config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 微信 JS-SDK 的 wx.config 参数（签名），供微信内的 H5 页面调用扫一扫 */
+        get: operations["WechatJsSdkController_config"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1665,6 +1682,15 @@ export interface components {
             /** @enum {string} */
             status: "pending";
             studentName: string;
+        };
+        JsSdkConfigDto: {
+            /** @description 公众号 appId */
+            appId: string;
+            nonceStr: string;
+            /** @description sha1(jsapi_ticket=…&noncestr=…&timestamp=…&url=…) */
+            signature: string;
+            /** @description 签名时间戳（秒） */
+            timestamp: number;
         };
         LectureDto: {
             audience: components["schemas"]["AudienceDto"];
@@ -4516,6 +4542,38 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+        };
+    };
+    WechatJsSdkController_config: {
+        parameters: {
+            query: {
+                /** @description 调用 wx.config 的 H5 页面完整网址（# 之后的部分不参与签名） */
+                url: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsSdkConfigDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description WECHAT_UNAVAILABLE：暂时无法从微信获取 jsapi_ticket */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }
