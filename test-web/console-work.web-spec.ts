@@ -98,7 +98,7 @@ describe('the console: join requests, dashboard, server-side tables and create s
     await page.getByTestId('nav-directory').click();
     await page.getByTestId('classes-table').getByRole('link', { name: '初一(1)班' }).click();
     await page.getByTestId('roster-table').waitFor();
-    const search = await requested(page, /^\/classes\/[0-9a-f-]+\/students$/, () => page.getByTestId('roster-search').locator('input').fill('陈小雨'));
+    const search = await requested(page, /^\/classes\/[0-9a-f-]+\/students$/, () => page.getByTestId('roster-search').fill('陈小雨'));
     expect(search.get('q')).toBe('陈小雨');
     expect(search.get('page')).toBe('1');
     await page.getByTestId('roster-total').filter({ hasText: '共 1 名学生' }).waitFor();
@@ -169,9 +169,9 @@ describe('the console: join requests, dashboard, server-side tables and create s
     await page.getByRole('tab', { name: '评估标准' }).click();
     await page.locator('#criteria-quota').fill('12');
     await page.locator('#criteria-quota').blur();
+    await inspect(page, 'console-model-criteria');
     await page.getByTestId('quota-save').click();
     await page.getByTestId('model-quota').filter({ hasText: '名额 12' }).waitFor();
-    await inspect(page, 'console-model-criteria');
     expect(errors).toEqual([]);
     await page.context().close();
   });
