@@ -1,10 +1,10 @@
-import { Controller, Get, Ip, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Ip, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Principal } from '@jiaxiao/common';
 import { readUploadedFile } from '@jiaxiao/platform';
 import { Authorize, CurrentUser } from '@jiaxiao/auth';
-import { ClassDto, DirectoryService, ImportStatusDto, RosterDto, RosterImportService } from '@jiaxiao/directory';
+import { ClassDto, DirectoryService, ImportStatusDto, RosterDto, RosterImportService, RosterQueryDto } from '@jiaxiao/directory';
 
 @ApiTags('rosters')
 @ApiBearerAuth()
@@ -25,10 +25,10 @@ export class ClassesController {
 
   @Get('classes/:id/students')
   @Authorize('staff', 'class')
-  @ApiOperation({ summary: '班级花名册：学生与家长（本校老师可见完整手机号，其他人看到的是打码号码）' })
+  @ApiOperation({ summary: '班级花名册：学生与家长（本校老师可见完整手机号，其他人看到的是打码号码）；可搜索、筛选、排序、分页（不带 page 时列出全班）' })
   @ApiOkResponse({ type: RosterDto })
-  roster(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<RosterDto> {
-    return this.directory.roster(principal, id);
+  roster(@CurrentUser() principal: Principal, @Param('id') id: string, @Query() query: RosterQueryDto): Promise<RosterDto> {
+    return this.directory.roster(principal, id, query);
   }
 
   @Get('classes/:id/roster.xlsx')

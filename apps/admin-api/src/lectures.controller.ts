@@ -17,7 +17,7 @@ import {
   LectureService,
   ManualAttendanceDto,
   RevokeCreditDto,
-  SchoolYearQueryDto,
+  LectureListQueryDto,
   UpdateLectureDto,
 } from '@jiaxiao/courses';
 import { LectureListDto, RegistrationRowDto, SheetResultDto } from './dto/lecture-admin.dto';
@@ -41,10 +41,10 @@ export class LecturesController {
   }
 
   @Get('lectures')
-  @ApiOperation({ summary: '本学年的讲座（本人范围内组织的，以及全部市级、区县级讲座）' })
+  @ApiOperation({ summary: '本学年的讲座（本人范围内组织的，以及全部市级、区县级讲座）：按系列、状态、标题或地点、开始时间筛选，排序，分页（不带 page 时一页列出全部）' })
   @ApiOkResponse({ type: LectureListDto })
-  async list(@CurrentUser() principal: Principal, @Query() query: SchoolYearQueryDto): Promise<LectureListDto> {
-    return { items: await this.lectures.listForStaff(principal, query.schoolYear), nextCursor: null };
+  async list(@CurrentUser() principal: Principal, @Query() query: LectureListQueryDto): Promise<LectureListDto> {
+    return { ...(await this.lectures.listForStaff(principal, query)), nextCursor: null };
   }
 
   @Get('lectures/:id')

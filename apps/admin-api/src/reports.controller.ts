@@ -17,6 +17,8 @@ import {
   SchoolYearQueryDto,
   SummaryQueryDto,
   SummaryReportDto,
+  TrendQueryDto,
+  TrendReportDto,
 } from '@jiaxiao/courses';
 import { SetRequirementDto } from './dto/lecture-admin.dto';
 
@@ -41,6 +43,13 @@ export class ReportsController {
   @ApiOkResponse({ type: SummaryReportDto })
   summary(@CurrentUser() principal: Principal, @Query() query: SummaryQueryDto): Promise<SummaryReportDto> {
     return this.reports.summary(principal, query);
+  }
+
+  @Get('reports/course-hours/trend')
+  @ApiOperation({ summary: '学时达标率按月走势（本学年 9 月至本月；学校、区县或全市，范围同学时报表）' })
+  @ApiOkResponse({ type: TrendReportDto })
+  trend(@CurrentUser() principal: Principal, @Query() query: TrendQueryDto): Promise<TrendReportDto> {
+    return this.reports.trend(principal, query);
   }
 
   @Get('reports/course-hours/classes/:id')

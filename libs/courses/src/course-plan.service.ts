@@ -21,7 +21,7 @@ export class CoursePlanService {
     const plan = await this.repository.plan(schoolId, year.id);
     if (!plan) throw new DomainError('PLAN_NOT_FOUND');
     const required = await this.repository.requiredHours(year.id);
-    const sessions = await this.repository.lecturesForStaff({ schoolYearId: year.id, city: true, districtIds: [], schoolIds: [], planId: plan.id });
+    const { rows: sessions } = await this.repository.lecturesForStaff({ schoolYearId: year.id, city: true, districtIds: [], schoolIds: [], planId: plan.id });
     const counts = await this.repository.registeredCounts(sessions.map((s) => s.id));
     // Only sessions announced to families count: drafts may never run, cancelled ones will not.
     // Make-up sessions repeat a session for those who missed it: they add no hours to the plan.

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, inArray, isNull, ne, or, sql, SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, inArray, isNull, lt, ne, or, sql, SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import {
   attendance,
@@ -25,6 +25,22 @@ import {
 } from '@jiaxiao/db';
 
 export type LectureRow = typeof lectures.$inferSelect;
+
+export interface StaffLectureFilter {
+  schoolYearId: string;
+  city: boolean;
+  districtIds: string[];
+  schoolIds: string[];
+  planId?: string;
+  series?: LectureRow['series'];
+  status?: LectureRow['status'];
+  q?: string;
+  from?: Date;
+  to?: Date;
+  sort?: string;
+  limit?: number;
+  offset?: number;
+}
 
 export interface ChildPlace {
   studentId: string;
@@ -154,7 +170,8 @@ export class CoursesRepository {
   }
 
   /** Lectures for staff: organised within their area, plus every city- and district-level one. */
-  lecturesForStaff(filter: { schoolYearId: string; city: boolean; districtIds: string[]; schoolIds: string[]; planId?: string }) {
+  /** The lectures staff see in a school year, filtered, sorted and optionally paged, with the count of all that match. */
+  async lecturesForStaff(filter: StaffLectureFilter): Promise<{ rows: LectureRow[]; total: number }> {
     const visible: SQL | undefined = filter.city
       ? undefined
       : or(
@@ -162,11 +179,25 @@ export class CoursesRepository {
           inArray(lectures.schoolId, filter.schoolIds),
           inArray(lectures.districtId, filter.districtIds),
         );
-    return this.db
-      .select()
-      .from(lectures)
-      .where(and(eq(lectures.schoolYearId, filter.schoolYearId), visible, filter.planId ? eq(lectures.planId, filter.planId) : undefined))
-      .orderBy(asc(lectures.startsAt));
+    const q = filter.q?.trim().replace(/[\\%_]/g, (c) => `\\${c}`);
+    const where = and(
+      eq(lectures.schoolYearId, filter.schoolYearId),
+      visible,
+      filter.planId ? eq(lectures.planId, filter.planId) : undefined,
+      filter.series ? eq(lectures.series, filter.series) : undefined,
+      filter.status ? eq(lectures.status, filter.status) : undefined,
+      q ? or(ilike(lectures.title, `%${q}%`), ilike(lectures.venue, `%${q}%`)) : undefined,
+      filter.from ? gte(lectures.startsAt, filter.from) : undefined,
+      filter.to ? lt(lectures.startsAt, filter.to) : undefined,
+    );
+    const sort = filter.sort ?? 'startsAt';
+    const column = { startsAt: lectures.startsAt, creditHours: lectures.creditHours, status: lectures.status, title: lectures.title }[sort.replace('-', '') as 'startsAt'];
+    const direction = sort.startsWith('-') ? desc : asc;
+    const query = this.db.select().from(lectures).where(where).orderBy(direction(column), asc(lectures.startsAt), asc(lectures.id)).$dynamic();
+    const rows = filter.limit === undefined ? await query : await query.limit(filter.limit).offset(filter.offset ?? 0);
+    if (filter.limit === undefined) return { rows, total: rows.length };
+    const [{ n }] = await this.db.select({ n: sql<number>`count(*)::int` }).from(lectures).where(where);
+    return { rows, total: n };
   }
 
   // ── registrations ─────────────────────────────────────────────────────────────
@@ -494,6 +525,37 @@ export class CoursesRepository {
       .where(districtId ? eq(schools.districtId, districtId) : undefined)
       .groupBy(schools.id, schools.name, schools.districtId, districts.name)
       .orderBy(asc(districts.name), asc(schools.name));
+  }
+
+  /**
+   * Month by month from the start of the school year to this month (Beijing time): how many of the
+   * scope's households had earned the requirement by each month's end, from the lectures counted
+   * for them (a revoked credit is no longer counted).
+   */
+  async monthlyCompliance(year: { id: string; startsOn: string; endsOn: string }, required: number, scope: { districtId?: string; schoolId?: string; classIds?: string[] }) {
+    const filters: SQL[] = [sql`c.school_year_id = ${year.id}`];
+    if (scope.districtId) filters.push(sql`s.district_id = ${scope.districtId}`);
+    if (scope.schoolId) filters.push(sql`c.school_id = ${scope.schoolId}`);
+    if (scope.classIds) filters.push(scope.classIds.length ? sql`c.id in (${sql.join(scope.classIds.map((id) => sql`${id}`), sql`, `)})` : sql`false`);
+    const result = (await this.db.execute(sql`
+      with households as (
+        select st.id from ${students} st join ${classes} c on c.id = st.class_id join ${schools} s on s.id = c.school_id
+        where ${sql.join(filters, sql` and `)}
+      ), months as (
+        select m::timestamp as month from generate_series(
+          date_trunc('month', ${year.startsOn}::timestamp),
+          date_trunc('month', least(${year.endsOn}::date, (now() at time zone 'Asia/Shanghai')::date)::timestamp),
+          interval '1 month') m
+      )
+      select to_char(months.month, 'YYYY-MM') as month,
+        count(h.id)::int as households,
+        count(h.id) filter (where coalesce((
+          select sum(hc.hours) from ${householdCredits} hc
+          where hc.student_id = h.id and hc.school_year_id = ${year.id} and hc.created_at < (months.month + interval '1 month') at time zone 'Asia/Shanghai'
+        ), 0) >= ${required})::int as compliant
+      from months left join households h on true
+      group by months.month order by months.month`)) as unknown as { rows: { month: string; households: number; compliant: number }[] };
+    return result.rows;
   }
 
   /** Households of a class below the requirement, with their guardians. */

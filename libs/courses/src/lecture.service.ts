@@ -9,7 +9,7 @@ import { AuditService } from '@jiaxiao/platform';
 import { audienceIncludes, audienceWithin } from './audience';
 import { chairAudienceIncludes, ChairPlaces } from './chair-places.service';
 import { CoursesRepository, LectureRow } from './courses.repository';
-import { AudienceDto, CreateLectureDto, LectureDto, RegistrationDto, UpdateLectureDto } from './dto/lecture.dto';
+import { AudienceDto, CreateLectureDto, LectureDto, LectureListQueryDto, RegistrationDto, UpdateLectureDto } from './dto/lecture.dto';
 import { withLinksInScope } from './lecture-links';
 import { toLectureDto } from './lecture.mapper';
 
@@ -91,14 +91,27 @@ export class LectureService {
   }
 
   /** Staff: lectures of a year organised in their area, and every city- and district-level one. */
-  async listForStaff(principal: Principal, schoolYear?: string): Promise<LectureDto[]> {
-    const year = await this.year(schoolYear);
+  async listForStaff(principal: Principal, query: LectureListQueryDto): Promise<{ items: LectureDto[]; total: number }> {
+    const year = await this.year(query.schoolYear);
     const area = areaScopeOf(principal);
-    const rows = await this.repository.lecturesForStaff({ schoolYearId: year.id, ...area, schoolIds: [...area.schoolIds, ...principal.assignments.filter((a) => a.schoolId).map((a) => a.schoolId as string)] });
+    const pageSize = query.page === undefined ? undefined : (query.pageSize ?? 20);
+    const { rows, total } = await this.repository.lecturesForStaff({
+      schoolYearId: year.id,
+      ...area,
+      schoolIds: [...area.schoolIds, ...principal.assignments.filter((a) => a.schoolId).map((a) => a.schoolId as string)],
+      series: query.series,
+      status: query.status,
+      q: query.q,
+      from: query.from ? new Date(query.from) : undefined,
+      to: query.to ? new Date(query.to) : undefined,
+      sort: query.sort,
+      limit: pageSize,
+      offset: pageSize === undefined ? undefined : ((query.page ?? 1) - 1) * pageSize,
+    });
     const counts = await this.repository.registeredCounts(rows.map((r) => r.id));
     const lectures = rows.map((row) => ({ row, dto: toLectureDto(row, counts.get(row.id) ?? 0) }));
     await withLinksInScope(principal, lectures, { repository: this.repository, chairs: this.chairs });
-    return lectures.map((l) => l.dto);
+    return { items: lectures.map((l) => l.dto), total };
   }
 
   /** Parents: published lectures open to any of their children (or to them as a committee chair), with their own registration. */

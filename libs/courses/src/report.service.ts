@@ -7,7 +7,7 @@ import { NotificationsService } from '@jiaxiao/notifications';
 import { AuditService } from '@jiaxiao/platform';
 import { CoursesRepository } from './courses.repository';
 import { ExportRequestDto } from './dto/lecture.dto';
-import { ClassFollowUpDto, ClassReportDto, ExportStatusDto, SummaryReportDto } from './dto/progress.dto';
+import { ClassFollowUpDto, ClassReportDto, ExportStatusDto, SummaryReportDto, TrendReportDto } from './dto/progress.dto';
 
 const rate = (compliant: number, households: number) => (households === 0 ? 0 : Math.round((compliant / households) * 10000) / 10000);
 
@@ -69,6 +69,35 @@ export class ReportService {
       rate: rate(compliant, households),
       districts: [...byDistrict.values()].map((d) => ({ ...d, rate: rate(d.compliant, d.households) })),
       schools,
+    };
+  }
+
+  /**
+   * The compliance rate month by month across the school year, scoped like the reports: a school
+   * (a teacher who does not manage it: their classes), else the caller's district or the city.
+   */
+  async trend(principal: Principal, query: { schoolYear?: string; schoolId?: string; districtId?: string }): Promise<TrendReportDto> {
+    const area = areaScopeOf(principal);
+    const bySchool = query.schoolId !== undefined || (query.districtId === undefined && !area.city && area.districtIds.length === 0);
+    const { year, required } = await this.year(query.schoolYear);
+    let scope: { scopeType: 'city' | 'district' | 'school' | 'class'; scopeId: string | null; filter: { districtId?: string; schoolId?: string; classIds?: string[] } };
+    if (bySchool) {
+      const schoolId = query.schoolId ?? this.ownSchool(principal);
+      const districtId = await this.assertCovers(principal, schoolId);
+      scope = this.teacherOnly(principal, schoolId, districtId)
+        ? { scopeType: 'class', scopeId: null, filter: { schoolId, classIds: principal.assignments.filter((a) => a.role === 'teacher' && a.classId).map((a) => a.classId as string) } }
+        : { scopeType: 'school', scopeId: schoolId, filter: { schoolId } };
+    } else {
+      const districtId = this.summaryDistrict(principal, query.districtId);
+      scope = districtId ? { scopeType: 'district', scopeId: districtId, filter: { districtId } } : { scopeType: 'city', scopeId: null, filter: {} };
+    }
+    const rows = await this.repository.monthlyCompliance(year, required, scope.filter);
+    return {
+      schoolYear: year.name,
+      requiredHours: required,
+      scopeType: scope.scopeType,
+      scopeId: scope.scopeId,
+      months: rows.map((r) => ({ ...r, rate: rate(r.compliant, r.households) })),
     };
   }
 

@@ -22,6 +22,7 @@ import { pgErrorCode, UNIQUE_VIOLATION } from '@jiaxiao/db';
 import { AuditService } from '@jiaxiao/platform';
 import { ClassGroupTrigger } from './class-group.trigger';
 import { DirectoryRepository, GuardianRow } from './directory.repository';
+import { searchRoster } from './roster-search';
 import {
   AppointDistrictAdminDto,
   AppointmentDto,
@@ -37,6 +38,7 @@ import {
   ListSchoolsQueryDto,
   MeDto,
   RosterDto,
+  RosterQueryDto,
   SchoolDto,
   SchoolYearDto,
   ScopeDto,
@@ -154,24 +156,25 @@ export class DirectoryService {
     };
   }
 
-  async roster(principal: Principal, classId: string): Promise<RosterDto> {
+  async roster(principal: Principal, classId: string, query: RosterQueryDto = {}): Promise<RosterDto> {
     const [info, students] = await Promise.all([this.classInfo(classId), this.directory.studentsOfClass(classId)]);
     const guardians = await this.directory.guardiansOf(students.map((s) => s.id));
     const seeFull = staffSchoolIds(principal).has(info.schoolId);
     const byStudent = new Map<string, GuardianRow[]>();
     for (const g of guardians) byStudent.set(g.studentId, [...(byStudent.get(g.studentId) ?? []), g]);
-    return {
-      class: info,
-      students: students.map((s) => ({
-        id: s.id,
-        name: s.name,
-        classId: info.id,
-        className: info.name,
-        schoolId: info.schoolId,
-        schoolName: info.schoolName,
-        guardians: (byStudent.get(s.id) ?? []).map((g) => guardianView(g, seeFull)),
-      })),
-    };
+    const all = students.map((s) => ({
+      id: s.id,
+      name: s.name,
+      classId: info.id,
+      className: info.name,
+      schoolId: info.schoolId,
+      schoolName: info.schoolName,
+      guardians: (byStudent.get(s.id) ?? []).map((g) => guardianView(g, seeFull)),
+    }));
+    const matching = searchRoster(all, query);
+    const size = query.page === undefined ? matching.length : (query.pageSize ?? 20);
+    const start = query.page === undefined ? 0 : (query.page - 1) * size;
+    return { class: info, students: matching.slice(start, start + size), total: matching.length };
   }
 
   /** The class roster as an Excel sheet; personal data leaves the platform, so it is audited. */

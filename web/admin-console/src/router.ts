@@ -16,6 +16,7 @@ export const router = createRouter({
         { path: 'hours', component: () => import('./views/hours/HoursView.vue'), meta: { title: '学时' } },
         { path: 'directory', component: () => import('./views/directory/SchoolsView.vue'), meta: { title: '学校与班级' } },
         { path: 'directory/schools/:id', component: () => import('./views/directory/SchoolView.vue'), meta: { title: '学校' } },
+        { path: 'join-requests', component: () => import('./views/directory/JoinRequestsView.vue'), meta: { title: '入班申请' } },
         { path: 'directory/classes/:id', component: () => import('./views/directory/ClassView.vue'), meta: { title: '班级花名册' } },
         { path: 'committees', component: () => import('./views/programs/CommitteesView.vue'), meta: { title: '家委会' } },
         { path: 'campaigns', component: () => import('./views/programs/CampaignsView.vue'), meta: { title: '主题活动' } },

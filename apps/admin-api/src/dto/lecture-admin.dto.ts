@@ -5,7 +5,8 @@ import { LectureDto, RequirementDto } from '@jiaxiao/courses';
 
 export class LectureListDto {
   @ApiProperty({ type: [LectureDto] }) items: LectureDto[];
-  @ApiProperty({ nullable: true, type: String, description: 'a school year fits one page' }) nextCursor: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'always null: pages are numbered (page, pageSize)' }) nextCursor: string | null;
+  @ApiProperty({ description: 'lectures matching the filters, over all pages' }) total: number;
 }
 
 export class RegistrationRowDto {

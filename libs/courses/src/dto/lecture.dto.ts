@@ -21,7 +21,7 @@ import {
 import { CertificateFormatQueryDto } from '@jiaxiao/platform';
 import { IsDecimalNumber, IsMainlandMobile, SCHOOL_YEAR_PATTERN } from '@jiaxiao/common';
 import { SchoolYearQueryDto } from '@jiaxiao/directory';
-import { LECTURE_MODES, LECTURE_SERIES, LectureMode, LectureSeries } from '@jiaxiao/db';
+import { LECTURE_MODES, LECTURE_SERIES, LECTURE_STATUSES, LectureMode, LectureSeries, LectureStatus } from '@jiaxiao/db';
 
 export class AudienceDto {
   @ApiProperty({ enum: ['city', 'district', 'school', 'grades', 'classes', 'committee_chairs'] })
@@ -139,12 +139,32 @@ export class CreatePlanDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) note?: string;
 }
 
+export const LECTURE_SORTS = ['startsAt', '-startsAt', 'creditHours', '-creditHours', 'status', '-status', 'title', '-title'] as const;
+export type LectureSort = (typeof LECTURE_SORTS)[number];
+
+/** The staff list of a school year: filters, a sort and a page (everything in one page without `page`). */
+export class LectureListQueryDto extends SchoolYearQueryDto {
+  @ApiPropertyOptional({ minimum: 1, description: 'from 1; without it every lecture of the year is listed' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 20 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
+  @ApiPropertyOptional({ enum: LECTURE_SORTS, default: 'startsAt', description: 'a leading - sorts descending' }) @IsOptional() @IsIn(LECTURE_SORTS) sort?: LectureSort;
+  @ApiPropertyOptional({ enum: LECTURE_SERIES }) @IsOptional() @IsIn(LECTURE_SERIES) series?: LectureSeries;
+  @ApiPropertyOptional({ enum: LECTURE_STATUSES }) @IsOptional() @IsIn(LECTURE_STATUSES) status?: LectureStatus;
+  @ApiPropertyOptional({ description: 'part of the title or the venue' }) @IsOptional() @IsString() @MaxLength(50) q?: string;
+  @ApiPropertyOptional({ description: 'starting at or after' }) @IsOptional() @IsISO8601() from?: string;
+  @ApiPropertyOptional({ description: 'starting before' }) @IsOptional() @IsISO8601() to?: string;
+}
+
 export class ReportQueryDto extends SchoolYearQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() schoolId?: string;
 }
 
 export class SummaryQueryDto extends SchoolYearQueryDto {
   @ApiPropertyOptional({ description: 'one district; city staff see every district by default' }) @IsOptional() @IsUUID() districtId?: string;
+}
+
+export class TrendQueryDto extends SchoolYearQueryDto {
+  @ApiPropertyOptional({ description: 'one school (coordinators and teachers: their own by default)' }) @IsOptional() @IsUUID() schoolId?: string;
+  @ApiPropertyOptional({ description: 'one district; city staff see the city by default, district staff their district' }) @IsOptional() @IsUUID() districtId?: string;
 }
 
 export class ExportRequestDto extends SchoolYearQueryDto {

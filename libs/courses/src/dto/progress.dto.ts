@@ -77,6 +77,21 @@ export class SummaryReportDto {
   @ApiProperty({ type: [SchoolRowDto] }) schools: SchoolRowDto[];
 }
 
+export class TrendMonthDto {
+  @ApiProperty({ example: '2026-09' }) month: string;
+  @ApiProperty({ description: 'households of the scope' }) households: number;
+  @ApiProperty({ description: 'households with the required hours by the end of the month' }) compliant: number;
+  @ApiProperty({ description: 'compliant / households, 0–1' }) rate: number;
+}
+
+export class TrendReportDto {
+  @ApiProperty() schoolYear: string;
+  @ApiProperty() requiredHours: number;
+  @ApiProperty({ enum: ['city', 'district', 'school', 'class'] }) scopeType: string;
+  @ApiProperty({ nullable: true, type: String, description: 'the district or school; null for the city or a teacher’s classes' }) scopeId: string | null;
+  @ApiProperty({ type: [TrendMonthDto], description: 'from September to this month (or August for a past year)' }) months: TrendMonthDto[];
+}
+
 export class FollowUpGuardianDto {
   @ApiProperty() userId: string;
   @ApiProperty() name: string;

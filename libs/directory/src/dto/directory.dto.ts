@@ -139,6 +139,22 @@ export class ClassDto {
 export class RosterDto {
   @ApiProperty({ type: ClassDto }) class: ClassDto;
   @ApiProperty({ type: [StudentDto] }) students: StudentDto[];
+  @ApiProperty({ description: 'students matching the search, over all pages' }) total: number;
+}
+
+/** A class roster's search, sort and page (the whole class in one page without `page`). */
+export class RosterQueryDto {
+  @ApiPropertyOptional({ minimum: 1, description: 'from 1; without it the whole class is listed' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 20 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
+  @ApiPropertyOptional({ enum: ['name', '-name', 'guardians', '-guardians'], default: 'name', description: 'by the student’s name or the number of guardians; a leading - sorts descending' })
+  @IsOptional()
+  @IsIn(['name', '-name', 'guardians', '-guardians'])
+  sort?: 'name' | '-name' | 'guardians' | '-guardians';
+  @ApiPropertyOptional({ description: 'part of a student’s or guardian’s name, or of a guardian’s phone number as shown' }) @IsOptional() @IsString() @MaxLength(50) q?: string;
+  @ApiPropertyOptional({ enum: ['active', 'invited', 'disabled'], description: 'students with a guardian of this account status' })
+  @IsOptional()
+  @IsIn(['active', 'invited', 'disabled'])
+  guardianStatus?: 'active' | 'invited' | 'disabled';
 }
 
 export class SchoolDto {
