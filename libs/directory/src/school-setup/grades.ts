@@ -1,20 +1,13 @@
 import type { SchoolType } from '@jiaxiao/db';
 
-/** How schools write each grade at the start of a class name; the first is what a rollover writes. */
-const LABELS: Record<number, string[]> = {
-  1: ['一年级', '1年级'],
-  2: ['二年级', '2年级'],
-  3: ['三年级', '3年级'],
-  4: ['四年级', '4年级'],
-  5: ['五年级', '5年级'],
-  6: ['六年级', '6年级'],
-  7: ['初一', '七年级', '7年级'],
-  8: ['初二', '八年级', '8年级'],
-  9: ['初三', '九年级', '9年级'],
-  10: ['高一', '十年级', '10年级'],
-  11: ['高二', '十一年级', '11年级'],
-  12: ['高三', '十二年级', '12年级'],
-};
+/** How schools write each grade at the start of a class name: 初一 (short, from 7), 七年级 (word), 7年级 (digit). */
+type Style = 'short' | 'word' | 'digit';
+const LABELS: Record<number, Partial<Record<Style, string>>> = Object.fromEntries(
+  ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '十一', '十二'].map((word, i) => [
+    i + 1,
+    { word: `${word}年级`, digit: `${i + 1}年级`, ...(i >= 6 ? { short: ['初一', '初二', '初三', '高一', '高二', '高三'][i - 6] } : {}) },
+  ]),
+);
 
 /** The last grade of each kind of school: its classes graduate at the rollover. */
 export const TOP_GRADE: Record<SchoolType, number> = {
@@ -27,12 +20,12 @@ export const TOP_GRADE: Record<SchoolType, number> = {
   twelve_year: 12,
 };
 
-function prefixOf(name: string): { grade: number; index: number; label: string } | undefined {
-  let best: { grade: number; index: number; label: string } | undefined;
+function prefixOf(name: string): { grade: number; style: Style; label: string } | undefined {
+  let best: { grade: number; style: Style; label: string } | undefined;
   for (const [grade, labels] of Object.entries(LABELS)) {
-    labels.forEach((label, index) => {
-      if (name.startsWith(label) && (!best || label.length > best.label.length)) best = { grade: Number(grade), index, label };
-    });
+    for (const [style, label] of Object.entries(labels) as [Style, string][]) {
+      if (name.startsWith(label) && (!best || label.length > best.label.length)) best = { grade: Number(grade), style, label };
+    }
   }
   return best;
 }
@@ -47,5 +40,5 @@ export function promotedName(name: string, grade: number): string {
   const prefix = prefixOf(name);
   const next = LABELS[grade + 1];
   if (!prefix || prefix.grade !== grade || !next) return name;
-  return `${next[Math.min(prefix.index, next.length - 1)]}${name.slice(prefix.label.length)}`;
+  return `${next[prefix.style] ?? next.word}${name.slice(prefix.label.length)}`;
 }
