@@ -25,6 +25,8 @@ describe('the console: coordinators, district and city staff at work', () => {
     await expect(page.locator('[data-testid^="nav-"]').evaluateAll((items) => items.map((i) => i.getAttribute('data-testid')))).resolves.toEqual([
       'nav-dashboard',
       'nav-directory',
+      'nav-school-notices',
+      'nav-school-year',
       'nav-lectures',
       'nav-hours',
       'nav-model-schools',
