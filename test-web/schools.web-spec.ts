@@ -24,7 +24,7 @@ describe('the console: school notices and the school year', () => {
     await page.getByTestId('school-notice-new').click();
     await page.getByLabel('标题').fill('关于初一年级家长会的通知');
     await page.getByLabel('内容').fill('本周五下午四点在各班教室召开家长会，请准时参加。');
-    await page.getByRole('checkbox', { name: '初一' }).check({ force: true });
+    await page.getByRole('dialog').getByText('初一', { exact: true }).click();
     await settled(page);
     await inspect(page, 'console-school-notice-new');
     await page.getByTestId('school-notice-submit').click();
