@@ -64,12 +64,12 @@ export interface Platform {
 /**
  * parent-api, admin-api and the worker in this process on one infrastructure, as `npm start`
  * runs them, listening on free ports of 127.0.0.1 only. Logs at warn: request logs would
- * measure the terminal, not the platform. `env` adds settings (e.g. FAMILY_QUIET_HOURS).
+ * measure the terminal, not the platform. `env` sets or overrides settings (e.g. FAMILY_QUIET_HOURS).
  */
 export async function startPlatform(databaseUrl: string, env: Record<string, string> = {}): Promise<Platform> {
   const config = loadConfig(
-    { REDIS_URL: benchEnv.redisUrl, JWT_SECRET: `bench-${randomBytes(16).toString('hex')}`, LOG_LEVEL: 'warn', ...env },
-    { NODE_ENV: 'production', DATABASE_URL: databaseUrl, REDIS_PREFIX: runId },
+    { REDIS_URL: benchEnv.redisUrl, JWT_SECRET: `bench-${randomBytes(16).toString('hex')}`, LOG_LEVEL: 'warn' },
+    { NODE_ENV: 'production', DATABASE_URL: databaseUrl, REDIS_PREFIX: runId, ...env },
   );
   const infra = await createInfrastructure(config);
   const started: INestApplicationContext[] = [];
