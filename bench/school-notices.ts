@@ -26,13 +26,13 @@ async function buildSchool(db: Client): Promise<string> {
   await db.query(
     `insert into classes (school_id, school_year_id, grade, name)
      select $1, y.id, 7 + (i % 3), (array['初一','初二','初三'])[1 + i % 3] || '(' || (i / 3 + 1) || ')班'
-     from school_years y, generate_series(0, $2 - 1) i where y.name = $3`,
+     from school_years y, generate_series(0, $2::int - 1) i where y.name = $3`,
     [schoolId, CLASSES, year],
   );
   await db.query(
     `insert into students (class_id, name)
      select c.id, '学生' || n from (select id, row_number() over (order by name) - 1 as k from classes where school_id = $1) c,
-       generate_series(0, $2 / $3 - 1) n`,
+       generate_series(0, $2::int / $3::int - 1) n`,
     [schoolId, FAMILIES, CLASSES],
   );
   await db.query(

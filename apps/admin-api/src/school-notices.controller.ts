@@ -3,11 +3,11 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { Principal } from '@jiaxiao/common';
 import { Authorize, CurrentUser } from '@jiaxiao/auth';
 import {
-  AckResultDto,
+  SchoolNoticeAckDto,
   PendingQueryDto,
   PendingRecipientDto,
   PostSchoolNoticeDto,
-  RemindResultDto,
+  SchoolNoticeRemindDto,
   SchoolNoticeDto,
   SchoolNoticePageDto,
   SchoolNoticeQueryDto,
@@ -73,8 +73,8 @@ export class SchoolNoticesController {
   @HttpCode(200)
   @Authorize('manage', 'school_notice')
   @ApiOperation({ summary: '提醒未确认（每条通知每小时一次）' })
-  @ApiOkResponse({ type: RemindResultDto })
-  remind(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<RemindResultDto> {
+  @ApiOkResponse({ type: SchoolNoticeRemindDto })
+  remind(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<SchoolNoticeRemindDto> {
     return this.notices.remind(principal, id);
   }
 
@@ -82,8 +82,8 @@ export class SchoolNoticesController {
   @HttpCode(200)
   @Authorize('read', 'school_notice')
   @ApiOperation({ summary: '确认收到（回执）' })
-  @ApiOkResponse({ type: AckResultDto })
-  ack(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<AckResultDto> {
+  @ApiOkResponse({ type: SchoolNoticeAckDto })
+  ack(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<SchoolNoticeAckDto> {
     return this.notices.ack(principal, id);
   }
 }

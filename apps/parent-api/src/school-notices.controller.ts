@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@jiaxiao/common';
 import { Authorize, CurrentUser } from '@jiaxiao/auth';
-import { AckResultDto, SchoolNoticeDto, SchoolNoticePageDto, SchoolNoticeQueryDto, SchoolNoticeService } from '@jiaxiao/messaging';
+import { SchoolNoticeAckDto, SchoolNoticeDto, SchoolNoticePageDto, SchoolNoticeQueryDto, SchoolNoticeService } from '@jiaxiao/messaging';
 
 @ApiTags('school-notices')
 @ApiBearerAuth()
@@ -29,8 +29,8 @@ export class SchoolNoticesController {
   @HttpCode(200)
   @Authorize('read', 'school_notice')
   @ApiOperation({ summary: '确认收到学校通知（回执，每户一人确认即可）' })
-  @ApiOkResponse({ type: AckResultDto })
-  ack(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<AckResultDto> {
+  @ApiOkResponse({ type: SchoolNoticeAckDto })
+  ack(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<SchoolNoticeAckDto> {
     return this.notices.ack(principal, id);
   }
 }

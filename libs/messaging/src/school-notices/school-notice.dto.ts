@@ -89,12 +89,12 @@ export class PendingQueryDto {
   @ApiPropertyOptional({ description: 'only this class (or school)' }) @IsOptional() @IsUUID() groupId?: string;
 }
 
-export class RemindResultDto {
+export class SchoolNoticeRemindDto {
   @ApiProperty() noticeId: string;
   @ApiProperty({ description: 'families (or coordinators) not yet confirmed, reminded now' }) pending: number;
 }
 
-export class AckResultDto {
+export class SchoolNoticeAckDto {
   @ApiProperty() noticeId: string;
   @ApiProperty() ackedAt: string;
 }

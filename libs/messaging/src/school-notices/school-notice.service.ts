@@ -8,10 +8,10 @@ import { AuditService, REDIS } from '@jiaxiao/platform';
 import { REMIND_INTERVAL_SECONDS } from '../message.service';
 import { SchoolNoticeAccess } from './school-notice.access';
 import {
-  AckResultDto,
+  SchoolNoticeAckDto,
   PendingRecipientDto,
   PostSchoolNoticeDto,
-  RemindResultDto,
+  SchoolNoticeRemindDto,
   SchoolNoticeDto,
   SchoolNoticePageDto,
   SchoolNoticeQueryDto,
@@ -95,7 +95,7 @@ export class SchoolNoticeService {
   }
 
   /** 回执 by a recipient. Idempotent: the first confirmation's time stays. */
-  async ack(principal: Principal, noticeId: string): Promise<AckResultDto> {
+  async ack(principal: Principal, noticeId: string): Promise<SchoolNoticeAckDto> {
     const row = await this.repository.byId(noticeId);
     if (!row) throw new DomainError('SCHOOL_NOTICE_NOT_FOUND');
     if (!row.needsAck) throw new DomainError('NOT_A_NOTICE');
@@ -121,7 +121,7 @@ export class SchoolNoticeService {
   }
 
   /** 提醒未确认: once an hour per notice, to the families (or coordinators) that have not confirmed. */
-  async remind(principal: Principal, noticeId: string): Promise<RemindResultDto> {
+  async remind(principal: Principal, noticeId: string): Promise<SchoolNoticeRemindDto> {
     const pending = await this.pending(noticeId);
     const key = `school-notice:remind:${noticeId}`;
     const claimed = await this.redis.set(key, principal.userId, 'EX', REMIND_INTERVAL_SECONDS, 'NX');

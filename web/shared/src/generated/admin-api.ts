@@ -1759,10 +1759,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        AckResultDto: {
-            ackedAt: string;
-            noticeId: string;
-        };
         AnswerMailboxItemDto: {
             answer: string;
         };
@@ -2959,11 +2955,6 @@ export interface components {
             status: "registered" | "waitlisted" | "cancelled";
             userId: string;
         };
-        RemindResultDto: {
-            noticeId: string;
-            /** @description families (or coordinators) not yet confirmed, reminded now */
-            pending: number;
-        };
         RequestSmsCodeDto: {
             /** @example 13700000007 */
             phone: string;
@@ -3077,6 +3068,10 @@ export interface components {
             designations: components["schemas"]["DesignationDto"][];
             schoolId: string;
         };
+        SchoolNoticeAckDto: {
+            ackedAt: string;
+            noticeId: string;
+        };
         SchoolNoticeDto: {
             ackedAt: string | null;
             /** @enum {string} */
@@ -3101,6 +3096,11 @@ export interface components {
         SchoolNoticePageDto: {
             items: components["schemas"]["SchoolNoticeDto"][];
             nextCursor: string | null;
+        };
+        SchoolNoticeRemindDto: {
+            noticeId: string;
+            /** @description families (or coordinators) not yet confirmed, reminded now */
+            pending: number;
         };
         SchoolNoticeRollupDto: {
             confirmed: number;
@@ -6168,7 +6168,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AckResultDto"];
+                    "application/json": components["schemas"]["SchoolNoticeAckDto"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -6222,7 +6222,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RemindResultDto"];
+                    "application/json": components["schemas"]["SchoolNoticeRemindDto"];
                 };
             };
             400: components["responses"]["BadRequest"];

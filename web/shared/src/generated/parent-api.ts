@@ -1280,7 +1280,7 @@ export interface components {
     schemas: {
         AckResultDto: {
             ackedAt: string;
-            noticeId: string;
+            messageId: string;
         };
         AcksDto: {
             /** @description 已确认 */
@@ -2042,6 +2042,10 @@ export interface components {
         };
         ReviewListDto: {
             items: components["schemas"]["ReviewDto"][];
+        };
+        SchoolNoticeAckDto: {
+            ackedAt: string;
+            noticeId: string;
         };
         SchoolNoticeDto: {
             ackedAt: string | null;
@@ -4540,7 +4544,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AckResultDto"];
+                    "application/json": components["schemas"]["SchoolNoticeAckDto"];
                 };
             };
             400: components["responses"]["BadRequest"];
