@@ -64,14 +64,14 @@ export interface Platform {
 /**
  * parent-api, admin-api and the worker in this process on one infrastructure, as `npm start`
  * runs them, listening on free ports of 127.0.0.1 only (in development mode: production refuses the
- * development SMS outbox). Logs at warn: request logs would
- * measure the terminal, not the platform.
+ * development SMS outbox). Logs at warn: request logs would measure the terminal, not the platform.
+ * `env` sets or overrides settings (e.g. FAMILY_QUIET_HOURS).
  */
-export async function startPlatform(databaseUrl: string): Promise<Platform> {
+export async function startPlatform(databaseUrl: string, env: Record<string, string> = {}): Promise<Platform> {
   const config = loadConfig(
     { REDIS_URL: benchEnv.redisUrl, JWT_SECRET: `bench-${randomBytes(16).toString('hex')}`, LOG_LEVEL: 'warn' },
     // One user from one address at full speed: the general rate limit is off, as it would stop the load.
-    { NODE_ENV: 'development', DATABASE_URL: databaseUrl, REDIS_PREFIX: runId, WORKER_METRICS_PORT: 0, RATE_LIMIT_PER_IP: 0, RATE_LIMIT_PER_USER: 0 },
+    { NODE_ENV: 'development', DATABASE_URL: databaseUrl, REDIS_PREFIX: runId, WORKER_METRICS_PORT: 0, RATE_LIMIT_PER_IP: 0, RATE_LIMIT_PER_USER: 0, ...env },
   );
   const infra = await createInfrastructure(config);
   const started: INestApplicationContext[] = [];

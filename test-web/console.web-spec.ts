@@ -26,6 +26,8 @@ describe('the console: coordinators, district and city staff at work', () => {
       'nav-dashboard',
       'nav-directory',
       'nav-join-requests',
+      'nav-school-notices',
+      'nav-school-year',
       'nav-lectures',
       'nav-hours',
       'nav-model-schools',

@@ -196,6 +196,11 @@ describe('policy: who may read and change what (demo seed)', () => {
         ['GET roster.xlsx', ctx.admin().get(`/classes/${ids.gwClass}/roster.xlsx`)],
         ['POST roster-imports', ctx.admin().post(`/classes/${ids.gwClass}/roster-imports`).attach('file', Buffer.from('学生姓名,家长姓名,家长手机号\n'), 'r.csv')],
         ['POST districts schools', ctx.admin().post(`/districts/${ids.kuiwen}/schools`).send({ name: '新学校', type: 'junior' })],
+        ['POST school roster-imports', ctx.admin().post(`/schools/${ids.gw}/roster-imports`).attach('file', Buffer.from('班级,学生姓名,家长姓名,家长手机号\n'), 'r.csv')],
+        ['GET rollover', ctx.admin().get(`/schools/${ids.gw}/rollover`)],
+        ['POST rollover', ctx.admin().post(`/schools/${ids.gw}/rollover`).send({})],
+        ['POST transfer', ctx.admin().post(`/students/${ids.yiming}/transfer`).send({ classId: ids.gwClass })],
+        ['POST leave', ctx.admin().post(`/students/${ids.yiming}/leave`).send({})],
       ];
       for (const [what, req] of attempts) {
         const res = await as(coordinator, req);
@@ -231,6 +236,10 @@ describe('policy: who may read and change what (demo seed)', () => {
         ['POST roster-imports', ctx.admin().post(`/classes/${ids.class1}/roster-imports`).attach('file', Buffer.from('学生姓名,家长姓名,家长手机号\n'), 'r.csv')],
         ['GET other class', ctx.admin().get(`/classes/${ids.class2}/students`)],
         ['GET other school', ctx.admin().get(`/schools/${ids.gw}/classes`)],
+        ['POST school roster-imports', ctx.admin().post(`/schools/${ids.qz}/roster-imports`).attach('file', Buffer.from('班级,学生姓名,家长姓名,家长手机号\n'), 'r.csv')],
+        ['POST rollover', ctx.admin().post(`/schools/${ids.qz}/rollover`).send({})],
+        ['POST transfer', ctx.admin().post(`/students/${ids.xiaoyu}/transfer`).send({ classId: ids.class2 })],
+        ['POST leave', ctx.admin().post(`/students/${ids.xiaoyu}/leave`).send({})],
       ];
       for (const [what, req] of attempts) {
         const res = await as(teacher, req);
@@ -265,6 +274,39 @@ describe('policy: who may read and change what (demo seed)', () => {
       const names = await allSchools('13900000000');
       expect(names).toHaveLength(5);
       expect([...names].sort()).toEqual(['北辰中学', '广文中学', '昌乐二中', '潍坊七中', '潍坊实验学校'].sort());
+    });
+  });
+
+  describe('school notices (校务公开): who may post to whom', () => {
+    const notice = { title: '关于期末家长会的通知', body: '请各位家长准时参加。', needsAck: true };
+    const post = (phone: string, body: Record<string, unknown>) => as(phone, ctx.admin().post('/school-notices').send({ ...notice, ...body }));
+
+    it('a coordinator posts to the families of their own school only', async () => {
+      expect((await post('13900000001', { audience: 'families', schoolId: ids.qz })).status).toBe(201);
+      const other = await post('13900000001', { audience: 'families', schoolId: ids.gw });
+      expect({ status: other.status, code: other.body.code }).toEqual({ status: 403, code: 'SCHOOL_NOTICE_AUDIENCE_INVALID' });
+      const coordinators = await post('13900000001', { audience: 'coordinators', districtId: ids.kuiwen });
+      expect({ status: coordinators.status, code: coordinators.body.code }).toEqual({ status: 403, code: 'SCHOOL_NOTICE_AUDIENCE_INVALID' });
+    });
+
+    it('a teacher posts no school notice', async () => {
+      const res = await post('13900000002', { audience: 'families', schoolId: ids.qz });
+      expect({ status: res.status, code: res.body.code }).toEqual({ status: 403, code: 'SCHOOL_NOTICE_AUDIENCE_INVALID' });
+    });
+
+    it('a district admin posts to their own district’s coordinators, not another district’s or the whole city’s', async () => {
+      expect((await post('13900000006', { audience: 'coordinators', districtId: ids.kuiwen })).status).toBe(201);
+      const [other] = await ctx.query<{ id: string }>("select id::text from districts where name = '潍城区'");
+      for (const body of [{ audience: 'coordinators', districtId: other.id }, { audience: 'coordinators' }]) {
+        const res = await post('13900000006', body);
+        expect({ status: res.status, code: res.body.code }).toEqual({ status: 403, code: 'SCHOOL_NOTICE_AUDIENCE_INVALID' });
+      }
+    });
+
+    it('another school’s coordinator cannot see a notice’s receipts: 404', async () => {
+      const posted = await post('13900000001', { audience: 'families', schoolId: ids.qz });
+      const res = await as('13900000067', ctx.admin().get(`/school-notices/${posted.body.id}/rollup`));
+      expect({ status: res.status, code: res.body.code }).toEqual({ status: 404, code: 'SCHOOL_NOTICE_NOT_FOUND' });
     });
   });
 

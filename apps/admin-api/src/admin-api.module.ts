@@ -5,6 +5,7 @@ import { CommitteesModule } from '@jiaxiao/committees';
 import { CoursesModule } from '@jiaxiao/courses';
 import { DirectoryModule } from '@jiaxiao/directory';
 import { MailboxModule } from '@jiaxiao/mailbox';
+import { MessagingModule } from '@jiaxiao/messaging';
 import { ModelSchoolsModule } from '@jiaxiao/model-schools';
 import { DeliveryModule } from '@jiaxiao/notifications';
 import { Infrastructure, PlatformModule } from '@jiaxiao/platform';
@@ -17,6 +18,8 @@ import { MailboxController } from './mailbox.controller';
 import { MeController } from './me.controller';
 import { ModelSchoolsController } from './model-schools.controller';
 import { ReportsController } from './reports.controller';
+import { SchoolNoticesController } from './school-notices.controller';
+import { SchoolSetupController } from './school-setup.controller';
 import { SchoolsController } from './schools.controller';
 import { SmsBudgetController } from './sms-budget.controller';
 import { StaffController } from './staff.controller';
@@ -28,8 +31,8 @@ export class AdminApiModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: AdminApiModule,
-      imports: [PlatformModule.forRoot({ app: 'admin-api', infra, http: true }), AuthModule.forRoot({ audience: 'admin', http: true }), DirectoryModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, MailboxModule, DeliveryModule],
-      controllers: [JoinRequestsController, MeController, AuditController, SchoolsController, StaffController, ClassesController, LecturesController, ReportsController, CommitteesController, ModelSchoolsController, CampaignsController, MailboxController, SmsBudgetController],
+      imports: [PlatformModule.forRoot({ app: 'admin-api', infra, http: true }), AuthModule.forRoot({ audience: 'admin', http: true }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, MailboxModule, DeliveryModule],
+      controllers: [JoinRequestsController, MeController, AuditController, SchoolsController, StaffController, ClassesController, LecturesController, ReportsController, CommitteesController, ModelSchoolsController, CampaignsController, MailboxController, SmsBudgetController, SchoolNoticesController, SchoolSetupController],
     };
   }
 }

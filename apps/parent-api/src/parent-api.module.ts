@@ -21,6 +21,7 @@ import { MessagesController } from './messages.controller';
 import { NotificationsController } from './notifications.controller';
 import { MeController } from './me.controller';
 import { ModelSchoolsController } from './model-schools.controller';
+import { SchoolNoticesController } from './school-notices.controller';
 import { WechatAuthController } from './wechat-auth.controller';
 import { WechatJsSdkController } from './wechat-js-sdk.controller';
 
@@ -32,7 +33,7 @@ export class ParentApiModule {
     return {
       module: ParentApiModule,
       imports: [PlatformModule.forRoot({ app: 'parent-api', infra, http: true }), AuthModule.forRoot({ audience: 'parent', http: true }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, MailboxModule, ChannelsModule, IdentitiesModule, WechatModule],
-      controllers: [JoinController, MeController, FamilyController, ConversationsController, MessagesController, FilesController, NotificationsController, LecturesController, CommitteesController, ModelSchoolsController, CampaignsController, MailboxController, WechatAuthController, WechatJsSdkController,
+      controllers: [JoinController, MeController, FamilyController, ConversationsController, MessagesController, FilesController, NotificationsController, LecturesController, CommitteesController, ModelSchoolsController, CampaignsController, MailboxController, WechatAuthController, WechatJsSdkController, SchoolNoticesController,
         // The development outbox exists only where it cannot leak a real code (CONTRACT: 404 in production).
         ...(DevOutboxService.enabled(infra.config) ? [DevOutboxController] : []),
       ],

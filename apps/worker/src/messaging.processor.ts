@@ -14,6 +14,7 @@ export class MessagingProcessor extends WorkerHost {
     'conversation.sync-class': async (payload) => {
       await this.conversations.syncClassGroup(payload.classId);
     },
+    'conversation.move-class': (payload) => this.conversations.moveClassGroup(payload.fromClassId, payload.toClassId),
   };
 
   process(job: Job): Promise<void> {

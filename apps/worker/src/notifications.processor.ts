@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { JobHandlers, QUEUES } from '@jiaxiao/common';
-import { MessageService } from '@jiaxiao/messaging';
+import { MessageService, SchoolNoticeService } from '@jiaxiao/messaging';
 import { ConsentWithdrawnNotifier, DeliveryRouter, NotificationsService } from '@jiaxiao/notifications';
 import { dispatch } from './dispatch';
 
@@ -10,6 +10,7 @@ export class NotificationsProcessor extends WorkerHost {
   constructor(
     private readonly notifications: NotificationsService,
     private readonly messages: MessageService,
+    private readonly schoolNotices: SchoolNoticeService,
     private readonly router: DeliveryRouter,
     private readonly consentWithdrawn: ConsentWithdrawnNotifier,
   ) {
@@ -20,6 +21,7 @@ export class NotificationsProcessor extends WorkerHost {
     'notification.push': (payload) => this.notifications.push(payload.notificationId),
     'notice.fanout': (payload) => this.messages.fanOutNotice(payload.messageId, payload.round),
     'notification.deliver': (payload) => this.router.route(payload.notificationId),
+    'school-notice.fanout': (payload) => this.schoolNotices.fanOut(payload.noticeId, payload.round),
     'notice.escalate': (payload) => this.messages.escalateNotice(payload.messageId),
     'consent.withdrawn': (payload) => this.consentWithdrawn.notify(payload),
   };

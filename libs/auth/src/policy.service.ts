@@ -135,8 +135,9 @@ export class PolicyService {
         return d && { districtId: d.id };
       }
       case 'import': {
-        const classId = await this.directory.importClassId(id);
-        return classId ? this.placeOf('class', classId) : undefined;
+        const target = await this.directory.importTarget(id);
+        if (target?.classId) return this.placeOf('class', target.classId);
+        return target?.schoolId ? this.placeOf('school', target.schoolId) : undefined;
       }
       case 'join_request': {
         const classId = await this.joins.classOfRequest(id);

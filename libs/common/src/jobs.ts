@@ -24,6 +24,10 @@ export interface JobPayloads {
   'notice.escalate': { messageId: string };
   /** create and push the notifications of a notice (round 0) or of a reminder (round = when it was asked for) */
   'notice.fanout': { messageId: string; round: number };
+  /** a school notice (校务公开): fix its recipients and write their inbox entries (round 0), or remind those not confirmed (round = when asked) */
+  'school-notice.fanout': { noticeId: string; round: number };
+  /** a class's group follows it into the next school year (升级): the old class's group becomes the new class's */
+  'conversation.move-class': { fromClassId: string; toClassId: string };
   /** bring a class group's members in line with the roster and the class's teachers */
   'conversation.sync-class': { classId: string };
   /** remind registrants of a lecture; startsAt pins the schedule it was planned for */
@@ -58,7 +62,9 @@ export const JOB_QUEUE = {
   'notice.fanout': 'notifications',
   'notification.deliver': 'notifications',
   'notice.escalate': 'notifications',
+  'school-notice.fanout': 'notifications',
   'conversation.sync-class': 'messaging',
+  'conversation.move-class': 'messaging',
   'lecture.remind': 'courses',
   'watch.flush': 'courses',
   'report.export': 'courses',

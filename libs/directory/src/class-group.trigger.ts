@@ -22,4 +22,10 @@ export class ClassGroupTrigger {
       removeOnFail: 1000,
     });
   }
+
+  /** A class moved up into the next school year (升级): its group goes with it, then follows the new class's roster. */
+  async classMoved(fromClassId: string, toClassId: string): Promise<void> {
+    const payload: JobPayloads['conversation.move-class'] = { fromClassId, toClassId };
+    await this.queue.add('conversation.move-class', payload, { jobId: `move-class-${fromClassId}`, attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 });
+  }
 }

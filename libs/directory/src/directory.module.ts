@@ -8,10 +8,12 @@ import { JoinRepository } from './joining/join.repository';
 import { JoinService } from './joining/join.service';
 import { RosterImportService } from './roster/roster-import.service';
 import { RosterRepository } from './roster/roster.repository';
+import { SchoolSetupRepository } from './school-setup/school-setup.repository';
+import { SchoolSetupService } from './school-setup/school-setup.service';
 
 @Module({
   imports: [BullModule.registerQueue({ name: QUEUES.imports }, { name: QUEUES.messaging })],
-  providers: [DirectoryRepository, DirectoryService, RosterRepository, RosterImportService, PasswordService, ClassGroupTrigger, JoinRepository, JoinService],
-  exports: [DirectoryRepository, DirectoryService, RosterImportService, JoinService, JoinRepository],
+  providers: [DirectoryRepository, DirectoryService, RosterRepository, RosterImportService, PasswordService, ClassGroupTrigger, JoinRepository, JoinService, SchoolSetupRepository, SchoolSetupService],
+  exports: [DirectoryRepository, DirectoryService, RosterImportService, SchoolSetupService, JoinService, JoinRepository],
 })
 export class DirectoryModule {}

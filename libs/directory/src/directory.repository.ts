@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, eq, gt, inArray, or, sql, SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, or, sql, SQL } from 'drizzle-orm';
 import { AreaScope } from '@jiaxiao/common';
 import {
   classes,
@@ -185,7 +185,7 @@ export class DirectoryRepository {
         schoolYearId: classes.schoolYearId,
         // Drizzle leaves select-list columns unqualified in a single-table query, and a bare "id"
         // inside the subquery would mean s.id: name the outer table explicitly.
-        studentCount: sql<number>`(select count(*)::int from ${students} s where s.class_id = ${classes}.id)`,
+        studentCount: sql<number>`(select count(*)::int from ${students} s where s.class_id = ${classes}.id and s.left_at is null)`,
       })
       .from(classes)
       .where(
@@ -225,7 +225,7 @@ export class DirectoryRepository {
   // ── students and guardians ────────────────────────────────────────────────────
 
   studentsOfClass(classId: string) {
-    return this.db.select().from(students).where(eq(students.classId, classId)).orderBy(asc(students.name), asc(students.id));
+    return this.db.select().from(students).where(and(eq(students.classId, classId), isNull(students.leftAt))).orderBy(asc(students.name), asc(students.id));
   }
 
   guardiansOf(studentIds: string[]): Promise<GuardianRow[]> {
@@ -319,9 +319,10 @@ export class DirectoryRepository {
   }
 
 
-  async importClassId(importId: string): Promise<string | undefined> {
-    const [row] = await this.db.select({ classId: rosterImports.classId }).from(rosterImports).where(eq(rosterImports.id, importId));
-    return row?.classId;
+  /** The class of a class roster import, or the school of a whole-school one. */
+  async importTarget(importId: string): Promise<{ classId: string | null; schoolId: string | null } | undefined> {
+    const [row] = await this.db.select({ classId: rosterImports.classId, schoolId: rosterImports.schoolId }).from(rosterImports).where(eq(rosterImports.id, importId));
+    return row;
   }
 
   transaction<T>(work: (tx: DbExecutor) => Promise<T>): Promise<T> {

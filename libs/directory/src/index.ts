@@ -8,3 +8,5 @@ export * from './dto/roster.dto';
 export * from './joining/join.service';
 export * from './joining/join.repository';
 export * from './joining/join.dto';
+export * from './school-setup/school-setup.service';
+export * from './school-setup/school-setup.dto';

@@ -131,6 +131,18 @@ export class ConversationService {
   }
 
   /**
+   * A class moved up into the next school year (升级): its group, with its history, becomes the
+   * new class's group (unless that class has one already), then follows the new class's roster.
+   */
+  async moveClassGroup(fromClassId: string, toClassId: string): Promise<void> {
+    await this.repository.transaction(async (tx) => {
+      const [from, to, place] = [await this.repository.classGroup(fromClassId, tx), await this.repository.classGroup(toClassId, tx), await this.repository.classTitle(toClassId, tx)];
+      if (from && !to && place) await this.repository.moveGroup(from.id, toClassId, place.title, tx);
+    });
+    await this.syncClassGroup(toClassId);
+  }
+
+  /**
    * Brings a committee's group chat in line with its members (given by the committees context,
    * which sits above messaging): officers and the school's coordinators as staff, the other
    * members as members; those not given leave. Creates the group on first use. One

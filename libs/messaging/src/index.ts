@@ -5,3 +5,5 @@ export * from './upload.service';
 export * from './file-access.registry';
 export * from './message.mapper';
 export * from './dto/message.dto';
+export * from './school-notices/school-notice.service';
+export * from './school-notices/school-notice.dto';

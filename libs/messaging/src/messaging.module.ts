@@ -9,6 +9,9 @@ import { MessagingAccess } from './messaging.access';
 import { MessagingRepository } from './messaging.repository';
 import { FILE_STORAGE, FileStorage, LocalDiskStorage } from './storage/file-storage';
 import { S3Storage } from './storage/s3-storage';
+import { SchoolNoticeAccess } from './school-notices/school-notice.access';
+import { SchoolNoticeRepository } from './school-notices/school-notice.repository';
+import { SchoolNoticeService } from './school-notices/school-notice.service';
 import { UploadService } from './upload.service';
 
 @Module({
@@ -20,6 +23,9 @@ import { UploadService } from './upload.service';
     UploadService,
     FileAccessRegistry,
     MessagingAccess,
+    SchoolNoticeRepository,
+    SchoolNoticeAccess,
+    SchoolNoticeService,
     {
       provide: FILE_STORAGE,
       inject: [AppConfig],
@@ -40,6 +46,6 @@ import { UploadService } from './upload.service';
           : new LocalDiskStorage(config.DATA_DIR),
     },
   ],
-  exports: [ConversationService, MessageService, UploadService, FileAccessRegistry, NotificationsModule],
+  exports: [ConversationService, MessageService, SchoolNoticeService, UploadService, FileAccessRegistry, NotificationsModule],
 })
 export class MessagingModule {}

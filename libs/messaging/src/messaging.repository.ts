@@ -122,6 +122,10 @@ export class MessagingRepository {
     return row;
   }
 
+  async moveGroup(conversationId: string, classId: string, title: string, db: DbExecutor) {
+    await db.update(conversations).set({ classId, title }).where(eq(conversations.id, conversationId));
+  }
+
   async directByKey(key: string, db: DbExecutor = this.db) {
     const [row] = await db.select().from(conversations).where(eq(conversations.directKey, key));
     return row;

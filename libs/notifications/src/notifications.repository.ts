@@ -52,6 +52,23 @@ export class NotificationsRepository {
     return rows.length;
   }
 
+  /** Claims the pushes of every due, unpushed notification with this key at once (a large fan-out). */
+  claimDue(dedupeKey: string) {
+    return this.db
+      .update(notifications)
+      .set({ pushedAt: new Date() })
+      .where(and(eq(notifications.dedupeKey, dedupeKey), isNull(notifications.pushedAt), lte(notifications.deliverAt, sql`now()`)))
+      .returning();
+  }
+
+  /** The in-app delivery rows of every pushed notification with this key, in one statement. */
+  async recordRealtimeFor(dedupeKey: string): Promise<void> {
+    await this.db.execute(sql`
+      insert into notification_deliveries (notification_id, channel, provider, status, attempts)
+      select id, 'realtime', 'socket', 'sent', 1 from notifications where dedupe_key = ${dedupeKey} and pushed_at is not null
+      on conflict do nothing`);
+  }
+
   /** Claims the push of a notification once; false if already pushed. */
   async claimPush(id: string): Promise<boolean> {
     const rows = await this.db

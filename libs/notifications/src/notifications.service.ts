@@ -11,6 +11,9 @@ import { RealtimePublisher } from './realtime.publisher';
 
 type NotificationRow = typeof notifications.$inferSelect;
 
+/** Jobs per BullMQ addBulk call. */
+const BULK = 1000;
+
 /**
  * The inbox and the pushes. A notification is stored at once; its push (realtime
  * `notification:new` plus the outbound channels) goes out at `deliverAt` — now, or later
@@ -52,6 +55,38 @@ export class NotificationsService {
   /** Dispatches whatever carries this key and has not been pushed: a retried fan-out finishes the job. */
   async dispatchPending(dedupeKey: string): Promise<void> {
     await this.dispatch(await this.repository.unpushed(dedupeKey));
+  }
+
+  /**
+   * The set-based form of dispatchPending, for a fan-out of thousands: claims every due push of
+   * the key in one statement, records their in-app deliveries in one, publishes them in one
+   * Redis pipeline and queues the outside channels (and the held pushes) in bulk.
+   */
+  async dispatchBulk(dedupeKey: string): Promise<void> {
+    const due = await this.repository.claimDue(dedupeKey);
+    await this.repository.recordRealtimeFor(dedupeKey);
+    await this.realtime.toEachUser(due.map((row) => ({ userId: row.userId, event: 'notification:new', payload: toDto(row) })));
+    const routed = due.filter((row) => {
+      const route = routeOf(row.kind, row.data);
+      return route.wechat !== undefined || route.sms !== undefined;
+    });
+    const retry = { backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 };
+    for (let i = 0; i < routed.length; i += BULK) {
+      await this.queue.addBulk(
+        routed.slice(i, i + BULK).map((row) => ({ name: 'notification.deliver', data: { notificationId: row.id } satisfies JobPayloads['notification.deliver'], opts: { jobId: `deliver-${row.id}`, attempts: 3, ...retry } })),
+      );
+    }
+    const held = await this.repository.unpushed(dedupeKey);
+    const now = Date.now();
+    for (let i = 0; i < held.length; i += BULK) {
+      await this.queue.addBulk(
+        held.slice(i, i + BULK).map((row) => ({
+          name: 'notification.push',
+          data: { notificationId: row.id } satisfies JobPayloads['notification.push'],
+          opts: { jobId: row.id, delay: Math.max(0, row.deliverAt.getTime() - now), attempts: 5, ...retry },
+        })),
+      );
+    }
   }
 
   /**

@@ -26,6 +26,17 @@ export class RealtimePublisher {
     return this.emit(userIds.map(userRoom), event, payload);
   }
 
+  /** One event per user (each its own payload), in one Redis pipeline: a large fan-out's pushes. */
+  async toEachUser(events: { userId: string; event: string; payload: unknown }[]): Promise<void> {
+    if (events.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const e of events) {
+      const command: RealtimeCommand = { op: 'emit', rooms: [userRoom(e.userId)], event: e.event, payload: e.payload };
+      pipeline.publish(this.channel, JSON.stringify(command));
+    }
+    await pipeline.exec();
+  }
+
   async join(userIds: string[], room: string): Promise<void> {
     if (userIds.length > 0) await this.publish({ op: 'join', userIds, room });
   }

@@ -22,6 +22,8 @@ export const router = createRouter({
         { path: 'campaigns', component: () => import('./views/programs/CampaignsView.vue'), meta: { title: '主题活动' } },
         { path: 'support-sites', component: () => import('./views/programs/SupportSitesView.vue'), meta: { title: '指导站点' } },
         { path: 'audit', component: () => import('./views/AuditView.vue'), meta: { title: '审计日志' } },
+        { path: 'school-notices', component: () => import('./views/schools/SchoolNoticesView.vue'), meta: { title: '学校通知' } },
+        { path: 'school-year', component: () => import('./views/schools/SchoolYearView.vue'), meta: { title: '学年与花名册' } },
         { path: 'model-schools', component: () => import('./views/programs/ModelSchoolsView.vue'), meta: { title: '示范校' } },
       ],
     },

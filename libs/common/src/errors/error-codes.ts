@@ -119,6 +119,21 @@ export const ERROR_CATALOG = {
   PHONE_TAKEN: { status: 409, zh: '该手机号已被其他账号使用', en: 'This phone number belongs to another account' },
   CLASS_EXISTS: { status: 409, zh: '该学年已有同名班级', en: 'A class with this name already exists in that school year' },
   SCHOOL_EXISTS: { status: 409, zh: '已有同名学校', en: 'A school with this name already exists' },
+  SCHOOL_NOTICE_NOT_FOUND: { status: 404, zh: '找不到该学校通知', en: 'School notice not found' },
+  SCHOOL_NOTICE_AUDIENCE_INVALID: {
+    status: 403,
+    zh: '通知对象不在您的范围内：学校通知发给本校家长（可选年级、班级），区县和市教育局的通知发给所辖学校的总协调员',
+    en: 'This audience is outside your scope: a school notifies its own families (optionally some grades or classes); a district or the city notifies the coordinators of its schools',
+  },
+  STUDENT_NAME_TAKEN: { status: 409, zh: '目标班级已有同名学生“{name}”', en: 'The target class already has a pupil called "{name}"' },
+  STUDENT_ALREADY_LEFT: { status: 409, zh: '该学生已离校', en: 'This pupil has already left the school' },
+  TRANSFER_NOT_ALLOWED: {
+    status: 409,
+    zh: '只能在同一学校、同一学年、未归档的班级之间分班',
+    en: 'A pupil can only move to another class of the same school and school year that is not archived',
+  },
+  ROLLOVER_YEAR_INVALID: { status: 400, zh: '升级的目标学年必须紧接在当前学年之后', en: 'The rollover must go to the school year right after the one it leaves' },
+  CLASS_ARCHIVED: { status: 409, zh: '该班级已毕业归档', en: 'This class has graduated and is archived' },
   SCHOOL_YEAR_EXISTS: { status: 409, zh: '该学年已存在', en: 'This school year already exists' },
   ROLE_ASSIGNMENT_EXISTS: { status: 409, zh: '该用户已有此任职', en: 'The user already holds this role' },
   ROLE_SCOPE_MISMATCH: {

@@ -1,4 +1,4 @@
-import { boolean, date, index, pgTable, smallint, text, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import { boolean, date, index, jsonb, pgTable, smallint, text, timestamp, unique, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { createdAt, id } from './columns';
 import { users } from './identity';
 
@@ -52,6 +52,8 @@ export const classes = pgTable(
     /** 1–12: 一年级 … 高三 (初一 = 7) */
     grade: smallint('grade').notNull(),
     name: varchar('name', { length: 40 }).notNull(),
+    /** a graduated class, kept with its history after the school-year rollover (升级) */
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('classes_school_year_name_uq').on(t.schoolId, t.schoolYearId, t.name)],
@@ -66,6 +68,9 @@ export const students = pgTable(
       .notNull()
       .references(() => classes.id),
     name: varchar('name', { length: 40 }).notNull(),
+    /** the student left the school: guardianships ended, hours and messages kept */
+    leftAt: timestamp('left_at', { withTimezone: true }),
+    leftReason: varchar('left_reason', { length: 100 }),
     createdAt: createdAt(),
   },
   // Names are unique within a class: roster imports match students by name (a school tells
@@ -88,4 +93,32 @@ export const guardianships = pgTable(
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('guardianships_student_user_uq').on(t.studentId, t.userId), index('guardianships_user_idx').on(t.userId)],
+);
+
+export interface RolloverSummary {
+  promoted: { fromClassId: string; toClassId: string; from: string; to: string; students: number }[];
+  archived: { classId: string; name: string; students: number }[];
+}
+
+/** A school's school-year rollover (升级), once per school and year it leaves. */
+export const schoolRollovers = pgTable(
+  'school_rollovers',
+  {
+    id: id(),
+    schoolId: uuid('school_id')
+      .notNull()
+      .references(() => schools.id),
+    fromYearId: uuid('from_year_id')
+      .notNull()
+      .references(() => schoolYears.id),
+    toYearId: uuid('to_year_id')
+      .notNull()
+      .references(() => schoolYears.id),
+    performedBy: uuid('performed_by')
+      .notNull()
+      .references(() => users.id),
+    summary: jsonb('summary').$type<RolloverSummary>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [unique('school_rollovers_school_year_uq').on(t.schoolId, t.fromYearId)],
 );

@@ -1,6 +1,6 @@
 import { integer, jsonb, pgTable, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
 import { bytea, createdAt, id } from './columns';
-import { classes } from './directory';
+import { classes, schools } from './directory';
 import { users } from './identity';
 
 export const IMPORT_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
@@ -18,14 +18,16 @@ export interface ImportStats {
   guardiansCreated: number;
   guardianshipsCreated: number;
   unchanged: number;
+  /** a whole-school sheet: classes it created */
+  classesCreated?: number;
 }
 
-/** A class roster upload. The file lives here so any worker node can process it. */
+/** A roster upload: of one class, or of a whole school (with a 班级 column). The file lives here so any worker node can process it. */
 export const rosterImports = pgTable('roster_imports', {
   id: id(),
-  classId: uuid('class_id')
-    .notNull()
-    .references(() => classes.id),
+  /** the class of a class sheet; null for a whole-school sheet */
+  classId: uuid('class_id').references(() => classes.id),
+  schoolId: uuid('school_id').references(() => schools.id),
   uploadedBy: uuid('uploaded_by')
     .notNull()
     .references(() => users.id),

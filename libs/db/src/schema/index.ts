@@ -8,6 +8,7 @@ export * from './committees';
 export * from './campaigns';
 export * from './model-schools';
 export * from './mailbox';
+export * from './school-notices';
 
 export * from './channels';
 export * from './joining';

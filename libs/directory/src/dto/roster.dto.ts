@@ -11,11 +11,13 @@ export class ImportStatsDto {
   @ApiProperty() guardiansCreated: number;
   @ApiProperty() guardianshipsCreated: number;
   @ApiProperty({ description: 'valid rows that changed nothing (already imported)' }) unchanged: number;
+  @ApiPropertyOptional({ description: 'a whole-school sheet: classes it created' }) classesCreated?: number;
 }
 
 export class ImportStatusDto {
   @ApiProperty() id: string;
-  @ApiProperty() classId: string;
+  @ApiProperty({ nullable: true, type: String, description: 'the class of a class sheet; null for a whole-school sheet' }) classId: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'the school of a whole-school sheet' }) schoolId: string | null;
   @ApiProperty() fileName: string;
   @ApiProperty({ enum: ['queued', 'running', 'succeeded', 'failed'] }) status: 'queued' | 'running' | 'succeeded' | 'failed';
   @ApiProperty({ description: 'valid rows found in the file' }) totalRows: number;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq, isNull } from 'drizzle-orm';
 import { classJoinLinks, DB, Database, DbExecutor, guardianships, joinRequests, Relation, students, users } from '@jiaxiao/db';
 
 @Injectable()
@@ -23,7 +23,7 @@ export class JoinRepository {
   }
 
   studentsNamed(classId: string, name: string) {
-    return this.db.select({ id: students.id }).from(students).where(and(eq(students.classId, classId), eq(students.name, name)));
+    return this.db.select({ id: students.id }).from(students).where(and(eq(students.classId, classId), eq(students.name, name), isNull(students.leftAt)));
   }
 
   async isGuardian(studentId: string, userId: string): Promise<boolean> {

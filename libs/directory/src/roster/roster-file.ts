@@ -11,6 +11,8 @@ export interface RosterRow {
   guardianName: string;
   phone: string;
   relation: Relation;
+  /** the 班级 column of a whole-school sheet */
+  className?: string;
 }
 
 export interface RowProblem {
@@ -20,12 +22,14 @@ export interface RowProblem {
 }
 
 /** Header names schools actually use, mapped to our columns. */
-const HEADERS: Record<keyof Omit<RosterRow, 'row'>, string[]> = {
+const HEADERS: Record<keyof Omit<RosterRow, 'row' | 'className'>, string[]> = {
   studentName: ['学生姓名', '学生', '姓名', 'student', 'student name'],
   guardianName: ['家长姓名', '监护人姓名', '监护人', '家长', 'guardian', 'guardian name'],
   phone: ['家长手机号', '手机号', '手机号码', '联系电话', '电话', 'phone', 'guardian phone'],
   relation: ['关系', '与学生关系', '亲属关系', 'relation'],
 };
+
+const CLASS_HEADERS = ['班级', '班级名称', '所在班级', 'class'];
 
 const RELATION_SYNONYMS: Record<string, Relation> = {
   父亲: '父亲',
@@ -60,8 +64,11 @@ export function detectFormat(content: Buffer): RosterFormat {
   throw new DomainError('FILE_TYPE_UNSUPPORTED');
 }
 
-/** Reads a roster file into valid rows and per-row problems (in Chinese, with Excel row numbers). */
-export async function parseRoster(content: Buffer, format: RosterFormat): Promise<{ rows: RosterRow[]; problems: RowProblem[] }> {
+/**
+ * Reads a roster file into valid rows and per-row problems (in Chinese, with Excel row numbers).
+ * A whole-school sheet (`withClass`) must have a 班级 column too.
+ */
+export async function parseRoster(content: Buffer, format: RosterFormat, withClass = false): Promise<{ rows: RosterRow[]; problems: RowProblem[] }> {
   const table = format === 'xlsx' ? await readXlsx(content) : readCsv(decodeText(content));
   const headerIndex = table.findIndex((cells) => cells.some((c) => c.trim() !== ''));
   if (headerIndex < 0) throw new DomainError('FILE_UNREADABLE', { detail: '文件是空的' });
@@ -73,6 +80,8 @@ export async function parseRoster(content: Buffer, format: RosterFormat): Promis
     if (index < 0) missing.push(names[0]);
     columns[key] = index;
   }
+  const classColumn = header.findIndex((h) => CLASS_HEADERS.includes(h));
+  if (withClass && classColumn < 0) missing.unshift(CLASS_HEADERS[0]);
   if (missing.length > 0) {
     throw new DomainError('FILE_UNREADABLE', { detail: `第 ${headerIndex + 1} 行缺少表头：${missing.join('、')}` });
   }
@@ -95,6 +104,9 @@ export async function parseRoster(content: Buffer, format: RosterFormat): Promis
     const phone = normalizePhone(rawPhone);
     const relation = rawRelation === '' ? '其他' : RELATION_SYNONYMS[rawRelation];
     const rowProblems: RowProblem[] = [];
+    const className = withClass ? clean(cells[classColumn]) : undefined;
+    if (className === '') rowProblems.push({ row, field: '班级', message: '班级不能为空' });
+    else if (className && className.length > 40) rowProblems.push({ row, field: '班级', message: '班级名称不能超过 40 个字' });
     if (!studentName) rowProblems.push({ row, field: '学生姓名', message: '学生姓名不能为空' });
     else if (studentName.length > 40) rowProblems.push({ row, field: '学生姓名', message: '学生姓名不能超过 40 个字' });
     if (!guardianName) rowProblems.push({ row, field: '家长姓名', message: '家长姓名不能为空' });
@@ -104,7 +116,7 @@ export async function parseRoster(content: Buffer, format: RosterFormat): Promis
       rowProblems.push({ row, field: '关系', message: `关系“${rawRelation}”无法识别，可填：${RELATIONS.join('、')}` });
     }
     if (rowProblems.length > 0) problems.push(...rowProblems);
-    else rows.push({ row, studentName, guardianName, phone: phone as string, relation: relation as Relation });
+    else rows.push({ row, studentName, guardianName, phone: phone as string, relation: relation as Relation, ...(className ? { className } : {}) });
   }
   return { rows, problems };
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { DB, Database, DbExecutor, guardianships, ImportRowError, ImportStats, Relation, rosterImports, students, users } from '@jiaxiao/db';
+import { classes, DB, Database, DbExecutor, guardianships, ImportRowError, ImportStats, Relation, rosterImports, schoolYears, students, users } from '@jiaxiao/db';
 
 @Injectable()
 export class RosterRepository {
@@ -10,7 +10,7 @@ export class RosterRepository {
     return this.db.transaction(work);
   }
 
-  async createImport(input: { classId: string; uploadedBy: string; fileName: string; format: 'xlsx' | 'csv'; content: Buffer }) {
+  async createImport(input: { classId: string | null; schoolId: string | null; uploadedBy: string; fileName: string; format: 'xlsx' | 'csv'; content: Buffer }) {
     const [row] = await this.db.insert(rosterImports).values(input).returning({ id: rosterImports.id, status: rosterImports.status });
     return row;
   }
@@ -53,6 +53,26 @@ export class RosterRepository {
       .where(and(eq(rosterImports.id, id), inArray(rosterImports.status, ['queued', 'running'])));
   }
 
+  async yearIdByName(name: string): Promise<string | undefined> {
+    const [row] = await this.db.select({ id: schoolYears.id }).from(schoolYears).where(eq(schoolYears.name, name));
+    return row?.id;
+  }
+
+  /** A school's classes of a year by name (graduated ones too). */
+  async classesNamed(schoolId: string, schoolYearId: string, names: string[]) {
+    if (names.length === 0) return [];
+    return this.db
+      .select({ id: classes.id, name: classes.name, archivedAt: classes.archivedAt })
+      .from(classes)
+      .where(and(eq(classes.schoolId, schoolId), eq(classes.schoolYearId, schoolYearId), inArray(classes.name, names)));
+  }
+
+  /** Creates the missing classes of a whole-school sheet; a class another import just created is reused. */
+  async createClasses(rows: { schoolId: string; schoolYearId: string; grade: number; name: string }[], db: DbExecutor) {
+    if (rows.length === 0) return [];
+    return db.insert(classes).values(rows).onConflictDoNothing().returning({ id: classes.id, name: classes.name });
+  }
+
   /** Creates accounts for unknown phone numbers (not yet activated) and returns every phone's user id. */
   async upsertGuardians(people: { phone: string; name: string }[], db: DbExecutor) {
     const created = await db
@@ -74,6 +94,13 @@ export class RosterRepository {
       .from(students)
       .where(and(eq(students.classId, classId), inArray(students.name, names)));
     const idByName = new Map(existing.map((s) => [s.name, s.id]));
+    // A student on a roster again is back at school (one who left keeps their history).
+    if (existing.length > 0) {
+      await db
+        .update(students)
+        .set({ leftAt: null, leftReason: null })
+        .where(and(inArray(students.id, existing.map((s) => s.id)), sql`${students.leftAt} is not null`));
+    }
     const missing = names.filter((n) => !idByName.has(n));
     if (missing.length > 0) {
       // The unique (class, name) index makes a concurrent import of the same names fail this

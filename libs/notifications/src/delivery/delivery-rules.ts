@@ -21,8 +21,10 @@ export function routeOf(kind: string, data: Record<string, unknown>): DeliveryRo
   const urgent = data.urgent === true;
   switch (kind) {
     case 'notice.new':
+    case 'school_notice.new':
       return { wechat: 'notice', sms: urgent ? 'notice_urgent' : undefined, mustArrive: urgent, urgent };
     case 'notice.remind':
+    case 'school_notice.remind':
       return { wechat: 'notice', sms: 'notice_unconfirmed', mustArrive: urgent, urgent };
     case 'notice.unconfirmed':
       return { wechat: 'notice', sms: 'notice_unconfirmed', mustArrive: true, urgent };

@@ -1450,6 +1450,129 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/school-notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本校、本区县或全市发布的学校通知（新的在前） */
+        get: operations["SchoolNoticesController_list"];
+        put?: never;
+        /**
+         * 发布学校通知（校务公开）或教育局通知
+         * @description 总协调员发给本校全体家长，或选定年级、班级的家长；区县教育局发给本区学校的总协调员，市教育局发给全市（或某区县）的总协调员。后台任务分发到收件箱，并经推送、微信、短信送达。
+         */
+        post: operations["SchoolNoticesController_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/school-notices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 学校通知详情（收件人打开即记为已读） */
+        get: operations["SchoolNoticesController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/school-notices/{id}/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 确认收到（回执） */
+        post: operations["SchoolNoticesController_ack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/school-notices/{id}/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 未确认名单：尚未回执的家庭（或总协调员），可按班级（学校）筛选 */
+        get: operations["SchoolNoticesController_pending"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/school-notices/{id}/remind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 提醒未确认（每条通知每小时一次） */
+        post: operations["SchoolNoticesController_remind"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/school-notices/{id}/rollup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 回执汇总：按班级（家长通知，每户算一次）或按学校（总协调员通知）的已读、已确认人数 */
+        get: operations["SchoolNoticesController_rollup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/school-notices/received": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我收到的教育局通知（总协调员） */
+        get: operations["SchoolNoticesController_received"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/school-years": {
         parameters: {
             query?: never;
@@ -1538,6 +1661,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/schools/{id}/rollover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 学年升级预览：哪些班级升入新学年（带学生），哪些毕业归档；不做任何修改 */
+        get: operations["SchoolSetupController_previewRollover"];
+        put?: never;
+        /** 学年升级（一次事务，记入审计日志；同一学年重复执行不会再改动） */
+        post: operations["SchoolSetupController_rollover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/schools/{id}/roster-imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 导入全校花名册（一张表，含“班级”列；缺少的班级按名称自动创建）
+         * @description 表头：班级、学生姓名、家长姓名、家长手机号、关系。班级名以年级开头（初一(1)班、三年级2班、高二5班），用于识别新班级的年级。后台任务处理，用 GET /imports/:id 查看进度和逐行错误。
+         */
+        post: operations["SchoolSetupController_importSchoolRoster"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/schools/{id}/sms-budget": {
         parameters: {
             query?: never;
@@ -1571,6 +1732,40 @@ export interface paths {
          * @description 手机号没有账号时会新建账号，并在响应中一次性返回初始密码（initialPassword）。
          */
         post: operations["StaffController_appoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/students/{id}/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 学生离校：解除监护关系，家长退出班级群；学时和聊天记录保留 */
+        post: operations["SchoolSetupController_leave"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/students/{id}/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 分班：学生转到本校同学年的另一个班（家长、学时随学生走，班级群随之调整） */
+        post: operations["SchoolSetupController_transfer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1658,6 +1853,11 @@ export interface components {
             role: "coordinator" | "teacher";
             /** @example 班主任 */
             title?: string;
+        };
+        ArchivedClassDto: {
+            classId: string;
+            name: string;
+            students: number;
         };
         AssignReviewerDto: {
             expertUserId: string;
@@ -2249,7 +2449,7 @@ export interface components {
              * @example NOT_FOUND
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "BAD_REQUEST" | "JSON_TOO_DEEP" | "MALFORMED_MULTIPART" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "ACCOUNT_NOT_ACTIVATED" | "ACCOUNT_DISABLED" | "TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "FORBIDDEN" | "ADMIN_ROLE_REQUIRED" | "WECHAT_NOT_CONFIGURED" | "WECHAT_CODE_INVALID" | "WECHAT_UNAVAILABLE" | "WECHAT_NOT_BOUND" | "WECHAT_ALREADY_BOUND" | "IDENTITY_ALREADY_BOUND" | "IDENTITY_NOT_FOUND" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "STUDENT_NOT_FOUND" | "CLASS_NOT_FOUND" | "SCHOOL_NOT_FOUND" | "DISTRICT_NOT_FOUND" | "USER_NOT_FOUND" | "SCHOOL_YEAR_NOT_FOUND" | "IMPORT_NOT_FOUND" | "ROLE_ASSIGNMENT_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "FILE_NOT_FOUND" | "STAFF_ONLY_CONVERSATION" | "DIRECT_CHAT_NOT_ALLOWED" | "NOTICE_SENDER_ONLY" | "RECALL_WINDOW_PASSED" | "NOT_A_NOTICE" | "NOTICE_REMIND_TOO_SOON" | "FILE_TOO_LARGE" | "LECTURE_NOT_FOUND" | "LECTURE_NOT_OPEN" | "LECTURE_NOT_IN_AUDIENCE" | "GUARDIAN_NOT_IN_AUDIENCE" | "REGISTRATION_CLOSED" | "REGISTRATION_NOT_FOUND" | "CHECKIN_TOKEN_INVALID" | "CHECKIN_TOKEN_EXPIRED" | "CHECKIN_NOT_OPEN" | "CHECKOUT_NOT_OPEN" | "NOT_CHECKED_IN" | "ATTENDANCE_CHECKIN_TOO_LATE" | "ATTENDANCE_PRESENCE_TOO_SHORT" | "NOT_AN_OFFLINE_LECTURE" | "LECTURE_NOT_STARTED" | "LECTURE_ENDED" | "NOT_AN_ONLINE_LECTURE" | "LECTURE_NOT_EDITABLE" | "AUDIENCE_OUT_OF_SCOPE" | "LEDGER_ENTRY_NOT_FOUND" | "ALREADY_REVOKED" | "NOT_COMPLIANT" | "EXPORT_NOT_FOUND" | "EXPORT_NOT_READY" | "PLAN_EXISTS" | "PLAN_NOT_FOUND" | "COMMITTEE_NOT_FOUND" | "COMMITTEE_EXISTS" | "COMMITTEE_FULL" | "COMMITTEE_MEMBER_NOT_FOUND" | "NOT_A_GUARDIAN_IN_SCOPE" | "NOT_A_CLASS_COMMITTEE_MEMBER" | "ELECTION_NOT_FOUND" | "ELECTION_CLOSED" | "NOMINATION_CLOSED" | "VOTING_CLOSED" | "NOMINATION_NOT_FOUND" | "NOMINATION_EXISTS" | "INVALID_BALLOT" | "ALREADY_VOTED" | "FUND_ENTRY_NOT_FOUND" | "FUND_ENTRY_ALREADY_REVERSED" | "FUND_REVERSAL_NOT_REVERSIBLE" | "METHOD_NOT_ALLOWED" | "PHONE_TAKEN" | "CLASS_EXISTS" | "SCHOOL_EXISTS" | "SCHOOL_YEAR_EXISTS" | "ROLE_ASSIGNMENT_EXISTS" | "ROLE_SCOPE_MISMATCH" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "FILE_REQUIRED" | "FILE_TYPE_UNSUPPORTED" | "FILE_UNREADABLE" | "SPREADSHEET_EXPANDS_TOO_MUCH" | "TOO_MANY_LOGIN_ATTEMPTS" | "SMS_CODE_INVALID" | "SMS_CODE_TOO_SOON" | "SMS_CODE_DAILY_LIMIT" | "SMS_CODE_IP_LIMIT" | "SMS_CODE_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "CONSENT_REQUIRED" | "CONSENT_VERSION_OUTDATED" | "CONSENT_NOT_GIVEN" | "JOIN_LINK_INVALID" | "JOIN_STUDENT_NOT_FOUND" | "JOIN_STUDENT_AMBIGUOUS" | "ALREADY_GUARDIAN" | "JOIN_REQUEST_EXISTS" | "JOIN_REQUEST_NOT_FOUND" | "JOIN_REQUEST_DECIDED" | "JOIN_REQUEST_LIMIT" | "JOIN_CLASS_BUSY" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "MODEL_SCHOOL_YEAR_NOT_FOUND" | "MODEL_SCHOOL_CRITERIA_LOCKED" | "MODEL_SCHOOL_WEIGHTS_INVALID" | "MODEL_SCHOOL_APPLICATION_NOT_FOUND" | "MODEL_SCHOOL_APPLICATION_EXISTS" | "MODEL_SCHOOL_APPLICATION_STATE" | "MODEL_SCHOOL_COORDINATOR_ONLY" | "MODEL_SCHOOL_EXPERT_NOT_FOUND" | "MODEL_SCHOOL_OWN_DISTRICT" | "MODEL_SCHOOL_REVIEW_NOT_FOUND" | "MODEL_SCHOOL_SCORES_INVALID" | "MODEL_SCHOOL_NOT_SCORED" | "MODEL_SCHOOL_QUOTA_FULL" | "MODEL_SCHOOL_BELOW_PASS_MARK" | "MODEL_SCHOOL_PASS_MARK_LOCKED" | "MODEL_SCHOOL_DESIGNATION_NOT_FOUND" | "MODEL_SCHOOL_ALREADY_REVOKED" | "SUPPORT_SITE_NOT_FOUND" | "SURVEY_ALREADY_ANSWERED" | "CAMPAIGN_NOT_FOUND" | "CAMPAIGN_NOT_OPEN" | "CAMPAIGN_OUT_OF_SCOPE" | "CAMPAIGN_SUBMISSION_EXISTS" | "CAMPAIGN_SUBMISSION_NOT_FOUND" | "CAMPAIGN_SUBMISSION_STATE" | "CAMPAIGN_AWARD_INVALID" | "MAILBOX_ITEM_NOT_FOUND" | "MAILBOX_NOT_YOUR_SCHOOL" | "MAILBOX_ALREADY_ANSWERED" | "MAILBOX_NOT_YOUR_LEVEL" | "CAMPAIGN_NO_AWARD";
+            code: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "BAD_REQUEST" | "JSON_TOO_DEEP" | "MALFORMED_MULTIPART" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "ACCOUNT_NOT_ACTIVATED" | "ACCOUNT_DISABLED" | "TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "FORBIDDEN" | "ADMIN_ROLE_REQUIRED" | "WECHAT_NOT_CONFIGURED" | "WECHAT_CODE_INVALID" | "WECHAT_UNAVAILABLE" | "WECHAT_NOT_BOUND" | "WECHAT_ALREADY_BOUND" | "IDENTITY_ALREADY_BOUND" | "IDENTITY_NOT_FOUND" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "STUDENT_NOT_FOUND" | "CLASS_NOT_FOUND" | "SCHOOL_NOT_FOUND" | "DISTRICT_NOT_FOUND" | "USER_NOT_FOUND" | "SCHOOL_YEAR_NOT_FOUND" | "IMPORT_NOT_FOUND" | "ROLE_ASSIGNMENT_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "FILE_NOT_FOUND" | "STAFF_ONLY_CONVERSATION" | "DIRECT_CHAT_NOT_ALLOWED" | "NOTICE_SENDER_ONLY" | "RECALL_WINDOW_PASSED" | "NOT_A_NOTICE" | "NOTICE_REMIND_TOO_SOON" | "FILE_TOO_LARGE" | "LECTURE_NOT_FOUND" | "LECTURE_NOT_OPEN" | "LECTURE_NOT_IN_AUDIENCE" | "GUARDIAN_NOT_IN_AUDIENCE" | "REGISTRATION_CLOSED" | "REGISTRATION_NOT_FOUND" | "CHECKIN_TOKEN_INVALID" | "CHECKIN_TOKEN_EXPIRED" | "CHECKIN_NOT_OPEN" | "CHECKOUT_NOT_OPEN" | "NOT_CHECKED_IN" | "ATTENDANCE_CHECKIN_TOO_LATE" | "ATTENDANCE_PRESENCE_TOO_SHORT" | "NOT_AN_OFFLINE_LECTURE" | "LECTURE_NOT_STARTED" | "LECTURE_ENDED" | "NOT_AN_ONLINE_LECTURE" | "LECTURE_NOT_EDITABLE" | "AUDIENCE_OUT_OF_SCOPE" | "LEDGER_ENTRY_NOT_FOUND" | "ALREADY_REVOKED" | "NOT_COMPLIANT" | "EXPORT_NOT_FOUND" | "EXPORT_NOT_READY" | "PLAN_EXISTS" | "PLAN_NOT_FOUND" | "COMMITTEE_NOT_FOUND" | "COMMITTEE_EXISTS" | "COMMITTEE_FULL" | "COMMITTEE_MEMBER_NOT_FOUND" | "NOT_A_GUARDIAN_IN_SCOPE" | "NOT_A_CLASS_COMMITTEE_MEMBER" | "ELECTION_NOT_FOUND" | "ELECTION_CLOSED" | "NOMINATION_CLOSED" | "VOTING_CLOSED" | "NOMINATION_NOT_FOUND" | "NOMINATION_EXISTS" | "INVALID_BALLOT" | "ALREADY_VOTED" | "FUND_ENTRY_NOT_FOUND" | "FUND_ENTRY_ALREADY_REVERSED" | "FUND_REVERSAL_NOT_REVERSIBLE" | "METHOD_NOT_ALLOWED" | "PHONE_TAKEN" | "CLASS_EXISTS" | "SCHOOL_EXISTS" | "SCHOOL_NOTICE_NOT_FOUND" | "SCHOOL_NOTICE_AUDIENCE_INVALID" | "STUDENT_NAME_TAKEN" | "STUDENT_ALREADY_LEFT" | "TRANSFER_NOT_ALLOWED" | "ROLLOVER_YEAR_INVALID" | "CLASS_ARCHIVED" | "SCHOOL_YEAR_EXISTS" | "ROLE_ASSIGNMENT_EXISTS" | "ROLE_SCOPE_MISMATCH" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "FILE_REQUIRED" | "FILE_TYPE_UNSUPPORTED" | "FILE_UNREADABLE" | "SPREADSHEET_EXPANDS_TOO_MUCH" | "TOO_MANY_LOGIN_ATTEMPTS" | "SMS_CODE_INVALID" | "SMS_CODE_TOO_SOON" | "SMS_CODE_DAILY_LIMIT" | "SMS_CODE_IP_LIMIT" | "SMS_CODE_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "CONSENT_REQUIRED" | "CONSENT_VERSION_OUTDATED" | "CONSENT_NOT_GIVEN" | "JOIN_LINK_INVALID" | "JOIN_STUDENT_NOT_FOUND" | "JOIN_STUDENT_AMBIGUOUS" | "ALREADY_GUARDIAN" | "JOIN_REQUEST_EXISTS" | "JOIN_REQUEST_NOT_FOUND" | "JOIN_REQUEST_DECIDED" | "JOIN_REQUEST_LIMIT" | "JOIN_CLASS_BUSY" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "MODEL_SCHOOL_YEAR_NOT_FOUND" | "MODEL_SCHOOL_CRITERIA_LOCKED" | "MODEL_SCHOOL_WEIGHTS_INVALID" | "MODEL_SCHOOL_APPLICATION_NOT_FOUND" | "MODEL_SCHOOL_APPLICATION_EXISTS" | "MODEL_SCHOOL_APPLICATION_STATE" | "MODEL_SCHOOL_COORDINATOR_ONLY" | "MODEL_SCHOOL_EXPERT_NOT_FOUND" | "MODEL_SCHOOL_OWN_DISTRICT" | "MODEL_SCHOOL_REVIEW_NOT_FOUND" | "MODEL_SCHOOL_SCORES_INVALID" | "MODEL_SCHOOL_NOT_SCORED" | "MODEL_SCHOOL_QUOTA_FULL" | "MODEL_SCHOOL_BELOW_PASS_MARK" | "MODEL_SCHOOL_PASS_MARK_LOCKED" | "MODEL_SCHOOL_DESIGNATION_NOT_FOUND" | "MODEL_SCHOOL_ALREADY_REVOKED" | "SUPPORT_SITE_NOT_FOUND" | "SURVEY_ALREADY_ANSWERED" | "CAMPAIGN_NOT_FOUND" | "CAMPAIGN_NOT_OPEN" | "CAMPAIGN_OUT_OF_SCOPE" | "CAMPAIGN_SUBMISSION_EXISTS" | "CAMPAIGN_SUBMISSION_NOT_FOUND" | "CAMPAIGN_SUBMISSION_STATE" | "CAMPAIGN_AWARD_INVALID" | "MAILBOX_ITEM_NOT_FOUND" | "MAILBOX_NOT_YOUR_SCHOOL" | "MAILBOX_ALREADY_ANSWERED" | "MAILBOX_NOT_YOUR_LEVEL" | "CAMPAIGN_NO_AWARD";
             /** @description VALIDATION_FAILED only: one entry per bad field, by its property name */
             errors?: {
                 field: string;
@@ -2348,6 +2548,8 @@ export interface components {
             row: number;
         };
         ImportStatsDto: {
+            /** @description a whole-school sheet: classes it created */
+            classesCreated?: number;
             guardiansCreated: number;
             guardianshipsCreated: number;
             studentsCreated: number;
@@ -2355,7 +2557,8 @@ export interface components {
             unchanged: number;
         };
         ImportStatusDto: {
-            classId: string;
+            /** @description the class of a class sheet; null for a whole-school sheet */
+            classId: string | null;
             createdAt: string;
             /** @description rows skipped, with the reason in Chinese */
             errors: components["schemas"]["ImportRowErrorDto"][];
@@ -2365,6 +2568,8 @@ export interface components {
             id: string;
             processedRows: number;
             progress: number;
+            /** @description the school of a whole-school sheet */
+            schoolId: string | null;
             stats?: components["schemas"]["ImportStatsDto"] | null;
             /** @enum {string} */
             status: "queued" | "running" | "succeeded" | "failed";
@@ -2427,6 +2632,10 @@ export interface components {
         };
         JoinRequestListDto: {
             items: components["schemas"]["JoinRequestDto"][];
+        };
+        LeaveStudentDto: {
+            /** @example 转学 */
+            reason?: string;
         };
         LectureDto: {
             audience: components["schemas"]["AudienceDto"];
@@ -2592,6 +2801,16 @@ export interface components {
         MinutesListDto: {
             items: components["schemas"]["MinutesDto"][];
         };
+        NoticeGroupDto: {
+            confirmed: number;
+            grade: number | null;
+            /** @description a class (family notices) or a school (coordinator notices) */
+            id: string;
+            name: string;
+            read: number;
+            /** @description families (students) or coordinators */
+            total: number;
+        };
         OpenElectionDto: {
             nominationEndsAt: string;
             nominationStartsAt: string;
@@ -2618,6 +2837,35 @@ export interface components {
         OversightListDto: {
             items: components["schemas"]["OversightDto"][];
         };
+        PendingRecipientDto: {
+            /** @description the class or the school */
+            groupId: string;
+            groupName: string;
+            /** @description the student (families) or the coordinator */
+            id: string;
+            name: string;
+        };
+        PostSchoolNoticeDto: {
+            /**
+             * @description families: the families of a school (schoolId, optionally grades or classIds); coordinators: the coordinators of a district (districtId) or of the whole city
+             * @enum {string}
+             */
+            audience: "families" | "coordinators";
+            body: string;
+            /** @description families: only these classes (of the school, this school year) */
+            classIds?: string[];
+            /** @description coordinators: the district (omitted: the whole city, city bureau only) */
+            districtId?: string;
+            /** @description urgent: pushed in quiet hours too, and by SMS */
+            emergency?: boolean;
+            /** @description families: only these grades (1–12, 初一 = 7) */
+            grades?: number[];
+            /** @description 需要回执 */
+            needsAck?: boolean;
+            /** @description families: the school */
+            schoolId?: string;
+            title: string;
+        };
         PreReviewDto: {
             /** @description required when returning for resubmission */
             comment?: string;
@@ -2636,6 +2884,16 @@ export interface components {
             title: string;
             /** @example 2026-09-01 */
             version: string;
+        };
+        PromotedClassDto: {
+            /** @example 初一(1)班 */
+            from: string;
+            fromClassId: string;
+            students: number;
+            /** @example 初二(1)班 */
+            to: string;
+            /** @description null in a preview when the class will be created */
+            toClassId: string | null;
         };
         PutCriteriaDto: {
             indicators: components["schemas"]["IndicatorDto"][];
@@ -2777,6 +3035,31 @@ export interface components {
             /** @example 年度复核不合格 */
             reason: string;
         };
+        RolloverBodyDto: {
+            /**
+             * @description the school year the classes leave (default: the current one)
+             * @example 2025-2026
+             */
+            fromYear?: string;
+            /**
+             * @description the school year they move into (default: the next one); it must exist
+             * @example 2026-2027
+             */
+            toYear?: string;
+        };
+        RolloverDto: {
+            /** @description the rollover had been done before: nothing changed now */
+            alreadyDone: boolean;
+            /** @description graduating classes, archived with their history */
+            archived: components["schemas"]["ArchivedClassDto"][];
+            /** @description false: a preview, nothing changed */
+            committed: boolean;
+            fromYear: string;
+            /** @description classes moving up a grade with their students */
+            promoted: components["schemas"]["PromotedClassDto"][];
+            schoolId: string;
+            toYear: string;
+        };
         RosterDto: {
             class: components["schemas"]["ClassDto"];
             students: components["schemas"]["StudentDto"][];
@@ -2805,6 +3088,48 @@ export interface components {
             applications: components["schemas"]["ApplicationDto"][];
             designations: components["schemas"]["DesignationDto"][];
             schoolId: string;
+        };
+        SchoolNoticeAckDto: {
+            ackedAt: string;
+            noticeId: string;
+        };
+        SchoolNoticeDto: {
+            ackedAt: string | null;
+            /** @enum {string} */
+            audience: "families" | "coordinators";
+            body: string;
+            classIds: string[] | null;
+            createdAt: string;
+            districtId: string | null;
+            emergency: boolean;
+            grades: number[] | null;
+            id: string;
+            needsAck: boolean;
+            /** @description the caller’s own receipt, when the caller is a recipient */
+            readAt: string | null;
+            /** @description recipients once the worker has fanned it out; null before */
+            recipientCount: number | null;
+            schoolId: string | null;
+            schoolName: string | null;
+            senderName: string;
+            title: string;
+        };
+        SchoolNoticePageDto: {
+            items: components["schemas"]["SchoolNoticeDto"][];
+            nextCursor: string | null;
+        };
+        SchoolNoticeRemindDto: {
+            noticeId: string;
+            /** @description families (or coordinators) not yet confirmed, reminded now */
+            pending: number;
+        };
+        SchoolNoticeRollupDto: {
+            confirmed: number;
+            /** @description per class (families), or per school (coordinators) */
+            groups: components["schemas"]["NoticeGroupDto"][];
+            noticeId: string;
+            read: number;
+            total: number;
         };
         SchoolPageDto: {
             items: components["schemas"]["SchoolDto"][];
@@ -2933,6 +3258,15 @@ export interface components {
             schoolId: string;
             schoolName: string;
         };
+        StudentMoveDto: {
+            classId: string;
+            className: string;
+            /** @description guardians linked to the student now (0 after leaving) */
+            guardians: number;
+            id: string;
+            leftAt: string | null;
+            name: string;
+        };
         SubmissionDto: {
             /** @enum {string|null} */
             award?: "first" | "second" | "third" | "reading_family" | null;
@@ -2994,6 +3328,10 @@ export interface components {
             refreshToken: string;
             user: components["schemas"]["SessionUserDto"];
         };
+        TransferStudentDto: {
+            /** @description the class the student moves to (same school and school year) */
+            classId: string;
+        };
         TrendMonthDto: {
             /** @description households with the required hours by the end of the month */
             compliant: number;
@@ -3038,7 +3376,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description BadRequest: one of VALIDATION_FAILED, MALFORMED_REQUEST, BAD_REQUEST, JSON_TOO_DEEP, MALFORMED_MULTIPART, WECHAT_CODE_INVALID, CHECKIN_TOKEN_INVALID, CHECKIN_TOKEN_EXPIRED, INVALID_BALLOT, ROLE_SCOPE_MISMATCH, FILE_REQUIRED, FILE_UNREADABLE, CURRENT_PASSWORD_INCORRECT, PASSWORD_UNCHANGED, MODEL_SCHOOL_WEIGHTS_INVALID, MODEL_SCHOOL_SCORES_INVALID, CAMPAIGN_AWARD_INVALID */
+        /** @description BadRequest: one of VALIDATION_FAILED, MALFORMED_REQUEST, BAD_REQUEST, JSON_TOO_DEEP, MALFORMED_MULTIPART, WECHAT_CODE_INVALID, CHECKIN_TOKEN_INVALID, CHECKIN_TOKEN_EXPIRED, INVALID_BALLOT, ROLLOVER_YEAR_INVALID, ROLE_SCOPE_MISMATCH, FILE_REQUIRED, FILE_UNREADABLE, CURRENT_PASSWORD_INCORRECT, PASSWORD_UNCHANGED, MODEL_SCHOOL_WEIGHTS_INVALID, MODEL_SCHOOL_SCORES_INVALID, CAMPAIGN_AWARD_INVALID */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -3047,7 +3385,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Conflict: one of WECHAT_ALREADY_BOUND, IDENTITY_ALREADY_BOUND, RECALL_WINDOW_PASSED, NOT_A_NOTICE, LECTURE_NOT_OPEN, GUARDIAN_NOT_IN_AUDIENCE, REGISTRATION_CLOSED, CHECKIN_NOT_OPEN, CHECKOUT_NOT_OPEN, NOT_CHECKED_IN, ATTENDANCE_CHECKIN_TOO_LATE, ATTENDANCE_PRESENCE_TOO_SHORT, NOT_AN_OFFLINE_LECTURE, LECTURE_NOT_STARTED, LECTURE_ENDED, NOT_AN_ONLINE_LECTURE, LECTURE_NOT_EDITABLE, ALREADY_REVOKED, NOT_COMPLIANT, EXPORT_NOT_READY, PLAN_EXISTS, COMMITTEE_EXISTS, COMMITTEE_FULL, NOT_A_GUARDIAN_IN_SCOPE, NOT_A_CLASS_COMMITTEE_MEMBER, ELECTION_CLOSED, NOMINATION_CLOSED, VOTING_CLOSED, NOMINATION_EXISTS, ALREADY_VOTED, FUND_ENTRY_ALREADY_REVERSED, FUND_REVERSAL_NOT_REVERSIBLE, PHONE_TAKEN, CLASS_EXISTS, SCHOOL_EXISTS, SCHOOL_YEAR_EXISTS, ROLE_ASSIGNMENT_EXISTS, CONSENT_VERSION_OUTDATED, CONSENT_NOT_GIVEN, JOIN_STUDENT_AMBIGUOUS, ALREADY_GUARDIAN, JOIN_REQUEST_EXISTS, JOIN_REQUEST_DECIDED, MODEL_SCHOOL_CRITERIA_LOCKED, MODEL_SCHOOL_APPLICATION_EXISTS, MODEL_SCHOOL_APPLICATION_STATE, MODEL_SCHOOL_OWN_DISTRICT, MODEL_SCHOOL_NOT_SCORED, MODEL_SCHOOL_QUOTA_FULL, MODEL_SCHOOL_BELOW_PASS_MARK, MODEL_SCHOOL_PASS_MARK_LOCKED, MODEL_SCHOOL_ALREADY_REVOKED, SURVEY_ALREADY_ANSWERED, CAMPAIGN_NOT_OPEN, CAMPAIGN_SUBMISSION_EXISTS, CAMPAIGN_SUBMISSION_STATE, MAILBOX_ALREADY_ANSWERED */
+        /** @description Conflict: one of WECHAT_ALREADY_BOUND, IDENTITY_ALREADY_BOUND, RECALL_WINDOW_PASSED, NOT_A_NOTICE, LECTURE_NOT_OPEN, GUARDIAN_NOT_IN_AUDIENCE, REGISTRATION_CLOSED, CHECKIN_NOT_OPEN, CHECKOUT_NOT_OPEN, NOT_CHECKED_IN, ATTENDANCE_CHECKIN_TOO_LATE, ATTENDANCE_PRESENCE_TOO_SHORT, NOT_AN_OFFLINE_LECTURE, LECTURE_NOT_STARTED, LECTURE_ENDED, NOT_AN_ONLINE_LECTURE, LECTURE_NOT_EDITABLE, ALREADY_REVOKED, NOT_COMPLIANT, EXPORT_NOT_READY, PLAN_EXISTS, COMMITTEE_EXISTS, COMMITTEE_FULL, NOT_A_GUARDIAN_IN_SCOPE, NOT_A_CLASS_COMMITTEE_MEMBER, ELECTION_CLOSED, NOMINATION_CLOSED, VOTING_CLOSED, NOMINATION_EXISTS, ALREADY_VOTED, FUND_ENTRY_ALREADY_REVERSED, FUND_REVERSAL_NOT_REVERSIBLE, PHONE_TAKEN, CLASS_EXISTS, SCHOOL_EXISTS, STUDENT_NAME_TAKEN, STUDENT_ALREADY_LEFT, TRANSFER_NOT_ALLOWED, CLASS_ARCHIVED, SCHOOL_YEAR_EXISTS, ROLE_ASSIGNMENT_EXISTS, CONSENT_VERSION_OUTDATED, CONSENT_NOT_GIVEN, JOIN_STUDENT_AMBIGUOUS, ALREADY_GUARDIAN, JOIN_REQUEST_EXISTS, JOIN_REQUEST_DECIDED, MODEL_SCHOOL_CRITERIA_LOCKED, MODEL_SCHOOL_APPLICATION_EXISTS, MODEL_SCHOOL_APPLICATION_STATE, MODEL_SCHOOL_OWN_DISTRICT, MODEL_SCHOOL_NOT_SCORED, MODEL_SCHOOL_QUOTA_FULL, MODEL_SCHOOL_BELOW_PASS_MARK, MODEL_SCHOOL_PASS_MARK_LOCKED, MODEL_SCHOOL_ALREADY_REVOKED, SURVEY_ALREADY_ANSWERED, CAMPAIGN_NOT_OPEN, CAMPAIGN_SUBMISSION_EXISTS, CAMPAIGN_SUBMISSION_STATE, MAILBOX_ALREADY_ANSWERED */
         Conflict: {
             headers: {
                 [name: string]: unknown;
@@ -3056,7 +3394,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Forbidden: one of FORBIDDEN, ADMIN_ROLE_REQUIRED, STAFF_ONLY_CONVERSATION, DIRECT_CHAT_NOT_ALLOWED, NOTICE_SENDER_ONLY, LECTURE_NOT_IN_AUDIENCE, AUDIENCE_OUT_OF_SCOPE, PASSWORD_CHANGE_REQUIRED, CONSENT_REQUIRED, MODEL_SCHOOL_COORDINATOR_ONLY, CAMPAIGN_OUT_OF_SCOPE, MAILBOX_NOT_YOUR_SCHOOL, MAILBOX_NOT_YOUR_LEVEL */
+        /** @description Forbidden: one of FORBIDDEN, ADMIN_ROLE_REQUIRED, STAFF_ONLY_CONVERSATION, DIRECT_CHAT_NOT_ALLOWED, NOTICE_SENDER_ONLY, LECTURE_NOT_IN_AUDIENCE, AUDIENCE_OUT_OF_SCOPE, SCHOOL_NOTICE_AUDIENCE_INVALID, PASSWORD_CHANGE_REQUIRED, CONSENT_REQUIRED, MODEL_SCHOOL_COORDINATOR_ONLY, CAMPAIGN_OUT_OF_SCOPE, MAILBOX_NOT_YOUR_SCHOOL, MAILBOX_NOT_YOUR_LEVEL */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -3065,7 +3403,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description NotFound: one of WECHAT_NOT_CONFIGURED, IDENTITY_NOT_FOUND, NOT_FOUND, ROUTE_NOT_FOUND, STUDENT_NOT_FOUND, CLASS_NOT_FOUND, SCHOOL_NOT_FOUND, DISTRICT_NOT_FOUND, USER_NOT_FOUND, SCHOOL_YEAR_NOT_FOUND, IMPORT_NOT_FOUND, ROLE_ASSIGNMENT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, FILE_NOT_FOUND, LECTURE_NOT_FOUND, REGISTRATION_NOT_FOUND, LEDGER_ENTRY_NOT_FOUND, EXPORT_NOT_FOUND, PLAN_NOT_FOUND, COMMITTEE_NOT_FOUND, COMMITTEE_MEMBER_NOT_FOUND, ELECTION_NOT_FOUND, NOMINATION_NOT_FOUND, FUND_ENTRY_NOT_FOUND, JOIN_LINK_INVALID, JOIN_STUDENT_NOT_FOUND, JOIN_REQUEST_NOT_FOUND, MODEL_SCHOOL_YEAR_NOT_FOUND, MODEL_SCHOOL_APPLICATION_NOT_FOUND, MODEL_SCHOOL_EXPERT_NOT_FOUND, MODEL_SCHOOL_REVIEW_NOT_FOUND, MODEL_SCHOOL_DESIGNATION_NOT_FOUND, SUPPORT_SITE_NOT_FOUND, CAMPAIGN_NOT_FOUND, CAMPAIGN_SUBMISSION_NOT_FOUND, MAILBOX_ITEM_NOT_FOUND, CAMPAIGN_NO_AWARD */
+        /** @description NotFound: one of WECHAT_NOT_CONFIGURED, IDENTITY_NOT_FOUND, NOT_FOUND, ROUTE_NOT_FOUND, STUDENT_NOT_FOUND, CLASS_NOT_FOUND, SCHOOL_NOT_FOUND, DISTRICT_NOT_FOUND, USER_NOT_FOUND, SCHOOL_YEAR_NOT_FOUND, IMPORT_NOT_FOUND, ROLE_ASSIGNMENT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, FILE_NOT_FOUND, LECTURE_NOT_FOUND, REGISTRATION_NOT_FOUND, LEDGER_ENTRY_NOT_FOUND, EXPORT_NOT_FOUND, PLAN_NOT_FOUND, COMMITTEE_NOT_FOUND, COMMITTEE_MEMBER_NOT_FOUND, ELECTION_NOT_FOUND, NOMINATION_NOT_FOUND, FUND_ENTRY_NOT_FOUND, SCHOOL_NOTICE_NOT_FOUND, JOIN_LINK_INVALID, JOIN_STUDENT_NOT_FOUND, JOIN_REQUEST_NOT_FOUND, MODEL_SCHOOL_YEAR_NOT_FOUND, MODEL_SCHOOL_APPLICATION_NOT_FOUND, MODEL_SCHOOL_EXPERT_NOT_FOUND, MODEL_SCHOOL_REVIEW_NOT_FOUND, MODEL_SCHOOL_DESIGNATION_NOT_FOUND, SUPPORT_SITE_NOT_FOUND, CAMPAIGN_NOT_FOUND, CAMPAIGN_SUBMISSION_NOT_FOUND, MAILBOX_ITEM_NOT_FOUND, CAMPAIGN_NO_AWARD */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -5829,6 +6167,215 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
+    SchoolNoticesController_list: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolNoticePageDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    SchoolNoticesController_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostSchoolNoticeDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolNoticeDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    SchoolNoticesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolNoticeDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    SchoolNoticesController_ack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolNoticeAckDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    SchoolNoticesController_pending: {
+        parameters: {
+            query?: {
+                /** @description only this class (or school) */
+                groupId?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingRecipientDto"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    SchoolNoticesController_remind: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolNoticeRemindDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    SchoolNoticesController_rollup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolNoticeRollupDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    SchoolNoticesController_received: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolNoticePageDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
     SchoolsController_schoolYears: {
         parameters: {
             query?: never;
@@ -6093,6 +6640,99 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
+    SchoolSetupController_previewRollover: {
+        parameters: {
+            query?: {
+                /** @description the school year the classes leave (default: the current one) */
+                fromYear?: string;
+                /** @description the school year they move into (default: the next one); it must exist */
+                toYear?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloverDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    SchoolSetupController_rollover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RolloverBodyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolloverDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    SchoolSetupController_importSchoolRoster: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportStatusDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
     SmsBudgetController_view: {
         parameters: {
             query?: never;
@@ -6213,6 +6853,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AppointmentDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    SchoolSetupController_leave: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LeaveStudentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudentMoveDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    SchoolSetupController_transfer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferStudentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StudentMoveDto"];
                 };
             };
             400: components["responses"]["BadRequest"];
