@@ -12,6 +12,7 @@ import { AuditController } from './audit.controller';
 import { ClassesController } from './classes.controller';
 import { CampaignsController } from './campaigns.controller';
 import { CommitteesController } from './committees.controller';
+import { LectureMaterialsController } from './lecture-materials.controller';
 import { LecturesController } from './lectures.controller';
 import { MailboxController } from './mailbox.controller';
 import { MeController } from './me.controller';
@@ -29,7 +30,7 @@ export class AdminApiModule {
     return {
       module: AdminApiModule,
       imports: [PlatformModule.forRoot({ app: 'admin-api', infra, http: true }), AuthModule.forRoot({ audience: 'admin', http: true }), DirectoryModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, MailboxModule, DeliveryModule],
-      controllers: [JoinRequestsController, MeController, AuditController, SchoolsController, StaffController, ClassesController, LecturesController, ReportsController, CommitteesController, ModelSchoolsController, CampaignsController, MailboxController, SmsBudgetController],
+      controllers: [JoinRequestsController, MeController, AuditController, SchoolsController, StaffController, ClassesController, LecturesController, LectureMaterialsController, ReportsController, CommitteesController, ModelSchoolsController, CampaignsController, MailboxController, SmsBudgetController],
     };
   }
 }

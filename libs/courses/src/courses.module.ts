@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { QUEUES } from '@jiaxiao/common';
+import { MessagingModule } from '@jiaxiao/messaging';
 import { NotificationsModule } from '@jiaxiao/notifications';
 import { AttendanceReportRepository } from './attendance-report.repository';
 import { AttendanceReportService } from './attendance-report.service';
@@ -10,19 +11,25 @@ import { CoursePlanService } from './course-plan.service';
 import { CoursesAccess } from './courses.access';
 import { CoursesRepository } from './courses.repository';
 import { HourLedgerService } from './hour-ledger.service';
+import { LectureMaterialsRepository } from './lecture-materials.repository';
+import { LectureMaterialsService } from './lecture-materials.service';
+import { LectureQaService } from './lecture-qa.service';
 import { LectureService } from './lecture.service';
 import { ProgressService } from './progress.service';
 import { ReportService } from './report.service';
 import { WatchTimeService } from './watch-time.service';
 
 @Module({
-  imports: [NotificationsModule, BullModule.registerQueue({ name: QUEUES.courses })],
+  imports: [NotificationsModule, MessagingModule, BullModule.registerQueue({ name: QUEUES.courses })],
   providers: [
     CoursesRepository,
     CoursesAccess,
     ChairPlaces,
     HourLedgerService,
     LectureService,
+    LectureQaService,
+    LectureMaterialsRepository,
+    LectureMaterialsService,
     AttendanceService,
     AttendanceReportRepository,
     AttendanceReportService,
@@ -31,6 +38,6 @@ import { WatchTimeService } from './watch-time.service';
     ReportService,
     CoursePlanService,
   ],
-  exports: [ChairPlaces, HourLedgerService, LectureService, AttendanceService, AttendanceReportService, WatchTimeService, ProgressService, ReportService, CoursePlanService],
+  exports: [ChairPlaces, HourLedgerService, LectureService, LectureQaService, LectureMaterialsService, AttendanceService, AttendanceReportService, WatchTimeService, ProgressService, ReportService, CoursePlanService],
 })
 export class CoursesModule {}

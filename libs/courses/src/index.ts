@@ -13,3 +13,6 @@ export * from './checkin-token';
 export * from './dto/lecture.dto';
 export * from './dto/progress.dto';
 export * from './dto/plan.dto';
+export * from './lecture-qa.service';
+export * from './lecture-materials.service';
+export * from './dto/material.dto';

@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { areaScopeOf, DomainError, formatShanghai, JobPayloads, Principal, QUEUES, schoolYearOf } from '@jiaxiao/common';
 import { Audience, DbExecutor } from '@jiaxiao/db';
+import { LectureRoomService } from '@jiaxiao/messaging';
 import { NotificationsService } from '@jiaxiao/notifications';
 import { AuditService } from '@jiaxiao/platform';
 import { audienceIncludes, audienceWithin } from './audience';
@@ -26,6 +27,7 @@ export class LectureService {
     private readonly audit: AuditService,
     @InjectQueue(QUEUES.courses) private readonly queue: Queue,
     private readonly chairs: ChairPlaces,
+    private readonly rooms: LectureRoomService,
   ) {}
 
   async create(principal: Principal, dto: CreateLectureDto): Promise<LectureDto> {
@@ -159,6 +161,8 @@ export class LectureService {
       return published;
     });
     await this.scheduleReminders(row);
+    // The Q&A room opens with the lecture; its creator answers there.
+    await this.rooms.join(row, [{ userId: row.createdBy ?? principal.userId, role: 'staff' }]);
     return this.get(row.id);
   }
 
@@ -202,6 +206,8 @@ export class LectureService {
       await this.repository.upsertRegistration(lectureId, principal.userId, next, tx);
       return next;
     });
+    // Registered or waiting, the parent may ask in the lecture's Q&A room.
+    await this.rooms.join(lecture, [{ userId: principal.userId, role: 'member' }]);
     return { lectureId, status };
   }
 

@@ -4,6 +4,7 @@ import { AppConfig, QUEUES } from '@jiaxiao/common';
 import { NotificationsModule } from '@jiaxiao/notifications';
 import { ConversationService } from './conversation.service';
 import { FileAccessRegistry } from './file-access.registry';
+import { LectureRoomService } from './lecture-room.service';
 import { MessageService } from './message.service';
 import { MessagingAccess } from './messaging.access';
 import { MessagingRepository } from './messaging.repository';
@@ -19,6 +20,7 @@ import { UploadService } from './upload.service';
     MessageService,
     UploadService,
     FileAccessRegistry,
+    LectureRoomService,
     MessagingAccess,
     {
       provide: FILE_STORAGE,
@@ -40,6 +42,6 @@ import { UploadService } from './upload.service';
           : new LocalDiskStorage(config.DATA_DIR),
     },
   ],
-  exports: [ConversationService, MessageService, UploadService, FileAccessRegistry, NotificationsModule],
+  exports: [ConversationService, MessageService, UploadService, FileAccessRegistry, LectureRoomService, NotificationsModule],
 })
 export class MessagingModule {}

@@ -832,6 +832,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/lectures/{id}/materials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 讲座资料列表 */
+        get: operations["LectureMaterialsController_list"];
+        put?: never;
+        /** 为讲座添加资料（课件、讲义；先经 parent-api POST /uploads 上传文件） */
+        post: operations["LectureMaterialsController_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/lectures/{id}/publish": {
         parameters: {
             query?: never;
@@ -860,6 +878,23 @@ export interface paths {
         get: operations["LecturesController_registrations"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/lectures/{id}/room": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 进入讲座答疑群答疑（可同时把主讲人的账号加入答疑） */
+        post: operations["LectureMaterialsController_room"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1564,6 +1599,17 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AddMaterialDto: {
+            /** @description a file the caller uploaded with POST /uploads (parent-api) */
+            fileId: string;
+            /**
+             * @description slides 课件 · handout 讲义 · other 其他
+             * @enum {string}
+             */
+            kind: "slides" | "handout" | "other";
+            /** @example 第三讲课件 */
+            title: string;
+        };
         AnswerMailboxItemDto: {
             answer: string;
         };
@@ -2232,7 +2278,7 @@ export interface components {
              * @example NOT_FOUND
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "BAD_REQUEST" | "JSON_TOO_DEEP" | "MALFORMED_MULTIPART" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "ACCOUNT_NOT_ACTIVATED" | "ACCOUNT_DISABLED" | "TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "FORBIDDEN" | "ADMIN_ROLE_REQUIRED" | "WECHAT_NOT_CONFIGURED" | "WECHAT_CODE_INVALID" | "WECHAT_UNAVAILABLE" | "WECHAT_NOT_BOUND" | "WECHAT_ALREADY_BOUND" | "IDENTITY_ALREADY_BOUND" | "IDENTITY_NOT_FOUND" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "STUDENT_NOT_FOUND" | "CLASS_NOT_FOUND" | "SCHOOL_NOT_FOUND" | "DISTRICT_NOT_FOUND" | "USER_NOT_FOUND" | "SCHOOL_YEAR_NOT_FOUND" | "IMPORT_NOT_FOUND" | "ROLE_ASSIGNMENT_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "FILE_NOT_FOUND" | "STAFF_ONLY_CONVERSATION" | "DIRECT_CHAT_NOT_ALLOWED" | "NOTICE_SENDER_ONLY" | "RECALL_WINDOW_PASSED" | "NOT_A_NOTICE" | "NOTICE_REMIND_TOO_SOON" | "FILE_TOO_LARGE" | "LECTURE_NOT_FOUND" | "LECTURE_NOT_OPEN" | "LECTURE_NOT_IN_AUDIENCE" | "GUARDIAN_NOT_IN_AUDIENCE" | "REGISTRATION_CLOSED" | "REGISTRATION_NOT_FOUND" | "CHECKIN_TOKEN_INVALID" | "CHECKIN_TOKEN_EXPIRED" | "CHECKIN_NOT_OPEN" | "CHECKOUT_NOT_OPEN" | "NOT_CHECKED_IN" | "ATTENDANCE_CHECKIN_TOO_LATE" | "ATTENDANCE_PRESENCE_TOO_SHORT" | "NOT_AN_OFFLINE_LECTURE" | "LECTURE_NOT_STARTED" | "LECTURE_ENDED" | "NOT_AN_ONLINE_LECTURE" | "LECTURE_NOT_EDITABLE" | "AUDIENCE_OUT_OF_SCOPE" | "LEDGER_ENTRY_NOT_FOUND" | "ALREADY_REVOKED" | "NOT_COMPLIANT" | "EXPORT_NOT_FOUND" | "EXPORT_NOT_READY" | "PLAN_EXISTS" | "PLAN_NOT_FOUND" | "COMMITTEE_NOT_FOUND" | "COMMITTEE_EXISTS" | "COMMITTEE_FULL" | "COMMITTEE_MEMBER_NOT_FOUND" | "NOT_A_GUARDIAN_IN_SCOPE" | "NOT_A_CLASS_COMMITTEE_MEMBER" | "ELECTION_NOT_FOUND" | "ELECTION_CLOSED" | "NOMINATION_CLOSED" | "VOTING_CLOSED" | "NOMINATION_NOT_FOUND" | "NOMINATION_EXISTS" | "INVALID_BALLOT" | "ALREADY_VOTED" | "FUND_ENTRY_NOT_FOUND" | "FUND_ENTRY_ALREADY_REVERSED" | "FUND_REVERSAL_NOT_REVERSIBLE" | "METHOD_NOT_ALLOWED" | "PHONE_TAKEN" | "CLASS_EXISTS" | "SCHOOL_EXISTS" | "SCHOOL_YEAR_EXISTS" | "ROLE_ASSIGNMENT_EXISTS" | "ROLE_SCOPE_MISMATCH" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "FILE_REQUIRED" | "FILE_TYPE_UNSUPPORTED" | "FILE_UNREADABLE" | "TOO_MANY_LOGIN_ATTEMPTS" | "SMS_CODE_INVALID" | "SMS_CODE_TOO_SOON" | "SMS_CODE_DAILY_LIMIT" | "SMS_CODE_IP_LIMIT" | "SMS_CODE_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "CONSENT_REQUIRED" | "CONSENT_VERSION_OUTDATED" | "CONSENT_NOT_GIVEN" | "JOIN_LINK_INVALID" | "JOIN_STUDENT_NOT_FOUND" | "JOIN_STUDENT_AMBIGUOUS" | "ALREADY_GUARDIAN" | "JOIN_REQUEST_EXISTS" | "JOIN_REQUEST_NOT_FOUND" | "JOIN_REQUEST_DECIDED" | "JOIN_REQUEST_LIMIT" | "JOIN_CLASS_BUSY" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "MODEL_SCHOOL_YEAR_NOT_FOUND" | "MODEL_SCHOOL_CRITERIA_LOCKED" | "MODEL_SCHOOL_WEIGHTS_INVALID" | "MODEL_SCHOOL_APPLICATION_NOT_FOUND" | "MODEL_SCHOOL_APPLICATION_EXISTS" | "MODEL_SCHOOL_APPLICATION_STATE" | "MODEL_SCHOOL_COORDINATOR_ONLY" | "MODEL_SCHOOL_EXPERT_NOT_FOUND" | "MODEL_SCHOOL_OWN_DISTRICT" | "MODEL_SCHOOL_REVIEW_NOT_FOUND" | "MODEL_SCHOOL_SCORES_INVALID" | "MODEL_SCHOOL_NOT_SCORED" | "MODEL_SCHOOL_QUOTA_FULL" | "MODEL_SCHOOL_BELOW_PASS_MARK" | "MODEL_SCHOOL_PASS_MARK_LOCKED" | "MODEL_SCHOOL_DESIGNATION_NOT_FOUND" | "MODEL_SCHOOL_ALREADY_REVOKED" | "SUPPORT_SITE_NOT_FOUND" | "SURVEY_ALREADY_ANSWERED" | "CAMPAIGN_NOT_FOUND" | "CAMPAIGN_NOT_OPEN" | "CAMPAIGN_OUT_OF_SCOPE" | "CAMPAIGN_SUBMISSION_EXISTS" | "CAMPAIGN_SUBMISSION_NOT_FOUND" | "CAMPAIGN_SUBMISSION_STATE" | "CAMPAIGN_AWARD_INVALID" | "MAILBOX_ITEM_NOT_FOUND" | "MAILBOX_NOT_YOUR_SCHOOL" | "MAILBOX_ALREADY_ANSWERED" | "MAILBOX_NOT_YOUR_LEVEL" | "CAMPAIGN_NO_AWARD";
+            code: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "BAD_REQUEST" | "JSON_TOO_DEEP" | "MALFORMED_MULTIPART" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "ACCOUNT_NOT_ACTIVATED" | "ACCOUNT_DISABLED" | "TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "FORBIDDEN" | "ADMIN_ROLE_REQUIRED" | "WECHAT_NOT_CONFIGURED" | "WECHAT_CODE_INVALID" | "WECHAT_UNAVAILABLE" | "WECHAT_NOT_BOUND" | "WECHAT_ALREADY_BOUND" | "IDENTITY_ALREADY_BOUND" | "IDENTITY_NOT_FOUND" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "STUDENT_NOT_FOUND" | "CLASS_NOT_FOUND" | "SCHOOL_NOT_FOUND" | "DISTRICT_NOT_FOUND" | "USER_NOT_FOUND" | "SCHOOL_YEAR_NOT_FOUND" | "IMPORT_NOT_FOUND" | "ROLE_ASSIGNMENT_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "FILE_NOT_FOUND" | "STAFF_ONLY_CONVERSATION" | "DIRECT_CHAT_NOT_ALLOWED" | "NOTICE_SENDER_ONLY" | "RECALL_WINDOW_PASSED" | "NOT_A_NOTICE" | "NOTICE_REMIND_TOO_SOON" | "FILE_TOO_LARGE" | "LECTURE_NOT_FOUND" | "LECTURE_NOT_OPEN" | "LECTURE_NOT_IN_AUDIENCE" | "GUARDIAN_NOT_IN_AUDIENCE" | "REGISTRATION_CLOSED" | "REGISTRATION_NOT_FOUND" | "CHECKIN_TOKEN_INVALID" | "CHECKIN_TOKEN_EXPIRED" | "CHECKIN_NOT_OPEN" | "CHECKOUT_NOT_OPEN" | "NOT_CHECKED_IN" | "ATTENDANCE_CHECKIN_TOO_LATE" | "ATTENDANCE_PRESENCE_TOO_SHORT" | "NOT_AN_OFFLINE_LECTURE" | "LECTURE_NOT_STARTED" | "LECTURE_ENDED" | "NOT_AN_ONLINE_LECTURE" | "LECTURE_ROOM_NOT_OPEN" | "MATERIAL_EXISTS" | "LECTURE_NOT_EDITABLE" | "AUDIENCE_OUT_OF_SCOPE" | "LEDGER_ENTRY_NOT_FOUND" | "ALREADY_REVOKED" | "NOT_COMPLIANT" | "EXPORT_NOT_FOUND" | "EXPORT_NOT_READY" | "PLAN_EXISTS" | "PLAN_NOT_FOUND" | "COMMITTEE_NOT_FOUND" | "COMMITTEE_EXISTS" | "COMMITTEE_FULL" | "COMMITTEE_MEMBER_NOT_FOUND" | "NOT_A_GUARDIAN_IN_SCOPE" | "NOT_A_CLASS_COMMITTEE_MEMBER" | "ELECTION_NOT_FOUND" | "ELECTION_CLOSED" | "NOMINATION_CLOSED" | "VOTING_CLOSED" | "NOMINATION_NOT_FOUND" | "NOMINATION_EXISTS" | "INVALID_BALLOT" | "ALREADY_VOTED" | "FUND_ENTRY_NOT_FOUND" | "FUND_ENTRY_ALREADY_REVERSED" | "FUND_REVERSAL_NOT_REVERSIBLE" | "METHOD_NOT_ALLOWED" | "PHONE_TAKEN" | "CLASS_EXISTS" | "SCHOOL_EXISTS" | "SCHOOL_YEAR_EXISTS" | "ROLE_ASSIGNMENT_EXISTS" | "ROLE_SCOPE_MISMATCH" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "FILE_REQUIRED" | "FILE_TYPE_UNSUPPORTED" | "FILE_UNREADABLE" | "TOO_MANY_LOGIN_ATTEMPTS" | "SMS_CODE_INVALID" | "SMS_CODE_TOO_SOON" | "SMS_CODE_DAILY_LIMIT" | "SMS_CODE_IP_LIMIT" | "SMS_CODE_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "CONSENT_REQUIRED" | "CONSENT_VERSION_OUTDATED" | "CONSENT_NOT_GIVEN" | "JOIN_LINK_INVALID" | "JOIN_STUDENT_NOT_FOUND" | "JOIN_STUDENT_AMBIGUOUS" | "ALREADY_GUARDIAN" | "JOIN_REQUEST_EXISTS" | "JOIN_REQUEST_NOT_FOUND" | "JOIN_REQUEST_DECIDED" | "JOIN_REQUEST_LIMIT" | "JOIN_CLASS_BUSY" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "MODEL_SCHOOL_YEAR_NOT_FOUND" | "MODEL_SCHOOL_CRITERIA_LOCKED" | "MODEL_SCHOOL_WEIGHTS_INVALID" | "MODEL_SCHOOL_APPLICATION_NOT_FOUND" | "MODEL_SCHOOL_APPLICATION_EXISTS" | "MODEL_SCHOOL_APPLICATION_STATE" | "MODEL_SCHOOL_COORDINATOR_ONLY" | "MODEL_SCHOOL_EXPERT_NOT_FOUND" | "MODEL_SCHOOL_OWN_DISTRICT" | "MODEL_SCHOOL_REVIEW_NOT_FOUND" | "MODEL_SCHOOL_SCORES_INVALID" | "MODEL_SCHOOL_NOT_SCORED" | "MODEL_SCHOOL_QUOTA_FULL" | "MODEL_SCHOOL_BELOW_PASS_MARK" | "MODEL_SCHOOL_PASS_MARK_LOCKED" | "MODEL_SCHOOL_DESIGNATION_NOT_FOUND" | "MODEL_SCHOOL_ALREADY_REVOKED" | "SUPPORT_SITE_NOT_FOUND" | "SURVEY_ALREADY_ANSWERED" | "CAMPAIGN_NOT_FOUND" | "CAMPAIGN_NOT_OPEN" | "CAMPAIGN_OUT_OF_SCOPE" | "CAMPAIGN_SUBMISSION_EXISTS" | "CAMPAIGN_SUBMISSION_NOT_FOUND" | "CAMPAIGN_SUBMISSION_STATE" | "CAMPAIGN_AWARD_INVALID" | "MAILBOX_ITEM_NOT_FOUND" | "MAILBOX_NOT_YOUR_SCHOOL" | "MAILBOX_ALREADY_ANSWERED" | "MAILBOX_NOT_YOUR_LEVEL" | "CAMPAIGN_NO_AWARD";
             /** @description VALIDATION_FAILED only: one entry per bad field, by its property name */
             errors?: {
                 field: string;
@@ -2450,6 +2496,16 @@ export interface components {
             /** @description a school year fits one page */
             nextCursor: string | null;
         };
+        LectureRoomDto: {
+            /** @description the lecture_room conversation: GET /conversations/:id/messages, message:send through the gateway */
+            conversationId: string;
+            lectureId: string;
+            /**
+             * @description staff answer; members (parents) ask
+             * @enum {string}
+             */
+            role: "staff" | "member";
+        };
         LoginDto: {
             /** @example Jiaxiao#2016 */
             password: string;
@@ -2521,6 +2577,23 @@ export interface components {
             /** @example 家长无智能手机，现场签到表已核对 */
             reason: string;
         };
+        MaterialDto: {
+            createdAt: string;
+            /** @description download with GET /files/:fileId on parent-api */
+            fileId: string;
+            id: string;
+            /** @enum {string} */
+            kind: "slides" | "handout" | "other";
+            mime: string;
+            name: string;
+            size: number;
+            title: string;
+        };
+        MaterialListDto: {
+            items: components["schemas"]["MaterialDto"][];
+            /** @description always null: a lecture has few materials */
+            nextCursor: string | null;
+        };
         MeDto: {
             /** @description empty while consentRequired */
             children: components["schemas"]["ChildDto"][];
@@ -2587,6 +2660,13 @@ export interface components {
             title: string;
             votingEndsAt: string;
             votingStartsAt: string;
+        };
+        OpenRoomDto: {
+            /**
+             * @description staff only: add this account (the speaker) to the room as one who answers
+             * @example 13900000066
+             */
+            speakerPhone?: string;
         };
         OversightDto: {
             area: string;
@@ -3006,7 +3086,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Conflict: one of WECHAT_ALREADY_BOUND, IDENTITY_ALREADY_BOUND, RECALL_WINDOW_PASSED, NOT_A_NOTICE, LECTURE_NOT_OPEN, GUARDIAN_NOT_IN_AUDIENCE, REGISTRATION_CLOSED, CHECKIN_NOT_OPEN, CHECKOUT_NOT_OPEN, NOT_CHECKED_IN, ATTENDANCE_CHECKIN_TOO_LATE, ATTENDANCE_PRESENCE_TOO_SHORT, NOT_AN_OFFLINE_LECTURE, LECTURE_NOT_STARTED, LECTURE_ENDED, NOT_AN_ONLINE_LECTURE, LECTURE_NOT_EDITABLE, ALREADY_REVOKED, NOT_COMPLIANT, EXPORT_NOT_READY, PLAN_EXISTS, COMMITTEE_EXISTS, COMMITTEE_FULL, NOT_A_GUARDIAN_IN_SCOPE, NOT_A_CLASS_COMMITTEE_MEMBER, ELECTION_CLOSED, NOMINATION_CLOSED, VOTING_CLOSED, NOMINATION_EXISTS, ALREADY_VOTED, FUND_ENTRY_ALREADY_REVERSED, FUND_REVERSAL_NOT_REVERSIBLE, PHONE_TAKEN, CLASS_EXISTS, SCHOOL_EXISTS, SCHOOL_YEAR_EXISTS, ROLE_ASSIGNMENT_EXISTS, CONSENT_VERSION_OUTDATED, CONSENT_NOT_GIVEN, JOIN_STUDENT_AMBIGUOUS, ALREADY_GUARDIAN, JOIN_REQUEST_EXISTS, JOIN_REQUEST_DECIDED, MODEL_SCHOOL_CRITERIA_LOCKED, MODEL_SCHOOL_APPLICATION_EXISTS, MODEL_SCHOOL_APPLICATION_STATE, MODEL_SCHOOL_OWN_DISTRICT, MODEL_SCHOOL_NOT_SCORED, MODEL_SCHOOL_QUOTA_FULL, MODEL_SCHOOL_BELOW_PASS_MARK, MODEL_SCHOOL_PASS_MARK_LOCKED, MODEL_SCHOOL_ALREADY_REVOKED, SURVEY_ALREADY_ANSWERED, CAMPAIGN_NOT_OPEN, CAMPAIGN_SUBMISSION_EXISTS, CAMPAIGN_SUBMISSION_STATE, MAILBOX_ALREADY_ANSWERED */
+        /** @description Conflict: one of WECHAT_ALREADY_BOUND, IDENTITY_ALREADY_BOUND, RECALL_WINDOW_PASSED, NOT_A_NOTICE, LECTURE_NOT_OPEN, GUARDIAN_NOT_IN_AUDIENCE, REGISTRATION_CLOSED, CHECKIN_NOT_OPEN, CHECKOUT_NOT_OPEN, NOT_CHECKED_IN, ATTENDANCE_CHECKIN_TOO_LATE, ATTENDANCE_PRESENCE_TOO_SHORT, NOT_AN_OFFLINE_LECTURE, LECTURE_NOT_STARTED, LECTURE_ENDED, NOT_AN_ONLINE_LECTURE, LECTURE_ROOM_NOT_OPEN, MATERIAL_EXISTS, LECTURE_NOT_EDITABLE, ALREADY_REVOKED, NOT_COMPLIANT, EXPORT_NOT_READY, PLAN_EXISTS, COMMITTEE_EXISTS, COMMITTEE_FULL, NOT_A_GUARDIAN_IN_SCOPE, NOT_A_CLASS_COMMITTEE_MEMBER, ELECTION_CLOSED, NOMINATION_CLOSED, VOTING_CLOSED, NOMINATION_EXISTS, ALREADY_VOTED, FUND_ENTRY_ALREADY_REVERSED, FUND_REVERSAL_NOT_REVERSIBLE, PHONE_TAKEN, CLASS_EXISTS, SCHOOL_EXISTS, SCHOOL_YEAR_EXISTS, ROLE_ASSIGNMENT_EXISTS, CONSENT_VERSION_OUTDATED, CONSENT_NOT_GIVEN, JOIN_STUDENT_AMBIGUOUS, ALREADY_GUARDIAN, JOIN_REQUEST_EXISTS, JOIN_REQUEST_DECIDED, MODEL_SCHOOL_CRITERIA_LOCKED, MODEL_SCHOOL_APPLICATION_EXISTS, MODEL_SCHOOL_APPLICATION_STATE, MODEL_SCHOOL_OWN_DISTRICT, MODEL_SCHOOL_NOT_SCORED, MODEL_SCHOOL_QUOTA_FULL, MODEL_SCHOOL_BELOW_PASS_MARK, MODEL_SCHOOL_PASS_MARK_LOCKED, MODEL_SCHOOL_ALREADY_REVOKED, SURVEY_ALREADY_ANSWERED, CAMPAIGN_NOT_OPEN, CAMPAIGN_SUBMISSION_EXISTS, CAMPAIGN_SUBMISSION_STATE, MAILBOX_ALREADY_ANSWERED */
         Conflict: {
             headers: {
                 [name: string]: unknown;
@@ -4664,6 +4744,61 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
+    LectureMaterialsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaterialListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    LectureMaterialsController_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddMaterialDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaterialDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
     LecturesController_publish: {
         parameters: {
             query?: never;
@@ -4713,6 +4848,36 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    LectureMaterialsController_room: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenRoomDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LectureRoomDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     LecturesController_revoke: {
