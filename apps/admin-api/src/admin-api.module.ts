@@ -8,6 +8,7 @@ import { MailboxModule } from '@jiaxiao/mailbox';
 import { ModelSchoolsModule } from '@jiaxiao/model-schools';
 import { DeliveryModule } from '@jiaxiao/notifications';
 import { Infrastructure, PlatformModule } from '@jiaxiao/platform';
+import { ArticlesController } from './articles.controller';
 import { AuditController } from './audit.controller';
 import { ClassesController } from './classes.controller';
 import { CampaignsController } from './campaigns.controller';
@@ -30,7 +31,7 @@ export class AdminApiModule {
     return {
       module: AdminApiModule,
       imports: [PlatformModule.forRoot({ app: 'admin-api', infra, http: true }), AuthModule.forRoot({ audience: 'admin', http: true }), DirectoryModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, MailboxModule, DeliveryModule],
-      controllers: [JoinRequestsController, MeController, AuditController, SchoolsController, StaffController, ClassesController, LecturesController, LectureMaterialsController, ReportsController, CommitteesController, ModelSchoolsController, CampaignsController, MailboxController, SmsBudgetController],
+      controllers: [JoinRequestsController, MeController, AuditController, SchoolsController, StaffController, ClassesController, LecturesController, LectureMaterialsController, ReportsController, CommitteesController, ModelSchoolsController, CampaignsController, ArticlesController, MailboxController, SmsBudgetController],
     };
   }
 }

@@ -16,6 +16,8 @@ import { LectureMaterialsService } from './lecture-materials.service';
 import { LectureQaService } from './lecture-qa.service';
 import { LectureService } from './lecture.service';
 import { ProgressService } from './progress.service';
+import { PublicCalendarRepository } from './public-calendar.repository';
+import { PublicCalendarService } from './public-calendar.service';
 import { ReportService } from './report.service';
 import { WatchTimeService } from './watch-time.service';
 
@@ -37,7 +39,9 @@ import { WatchTimeService } from './watch-time.service';
     ProgressService,
     ReportService,
     CoursePlanService,
+    PublicCalendarRepository,
+    PublicCalendarService,
   ],
-  exports: [ChairPlaces, HourLedgerService, LectureService, LectureQaService, LectureMaterialsService, AttendanceService, AttendanceReportService, WatchTimeService, ProgressService, ReportService, CoursePlanService],
+  exports: [ChairPlaces, HourLedgerService, LectureService, LectureQaService, LectureMaterialsService, AttendanceService, AttendanceReportService, WatchTimeService, ProgressService, ReportService, CoursePlanService, PublicCalendarService],
 })
 export class CoursesModule {}

@@ -16,3 +16,5 @@ export * from './dto/plan.dto';
 export * from './lecture-qa.service';
 export * from './lecture-materials.service';
 export * from './dto/material.dto';
+export * from './public-calendar.service';
+export * from './dto/public-calendar.dto';

@@ -90,6 +90,7 @@ export const ERROR_CATALOG = {
   LECTURE_ENDED: { status: 409, zh: '讲座已结束，且没有回放', en: 'The lecture has ended and has no replay' },
   NOT_AN_ONLINE_LECTURE: { status: 409, zh: '该讲座没有线上直播或回放', en: 'This lecture is not online' },
   LECTURE_ROOM_NOT_OPEN: { status: 409, zh: '讲座发布后才开放答疑群，已取消的讲座没有答疑群', en: 'A lecture’s Q&A room opens when it is published; a cancelled lecture has none' },
+  ARTICLE_NOT_FOUND: { status: 404, zh: '找不到该文章或资源', en: 'Article or resource not found' },
   MATERIAL_EXISTS: { status: 409, zh: '该文件已是本讲座的资料', en: 'This file is already a material of the lecture' },
   LECTURE_NOT_EDITABLE: { status: 409, zh: '已取消或已结束的讲座不能修改', en: 'A cancelled or finished lecture cannot be changed' },
   AUDIENCE_OUT_OF_SCOPE: { status: 403, zh: '讲座面向的范围超出了您的管理范围', en: 'The audience is outside the area you manage' },
