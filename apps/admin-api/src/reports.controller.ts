@@ -17,6 +17,8 @@ import {
   SchoolYearQueryDto,
   SummaryQueryDto,
   SummaryReportDto,
+  TeacherTrainingReportDto,
+  TeacherTrainingService,
 } from '@jiaxiao/courses';
 import { SetRequirementDto } from './dto/lecture-admin.dto';
 
@@ -27,7 +29,15 @@ export class ReportsController {
   constructor(
     private readonly reports: ReportService,
     private readonly plans: CoursePlanService,
+    private readonly training: TeacherTrainingService,
   ) {}
+
+  @Get('reports/teacher-training')
+  @ApiOperation({ summary: '教师家校沟通能力培训：本校每位教师的培训学时（默认本人学校、本学年）' })
+  @ApiOkResponse({ type: TeacherTrainingReportDto })
+  teacherTraining(@CurrentUser() principal: Principal, @Query() query: ReportQueryDto): Promise<TeacherTrainingReportDto> {
+    return this.training.report(principal, query);
+  }
 
   @Get('reports/course-hours')
   @ApiOperation({ summary: '学时完成情况：按班级（默认本人学校、本学年）' })

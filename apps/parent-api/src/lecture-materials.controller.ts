@@ -1,10 +1,10 @@
-import { Controller, Get, Param, Post } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@jiaxiao/common';
 import { Authorize, CurrentUser } from '@jiaxiao/auth';
-import { LectureMaterialsService, LectureQaService, LectureRoomDto, MaterialListDto } from '@jiaxiao/courses';
+import { LectureMaterialsService, LectureQaService, LectureRoomDto, MaterialListDto, MyTeacherTrainingDto, SchoolYearQueryDto, TeacherTrainingService } from '@jiaxiao/courses';
 
-/** A lecture's materials and its Q&A room, for its audience. */
+/** A lecture's materials and its Q&A room, for its audience; a teacher's own training hours. */
 @ApiTags('lectures')
 @ApiBearerAuth()
 @Controller()
@@ -12,7 +12,15 @@ export class LectureMaterialsController {
   constructor(
     private readonly materials: LectureMaterialsService,
     private readonly qa: LectureQaService,
+    private readonly training: TeacherTrainingService,
   ) {}
+
+  @Get('me/teacher-training')
+  @ApiOperation({ summary: '我的教师家校沟通能力培训：可报名的培训与本学年学时（与家长学时分开）' })
+  @ApiOkResponse({ type: MyTeacherTrainingDto })
+  teacherTraining(@CurrentUser() principal: Principal, @Query() query: SchoolYearQueryDto): Promise<MyTeacherTrainingDto> {
+    return this.training.mine(principal, query.schoolYear);
+  }
 
   @Get('lectures/:id/materials')
   @Authorize('read', 'lecture')

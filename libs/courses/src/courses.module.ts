@@ -19,6 +19,8 @@ import { ProgressService } from './progress.service';
 import { PublicCalendarRepository } from './public-calendar.repository';
 import { PublicCalendarService } from './public-calendar.service';
 import { ReportService } from './report.service';
+import { TeacherTrainingRepository } from './teacher-training.repository';
+import { TeacherTrainingService } from './teacher-training.service';
 import { WatchTimeService } from './watch-time.service';
 
 @Module({
@@ -41,7 +43,9 @@ import { WatchTimeService } from './watch-time.service';
     CoursePlanService,
     PublicCalendarRepository,
     PublicCalendarService,
+    TeacherTrainingRepository,
+    TeacherTrainingService,
   ],
-  exports: [ChairPlaces, HourLedgerService, LectureService, LectureQaService, LectureMaterialsService, AttendanceService, AttendanceReportService, WatchTimeService, ProgressService, ReportService, CoursePlanService, PublicCalendarService],
+  exports: [ChairPlaces, HourLedgerService, LectureService, LectureQaService, LectureMaterialsService, AttendanceService, AttendanceReportService, WatchTimeService, ProgressService, ReportService, CoursePlanService, PublicCalendarService, TeacherTrainingService],
 })
 export class CoursesModule {}

@@ -18,3 +18,5 @@ export * from './lecture-materials.service';
 export * from './dto/material.dto';
 export * from './public-calendar.service';
 export * from './dto/public-calendar.dto';
+export * from './teacher-training.service';
+export * from './dto/teacher-training.dto';

@@ -8,10 +8,11 @@ import { LectureRoomService } from '@jiaxiao/messaging';
 import { NotificationsService } from '@jiaxiao/notifications';
 import { AuditService } from '@jiaxiao/platform';
 import { audienceIncludes, audienceWithin } from './audience';
-import { chairAudienceIncludes, ChairPlaces } from './chair-places.service';
+import { chairAudienceIncludes, ChairPlaces, placeAudienceIncludes } from './chair-places.service';
 import { CoursesRepository, LectureRow } from './courses.repository';
 import { AudienceDto, CreateLectureDto, LectureDto, RegistrationDto, UpdateLectureDto } from './dto/lecture.dto';
 import { toLectureDto } from './lecture.mapper';
+import { TeacherTrainingRepository } from './teacher-training.repository';
 
 const REMINDERS = { '24h': 24 * 3600_000, '1h': 3600_000 } as const;
 
@@ -28,9 +29,14 @@ export class LectureService {
     @InjectQueue(QUEUES.courses) private readonly queue: Queue,
     private readonly chairs: ChairPlaces,
     private readonly rooms: LectureRoomService,
+    private readonly teachers: TeacherTrainingRepository,
   ) {}
 
   async create(principal: Principal, dto: CreateLectureDto): Promise<LectureDto> {
+    // Teachers' training is for teachers only, and only it is: it never reaches parents' hours.
+    if ((dto.series === 'teacher_training') !== (dto.audience.scope === 'teachers')) {
+      throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'audience.scope', constraint: 'teachersForTeacherTraining' }]);
+    }
     const audience = await this.checkAudience(principal, dto.audience);
     const startsAt = new Date(dto.startsAt);
     const endsAt = new Date(dto.endsAt);
@@ -301,8 +307,12 @@ export class LectureService {
     if (!(await this.inAudience(principal.userId, lecture))) throw new DomainError('LECTURE_NOT_IN_AUDIENCE');
   }
 
-  /** Whether any child of this guardian is in the lecture's audience, or (chair_training) the guardian chairs a committee it is for. */
+  /**
+   * Whether any child of this guardian is in the lecture's audience, or (chair_training) the guardian chairs a committee it is for,
+   * or (teacher_training) the user teaches or coordinates at a school it is for.
+   */
   async inAudience(guardianId: string, lecture: LectureRow): Promise<boolean> {
+    if (lecture.audience.scope === 'teachers') return placeAudienceIncludes(lecture.audience, await this.teachers.teacherPlaces(guardianId));
     if (lecture.audience.scope === 'committee_chairs') return chairAudienceIncludes(lecture.audience, await this.chairs.of(guardianId));
     const children = await this.repository.childPlaces(guardianId);
     return children.some((c) => audienceIncludes(lecture.audience, c));
@@ -351,6 +361,8 @@ function toAudience(dto: AudienceDto): Audience {
       return { scope: 'classes', schoolId: dto.schoolId as string, classIds: dto.classIds as string[] };
     case 'committee_chairs':
       return { scope: 'committee_chairs', districtId: dto.districtId, schoolId: dto.schoolId };
+    case 'teachers':
+      return { scope: 'teachers', districtId: dto.districtId, schoolId: dto.schoolId };
   }
 }
 

@@ -57,5 +57,7 @@ function openTo(audience: Audience, schoolName: string | null, districtName: str
       return `${schoolName ?? ''}部分班级家长`;
     case 'committee_chairs':
       return '家委会主任';
+    case 'teachers':
+      return '教师';
   }
 }

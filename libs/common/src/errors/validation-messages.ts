@@ -36,6 +36,7 @@ const CONSTRAINTS: Record<string, Template> = {
   sameSchoolYear: { zh: '不能改到另一个学年', en: 'must stay within the same school year' },
   isUrl: { zh: '必须是有效的网址', en: 'must be a valid URL' },
   withinSessionLength: { zh: '学时不能超过讲座时长（本场最多 {0} 学时，1 学时 = 60 分钟）', en: 'must not exceed the session length (at most {0} hours for this session)' },
+  teachersForTeacherTraining: { zh: '教师培训（teacher_training）须面向教师（teachers），面向教师的只能是教师培训', en: 'teacher_training is for a teachers audience, and a teachers audience only for teacher_training' },
   maxRangeDays: { zh: '时间范围最长 {0} 天', en: 'the range may span at most {0} days' },
   isAfterStart: { zh: '必须晚于开始时间', en: 'must be later than the start' },
   isStrongPassword: { zh: '至少 8 位，且须同时包含字母和数字', en: 'must be at least 8 characters and contain both letters and digits' },

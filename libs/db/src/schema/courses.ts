@@ -5,7 +5,7 @@ import { districts, schoolYears, schools, students } from './directory';
 import { users } from './identity';
 import { files } from './messaging';
 
-export const LECTURE_SERIES = ['parents_forum', 'rural_tour', 'school_course', 'chair_training'] as const;
+export const LECTURE_SERIES = ['parents_forum', 'rural_tour', 'school_course', 'chair_training', 'teacher_training'] as const;
 export type LectureSeries = (typeof LECTURE_SERIES)[number];
 export const LECTURE_MODES = ['offline', 'live', 'replay', 'hybrid'] as const;
 export type LectureMode = (typeof LECTURE_MODES)[number];
@@ -19,7 +19,9 @@ export type Audience =
   | { scope: 'school'; schoolId: string }
   | { scope: 'grades'; schoolId: string; grades: number[] }
   | { scope: 'classes'; schoolId: string; classIds: string[] }
-  | { scope: 'committee_chairs'; districtId?: string; schoolId?: string };
+  | { scope: 'committee_chairs'; districtId?: string; schoolId?: string }
+  /** teacher_training: the teachers and coordinators of a school, of a district's schools, or of the city */
+  | { scope: 'teachers'; districtId?: string; schoolId?: string };
 
 /** Hours the bureau requires per school year (default 8), for all schools at once. */
 export const courseRequirements = pgTable('course_requirements', {

@@ -1487,6 +1487,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reports/teacher-training": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 教师家校沟通能力培训：本校每位教师的培训学时（默认本人学校、本学年） */
+        get: operations["ReportsController_teacherTraining"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/role-assignments/{id}": {
         parameters: {
             query?: never;
@@ -1837,8 +1854,11 @@ export interface components {
              */
             grades?: number[];
             schoolId?: string;
-            /** @enum {string} */
-            scope: "city" | "district" | "school" | "grades" | "classes" | "committee_chairs";
+            /**
+             * @description committee_chairs for chair_training, teachers for teacher_training (and only there)
+             * @enum {string}
+             */
+            scope: "city" | "district" | "school" | "grades" | "classes" | "committee_chairs" | "teachers";
         };
         AuditEntryDto: {
             action: string;
@@ -2176,10 +2196,10 @@ export interface components {
             registrationCutoff?: string;
             replayUrl?: string;
             /**
-             * @description parents_forum 父母大讲堂 · rural_tour 家庭教育农村行 · school_course 学校课程 · chair_training 家委会主任培训
+             * @description parents_forum 父母大讲堂 · rural_tour 家庭教育农村行 · school_course 学校课程 · chair_training 家委会主任培训 · teacher_training 教师家校沟通能力培训
              * @enum {string}
              */
-            series: "parents_forum" | "rural_tour" | "school_course" | "chair_training";
+            series: "parents_forum" | "rural_tour" | "school_course" | "chair_training" | "teacher_training";
             /** @example 王教授（山东师范大学） */
             speaker?: string;
             /** @example 2026-12-05T14:00:00+08:00 */
@@ -2556,7 +2576,7 @@ export interface components {
             registrationCutoff: string | null;
             replayUrl: string | null;
             /** @enum {string} */
-            series: "parents_forum" | "rural_tour" | "school_course" | "chair_training";
+            series: "parents_forum" | "rural_tour" | "school_course" | "chair_training" | "teacher_training";
             speaker: string | null;
             /** @example 2026-12-05T14:00:00+08:00 */
             startsAt: string;
@@ -3118,6 +3138,30 @@ export interface components {
             /** @example 班主任 */
             title: string | null;
             userId: string;
+        };
+        TeacherHoursDto: {
+            earnedHours: number;
+            name: string;
+            /**
+             * @example [
+             *       "teacher"
+             *     ]
+             */
+            roles: string[];
+            /** @description sessions credited (and not revoked) */
+            sessions: number;
+            userId: string;
+        };
+        TeacherTrainingReportDto: {
+            items: components["schemas"]["TeacherHoursDto"][];
+            schoolId: string;
+            schoolName: string;
+            schoolYear: string;
+            /** @description teachers and coordinators of the school */
+            teachers: number;
+            totalHours: number;
+            /** @description of them, those with any hours this year */
+            trained: number;
         };
         TokenPairDto: {
             /** @description Bearer token, valid for ACCESS_TOKEN_TTL seconds (15 minutes by default) */
@@ -6071,6 +6115,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MailboxReportDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    ReportsController_teacherTraining: {
+        parameters: {
+            query?: {
+                schoolId?: string;
+                /** @description the current school year by default */
+                schoolYear?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeacherTrainingReportDto"];
                 };
             };
             400: components["responses"]["BadRequest"];

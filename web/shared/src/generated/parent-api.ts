@@ -932,6 +932,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/teacher-training": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的教师家校沟通能力培训：可报名的培训与本学年学时（与家长学时分开） */
+        get: operations["LectureMaterialsController_teacherTraining"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me/working-hours": {
         parameters: {
             query?: never;
@@ -1399,8 +1416,11 @@ export interface components {
              */
             grades?: number[];
             schoolId?: string;
-            /** @enum {string} */
-            scope: "city" | "district" | "school" | "grades" | "classes" | "committee_chairs";
+            /**
+             * @description committee_chairs for chair_training, teachers for teacher_training (and only there)
+             * @enum {string}
+             */
+            scope: "city" | "district" | "school" | "grades" | "classes" | "committee_chairs" | "teachers";
         };
         AuthorizeUrlDto: {
             /** @description 随授权带回的 state，H5 用来核对回跳 */
@@ -1811,7 +1831,7 @@ export interface components {
             registrationCutoff: string | null;
             replayUrl: string | null;
             /** @enum {string} */
-            series: "parents_forum" | "rural_tour" | "school_course" | "chair_training";
+            series: "parents_forum" | "rural_tour" | "school_course" | "chair_training" | "teacher_training";
             speaker: string | null;
             /** @example 2026-12-05T14:00:00+08:00 */
             startsAt: string;
@@ -1977,6 +1997,14 @@ export interface components {
         MinutesListDto: {
             items: components["schemas"]["MinutesDto"][];
         };
+        MyTeacherTrainingDto: {
+            /** @description teacher_training hours earned this year (credits minus revocations); never part of a household’s hours */
+            earnedHours: number;
+            entries: components["schemas"]["TrainingEntryDto"][];
+            /** @description published teachers’ training sessions open to the caller, with their registration */
+            lectures: components["schemas"]["LectureDto"][];
+            schoolYear: string;
+        };
         NominateDto: {
             /** @description the guardian nominated; yourself when absent (a self-nomination is accepted at once) */
             nomineeId?: string;
@@ -2094,7 +2122,7 @@ export interface components {
             /** @description who runs it: a school, a district bureau, or 潍坊市教育局 */
             organiser: string;
             /** @enum {string} */
-            series: "parents_forum" | "rural_tour" | "school_course" | "chair_training";
+            series: "parents_forum" | "rural_tour" | "school_course" | "chair_training" | "teacher_training";
             speaker: string | null;
             startsAt: string;
             /** @enum {string} */
@@ -2359,6 +2387,19 @@ export interface components {
             /** @description One-time token for POST /auth/refresh; using one twice signs the whole session out */
             refreshToken: string;
             user: components["schemas"]["SessionUserDto"];
+        };
+        TrainingEntryDto: {
+            createdAt: string;
+            /** @description positive for a credit, negative for a revocation */
+            hours: number;
+            id: string;
+            /** @enum {string} */
+            kind: "credit" | "revocation";
+            lectureId: string;
+            /** @enum {string} */
+            source: "offline" | "online" | "manual";
+            startsAt: string;
+            title: string;
         };
         VoteCountDto: {
             name: string;
@@ -4223,6 +4264,31 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+        };
+    };
+    LectureMaterialsController_teacherTraining: {
+        parameters: {
+            query?: {
+                /** @description the current school year by default */
+                schoolYear?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyTeacherTrainingDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     NotificationsController_workingHours: {
