@@ -11,6 +11,7 @@ import {
   CreatePlanDto,
   ExportRequestDto,
   ExportStatusDto,
+  PlanSessionsDto,
   ReportQueryDto,
   ReportService,
   RequirementResultDto,
@@ -110,6 +111,14 @@ export class ReportsController {
   @ApiCreatedResponse({ type: CoursePlanDto })
   createPlan(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: CreatePlanDto): Promise<CoursePlanDto> {
     return this.plans.create(principal, id, body.schoolYear, body.note);
+  }
+
+  @Post('schools/:id/course-plan/sessions')
+  @Authorize('manage', 'school')
+  @ApiOperation({ summary: '按模板生成课程计划的各场次（草稿）：统一形式、时长、学时、对象、地点，各场次填标题与时间' })
+  @ApiCreatedResponse({ type: CoursePlanDto })
+  planSessions(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: PlanSessionsDto): Promise<CoursePlanDto> {
+    return this.plans.sessionsFromTemplate(principal, id, body);
   }
 
   @Put('course-requirements')

@@ -33,6 +33,7 @@ const CONSTRAINTS: Record<string, Template> = {
   noNulCharacter: { zh: '不能包含空字符', en: 'must not contain NUL characters' },
   clientMsgIdReused: { zh: '已在另一个会话中使用过，请为每条消息生成新的编号', en: 'was already used in another conversation; use a new id for every message' },
   halfHours: { zh: '必须是 0.5 的整数倍', en: 'must be a multiple of 0.5' },
+  inPlanYear: { zh: '须在课程计划的学年内', en: 'must fall within the plan’s school year' },
   sameSchoolYear: { zh: '不能改到另一个学年', en: 'must stay within the same school year' },
   isUrl: { zh: '必须是有效的网址', en: 'must be a valid URL' },
   withinSessionLength: { zh: '学时不能超过讲座时长（本场最多 {0} 学时，1 学时 = 60 分钟）', en: 'must not exceed the session length (at most {0} hours for this session)' },

@@ -1609,6 +1609,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/schools/{id}/course-plan/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 按模板生成课程计划的各场次（草稿）：统一形式、时长、学时、对象、地点，各场次填标题与时间 */
+        post: operations["ReportsController_planSessions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/schools/{id}/sms-budget": {
         parameters: {
             query?: never;
@@ -2774,6 +2791,13 @@ export interface components {
         OversightListDto: {
             items: components["schemas"]["OversightDto"][];
         };
+        PlanSessionsDto: {
+            /** @example 2026-2027 */
+            schoolYear?: string;
+            /** @description 1–40 sessions, each with its title and date */
+            sessions: components["schemas"]["TemplateSessionDto"][];
+            template: components["schemas"]["SessionTemplateDto"];
+        };
         PreReviewDto: {
             /** @description required when returning for resubmission */
             comment?: string;
@@ -2996,6 +3020,28 @@ export interface components {
             scopeType: "city" | "district" | "school" | "class";
             title: string | null;
         };
+        SessionTemplateDto: {
+            /** @description the whole school by default */
+            audience?: components["schemas"]["AudienceDto"];
+            capacity?: number;
+            /**
+             * @description class-hours per session (halves; at most the session’s length)
+             * @example 1.5
+             */
+            creditHours: number;
+            /**
+             * @description each session’s length in minutes (15–480)
+             * @example 90
+             */
+            durationMinutes: number;
+            /** @enum {string} */
+            mode: "offline" | "live" | "replay" | "hybrid";
+            /** @example 王老师 */
+            speaker?: string;
+            streamUrl?: string;
+            /** @example 潍坊七中报告厅 */
+            venue?: string;
+        };
         SessionUserDto: {
             id: string;
             name: string;
@@ -3162,6 +3208,14 @@ export interface components {
             totalHours: number;
             /** @description of them, those with any hours this year */
             trained: number;
+        };
+        TemplateSessionDto: {
+            /** @example 《牵手两代》第一单元 */
+            curriculumLabel?: string;
+            /** @example 2026-12-12T09:00:00+08:00 */
+            startsAt: string;
+            /** @example 第一讲 读懂青春期 */
+            title: string;
         };
         TokenPairDto: {
             /** @description Bearer token, valid for ACCESS_TOKEN_TTL seconds (15 minutes by default) */
@@ -6418,6 +6472,36 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CreatePlanDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CoursePlanDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    ReportsController_planSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanSessionsDto"];
             };
         };
         responses: {
