@@ -37,11 +37,6 @@ export class LectureRoomService {
     return roomId;
   }
 
-  /** The room of a lecture, if it has been opened. */
-  async roomOf(lectureId: string): Promise<string | undefined> {
-    return (await this.repository.groupByRef('lecture_room', lectureId))?.id;
-  }
-
   async roleOf(conversationId: string, userId: string): Promise<'staff' | 'member' | undefined> {
     return (await this.repository.membership(conversationId, userId))?.role;
   }
