@@ -55,6 +55,8 @@ describe('OpenAPI documents', () => {
     expect(parent.paths['/me'].get.responses['401']).toEqual({ $ref: '#/components/responses/Unauthorized' });
     expect(parent.paths['/auth/login'].post.security).toEqual([]);
     expect(parent.paths['/model-schools'].get.security).toEqual([]);
+    expect(parent.paths['/public/lectures'].get.security).toEqual([]);
+    expect(parent.paths['/public/articles'].get.security).toEqual([]);
     expect(parent.paths['/health'].get.security).toEqual([]);
     const admin = (await lint('admin')).document;
     expect(admin.paths['/lectures/{id}/check-in-code'].get.responses['404']).toEqual({ $ref: '#/components/responses/NotFound' });

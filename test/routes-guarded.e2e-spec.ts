@@ -23,8 +23,20 @@ const PUBLIC_ROUTES = [
   'GET /health',
   'GET /metrics',
 ];
-/** parent-api only: the public list of designated model schools (CONTRACT: no login needed); the development SMS outbox (never in production); WeChat sign-in. */
-const PARENT_PUBLIC_ROUTES = ['GET /model-schools', 'GET /dev/outbox', 'GET /auth/wechat/authorize-url', 'POST /auth/wechat'];
+/**
+ * parent-api only: the public list of designated model schools (CONTRACT: no login needed); the development SMS outbox (never in production); WeChat sign-in;
+ * the 公共服务平台's public reads (lecture calendar, counselling sites, published campaign entries, the bureau's library).
+ */
+const PARENT_PUBLIC_ROUTES = [
+  'GET /model-schools',
+  'GET /dev/outbox',
+  'GET /auth/wechat/authorize-url',
+  'POST /auth/wechat',
+  'GET /public/lectures',
+  'GET /public/support-sites',
+  'GET /public/campaign-entries',
+  'GET /public/articles',
+];
 
 interface Route {
   method: string;

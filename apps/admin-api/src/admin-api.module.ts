@@ -9,10 +9,12 @@ import { MessagingModule } from '@jiaxiao/messaging';
 import { ModelSchoolsModule } from '@jiaxiao/model-schools';
 import { DeliveryModule } from '@jiaxiao/notifications';
 import { Infrastructure, PlatformModule } from '@jiaxiao/platform';
+import { ArticlesController } from './articles.controller';
 import { AuditController } from './audit.controller';
 import { ClassesController } from './classes.controller';
 import { CampaignsController } from './campaigns.controller';
 import { CommitteesController } from './committees.controller';
+import { LectureMaterialsController } from './lecture-materials.controller';
 import { LecturesController } from './lectures.controller';
 import { MailboxController } from './mailbox.controller';
 import { MeController } from './me.controller';
@@ -32,7 +34,7 @@ export class AdminApiModule {
     return {
       module: AdminApiModule,
       imports: [PlatformModule.forRoot({ app: 'admin-api', infra, http: true }), AuthModule.forRoot({ audience: 'admin', http: true }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, MailboxModule, DeliveryModule],
-      controllers: [JoinRequestsController, MeController, AuditController, SchoolsController, StaffController, ClassesController, LecturesController, ReportsController, CommitteesController, ModelSchoolsController, CampaignsController, MailboxController, SmsBudgetController, SchoolNoticesController, SchoolSetupController],
+      controllers: [JoinRequestsController, MeController, AuditController, SchoolsController, StaffController, ClassesController, LecturesController, LectureMaterialsController, ReportsController, CommitteesController, ModelSchoolsController, CampaignsController, ArticlesController, MailboxController, SmsBudgetController, SchoolNoticesController, SchoolSetupController],
     };
   }
 }

@@ -11,12 +11,15 @@ import {
   CreatePlanDto,
   ExportRequestDto,
   ExportStatusDto,
+  PlanSessionsDto,
   ReportQueryDto,
   ReportService,
   RequirementResultDto,
   SchoolYearQueryDto,
   SummaryQueryDto,
   SummaryReportDto,
+  TeacherTrainingReportDto,
+  TeacherTrainingService,
   TrendQueryDto,
   TrendReportDto,
 } from '@jiaxiao/courses';
@@ -29,7 +32,15 @@ export class ReportsController {
   constructor(
     private readonly reports: ReportService,
     private readonly plans: CoursePlanService,
+    private readonly training: TeacherTrainingService,
   ) {}
+
+  @Get('reports/teacher-training')
+  @ApiOperation({ summary: '教师家校沟通能力培训：本校每位教师的培训学时（默认本人学校、本学年）' })
+  @ApiOkResponse({ type: TeacherTrainingReportDto })
+  teacherTraining(@CurrentUser() principal: Principal, @Query() query: ReportQueryDto): Promise<TeacherTrainingReportDto> {
+    return this.training.report(principal, query);
+  }
 
   @Get('reports/course-hours')
   @ApiOperation({ summary: '学时完成情况：按班级（默认本人学校、本学年）' })
@@ -109,6 +120,14 @@ export class ReportsController {
   @ApiCreatedResponse({ type: CoursePlanDto })
   createPlan(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: CreatePlanDto): Promise<CoursePlanDto> {
     return this.plans.create(principal, id, body.schoolYear, body.note);
+  }
+
+  @Post('schools/:id/course-plan/sessions')
+  @Authorize('manage', 'school')
+  @ApiOperation({ summary: '按模板生成课程计划的各场次（草稿）：统一形式、时长、学时、对象、地点，各场次填标题与时间' })
+  @ApiCreatedResponse({ type: CoursePlanDto })
+  planSessions(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: PlanSessionsDto): Promise<CoursePlanDto> {
+    return this.plans.sessionsFromTemplate(principal, id, body);
   }
 
   @Put('course-requirements')

@@ -15,6 +15,8 @@ import { ConversationsController } from './conversations.controller';
 import { DevOutboxController } from './dev-outbox.controller';
 import { FamilyController } from './family.controller';
 import { FilesController } from './files.controller';
+import { LectureMaterialsController } from './lecture-materials.controller';
+import { PublicController } from './public.controller';
 import { LecturesController } from './lectures.controller';
 import { MailboxController } from './mailbox.controller';
 import { MessagesController } from './messages.controller';
@@ -33,7 +35,7 @@ export class ParentApiModule {
     return {
       module: ParentApiModule,
       imports: [PlatformModule.forRoot({ app: 'parent-api', infra, http: true }), AuthModule.forRoot({ audience: 'parent', http: true }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, MailboxModule, ChannelsModule, IdentitiesModule, WechatModule],
-      controllers: [JoinController, MeController, FamilyController, ConversationsController, MessagesController, FilesController, NotificationsController, LecturesController, CommitteesController, ModelSchoolsController, CampaignsController, MailboxController, WechatAuthController, WechatJsSdkController, SchoolNoticesController,
+      controllers: [JoinController, MeController, FamilyController, ConversationsController, MessagesController, FilesController, NotificationsController, LecturesController, LectureMaterialsController, CommitteesController, ModelSchoolsController, CampaignsController, MailboxController, WechatAuthController, WechatJsSdkController, SchoolNoticesController, PublicController,
         // The development outbox exists only where it cannot leak a real code (CONTRACT: 404 in production).
         ...(DevOutboxService.enabled(infra.config) ? [DevOutboxController] : []),
       ],

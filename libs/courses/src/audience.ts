@@ -16,6 +16,7 @@ export function audienceIncludes(audience: Audience, child: ChildPlace): boolean
     case 'classes':
       return audience.classIds.includes(child.classId);
     case 'committee_chairs':
+    case 'teachers':
       return false;
   }
 }
@@ -29,6 +30,7 @@ export function audienceWithin(audience: Audience, area: AreaScope, schoolDistri
     case 'district':
       return area.districtIds.includes(audience.districtId);
     case 'committee_chairs':
+    case 'teachers':
       return audience.schoolId
         ? area.schoolIds.includes(audience.schoolId) || area.districtIds.includes(schoolDistrict(audience.schoolId) ?? '')
         : audience.districtId !== undefined && area.districtIds.includes(audience.districtId);

@@ -34,7 +34,12 @@ export class ChairPlaces {
  * school nor district) takes any chair; otherwise the chair's school or district must match.
  */
 export function chairAudienceIncludes(audience: Audience, places: ChairPlace[]): boolean {
-  if (audience.scope !== 'committee_chairs' || places.length === 0) return false;
+  return audience.scope === 'committee_chairs' && placeAudienceIncludes(audience, places);
+}
+
+/** The same rule for any audience of people by their school (chairs, teachers): the whole city, a district, or a school. */
+export function placeAudienceIncludes(audience: { schoolId?: string; districtId?: string }, places: ChairPlace[]): boolean {
+  if (places.length === 0) return false;
   if (audience.schoolId) return places.some((p) => p.schoolId === audience.schoolId);
   if (audience.districtId) return places.some((p) => p.districtId === audience.districtId);
   return true;

@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, Principal, schoolYearOf } from '@jiaxiao/common';
 import { CoursesRepository } from './courses.repository';
-import { CoursePlanDto } from './dto/plan.dto';
+import { CoursePlanDto, PlanSessionsDto } from './dto/plan.dto';
 import { toLectureDto } from './lecture.mapper';
+import { LectureService } from './lecture.service';
 
 /** A school's course plan for a year: its sessions must add up to the bureau's required hours. */
 @Injectable()
 export class CoursePlanService {
-  constructor(private readonly repository: CoursesRepository) {}
+  constructor(
+    private readonly repository: CoursesRepository,
+    private readonly lectures: LectureService,
+  ) {}
 
   async create(principal: Principal, schoolId: string, schoolYear: string | undefined, note?: string): Promise<CoursePlanDto> {
     const year = await this.mustYear(schoolYear);
@@ -36,6 +40,45 @@ export class CoursePlanService {
       note: plan.note,
       sessions: sessions.map((s) => toLectureDto(s, counts.get(s.id) ?? 0)),
     };
+  }
+
+  /**
+   * Instantiates the plan's sessions from a template: each session gets the template's mode,
+   * length, hours, audience (the school by default), venue and speaker, with its own title and
+   * date; all are drafts (they count once published), created in one transaction.
+   */
+  async sessionsFromTemplate(principal: Principal, schoolId: string, dto: PlanSessionsDto): Promise<CoursePlanDto> {
+    const year = await this.mustYear(dto.schoolYear);
+    const plan = await this.repository.plan(schoolId, year.id);
+    if (!plan) throw new DomainError('PLAN_NOT_FOUND');
+    const { template } = dto;
+    for (const [index, session] of dto.sessions.entries()) {
+      if (schoolYearOf(new Date(session.startsAt)) !== year.name) {
+        throw new DomainError('VALIDATION_FAILED', {}, [{ field: `sessions.${index}.startsAt`, constraint: 'inPlanYear' }]);
+      }
+    }
+    await this.lectures.createMany(
+      principal,
+      dto.sessions.map((session) => {
+        const startsAt = new Date(session.startsAt);
+        return {
+          series: 'school_course' as const,
+          title: session.title,
+          curriculumLabel: session.curriculumLabel,
+          speaker: template.speaker,
+          audience: template.audience ?? { scope: 'school' as const, schoolId },
+          mode: template.mode,
+          startsAt: startsAt.toISOString(),
+          endsAt: new Date(startsAt.getTime() + template.durationMinutes * 60_000).toISOString(),
+          venue: template.venue,
+          streamUrl: template.streamUrl,
+          capacity: template.capacity,
+          creditHours: template.creditHours,
+          planId: plan.id,
+        };
+      }),
+    );
+    return this.get(schoolId, year.name);
   }
 
   async setRequirement(principal: Principal, schoolYear: string, requiredHours: number): Promise<{ schoolYear: string; requiredHours: number }> {

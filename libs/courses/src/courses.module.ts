@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { QUEUES } from '@jiaxiao/common';
+import { MessagingModule } from '@jiaxiao/messaging';
 import { NotificationsModule } from '@jiaxiao/notifications';
 import { AttendanceReportRepository } from './attendance-report.repository';
 import { AttendanceReportService } from './attendance-report.service';
@@ -10,19 +11,29 @@ import { CoursePlanService } from './course-plan.service';
 import { CoursesAccess } from './courses.access';
 import { CoursesRepository } from './courses.repository';
 import { HourLedgerService } from './hour-ledger.service';
+import { LectureMaterialsRepository } from './lecture-materials.repository';
+import { LectureMaterialsService } from './lecture-materials.service';
+import { LectureQaService } from './lecture-qa.service';
 import { LectureService } from './lecture.service';
 import { ProgressService } from './progress.service';
+import { PublicCalendarRepository } from './public-calendar.repository';
+import { PublicCalendarService } from './public-calendar.service';
 import { ReportService } from './report.service';
+import { TeacherTrainingRepository } from './teacher-training.repository';
+import { TeacherTrainingService } from './teacher-training.service';
 import { WatchTimeService } from './watch-time.service';
 
 @Module({
-  imports: [NotificationsModule, BullModule.registerQueue({ name: QUEUES.courses })],
+  imports: [NotificationsModule, MessagingModule, BullModule.registerQueue({ name: QUEUES.courses })],
   providers: [
     CoursesRepository,
     CoursesAccess,
     ChairPlaces,
     HourLedgerService,
     LectureService,
+    LectureQaService,
+    LectureMaterialsRepository,
+    LectureMaterialsService,
     AttendanceService,
     AttendanceReportRepository,
     AttendanceReportService,
@@ -30,7 +41,11 @@ import { WatchTimeService } from './watch-time.service';
     ProgressService,
     ReportService,
     CoursePlanService,
+    PublicCalendarRepository,
+    PublicCalendarService,
+    TeacherTrainingRepository,
+    TeacherTrainingService,
   ],
-  exports: [ChairPlaces, HourLedgerService, LectureService, AttendanceService, AttendanceReportService, WatchTimeService, ProgressService, ReportService, CoursePlanService],
+  exports: [ChairPlaces, HourLedgerService, LectureService, LectureQaService, LectureMaterialsService, AttendanceService, AttendanceReportService, WatchTimeService, ProgressService, ReportService, CoursePlanService, PublicCalendarService, TeacherTrainingService],
 })
 export class CoursesModule {}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, Principal } from '@jiaxiao/common';
+import { AppConfig, DomainError, Principal } from '@jiaxiao/common';
 import { DbExecutor, LedgerSource } from '@jiaxiao/db';
 import { AuditService } from '@jiaxiao/platform';
 import { CoursesRepository, LectureRow } from './courses.repository';
@@ -14,7 +14,18 @@ export class HourLedgerService {
   constructor(
     private readonly repository: CoursesRepository,
     private readonly audit: AuditService,
+    private readonly config: AppConfig,
   ) {}
+
+  /**
+   * Whether a lecture's credit also counts for the user's households (the yearly hours): not a
+   * teachers' training (a teacher's own ledger), and a chair training only as configured.
+   */
+  countsForHouseholds(lecture: Pick<LectureRow, 'series'>): boolean {
+    if (lecture.series === 'teacher_training') return false;
+    if (lecture.series === 'chair_training') return this.config.CHAIR_TRAINING_COUNTS_FOR_HOUSEHOLDS;
+    return true;
+  }
 
   /** Credits the lecture to a guardian; returns the hours credited now (0 if already credited). */
   async credit(
@@ -35,6 +46,7 @@ export class HourLedgerService {
       tx,
     );
     if (!entry) return 0;
+    if (!this.countsForHouseholds(lecture)) return lecture.creditHours;
     for (const studentId of await this.repository.studentsOfGuardian(input.guardianId, tx)) {
       await this.repository.addHouseholdCredit(studentId, lecture.id, lecture.schoolYearId, lecture.creditHours, tx);
     }

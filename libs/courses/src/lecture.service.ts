@@ -4,16 +4,21 @@ import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { areaScopeOf, DomainError, formatShanghai, JobPayloads, Principal, QUEUES, schoolYearOf } from '@jiaxiao/common';
 import { Audience, DbExecutor } from '@jiaxiao/db';
+import { LectureRoomService } from '@jiaxiao/messaging';
 import { NotificationsService } from '@jiaxiao/notifications';
 import { AuditService } from '@jiaxiao/platform';
 import { audienceIncludes, audienceWithin } from './audience';
-import { chairAudienceIncludes, ChairPlaces } from './chair-places.service';
+import { chairAudienceIncludes, ChairPlaces, placeAudienceIncludes } from './chair-places.service';
 import { CoursesRepository, LectureRow } from './courses.repository';
 import { AudienceDto, CreateLectureDto, LectureDto, LectureListQueryDto, RegistrationDto, UpdateLectureDto } from './dto/lecture.dto';
 import { withLinksInScope } from './lecture-links';
 import { toLectureDto } from './lecture.mapper';
+import { assertHalfHours, assertTimes, assertWithinSession, organiserOf, toAudience } from './lecture-rules';
+import { TeacherTrainingRepository } from './teacher-training.repository';
 
 const REMINDERS = { '24h': 24 * 3600_000, '1h': 3600_000 } as const;
+
+type PreparedLecture = Parameters<CoursesRepository['insertLecture']>[0];
 
 /**
  * Lectures (父母大讲堂, 家庭教育农村行, school courses, chair training): drafting, publishing,
@@ -27,9 +32,45 @@ export class LectureService {
     private readonly audit: AuditService,
     @InjectQueue(QUEUES.courses) private readonly queue: Queue,
     private readonly chairs: ChairPlaces,
+    private readonly rooms: LectureRoomService,
+    private readonly teachers: TeacherTrainingRepository,
   ) {}
 
   async create(principal: Principal, dto: CreateLectureDto): Promise<LectureDto> {
+    const values = await this.prepare(principal, dto);
+    const row = await this.repository.transaction((tx) => this.insert(principal, values, tx));
+    return toLectureDto(row, 0);
+  }
+
+  /**
+   * Drafts several lectures at once (a plan's sessions from a template): each is checked as
+   * `create` checks one, a bad one is named by its index (`sessions.2.startsAt`), and all are
+   * written in one transaction.
+   */
+  async createMany(principal: Principal, dtos: CreateLectureDto[]): Promise<LectureRow[]> {
+    const prepared: PreparedLecture[] = [];
+    for (const [index, dto] of dtos.entries()) {
+      try {
+        prepared.push(await this.prepare(principal, dto));
+      } catch (error) {
+        if (error instanceof DomainError && error.code === 'VALIDATION_FAILED') {
+          throw new DomainError('VALIDATION_FAILED', error.params, error.fields.map((f) => ({ ...f, field: `sessions.${index}.${f.field}` })));
+        }
+        throw error;
+      }
+    }
+    return this.repository.transaction(async (tx) => {
+      const rows: LectureRow[] = [];
+      for (const values of prepared) rows.push(await this.insert(principal, values, tx));
+      return rows;
+    });
+  }
+
+  private async prepare(principal: Principal, dto: CreateLectureDto): Promise<PreparedLecture> {
+    // Teachers' training is for teachers only, and only it is: it never reaches parents' hours.
+    if ((dto.series === 'teacher_training') !== (dto.audience.scope === 'teachers')) {
+      throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'audience.scope', constraint: 'teachersForTeacherTraining' }]);
+    }
     const audience = await this.checkAudience(principal, dto.audience);
     const startsAt = new Date(dto.startsAt);
     const endsAt = new Date(dto.endsAt);
@@ -48,37 +89,38 @@ export class LectureService {
     if (dto.makeupOf && !(await this.repository.lecture(dto.makeupOf))) throw new DomainError('LECTURE_NOT_FOUND');
     const organiser = organiserOf(audience, plan?.schoolId);
     const districtId = organiser.districtId ?? (organiser.schoolId ? await this.repository.schoolDistrict(organiser.schoolId) : undefined);
-    const row = await this.repository.transaction(async (tx) => {
-      const inserted = await this.repository.insertLecture({
-        series: dto.series,
-        title: dto.title,
-        curriculumLabel: dto.curriculumLabel,
-        description: dto.description,
-        speaker: dto.speaker,
-        schoolYearId: year.id,
-        planId: dto.planId,
-        makeupOf: dto.makeupOf,
-        schoolId: organiser.schoolId,
-        districtId,
-        audience,
-        mode: dto.mode,
-        startsAt,
-        endsAt,
-        venue: dto.venue,
-        streamUrl: dto.streamUrl,
-        replayUrl: dto.replayUrl,
-        capacity: dto.capacity,
-        registrationCutoff: dto.registrationCutoff ? new Date(dto.registrationCutoff) : undefined,
-        creditHours: dto.creditHours,
-        lateCheckinMinutes: dto.lateCheckinMinutes,
-        minPresencePercent: dto.minPresencePercent,
-        checkinSecret: randomBytes(24).toString('hex'),
-        createdBy: principal.userId,
-      }, tx);
-      await this.audit.record({ actorId: principal.userId, action: 'lecture.created', targetType: 'lecture', targetId: inserted.id, detail: { title: inserted.title } }, tx);
-      return inserted;
-    });
-    return toLectureDto(row, 0);
+    return {
+      series: dto.series,
+      title: dto.title,
+      curriculumLabel: dto.curriculumLabel,
+      description: dto.description,
+      speaker: dto.speaker,
+      schoolYearId: year.id,
+      planId: dto.planId,
+      makeupOf: dto.makeupOf,
+      schoolId: organiser.schoolId,
+      districtId,
+      audience,
+      mode: dto.mode,
+      startsAt,
+      endsAt,
+      venue: dto.venue,
+      streamUrl: dto.streamUrl,
+      replayUrl: dto.replayUrl,
+      capacity: dto.capacity,
+      registrationCutoff: dto.registrationCutoff ? new Date(dto.registrationCutoff) : undefined,
+      creditHours: dto.creditHours,
+      lateCheckinMinutes: dto.lateCheckinMinutes,
+      minPresencePercent: dto.minPresencePercent,
+      checkinSecret: randomBytes(24).toString('hex'),
+      createdBy: principal.userId,
+    };
+  }
+
+  private async insert(principal: Principal, values: PreparedLecture, tx: DbExecutor): Promise<LectureRow> {
+    const inserted = await this.repository.insertLecture(values, tx);
+    await this.audit.record({ actorId: principal.userId, action: 'lecture.created', targetType: 'lecture', targetId: inserted.id, detail: { title: inserted.title } }, tx);
+    return inserted;
   }
 
   /** One lecture as its reader may see it: the stream and replay links only for its audience and the staff in scope. */
@@ -178,6 +220,8 @@ export class LectureService {
       return published;
     });
     await this.scheduleReminders(row);
+    // The Q&A room opens with the lecture; its creator answers there.
+    await this.rooms.join(row, [{ userId: row.createdBy ?? principal.userId, role: 'staff' }]);
     return this.get(principal, row.id);
   }
 
@@ -221,6 +265,8 @@ export class LectureService {
       await this.repository.upsertRegistration(lectureId, principal.userId, next, tx);
       return next;
     });
+    // Registered or waiting, the parent may ask in the lecture's Q&A room.
+    await this.rooms.join(lecture, [{ userId: principal.userId, role: 'member' }]);
     return { lectureId, status };
   }
 
@@ -314,8 +360,12 @@ export class LectureService {
     if (!(await this.inAudience(principal.userId, lecture))) throw new DomainError('LECTURE_NOT_IN_AUDIENCE');
   }
 
-  /** Whether any child of this guardian is in the lecture's audience, or (chair_training) the guardian chairs a committee it is for. */
+  /**
+   * Whether any child of this guardian is in the lecture's audience, or (chair_training) the guardian chairs a committee it is for,
+   * or (teacher_training) the user teaches or coordinates at a school it is for.
+   */
   async inAudience(guardianId: string, lecture: LectureRow): Promise<boolean> {
+    if (lecture.audience.scope === 'teachers') return placeAudienceIncludes(lecture.audience, await this.teachers.teacherPlaces(guardianId));
     if (lecture.audience.scope === 'committee_chairs') return chairAudienceIncludes(lecture.audience, await this.chairs.of(guardianId));
     const children = await this.repository.childPlaces(guardianId);
     return children.some((c) => audienceIncludes(lecture.audience, c));
@@ -338,55 +388,6 @@ export class LectureService {
     }
     if (!audienceWithin(audience, areaScopeOf(principal), (id) => districtOf.get(id))) throw new DomainError('AUDIENCE_OUT_OF_SCOPE');
     return audience;
-  }
-}
-
-function toAudience(dto: AudienceDto): Audience {
-  const need = (field: string, value: unknown) => {
-    if (value === undefined) throw new DomainError('VALIDATION_FAILED', {}, [{ field: `audience.${field}`, constraint: 'isDefined' }]);
-  };
-  switch (dto.scope) {
-    case 'city':
-      return { scope: 'city' };
-    case 'district':
-      need('districtId', dto.districtId);
-      return { scope: 'district', districtId: dto.districtId as string };
-    case 'school':
-      need('schoolId', dto.schoolId);
-      return { scope: 'school', schoolId: dto.schoolId as string };
-    case 'grades':
-      need('schoolId', dto.schoolId);
-      need('grades', dto.grades);
-      return { scope: 'grades', schoolId: dto.schoolId as string, grades: dto.grades as number[] };
-    case 'classes':
-      need('schoolId', dto.schoolId);
-      need('classIds', dto.classIds);
-      return { scope: 'classes', schoolId: dto.schoolId as string, classIds: dto.classIds as string[] };
-    case 'committee_chairs':
-      return { scope: 'committee_chairs', districtId: dto.districtId, schoolId: dto.schoolId };
-  }
-}
-
-function organiserOf(audience: Audience, planSchoolId?: string): { schoolId?: string; districtId?: string } {
-  if (planSchoolId) return { schoolId: planSchoolId };
-  if ('schoolId' in audience && audience.schoolId) return { schoolId: audience.schoolId };
-  if ('districtId' in audience && audience.districtId) return { districtId: audience.districtId };
-  return {};
-}
-
-function assertTimes(startsAt: Date, endsAt: Date): void {
-  if (endsAt.getTime() <= startsAt.getTime()) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'endsAt', constraint: 'isAfterStart' }]);
-}
-
-function assertHalfHours(hours: number): void {
-  if (Math.round(hours * 2) !== hours * 2) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'creditHours', constraint: 'halfHours' }]);
-}
-
-/** A session credits at most its own length: 2 class-hours need at least 2 hours between start and end. */
-function assertWithinSession(hours: number, startsAt: Date, endsAt: Date): void {
-  const sessionHours = (endsAt.getTime() - startsAt.getTime()) / 3600_000;
-  if (hours > sessionHours) {
-    throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'creditHours', constraint: 'withinSessionLength', args: [Math.floor(sessionHours * 2) / 2] }]);
   }
 }
 

@@ -4,6 +4,7 @@ import { AppConfig, QUEUES } from '@jiaxiao/common';
 import { NotificationsModule } from '@jiaxiao/notifications';
 import { ConversationService } from './conversation.service';
 import { FileAccessRegistry } from './file-access.registry';
+import { LectureRoomService } from './lecture-room.service';
 import { MessageService } from './message.service';
 import { MessagingAccess } from './messaging.access';
 import { MessagingRepository } from './messaging.repository';
@@ -22,6 +23,7 @@ import { UploadService } from './upload.service';
     MessageService,
     UploadService,
     FileAccessRegistry,
+    LectureRoomService,
     MessagingAccess,
     SchoolNoticeRepository,
     SchoolNoticeAccess,
@@ -46,6 +48,6 @@ import { UploadService } from './upload.service';
           : new LocalDiskStorage(config.DATA_DIR),
     },
   ],
-  exports: [ConversationService, MessageService, SchoolNoticeService, UploadService, FileAccessRegistry, NotificationsModule],
+  exports: [ConversationService, MessageService, SchoolNoticeService, UploadService, FileAccessRegistry, LectureRoomService, NotificationsModule],
 })
 export class MessagingModule {}

@@ -48,6 +48,11 @@ export class FamilySupportService {
     return (await this.repository.supportSitesOf([schoolId])).map((r) => siteDto(r.site, r.schoolName));
   }
 
+  /** The public directory (公共服务平台, no login): every school's counselling room and growth station, with its opening hours and contact. */
+  async publicSites(): Promise<SupportSiteDto[]> {
+    return (await this.repository.allSupportSites()).map((r) => siteDto(r.site, r.schoolName));
+  }
+
   /** Parents: the sites of their children's schools. */
   async sitesForParent(principal: Principal): Promise<SupportSiteDto[]> {
     const schoolIds = [...new Set(principal.children.map((c) => c.schoolId))];

@@ -174,6 +174,15 @@ export class ModelSchoolsRepository {
     await db.delete(supportSites).where(eq(supportSites.id, id));
   }
 
+  allSupportSites() {
+    return this.db
+      .select({ site: supportSites, schoolName: schools.name })
+      .from(supportSites)
+      .innerJoin(schools, eq(schools.id, supportSites.schoolId))
+      .orderBy(asc(schools.name), asc(supportSites.name))
+      .limit(2000);
+  }
+
   supportSitesOf(schoolIds: string[]) {
     if (schoolIds.length === 0) return Promise.resolve([]);
     return this.db

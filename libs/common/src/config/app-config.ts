@@ -213,6 +213,16 @@ export class AppConfig {
   @Max(240)
   ATTENDANCE_LATE_CHECKIN_MINUTES = 15;
 
+  /**
+   * Whether chair_training (家委会主任培训) credits also count toward the chair's households' yearly
+   * hours (the 8 hours). Decided: yes — a chair is a parent learning family education, and the
+   * chair-training report counts the same credits separately. Set false to keep them apart.
+   * teacher_training never counts toward households.
+   */
+  @Transform(({ value }) => toBoolean(value))
+  @IsBoolean()
+  CHAIR_TRAINING_COUNTS_FOR_HOUSEHOLDS = true;
+
   /** Offline credit: the share of the session (in %) between check-in and check-out, clipped to the session (a lecture may set its own). */
   @Transform(({ value }) => toInt(value))
   @IsInt()

@@ -24,9 +24,9 @@ import { SchoolYearQueryDto } from '@jiaxiao/directory';
 import { LECTURE_MODES, LECTURE_SERIES, LECTURE_STATUSES, LectureMode, LectureSeries, LectureStatus } from '@jiaxiao/db';
 
 export class AudienceDto {
-  @ApiProperty({ enum: ['city', 'district', 'school', 'grades', 'classes', 'committee_chairs'] })
-  @IsIn(['city', 'district', 'school', 'grades', 'classes', 'committee_chairs'])
-  scope: 'city' | 'district' | 'school' | 'grades' | 'classes' | 'committee_chairs';
+  @ApiProperty({ enum: ['city', 'district', 'school', 'grades', 'classes', 'committee_chairs', 'teachers'], description: 'committee_chairs for chair_training, teachers for teacher_training (and only there)' })
+  @IsIn(['city', 'district', 'school', 'grades', 'classes', 'committee_chairs', 'teachers'])
+  scope: 'city' | 'district' | 'school' | 'grades' | 'classes' | 'committee_chairs' | 'teachers';
 
   @ApiPropertyOptional() @IsOptional() @IsUUID() districtId?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() schoolId?: string;
@@ -51,7 +51,7 @@ export class AudienceDto {
 }
 
 export class CreateLectureDto {
-  @ApiProperty({ enum: LECTURE_SERIES, description: 'parents_forum 父母大讲堂 · rural_tour 家庭教育农村行 · school_course 学校课程 · chair_training 家委会主任培训' })
+  @ApiProperty({ enum: LECTURE_SERIES, description: 'parents_forum 父母大讲堂 · rural_tour 家庭教育农村行 · school_course 学校课程 · chair_training 家委会主任培训 · teacher_training 教师家校沟通能力培训' })
   @IsIn(LECTURE_SERIES)
   series: LectureSeries;
 

@@ -95,3 +95,29 @@ export const campaignLikes = pgTable(
   },
   (t) => [primaryKey({ columns: [t.submissionId, t.userId] })],
 );
+
+export const ARTICLE_KINDS = ['article', 'resource'] as const;
+export type ArticleKind = (typeof ARTICLE_KINDS)[number];
+export const ARTICLE_STATUSES = ['draft', 'published'] as const;
+export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
+
+/** The bureau's article and resource library (家庭教育文章与资源), public once published. */
+export const articles = pgTable(
+  'articles',
+  {
+    id: id(),
+    kind: text('kind', { enum: ARTICLE_KINDS }).notNull(),
+    title: varchar('title', { length: 100 }).notNull(),
+    category: varchar('category', { length: 40 }).notNull(),
+    summary: varchar('summary', { length: 300 }),
+    body: varchar('body', { length: 20000 }).notNull(),
+    /** a resource's outside link (a video, a document on the bureau's site) */
+    linkUrl: varchar('link_url', { length: 500 }),
+    status: text('status', { enum: ARTICLE_STATUSES }).notNull().default('draft'),
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+    createdBy: uuid('created_by').references(() => users.id),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('articles_status_published_idx').on(t.status, t.publishedAt)],
+);

@@ -3,8 +3,9 @@ import { check, index, integer, jsonb, numeric, pgTable, primaryKey, text, times
 import { bytea, createdAt, id } from './columns';
 import { districts, schoolYears, schools, students } from './directory';
 import { users } from './identity';
+import { files } from './messaging';
 
-export const LECTURE_SERIES = ['parents_forum', 'rural_tour', 'school_course', 'chair_training'] as const;
+export const LECTURE_SERIES = ['parents_forum', 'rural_tour', 'school_course', 'chair_training', 'teacher_training'] as const;
 export type LectureSeries = (typeof LECTURE_SERIES)[number];
 export const LECTURE_MODES = ['offline', 'live', 'replay', 'hybrid'] as const;
 export type LectureMode = (typeof LECTURE_MODES)[number];
@@ -18,7 +19,9 @@ export type Audience =
   | { scope: 'school'; schoolId: string }
   | { scope: 'grades'; schoolId: string; grades: number[] }
   | { scope: 'classes'; schoolId: string; classIds: string[] }
-  | { scope: 'committee_chairs'; districtId?: string; schoolId?: string };
+  | { scope: 'committee_chairs'; districtId?: string; schoolId?: string }
+  /** teacher_training: the teachers and coordinators of a school, of a district's schools, or of the city */
+  | { scope: 'teachers'; districtId?: string; schoolId?: string };
 
 /** Hours the bureau requires per school year (default 8), for all schools at once. */
 export const courseRequirements = pgTable('course_requirements', {
@@ -103,6 +106,28 @@ export const lectures = pgTable(
     check('lectures_time_ck', sql`${t.endsAt} > ${t.startsAt}`),
     check('lectures_credit_ck', sql`${t.creditHours} > 0 and ${t.creditHours} * 2 = floor(${t.creditHours} * 2)`),
   ],
+);
+
+export const MATERIAL_KINDS = ['slides', 'handout', 'other'] as const;
+export type MaterialKind = (typeof MATERIAL_KINDS)[number];
+
+/** A lecture's materials (课件, 讲义): uploaded files, readable by whoever may read the lecture. */
+export const lectureMaterials = pgTable(
+  'lecture_materials',
+  {
+    id: id(),
+    lectureId: uuid('lecture_id')
+      .notNull()
+      .references(() => lectures.id),
+    fileId: uuid('file_id')
+      .notNull()
+      .references(() => files.id),
+    title: varchar('title', { length: 100 }).notNull(),
+    kind: text('kind', { enum: MATERIAL_KINDS }).notNull(),
+    addedBy: uuid('added_by').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('lecture_materials_lecture_file_uq').on(t.lectureId, t.fileId), index('lecture_materials_file_idx').on(t.fileId)],
 );
 
 export const REGISTRATION_STATUSES = ['registered', 'waitlisted', 'cancelled'] as const;

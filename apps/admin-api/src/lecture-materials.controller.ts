@@ -1,0 +1,40 @@
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Principal } from '@jiaxiao/common';
+import { Authorize, CurrentUser } from '@jiaxiao/auth';
+import { AddMaterialDto, LectureMaterialsService, LectureQaService, LectureRoomDto, MaterialDto, MaterialListDto, OpenRoomDto } from '@jiaxiao/courses';
+
+/** A lecture's materials and its Q&A room, for the staff who run it. */
+@ApiTags('lectures')
+@ApiBearerAuth()
+@Controller()
+export class LectureMaterialsController {
+  constructor(
+    private readonly materials: LectureMaterialsService,
+    private readonly qa: LectureQaService,
+  ) {}
+
+  @Post('lectures/:id/materials')
+  @Authorize('manage', 'lecture')
+  @ApiOperation({ summary: '为讲座添加资料（课件、讲义；先经 parent-api POST /uploads 上传文件）' })
+  @ApiCreatedResponse({ type: MaterialDto })
+  add(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: AddMaterialDto): Promise<MaterialDto> {
+    return this.materials.add(principal, id, body);
+  }
+
+  @Get('lectures/:id/materials')
+  @Authorize('read', 'lecture')
+  @ApiOperation({ summary: '讲座资料列表' })
+  @ApiOkResponse({ type: MaterialListDto })
+  list(@Param('id') id: string): Promise<MaterialListDto> {
+    return this.materials.list(id);
+  }
+
+  @Post('lectures/:id/room')
+  @Authorize('manage', 'lecture')
+  @ApiOperation({ summary: '进入讲座答疑群答疑（可同时把主讲人的账号加入答疑）' })
+  @ApiCreatedResponse({ type: LectureRoomDto })
+  room(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: OpenRoomDto): Promise<LectureRoomDto> {
+    return this.qa.enterAsStaff(principal, id, body);
+  }
+}

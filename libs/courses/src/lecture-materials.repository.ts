@@ -1,0 +1,39 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { asc, eq } from 'drizzle-orm';
+import { DB, Database, DbExecutor, files, lectureMaterials, MaterialKind } from '@jiaxiao/db';
+
+/** Lecture materials (课件, 讲义): files attached to a lecture. */
+@Injectable()
+export class LectureMaterialsRepository {
+  constructor(@Inject(DB) private readonly db: Database) {}
+
+  transaction<T>(work: (tx: DbExecutor) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  async file(id: string) {
+    const [row] = await this.db.select({ id: files.id, ownerId: files.ownerId, name: files.name, mime: files.mime, size: files.size }).from(files).where(eq(files.id, id));
+    return row;
+  }
+
+  /** Adds a material; undefined when the file is already attached to the lecture. */
+  async insert(values: { lectureId: string; fileId: string; title: string; kind: MaterialKind; addedBy: string }, db: DbExecutor) {
+    const [row] = await db.insert(lectureMaterials).values(values).onConflictDoNothing().returning();
+    return row;
+  }
+
+  async ofLecture(lectureId: string) {
+    return this.db
+      .select({ id: lectureMaterials.id, title: lectureMaterials.title, kind: lectureMaterials.kind, fileId: files.id, name: files.name, mime: files.mime, size: files.size, createdAt: lectureMaterials.createdAt })
+      .from(lectureMaterials)
+      .innerJoin(files, eq(files.id, lectureMaterials.fileId))
+      .where(eq(lectureMaterials.lectureId, lectureId))
+      .orderBy(asc(lectureMaterials.createdAt), asc(lectureMaterials.id));
+  }
+
+  /** The lectures a file is a material of. */
+  async lecturesWithFile(fileId: string): Promise<string[]> {
+    const rows = await this.db.select({ lectureId: lectureMaterials.lectureId }).from(lectureMaterials).where(eq(lectureMaterials.fileId, fileId));
+    return rows.map((r) => r.lectureId);
+  }
+}

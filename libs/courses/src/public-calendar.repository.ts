@@ -1,0 +1,37 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { and, asc, eq, gte, inArray, lt, notInArray } from 'drizzle-orm';
+import { DB, Database, districts, lectures, LectureSeries, schools } from '@jiaxiao/db';
+
+/** Series for a closed audience (committee chairs, teachers): never on the public calendar. */
+export const NOT_PUBLIC_SERIES: LectureSeries[] = ['chair_training', 'teacher_training'];
+
+@Injectable()
+export class PublicCalendarRepository {
+  constructor(@Inject(DB) private readonly db: Database) {}
+
+  /** Announced lectures starting in [from, to), first first, at most 500. */
+  calendar(from: Date, to: Date) {
+    return this.db
+      .select({
+        id: lectures.id,
+        title: lectures.title,
+        series: lectures.series,
+        mode: lectures.mode,
+        status: lectures.status,
+        startsAt: lectures.startsAt,
+        endsAt: lectures.endsAt,
+        creditHours: lectures.creditHours,
+        speaker: lectures.speaker,
+        venue: lectures.venue,
+        audience: lectures.audience,
+        schoolName: schools.name,
+        districtName: districts.name,
+      })
+      .from(lectures)
+      .leftJoin(schools, eq(schools.id, lectures.schoolId))
+      .leftJoin(districts, eq(districts.id, lectures.districtId))
+      .where(and(inArray(lectures.status, ['published', 'finished']), notInArray(lectures.series, NOT_PUBLIC_SERIES), gte(lectures.startsAt, from), lt(lectures.startsAt, to)))
+      .orderBy(asc(lectures.startsAt), asc(lectures.id))
+      .limit(500);
+  }
+}
