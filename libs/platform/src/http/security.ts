@@ -55,7 +55,8 @@ export function webPageCsp(config: AppConfig, gatewayUrl: string): string {
     'style-src': ["'self'", "'unsafe-inline'"],
     'img-src': ["'self'", 'data:', 'blob:', ...storage],
     'media-src': ["'self'", 'blob:', ...storage],
-    'font-src': ["'self'", 'data:'],
+    // Vant's icon font: inline woff2, with fallbacks on Alibaba's CDN that browsers still fetch.
+    'font-src': ["'self'", 'data:', 'at.alicdn.com'],
     'connect-src': ["'self'", ...socketOrigins, ...storage],
     'worker-src': ["'self'", 'blob:'],
     'manifest-src': ["'self'"],
