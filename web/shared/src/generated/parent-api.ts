@@ -689,6 +689,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/lectures/{id}/materials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 讲座资料（课件、讲义），用 GET /files/:fileId 下载 */
+        get: operations["LectureMaterialsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/lectures/{id}/registrations": {
         parameters: {
             query?: never;
@@ -702,6 +719,23 @@ export interface paths {
         post: operations["LecturesController_register"];
         /** 取消报名 */
         delete: operations["LecturesController_unregister"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/lectures/{id}/room": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 进入讲座答疑群（讲座期间和之后都可提问；报名时已自动加入） */
+        post: operations["LectureMaterialsController_room"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -891,6 +925,23 @@ export interface paths {
         get?: never;
         /** 修改密码（首次登录须先修改初始密码）；本账号的其他会话随即退出 */
         put: operations["AccountController_changePassword"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/teacher-training": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的教师家校沟通能力培训：可报名的培训与本学年学时（与家长学时分开） */
+        get: operations["LectureMaterialsController_teacherTraining"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1137,6 +1188,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/public/articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 家庭教育文章与资源库（市教育局维护；公开，无需登录） */
+        get: operations["PublicController_library"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/campaign-entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 已公开展示的家风家训故事与书香之家（公开，无需登录） */
+        get: operations["PublicController_entries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/lectures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 讲座日历：已发布的讲座（公开，无需登录） */
+        get: operations["PublicController_lectures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/public/support-sites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 心理辅导室与成长导航站名录（公开，无需登录） */
+        get: operations["PublicController_sites"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/satisfaction-survey": {
         parameters: {
             query?: never;
@@ -1149,6 +1268,57 @@ export interface paths {
         put?: never;
         /** 填写家长满意度调查（匿名，每户一次，自愿） */
         post: operations["ModelSchoolsController_answer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/school-notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 学校通知：孩子所在学校发给家长的通知（新的在前），含我的已读和回执 */
+        get: operations["SchoolNoticesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/school-notices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 学校通知详情（打开即记为已读） */
+        get: operations["SchoolNoticesController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/school-notices/{id}/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 确认收到学校通知（回执，每户一人确认即可） */
+        post: operations["SchoolNoticesController_ack"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1223,6 +1393,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/wechat/js-sdk-config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 微信 JS-SDK 的 wx.config 参数（签名），供微信内的 H5 页面调用扫一扫 */
+        get: operations["WechatJsSdkController_config"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1244,6 +1431,25 @@ export interface components {
             score: number;
             /** @description the household (one of your children); it is not stored with the answer */
             studentId: string;
+        };
+        ArticleDto: {
+            body: string;
+            category: string;
+            id: string;
+            /** @enum {string} */
+            kind: "article" | "resource";
+            linkUrl: string | null;
+            publishedAt: string | null;
+            /** @enum {string} */
+            status: "draft" | "published";
+            summary: string | null;
+            title: string;
+            updatedAt: string;
+        };
+        ArticleListDto: {
+            items: components["schemas"]["ArticleDto"][];
+            /** @description always null: the newest 200 */
+            nextCursor: string | null;
         };
         AttachmentDto: {
             fileId: string;
@@ -1278,8 +1484,11 @@ export interface components {
              */
             grades?: number[];
             schoolId?: string;
-            /** @enum {string} */
-            scope: "city" | "district" | "school" | "grades" | "classes" | "committee_chairs";
+            /**
+             * @description committee_chairs for chair_training, teachers for teacher_training (and only there)
+             * @enum {string}
+             */
+            scope: "city" | "district" | "school" | "grades" | "classes" | "committee_chairs" | "teachers";
         };
         AuthorizeUrlDto: {
             /** @description 随授权带回的 state，H5 用来核对回跳 */
@@ -1543,7 +1752,7 @@ export interface components {
              * @example NOT_FOUND
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "BAD_REQUEST" | "JSON_TOO_DEEP" | "MALFORMED_MULTIPART" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "ACCOUNT_NOT_ACTIVATED" | "ACCOUNT_DISABLED" | "TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "FORBIDDEN" | "ADMIN_ROLE_REQUIRED" | "WECHAT_NOT_CONFIGURED" | "WECHAT_CODE_INVALID" | "WECHAT_UNAVAILABLE" | "WECHAT_NOT_BOUND" | "WECHAT_ALREADY_BOUND" | "IDENTITY_ALREADY_BOUND" | "IDENTITY_NOT_FOUND" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "STUDENT_NOT_FOUND" | "CLASS_NOT_FOUND" | "SCHOOL_NOT_FOUND" | "DISTRICT_NOT_FOUND" | "USER_NOT_FOUND" | "SCHOOL_YEAR_NOT_FOUND" | "IMPORT_NOT_FOUND" | "ROLE_ASSIGNMENT_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "FILE_NOT_FOUND" | "STAFF_ONLY_CONVERSATION" | "DIRECT_CHAT_NOT_ALLOWED" | "NOTICE_SENDER_ONLY" | "RECALL_WINDOW_PASSED" | "NOT_A_NOTICE" | "NOTICE_REMIND_TOO_SOON" | "FILE_TOO_LARGE" | "LECTURE_NOT_FOUND" | "LECTURE_NOT_OPEN" | "LECTURE_NOT_IN_AUDIENCE" | "GUARDIAN_NOT_IN_AUDIENCE" | "REGISTRATION_CLOSED" | "REGISTRATION_NOT_FOUND" | "CHECKIN_TOKEN_INVALID" | "CHECKIN_TOKEN_EXPIRED" | "CHECKIN_NOT_OPEN" | "CHECKOUT_NOT_OPEN" | "NOT_CHECKED_IN" | "ATTENDANCE_CHECKIN_TOO_LATE" | "ATTENDANCE_PRESENCE_TOO_SHORT" | "NOT_AN_OFFLINE_LECTURE" | "LECTURE_NOT_STARTED" | "LECTURE_ENDED" | "NOT_AN_ONLINE_LECTURE" | "LECTURE_NOT_EDITABLE" | "AUDIENCE_OUT_OF_SCOPE" | "LEDGER_ENTRY_NOT_FOUND" | "ALREADY_REVOKED" | "NOT_COMPLIANT" | "EXPORT_NOT_FOUND" | "EXPORT_NOT_READY" | "PLAN_EXISTS" | "PLAN_NOT_FOUND" | "COMMITTEE_NOT_FOUND" | "COMMITTEE_EXISTS" | "COMMITTEE_FULL" | "COMMITTEE_MEMBER_NOT_FOUND" | "NOT_A_GUARDIAN_IN_SCOPE" | "NOT_A_CLASS_COMMITTEE_MEMBER" | "ELECTION_NOT_FOUND" | "ELECTION_CLOSED" | "NOMINATION_CLOSED" | "VOTING_CLOSED" | "NOMINATION_NOT_FOUND" | "NOMINATION_EXISTS" | "INVALID_BALLOT" | "ALREADY_VOTED" | "FUND_ENTRY_NOT_FOUND" | "FUND_ENTRY_ALREADY_REVERSED" | "FUND_REVERSAL_NOT_REVERSIBLE" | "METHOD_NOT_ALLOWED" | "PHONE_TAKEN" | "CLASS_EXISTS" | "SCHOOL_EXISTS" | "SCHOOL_YEAR_EXISTS" | "ROLE_ASSIGNMENT_EXISTS" | "ROLE_SCOPE_MISMATCH" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "FILE_REQUIRED" | "FILE_TYPE_UNSUPPORTED" | "FILE_UNREADABLE" | "SPREADSHEET_EXPANDS_TOO_MUCH" | "TOO_MANY_LOGIN_ATTEMPTS" | "SMS_CODE_INVALID" | "SMS_CODE_TOO_SOON" | "SMS_CODE_DAILY_LIMIT" | "SMS_CODE_IP_LIMIT" | "SMS_CODE_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "CONSENT_REQUIRED" | "CONSENT_VERSION_OUTDATED" | "CONSENT_NOT_GIVEN" | "JOIN_LINK_INVALID" | "JOIN_STUDENT_NOT_FOUND" | "JOIN_STUDENT_AMBIGUOUS" | "ALREADY_GUARDIAN" | "JOIN_REQUEST_EXISTS" | "JOIN_REQUEST_NOT_FOUND" | "JOIN_REQUEST_DECIDED" | "JOIN_REQUEST_LIMIT" | "JOIN_CLASS_BUSY" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "MODEL_SCHOOL_YEAR_NOT_FOUND" | "MODEL_SCHOOL_CRITERIA_LOCKED" | "MODEL_SCHOOL_WEIGHTS_INVALID" | "MODEL_SCHOOL_APPLICATION_NOT_FOUND" | "MODEL_SCHOOL_APPLICATION_EXISTS" | "MODEL_SCHOOL_APPLICATION_STATE" | "MODEL_SCHOOL_COORDINATOR_ONLY" | "MODEL_SCHOOL_EXPERT_NOT_FOUND" | "MODEL_SCHOOL_OWN_DISTRICT" | "MODEL_SCHOOL_REVIEW_NOT_FOUND" | "MODEL_SCHOOL_SCORES_INVALID" | "MODEL_SCHOOL_NOT_SCORED" | "MODEL_SCHOOL_QUOTA_FULL" | "MODEL_SCHOOL_BELOW_PASS_MARK" | "MODEL_SCHOOL_PASS_MARK_LOCKED" | "MODEL_SCHOOL_DESIGNATION_NOT_FOUND" | "MODEL_SCHOOL_ALREADY_REVOKED" | "SUPPORT_SITE_NOT_FOUND" | "SURVEY_ALREADY_ANSWERED" | "CAMPAIGN_NOT_FOUND" | "CAMPAIGN_NOT_OPEN" | "CAMPAIGN_OUT_OF_SCOPE" | "CAMPAIGN_SUBMISSION_EXISTS" | "CAMPAIGN_SUBMISSION_NOT_FOUND" | "CAMPAIGN_SUBMISSION_STATE" | "CAMPAIGN_AWARD_INVALID" | "MAILBOX_ITEM_NOT_FOUND" | "MAILBOX_NOT_YOUR_SCHOOL" | "MAILBOX_ALREADY_ANSWERED" | "MAILBOX_NOT_YOUR_LEVEL" | "CAMPAIGN_NO_AWARD";
+            code: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "BAD_REQUEST" | "JSON_TOO_DEEP" | "MALFORMED_MULTIPART" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "ACCOUNT_NOT_ACTIVATED" | "ACCOUNT_DISABLED" | "TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "FORBIDDEN" | "ADMIN_ROLE_REQUIRED" | "WECHAT_NOT_CONFIGURED" | "WECHAT_CODE_INVALID" | "WECHAT_UNAVAILABLE" | "WECHAT_NOT_BOUND" | "WECHAT_ALREADY_BOUND" | "IDENTITY_ALREADY_BOUND" | "IDENTITY_NOT_FOUND" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "STUDENT_NOT_FOUND" | "CLASS_NOT_FOUND" | "SCHOOL_NOT_FOUND" | "DISTRICT_NOT_FOUND" | "USER_NOT_FOUND" | "SCHOOL_YEAR_NOT_FOUND" | "IMPORT_NOT_FOUND" | "ROLE_ASSIGNMENT_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "FILE_NOT_FOUND" | "STAFF_ONLY_CONVERSATION" | "DIRECT_CHAT_NOT_ALLOWED" | "NOTICE_SENDER_ONLY" | "RECALL_WINDOW_PASSED" | "NOT_A_NOTICE" | "NOTICE_REMIND_TOO_SOON" | "FILE_TOO_LARGE" | "LECTURE_NOT_FOUND" | "LECTURE_NOT_OPEN" | "LECTURE_NOT_IN_AUDIENCE" | "GUARDIAN_NOT_IN_AUDIENCE" | "REGISTRATION_CLOSED" | "REGISTRATION_NOT_FOUND" | "CHECKIN_TOKEN_INVALID" | "CHECKIN_TOKEN_EXPIRED" | "CHECKIN_NOT_OPEN" | "CHECKOUT_NOT_OPEN" | "NOT_CHECKED_IN" | "ATTENDANCE_CHECKIN_TOO_LATE" | "ATTENDANCE_PRESENCE_TOO_SHORT" | "NOT_AN_OFFLINE_LECTURE" | "LECTURE_NOT_STARTED" | "LECTURE_ENDED" | "NOT_AN_ONLINE_LECTURE" | "LECTURE_ROOM_NOT_OPEN" | "ARTICLE_NOT_FOUND" | "MATERIAL_EXISTS" | "LECTURE_NOT_EDITABLE" | "AUDIENCE_OUT_OF_SCOPE" | "LEDGER_ENTRY_NOT_FOUND" | "ALREADY_REVOKED" | "NOT_COMPLIANT" | "EXPORT_NOT_FOUND" | "EXPORT_NOT_READY" | "PLAN_EXISTS" | "PLAN_NOT_FOUND" | "COMMITTEE_NOT_FOUND" | "COMMITTEE_EXISTS" | "COMMITTEE_FULL" | "COMMITTEE_MEMBER_NOT_FOUND" | "NOT_A_GUARDIAN_IN_SCOPE" | "NOT_A_CLASS_COMMITTEE_MEMBER" | "ELECTION_NOT_FOUND" | "ELECTION_CLOSED" | "NOMINATION_CLOSED" | "VOTING_CLOSED" | "NOMINATION_NOT_FOUND" | "NOMINATION_EXISTS" | "INVALID_BALLOT" | "ALREADY_VOTED" | "FUND_ENTRY_NOT_FOUND" | "FUND_ENTRY_ALREADY_REVERSED" | "FUND_REVERSAL_NOT_REVERSIBLE" | "METHOD_NOT_ALLOWED" | "PHONE_TAKEN" | "CLASS_EXISTS" | "SCHOOL_EXISTS" | "SCHOOL_NOTICE_NOT_FOUND" | "SCHOOL_NOTICE_AUDIENCE_INVALID" | "STUDENT_NAME_TAKEN" | "STUDENT_ALREADY_LEFT" | "TRANSFER_NOT_ALLOWED" | "ROLLOVER_YEAR_INVALID" | "CLASS_ARCHIVED" | "SCHOOL_YEAR_EXISTS" | "ROLE_ASSIGNMENT_EXISTS" | "ROLE_SCOPE_MISMATCH" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "FILE_REQUIRED" | "FILE_TYPE_UNSUPPORTED" | "FILE_UNREADABLE" | "SPREADSHEET_EXPANDS_TOO_MUCH" | "TOO_MANY_LOGIN_ATTEMPTS" | "SMS_CODE_INVALID" | "SMS_CODE_TOO_SOON" | "SMS_CODE_DAILY_LIMIT" | "SMS_CODE_IP_LIMIT" | "SMS_CODE_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "CONSENT_REQUIRED" | "CONSENT_VERSION_OUTDATED" | "CONSENT_NOT_GIVEN" | "JOIN_LINK_INVALID" | "JOIN_STUDENT_NOT_FOUND" | "JOIN_STUDENT_AMBIGUOUS" | "ALREADY_GUARDIAN" | "JOIN_REQUEST_EXISTS" | "JOIN_REQUEST_NOT_FOUND" | "JOIN_REQUEST_DECIDED" | "JOIN_REQUEST_LIMIT" | "JOIN_CLASS_BUSY" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "MODEL_SCHOOL_YEAR_NOT_FOUND" | "MODEL_SCHOOL_CRITERIA_LOCKED" | "MODEL_SCHOOL_WEIGHTS_INVALID" | "MODEL_SCHOOL_APPLICATION_NOT_FOUND" | "MODEL_SCHOOL_APPLICATION_EXISTS" | "MODEL_SCHOOL_APPLICATION_STATE" | "MODEL_SCHOOL_COORDINATOR_ONLY" | "MODEL_SCHOOL_EXPERT_NOT_FOUND" | "MODEL_SCHOOL_OWN_DISTRICT" | "MODEL_SCHOOL_REVIEW_NOT_FOUND" | "MODEL_SCHOOL_SCORES_INVALID" | "MODEL_SCHOOL_NOT_SCORED" | "MODEL_SCHOOL_QUOTA_FULL" | "MODEL_SCHOOL_BELOW_PASS_MARK" | "MODEL_SCHOOL_PASS_MARK_LOCKED" | "MODEL_SCHOOL_DESIGNATION_NOT_FOUND" | "MODEL_SCHOOL_ALREADY_REVOKED" | "SUPPORT_SITE_NOT_FOUND" | "SURVEY_ALREADY_ANSWERED" | "CAMPAIGN_NOT_FOUND" | "CAMPAIGN_NOT_OPEN" | "CAMPAIGN_OUT_OF_SCOPE" | "CAMPAIGN_SUBMISSION_EXISTS" | "CAMPAIGN_SUBMISSION_NOT_FOUND" | "CAMPAIGN_SUBMISSION_STATE" | "CAMPAIGN_AWARD_INVALID" | "MAILBOX_ITEM_NOT_FOUND" | "MAILBOX_NOT_YOUR_SCHOOL" | "MAILBOX_ALREADY_ANSWERED" | "MAILBOX_NOT_YOUR_LEVEL" | "CAMPAIGN_NO_AWARD";
             /** @description VALIDATION_FAILED only: one entry per bad field, by its property name */
             errors?: {
                 field: string;
@@ -1666,6 +1875,15 @@ export interface components {
             status: "pending";
             studentName: string;
         };
+        JsSdkConfigDto: {
+            /** @description 公众号 appId */
+            appId: string;
+            nonceStr: string;
+            /** @description sha1(jsapi_ticket=…&noncestr=…&timestamp=…&url=…) */
+            signature: string;
+            /** @description 签名时间戳（秒） */
+            timestamp: number;
+        };
         LectureDto: {
             audience: components["schemas"]["AudienceDto"];
             capacity: number | null;
@@ -1690,7 +1908,7 @@ export interface components {
             registrationCutoff: string | null;
             replayUrl: string | null;
             /** @enum {string} */
-            series: "parents_forum" | "rural_tour" | "school_course" | "chair_training";
+            series: "parents_forum" | "rural_tour" | "school_course" | "chair_training" | "teacher_training";
             speaker: string | null;
             /** @example 2026-12-05T14:00:00+08:00 */
             startsAt: string;
@@ -1704,6 +1922,16 @@ export interface components {
             items: components["schemas"]["LectureDto"][];
             /** @description a school year fits one page */
             nextCursor: string | null;
+        };
+        LectureRoomDto: {
+            /** @description the lecture_room conversation: GET /conversations/:id/messages, message:send through the gateway */
+            conversationId: string;
+            lectureId: string;
+            /**
+             * @description staff answer; members (parents) ask
+             * @enum {string}
+             */
+            role: "staff" | "member";
         };
         LikeResultDto: {
             likeCount: number;
@@ -1764,6 +1992,23 @@ export interface components {
         MarkReadDto: {
             /** @description notification ids; omit to mark everything read */
             ids?: string[];
+        };
+        MaterialDto: {
+            createdAt: string;
+            /** @description download with GET /files/:fileId on parent-api */
+            fileId: string;
+            id: string;
+            /** @enum {string} */
+            kind: "slides" | "handout" | "other";
+            mime: string;
+            name: string;
+            size: number;
+            title: string;
+        };
+        MaterialListDto: {
+            items: components["schemas"]["MaterialDto"][];
+            /** @description always null: a lecture has few materials */
+            nextCursor: string | null;
         };
         MeDto: {
             /** @description empty while consentRequired */
@@ -1828,6 +2073,14 @@ export interface components {
         };
         MinutesListDto: {
             items: components["schemas"]["MinutesDto"][];
+        };
+        MyTeacherTrainingDto: {
+            /** @description teacher_training hours earned this year (credits minus revocations); never part of a household’s hours */
+            earnedHours: number;
+            entries: components["schemas"]["TrainingEntryDto"][];
+            /** @description published teachers’ training sessions open to the caller, with their registration */
+            lectures: components["schemas"]["LectureDto"][];
+            schoolYear: string;
         };
         NominateDto: {
             /** @description the guardian nominated; yourself when absent (a self-nomination is accepted at once) */
@@ -1903,6 +2156,57 @@ export interface components {
             /** @example 2026-09-01 */
             version: string;
         };
+        PublicCalendarDto: {
+            from: string;
+            items: components["schemas"]["PublicLectureDto"][];
+            /** @description always null: at most 500 lectures */
+            nextCursor: string | null;
+            to: string;
+        };
+        PublicEntryDto: {
+            award: string | null;
+            body: string;
+            campaignId: string;
+            /** @description family_story 家风家训故事 · reading_family 书香之家 */
+            campaignKind: string;
+            campaignTitle: string;
+            /** @description the family name the household chose to publish, e.g. 陈家 */
+            familyName: string;
+            id: string;
+            likeCount: number;
+            publishedAt: string;
+            title: string;
+        };
+        PublicEntryListDto: {
+            items: components["schemas"]["PublicEntryDto"][];
+            /** @description always null: the newest 200 */
+            nextCursor: string | null;
+        };
+        PublicLectureDto: {
+            creditHours: number;
+            endsAt: string;
+            id: string;
+            /**
+             * @description offline 线下 · live 线上直播 · replay 线上回放 · hybrid 线上线下同步
+             * @enum {string}
+             */
+            mode: "offline" | "live" | "replay" | "hybrid";
+            /**
+             * @description who may register, in words
+             * @example 潍坊七中家长
+             */
+            openTo: string;
+            /** @description who runs it: a school, a district bureau, or 潍坊市教育局 */
+            organiser: string;
+            /** @enum {string} */
+            series: "parents_forum" | "rural_tour" | "school_course" | "chair_training" | "teacher_training";
+            speaker: string | null;
+            startsAt: string;
+            /** @enum {string} */
+            status: "published" | "finished";
+            title: string;
+            venue: string | null;
+        };
         PublicModelSchoolDto: {
             certificateNo: string;
             designatedAt: string;
@@ -1913,6 +2217,11 @@ export interface components {
         PublicModelSchoolListDto: {
             items: components["schemas"]["PublicModelSchoolDto"][];
             year: number;
+        };
+        PublicSiteListDto: {
+            items: components["schemas"]["SupportSiteDto"][];
+            /** @description always null */
+            nextCursor: string | null;
         };
         ReadBodyDto: {
             seq: number;
@@ -1991,6 +2300,35 @@ export interface components {
         };
         ReviewListDto: {
             items: components["schemas"]["ReviewDto"][];
+        };
+        SchoolNoticeAckDto: {
+            ackedAt: string;
+            noticeId: string;
+        };
+        SchoolNoticeDto: {
+            ackedAt: string | null;
+            /** @enum {string} */
+            audience: "families" | "coordinators";
+            body: string;
+            classIds: string[] | null;
+            createdAt: string;
+            districtId: string | null;
+            emergency: boolean;
+            grades: number[] | null;
+            id: string;
+            needsAck: boolean;
+            /** @description the caller’s own receipt, when the caller is a recipient */
+            readAt: string | null;
+            /** @description recipients once the worker has fanned it out; null before */
+            recipientCount: number | null;
+            schoolId: string | null;
+            schoolName: string | null;
+            senderName: string;
+            title: string;
+        };
+        SchoolNoticePageDto: {
+            items: components["schemas"]["SchoolNoticeDto"][];
+            nextCursor: string | null;
         };
         ScopeDto: {
             classId: string | null;
@@ -2156,6 +2494,19 @@ export interface components {
             refreshToken: string;
             user: components["schemas"]["SessionUserDto"];
         };
+        TrainingEntryDto: {
+            createdAt: string;
+            /** @description positive for a credit, negative for a revocation */
+            hours: number;
+            id: string;
+            /** @enum {string} */
+            kind: "credit" | "revocation";
+            lectureId: string;
+            /** @enum {string} */
+            source: "offline" | "online" | "manual";
+            startsAt: string;
+            title: string;
+        };
         VoteCountDto: {
             name: string;
             userId: string;
@@ -2215,7 +2566,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description BadRequest: one of VALIDATION_FAILED, MALFORMED_REQUEST, BAD_REQUEST, JSON_TOO_DEEP, MALFORMED_MULTIPART, WECHAT_CODE_INVALID, CHECKIN_TOKEN_INVALID, CHECKIN_TOKEN_EXPIRED, INVALID_BALLOT, ROLE_SCOPE_MISMATCH, FILE_REQUIRED, FILE_UNREADABLE, CURRENT_PASSWORD_INCORRECT, PASSWORD_UNCHANGED, MODEL_SCHOOL_WEIGHTS_INVALID, MODEL_SCHOOL_SCORES_INVALID, CAMPAIGN_AWARD_INVALID */
+        /** @description BadRequest: one of VALIDATION_FAILED, MALFORMED_REQUEST, BAD_REQUEST, JSON_TOO_DEEP, MALFORMED_MULTIPART, WECHAT_CODE_INVALID, CHECKIN_TOKEN_INVALID, CHECKIN_TOKEN_EXPIRED, INVALID_BALLOT, ROLLOVER_YEAR_INVALID, ROLE_SCOPE_MISMATCH, FILE_REQUIRED, FILE_UNREADABLE, CURRENT_PASSWORD_INCORRECT, PASSWORD_UNCHANGED, MODEL_SCHOOL_WEIGHTS_INVALID, MODEL_SCHOOL_SCORES_INVALID, CAMPAIGN_AWARD_INVALID */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -2224,7 +2575,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Conflict: one of WECHAT_ALREADY_BOUND, IDENTITY_ALREADY_BOUND, RECALL_WINDOW_PASSED, NOT_A_NOTICE, LECTURE_NOT_OPEN, GUARDIAN_NOT_IN_AUDIENCE, REGISTRATION_CLOSED, CHECKIN_NOT_OPEN, CHECKOUT_NOT_OPEN, NOT_CHECKED_IN, ATTENDANCE_CHECKIN_TOO_LATE, ATTENDANCE_PRESENCE_TOO_SHORT, NOT_AN_OFFLINE_LECTURE, LECTURE_NOT_STARTED, LECTURE_ENDED, NOT_AN_ONLINE_LECTURE, LECTURE_NOT_EDITABLE, ALREADY_REVOKED, NOT_COMPLIANT, EXPORT_NOT_READY, PLAN_EXISTS, COMMITTEE_EXISTS, COMMITTEE_FULL, NOT_A_GUARDIAN_IN_SCOPE, NOT_A_CLASS_COMMITTEE_MEMBER, ELECTION_CLOSED, NOMINATION_CLOSED, VOTING_CLOSED, NOMINATION_EXISTS, ALREADY_VOTED, FUND_ENTRY_ALREADY_REVERSED, FUND_REVERSAL_NOT_REVERSIBLE, PHONE_TAKEN, CLASS_EXISTS, SCHOOL_EXISTS, SCHOOL_YEAR_EXISTS, ROLE_ASSIGNMENT_EXISTS, CONSENT_VERSION_OUTDATED, CONSENT_NOT_GIVEN, JOIN_STUDENT_AMBIGUOUS, ALREADY_GUARDIAN, JOIN_REQUEST_EXISTS, JOIN_REQUEST_DECIDED, MODEL_SCHOOL_CRITERIA_LOCKED, MODEL_SCHOOL_APPLICATION_EXISTS, MODEL_SCHOOL_APPLICATION_STATE, MODEL_SCHOOL_OWN_DISTRICT, MODEL_SCHOOL_NOT_SCORED, MODEL_SCHOOL_QUOTA_FULL, MODEL_SCHOOL_BELOW_PASS_MARK, MODEL_SCHOOL_PASS_MARK_LOCKED, MODEL_SCHOOL_ALREADY_REVOKED, SURVEY_ALREADY_ANSWERED, CAMPAIGN_NOT_OPEN, CAMPAIGN_SUBMISSION_EXISTS, CAMPAIGN_SUBMISSION_STATE, MAILBOX_ALREADY_ANSWERED */
+        /** @description Conflict: one of WECHAT_ALREADY_BOUND, IDENTITY_ALREADY_BOUND, RECALL_WINDOW_PASSED, NOT_A_NOTICE, LECTURE_NOT_OPEN, GUARDIAN_NOT_IN_AUDIENCE, REGISTRATION_CLOSED, CHECKIN_NOT_OPEN, CHECKOUT_NOT_OPEN, NOT_CHECKED_IN, ATTENDANCE_CHECKIN_TOO_LATE, ATTENDANCE_PRESENCE_TOO_SHORT, NOT_AN_OFFLINE_LECTURE, LECTURE_NOT_STARTED, LECTURE_ENDED, NOT_AN_ONLINE_LECTURE, LECTURE_ROOM_NOT_OPEN, MATERIAL_EXISTS, LECTURE_NOT_EDITABLE, ALREADY_REVOKED, NOT_COMPLIANT, EXPORT_NOT_READY, PLAN_EXISTS, COMMITTEE_EXISTS, COMMITTEE_FULL, NOT_A_GUARDIAN_IN_SCOPE, NOT_A_CLASS_COMMITTEE_MEMBER, ELECTION_CLOSED, NOMINATION_CLOSED, VOTING_CLOSED, NOMINATION_EXISTS, ALREADY_VOTED, FUND_ENTRY_ALREADY_REVERSED, FUND_REVERSAL_NOT_REVERSIBLE, PHONE_TAKEN, CLASS_EXISTS, SCHOOL_EXISTS, STUDENT_NAME_TAKEN, STUDENT_ALREADY_LEFT, TRANSFER_NOT_ALLOWED, CLASS_ARCHIVED, SCHOOL_YEAR_EXISTS, ROLE_ASSIGNMENT_EXISTS, CONSENT_VERSION_OUTDATED, CONSENT_NOT_GIVEN, JOIN_STUDENT_AMBIGUOUS, ALREADY_GUARDIAN, JOIN_REQUEST_EXISTS, JOIN_REQUEST_DECIDED, MODEL_SCHOOL_CRITERIA_LOCKED, MODEL_SCHOOL_APPLICATION_EXISTS, MODEL_SCHOOL_APPLICATION_STATE, MODEL_SCHOOL_OWN_DISTRICT, MODEL_SCHOOL_NOT_SCORED, MODEL_SCHOOL_QUOTA_FULL, MODEL_SCHOOL_BELOW_PASS_MARK, MODEL_SCHOOL_PASS_MARK_LOCKED, MODEL_SCHOOL_ALREADY_REVOKED, SURVEY_ALREADY_ANSWERED, CAMPAIGN_NOT_OPEN, CAMPAIGN_SUBMISSION_EXISTS, CAMPAIGN_SUBMISSION_STATE, MAILBOX_ALREADY_ANSWERED */
         Conflict: {
             headers: {
                 [name: string]: unknown;
@@ -2233,7 +2584,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Forbidden: one of FORBIDDEN, ADMIN_ROLE_REQUIRED, STAFF_ONLY_CONVERSATION, DIRECT_CHAT_NOT_ALLOWED, NOTICE_SENDER_ONLY, LECTURE_NOT_IN_AUDIENCE, AUDIENCE_OUT_OF_SCOPE, PASSWORD_CHANGE_REQUIRED, CONSENT_REQUIRED, MODEL_SCHOOL_COORDINATOR_ONLY, CAMPAIGN_OUT_OF_SCOPE, MAILBOX_NOT_YOUR_SCHOOL, MAILBOX_NOT_YOUR_LEVEL */
+        /** @description Forbidden: one of FORBIDDEN, ADMIN_ROLE_REQUIRED, STAFF_ONLY_CONVERSATION, DIRECT_CHAT_NOT_ALLOWED, NOTICE_SENDER_ONLY, LECTURE_NOT_IN_AUDIENCE, AUDIENCE_OUT_OF_SCOPE, SCHOOL_NOTICE_AUDIENCE_INVALID, PASSWORD_CHANGE_REQUIRED, CONSENT_REQUIRED, MODEL_SCHOOL_COORDINATOR_ONLY, CAMPAIGN_OUT_OF_SCOPE, MAILBOX_NOT_YOUR_SCHOOL, MAILBOX_NOT_YOUR_LEVEL */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -2242,7 +2593,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description NotFound: one of WECHAT_NOT_CONFIGURED, IDENTITY_NOT_FOUND, NOT_FOUND, ROUTE_NOT_FOUND, STUDENT_NOT_FOUND, CLASS_NOT_FOUND, SCHOOL_NOT_FOUND, DISTRICT_NOT_FOUND, USER_NOT_FOUND, SCHOOL_YEAR_NOT_FOUND, IMPORT_NOT_FOUND, ROLE_ASSIGNMENT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, FILE_NOT_FOUND, LECTURE_NOT_FOUND, REGISTRATION_NOT_FOUND, LEDGER_ENTRY_NOT_FOUND, EXPORT_NOT_FOUND, PLAN_NOT_FOUND, COMMITTEE_NOT_FOUND, COMMITTEE_MEMBER_NOT_FOUND, ELECTION_NOT_FOUND, NOMINATION_NOT_FOUND, FUND_ENTRY_NOT_FOUND, JOIN_LINK_INVALID, JOIN_STUDENT_NOT_FOUND, JOIN_REQUEST_NOT_FOUND, MODEL_SCHOOL_YEAR_NOT_FOUND, MODEL_SCHOOL_APPLICATION_NOT_FOUND, MODEL_SCHOOL_EXPERT_NOT_FOUND, MODEL_SCHOOL_REVIEW_NOT_FOUND, MODEL_SCHOOL_DESIGNATION_NOT_FOUND, SUPPORT_SITE_NOT_FOUND, CAMPAIGN_NOT_FOUND, CAMPAIGN_SUBMISSION_NOT_FOUND, MAILBOX_ITEM_NOT_FOUND, CAMPAIGN_NO_AWARD */
+        /** @description NotFound: one of WECHAT_NOT_CONFIGURED, IDENTITY_NOT_FOUND, NOT_FOUND, ROUTE_NOT_FOUND, STUDENT_NOT_FOUND, CLASS_NOT_FOUND, SCHOOL_NOT_FOUND, DISTRICT_NOT_FOUND, USER_NOT_FOUND, SCHOOL_YEAR_NOT_FOUND, IMPORT_NOT_FOUND, ROLE_ASSIGNMENT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, FILE_NOT_FOUND, LECTURE_NOT_FOUND, REGISTRATION_NOT_FOUND, ARTICLE_NOT_FOUND, LEDGER_ENTRY_NOT_FOUND, EXPORT_NOT_FOUND, PLAN_NOT_FOUND, COMMITTEE_NOT_FOUND, COMMITTEE_MEMBER_NOT_FOUND, ELECTION_NOT_FOUND, NOMINATION_NOT_FOUND, FUND_ENTRY_NOT_FOUND, SCHOOL_NOTICE_NOT_FOUND, JOIN_LINK_INVALID, JOIN_STUDENT_NOT_FOUND, JOIN_REQUEST_NOT_FOUND, MODEL_SCHOOL_YEAR_NOT_FOUND, MODEL_SCHOOL_APPLICATION_NOT_FOUND, MODEL_SCHOOL_EXPERT_NOT_FOUND, MODEL_SCHOOL_REVIEW_NOT_FOUND, MODEL_SCHOOL_DESIGNATION_NOT_FOUND, SUPPORT_SITE_NOT_FOUND, CAMPAIGN_NOT_FOUND, CAMPAIGN_SUBMISSION_NOT_FOUND, MAILBOX_ITEM_NOT_FOUND, CAMPAIGN_NO_AWARD */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -3543,6 +3894,31 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
+    LectureMaterialsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaterialListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     LecturesController_register: {
         parameters: {
             query?: never;
@@ -3586,6 +3962,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RegistrationDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    LectureMaterialsController_room: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LectureRoomDto"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3970,6 +4372,31 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
+    LectureMaterialsController_teacherTraining: {
+        parameters: {
+            query?: {
+                /** @description the current school year by default */
+                schoolYear?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyTeacherTrainingDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
     NotificationsController_workingHours: {
         parameters: {
             query?: never;
@@ -4346,6 +4773,96 @@ export interface operations {
             };
         };
     };
+    PublicController_library: {
+        parameters: {
+            query?: {
+                category?: string;
+                kind?: "article" | "resource";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    PublicController_entries: {
+        parameters: {
+            query?: {
+                /** @description one campaign only */
+                campaignId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicEntryListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    PublicController_lectures: {
+        parameters: {
+            query?: {
+                /** @description from this day or time (default: yesterday) */
+                from?: string;
+                /** @description before this day or time (default: 90 days after `from`; at most 366 days after it) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicCalendarDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    PublicController_sites: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicSiteListDto"];
+                };
+            };
+        };
+    };
     ModelSchoolsController_surveyStatus: {
         parameters: {
             query: {
@@ -4394,6 +4911,83 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    SchoolNoticesController_list: {
+        parameters: {
+            query?: {
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolNoticePageDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    SchoolNoticesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolNoticeDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    SchoolNoticesController_ack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolNoticeAckDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
         };
     };
@@ -4516,6 +5110,38 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+        };
+    };
+    WechatJsSdkController_config: {
+        parameters: {
+            query: {
+                /** @description 调用 wx.config 的 H5 页面完整网址（# 之后的部分不参与签名） */
+                url: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsSdkConfigDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description WECHAT_UNAVAILABLE：暂时无法从微信获取 jsapi_ticket */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }
