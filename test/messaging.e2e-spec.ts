@@ -542,6 +542,40 @@ describe('messaging (parent-api, gateway, worker)', () => {
       if (expected) expect(new Date(rows[0].deliver_at)).toEqual(expected);
       else expect(new Date(rows[0].deliver_at).getTime()).toBeLessThanOrEqual(created.getTime());
     });
+
+    it('gives the read list of a notice the time each family first read it; other messages have no time', async () => {
+      const ack = await teacher.client.emit<{ message: MessageDto }>('message:send', {
+        conversationId: groupId,
+        clientMsgId: cid(),
+        type: 'notice',
+        title: `家长会 ${cid()}`,
+        text: '周五下午三点开家长会。',
+        emergency: true,
+      });
+      if (!ack.ok) throw new Error(ack.code);
+      const notice = ack.message;
+      const before = Date.now();
+      expect(await liu.client.emit('conversation:read', { conversationId: groupId, seq: notice.seq })).toEqual({ ok: true, seq: notice.seq });
+      const after = Date.now();
+      const liuStudent = await studentOf(liu);
+
+      const reads = await ctx.parent().get(`/messages/${notice.id}/reads`).set(auth(teacher)).expect(200);
+      const liuFamily = (reads.body.read as FamilyStatus[]).find((f) => f.studentId === liuStudent);
+      const at = new Date(liuFamily?.at ?? 0).getTime();
+      // The database's clock and this process's agree within a second on one machine.
+      expect(at).toBeGreaterThanOrEqual(before - 1000);
+      expect(at).toBeLessThanOrEqual(after + 1000);
+      for (const family of reads.body.unread as FamilyStatus[]) expect(family.at).toBeNull();
+
+      // Reading on does not move the time the notice was first read.
+      const later = await posted(chen, '收到');
+      await liu.client.emit('conversation:read', { conversationId: groupId, seq: later.seq });
+      const again = await ctx.parent().get(`/messages/${notice.id}/reads`).set(auth(teacher)).expect(200);
+      expect((again.body.read as FamilyStatus[]).find((f) => f.studentId === liuStudent)?.at).toBe(liuFamily?.at);
+
+      const plain = await ctx.parent().get(`/messages/${later.id}/reads`).set(auth(chen)).expect(200);
+      expect((plain.body.read as FamilyStatus[]).find((f) => f.studentId === liuStudent)?.at).toBeNull();
+    });
   });
 
   describe('staff-only groups', () => {

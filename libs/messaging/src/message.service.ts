@@ -136,7 +136,9 @@ export class MessageService {
   /** 已读/未读 of one message: by family in a class group, by member elsewhere. The sender or staff may ask. */
   async reads(principal: Principal, messageId: string): Promise<ReadsDto> {
     const { message, conversation } = await this.forSenderOrStaff(principal, messageId);
-    const statuses = await this.familyStatuses(conversation, message, (member) => member.lastReadSeq >= message.seq);
+    // Read times are kept for notices; other messages have only the cursor, so no time.
+    const readAt = message.type === 'notice' ? await this.repository.noticeReadTimes(messageId) : new Map<string, Date>();
+    const statuses = await this.familyStatuses(conversation, message, (member) => member.lastReadSeq >= message.seq, (member) => readAt.get(member.userId) ?? null);
     return { messageId, read: statuses.done, unread: statuses.pending };
   }
 

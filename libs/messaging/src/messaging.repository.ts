@@ -13,6 +13,7 @@ import {
   messages,
   MessageType,
   noticeAcks,
+  noticeReads,
   roleAssignments,
   schools,
   students,
@@ -260,15 +261,28 @@ export class MessagingRepository {
     return query.orderBy(asc(messages.seq)).limit(options.limit);
   }
 
+  /**
+   * Moves the cursor forward and, in the same statement, notes when it passed each notice between
+   * the old and the new position (a concurrent move may note some twice: the first time stays).
+   */
   async moveReadCursor(conversationId: string, userId: string, seq: number, db: DbExecutor = this.db): Promise<number | undefined> {
-    const [row] = await db
-      .update(conversationMembers)
-      .set({
-        lastReadSeq: sql`greatest(${conversationMembers.lastReadSeq}, least(${seq}, (select c.last_seq from ${conversations} c where c.id = ${conversationId})))`,
-      })
-      .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId)))
-      .returning({ lastReadSeq: conversationMembers.lastReadSeq });
-    return row?.lastReadSeq;
+    const result = (await db.execute(sql`
+      with before as (
+        select ${conversationMembers.lastReadSeq} as seq from ${conversationMembers}
+        where ${conversationMembers.conversationId} = ${conversationId} and ${conversationMembers.userId} = ${userId}
+      ), moved as (
+        update ${conversationMembers}
+        set last_read_seq = greatest(${conversationMembers.lastReadSeq}, least(${seq}, (select c.last_seq from ${conversations} c where c.id = ${conversationId})))
+        where ${conversationMembers.conversationId} = ${conversationId} and ${conversationMembers.userId} = ${userId}
+        returning ${conversationMembers.lastReadSeq} as seq
+      ), noted as (
+        insert into ${noticeReads} (message_id, user_id)
+        select m.id, ${userId}::uuid from ${messages} m, before, moved
+        where m.conversation_id = ${conversationId} and m.seq > before.seq and m.seq <= moved.seq and m.type = 'notice'
+        on conflict do nothing
+      )
+      select seq::float8 as seq from moved`)) as unknown as { rows: { seq: number }[] };
+    return result.rows[0]?.seq;
   }
 
   async recall(messageId: string, db: DbExecutor) {
@@ -285,6 +299,12 @@ export class MessagingRepository {
   async ack(messageId: string, userId: string): Promise<boolean> {
     const rows = await this.db.insert(noticeAcks).values({ messageId, userId }).onConflictDoNothing().returning({ userId: noticeAcks.userId });
     return rows.length > 0;
+  }
+
+  /** Members who have read a notice, and when. */
+  async noticeReadTimes(messageId: string): Promise<Map<string, Date>> {
+    const rows = await this.db.select().from(noticeReads).where(eq(noticeReads.messageId, messageId));
+    return new Map(rows.map((r) => [r.userId, r.readAt]));
   }
 
   async ackedUserIds(messageId: string): Promise<Map<string, Date>> {

@@ -98,6 +98,21 @@ export const messages = pgTable(
 );
 
 /** 回执: a guardian confirmed a notice. */
+/** When each member's read cursor first passed a notice: the read list's `at`. */
+export const noticeReads = pgTable(
+  'notice_reads',
+  {
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    readAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.userId] })],
+);
+
 export const noticeAcks = pgTable(
   'notice_acks',
   {
