@@ -107,7 +107,7 @@ describe('校务公开, 校长信箱, the public platform and lecture materials'
     // The school sees the letter without the writer's name, and answers it.
     const seen = await platform.admin().get(`/mailbox/${itemId}`).set(auth(coordinator)).expect(200);
     expect(seen.body).toMatchObject({ kind: 'report', topic: 'paid_tutoring', anonymous: true, author: null, status: 'open' });
-    await platform.admin().post(`/mailbox/${itemId}/answer`).set(auth(coordinator)).send({ answer: '已核实，涉事教师已停课整改，感谢您的监督。' }).expect(200);
+    await platform.admin().post(`/mailbox/${itemId}/answer`).set(auth(coordinator)).send({ answer: '已核实，涉事教师已停课整改，感谢您的监督。' }).expect(201);
 
     await page.goto(`${platform.h5}/mailbox`);
     const row = page.locator(`[data-item-id="${itemId}"]`);
