@@ -62,7 +62,10 @@ describe('校务公开, 校长信箱, the public platform and lecture materials'
     await expect(item.getByTestId('school-notice-state').textContent()).resolves.toBe('待确认');
     await inspect(page, 'h5-school-notices');
 
-    await item.click();
+    // The notification of the notice opens it too.
+    await page.goto(`${platform.h5}/notifications`);
+    await page.getByTestId('notification-item').filter({ hasText: '关于期末家长会的通知' }).click();
+    await page.waitForURL(new RegExp(`/h5/school-notices/${noticeId}$`));
     await page.getByTestId('school-notice-body').getByText('请各位家长准时参加').waitFor();
     await inspect(page, 'h5-school-notice');
     expect(await rollup()).toMatchObject({ read: 1, confirmed: 0 });
@@ -71,8 +74,8 @@ describe('校务公开, 校长信箱, the public platform and lecture materials'
     expect(await rollup()).toMatchObject({ read: 1, confirmed: 1 });
     await inspect(page, 'h5-school-notice-acked');
 
-    // Back in the list the notice is confirmed; the entry has nothing pending.
-    await page.goBack();
+    // In the list the notice is confirmed; the entry has nothing pending.
+    await page.goto(`${platform.h5}/school-notices`);
     await expect(item.getByTestId('school-notice-state').textContent()).resolves.toBe('已确认');
     await page.goto(`${platform.h5}/messages`);
     await page.getByTestId('school-notices-entry').waitFor();
@@ -108,6 +111,12 @@ describe('校务公开, 校长信箱, the public platform and lecture materials'
     const seen = await platform.admin().get(`/mailbox/${itemId}`).set(auth(coordinator)).expect(200);
     expect(seen.body).toMatchObject({ kind: 'report', topic: 'paid_tutoring', anonymous: true, author: null, status: 'open' });
     await platform.admin().post(`/mailbox/${itemId}/answer`).set(auth(coordinator)).send({ answer: '已核实，涉事教师已停课整改，感谢您的监督。' }).expect(201);
+
+    // The answer's notification opens the letter.
+    await page.goto(`${platform.h5}/notifications`);
+    await page.getByTestId('notification-item').filter({ hasText: '您的来信已答复' }).click();
+    await page.waitForURL(new RegExp(`/h5/mailbox/${itemId}$`));
+    await page.getByTestId('mailbox-answer').getByText('涉事教师已停课整改').waitFor();
 
     await page.goto(`${platform.h5}/mailbox`);
     const row = page.locator(`[data-item-id="${itemId}"]`);
