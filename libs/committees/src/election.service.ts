@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 import { AnonymousSealService, DomainError, formatShanghai, JobPayloads, Principal, QUEUES, shuffled } from '@jiaxiao/common';
 import { ElectionResult } from '@jiaxiao/db';
 import { NotificationsService } from '@jiaxiao/notifications';
-import { AuditService } from '@jiaxiao/platform';
+import { AuditService, OutboxService } from '@jiaxiao/platform';
 import { CommitteeService } from './committee.service';
 import { CommitteeRow, CommitteesRepository } from './committees.repository';
 import { ElectionRepository, ElectionRow } from './election.repository';
@@ -49,6 +49,7 @@ export class ElectionService {
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
     private readonly seal: AnonymousSealService,
+    private readonly outbox: OutboxService,
     @InjectQueue(QUEUES.committees) private readonly queue: Queue,
   ) {}
 
@@ -74,9 +75,9 @@ export class ElectionService {
         tx,
       );
       await this.audit.record({ actorId: principal.userId, action: 'election.opened', targetType: 'election', targetId: inserted.id, detail: { committeeId, seats: inserted.seats, role: inserted.role } }, tx);
-      return inserted;
+      return { ...inserted, event: await this.outbox.record(tx, 'election.opened', { electionId: inserted.id, votingEndsAt: inserted.votingEndsAt.toISOString() }) };
     });
-    await this.scheduleTally(row);
+    await this.outbox.publish(row.event);
     await this.notifyScope(committee, 'election.opened', `【家委会选举】${row.title}`, `提名时间：${formatShanghai(ns)} 至 ${formatShanghai(ne)}；投票时间：${formatShanghai(vs)} 至 ${formatShanghai(ve)}。每户一票，无记名投票。`, row.id, `election-open:${row.id}`);
     return this.get(principal, row.id);
   }
@@ -269,7 +270,8 @@ export class ElectionService {
 
   // ── helpers ───────────────────────────────────────────────────────────────────
 
-  private async scheduleTally(election: ElectionRow): Promise<void> {
+  /** The tally job of an election, due when voting ends; its id is the election's, so scheduling twice queues it once. */
+  async scheduleTally(election: Pick<ElectionRow, 'id' | 'votingEndsAt'>): Promise<void> {
     const payload: JobPayloads['election.tally'] = { electionId: election.id };
     await this.queue.add('election.tally', payload, {
       jobId: `election-tally-${election.id}`,

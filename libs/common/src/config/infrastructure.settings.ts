@@ -61,6 +61,13 @@ export class InfrastructureSettings {
   @Max(65535)
   WORKER_METRICS_PORT = 3003;
 
+  /** How often the worker's relay looks for domain events a crash left in the outbox (producers hand theirs on at once). */
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(50)
+  @Max(60000)
+  OUTBOX_RELAY_MS = 1000;
+
   /** Prefix of every Redis key and BullMQ queue, so several deployments (or test files) can share one Redis. */
   @Matches(/^[a-z0-9_-]{1,40}$/i, { message: 'must be 1-40 letters, digits, - or _' })
   REDIS_PREFIX = 'jx';
