@@ -25,7 +25,9 @@ const backoffSeconds = (attempts: number) => Math.min(600, 2 ** attempts);
  * commit the producer hands it on at once (`publish`), and the worker's relay (`relayDue`) hands on
  * whatever a crash left behind. Either way an event is claimed under a row lock (SKIP LOCKED), given
  * to every handler this process has for it, and deleted in the same transaction: delivered at least
- * once, never lost. Handlers live in the contexts that react (`@ReactsToEvents`) and are idempotent.
+ * once, never lost. Handlers live in the contexts that react (`@ReactsToEvents`) and are idempotent;
+ * they run inside the claiming transaction, so they hand work on (a job) rather than do it, and never
+ * wait on another database connection (embedded PGlite has one).
  */
 @Injectable()
 export class OutboxService implements OnApplicationBootstrap {
