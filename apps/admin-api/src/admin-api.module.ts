@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@jiaxiao/auth';
 import { CampaignsModule } from '@jiaxiao/campaigns';
-import { CommitteesModule } from '@jiaxiao/committees';
+import { CommitteeRecordsController, CommitteesModule } from '@jiaxiao/committees';
 import { CoursesModule } from '@jiaxiao/courses';
 import { DirectoryModule } from '@jiaxiao/directory';
 import { MailboxModule } from '@jiaxiao/mailbox';
@@ -34,7 +34,7 @@ export class AdminApiModule {
     return {
       module: AdminApiModule,
       imports: [PlatformModule.forRoot({ app: 'admin-api', infra, http: true }), AuthModule.forRoot({ audience: 'admin', http: true }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, MailboxModule, DeliveryModule],
-      controllers: [JoinRequestsController, MeController, AuditController, SchoolsController, StaffController, ClassesController, LecturesController, LectureMaterialsController, ReportsController, CommitteesController, ModelSchoolsController, CampaignsController, ArticlesController, MailboxController, SmsBudgetController, SchoolNoticesController, SchoolSetupController],
+      controllers: [JoinRequestsController, MeController, AuditController, SchoolsController, StaffController, ClassesController, LecturesController, LectureMaterialsController, ReportsController, CommitteesController, CommitteeRecordsController, ModelSchoolsController, CampaignsController, ArticlesController, MailboxController, SmsBudgetController, SchoolNoticesController, SchoolSetupController],
     };
   }
 }

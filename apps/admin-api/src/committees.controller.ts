@@ -13,27 +13,18 @@ import {
   CommitteePageDto,
   CommitteeService,
   CreateCommitteeDto,
-  CreateFundEntryDto,
-  CreateMinutesDto,
-  CreateOversightDto,
   ElectionDto,
-  ElectionListDto,
   ElectionService,
   EndMembershipDto,
-  FundEntryDto,
-  FundLedgerDto,
-  FundService,
   MemberListDto,
-  MinutesDto,
-  MinutesListDto,
   OpenElectionDto,
-  OversightDto,
-  OversightListDto,
-  ReverseFundEntryDto,
   UpdateCharterDto,
 } from '@jiaxiao/committees';
 
-/** 家长委员会 for school coordinators and bureau staff. */
+/**
+ * 家长委员会 for school coordinators and bureau staff: founding, charters, appointments, elections, chair training.
+ * The routes parents share (a committee, its members, records and fund) are `CommitteeRecordsController`.
+ */
 @ApiTags('committees')
 @ApiBearerAuth()
 @Controller()
@@ -41,7 +32,6 @@ export class CommitteesController {
   constructor(
     private readonly committees: CommitteeService,
     private readonly elections: ElectionService,
-    private readonly fund: FundService,
     private readonly chairTraining: ChairTrainingService,
   ) {}
 
@@ -73,28 +63,12 @@ export class CommitteesController {
     return this.chairTraining.report(principal, query);
   }
 
-  @Get('committees/:id')
-  @ApiOperation({ summary: '家委会详情（层级、章程职能）' })
-  @Authorize('read', 'committee')
-  @ApiOkResponse({ type: CommitteeDto })
-  get(@Param('id') id: string): Promise<CommitteeDto> {
-    return this.committees.get(id);
-  }
-
   @Patch('committees/:id/charter')
   @Authorize('manage', 'committee')
   @ApiOperation({ summary: '修改章程职能（学校可按标准职能增删，并补充本校表述）' })
   @ApiOkResponse({ type: CommitteeDto })
   updateCharter(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: UpdateCharterDto): Promise<CommitteeDto> {
     return this.committees.updateCharter(principal, id, body);
-  }
-
-  @Get('committees/:id/members')
-  @ApiOperation({ summary: '家委会现任成员' })
-  @Authorize('read', 'committee')
-  @ApiOkResponse({ type: MemberListDto })
-  async members(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<MemberListDto> {
-    return { items: await this.committees.members(principal, id) };
   }
 
   @Post('committees/:id/members')
@@ -121,78 +95,6 @@ export class CommitteesController {
   @ApiCreatedResponse({ type: ElectionDto })
   openElection(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: OpenElectionDto): Promise<ElectionDto> {
     return this.elections.open(principal, id, body);
-  }
-
-  @Get('committees/:id/elections')
-  @ApiOperation({ summary: '家委会的选举' })
-  @Authorize('read', 'committee')
-  @ApiOkResponse({ type: ElectionListDto })
-  async electionList(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<ElectionListDto> {
-    return { items: await this.elections.list(principal, id) };
-  }
-
-  @Get('committees/:id/minutes')
-  @ApiOperation({ summary: '会议纪要' })
-  @Authorize('read', 'committee_records')
-  @ApiOkResponse({ type: MinutesListDto })
-  async minutes(@Param('id') id: string): Promise<MinutesListDto> {
-    return { items: await this.committees.minutes(id) };
-  }
-
-  @Post('committees/:id/minutes')
-  @ApiOperation({ summary: '记录会议纪要' })
-  @Authorize('manage', 'committee_records')
-  @ApiCreatedResponse({ type: MinutesDto })
-  recordMinutes(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: CreateMinutesDto): Promise<MinutesDto> {
-    return this.committees.recordMinutes(principal, id, body);
-  }
-
-  @Get('committees/:id/oversight')
-  @ApiOperation({ summary: '民主监督记录（食堂、校服、教辅等）' })
-  @Authorize('read', 'committee_records')
-  @ApiOkResponse({ type: OversightListDto })
-  async oversight(@Param('id') id: string): Promise<OversightListDto> {
-    return { items: await this.committees.oversight(id) };
-  }
-
-  @Post('committees/:id/oversight')
-  @ApiOperation({ summary: '记录一次民主监督' })
-  @Authorize('manage', 'committee_records')
-  @ApiCreatedResponse({ type: OversightDto })
-  recordOversight(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: CreateOversightDto): Promise<OversightDto> {
-    return this.committees.recordOversight(principal, id, body);
-  }
-
-  @Get('committees/:id/fund')
-  @ApiOperation({ summary: '班费收支明细与余额' })
-  @Authorize('read', 'committee_records')
-  @ApiOkResponse({ type: FundLedgerDto })
-  fundLedger(@Param('id') id: string): Promise<FundLedgerDto> {
-    return this.fund.ledger(id);
-  }
-
-  @Post('committees/:id/fund')
-  @ApiOperation({ summary: '记一笔班费收入或支出' })
-  @Authorize('manage', 'committee_records')
-  @ApiCreatedResponse({ type: FundEntryDto })
-  recordFund(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: CreateFundEntryDto): Promise<FundEntryDto> {
-    return this.fund.record(principal, id, body);
-  }
-
-  @Post('fund-entries/:id/reversal')
-  @Authorize('manage', 'fund_entry')
-  @ApiOperation({ summary: '冲正一笔班费记录（每笔只能冲正一次）' })
-  @ApiCreatedResponse({ type: FundEntryDto })
-  reverseFund(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: ReverseFundEntryDto): Promise<FundEntryDto> {
-    return this.fund.reverse(principal, id, body.reason);
-  }
-
-  @Get('elections/:id')
-  @ApiOperation({ summary: '选举详情（提名、投票进度或结果）' })
-  @Authorize('read', 'election')
-  @ApiOkResponse({ type: ElectionDto })
-  election(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<ElectionDto> {
-    return this.elections.get(principal, id);
   }
 
   @Post('elections/:id/close')

@@ -17,6 +17,7 @@ import { JobMetrics } from './job-metrics';
 import { MailboxProcessor } from './mailbox.processor';
 import { MessagingProcessor } from './messaging.processor';
 import { MetricsServer } from './metrics-server';
+import { OutboxRelay } from './outbox-relay';
 import { NotificationsProcessor } from './notifications.processor';
 
 /** BullMQ processors in an application context; no API, only the metrics and health listener. */
@@ -26,7 +27,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [PlatformModule.forRoot({ app: 'worker', infra, http: false }), AuthModule.forRoot({ audience: 'parent', http: false }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, MailboxModule, ChannelsModule, DeliveryModule, DiscoveryModule],
-      providers: [ImportsProcessor, NotificationsProcessor, MessagingProcessor, CoursesProcessor, CommitteesProcessor, MailboxProcessor, DeliveryProcessor, JobMetrics, MetricsServer],
+      providers: [ImportsProcessor, NotificationsProcessor, MessagingProcessor, CoursesProcessor, CommitteesProcessor, MailboxProcessor, DeliveryProcessor, JobMetrics, MetricsServer, OutboxRelay],
     };
   }
 }

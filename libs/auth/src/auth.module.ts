@@ -10,6 +10,7 @@ import { AUTH_OPTIONS, AuthOptions } from './auth.options';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { ConsentRepository } from './consent/consent.repository';
+import { ConsentReactor } from './consent/consent.reactor';
 import { ConsentService } from './consent/consent.service';
 import { AccountController } from './http/account.controller';
 import { AuthController } from './http/auth.controller';
@@ -52,6 +53,7 @@ export class AuthModule {
         AccountService,
         ConsentRepository,
         ConsentService,
+        ConsentReactor,
         ...(options.http ? [{ provide: APP_GUARD, useClass: AuthGuard }] : []),
       ],
       exports: [AuthService, PasswordService, PolicyService],

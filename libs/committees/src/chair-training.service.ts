@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { areaScopeOf, DomainError, formatShanghai, maskPhone, Principal, schoolYearOf, staffSchoolIds } from '@jiaxiao/common';
 import { AuditService } from '@jiaxiao/platform';
 import { CommitteesRepository } from './committees.repository';
+import { ChairTrainingRepository } from './chair-training.repository';
 import { ChairAreaDto, ChairTrainingReportDto } from './dto/committee.dto';
 
 /** Hours required when the bureau has not set the year's figure. */
@@ -18,6 +19,7 @@ const rate = (completed: number, chairs: number) => (chairs === 0 ? 0 : Math.rou
 export class ChairTrainingService {
   constructor(
     private readonly repository: CommitteesRepository,
+    private readonly chairTrainingRepository: ChairTrainingRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -26,7 +28,7 @@ export class ChairTrainingService {
     if (!areaScopeOf(principal).city) throw new DomainError('FORBIDDEN');
     const year = await this.year(schoolYear);
     await this.repository.transaction(async (tx) => {
-      await this.repository.setChairTrainingHours(year.id, requiredHours, principal.userId, tx);
+      await this.chairTrainingRepository.setChairTrainingHours(year.id, requiredHours, principal.userId, tx);
       await this.audit.record({ actorId: principal.userId, action: 'chair_training.requirement_set', targetType: 'school_year', targetId: year.id, detail: { requiredHours } }, tx);
     });
     return { schoolYear: year.name, requiredHours };
@@ -48,10 +50,10 @@ export class ChairTrainingService {
       filter = { districtIds: [query.districtId] };
     } else if (area.districtIds.length > 0 || coordinated.length > 0) filter = { districtIds: area.districtIds, schoolIds: coordinated };
     else throw new DomainError('FORBIDDEN');
-    const required = (await this.repository.chairTrainingHours(year.id)) ?? DEFAULT_CHAIR_TRAINING_HOURS;
+    const required = (await this.chairTrainingRepository.chairTrainingHours(year.id)) ?? DEFAULT_CHAIR_TRAINING_HOURS;
     // This year: the chairs serving today; a past year: those who served to its end (a term ended early drops out).
     const today = formatShanghai(new Date(), false);
-    const rows = await this.repository.chairsWithTraining(year.id, filter, today < year.endsOn ? today : year.endsOn);
+    const rows = await this.chairTrainingRepository.chairsWithTraining(year.id, filter, today < year.endsOn ? today : year.endsOn);
     const fullPhones = staffSchoolIds(principal);
     const schools = new Map<string, ChairAreaDto>();
     const districts = new Map<string, ChairAreaDto>();

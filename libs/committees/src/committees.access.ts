@@ -4,6 +4,8 @@ import { Action, PolicyService } from '@jiaxiao/auth';
 import { ChairPlaces } from '@jiaxiao/courses';
 import { FileAccessRegistry } from '@jiaxiao/messaging';
 import { CommitteeRow, CommitteesRepository } from './committees.repository';
+import { ElectionRepository } from './election.repository';
+import { FundRepository } from './fund.repository';
 
 type Outcome = 'allowed' | 'forbidden' | 'not_found';
 
@@ -34,6 +36,8 @@ export class CommitteesAccess implements OnModuleInit {
   constructor(
     private readonly policy: PolicyService,
     private readonly repository: CommitteesRepository,
+    private readonly fundRepository: FundRepository,
+    private readonly electionRepository: ElectionRepository,
     private readonly files: FileAccessRegistry,
     private readonly chairPlaces: ChairPlaces,
   ) {}
@@ -53,7 +57,7 @@ export class CommitteesAccess implements OnModuleInit {
       resource: 'election',
       notFound: 'ELECTION_NOT_FOUND',
       check: async (principal, action, id) => {
-        const election = await this.repository.election(id);
+        const election = await this.electionRepository.election(id);
         return election ? this.committeeRule(principal, action, await this.repository.committee(election.committeeId), false) : 'not_found';
       },
     });
@@ -61,8 +65,8 @@ export class CommitteesAccess implements OnModuleInit {
       resource: 'nomination',
       notFound: 'NOMINATION_NOT_FOUND',
       check: async (principal, action, id) => {
-        const nomination = await this.repository.nomination(id);
-        const election = nomination && (await this.repository.election(nomination.electionId));
+        const nomination = await this.electionRepository.nomination(id);
+        const election = nomination && (await this.electionRepository.election(nomination.electionId));
         if (!nomination || !election) return 'not_found';
         const read = await this.committeeRule(principal, 'read', await this.repository.committee(election.committeeId), false);
         if (read !== 'allowed' || action === 'read') return read;
@@ -88,7 +92,7 @@ export class CommitteesAccess implements OnModuleInit {
       resource: 'fund_entry',
       notFound: 'FUND_ENTRY_NOT_FOUND',
       check: async (principal, action, id) => {
-        const entry = await this.repository.fundEntry(id);
+        const entry = await this.fundRepository.fundEntry(id);
         return entry ? this.committeeRule(principal, action, await this.repository.committee(entry.committeeId), true) : 'not_found';
       },
     });

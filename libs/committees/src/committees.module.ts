@@ -8,12 +8,16 @@ import { ChairTrainingService } from './chair-training.service';
 import { CommitteeService } from './committee.service';
 import { CommitteesAccess } from './committees.access';
 import { CommitteesRepository } from './committees.repository';
+import { ElectionReactor } from './election.reactor';
+import { ElectionRepository } from './election.repository';
+import { FundRepository } from './fund.repository';
+import { ChairTrainingRepository } from './chair-training.repository';
 import { ElectionService } from './election.service';
 import { FundService } from './fund.service';
 
 @Module({
   imports: [NotificationsModule, MessagingModule, CoursesModule, BullModule.registerQueue({ name: QUEUES.committees })],
-  providers: [CommitteesRepository, CommitteesAccess, CommitteeService, ElectionService, FundService, ChairTrainingService, AnonymousSealService],
+  providers: [CommitteesRepository, ElectionRepository, FundRepository, ChairTrainingRepository, CommitteesAccess, CommitteeService, ElectionService, ElectionReactor, FundService, ChairTrainingService, AnonymousSealService],
   exports: [CommitteeService, ElectionService, FundService, ChairTrainingService],
 })
 export class CommitteesModule {}

@@ -1,8 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, getTableColumns, inArray, or, sql, SQL } from 'drizzle-orm';
 import {
-  ballots,
-  chairTrainingRequirements,
   classes,
   committeeMembers,
   committeeMinutes,
@@ -11,17 +9,9 @@ import {
   DB,
   Database,
   DbExecutor,
-  districts,
-  electionVoters,
-  sealedBallots,
-  elections,
   files,
   fundEntries,
   guardianships,
-  hourLedger,
-  lectures,
-  nominations,
-  NominationStatus,
   oversightRecords,
   roleAssignments,
   schoolYears,
@@ -31,9 +21,6 @@ import {
 } from '@jiaxiao/db';
 
 export type CommitteeRow = typeof committees.$inferSelect;
-export type ElectionRow = typeof elections.$inferSelect;
-export type NominationRow = typeof nominations.$inferSelect;
-export type FundEntryRow = typeof fundEntries.$inferSelect;
 
 /** The classes a committee serves: its class, the classes of its grade, or every class of its school (that year). */
 function classInScope(c: Pick<CommitteeRow, 'level' | 'schoolId' | 'schoolYearId' | 'classId' | 'grade'>): SQL {
@@ -53,10 +40,8 @@ const TODAY = sql`(now() at time zone 'Asia/Shanghai')::date`;
 const ACTIVE_MEMBER = sql`${committeeMembers.termEndsOn} >= ${TODAY}`;
 
 /**
- * The only Drizzle user of the committees context. Ballots are written and read here without
- * any voter: `castBallot` inserts the household marker and the sealed ballot in the caller's
- * transaction, `moveBallots` writes the opened pool in shuffled order at the tally, and the tally
- * reads ballot choices only.
+ * Committees, their members, minutes and oversight records, and the directory reads the committees
+ * context needs. Elections, the class fund and chair training have repositories of their own.
  */
 @Injectable()
 export class CommitteesRepository {
@@ -304,108 +289,6 @@ export class CommitteesRepository {
     return new Map(rows.map((r) => [r.id, r.name]));
   }
 
-  // ── elections ─────────────────────────────────────────────────────────────────
-
-  async insertElection(values: typeof elections.$inferInsert, db: DbExecutor = this.db): Promise<ElectionRow> {
-    const [row] = await db.insert(elections).values(values).returning();
-    return row;
-  }
-
-  async election(id: string, db: DbExecutor = this.db): Promise<ElectionRow | undefined> {
-    const [row] = await db.select().from(elections).where(eq(elections.id, id));
-    return row;
-  }
-
-  async lockElection(id: string, db: DbExecutor): Promise<ElectionRow | undefined> {
-    const [row] = await db.select().from(elections).where(eq(elections.id, id)).for('update');
-    return row;
-  }
-
-  electionsOf(committeeId: string) {
-    return this.db.select().from(elections).where(eq(elections.committeeId, committeeId)).orderBy(desc(elections.createdAt));
-  }
-
-  async dueElectionIds(now: Date): Promise<string[]> {
-    const rows = await this.db
-      .select({ id: elections.id })
-      .from(elections)
-      .where(and(eq(elections.status, 'open'), sql`${elections.votingEndsAt} <= ${now.toISOString()}`));
-    return rows.map((r) => r.id);
-  }
-
-  async closeElection(id: string, result: NonNullable<ElectionRow['result']>, db: DbExecutor) {
-    await db.update(elections).set({ status: 'closed', result, closedAt: new Date() }).where(eq(elections.id, id));
-  }
-
-  async insertNomination(values: typeof nominations.$inferInsert, db: DbExecutor = this.db): Promise<NominationRow | undefined> {
-    const [row] = await db.insert(nominations).values(values).onConflictDoNothing().returning();
-    return row;
-  }
-
-  async nomination(id: string): Promise<NominationRow | undefined> {
-    const [row] = await this.db.select().from(nominations).where(eq(nominations.id, id));
-    return row;
-  }
-
-  async setNominationStatus(id: string, status: NominationStatus, db: DbExecutor = this.db) {
-    const [row] = await db.update(nominations).set({ status }).where(eq(nominations.id, id)).returning();
-    return row;
-  }
-
-  nominationsOf(electionId: string, db: DbExecutor = this.db) {
-    return db
-      .select({ id: nominations.id, nomineeId: nominations.nomineeId, name: users.name, status: nominations.status, statement: nominations.statement, nominatedBy: nominations.nominatedBy })
-      .from(nominations)
-      .innerJoin(users, eq(users.id, nominations.nomineeId))
-      .where(eq(nominations.electionId, electionId))
-      .orderBy(asc(users.name));
-  }
-
-  /**
-   * Marks the household as voted and stores its sealed ballot, in the caller's transaction, while
-   * the election is open (a share lock: the tally's update lock waits for casts in flight). A
-   * household that already voted (the other parent, at the same moment) gets false: the marker's
-   * primary key decides, and nothing else is written.
-   */
-  async castBallot(electionId: string, studentId: string, sealed: Buffer, tx: DbExecutor): Promise<'cast' | 'already_voted' | 'closed'> {
-    const [election] = await tx.select({ status: elections.status }).from(elections).where(eq(elections.id, electionId)).for('share');
-    if (election?.status !== 'open') return 'closed';
-    const marked = await tx.insert(electionVoters).values({ electionId, studentId }).onConflictDoNothing().returning({ studentId: electionVoters.studentId });
-    if (marked.length === 0) return 'already_voted';
-    await tx.insert(sealedBallots).values({ electionId, sealed });
-    return 'cast';
-  }
-
-  /** The election's pool of sealed ballots (the caller holds the election's update lock). */
-  async sealedBallotsOf(electionId: string, tx: DbExecutor): Promise<Buffer[]> {
-    const rows = await tx.select({ sealed: sealedBallots.sealed }).from(sealedBallots).where(eq(sealedBallots.electionId, electionId));
-    return rows.map((r) => Buffer.from(r.sealed));
-  }
-
-  /** Writes the opened ballots, already shuffled, in one statement, and empties the pool. */
-  async moveBallots(electionId: string, choices: string[][], tx: DbExecutor): Promise<void> {
-    if (choices.length > 0) await tx.insert(ballots).values(choices.map((c) => ({ electionId, choices: c })));
-    await tx.delete(sealedBallots).where(eq(sealedBallots.electionId, electionId));
-  }
-
-  async votedHouseholds(electionId: string, studentIds: string[]): Promise<Set<string>> {
-    if (studentIds.length === 0) return new Set();
-    const rows = await this.db
-      .select({ studentId: electionVoters.studentId })
-      .from(electionVoters)
-      .where(and(eq(electionVoters.electionId, electionId), inArray(electionVoters.studentId, studentIds)));
-    return new Set(rows.map((r) => r.studentId));
-  }
-
-  /** Votes per candidate and the number of ballots: aggregates only. */
-  async tally(electionId: string, db: DbExecutor): Promise<{ ballots: number; votes: Map<string, number> }> {
-    const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(ballots).where(eq(ballots.electionId, electionId));
-    const rows = (await db.execute(
-      sql`select choice as "userId", count(*)::int as votes from ${ballots}, jsonb_array_elements_text(${ballots.choices}) as choice where ${ballots.electionId} = ${electionId} group by choice`,
-    )) as unknown as { rows: { userId: string; votes: number }[] };
-    return { ballots: count.n, votes: new Map(rows.rows.map((r) => [r.userId, Number(r.votes)])) };
-  }
-
   // ── minutes and oversight ─────────────────────────────────────────────────────
 
   async insertMinutes(values: typeof committeeMinutes.$inferInsert) {
@@ -426,104 +309,4 @@ export class CommitteesRepository {
     return this.db.select().from(oversightRecords).where(eq(oversightRecords.committeeId, committeeId)).orderBy(desc(oversightRecords.inspectedAt));
   }
 
-  // ── class fund ────────────────────────────────────────────────────────────────
-
-  async fundEntry(id: string, db: DbExecutor = this.db): Promise<FundEntryRow | undefined> {
-    const [row] = await db.select().from(fundEntries).where(eq(fundEntries.id, id));
-    return row;
-  }
-
-  async reversalOf(entryId: string, db: DbExecutor): Promise<FundEntryRow | undefined> {
-    const [row] = await db.select().from(fundEntries).where(eq(fundEntries.reverses, entryId));
-    return row;
-  }
-
-  /** Appends an entry with the next seq; the caller holds the committee's row lock. */
-  /** Appends an entry (the caller holds the committee's lock) and returns it with the balance after it. */
-  async appendFundEntry(values: Omit<typeof fundEntries.$inferInsert, 'seq'>, db: DbExecutor): Promise<{ entry: FundEntryRow; balanceFen: number }> {
-    const [last] = await db
-      .select({ seq: sql<number>`coalesce(max(${fundEntries.seq}), 0)::int`, balanceFen: sql<number>`coalesce(sum(${fundEntries.amountFen}), 0)::int` })
-      .from(fundEntries)
-      .where(eq(fundEntries.committeeId, values.committeeId));
-    const [entry] = await db
-      .insert(fundEntries)
-      .values({ ...values, seq: last.seq + 1 })
-      .returning();
-    return { entry, balanceFen: last.balanceFen + entry.amountFen };
-  }
-
-  /** The ledger in order, each entry with the balance after it. */
-  fundLedger(committeeId: string) {
-    return this.db
-      .select({
-        entry: fundEntries,
-        balanceFen: sql<number>`(sum(${fundEntries.amountFen}) over (order by ${fundEntries.seq}))::int`,
-        // Qualified by hand: inside the subquery an unqualified "id" would be the reversal's own.
-        reversedBy: sql<string | null>`(select r.id from ${fundEntries} r where r.reverses = "fund_entries"."id")`,
-      })
-      .from(fundEntries)
-      .where(eq(fundEntries.committeeId, committeeId))
-      .orderBy(asc(fundEntries.seq));
-  }
-
-  /** Per committee with entries dated in [from, to): income, expense (reversals net into their original's side) and the closing balance. */
-  async monthlyFundSums(from: string, to: string) {
-    const rows = (await this.db.execute(sql`
-      select e.committee_id as "committeeId",
-        coalesce(sum(case when coalesce(o.kind, e.kind) = 'income' then e.amount_fen end), 0)::int as "incomeFen",
-        coalesce(-sum(case when coalesce(o.kind, e.kind) = 'expense' then e.amount_fen end), 0)::int as "expenseFen",
-        (select coalesce(sum(b.amount_fen), 0) from ${fundEntries} b where b.committee_id = e.committee_id and b.occurred_on < ${to})::int as "balanceFen"
-      from ${fundEntries} e left join ${fundEntries} o on o.id = e.reverses
-      where e.occurred_on >= ${from} and e.occurred_on < ${to}
-      group by e.committee_id`)) as unknown as { rows: { committeeId: string; incomeFen: number; expenseFen: number; balanceFen: number }[] };
-    return rows.rows;
-  }
-
-  // ── chair training ────────────────────────────────────────────────────────────
-
-  async chairTrainingHours(schoolYearId: string): Promise<number | undefined> {
-    const [row] = await this.db.select().from(chairTrainingRequirements).where(eq(chairTrainingRequirements.schoolYearId, schoolYearId));
-    return row?.requiredHours;
-  }
-
-  async setChairTrainingHours(schoolYearId: string, requiredHours: number, updatedBy: string, db: DbExecutor = this.db) {
-    await db
-      .insert(chairTrainingRequirements)
-      .values({ schoolYearId, requiredHours, updatedBy })
-      .onConflictDoUpdate({ target: chairTrainingRequirements.schoolYearId, set: { requiredHours, updatedBy, updatedAt: new Date() } });
-  }
-
-  /**
-   * Every chair of a committee of the year still serving on `servingOn` (today, or the year's last
-   * day for a past year: a chair whose term was ended early drops out), with the chair_training
-   * hours credited to them that year (credits minus revocations in the hour ledger).
-   */
-  chairsWithTraining(schoolYearId: string, filter: { districtIds?: string[]; schoolIds?: string[] }, servingOn: string) {
-    const earned = sql<number>`coalesce((select sum(${hourLedger.hours}) from ${hourLedger} join ${lectures} l on l.id = ${hourLedger.lectureId}
-      where ${hourLedger.guardianId} = ${committeeMembers.userId} and ${hourLedger.schoolYearId} = ${schoolYearId} and l.series = 'chair_training'), 0)::float`;
-    const area = [
-      filter.districtIds?.length ? inArray(schools.districtId, filter.districtIds) : undefined,
-      filter.schoolIds?.length ? inArray(schools.id, filter.schoolIds) : undefined,
-    ].filter(Boolean) as SQL[];
-    return this.db
-      .select({
-        userId: committeeMembers.userId,
-        name: users.name,
-        phone: users.phone,
-        committeeId: committees.id,
-        committeeName: committees.name,
-        schoolId: schools.id,
-        schoolName: schools.name,
-        districtId: districts.id,
-        districtName: districts.name,
-        earnedHours: earned,
-      })
-      .from(committeeMembers)
-      .innerJoin(committees, eq(committees.id, committeeMembers.committeeId))
-      .innerJoin(schools, eq(schools.id, committees.schoolId))
-      .innerJoin(districts, eq(districts.id, schools.districtId))
-      .innerJoin(users, eq(users.id, committeeMembers.userId))
-      .where(and(eq(committees.schoolYearId, schoolYearId), eq(committeeMembers.role, 'chair'), sql`${committeeMembers.termEndsOn} >= ${servingOn}`, area.length ? or(...area) : undefined))
-      .orderBy(asc(districts.name), asc(schools.name), asc(committees.name));
-  }
 }

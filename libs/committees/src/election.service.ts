@@ -5,9 +5,10 @@ import type { Queue } from 'bullmq';
 import { AnonymousSealService, DomainError, formatShanghai, JobPayloads, Principal, QUEUES, shuffled } from '@jiaxiao/common';
 import { ElectionResult } from '@jiaxiao/db';
 import { NotificationsService } from '@jiaxiao/notifications';
-import { AuditService } from '@jiaxiao/platform';
+import { AuditService, OutboxService } from '@jiaxiao/platform';
 import { CommitteeService } from './committee.service';
-import { CommitteeRow, CommitteesRepository, ElectionRow } from './committees.repository';
+import { CommitteeRow, CommitteesRepository } from './committees.repository';
+import { ElectionRepository, ElectionRow } from './election.repository';
 import { BallotDto, ElectionDto, NominateDto, NominationDto, OpenElectionDto, VoteReceiptDto } from './dto/election.dto';
 
 /**
@@ -43,10 +44,12 @@ export function decide(
 export class ElectionService {
   constructor(
     private readonly repository: CommitteesRepository,
+    private readonly electionRepository: ElectionRepository,
     private readonly committees: CommitteeService,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
     private readonly seal: AnonymousSealService,
+    private readonly outbox: OutboxService,
     @InjectQueue(QUEUES.committees) private readonly queue: Queue,
   ) {}
 
@@ -57,7 +60,7 @@ export class ElectionService {
     if (vs < ne) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'votingStartsAt', constraint: 'isAfterNomination' }]);
     if (ve <= vs || ve.getTime() <= Date.now()) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'votingEndsAt', constraint: 'isAfterStart' }]);
     const row = await this.repository.transaction(async (tx) => {
-      const inserted = await this.repository.insertElection(
+      const inserted = await this.electionRepository.insertElection(
         {
           committeeId,
           title: dto.title,
@@ -72,9 +75,9 @@ export class ElectionService {
         tx,
       );
       await this.audit.record({ actorId: principal.userId, action: 'election.opened', targetType: 'election', targetId: inserted.id, detail: { committeeId, seats: inserted.seats, role: inserted.role } }, tx);
-      return inserted;
+      return { ...inserted, event: await this.outbox.record(tx, 'election.opened', { electionId: inserted.id, votingEndsAt: inserted.votingEndsAt.toISOString() }) };
     });
-    await this.scheduleTally(row);
+    await this.outbox.publish(row.event);
     await this.notifyScope(committee, 'election.opened', `【家委会选举】${row.title}`, `提名时间：${formatShanghai(ns)} 至 ${formatShanghai(ne)}；投票时间：${formatShanghai(vs)} 至 ${formatShanghai(ve)}。每户一票，无记名投票。`, row.id, `election-open:${row.id}`);
     return this.get(principal, row.id);
   }
@@ -83,12 +86,12 @@ export class ElectionService {
     const row = await this.mustGet(electionId);
     const committee = await this.committees.mustGet(row.committeeId);
     const households = await this.repository.householdsInScope(committee, principal.userId);
-    const voted = await this.repository.votedHouseholds(row.id, households);
+    const voted = await this.electionRepository.votedHouseholds(row.id, households);
     return this.toDto(row, households.length > 0 ? households.every((h) => voted.has(h)) : undefined);
   }
 
   async list(principal: Principal, committeeId: string): Promise<ElectionDto[]> {
-    const rows = await this.repository.electionsOf(committeeId);
+    const rows = await this.electionRepository.electionsOf(committeeId);
     return Promise.all(rows.map((r) => this.get(principal, r.id)));
   }
 
@@ -104,7 +107,7 @@ export class ElectionService {
     const nomineeId = dto.nomineeId ?? principal.userId;
     await this.committees.assertEligible(committee, nomineeId);
     const self = nomineeId === principal.userId;
-    const row = await this.repository.insertNomination({ electionId, nomineeId, nominatedBy: principal.userId, status: self ? 'accepted' : 'pending', statement: dto.statement });
+    const row = await this.electionRepository.insertNomination({ electionId, nomineeId, nominatedBy: principal.userId, status: self ? 'accepted' : 'pending', statement: dto.statement });
     if (!row) throw new DomainError('NOMINATION_EXISTS');
     if (!self) {
       const created = await this.notifications.create([
@@ -125,12 +128,12 @@ export class ElectionService {
 
   /** The nominee accepts or declines, until voting starts. */
   async respond(principal: Principal, nominationId: string, accept: boolean): Promise<NominationDto> {
-    const nomination = await this.repository.nomination(nominationId);
+    const nomination = await this.electionRepository.nomination(nominationId);
     if (!nomination) throw new DomainError('NOMINATION_NOT_FOUND');
     const election = await this.mustGet(nomination.electionId);
     if (election.status !== 'open' || Date.now() >= election.votingStartsAt.getTime()) throw new DomainError('NOMINATION_CLOSED');
     const row = await this.repository.transaction(async (tx) => {
-      const updated = await this.repository.setNominationStatus(nominationId, accept ? 'accepted' : 'declined', tx);
+      const updated = await this.electionRepository.setNominationStatus(nominationId, accept ? 'accepted' : 'declined', tx);
       await this.audit.record({ actorId: principal.userId, action: accept ? 'nomination.accepted' : 'nomination.declined', targetType: 'election', targetId: election.id }, tx);
       return updated;
     });
@@ -153,7 +156,7 @@ export class ElectionService {
     const committee = await this.committees.mustGet(election.committeeId);
     const households = await this.repository.householdsInScope(committee, principal.userId);
     if (households.length === 0) throw new DomainError('NOT_A_GUARDIAN_IN_SCOPE');
-    const candidates = new Set((await this.repository.nominationsOf(electionId)).filter((n) => n.status === 'accepted').map((n) => n.nomineeId));
+    const candidates = new Set((await this.electionRepository.nominationsOf(electionId)).filter((n) => n.status === 'accepted').map((n) => n.nomineeId));
     const choices = dto.choices;
     if (new Set(choices).size !== choices.length || choices.length > election.seats || !choices.every((c) => candidates.has(c))) {
       throw new DomainError('INVALID_BALLOT', { seats: election.seats });
@@ -161,13 +164,13 @@ export class ElectionService {
     let household = dto.studentId;
     if (household !== undefined && !households.includes(household)) throw new DomainError('NOT_A_GUARDIAN_IN_SCOPE');
     if (household === undefined) {
-      const voted = await this.repository.votedHouseholds(electionId, households);
+      const voted = await this.electionRepository.votedHouseholds(electionId, households);
       household = households.find((h) => !voted.has(h));
       if (!household) throw new DomainError('ALREADY_VOTED');
     }
     const studentId = household;
     const sealed = this.seal.seal([...choices].sort());
-    const cast = await this.repository.transaction((tx) => this.repository.castBallot(electionId, studentId, sealed, tx));
+    const cast = await this.repository.transaction((tx) => this.electionRepository.castBallot(electionId, studentId, sealed, tx));
     if (cast === 'closed') throw new DomainError('VOTING_CLOSED');
     if (cast === 'already_voted') throw new DomainError('ALREADY_VOTED');
     return { voted: true };
@@ -183,7 +186,7 @@ export class ElectionService {
 
   /** The worker's sweep: tallies every open election whose voting window has passed. */
   async closeDue(now = new Date()): Promise<number> {
-    const ids = await this.repository.dueElectionIds(now);
+    const ids = await this.electionRepository.dueElectionIds(now);
     for (const id of ids) await this.tally(id);
     return ids.length;
   }
@@ -195,14 +198,14 @@ export class ElectionService {
    */
   async tally(electionId: string, actorId: string | null = null): Promise<void> {
     const outcome = await this.repository.transaction(async (tx) => {
-      const election = await this.repository.lockElection(electionId, tx);
+      const election = await this.electionRepository.lockElection(electionId, tx);
       if (!election || election.status !== 'open') return undefined;
       const committee = await this.repository.committee(election.committeeId, tx);
       if (!committee) return undefined;
-      const candidates = (await this.repository.nominationsOf(electionId, tx)).filter((n) => n.status === 'accepted').map((n) => n.nomineeId);
-      const pool = await this.repository.sealedBallotsOf(electionId, tx);
-      await this.repository.moveBallots(electionId, shuffled(pool.map((b) => this.seal.open<string[]>(b))), tx);
-      const { ballots, votes } = await this.repository.tally(electionId, tx);
+      const candidates = (await this.electionRepository.nominationsOf(electionId, tx)).filter((n) => n.status === 'accepted').map((n) => n.nomineeId);
+      const pool = await this.electionRepository.sealedBallotsOf(electionId, tx);
+      await this.electionRepository.moveBallots(electionId, shuffled(pool.map((b) => this.seal.open<string[]>(b))), tx);
+      const { ballots, votes } = await this.electionRepository.tally(electionId, tx);
       const decision = decide(candidates, votes, election.seats, election.runoffOf !== null);
       const result: ElectionResult = { ballots, counts: decision.ranked, winners: decision.winners };
       if (decision.lot) result.lot = decision.lot;
@@ -210,7 +213,7 @@ export class ElectionService {
       if (decision.tied.length > 0) {
         const now = Date.now();
         const length = Math.max(election.votingEndsAt.getTime() - election.votingStartsAt.getTime(), 60 * 60 * 1000);
-        runoff = await this.repository.insertElection(
+        runoff = await this.electionRepository.insertElection(
           {
             committeeId: election.committeeId,
             title: `${election.title}（决选）`.slice(0, 100),
@@ -225,7 +228,7 @@ export class ElectionService {
           },
           tx,
         );
-        for (const userId of decision.tied) await this.repository.insertNomination({ electionId: runoff.id, nomineeId: userId, nominatedBy: userId, status: 'accepted' }, tx);
+        for (const userId of decision.tied) await this.electionRepository.insertNomination({ electionId: runoff.id, nomineeId: userId, nominatedBy: userId, status: 'accepted' }, tx);
         result.runoff = { electionId: runoff.id, candidates: decision.tied, seats: decision.remaining };
       }
       const unseated: string[] = [];
@@ -239,7 +242,7 @@ export class ElectionService {
         }
       }
       if (unseated.length > 0) result.unseated = unseated;
-      await this.repository.closeElection(election.id, result, tx);
+      await this.electionRepository.closeElection(election.id, result, tx);
       await this.audit.record(
         {
           actorId,
@@ -267,7 +270,8 @@ export class ElectionService {
 
   // ── helpers ───────────────────────────────────────────────────────────────────
 
-  private async scheduleTally(election: ElectionRow): Promise<void> {
+  /** The tally job of an election, due when voting ends; its id is the election's, so scheduling twice queues it once. */
+  async scheduleTally(election: Pick<ElectionRow, 'id' | 'votingEndsAt'>): Promise<void> {
     const payload: JobPayloads['election.tally'] = { electionId: election.id };
     await this.queue.add('election.tally', payload, {
       jobId: `election-tally-${election.id}`,
@@ -286,13 +290,13 @@ export class ElectionService {
   }
 
   private async mustGet(electionId: string): Promise<ElectionRow> {
-    const row = await this.repository.election(electionId);
+    const row = await this.electionRepository.election(electionId);
     if (!row) throw new DomainError('ELECTION_NOT_FOUND');
     return row;
   }
 
   private async toDto(row: ElectionRow, householdVoted: boolean | undefined): Promise<ElectionDto> {
-    const nominations = await this.repository.nominationsOf(row.id);
+    const nominations = await this.electionRepository.nominationsOf(row.id);
     const names = await this.repository.namesOf(row.result?.counts.map((c) => c.userId) ?? []);
     return {
       id: row.id,

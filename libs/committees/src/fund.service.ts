@@ -5,7 +5,8 @@ import { DbExecutor, pgConstraint, pgErrorCode, UNIQUE_VIOLATION } from '@jiaxia
 import { DomainError, Principal, QUEUES, shanghaiParts } from '@jiaxiao/common';
 import { NotificationsService } from '@jiaxiao/notifications';
 import { AuditService } from '@jiaxiao/platform';
-import { CommitteesRepository, FundEntryRow } from './committees.repository';
+import { CommitteesRepository } from './committees.repository';
+import { FundEntryRow, FundRepository } from './fund.repository';
 import { CreateFundEntryDto, FundEntryDto, FundLedgerDto } from './dto/committee.dto';
 
 const yuan = (fen: number) => (fen / 100).toFixed(2);
@@ -19,6 +20,7 @@ const yuan = (fen: number) => (fen / 100).toFixed(2);
 export class FundService implements OnModuleInit {
   constructor(
     private readonly repository: CommitteesRepository,
+    private readonly fundRepository: FundRepository,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
     @InjectQueue(QUEUES.committees) private readonly queue: Queue,
@@ -37,7 +39,7 @@ export class FundService implements OnModuleInit {
     if (dto.receiptFileId && (await this.repository.fileById(dto.receiptFileId))?.ownerId !== principal.userId) throw new DomainError('FILE_NOT_FOUND');
     const row = await this.repository.transaction(async (tx) => {
       await this.repository.lockCommittee(committeeId, tx);
-      const appended = await this.repository.appendFundEntry(
+      const appended = await this.fundRepository.appendFundEntry(
         {
           committeeId,
           kind: dto.kind,
@@ -60,11 +62,11 @@ export class FundService implements OnModuleInit {
   async reverse(principal: Principal, entryId: string, reason: string): Promise<FundEntryDto> {
     try {
       const row = await this.repository.transaction(async (tx) => {
-        const original = await this.repository.fundEntry(entryId, tx);
+        const original = await this.fundRepository.fundEntry(entryId, tx);
         if (!original) throw new DomainError('FUND_ENTRY_NOT_FOUND');
         if (original.kind === 'reversal') throw new DomainError('FUND_REVERSAL_NOT_REVERSIBLE');
         await this.repository.lockCommittee(original.committeeId, tx);
-        if (await this.repository.reversalOf(entryId, tx)) throw new DomainError('FUND_ENTRY_ALREADY_REVERSED');
+        if (await this.fundRepository.reversalOf(entryId, tx)) throw new DomainError('FUND_ENTRY_ALREADY_REVERSED');
         const appended = await this.reversal(principal, original, reason, tx);
         await this.audit.record({ actorId: principal.userId, action: 'fund.reversed', targetType: 'committee', targetId: original.committeeId, detail: { entryId, reversalId: appended.entry.id, reason } }, tx);
         return appended;
@@ -77,7 +79,7 @@ export class FundService implements OnModuleInit {
   }
 
   async ledger(committeeId: string): Promise<FundLedgerDto> {
-    const rows = await this.repository.fundLedger(committeeId);
+    const rows = await this.fundRepository.fundLedger(committeeId);
     return {
       committeeId,
       balanceFen: rows.at(-1)?.balanceFen ?? 0,
@@ -96,7 +98,7 @@ export class FundService implements OnModuleInit {
     const from = `${target}-01`;
     const to = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
     let sent = 0;
-    for (const sums of await this.repository.monthlyFundSums(from, to)) {
+    for (const sums of await this.fundRepository.monthlyFundSums(from, to)) {
       const committee = await this.repository.committee(sums.committeeId);
       if (!committee) continue;
       const guardians = await this.repository.guardiansInScope(committee);
@@ -119,7 +121,7 @@ export class FundService implements OnModuleInit {
   }
 
   private reversal(principal: Principal, original: FundEntryRow, reason: string, tx: DbExecutor) {
-    return this.repository.appendFundEntry(
+    return this.fundRepository.appendFundEntry(
       {
         committeeId: original.committeeId,
         kind: 'reversal',

@@ -5,6 +5,7 @@ export * from './phone';
 export * from './pagination';
 export * from './roles';
 export * from './jobs';
+export * from './events';
 export * from './redis';
 export * from './http';
 export * from './principal';

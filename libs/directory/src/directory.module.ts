@@ -6,6 +6,7 @@ import { DirectoryRepository } from './directory.repository';
 import { DirectoryService } from './directory.service';
 import { JoinRepository } from './joining/join.repository';
 import { JoinService } from './joining/join.service';
+import { RosterImportReactor } from './roster/roster-import.reactor';
 import { RosterImportService } from './roster/roster-import.service';
 import { RosterRepository } from './roster/roster.repository';
 import { SchoolSetupRepository } from './school-setup/school-setup.repository';
@@ -13,7 +14,7 @@ import { SchoolSetupService } from './school-setup/school-setup.service';
 
 @Module({
   imports: [BullModule.registerQueue({ name: QUEUES.imports }, { name: QUEUES.messaging })],
-  providers: [DirectoryRepository, DirectoryService, RosterRepository, RosterImportService, PasswordService, ClassGroupTrigger, JoinRepository, JoinService, SchoolSetupRepository, SchoolSetupService],
+  providers: [DirectoryRepository, DirectoryService, RosterRepository, RosterImportService, RosterImportReactor, PasswordService, ClassGroupTrigger, JoinRepository, JoinService, SchoolSetupRepository, SchoolSetupService],
   exports: [DirectoryRepository, DirectoryService, RosterImportService, SchoolSetupService, JoinService, JoinRepository],
 })
 export class DirectoryModule {}

@@ -12,6 +12,7 @@ import { FILE_STORAGE, FileStorage, LocalDiskStorage } from './storage/file-stor
 import { S3Storage } from './storage/s3-storage';
 import { SchoolNoticeAccess } from './school-notices/school-notice.access';
 import { SchoolNoticeRepository } from './school-notices/school-notice.repository';
+import { SchoolNoticeReactor } from './school-notices/school-notice.reactor';
 import { SchoolNoticeService } from './school-notices/school-notice.service';
 import { UploadService } from './upload.service';
 
@@ -28,6 +29,7 @@ import { UploadService } from './upload.service';
     SchoolNoticeRepository,
     SchoolNoticeAccess,
     SchoolNoticeService,
+    SchoolNoticeReactor,
     {
       provide: FILE_STORAGE,
       inject: [AppConfig],

@@ -14,3 +14,4 @@ export * from './certificates/certificate-format.dto';
 export * from './http/outage';
 export * from './audit/audit.dto';
 export * from './http/web-app';
+export * from './outbox/outbox.service';

@@ -1,6 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig } from '@jiaxiao/common';
 import { DB } from '@jiaxiao/db';
@@ -11,6 +11,7 @@ import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { Infrastructure } from './infrastructure';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
+import { OutboxService } from './outbox/outbox.service';
 import { APP_NAME, DATABASE_HANDLE, LOGGER, REDIS } from './tokens';
 
 export interface PlatformOptions {
@@ -21,8 +22,8 @@ export interface PlatformOptions {
 }
 
 /**
- * What every app has: config, database, Redis, logger, BullMQ connection, the error filter,
- * and (for HTTP apps) /health and /metrics.
+ * What every app has: config, database, Redis, logger, BullMQ connection, the outbox, the error
+ * filter, and (for HTTP apps) /health and /metrics.
  */
 @Global()
 @Module({})
@@ -33,6 +34,7 @@ export class PlatformModule {
       module: PlatformModule,
       imports: [
         TerminusModule.forRoot({ logger: false }),
+        DiscoveryModule,
         BullModule.forRoot({
           connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
           prefix: `${config.REDIS_PREFIX}:bull`,
@@ -50,8 +52,9 @@ export class PlatformModule {
         MetricsService,
         AuditService,
         AuditRepository,
+        OutboxService,
       ],
-      exports: [APP_NAME, AppConfig, DB, DATABASE_HANDLE, REDIS, LOGGER, MetricsService, AuditService, BullModule],
+      exports: [APP_NAME, AppConfig, DB, DATABASE_HANDLE, REDIS, LOGGER, MetricsService, AuditService, OutboxService, BullModule],
     };
   }
 }

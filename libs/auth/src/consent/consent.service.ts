@@ -1,8 +1,6 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import type { Queue } from 'bullmq';
-import { DomainError, JobPayloads, Principal, PRIVACY_NOTICE, QUEUES } from '@jiaxiao/common';
-import { AuditService } from '@jiaxiao/platform';
+import { DomainError, Principal, PRIVACY_NOTICE } from '@jiaxiao/common';
+import { AuditService, OutboxService } from '@jiaxiao/platform';
 import { ConsentRepository } from './consent.repository';
 
 export interface PrivacyNoticeDto {
@@ -17,7 +15,7 @@ export class ConsentService {
   constructor(
     private readonly consents: ConsentRepository,
     private readonly audit: AuditService,
-    @InjectQueue(QUEUES.notifications) private readonly notifications: Queue,
+    private readonly outbox: OutboxService,
   ) {}
 
   notice(): PrivacyNoticeDto {
@@ -34,17 +32,15 @@ export class ConsentService {
     });
   }
 
-  /** Withdrawal: children's data is hidden from the account at once, and the schools are told (by the worker). */
+  /** Withdrawal: children's data is hidden from the account at once, and the schools are told (by the worker, from the `consent.withdrawn` event). */
   async withdraw(principal: Principal, ip: string | undefined): Promise<void> {
-    const withdrawn = await this.consents.transaction(async (tx) => {
+    const event = await this.consents.transaction(async (tx) => {
       const count = await this.consents.withdraw(principal.userId, tx);
-      if (count > 0) {
-        await this.audit.record({ actorId: principal.userId, action: 'consent.withdrawn', targetType: 'user', targetId: principal.userId, ip, detail: { version: PRIVACY_NOTICE.version } }, tx);
-      }
-      return count;
+      if (count === 0) return undefined;
+      await this.audit.record({ actorId: principal.userId, action: 'consent.withdrawn', targetType: 'user', targetId: principal.userId, ip, detail: { version: PRIVACY_NOTICE.version } }, tx);
+      return this.outbox.record(tx, 'consent.withdrawn', { userId: principal.userId, at: new Date().toISOString() });
     });
-    if (withdrawn === 0) throw new DomainError('CONSENT_NOT_GIVEN');
-    const payload: JobPayloads['consent.withdrawn'] = { userId: principal.userId, at: new Date().toISOString() };
-    await this.notifications.add('consent.withdrawn', payload, { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 });
+    if (event === undefined) throw new DomainError('CONSENT_NOT_GIVEN');
+    await this.outbox.publish(event);
   }
 }

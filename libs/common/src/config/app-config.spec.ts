@@ -120,4 +120,14 @@ describe('WeChat, WeCom and delivery settings', () => {
     expect(() => loadConfig({ WECHAT_API_BASE: 'api.weixin.qq.com' })).toThrow(/WECHAT_API_BASE/);
     expect(() => loadConfig({ WECOM_SCHOOL_IDS: '3f1c2a9e-0000-4000-8000-000000000001' })).toThrow(/WECOM_SCHOOL_IDS/);
   });
+
+  it('reads the SMS timeout and the mailbox deadline as whole numbers within their ranges', () => {
+    expect(loadConfig({ SMS_TIMEOUT_SECONDS: '5', MAILBOX_ANSWER_DAYS: '7' })).toMatchObject({ SMS_TIMEOUT_SECONDS: 5, MAILBOX_ANSWER_DAYS: 7 });
+    expect(failure({ SMS_TIMEOUT_SECONDS: 'soon' }).variables).toEqual(['SMS_TIMEOUT_SECONDS']);
+    expect(failure({ SMS_TIMEOUT_SECONDS: '0' }).variables).toEqual(['SMS_TIMEOUT_SECONDS']);
+  });
+
+  it('validates settings of every group (infrastructure, channels, rules) in one pass', () => {
+    expect(failure({ GATEWAY_PORT: '70000', SMS_REGION: '', S3_TIMEOUT_MS: 'x', JOIN_MAX_PENDING_PER_USER: '0' }).variables.sort()).toEqual(['GATEWAY_PORT', 'JOIN_MAX_PENDING_PER_USER', 'S3_TIMEOUT_MS']);
+  });
 });

@@ -12,3 +12,4 @@ export * from './school-notices';
 
 export * from './channels';
 export * from './joining';
+export * from './outbox';

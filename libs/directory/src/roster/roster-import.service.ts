@@ -1,9 +1,7 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import type { Queue } from 'bullmq';
-import { assertSpreadsheetUpload, DomainError, JobPayloads, Principal, QUEUES, schoolYearOf } from '@jiaxiao/common';
+import { assertSpreadsheetUpload, DomainError, Principal, schoolYearOf } from '@jiaxiao/common';
 import { ImportRowError, ImportStats } from '@jiaxiao/db';
-import { AuditService } from '@jiaxiao/platform';
+import { AuditService, OutboxService } from '@jiaxiao/platform';
 import { ClassGroupTrigger } from '../class-group.trigger';
 import { ImportStatusDto } from '../dto/roster.dto';
 import { gradeOfClassName } from '../school-setup/grades';
@@ -14,7 +12,7 @@ const CHUNK = 500;
 
 /**
  * Roster import, of one class or of a whole school (a 班级 column; missing classes of the current
- * school year are created): the API stores the upload and queues it; the worker parses it and
+ * school year are created): the API stores the upload with its `roster-import.uploaded` event; the worker parses it and
  * merges it in chunks (one transaction each, with progress). Idempotent: students are matched
  * by name within the class, guardians by phone, so the same file twice changes nothing; a
  * guardian with children in several classes or schools stays one account.
@@ -25,7 +23,7 @@ export class RosterImportService {
     private readonly roster: RosterRepository,
     private readonly audit: AuditService,
     private readonly classGroups: ClassGroupTrigger,
-    @InjectQueue(QUEUES.imports) private readonly queue: Queue,
+    private readonly outbox: OutboxService,
   ) {}
 
   start(principal: Principal, classId: string, file: { fileName: string; content: Buffer }): Promise<ImportStatusDto> {
@@ -41,18 +39,22 @@ export class RosterImportService {
     if (file.content.length === 0) throw new DomainError('FILE_REQUIRED');
     const format = detectFormat(file.content);
     assertSpreadsheetUpload(file.content, format);
-    const created = await this.roster.createImport({
-      ...target,
-      uploadedBy: principal.userId,
-      // The name is the client's (a multipart filename*= can carry %00); PostgreSQL text refuses NUL.
-      fileName: file.fileName.replace(/\p{Cc}/gu, '').slice(0, 200) || 'roster',
-      format,
-      content: file.content,
+    const created = await this.roster.transaction(async (tx) => {
+      const row = await this.roster.createImport(
+        {
+          ...target,
+          uploadedBy: principal.userId,
+          // The name is the client's (a multipart filename*= can carry %00); PostgreSQL text refuses NUL.
+          fileName: file.fileName.replace(/\p{Cc}/gu, '').slice(0, 200) || 'roster',
+          format,
+          content: file.content,
+        },
+        tx,
+      );
+      return { row, event: await this.outbox.record(tx, 'roster-import.uploaded', { importId: row.id }) };
     });
-    const payload: JobPayloads['roster.import'] = { importId: created.id };
-    // The import id is the job id: a retried enqueue cannot run the same import twice.
-    await this.queue.add('roster.import', payload, { jobId: created.id, attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 1000 });
-    return this.status(created.id);
+    await this.outbox.publish(created.event);
+    return this.status(created.row.id);
   }
 
   async status(importId: string): Promise<ImportStatusDto> {

@@ -10,8 +10,8 @@ export class RosterRepository {
     return this.db.transaction(work);
   }
 
-  async createImport(input: { classId: string | null; schoolId: string | null; uploadedBy: string; fileName: string; format: 'xlsx' | 'csv'; content: Buffer }) {
-    const [row] = await this.db.insert(rosterImports).values(input).returning({ id: rosterImports.id, status: rosterImports.status });
+  async createImport(input: { classId: string | null; schoolId: string | null; uploadedBy: string; fileName: string; format: 'xlsx' | 'csv'; content: Buffer }, db: DbExecutor = this.db) {
+    const [row] = await db.insert(rosterImports).values(input).returning({ id: rosterImports.id, status: rosterImports.status });
     return row;
   }
 

@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { areaScopeOf, decodeTimeIdCursor, DEFAULT_PAGE_SIZE, DomainError, JobPayloads, Principal, QUEUES, schoolYearOf, toPage } from '@jiaxiao/common';
 import { NotificationsService } from '@jiaxiao/notifications';
-import { AuditService, REDIS } from '@jiaxiao/platform';
+import { AuditService, OutboxService, REDIS } from '@jiaxiao/platform';
 import { REMIND_INTERVAL_SECONDS } from '../message.service';
 import { SchoolNoticeAccess } from './school-notice.access';
 import {
@@ -19,11 +19,11 @@ import {
 } from './school-notice.dto';
 import { SchoolNoticeRepository, SchoolNoticeRow } from './school-notice.repository';
 
-const JOB_OPTIONS = { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000 };
+export const SCHOOL_NOTICE_JOB_OPTIONS = { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000 };
 
 /**
  * Notices above the class (校务公开): a school to its families, a district or the city to the
- * coordinators of its schools. The API stores the notice and queues its fan-out; the worker
+ * coordinators of its schools. The API stores the notice with its `school-notice.posted` event; the worker
  * fixes the recipients and writes their inbox entries in set-based statements, then pushes them
  * in bulk through the delivery router, as class notices go. 回执 are rolled up per class (or per
  * school); 提醒未确认 reaches only the families (or coordinators) that have not confirmed.
@@ -35,13 +35,14 @@ export class SchoolNoticeService {
     private readonly access: SchoolNoticeAccess,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
     @Inject(REDIS) private readonly redis: Redis,
     @InjectQueue(QUEUES.notifications) private readonly queue: Queue,
   ) {}
 
   async post(principal: Principal, dto: PostSchoolNoticeDto): Promise<SchoolNoticeDto> {
     const scope = await this.checkAudience(principal, dto);
-    const created = await this.repository.transaction(async (tx) => {
+    const posted = await this.repository.transaction(async (tx) => {
       const row = await this.repository.insert(
         {
           senderId: principal.userId,
@@ -61,11 +62,10 @@ export class SchoolNoticeService {
         { actorId: principal.userId, action: 'school_notice.posted', targetType: 'school_notice', targetId: row.id, detail: { audience: dto.audience, ...scope, grades: dto.grades ?? null, classes: dto.classIds?.length ?? null } },
         tx,
       );
-      return row;
+      return { row, event: await this.outbox.record(tx, 'school-notice.posted', { noticeId: row.id }) };
     });
-    const payload: JobPayloads['school-notice.fanout'] = { noticeId: created.id, round: 0 };
-    await this.queue.add('school-notice.fanout', payload, { jobId: `school-notice-${created.id}`, ...JOB_OPTIONS });
-    return this.get(principal, created.id);
+    await this.outbox.publish(posted.event);
+    return this.get(principal, posted.row.id);
   }
 
   async get(principal: Principal, noticeId: string): Promise<SchoolNoticeDto> {
@@ -130,7 +130,7 @@ export class SchoolNoticeService {
       throw new DomainError('NOTICE_REMIND_TOO_SOON', { minutes: Math.ceil(ttl / 60) }, [], { 'Retry-After': String(ttl) });
     }
     const payload: JobPayloads['school-notice.fanout'] = { noticeId, round: Date.now() };
-    await this.queue.add('school-notice.fanout', payload, { jobId: `school-notice-remind-${noticeId}-${payload.round}`, ...JOB_OPTIONS });
+    await this.queue.add('school-notice.fanout', payload, { jobId: `school-notice-remind-${noticeId}-${payload.round}`, ...SCHOOL_NOTICE_JOB_OPTIONS });
     return { noticeId, pending: pending.length };
   }
 

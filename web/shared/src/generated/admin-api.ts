@@ -409,7 +409,7 @@ export interface paths {
             cookie?: never;
         };
         /** 家委会详情（层级、章程职能） */
-        get: operations["CommitteesController_get"];
+        get: operations["CommitteeRecordsController_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -443,7 +443,7 @@ export interface paths {
             cookie?: never;
         };
         /** 家委会的选举 */
-        get: operations["CommitteesController_electionList"];
+        get: operations["CommitteeRecordsController_electionList"];
         put?: never;
         /** 发起选举：席位、提名时间、投票时间；投票结束时由后台自动计票 */
         post: operations["CommitteesController_openElection"];
@@ -460,11 +460,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 班费收支明细与余额 */
-        get: operations["CommitteesController_fundLedger"];
+        /** 班费账目：每笔收支及累计结余 */
+        get: operations["CommitteeRecordsController_fundLedger"];
         put?: never;
-        /** 记一笔班费收入或支出 */
-        post: operations["CommitteesController_recordFund"];
+        /** 记一笔班费收支（不可修改、不可删除；收据先经 POST /uploads 上传） */
+        post: operations["CommitteeRecordsController_recordFund"];
         delete?: never;
         options?: never;
         head?: never;
@@ -478,8 +478,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 家委会现任成员 */
-        get: operations["CommitteesController_members"];
+        /** 家委会现任成员（家长看到的手机号已脱敏） */
+        get: operations["CommitteeRecordsController_members"];
         put?: never;
         /** 任命成员或调整职务（须为本范围内学生的家长；有人数上限；新主任替换原主任）；同步家委会群 */
         post: operations["CommitteesController_appoint"];
@@ -497,10 +497,10 @@ export interface paths {
             cookie?: never;
         };
         /** 会议纪要 */
-        get: operations["CommitteesController_minutes"];
+        get: operations["CommitteeRecordsController_minutes"];
         put?: never;
-        /** 记录会议纪要 */
-        post: operations["CommitteesController_recordMinutes"];
+        /** 记录会议纪要（家委会主任、副主任、秘书，或学校管理人员） */
+        post: operations["CommitteeRecordsController_recordMinutes"];
         delete?: never;
         options?: never;
         head?: never;
@@ -514,11 +514,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 民主监督记录（食堂、校服、教辅等） */
-        get: operations["CommitteesController_oversight"];
+        /** 民主监督记录（食堂、校服、教辅材料） */
+        get: operations["CommitteeRecordsController_oversight"];
         put?: never;
-        /** 记录一次民主监督 */
-        post: operations["CommitteesController_recordOversight"];
+        /** 记录一次民主监督检查（照片先经 POST /uploads 上传） */
+        post: operations["CommitteeRecordsController_recordOversight"];
         delete?: never;
         options?: never;
         head?: never;
@@ -634,8 +634,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 选举详情（提名、投票进度或结果） */
-        get: operations["CommitteesController_election"];
+        /** 选举：候选人、本户是否已投票、结果（仅票数，不含任何人的选择） */
+        get: operations["CommitteeRecordsController_election"];
         put?: never;
         post?: never;
         delete?: never;
@@ -670,8 +670,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 冲正一笔班费记录（每笔只能冲正一次） */
-        post: operations["CommitteesController_reverseFund"];
+        /** 冲正一笔班费记录（追加一条反向记录；每笔只能冲正一次） */
+        post: operations["CommitteeRecordsController_reverseFund"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4466,7 +4466,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
-    CommitteesController_get: {
+    CommitteeRecordsController_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -4521,7 +4521,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
-    CommitteesController_electionList: {
+    CommitteeRecordsController_electionList: {
         parameters: {
             query?: never;
             header?: never;
@@ -4576,7 +4576,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
-    CommitteesController_fundLedger: {
+    CommitteeRecordsController_fundLedger: {
         parameters: {
             query?: never;
             header?: never;
@@ -4601,7 +4601,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
-    CommitteesController_recordFund: {
+    CommitteeRecordsController_recordFund: {
         parameters: {
             query?: never;
             header?: never;
@@ -4631,7 +4631,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
-    CommitteesController_members: {
+    CommitteeRecordsController_members: {
         parameters: {
             query?: never;
             header?: never;
@@ -4686,7 +4686,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
-    CommitteesController_minutes: {
+    CommitteeRecordsController_minutes: {
         parameters: {
             query?: never;
             header?: never;
@@ -4711,7 +4711,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
-    CommitteesController_recordMinutes: {
+    CommitteeRecordsController_recordMinutes: {
         parameters: {
             query?: never;
             header?: never;
@@ -4741,7 +4741,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
-    CommitteesController_oversight: {
+    CommitteeRecordsController_oversight: {
         parameters: {
             query?: never;
             header?: never;
@@ -4766,7 +4766,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
-    CommitteesController_recordOversight: {
+    CommitteeRecordsController_recordOversight: {
         parameters: {
             query?: never;
             header?: never;
@@ -4981,7 +4981,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
-    CommitteesController_election: {
+    CommitteeRecordsController_election: {
         parameters: {
             query?: never;
             header?: never;
@@ -5032,7 +5032,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
-    CommitteesController_reverseFund: {
+    CommitteeRecordsController_reverseFund: {
         parameters: {
             query?: never;
             header?: never;

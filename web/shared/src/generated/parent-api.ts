@@ -266,8 +266,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 家委会及其章程（职能） */
-        get: operations["CommitteesController_get"];
+        /** 家委会详情（层级、章程职能） */
+        get: operations["CommitteeRecordsController_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -284,7 +284,7 @@ export interface paths {
             cookie?: never;
         };
         /** 家委会的选举 */
-        get: operations["CommitteesController_electionList"];
+        get: operations["CommitteeRecordsController_electionList"];
         put?: never;
         post?: never;
         delete?: never;
@@ -301,10 +301,10 @@ export interface paths {
             cookie?: never;
         };
         /** 班费账目：每笔收支及累计结余 */
-        get: operations["CommitteesController_fundLedger"];
+        get: operations["CommitteeRecordsController_fundLedger"];
         put?: never;
         /** 记一笔班费收支（不可修改、不可删除；收据先经 POST /uploads 上传） */
-        post: operations["CommitteesController_recordFund"];
+        post: operations["CommitteeRecordsController_recordFund"];
         delete?: never;
         options?: never;
         head?: never;
@@ -318,8 +318,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 家委会成员（手机号脱敏） */
-        get: operations["CommitteesController_members"];
+        /** 家委会现任成员（家长看到的手机号已脱敏） */
+        get: operations["CommitteeRecordsController_members"];
         put?: never;
         post?: never;
         delete?: never;
@@ -336,10 +336,10 @@ export interface paths {
             cookie?: never;
         };
         /** 会议纪要 */
-        get: operations["CommitteesController_minutes"];
+        get: operations["CommitteeRecordsController_minutes"];
         put?: never;
-        /** 记录会议纪要（家委会主任、副主任、秘书） */
-        post: operations["CommitteesController_recordMinutes"];
+        /** 记录会议纪要（家委会主任、副主任、秘书，或学校管理人员） */
+        post: operations["CommitteeRecordsController_recordMinutes"];
         delete?: never;
         options?: never;
         head?: never;
@@ -354,10 +354,10 @@ export interface paths {
             cookie?: never;
         };
         /** 民主监督记录（食堂、校服、教辅材料） */
-        get: operations["CommitteesController_oversight"];
+        get: operations["CommitteeRecordsController_oversight"];
         put?: never;
-        /** 记录一次监督检查（照片先经 POST /uploads 上传） */
-        post: operations["CommitteesController_recordOversight"];
+        /** 记录一次民主监督检查（照片先经 POST /uploads 上传） */
+        post: operations["CommitteeRecordsController_recordOversight"];
         delete?: never;
         options?: never;
         head?: never;
@@ -493,7 +493,7 @@ export interface paths {
             cookie?: never;
         };
         /** 选举：候选人、本户是否已投票、结果（仅票数，不含任何人的选择） */
-        get: operations["CommitteesController_election"];
+        get: operations["CommitteeRecordsController_election"];
         put?: never;
         post?: never;
         delete?: never;
@@ -563,7 +563,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** 冲正一笔班费记录（追加一条反向记录；每笔只能冲正一次） */
-        post: operations["CommitteesController_reverseFund"];
+        post: operations["CommitteeRecordsController_reverseFund"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3086,7 +3086,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
         };
     };
-    CommitteesController_get: {
+    CommitteeRecordsController_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -3111,7 +3111,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
-    CommitteesController_electionList: {
+    CommitteeRecordsController_electionList: {
         parameters: {
             query?: never;
             header?: never;
@@ -3136,7 +3136,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
-    CommitteesController_fundLedger: {
+    CommitteeRecordsController_fundLedger: {
         parameters: {
             query?: never;
             header?: never;
@@ -3161,7 +3161,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
-    CommitteesController_recordFund: {
+    CommitteeRecordsController_recordFund: {
         parameters: {
             query?: never;
             header?: never;
@@ -3191,7 +3191,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
-    CommitteesController_members: {
+    CommitteeRecordsController_members: {
         parameters: {
             query?: never;
             header?: never;
@@ -3216,7 +3216,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
-    CommitteesController_minutes: {
+    CommitteeRecordsController_minutes: {
         parameters: {
             query?: never;
             header?: never;
@@ -3241,7 +3241,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
-    CommitteesController_recordMinutes: {
+    CommitteeRecordsController_recordMinutes: {
         parameters: {
             query?: never;
             header?: never;
@@ -3271,7 +3271,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
-    CommitteesController_oversight: {
+    CommitteeRecordsController_oversight: {
         parameters: {
             query?: never;
             header?: never;
@@ -3296,7 +3296,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
-    CommitteesController_recordOversight: {
+    CommitteeRecordsController_recordOversight: {
         parameters: {
             query?: never;
             header?: never;
@@ -3572,7 +3572,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
         };
     };
-    CommitteesController_election: {
+    CommitteeRecordsController_election: {
         parameters: {
             query?: never;
             header?: never;
@@ -3680,7 +3680,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
-    CommitteesController_reverseFund: {
+    CommitteeRecordsController_reverseFund: {
         parameters: {
             query?: never;
             header?: never;

@@ -1,0 +1,67 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { and, asc, eq, inArray, or, sql, SQL } from 'drizzle-orm';
+import {
+  chairTrainingRequirements,
+  committeeMembers,
+  committees,
+  Database,
+  DB,
+  DbExecutor,
+  districts,
+  hourLedger,
+  lectures,
+  schools,
+  users,
+} from '@jiaxiao/db';
+
+/** The year's chair-training requirement and the chairs' training hours. */
+@Injectable()
+export class ChairTrainingRepository {
+  constructor(@Inject(DB) private readonly db: Database) {}
+
+  async chairTrainingHours(schoolYearId: string): Promise<number | undefined> {
+    const [row] = await this.db.select().from(chairTrainingRequirements).where(eq(chairTrainingRequirements.schoolYearId, schoolYearId));
+    return row?.requiredHours;
+  }
+
+  async setChairTrainingHours(schoolYearId: string, requiredHours: number, updatedBy: string, db: DbExecutor = this.db) {
+    await db
+      .insert(chairTrainingRequirements)
+      .values({ schoolYearId, requiredHours, updatedBy })
+      .onConflictDoUpdate({ target: chairTrainingRequirements.schoolYearId, set: { requiredHours, updatedBy, updatedAt: new Date() } });
+  }
+
+  /**
+   * Every chair of a committee of the year still serving on `servingOn` (today, or the year's last
+   * day for a past year: a chair whose term was ended early drops out), with the chair_training
+   * hours credited to them that year (credits minus revocations in the hour ledger).
+   */
+  chairsWithTraining(schoolYearId: string, filter: { districtIds?: string[]; schoolIds?: string[] }, servingOn: string) {
+    const earned = sql<number>`coalesce((select sum(${hourLedger.hours}) from ${hourLedger} join ${lectures} l on l.id = ${hourLedger.lectureId}
+      where ${hourLedger.guardianId} = ${committeeMembers.userId} and ${hourLedger.schoolYearId} = ${schoolYearId} and l.series = 'chair_training'), 0)::float`;
+    const area = [
+      filter.districtIds?.length ? inArray(schools.districtId, filter.districtIds) : undefined,
+      filter.schoolIds?.length ? inArray(schools.id, filter.schoolIds) : undefined,
+    ].filter(Boolean) as SQL[];
+    return this.db
+      .select({
+        userId: committeeMembers.userId,
+        name: users.name,
+        phone: users.phone,
+        committeeId: committees.id,
+        committeeName: committees.name,
+        schoolId: schools.id,
+        schoolName: schools.name,
+        districtId: districts.id,
+        districtName: districts.name,
+        earnedHours: earned,
+      })
+      .from(committeeMembers)
+      .innerJoin(committees, eq(committees.id, committeeMembers.committeeId))
+      .innerJoin(schools, eq(schools.id, committees.schoolId))
+      .innerJoin(districts, eq(districts.id, schools.districtId))
+      .innerJoin(users, eq(users.id, committeeMembers.userId))
+      .where(and(eq(committees.schoolYearId, schoolYearId), eq(committeeMembers.role, 'chair'), sql`${committeeMembers.termEndsOn} >= ${servingOn}`, area.length ? or(...area) : undefined))
+      .orderBy(asc(districts.name), asc(schools.name), asc(committees.name));
+  }
+}

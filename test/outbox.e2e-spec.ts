@@ -1,0 +1,100 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import request from 'supertest';
+import { QUEUES } from '@jiaxiao/common';
+import { DEMO_PASSWORD } from '../seeds/demo.seed';
+import { createTestContext, TestContext } from './support/harness';
+import { testEnv } from './support/env';
+import { freePort } from './support/ports';
+
+/**
+ * The transactional outbox through the real apps: admin-api dies between committing a school
+ * notice with its `school-notice.posted` event and handing the event on; the notice is there, the
+ * event waits in the outbox, and the worker's relay fans the notice out, once, even when the event
+ * is delivered again (a relay that died after its handlers ran but before deleting the event).
+ */
+const root = join(__dirname, '..');
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, limitMs = 60_000): Promise<T> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+// A second process shares the test's database only on PostgreSQL.
+const describeOnPostgres = testEnv.databaseUrl ? describe : describe.skip;
+
+describeOnPostgres('domain events through the outbox (admin-api killed after commit, worker relay)', () => {
+  let store: TestContext;
+  let ctx: TestContext | undefined;
+  let child: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    store = await createTestContext({ apps: [] });
+  });
+
+  afterAll(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await ctx?.close();
+    await store.close();
+  });
+
+  it('delivers a committed event whose producer died before publishing it, and its side effect happens once', async () => {
+    const port = await freePort();
+    const { config } = store;
+    child = spawn(process.execPath, ['--require', join(__dirname, 'support/die-after-commit.js'), join(root, 'dist/apps/admin-api/src/main.js')], {
+      cwd: root,
+      env: { PATH: process.env.PATH, NODE_ENV: 'test', ADMIN_API_PORT: String(port), DATABASE_URL: config.DATABASE_URL, REDIS_URL: config.REDIS_URL, REDIS_PREFIX: config.REDIS_PREFIX, JWT_SECRET: config.JWT_SECRET, LOG_LEVEL: 'silent' },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<string | null>((resolve) => child?.once('exit', (_code, signal) => resolve(signal)));
+    const url = `http://127.0.0.1:${port}`;
+    await until('admin-api up', async () => ((await request(url).get('/health').catch(() => undefined))?.status === 200 ? true : undefined));
+    const login = await request(url).post('/auth/login').send({ phone: '13900000001', password: DEMO_PASSWORD }).expect(200);
+    const [{ id: schoolId }] = await store.query<{ id: string }>("select id::text from schools where name = '潍坊七中'");
+
+    const posting = request(url)
+      .post('/school-notices')
+      .set('Authorization', `Bearer ${login.body.accessToken}`)
+      .send({ audience: 'families', schoolId, title: '校务公开：冬季作息时间调整', body: '自下周一起，到校时间调整为 7:50。', needsAck: true });
+    await expect(posting).rejects.toThrow();
+    expect(await exited).toBe('SIGKILL');
+
+    // Committed: the notice and its event. Nobody has fanned it out.
+    const [notice] = await store.query<{ id: string; recipient_count: number | null }>("select id::text, recipient_count from school_notices where title = '校务公开：冬季作息时间调整'");
+    expect(notice.recipient_count).toBeNull();
+    const waiting = await store.query<{ name: string; payload: { noticeId: string } }>('select name, payload from outbox_events');
+    expect(waiting).toEqual([{ name: 'school-notice.posted', payload: { noticeId: notice.id } }]);
+
+    // The worker's relay picks it up: the notice reaches every family of the school.
+    ctx = await createTestContext({ apps: ['worker'], databaseUrl: config.DATABASE_URL, env: { OUTBOX_RELAY_MS: '100', FAMILY_QUIET_HOURS: '00:00-00:00' } });
+    const recipients = await until('the fan-out', async () => {
+      const [row] = await store.query<{ recipient_count: number | null }>(`select recipient_count from school_notices where id = '${notice.id}'`);
+      return row.recipient_count ?? undefined;
+    });
+    expect(recipients).toBeGreaterThan(0);
+    await until('the outbox emptied', async () => ((await store.query('select 1 from outbox_events')).length === 0 ? true : undefined));
+    const inbox = async () => (await store.query<{ n: number }>(`select count(*)::int as n from notifications where kind = 'school_notice.new' and data->>'schoolNoticeId' = '${notice.id}'`))[0].n;
+    const delivered = await until('the inbox entries', async () => {
+      const n = await inbox();
+      return n >= recipients ? n : undefined;
+    });
+    expect(delivered).toBe(recipients);
+
+    // Delivered again (at least once): nothing is queued or written twice.
+    await store.query(`insert into outbox_events (name, payload) values ('school-notice.posted', '{"noticeId": "${notice.id}"}')`);
+    await until('the repeated event handled', async () => ((await store.query('select 1 from outbox_events')).length === 0 ? true : undefined));
+    const queue = ctx.apps.worker!.get<Queue>(getQueueToken(QUEUES.notifications), { strict: false });
+    const fanouts = (await queue.getJobs(['completed', 'active', 'waiting', 'delayed'])).filter((job) => job.name === 'school-notice.fanout');
+    expect(fanouts.map((job) => job.id)).toEqual([`school-notice-${notice.id}`]);
+    await sleep(500);
+    expect(await inbox()).toBe(recipients);
+  });
+});
