@@ -39,7 +39,7 @@ export class NotificationsService {
   }
 
   /** Pushes the due ones now and schedules the others for their deliverAt. */
-  async dispatch(rows: NotificationRow[]): Promise<void> {
+  async dispatch(rows: Pick<NotificationRow, 'id' | 'deliverAt'>[]): Promise<void> {
     const now = Date.now();
     for (const row of rows) {
       const delay = row.deliverAt.getTime() - now;
@@ -132,10 +132,18 @@ export class NotificationsService {
   async deliveryTimes(userIds: string[], now = new Date()): Promise<Map<string, Date>> {
     const [staff, custom] = await Promise.all([this.repository.staffAmong(userIds), this.repository.workingHoursOf(userIds)]);
     const own = new Map(custom.map((h) => [h.userId, h]));
+    return this.deliveryTimesOf(
+      userIds.map((userId) => ({ userId, staff: staff.has(userId), hours: own.get(userId) ?? null })),
+      now,
+    );
+  }
+
+  /** deliveryTimes from what the caller has read already: whether each is staff, and their own hours. */
+  deliveryTimesOf(people: { userId: string; staff: boolean; hours: WorkingHours | null }[], now = new Date()): Map<string, Date> {
     const times = new Map<string, Date>();
-    for (const userId of userIds) {
-      const hours = own.get(userId) ?? (staff.has(userId) ? DEFAULT_WORKING_HOURS : undefined);
-      times.set(userId, hours ? nextDeliveryTime(now, hours) : now);
+    for (const person of people) {
+      const hours = person.hours ?? (person.staff ? DEFAULT_WORKING_HOURS : undefined);
+      times.set(person.userId, hours ? nextDeliveryTime(now, hours) : now);
     }
     return times;
   }
