@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AppConfig, conversationRoom, DomainError, JobPayloads, Principal, QUEUES } from '@jiaxiao/common';
 import { Attachment, MessagePayload, MessageType, pgConstraint, pgErrorCode, UNIQUE_VIOLATION } from '@jiaxiao/db';
-import { NotificationsService, RealtimePublisher } from '@jiaxiao/notifications';
+import { NotificationsService, PushBatcher, RealtimePublisher } from '@jiaxiao/notifications';
 import { LOGGER, REDIS } from '@jiaxiao/platform';
 import { ConversationService } from './conversation.service';
 import { AcksDto, FamilyStatusDto, HistoryQueryDto, MAX_TEXT, MessageDto, MessagePageDto, ReadsDto, SendMessageDto, SendResultDto } from './dto/message.dto';
@@ -29,6 +29,7 @@ export class MessageService {
     private readonly conversations: ConversationService,
     private readonly uploads: UploadService,
     private readonly notifications: NotificationsService,
+    private readonly pushes: PushBatcher,
     private readonly realtime: RealtimePublisher,
     @Inject(REDIS) private readonly redis: Redis,
     @InjectQueue(QUEUES.notifications) private readonly queue: Queue,
@@ -80,7 +81,7 @@ export class MessageService {
 
     const message = toMessageDto({ ...sent.row, senderName: principal.name });
     this.background('broadcast', this.realtime.emit([conversationRoom(input.conversationId)], 'message:new', message));
-    if (sent.notifications.length > 0) this.background('direct message push', this.notifications.dispatch(sent.notifications));
+    this.pushes.add(sent.notifications);
     if (sent.row.type === 'notice') await this.queueNotice(sent.row);
     return { message, quietHours };
   }

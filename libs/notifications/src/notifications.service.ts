@@ -39,7 +39,7 @@ export class NotificationsService {
   }
 
   /** Pushes the due ones now and schedules the others for their deliverAt. */
-  async dispatch(rows: Pick<NotificationRow, 'id' | 'deliverAt'>[]): Promise<void> {
+  async dispatch(rows: NotificationRow[]): Promise<void> {
     const now = Date.now();
     for (const row of rows) {
       const delay = row.deliverAt.getTime() - now;
@@ -49,6 +49,41 @@ export class NotificationsService {
       } else {
         await this.push(row.id);
       }
+    }
+  }
+
+  /**
+   * The set-based form of dispatch (PushBatcher's): the held ones become delayed jobs in one call;
+   * the due ones are claimed in one statement, their in-app deliveries recorded in one, published
+   * in one Redis pipeline, and the outside channels queued in one call.
+   */
+  async dispatchMany(rows: Pick<NotificationRow, 'id' | 'deliverAt'>[]): Promise<void> {
+    const now = Date.now();
+    const retry = { backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 };
+    const held = rows.filter((row) => row.deliverAt.getTime() > now);
+    if (held.length > 0) {
+      await this.queue.addBulk(
+        held.map((row) => ({
+          name: 'notification.push',
+          data: { notificationId: row.id } satisfies JobPayloads['notification.push'],
+          opts: { jobId: row.id, delay: row.deliverAt.getTime() - now, attempts: 5, ...retry },
+        })),
+      );
+    }
+    const due = rows.filter((row) => row.deliverAt.getTime() <= now);
+    if (due.length === 0) return;
+    const claimed = await this.repository.claimPushes(due.map((row) => row.id));
+    if (claimed.length === 0) return;
+    await this.repository.recordRealtimeMany(claimed.map((row) => row.id));
+    await this.realtime.toEachUser(claimed.map((row) => ({ userId: row.userId, event: 'notification:new', payload: toDto(row) })));
+    const routed = claimed.filter((row) => {
+      const route = routeOf(row.kind, row.data);
+      return route.wechat !== undefined || route.sms !== undefined;
+    });
+    if (routed.length > 0) {
+      await this.queue.addBulk(
+        routed.map((row) => ({ name: 'notification.deliver', data: { notificationId: row.id } satisfies JobPayloads['notification.deliver'], opts: { jobId: `deliver-${row.id}`, attempts: 3, ...retry } })),
+      );
     }
   }
 
