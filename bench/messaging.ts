@@ -13,7 +13,10 @@
  * `npm run bench:messaging -- idle` (or `pingpong`, `fanout`, any of them) runs only those phases.
  *
  * (a) and (b) are closed loops, i.e. at saturation, where latency is mostly queueing; each is
- * followed by an open-loop run at a moderate fixed rate, the latency a user would see at that load.
+ * followed by an open-loop run at a fixed rate (1:1: 1,000 msg/s, each pair once), the latency a user
+ * would see at that load. Each target line says met or missed by how much, with the load average.
+ *
+ * BENCH_CPU_PROF=DIR writes a V8 CPU profile of the gateway process into DIR when it stops.
  *
  * Each server is a child process (bench/messaging-server.ts); the load generator is this
  * process. Data: a scratch database migrated from scratch, users, sessions, conversations and
@@ -38,9 +41,15 @@ const IDLE_SOCKETS = 10_000;
 const PINGPONG_ROUNDS = { gateway: 16, raw: 48 };
 const FANOUT_ROUNDS = 10;
 /** The paced runs: one message every 1000 / rate ms, each pair or group at most once or twice, under the rate limit. */
-const PACED = { pairRate: 100, groupRate: 25, groupMessages: 200 };
-const TARGETS = { throughputRatio: 0.5, p99Ms: 50, fanoutP99Ms: 100, idleBytes: 20 * 1024 };
+const PACED = { pairRate: 1000, groupRate: 25, groupMessages: 200 };
+/**
+ * Issue #15: persisted 1:1 throughput ≥ 25% of the raw relay's; p99 ≤ 50 ms at 1,000 msg/s open
+ * loop (PACED.pairRate); class fan-out saturated p99 ≤ 1.5× the raw relay's; ≤ 20 KB per idle socket.
+ */
+const TARGETS = { throughputRatio: 0.25, pacedP99Ms: 50, fanoutRatio: 1.5, idleBytes: 20 * 1024 };
 const WAIT_MS = 15_000;
+/** Connecting: a burst of authenticated handshakes on a machine shared with other work can take a while. */
+const CONNECT_WAIT_MS = 60_000;
 const DEADLINE_MS = 10 * 60_000;
 const CONNECT_CONCURRENCY = 200;
 
@@ -86,7 +95,7 @@ function noteFailure(phase: string, error: unknown): void {
 
 async function startServer(kind: 'raw' | 'gateway', databaseUrl: string): Promise<ServerProcess> {
   const child = fork(join(__dirname, 'messaging-server.js'), [kind], {
-    execArgv: ['--expose-gc'],
+    execArgv: ['--expose-gc', ...(kind === 'gateway' && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'development',
@@ -271,9 +280,9 @@ class BenchClient {
 
 /** Connects, and for the gateway waits for `session:ready` (the socket has joined its rooms). */
 function connect(server: ServerProcess, auth: Record<string, unknown>): Promise<Socket> {
-  const socket = io(server.url, { auth, transports: ['websocket'], reconnection: false, forceNew: true, timeout: WAIT_MS });
+  const socket = io(server.url, { auth, transports: ['websocket'], reconnection: false, forceNew: true, timeout: CONNECT_WAIT_MS });
   return new Promise<Socket>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('connect timed out')), WAIT_MS);
+    const timer = setTimeout(() => reject(new Error('connect timed out')), CONNECT_WAIT_MS);
     const done = () => {
       clearTimeout(timer);
       resolve(socket);
@@ -393,7 +402,7 @@ async function pingPong(server: ServerProcess, fixture: Fixture, rounds: number)
 
     // Sends that timed out client-side may still be queued in the server: let it drain first.
     await untilIdle(server);
-    // Latency at a moderate open-loop rate: each pair sends once, PACED.pairRate messages a second.
+    // Latency at a fixed open-loop rate: each pair sends once, PACED.pairRate messages a second.
     const pacedLatencies: number[] = [];
     let pacedFailures = 0;
     await paced(fixture.pairs.length, PACED.pairRate, async (p) => {
@@ -580,7 +589,8 @@ function socketBudget(): number {
 // ── printing ────────────────────────────────────────────────────────────────────
 
 function verdict(met: boolean, by: string): string {
-  return met ? `met (${by})` : `MISSED (${by})`;
+  const load = `load average ${loadavg()[0].toFixed(1)}`;
+  return met ? `met (${by}; ${load})` : `MISSED (${by}; ${load})`;
 }
 
 async function main() {
@@ -626,7 +636,7 @@ async function main() {
         line('baseline: raw Socket.IO relay', ...describe(rawPing));
         const ratio = ourPing.perSecond / rawPing.perSecond;
         line('server CPU during the run (cores of 2)', `gateway ${ourPing.serverCores.toFixed(2)}`, `raw ${rawPing.serverCores.toFixed(2)}`);
-        console.log(`  at a moderate rate instead: ${PACED.pairRate} msg/s open loop, each pair once`);
+        console.log(`  at a fixed rate instead: ${PACED.pairRate} msg/s open loop, each pair once`);
         line(`  gateway at ${PACED.pairRate} msg/s`, ...describePaced(ourPing.paced));
         line(`  raw relay at ${PACED.pairRate} msg/s`, ...describePaced(rawPing.paced));
         line('ratio (gateway / raw msg/s)', `${ratio.toFixed(3)}×`, `p99 ${(ourPing.p99 / rawPing.p99).toFixed(1)}× the raw relay's`);
@@ -635,13 +645,11 @@ async function main() {
           verdict(ratio >= TARGETS.throughputRatio, `${(ratio * 100).toFixed(1)}% of raw, ${ratio >= TARGETS.throughputRatio ? 'above' : 'short'} by ${(Math.abs(ratio - TARGETS.throughputRatio) * 100).toFixed(1)} points`),
         );
         line(
-          `target: p99 ≤ ${TARGETS.p99Ms} ms`,
-          verdict(ourPing.p99 <= TARGETS.p99Ms, ourPing.p99 <= TARGETS.p99Ms ? `${ms(TARGETS.p99Ms - ourPing.p99)} to spare` : `over by ${ms(ourPing.p99 - TARGETS.p99Ms)}, ${(ourPing.p99 / TARGETS.p99Ms).toFixed(1)}× the target`),
-          'at saturation',
-        );
-        line(
-          `target: p99 ≤ ${TARGETS.p99Ms} ms at ${PACED.pairRate} msg/s`,
-          verdict(ourPing.paced.p99 <= TARGETS.p99Ms, ourPing.paced.p99 <= TARGETS.p99Ms ? `${ms(TARGETS.p99Ms - ourPing.paced.p99)} to spare` : `over by ${ms(ourPing.paced.p99 - TARGETS.p99Ms)}`),
+          `target: p99 ≤ ${TARGETS.pacedP99Ms} ms at ${PACED.pairRate} msg/s`,
+          verdict(
+            ourPing.paced.p99 <= TARGETS.pacedP99Ms,
+            ourPing.paced.p99 <= TARGETS.pacedP99Ms ? `${ms(TARGETS.pacedP99Ms - ourPing.paced.p99)} to spare` : `over by ${ms(ourPing.paced.p99 - TARGETS.pacedP99Ms)}`,
+          ),
         );
 
       }
@@ -665,14 +673,13 @@ async function main() {
         console.log(`  at a moderate rate instead: ${PACED.groupRate} group messages/s open loop (${(PACED.groupRate * (GROUP_SIZE - 1)).toLocaleString('en-US')} deliveries/s), ${PACED.groupMessages} messages`);
         line(`  gateway at ${PACED.groupRate} msg/s`, ...describePaced(ourFan.paced));
         line(`  raw relay at ${PACED.groupRate} msg/s`, ...describePaced(rawFan.paced));
+        const fanRatio = ourFan.p99 / rawFan.p99;
         line(
-          `target: p99 ≤ ${TARGETS.fanoutP99Ms} ms`,
-          verdict(ourFan.p99 <= TARGETS.fanoutP99Ms, ourFan.p99 <= TARGETS.fanoutP99Ms ? `${ms(TARGETS.fanoutP99Ms - ourFan.p99)} to spare` : `over by ${ms(ourFan.p99 - TARGETS.fanoutP99Ms)}, ${(ourFan.p99 / TARGETS.fanoutP99Ms).toFixed(1)}× the target`),
-          'at saturation',
-        );
-        line(
-          `target: p99 ≤ ${TARGETS.fanoutP99Ms} ms at ${PACED.groupRate} msg/s`,
-          verdict(ourFan.paced.p99 <= TARGETS.fanoutP99Ms, ourFan.paced.p99 <= TARGETS.fanoutP99Ms ? `${ms(TARGETS.fanoutP99Ms - ourFan.paced.p99)} to spare` : `over by ${ms(ourFan.paced.p99 - TARGETS.fanoutP99Ms)}`),
+          `target: saturated p99 ≤ ${TARGETS.fanoutRatio}× the raw relay's`,
+          verdict(
+            fanRatio <= TARGETS.fanoutRatio,
+            fanRatio <= TARGETS.fanoutRatio ? `${fanRatio.toFixed(2)}×, ${ms(TARGETS.fanoutRatio * rawFan.p99 - ourFan.p99)} to spare` : `${fanRatio.toFixed(2)}×, over by ${ms(ourFan.p99 - TARGETS.fanoutRatio * rawFan.p99)}`,
+          ),
         );
 
       }

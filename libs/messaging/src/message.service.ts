@@ -2,14 +2,15 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import { AppConfig, conversationRoom, DomainError, JobPayloads, Principal, QUEUES } from '@jiaxiao/common';
-import { MessagePayload, MessageType, pgConstraint, pgErrorCode, UNIQUE_VIOLATION } from '@jiaxiao/db';
-import { NotificationsService, RealtimePublisher } from '@jiaxiao/notifications';
-import { REDIS } from '@jiaxiao/platform';
+import { Attachment, MessagePayload, MessageType, pgConstraint, pgErrorCode, UNIQUE_VIOLATION } from '@jiaxiao/db';
+import { NotificationsService, PushBatcher, RealtimePublisher } from '@jiaxiao/notifications';
+import { LOGGER, REDIS } from '@jiaxiao/platform';
 import { ConversationService } from './conversation.service';
 import { AcksDto, FamilyStatusDto, HistoryQueryDto, MAX_TEXT, MessageDto, MessagePageDto, ReadsDto, SendMessageDto, SendResultDto } from './dto/message.dto';
 import { toMessageDto } from './message.mapper';
-import { ConversationRow, MessageRow, MessagingRepository } from './messaging.repository';
+import { ConversationRow, MessageRow, MessagingRepository, SendContext } from './messaging.repository';
 import { UploadService } from './upload.service';
 
 export const RECALL_WINDOW_MS = 2 * 60 * 1000;
@@ -28,55 +29,76 @@ export class MessageService {
     private readonly conversations: ConversationService,
     private readonly uploads: UploadService,
     private readonly notifications: NotificationsService,
+    private readonly pushes: PushBatcher,
     private readonly realtime: RealtimePublisher,
     @Inject(REDIS) private readonly redis: Redis,
     @InjectQueue(QUEUES.notifications) private readonly queue: Queue,
     private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
+  /**
+   * Two statements: what the send needs to know, then the write (seq, message, cursor and the
+   * inbox entries of a direct message, committed together); the ack waits for that commit only.
+   * The broadcast and the pushes go out after it, not awaited.
+   */
   async send(principal: Principal, input: SendMessageDto): Promise<SendResultDto> {
-    const conversation = await this.repository.conversation(input.conversationId);
-    const member = conversation && (await this.repository.membership(conversation.id, principal.userId));
-    if (!conversation || !member) throw new DomainError('FORBIDDEN');
-
-    const existing = await this.repository.messageBySenderClientId(principal.userId, input.clientMsgId);
-    if (existing) {
-      // The same id for another conversation is a client bug, not a retry: say so rather than answer with a message from elsewhere.
-      if (existing.conversationId !== conversation.id) {
-        throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'clientMsgId', constraint: 'clientMsgIdReused' }]);
-      }
-      return { message: toMessageDto(existing), quietHours: await this.quietFor(principal, conversation) };
-    }
-
-    if (conversation.staffOnly && member.role !== 'staff') throw new DomainError('STAFF_ONLY_CONVERSATION');
-    if (input.type === 'notice' && member.role !== 'staff') throw new DomainError('NOTICE_SENDER_ONLY');
+    const context = await this.repository.sendContext(input.conversationId, principal.userId, input.clientMsgId);
+    if (!context) throw new DomainError('FORBIDDEN');
+    if (context.existingId) return this.resend(principal, context, input);
+    if (context.staffOnly && context.role !== 'staff') throw new DomainError('STAFF_ONLY_CONVERSATION');
+    if (input.type === 'notice' && context.role !== 'staff') throw new DomainError('NOTICE_SENDER_ONLY');
     const content = await this.content(principal, input);
     await this.throttle(principal.userId);
 
-    let row: MessageRow;
+    const now = new Date();
+    const times = this.notifications.deliveryTimesOf(context.others, now);
+    const quietHours = quietFor(context, times, now);
+    const direct = context.kind === 'direct' && content.type !== 'notice';
+    const recipients = direct ? context.others.map((o) => o.userId) : [];
+    let sent: Awaited<ReturnType<MessagingRepository['insertSent']>>;
     try {
-      row = await this.repository.transaction(async (tx) => {
-        const seq = await this.repository.nextSeq(conversation.id, tx);
-        const inserted = await this.repository.insertMessage(
-          { conversationId: conversation.id, seq, senderId: principal.userId, clientMsgId: input.clientMsgId, ...content },
-          tx,
-        );
-        await this.repository.moveReadCursor(conversation.id, principal.userId, seq, tx);
-        return { ...inserted, senderName: principal.name };
-      });
+      sent = await this.repository.insertSent(
+        { conversationId: input.conversationId, senderId: principal.userId, clientMsgId: input.clientMsgId, ...content },
+        {
+          userIds: recipients,
+          deliverAt: recipients.map((id) => times.get(id) ?? now),
+          kind: 'message.direct',
+          title: principal.name,
+          body: preview(content),
+        },
+      );
     } catch (error) {
       // The same clientMsgId sent twice at once: the loser returns the winner's message.
       if (pgErrorCode(error) === UNIQUE_VIOLATION && pgConstraint(error) === 'messages_sender_client_uq') {
         const winner = await this.repository.messageBySenderClientId(principal.userId, input.clientMsgId);
-        if (winner) return { message: toMessageDto(winner), quietHours: await this.quietFor(principal, conversation) };
+        if (winner) return { message: toMessageDto(winner), quietHours };
       }
       throw error;
     }
+    // The membership or the staff-only switch changed between the two statements.
+    if (!sent) throw new DomainError('FORBIDDEN');
 
-    const message = toMessageDto(row);
-    await this.realtime.emit([conversationRoom(conversation.id)], 'message:new', message);
-    const quietHours = await this.afterSend(principal, conversation, row, message);
+    const message = toMessageDto({ ...sent.row, senderName: principal.name });
+    this.background('broadcast', this.realtime.emit([conversationRoom(input.conversationId)], 'message:new', message));
+    this.pushes.add(sent.notifications);
+    if (sent.row.type === 'notice') await this.queueNotice(sent.row);
     return { message, quietHours };
+  }
+
+  /** A retried send: the stored message, unless the id was used in another conversation (a client bug, not a retry). */
+  private async resend(principal: Principal, context: SendContext, input: SendMessageDto): Promise<SendResultDto> {
+    const existing = await this.repository.messageById(context.existingId ?? '');
+    if (!existing || existing.conversationId !== input.conversationId) {
+      throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'clientMsgId', constraint: 'clientMsgIdReused' }]);
+    }
+    const now = new Date();
+    return { message: toMessageDto(existing), quietHours: quietFor(context, this.notifications.deliveryTimesOf(context.others, now), now) };
+  }
+
+  /** Work after the ack: a failure is logged; clients catch up by sync, and held pushes by the worker. */
+  private background(what: string, work: Promise<unknown>): void {
+    work.catch((error: unknown) => this.logger.error({ err: error }, `${what} failed after the send`));
   }
 
   /** History in seq order: `afterSeq` pages forward (sync), `beforeSeq` backward (scrolling up). */
@@ -229,47 +251,15 @@ export class MessageService {
     await this.notifications.dispatchPending(mode.dedupeKey);
   }
 
-  private async afterSend(principal: Principal, conversation: ConversationRow, row: MessageRow, message: MessageDto): Promise<boolean> {
-    if (row.type === 'notice') {
-      const payload: JobPayloads['notice.fanout'] = { messageId: row.id, round: 0 };
-      await this.queue.add('notice.fanout', payload, { jobId: `notice-${row.id}`, attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000 });
-      if ((row.payload as { notice?: { needsAck: boolean } }).notice?.needsAck) {
-        const escalate: JobPayloads['notice.escalate'] = { messageId: row.id };
-        const delay = this.config.NOTICE_SMS_AFTER_HOURS * 3_600_000;
-        await this.queue.add('notice.escalate', escalate, { jobId: `escalate-${row.id}`, delay, attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000 });
-      }
-      return false;
+  /** A notice's fan-out to every inbox, and its escalation when it asks for 回执: worker jobs, queued before the ack. */
+  private async queueNotice(row: { id: string; payload: MessagePayload }): Promise<void> {
+    const payload: JobPayloads['notice.fanout'] = { messageId: row.id, round: 0 };
+    await this.queue.add('notice.fanout', payload, { jobId: `notice-${row.id}`, attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000 });
+    if ((row.payload as { notice?: { needsAck: boolean } }).notice?.needsAck) {
+      const escalate: JobPayloads['notice.escalate'] = { messageId: row.id };
+      const delay = this.config.NOTICE_SMS_AFTER_HOURS * 3_600_000;
+      await this.queue.add('notice.escalate', escalate, { jobId: `escalate-${row.id}`, delay, attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000 });
     }
-    const quiet = await this.quietFor(principal, conversation);
-    if (conversation.kind === 'direct') {
-      const members = await this.repository.members(conversation.id);
-      const others = members.filter((m) => m.userId !== principal.userId);
-      const times = await this.notifications.deliveryTimes(others.map((m) => m.userId));
-      const created = await this.notifications.create(
-        others.map((m) => ({
-          userId: m.userId,
-          kind: 'message.direct',
-          title: principal.name,
-          body: preview(message),
-          data: { conversationId: conversation.id, messageId: row.id, seq: row.seq },
-          dedupeKey: `message:${row.id}`,
-          deliverAt: times.get(m.userId) ?? new Date(),
-        })),
-      );
-      await this.notifications.dispatch(created);
-    }
-    return quiet;
-  }
-
-  /** Whether staff of the conversation are outside their working hours (only asked for families' sends). */
-  private async quietFor(principal: Principal, conversation: ConversationRow): Promise<boolean> {
-    const members = await this.repository.members(conversation.id);
-    const sender = members.find((m) => m.userId === principal.userId);
-    if (!sender || sender.role === 'staff') return false;
-    const staff = members.filter((m) => m.role === 'staff').map((m) => m.userId);
-    const times = await this.notifications.deliveryTimes(staff);
-    const now = Date.now();
-    return [...times.values()].some((t) => t.getTime() > now);
   }
 
   private async content(principal: Principal, input: SendMessageDto): Promise<{ type: MessageType; text: string | null; payload: MessagePayload }> {
@@ -364,12 +354,18 @@ export class MessageService {
   }
 }
 
+/** Whether staff of the conversation are outside their working hours (only asked for families' sends). */
+function quietFor(context: SendContext, times: Map<string, Date>, now: Date): boolean {
+  if (context.role === 'staff') return false;
+  return context.others.some((o) => o.role === 'staff' && (times.get(o.userId)?.getTime() ?? 0) > now.getTime());
+}
+
 function isAckNotice(message: MessageRow): boolean {
   return message.type === 'notice' && !message.recalledAt && Boolean((message.payload as { notice?: { needsAck: boolean } }).notice?.needsAck);
 }
 
-function preview(message: MessageDto): string {
+function preview(message: { type: MessageType; text: string | null; payload: MessagePayload }): string {
   if (message.type === 'image') return '[图片]';
-  if (message.type === 'file') return `[文件] ${message.attachment?.name ?? ''}`;
+  if (message.type === 'file') return `[文件] ${(message.payload as { attachment?: Attachment }).attachment?.name ?? ''}`;
   return (message.text ?? '').slice(0, 60);
 }

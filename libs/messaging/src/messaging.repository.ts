@@ -14,6 +14,7 @@ import {
   MessageType,
   noticeAcks,
   noticeReads,
+  notifications,
   roleAssignments,
   schools,
   students,
@@ -21,6 +22,15 @@ import {
 } from '@jiaxiao/db';
 
 export type ConversationRow = typeof conversations.$inferSelect;
+/** What `sendContext` reads: `others` are the members a push or the quiet-hours answer depends on. */
+export interface SendContext {
+  kind: ConversationRow['kind'];
+  staffOnly: boolean;
+  role: 'staff' | 'member';
+  existingId: string | null;
+  others: { userId: string; role: 'staff' | 'member'; staff: boolean; hours: { days: number[]; startMinute: number; endMinute: number } | null }[];
+}
+
 export type MessageRow = typeof messages.$inferSelect & { senderName: string | null };
 
 const messageColumns = {
@@ -218,6 +228,85 @@ export class MessagingRepository {
   }
 
   /**
+   * What a send needs to know before it writes, in one statement: the conversation and the
+   * sender's membership (no row: not a member), the message this clientMsgId already made, and
+   * the members a push or the quiet-hours answer depends on (in a direct chat the others, elsewhere
+   * the staff when a family sends), each with whether they are staff and their own working hours.
+   */
+  async sendContext(conversationId: string, userId: string, clientMsgId: string): Promise<SendContext | undefined> {
+    const result = (await this.db.execute(sql`
+      select c.kind, c.staff_only as "staffOnly", me.role,
+        (select d.id from ${messages} d where d.sender_id = ${userId} and d.client_msg_id = ${clientMsgId}) as "existingId",
+        (select coalesce(json_agg(json_build_object(
+            'userId', o.user_id, 'role', o.role,
+            'staff', exists (select 1 from ${roleAssignments} r where r.user_id = o.user_id and r.role in ('teacher', 'coordinator')),
+            'hours', case when w.user_id is null then null else json_build_object('days', w.days, 'startMinute', w.start_minute, 'endMinute', w.end_minute) end
+          )), '[]'::json)
+          from ${conversationMembers} o left join working_hours w on w.user_id = o.user_id
+          where o.conversation_id = c.id and o.user_id <> ${userId} and (c.kind = 'direct' or (me.role <> 'staff' and o.role = 'staff'))) as others
+      from ${conversations} c
+      join ${conversationMembers} me on me.conversation_id = c.id and me.user_id = ${userId}
+      where c.id = ${conversationId}`)) as unknown as { rows: SendContext[] };
+    return result.rows[0];
+  }
+
+  /**
+   * A send's write, one statement (so one transaction): re-checks the membership and the
+   * staff-only and notice rules, bumps the conversation's seq (its row lock serialises the senders
+   * of one conversation until commit, which keeps seqs gapless), inserts the message, moves the
+   * sender's read cursor to it (noting the notices it passes) and stores the inbox entries given.
+   * Undefined when the sender may no longer post. A clientMsgId sent twice at once fails the whole
+   * statement on messages_sender_client_uq, seq bump included.
+   */
+  async insertSent(
+    values: { conversationId: string; senderId: string; clientMsgId: string; type: MessageType; text: string | null; payload: MessagePayload },
+    inbox: { userIds: string[]; deliverAt: Date[]; kind: string; title: string; body: string },
+  ): Promise<{ row: typeof messages.$inferSelect; notifications: { id: string; deliverAt: Date }[] } | undefined> {
+    const { conversationId, senderId } = values;
+    const result = (await this.db.execute(sql`
+      with allowed as (
+        select 1 from ${conversationMembers} m join ${conversations} c on c.id = m.conversation_id
+        where m.conversation_id = ${conversationId} and m.user_id = ${senderId}
+          and (not c.staff_only or m.role = 'staff') and (${values.type} <> 'notice' or m.role = 'staff')
+      ), bumped as (
+        update ${conversations} set last_seq = last_seq + 1, last_message_at = now()
+        where id = ${conversationId} and exists (select 1 from allowed)
+        returning last_seq as seq
+      ), inserted as (
+        insert into ${messages} (conversation_id, seq, sender_id, client_msg_id, type, text, payload)
+        select ${conversationId}, seq, ${senderId}, ${values.clientMsgId}, ${values.type}, ${values.text}, ${JSON.stringify(values.payload)}::jsonb from bumped
+        returning id, seq, created_at
+      ), before as (
+        select last_read_seq as seq from ${conversationMembers} where conversation_id = ${conversationId} and user_id = ${senderId}
+      ), moved as (
+        update ${conversationMembers} set last_read_seq = greatest(last_read_seq, (select seq from bumped))
+        where conversation_id = ${conversationId} and user_id = ${senderId} and exists (select 1 from bumped)
+        returning last_read_seq as seq
+      ), noted as (
+        insert into ${noticeReads} (message_id, user_id)
+        select m.id, ${senderId}::uuid from ${messages} m, before, moved
+        where m.conversation_id = ${conversationId} and m.seq > before.seq and m.seq <= moved.seq and m.type = 'notice'
+        on conflict do nothing
+      ), notified as (
+        insert into ${notifications} (user_id, kind, title, body, data, dedupe_key, deliver_at)
+        select n.user_id, ${inbox.kind}, ${inbox.title}, ${inbox.body},
+          jsonb_build_object('conversationId', ${conversationId}::uuid, 'messageId', i.id, 'seq', i.seq), 'message:' || i.id, n.deliver_at
+        from inserted i, unnest(${toPgArray(inbox.userIds)}::uuid[], ${toPgArray(inbox.deliverAt.map((d) => d.toISOString()))}::timestamptz[]) as n(user_id, deliver_at)
+        on conflict do nothing
+        returning id, deliver_at
+      )
+      select i.id, i.seq::float8 as seq, i.created_at as "createdAt",
+        (select coalesce(json_agg(json_build_object('id', n.id, 'deliverAt', n.deliver_at)), '[]'::json) from notified n) as notifications
+      from inserted i`)) as unknown as { rows: { id: string; seq: number; createdAt: Date | string; notifications: { id: string; deliverAt: string }[] }[] };
+    const [row] = result.rows;
+    if (!row) return undefined;
+    return {
+      row: { ...values, id: row.id, seq: Number(row.seq), createdAt: new Date(row.createdAt), recalledAt: null },
+      notifications: row.notifications.map((n) => ({ id: n.id, deliverAt: new Date(n.deliverAt) })),
+    };
+  }
+
+  /**
    * Allocates the next seq by bumping the conversation's counter. The row lock this takes
    * serialises senders of one conversation until commit, which keeps seqs gapless.
    */
@@ -388,4 +477,9 @@ export class MessagingRepository {
       .limit(1);
     return Boolean(row);
   }
+}
+
+/** A PostgreSQL array literal of plain values (uuids, ISO times): one parameter, whatever the count. */
+function toPgArray(values: string[]): string {
+  return `{${values.join(',')}}`;
 }

@@ -5,11 +5,12 @@ import { DirectoryModule } from '@jiaxiao/directory';
 import { ConsentWithdrawnNotifier } from './consent-withdrawn.notifier';
 import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
+import { PushBatcher } from './push-batcher';
 import { RealtimePublisher } from './realtime.publisher';
 
 @Module({
   imports: [BullModule.registerQueue({ name: QUEUES.notifications }), DirectoryModule],
-  providers: [NotificationsRepository, NotificationsService, RealtimePublisher, ConsentWithdrawnNotifier],
-  exports: [NotificationsService, NotificationsRepository, RealtimePublisher, ConsentWithdrawnNotifier],
+  providers: [NotificationsRepository, NotificationsService, PushBatcher, RealtimePublisher, ConsentWithdrawnNotifier],
+  exports: [NotificationsService, NotificationsRepository, PushBatcher, RealtimePublisher, ConsentWithdrawnNotifier],
 })
 export class NotificationsModule {}

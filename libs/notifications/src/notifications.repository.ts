@@ -79,6 +79,23 @@ export class NotificationsRepository {
     return rows.length > 0;
   }
 
+  /** claimPush for many at once: the ones not pushed yet, now claimed. */
+  claimPushes(ids: string[]) {
+    return this.db
+      .update(notifications)
+      .set({ pushedAt: new Date() })
+      .where(and(inArray(notifications.id, ids), isNull(notifications.pushedAt)))
+      .returning();
+  }
+
+  /** recordRealtime for many at once. */
+  async recordRealtimeMany(ids: string[]): Promise<void> {
+    await this.db
+      .insert(notificationDeliveries)
+      .values(ids.map((notificationId) => ({ notificationId, channel: 'realtime' as const, provider: 'socket', status: 'sent' as const, attempts: 1 })))
+      .onConflictDoNothing();
+  }
+
   /** The in-app channel's delivery row: published to the user's sockets (and kept in the inbox). */
   async recordRealtime(notificationId: string): Promise<void> {
     await this.db

@@ -52,6 +52,41 @@ export class NotificationsService {
     }
   }
 
+  /**
+   * The set-based form of dispatch (PushBatcher's): the held ones become delayed jobs in one call;
+   * the due ones are claimed in one statement, their in-app deliveries recorded in one, published
+   * in one Redis pipeline, and the outside channels queued in one call.
+   */
+  async dispatchMany(rows: Pick<NotificationRow, 'id' | 'deliverAt'>[]): Promise<void> {
+    const now = Date.now();
+    const retry = { backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 };
+    const held = rows.filter((row) => row.deliverAt.getTime() > now);
+    if (held.length > 0) {
+      await this.queue.addBulk(
+        held.map((row) => ({
+          name: 'notification.push',
+          data: { notificationId: row.id } satisfies JobPayloads['notification.push'],
+          opts: { jobId: row.id, delay: row.deliverAt.getTime() - now, attempts: 5, ...retry },
+        })),
+      );
+    }
+    const due = rows.filter((row) => row.deliverAt.getTime() <= now);
+    if (due.length === 0) return;
+    const claimed = await this.repository.claimPushes(due.map((row) => row.id));
+    if (claimed.length === 0) return;
+    await this.repository.recordRealtimeMany(claimed.map((row) => row.id));
+    await this.realtime.toEachUser(claimed.map((row) => ({ userId: row.userId, event: 'notification:new', payload: toDto(row) })));
+    const routed = claimed.filter((row) => {
+      const route = routeOf(row.kind, row.data);
+      return route.wechat !== undefined || route.sms !== undefined;
+    });
+    if (routed.length > 0) {
+      await this.queue.addBulk(
+        routed.map((row) => ({ name: 'notification.deliver', data: { notificationId: row.id } satisfies JobPayloads['notification.deliver'], opts: { jobId: `deliver-${row.id}`, attempts: 3, ...retry } })),
+      );
+    }
+  }
+
   /** Dispatches whatever carries this key and has not been pushed: a retried fan-out finishes the job. */
   async dispatchPending(dedupeKey: string): Promise<void> {
     await this.dispatch(await this.repository.unpushed(dedupeKey));
@@ -132,10 +167,18 @@ export class NotificationsService {
   async deliveryTimes(userIds: string[], now = new Date()): Promise<Map<string, Date>> {
     const [staff, custom] = await Promise.all([this.repository.staffAmong(userIds), this.repository.workingHoursOf(userIds)]);
     const own = new Map(custom.map((h) => [h.userId, h]));
+    return this.deliveryTimesOf(
+      userIds.map((userId) => ({ userId, staff: staff.has(userId), hours: own.get(userId) ?? null })),
+      now,
+    );
+  }
+
+  /** deliveryTimes from what the caller has read already: whether each is staff, and their own hours. */
+  deliveryTimesOf(people: { userId: string; staff: boolean; hours: WorkingHours | null }[], now = new Date()): Map<string, Date> {
     const times = new Map<string, Date>();
-    for (const userId of userIds) {
-      const hours = own.get(userId) ?? (staff.has(userId) ? DEFAULT_WORKING_HOURS : undefined);
-      times.set(userId, hours ? nextDeliveryTime(now, hours) : now);
+    for (const person of people) {
+      const hours = person.hours ?? (person.staff ? DEFAULT_WORKING_HOURS : undefined);
+      times.set(person.userId, hours ? nextDeliveryTime(now, hours) : now);
     }
     return times;
   }
