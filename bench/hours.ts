@@ -24,7 +24,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Fastify from 'fastify';
 import { Client, Pool } from 'pg';
-import { loadConfig, Principal } from '@jiaxiao/common';
+import { loadConfig, Principal, PRIVACY_NOTICE } from '@jiaxiao/common';
 import { issueToken, ReportService } from '@jiaxiao/courses';
 import { openDatabase } from '@jiaxiao/db';
 import { createInfrastructure, Infrastructure } from '@jiaxiao/platform';
@@ -223,7 +223,7 @@ async function benchReports(apps: Apps, pg: Client, city: CityResult) {
   line(`target ≤ ${TARGETS.classReportMs} ms`, within(classes.median, TARGETS.classReportMs, ms));
 }
 
-/** `count` new active guardians, each of an existing student (a third guardian), with a session, checked in to the lecture. */
+/** `count` new active guardians, each of an existing student (a third guardian), who accepted the privacy notice, with a session, checked in to the lecture at its start (on time, so the presence rule credits the check-out). */
 async function attendees(pg: Client, secret: string, lectureId: string, count: number, phonePrefix: string, offset: number): Promise<string[]> {
   const { rows } = await pg.query<{ user_id: string; session_id: string }>(
     `with picked as (
@@ -234,13 +234,15 @@ async function attendees(pg: Client, secret: string, lectureId: string, count: n
      ), linked as (
        insert into guardianships (student_id, user_id, relation)
        select p.student_id, m.id, '其他' from picked p join made m on m.phone = $2 || lpad(p.i::text, 9, '0') returning user_id
+     ), consented as (
+       insert into consents (user_id, version) select user_id, $5 from linked returning user_id
      ), sessions as (
-       insert into auth_sessions (user_id, user_agent, ip) select user_id, 'bench:hours', '127.0.0.1' from linked returning id, user_id
+       insert into auth_sessions (user_id, user_agent, ip) select user_id, 'bench:hours', '127.0.0.1' from consented returning id, user_id
      ), checked as (
-       insert into attendance (lecture_id, user_id, checked_in_at) select $3, user_id, now() - interval '100 minutes' from sessions returning user_id
+       insert into attendance (lecture_id, user_id, checked_in_at) select $3, user_id, now() - interval '2 hours' from sessions returning user_id
      )
      select s.user_id, s.id as session_id from sessions s join checked c using (user_id)`,
-    [count, phonePrefix, lectureId, offset],
+    [count, phonePrefix, lectureId, offset, PRIVACY_NOTICE.version],
   );
   return rows.map((r) => accessToken(secret, r.user_id, r.session_id));
 }

@@ -233,10 +233,11 @@ export class ReportService {
     await this.repository.updateExport(exportId, { status: 'failed', finishedAt: new Date() });
   }
 
+  /** The school year and its requirement, in one read. */
   private async year(name?: string) {
-    const year = await this.repository.schoolYearByName(name ?? schoolYearOf(new Date()));
+    const year = await this.repository.yearWithRequirement(name ?? schoolYearOf(new Date()));
     if (!year) throw new DomainError('SCHOOL_YEAR_NOT_FOUND');
-    return { year, required: await this.repository.requiredHours(year.id) };
+    return { year, required: year.required };
   }
 
   private ownSchool(principal: Principal): string {
