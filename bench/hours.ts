@@ -6,12 +6,12 @@
  * A scratch database on DATABASE_URL is migrated and filled by the synthetic city generator
  * (seeds/synthetic-city.ts; scale 1 = 1,000,000 students, 1.6 M guardians, ≈ 8 M ledger rows),
  * then:
- * (a) the city-wide rollup per district and school through ReportService.summary (goal ≤ 500 ms)
+ * (a) the city-wide rollup per district and school through ReportService.summary (target ≤ 100 ms)
  *     vs. `select count(*) from household_progress where school_year_id = $1`;
- * (b) one school's class report through ReportService.classes (goal ≤ 100 ms)
+ * (b) one school's class report through ReportService.classes (target ≤ 100 ms)
  *     vs. `select * from household_progress where student_id = any($1)` over its students;
  * (c) 2,000 concurrent check-outs on one lecture through parent-api's
- *     POST /lectures/:id/check-out (goal ≤ 10 s in all, p99 ≤ 200 ms, exactly 2,000 credits)
+ *     POST /lectures/:id/check-out (target ≤ 3 s in all, p99 ≤ 2× the baseline's, exactly 2,000 credits)
  *     vs. the same 2,000 requests answered by bare Fastify with one `select 1` each.
  * The requests of (c) come from a child process (this file, forked) so the client does not
  * share the server's event loop. The scratch database and the Redis keys of the run are
@@ -24,7 +24,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Fastify from 'fastify';
 import { Client, Pool } from 'pg';
-import { loadConfig, Principal } from '@jiaxiao/common';
+import { loadConfig, Principal, PRIVACY_NOTICE } from '@jiaxiao/common';
 import { issueToken, ReportService } from '@jiaxiao/courses';
 import { openDatabase } from '@jiaxiao/db';
 import { createInfrastructure, Infrastructure } from '@jiaxiao/platform';
@@ -33,7 +33,8 @@ import { createParentApi } from '../apps/parent-api/src/parent-api.app';
 import { CityResult, generateCity, progressBar } from '../seeds/synthetic-city';
 import { benchEnv, dropRedisKeys, fmt, line, runId, withDatabase } from './support';
 
-const GOALS = { rollupMs: 500, classReportMs: 100, checkoutTotalMs: 10_000, checkoutP99Ms: 200 };
+/** Issue #15's targets: each is printed as met, or missed by how much. */
+const TARGETS = { rollupMs: 100, classReportMs: 100, checkoutTotalMs: 3_000, checkoutP99Ratio: 2 };
 const CHECKOUTS = 2000;
 const WARMUP_CHECKOUTS = 50;
 /** timed repetitions of each query; the median is reported */
@@ -110,7 +111,9 @@ const percentile = (values: number[], p: number) => {
 };
 const median = (values: number[]) => percentile(values, 50);
 const ms = (n: number) => `${n < 10 ? n.toFixed(2) : n.toFixed(0)} ms`;
-const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
+/** `value` against an upper bound: met with how much to spare, or missed by how much. */
+const within = (value: number, bound: number, unit: (n: number) => string) =>
+  value <= bound ? `met (${unit(bound - value)} to spare)` : `MISSED by ${unit(value - bound)} (${(value / bound).toFixed(1)}× the target)`;
 
 /** One untimed run (plans, caches), then REPEAT timed ones. */
 async function timed(work: () => Promise<unknown>): Promise<{ median: number; min: number; runs: number[] }> {
@@ -196,7 +199,7 @@ async function benchReports(apps: Apps, pg: Client, city: CityResult) {
   );
   line('baseline: count(*) household_progress by year', `${ms(rollupBase.median)} / ${ms(rollupBase.min)}`);
   line('ratio (platform / baseline)', fmt.ratio(rollup.median / rollupBase.median));
-  line(`goal ≤ ${GOALS.rollupMs} ms`, verdict(rollup.median <= GOALS.rollupMs));
+  line(`target ≤ ${TARGETS.rollupMs} ms`, within(rollup.median, TARGETS.rollupMs, ms));
 
   // The school with the most students: the worst class report of the city.
   const { rows: biggest } = await pg.query<{ school_id: string }>(
@@ -217,10 +220,10 @@ async function benchReports(apps: Apps, pg: Client, city: CityResult) {
   );
   line(`baseline: household_progress of its ${studentIds.length} students`, `${ms(classesBase.median)} / ${ms(classesBase.min)}`);
   line('ratio (platform / baseline)', fmt.ratio(classes.median / classesBase.median));
-  line(`goal ≤ ${GOALS.classReportMs} ms`, verdict(classes.median <= GOALS.classReportMs));
+  line(`target ≤ ${TARGETS.classReportMs} ms`, within(classes.median, TARGETS.classReportMs, ms));
 }
 
-/** `count` new active guardians, each of an existing student (a third guardian), with a session, checked in to the lecture. */
+/** `count` new active guardians, each of an existing student (a third guardian), who accepted the privacy notice, with a session, checked in to the lecture at its start (on time, so the presence rule credits the check-out). */
 async function attendees(pg: Client, secret: string, lectureId: string, count: number, phonePrefix: string, offset: number): Promise<string[]> {
   const { rows } = await pg.query<{ user_id: string; session_id: string }>(
     `with picked as (
@@ -231,13 +234,15 @@ async function attendees(pg: Client, secret: string, lectureId: string, count: n
      ), linked as (
        insert into guardianships (student_id, user_id, relation)
        select p.student_id, m.id, '其他' from picked p join made m on m.phone = $2 || lpad(p.i::text, 9, '0') returning user_id
+     ), consented as (
+       insert into consents (user_id, version) select user_id, $5 from linked returning user_id
      ), sessions as (
-       insert into auth_sessions (user_id, user_agent, ip) select user_id, 'bench:hours', '127.0.0.1' from linked returning id, user_id
+       insert into auth_sessions (user_id, user_agent, ip) select user_id, 'bench:hours', '127.0.0.1' from consented returning id, user_id
      ), checked as (
-       insert into attendance (lecture_id, user_id, checked_in_at) select $3, user_id, now() - interval '100 minutes' from sessions returning user_id
+       insert into attendance (lecture_id, user_id, checked_in_at) select $3, user_id, now() - interval '2 hours' from sessions returning user_id
      )
      select s.user_id, s.id as session_id from sessions s join checked c using (user_id)`,
-    [count, phonePrefix, lectureId, offset],
+    [count, phonePrefix, lectureId, offset, PRIVACY_NOTICE.version],
   );
   return rows.map((r) => accessToken(secret, r.user_id, r.session_id));
 }
@@ -303,20 +308,26 @@ async function benchCheckouts(apps: Apps, pg: Client, databaseUrl: string, city:
       .join(' ')}`,
   ];
   console.log(`\n(c) ${CHECKOUTS.toLocaleString('en-US')} concurrent check-outs on one lecture — POST /lectures/:id/check-out, all sent at once from a child process`);
+  // One parent-api process (API_PROCESSES=1): on 2 CPUs shared with PostgreSQL and the load child, more would only take turns.
+  line('parent-api processes', 'API_PROCESSES=1', `${cpus().length} CPUs, load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}`);
   line(`warm-up: ${WARMUP_CHECKOUTS} check-outs on another lecture`, ...describe(warm));
   line('parent-api (auth, scope, token, ledger tx)', ...describe(platform));
   if (platform.firstError) line('first error', platform.firstError);
   line('baseline: bare Fastify + pg select 1', ...describe(baseline));
   line('ratio total (platform / baseline)', fmt.ratio(platform.totalMs / baseline.totalMs));
-  line('ratio p99 (platform / baseline)', fmt.ratio(percentile(platform.latencies, 99) / percentile(baseline.latencies, 99)));
   line(
     'credits: hour_ledger rows for the lecture',
     `${ledger[0].credits.toLocaleString('en-US')}`,
     `(${platform.credited} responses credited > 0; ${ledger[0].households} household credits)`,
   );
-  line(`goal ≤ ${GOALS.checkoutTotalMs / 1000} s in all`, verdict(platform.totalMs <= GOALS.checkoutTotalMs));
-  line(`goal p99 ≤ ${GOALS.checkoutP99Ms} ms`, verdict(percentile(platform.latencies, 99) <= GOALS.checkoutP99Ms));
-  line(`goal exactly ${CHECKOUTS.toLocaleString('en-US')} credits`, verdict(ledger[0].credits === CHECKOUTS));
+  line('ratio p99 (platform / baseline)', fmt.ratio(percentile(platform.latencies, 99) / percentile(baseline.latencies, 99)));
+  line(`target ≤ ${TARGETS.checkoutTotalMs / 1000} s in all`, within(platform.totalMs, TARGETS.checkoutTotalMs, fmt.seconds));
+  const p99Ratio = percentile(platform.latencies, 99) / percentile(baseline.latencies, 99);
+  line(`target p99 ≤ ${TARGETS.checkoutP99Ratio}× the baseline's`, within(p99Ratio, TARGETS.checkoutP99Ratio, (n) => `${n.toFixed(2)}×`));
+  line(
+    `target exactly ${CHECKOUTS.toLocaleString('en-US')} credits`,
+    ledger[0].credits === CHECKOUTS ? 'met' : `MISSED by ${Math.abs(ledger[0].credits - CHECKOUTS).toLocaleString('en-US')} (${ledger[0].credits.toLocaleString('en-US')} credits)`,
+  );
 }
 
 async function main() {

@@ -5,7 +5,11 @@
  * (a) roster import of a 3,000-row XLSX through admin-api + worker vs. the same rows
  *     inserted with plain multi-row INSERTs through `pg` in one transaction (goal: < 10 s);
  * (b) GET /health on parent-api vs. bare Fastify answering the same JSON;
- * (c) authenticated GET /me on parent-api vs. bare Fastify answering the same JSON.
+ * (c) authenticated GET /me on parent-api vs. bare Fastify answering the same JSON;
+ * (d) authenticated GET /me/course-hours (a parent's hot read) vs. bare Fastify answering the same
+ *     JSON (issue #15's target: ≥ 40% of its requests per second).
+ *
+ * `npm run bench -- me course-hours` runs only the phases named (import, health, me, course-hours).
  *
  * Uses its own scratch database (migrated and seeded from scratch, dropped afterwards) on
  * DATABASE_URL and its own Redis key prefix; every server listens on 127.0.0.1 only.
@@ -34,6 +38,8 @@ const ROSTER_ROWS = 3000;
 const IMPORT_GOAL_MS = 10_000;
 const IMPORT_LIMIT_MS = 120_000;
 const LOAD = { connections: 10, seconds: 5, warmupSeconds: 1 };
+/** Issue #15: GET /me/course-hours at ≥ 40% of bare Fastify's requests per second. */
+const COURSE_HOURS_TARGET = 0.4;
 
 async function json<T>(url: string, init: RequestInit = {}): Promise<T> {
   const response = await fetch(url, init);
@@ -152,7 +158,7 @@ async function measure(url: string, headers?: Record<string, string>): Promise<L
   return load({ url, headers, connections: LOAD.connections, seconds: LOAD.seconds });
 }
 
-async function benchHttp(title: string, url: string, headers?: Record<string, string>) {
+async function benchHttp(title: string, url: string, headers?: Record<string, string>, target?: number) {
   // The baseline answers exactly what the platform answers.
   const body = await json<unknown>(url, { headers });
   const bare = await bareJsonServer(body);
@@ -169,11 +175,21 @@ async function benchHttp(title: string, url: string, headers?: Record<string, st
     ];
     line('parent-api (Nest + Fastify)', ...describe(platform));
     line('baseline: bare Fastify, same JSON', ...describe(baseline));
-    line('ratio (platform / baseline req/s)', fmt.ratio(platform.requestsPerSecond / baseline.requestsPerSecond));
+    const ratio = platform.requestsPerSecond / baseline.requestsPerSecond;
+    line('ratio (platform / baseline req/s)', fmt.ratio(ratio));
+    if (target !== undefined) {
+      const points = (n: number) => `${(Math.abs(n) * 100).toFixed(1)} points`;
+      line(`target ≥ ${target * 100}% of the baseline`, ratio >= target ? `met (${points(ratio - target)} above)` : `MISSED by ${points(target - ratio)} (${(ratio * 100).toFixed(1)}%)`);
+    }
   } finally {
     await bare.close();
   }
 }
+
+/** The phases named on the command line (`npm run bench -- me course-hours`), else all of them. */
+const PHASES = ['import', 'health', 'me', 'course-hours'];
+const asked = process.argv.slice(2).filter((a) => PHASES.includes(a));
+const runs = (phase: string) => asked.length === 0 || asked.includes(phase);
 
 async function main() {
   const database = new URL(benchEnv.databaseUrl);
@@ -184,10 +200,13 @@ async function main() {
   let platform: Platform | undefined;
   try {
     platform = await startPlatform(scratch.url);
-    await benchImport(platform, scratch.url);
-    await benchHttp('(b) GET /health', `${platform.urls.parent}/health`);
+    if (runs('import')) await benchImport(platform, scratch.url);
+    if (runs('health')) await benchHttp('(b) GET /health', `${platform.urls.parent}/health`);
     const token = await login(platform.urls.parent, '13900000003');
-    await benchHttp('(c) GET /me, authenticated (parent 13900000003)', `${platform.urls.parent}/me`, bearer(token));
+    if (runs('me')) await benchHttp('(c) GET /me, authenticated (parent 13900000003)', `${platform.urls.parent}/me`, bearer(token));
+    if (runs('course-hours')) {
+      await benchHttp('(d) GET /me/course-hours, authenticated (parent 13900000003)', `${platform.urls.parent}/me/course-hours`, bearer(token), COURSE_HOURS_TARGET);
+    }
   } finally {
     await platform?.close();
     await scratch.drop();

@@ -246,10 +246,30 @@ export async function generateCity(databaseUrl: string, options: CityOptions = {
       }),
     );
 
+    // What the triggers keep (they do not fire for a replica-role load): each student's membership
+    // and the per-class totals. Idempotent, so also right when the triggers did fire.
+    progress(0.95, 'class memberships and totals');
+    await main.query(
+      `insert into class_memberships (student_id, school_year_id, class_id, left_at)
+       select s.id, c.school_year_id, s.class_id, s.left_at from students s join classes c on c.id = s.class_id
+       on conflict do nothing`,
+    );
+    await main.query(
+      `insert into class_hour_totals (class_id, school_year_id, households, compliant, earned_hours)
+       select c.id, c.school_year_id, count(m.student_id)::int,
+              (count(m.student_id) filter (where coalesce(p.earned_hours, 0) >= course_required_hours(c.school_year_id)))::int,
+              coalesce(sum(p.earned_hours), 0)
+       from classes c
+       left join class_memberships m on m.class_id = c.id and m.left_at is null
+       left join household_progress p on p.student_id = m.student_id and p.school_year_id = m.school_year_id
+       group by c.id, c.school_year_id
+       on conflict (class_id) do update set households = excluded.households, compliant = excluded.compliant, earned_hours = excluded.earned_hours`,
+    );
+
     // Fresh statistics and visibility maps: the state autovacuum would reach on a live system.
-    progress(0.95, 'vacuum and analyze');
+    progress(0.96, 'vacuum and analyze');
     await Promise.all([
-      workers[0].query('vacuum (analyze) household_progress, students, classes, schools, districts, lectures'),
+      workers[0].query('vacuum (analyze) household_progress, students, classes, schools, districts, lectures, class_memberships, class_hour_totals'),
       (workers[1] ?? workers[0]).query('vacuum (analyze) guardianships, users, household_credits'),
     ]);
     await main.query('analyze hour_ledger');

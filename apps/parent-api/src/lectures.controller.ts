@@ -3,13 +3,14 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from
 import type { FastifyReply } from 'fastify';
 import { Principal } from '@jiaxiao/common';
 import { certificateDisposition } from '@jiaxiao/platform';
-import { Authorize, CurrentUser } from '@jiaxiao/auth';
+import { Authorize, AuthorizedObject, CurrentUser } from '@jiaxiao/auth';
 import {
   AttendanceResultDto,
   AttendanceService,
   CertificateQueryDto,
   CourseHoursDto,
   LectureDto,
+  LectureRow,
   LectureService,
   ProgressService,
   RegistrationDto,
@@ -67,12 +68,12 @@ export class LecturesController {
   @ApiOkResponse({ type: AttendanceResultDto })
   checkIn(
     @CurrentUser() principal: Principal,
-    @Param('id') id: string,
+    @AuthorizedObject() lecture: LectureRow,
     @Body() body: TokenDto,
     @Headers('user-agent') userAgent: string | undefined,
     @Ip() ip: string,
   ): Promise<AttendanceResultDto> {
-    return this.attendance.checkIn(principal, id, body.token, { deviceId: body.deviceId, userAgent, ip });
+    return this.attendance.checkIn(principal, lecture, body.token, { deviceId: body.deviceId, userAgent, ip });
   }
 
   @Post('lectures/:id/check-out')
@@ -82,12 +83,12 @@ export class LecturesController {
   @ApiOkResponse({ type: AttendanceResultDto })
   checkOut(
     @CurrentUser() principal: Principal,
-    @Param('id') id: string,
+    @AuthorizedObject() lecture: LectureRow,
     @Body() body: TokenDto,
     @Headers('user-agent') userAgent: string | undefined,
     @Ip() ip: string,
   ): Promise<AttendanceResultDto> {
-    return this.attendance.checkOut(principal, id, body.token, { deviceId: body.deviceId, userAgent, ip });
+    return this.attendance.checkOut(principal, lecture, body.token, { deviceId: body.deviceId, userAgent, ip });
   }
 
   @Get('me/course-hours')

@@ -21,13 +21,24 @@ export const AUTHORIZE = 'jiaxiao:authorize';
 export const Authorize = (action: Action, resource: string, param = 'id') =>
   SetMetadata(AUTHORIZE, { action, resource, param } satisfies AuthorizeRule);
 
-export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
+/** `authorized`: the object the @Authorize rule loaded, when its resolver hands it over. */
+export type AuthenticatedRequest = FastifyRequest & { principal?: Principal; authorized?: unknown };
 
 /** The authenticated caller of this request. */
 export const CurrentUser = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {
   const principal = context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
   if (!principal) throw new DomainError('UNAUTHENTICATED');
   return principal;
+});
+
+/**
+ * The object the route's @Authorize rule loaded and allowed (for resources whose resolver hands it
+ * over, e.g. a lecture): the handler uses it instead of reading it again.
+ */
+export const AuthorizedObject = createParamDecorator((_: unknown, context: ExecutionContext): unknown => {
+  const object = context.switchToHttp().getRequest<AuthenticatedRequest>().authorized;
+  if (object === undefined) throw new Error('no authorized object on this route: it needs an @Authorize rule whose resolver hands one over');
+  return object;
 });
 
 /** The caller's IP and user agent, for sessions and the audit log. */

@@ -40,7 +40,7 @@ export class AuthGuard implements CanActivate {
     const rule = this.reflector.get<AuthorizeRule | undefined>(AUTHORIZE, context.getHandler());
     if (rule) {
       const id = (request.params as Record<string, string | undefined>)[rule.param];
-      await this.policy.assert(principal, rule.action, rule.resource, id ?? '');
+      request.authorized = await this.policy.assert(principal, rule.action, rule.resource, id ?? '');
     }
     return true;
   }

@@ -13,7 +13,8 @@ export type DirectoryResource = 'student' | 'class' | 'school' | 'district' | 'i
 export interface AccessResolver {
   resource: string;
   notFound: ErrorCode;
-  check(principal: Principal, action: Action, id: string): Promise<'allowed' | 'forbidden' | 'not_found'>;
+  /** `{ allowed: object }` hands the object the rule loaded to the route (see @AuthorizedObject), so it is not read twice. */
+  check(principal: Principal, action: Action, id: string): Promise<'allowed' | 'forbidden' | 'not_found' | { allowed: unknown }>;
 }
 
 interface Place {
@@ -68,13 +69,14 @@ export class PolicyService {
     return resource in NOT_FOUND || this.resolvers.has(resource);
   }
 
-  async assert(principal: Principal, action: Action, type: string, id: string): Promise<void> {
+  /** Throws unless allowed; returns the object the rule loaded, when it hands one over. */
+  async assert(principal: Principal, action: Action, type: string, id: string): Promise<unknown> {
     const resolver = this.resolvers.get(type);
     if (resolver) {
       const outcome = UUID.test(id) ? await resolver.check(principal, action, id) : 'not_found';
       if (outcome === 'not_found') throw new DomainError(resolver.notFound);
       if (outcome === 'forbidden') throw new DomainError('FORBIDDEN');
-      return;
+      return typeof outcome === 'object' ? outcome.allowed : undefined;
     }
     if (!(type in NOT_FOUND)) throw new Error(`no access rule for resource ${type}`);
     const directoryType = type as DirectoryResource;

@@ -19,8 +19,8 @@ export interface Principal {
   name: string;
   roles: Role[];
   assignments: ScopedAssignment[];
-  /** students the caller is a guardian of, with their class and school */
-  children: { studentId: string; classId: string; schoolId: string }[];
+  /** students the caller is a guardian of, with their class, grade, school and district */
+  children: { studentId: string; classId: string; grade: number; schoolId: string; districtId: string }[];
   /** a one-time password must be changed before anything else (absent: false) */
   passwordChangeRequired?: boolean;
   /** a guardian (without a staff role) who has not accepted the current privacy notice (absent: false) */

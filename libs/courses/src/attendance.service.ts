@@ -74,44 +74,49 @@ export class AttendanceService {
     };
   }
 
-  /** A check-in is accepted until the end; one later than the lecture allows is recorded and told it will earn no credit. */
-  async checkIn(principal: Principal, lectureId: string, token: string, client: ScanClient = {}, now = new Date()): Promise<AttendanceResultDto> {
-    const lecture = await this.usable(principal, lectureId, token, now);
+  /**
+   * A check-in is accepted until the end; one later than the lecture allows is recorded and told it
+   * will earn no credit. `lecture`: the one the route's policy loaded and allowed.
+   */
+  async checkIn(principal: Principal, lecture: LectureRow, token: string, client: ScanClient = {}, now = new Date()): Promise<AttendanceResultDto> {
+    await this.assertUsable(principal, lecture, token, now);
     if (now.getTime() < lecture.startsAt.getTime() - CHECKIN_OPENS_BEFORE || now.getTime() > lecture.endsAt.getTime()) {
       throw new DomainError('CHECKIN_NOT_OPEN');
     }
     await this.repository.checkIn(lecture.id, principal.userId, now, undefined, deviceKey(client));
     const record = await this.repository.attendanceOf(lecture.id, principal.userId);
     const late = record?.checkedInAt && !record.checkedOutAt ? lateCheckin(this.ruleOf(lecture), lecture.startsAt, record.checkedInAt) : undefined;
-    return this.result(lecture.id, principal.userId, 0, late);
+    return this.result(lecture.id, record, 0, late);
   }
 
   /**
    * Check-out records the attendance and credits it when the presence rule holds; otherwise the
    * attendance stays recorded without credit, with the reason. The first check-out decides: a
-   * later scan changes nothing.
+   * later scan changes nothing. One short transaction: the check-out (an update that only a
+   * checked-in, not yet checked-out attendance matches) and the credit, one statement each.
    */
-  async checkOut(principal: Principal, lectureId: string, token: string, client: ScanClient = {}, now = new Date()): Promise<AttendanceResultDto> {
-    const lecture = await this.usable(principal, lectureId, token, now);
+  async checkOut(principal: Principal, lecture: LectureRow, token: string, client: ScanClient = {}, now = new Date()): Promise<AttendanceResultDto> {
+    await this.assertUsable(principal, lecture, token, now);
     const end = lecture.endsAt.getTime();
     if (now.getTime() < end - CHECKOUT_OPENS_BEFORE_END || now.getTime() > end + CHECKOUT_CLOSES_AFTER_END) {
       throw new DomainError('CHECKOUT_NOT_OPEN');
     }
-    const { credited, refused } = await this.repository.transaction(async (tx) => {
-      const record = await this.repository.attendanceOf(lecture.id, principal.userId, tx);
-      if (!record?.checkedInAt) throw new DomainError('NOT_CHECKED_IN');
-      if (record.checkedOutAt) return { credited: 0, refused: record.noCredit as NoCredit | null };
+    const { record, credited, refused } = await this.repository.transaction(async (tx) => {
       const out = await this.repository.checkOut(lecture.id, principal.userId, now, deviceKey(client), tx);
-      // A concurrent scan may have checked out first: its decision stands.
-      if (!out?.checkedInAt || !out.checkedOutAt || out.checkedOutAt.getTime() !== now.getTime()) return { credited: 0, refused: (out?.noCredit ?? null) as NoCredit | null };
-      const reason = noCreditReason(this.ruleOf(lecture), lecture, out.checkedInAt, out.checkedOutAt);
+      if (!out) {
+        // Not checked in, or checked out before (perhaps by a concurrent scan): that decision stands.
+        const before = await this.repository.attendanceOf(lecture.id, principal.userId, tx);
+        if (!before?.checkedInAt) throw new DomainError('NOT_CHECKED_IN');
+        return { record: before, credited: 0, refused: before.noCredit as NoCredit | null };
+      }
+      const reason = noCreditReason(this.ruleOf(lecture), lecture, out.checkedInAt!, out.checkedOutAt!);
       if (reason) {
         await this.repository.setNoCredit(lecture.id, principal.userId, reason, tx);
-        return { credited: 0, refused: reason };
+        return { record: out, credited: 0, refused: reason };
       }
-      return { credited: await this.ledger.credit({ guardianId: principal.userId, lecture, source: 'offline' }, tx), refused: null };
+      return { record: out, credited: await this.ledger.credit({ guardianId: principal.userId, lecture, source: 'offline' }, tx), refused: null };
     });
-    return this.result(lecture.id, principal.userId, credited, refused ?? undefined);
+    return this.result(lecture.id, record, credited, refused ?? undefined);
   }
 
   /** For a parent without a smartphone: recorded by staff, with the reason, in the audit log. */
@@ -122,7 +127,7 @@ export class AttendanceService {
     // Staff credit the families the lecture is for, not any phone number in the city.
     if (!(await this.lectures.inAudience(guardian.id, lecture))) throw new DomainError('GUARDIAN_NOT_IN_AUDIENCE');
     const credited = await this.manualCredit(principal, lecture, guardian.id, reason);
-    return this.result(lecture.id, guardian.id, credited);
+    return this.result(lecture.id, await this.repository.attendanceOf(lecture.id, guardian.id), credited);
   }
 
   /** A paper sign-in sheet typed into Excel (rural tours): a 家长手机号 column, one row per guardian. */
@@ -160,19 +165,16 @@ export class AttendanceService {
     });
   }
 
-  private async usable(principal: Principal, lectureId: string, token: string, now: Date): Promise<LectureRow> {
-    const lecture = await this.lectures.mustGet(lectureId);
+  private async assertUsable(principal: Principal, lecture: LectureRow, token: string, now: Date): Promise<void> {
     assertOffline(lecture);
     if (lecture.status !== 'published') throw new DomainError('LECTURE_NOT_OPEN');
     await this.lectures.assertInAudience(principal, lecture);
     const check = checkToken(lecture.checkinSecret, lecture.id, token, now);
     if (check === 'expired') throw new DomainError('CHECKIN_TOKEN_EXPIRED');
     if (check === 'invalid') throw new DomainError('CHECKIN_TOKEN_INVALID');
-    return lecture;
   }
 
-  private async result(lectureId: string, userId: string, credited: number, reason?: NoCredit): Promise<AttendanceResultDto> {
-    const record = await this.repository.attendanceOf(lectureId, userId);
+  private result(lectureId: string, record: { checkedInAt: Date | null; checkedOutAt: Date | null } | undefined, credited: number, reason?: NoCredit): AttendanceResultDto {
     return {
       lectureId,
       checkedInAt: record?.checkedInAt?.toISOString() ?? null,

@@ -26,17 +26,21 @@ export class CoursesAccess implements OnModuleInit {
     this.policy.register({
       resource: 'lecture',
       notFound: 'LECTURE_NOT_FOUND',
+      // The lecture is handed to the route (@AuthorizedObject): check-in and check-out do not read it again.
       check: async (principal, action, id) => {
         const lecture = await this.repository.lecture(id);
         if (!lecture) return 'not_found';
-        if (action === 'manage') return this.manages(principal, lecture) ? 'allowed' : 'forbidden';
-        if (principal.assignments.some((a) => a.role !== 'expert')) return this.staffSees(principal, lecture) ? 'allowed' : 'not_found';
+        const allowed = { allowed: lecture };
+        if (action === 'manage') return this.manages(principal, lecture) ? allowed : 'forbidden';
+        if (principal.assignments.some((a) => a.role !== 'expert')) return this.staffSees(principal, lecture) ? allowed : 'not_found';
         if (lecture.status === 'draft') return 'not_found';
+        // A child in the principal (resolved with its places for this request) settles it without a lookup.
         const open =
           lecture.audience.scope === 'committee_chairs'
             ? chairAudienceIncludes(lecture.audience, await this.chairs.of(principal.userId))
-            : (await this.repository.childPlaces(principal.userId)).some((c) => audienceIncludes(lecture.audience, c));
-        return open ? 'allowed' : 'not_found';
+            : principal.children.some((c) => audienceIncludes(lecture.audience, c)) ||
+              (await this.repository.childPlaces(principal.userId)).some((c) => audienceIncludes(lecture.audience, c));
+        return open ? allowed : 'not_found';
       },
     });
     this.policy.register({

@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, gte, ilike, inArray, isNull, lt, ne, or, sql, SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, ilike, inArray, isNotNull, isNull, lt, ne, or, sql, SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import {
   attendance,
   classes,
+  classHourTotals,
+  classMemberships,
   coursePlans,
   courseRequirements,
   DB,
@@ -145,8 +147,28 @@ export class CoursesRepository {
 
   /** Published (or finished) lectures of a year open to any of these children, or to a committee chair with these places. */
   lecturesOpenTo(children: ChildPlace[], schoolYearId: string, chairPlaces: { schoolId: string; districtId: string }[] = []) {
+    return this.db
+      .select()
+      .from(lectures)
+      .where(and(eq(lectures.schoolYearId, schoolYearId), inArray(lectures.status, ['published', 'finished']), this.audienceMatches(children, chairPlaces)))
+      .orderBy(asc(lectures.startsAt));
+  }
+
+  /** The published lectures of a year still to end, open to these children or chair places, each with its registered count. */
+  upcomingOpenTo(children: ChildPlace[], schoolYearId: string, chairPlaces: { schoolId: string; districtId: string }[] = []) {
+    return this.db
+      .select({
+        lecture: lectures,
+        registered: sql<number>`(select count(*)::int from ${registrations} r where r.lecture_id = lectures.id and r.status = 'registered')`,
+      })
+      .from(lectures)
+      .where(and(eq(lectures.schoolYearId, schoolYearId), eq(lectures.status, 'published'), gt(lectures.endsAt, sql`now()`), this.audienceMatches(children, chairPlaces)))
+      .orderBy(asc(lectures.startsAt));
+  }
+
+  private audienceMatches(children: ChildPlace[], chairPlaces: { schoolId: string; districtId: string }[]) {
     const scope = sql`${lectures.audience} ->> 'scope'`;
-    const audienceMatches = or(
+    return or(
       sql`${scope} = 'city'`,
       // chair_training: a city-wide committee_chairs audience takes any chair; a school or district one, the chairs there.
       chairPlaces.length > 0 ? sql`(${scope} = 'committee_chairs' and ${lectures.audience} ->> 'schoolId' is null and ${lectures.audience} ->> 'districtId' is null)` : undefined,
@@ -162,11 +184,6 @@ export class CoursesRepository {
         )`,
       ),
     );
-    return this.db
-      .select()
-      .from(lectures)
-      .where(and(eq(lectures.schoolYearId, schoolYearId), inArray(lectures.status, ['published', 'finished']), audienceMatches))
-      .orderBy(asc(lectures.startsAt));
   }
 
   /** Lectures for staff: organised within their area, plus every city- and district-level one. */
@@ -299,16 +316,15 @@ export class CoursesRepository {
       });
   }
 
-  /** Records the first check-out; returns the row as it stands (a concurrent first check-out wins). */
+  /**
+   * Records the check-out of a checked-in attendance not yet checked out; undefined when there is
+   * none (not checked in, or already out: a concurrent first check-out wins, this one waits for it).
+   */
   async checkOut(lectureId: string, userId: string, at: Date, device: string, db: DbExecutor) {
     const [row] = await db
       .update(attendance)
-      .set({
-        checkedOutAt: sql`coalesce(${attendance.checkedOutAt}, ${at.toISOString()}::timestamptz)`,
-        checkoutDevice: sql`coalesce(${attendance.checkoutDevice}, ${device})`,
-        updatedAt: new Date(),
-      })
-      .where(and(eq(attendance.lectureId, lectureId), eq(attendance.userId, userId)))
+      .set({ checkedOutAt: at, checkoutDevice: device, updatedAt: new Date() })
+      .where(and(eq(attendance.lectureId, lectureId), eq(attendance.userId, userId), isNotNull(attendance.checkedInAt), isNull(attendance.checkedOutAt)))
       .returning();
     return row;
   }
@@ -335,16 +351,37 @@ export class CoursesRepository {
 
   // ── the hour ledger and household progress ────────────────────────────────────
 
+  /**
+   * One statement: the guardian's ledger credit and, when it is new and counts for households, the
+   * lecture counted once for each of the guardian's students (in student id order, so two guardians
+   * of the same siblings lock the households' rows in the same order) and their progress. Returns
+   * whether the credit was new.
+   */
   async insertCredit(
     values: { guardianId: string; lectureId: string; schoolYearId: string; hours: number; source: LedgerSource; reason?: string; recordedBy?: string },
+    forHouseholds: boolean,
     db: DbExecutor,
-  ) {
-    const [row] = await db
-      .insert(hourLedger)
-      .values({ ...values, kind: 'credit' })
-      .onConflictDoNothing()
-      .returning();
-    return row;
+  ): Promise<boolean> {
+    const { guardianId, lectureId, schoolYearId, hours, source } = values;
+    const result = (await db.execute(sql`
+      with entry as (
+        insert into ${hourLedger} (guardian_id, lecture_id, school_year_id, kind, hours, source, reason, recorded_by)
+        values (${guardianId}, ${lectureId}, ${schoolYearId}, 'credit', ${hours}, ${source}, ${values.reason ?? null}, ${values.recordedBy ?? null})
+        on conflict do nothing returning guardian_id
+      ), counted as (
+        insert into ${householdCredits} (student_id, lecture_id, school_year_id, hours)
+        select g.student_id, ${lectureId}::uuid, ${schoolYearId}::uuid, ${hours}::numeric from ${guardianships} g join entry e on e.guardian_id = g.user_id
+        where ${forHouseholds}::boolean
+        order by g.student_id
+        on conflict do nothing returning student_id
+      ), progress as (
+        insert into ${householdProgress} as p (student_id, school_year_id, earned_hours)
+        select student_id, ${schoolYearId}::uuid, ${hours}::numeric from counted order by student_id
+        on conflict (student_id, school_year_id) do update set earned_hours = p.earned_hours + excluded.earned_hours, updated_at = now()
+        returning 1
+      )
+      select (select count(*) from entry)::int as credited, (select count(*) from progress)::int as households`)) as unknown as { rows: { credited: number }[] };
+    return result.rows[0].credited > 0;
   }
 
   /** Who attended a lecture (scanned, watched or recorded by hand), with their credit and its revocation. */
@@ -403,20 +440,6 @@ export class CoursesRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Counts a lecture for a household once; true when it was new for the household. */
-  async addHouseholdCredit(studentId: string, lectureId: string, schoolYearId: string, hours: number, db: DbExecutor): Promise<boolean> {
-    const rows = await db.insert(householdCredits).values({ studentId, lectureId, schoolYearId, hours }).onConflictDoNothing().returning({ studentId: householdCredits.studentId });
-    if (rows.length === 0) return false;
-    await db
-      .insert(householdProgress)
-      .values({ studentId, schoolYearId, earnedHours: hours })
-      .onConflictDoUpdate({
-        target: [householdProgress.studentId, householdProgress.schoolYearId],
-        set: { earnedHours: sql`${householdProgress.earnedHours} + ${hours}`, updatedAt: new Date() },
-      });
-    return true;
-  }
-
   /** Whether another guardian of the student still holds an unrevoked credit for the lecture. */
   async otherGuardianCredited(studentId: string, lectureId: string, exceptGuardianId: string, db: DbExecutor): Promise<boolean> {
     const [row] = await db
@@ -447,18 +470,44 @@ export class CoursesRepository {
       .where(and(eq(householdProgress.studentId, studentId), eq(householdProgress.schoolYearId, removed.schoolYearId)));
   }
 
-  async progressOf(studentIds: string[], schoolYearId: string): Promise<Map<string, number>> {
-    if (studentIds.length === 0) return new Map();
-    const rows = await this.db
-      .select({ studentId: householdProgress.studentId, earned: householdProgress.earnedHours })
-      .from(householdProgress)
-      .where(and(inArray(householdProgress.studentId, studentIds), eq(householdProgress.schoolYearId, schoolYearId)));
-    return new Map(rows.map((r) => [r.studentId, r.earned]));
+  /** A school year by name with its requirement (8 hours unless the city set one), in one read. */
+  async yearWithRequirement(name: string) {
+    const [row] = await this.db
+      .select({ id: schoolYears.id, name: schoolYears.name, startsOn: schoolYears.startsOn, endsOn: schoolYears.endsOn, required: sql<number>`coalesce(${courseRequirements.requiredHours}, 8)`.mapWith(Number) })
+      .from(schoolYears)
+      .leftJoin(courseRequirements, eq(courseRequirements.schoolYearId, schoolYears.id))
+      .where(eq(schoolYears.name, name));
+    return row;
   }
 
-  /** The lectures counted for these households, with which guardian's entry earned each. */
-  householdEntries(studentIds: string[], schoolYearId: string) {
-    if (studentIds.length === 0) return Promise.resolve([]);
+  /** A guardian's households: each child with its class, school and the hours earned in the school year named. */
+  householdsOf(userId: string, schoolYear: string) {
+    return this.db
+      .select({
+        studentId: students.id,
+        studentName: students.name,
+        classId: classes.id,
+        className: classes.name,
+        grade: classes.grade,
+        schoolId: schools.id,
+        schoolName: schools.name,
+        districtId: schools.districtId,
+        earned: sql<number>`coalesce(${householdProgress.earnedHours}, 0)`.mapWith(Number),
+      })
+      .from(guardianships)
+      .innerJoin(students, eq(students.id, guardianships.studentId))
+      .innerJoin(classes, eq(classes.id, students.classId))
+      .innerJoin(schools, eq(schools.id, classes.schoolId))
+      .leftJoin(
+        householdProgress,
+        and(eq(householdProgress.studentId, students.id), eq(householdProgress.schoolYearId, sql`(select id from ${schoolYears} where name = ${schoolYear})`)),
+      )
+      .where(eq(guardianships.userId, userId))
+      .orderBy(asc(students.name));
+  }
+
+  /** The lectures counted for a guardian's households in the school year named. */
+  householdEntriesOf(userId: string, schoolYear: string) {
     return this.db
       .select({
         studentId: householdCredits.studentId,
@@ -469,9 +518,11 @@ export class CoursesRepository {
         hours: householdCredits.hours,
         creditedAt: householdCredits.createdAt,
       })
-      .from(householdCredits)
+      .from(guardianships)
+      .innerJoin(householdCredits, eq(householdCredits.studentId, guardianships.studentId))
+      .innerJoin(schoolYears, and(eq(schoolYears.id, householdCredits.schoolYearId), eq(schoolYears.name, schoolYear)))
       .innerJoin(lectures, eq(lectures.id, householdCredits.lectureId))
-      .where(and(inArray(householdCredits.studentId, studentIds), eq(householdCredits.schoolYearId, schoolYearId)))
+      .where(eq(guardianships.userId, userId))
       .orderBy(asc(lectures.startsAt));
   }
 
@@ -486,44 +537,46 @@ export class CoursesRepository {
 
   // ── reports ───────────────────────────────────────────────────────────────────
 
-  /** Per class of a school: households (students), compliant ones, average hours. */
-  classReport(schoolId: string, schoolYearId: string, required: number) {
+  /**
+   * Per class of a school: households (its members that year who have not left), those meeting the
+   * year's requirement, average hours. Read from the per-class totals the ledger's transaction keeps.
+   */
+  classReport(schoolId: string, schoolYearId: string) {
     return this.db
       .select({
         classId: classes.id,
         className: classes.name,
         grade: classes.grade,
-        households: sql<number>`count(${students.id})::int`,
-        compliant: sql<number>`count(*) filter (where coalesce(${householdProgress.earnedHours}, 0) >= ${required})::int`,
-        averageHours: sql<number>`coalesce(round(avg(coalesce(${householdProgress.earnedHours}, 0)), 2), 0)::float`,
+        households: sql<number>`coalesce(${classHourTotals.households}, 0)`,
+        compliant: sql<number>`coalesce(${classHourTotals.compliant}, 0)`,
+        averageHours: sql<number>`coalesce(round(${classHourTotals.earnedHours} / nullif(${classHourTotals.households}, 0), 2), 0)::float`,
       })
       .from(classes)
-      .leftJoin(students, eq(students.classId, classes.id))
-      .leftJoin(householdProgress, and(eq(householdProgress.studentId, students.id), eq(householdProgress.schoolYearId, schoolYearId)))
+      .leftJoin(classHourTotals, eq(classHourTotals.classId, classes.id))
       .where(and(eq(classes.schoolId, schoolId), eq(classes.schoolYearId, schoolYearId)))
-      .groupBy(classes.id, classes.name, classes.grade)
       .orderBy(asc(classes.grade), asc(classes.name));
   }
 
-  /** Per school (within a district, or city-wide). */
-  schoolReport(schoolYearId: string, required: number, districtId?: string) {
+  /** Per school with households that year (within a district, or city-wide), summed from the per-class totals. */
+  schoolReport(schoolYearId: string, districtId?: string) {
+    const households = sql<number>`sum(${classHourTotals.households})::int`;
     return this.db
       .select({
         schoolId: schools.id,
         schoolName: schools.name,
         districtId: schools.districtId,
         districtName: districts.name,
-        households: sql<number>`count(${students.id})::int`,
-        compliant: sql<number>`count(*) filter (where coalesce(${householdProgress.earnedHours}, 0) >= ${required})::int`,
-        averageHours: sql<number>`coalesce(round(avg(coalesce(${householdProgress.earnedHours}, 0)), 2), 0)::float`,
+        households,
+        compliant: sql<number>`sum(${classHourTotals.compliant})::int`,
+        averageHours: sql<number>`coalesce(round(sum(${classHourTotals.earnedHours}) / nullif(sum(${classHourTotals.households}), 0), 2), 0)::float`,
       })
-      .from(schools)
+      .from(classHourTotals)
+      .innerJoin(classes, eq(classes.id, classHourTotals.classId))
+      .innerJoin(schools, eq(schools.id, classes.schoolId))
       .innerJoin(districts, eq(districts.id, schools.districtId))
-      .innerJoin(classes, and(eq(classes.schoolId, schools.id), eq(classes.schoolYearId, schoolYearId)))
-      .innerJoin(students, eq(students.classId, classes.id))
-      .leftJoin(householdProgress, and(eq(householdProgress.studentId, students.id), eq(householdProgress.schoolYearId, schoolYearId)))
-      .where(districtId ? eq(schools.districtId, districtId) : undefined)
+      .where(and(eq(classHourTotals.schoolYearId, schoolYearId), districtId ? eq(schools.districtId, districtId) : undefined))
       .groupBy(schools.id, schools.name, schools.districtId, districts.name)
+      .having(sql`${households} > 0`)
       .orderBy(asc(districts.name), asc(schools.name));
   }
 
@@ -539,8 +592,8 @@ export class CoursesRepository {
     if (scope.classIds) filters.push(scope.classIds.length ? sql`c.id in (${sql.join(scope.classIds.map((id) => sql`${id}`), sql`, `)})` : sql`false`);
     const result = (await this.db.execute(sql`
       with households as (
-        select st.id from ${students} st join ${classes} c on c.id = st.class_id join ${schools} s on s.id = c.school_id
-        where ${sql.join(filters, sql` and `)}
+        select m.student_id as id from ${classMemberships} m join ${classes} c on c.id = m.class_id join ${schools} s on s.id = c.school_id
+        where m.left_at is null and ${sql.join(filters, sql` and `)}
       ), months as (
         select m::timestamp as month from generate_series(
           date_trunc('month', ${year.startsOn}::timestamp),
@@ -558,7 +611,10 @@ export class CoursesRepository {
     return result.rows;
   }
 
-  /** Households of a class below the requirement, with their guardians. */
+  /**
+   * Households of a class below the requirement, with their guardians: its members of the class's
+   * year who have not left, none once the class has graduated (archived).
+   */
   nonCompliant(classId: string, schoolYearId: string, required: number) {
     return this.db
       .select({
@@ -570,11 +626,20 @@ export class CoursesRepository {
         phone: users.phone,
         relation: guardianships.relation,
       })
-      .from(students)
+      .from(classMemberships)
+      .innerJoin(classes, eq(classes.id, classMemberships.classId))
+      .innerJoin(students, eq(students.id, classMemberships.studentId))
       .leftJoin(householdProgress, and(eq(householdProgress.studentId, students.id), eq(householdProgress.schoolYearId, schoolYearId)))
       .leftJoin(guardianships, eq(guardianships.studentId, students.id))
       .leftJoin(users, eq(users.id, guardianships.userId))
-      .where(and(eq(students.classId, classId), sql`coalesce(${householdProgress.earnedHours}, 0) < ${required}`))
+      .where(
+        and(
+          eq(classMemberships.classId, classId),
+          isNull(classMemberships.leftAt),
+          isNull(classes.archivedAt),
+          sql`coalesce(${householdProgress.earnedHours}, 0) < ${required}`,
+        ),
+      )
       .orderBy(asc(students.name), asc(students.id));
   }
 

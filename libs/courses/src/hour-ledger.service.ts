@@ -33,7 +33,7 @@ export class HourLedgerService {
     tx: DbExecutor,
   ): Promise<number> {
     const { lecture } = input;
-    const entry = await this.repository.insertCredit(
+    const credited = await this.repository.insertCredit(
       {
         guardianId: input.guardianId,
         lectureId: lecture.id,
@@ -43,14 +43,10 @@ export class HourLedgerService {
         reason: input.reason,
         recordedBy: input.recordedBy,
       },
+      this.countsForHouseholds(lecture),
       tx,
     );
-    if (!entry) return 0;
-    if (!this.countsForHouseholds(lecture)) return lecture.creditHours;
-    for (const studentId of await this.repository.studentsOfGuardian(input.guardianId, tx)) {
-      await this.repository.addHouseholdCredit(studentId, lecture.id, lecture.schoolYearId, lecture.creditHours, tx);
-    }
-    return lecture.creditHours;
+    return credited ? lecture.creditHours : 0;
   }
 
   /** A correction: a revocation entry, never a delete; households lose the lecture unless another guardian earned it. */

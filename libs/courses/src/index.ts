@@ -20,3 +20,4 @@ export * from './public-calendar.service';
 export * from './dto/public-calendar.dto';
 export * from './teacher-training.service';
 export * from './dto/teacher-training.dto';
+export type { LectureRow } from './courses.repository';

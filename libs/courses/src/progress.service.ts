@@ -15,24 +15,26 @@ export class ProgressService {
     private readonly chairs: ChairPlaces,
   ) {}
 
+  /**
+   * Two steps of reads: the year, the households with their hours, the counted lectures and the
+   * caller's chair places at once; then the sessions still open to them, with their counts.
+   */
   async courseHours(principal: Principal, schoolYear?: string): Promise<CourseHoursDto> {
     const name = schoolYear ?? schoolYearOf(new Date());
-    const year = await this.repository.schoolYearByName(name);
-    if (!year) throw new DomainError('SCHOOL_YEAR_NOT_FOUND');
-    const [children, required, chairPlaces] = await Promise.all([this.repository.childPlaces(principal.userId), this.repository.requiredHours(year.id), this.chairs.of(principal.userId)]);
-    const ids = children.map((c) => c.studentId);
-    const [progress, entries, open] = await Promise.all([
-      this.repository.progressOf(ids, year.id),
-      this.repository.householdEntries(ids, year.id),
-      children.length > 0 ? this.repository.lecturesOpenTo(children, year.id, chairPlaces) : Promise.resolve([]),
+    const [year, children, entries, chairPlaces] = await Promise.all([
+      this.repository.yearWithRequirement(name),
+      this.repository.householdsOf(principal.userId, name),
+      this.repository.householdEntriesOf(principal.userId, name),
+      this.chairs.of(principal.userId),
     ]);
-    const now = Date.now();
+    if (!year) throw new DomainError('SCHOOL_YEAR_NOT_FOUND');
+    const required = year.required;
     // Families decide by how full a session is: give the real count, not a placeholder.
-    const registered = await this.repository.registeredCounts(open.filter((l) => l.status === 'published' && l.endsAt.getTime() > now).map((l) => l.id));
+    const open = children.length > 0 ? await this.repository.upcomingOpenTo(children, year.id, chairPlaces) : [];
     return {
       schoolYear: name,
       households: children.map((child) => {
-        const earned = progress.get(child.studentId) ?? 0;
+        const earned = child.earned;
         const counted = entries.filter((e) => e.studentId === child.studentId);
         const countedIds = new Set(counted.map((e) => e.lectureId));
         return {
@@ -45,9 +47,9 @@ export class ProgressService {
           compliant: earned >= required,
           entries: counted.map((e) => ({ lectureId: e.lectureId, title: e.title, series: e.series, hours: e.hours, startsAt: e.startsAt.toISOString(), creditedAt: e.creditedAt.toISOString() })),
           nextSessions: open
-            .filter((l) => l.status === 'published' && l.endsAt.getTime() > now && !countedIds.has(l.id) && (audienceIncludes(l.audience, child) || chairAudienceIncludes(l.audience, chairPlaces)))
+            .filter(({ lecture: l }) => !countedIds.has(l.id) && (audienceIncludes(l.audience, child) || chairAudienceIncludes(l.audience, chairPlaces)))
             .slice(0, 5)
-            .map((l) => toLectureDto(l, registered.get(l.id) ?? 0)),
+            .map(({ lecture, registered }) => toLectureDto(lecture, registered)),
         };
       }),
     };

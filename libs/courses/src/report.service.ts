@@ -12,9 +12,10 @@ import { ClassFollowUpDto, ClassReportDto, ExportStatusDto, SummaryReportDto, Tr
 const rate = (compliant: number, households: number) => (households === 0 ? 0 : Math.round((compliant / households) * 10000) / 10000);
 
 /**
- * Course-hour compliance for coordinators and the bureau. Every figure is read from the
- * per-household progress rows (kept in the ledger's transaction), so a city report is a scan
- * of an index, not of the ledger.
+ * Course-hour compliance for coordinators and the bureau. Class, school and city figures are sums
+ * of the per-class totals (class_hour_totals, kept by the ledger's transaction), so a city report
+ * reads one row per class, not a row per household. A household counts in the class it was in that
+ * school year (class_memberships: a rollover keeps last year's), unless the student has left.
  */
 @Injectable()
 export class ReportService {
@@ -31,7 +32,7 @@ export class ReportService {
     const districtId = await this.assertCovers(principal, schoolId);
     const { year, required } = await this.year(query.schoolYear);
     const school = await this.repository.schoolName(schoolId);
-    const rows = await this.repository.classReport(schoolId, year.id, required);
+    const rows = await this.repository.classReport(schoolId, year.id);
     const visible = this.teacherOnly(principal, schoolId, districtId) ? rows.filter((r) => principal.assignments.some((a) => a.classId === r.classId)) : rows;
     const households = visible.reduce((n, r) => n + r.households, 0);
     const compliant = visible.reduce((n, r) => n + r.compliant, 0);
@@ -51,7 +52,7 @@ export class ReportService {
   async summary(principal: Principal, query: { districtId?: string; schoolYear?: string }): Promise<SummaryReportDto> {
     const districtId = this.summaryDistrict(principal, query.districtId);
     const { year, required } = await this.year(query.schoolYear);
-    const schools = (await this.repository.schoolReport(year.id, required, districtId)).map((s) => ({ ...s, rate: rate(s.compliant, s.households) }));
+    const schools = (await this.repository.schoolReport(year.id, districtId)).map((s) => ({ ...s, rate: rate(s.compliant, s.households) }));
     const byDistrict = new Map<string, { districtId: string; districtName: string; households: number; compliant: number }>();
     for (const s of schools) {
       const d = byDistrict.get(s.districtId) ?? { districtId: s.districtId, districtName: s.districtName, households: 0, compliant: 0 };
@@ -178,10 +179,10 @@ export class ReportService {
     const row = await this.repository.exportById(exportId);
     if (!row || row.status === 'succeeded') return;
     await this.repository.updateExport(exportId, { status: 'running', progress: 0 });
-    const { year, required } = await this.year(row.params.schoolYear);
+    const { year } = await this.year(row.params.schoolYear);
     const schools = row.params.schoolId
-      ? (await this.repository.schoolReport(year.id, required)).filter((s) => s.schoolId === row.params.schoolId)
-      : await this.repository.schoolReport(year.id, required, row.params.districtId);
+      ? (await this.repository.schoolReport(year.id)).filter((s) => s.schoolId === row.params.schoolId)
+      : await this.repository.schoolReport(year.id, row.params.districtId);
     const workbook = new ExcelJS.Workbook();
     workbook.creator = '家校共育平台';
     const summary = workbook.addWorksheet('学校汇总');
@@ -204,7 +205,7 @@ export class ReportService {
     ];
     for (const [index, s] of schools.entries()) {
       summary.addRow({ district: spreadsheetText(s.districtName), school: spreadsheetText(s.schoolName), households: s.households, compliant: s.compliant, rate: rate(s.compliant, s.households), average: s.averageHours });
-      for (const c of await this.repository.classReport(s.schoolId, year.id, required)) {
+      for (const c of await this.repository.classReport(s.schoolId, year.id)) {
         const pending = await this.followUp(c.classId, year.name);
         for (const h of pending.households) {
           const g = h.guardians[0];
@@ -232,10 +233,11 @@ export class ReportService {
     await this.repository.updateExport(exportId, { status: 'failed', finishedAt: new Date() });
   }
 
+  /** The school year and its requirement, in one read. */
   private async year(name?: string) {
-    const year = await this.repository.schoolYearByName(name ?? schoolYearOf(new Date()));
+    const year = await this.repository.yearWithRequirement(name ?? schoolYearOf(new Date()));
     if (!year) throw new DomainError('SCHOOL_YEAR_NOT_FOUND');
-    return { year, required: await this.repository.requiredHours(year.id) };
+    return { year, required: year.required };
   }
 
   private ownSchool(principal: Principal): string {

@@ -306,10 +306,11 @@ export class DirectoryRepository {
 
   childPlacesOf(userId: string) {
     return this.db
-      .select({ studentId: students.id, classId: students.classId, schoolId: classes.schoolId })
+      .select({ studentId: students.id, classId: students.classId, grade: classes.grade, schoolId: classes.schoolId, districtId: schools.districtId })
       .from(guardianships)
       .innerJoin(students, eq(students.id, guardianships.studentId))
       .innerJoin(classes, eq(classes.id, students.classId))
+      .innerJoin(schools, eq(schools.id, classes.schoolId))
       .where(eq(guardianships.userId, userId));
   }
 

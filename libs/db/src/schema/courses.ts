@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { bytea, createdAt, id } from './columns';
-import { districts, schoolYears, schools, students } from './directory';
+import { classes, districts, schoolYears, schools, students } from './directory';
 import { users } from './identity';
 import { files } from './messaging';
 
@@ -241,6 +241,46 @@ export const householdProgress = pgTable(
   },
   (t) => [primaryKey({ columns: [t.studentId, t.schoolYearId] })],
 );
+
+/**
+ * Which class a student was in for a school year: one row per student and year, kept when the
+ * rollover moves the student up (so a past year's report still answers for its classes). Written
+ * by a trigger on students (insert, class change, leaving); `left_at` copies the student's.
+ */
+export const classMemberships = pgTable(
+  'class_memberships',
+  {
+    studentId: uuid('student_id')
+      .notNull()
+      .references(() => students.id, { onDelete: 'cascade' }),
+    schoolYearId: uuid('school_year_id')
+      .notNull()
+      .references(() => schoolYears.id),
+    classId: uuid('class_id')
+      .notNull()
+      .references(() => classes.id, { onDelete: 'cascade' }),
+    leftAt: timestamp('left_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.studentId, t.schoolYearId] }), index('class_memberships_class_idx').on(t.classId)],
+);
+
+/**
+ * Per class and its school year: the households (members who have not left), how many of them
+ * meet the year's requirement, and their hours in all. Kept by triggers in the transaction that
+ * changes household progress, a membership or the requirement, so a city rollup sums 25,000 rows
+ * instead of scanning a million households.
+ */
+export const classHourTotals = pgTable('class_hour_totals', {
+  classId: uuid('class_id')
+    .primaryKey()
+    .references(() => classes.id, { onDelete: 'cascade' }),
+  schoolYearId: uuid('school_year_id')
+    .notNull()
+    .references(() => schoolYears.id),
+  households: integer('households').notNull().default(0),
+  compliant: integer('compliant').notNull().default(0),
+  earnedHours: numeric('earned_hours', { precision: 12, scale: 1, mode: 'number' }).notNull().default(0),
+});
 
 /** Report exports run by the worker, with progress; the file stays here for download. */
 export const reportExports = pgTable('report_exports', {
