@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { campaigns, Database, DbExecutor, districts, modelSchoolApplications, modelSchoolCriteria, modelSchoolExperts, modelSchoolReviews, modelSchoolYears, roleAssignments, schools, supportSites, users } from '@jiaxiao/db';
+import { campaigns, Database, DbExecutor, districts, modelSchoolApplications, modelSchoolCriteria, modelSchoolExperts, modelSchoolReviews, modelSchoolYears, roleAssignments, schools, supportSites, supportSiteStaff, users } from '@jiaxiao/db';
 import { computeIndicator, DEFAULT_RUBRIC } from '@jiaxiao/model-schools';
 import { ModelSchoolsRepository } from '../libs/model-schools/src/model-schools.repository';
 
@@ -11,7 +11,8 @@ export const MODEL_SCHOOL_DEMO_ACCOUNTS = [
 
 /**
  * Model schools and campaigns: this year's criteria (quota 100) from the default rubric, a
- * counselling room at 潍坊七中, two applications at different stages — 潍坊七中 passed by the
+ * counselling room at 潍坊七中 (its coordinator on its staff), 奎文区's counselling centre and the
+ * city's hotline, two applications at different stages — 潍坊七中 passed by the
  * district with an expert assigned, 北辰中学 just submitted — and one open city-wide campaign of
  * each kind. Idempotent: rows are found by natural keys (year + code, school + year, title).
  */
@@ -38,15 +39,20 @@ export async function modelSchoolsCampaignsDemo(tx: DbExecutor, input: { year: n
   await tx.insert(roleAssignments).values({ userId: coordinatorId, role: 'coordinator', scopeType: 'school', scopeId: beichen.id }).onConflictDoNothing();
   await tx.insert(modelSchoolExperts).values({ userId: expertId, districtId: (await district('昌乐县')).id }).onConflictDoNothing();
 
-  const [site] = await tx.select({ id: supportSites.id }).from(supportSites).where(and(eq(supportSites.schoolId, qizhong.id), eq(supportSites.name, '心语小屋')));
-  if (!site) {
-    await tx.insert(supportSites).values({ schoolId: qizhong.id, kind: 'counselling_room', name: '心语小屋', location: '行政楼三楼 302', openingHours: '周一至周五 16:30–18:00', contact: '王秀英 0536-8231234' });
-  }
+  // Counselling: 潍坊七中's room (its coordinator answers its appointment requests), 奎文区's centre and the city's hotline.
+  const site = async (values: typeof supportSites.$inferInsert) => {
+    const [found] = await tx.select({ id: supportSites.id }).from(supportSites).where(eq(supportSites.name, values.name));
+    return found?.id ?? (await tx.insert(supportSites).values(values).returning({ id: supportSites.id }))[0].id;
+  };
+  const room = await site({ schoolId: qizhong.id, kind: 'counselling_room', name: '心语小屋', location: '行政楼三楼 302', openingHours: '周一至周五 16:30–18:00', contact: '王秀英 0536-8231234', phone: '0536-8231234' });
+  await site({ scope: 'district', districtId: qizhong.districtId, kind: 'counselling_centre', name: '奎文区未成年人心理辅导中心', location: '奎文区青少年宫二楼', openingHours: '周二至周六 9:00–17:00', contact: '0536-8096355', phone: '0536-8096355' });
+  await site({ scope: 'city', kind: 'hotline', name: '潍坊市 12355 青少年心理援助热线', openingHours: '每天 8:00–22:00', contact: '拨打 12355', phone: '12355' });
 
   const [qizhongCoordinator] = await tx
     .select({ userId: roleAssignments.userId })
     .from(roleAssignments)
     .where(and(eq(roleAssignments.role, 'coordinator'), eq(roleAssignments.scopeId, qizhong.id)));
+  await tx.insert(supportSiteStaff).values({ siteId: room, userId: qizhongCoordinator.userId }).onConflictDoNothing();
   const [districtAdmin] = await tx
     .select({ userId: roleAssignments.userId })
     .from(roleAssignments)

@@ -34,6 +34,7 @@ describe('the console: coordinators, district and city staff at work', () => {
       'nav-committees',
       'nav-campaigns',
       'nav-support-sites',
+      'nav-counselling',
     ]);
     await inspect(page, 'console-dashboard-coordinator');
 

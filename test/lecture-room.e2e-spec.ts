@@ -118,6 +118,31 @@ describe('lectures: Q&A room, materials, replays credited like live', () => {
     expect(parentOnAdmin.body.code).toBe('ADMIN_ROLE_REQUIRED');
   });
 
+  it('deleting a material: its managers only; afterwards the list leaves it out and the audience no longer gets the file', async () => {
+    const startsAt = minutesFromNow(24 * 60);
+    const lecture = await createLecture(ctx, coordinator, places.wf7, { startsAt, endsAt: new Date(startsAt.getTime() + HOUR), creditHours: 1 });
+    const upload = await ctx.parent().post('/uploads').set(auth(await ctx.login('13900000001'))).attach('file', PDF, '讲义.pdf').expect(201);
+    const added = await ctx.admin().post(`/lectures/${lecture.id}/materials`).set(auth(coordinator)).send({ fileId: upload.body.id, title: '讲义', kind: 'handout' }).expect(201);
+    const parent = await parentOfClass1();
+    await ctx.parent().get(`/files/${upload.body.id}`).set(auth(parent.token)).expect(200);
+
+    // Neither the class teacher nor another school's coordinator manages 潍坊七中's lecture.
+    for (const phone of ['13900000002', '13900000067']) {
+      const staff = await ctx.login(phone, 'admin');
+      expect((await ctx.admin().delete(`/lecture-materials/${added.body.id}`).set(auth(staff)).expect(403)).body.code).toBe('FORBIDDEN');
+    }
+    await ctx.parent().get(`/files/${upload.body.id}`).set(auth(parent.token)).expect(200);
+
+    await ctx.admin().delete(`/lecture-materials/${added.body.id}`).set(auth(coordinator)).expect(204);
+    expect((await ctx.parent().get(`/lectures/${lecture.id}/materials`).set(auth(parent.token)).expect(200)).body.items).toEqual([]);
+    expect((await ctx.admin().get(`/lectures/${lecture.id}/materials`).set(auth(coordinator)).expect(200)).body.items).toEqual([]);
+    expect((await ctx.parent().get(`/files/${upload.body.id}`).set(auth(parent.token)).expect(403)).body.code).toBe('FORBIDDEN');
+    expect((await ctx.admin().delete(`/lecture-materials/${added.body.id}`).set(auth(coordinator)).expect(404)).body.code).toBe('MATERIAL_NOT_FOUND');
+    expect((await ctx.admin().delete('/lecture-materials/not-a-uuid').set(auth(coordinator)).expect(404)).body.code).toBe('MATERIAL_NOT_FOUND');
+    const [audit] = await ctx.query<{ n: number }>(`select count(*)::int as n from audit_log where action = 'lecture.material_removed' and target_id = '${lecture.id}'`);
+    expect(audit.n).toBe(1);
+  });
+
   it('a parent who only watches the replay, after the lecture, is credited as if live', async () => {
     const startsAt = minutesFromNow(60);
     const lecture = await createLecture(ctx, coordinator, places.wf7, {

@@ -129,10 +129,12 @@ describe('model schools (parent-api, admin-api)', () => {
         .send({ schoolId: ids.guangwen, kind: 'growth_station', name: '成长导航站', location: '图书馆一楼', openingHours: '周三 15:00–17:00', contact: '马老师 0536-8000000' })
         .expect(201);
       expect(site.body).toEqual(expect.objectContaining({ kind: 'growth_station', schoolName: '广文中学' }));
+      // Besides the district's and the city's sites (docs/counselling.md), each parent sees their children's schools' only.
+      const schoolSites = (body: { items: { scope: string; name: string }[] }) => body.items.filter((s) => s.scope === 'school');
       const zhao = await ctx.parent().get('/support-sites').set(auth('zhao')).expect(200);
-      expect(zhao.body.items.map((s: { name: string }) => s.name)).toEqual(['成长导航站']);
+      expect(schoolSites(zhao.body).map((s) => s.name)).toEqual(['成长导航站']);
       const liu = await ctx.parent().get('/support-sites').set(auth('liu')).expect(200);
-      expect(liu.body.items).toEqual([expect.objectContaining({ name: '心语小屋', kind: 'counselling_room', openingHours: '周一至周五 16:30–18:00' })]);
+      expect(schoolSites(liu.body)).toEqual([expect.objectContaining({ name: '心语小屋', kind: 'counselling_room', openingHours: '周一至周五 16:30–18:00' })]);
     });
 
     it('the satisfaction survey is anonymous and takes one answer per household, even from two guardians at once', async () => {

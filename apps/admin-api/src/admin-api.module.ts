@@ -15,6 +15,7 @@ import { ClassesController } from './classes.controller';
 import { CampaignsController } from './campaigns.controller';
 import { CommitteesController } from './committees.controller';
 import { LectureMaterialsController } from './lecture-materials.controller';
+import { CounsellingController } from './counselling.controller';
 import { LecturesController } from './lectures.controller';
 import { MailboxController } from './mailbox.controller';
 import { MeController } from './me.controller';
@@ -34,7 +35,7 @@ export class AdminApiModule {
     return {
       module: AdminApiModule,
       imports: [PlatformModule.forRoot({ app: 'admin-api', infra, http: true }), AuthModule.forRoot({ audience: 'admin', http: true }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, MailboxModule, DeliveryModule],
-      controllers: [JoinRequestsController, MeController, AuditController, SchoolsController, StaffController, ClassesController, LecturesController, LectureMaterialsController, ReportsController, CommitteesController, CommitteeRecordsController, ModelSchoolsController, CampaignsController, ArticlesController, MailboxController, SmsBudgetController, SchoolNoticesController, SchoolSetupController],
+      controllers: [JoinRequestsController, MeController, AuditController, SchoolsController, StaffController, ClassesController, LecturesController, LectureMaterialsController, CounsellingController, ReportsController, CommitteesController, CommitteeRecordsController, ModelSchoolsController, CampaignsController, ArticlesController, MailboxController, SmsBudgetController, SchoolNoticesController, SchoolSetupController],
     };
   }
 }

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@jiaxiao/common';
 import { Authorize, CurrentUser } from '@jiaxiao/auth';
 import { AddMaterialDto, LectureMaterialsService, LectureQaService, LectureRoomDto, MaterialDto, MaterialListDto, OpenRoomDto } from '@jiaxiao/courses';
@@ -28,6 +28,15 @@ export class LectureMaterialsController {
   @ApiOkResponse({ type: MaterialListDto })
   list(@Param('id') id: string): Promise<MaterialListDto> {
     return this.materials.list(id);
+  }
+
+  @Delete('lecture-materials/:id')
+  @HttpCode(204)
+  @Authorize('manage', 'lecture_material')
+  @ApiOperation({ summary: '删除讲座资料（可添加资料的人可删除；删除后听众不能再下载该文件）' })
+  @ApiNoContentResponse()
+  remove(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<void> {
+    return this.materials.remove(principal, id);
   }
 
   @Post('lectures/:id/room')

@@ -32,6 +32,7 @@ import {
   SchoolQueryDto,
   SupportSiteDto,
   SupportSiteListDto,
+  SupportSitesService,
   YearQueryDto,
 } from '@jiaxiao/model-schools';
 
@@ -44,6 +45,7 @@ export class ModelSchoolsController {
     private readonly modelSchools: ModelSchoolService,
     private readonly designations: DesignationService,
     private readonly support: FamilySupportService,
+    private readonly supportSites: SupportSitesService,
   ) {}
 
   @Get('criteria')
@@ -175,17 +177,17 @@ export class ModelSchoolsController {
   }
 
   @Post('support-sites')
-  @ApiOperation({ summary: '登记心理辅导室或成长导航站（开放时间、联系方式）' })
+  @ApiOperation({ summary: '登记心理辅导室、成长导航站，或区县、全市的心理辅导中心与热线（学校站点：协调员与上级；区县：区县与市教育局；全市：市教育局）' })
   @ApiCreatedResponse({ type: SupportSiteDto })
   addSite(@CurrentUser() principal: Principal, @Body() body: CreateSupportSiteDto): Promise<SupportSiteDto> {
-    return this.support.addSite(principal, body);
+    return this.supportSites.addSite(principal, body);
   }
 
   @Get('support-sites')
   @ApiOperation({ summary: '学校的心理辅导室与成长导航站' })
   @ApiOkResponse({ type: SupportSiteListDto })
   async sites(@CurrentUser() principal: Principal, @Query() query: SchoolQueryDto): Promise<SupportSiteListDto> {
-    return { items: await this.support.sitesOfSchool(principal, query.schoolId) };
+    return { items: await this.supportSites.sitesOfSchool(principal, query.schoolId) };
   }
 
   @Delete('support-sites/:id')
@@ -194,7 +196,7 @@ export class ModelSchoolsController {
   @ApiOperation({ summary: '删除心理辅导室或成长导航站' })
   @ApiNoContentResponse()
   removeSite(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<void> {
-    return this.support.removeSite(principal, id);
+    return this.supportSites.removeSite(principal, id);
   }
 
   @Get('satisfaction')

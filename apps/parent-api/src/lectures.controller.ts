@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Ip, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Principal } from '@jiaxiao/common';
 import { certificateDisposition } from '@jiaxiao/platform';
@@ -64,6 +64,7 @@ export class LecturesController {
   @Post('lectures/:id/check-in')
   @HttpCode(200)
   @Authorize('read', 'lecture')
+  @ApiParam({ name: 'id', description: '讲座 id（路由由访问规则读取讲座后交给处理方法）' })
   @ApiOperation({ summary: '扫码签到（开始前 30 分钟至结束；晚于讲座允许的迟到时间签到的，记录出勤但不计学时）' })
   @ApiOkResponse({ type: AttendanceResultDto })
   checkIn(
@@ -79,6 +80,7 @@ export class LecturesController {
   @Post('lectures/:id/check-out')
   @HttpCode(200)
   @Authorize('read', 'lecture')
+  @ApiParam({ name: 'id', description: '讲座 id（路由由访问规则读取讲座后交给处理方法）' })
   @ApiOperation({ summary: '扫码签退（结束前 10 分钟至结束后 30 分钟）；按时签到且在场不少于讲座时长的 80% 时计入学时，否则返回 noCreditReason' })
   @ApiOkResponse({ type: AttendanceResultDto })
   checkOut(

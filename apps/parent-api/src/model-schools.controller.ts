@@ -12,6 +12,7 @@ import {
   ReviewListDto,
   ScoreReviewDto,
   SupportSiteListDto,
+  SupportSitesService,
   SurveyStatusDto,
   YearQueryDto,
 } from '@jiaxiao/model-schools';
@@ -30,6 +31,7 @@ export class ModelSchoolsController {
     private readonly modelSchools: ModelSchoolService,
     private readonly designations: DesignationService,
     private readonly support: FamilySupportService,
+    private readonly sites: SupportSitesService,
   ) {}
 
   @Public()
@@ -42,10 +44,10 @@ export class ModelSchoolsController {
 
   @ApiBearerAuth()
   @Get('support-sites')
-  @ApiOperation({ summary: '孩子学校的心理辅导室与成长导航站（开放时间、联系方式）' })
+  @ApiOperation({ summary: '孩子学校的心理辅导室与成长导航站、所在区县与全市的心理辅导中心和热线（开放时间、联系方式）' })
   @ApiOkResponse({ type: SupportSiteListDto })
-  async sites(@CurrentUser() principal: Principal): Promise<SupportSiteListDto> {
-    return { items: await this.support.sitesForParent(principal) };
+  async supportSites(@CurrentUser() principal: Principal): Promise<SupportSiteListDto> {
+    return { items: await this.sites.sitesForParent(principal) };
   }
 
   @ApiBearerAuth()

@@ -16,6 +16,7 @@ import { DevOutboxController } from './dev-outbox.controller';
 import { FamilyController } from './family.controller';
 import { FilesController } from './files.controller';
 import { LectureMaterialsController } from './lecture-materials.controller';
+import { CounsellingController } from './counselling.controller';
 import { PublicController } from './public.controller';
 import { LecturesController } from './lectures.controller';
 import { MailboxController } from './mailbox.controller';
@@ -35,7 +36,7 @@ export class ParentApiModule {
     return {
       module: ParentApiModule,
       imports: [PlatformModule.forRoot({ app: 'parent-api', infra, http: true }), AuthModule.forRoot({ audience: 'parent', http: true }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, MailboxModule, ChannelsModule, IdentitiesModule, WechatModule],
-      controllers: [JoinController, MeController, FamilyController, ConversationsController, MessagesController, FilesController, NotificationsController, LecturesController, LectureMaterialsController, CommitteesController, CommitteeRecordsController, ModelSchoolsController, CampaignsController, MailboxController, WechatAuthController, WechatJsSdkController, SchoolNoticesController, PublicController,
+      controllers: [JoinController, MeController, FamilyController, ConversationsController, MessagesController, FilesController, NotificationsController, LecturesController, LectureMaterialsController, CounsellingController, CommitteesController, CommitteeRecordsController, ModelSchoolsController, CampaignsController, MailboxController, WechatAuthController, WechatJsSdkController, SchoolNoticesController, PublicController,
         // The development outbox exists only where it cannot leak a real code (CONTRACT: 404 in production).
         ...(DevOutboxService.enabled(infra.config) ? [DevOutboxController] : []),
       ],

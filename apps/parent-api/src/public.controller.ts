@@ -4,7 +4,7 @@ import { IsOptional, IsUUID } from 'class-validator';
 import { Public } from '@jiaxiao/common';
 import { ArticleListDto, ArticleQueryDto, ArticleService, PublicEntryListDto } from '@jiaxiao/campaigns';
 import { CalendarQueryDto, PublicCalendarDto, PublicCalendarService } from '@jiaxiao/courses';
-import { FamilySupportService, SupportSiteDto } from '@jiaxiao/model-schools';
+import { SupportSiteDto, SupportSitesService } from '@jiaxiao/model-schools';
 
 class EntryQueryDto {
   @ApiPropertyOptional({ description: 'one campaign only' }) @IsOptional() @IsUUID() campaignId?: string;
@@ -26,7 +26,7 @@ class PublicSiteListDto {
 export class PublicController {
   constructor(
     private readonly calendar: PublicCalendarService,
-    private readonly support: FamilySupportService,
+    private readonly support: SupportSitesService,
     private readonly articles: ArticleService,
   ) {}
 
@@ -38,7 +38,7 @@ export class PublicController {
   }
 
   @Get('support-sites')
-  @ApiOperation({ summary: '心理辅导室与成长导航站名录（公开，无需登录）' })
+  @ApiOperation({ summary: '心理辅导室、成长导航站、区县与市级心理辅导中心和热线名录（公开，无需登录）' })
   @ApiOkResponse({ type: PublicSiteListDto })
   async sites(): Promise<PublicSiteListDto> {
     return { items: await this.support.publicSites(), nextCursor: null };

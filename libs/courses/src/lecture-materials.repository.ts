@@ -31,6 +31,20 @@ export class LectureMaterialsRepository {
       .orderBy(asc(lectureMaterials.createdAt), asc(lectureMaterials.id));
   }
 
+  async material(id: string) {
+    const [row] = await this.db.select({ id: lectureMaterials.id, lectureId: lectureMaterials.lectureId }).from(lectureMaterials).where(eq(lectureMaterials.id, id));
+    return row;
+  }
+
+  /** Takes a material off its lecture; undefined when it is already gone. */
+  async remove(id: string, db: DbExecutor) {
+    const [row] = await db
+      .delete(lectureMaterials)
+      .where(eq(lectureMaterials.id, id))
+      .returning({ lectureId: lectureMaterials.lectureId, fileId: lectureMaterials.fileId, title: lectureMaterials.title });
+    return row;
+  }
+
   /** The lectures a file is a material of. */
   async lecturesWithFile(fileId: string): Promise<string[]> {
     const rows = await this.db.select({ lectureId: lectureMaterials.lectureId }).from(lectureMaterials).where(eq(lectureMaterials.fileId, fileId));

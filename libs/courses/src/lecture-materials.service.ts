@@ -23,6 +23,22 @@ export class LectureMaterialsService implements OnModuleInit {
   ) {}
 
   onModuleInit() {
+    // A material is managed (removed) by whoever manages its lecture.
+    this.policy.register({
+      resource: 'lecture_material',
+      notFound: 'MATERIAL_NOT_FOUND',
+      check: async (principal, action, id) => {
+        const material = await this.repository.material(id);
+        if (!material) return 'not_found';
+        try {
+          await this.policy.assert(principal, action, 'lecture', material.lectureId);
+          return 'allowed';
+        } catch (error) {
+          if (error instanceof DomainError) return error.code === 'FORBIDDEN' ? 'forbidden' : 'not_found';
+          throw error;
+        }
+      },
+    });
     this.files.register(async (principal, fileId) => {
       for (const lectureId of await this.repository.lecturesWithFile(fileId)) {
         if (await this.mayRead(principal, lectureId)) return true;
@@ -43,6 +59,19 @@ export class LectureMaterialsService implements OnModuleInit {
       return inserted;
     });
     return { id: row.id, title: row.title, kind: row.kind, fileId: file.id, name: file.name, mime: file.mime, size: file.size, createdAt: row.createdAt.toISOString() };
+  }
+
+  /**
+   * Takes a material off its lecture (whoever may add one may: the route checks `lecture_material`).
+   * The file stays stored for its uploader, but the lecture's audience no longer reaches it: the
+   * file-access check above reads the materials table.
+   */
+  async remove(principal: Principal, materialId: string): Promise<void> {
+    await this.repository.transaction(async (tx) => {
+      const removed = await this.repository.remove(materialId, tx);
+      if (!removed) throw new DomainError('MATERIAL_NOT_FOUND');
+      await this.audit.record({ actorId: principal.userId, action: 'lecture.material_removed', targetType: 'lecture', targetId: removed.lectureId, detail: { fileId: removed.fileId, title: removed.title } }, tx);
+    });
   }
 
   async list(lectureId: string): Promise<MaterialListDto> {

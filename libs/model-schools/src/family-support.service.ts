@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AnonymousSealService, AppConfig, DomainError, Principal, shuffled } from '@jiaxiao/common';
-import { AuditService } from '@jiaxiao/platform';
-import { AnswerSurveyDto, CreateSupportSiteDto, SatisfactionSummaryDto, SupportSiteDto, SurveyStatusDto } from './dto/model-school.dto';
+import { AnswerSurveyDto, SatisfactionSummaryDto, SurveyStatusDto } from './dto/model-school.dto';
 import { managesSchool, programmeYearOf } from './model-school-scope';
-import { ModelSchoolsRepository, SupportSiteRow } from './model-schools.repository';
+import { ModelSchoolsRepository } from './model-schools.repository';
 
 /**
- * 心理辅导室 / 成长导航站 directory per school, and the anonymous parent satisfaction survey:
+ * The anonymous parent satisfaction survey:
  * one answer per household and year. The household's marker and its sealed answer are written in
  * one transaction (durable once acknowledged); once a school's pool holds a batch, the answers are
  * opened and moved, shuffled, into the anonymous table in a transaction of their own — so neither
@@ -16,48 +15,9 @@ import { ModelSchoolsRepository, SupportSiteRow } from './model-schools.reposito
 export class FamilySupportService {
   constructor(
     private readonly repository: ModelSchoolsRepository,
-    private readonly audit: AuditService,
     private readonly seal: AnonymousSealService,
     private readonly config: AppConfig,
   ) {}
-
-  async addSite(principal: Principal, dto: CreateSupportSiteDto): Promise<SupportSiteDto> {
-    const school = await this.repository.schoolById(dto.schoolId);
-    if (!school) throw new DomainError('SCHOOL_NOT_FOUND');
-    if (!managesSchool(principal, school)) throw new DomainError('FORBIDDEN');
-    const row = await this.repository.transaction(async (tx) => {
-      const inserted = await this.repository.insertSupportSite({ ...dto, location: dto.location ?? null, createdBy: principal.userId }, tx);
-      await this.audit.record({ actorId: principal.userId, action: 'support_site.created', targetType: 'support_site', targetId: inserted.id }, tx);
-      return inserted;
-    });
-    return siteDto(row, school.name);
-  }
-
-  async removeSite(principal: Principal, siteId: string): Promise<void> {
-    await this.repository.transaction(async (tx) => {
-      await this.repository.deleteSupportSite(siteId, tx);
-      await this.audit.record({ actorId: principal.userId, action: 'support_site.deleted', targetType: 'support_site', targetId: siteId }, tx);
-    });
-  }
-
-  async sitesOfSchool(principal: Principal, schoolId: string): Promise<SupportSiteDto[]> {
-    const school = await this.repository.schoolById(schoolId);
-    if (!school) throw new DomainError('SCHOOL_NOT_FOUND');
-    const worksThere = principal.assignments.some((a) => a.role !== 'expert' && a.schoolId === schoolId);
-    if (!managesSchool(principal, school) && !worksThere) throw new DomainError('FORBIDDEN');
-    return (await this.repository.supportSitesOf([schoolId])).map((r) => siteDto(r.site, r.schoolName));
-  }
-
-  /** The public directory (公共服务平台, no login): every school's counselling room and growth station, with its opening hours and contact. */
-  async publicSites(): Promise<SupportSiteDto[]> {
-    return (await this.repository.allSupportSites()).map((r) => siteDto(r.site, r.schoolName));
-  }
-
-  /** Parents: the sites of their children's schools. */
-  async sitesForParent(principal: Principal): Promise<SupportSiteDto[]> {
-    const schoolIds = [...new Set(principal.children.map((c) => c.schoolId))];
-    return (await this.repository.supportSitesOf(schoolIds)).map((r) => siteDto(r.site, r.schoolName));
-  }
 
   async surveyStatus(principal: Principal, studentId: string): Promise<SurveyStatusDto> {
     const schoolId = await this.repository.householdSchool(principal.userId, studentId);
@@ -121,8 +81,4 @@ export class FamilySupportService {
 interface SealedAnswer {
   score: number;
   comment: string | null;
-}
-
-function siteDto(row: SupportSiteRow, schoolName?: string): SupportSiteDto {
-  return { id: row.id, schoolId: row.schoolId, schoolName, kind: row.kind, name: row.name, location: row.location, openingHours: row.openingHours, contact: row.contact };
 }

@@ -5,3 +5,6 @@ export * from './family-support.service';
 export * from './rubric';
 export * from './model-school-scope';
 export * from './dto/model-school.dto';
+export * from './support-sites.service';
+export * from './counselling.service';
+export * from './dto/counselling.dto';

@@ -4,6 +4,8 @@ import { Action, PolicyService } from '@jiaxiao/auth';
 import { FileAccessRegistry } from '@jiaxiao/messaging';
 import { isCityStaff, managesSchool } from './model-school-scope';
 import { ModelSchoolsRepository } from './model-schools.repository';
+import { SupportSitesRepository } from './support-sites.repository';
+import { managesSite } from './support-sites.service';
 
 /**
  * Object rules of the model-schools context:
@@ -12,7 +14,9 @@ import { ModelSchoolsRepository } from './model-schools.repository';
  *   who does which step: coordinator resubmits, district pre-reviews, city assigns experts and designates)
  * - model_school_review: read and manage = the assigned expert; city staff read
  * - model_school_designation: read = staff over the school; manage = city staff
- * - support_site: manage = staff over its school
+ * - support_site: manage = its managers (see managesSite); read = its managers and appointed staff
+ * - counselling_request: its guardian and the staff of its site, nobody else (the services
+ *   decide which side does what)
  * - files: an application's materials are readable by whoever may read the application
  * Outside these, an object is not shown to exist.
  */
@@ -22,6 +26,7 @@ export class ModelSchoolsAccess implements OnModuleInit {
     private readonly policy: PolicyService,
     private readonly repository: ModelSchoolsRepository,
     private readonly files: FileAccessRegistry,
+    private readonly sites: SupportSitesRepository,
   ) {}
 
   onModuleInit() {
@@ -61,11 +66,26 @@ export class ModelSchoolsAccess implements OnModuleInit {
     this.policy.register({
       resource: 'support_site',
       notFound: 'SUPPORT_SITE_NOT_FOUND',
+      check: async (principal, action, id) => {
+        const site = await this.sites.site(id);
+        if (!site) return 'not_found';
+        if (managesSite(principal, site)) return 'allowed';
+        // Its staff see the site (and its requests, in CounsellingService) but do not manage it.
+        return action === 'read' && (await this.sites.isStaff(id, principal.userId)) ? 'allowed' : 'not_found';
+      },
+    });
+    this.registerCounselling();
+  }
+
+  private registerCounselling(): void {
+    this.policy.register({
+      resource: 'counselling_request',
+      notFound: 'COUNSELLING_REQUEST_NOT_FOUND',
       check: async (principal, _action, id) => {
-        const site = await this.repository.supportSite(id);
-        const school = site && (await this.repository.schoolById(site.schoolId));
-        if (!site || !school) return 'not_found';
-        return managesSchool(principal, school) ? 'allowed' : 'not_found';
+        const request = await this.sites.requestParties(id);
+        if (!request) return 'not_found';
+        if (request.guardianId === principal.userId || (await this.sites.isStaff(request.siteId, principal.userId))) return 'allowed';
+        return 'not_found';
       },
     });
   }

@@ -6,10 +6,13 @@ import { FamilySupportService } from './family-support.service';
 import { ModelSchoolService } from './model-school.service';
 import { ModelSchoolsAccess } from './model-schools.access';
 import { ModelSchoolsRepository } from './model-schools.repository';
+import { CounsellingService } from './counselling.service';
+import { SupportSitesRepository } from './support-sites.repository';
+import { SupportSitesService } from './support-sites.service';
 
 @Module({
   imports: [MessagingModule],
-  providers: [ModelSchoolsRepository, ModelSchoolsAccess, ModelSchoolService, DesignationService, FamilySupportService, AnonymousSealService],
-  exports: [ModelSchoolService, DesignationService, FamilySupportService],
+  providers: [ModelSchoolsRepository, SupportSitesRepository, ModelSchoolsAccess, ModelSchoolService, DesignationService, FamilySupportService, SupportSitesService, CounsellingService, AnonymousSealService],
+  exports: [ModelSchoolService, DesignationService, FamilySupportService, SupportSitesService, CounsellingService],
 })
 export class ModelSchoolsModule {}

@@ -21,7 +21,6 @@ import {
   schoolYears,
   schools,
   students,
-  supportSites,
   users,
 } from '@jiaxiao/db';
 
@@ -29,7 +28,6 @@ export type CriterionRow = typeof modelSchoolCriteria.$inferSelect;
 export type ApplicationRow = typeof modelSchoolApplications.$inferSelect;
 export type ReviewRow = typeof modelSchoolReviews.$inferSelect;
 export type DesignationRow = typeof modelSchoolDesignations.$inferSelect;
-export type SupportSiteRow = typeof supportSites.$inferSelect;
 
 /** The raw inputs of the automatic indicators of one school at one instant. */
 export interface MetricInputs {
@@ -159,39 +157,6 @@ export class ModelSchoolsRepository {
   }
 
   // ── support sites and the survey ──────────────────────────────────────────────
-
-  async insertSupportSite(values: typeof supportSites.$inferInsert, db: DbExecutor = this.db): Promise<SupportSiteRow> {
-    const [row] = await db.insert(supportSites).values(values).returning();
-    return row;
-  }
-
-  async supportSite(id: string) {
-    const [row] = await this.db.select().from(supportSites).where(eq(supportSites.id, id));
-    return row;
-  }
-
-  async deleteSupportSite(id: string, db: DbExecutor = this.db): Promise<void> {
-    await db.delete(supportSites).where(eq(supportSites.id, id));
-  }
-
-  allSupportSites() {
-    return this.db
-      .select({ site: supportSites, schoolName: schools.name })
-      .from(supportSites)
-      .innerJoin(schools, eq(schools.id, supportSites.schoolId))
-      .orderBy(asc(schools.name), asc(supportSites.name))
-      .limit(2000);
-  }
-
-  supportSitesOf(schoolIds: string[]) {
-    if (schoolIds.length === 0) return Promise.resolve([]);
-    return this.db
-      .select({ site: supportSites, schoolName: schools.name })
-      .from(supportSites)
-      .innerJoin(schools, eq(schools.id, supportSites.schoolId))
-      .where(inArray(supportSites.schoolId, schoolIds))
-      .orderBy(asc(schools.name), asc(supportSites.name));
-  }
 
   /** The student's school this year, if the user is their guardian. */
   async householdSchool(userId: string, studentId: string): Promise<string | undefined> {

@@ -20,6 +20,7 @@ export const router = createRouter({
         { path: 'directory/classes/:id', component: () => import('./views/directory/ClassView.vue'), meta: { title: '班级花名册' } },
         { path: 'committees', component: () => import('./views/programs/CommitteesView.vue'), meta: { title: '家委会' } },
         { path: 'campaigns', component: () => import('./views/programs/CampaignsView.vue'), meta: { title: '主题活动' } },
+        { path: 'counselling', component: () => import('./views/programs/CounsellingView.vue'), meta: { title: '心理辅导' } },
         { path: 'support-sites', component: () => import('./views/programs/SupportSitesView.vue'), meta: { title: '指导站点' } },
         { path: 'audit', component: () => import('./views/AuditView.vue'), meta: { title: '审计日志' } },
         { path: 'school-notices', component: () => import('./views/schools/SchoolNoticesView.vue'), meta: { title: '学校通知' } },

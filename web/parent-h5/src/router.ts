@@ -29,6 +29,7 @@ export const router = createRouter({
     { path: '/committees', component: () => import('./views/CommitteesView.vue'), meta: { tab: true, title: '家委会' } },
     { path: '/committees/:id', component: () => import('./views/CommitteeView.vue'), meta: { title: '家委会' } },
     { path: '/activities', component: () => import('./views/ActivitiesView.vue'), meta: { tab: true, title: '活动' } },
+    { path: '/counselling', component: () => import('./views/CounsellingView.vue'), meta: { title: '心理辅导' } },
     { path: '/campaigns/:id', component: () => import('./views/CampaignView.vue'), meta: { title: '征集活动' } },
     { path: '/me', component: () => import('./views/MeView.vue'), meta: { tab: true, title: '我的' } },
     { path: '/mailbox', component: () => import('./views/MailboxView.vue'), meta: { title: '校长信箱' } },

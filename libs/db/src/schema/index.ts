@@ -7,6 +7,7 @@ export * from './courses';
 export * from './committees';
 export * from './campaigns';
 export * from './model-schools';
+export * from './counselling';
 export * from './mailbox';
 export * from './school-notices';
 

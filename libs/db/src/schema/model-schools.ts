@@ -22,8 +22,12 @@ export type IndicatorKind = (typeof INDICATOR_KINDS)[number];
 export const APPLICATION_STATUSES = ['submitted', 'returned', 'district_passed', 'designated', 'revoked'] as const;
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
-export const SUPPORT_SITE_KINDS = ['counselling_room', 'growth_station'] as const;
+export const SUPPORT_SITE_KINDS = ['counselling_room', 'growth_station', 'counselling_centre', 'hotline'] as const;
 export type SupportSiteKind = (typeof SUPPORT_SITE_KINDS)[number];
+
+/** Whose a support site is: a school's, a district's (区县中心) or the city's (市级中心、热线). */
+export const SUPPORT_SITE_SCOPES = ['school', 'district', 'city'] as const;
+export type SupportSiteScope = (typeof SUPPORT_SITE_SCOPES)[number];
 
 /** One indicator's value at the snapshot: the inputs it was computed from are kept beside it. */
 export interface MetricSnapshot {
@@ -75,23 +79,35 @@ export const modelSchoolCriteria = pgTable(
   ],
 );
 
-/** 心理辅导室 / 成长导航站 of a school, shown to its parents. */
+/**
+ * 心理辅导室 / 成长导航站 of a school, a district's or the city's 未成年人心理辅导中心 and hotlines.
+ * A school's site names its school, a district's its district, the city's neither.
+ */
 export const supportSites = pgTable(
   'support_sites',
   {
     id: id(),
-    schoolId: uuid('school_id')
-      .notNull()
-      .references(() => schools.id),
+    scope: text('scope', { enum: SUPPORT_SITE_SCOPES }).notNull().default('school'),
+    schoolId: uuid('school_id').references(() => schools.id),
+    districtId: uuid('district_id').references(() => districts.id),
     kind: text('kind', { enum: SUPPORT_SITE_KINDS }).notNull(),
     name: varchar('name', { length: 100 }).notNull(),
     location: varchar('location', { length: 200 }),
     openingHours: varchar('opening_hours', { length: 200 }).notNull(),
     contact: varchar('contact', { length: 100 }).notNull(),
+    /** the number a parent's phone dials (tel: link); the contact text may say more */
+    phone: varchar('phone', { length: 20 }),
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: createdAt(),
   },
-  (t) => [index('support_sites_school_idx').on(t.schoolId)],
+  (t) => [
+    index('support_sites_school_idx').on(t.schoolId),
+    index('support_sites_district_idx').on(t.districtId),
+    check(
+      'support_sites_scope_ck',
+      sql`(${t.scope} = 'school' and ${t.schoolId} is not null and ${t.districtId} is null) or (${t.scope} = 'district' and ${t.schoolId} is null and ${t.districtId} is not null) or (${t.scope} = 'city' and ${t.schoolId} is null and ${t.districtId} is null)`,
+    ),
+  ],
 );
 
 /** 已答卷: a household (a student) has answered the school's survey of a year. Nothing about the answer. */

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
-import { APPLICATION_STATUSES, ApplicationStatus, AUTO_METRICS, AutoMetric, INDICATOR_KINDS, IndicatorKind, SUPPORT_SITE_KINDS, SupportSiteKind } from '@jiaxiao/db';
+import { APPLICATION_STATUSES, ApplicationStatus, AUTO_METRICS, AutoMetric, INDICATOR_KINDS, IndicatorKind, SUPPORT_SITE_KINDS, SUPPORT_SITE_SCOPES, SupportSiteKind, SupportSiteScope } from '@jiaxiao/db';
 import { IsDecimalNumber } from '@jiaxiao/common';
 
 export class YearQueryDto {
@@ -237,23 +237,39 @@ export class SchoolHistoryDto {
 }
 
 export class CreateSupportSiteDto {
-  @ApiProperty() @IsUUID() schoolId: string;
-  @ApiProperty({ enum: SUPPORT_SITE_KINDS, description: 'counselling_room 心理辅导室 · growth_station 成长导航站' }) @IsIn(SUPPORT_SITE_KINDS) kind: SupportSiteKind;
+  @ApiPropertyOptional({ enum: SUPPORT_SITE_SCOPES, default: 'school', description: "school 学校 (schoolId) · district 区县 (districtId) · city 全市" })
+  @IsOptional()
+  @IsIn(SUPPORT_SITE_SCOPES)
+  scope?: SupportSiteScope;
+  @ApiPropertyOptional({ description: 'the school of a school site' }) @IsOptional() @IsUUID() schoolId?: string;
+  @ApiPropertyOptional({ description: 'the district of a district site' }) @IsOptional() @IsUUID() districtId?: string;
+  @ApiProperty({ enum: SUPPORT_SITE_KINDS, description: 'counselling_room 心理辅导室 · growth_station 成长导航站 · counselling_centre 未成年人心理辅导中心 · hotline 心理援助热线' })
+  @IsIn(SUPPORT_SITE_KINDS)
+  kind: SupportSiteKind;
   @ApiProperty({ example: '心语小屋' }) @IsString() @MinLength(2) @MaxLength(100) name: string;
   @ApiPropertyOptional({ example: '行政楼三楼 302' }) @IsOptional() @IsString() @MaxLength(200) location?: string;
   @ApiProperty({ example: '周一至周五 16:30–18:00' }) @IsString() @MinLength(2) @MaxLength(200) openingHours: string;
   @ApiProperty({ example: '王老师 0536-8888888' }) @IsString() @MinLength(2) @MaxLength(100) contact: string;
+  @ApiPropertyOptional({ example: '0536-12355', description: 'the number to dial: a service number (12355), a landline with its area code (0536-8096355) or a mobile' })
+  @IsOptional()
+  @Matches(/^(\d{3,4}-?)?\d{5,8}$/)
+  phone?: string;
 }
 
 export class SupportSiteDto {
   @ApiProperty() id: string;
-  @ApiProperty() schoolId: string;
-  @ApiPropertyOptional() schoolName?: string;
+  @ApiProperty({ enum: SUPPORT_SITE_SCOPES }) scope: SupportSiteScope;
+  @ApiProperty({ type: String, nullable: true }) schoolId: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) schoolName?: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "a district site's district, or a school site's school's" }) districtId: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) districtName?: string | null;
   @ApiProperty({ enum: SUPPORT_SITE_KINDS }) kind: SupportSiteKind;
   @ApiProperty() name: string;
   @ApiPropertyOptional({ type: String, nullable: true }) location: string | null;
   @ApiProperty() openingHours: string;
   @ApiProperty() contact: string;
+  @ApiProperty({ type: String, nullable: true }) phone: string | null;
+  @ApiProperty({ description: 'the site has staff and takes appointment requests online' }) acceptsRequests: boolean;
 }
 
 export class SupportSiteListDto {

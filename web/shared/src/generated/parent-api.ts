@@ -468,6 +468,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/counselling/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的预约申请与处理进度 */
+        get: operations["CounsellingController_list"];
+        put?: never;
+        /** 向心理辅导站点提交预约申请（同时最多 3 个未结束的预约） */
+        post: operations["CounsellingController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/counselling/requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的一条预约申请 */
+        get: operations["CounsellingController_one"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/counselling/requests/{id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤回我的预约申请 */
+        post: operations["CounsellingController_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/dev/outbox": {
         parameters: {
             query?: never;
@@ -1246,7 +1298,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 心理辅导室与成长导航站名录（公开，无需登录） */
+        /** 心理辅导室、成长导航站、区县与市级心理辅导中心和热线名录（公开，无需登录） */
         get: operations["PublicController_sites"];
         put?: never;
         post?: never;
@@ -1366,8 +1418,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 孩子学校的心理辅导室与成长导航站（开放时间、联系方式） */
-        get: operations["ModelSchoolsController_sites"];
+        /** 孩子学校的心理辅导室与成长导航站、所在区县与全市的心理辅导中心和热线（开放时间、联系方式） */
+        get: operations["ModelSchoolsController_supportSites"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1618,10 +1670,57 @@ export interface components {
             items: components["schemas"]["ConversationDto"][];
             nextCursor: string | null;
         };
+        CounsellingRequestDto: {
+            contactPhone: string;
+            /** Format: date-time */
+            createdAt: string;
+            description: string;
+            guardianName: string;
+            id: string;
+            preferredTimes: string;
+            reply: string | null;
+            /** Format: date-time */
+            scheduledAt: string | null;
+            siteId: string;
+            siteName: string;
+            /**
+             * @description open 待处理 · accepted 已预约 · closed 已结束
+             * @enum {string}
+             */
+            status: "open" | "accepted" | "closed";
+            studentId: string | null;
+            studentName: string | null;
+            /** @enum {string} */
+            topic: "emotion" | "study" | "relationship" | "behaviour" | "family" | "other";
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CounsellingRequestListDto: {
+            items: components["schemas"]["CounsellingRequestDto"][];
+        };
         CourseHoursDto: {
             households: components["schemas"]["HouseholdDto"][];
             /** @example 2026-2027 */
             schoolYear: string;
+        };
+        CreateCounsellingRequestDto: {
+            /**
+             * @description the number to call back; the guardian's own by default
+             * @example 13900000003
+             */
+            contactPhone?: string;
+            /** @example 孩子最近常说不想上学，晚上睡不好。 */
+            description: string;
+            /** @example 工作日 17:00 以后，或周六上午 */
+            preferredTimes: string;
+            siteId: string;
+            /** @description which child the request is about (optional) */
+            studentId?: string;
+            /**
+             * @description emotion 情绪 · study 学习 · relationship 人际 · behaviour 行为习惯 · family 亲子与家庭 · other 其他
+             * @enum {string}
+             */
+            topic: "emotion" | "study" | "relationship" | "behaviour" | "family" | "other";
         };
         CreateDirectDto: {
             /** @description the teacher, coordinator or guardian to talk to */
@@ -1752,7 +1851,7 @@ export interface components {
              * @example NOT_FOUND
              * @enum {string}
              */
-            code: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "BAD_REQUEST" | "JSON_TOO_DEEP" | "MALFORMED_MULTIPART" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "ACCOUNT_NOT_ACTIVATED" | "ACCOUNT_DISABLED" | "TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "FORBIDDEN" | "ADMIN_ROLE_REQUIRED" | "WECHAT_NOT_CONFIGURED" | "WECHAT_CODE_INVALID" | "WECHAT_UNAVAILABLE" | "WECHAT_NOT_BOUND" | "WECHAT_ALREADY_BOUND" | "IDENTITY_ALREADY_BOUND" | "IDENTITY_NOT_FOUND" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "STUDENT_NOT_FOUND" | "CLASS_NOT_FOUND" | "SCHOOL_NOT_FOUND" | "DISTRICT_NOT_FOUND" | "USER_NOT_FOUND" | "SCHOOL_YEAR_NOT_FOUND" | "IMPORT_NOT_FOUND" | "ROLE_ASSIGNMENT_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "FILE_NOT_FOUND" | "STAFF_ONLY_CONVERSATION" | "DIRECT_CHAT_NOT_ALLOWED" | "NOTICE_SENDER_ONLY" | "RECALL_WINDOW_PASSED" | "NOT_A_NOTICE" | "NOTICE_REMIND_TOO_SOON" | "FILE_TOO_LARGE" | "LECTURE_NOT_FOUND" | "LECTURE_NOT_OPEN" | "LECTURE_NOT_IN_AUDIENCE" | "GUARDIAN_NOT_IN_AUDIENCE" | "REGISTRATION_CLOSED" | "REGISTRATION_NOT_FOUND" | "CHECKIN_TOKEN_INVALID" | "CHECKIN_TOKEN_EXPIRED" | "CHECKIN_NOT_OPEN" | "CHECKOUT_NOT_OPEN" | "NOT_CHECKED_IN" | "ATTENDANCE_CHECKIN_TOO_LATE" | "ATTENDANCE_PRESENCE_TOO_SHORT" | "NOT_AN_OFFLINE_LECTURE" | "LECTURE_NOT_STARTED" | "LECTURE_ENDED" | "NOT_AN_ONLINE_LECTURE" | "LECTURE_ROOM_NOT_OPEN" | "ARTICLE_NOT_FOUND" | "MATERIAL_EXISTS" | "LECTURE_NOT_EDITABLE" | "AUDIENCE_OUT_OF_SCOPE" | "LEDGER_ENTRY_NOT_FOUND" | "ALREADY_REVOKED" | "NOT_COMPLIANT" | "EXPORT_NOT_FOUND" | "EXPORT_NOT_READY" | "PLAN_EXISTS" | "PLAN_NOT_FOUND" | "COMMITTEE_NOT_FOUND" | "COMMITTEE_EXISTS" | "COMMITTEE_FULL" | "COMMITTEE_MEMBER_NOT_FOUND" | "NOT_A_GUARDIAN_IN_SCOPE" | "NOT_A_CLASS_COMMITTEE_MEMBER" | "ELECTION_NOT_FOUND" | "ELECTION_CLOSED" | "NOMINATION_CLOSED" | "VOTING_CLOSED" | "NOMINATION_NOT_FOUND" | "NOMINATION_EXISTS" | "INVALID_BALLOT" | "ALREADY_VOTED" | "FUND_ENTRY_NOT_FOUND" | "FUND_ENTRY_ALREADY_REVERSED" | "FUND_REVERSAL_NOT_REVERSIBLE" | "METHOD_NOT_ALLOWED" | "PHONE_TAKEN" | "CLASS_EXISTS" | "SCHOOL_EXISTS" | "SCHOOL_NOTICE_NOT_FOUND" | "SCHOOL_NOTICE_AUDIENCE_INVALID" | "STUDENT_NAME_TAKEN" | "STUDENT_ALREADY_LEFT" | "TRANSFER_NOT_ALLOWED" | "ROLLOVER_YEAR_INVALID" | "CLASS_ARCHIVED" | "SCHOOL_YEAR_EXISTS" | "ROLE_ASSIGNMENT_EXISTS" | "ROLE_SCOPE_MISMATCH" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "FILE_REQUIRED" | "FILE_TYPE_UNSUPPORTED" | "FILE_UNREADABLE" | "SPREADSHEET_EXPANDS_TOO_MUCH" | "TOO_MANY_LOGIN_ATTEMPTS" | "SMS_CODE_INVALID" | "SMS_CODE_TOO_SOON" | "SMS_CODE_DAILY_LIMIT" | "SMS_CODE_IP_LIMIT" | "SMS_CODE_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "CONSENT_REQUIRED" | "CONSENT_VERSION_OUTDATED" | "CONSENT_NOT_GIVEN" | "JOIN_LINK_INVALID" | "JOIN_STUDENT_NOT_FOUND" | "JOIN_STUDENT_AMBIGUOUS" | "ALREADY_GUARDIAN" | "JOIN_REQUEST_EXISTS" | "JOIN_REQUEST_NOT_FOUND" | "JOIN_REQUEST_DECIDED" | "JOIN_REQUEST_LIMIT" | "JOIN_CLASS_BUSY" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "MODEL_SCHOOL_YEAR_NOT_FOUND" | "MODEL_SCHOOL_CRITERIA_LOCKED" | "MODEL_SCHOOL_WEIGHTS_INVALID" | "MODEL_SCHOOL_APPLICATION_NOT_FOUND" | "MODEL_SCHOOL_APPLICATION_EXISTS" | "MODEL_SCHOOL_APPLICATION_STATE" | "MODEL_SCHOOL_COORDINATOR_ONLY" | "MODEL_SCHOOL_EXPERT_NOT_FOUND" | "MODEL_SCHOOL_OWN_DISTRICT" | "MODEL_SCHOOL_REVIEW_NOT_FOUND" | "MODEL_SCHOOL_SCORES_INVALID" | "MODEL_SCHOOL_NOT_SCORED" | "MODEL_SCHOOL_QUOTA_FULL" | "MODEL_SCHOOL_BELOW_PASS_MARK" | "MODEL_SCHOOL_PASS_MARK_LOCKED" | "MODEL_SCHOOL_DESIGNATION_NOT_FOUND" | "MODEL_SCHOOL_ALREADY_REVOKED" | "SUPPORT_SITE_NOT_FOUND" | "SURVEY_ALREADY_ANSWERED" | "CAMPAIGN_NOT_FOUND" | "CAMPAIGN_NOT_OPEN" | "CAMPAIGN_OUT_OF_SCOPE" | "CAMPAIGN_SUBMISSION_EXISTS" | "CAMPAIGN_SUBMISSION_NOT_FOUND" | "CAMPAIGN_SUBMISSION_STATE" | "CAMPAIGN_AWARD_INVALID" | "MAILBOX_ITEM_NOT_FOUND" | "MAILBOX_NOT_YOUR_SCHOOL" | "MAILBOX_ALREADY_ANSWERED" | "MAILBOX_NOT_YOUR_LEVEL" | "CAMPAIGN_NO_AWARD";
+            code: "VALIDATION_FAILED" | "MALFORMED_REQUEST" | "BAD_REQUEST" | "JSON_TOO_DEEP" | "MALFORMED_MULTIPART" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "ACCOUNT_NOT_ACTIVATED" | "ACCOUNT_DISABLED" | "TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "FORBIDDEN" | "ADMIN_ROLE_REQUIRED" | "WECHAT_NOT_CONFIGURED" | "WECHAT_CODE_INVALID" | "WECHAT_UNAVAILABLE" | "WECHAT_NOT_BOUND" | "WECHAT_ALREADY_BOUND" | "IDENTITY_ALREADY_BOUND" | "IDENTITY_NOT_FOUND" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "STUDENT_NOT_FOUND" | "CLASS_NOT_FOUND" | "SCHOOL_NOT_FOUND" | "DISTRICT_NOT_FOUND" | "USER_NOT_FOUND" | "SCHOOL_YEAR_NOT_FOUND" | "IMPORT_NOT_FOUND" | "ROLE_ASSIGNMENT_NOT_FOUND" | "CONVERSATION_NOT_FOUND" | "MESSAGE_NOT_FOUND" | "FILE_NOT_FOUND" | "STAFF_ONLY_CONVERSATION" | "DIRECT_CHAT_NOT_ALLOWED" | "NOTICE_SENDER_ONLY" | "RECALL_WINDOW_PASSED" | "NOT_A_NOTICE" | "NOTICE_REMIND_TOO_SOON" | "FILE_TOO_LARGE" | "LECTURE_NOT_FOUND" | "LECTURE_NOT_OPEN" | "LECTURE_NOT_IN_AUDIENCE" | "GUARDIAN_NOT_IN_AUDIENCE" | "REGISTRATION_CLOSED" | "REGISTRATION_NOT_FOUND" | "CHECKIN_TOKEN_INVALID" | "CHECKIN_TOKEN_EXPIRED" | "CHECKIN_NOT_OPEN" | "CHECKOUT_NOT_OPEN" | "NOT_CHECKED_IN" | "ATTENDANCE_CHECKIN_TOO_LATE" | "ATTENDANCE_PRESENCE_TOO_SHORT" | "NOT_AN_OFFLINE_LECTURE" | "LECTURE_NOT_STARTED" | "LECTURE_ENDED" | "NOT_AN_ONLINE_LECTURE" | "LECTURE_ROOM_NOT_OPEN" | "ARTICLE_NOT_FOUND" | "MATERIAL_NOT_FOUND" | "MATERIAL_EXISTS" | "LECTURE_NOT_EDITABLE" | "AUDIENCE_OUT_OF_SCOPE" | "LEDGER_ENTRY_NOT_FOUND" | "ALREADY_REVOKED" | "NOT_COMPLIANT" | "EXPORT_NOT_FOUND" | "EXPORT_NOT_READY" | "PLAN_EXISTS" | "PLAN_NOT_FOUND" | "COMMITTEE_NOT_FOUND" | "COMMITTEE_EXISTS" | "COMMITTEE_FULL" | "COMMITTEE_MEMBER_NOT_FOUND" | "NOT_A_GUARDIAN_IN_SCOPE" | "NOT_A_CLASS_COMMITTEE_MEMBER" | "ELECTION_NOT_FOUND" | "ELECTION_CLOSED" | "NOMINATION_CLOSED" | "VOTING_CLOSED" | "NOMINATION_NOT_FOUND" | "NOMINATION_EXISTS" | "INVALID_BALLOT" | "ALREADY_VOTED" | "FUND_ENTRY_NOT_FOUND" | "FUND_ENTRY_ALREADY_REVERSED" | "FUND_REVERSAL_NOT_REVERSIBLE" | "METHOD_NOT_ALLOWED" | "PHONE_TAKEN" | "CLASS_EXISTS" | "SCHOOL_EXISTS" | "SCHOOL_NOTICE_NOT_FOUND" | "SCHOOL_NOTICE_AUDIENCE_INVALID" | "STUDENT_NAME_TAKEN" | "STUDENT_ALREADY_LEFT" | "TRANSFER_NOT_ALLOWED" | "ROLLOVER_YEAR_INVALID" | "CLASS_ARCHIVED" | "SCHOOL_YEAR_EXISTS" | "ROLE_ASSIGNMENT_EXISTS" | "ROLE_SCOPE_MISMATCH" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "FILE_REQUIRED" | "FILE_TYPE_UNSUPPORTED" | "FILE_UNREADABLE" | "SPREADSHEET_EXPANDS_TOO_MUCH" | "TOO_MANY_LOGIN_ATTEMPTS" | "SMS_CODE_INVALID" | "SMS_CODE_TOO_SOON" | "SMS_CODE_DAILY_LIMIT" | "SMS_CODE_IP_LIMIT" | "SMS_CODE_REQUIRED" | "PASSWORD_CHANGE_REQUIRED" | "CURRENT_PASSWORD_INCORRECT" | "PASSWORD_UNCHANGED" | "CONSENT_REQUIRED" | "CONSENT_VERSION_OUTDATED" | "CONSENT_NOT_GIVEN" | "JOIN_LINK_INVALID" | "JOIN_STUDENT_NOT_FOUND" | "JOIN_STUDENT_AMBIGUOUS" | "ALREADY_GUARDIAN" | "JOIN_REQUEST_EXISTS" | "JOIN_REQUEST_NOT_FOUND" | "JOIN_REQUEST_DECIDED" | "JOIN_REQUEST_LIMIT" | "JOIN_CLASS_BUSY" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "MODEL_SCHOOL_YEAR_NOT_FOUND" | "MODEL_SCHOOL_CRITERIA_LOCKED" | "MODEL_SCHOOL_WEIGHTS_INVALID" | "MODEL_SCHOOL_APPLICATION_NOT_FOUND" | "MODEL_SCHOOL_APPLICATION_EXISTS" | "MODEL_SCHOOL_APPLICATION_STATE" | "MODEL_SCHOOL_COORDINATOR_ONLY" | "MODEL_SCHOOL_EXPERT_NOT_FOUND" | "MODEL_SCHOOL_OWN_DISTRICT" | "MODEL_SCHOOL_REVIEW_NOT_FOUND" | "MODEL_SCHOOL_SCORES_INVALID" | "MODEL_SCHOOL_NOT_SCORED" | "MODEL_SCHOOL_QUOTA_FULL" | "MODEL_SCHOOL_BELOW_PASS_MARK" | "MODEL_SCHOOL_PASS_MARK_LOCKED" | "MODEL_SCHOOL_DESIGNATION_NOT_FOUND" | "MODEL_SCHOOL_ALREADY_REVOKED" | "SUPPORT_SITE_NOT_FOUND" | "SUPPORT_SITE_SCOPE_INVALID" | "SUPPORT_SITE_STAFF_NOT_FOUND" | "STAFF_ACCOUNT_NOT_FOUND" | "COUNSELLING_REQUEST_NOT_FOUND" | "COUNSELLING_SITE_UNSTAFFED" | "COUNSELLING_OPEN_LIMIT" | "COUNSELLING_REQUEST_CLOSED" | "COUNSELLING_TIME_INVALID" | "SURVEY_ALREADY_ANSWERED" | "CAMPAIGN_NOT_FOUND" | "CAMPAIGN_NOT_OPEN" | "CAMPAIGN_OUT_OF_SCOPE" | "CAMPAIGN_SUBMISSION_EXISTS" | "CAMPAIGN_SUBMISSION_NOT_FOUND" | "CAMPAIGN_SUBMISSION_STATE" | "CAMPAIGN_AWARD_INVALID" | "MAILBOX_ITEM_NOT_FOUND" | "MAILBOX_NOT_YOUR_SCHOOL" | "MAILBOX_ALREADY_ANSWERED" | "MAILBOX_NOT_YOUR_LEVEL" | "CAMPAIGN_NO_AWARD";
             /** @description VALIDATION_FAILED only: one entry per bad field, by its property name */
             errors?: {
                 field: string;
@@ -2450,15 +2549,23 @@ export interface components {
             items: components["schemas"]["SubmissionDto"][];
         };
         SupportSiteDto: {
+            /** @description the site has staff and takes appointment requests online */
+            acceptsRequests: boolean;
             contact: string;
+            /** @description a district site's district, or a school site's school's */
+            districtId: string | null;
+            districtName?: string | null;
             id: string;
             /** @enum {string} */
-            kind: "counselling_room" | "growth_station";
+            kind: "counselling_room" | "growth_station" | "counselling_centre" | "hotline";
             location?: string | null;
             name: string;
             openingHours: string;
-            schoolId: string;
-            schoolName?: string;
+            phone: string | null;
+            schoolId: string | null;
+            schoolName?: string | null;
+            /** @enum {string} */
+            scope: "school" | "district" | "city";
         };
         SupportSiteListDto: {
             items: components["schemas"]["SupportSiteDto"][];
@@ -2566,7 +2673,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description BadRequest: one of VALIDATION_FAILED, MALFORMED_REQUEST, BAD_REQUEST, JSON_TOO_DEEP, MALFORMED_MULTIPART, WECHAT_CODE_INVALID, CHECKIN_TOKEN_INVALID, CHECKIN_TOKEN_EXPIRED, INVALID_BALLOT, ROLLOVER_YEAR_INVALID, ROLE_SCOPE_MISMATCH, FILE_REQUIRED, FILE_UNREADABLE, CURRENT_PASSWORD_INCORRECT, PASSWORD_UNCHANGED, MODEL_SCHOOL_WEIGHTS_INVALID, MODEL_SCHOOL_SCORES_INVALID, CAMPAIGN_AWARD_INVALID */
+        /** @description BadRequest: one of VALIDATION_FAILED, MALFORMED_REQUEST, BAD_REQUEST, JSON_TOO_DEEP, MALFORMED_MULTIPART, WECHAT_CODE_INVALID, CHECKIN_TOKEN_INVALID, CHECKIN_TOKEN_EXPIRED, INVALID_BALLOT, ROLLOVER_YEAR_INVALID, ROLE_SCOPE_MISMATCH, FILE_REQUIRED, FILE_UNREADABLE, CURRENT_PASSWORD_INCORRECT, PASSWORD_UNCHANGED, MODEL_SCHOOL_WEIGHTS_INVALID, MODEL_SCHOOL_SCORES_INVALID, SUPPORT_SITE_SCOPE_INVALID, COUNSELLING_TIME_INVALID, CAMPAIGN_AWARD_INVALID */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -2575,7 +2682,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Conflict: one of WECHAT_ALREADY_BOUND, IDENTITY_ALREADY_BOUND, RECALL_WINDOW_PASSED, NOT_A_NOTICE, LECTURE_NOT_OPEN, GUARDIAN_NOT_IN_AUDIENCE, REGISTRATION_CLOSED, CHECKIN_NOT_OPEN, CHECKOUT_NOT_OPEN, NOT_CHECKED_IN, ATTENDANCE_CHECKIN_TOO_LATE, ATTENDANCE_PRESENCE_TOO_SHORT, NOT_AN_OFFLINE_LECTURE, LECTURE_NOT_STARTED, LECTURE_ENDED, NOT_AN_ONLINE_LECTURE, LECTURE_ROOM_NOT_OPEN, MATERIAL_EXISTS, LECTURE_NOT_EDITABLE, ALREADY_REVOKED, NOT_COMPLIANT, EXPORT_NOT_READY, PLAN_EXISTS, COMMITTEE_EXISTS, COMMITTEE_FULL, NOT_A_GUARDIAN_IN_SCOPE, NOT_A_CLASS_COMMITTEE_MEMBER, ELECTION_CLOSED, NOMINATION_CLOSED, VOTING_CLOSED, NOMINATION_EXISTS, ALREADY_VOTED, FUND_ENTRY_ALREADY_REVERSED, FUND_REVERSAL_NOT_REVERSIBLE, PHONE_TAKEN, CLASS_EXISTS, SCHOOL_EXISTS, STUDENT_NAME_TAKEN, STUDENT_ALREADY_LEFT, TRANSFER_NOT_ALLOWED, CLASS_ARCHIVED, SCHOOL_YEAR_EXISTS, ROLE_ASSIGNMENT_EXISTS, CONSENT_VERSION_OUTDATED, CONSENT_NOT_GIVEN, JOIN_STUDENT_AMBIGUOUS, ALREADY_GUARDIAN, JOIN_REQUEST_EXISTS, JOIN_REQUEST_DECIDED, MODEL_SCHOOL_CRITERIA_LOCKED, MODEL_SCHOOL_APPLICATION_EXISTS, MODEL_SCHOOL_APPLICATION_STATE, MODEL_SCHOOL_OWN_DISTRICT, MODEL_SCHOOL_NOT_SCORED, MODEL_SCHOOL_QUOTA_FULL, MODEL_SCHOOL_BELOW_PASS_MARK, MODEL_SCHOOL_PASS_MARK_LOCKED, MODEL_SCHOOL_ALREADY_REVOKED, SURVEY_ALREADY_ANSWERED, CAMPAIGN_NOT_OPEN, CAMPAIGN_SUBMISSION_EXISTS, CAMPAIGN_SUBMISSION_STATE, MAILBOX_ALREADY_ANSWERED */
+        /** @description Conflict: one of WECHAT_ALREADY_BOUND, IDENTITY_ALREADY_BOUND, RECALL_WINDOW_PASSED, NOT_A_NOTICE, LECTURE_NOT_OPEN, GUARDIAN_NOT_IN_AUDIENCE, REGISTRATION_CLOSED, CHECKIN_NOT_OPEN, CHECKOUT_NOT_OPEN, NOT_CHECKED_IN, ATTENDANCE_CHECKIN_TOO_LATE, ATTENDANCE_PRESENCE_TOO_SHORT, NOT_AN_OFFLINE_LECTURE, LECTURE_NOT_STARTED, LECTURE_ENDED, NOT_AN_ONLINE_LECTURE, LECTURE_ROOM_NOT_OPEN, MATERIAL_EXISTS, LECTURE_NOT_EDITABLE, ALREADY_REVOKED, NOT_COMPLIANT, EXPORT_NOT_READY, PLAN_EXISTS, COMMITTEE_EXISTS, COMMITTEE_FULL, NOT_A_GUARDIAN_IN_SCOPE, NOT_A_CLASS_COMMITTEE_MEMBER, ELECTION_CLOSED, NOMINATION_CLOSED, VOTING_CLOSED, NOMINATION_EXISTS, ALREADY_VOTED, FUND_ENTRY_ALREADY_REVERSED, FUND_REVERSAL_NOT_REVERSIBLE, PHONE_TAKEN, CLASS_EXISTS, SCHOOL_EXISTS, STUDENT_NAME_TAKEN, STUDENT_ALREADY_LEFT, TRANSFER_NOT_ALLOWED, CLASS_ARCHIVED, SCHOOL_YEAR_EXISTS, ROLE_ASSIGNMENT_EXISTS, CONSENT_VERSION_OUTDATED, CONSENT_NOT_GIVEN, JOIN_STUDENT_AMBIGUOUS, ALREADY_GUARDIAN, JOIN_REQUEST_EXISTS, JOIN_REQUEST_DECIDED, MODEL_SCHOOL_CRITERIA_LOCKED, MODEL_SCHOOL_APPLICATION_EXISTS, MODEL_SCHOOL_APPLICATION_STATE, MODEL_SCHOOL_OWN_DISTRICT, MODEL_SCHOOL_NOT_SCORED, MODEL_SCHOOL_QUOTA_FULL, MODEL_SCHOOL_BELOW_PASS_MARK, MODEL_SCHOOL_PASS_MARK_LOCKED, MODEL_SCHOOL_ALREADY_REVOKED, COUNSELLING_SITE_UNSTAFFED, COUNSELLING_OPEN_LIMIT, COUNSELLING_REQUEST_CLOSED, SURVEY_ALREADY_ANSWERED, CAMPAIGN_NOT_OPEN, CAMPAIGN_SUBMISSION_EXISTS, CAMPAIGN_SUBMISSION_STATE, MAILBOX_ALREADY_ANSWERED */
         Conflict: {
             headers: {
                 [name: string]: unknown;
@@ -2593,7 +2700,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description NotFound: one of WECHAT_NOT_CONFIGURED, IDENTITY_NOT_FOUND, NOT_FOUND, ROUTE_NOT_FOUND, STUDENT_NOT_FOUND, CLASS_NOT_FOUND, SCHOOL_NOT_FOUND, DISTRICT_NOT_FOUND, USER_NOT_FOUND, SCHOOL_YEAR_NOT_FOUND, IMPORT_NOT_FOUND, ROLE_ASSIGNMENT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, FILE_NOT_FOUND, LECTURE_NOT_FOUND, REGISTRATION_NOT_FOUND, ARTICLE_NOT_FOUND, LEDGER_ENTRY_NOT_FOUND, EXPORT_NOT_FOUND, PLAN_NOT_FOUND, COMMITTEE_NOT_FOUND, COMMITTEE_MEMBER_NOT_FOUND, ELECTION_NOT_FOUND, NOMINATION_NOT_FOUND, FUND_ENTRY_NOT_FOUND, SCHOOL_NOTICE_NOT_FOUND, JOIN_LINK_INVALID, JOIN_STUDENT_NOT_FOUND, JOIN_REQUEST_NOT_FOUND, MODEL_SCHOOL_YEAR_NOT_FOUND, MODEL_SCHOOL_APPLICATION_NOT_FOUND, MODEL_SCHOOL_EXPERT_NOT_FOUND, MODEL_SCHOOL_REVIEW_NOT_FOUND, MODEL_SCHOOL_DESIGNATION_NOT_FOUND, SUPPORT_SITE_NOT_FOUND, CAMPAIGN_NOT_FOUND, CAMPAIGN_SUBMISSION_NOT_FOUND, MAILBOX_ITEM_NOT_FOUND, CAMPAIGN_NO_AWARD */
+        /** @description NotFound: one of WECHAT_NOT_CONFIGURED, IDENTITY_NOT_FOUND, NOT_FOUND, ROUTE_NOT_FOUND, STUDENT_NOT_FOUND, CLASS_NOT_FOUND, SCHOOL_NOT_FOUND, DISTRICT_NOT_FOUND, USER_NOT_FOUND, SCHOOL_YEAR_NOT_FOUND, IMPORT_NOT_FOUND, ROLE_ASSIGNMENT_NOT_FOUND, CONVERSATION_NOT_FOUND, MESSAGE_NOT_FOUND, FILE_NOT_FOUND, LECTURE_NOT_FOUND, REGISTRATION_NOT_FOUND, ARTICLE_NOT_FOUND, MATERIAL_NOT_FOUND, LEDGER_ENTRY_NOT_FOUND, EXPORT_NOT_FOUND, PLAN_NOT_FOUND, COMMITTEE_NOT_FOUND, COMMITTEE_MEMBER_NOT_FOUND, ELECTION_NOT_FOUND, NOMINATION_NOT_FOUND, FUND_ENTRY_NOT_FOUND, SCHOOL_NOTICE_NOT_FOUND, JOIN_LINK_INVALID, JOIN_STUDENT_NOT_FOUND, JOIN_REQUEST_NOT_FOUND, MODEL_SCHOOL_YEAR_NOT_FOUND, MODEL_SCHOOL_APPLICATION_NOT_FOUND, MODEL_SCHOOL_EXPERT_NOT_FOUND, MODEL_SCHOOL_REVIEW_NOT_FOUND, MODEL_SCHOOL_DESIGNATION_NOT_FOUND, SUPPORT_SITE_NOT_FOUND, SUPPORT_SITE_STAFF_NOT_FOUND, STAFF_ACCOUNT_NOT_FOUND, COUNSELLING_REQUEST_NOT_FOUND, CAMPAIGN_NOT_FOUND, CAMPAIGN_SUBMISSION_NOT_FOUND, MAILBOX_ITEM_NOT_FOUND, CAMPAIGN_NO_AWARD */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -3550,6 +3657,105 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
+    CounsellingController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CounsellingRequestListDto"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    CounsellingController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCounsellingRequestDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CounsellingRequestDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    CounsellingController_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CounsellingRequestDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    CounsellingController_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CounsellingRequestDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
     DevOutboxController_list: {
         parameters: {
             query?: {
@@ -3838,7 +4044,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description 讲座 id（路由由访问规则读取讲座后交给处理方法） */
+                id: unknown;
+            };
             cookie?: never;
         };
         requestBody: {
@@ -3866,7 +4075,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                /** @description 讲座 id（路由由访问规则读取讲座后交给处理方法） */
+                id: unknown;
+            };
             cookie?: never;
         };
         requestBody: {
@@ -5057,7 +5269,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
-    ModelSchoolsController_sites: {
+    ModelSchoolsController_supportSites: {
         parameters: {
             query?: never;
             header?: never;
