@@ -13,6 +13,8 @@ import { S3Storage } from './storage/s3-storage';
 import { SchoolNoticeAccess } from './school-notices/school-notice.access';
 import { SchoolNoticeRepository } from './school-notices/school-notice.repository';
 import { SchoolNoticeService } from './school-notices/school-notice.service';
+import { UnconfirmedNoticeRepository } from './unconfirmed/unconfirmed.repository';
+import { UnconfirmedNoticeService } from './unconfirmed/unconfirmed.service';
 import { UploadService } from './upload.service';
 
 @Module({
@@ -28,6 +30,8 @@ import { UploadService } from './upload.service';
     SchoolNoticeRepository,
     SchoolNoticeAccess,
     SchoolNoticeService,
+    UnconfirmedNoticeRepository,
+    UnconfirmedNoticeService,
     {
       provide: FILE_STORAGE,
       inject: [AppConfig],
@@ -48,6 +52,6 @@ import { UploadService } from './upload.service';
           : new LocalDiskStorage(config.DATA_DIR),
     },
   ],
-  exports: [ConversationService, MessageService, SchoolNoticeService, UploadService, FileAccessRegistry, LectureRoomService, NotificationsModule],
+  exports: [ConversationService, MessageService, SchoolNoticeService, UnconfirmedNoticeService, UploadService, FileAccessRegistry, LectureRoomService, NotificationsModule],
 })
 export class MessagingModule {}
