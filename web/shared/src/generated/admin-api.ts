@@ -2594,6 +2594,8 @@ export interface components {
             passMark: number;
             quota: number;
             year: number;
+            /** @description every year with published criteria, oldest first */
+            years: number[];
         };
         CriterionDto: {
             code: string;
