@@ -27,6 +27,7 @@ describe('the console: coordinators, district and city staff at work', () => {
       'nav-directory',
       'nav-join-requests',
       'nav-school-notices',
+      'nav-mailbox',
       'nav-school-year',
       'nav-lectures',
       'nav-hours',

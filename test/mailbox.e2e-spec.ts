@@ -123,6 +123,12 @@ describe('the principal’s mailbox (parent-api + admin-api + worker)', () => {
     expect(atDistrict.escalatedAt).not.toBeNull();
     expect(Date.parse(atDistrict.dueAt) - Date.now()).toBeGreaterThan(4.9 * 86_400_000);
     expect((await answer(tokens.coordinator, item.id).expect(403)).body.code).toBe('MAILBOX_NOT_YOUR_LEVEL');
+    // The console's 逾期转交 list: only items moved up; the school's own list leaves them out.
+    const listed = async (token: string, query: string) => ((await ctx.admin().get(`/mailbox?${query}`).set(auth(token)).expect(200)).body.items as Item[]).map((i) => i.id);
+    expect(await listed(tokens.district, 'escalated=true')).toContain(item.id);
+    expect(await listed(tokens.district, 'escalated=false')).not.toContain(item.id);
+    expect((await listed(tokens.district, 'escalated=true')).length).toBeLessThan((await listed(tokens.district, '')).length);
+    expect((await ctx.admin().get('/mailbox?escalated=maybe').set(auth(tokens.district)).expect(400)).body.code).toBe('VALIDATION_FAILED');
 
     await pastDue(item.id);
     await escalate();

@@ -108,7 +108,11 @@ describe('model schools (parent-api, admin-api)', () => {
       const bad = await ctx.admin().put('/model-schools/criteria').set(auth('city')).send({ year: 2040, indicators: [indicators[0]] }).expect(400);
       expect(bad.body.code).toBe('MODEL_SCHOOL_WEIGHTS_INVALID');
       const ok = await ctx.admin().put('/model-schools/criteria').set(auth('city')).send({ year: 2040, quota: 3, indicators }).expect(200);
-      expect(ok.body).toEqual(expect.objectContaining({ year: 2040, quota: 3 }));
+      expect(ok.body).toEqual(expect.objectContaining({ year: 2040, quota: 3, locked: false }));
+      const noMetric = await ctx.admin().put('/model-schools/criteria').set(auth('city')).send({ year: 2040, indicators: [{ ...indicators[0], metric: undefined }, indicators[1]] }).expect(400);
+      expect(noMetric.body.code).toBe('MODEL_SCHOOL_WEIGHTS_INVALID');
+      const current = (await ctx.admin().get(`/model-schools/criteria?year=${year}`).set(auth('city')).expect(200)).body;
+      expect({ locked: current.locked, years: current.years }).toEqual({ locked: true, years: expect.arrayContaining([year, 2040]) });
       const locked = await ctx.admin().put('/model-schools/criteria').set(auth('city')).send({ year, indicators }).expect(409);
       expect(locked.body.code).toBe('MODEL_SCHOOL_CRITERIA_LOCKED');
     });

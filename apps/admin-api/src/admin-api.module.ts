@@ -20,6 +20,7 @@ import { LecturesController } from './lectures.controller';
 import { MailboxController } from './mailbox.controller';
 import { MeController } from './me.controller';
 import { ModelSchoolsController } from './model-schools.controller';
+import { NoticesController } from './notices.controller';
 import { ReportsController } from './reports.controller';
 import { SchoolNoticesController } from './school-notices.controller';
 import { SchoolSetupController } from './school-setup.controller';
@@ -35,7 +36,7 @@ export class AdminApiModule {
     return {
       module: AdminApiModule,
       imports: [PlatformModule.forRoot({ app: 'admin-api', infra, http: true }), AuthModule.forRoot({ audience: 'admin', http: true }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, MailboxModule, DeliveryModule],
-      controllers: [JoinRequestsController, MeController, AuditController, SchoolsController, StaffController, ClassesController, LecturesController, LectureMaterialsController, CounsellingController, ReportsController, CommitteesController, CommitteeRecordsController, ModelSchoolsController, CampaignsController, ArticlesController, MailboxController, SmsBudgetController, SchoolNoticesController, SchoolSetupController],
+      controllers: [JoinRequestsController, MeController, AuditController, SchoolsController, StaffController, ClassesController, LecturesController, LectureMaterialsController, CounsellingController, ReportsController, CommitteesController, CommitteeRecordsController, ModelSchoolsController, CampaignsController, ArticlesController, MailboxController, SmsBudgetController, SchoolNoticesController, SchoolSetupController, NoticesController],
     };
   }
 }

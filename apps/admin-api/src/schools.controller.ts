@@ -6,6 +6,8 @@ import {
   AppointDistrictAdminDto,
   AppointmentDto,
   ClassDto,
+  ClassListQueryDto,
+  ClassPageDto,
   ClassSummaryDto,
   CreateClassDto,
   CreateSchoolDto,
@@ -75,6 +77,14 @@ export class SchoolsController {
   @ApiOkResponse({ type: [ClassSummaryDto] })
   classes(@CurrentUser() principal: Principal, @Param('id') id: string, @Query() query: SchoolYearQueryDto): Promise<ClassSummaryDto[]> {
     return this.directory.classes(principal, id, query.schoolYear);
+  }
+
+  @Get('schools/:id/class-list')
+  @Authorize('staff', 'school')
+  @ApiOperation({ summary: '学校班级列表（一页，带总数）：按年级、名称、人数排序，按名称或年级筛选（教师只看到自己任教的班级）' })
+  @ApiOkResponse({ type: ClassPageDto })
+  classPage(@CurrentUser() principal: Principal, @Param('id') id: string, @Query() query: ClassListQueryDto): Promise<ClassPageDto> {
+    return this.directory.classPage(principal, id, query);
   }
 
   @Post('schools/:id/classes')

@@ -74,3 +74,15 @@ export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => (string |
 }
 
 export const DEFAULT_PAGE_SIZE = 20;
+
+/** Numbered pages (`page` from 1, `pageSize` up to 200) for console tables that show a total. */
+export class PageNumberQueryDto {
+  @ApiPropertyOptional({ minimum: 1, default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 20 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
+}
+
+/** The LIMIT and OFFSET of a numbered page (20 a page by default). */
+export function pageWindow(query: { page?: number; pageSize?: number }): { limit: number; offset: number } {
+  const limit = query.pageSize ?? DEFAULT_PAGE_SIZE;
+  return { limit, offset: ((query.page ?? 1) - 1) * limit };
+}

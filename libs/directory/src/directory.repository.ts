@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, eq, gt, inArray, isNull, or, sql, SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, ilike, inArray, isNull, or, sql, SQL } from 'drizzle-orm';
 import { AreaScope } from '@jiaxiao/common';
 import {
   classes,
@@ -196,6 +196,35 @@ export class DirectoryRepository {
         ),
       )
       .orderBy(asc(classes.grade), asc(classes.name));
+  }
+
+  /** One page of a school's classes, filtered and sorted in the database, with how many match. */
+  async pageClasses(
+    filter: { schoolId: string; schoolYearId: string; classIds?: string[]; grade?: number; q?: string },
+    order: { by: 'name' | 'grade' | 'students'; descending: boolean },
+    page: { limit: number; offset: number },
+  ) {
+    const studentCount = sql<number>`(select count(*)::int from ${students} s where s.class_id = ${classes}.id and s.left_at is null)`;
+    const where = and(
+      eq(classes.schoolId, filter.schoolId),
+      eq(classes.schoolYearId, filter.schoolYearId),
+      filter.classIds ? inArray(classes.id, filter.classIds) : undefined,
+      filter.grade !== undefined ? eq(classes.grade, filter.grade) : undefined,
+      filter.q ? ilike(classes.name, `%${filter.q.replace(/[\\%_]/g, '\\$&')}%`) : undefined,
+    );
+    const key = { name: classes.name, grade: classes.grade, students: studentCount }[order.by];
+    const direction = order.descending ? desc : asc;
+    const [items, [{ total }]] = await Promise.all([
+      this.db
+        .select({ id: classes.id, name: classes.name, grade: classes.grade, studentCount })
+        .from(classes)
+        .where(where)
+        .orderBy(direction(key), asc(classes.grade), asc(classes.name), asc(classes.id))
+        .limit(page.limit)
+        .offset(page.offset),
+      this.db.select({ total: count() }).from(classes).where(where),
+    ]);
+    return { items, total };
   }
 
   async insertClass(input: { schoolId: string; schoolYearId: string; grade: number; name: string }, db: DbExecutor = this.db) {

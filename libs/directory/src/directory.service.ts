@@ -9,6 +9,7 @@ import {
   formatShanghai,
   maskPhone,
   Page,
+  pageWindow,
   PasswordService,
   Principal,
   PRIVACY_NOTICE,
@@ -29,6 +30,8 @@ import {
   AppointStaffDto,
   ChildDto,
   ClassDto,
+  ClassListQueryDto,
+  ClassPageDto,
   ClassSummaryDto,
   CreateClassDto,
   CreateSchoolDto,
@@ -298,6 +301,20 @@ export class DirectoryService {
     const seesAll = scope.city || scope.districtIds.includes(school.districtId) || scope.schoolIds.includes(schoolId);
     const rows = await this.directory.listClasses({ schoolId, schoolYearId: year.id, classIds: seesAll ? undefined : scope.classIds });
     return rows.map((c) => ({ id: c.id, name: c.name, grade: c.grade, studentCount: c.studentCount }));
+  }
+
+  /** One page of the school's classes (a teacher who does not manage the school: their classes only). */
+  async classPage(principal: Principal, schoolId: string, query: ClassListQueryDto): Promise<ClassPageDto> {
+    const year = await this.schoolYear(query.schoolYear);
+    const scope = areaScopeOf(principal);
+    const school = await this.school(schoolId);
+    const seesAll = scope.city || scope.districtIds.includes(school.districtId) || scope.schoolIds.includes(schoolId);
+    const sort = query.sort ?? 'grade';
+    return this.directory.pageClasses(
+      { schoolId, schoolYearId: year.id, classIds: seesAll ? undefined : scope.classIds, grade: query.grade, q: query.q?.trim() || undefined },
+      { by: sort.replace('-', '') as 'name' | 'grade' | 'students', descending: sort.startsWith('-') },
+      pageWindow(query),
+    );
   }
 
   async createClass(principal: Principal, schoolId: string, dto: CreateClassDto): Promise<ClassDto> {

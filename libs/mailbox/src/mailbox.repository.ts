@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, desc, eq, inArray, lt, or, sql, SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, isNull, lt, or, sql, SQL } from 'drizzle-orm';
 import { DB, Database, DbExecutor, mailboxItems, MailboxLevel, schools, users } from '@jiaxiao/db';
 
 export type MailboxItemRow = typeof mailboxItems.$inferSelect;
@@ -50,12 +50,13 @@ export class MailboxRepository {
   }
 
   /** Newest first: the caller's own items, or the items of an area. */
-  list(filter: { authorId?: string; area?: MailboxArea; status?: 'open' | 'answered'; schoolId?: string }): Promise<MailboxListRow[]> {
+  list(filter: { authorId?: string; area?: MailboxArea; status?: 'open' | 'answered'; schoolId?: string; escalated?: boolean }): Promise<MailboxListRow[]> {
     const conditions: (SQL | undefined)[] = [
       filter.authorId ? eq(mailboxItems.authorId, filter.authorId) : undefined,
       filter.area ? inArea(filter.area) : undefined,
       filter.status ? eq(mailboxItems.status, filter.status) : undefined,
       filter.schoolId ? eq(mailboxItems.schoolId, filter.schoolId) : undefined,
+      filter.escalated === undefined ? undefined : filter.escalated ? isNotNull(mailboxItems.escalatedAt) : isNull(mailboxItems.escalatedAt),
     ];
     return this.db
       .select({ item: mailboxItems, schoolName: schools.name, authorName: users.name, authorPhone: users.phone })

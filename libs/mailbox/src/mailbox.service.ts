@@ -65,7 +65,7 @@ export class MailboxService implements OnModuleInit {
 
   /** Staff: the items of their area, newest first; anonymous writers stay hidden in lists. */
   async listForStaff(principal: Principal, query: MailboxQueryDto): Promise<MailboxItemDto[]> {
-    const rows = await this.repository.list({ area: staffArea(principal), status: query.status, schoolId: query.schoolId });
+    const rows = await this.repository.list({ area: staffArea(principal), status: query.status, schoolId: query.schoolId, escalated: query.escalated });
     return rows.map((row) => toDto(row, !row.item.anonymous));
   }
 

@@ -8,3 +8,5 @@ export * from './message.mapper';
 export * from './dto/message.dto';
 export * from './school-notices/school-notice.service';
 export * from './school-notices/school-notice.dto';
+export * from './unconfirmed/unconfirmed.service';
+export * from './unconfirmed/unconfirmed.dto';

@@ -14,6 +14,8 @@ import { SchoolNoticeAccess } from './school-notices/school-notice.access';
 import { SchoolNoticeRepository } from './school-notices/school-notice.repository';
 import { SchoolNoticeReactor } from './school-notices/school-notice.reactor';
 import { SchoolNoticeService } from './school-notices/school-notice.service';
+import { UnconfirmedNoticeRepository } from './unconfirmed/unconfirmed.repository';
+import { UnconfirmedNoticeService } from './unconfirmed/unconfirmed.service';
 import { UploadService } from './upload.service';
 
 @Module({
@@ -30,6 +32,8 @@ import { UploadService } from './upload.service';
     SchoolNoticeAccess,
     SchoolNoticeService,
     SchoolNoticeReactor,
+    UnconfirmedNoticeRepository,
+    UnconfirmedNoticeService,
     {
       provide: FILE_STORAGE,
       inject: [AppConfig],
@@ -50,6 +54,6 @@ import { UploadService } from './upload.service';
           : new LocalDiskStorage(config.DATA_DIR),
     },
   ],
-  exports: [ConversationService, MessageService, SchoolNoticeService, UploadService, FileAccessRegistry, LectureRoomService, NotificationsModule],
+  exports: [ConversationService, MessageService, SchoolNoticeService, UnconfirmedNoticeService, UploadService, FileAccessRegistry, LectureRoomService, NotificationsModule],
 })
 export class MessagingModule {}

@@ -42,8 +42,8 @@ export class ModelSchoolService {
   async criteria(year = programmeYearOf(new Date())): Promise<CriteriaDto> {
     const row = await this.repository.year(year);
     if (!row) throw new DomainError('MODEL_SCHOOL_YEAR_NOT_FOUND');
-    const rows = await this.repository.criteria(year);
-    return { year, quota: row.quota, passMark: row.passMark, indicators: rows.map((c) => this.criterionDto(c)) };
+    const [rows, applied, years] = await Promise.all([this.repository.criteria(year), this.repository.applicationCount(year), this.repository.years()]);
+    return { year, quota: row.quota, passMark: row.passMark, locked: applied > 0, years, indicators: rows.map((c) => this.criterionDto(c)) };
   }
 
   /** City staff publish a year's rubric (replacing it while no school has applied). */

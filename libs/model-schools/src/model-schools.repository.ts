@@ -87,6 +87,10 @@ export class ModelSchoolsRepository {
     return row;
   }
 
+  async years(): Promise<number[]> {
+    return (await this.db.select({ year: modelSchoolYears.year }).from(modelSchoolYears).orderBy(asc(modelSchoolYears.year))).map((r) => r.year);
+  }
+
   /** The quota row of a year, locked: designations of the year queue behind it. */
   async lockYear(year: number, db: DbExecutor) {
     const [row] = await db.select().from(modelSchoolYears).where(eq(modelSchoolYears.year, year)).for('update');

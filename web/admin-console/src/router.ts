@@ -25,6 +25,7 @@ export const router = createRouter({
         { path: 'audit', component: () => import('./views/AuditView.vue'), meta: { title: '审计日志' } },
         { path: 'school-notices', component: () => import('./views/schools/SchoolNoticesView.vue'), meta: { title: '学校通知' } },
         { path: 'school-year', component: () => import('./views/schools/SchoolYearView.vue'), meta: { title: '学年与花名册' } },
+        { path: 'mailbox', component: () => import('./views/schools/MailboxView.vue'), meta: { title: '校长信箱' } },
         { path: 'model-schools', component: () => import('./views/programs/ModelSchoolsView.vue'), meta: { title: '示范校' } },
       ],
     },

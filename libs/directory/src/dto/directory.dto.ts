@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { IsMainlandMobile, PageQueryDto, SCHOOL_YEAR_PATTERN } from '@jiaxiao/common';
+import { IsMainlandMobile, PageNumberQueryDto, PageQueryDto, SCHOOL_YEAR_PATTERN } from '@jiaxiao/common';
 import { SCHOOL_TYPES, SchoolType } from '@jiaxiao/db';
 
 // ── requests ──────────────────────────────────────────────────────────────────
@@ -29,6 +29,20 @@ export class SchoolYearQueryDto {
   @IsString()
   @Matches(SCHOOL_YEAR_PATTERN)
   schoolYear?: string;
+}
+
+export class ClassListQueryDto extends PageNumberQueryDto {
+  @ApiPropertyOptional({ example: '2026-2027', description: 'the current school year by default' })
+  @IsOptional()
+  @IsString()
+  @Matches(SCHOOL_YEAR_PATTERN)
+  schoolYear?: string;
+  @ApiPropertyOptional({ enum: ['name', '-name', 'grade', '-grade', 'students', '-students'], default: 'grade', description: 'a leading - sorts descending' })
+  @IsOptional()
+  @IsIn(['name', '-name', 'grade', '-grade', 'students', '-students'])
+  sort?: 'name' | '-name' | 'grade' | '-grade' | 'students' | '-students';
+  @ApiPropertyOptional({ description: 'part of the class name' }) @IsOptional() @IsString() @MaxLength(50) q?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 12 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(12) grade?: number;
 }
 
 export class CreateClassDto {
@@ -189,6 +203,11 @@ export class ClassSummaryDto {
   @ApiProperty() name: string;
   @ApiProperty() grade: number;
   @ApiProperty() studentCount: number;
+}
+
+export class ClassPageDto {
+  @ApiProperty({ type: [ClassSummaryDto] }) items: ClassSummaryDto[];
+  @ApiProperty({ description: 'classes matching, on every page' }) total: number;
 }
 
 export class StaffDto {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { IsMainlandMobile } from '@jiaxiao/common';
+import { IsMainlandMobile, PageNumberQueryDto } from '@jiaxiao/common';
 import { RELATIONS } from '@jiaxiao/db';
 
 export class JoinLinkDto {
@@ -73,6 +73,22 @@ export class JoinRequestDto {
 
 export class JoinRequestListDto {
   @ApiProperty({ type: [JoinRequestDto] }) items: JoinRequestDto[];
+}
+
+export class SchoolJoinRequestQueryDto extends PageNumberQueryDto {
+  @ApiPropertyOptional({ enum: ['pending', 'approved', 'rejected'], default: 'pending' })
+  @IsOptional()
+  @IsIn(['pending', 'approved', 'rejected'])
+  status?: 'pending' | 'approved' | 'rejected';
+}
+
+export class SchoolJoinRequestDto extends JoinRequestDto {
+  @ApiProperty({ example: '初一(1)班' }) className: string;
+}
+
+export class SchoolJoinRequestPageDto {
+  @ApiProperty({ type: [SchoolJoinRequestDto] }) items: SchoolJoinRequestDto[];
+  @ApiProperty({ description: 'requests matching, on every page' }) total: number;
 }
 
 export class JoinRequestCreatedDto {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, count, eq, isNull } from 'drizzle-orm';
-import { classJoinLinks, DB, Database, DbExecutor, guardianships, joinRequests, Relation, students, users } from '@jiaxiao/db';
+import { and, asc, count, eq, inArray, isNull } from 'drizzle-orm';
+import { classes, classJoinLinks, DB, Database, DbExecutor, guardianships, joinRequests, Relation, students, users } from '@jiaxiao/db';
 
 @Injectable()
 export class JoinRepository {
@@ -64,6 +64,39 @@ export class JoinRepository {
       .where(and(eq(joinRequests.classId, classId), eq(joinRequests.status, status)))
       .orderBy(asc(joinRequests.createdAt))
       .limit(200);
+  }
+
+  /** A school's requests (only `classIds` when given), oldest first, one page of them and how many in all. */
+  async listOfSchool(filter: { schoolId: string; classIds?: string[]; status: 'pending' | 'approved' | 'rejected' }, page: { limit: number; offset: number }) {
+    const where = and(eq(classes.schoolId, filter.schoolId), eq(joinRequests.status, filter.status), filter.classIds ? inArray(joinRequests.classId, filter.classIds) : undefined);
+    const [items, [{ total }]] = await Promise.all([
+      this.db
+        .select({
+          id: joinRequests.id,
+          classId: joinRequests.classId,
+          className: classes.name,
+          studentId: joinRequests.studentId,
+          studentName: students.name,
+          userId: joinRequests.userId,
+          name: users.name,
+          phone: users.phone,
+          relation: joinRequests.relation,
+          invitedBy: joinRequests.invitedBy,
+          status: joinRequests.status,
+          createdAt: joinRequests.createdAt,
+          decidedAt: joinRequests.decidedAt,
+        })
+        .from(joinRequests)
+        .innerJoin(classes, eq(classes.id, joinRequests.classId))
+        .innerJoin(students, eq(students.id, joinRequests.studentId))
+        .innerJoin(users, eq(users.id, joinRequests.userId))
+        .where(where)
+        .orderBy(asc(joinRequests.createdAt), asc(joinRequests.id))
+        .limit(page.limit)
+        .offset(page.offset),
+      this.db.select({ total: count() }).from(joinRequests).innerJoin(classes, eq(classes.id, joinRequests.classId)).where(where),
+    ]);
+    return { items, total };
   }
 
   async classOfRequest(id: string): Promise<string | undefined> {

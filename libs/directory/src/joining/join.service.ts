@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import QRCode from 'qrcode';
-import { AppConfig, DomainError, Principal } from '@jiaxiao/common';
+import { AppConfig, areaScopeOf, DomainError, pageWindow, Principal } from '@jiaxiao/common';
 import { Relation } from '@jiaxiao/db';
 import { AuditService, REDIS } from '@jiaxiao/platform';
 import { ClassGroupTrigger } from '../class-group.trigger';
 import { DirectoryRepository } from '../directory.repository';
 import { JoinRepository } from './join.repository';
-import { JoinClassDto, JoinLinkDto, JoinRequestCreatedDto, JoinRequestListDto } from './join.dto';
+import { JoinClassDto, JoinLinkDto, JoinRequestCreatedDto, JoinRequestListDto, SchoolJoinRequestPageDto, SchoolJoinRequestQueryDto } from './join.dto';
 
 /**
  * Joining a class without a roster import: the teacher shows the class's join link (a QR code);
@@ -66,6 +66,18 @@ export class JoinService {
 
   async list(classId: string, status: 'pending' | 'approved' | 'rejected' = 'pending'): Promise<JoinRequestListDto> {
     return { items: await this.joins.list(classId, status) };
+  }
+
+  /**
+   * The requests of a whole school in one page: its coordinator, district and city staff see every
+   * class; a teacher of the school only the classes they teach (the route let in the school's staff).
+   */
+  async listOfSchool(principal: Principal, schoolId: string, query: SchoolJoinRequestQueryDto): Promise<SchoolJoinRequestPageDto> {
+    const school = await this.directory.schoolById(schoolId);
+    if (!school) throw new DomainError('SCHOOL_NOT_FOUND');
+    const area = areaScopeOf(principal);
+    const seesAll = area.city || area.districtIds.includes(school.districtId) || area.schoolIds.includes(schoolId);
+    return this.joins.listOfSchool({ schoolId, classIds: seesAll ? undefined : area.classIds, status: query.status ?? 'pending' }, pageWindow(query));
   }
 
   async decide(principal: Principal, id: string, decision: 'approved' | 'rejected', ip: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { MAILBOX_KINDS, MAILBOX_LEVELS, MAILBOX_TOPICS, MailboxKind, MailboxTopic } from '@jiaxiao/db';
 
@@ -21,6 +22,11 @@ export class AnswerMailboxItemDto {
 export class MailboxQueryDto {
   @ApiPropertyOptional({ enum: ['open', 'answered'] }) @IsOptional() @IsIn(['open', 'answered']) status?: 'open' | 'answered';
   @ApiPropertyOptional() @IsOptional() @IsUUID() schoolId?: string;
+  @ApiPropertyOptional({ description: 'true: only items moved up to the district or the city; false: only those never moved' })
+  @IsOptional()
+  @Transform(({ obj, key }) => ({ true: true, false: false })[String((obj as Record<string, unknown>)[key])] ?? (obj as Record<string, unknown>)[key])
+  @IsBoolean()
+  escalated?: boolean;
 }
 
 export class MailboxReportQueryDto {

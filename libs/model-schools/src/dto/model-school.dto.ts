@@ -60,6 +60,8 @@ export class CriteriaDto {
   @ApiProperty() year: number;
   @ApiProperty() quota: number;
   @ApiProperty({ example: 60, description: 'the lowest total score (of 100) a school may be designated with' }) passMark: number;
+  @ApiProperty({ description: 'a school has applied for the year: its indicators can no longer change (MODEL_SCHOOL_CRITERIA_LOCKED)' }) locked: boolean;
+  @ApiProperty({ type: [Number], description: 'every year with published criteria, oldest first' }) years: number[];
   @ApiProperty({ type: [CriterionDto] }) indicators: CriterionDto[];
 }
 

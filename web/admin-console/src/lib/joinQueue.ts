@@ -2,32 +2,21 @@ import { ref } from 'vue';
 import { api, unwrap, type Schemas } from './api';
 import type { Me } from './me';
 
-export type JoinRequest = Schemas['JoinRequestDto'] & { className: string };
+export type JoinRequest = Schemas['SchoolJoinRequestDto'];
 
 /** Pending join requests of the classes the caller reviews; the menu shows their count. */
 export const pendingJoins = ref(0);
 
-/** A class teacher reviews their classes, a coordinator every class of the school. */
-export async function reviewedClasses(me: Me): Promise<{ id: string; name: string }[]> {
-  const classes = new Map<string, string>();
-  for (const s of me.scopes) {
-    if (s.role === 'teacher' && s.classId) classes.set(s.classId, s.scopeName ?? '');
-    if (s.role === 'coordinator' && s.schoolId) {
-      for (const c of await unwrap(api.client.GET('/schools/{id}/classes', { params: { path: { id: s.schoolId }, query: {} } }))) classes.set(c.id, c.name);
-    }
-  }
-  return [...classes].map(([id, name]) => ({ id, name }));
-}
-
-/** The pending requests of those classes, oldest first. */
+/**
+ * The pending requests of the caller's schools, oldest first: one request per school
+ * (`GET /schools/:id/join-requests`), where a coordinator gets every class, a class teacher theirs.
+ */
 export async function loadPendingJoins(me: Me): Promise<JoinRequest[]> {
-  const classes = await reviewedClasses(me);
-  const lists = await Promise.all(
-    classes.map(async (c) =>
-      (await unwrap(api.client.GET('/classes/{id}/join-requests', { params: { path: { id: c.id }, query: { status: 'pending' } } }))).items.map((r) => ({ ...r, className: c.name })),
-    ),
+  const schools = new Set(me.scopes.filter((s) => (s.role === 'teacher' || s.role === 'coordinator') && s.schoolId).map((s) => s.schoolId as string));
+  const pages = await Promise.all(
+    [...schools].map((id) => unwrap(api.client.GET('/schools/{id}/join-requests', { params: { path: { id }, query: { status: 'pending', pageSize: 200 } } }))),
   );
-  const pending = lists.flat().sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)));
-  pendingJoins.value = pending.length;
+  const pending = pages.flatMap((p) => p.items).sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)));
+  pendingJoins.value = pages.reduce((n, p) => n + p.total, 0);
   return pending;
 }

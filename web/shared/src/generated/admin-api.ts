@@ -261,6 +261,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/class-notices/{id}/remind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 班级群通知提醒未确认（发送人或班级群的老师；每条通知每小时一次） */
+        post: operations["NoticesController_remind"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/classes/{id}": {
         parameters: {
             query?: never;
@@ -1471,6 +1488,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/notices/unconfirmed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 未确认通知：近 30 天要求回执的班级群通知和学校通知，已确认/总户数（班主任：本班；总协调员：本校） */
+        get: operations["NoticesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/privacy-notice": {
         parameters: {
             query?: never;
@@ -1850,6 +1884,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/schools/{id}/class-list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 学校班级列表（一页，带总数）：按年级、名称、人数排序，按名称或年级筛选（教师只看到自己任教的班级） */
+        get: operations["SchoolsController_classPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/schools/{id}/classes": {
         parameters: {
             query?: never;
@@ -1897,6 +1948,23 @@ export interface paths {
         put?: never;
         /** 按模板生成课程计划的各场次（草稿）：统一形式、时长、学时、对象、地点，各场次填标题与时间 */
         post: operations["ReportsController_planSessions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/schools/{id}/join-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 全校的入班申请（一页，带总数；默认待审核，先到先列；老师只看到自己任教的班级） */
+        get: operations["JoinRequestsController_listOfSchool"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2378,6 +2446,16 @@ export interface components {
             requiredHours: number;
             schoolYear: string;
         };
+        ClassNoticeRemindDto: {
+            messageId: string;
+            /** @description guardians the reminder goes to */
+            reminded: number;
+        };
+        ClassPageDto: {
+            items: components["schemas"]["ClassSummaryDto"][];
+            /** @description classes matching, on every page */
+            total: number;
+        };
         ClassReportDto: {
             classes: components["schemas"]["ClassRowDto"][];
             compliant: number;
@@ -2706,6 +2784,8 @@ export interface components {
         };
         CriteriaDto: {
             indicators: components["schemas"]["CriterionDto"][];
+            /** @description a school has applied for the year: its indicators can no longer change (MODEL_SCHOOL_CRITERIA_LOCKED) */
+            locked: boolean;
             /**
              * @description the lowest total score (of 100) a school may be designated with
              * @example 60
@@ -2713,6 +2793,8 @@ export interface components {
             passMark: number;
             quota: number;
             year: number;
+            /** @description every year with published criteria, oldest first */
+            years: number[];
         };
         CriterionDto: {
             code: string;
@@ -3518,6 +3600,33 @@ export interface components {
             designations: components["schemas"]["DesignationDto"][];
             schoolId: string;
         };
+        SchoolJoinRequestDto: {
+            classId: string;
+            /** @example 初一(1)班 */
+            className: string;
+            /** Format: date-time */
+            createdAt: string;
+            decidedAt: Record<string, never> | null;
+            id: string;
+            /** @description the guardian who invited them */
+            invitedBy: Record<string, never> | null;
+            name: string;
+            /** @description in full: only the class’s staff see this list */
+            phone: string;
+            /** @enum {string} */
+            relation: "父亲" | "母亲" | "祖父母" | "外祖父母" | "其他";
+            /** @enum {string} */
+            status: "pending" | "approved" | "rejected";
+            studentId: string;
+            studentName: string;
+            /** @description who would become a guardian */
+            userId: string;
+        };
+        SchoolJoinRequestPageDto: {
+            items: components["schemas"]["SchoolJoinRequestDto"][];
+            /** @description requests matching, on every page */
+            total: number;
+        };
         SchoolNoticeAckDto: {
             ackedAt: string;
             noticeId: string;
@@ -3847,6 +3956,29 @@ export interface components {
             scopeId: string | null;
             /** @enum {string} */
             scopeType: "city" | "district" | "school" | "class";
+        };
+        UnconfirmedNoticeDto: {
+            /** @description whether the caller may send 提醒未确认 (a class notice: the class’s teachers; a school notice: its school’s coordinators) */
+            canRemind: boolean;
+            /** @description the class of a class-group notice */
+            classId: string | null;
+            className: string | null;
+            /** @description of those, the families that confirmed (any guardian) */
+            confirmed: number;
+            createdAt: string;
+            /** @description the message id (class) or the school notice id (school) */
+            id: string;
+            /**
+             * @description class: a notice in a class group (POST /class-notices/:id/remind); school: 校务公开 (POST /school-notices/:id/remind)
+             * @enum {string}
+             */
+            kind: "class" | "school";
+            title: string;
+            /** @description families it reached within the caller’s scope (a family counts once) */
+            total: number;
+        };
+        UnconfirmedNoticeListDto: {
+            items: components["schemas"]["UnconfirmedNoticeDto"][];
         };
         UpdateArticleDto: {
             body?: string;
@@ -4457,6 +4589,32 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    NoticesController_remind: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassNoticeRemindDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     ClassesController_classInfo: {
@@ -6096,6 +6254,8 @@ export interface operations {
     MailboxController_list: {
         parameters: {
             query?: {
+                /** @description true: only items moved up to the district or the city; false: only those never moved */
+                escalated?: boolean;
                 schoolId?: string;
                 status?: "open" | "answered";
             };
@@ -6835,6 +6995,27 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
+    NoticesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnconfirmedNoticeListDto"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
     AccountController_notice: {
         parameters: {
             query?: never;
@@ -7482,6 +7663,49 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
+    SchoolsController_classPage: {
+        parameters: {
+            query?: {
+                grade?: number;
+                page?: number;
+                pageSize?: number;
+                /** @description part of the class name */
+                q?: string;
+                /** @description the current school year by default */
+                schoolYear?: string;
+                /** @description a leading - sorts descending */
+                sort?: "name" | "-name" | "grade" | "-grade" | "students" | "-students";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassPageDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description FORBIDDEN: outside the caller’s school, district or city */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
     SchoolsController_classes: {
         parameters: {
             query?: {
@@ -7642,6 +7866,35 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+        };
+    };
+    JoinRequestsController_listOfSchool: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                status?: "pending" | "approved" | "rejected";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchoolJoinRequestPageDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
     SchoolSetupController_previewRollover: {

@@ -1,0 +1,32 @@
+import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Principal } from '@jiaxiao/common';
+import { Authorize, CurrentUser } from '@jiaxiao/auth';
+import { ClassNoticeRemindDto, MessageService, UnconfirmedNoticeListDto, UnconfirmedNoticeService } from '@jiaxiao/messaging';
+
+/** The dashboard's 未确认通知 and the console's 提醒未确认 of class-group notices. */
+@ApiTags('notices')
+@ApiBearerAuth()
+@Controller()
+export class NoticesController {
+  constructor(
+    private readonly unconfirmed: UnconfirmedNoticeService,
+    private readonly messages: MessageService,
+  ) {}
+
+  @Get('notices/unconfirmed')
+  @ApiOperation({ summary: '未确认通知：近 30 天要求回执的班级群通知和学校通知，已确认/总户数（班主任：本班；总协调员：本校）' })
+  @ApiOkResponse({ type: UnconfirmedNoticeListDto })
+  list(@CurrentUser() principal: Principal): Promise<UnconfirmedNoticeListDto> {
+    return this.unconfirmed.list(principal);
+  }
+
+  @Post('class-notices/:id/remind')
+  @HttpCode(200)
+  @Authorize('read', 'message')
+  @ApiOperation({ summary: '班级群通知提醒未确认（发送人或班级群的老师；每条通知每小时一次）' })
+  @ApiOkResponse({ type: ClassNoticeRemindDto })
+  remind(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<ClassNoticeRemindDto> {
+    return this.messages.remind(principal, id);
+  }
+}
