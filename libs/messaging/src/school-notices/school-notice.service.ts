@@ -147,10 +147,11 @@ export class SchoolNoticeService {
     const kind = remind ? 'school_notice.remind' : 'school_notice.new';
     const title = remind ? `【提醒】请确认通知：${notice.title}` : `【${notice.audience === 'families' ? '学校通知' : '教育局通知'}】${notice.title}`;
     const body = notice.body.slice(0, 200);
+    // Read before the transaction: on embedded PGlite (one connection) a read outside it would wait for it forever.
+    const yearId = !remind && notice.audience === 'families' ? await this.repository.yearIdByName(schoolYearOf(notice.createdAt)) : undefined;
     await this.repository.transaction(async (tx) => {
       if (!remind) {
         if (notice.audience === 'families') {
-          const yearId = await this.repository.yearIdByName(schoolYearOf(notice.createdAt));
           if (yearId) await this.repository.fixFamilies(noticeId, yearId, tx);
         } else {
           await this.repository.fixCoordinators(noticeId, tx);
