@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AssignableRole, Principal, PRIVACY_NOTICE, Role, ScopedAssignment, ScopeType } from '@jiaxiao/common';
-import { DirectoryRepository } from '@jiaxiao/directory';
-import { ConsentRepository } from './consent/consent.repository';
+import { PrincipalPlacesRepository } from '@jiaxiao/directory';
 import { SessionRepository } from './session.repository';
 
 /** Builds the caller's Principal from the database: roles come from there, never from the token. */
@@ -9,29 +8,27 @@ import { SessionRepository } from './session.repository';
 export class PrincipalService {
   constructor(
     private readonly sessions: SessionRepository,
-    private readonly directory: DirectoryRepository,
-    private readonly consents: ConsentRepository,
+    private readonly places: PrincipalPlacesRepository,
   ) {}
 
+  /** Two statements in parallel, each one round trip: the session with its account, and the account's places. */
   async resolve(userId: string, sessionId: string): Promise<Principal | undefined> {
-    const [session, assignments, children, consented] = await Promise.all([
-      this.sessions.activeSession(sessionId, userId),
-      this.directory.assignmentsOf(userId),
-      this.directory.childPlacesOf(userId),
-      this.consents.accepted(userId, PRIVACY_NOTICE.version),
+    const [session, { assignments, children }] = await Promise.all([
+      this.sessions.activeSession(sessionId, userId, PRIVACY_NOTICE.version),
+      this.places.of(userId),
     ]);
     if (!session) return undefined;
-    const principal = this.build(userId, sessionId, session.name, assignments as ScopedAssignment[], children);
+    const principal = this.build(userId, sessionId, session.name, assignments, children);
     principal.passwordChangeRequired = session.passwordChangeRequired;
     // Guardians only: staff reach pupils' data through their role, which their employment covers.
-    principal.consentRequired = children.length > 0 && assignments.length === 0 && !consented;
+    principal.consentRequired = children.length > 0 && assignments.length === 0 && !session.consented;
     return principal;
   }
 
   /** For login, before a session exists. */
   async forUser(userId: string, name: string): Promise<Principal> {
-    const [assignments, children] = await Promise.all([this.directory.assignmentsOf(userId), this.directory.childPlacesOf(userId)]);
-    return this.build(userId, '', name, assignments as ScopedAssignment[], children);
+    const { assignments, children } = await this.places.of(userId);
+    return this.build(userId, '', name, assignments, children);
   }
 
   private build(userId: string, sessionId: string, name: string, assignments: ScopedAssignment[], children: Principal['children']): Principal {

@@ -4,6 +4,8 @@ import { authSessions, DB, Database, DbExecutor, refreshTokens, SessionEndReason
 
 @Injectable()
 export class SessionRepository {
+  private activeSessionStatement?: ReturnType<SessionRepository['prepareActiveSession']>;
+
   constructor(@Inject(DB) private readonly db: Database) {}
 
   transaction<T>(work: (tx: DbExecutor) => Promise<T>): Promise<T> {
@@ -71,14 +73,30 @@ export class SessionRepository {
       .where(and(eq(authSessions.id, sessionId), isNull(authSessions.revokedAt)));
   }
 
-  /** The session behind an access token and its user, if both are still good. */
-  async activeSession(sessionId: string, userId: string) {
-    const [row] = await this.db
-      .select({ userId: users.id, name: users.name, status: users.status, passwordChangeRequired: users.passwordChangeRequired })
+  /**
+   * The session if it is open and its account active, with whether the account has accepted the
+   * privacy notice `version`: one prepared statement, read on every authenticated request.
+   */
+  async activeSession(sessionId: string, userId: string, noticeVersion: string) {
+    this.activeSessionStatement ??= this.prepareActiveSession();
+    const [row] = await this.activeSessionStatement.execute({ sessionId, userId, version: noticeVersion });
+    return row?.status === 'active' ? row : undefined;
+  }
+
+  private prepareActiveSession() {
+    return this.db
+      .select({
+        userId: users.id,
+        name: users.name,
+        status: users.status,
+        passwordChangeRequired: users.passwordChangeRequired,
+        // Written out: inside a sub-select Drizzle leaves columns unqualified.
+        consented: sql<boolean>`exists (select 1 from consents c where c.user_id = users.id and c.version = ${sql.placeholder('version')} and c.withdrawn_at is null)`,
+      })
       .from(authSessions)
       .innerJoin(users, eq(users.id, authSessions.userId))
-      .where(and(eq(authSessions.id, sessionId), eq(authSessions.userId, userId), isNull(authSessions.revokedAt)));
-    return row?.status === 'active' ? row : undefined;
+      .where(and(eq(authSessions.id, sql.placeholder('sessionId')), eq(authSessions.userId, sql.placeholder('userId')), isNull(authSessions.revokedAt)))
+      .prepare('active_session');
   }
 
   /** Ends every open session of a user but `keep` (the caller's own, for a password change); returns the ended ids. */

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { PasswordService, QUEUES } from '@jiaxiao/common';
 import { ClassGroupTrigger } from './class-group.trigger';
 import { DirectoryRepository } from './directory.repository';
+import { PrincipalPlacesRepository } from './principal-places.repository';
 import { DirectoryService } from './directory.service';
 import { JoinRepository } from './joining/join.repository';
 import { JoinService } from './joining/join.service';
@@ -14,7 +15,7 @@ import { SchoolSetupService } from './school-setup/school-setup.service';
 
 @Module({
   imports: [BullModule.registerQueue({ name: QUEUES.imports }, { name: QUEUES.messaging })],
-  providers: [DirectoryRepository, DirectoryService, RosterRepository, RosterImportService, RosterImportReactor, PasswordService, ClassGroupTrigger, JoinRepository, JoinService, SchoolSetupRepository, SchoolSetupService],
-  exports: [DirectoryRepository, DirectoryService, RosterImportService, SchoolSetupService, JoinService, JoinRepository],
+  providers: [DirectoryRepository, PrincipalPlacesRepository, DirectoryService, RosterRepository, RosterImportService, RosterImportReactor, PasswordService, ClassGroupTrigger, JoinRepository, JoinService, SchoolSetupRepository, SchoolSetupService],
+  exports: [DirectoryRepository, PrincipalPlacesRepository, DirectoryService, RosterImportService, SchoolSetupService, JoinService, JoinRepository],
 })
 export class DirectoryModule {}

@@ -311,38 +311,6 @@ export class DirectoryRepository {
   }
 
   /** Staff role assignments with the class's school and the school's district filled in. */
-  assignmentsOf(userId: string) {
-    return this.db
-      .select({
-        id: roleAssignments.id,
-        role: roleAssignments.role,
-        scopeType: roleAssignments.scopeType,
-        scopeId: roleAssignments.scopeId,
-        title: roleAssignments.title,
-        classId: sql<string | null>`case when ${roleAssignments.scopeType} = 'class' then ${roleAssignments.scopeId} end`,
-        schoolId: sql<string | null>`case ${roleAssignments.scopeType}
-          when 'school' then ${roleAssignments.scopeId}
-          when 'class' then (select c.school_id from ${classes} c where c.id = ${roleAssignments.scopeId}) end`,
-        districtId: sql<string | null>`case ${roleAssignments.scopeType}
-          when 'district' then ${roleAssignments.scopeId}
-          when 'school' then (select s.district_id from ${schools} s where s.id = ${roleAssignments.scopeId})
-          when 'class' then (select s.district_id from ${classes} c join ${schools} s on s.id = c.school_id where c.id = ${roleAssignments.scopeId}) end`,
-      })
-      .from(roleAssignments)
-      .where(eq(roleAssignments.userId, userId))
-      .orderBy(asc(roleAssignments.createdAt));
-  }
-
-  childPlacesOf(userId: string) {
-    return this.db
-      .select({ studentId: students.id, classId: students.classId, grade: classes.grade, schoolId: classes.schoolId, districtId: schools.districtId })
-      .from(guardianships)
-      .innerJoin(students, eq(students.id, guardianships.studentId))
-      .innerJoin(classes, eq(classes.id, students.classId))
-      .innerJoin(schools, eq(schools.id, classes.schoolId))
-      .where(eq(guardianships.userId, userId));
-  }
-
   async assignmentById(id: string) {
     const [row] = await this.db.select().from(roleAssignments).where(eq(roleAssignments.id, id));
     return row;

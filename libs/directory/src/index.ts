@@ -1,5 +1,6 @@
 export * from './directory.module';
 export * from './directory.repository';
+export * from './principal-places.repository';
 export * from './directory.service';
 export * from './roster/roster-import.service';
 export * from './roster/roster-file';
