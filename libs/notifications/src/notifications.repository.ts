@@ -156,15 +156,15 @@ export class NotificationsRepository {
     return row?.phone;
   }
 
-  async workingHoursOf(userIds: string[]) {
+  async workingHoursOf(userIds: string[], db: DbExecutor = this.db) {
     if (userIds.length === 0) return [];
-    return this.db.select().from(workingHours).where(inArray(workingHours.userId, userIds));
+    return db.select().from(workingHours).where(inArray(workingHours.userId, userIds));
   }
 
   /** Which of these users are teachers or coordinators (they keep working hours). */
-  async staffAmong(userIds: string[]): Promise<Set<string>> {
+  async staffAmong(userIds: string[], db: DbExecutor = this.db): Promise<Set<string>> {
     if (userIds.length === 0) return new Set();
-    const rows = await this.db
+    const rows = await db
       .selectDistinct({ userId: roleAssignments.userId })
       .from(roleAssignments)
       .where(and(inArray(roleAssignments.userId, userIds), inArray(roleAssignments.role, ['teacher', 'coordinator'])));

@@ -163,9 +163,10 @@ export class NotificationsService {
   /**
    * When each of these users may be pushed: teachers and coordinators outside their working
    * hours (weekdays 07:30–18:00 unless they set their own) are pushed at their next start.
+   * Inside a transaction pass it as `db`: embedded PGlite has one connection, which the transaction holds.
    */
-  async deliveryTimes(userIds: string[], now = new Date()): Promise<Map<string, Date>> {
-    const [staff, custom] = await Promise.all([this.repository.staffAmong(userIds), this.repository.workingHoursOf(userIds)]);
+  async deliveryTimes(userIds: string[], now = new Date(), db?: DbExecutor): Promise<Map<string, Date>> {
+    const [staff, custom] = await Promise.all([this.repository.staffAmong(userIds, db), this.repository.workingHoursOf(userIds, db)]);
     const own = new Map(custom.map((h) => [h.userId, h]));
     return this.deliveryTimesOf(
       userIds.map((userId) => ({ userId, staff: staff.has(userId), hours: own.get(userId) ?? null })),

@@ -18,7 +18,7 @@ export interface Infrastructure {
 }
 
 export async function createInfrastructure(config: AppConfig, logger = createRootLogger(config)): Promise<Infrastructure> {
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
   const redis = new Redis({
     ...redisOptionsFromUrl(config.REDIS_URL),
     keyPrefix: `${config.REDIS_PREFIX}:`,

@@ -47,6 +47,16 @@ export class InfrastructureSettings {
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// connection string' })
   DATABASE_URL?: string = undefined;
 
+  /**
+   * Connections each process keeps to DATABASE_URL. Every API process, gateway and worker holds its
+   * own pool: their sum must stay under PostgreSQL's max_connections (100 by default).
+   */
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE = 10;
+
   /** Where embedded data (PGlite, uploaded files) lives. */
   @IsString()
   DATA_DIR = '.data';

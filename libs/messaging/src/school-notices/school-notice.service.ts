@@ -165,7 +165,7 @@ export class SchoolNoticeService {
       }
       // Coordinators are staff: each is pushed within their own working hours (a few hundred at most).
       const targets = await this.repository.targets(noticeId, remind, tx);
-      const times = notice.emergency ? new Map<string, Date>() : await this.notifications.deliveryTimes(targets.map((t) => t.userId));
+      const times = notice.emergency ? new Map<string, Date>() : await this.notifications.deliveryTimes(targets.map((t) => t.userId), new Date(), tx);
       await this.notifications.create(
         targets.map((t) => ({
           userId: t.userId,
