@@ -103,8 +103,6 @@ async function startServer(kind: 'raw' | 'gateway', databaseUrl: string): Promis
       REDIS_URL: benchEnv.redisUrl,
       REDIS_PREFIX: runId,
       JWT_SECRET,
-      // Shutdown waits for the adapter's blocking XREAD.
-      SOCKET_STREAM_BLOCK_MS: '200',
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -8,8 +8,9 @@ import { RealtimeClient } from './support/realtime-client';
 
 /**
  * Two gateway processes, as docker-compose runs them behind the sticky proxy: the built entry
- * point, sharing this file's database, Redis prefix and JWT secret. Messages cross nodes through
- * Redis; a client whose node dies comes back on the other and catches up by seq.
+ * point, sharing this file's database, Redis prefix and JWT secret. Messages cross nodes as
+ * realtime commands on one Redis channel, which every node applies to its own sockets; a client
+ * whose node dies comes back on the other and catches up by seq (docs/ARCHITECTURE.md).
  */
 const entry = join(__dirname, '..', 'dist/apps/gateway/src/main.js');
 
@@ -43,7 +44,6 @@ describeOnPostgres('gateway nodes (two processes, one Redis)', () => {
         REDIS_URL: config.REDIS_URL,
         REDIS_PREFIX: config.REDIS_PREFIX,
         JWT_SECRET: config.JWT_SECRET,
-        SOCKET_STREAM_BLOCK_MS: '200',
         LOG_LEVEL: 'warn',
         GATEWAY_PORT: String(port),
       },
@@ -120,6 +120,8 @@ describeOnPostgres('gateway nodes (two processes, one Redis)', () => {
     await onB.next<MessageDto>('message:new', (m) => m.id === third.id);
     await teacher.next<MessageDto>('message:new', (m) => m.id === third.id);
     expect(onB.received<MessageDto>('message:new', (m) => m.id === there.id)).toHaveLength(1);
+    // One mechanism between nodes, the realtime channel: no Socket.IO adapter keeps a stream in Redis.
+    expect(await ctx.infra.redis.keys(`${ctx.config.REDIS_PREFIX}:socket.io*`)).toEqual([]);
   });
 
   it('a client of a killed node reconnects to the other and catches up by conversation:sync, nothing twice', async () => {

@@ -61,7 +61,7 @@ export async function createTestContext(options: ContextOptions): Promise<TestCo
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       ...options.env,
     },
-    { NODE_ENV: 'test', REDIS_PREFIX: id, SOCKET_STREAM_BLOCK_MS: 200, WORKER_METRICS_PORT: 0, ...database.config },
+    { NODE_ENV: 'test', REDIS_PREFIX: id, WORKER_METRICS_PORT: 0, ...database.config },
   );
   const infra = await createInfrastructure(config);
   const started: INestApplicationContext[] = [];

@@ -1,6 +1,6 @@
 import { createHttpApp, Infrastructure } from '@jiaxiao/platform';
 import { GatewayModule } from './gateway.module';
-import { RedisStreamsIoAdapter } from './redis-streams.adapter';
+import { GatewayIoAdapter } from './gateway-io.adapter';
 
 export function createGateway(infra: Infrastructure) {
   return createHttpApp(GatewayModule.forRoot(infra), {
@@ -8,6 +8,6 @@ export function createGateway(infra: Infrastructure) {
     title: '家校共育 实时网关 (gateway)',
     description: 'Socket.IO on the default path; this HTTP side serves /health and /metrics.',
     infra,
-    configure: (app) => app.useWebSocketAdapter(new RedisStreamsIoAdapter(app, infra.config)),
+    configure: (app) => app.useWebSocketAdapter(new GatewayIoAdapter(app)),
   });
 }

@@ -19,7 +19,7 @@ type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<s
 /**
  * The Socket.IO door. The handshake carries `auth: {token}` (an access token from /auth/login);
  * a bad or missing token is refused with a readable connect_error. The token is checked on every
- * (re)connection, including connection-state recovery. Each socket joins its user's room and
+ * (re)connection. Each socket joins its user's room and
  * the rooms of its conversations; events are acknowledged `{ok, ...}` or `{ok:false, code, message}`.
  */
 @WebSocketGateway({ serveClient: false })

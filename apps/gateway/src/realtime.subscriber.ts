@@ -43,7 +43,7 @@ export class RealtimeSubscriber implements OnModuleDestroy {
         server.local.in(command.userIds.map(userRoom)).socketsLeave(command.room);
         return;
       case 'disconnect':
-        // A server-side disconnect: connection-state recovery never resumes it (and the handshake refuses the ended session).
+        // A server-side disconnect: the client does not reconnect on its own (and the handshake refuses the ended session).
         server.local.to(command.sessionIds.map(sessionRoom)).emit('session:ended', { reason: 'revoked' });
         server.local.in(command.sessionIds.map(sessionRoom)).disconnectSockets();
         return;

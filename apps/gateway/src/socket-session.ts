@@ -18,10 +18,7 @@ export interface SocketSessionData {
  * `disconnect` realtime command; this catches what that cannot (an account disabled in the database).
  */
 export class SocketSessions {
-  /**
-   * Expiry timers, kept beside the socket rather than in `socket.data`: connection-state recovery
-   * serialises `socket.data` through the Redis adapter at disconnect, and a timer cannot be encoded.
-   */
+  /** Expiry timers, beside the socket: `socket.data` holds plain values only. */
   private readonly timers = new WeakMap<Socket, NodeJS.Timeout>();
 
   constructor(
@@ -61,11 +58,8 @@ export class SocketSessions {
   }
 
   end(socket: Socket, reason: 'expired' | 'revoked'): void {
-    // Node-local: with connection-state recovery a plain socket.emit goes round through the Redis
-    // adapter and would arrive after the disconnect.
-    socket.nsp.local.to(socket.id).emit('session:ended', { reason });
-    // A server-side disconnect (not a transport close) is never resumed by connection-state recovery,
-    // and it reaches the client after the event above.
+    socket.emit('session:ended', { reason });
+    // A server-side disconnect: the client does not reconnect on its own, and it gets the event above first.
     socket.disconnect();
   }
 

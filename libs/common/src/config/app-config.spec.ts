@@ -94,7 +94,7 @@ describe('loadConfig', () => {
 
   it('lets overrides win over the environment and validates them too', () => {
     expect(loadConfig({ REDIS_PREFIX: 'env' }, { REDIS_PREFIX: 'override' }).REDIS_PREFIX).toBe('override');
-    expect(() => loadConfig({}, { SOCKET_STREAM_BLOCK_MS: 5 })).toThrow(/SOCKET_STREAM_BLOCK_MS/);
+    expect(() => loadConfig({}, { SOCKET_SESSION_RECHECK_SECONDS: 500 })).toThrow(/SOCKET_SESSION_RECHECK_SECONDS/);
   });
 });
 

@@ -82,13 +82,6 @@ export class InfrastructureSettings {
   @Matches(/^[a-z0-9_-]{1,40}$/i, { message: 'must be 1-40 letters, digits, - or _' })
   REDIS_PREFIX = 'jx';
 
-  /** How long the Socket.IO Redis streams adapter blocks on XREAD; shutdown waits up to this long. */
-  @Transform(({ value }) => toInt(value))
-  @IsInt()
-  @Min(10)
-  @Max(60000)
-  SOCKET_STREAM_BLOCK_MS = 5000;
-
   /** How long a gateway trusts its last look at a socket's session before checking it again on the next event. */
   @Transform(({ value }) => toInt(value))
   @IsInt()

@@ -1,45 +1,23 @@
-import { INestApplicationContext, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { MessageMappingProperties } from '@nestjs/websockets';
-import { createAdapter } from '@socket.io/redis-streams-adapter';
-import { Redis } from 'ioredis';
 import type { Observable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
-import { AppConfig, redisOptionsFromUrl } from '@jiaxiao/common';
 
 /**
- * Socket.IO across gateway nodes on Redis streams: room operations and broadcasts made through
- * the adapter reach every node, and connection-state recovery gives a client that comes back
- * (on any node) its socket id and rooms. Our own events are applied node-locally by the
- * RealtimeSubscriber (any process can publish them), so a missed message is not replayed by
- * recovery: clients catch up with `conversation:sync` by seq. The adapter blocks on XREAD, so
- * it gets its own connection.
+ * Socket.IO on one node, with one mechanism across nodes: every event (a message, a join, a
+ * session's end) is a RealtimeCommand published on Redis that each node applies to the sockets it
+ * holds (RealtimeSubscriber), whichever process published it. A client that reconnects, to this
+ * node or another, is authenticated and joined to its rooms again by the handshake and catches up
+ * with `conversation:sync` by seq. There is no Socket.IO adapter across nodes and no
+ * connection-state recovery: recovery would replay only what went through the adapter, which
+ * none of our events do, so it would be a second mechanism that restores nothing.
  */
-export class RedisStreamsIoAdapter extends IoAdapter {
-  private readonly client: Redis;
-  private readonly logger = new Logger(RedisStreamsIoAdapter.name);
-
-  constructor(
-    app: INestApplicationContext,
-    private readonly config: AppConfig,
-  ) {
-    super(app);
-    this.client = new Redis({ ...redisOptionsFromUrl(config.REDIS_URL), maxRetriesPerRequest: null });
-  }
+export class GatewayIoAdapter extends IoAdapter {
+  private readonly logger = new Logger(GatewayIoAdapter.name);
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    const server: Server = super.createIOServer(port, {
-      ...options,
-      cors: { origin: true, credentials: true },
-      connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: false },
-    });
-    server.adapter(
-      createAdapter(this.client, {
-        streamName: `${this.config.REDIS_PREFIX}:socket.io`,
-        blockTimeInMs: this.config.SOCKET_STREAM_BLOCK_MS,
-      }),
-    );
-    return server;
+    return super.createIOServer(port, { ...options, cors: { origin: true, credentials: true } });
   }
 
   /**
@@ -64,10 +42,5 @@ export class RedisStreamsIoAdapter extends IoAdapter {
         });
       });
     }
-  }
-
-  override async close(server: Server): Promise<void> {
-    await super.close(server);
-    this.client.disconnect();
   }
 }
