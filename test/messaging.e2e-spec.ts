@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { realtimeChannel, userRoom } from '@jiaxiao/common';
 import { ConversationService, MessageDto } from '@jiaxiao/messaging';
-import { NotificationDto, RealtimePublisher } from '@jiaxiao/notifications';
+import { NotificationDto } from '@jiaxiao/notifications';
 import { DEMO_PASSWORD } from '../seeds/demo.seed';
 import { consentSql, createTestContext, TestContext } from './support/harness';
 import { png } from './support/png';
@@ -84,7 +85,9 @@ describe('messaging (parent-api, gateway, worker)', () => {
    */
   async function barrier(...users: User[]): Promise<void> {
     const marker = randomUUID();
-    await ctx.apps.gateway?.get(RealtimePublisher).toUsers(users.map((u) => u.id), 'test:barrier', { marker });
+    // Not an event of the clients' map, so published as the raw command RealtimePublisher would send.
+    const command = { op: 'emit', rooms: users.map((u) => userRoom(u.id)), event: 'test:barrier', payload: { marker } };
+    await ctx.infra.redis.publish(realtimeChannel(ctx.config.REDIS_PREFIX), JSON.stringify(command));
     await Promise.all(users.map((u) => u.client.next<{ marker: string }>('test:barrier', (p) => p.marker === marker)));
   }
 

@@ -1,9 +1,11 @@
+import type { ServerEvent } from './socket-events';
+
 /**
  * Realtime fan-out contract between any process (APIs, worker) and the gateways: a process
  * publishes a command on Redis; every gateway applies it to its own sockets.
  */
 export type RealtimeCommand =
-  | { op: 'emit'; rooms: string[]; event: string; payload: unknown }
+  | { op: 'emit'; rooms: string[]; event: ServerEvent; payload: unknown }
   | { op: 'join'; userIds: string[]; room: string }
   | { op: 'leave'; userIds: string[]; room: string }
   /** sessions that ended: their sockets are disconnected */

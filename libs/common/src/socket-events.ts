@@ -81,3 +81,7 @@ export interface ServerToClientEvents {
   'notice:acked': (payload: { messageId: string; userId: string }) => void;
   'notification:new': (notification: SocketNotification) => void;
 }
+
+/** A server → client event's name, and the payload it carries. */
+export type ServerEvent = keyof ServerToClientEvents;
+export type ServerEventPayload<E extends ServerEvent> = Parameters<ServerToClientEvents[E]>[0];

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { AppConfig, RealtimeCommand, realtimeChannel, userRoom } from '@jiaxiao/common';
+import { AppConfig, RealtimeCommand, realtimeChannel, ServerEvent, ServerEventPayload, userRoom } from '@jiaxiao/common';
 import { REDIS } from '@jiaxiao/platform';
 
 /**
  * Sends realtime events from any process: a Redis PUBLISH that every gateway node applies
- * to its own sockets. Delivery is best effort; clients catch up by seq sync.
+ * to its own sockets. Delivery is best effort; clients catch up by seq sync. Events and their
+ * payloads are those of ServerToClientEvents, the map the clients are typed against.
  */
 @Injectable()
 export class RealtimePublisher {
@@ -18,16 +19,16 @@ export class RealtimePublisher {
     this.channel = realtimeChannel(config.REDIS_PREFIX);
   }
 
-  async emit(rooms: string[], event: string, payload: unknown): Promise<void> {
+  async emit<E extends ServerEvent>(rooms: string[], event: E, payload: ServerEventPayload<E>): Promise<void> {
     if (rooms.length > 0) await this.publish({ op: 'emit', rooms, event, payload });
   }
 
-  toUsers(userIds: string[], event: string, payload: unknown): Promise<void> {
+  toUsers<E extends ServerEvent>(userIds: string[], event: E, payload: ServerEventPayload<E>): Promise<void> {
     return this.emit(userIds.map(userRoom), event, payload);
   }
 
   /** One event per user (each its own payload), in one Redis pipeline: a large fan-out's pushes. */
-  async toEachUser(events: { userId: string; event: string; payload: unknown }[]): Promise<void> {
+  async toEachUser<E extends ServerEvent>(events: { userId: string; event: E; payload: ServerEventPayload<E> }[]): Promise<void> {
     if (events.length === 0) return;
     const pipeline = this.redis.pipeline();
     for (const e of events) {
