@@ -5,13 +5,13 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AppConfig, conversationRoom, DomainError, JobPayloads, Principal, QUEUES } from '@jiaxiao/common';
 import { Attachment, MessagePayload, MessageType, pgConstraint, pgErrorCode, UNIQUE_VIOLATION } from '@jiaxiao/db';
+import { UploadService } from '@jiaxiao/files';
 import { NotificationsService, PushBatcher, RealtimePublisher } from '@jiaxiao/notifications';
 import { LOGGER, REDIS } from '@jiaxiao/platform';
 import { ConversationService } from './conversation.service';
 import { AcksDto, FamilyStatusDto, HistoryQueryDto, MAX_TEXT, MessageDto, MessagePageDto, ReadsDto, SendMessageDto, SendResultDto } from './dto/message.dto';
 import { toMessageDto } from './message.mapper';
 import { ConversationRow, MessageRow, MessagingRepository, SendContext } from './messaging.repository';
-import { UploadService } from './upload.service';
 
 export const RECALL_WINDOW_MS = 2 * 60 * 1000;
 export const SEND_LIMIT = { count: 20, windowSeconds: 10 };
@@ -147,7 +147,8 @@ export class MessageService {
     });
     if (!outcome) return toMessageDto((await this.repository.messageById(messageId)) ?? message);
     const { recalled, notice } = outcome;
-    if (fileId) await this.uploads.remove(fileId);
+    // The file goes with the message, unless the uploader also sent it in a message that still stands.
+    if (fileId && !(await this.repository.fileInUse(fileId))) await this.uploads.remove(fileId);
     const tombstone = toMessageDto({ ...message, ...recalled, senderName: message.senderName });
     const room = conversationRoom(message.conversationId);
     await this.realtime.emit([room], 'message:recalled', { conversationId: message.conversationId, messageId, seq: message.seq });
@@ -280,8 +281,7 @@ export class MessageService {
       case 'image':
       case 'file': {
         if (!input.fileId) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'fileId', constraint: 'isDefined' }]);
-        const file = await this.repository.fileById(input.fileId);
-        if (!file || file.ownerId !== principal.userId) throw new DomainError('FILE_NOT_FOUND');
+        const file = await this.uploads.owned(principal, input.fileId);
         if (input.type === 'image' && !file.mime.startsWith('image/')) throw new DomainError('UNSUPPORTED_MEDIA_TYPE');
         return {
           type: input.type,
