@@ -1,8 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@jiaxiao/auth';
-import { CampaignsModule } from '@jiaxiao/campaigns';
+import { CampaignRecordsController, CampaignsModule } from '@jiaxiao/campaigns';
 import { CommitteeRecordsController, CommitteesModule } from '@jiaxiao/committees';
-import { CoursesModule } from '@jiaxiao/courses';
+import { CoursesModule, LectureRecordsController } from '@jiaxiao/courses';
 import { DirectoryModule } from '@jiaxiao/directory';
 import { MailboxModule } from '@jiaxiao/mailbox';
 import { MessagingModule } from '@jiaxiao/messaging';
@@ -36,7 +36,7 @@ export class AdminApiModule {
     return {
       module: AdminApiModule,
       imports: [PlatformModule.forRoot({ app: 'admin-api', infra, http: true }), AuthModule.forRoot({ audience: 'admin', http: true }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, MailboxModule, DeliveryModule],
-      controllers: [JoinRequestsController, MeController, AuditController, SchoolsController, StaffController, ClassesController, LecturesController, LectureMaterialsController, CounsellingController, ReportsController, CommitteesController, CommitteeRecordsController, ModelSchoolsController, CampaignsController, ArticlesController, MailboxController, SmsBudgetController, SchoolNoticesController, SchoolSetupController, NoticesController],
+      controllers: [JoinRequestsController, MeController, AuditController, SchoolsController, StaffController, ClassesController, LecturesController, LectureRecordsController, LectureMaterialsController, CounsellingController, ReportsController, CommitteesController, CommitteeRecordsController, ModelSchoolsController, CampaignsController, CampaignRecordsController, ArticlesController, MailboxController, SmsBudgetController, SchoolNoticesController, SchoolSetupController, NoticesController],
     };
   }
 }

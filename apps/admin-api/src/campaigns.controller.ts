@@ -35,14 +35,6 @@ export class CampaignsController {
     return { items: await this.campaigns.listForStaff(principal) };
   }
 
-  @Get('campaigns/:id')
-  @ApiOperation({ summary: '活动详情' })
-  @Authorize('read', 'campaign')
-  @ApiOkResponse({ type: CampaignDto })
-  get(@Param('id') id: string): Promise<CampaignDto> {
-    return this.campaigns.get(id);
-  }
-
   @Get('campaigns/:id/submissions')
   @Authorize('manage', 'campaign')
   @ApiOperation({ summary: '活动作品（按状态筛选，按提交先后）' })

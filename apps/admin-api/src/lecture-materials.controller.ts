@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@jiaxiao/common';
 import { Authorize, CurrentUser } from '@jiaxiao/auth';
-import { AddMaterialDto, LectureMaterialsService, LectureQaService, LectureRoomDto, MaterialDto, MaterialListDto, OpenRoomDto } from '@jiaxiao/courses';
+import { AddMaterialDto, LectureMaterialsService, LectureQaService, LectureRoomDto, MaterialDto, OpenRoomDto } from '@jiaxiao/courses';
 
-/** A lecture's materials and its Q&A room, for the staff who run it. */
+/** Adding and removing a lecture's materials, and its Q&A room, for the staff who run it (the list is LectureRecordsController's). */
 @ApiTags('lectures')
 @ApiBearerAuth()
 @Controller()
@@ -20,14 +20,6 @@ export class LectureMaterialsController {
   @ApiCreatedResponse({ type: MaterialDto })
   add(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: AddMaterialDto): Promise<MaterialDto> {
     return this.materials.add(principal, id, body);
-  }
-
-  @Get('lectures/:id/materials')
-  @Authorize('read', 'lecture')
-  @ApiOperation({ summary: '讲座资料列表' })
-  @ApiOkResponse({ type: MaterialListDto })
-  list(@Param('id') id: string): Promise<MaterialListDto> {
-    return this.materials.list(id);
   }
 
   @Delete('lecture-materials/:id')

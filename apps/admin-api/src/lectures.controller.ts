@@ -47,14 +47,6 @@ export class LecturesController {
     return { ...(await this.lectures.listForStaff(principal, query)), nextCursor: null };
   }
 
-  @Get('lectures/:id')
-  @ApiOperation({ summary: '讲座详情' })
-  @Authorize('read', 'lecture')
-  @ApiOkResponse({ type: LectureDto })
-  get(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<LectureDto> {
-    return this.lectures.get(principal, id);
-  }
-
   @Patch('lectures/:id')
   @Authorize('manage', 'lecture')
   @ApiOperation({ summary: '修改讲座；改时间会通知已报名家长并顺延提醒' })

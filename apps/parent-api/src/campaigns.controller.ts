@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProd
 import type { FastifyReply } from 'fastify';
 import { Principal } from '@jiaxiao/common';
 import { Authorize, CurrentUser } from '@jiaxiao/auth';
-import { CampaignDto, CampaignListDto, CampaignService, CreateSubmissionDto, LikeResultDto, SubmissionDto, SubmissionListDto } from '@jiaxiao/campaigns';
+import { CampaignListDto, CampaignService, CreateSubmissionDto, LikeResultDto, SubmissionDto, SubmissionListDto } from '@jiaxiao/campaigns';
 import { CertificateFormatQueryDto, certificateDisposition } from '@jiaxiao/platform';
 
 /** Campaigns open to the caller's households: taking part is voluntary. */
@@ -18,14 +18,6 @@ export class CampaignsController {
   @ApiOkResponse({ type: CampaignListDto })
   async list(@CurrentUser() principal: Principal): Promise<CampaignListDto> {
     return { items: await this.campaigns.listForParent(principal) };
-  }
-
-  @Get('campaigns/:id')
-  @ApiOperation({ summary: '活动详情' })
-  @Authorize('read', 'campaign')
-  @ApiOkResponse({ type: CampaignDto })
-  get(@Param('id') id: string): Promise<CampaignDto> {
-    return this.campaigns.get(id);
   }
 
   @Get('campaigns/:id/submissions')

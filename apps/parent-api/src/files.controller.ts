@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Principal } from '@jiaxiao/common';
 import { readUploadedFile } from '@jiaxiao/platform';
 import { Authorize, CurrentUser } from '@jiaxiao/auth';
-import { FileDto, UploadService } from '@jiaxiao/messaging';
+import { FileDto, UploadService } from '@jiaxiao/files';
 
 @ApiTags('files')
 @ApiBearerAuth()

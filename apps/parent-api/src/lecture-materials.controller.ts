@@ -2,15 +2,14 @@ import { Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@jiaxiao/common';
 import { Authorize, CurrentUser } from '@jiaxiao/auth';
-import { LectureMaterialsService, LectureQaService, LectureRoomDto, MaterialListDto, MyTeacherTrainingDto, SchoolYearQueryDto, TeacherTrainingService } from '@jiaxiao/courses';
+import { LectureQaService, LectureRoomDto, MyTeacherTrainingDto, SchoolYearQueryDto, TeacherTrainingService } from '@jiaxiao/courses';
 
-/** A lecture's materials and its Q&A room, for its audience; a teacher's own training hours. */
+/** A lecture's Q&A room, for its audience (the materials list is LectureRecordsController's); a teacher's own training hours. */
 @ApiTags('lectures')
 @ApiBearerAuth()
 @Controller()
 export class LectureMaterialsController {
   constructor(
-    private readonly materials: LectureMaterialsService,
     private readonly qa: LectureQaService,
     private readonly training: TeacherTrainingService,
   ) {}
@@ -20,14 +19,6 @@ export class LectureMaterialsController {
   @ApiOkResponse({ type: MyTeacherTrainingDto })
   teacherTraining(@CurrentUser() principal: Principal, @Query() query: SchoolYearQueryDto): Promise<MyTeacherTrainingDto> {
     return this.training.mine(principal, query.schoolYear);
-  }
-
-  @Get('lectures/:id/materials')
-  @Authorize('read', 'lecture')
-  @ApiOperation({ summary: '讲座资料（课件、讲义），用 GET /files/:fileId 下载' })
-  @ApiOkResponse({ type: MaterialListDto })
-  list(@Param('id') id: string): Promise<MaterialListDto> {
-    return this.materials.list(id);
   }
 
   @Post('lectures/:id/room')

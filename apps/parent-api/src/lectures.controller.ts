@@ -9,7 +9,6 @@ import {
   AttendanceService,
   CertificateQueryDto,
   CourseHoursDto,
-  LectureDto,
   LectureRow,
   LectureService,
   ProgressService,
@@ -34,14 +33,6 @@ export class LecturesController {
   @ApiOkResponse({ type: LecturePageDto })
   async list(@CurrentUser() principal: Principal, @Query() query: SchoolYearQueryDto): Promise<LecturePageDto> {
     return { items: await this.lectures.listForGuardian(principal, query.schoolYear), nextCursor: null };
-  }
-
-  @Get('lectures/:id')
-  @ApiOperation({ summary: '讲座详情' })
-  @Authorize('read', 'lecture')
-  @ApiOkResponse({ type: LectureDto })
-  get(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<LectureDto> {
-    return this.lectures.get(principal, id);
   }
 
   @Post('lectures/:id/registrations')

@@ -1,10 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule, IdentitiesModule } from '@jiaxiao/auth';
 import { ChannelsModule, DevOutboxService, WechatModule } from '@jiaxiao/channels';
-import { CampaignsModule } from '@jiaxiao/campaigns';
+import { CampaignRecordsController, CampaignsModule } from '@jiaxiao/campaigns';
 import { CommitteeRecordsController, CommitteesModule } from '@jiaxiao/committees';
-import { CoursesModule } from '@jiaxiao/courses';
+import { CoursesModule, LectureRecordsController } from '@jiaxiao/courses';
 import { DirectoryModule } from '@jiaxiao/directory';
+import { FilesModule } from '@jiaxiao/files';
 import { MailboxModule } from '@jiaxiao/mailbox';
 import { MessagingModule } from '@jiaxiao/messaging';
 import { ModelSchoolsModule } from '@jiaxiao/model-schools';
@@ -35,8 +36,8 @@ export class ParentApiModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: ParentApiModule,
-      imports: [PlatformModule.forRoot({ app: 'parent-api', infra, http: true }), AuthModule.forRoot({ audience: 'parent', http: true }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, MailboxModule, ChannelsModule, IdentitiesModule, WechatModule],
-      controllers: [JoinController, MeController, FamilyController, ConversationsController, MessagesController, FilesController, NotificationsController, LecturesController, LectureMaterialsController, CounsellingController, CommitteesController, CommitteeRecordsController, ModelSchoolsController, CampaignsController, MailboxController, WechatAuthController, WechatJsSdkController, SchoolNoticesController, PublicController,
+      imports: [PlatformModule.forRoot({ app: 'parent-api', infra, http: true }), AuthModule.forRoot({ audience: 'parent', http: true }), DirectoryModule, FilesModule, MessagingModule, CoursesModule, CommitteesModule, CampaignsModule, ModelSchoolsModule, MailboxModule, ChannelsModule, IdentitiesModule, WechatModule],
+      controllers: [JoinController, MeController, FamilyController, ConversationsController, MessagesController, FilesController, NotificationsController, LecturesController, LectureRecordsController, LectureMaterialsController, CounsellingController, CommitteesController, CommitteeRecordsController, ModelSchoolsController, CampaignsController, CampaignRecordsController, MailboxController, WechatAuthController, WechatJsSdkController, SchoolNoticesController, PublicController,
         // The development outbox exists only where it cannot leak a real code (CONTRACT: 404 in production).
         ...(DevOutboxService.enabled(infra.config) ? [DevOutboxController] : []),
       ],

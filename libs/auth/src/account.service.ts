@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { AppConfig, DomainError, JobPayloads, maskPhone, PasswordService, Principal, QUEUES } from '@jiaxiao/common';
+import { AppConfig, DomainError, enqueue, maskPhone, PasswordService, Principal, QUEUES } from '@jiaxiao/common';
 import { AuditService } from '@jiaxiao/platform';
 import { AuthService, ClientInfo } from './auth.service';
 import { SmsCodeRequestedDto, TokenPairDto } from './dto/login.dto';
@@ -39,8 +39,7 @@ export class AccountService {
     if (user && user.status !== 'disabled') {
       const code = await this.codes.issue(phone, purpose);
       const minutes = String(Math.round(this.config.SMS_CODE_TTL_SECONDS / 60));
-      const payload: JobPayloads['sms.send'] = { phone, template: purpose === 'login' ? 'login_code' : 'reset_code', params: { code, minutes } };
-      await this.delivery.add('sms.send', payload, { attempts: 3, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: true, removeOnFail: 1000 });
+      await enqueue(this.delivery, 'sms.send', { phone, template: purpose === 'login' ? 'login_code' : 'reset_code', params: { code, minutes } });
     }
     return { sentTo: maskPhone(phone), retryAfter: this.config.SMS_CODE_RESEND_SECONDS };
   }

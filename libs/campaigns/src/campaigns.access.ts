@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Principal } from '@jiaxiao/common';
 import { Action, PolicyService } from '@jiaxiao/auth';
-import { FileAccessRegistry } from '@jiaxiao/messaging';
+import { FileAccessRegistry } from '@jiaxiao/files';
 import { householdInScope, managesScope } from './campaign-scope';
 import { CampaignRow, CampaignsRepository } from './campaigns.repository';
 

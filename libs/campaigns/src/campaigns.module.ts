@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { MessagingModule } from '@jiaxiao/messaging';
+import { FilesModule } from '@jiaxiao/files';
 import { ArticleService } from './article.service';
 import { ArticlesRepository } from './articles.repository';
 import { CampaignService } from './campaign.service';
@@ -7,7 +7,7 @@ import { CampaignsAccess } from './campaigns.access';
 import { CampaignsRepository } from './campaigns.repository';
 
 @Module({
-  imports: [MessagingModule],
+  imports: [FilesModule],
   providers: [CampaignsRepository, CampaignsAccess, CampaignService, ArticlesRepository, ArticleService],
   exports: [CampaignService, ArticleService],
 })

@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { areaScopeOf, Principal } from '@jiaxiao/common';
 import { Action, PolicyService } from '@jiaxiao/auth';
 import { ChairPlaces } from '@jiaxiao/courses';
-import { FileAccessRegistry } from '@jiaxiao/messaging';
+import { FileAccessRegistry } from '@jiaxiao/files';
 import { CommitteeRow, CommitteesRepository } from './committees.repository';
 import { ElectionRepository } from './election.repository';
 import { FundRepository } from './fund.repository';
@@ -25,7 +25,7 @@ export const OFFICER_ROLES = ['chair', 'vice_chair', 'secretary'] as const;
  * - committee_member (a seat): read and manage as its committee (ending a term).
  *
  * Members are those whose term has not ended. Registered with lower contexts too:
- * - files (messaging): a fund entry's receipt or an oversight photo is readable by whoever may
+ * - files (the files context): a fund entry's receipt or an oversight photo is readable by whoever may
  *   read that committee's records.
  * - chair places (courses): current chairs and vice chairs are the `committee_chairs` audience
  *   of chair_training lectures. Vice chairs are included because they stand in for the chair

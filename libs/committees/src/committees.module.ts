@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { AnonymousSealService, QUEUES } from '@jiaxiao/common';
 import { CoursesModule } from '@jiaxiao/courses';
+import { FilesModule } from '@jiaxiao/files';
 import { MessagingModule } from '@jiaxiao/messaging';
 import { NotificationsModule } from '@jiaxiao/notifications';
 import { ChairTrainingService } from './chair-training.service';
@@ -16,7 +17,7 @@ import { ElectionService } from './election.service';
 import { FundService } from './fund.service';
 
 @Module({
-  imports: [NotificationsModule, MessagingModule, CoursesModule, BullModule.registerQueue({ name: QUEUES.committees })],
+  imports: [NotificationsModule, FilesModule, MessagingModule, CoursesModule, BullModule.registerQueue({ name: QUEUES.committees })],
   providers: [CommitteesRepository, ElectionRepository, FundRepository, ChairTrainingRepository, CommitteesAccess, CommitteeService, ElectionService, ElectionReactor, FundService, ChairTrainingService, AnonymousSealService],
   exports: [CommitteeService, ElectionService, FundService, ChairTrainingService],
 })

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { AnonymousSealService, DomainError, formatShanghai, JobPayloads, Principal, QUEUES, shuffled } from '@jiaxiao/common';
+import { AnonymousSealService, DomainError, enqueue, formatShanghai, Principal, QUEUES, shuffled } from '@jiaxiao/common';
 import { ElectionResult } from '@jiaxiao/db';
 import { NotificationsService } from '@jiaxiao/notifications';
 import { AuditService, OutboxService } from '@jiaxiao/platform';
@@ -272,15 +272,7 @@ export class ElectionService {
 
   /** The tally job of an election, due when voting ends; its id is the election's, so scheduling twice queues it once. */
   async scheduleTally(election: Pick<ElectionRow, 'id' | 'votingEndsAt'>): Promise<void> {
-    const payload: JobPayloads['election.tally'] = { electionId: election.id };
-    await this.queue.add('election.tally', payload, {
-      jobId: `election-tally-${election.id}`,
-      delay: Math.max(0, election.votingEndsAt.getTime() - Date.now()),
-      attempts: 5,
-      backoff: { type: 'exponential', delay: 5000 },
-      removeOnComplete: true,
-      removeOnFail: 1000,
-    });
+    await enqueue(this.queue, 'election.tally', { electionId: election.id }, { jobId: `election-tally-${election.id}`, delay: Math.max(0, election.votingEndsAt.getTime() - Date.now()) });
   }
 
   private async notifyScope(committee: CommitteeRow, kind: string, title: string, body: string, electionId: string, dedupeKey: string): Promise<void> {

@@ -1,3 +1,5 @@
+import type { Queue } from 'bullmq';
+
 /**
  * Queues and jobs shared by the producers (the APIs) and the worker. Payloads carry ids
  * only: the worker re-reads state from the database.
@@ -81,3 +83,61 @@ export const JOB_QUEUE = {
 export type JobsOfQueue<Q extends QueueName> = { [K in JobName]: (typeof JOB_QUEUE)[K] extends Q ? K : never }[JobName];
 
 export type JobHandlers<Q extends QueueName> = { [K in JobsOfQueue<Q>]: (payload: JobPayloads[K]) => Promise<void> };
+
+/** What a job's retries and its kept history are, the same wherever it is queued. */
+export interface JobPreset {
+  attempts: number;
+  backoff?: { type: 'exponential'; delay: number };
+  /** true: drop at once; a number: keep that many; `age`: keep for that many seconds */
+  removeOnComplete: boolean | number | { age: number };
+  removeOnFail?: number;
+}
+
+const NOTIFY: JobPreset = { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000 };
+const CLASS_GROUP: JobPreset = { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 };
+
+/** Jobs a job scheduler queues (upsertJobScheduler, at start-up) rather than the code. */
+export type ScheduledJobName = 'watch.flush' | 'election.close-due' | 'fund.monthly-summary' | 'mailbox.escalate';
+export type QueuedJobName = Exclude<JobName, ScheduledJobName>;
+
+/** The retry preset of every job the code queues: a call site adds only the job's id and delay (enqueue, below). */
+export const JOB_PRESETS: Record<QueuedJobName, JobPreset> = {
+  'roster.import': { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 1000 },
+  'notification.push': { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 },
+  'notification.deliver': { attempts: 3, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 },
+  'notice.escalate': NOTIFY,
+  'notice.fanout': NOTIFY,
+  'school-notice.fanout': NOTIFY,
+  'conversation.sync-class': CLASS_GROUP,
+  'conversation.move-class': CLASS_GROUP,
+  'lecture.remind': { attempts: 3, removeOnComplete: true, removeOnFail: 1000 },
+  'report.export': { attempts: 3, removeOnComplete: true, removeOnFail: 1000 },
+  'election.tally': { attempts: 5, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: 1000 },
+  'sms.send': { attempts: 3, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: true, removeOnFail: 1000 },
+  'consent.withdrawn': { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86_400 }, removeOnFail: 1000 },
+};
+
+/** Where a job differs from another of its name: its deterministic id (a retried enqueue runs once) and when it is due. */
+export interface EnqueueOptions {
+  jobId?: string;
+  /** ms */
+  delay?: number;
+}
+
+/** Queues one job with its name's payload type and retry preset, on the queue that carries it. */
+export async function enqueue<K extends QueuedJobName>(queue: Queue, name: K, payload: JobPayloads[K], options: EnqueueOptions = {}): Promise<void> {
+  checkQueue(queue, name);
+  await queue.add(name, payload, { ...JOB_PRESETS[name], ...options });
+}
+
+/** Queues many jobs of one name in one call. */
+export async function enqueueMany<K extends QueuedJobName>(queue: Queue, name: K, jobs: { payload: JobPayloads[K]; options?: EnqueueOptions }[]): Promise<void> {
+  if (jobs.length === 0) return;
+  checkQueue(queue, name);
+  await queue.addBulk(jobs.map((job) => ({ name, data: job.payload, opts: { ...JOB_PRESETS[name], ...job.options } })));
+}
+
+/** A job queued where no processor takes it would wait forever: refuse it at once. */
+function checkQueue(queue: Queue, name: QueuedJobName): void {
+  if (queue.name !== QUEUES[JOB_QUEUE[name]]) throw new Error(`job ${name} belongs on queue ${QUEUES[JOB_QUEUE[name]]}, not ${queue.name}`);
+}

@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { QUEUES } from '@jiaxiao/common';
+import { FilesModule } from '@jiaxiao/files';
 import { MessagingModule } from '@jiaxiao/messaging';
 import { NotificationsModule } from '@jiaxiao/notifications';
 import { AttendanceReportRepository } from './attendance-report.repository';
@@ -24,7 +25,7 @@ import { TeacherTrainingService } from './teacher-training.service';
 import { WatchTimeService } from './watch-time.service';
 
 @Module({
-  imports: [NotificationsModule, MessagingModule, BullModule.registerQueue({ name: QUEUES.courses })],
+  imports: [NotificationsModule, FilesModule, MessagingModule, BullModule.registerQueue({ name: QUEUES.courses })],
   providers: [
     CoursesRepository,
     CoursesAccess,

@@ -20,4 +20,5 @@ export * from './public-calendar.service';
 export * from './dto/public-calendar.dto';
 export * from './teacher-training.service';
 export * from './dto/teacher-training.dto';
+export * from './http/lecture-records.controller';
 export type { LectureRow } from './courses.repository';

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DomainError, Principal } from '@jiaxiao/common';
 import { PolicyService } from '@jiaxiao/auth';
-import { FileAccessRegistry } from '@jiaxiao/messaging';
+import { FileAccessRegistry } from '@jiaxiao/files';
 import { AuditService } from '@jiaxiao/platform';
 import { AddMaterialDto, MaterialDto, MaterialListDto } from './dto/material.dto';
 import { LectureMaterialsRepository } from './lecture-materials.repository';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { areaScopeOf, DomainError, formatShanghai, JobPayloads, Principal, QUEUES, schoolYearOf } from '@jiaxiao/common';
+import { areaScopeOf, DomainError, enqueue, formatShanghai, JobPayloads, Principal, QUEUES, schoolYearOf } from '@jiaxiao/common';
 import { Audience, DbExecutor } from '@jiaxiao/db';
 import { LectureRoomService } from '@jiaxiao/messaging';
 import { NotificationsService } from '@jiaxiao/notifications';
@@ -330,8 +330,7 @@ export class LectureService {
     for (const [window, before] of Object.entries(REMINDERS) as [keyof typeof REMINDERS, number][]) {
       const delay = lecture.startsAt.getTime() - before - Date.now();
       if (delay <= 0) continue;
-      const payload: JobPayloads['lecture.remind'] = { lectureId: lecture.id, window, startsAt: lecture.startsAt.toISOString() };
-      await this.queue.add('lecture.remind', payload, { jobId: reminderJobId(lecture, window), delay, attempts: 3, removeOnComplete: true, removeOnFail: 1000 });
+      await enqueue(this.queue, 'lecture.remind', { lectureId: lecture.id, window, startsAt: lecture.startsAt.toISOString() }, { jobId: reminderJobId(lecture, window), delay });
     }
   }
 

@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import ExcelJS from 'exceljs';
-import { areaScopeOf, DomainError, formatShanghai, JobPayloads, maskPhone, Principal, QUEUES, schoolYearOf, spreadsheetText } from '@jiaxiao/common';
+import { areaScopeOf, DomainError, enqueue, formatShanghai, maskPhone, Principal, QUEUES, schoolYearOf, spreadsheetText } from '@jiaxiao/common';
 import { NotificationsService } from '@jiaxiao/notifications';
 import { AuditService } from '@jiaxiao/platform';
 import { CoursesRepository } from './courses.repository';
@@ -149,8 +149,7 @@ export class ReportService {
     if (dto.schoolId) await this.assertCovers(principal, dto.schoolId);
     await this.year(schoolYear);
     const row = await this.repository.insertExport({ requestedBy: principal.userId, params: { schoolYear, schoolId: dto.schoolId, districtId } });
-    const payload: JobPayloads['report.export'] = { exportId: row.id };
-    await this.queue.add('report.export', payload, { jobId: `export-${row.id}`, attempts: 3, removeOnComplete: true, removeOnFail: 1000 });
+    await enqueue(this.queue, 'report.export', { exportId: row.id }, { jobId: `export-${row.id}` });
     return this.exportStatus(row.id);
   }
 

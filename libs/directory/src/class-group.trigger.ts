@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { JobPayloads, QUEUES } from '@jiaxiao/common';
+import { enqueue, QUEUES } from '@jiaxiao/common';
 
 /**
  * Tells messaging that a class's roster or teachers changed, so its class group follows.
@@ -12,20 +12,13 @@ export class ClassGroupTrigger {
   constructor(@InjectQueue(QUEUES.messaging) private readonly queue: Queue) {}
 
   async classChanged(classId: string): Promise<void> {
-    const payload: JobPayloads['conversation.sync-class'] = { classId };
     // No job id: a sync reads the current roster and is idempotent, so a second one is only redundant,
     // while a deduplicated one could be swallowed by a sync already running with older data.
-    await this.queue.add('conversation.sync-class', payload, {
-      attempts: 5,
-      backoff: { type: 'exponential', delay: 1000 },
-      removeOnComplete: true,
-      removeOnFail: 1000,
-    });
+    await enqueue(this.queue, 'conversation.sync-class', { classId });
   }
 
   /** A class moved up into the next school year (升级): its group goes with it, then follows the new class's roster. */
   async classMoved(fromClassId: string, toClassId: string): Promise<void> {
-    const payload: JobPayloads['conversation.move-class'] = { fromClassId, toClassId };
-    await this.queue.add('conversation.move-class', payload, { jobId: `move-class-${fromClassId}`, attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 });
+    await enqueue(this.queue, 'conversation.move-class', { fromClassId, toClassId }, { jobId: `move-class-${fromClassId}` });
   }
 }

@@ -3,15 +3,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { AppConfig, conversationRoom, DomainError, JobPayloads, Principal, QUEUES } from '@jiaxiao/common';
+import { AppConfig, conversationRoom, DomainError, enqueue, Principal, QUEUES } from '@jiaxiao/common';
 import { Attachment, MessagePayload, MessageType, pgConstraint, pgErrorCode, UNIQUE_VIOLATION } from '@jiaxiao/db';
+import { UploadService } from '@jiaxiao/files';
 import { NotificationsService, PushBatcher, RealtimePublisher } from '@jiaxiao/notifications';
 import { LOGGER, REDIS } from '@jiaxiao/platform';
 import { ConversationService } from './conversation.service';
 import { AcksDto, FamilyStatusDto, HistoryQueryDto, MAX_TEXT, MessageDto, MessagePageDto, ReadsDto, SendMessageDto, SendResultDto } from './dto/message.dto';
 import { toMessageDto } from './message.mapper';
 import { ConversationRow, MessageRow, MessagingRepository, SendContext } from './messaging.repository';
-import { UploadService } from './upload.service';
 
 export const RECALL_WINDOW_MS = 2 * 60 * 1000;
 export const SEND_LIMIT = { count: 20, windowSeconds: 10 };
@@ -147,7 +147,8 @@ export class MessageService {
     });
     if (!outcome) return toMessageDto((await this.repository.messageById(messageId)) ?? message);
     const { recalled, notice } = outcome;
-    if (fileId) await this.uploads.remove(fileId);
+    // The file goes with the message, unless the uploader also sent it in a message that still stands.
+    if (fileId && !(await this.repository.fileInUse(fileId))) await this.uploads.remove(fileId);
     const tombstone = toMessageDto({ ...message, ...recalled, senderName: message.senderName });
     const room = conversationRoom(message.conversationId);
     await this.realtime.emit([room], 'message:recalled', { conversationId: message.conversationId, messageId, seq: message.seq });
@@ -196,8 +197,8 @@ export class MessageService {
       const ttl = Math.max(1, await this.redis.ttl(key));
       throw new DomainError('NOTICE_REMIND_TOO_SOON', { minutes: Math.ceil(ttl / 60) }, [], { 'Retry-After': String(ttl) });
     }
-    const payload: JobPayloads['notice.fanout'] = { messageId, round: Date.now() };
-    await this.queue.add('notice.fanout', payload, { jobId: `remind-${messageId}-${payload.round}`, attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000 });
+    const round = Date.now();
+    await enqueue(this.queue, 'notice.fanout', { messageId, round }, { jobId: `remind-${messageId}-${round}` });
     return { messageId, reminded: pending.reduce((n, family) => n + family.guardians.length, 0) };
   }
 
@@ -253,12 +254,9 @@ export class MessageService {
 
   /** A notice's fan-out to every inbox, and its escalation when it asks for 回执: worker jobs, queued before the ack. */
   private async queueNotice(row: { id: string; payload: MessagePayload }): Promise<void> {
-    const payload: JobPayloads['notice.fanout'] = { messageId: row.id, round: 0 };
-    await this.queue.add('notice.fanout', payload, { jobId: `notice-${row.id}`, attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000 });
+    await enqueue(this.queue, 'notice.fanout', { messageId: row.id, round: 0 }, { jobId: `notice-${row.id}` });
     if ((row.payload as { notice?: { needsAck: boolean } }).notice?.needsAck) {
-      const escalate: JobPayloads['notice.escalate'] = { messageId: row.id };
-      const delay = this.config.NOTICE_SMS_AFTER_HOURS * 3_600_000;
-      await this.queue.add('notice.escalate', escalate, { jobId: `escalate-${row.id}`, delay, attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000 });
+      await enqueue(this.queue, 'notice.escalate', { messageId: row.id }, { jobId: `escalate-${row.id}`, delay: this.config.NOTICE_SMS_AFTER_HOURS * 3_600_000 });
     }
   }
 
@@ -280,8 +278,7 @@ export class MessageService {
       case 'image':
       case 'file': {
         if (!input.fileId) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'fileId', constraint: 'isDefined' }]);
-        const file = await this.repository.fileById(input.fileId);
-        if (!file || file.ownerId !== principal.userId) throw new DomainError('FILE_NOT_FOUND');
+        const file = await this.uploads.owned(principal, input.fileId);
         if (input.type === 'image' && !file.mime.startsWith('image/')) throw new DomainError('UNSUPPORTED_MEDIA_TYPE');
         return {
           type: input.type,

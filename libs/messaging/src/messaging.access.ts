@@ -1,14 +1,13 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { PolicyService } from '@jiaxiao/auth';
-import { FileAccessRegistry } from './file-access.registry';
+import { FileAccessRegistry } from '@jiaxiao/files';
 import { MessagingRepository } from './messaging.repository';
 
 /**
  * Object rules of messaging, registered with the policy service:
  * - conversation: read = a member; manage = a staff member (teacher) of it
  * - message: read = a member of its conversation
- * - file: read = its uploader, a member of a conversation it was sent to, or whoever a higher
- *   context's FileAccessRegistry check admits (committee receipts and photos)
+ * - files (the files context's rule): a member of a conversation a file was sent to may read it
  */
 @Injectable()
 export class MessagingAccess implements OnModuleInit {
@@ -37,15 +36,6 @@ export class MessagingAccess implements OnModuleInit {
         return message && (await this.repository.membership(message.conversationId, principal.userId)) ? 'allowed' : 'not_found';
       },
     });
-    this.policy.register({
-      resource: 'file',
-      notFound: 'FILE_NOT_FOUND',
-      check: async (principal, _action, id) => {
-        const file = await this.repository.fileById(id);
-        if (!file) return 'not_found';
-        const readable = file.ownerId === principal.userId || (await this.repository.canReadFile(id, principal.userId)) || (await this.fileAccess.allows(principal, id));
-        return readable ? 'allowed' : 'forbidden';
-      },
-    });
+    this.fileAccess.register((principal, fileId) => this.repository.canReadFile(fileId, principal.userId));
   }
 }

@@ -7,7 +7,6 @@ import {
   DB,
   Database,
   DbExecutor,
-  files,
   guardianships,
   MessagePayload,
   messages,
@@ -441,21 +440,6 @@ export class MessagingRepository {
   }
 
   // ── files ─────────────────────────────────────────────────────────────────────
-
-  async insertFile(values: typeof files.$inferInsert) {
-    const [row] = await this.db.insert(files).values(values).returning();
-    return row;
-  }
-
-  async fileById(id: string) {
-    const [row] = await this.db.select().from(files).where(eq(files.id, id));
-    return row;
-  }
-
-  async deleteFile(id: string) {
-    const [row] = await this.db.delete(files).where(eq(files.id, id)).returning();
-    return row;
-  }
 
   /** Whether a message that is not recalled still carries the file. */
   async fileInUse(fileId: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AnonymousSealService } from '@jiaxiao/common';
-import { MessagingModule } from '@jiaxiao/messaging';
+import { FilesModule } from '@jiaxiao/files';
+import { NotificationsModule } from '@jiaxiao/notifications';
 import { DesignationService } from './designation.service';
 import { FamilySupportService } from './family-support.service';
 import { ModelSchoolService } from './model-school.service';
@@ -11,7 +12,7 @@ import { SupportSitesRepository } from './support-sites.repository';
 import { SupportSitesService } from './support-sites.service';
 
 @Module({
-  imports: [MessagingModule],
+  imports: [NotificationsModule, FilesModule],
   providers: [ModelSchoolsRepository, SupportSitesRepository, ModelSchoolsAccess, ModelSchoolService, DesignationService, FamilySupportService, SupportSitesService, CounsellingService, AnonymousSealService],
   exports: [ModelSchoolService, DesignationService, FamilySupportService, SupportSitesService, CounsellingService],
 })

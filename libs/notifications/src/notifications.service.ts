@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { AppConfig, decodeTimeIdCursor, DEFAULT_PAGE_SIZE, DomainError, JobPayloads, Principal, QUEUES, toPage } from '@jiaxiao/common';
+import { AppConfig, decodeTimeIdCursor, DEFAULT_PAGE_SIZE, DomainError, enqueue, enqueueMany, Principal, QUEUES, toPage } from '@jiaxiao/common';
 import { DbExecutor, notifications } from '@jiaxiao/db';
 import { routeOf } from './delivery/delivery-rules';
 import { ListNotificationsQueryDto, NotificationDto, NotificationPageDto, WorkingHoursDto, WorkingHoursStateDto } from './dto/notification.dto';
@@ -44,8 +44,7 @@ export class NotificationsService {
     for (const row of rows) {
       const delay = row.deliverAt.getTime() - now;
       if (delay > 0) {
-        const payload: JobPayloads['notification.push'] = { notificationId: row.id };
-        await this.queue.add('notification.push', payload, { jobId: row.id, delay, attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 });
+        await enqueue(this.queue, 'notification.push', { notificationId: row.id }, { jobId: row.id, delay });
       } else {
         await this.push(row.id);
       }
@@ -59,17 +58,12 @@ export class NotificationsService {
    */
   async dispatchMany(rows: Pick<NotificationRow, 'id' | 'deliverAt'>[]): Promise<void> {
     const now = Date.now();
-    const retry = { backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 };
     const held = rows.filter((row) => row.deliverAt.getTime() > now);
-    if (held.length > 0) {
-      await this.queue.addBulk(
-        held.map((row) => ({
-          name: 'notification.push',
-          data: { notificationId: row.id } satisfies JobPayloads['notification.push'],
-          opts: { jobId: row.id, delay: row.deliverAt.getTime() - now, attempts: 5, ...retry },
-        })),
-      );
-    }
+    await enqueueMany(
+      this.queue,
+      'notification.push',
+      held.map((row) => ({ payload: { notificationId: row.id }, options: { jobId: row.id, delay: row.deliverAt.getTime() - now } })),
+    );
     const due = rows.filter((row) => row.deliverAt.getTime() <= now);
     if (due.length === 0) return;
     const claimed = await this.repository.claimPushes(due.map((row) => row.id));
@@ -80,11 +74,11 @@ export class NotificationsService {
       const route = routeOf(row.kind, row.data);
       return route.wechat !== undefined || route.sms !== undefined;
     });
-    if (routed.length > 0) {
-      await this.queue.addBulk(
-        routed.map((row) => ({ name: 'notification.deliver', data: { notificationId: row.id } satisfies JobPayloads['notification.deliver'], opts: { jobId: `deliver-${row.id}`, attempts: 3, ...retry } })),
-      );
-    }
+    await enqueueMany(
+      this.queue,
+      'notification.deliver',
+      routed.map((row) => ({ payload: { notificationId: row.id }, options: { jobId: `deliver-${row.id}` } })),
+    );
   }
 
   /** Dispatches whatever carries this key and has not been pushed: a retried fan-out finishes the job. */
@@ -105,21 +99,20 @@ export class NotificationsService {
       const route = routeOf(row.kind, row.data);
       return route.wechat !== undefined || route.sms !== undefined;
     });
-    const retry = { backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 };
     for (let i = 0; i < routed.length; i += BULK) {
-      await this.queue.addBulk(
-        routed.slice(i, i + BULK).map((row) => ({ name: 'notification.deliver', data: { notificationId: row.id } satisfies JobPayloads['notification.deliver'], opts: { jobId: `deliver-${row.id}`, attempts: 3, ...retry } })),
+      await enqueueMany(
+        this.queue,
+        'notification.deliver',
+        routed.slice(i, i + BULK).map((row) => ({ payload: { notificationId: row.id }, options: { jobId: `deliver-${row.id}` } })),
       );
     }
     const held = await this.repository.unpushed(dedupeKey);
     const now = Date.now();
     for (let i = 0; i < held.length; i += BULK) {
-      await this.queue.addBulk(
-        held.slice(i, i + BULK).map((row) => ({
-          name: 'notification.push',
-          data: { notificationId: row.id } satisfies JobPayloads['notification.push'],
-          opts: { jobId: row.id, delay: Math.max(0, row.deliverAt.getTime() - now), attempts: 5, ...retry },
-        })),
+      await enqueueMany(
+        this.queue,
+        'notification.push',
+        held.slice(i, i + BULK).map((row) => ({ payload: { notificationId: row.id }, options: { jobId: row.id, delay: Math.max(0, row.deliverAt.getTime() - now) } })),
       );
     }
   }
@@ -136,8 +129,7 @@ export class NotificationsService {
     await this.repository.recordRealtime(row.id);
     const route = routeOf(row.kind, row.data);
     if (!route.wechat && !route.sms) return;
-    const payload: JobPayloads['notification.deliver'] = { notificationId: row.id };
-    await this.queue.add('notification.deliver', payload, { jobId: `deliver-${row.id}`, attempts: 3, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 });
+    await enqueue(this.queue, 'notification.deliver', { notificationId: row.id }, { jobId: `deliver-${row.id}` });
   }
 
   /** When a push to a family may go out: now, or the end of the nightly quiet hours (FAMILY_QUIET_HOURS). */

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { EventHandlers, JobPayloads, QUEUES, ReactsToEvents } from '@jiaxiao/common';
+import { enqueue, EventHandlers, QUEUES, ReactsToEvents } from '@jiaxiao/common';
 
 /**
  * A withdrawal is told to the children's class teachers and coordinators by the worker. The job id is
@@ -15,8 +15,7 @@ export class ConsentReactor implements ReactsToEvents {
   eventHandlers(): EventHandlers {
     return {
       'consent.withdrawn': async (payload, event) => {
-        const job: JobPayloads['consent.withdrawn'] = payload;
-        await this.queue.add('consent.withdrawn', job, { jobId: `consent-withdrawn-${event.id}`, attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86_400 }, removeOnFail: 1000 });
+        await enqueue(this.queue, 'consent.withdrawn', payload, { jobId: `consent-withdrawn-${event.id}` });
       },
     };
   }

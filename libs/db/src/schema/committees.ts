@@ -3,7 +3,7 @@ import { bigint, boolean, check, date, index, integer, jsonb, numeric, pgTable, 
 import { bytea, createdAt, id } from './columns';
 import { classes, schoolYears, schools, students } from './directory';
 import { users } from './identity';
-import { files } from './messaging';
+import { files } from './files';
 
 export const COMMITTEE_LEVELS = ['class', 'grade', 'school'] as const;
 export type CommitteeLevel = (typeof COMMITTEE_LEVELS)[number];

@@ -3,7 +3,7 @@ import { check, index, integer, jsonb, numeric, pgTable, primaryKey, text, times
 import { bytea, createdAt, id } from './columns';
 import { classes, districts, schoolYears, schools, students } from './directory';
 import { users } from './identity';
-import { files } from './messaging';
+import { files } from './files';
 
 export const LECTURE_SERIES = ['parents_forum', 'rural_tour', 'school_course', 'chair_training', 'teacher_training'] as const;
 export type LectureSeries = (typeof LECTURE_SERIES)[number];

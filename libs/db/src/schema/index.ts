@@ -1,6 +1,7 @@
 export * from './identity';
 export * from './directory';
 export * from './imports';
+export * from './files';
 export * from './messaging';
 export * from './notifications';
 export * from './courses';

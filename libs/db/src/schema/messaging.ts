@@ -127,19 +127,6 @@ export const noticeAcks = pgTable(
   (t) => [primaryKey({ columns: [t.messageId, t.userId] })],
 );
 
-/** Uploaded images and files; the bytes live in the file storage under storageKey. */
-export const files = pgTable('files', {
-  id: id(),
-  ownerId: uuid('owner_id')
-    .notNull()
-    .references(() => users.id),
-  name: varchar('name', { length: 200 }).notNull(),
-  mime: varchar('mime', { length: 100 }).notNull(),
-  size: integer('size').notNull(),
-  storageKey: varchar('storage_key', { length: 200 }).notNull(),
-  createdAt: createdAt(),
-});
-
 /** A teacher's working hours (免打扰 outside them), Asia/Shanghai wall-clock. */
 export const workingHours = pgTable('working_hours', {
   userId: uuid('user_id')

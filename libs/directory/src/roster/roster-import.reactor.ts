@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { EventHandlers, JobPayloads, QUEUES, ReactsToEvents } from '@jiaxiao/common';
+import { enqueue, EventHandlers, QUEUES, ReactsToEvents } from '@jiaxiao/common';
 
 /** An uploaded roster is imported by the worker. The import id is the job id: a repeated event cannot run the same import twice. */
 @Injectable()
@@ -12,8 +12,7 @@ export class RosterImportReactor implements ReactsToEvents {
   eventHandlers(): EventHandlers {
     return {
       'roster-import.uploaded': async ({ importId }) => {
-        const payload: JobPayloads['roster.import'] = { importId };
-        await this.queue.add('roster.import', payload, { jobId: importId, attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 1000 });
+        await enqueue(this.queue, 'roster.import', { importId }, { jobId: importId });
       },
     };
   }

@@ -173,11 +173,3 @@ export class AcksDto {
   @ApiProperty({ type: [FamilyStatusDto], description: '已确认' }) confirmed: FamilyStatusDto[];
   @ApiProperty({ type: [FamilyStatusDto], description: '未确认' }) unconfirmed: FamilyStatusDto[];
 }
-
-export class FileDto {
-  @ApiProperty() id: string;
-  @ApiProperty() name: string;
-  @ApiProperty({ example: 'image/png' }) mime: string;
-  @ApiProperty() size: number;
-  @ApiProperty({ enum: ['image', 'file'] }) kind: 'image' | 'file';
-}

@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { areaScopeOf, decodeTimeIdCursor, DEFAULT_PAGE_SIZE, DomainError, JobPayloads, Principal, QUEUES, schoolYearOf, toPage } from '@jiaxiao/common';
+import { areaScopeOf, decodeTimeIdCursor, DEFAULT_PAGE_SIZE, DomainError, enqueue, Principal, QUEUES, schoolYearOf, toPage } from '@jiaxiao/common';
 import { NotificationsService } from '@jiaxiao/notifications';
 import { AuditService, OutboxService, REDIS } from '@jiaxiao/platform';
 import { REMIND_INTERVAL_SECONDS } from '../message.service';
@@ -18,8 +18,6 @@ import {
   SchoolNoticeRollupDto,
 } from './school-notice.dto';
 import { SchoolNoticeRepository, SchoolNoticeRow } from './school-notice.repository';
-
-export const SCHOOL_NOTICE_JOB_OPTIONS = { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000 };
 
 /**
  * Notices above the class (校务公开): a school to its families, a district or the city to the
@@ -129,8 +127,8 @@ export class SchoolNoticeService {
       const ttl = Math.max(1, await this.redis.ttl(key));
       throw new DomainError('NOTICE_REMIND_TOO_SOON', { minutes: Math.ceil(ttl / 60) }, [], { 'Retry-After': String(ttl) });
     }
-    const payload: JobPayloads['school-notice.fanout'] = { noticeId, round: Date.now() };
-    await this.queue.add('school-notice.fanout', payload, { jobId: `school-notice-remind-${noticeId}-${payload.round}`, ...SCHOOL_NOTICE_JOB_OPTIONS });
+    const round = Date.now();
+    await enqueue(this.queue, 'school-notice.fanout', { noticeId, round }, { jobId: `school-notice-remind-${noticeId}-${round}` });
     return { noticeId, pending: pending.length };
   }
 

@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { WechatTargets, WechatIdentityService } from '@jiaxiao/auth';
 import { SMS_PROVIDER, SmsProvider, SmsTemplate, WechatMpClient, WechatSendResult, WecomClient } from '@jiaxiao/channels';
-import { AppConfig, formatShanghai, JobPayloads, QUEUES } from '@jiaxiao/common';
+import { AppConfig, enqueue, formatShanghai, QUEUES } from '@jiaxiao/common';
 import { notifications } from '@jiaxiao/db';
 import { LOGGER } from '@jiaxiao/platform';
 import { NotificationsRepository } from '../notifications.repository';
@@ -133,8 +133,7 @@ export class DeliveryRouter {
 
   /** Runs the router again for this notification after `delay` ms (a retry, or the end of quiet hours). */
   private async later(notificationId: string, delay: number, tag: string): Promise<void> {
-    const payload: JobPayloads['notification.deliver'] = { notificationId };
-    await this.queue.add('notification.deliver', payload, { jobId: `deliver-${notificationId}-${tag}`, delay, attempts: 3, backoff: { type: 'exponential', delay: RETRY_BASE_MS }, removeOnComplete: 1000, removeOnFail: 5000 });
+    await enqueue(this.queue, 'notification.deliver', { notificationId }, { jobId: `deliver-${notificationId}-${tag}`, delay });
   }
 
   private async schoolFor(row: NotificationRow): Promise<School> {

@@ -235,7 +235,7 @@ export interface paths {
             cookie?: never;
         };
         /** 活动详情 */
-        get: operations["CampaignsController_get"];
+        get: operations["CampaignRecordsController_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -926,7 +926,7 @@ export interface paths {
             cookie?: never;
         };
         /** 讲座详情 */
-        get: operations["LecturesController_get"];
+        get: operations["LectureRecordsController_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1029,8 +1029,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 讲座资料列表 */
-        get: operations["LectureMaterialsController_list"];
+        /** 讲座资料（课件、讲义），用 parent-api 的 GET /files/:fileId 下载 */
+        get: operations["LectureRecordsController_materials"];
         put?: never;
         /** 为讲座添加资料（课件、讲义；先经 parent-api POST /uploads 上传文件） */
         post: operations["LectureMaterialsController_add"];
@@ -4539,7 +4539,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
-    CampaignsController_get: {
+    CampaignRecordsController_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -5868,7 +5868,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
-    LecturesController_get: {
+    LectureRecordsController_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -6087,7 +6087,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
-    LectureMaterialsController_list: {
+    LectureRecordsController_materials: {
         parameters: {
             query?: never;
             header?: never;

@@ -198,7 +198,7 @@ export interface paths {
             cookie?: never;
         };
         /** 活动详情 */
-        get: operations["CampaignsController_get"];
+        get: operations["CampaignRecordsController_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -698,7 +698,7 @@ export interface paths {
             cookie?: never;
         };
         /** 讲座详情 */
-        get: operations["LecturesController_get"];
+        get: operations["LectureRecordsController_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -748,8 +748,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 讲座资料（课件、讲义），用 GET /files/:fileId 下载 */
-        get: operations["LectureMaterialsController_list"];
+        /** 讲座资料（课件、讲义），用 parent-api 的 GET /files/:fileId 下载 */
+        get: operations["LectureRecordsController_materials"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3048,7 +3048,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
         };
     };
-    CampaignsController_get: {
+    CampaignRecordsController_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -4015,7 +4015,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
         };
     };
-    LecturesController_get: {
+    LectureRecordsController_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -4102,7 +4102,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
-    LectureMaterialsController_list: {
+    LectureRecordsController_materials: {
         parameters: {
             query?: never;
             header?: never;

@@ -1,0 +1,4 @@
+export * from './files.module';
+export * from './upload.service';
+export * from './file-access.registry';
+export * from './dto/file.dto';
