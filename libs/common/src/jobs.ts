@@ -30,6 +30,8 @@ export interface JobPayloads {
   'conversation.move-class': { fromClassId: string; toClassId: string };
   /** bring a class group's members in line with the roster and the class's teachers */
   'conversation.sync-class': { classId: string };
+  /** make the coming months' partitions of messages that are missing (daily) */
+  'messages.partitions': Record<string, never>;
   /** remind registrants of a lecture; startsAt pins the schedule it was planned for */
   'lecture.remind': { lectureId: string; window: '24h' | '1h'; startsAt: string };
   /** move accrued online watch time from Redis to PostgreSQL and credit those past 80% */
@@ -65,6 +67,7 @@ export const JOB_QUEUE = {
   'school-notice.fanout': 'notifications',
   'conversation.sync-class': 'messaging',
   'conversation.move-class': 'messaging',
+  'messages.partitions': 'messaging',
   'lecture.remind': 'courses',
   'watch.flush': 'courses',
   'report.export': 'courses',

@@ -5,6 +5,7 @@ import { NotificationsModule } from '@jiaxiao/notifications';
 import { ConversationService } from './conversation.service';
 import { FileAccessRegistry } from './file-access.registry';
 import { LectureRoomService } from './lecture-room.service';
+import { MessagePartitionsService } from './message-partitions.service';
 import { MessageService } from './message.service';
 import { MessagingAccess } from './messaging.access';
 import { MessagingRepository } from './messaging.repository';
@@ -19,11 +20,12 @@ import { UnconfirmedNoticeService } from './unconfirmed/unconfirmed.service';
 import { UploadService } from './upload.service';
 
 @Module({
-  imports: [NotificationsModule, BullModule.registerQueue({ name: QUEUES.notifications })],
+  imports: [NotificationsModule, BullModule.registerQueue({ name: QUEUES.notifications }, { name: QUEUES.messaging })],
   providers: [
     MessagingRepository,
     ConversationService,
     MessageService,
+    MessagePartitionsService,
     UploadService,
     FileAccessRegistry,
     LectureRoomService,
@@ -54,6 +56,6 @@ import { UploadService } from './upload.service';
           : new LocalDiskStorage(config.DATA_DIR),
     },
   ],
-  exports: [ConversationService, MessageService, SchoolNoticeService, UnconfirmedNoticeService, UploadService, FileAccessRegistry, LectureRoomService, NotificationsModule],
+  exports: [ConversationService, MessageService, MessagePartitionsService, SchoolNoticeService, UnconfirmedNoticeService, UploadService, FileAccessRegistry, LectureRoomService, NotificationsModule],
 })
 export class MessagingModule {}

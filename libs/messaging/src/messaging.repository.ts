@@ -9,6 +9,7 @@ import {
   DbExecutor,
   files,
   guardianships,
+  messageClientIds,
   MessagePayload,
   messages,
   MessageType,
@@ -213,12 +214,14 @@ export class MessagingRepository {
 
   // ── messages ──────────────────────────────────────────────────────────────────
 
+  /** Through the claim of the clientMsgId, whose created_at picks the message's partition. */
   async messageBySenderClientId(senderId: string, clientMsgId: string, db: DbExecutor = this.db): Promise<MessageRow | undefined> {
     const [row] = await db
       .select(messageColumns)
-      .from(messages)
+      .from(messageClientIds)
+      .innerJoin(messages, and(eq(messages.id, messageClientIds.messageId), eq(messages.createdAt, messageClientIds.messageCreatedAt)))
       .leftJoin(users, eq(users.id, messages.senderId))
-      .where(and(eq(messages.senderId, senderId), eq(messages.clientMsgId, clientMsgId)));
+      .where(and(eq(messageClientIds.senderId, senderId), eq(messageClientIds.clientMsgId, clientMsgId)));
     return row;
   }
 
@@ -236,7 +239,7 @@ export class MessagingRepository {
   async sendContext(conversationId: string, userId: string, clientMsgId: string): Promise<SendContext | undefined> {
     const result = (await this.db.execute(sql`
       select c.kind, c.staff_only as "staffOnly", me.role,
-        (select d.id from ${messages} d where d.sender_id = ${userId} and d.client_msg_id = ${clientMsgId}) as "existingId",
+        (select d.message_id from ${messageClientIds} d where d.sender_id = ${userId} and d.client_msg_id = ${clientMsgId}) as "existingId",
         (select coalesce(json_agg(json_build_object(
             'userId', o.user_id, 'role', o.role,
             'staff', exists (select 1 from ${roleAssignments} r where r.user_id = o.user_id and r.role in ('teacher', 'coordinator')),
@@ -256,7 +259,7 @@ export class MessagingRepository {
    * of one conversation until commit, which keeps seqs gapless), inserts the message, moves the
    * sender's read cursor to it (noting the notices it passes) and stores the inbox entries given.
    * Undefined when the sender may no longer post. A clientMsgId sent twice at once fails the whole
-   * statement on messages_sender_client_uq, seq bump included.
+   * statement on message_client_ids_pk (claimed by the insert's trigger), seq bump included.
    */
   async insertSent(
     values: { conversationId: string; senderId: string; clientMsgId: string; type: MessageType; text: string | null; payload: MessagePayload },
@@ -283,8 +286,8 @@ export class MessagingRepository {
         where conversation_id = ${conversationId} and user_id = ${senderId} and exists (select 1 from bumped)
         returning last_read_seq as seq
       ), noted as (
-        insert into ${noticeReads} (message_id, user_id)
-        select m.id, ${senderId}::uuid from ${messages} m, before, moved
+        insert into ${noticeReads} (message_id, message_created_at, user_id)
+        select m.id, m.created_at, ${senderId}::uuid from ${messages} m, before, moved
         where m.conversation_id = ${conversationId} and m.seq > before.seq and m.seq <= moved.seq and m.type = 'notice'
         on conflict do nothing
       ), notified as (
@@ -327,6 +330,14 @@ export class MessagingRepository {
     return row;
   }
 
+  /** Makes the monthly partitions of messages from the month of `from` through the month of `to` that are missing; how many it made. */
+  async ensurePartitions(from: Date, to: Date): Promise<number> {
+    const result = (await this.db.execute(sql`select messages_ensure_partitions(${from.toISOString()}::timestamptz, ${to.toISOString()}::timestamptz) as made`)) as unknown as {
+      rows: { made: number }[];
+    };
+    return result.rows[0].made;
+  }
+
   /** Messages after (or before) a seq, in seq order. */
   page(conversationId: string, options: { afterSeq?: number; beforeSeq?: number; limit: number }): Promise<MessageRow[]> {
     const query = this.db
@@ -365,8 +376,8 @@ export class MessagingRepository {
         where ${conversationMembers.conversationId} = ${conversationId} and ${conversationMembers.userId} = ${userId}
         returning ${conversationMembers.lastReadSeq} as seq
       ), noted as (
-        insert into ${noticeReads} (message_id, user_id)
-        select m.id, ${userId}::uuid from ${messages} m, before, moved
+        insert into ${noticeReads} (message_id, message_created_at, user_id)
+        select m.id, m.created_at, ${userId}::uuid from ${messages} m, before, moved
         where m.conversation_id = ${conversationId} and m.seq > before.seq and m.seq <= moved.seq and m.type = 'notice'
         on conflict do nothing
       )
@@ -385,9 +396,14 @@ export class MessagingRepository {
 
   // ── notices and receipts ──────────────────────────────────────────────────────
 
+  /** The notice's created_at is copied in SQL: a JS Date would lose its microseconds and miss the key. */
   async ack(messageId: string, userId: string): Promise<boolean> {
-    const rows = await this.db.insert(noticeAcks).values({ messageId, userId }).onConflictDoNothing().returning({ userId: noticeAcks.userId });
-    return rows.length > 0;
+    const result = (await this.db.execute(sql`
+      insert into ${noticeAcks} (message_id, message_created_at, user_id)
+      select m.id, m.created_at, ${userId}::uuid from ${messages} m where m.id = ${messageId}
+      on conflict do nothing
+      returning user_id`)) as unknown as { rows: unknown[] };
+    return result.rows.length > 0;
   }
 
   /** Members who have read a notice, and when. */
