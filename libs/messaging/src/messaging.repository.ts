@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, or, SQL, sql } from 'drizzle-orm';
 import {
   classes,
   conversationMembers,
@@ -33,6 +33,11 @@ export interface SendContext {
 }
 
 export type MessageRow = typeof messages.$inferSelect & { senderName: string | null };
+export interface PageOptions {
+  afterSeq?: number;
+  beforeSeq?: number;
+  limit: number;
+}
 
 const messageColumns = {
   id: messages.id,
@@ -338,27 +343,51 @@ export class MessagingRepository {
     return result.rows[0].made;
   }
 
-  /** Messages after (or before) a seq, in seq order. */
-  page(conversationId: string, options: { afterSeq?: number; beforeSeq?: number; limit: number }): Promise<MessageRow[]> {
-    const query = this.db
-      .select(messageColumns)
-      .from(messages)
-      .leftJoin(users, eq(users.id, messages.senderId))
-      .where(
-        and(
-          eq(messages.conversationId, conversationId),
-          options.afterSeq !== undefined ? gt(messages.seq, options.afterSeq) : undefined,
-          options.beforeSeq !== undefined ? lt(messages.seq, options.beforeSeq) : undefined,
-        ),
-      );
+  /**
+   * Messages after (or before) a seq, in seq order, in one statement. It reads this month's and the
+   * last month's partitions first (the others are pruned), each through its (conversation_id, seq)
+   * index; since seqs are gapless and the statement sees last_seq in the same snapshot, it can tell
+   * whether that page is the whole answer (every seq expected is there) and reads every month only
+   * when it is not (older history, or a message dated outside the two months). So a read near the
+   * newest touches two partitions however many months the table holds.
+   */
+  async page(conversationId: string, options: PageOptions): Promise<MessageRow[]> {
+    const result = (await this.db.execute(this.pageStatement(conversationId, options))) as unknown as {
+      rows: (Omit<MessageRow, 'createdAt' | 'recalledAt'> & { createdAt: Date | string; recalledAt: Date | string | null })[];
+    };
+    return result.rows.map((r) => ({ ...r, seq: Number(r.seq), createdAt: new Date(r.createdAt), recalledAt: r.recalledAt === null ? null : new Date(r.recalledAt) }));
+  }
+
+  /** The statement of `page` (bench/message-history.ts explains it). */
+  pageStatement(conversationId: string, options: PageOptions): SQL {
     // Paging backwards takes the newest before the bound, then puts them back in seq order.
-    if (options.beforeSeq !== undefined && options.afterSeq === undefined) {
-      return query
-        .orderBy(desc(messages.seq))
-        .limit(options.limit)
-        .then((rows) => rows.reverse());
-    }
-    return query.orderBy(asc(messages.seq)).limit(options.limit);
+    const backward = options.beforeSeq !== undefined && options.afterSeq === undefined;
+    const after = options.afterSeq ?? 0;
+    const range = sql`m.conversation_id = ${conversationId} and m.seq > ${after}${options.beforeSeq !== undefined ? sql` and m.seq < ${options.beforeSeq}` : sql``}`;
+    const order = backward ? sql`m.seq desc` : sql`m.seq`;
+    // The newest seq the page may hold; then how many rows it must hold, and its seq farthest from the cursor.
+    const top = options.beforeSeq !== undefined ? sql`least(c.last_seq, ${options.beforeSeq - 1})` : sql`c.last_seq`;
+    const expected = sql`greatest(0, least(${options.limit}, (select top from newest) - ${after}))`;
+    const edge = backward ? sql`max(r.seq) = (select top from newest)` : sql`min(r.seq) = ${after + 1}`;
+    const columns = sql`m.id, m.conversation_id as "conversationId", m.seq::float8 as seq, m.sender_id as "senderId", m.client_msg_id as "clientMsgId",
+      m.type, m.text, m.payload, m.recalled_at as "recalledAt", m.created_at as "createdAt", u.name as "senderName"`;
+    return sql`
+      with newest as (
+        select ${top} as top from ${conversations} c where c.id = ${conversationId}
+      ), recent as (
+        select ${columns} from ${messages} m left join ${users} u on u.id = m.sender_id
+        where ${range} and m.created_at >= (date_trunc('month', now() at time zone 'UTC') - interval '1 month') at time zone 'UTC'
+          and m.created_at < (date_trunc('month', now() at time zone 'UTC') + interval '1 month') at time zone 'UTC'
+        order by ${order} limit ${options.limit}
+      ), complete as (
+        select count(*) = ${expected} and (count(*) = 0 or ${edge}) as whole from recent r
+      )
+      select * from (
+        select * from recent where (select whole from complete)
+        union all
+        select * from (select ${columns} from ${messages} m left join ${users} u on u.id = m.sender_id where ${range} order by ${order} limit ${options.limit}) every_month
+        where not (select whole from complete)
+      ) page order by seq`;
   }
 
   /**
