@@ -1,21 +1,26 @@
 /**
  * `npm run bench:message-history -- [--scale <f>] [--per-class-day <n>]`: history and sync reads
  * of class groups as the partitioned messages table grows from 1 to 3 to 12 monthly partitions,
- * each beside the same read on an unpartitioned copy of the same rows and a `select 1` round
- * trip, in the same run. Prints, never asserts; not part of `npm test`.
+ * each beside the plain read of every month (one seq-ordered index scan per partition), the same
+ * plain read on an unpartitioned copy of the same rows and a `select 1` round trip, in the same
+ * run. Prints, never asserts; not part of `npm test`.
  *
  * A scratch database on DATABASE_URL is migrated and filled by the synthetic city generator
  * (default scale 0.002: 50 classes; `--per-class-day` messages a day in each class group), the
  * newest month first, then older months are added. At each size, for random class groups:
  * (a) sync: the statement MessagingRepository.page runs for `conversation:sync` and
- *     `GET /conversations/:id/messages?afterSeq=` — the 100 after a cursor 30 behind the newest;
+ *     `GET /conversations/:id/messages?afterSeq=` (this month's and last month's partitions, every
+ *     month only when those do not hold the whole page) — the 100 after a cursor 30 behind the newest;
  * (b) scroll up: the page of 50 before the newest (`?beforeSeq=`);
  * (c) deep history: 50 after a cursor in the oldest month.
  * Each is printed with its p50 and p99 over the reads, the plan's scan nodes and the buffers one
  * read touched. The scratch database is dropped afterwards.
  */
 import { cpus, loadavg } from 'node:os';
+import { sql, SQL } from 'drizzle-orm';
 import { Client } from 'pg';
+import { Database, openDatabase } from '@jiaxiao/db';
+import { MessagingRepository, PageOptions } from '../libs/messaging/src/messaging.repository';
 import { connect, generateCity } from '../seeds/synthetic-city';
 import { ensureClassGroups, insertCityMonth, planCityMessages } from '../seeds/synthetic-city-messages';
 import { benchEnv, line, runId, withDatabase } from './support';
@@ -23,12 +28,12 @@ import { benchEnv, line, runId, withDatabase } from './support';
 const SIZES = [1, 3, 12];
 const READS = 300;
 
-/** The statement of MessagingRepository.page (the sender's name joined), on `table`. */
-const pageSql = (table: string, direction: 'after' | 'before') =>
-  `select m.id, m.conversation_id, m.seq, m.sender_id, m.client_msg_id, m.type, m.text, m.payload, m.recalled_at, m.created_at, u.name
-   from ${table} m left join users u on u.id = m.sender_id
-   where m.conversation_id = $1 and m.seq ${direction === 'after' ? '>' : '<'} $2
-   order by m.seq ${direction === 'after' ? 'asc' : 'desc'} limit $3`;
+/** A page read plainly, on `table`: every partition's index in seq order (the statement page() ran before the bound). */
+const plainPage = (table: string, conversationId: string, options: PageOptions) =>
+  sql`select m.id, m.conversation_id, m.seq, m.sender_id, m.client_msg_id, m.type, m.text, m.payload, m.recalled_at, m.created_at, u.name
+   from ${sql.identifier(table)} m left join users u on u.id = m.sender_id
+   where m.conversation_id = ${conversationId} and ${options.beforeSeq !== undefined ? sql`m.seq < ${options.beforeSeq}` : sql`m.seq > ${options.afterSeq ?? 0}`}
+   order by m.seq ${options.beforeSeq !== undefined ? sql`desc` : sql`asc`} limit ${options.limit}`;
 
 interface Read {
   label: string;
@@ -58,13 +63,14 @@ interface PlanNode {
   Plans?: PlanNode[];
 }
 
-/** The scan nodes of a plan, counted by kind: "Merge Append of 12 × Index Scan (messages_2026_12_conversation_id_seq_idx, …)". */
+/** The scan nodes of a plan over messages, counted by kind: "Merge Append of 12 × Index Scan". */
 function describe(plan: PlanNode): string {
   const scans = new Map<string, number>();
   let merge = '';
-  const walk = (node: PlanNode) => {
-    if (node['Node Type'] === 'Merge Append' || node['Node Type'] === 'Append') merge = node['Node Type'];
-    if (node['Index Name'] && !node['Index Name'].startsWith('users')) scans.set(node['Node Type'], (scans.get(node['Node Type']) ?? 0) + 1);
+  const walk = (node: PlanNode & { 'Actual Loops'?: number }) => {
+    if (node['Node Type'] === 'Merge Append' || node['Node Type'] === 'Append') merge ||= node['Node Type'];
+    // Scans of messages that ran (a branch the statement did not need shows 0 loops).
+    if (node['Index Name']?.startsWith('messages') && node['Actual Loops'] !== 0) scans.set(node['Node Type'], (scans.get(node['Node Type']) ?? 0) + 1);
     node.Plans?.forEach(walk);
   };
   walk(plan);
@@ -72,20 +78,25 @@ function describe(plan: PlanNode): string {
   return merge ? `${merge} of ${kinds}` : kinds;
 }
 
-async function measure(client: Client, table: string, read: Read, groups: { id: string; first: number; last: number }[]) {
-  const sql = pageSql(table, read.direction);
+type Statement = (conversationId: string, options: PageOptions) => SQL;
+
+async function measure(db: Database, statement: Statement, read: Read, groups: { id: string; first: number; last: number }[]) {
   const pick = (i: number) => groups[(i * 7919) % groups.length];
-  for (let i = 0; i < 20; i++) await client.query(sql, [pick(i).id, read.cursor(pick(i).first, pick(i).last), read.limit]);
+  const run = (i: number) => {
+    const g = pick(i);
+    const cursor = read.cursor(g.first, g.last);
+    return statement(g.id, read.direction === 'after' ? { afterSeq: cursor, limit: read.limit } : { beforeSeq: cursor, limit: read.limit });
+  };
+  for (let i = 0; i < 20; i++) await db.execute(run(i));
   const times: number[] = [];
   for (let i = 0; i < READS; i++) {
-    const g = pick(i);
+    const statementOf = run(i);
     const t = performance.now();
-    await client.query(sql, [g.id, read.cursor(g.first, g.last), read.limit]);
+    await db.execute(statementOf);
     times.push(performance.now() - t);
   }
-  const g = pick(0);
-  const { rows } = await client.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(`explain (analyze, buffers, format json) ${sql}`, [g.id, read.cursor(g.first, g.last), read.limit]);
-  const plan = rows[0]['QUERY PLAN'][0].Plan;
+  const explained = (await db.execute(sql`explain (analyze, buffers, format json) ${run(0)}`)) as unknown as { rows: { 'QUERY PLAN': { Plan: PlanNode }[] }[] };
+  const plan = explained.rows[0]['QUERY PLAN'][0].Plan;
   return { p50: percentile(times, 50), p99: percentile(times, 99), plan: describe(plan), buffers: (plan['Shared Hit Blocks'] ?? 0) + (plan['Shared Read Blocks'] ?? 0) };
 }
 
@@ -108,6 +119,13 @@ async function main() {
     const loader = await connect(url);
     const client = new Client({ connectionString: url });
     await client.connect();
+    const database = await openDatabase({ url, dataDir: '', poolSize: 1 });
+    const repository = new MessagingRepository(database.db);
+    const statements: [string, Statement][] = [
+      ['page()', (id, options) => repository.pageStatement(id, options)],
+      ['every month', (id, options) => plainPage('messages', id, options)],
+      ['unpartitioned', (id, options) => plainPage('messages_flat', id, options)],
+    ];
     try {
       const groupCount = await ensureClassGroups(loader);
       await loader.query(`create table messages_flat (like messages including defaults)`);
@@ -118,7 +136,10 @@ async function main() {
             .map((n) => n.toFixed(2))
             .join(' ')}`,
       );
-      console.log(`  ${READS} reads of random groups each; p50 / p99; the plan of one read and the buffers it touched\n`);
+      console.log(
+        `  ${READS} reads of random groups each, p50 / p99: page() as the app runs it, the plain read of every month, the plain read of an unpartitioned copy; ` +
+          `then the plan of one read (its scans of messages that ran) and the buffers it touched\n`,
+      );
       let made = 0;
       let rows = 0;
       for (const months of SIZES) {
@@ -144,14 +165,15 @@ async function main() {
             `(loaded in ${((performance.now() - t) / 1000).toFixed(1)} s); select 1: p50 ${ms(percentile(roundTrip, 50))}`,
         );
         for (const read of READS_OF) {
-          const partitioned = await measure(client, 'messages', read, groups);
-          const flat = await measure(client, 'messages_flat', read, groups);
-          line(read.label, `partitioned ${ms(partitioned.p50)} / ${ms(partitioned.p99)}`, `unpartitioned ${ms(flat.p50)} / ${ms(flat.p99)}`, `ratio ${(partitioned.p50 / flat.p50).toFixed(2)}×`);
-          line('', `plan: ${partitioned.plan}, ${partitioned.buffers} buffers`, `unpartitioned: ${flat.plan}, ${flat.buffers} buffers`);
+          const results = [];
+          for (const [, statement] of statements) results.push(await measure(database.db, statement, read, groups));
+          line(read.label, ...results.map((r, i) => `${statements[i][0]} ${ms(r.p50)} / ${ms(r.p99)}`), `page() / unpartitioned ${(results[0].p50 / results[2].p50).toFixed(2)}×`);
+          for (const [i, r] of results.entries()) line('', `${statements[i][0]}: ${r.plan}, ${r.buffers} buffers`);
         }
         console.log('');
       }
     } finally {
+      await database.close();
       await client.end();
       await loader.end();
     }

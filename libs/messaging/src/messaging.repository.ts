@@ -369,6 +369,11 @@ export class MessagingRepository {
     const top = options.beforeSeq !== undefined ? sql`least(c.last_seq, ${options.beforeSeq - 1})` : sql`c.last_seq`;
     const expected = sql`greatest(0, least(${options.limit}, (select top from newest) - ${after}))`;
     const edge = backward ? sql`max(r.seq) = (select top from newest)` : sql`min(r.seq) = ${after + 1}`;
+    // The two months as values, not now(): the planner then prunes the other partitions before
+    // planning them (with a stable expression it plans every one and prunes only when running).
+    const now = new Date();
+    const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+    const until = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
     const columns = sql`m.id, m.conversation_id as "conversationId", m.seq::float8 as seq, m.sender_id as "senderId", m.client_msg_id as "clientMsgId",
       m.type, m.text, m.payload, m.recalled_at as "recalledAt", m.created_at as "createdAt", u.name as "senderName"`;
     return sql`
@@ -376,8 +381,7 @@ export class MessagingRepository {
         select ${top} as top from ${conversations} c where c.id = ${conversationId}
       ), recent as (
         select ${columns} from ${messages} m left join ${users} u on u.id = m.sender_id
-        where ${range} and m.created_at >= (date_trunc('month', now() at time zone 'UTC') - interval '1 month') at time zone 'UTC'
-          and m.created_at < (date_trunc('month', now() at time zone 'UTC') + interval '1 month') at time zone 'UTC'
+        where ${range} and m.created_at >= ${from.toISOString()}::timestamptz and m.created_at < ${until.toISOString()}::timestamptz
         order by ${order} limit ${options.limit}
       ), complete as (
         select count(*) = ${expected} and (count(*) = 0 or ${edge}) as whole from recent r
