@@ -1,5 +1,6 @@
 /**
- * `npm run seed:city -- [--scale <f>] [--force]`: fills the database at DATABASE_URL with a
+ * `npm run seed:city -- [--scale <f>] [--force] [--message-months <n> [--messages-per-class-day <n>]]`:
+ * fills the database at DATABASE_URL with a
  * synthetic city for the scale benchmarks (bench/hours.ts) — at scale 1 about 1,000,000
  * students in 25,000 classes of 4,000 schools over 12 districts, 1.6 M guardians (60% of
  * households have two), 16,012 published lectures (4 × 2 h per school, 12 × 1.5 h city-wide
@@ -13,11 +14,15 @@
  * random, and the children of a chunk are found by an id range. Foreign-key triggers are off
  * for the load when the role may do that (session_replication_role, as pg_restore does): the
  * rows are consistent by construction; every index and constraint stays in place.
+ *
+ * With `--message-months n` each class also gets its class group holding n months of messages
+ * (seeds/synthetic-city-messages.ts), one monthly partition after the other.
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { loadConfig, schoolYearBounds, schoolYearOf } from '@jiaxiao/common';
 import { openDatabase } from '@jiaxiao/db';
+import { ensureClassGroups, insertCityMonth, planCityMessages } from './synthetic-city-messages';
 
 export interface CityOptions {
   /** fraction of the full city (1 = 1,000,000 students) */
@@ -300,7 +305,7 @@ function countTwoGuardianHouseholds(n: number): number {
   return Math.floor(n / 5) * 3 + Math.min(3, n % 5);
 }
 
-async function connect(url: string): Promise<Client> {
+export async function connect(url: string): Promise<Client> {
   const client = new Client({ connectionString: url });
   await client.connect();
   await client.query('set synchronous_commit = off');
@@ -327,21 +332,57 @@ export function progressBar(label: string): (done: number, detail: string) => vo
   };
 }
 
-function parseArgs(argv: string[]): { scale: number; force: boolean } {
+/**
+ * A year (or `months`) of messages in every class group of the city, oldest month first, then
+ * vacuumed so the visibility maps are set as autovacuum would leave them. Returns the rows made.
+ */
+export async function generateCityMessages(
+  databaseUrl: string,
+  options: { months: number; perClassDay?: number; onProgress?: (done: number, detail: string) => void },
+): Promise<{ groups: number; messages: number; ms: number }> {
+  const started = performance.now();
+  const plan = planCityMessages(options);
+  const progress = options.onProgress ?? (() => undefined);
+  const client = await connect(databaseUrl);
+  try {
+    const groups = await ensureClassGroups(client);
+    let messages = 0;
+    for (let ago = plan.months - 1; ago >= 0; ago--) {
+      progress((plan.months - 1 - ago) / plan.months, `${messages.toLocaleString('en-US')} messages in ${groups.toLocaleString('en-US')} class groups`);
+      messages += await insertCityMonth(client, plan, ago);
+    }
+    progress(0.99, 'vacuum and analyze');
+    await client.query('vacuum (analyze) messages, conversations, conversation_members');
+    progress(1, `${messages.toLocaleString('en-US')} messages`);
+    return { groups, messages, ms: performance.now() - started };
+  } finally {
+    await client.end();
+  }
+}
+
+const USAGE = 'synthetic-city [--scale <f>] [--force] [--message-months <n> [--messages-per-class-day <n>]]';
+
+function parseArgs(argv: string[]): { scale: number; force: boolean; messageMonths: number; perClassDay: number } {
   let scale = 1;
   let force = false;
+  let messageMonths = 0;
+  let perClassDay = 20;
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--scale') scale = Number(argv[++i]);
-    else if (argv[i].startsWith('--scale=')) scale = Number(argv[i].slice(8));
-    else if (argv[i] === '--force') force = true;
-    else throw new Error(`unknown argument ${argv[i]} (usage: synthetic-city [--scale <f>] [--force])`);
+    const [name, inline] = argv[i].split('=', 2);
+    const next = () => Number(inline ?? argv[++i]);
+    if (name === '--scale') scale = next();
+    else if (name === '--force') force = true;
+    else if (name === '--message-months') messageMonths = next();
+    else if (name === '--messages-per-class-day') perClassDay = next();
+    else throw new Error(`unknown argument ${argv[i]} (usage: ${USAGE})`);
   }
   if (!(scale > 0)) throw new Error('--scale must be a positive number');
-  return { scale, force };
+  if (!(messageMonths >= 0)) throw new Error('--message-months must be 0 or more');
+  return { scale, force, messageMonths, perClassDay };
 }
 
 async function main() {
-  const { scale, force } = parseArgs(process.argv.slice(2));
+  const { scale, force, messageMonths, perClassDay } = parseArgs(process.argv.slice(2));
   // Never the embedded PGlite the app falls back to: a million students need a real server, named on purpose.
   const url = loadConfig().DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is not set: name the PostgreSQL database to fill');
@@ -352,6 +393,12 @@ async function main() {
       `${result.guardians.toLocaleString('en-US')} guardians, ${result.lectures.toLocaleString('en-US')} lectures, ${result.ledgerRows.toLocaleString('en-US')} ledger rows, ` +
       `${result.householdCredits.toLocaleString('en-US')} household credits, ${result.progressRows.toLocaleString('en-US')} progress rows`,
   );
+  if (messageMonths > 0) {
+    const made = await generateCityMessages(url, { months: messageMonths, perClassDay, onProgress: progressBar('city messages') });
+    console.log(
+      `${made.messages.toLocaleString('en-US')} messages over ${messageMonths} months in ${made.groups.toLocaleString('en-US')} class groups in ${(made.ms / 1000).toFixed(1)} s`,
+    );
+  }
 }
 
 if (require.main === module) {

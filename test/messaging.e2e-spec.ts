@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { realtimeChannel, userRoom } from '@jiaxiao/common';
-import { ConversationService, MessageDto } from '@jiaxiao/messaging';
+import { ConversationService, MessageDto, MessagePartitionsService } from '@jiaxiao/messaging';
 import { NotificationDto } from '@jiaxiao/notifications';
 import { DEMO_PASSWORD } from '../seeds/demo.seed';
 import { consentSql, createTestContext, TestContext } from './support/harness';
@@ -670,6 +670,34 @@ describe('messaging (parent-api, gateway, worker)', () => {
       expect(late.body).toEqual({ statusCode: 409, code: 'RECALL_WINDOW_PASSED', message: '消息发出已超过 2 分钟，无法撤回' });
       const [row] = await ctx.query<{ text: string }>(`select text from messages where id = '${message.id}'`);
       expect(row.text).toBe('老师辛苦了');
+    });
+  });
+
+  describe('monthly partitions', () => {
+    it('makes the coming months ahead once; a message lands in its month and keeps its clientMsgId when moved to another', async () => {
+      const partitions = ctx.apps.worker!.get(MessagePartitionsService);
+      const may2031 = new Date(Date.UTC(2031, 4, 15));
+      expect(await partitions.ensure(may2031)).toBe(4);
+      expect(await partitions.ensure(may2031)).toBe(0);
+      const made = await ctx.query<{ name: string }>(
+        `select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'messages'::regclass and c.relname like 'messages_2031_%' order by 1`,
+      );
+      expect(made.map((r) => r.name)).toEqual(['messages_2031_05', 'messages_2031_06', 'messages_2031_07', 'messages_2031_08']);
+
+      const clientMsgId = cid();
+      const first = await sendText(chen, '分区', groupId, clientMsgId);
+      if (!first.ok) throw new Error(`send failed: ${first.code}`);
+      const month = new Date().toISOString().slice(0, 7).replace('-', '_');
+      expect(await ctx.query(`select tableoid::regclass::text as part from messages where id = '${first.message.id}'`)).toEqual([{ part: `messages_${month}` }]);
+      await ctx.query(`update messages set created_at = '2031-06-02T08:00:00Z' where id = '${first.message.id}'`);
+      expect(await ctx.query(`select tableoid::regclass::text as part from messages where id = '${first.message.id}'`)).toEqual([{ part: 'messages_2031_06' }]);
+      const again = await sendText(chen, '分区', groupId, clientMsgId);
+      expect(again.ok && again.message.id).toBe(first.message.id);
+      // A page that reads this month and the last misses it, sees the gap and reads every month.
+      const later = await posted(chen, '分区之后');
+      const page = await ctx.parent().get(`/conversations/${groupId}/messages?afterSeq=${first.message.seq - 1}&limit=2`).set(auth(chen)).expect(200);
+      expect(page.body.items.map((m: MessageDto) => m.id)).toEqual([first.message.id, later.id]);
+      await ctx.query(`update messages set created_at = now() where id = '${first.message.id}'`);
     });
   });
 

@@ -1,12 +1,15 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { JobHandlers, QUEUES } from '@jiaxiao/common';
-import { ConversationService } from '@jiaxiao/messaging';
+import { ConversationService, MessagePartitionsService } from '@jiaxiao/messaging';
 import { dispatch } from './dispatch';
 
 @Processor(QUEUES.messaging, { concurrency: 2 })
 export class MessagingProcessor extends WorkerHost {
-  constructor(private readonly conversations: ConversationService) {
+  constructor(
+    private readonly conversations: ConversationService,
+    private readonly partitions: MessagePartitionsService,
+  ) {
     super();
   }
 
@@ -15,6 +18,9 @@ export class MessagingProcessor extends WorkerHost {
       await this.conversations.syncClassGroup(payload.classId);
     },
     'conversation.move-class': (payload) => this.conversations.moveClassGroup(payload.fromClassId, payload.toClassId),
+    'messages.partitions': async () => {
+      await this.partitions.ensure();
+    },
   };
 
   process(job: Job): Promise<void> {

@@ -32,6 +32,8 @@ export interface JobPayloads {
   'conversation.move-class': { fromClassId: string; toClassId: string };
   /** bring a class group's members in line with the roster and the class's teachers */
   'conversation.sync-class': { classId: string };
+  /** make the coming months' partitions of messages that are missing (daily) */
+  'messages.partitions': Record<string, never>;
   /** remind registrants of a lecture; startsAt pins the schedule it was planned for */
   'lecture.remind': { lectureId: string; window: '24h' | '1h'; startsAt: string };
   /** move accrued online watch time from Redis to PostgreSQL and credit those past 80% */
@@ -67,6 +69,7 @@ export const JOB_QUEUE = {
   'school-notice.fanout': 'notifications',
   'conversation.sync-class': 'messaging',
   'conversation.move-class': 'messaging',
+  'messages.partitions': 'messaging',
   'lecture.remind': 'courses',
   'watch.flush': 'courses',
   'report.export': 'courses',
@@ -97,7 +100,7 @@ const NOTIFY: JobPreset = { attempts: 5, backoff: { type: 'exponential', delay: 
 const CLASS_GROUP: JobPreset = { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 };
 
 /** Jobs a job scheduler queues (upsertJobScheduler, at start-up) rather than the code. */
-export type ScheduledJobName = 'watch.flush' | 'election.close-due' | 'fund.monthly-summary' | 'mailbox.escalate';
+export type ScheduledJobName = 'watch.flush' | 'election.close-due' | 'fund.monthly-summary' | 'mailbox.escalate' | 'messages.partitions';
 export type QueuedJobName = Exclude<JobName, ScheduledJobName>;
 
 /** The retry preset of every job the code queues: a call site adds only the job's id and delay (enqueue, below). */

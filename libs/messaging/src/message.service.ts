@@ -70,7 +70,7 @@ export class MessageService {
       );
     } catch (error) {
       // The same clientMsgId sent twice at once: the loser returns the winner's message.
-      if (pgErrorCode(error) === UNIQUE_VIOLATION && pgConstraint(error) === 'messages_sender_client_uq') {
+      if (pgErrorCode(error) === UNIQUE_VIOLATION && pgConstraint(error) === 'message_client_ids_pk') {
         const winner = await this.repository.messageBySenderClientId(principal.userId, input.clientMsgId);
         if (winner) return { message: toMessageDto(winner), quietHours };
       }

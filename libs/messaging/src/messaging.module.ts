@@ -5,6 +5,7 @@ import { FilesModule } from '@jiaxiao/files';
 import { NotificationsModule } from '@jiaxiao/notifications';
 import { ConversationService } from './conversation.service';
 import { LectureRoomService } from './lecture-room.service';
+import { MessagePartitionsService } from './message-partitions.service';
 import { MessageService } from './message.service';
 import { MessagingAccess } from './messaging.access';
 import { MessagingRepository } from './messaging.repository';
@@ -16,11 +17,12 @@ import { UnconfirmedNoticeRepository } from './unconfirmed/unconfirmed.repositor
 import { UnconfirmedNoticeService } from './unconfirmed/unconfirmed.service';
 
 @Module({
-  imports: [NotificationsModule, FilesModule, BullModule.registerQueue({ name: QUEUES.notifications })],
+  imports: [NotificationsModule, FilesModule, BullModule.registerQueue({ name: QUEUES.notifications }, { name: QUEUES.messaging })],
   providers: [
     MessagingRepository,
     ConversationService,
     MessageService,
+    MessagePartitionsService,
     LectureRoomService,
     MessagingAccess,
     SchoolNoticeRepository,
@@ -30,6 +32,6 @@ import { UnconfirmedNoticeService } from './unconfirmed/unconfirmed.service';
     UnconfirmedNoticeRepository,
     UnconfirmedNoticeService,
   ],
-  exports: [ConversationService, MessageService, SchoolNoticeService, UnconfirmedNoticeService, LectureRoomService, NotificationsModule],
+  exports: [ConversationService, MessageService, MessagePartitionsService, SchoolNoticeService, UnconfirmedNoticeService, LectureRoomService, NotificationsModule],
 })
 export class MessagingModule {}

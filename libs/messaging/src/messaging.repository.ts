@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, or, SQL, sql } from 'drizzle-orm';
 import {
   classes,
   conversationMembers,
@@ -8,6 +8,7 @@ import {
   Database,
   DbExecutor,
   guardianships,
+  messageClientIds,
   MessagePayload,
   messages,
   MessageType,
@@ -31,6 +32,11 @@ export interface SendContext {
 }
 
 export type MessageRow = typeof messages.$inferSelect & { senderName: string | null };
+export interface PageOptions {
+  afterSeq?: number;
+  beforeSeq?: number;
+  limit: number;
+}
 
 const messageColumns = {
   id: messages.id,
@@ -212,12 +218,14 @@ export class MessagingRepository {
 
   // ── messages ──────────────────────────────────────────────────────────────────
 
+  /** Through the claim of the clientMsgId, whose created_at picks the message's partition. */
   async messageBySenderClientId(senderId: string, clientMsgId: string, db: DbExecutor = this.db): Promise<MessageRow | undefined> {
     const [row] = await db
       .select(messageColumns)
-      .from(messages)
+      .from(messageClientIds)
+      .innerJoin(messages, and(eq(messages.id, messageClientIds.messageId), eq(messages.createdAt, messageClientIds.messageCreatedAt)))
       .leftJoin(users, eq(users.id, messages.senderId))
-      .where(and(eq(messages.senderId, senderId), eq(messages.clientMsgId, clientMsgId)));
+      .where(and(eq(messageClientIds.senderId, senderId), eq(messageClientIds.clientMsgId, clientMsgId)));
     return row;
   }
 
@@ -235,7 +243,7 @@ export class MessagingRepository {
   async sendContext(conversationId: string, userId: string, clientMsgId: string): Promise<SendContext | undefined> {
     const result = (await this.db.execute(sql`
       select c.kind, c.staff_only as "staffOnly", me.role,
-        (select d.id from ${messages} d where d.sender_id = ${userId} and d.client_msg_id = ${clientMsgId}) as "existingId",
+        (select d.message_id from ${messageClientIds} d where d.sender_id = ${userId} and d.client_msg_id = ${clientMsgId}) as "existingId",
         (select coalesce(json_agg(json_build_object(
             'userId', o.user_id, 'role', o.role,
             'staff', exists (select 1 from ${roleAssignments} r where r.user_id = o.user_id and r.role in ('teacher', 'coordinator')),
@@ -255,7 +263,7 @@ export class MessagingRepository {
    * of one conversation until commit, which keeps seqs gapless), inserts the message, moves the
    * sender's read cursor to it (noting the notices it passes) and stores the inbox entries given.
    * Undefined when the sender may no longer post. A clientMsgId sent twice at once fails the whole
-   * statement on messages_sender_client_uq, seq bump included.
+   * statement on message_client_ids_pk (claimed by the insert's trigger), seq bump included.
    */
   async insertSent(
     values: { conversationId: string; senderId: string; clientMsgId: string; type: MessageType; text: string | null; payload: MessagePayload },
@@ -282,8 +290,8 @@ export class MessagingRepository {
         where conversation_id = ${conversationId} and user_id = ${senderId} and exists (select 1 from bumped)
         returning last_read_seq as seq
       ), noted as (
-        insert into ${noticeReads} (message_id, user_id)
-        select m.id, ${senderId}::uuid from ${messages} m, before, moved
+        insert into ${noticeReads} (message_id, message_created_at, user_id)
+        select m.id, m.created_at, ${senderId}::uuid from ${messages} m, before, moved
         where m.conversation_id = ${conversationId} and m.seq > before.seq and m.seq <= moved.seq and m.type = 'notice'
         on conflict do nothing
       ), notified as (
@@ -326,27 +334,63 @@ export class MessagingRepository {
     return row;
   }
 
-  /** Messages after (or before) a seq, in seq order. */
-  page(conversationId: string, options: { afterSeq?: number; beforeSeq?: number; limit: number }): Promise<MessageRow[]> {
-    const query = this.db
-      .select(messageColumns)
-      .from(messages)
-      .leftJoin(users, eq(users.id, messages.senderId))
-      .where(
-        and(
-          eq(messages.conversationId, conversationId),
-          options.afterSeq !== undefined ? gt(messages.seq, options.afterSeq) : undefined,
-          options.beforeSeq !== undefined ? lt(messages.seq, options.beforeSeq) : undefined,
-        ),
-      );
+  /** Makes the monthly partitions of messages from the month of `from` through the month of `to` that are missing; how many it made. */
+  async ensurePartitions(from: Date, to: Date): Promise<number> {
+    const result = (await this.db.execute(sql`select messages_ensure_partitions(${from.toISOString()}::timestamptz, ${to.toISOString()}::timestamptz) as made`)) as unknown as {
+      rows: { made: number }[];
+    };
+    return result.rows[0].made;
+  }
+
+  /**
+   * Messages after (or before) a seq, in seq order, in one statement. It reads this month's and the
+   * last month's partitions first (the others are pruned), each through its (conversation_id, seq)
+   * index; since seqs are gapless and the statement sees last_seq in the same snapshot, it can tell
+   * whether that page is the whole answer (every seq expected is there) and reads every month only
+   * when it is not (older history, or a message dated outside the two months). So a read near the
+   * newest touches two partitions however many months the table holds.
+   */
+  async page(conversationId: string, options: PageOptions): Promise<MessageRow[]> {
+    const result = (await this.db.execute(this.pageStatement(conversationId, options))) as unknown as {
+      rows: (Omit<MessageRow, 'createdAt' | 'recalledAt'> & { createdAt: Date | string; recalledAt: Date | string | null })[];
+    };
+    return result.rows.map((r) => ({ ...r, seq: Number(r.seq), createdAt: new Date(r.createdAt), recalledAt: r.recalledAt === null ? null : new Date(r.recalledAt) }));
+  }
+
+  /** The statement of `page` (bench/message-history.ts explains it). */
+  pageStatement(conversationId: string, options: PageOptions): SQL {
     // Paging backwards takes the newest before the bound, then puts them back in seq order.
-    if (options.beforeSeq !== undefined && options.afterSeq === undefined) {
-      return query
-        .orderBy(desc(messages.seq))
-        .limit(options.limit)
-        .then((rows) => rows.reverse());
-    }
-    return query.orderBy(asc(messages.seq)).limit(options.limit);
+    const backward = options.beforeSeq !== undefined && options.afterSeq === undefined;
+    const after = options.afterSeq ?? 0;
+    const range = sql`m.conversation_id = ${conversationId} and m.seq > ${after}${options.beforeSeq !== undefined ? sql` and m.seq < ${options.beforeSeq}` : sql``}`;
+    const order = backward ? sql`m.seq desc` : sql`m.seq`;
+    // The newest seq the page may hold; then how many rows it must hold, and its seq farthest from the cursor.
+    const top = options.beforeSeq !== undefined ? sql`least(c.last_seq, ${options.beforeSeq - 1})` : sql`c.last_seq`;
+    const expected = sql`greatest(0, least(${options.limit}, (select top from newest) - ${after}))`;
+    const edge = backward ? sql`max(r.seq) = (select top from newest)` : sql`min(r.seq) = ${after + 1}`;
+    // The two months as values, not now(): the planner then prunes the other partitions before
+    // planning them (with a stable expression it plans every one and prunes only when running).
+    const now = new Date();
+    const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+    const until = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+    const columns = sql`m.id, m.conversation_id as "conversationId", m.seq::float8 as seq, m.sender_id as "senderId", m.client_msg_id as "clientMsgId",
+      m.type, m.text, m.payload, m.recalled_at as "recalledAt", m.created_at as "createdAt", u.name as "senderName"`;
+    return sql`
+      with newest as (
+        select ${top} as top from ${conversations} c where c.id = ${conversationId}
+      ), recent as (
+        select ${columns} from ${messages} m left join ${users} u on u.id = m.sender_id
+        where ${range} and m.created_at >= ${from.toISOString()}::timestamptz and m.created_at < ${until.toISOString()}::timestamptz
+        order by ${order} limit ${options.limit}
+      ), complete as (
+        select count(*) = ${expected} and (count(*) = 0 or ${edge}) as whole from recent r
+      )
+      select * from (
+        select * from recent where (select whole from complete)
+        union all
+        select * from (select ${columns} from ${messages} m left join ${users} u on u.id = m.sender_id where ${range} order by ${order} limit ${options.limit}) every_month
+        where not (select whole from complete)
+      ) page order by seq`;
   }
 
   /**
@@ -364,8 +408,8 @@ export class MessagingRepository {
         where ${conversationMembers.conversationId} = ${conversationId} and ${conversationMembers.userId} = ${userId}
         returning ${conversationMembers.lastReadSeq} as seq
       ), noted as (
-        insert into ${noticeReads} (message_id, user_id)
-        select m.id, ${userId}::uuid from ${messages} m, before, moved
+        insert into ${noticeReads} (message_id, message_created_at, user_id)
+        select m.id, m.created_at, ${userId}::uuid from ${messages} m, before, moved
         where m.conversation_id = ${conversationId} and m.seq > before.seq and m.seq <= moved.seq and m.type = 'notice'
         on conflict do nothing
       )
@@ -384,9 +428,14 @@ export class MessagingRepository {
 
   // ── notices and receipts ──────────────────────────────────────────────────────
 
+  /** The notice's created_at is copied in SQL: a JS Date would lose its microseconds and miss the key. */
   async ack(messageId: string, userId: string): Promise<boolean> {
-    const rows = await this.db.insert(noticeAcks).values({ messageId, userId }).onConflictDoNothing().returning({ userId: noticeAcks.userId });
-    return rows.length > 0;
+    const result = (await this.db.execute(sql`
+      insert into ${noticeAcks} (message_id, message_created_at, user_id)
+      select m.id, m.created_at, ${userId}::uuid from ${messages} m where m.id = ${messageId}
+      on conflict do nothing
+      returning user_id`)) as unknown as { rows: unknown[] };
+    return result.rows.length > 0;
   }
 
   /** Members who have read a notice, and when. */

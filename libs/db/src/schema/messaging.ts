@@ -1,4 +1,4 @@
-import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import { bigint, boolean, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { createdAt, id } from './columns';
 import { classes, schools } from './directory';
@@ -77,10 +77,21 @@ export const conversationMembers = pgTable(
   (t) => [primaryKey({ columns: [t.conversationId, t.userId] }), index('conversation_members_user_idx').on(t.userId)],
 );
 
+/**
+ * Partitioned by month of created_at (UTC), which Drizzle does not model: migration
+ * 0015_messages_partitioned creates the table with `PARTITION BY RANGE (created_at)`, a default
+ * partition and messages_ensure_partitions(from, to), which the worker calls daily to keep the
+ * coming months' partitions made ahead. A unique key must hold the partition key, so:
+ * - the primary key is (id, created_at); a lookup by id alone probes each partition's key once;
+ * - (conversation_id, seq) is indexed, not unique: seqs come from conversations.last_seq bumped
+ *   under the conversation's row lock in the insert's transaction, which is what keeps them
+ *   unique and gapless (a unique index there could not hold across partitions anyway);
+ * - clientMsgId is claimed in message_client_ids by a trigger on insert (exactly-once per sender).
+ */
 export const messages = pgTable(
   'messages',
   {
-    id: id(),
+    id: uuid('id').notNull().defaultRandom(),
     conversationId: uuid('conversation_id')
       .notNull()
       .references(() => conversations.id, { onDelete: 'cascade' }),
@@ -94,37 +105,68 @@ export const messages = pgTable(
     recalledAt: timestamp('recalled_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (t) => [unique('messages_conversation_seq_uq').on(t.conversationId, t.seq), unique('messages_sender_client_uq').on(t.senderId, t.clientMsgId)],
+  (t) => [primaryKey({ columns: [t.id, t.createdAt] }), index('messages_conversation_seq_idx').on(t.conversationId, t.seq)],
 );
 
-/** 回执: a guardian confirmed a notice. */
+/**
+ * The clientMsgId a sender has used, with the message it made: the unique key the partitioned
+ * messages table cannot hold. Filled by the messages_claim_client_id trigger in the insert's
+ * statement, so a second send with the same id fails on this key and its whole write rolls back.
+ */
+export const messageClientIds = pgTable(
+  'message_client_ids',
+  {
+    senderId: uuid('sender_id').notNull(),
+    clientMsgId: varchar('client_msg_id', { length: 64 }).notNull(),
+    messageId: uuid('message_id').notNull(),
+    messageCreatedAt: timestamp('message_created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ name: 'message_client_ids_pk', columns: [t.senderId, t.clientMsgId] }),
+    foreignKey({ name: 'message_client_ids_message_fk', columns: [t.messageId, t.messageCreatedAt], foreignColumns: [messages.id, messages.createdAt] })
+      .onDelete('cascade')
+      .onUpdate('cascade'),
+  ],
+);
+
 /** When each member's read cursor first passed a notice: the read list's `at`. */
 export const noticeReads = pgTable(
   'notice_reads',
   {
-    messageId: uuid('message_id')
-      .notNull()
-      .references(() => messages.id, { onDelete: 'cascade' }),
+    messageId: uuid('message_id').notNull(),
+    /** the notice's created_at, half of its key in the partitioned messages table */
+    messageCreatedAt: timestamp('message_created_at', { withTimezone: true }).notNull(),
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id),
     readAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.messageId, t.userId] })],
+  (t) => [
+    primaryKey({ columns: [t.messageId, t.userId] }),
+    foreignKey({ name: 'notice_reads_message_fk', columns: [t.messageId, t.messageCreatedAt], foreignColumns: [messages.id, messages.createdAt] })
+      .onDelete('cascade')
+      .onUpdate('cascade'),
+  ],
 );
 
+/** 回执: a guardian confirmed a notice. */
 export const noticeAcks = pgTable(
   'notice_acks',
   {
-    messageId: uuid('message_id')
-      .notNull()
-      .references(() => messages.id, { onDelete: 'cascade' }),
+    messageId: uuid('message_id').notNull(),
+    /** the notice's created_at, half of its key in the partitioned messages table */
+    messageCreatedAt: timestamp('message_created_at', { withTimezone: true }).notNull(),
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id),
     ackedAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.messageId, t.userId] })],
+  (t) => [
+    primaryKey({ columns: [t.messageId, t.userId] }),
+    foreignKey({ name: 'notice_acks_message_fk', columns: [t.messageId, t.messageCreatedAt], foreignColumns: [messages.id, messages.createdAt] })
+      .onDelete('cascade')
+      .onUpdate('cascade'),
+  ],
 );
 
 /** A teacher's working hours (免打扰 outside them), Asia/Shanghai wall-clock. */
