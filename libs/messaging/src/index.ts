@@ -1,6 +1,7 @@
 export * from './messaging.module';
 export * from './conversation.service';
 export * from './message.service';
+export * from './class-notices/class-notice.service';
 export * from './upload.service';
 export * from './file-access.registry';
 export * from './lecture-room.service';

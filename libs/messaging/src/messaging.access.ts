@@ -2,6 +2,8 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { PolicyService } from '@jiaxiao/auth';
 import { FileAccessRegistry } from './file-access.registry';
 import { MessagingRepository } from './messaging.repository';
+import { MessageRepository } from './message.repository';
+import { FileRepository } from './file.repository';
 
 /**
  * Object rules of messaging, registered with the policy service:
@@ -15,6 +17,8 @@ export class MessagingAccess implements OnModuleInit {
   constructor(
     private readonly policy: PolicyService,
     private readonly repository: MessagingRepository,
+    private readonly messageRepository: MessageRepository,
+    private readonly fileRepository: FileRepository,
     private readonly fileAccess: FileAccessRegistry,
   ) {}
 
@@ -33,7 +37,7 @@ export class MessagingAccess implements OnModuleInit {
       resource: 'message',
       notFound: 'MESSAGE_NOT_FOUND',
       check: async (principal, _action, id) => {
-        const message = await this.repository.messageById(id);
+        const message = await this.messageRepository.messageById(id);
         return message && (await this.repository.membership(message.conversationId, principal.userId)) ? 'allowed' : 'not_found';
       },
     });
@@ -41,9 +45,9 @@ export class MessagingAccess implements OnModuleInit {
       resource: 'file',
       notFound: 'FILE_NOT_FOUND',
       check: async (principal, _action, id) => {
-        const file = await this.repository.fileById(id);
+        const file = await this.fileRepository.fileById(id);
         if (!file) return 'not_found';
-        const readable = file.ownerId === principal.userId || (await this.repository.canReadFile(id, principal.userId)) || (await this.fileAccess.allows(principal, id));
+        const readable = file.ownerId === principal.userId || (await this.fileRepository.canReadFile(id, principal.userId)) || (await this.fileAccess.allows(principal, id));
         return readable ? 'allowed' : 'forbidden';
       },
     });

@@ -2,9 +2,13 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { AppConfig, QUEUES } from '@jiaxiao/common';
 import { NotificationsModule } from '@jiaxiao/notifications';
+import { ClassNoticeRepository } from './class-notices/class-notice.repository';
+import { ClassNoticeService } from './class-notices/class-notice.service';
 import { ConversationService } from './conversation.service';
 import { FileAccessRegistry } from './file-access.registry';
+import { FileRepository } from './file.repository';
 import { LectureRoomService } from './lecture-room.service';
+import { MessageRepository } from './message.repository';
 import { MessageService } from './message.service';
 import { MessagingAccess } from './messaging.access';
 import { MessagingRepository } from './messaging.repository';
@@ -22,8 +26,12 @@ import { UploadService } from './upload.service';
   imports: [NotificationsModule, BullModule.registerQueue({ name: QUEUES.notifications })],
   providers: [
     MessagingRepository,
+    MessageRepository,
+    FileRepository,
+    ClassNoticeRepository,
     ConversationService,
     MessageService,
+    ClassNoticeService,
     UploadService,
     FileAccessRegistry,
     LectureRoomService,
@@ -54,6 +62,6 @@ import { UploadService } from './upload.service';
           : new LocalDiskStorage(config.DATA_DIR),
     },
   ],
-  exports: [ConversationService, MessageService, SchoolNoticeService, UnconfirmedNoticeService, UploadService, FileAccessRegistry, LectureRoomService, NotificationsModule],
+  exports: [ConversationService, MessageService, ClassNoticeService, SchoolNoticeService, UnconfirmedNoticeService, UploadService, FileAccessRegistry, LectureRoomService, NotificationsModule],
 })
 export class MessagingModule {}

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, Principal } from '@jiaxiao/common';
 import { FileDto } from './dto/message.dto';
 import { FileAccessRegistry } from './file-access.registry';
-import { MessagingRepository } from './messaging.repository';
+import { FileRepository } from './file.repository';
 import { FILE_STORAGE, FileStorage } from './storage/file-storage';
 import { sniff } from './storage/sniff';
 
@@ -16,7 +16,7 @@ export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 @Injectable()
 export class UploadService {
   constructor(
-    private readonly repository: MessagingRepository,
+    private readonly fileRepository: FileRepository,
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
     private readonly fileAccess: FileAccessRegistry,
   ) {}
@@ -29,7 +29,7 @@ export class UploadService {
     if (file.content.length > limit) throw new DomainError('FILE_TOO_LARGE', { limit: `${limit / 1024 / 1024} MB` });
     const storageKey = `${new Date().toISOString().slice(0, 7)}/${randomUUID()}`;
     await this.storage.put(storageKey, file.content);
-    const row = await this.repository.insertFile({
+    const row = await this.fileRepository.insertFile({
       ownerId: principal.userId,
       name: file.name.slice(0, 200) || 'file',
       mime: type.mime,
@@ -44,9 +44,9 @@ export class UploadService {
    * The access check comes first; then a store that serves downloads itself (S3) gives a short-lived link instead of the bytes.
    */
   async download(principal: Principal, fileId: string): Promise<FileDownload> {
-    const row = await this.repository.fileById(fileId);
+    const row = await this.fileRepository.fileById(fileId);
     if (!row) throw new DomainError('FILE_NOT_FOUND');
-    if (row.ownerId !== principal.userId && !(await this.repository.canReadFile(fileId, principal.userId)) && !(await this.fileAccess.allows(principal, fileId))) {
+    if (row.ownerId !== principal.userId && !(await this.fileRepository.canReadFile(fileId, principal.userId)) && !(await this.fileAccess.allows(principal, fileId))) {
       throw new DomainError('FORBIDDEN');
     }
     const link = await this.storage.downloadLink?.(row.storageKey, { name: row.name, mime: row.mime });
@@ -61,8 +61,8 @@ export class UploadService {
    * instead of 404), unless the uploader also sent it in a message that still stands.
    */
   async remove(fileId: string): Promise<void> {
-    if (await this.repository.fileInUse(fileId)) return;
-    const row = await this.repository.deleteFile(fileId);
+    if (await this.fileRepository.fileInUse(fileId)) return;
+    const row = await this.fileRepository.deleteFile(fileId);
     if (row) await this.storage.delete(row.storageKey);
   }
 }
