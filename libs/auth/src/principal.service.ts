@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AssignableRole, Principal, PRIVACY_NOTICE, Role, ScopedAssignment, ScopeType } from '@jiaxiao/common';
-import { DirectoryRepository } from '@jiaxiao/directory';
+import { UserRepository } from '@jiaxiao/directory';
 import { ConsentRepository } from './consent/consent.repository';
 import { SessionRepository } from './session.repository';
 
@@ -9,15 +9,15 @@ import { SessionRepository } from './session.repository';
 export class PrincipalService {
   constructor(
     private readonly sessions: SessionRepository,
-    private readonly directory: DirectoryRepository,
+    private readonly userRepository: UserRepository,
     private readonly consents: ConsentRepository,
   ) {}
 
   async resolve(userId: string, sessionId: string): Promise<Principal | undefined> {
     const [session, assignments, children, consented] = await Promise.all([
       this.sessions.activeSession(sessionId, userId),
-      this.directory.assignmentsOf(userId),
-      this.directory.childPlacesOf(userId),
+      this.userRepository.assignmentsOf(userId),
+      this.userRepository.childPlacesOf(userId),
       this.consents.accepted(userId, PRIVACY_NOTICE.version),
     ]);
     if (!session) return undefined;
@@ -30,7 +30,7 @@ export class PrincipalService {
 
   /** For login, before a session exists. */
   async forUser(userId: string, name: string): Promise<Principal> {
-    const [assignments, children] = await Promise.all([this.directory.assignmentsOf(userId), this.directory.childPlacesOf(userId)]);
+    const [assignments, children] = await Promise.all([this.userRepository.assignmentsOf(userId), this.userRepository.childPlacesOf(userId)]);
     return this.build(userId, '', name, assignments as ScopedAssignment[], children);
   }
 

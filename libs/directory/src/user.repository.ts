@@ -1,0 +1,133 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
+import {
+  classes,
+  DB,
+  Database,
+  DbExecutor,
+  guardianships,
+  roleAssignments,
+  schools,
+  students,
+  rosterImports,
+  users,
+} from '@jiaxiao/db';
+
+/** Users and their staff roles: lookups, accounts created on appointment, role assignments. */
+@Injectable()
+export class UserRepository {
+  constructor(@Inject(DB) private readonly db: Database) {}
+
+  async userById(id: string) {
+    const [row] = await this.db.select().from(users).where(eq(users.id, id));
+    return row;
+  }
+
+  async userByPhone(phone: string) {
+    const [row] = await this.db.select().from(users).where(eq(users.phone, phone));
+    return row;
+  }
+
+  /** Staff role assignments with the class's school and the school's district filled in. */
+  assignmentsOf(userId: string) {
+    return this.db
+      .select({
+        id: roleAssignments.id,
+        role: roleAssignments.role,
+        scopeType: roleAssignments.scopeType,
+        scopeId: roleAssignments.scopeId,
+        title: roleAssignments.title,
+        classId: sql<string | null>`case when ${roleAssignments.scopeType} = 'class' then ${roleAssignments.scopeId} end`,
+        schoolId: sql<string | null>`case ${roleAssignments.scopeType}
+          when 'school' then ${roleAssignments.scopeId}
+          when 'class' then (select c.school_id from ${classes} c where c.id = ${roleAssignments.scopeId}) end`,
+        districtId: sql<string | null>`case ${roleAssignments.scopeType}
+          when 'district' then ${roleAssignments.scopeId}
+          when 'school' then (select s.district_id from ${schools} s where s.id = ${roleAssignments.scopeId})
+          when 'class' then (select s.district_id from ${classes} c join ${schools} s on s.id = c.school_id where c.id = ${roleAssignments.scopeId}) end`,
+      })
+      .from(roleAssignments)
+      .where(eq(roleAssignments.userId, userId))
+      .orderBy(asc(roleAssignments.createdAt));
+  }
+
+  childPlacesOf(userId: string) {
+    return this.db
+      .select({ studentId: students.id, classId: students.classId, grade: classes.grade, schoolId: classes.schoolId, districtId: schools.districtId })
+      .from(guardianships)
+      .innerJoin(students, eq(students.id, guardianships.studentId))
+      .innerJoin(classes, eq(classes.id, students.classId))
+      .innerJoin(schools, eq(schools.id, classes.schoolId))
+      .where(eq(guardianships.userId, userId));
+  }
+
+  async assignmentById(id: string) {
+    const [row] = await this.db.select().from(roleAssignments).where(eq(roleAssignments.id, id));
+    return row;
+  }
+
+
+  /** The class of a class roster import, or the school of a whole-school one. */
+  async importTarget(importId: string): Promise<{ classId: string | null; schoolId: string | null } | undefined> {
+    const [row] = await this.db.select({ classId: rosterImports.classId, schoolId: rosterImports.schoolId }).from(rosterImports).where(eq(rosterImports.id, importId));
+    return row;
+  }
+
+  /** Coordinators of the school and teachers of its classes in a school year. */
+  staffOfSchool(schoolId: string, schoolYearId: string) {
+    return this.db
+      .select({
+        id: roleAssignments.id,
+        userId: users.id,
+        name: users.name,
+        phone: users.phone,
+        role: roleAssignments.role,
+        scopeType: roleAssignments.scopeType,
+        scopeId: roleAssignments.scopeId,
+        title: roleAssignments.title,
+      })
+      .from(roleAssignments)
+      .innerJoin(users, eq(users.id, roleAssignments.userId))
+      .where(
+        or(
+          and(eq(roleAssignments.scopeType, 'school'), eq(roleAssignments.scopeId, schoolId)),
+          and(
+            eq(roleAssignments.scopeType, 'class'),
+            inArray(
+              roleAssignments.scopeId,
+              this.db.select({ id: classes.id }).from(classes).where(and(eq(classes.schoolId, schoolId), eq(classes.schoolYearId, schoolYearId))),
+            ),
+          ),
+        ),
+      )
+      .orderBy(asc(roleAssignments.role), asc(users.name));
+  }
+
+  async lockUserByPhone(phone: string, db: DbExecutor) {
+    const [row] = await db.select().from(users).where(eq(users.phone, phone)).for('update');
+    return row;
+  }
+
+  async insertUser(input: { phone: string; name: string; passwordHash: string | null; status: 'active' | 'invited'; passwordChangeRequired?: boolean }, db: DbExecutor) {
+    const [row] = await db.insert(users).values(input).returning();
+    return row;
+  }
+
+  async activateUser(userId: string, passwordHash: string, db: DbExecutor) {
+    // A one-time password, handed over by whoever appointed them: they must choose their own at first sign-in.
+    await db.update(users).set({ passwordHash, status: 'active', passwordChangeRequired: true, activatedAt: new Date(), updatedAt: new Date() }).where(eq(users.id, userId));
+  }
+
+  async insertAssignment(
+    input: { userId: string; role: 'teacher' | 'coordinator' | 'district_admin' | 'city_admin' | 'expert'; scopeType: 'city' | 'district' | 'school' | 'class'; scopeId: string | null; title?: string; createdBy: string },
+    db: DbExecutor,
+  ) {
+    const [row] = await db.insert(roleAssignments).values(input).onConflictDoNothing().returning();
+    return row;
+  }
+
+  async deleteAssignment(id: string, db: DbExecutor) {
+    const [row] = await db.delete(roleAssignments).where(eq(roleAssignments.id, id)).returning();
+    return row;
+  }
+}
