@@ -41,7 +41,7 @@ export interface GuardianRow {
   status: string;
 }
 
-/** Directory tables: districts, schools, school years, classes, students, guardians, staff roles. */
+/** The directory's transaction; places (a class's or student's school and district), districts, schools and school years. */
 @Injectable()
 export class DirectoryRepository {
   constructor(@Inject(DB) private readonly db: Database) {}
