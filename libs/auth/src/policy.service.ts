@@ -138,7 +138,7 @@ export class PolicyService {
         return d && { districtId: d.id };
       }
       case 'import': {
-        const target = await this.userRepository.importTarget(id);
+        const target = await this.directory.importTarget(id);
         if (target?.classId) return this.placeOf('class', target.classId);
         return target?.schoolId ? this.placeOf('school', target.schoolId) : undefined;
       }

@@ -10,8 +10,9 @@ import {
   guardianships,
   Relation,
   SchoolType,
-  schoolYears,
+  rosterImports,
   schools,
+  schoolYears,
   students,
 } from '@jiaxiao/db';
 
@@ -101,6 +102,12 @@ export class DirectoryRepository {
 
   async districtById(districtId: string) {
     const [row] = await this.db.select().from(districts).where(eq(districts.id, districtId));
+    return row;
+  }
+
+  /** The class of a class roster import, or the school of a whole-school one. */
+  async importTarget(importId: string): Promise<{ classId: string | null; schoolId: string | null } | undefined> {
+    const [row] = await this.db.select({ classId: rosterImports.classId, schoolId: rosterImports.schoolId }).from(rosterImports).where(eq(rosterImports.id, importId));
     return row;
   }
 

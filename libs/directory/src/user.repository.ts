@@ -9,7 +9,6 @@ import {
   roleAssignments,
   schools,
   students,
-  rosterImports,
   users,
 } from '@jiaxiao/db';
 
@@ -66,12 +65,6 @@ export class UserRepository {
     return row;
   }
 
-
-  /** The class of a class roster import, or the school of a whole-school one. */
-  async importTarget(importId: string): Promise<{ classId: string | null; schoolId: string | null } | undefined> {
-    const [row] = await this.db.select({ classId: rosterImports.classId, schoolId: rosterImports.schoolId }).from(rosterImports).where(eq(rosterImports.id, importId));
-    return row;
-  }
 
   /** Coordinators of the school and teachers of its classes in a school year. */
   staffOfSchool(schoolId: string, schoolYearId: string) {
