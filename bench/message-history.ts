@@ -8,7 +8,7 @@
  * A scratch database on DATABASE_URL is migrated and filled by the synthetic city generator
  * (default scale 0.002: 50 classes; `--per-class-day` messages a day in each class group), the
  * newest month first, then older months are added. At each size, for random class groups:
- * (a) sync: the statement MessagingRepository.page runs for `conversation:sync` and
+ * (a) sync: the statement MessageRepository.page runs for `conversation:sync` and
  *     `GET /conversations/:id/messages?afterSeq=` (this month's and last month's partitions, every
  *     month only when those do not hold the whole page) — the 100 after a cursor 30 behind the newest;
  * (b) scroll up: the page of 50 before the newest (`?beforeSeq=`);
@@ -20,7 +20,7 @@ import { cpus, loadavg } from 'node:os';
 import { sql, SQL } from 'drizzle-orm';
 import { Client } from 'pg';
 import { Database, openDatabase } from '@jiaxiao/db';
-import { MessagingRepository, PageOptions } from '../libs/messaging/src/messaging.repository';
+import { MessageRepository, PageOptions } from '../libs/messaging/src/message.repository';
 import { connect, generateCity } from '../seeds/synthetic-city';
 import { ensureClassGroups, insertCityMonth, planCityMessages } from '../seeds/synthetic-city-messages';
 import { benchEnv, line, runId, withDatabase } from './support';
@@ -120,7 +120,7 @@ async function main() {
     const client = new Client({ connectionString: url });
     await client.connect();
     const database = await openDatabase({ url, dataDir: '', poolSize: 1 });
-    const repository = new MessagingRepository(database.db);
+    const repository = new MessageRepository(database.db);
     const statements: [string, Statement][] = [
       ['page()', (id, options) => repository.pageStatement(id, options)],
       ['every month', (id, options) => plainPage('messages', id, options)],

@@ -1,7 +1,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { QUEUES } from '@jiaxiao/common';
-import { MessageService } from '@jiaxiao/messaging';
+import { ClassNoticeService } from '@jiaxiao/messaging';
 import { FakeWechat } from './support/fake-wechat';
 import { createTestContext, TestContext } from './support/harness';
 
@@ -154,7 +154,7 @@ describe('delivery router (parent-api, admin-api, worker, fake WeChat, developme
     const parent3 = await ctx.login('13900000003');
     expect((await ctx.parent().post(`/messages/${notice}/ack`).set('authorization', `Bearer ${parent3}`)).status).toBeLessThan(300);
     // The delayed job coming due: run its handler now rather than wait a day.
-    await ctx.apps.worker!.get(MessageService).escalateNotice(notice);
+    await ctx.apps.worker!.get(ClassNoticeService).escalateNotice(notice);
 
     const sms = await eventually(async () => (await outbox(ctx, '13900000004')).find((m) => m.template === 'notice_unconfirmed' && m.params.title === '体检通知'), 'the unconfirmed SMS');
     expect(sms.params.school).toBe('潍坊七中');

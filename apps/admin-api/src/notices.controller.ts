@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@jiaxiao/common';
 import { Authorize, CurrentUser } from '@jiaxiao/auth';
-import { ClassNoticeRemindDto, MessageService, UnconfirmedNoticeListDto, UnconfirmedNoticeService } from '@jiaxiao/messaging';
+import { ClassNoticeRemindDto, ClassNoticeService, UnconfirmedNoticeListDto, UnconfirmedNoticeService } from '@jiaxiao/messaging';
 
 /** The dashboard's 未确认通知 and the console's 提醒未确认 of class-group notices. */
 @ApiTags('notices')
@@ -11,7 +11,7 @@ import { ClassNoticeRemindDto, MessageService, UnconfirmedNoticeListDto, Unconfi
 export class NoticesController {
   constructor(
     private readonly unconfirmed: UnconfirmedNoticeService,
-    private readonly messages: MessageService,
+    private readonly classNotices: ClassNoticeService,
   ) {}
 
   @Get('notices/unconfirmed')
@@ -27,6 +27,6 @@ export class NoticesController {
   @ApiOperation({ summary: '班级群通知提醒未确认（发送人或班级群的老师；每条通知每小时一次）' })
   @ApiOkResponse({ type: ClassNoticeRemindDto })
   remind(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<ClassNoticeRemindDto> {
-    return this.messages.remind(principal, id);
+    return this.classNotices.remind(principal, id);
   }
 }

@@ -17,8 +17,10 @@ import {
   ListSchoolsQueryDto,
   SchoolDto,
   SchoolPageDto,
+  SchoolService,
   SchoolYearDto,
   SchoolYearQueryDto,
+  StaffService,
 } from '@jiaxiao/directory';
 
 @ApiTags('directory')
@@ -26,13 +28,13 @@ import {
 @ApiForbiddenResponse({ description: 'FORBIDDEN: outside the caller’s school, district or city' })
 @Controller()
 export class SchoolsController {
-  constructor(private readonly directory: DirectoryService) {}
+  constructor(private readonly directory: DirectoryService, private readonly schoolService: SchoolService, private readonly staffService: StaffService) {}
 
   @Get('districts')
   @ApiOperation({ summary: '区县（调用者范围内）' })
   @ApiOkResponse({ type: [DistrictDto] })
   districts(@CurrentUser() principal: Principal): Promise<DistrictDto[]> {
-    return this.directory.districts(principal);
+    return this.schoolService.districts(principal);
   }
 
   @Post('districts/:id/schools')
@@ -40,7 +42,7 @@ export class SchoolsController {
   @ApiOperation({ summary: '新建学校（区县或市教育局）' })
   @ApiCreatedResponse({ type: SchoolDto })
   createSchool(@CurrentUser() principal: Principal, @Param('id') districtId: string, @Body() body: CreateSchoolDto): Promise<SchoolDto> {
-    return this.directory.createSchool(principal, districtId, body);
+    return this.schoolService.createSchool(principal, districtId, body);
   }
 
   @Post('districts/:id/admins')
@@ -53,14 +55,14 @@ export class SchoolsController {
     @Body() body: AppointDistrictAdminDto,
     @Ip() ip: string,
   ): Promise<AppointmentDto> {
-    return this.directory.appointDistrictAdmin(principal, districtId, body, ip);
+    return this.staffService.appointDistrictAdmin(principal, districtId, body, ip);
   }
 
   @Get('schools')
   @ApiOperation({ summary: '学校列表（调用者范围内，按名称分页）' })
   @ApiOkResponse({ type: SchoolPageDto })
   schools(@CurrentUser() principal: Principal, @Query() query: ListSchoolsQueryDto): Promise<Page<SchoolDto>> {
-    return this.directory.schools(principal, query);
+    return this.schoolService.schools(principal, query);
   }
 
   @Get('schools/:id')
@@ -68,7 +70,7 @@ export class SchoolsController {
   @Authorize('staff', 'school')
   @ApiOkResponse({ type: SchoolDto })
   school(@Param('id') id: string): Promise<SchoolDto> {
-    return this.directory.school(id);
+    return this.schoolService.school(id);
   }
 
   @Get('schools/:id/classes')
@@ -99,13 +101,13 @@ export class SchoolsController {
   @ApiOperation({ summary: '学年（9 月 1 日至次年 8 月 31 日）' })
   @ApiOkResponse({ type: [SchoolYearDto] })
   schoolYears(): Promise<SchoolYearDto[]> {
-    return this.directory.schoolYears();
+    return this.schoolService.schoolYears();
   }
 
   @Post('school-years')
   @ApiOperation({ summary: '新建学年（仅市教育局）' })
   @ApiCreatedResponse({ type: SchoolYearDto })
   createSchoolYear(@CurrentUser() principal: Principal, @Body() body: CreateSchoolYearDto): Promise<SchoolYearDto> {
-    return this.directory.createSchoolYear(principal, body);
+    return this.schoolService.createSchoolYear(principal, body);
   }
 }

@@ -2,20 +2,20 @@ import { Body, Controller, Delete, Get, HttpCode, Ip, Param, Post, Query } from 
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@jiaxiao/common';
 import { Authorize, CurrentUser } from '@jiaxiao/auth';
-import { AppointmentDto, AppointStaffDto, DirectoryService, SchoolYearQueryDto, StaffDto } from '@jiaxiao/directory';
+import { AppointmentDto, AppointStaffDto, SchoolYearQueryDto, StaffDto, StaffService } from '@jiaxiao/directory';
 
 @ApiTags('staff')
 @ApiBearerAuth()
 @Controller()
 export class StaffController {
-  constructor(private readonly directory: DirectoryService) {}
+  constructor(private readonly staffService: StaffService) {}
 
   @Get('schools/:id/staff')
   @Authorize('staff', 'school')
   @ApiOperation({ summary: '学校的家庭教育总协调员和各班老师' })
   @ApiOkResponse({ type: [StaffDto] })
   staff(@Param('id') id: string, @Query() query: SchoolYearQueryDto): Promise<StaffDto[]> {
-    return this.directory.staff(id, query.schoolYear);
+    return this.staffService.staff(id, query.schoolYear);
   }
 
   @Post('schools/:id/staff')
@@ -26,7 +26,7 @@ export class StaffController {
   })
   @ApiCreatedResponse({ type: AppointmentDto })
   appoint(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: AppointStaffDto, @Ip() ip: string): Promise<AppointmentDto> {
-    return this.directory.appointStaff(principal, id, body, ip);
+    return this.staffService.appointStaff(principal, id, body, ip);
   }
 
   @Delete('role-assignments/:id')
@@ -35,6 +35,6 @@ export class StaffController {
   @ApiOperation({ summary: '撤销任职' })
   @ApiNoContentResponse()
   revoke(@CurrentUser() principal: Principal, @Param('id') id: string, @Ip() ip: string): Promise<void> {
-    return this.directory.revokeAssignment(principal, id, ip);
+    return this.staffService.revokeAssignment(principal, id, ip);
   }
 }

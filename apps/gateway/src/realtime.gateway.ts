@@ -5,7 +5,7 @@ import type { Server, Socket } from 'socket.io';
 import { AppConfig, conversationRoom, Principal, languageFrom, renderMessage, sessionRoom, userRoom } from '@jiaxiao/common';
 import { AuthService } from '@jiaxiao/auth';
 import { HeartbeatDto, WatchTimeService } from '@jiaxiao/courses';
-import { ConversationService, MessageRefDto, MessageService, ReadDto, SendMessageDto, SyncDto } from '@jiaxiao/messaging';
+import { ClassNoticeService, ConversationService, MessageRefDto, MessageService, ReadDto, SendMessageDto, SyncDto } from '@jiaxiao/messaging';
 import { LOGGER } from '@jiaxiao/platform';
 import { RealtimeSubscriber } from './realtime.subscriber';
 import { handle } from './socket-ack';
@@ -30,6 +30,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
     private readonly auth: AuthService,
     private readonly conversations: ConversationService,
     private readonly messages: MessageService,
+    private readonly classNotices: ClassNoticeService,
     private readonly watchTime: WatchTimeService,
     private readonly subscriber: RealtimeSubscriber,
     private readonly metrics: SocketMetrics,
@@ -114,7 +115,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
 
   @SubscribeMessage('notice:ack')
   ack(@ConnectedSocket() socket: GatewaySocket, @MessageBody() body: unknown) {
-    return this.run(socket, MessageRefDto, body, (dto, principal) => this.messages.ack(principal, dto.messageId));
+    return this.run(socket, MessageRefDto, body, (dto, principal) => this.classNotices.ack(principal, dto.messageId));
   }
 
   /** Online attendance: one beat every ≤ 30 s while the stream is visible; this socket is the device. */

@@ -1,10 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@jiaxiao/common';
 import { Authorize, CurrentUser } from '@jiaxiao/auth';
 import { CampaignListDto, CampaignService, CreateSubmissionDto, LikeResultDto, SubmissionDto, SubmissionListDto } from '@jiaxiao/campaigns';
-import { CertificateFormatQueryDto, certificateDisposition } from '@jiaxiao/platform';
+import { CertificateDownload, CertificateFormatQueryDto, RenderedCertificate } from '@jiaxiao/platform';
 
 /** Campaigns open to the caller's households: taking part is voluntary. */
 @ApiTags('campaigns')
@@ -48,9 +47,8 @@ export class CampaignsController {
   @Get('campaign-submissions/:id/certificate')
   @Authorize('read', 'campaign_submission')
   @ApiOperation({ summary: '获奖证书（PDF；format=png 为便于微信分享的图片）' })
-  @ApiProduces('application/pdf', 'image/png')
-  async certificate(@Param('id') id: string, @Query() query: CertificateFormatQueryDto, @Res() reply: FastifyReply) {
-    const file = await this.campaigns.certificate(id, query.format);
-    await reply.header('Content-Type', file.contentType).header('Content-Disposition', certificateDisposition(file)).send(file.content);
+  @CertificateDownload()
+  certificate(@Param('id') id: string, @Query() query: CertificateFormatQueryDto): Promise<RenderedCertificate> {
+    return this.campaigns.certificate(id, query.format);
   }
 }

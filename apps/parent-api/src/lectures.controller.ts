@@ -1,8 +1,7 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Ip, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Ip, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@jiaxiao/common';
-import { certificateDisposition } from '@jiaxiao/platform';
+import { CertificateDownload, RenderedCertificate } from '@jiaxiao/platform';
 import { Authorize, AuthorizedObject, CurrentUser } from '@jiaxiao/auth';
 import {
   AttendanceResultDto,
@@ -93,9 +92,8 @@ export class LecturesController {
 
   @Get('me/course-hours/certificate')
   @ApiOperation({ summary: '结业证书（PDF，完成学时后可下载；format=png 为便于微信分享的图片）' })
-  @ApiProduces('application/pdf', 'image/png')
-  async certificate(@CurrentUser() principal: Principal, @Query() query: CertificateQueryDto, @Res() reply: FastifyReply) {
-    const file = await this.progress.certificate(principal, query.studentId, query.schoolYear, query.format);
-    await reply.header('Content-Type', file.contentType).header('Content-Disposition', certificateDisposition(file)).send(file.content);
+  @CertificateDownload()
+  certificate(@CurrentUser() principal: Principal, @Query() query: CertificateQueryDto): Promise<RenderedCertificate> {
+    return this.progress.certificate(principal, query.studentId, query.schoolYear, query.format);
   }
 }

@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { JobHandlers, QUEUES } from '@jiaxiao/common';
-import { MessageService, SchoolNoticeService } from '@jiaxiao/messaging';
+import { ClassNoticeService, SchoolNoticeService } from '@jiaxiao/messaging';
 import { ConsentWithdrawnNotifier, DeliveryRouter, NotificationsService } from '@jiaxiao/notifications';
 import { dispatch } from './dispatch';
 
@@ -9,7 +9,7 @@ import { dispatch } from './dispatch';
 export class NotificationsProcessor extends WorkerHost {
   constructor(
     private readonly notifications: NotificationsService,
-    private readonly messages: MessageService,
+    private readonly classNotices: ClassNoticeService,
     private readonly schoolNotices: SchoolNoticeService,
     private readonly router: DeliveryRouter,
     private readonly consentWithdrawn: ConsentWithdrawnNotifier,
@@ -19,10 +19,10 @@ export class NotificationsProcessor extends WorkerHost {
 
   private readonly handlers: JobHandlers<'notifications'> = {
     'notification.push': (payload) => this.notifications.push(payload.notificationId),
-    'notice.fanout': (payload) => this.messages.fanOutNotice(payload.messageId, payload.round),
+    'notice.fanout': (payload) => this.classNotices.fanOutNotice(payload.messageId, payload.round),
     'notification.deliver': (payload) => this.router.route(payload.notificationId),
     'school-notice.fanout': (payload) => this.schoolNotices.fanOut(payload.noticeId, payload.round),
-    'notice.escalate': (payload) => this.messages.escalateNotice(payload.messageId),
+    'notice.escalate': (payload) => this.classNotices.escalateNotice(payload.messageId),
     'consent.withdrawn': (payload) => this.consentWithdrawn.notify(payload),
   };
 

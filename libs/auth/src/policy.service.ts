@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, Principal } from '@jiaxiao/common';
-import { ClassPlace, DirectoryRepository, JoinRepository } from '@jiaxiao/directory';
+import { ClassPlace, DirectoryRepository, JoinRepository, UserRepository } from '@jiaxiao/directory';
 
 /** read: parents of the object's children and staff over it; staff: staff only (rosters); manage: coordinators and bureau staff */
 export type Action = 'read' | 'staff' | 'manage';
@@ -54,6 +54,7 @@ export class PolicyService {
 
   constructor(
     private readonly directory: DirectoryRepository,
+    private readonly userRepository: UserRepository,
     private readonly joins: JoinRepository,
   ) {}
 
@@ -146,7 +147,7 @@ export class PolicyService {
         return classId ? this.placeOf('class', classId) : undefined;
       }
       case 'role_assignment': {
-        const a = await this.directory.assignmentById(id);
+        const a = await this.userRepository.assignmentById(id);
         if (!a) return undefined;
         // A city-wide role is managed by city staff only: no district matches this place.
         if (a.scopeType === 'city' || !a.scopeId) return { districtId: CITY_ONLY };

@@ -5,6 +5,8 @@ import { AppConfig, assertSpreadsheetUpload, DomainError, maskPhone, normalizePh
 import { AuditService } from '@jiaxiao/platform';
 import { checkToken, issueToken } from './checkin-token';
 import { CoursesRepository, LectureRow } from './courses.repository';
+import { HourLedgerRepository } from './hour-ledger.repository';
+import { AttendanceRepository } from './attendance.repository';
 import { AttendanceListDto, AttendanceResultDto, CheckInCodeDto } from './dto/lecture.dto';
 import { HourLedgerService } from './hour-ledger.service';
 import { LectureService } from './lecture.service';
@@ -41,6 +43,8 @@ export interface SheetRowResult {
 export class AttendanceService {
   constructor(
     private readonly repository: CoursesRepository,
+    private readonly hourLedgerRepository: HourLedgerRepository,
+    private readonly attendanceRepository: AttendanceRepository,
     private readonly lectures: LectureService,
     private readonly ledger: HourLedgerService,
     private readonly audit: AuditService,
@@ -67,7 +71,7 @@ export class AttendanceService {
 
   /** The lecture's attendance for its organisers: check-in/out times, credits and revocations. */
   async list(lectureId: string): Promise<AttendanceListDto> {
-    const rows = await this.repository.attendanceList(lectureId);
+    const rows = await this.hourLedgerRepository.attendanceList(lectureId);
     const iso = (d: Date | null) => d?.toISOString() ?? null;
     return {
       items: rows.map((r) => ({ ...r, phone: maskPhone(r.phone), checkedInAt: iso(r.checkedInAt), checkedOutAt: iso(r.checkedOutAt), revokedAt: iso(r.revokedAt) })),
@@ -83,8 +87,8 @@ export class AttendanceService {
     if (now.getTime() < lecture.startsAt.getTime() - CHECKIN_OPENS_BEFORE || now.getTime() > lecture.endsAt.getTime()) {
       throw new DomainError('CHECKIN_NOT_OPEN');
     }
-    await this.repository.checkIn(lecture.id, principal.userId, now, undefined, deviceKey(client));
-    const record = await this.repository.attendanceOf(lecture.id, principal.userId);
+    await this.attendanceRepository.checkIn(lecture.id, principal.userId, now, undefined, deviceKey(client));
+    const record = await this.attendanceRepository.attendanceOf(lecture.id, principal.userId);
     const late = record?.checkedInAt && !record.checkedOutAt ? lateCheckin(this.ruleOf(lecture), lecture.startsAt, record.checkedInAt) : undefined;
     return this.result(lecture.id, record, 0, late);
   }
@@ -102,16 +106,16 @@ export class AttendanceService {
       throw new DomainError('CHECKOUT_NOT_OPEN');
     }
     const { record, credited, refused } = await this.repository.transaction(async (tx) => {
-      const out = await this.repository.checkOut(lecture.id, principal.userId, now, deviceKey(client), tx);
+      const out = await this.attendanceRepository.checkOut(lecture.id, principal.userId, now, deviceKey(client), tx);
       if (!out) {
         // Not checked in, or checked out before (perhaps by a concurrent scan): that decision stands.
-        const before = await this.repository.attendanceOf(lecture.id, principal.userId, tx);
+        const before = await this.attendanceRepository.attendanceOf(lecture.id, principal.userId, tx);
         if (!before?.checkedInAt) throw new DomainError('NOT_CHECKED_IN');
         return { record: before, credited: 0, refused: before.noCredit as NoCredit | null };
       }
       const reason = noCreditReason(this.ruleOf(lecture), lecture, out.checkedInAt!, out.checkedOutAt!);
       if (reason) {
-        await this.repository.setNoCredit(lecture.id, principal.userId, reason, tx);
+        await this.attendanceRepository.setNoCredit(lecture.id, principal.userId, reason, tx);
         return { record: out, credited: 0, refused: reason };
       }
       return { record: out, credited: await this.ledger.credit({ guardianId: principal.userId, lecture, source: 'offline' }, tx), refused: null };
@@ -127,7 +131,7 @@ export class AttendanceService {
     // Staff credit the families the lecture is for, not any phone number in the city.
     if (!(await this.lectures.inAudience(guardian.id, lecture))) throw new DomainError('GUARDIAN_NOT_IN_AUDIENCE');
     const credited = await this.manualCredit(principal, lecture, guardian.id, reason);
-    return this.result(lecture.id, await this.repository.attendanceOf(lecture.id, guardian.id), credited);
+    return this.result(lecture.id, await this.attendanceRepository.attendanceOf(lecture.id, guardian.id), credited);
   }
 
   /** A paper sign-in sheet typed into Excel (rural tours): a 家长手机号 column, one row per guardian. */
@@ -153,7 +157,7 @@ export class AttendanceService {
   private async manualCredit(principal: Principal, lecture: LectureRow, guardianId: string, reason: string): Promise<number> {
     if (lecture.status !== 'published' && lecture.status !== 'finished') throw new DomainError('LECTURE_NOT_OPEN');
     return this.repository.transaction(async (tx) => {
-      await this.repository.checkIn(lecture.id, guardianId, lecture.startsAt, tx);
+      await this.attendanceRepository.checkIn(lecture.id, guardianId, lecture.startsAt, tx);
       const credited = await this.ledger.credit({ guardianId, lecture, source: 'manual', reason, recordedBy: principal.userId }, tx);
       if (credited > 0) {
         await this.audit.record(

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, Principal, schoolYearOf } from '@jiaxiao/common';
 import { CoursesRepository } from './courses.repository';
+import { CoursePlanRepository } from './course-plan.repository';
+import { LectureRepository } from './lecture.repository';
+import { RegistrationRepository } from './registration.repository';
 import { CoursePlanDto, PlanSessionsDto } from './dto/plan.dto';
 import { toLectureDto } from './lecture.mapper';
 import { LectureService } from './lecture.service';
@@ -10,23 +13,26 @@ import { LectureService } from './lecture.service';
 export class CoursePlanService {
   constructor(
     private readonly repository: CoursesRepository,
+    private readonly coursePlanRepository: CoursePlanRepository,
+    private readonly lectureRepository: LectureRepository,
+    private readonly registrationRepository: RegistrationRepository,
     private readonly lectures: LectureService,
   ) {}
 
   async create(principal: Principal, schoolId: string, schoolYear: string | undefined, note?: string): Promise<CoursePlanDto> {
     const year = await this.mustYear(schoolYear);
-    const row = await this.repository.insertPlan({ schoolId, schoolYearId: year.id, note, createdBy: principal.userId });
+    const row = await this.coursePlanRepository.insertPlan({ schoolId, schoolYearId: year.id, note, createdBy: principal.userId });
     if (!row) throw new DomainError('PLAN_EXISTS');
     return this.get(schoolId, year.name);
   }
 
   async get(schoolId: string, schoolYear?: string): Promise<CoursePlanDto> {
     const year = await this.mustYear(schoolYear);
-    const plan = await this.repository.plan(schoolId, year.id);
+    const plan = await this.coursePlanRepository.plan(schoolId, year.id);
     if (!plan) throw new DomainError('PLAN_NOT_FOUND');
     const required = await this.repository.requiredHours(year.id);
-    const { rows: sessions } = await this.repository.lecturesForStaff({ schoolYearId: year.id, city: true, districtIds: [], schoolIds: [], planId: plan.id });
-    const counts = await this.repository.registeredCounts(sessions.map((s) => s.id));
+    const { rows: sessions } = await this.lectureRepository.lecturesForStaff({ schoolYearId: year.id, city: true, districtIds: [], schoolIds: [], planId: plan.id });
+    const counts = await this.registrationRepository.registeredCounts(sessions.map((s) => s.id));
     // Only sessions announced to families count: drafts may never run, cancelled ones will not.
     // Make-up sessions repeat a session for those who missed it: they add no hours to the plan.
     const plannedHours = sessions.filter((s) => (s.status === 'published' || s.status === 'finished') && !s.makeupOf).reduce((h, s) => h + s.creditHours, 0);
@@ -49,7 +55,7 @@ export class CoursePlanService {
    */
   async sessionsFromTemplate(principal: Principal, schoolId: string, dto: PlanSessionsDto): Promise<CoursePlanDto> {
     const year = await this.mustYear(dto.schoolYear);
-    const plan = await this.repository.plan(schoolId, year.id);
+    const plan = await this.coursePlanRepository.plan(schoolId, year.id);
     if (!plan) throw new DomainError('PLAN_NOT_FOUND');
     const { template } = dto;
     for (const [index, session] of dto.sessions.entries()) {

@@ -4,6 +4,9 @@ import { PolicyService } from '@jiaxiao/auth';
 import { audienceIncludes } from './audience';
 import { chairAudienceIncludes, ChairPlaces } from './chair-places.service';
 import { CoursesRepository, LectureRow } from './courses.repository';
+import { LectureRepository } from './lecture.repository';
+import { HourLedgerRepository } from './hour-ledger.repository';
+import { ReportExportRepository } from './report-export.repository';
 
 /**
  * Object rules of the course programme, registered with the policy service:
@@ -19,6 +22,9 @@ export class CoursesAccess implements OnModuleInit {
   constructor(
     private readonly policy: PolicyService,
     private readonly repository: CoursesRepository,
+    private readonly lectureRepository: LectureRepository,
+    private readonly hourLedgerRepository: HourLedgerRepository,
+    private readonly reportExportRepository: ReportExportRepository,
     private readonly chairs: ChairPlaces,
   ) {}
 
@@ -28,7 +34,7 @@ export class CoursesAccess implements OnModuleInit {
       notFound: 'LECTURE_NOT_FOUND',
       // The lecture is handed to the route (@AuthorizedObject): check-in and check-out do not read it again.
       check: async (principal, action, id) => {
-        const lecture = await this.repository.lecture(id);
+        const lecture = await this.lectureRepository.lecture(id);
         if (!lecture) return 'not_found';
         const allowed = { allowed: lecture };
         if (action === 'manage') return this.manages(principal, lecture) ? allowed : 'forbidden';
@@ -47,8 +53,8 @@ export class CoursesAccess implements OnModuleInit {
       resource: 'ledger_entry',
       notFound: 'LEDGER_ENTRY_NOT_FOUND',
       check: async (principal, _action, id) => {
-        const entry = await this.repository.ledgerEntry(id);
-        const lecture = entry && (await this.repository.lecture(entry.lectureId));
+        const entry = await this.hourLedgerRepository.ledgerEntry(id);
+        const lecture = entry && (await this.lectureRepository.lecture(entry.lectureId));
         if (!lecture) return 'not_found';
         return this.manages(principal, lecture) ? 'allowed' : 'forbidden';
       },
@@ -57,7 +63,7 @@ export class CoursesAccess implements OnModuleInit {
       resource: 'export',
       notFound: 'EXPORT_NOT_FOUND',
       check: async (principal, _action, id) => {
-        const row = await this.repository.exportById(id);
+        const row = await this.reportExportRepository.exportById(id);
         if (!row) return 'not_found';
         return row.requestedBy === principal.userId ? 'allowed' : 'forbidden';
       },

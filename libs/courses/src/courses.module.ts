@@ -10,6 +10,13 @@ import { AttendanceService } from './attendance.service';
 import { ChairPlaces } from './chair-places.service';
 import { CoursePlanService } from './course-plan.service';
 import { CoursesAccess } from './courses.access';
+import { AttendanceRepository } from './attendance.repository';
+import { CoursePlanRepository } from './course-plan.repository';
+import { HourLedgerRepository } from './hour-ledger.repository';
+import { LectureRepository } from './lecture.repository';
+import { RegistrationRepository } from './registration.repository';
+import { ReportExportRepository } from './report-export.repository';
+import { ReportRepository } from './report.repository';
 import { CoursesRepository } from './courses.repository';
 import { HourLedgerService } from './hour-ledger.service';
 import { LectureMaterialsRepository } from './lecture-materials.repository';
@@ -28,6 +35,13 @@ import { WatchTimeService } from './watch-time.service';
   imports: [NotificationsModule, FilesModule, MessagingModule, BullModule.registerQueue({ name: QUEUES.courses })],
   providers: [
     CoursesRepository,
+    AttendanceRepository,
+    CoursePlanRepository,
+    HourLedgerRepository,
+    LectureRepository,
+    RegistrationRepository,
+    ReportExportRepository,
+    ReportRepository,
     CoursesAccess,
     ChairPlaces,
     HourLedgerService,

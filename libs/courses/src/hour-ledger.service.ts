@@ -3,6 +3,7 @@ import { AppConfig, DomainError, Principal } from '@jiaxiao/common';
 import { DbExecutor, LedgerSource } from '@jiaxiao/db';
 import { AuditService } from '@jiaxiao/platform';
 import { CoursesRepository, LectureRow } from './courses.repository';
+import { HourLedgerRepository } from './hour-ledger.repository';
 
 /**
  * The append-only hour ledger. One credit per guardian and lecture (a unique index makes a
@@ -13,6 +14,7 @@ import { CoursesRepository, LectureRow } from './courses.repository';
 export class HourLedgerService {
   constructor(
     private readonly repository: CoursesRepository,
+    private readonly hourLedgerRepository: HourLedgerRepository,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
   ) {}
@@ -33,7 +35,7 @@ export class HourLedgerService {
     tx: DbExecutor,
   ): Promise<number> {
     const { lecture } = input;
-    const credited = await this.repository.insertCredit(
+    const credited = await this.hourLedgerRepository.insertCredit(
       {
         guardianId: input.guardianId,
         lectureId: lecture.id,
@@ -52,13 +54,13 @@ export class HourLedgerService {
   /** A correction: a revocation entry, never a delete; households lose the lecture unless another guardian earned it. */
   async revoke(principal: Principal, ledgerId: string, reason: string): Promise<void> {
     await this.repository.transaction(async (tx) => {
-      const credit = await this.repository.ledgerEntry(ledgerId, tx);
+      const credit = await this.hourLedgerRepository.ledgerEntry(ledgerId, tx);
       if (!credit || credit.kind !== 'credit') throw new DomainError('LEDGER_ENTRY_NOT_FOUND');
-      const revocation = await this.repository.insertRevocation(credit, reason, principal.userId, tx);
+      const revocation = await this.hourLedgerRepository.insertRevocation(credit, reason, principal.userId, tx);
       if (!revocation) throw new DomainError('ALREADY_REVOKED');
-      for (const studentId of await this.repository.studentsOfGuardian(credit.guardianId, tx)) {
-        if (!(await this.repository.otherGuardianCredited(studentId, credit.lectureId, credit.guardianId, tx))) {
-          await this.repository.removeHouseholdCredit(studentId, credit.lectureId, tx);
+      for (const studentId of await this.hourLedgerRepository.studentsOfGuardian(credit.guardianId, tx)) {
+        if (!(await this.hourLedgerRepository.otherGuardianCredited(studentId, credit.lectureId, credit.guardianId, tx))) {
+          await this.hourLedgerRepository.removeHouseholdCredit(studentId, credit.lectureId, tx);
         }
       }
       await this.audit.record(

@@ -1,9 +1,10 @@
 import { loadConfig } from '@jiaxiao/common';
 import type { AuditService } from '@jiaxiao/platform';
 import type { CoursesRepository } from './courses.repository';
+import type { HourLedgerRepository } from './hour-ledger.repository';
 import { HourLedgerService } from './hour-ledger.service';
 
-const ledger = (env: Record<string, string>) => new HourLedgerService({} as CoursesRepository, {} as AuditService, loadConfig(env));
+const ledger = (env: Record<string, string>) => new HourLedgerService({} as CoursesRepository, {} as HourLedgerRepository, {} as AuditService, loadConfig(env));
 
 describe('which credits count toward a household’s yearly hours', () => {
   it('parents’ lectures always do; teachers’ training never does', () => {

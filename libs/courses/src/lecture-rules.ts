@@ -1,5 +1,6 @@
 import { DomainError } from '@jiaxiao/common';
 import { Audience } from '@jiaxiao/db';
+import { LectureRow } from './courses.repository';
 import { AudienceDto } from './dto/lecture.dto';
 
 // The checks a lecture's fields pass on creation and change.
@@ -53,4 +54,12 @@ export function assertWithinSession(hours: number, startsAt: Date, endsAt: Date)
   if (hours > sessionHours) {
     throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'creditHours', constraint: 'withinSessionLength', args: [Math.floor(sessionHours * 2) / 2] }]);
   }
+}
+
+/** How long before a lecture's start each reminder goes out. */
+export const REMINDERS = { '24h': 24 * 3600_000, '1h': 3600_000 } as const;
+
+/** One reminder job per lecture, window and start time: moving the lecture gives new ids, a retried enqueue the same. */
+export function reminderJobId(lecture: LectureRow, window: string): string {
+  return `lecture-remind-${lecture.id}-${window}-${lecture.startsAt.getTime()}`;
 }

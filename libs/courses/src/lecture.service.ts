@@ -10,15 +10,16 @@ import { AuditService } from '@jiaxiao/platform';
 import { audienceIncludes, audienceWithin } from './audience';
 import { chairAudienceIncludes, ChairPlaces, placeAudienceIncludes } from './chair-places.service';
 import { CoursesRepository, LectureRow } from './courses.repository';
+import { CoursePlanRepository } from './course-plan.repository';
+import { LectureRepository } from './lecture.repository';
+import { RegistrationRepository } from './registration.repository';
 import { AudienceDto, CreateLectureDto, LectureDto, LectureListQueryDto, RegistrationDto, UpdateLectureDto } from './dto/lecture.dto';
 import { withLinksInScope } from './lecture-links';
 import { toLectureDto } from './lecture.mapper';
-import { assertHalfHours, assertTimes, assertWithinSession, organiserOf, toAudience } from './lecture-rules';
+import { assertHalfHours, assertTimes, assertWithinSession, organiserOf, REMINDERS, reminderJobId, toAudience } from './lecture-rules';
 import { TeacherTrainingRepository } from './teacher-training.repository';
 
-const REMINDERS = { '24h': 24 * 3600_000, '1h': 3600_000 } as const;
-
-type PreparedLecture = Parameters<CoursesRepository['insertLecture']>[0];
+type PreparedLecture = Parameters<LectureRepository['insertLecture']>[0];
 
 /**
  * Lectures (父母大讲堂, 家庭教育农村行, school courses, chair training): drafting, publishing,
@@ -28,6 +29,9 @@ type PreparedLecture = Parameters<CoursesRepository['insertLecture']>[0];
 export class LectureService {
   constructor(
     private readonly repository: CoursesRepository,
+    private readonly coursePlanRepository: CoursePlanRepository,
+    private readonly lectureRepository: LectureRepository,
+    private readonly registrationRepository: RegistrationRepository,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
     @InjectQueue(QUEUES.courses) private readonly queue: Queue,
@@ -79,14 +83,14 @@ export class LectureService {
     assertWithinSession(dto.creditHours, startsAt, endsAt);
     const year = await this.repository.schoolYearByName(schoolYearOf(startsAt));
     if (!year) throw new DomainError('SCHOOL_YEAR_NOT_FOUND');
-    const plan = dto.planId ? await this.repository.planById(dto.planId) : undefined;
+    const plan = dto.planId ? await this.coursePlanRepository.planById(dto.planId) : undefined;
     if (dto.planId && (!plan || plan.schoolYearId !== year.id)) throw new DomainError('PLAN_NOT_FOUND');
     // A plan's sessions are organised by its school, whatever the audience: the creator must manage that school.
     if (plan) {
       const planDistrict = await this.repository.schoolDistrict(plan.schoolId);
       if (!audienceWithin({ scope: 'school', schoolId: plan.schoolId }, areaScopeOf(principal), () => planDistrict)) throw new DomainError('FORBIDDEN');
     }
-    if (dto.makeupOf && !(await this.repository.lecture(dto.makeupOf))) throw new DomainError('LECTURE_NOT_FOUND');
+    if (dto.makeupOf && !(await this.lectureRepository.lecture(dto.makeupOf))) throw new DomainError('LECTURE_NOT_FOUND');
     const organiser = organiserOf(audience, plan?.schoolId);
     const districtId = organiser.districtId ?? (organiser.schoolId ? await this.repository.schoolDistrict(organiser.schoolId) : undefined);
     return {
@@ -118,7 +122,7 @@ export class LectureService {
   }
 
   private async insert(principal: Principal, values: PreparedLecture, tx: DbExecutor): Promise<LectureRow> {
-    const inserted = await this.repository.insertLecture(values, tx);
+    const inserted = await this.lectureRepository.insertLecture(values, tx);
     await this.audit.record({ actorId: principal.userId, action: 'lecture.created', targetType: 'lecture', targetId: inserted.id, detail: { title: inserted.title } }, tx);
     return inserted;
   }
@@ -126,7 +130,7 @@ export class LectureService {
   /** One lecture as its reader may see it: the stream and replay links only for its audience and the staff in scope. */
   async get(principal: Principal, lectureId: string): Promise<LectureDto> {
     const row = await this.mustGet(lectureId);
-    const counts = await this.repository.registeredCounts([row.id]);
+    const counts = await this.registrationRepository.registeredCounts([row.id]);
     const dto = toLectureDto(row, counts.get(row.id) ?? 0);
     await withLinksInScope(principal, [{ row, dto }], { repository: this.repository, chairs: this.chairs });
     return dto;
@@ -137,7 +141,7 @@ export class LectureService {
     const year = await this.year(query.schoolYear);
     const area = areaScopeOf(principal);
     const pageSize = query.page === undefined ? undefined : (query.pageSize ?? 20);
-    const { rows, total } = await this.repository.lecturesForStaff({
+    const { rows, total } = await this.lectureRepository.lecturesForStaff({
       schoolYearId: year.id,
       ...area,
       schoolIds: [...area.schoolIds, ...principal.assignments.filter((a) => a.schoolId).map((a) => a.schoolId as string)],
@@ -150,7 +154,7 @@ export class LectureService {
       limit: pageSize,
       offset: pageSize === undefined ? undefined : ((query.page ?? 1) - 1) * pageSize,
     });
-    const counts = await this.repository.registeredCounts(rows.map((r) => r.id));
+    const counts = await this.registrationRepository.registeredCounts(rows.map((r) => r.id));
     const lectures = rows.map((row) => ({ row, dto: toLectureDto(row, counts.get(row.id) ?? 0) }));
     await withLinksInScope(principal, lectures, { repository: this.repository, chairs: this.chairs });
     return { items: lectures.map((l) => l.dto), total };
@@ -161,9 +165,9 @@ export class LectureService {
     const year = await this.year(schoolYear);
     const [children, chairPlaces] = await Promise.all([this.repository.childPlaces(principal.userId), this.chairs.of(principal.userId)]);
     if (children.length === 0 && chairPlaces.length === 0) return [];
-    const rows = await this.repository.lecturesOpenTo(children, year.id, chairPlaces);
+    const rows = await this.lectureRepository.lecturesOpenTo(children, year.id, chairPlaces);
     const ids = rows.map((r) => r.id);
-    const [counts, mine] = await Promise.all([this.repository.registeredCounts(ids), this.repository.registrationStatuses(principal.userId, ids)]);
+    const [counts, mine] = await Promise.all([this.registrationRepository.registeredCounts(ids), this.registrationRepository.registrationStatuses(principal.userId, ids)]);
     return rows.map((r) => toLectureDto(r, counts.get(r.id) ?? 0, mine.get(r.id) ?? null));
   }
 
@@ -178,8 +182,8 @@ export class LectureService {
       throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'startsAt', constraint: 'sameSchoolYear' }]);
     }
     const { row, promoted } = await this.repository.transaction(async (tx) => {
-      await this.repository.lockLecture(lectureId, tx);
-      const updated = await this.repository.updateLecture(
+      await this.lectureRepository.lockLecture(lectureId, tx);
+      const updated = await this.lectureRepository.updateLecture(
         lectureId,
         {
           title: dto.title,
@@ -205,7 +209,7 @@ export class LectureService {
     if (row.status === 'published' && startsAt.getTime() !== current.startsAt.getTime()) {
       await this.unscheduleReminders(current);
       await this.scheduleReminders(row);
-      const registered = await this.repository.registeredUserIds(row.id, ['registered', 'waitlisted']);
+      const registered = await this.registrationRepository.registeredUserIds(row.id, ['registered', 'waitlisted']);
       await this.notify(registered, row, 'lecture.moved', `【时间调整】${row.title}`, `讲座时间调整为 ${formatShanghai(row.startsAt)}，请合理安排。`);
     }
     return this.get(principal, row.id);
@@ -215,7 +219,7 @@ export class LectureService {
     const current = await this.mustGet(lectureId);
     if (current.status !== 'draft') throw new DomainError('LECTURE_NOT_EDITABLE');
     const row = await this.repository.transaction(async (tx) => {
-      const published = await this.repository.updateLecture(lectureId, { status: 'published' }, tx);
+      const published = await this.lectureRepository.updateLecture(lectureId, { status: 'published' }, tx);
       await this.audit.record({ actorId: principal.userId, action: 'lecture.published', targetType: 'lecture', targetId: published.id }, tx);
       return published;
     });
@@ -229,9 +233,9 @@ export class LectureService {
   async cancel(principal: Principal, lectureId: string): Promise<LectureDto> {
     const current = await this.mustGet(lectureId);
     if (current.status === 'cancelled' || current.status === 'finished') throw new DomainError('LECTURE_NOT_EDITABLE');
-    const registered = await this.repository.registeredUserIds(lectureId, ['registered', 'waitlisted']);
+    const registered = await this.registrationRepository.registeredUserIds(lectureId, ['registered', 'waitlisted']);
     const row = await this.repository.transaction(async (tx) => {
-      const cancelled = await this.repository.updateLecture(lectureId, { status: 'cancelled' }, tx);
+      const cancelled = await this.lectureRepository.updateLecture(lectureId, { status: 'cancelled' }, tx);
       await this.audit.record(
         { actorId: principal.userId, action: 'lecture.cancelled', targetType: 'lecture', targetId: cancelled.id, detail: { notified: registered.length } },
         tx,
@@ -256,13 +260,13 @@ export class LectureService {
     const cutoff = lecture.registrationCutoff ?? lecture.startsAt;
     if (Date.now() > cutoff.getTime()) throw new DomainError('REGISTRATION_CLOSED');
     const status = await this.repository.transaction(async (tx) => {
-      const locked = await this.repository.lockLecture(lectureId, tx);
+      const locked = await this.lectureRepository.lockLecture(lectureId, tx);
       if (!locked) throw new DomainError('LECTURE_NOT_FOUND');
-      const existing = await this.repository.registration(lectureId, principal.userId, tx);
+      const existing = await this.registrationRepository.registration(lectureId, principal.userId, tx);
       if (existing && existing.status !== 'cancelled') return existing.status;
-      const taken = await this.repository.countRegistered(lectureId, tx);
+      const taken = await this.registrationRepository.countRegistered(lectureId, tx);
       const next = locked.capacity === null || taken < locked.capacity ? 'registered' : 'waitlisted';
-      await this.repository.upsertRegistration(lectureId, principal.userId, next, tx);
+      await this.registrationRepository.upsertRegistration(lectureId, principal.userId, next, tx);
       return next;
     });
     // Registered or waiting, the parent may ask in the lecture's Q&A room.
@@ -274,14 +278,14 @@ export class LectureService {
   async unregister(principal: Principal, lectureId: string): Promise<RegistrationDto> {
     const lecture = await this.mustGet(lectureId);
     const promoted = await this.repository.transaction(async (tx) => {
-      const locked = await this.repository.lockLecture(lectureId, tx);
-      const existing = await this.repository.registration(lectureId, principal.userId, tx);
+      const locked = await this.lectureRepository.lockLecture(lectureId, tx);
+      const existing = await this.registrationRepository.registration(lectureId, principal.userId, tx);
       if (!existing || existing.status === 'cancelled') throw new DomainError('REGISTRATION_NOT_FOUND');
-      await this.repository.setRegistrationStatus(existing.id, 'cancelled', tx);
+      await this.registrationRepository.setRegistrationStatus(existing.id, 'cancelled', tx);
       // A cancelled lecture has no seat to hand on: promoting would tell someone they got one.
       if (existing.status !== 'registered' || locked?.status !== 'published') return undefined;
-      const next = await this.repository.firstWaitlisted(lectureId, tx);
-      if (next) await this.repository.setRegistrationStatus(next.id, 'registered', tx);
+      const next = await this.registrationRepository.firstWaitlisted(lectureId, tx);
+      if (next) await this.registrationRepository.setRegistrationStatus(next.id, 'registered', tx);
       return next?.userId;
     });
     if (promoted) {
@@ -293,11 +297,11 @@ export class LectureService {
   /** Gives free seats to the longest-waiting guardians; returns who was promoted. The lecture must be locked. */
   private async seatWaitlisted(lecture: LectureRow, tx: DbExecutor): Promise<string[]> {
     const promoted: string[] = [];
-    let taken = await this.repository.countRegistered(lecture.id, tx);
+    let taken = await this.registrationRepository.countRegistered(lecture.id, tx);
     while (lecture.capacity === null || taken < lecture.capacity) {
-      const next = await this.repository.firstWaitlisted(lecture.id, tx);
+      const next = await this.registrationRepository.firstWaitlisted(lecture.id, tx);
       if (!next) break;
-      await this.repository.setRegistrationStatus(next.id, 'registered', tx);
+      await this.registrationRepository.setRegistrationStatus(next.id, 'registered', tx);
       promoted.push(next.userId);
       taken += 1;
     }
@@ -305,16 +309,16 @@ export class LectureService {
   }
 
   async registrations(lectureId: string) {
-    return this.repository.registrationsOf(lectureId);
+    return this.registrationRepository.registrationsOf(lectureId);
   }
 
   // ── reminders ─────────────────────────────────────────────────────────────────
 
   /** The reminder job: sent only if the lecture still starts when it was planned, only to those still registered. */
   async remind(payload: JobPayloads['lecture.remind']): Promise<void> {
-    const lecture = await this.repository.lecture(payload.lectureId);
+    const lecture = await this.lectureRepository.lecture(payload.lectureId);
     if (!lecture || lecture.status !== 'published' || lecture.startsAt.toISOString() !== payload.startsAt) return;
-    const registered = await this.repository.registeredUserIds(lecture.id);
+    const registered = await this.registrationRepository.registeredUserIds(lecture.id);
     const when = payload.window === '24h' ? '明天' : '1 小时后';
     await this.notify(
       registered,
@@ -350,7 +354,7 @@ export class LectureService {
   // ── helpers ───────────────────────────────────────────────────────────────────
 
   async mustGet(lectureId: string): Promise<LectureRow> {
-    const row = await this.repository.lecture(lectureId);
+    const row = await this.lectureRepository.lecture(lectureId);
     if (!row) throw new DomainError('LECTURE_NOT_FOUND');
     return row;
   }
@@ -390,8 +394,4 @@ export class LectureService {
     if (!audienceWithin(audience, areaScopeOf(principal), (id) => districtOf.get(id))) throw new DomainError('AUDIENCE_OUT_OF_SCOPE');
     return audience;
   }
-}
-
-function reminderJobId(lecture: LectureRow, window: string): string {
-  return `lecture-remind-${lecture.id}-${window}-${lecture.startsAt.getTime()}`;
 }

@@ -3,7 +3,8 @@ import { DomainError, formatShanghai, Principal, schoolYearOf } from '@jiaxiao/c
 import { CertificateFormat, RenderedCertificate, renderCertificate } from '@jiaxiao/platform';
 import { audienceIncludes } from './audience';
 import { chairAudienceIncludes, ChairPlaces } from './chair-places.service';
-import { CoursesRepository } from './courses.repository';
+import { HourLedgerRepository } from './hour-ledger.repository';
+import { LectureRepository } from './lecture.repository';
 import { CourseHoursDto } from './dto/progress.dto';
 import { toLectureDto } from './lecture.mapper';
 
@@ -11,7 +12,8 @@ import { toLectureDto } from './lecture.mapper';
 @Injectable()
 export class ProgressService {
   constructor(
-    private readonly repository: CoursesRepository,
+    private readonly hourLedgerRepository: HourLedgerRepository,
+    private readonly lectureRepository: LectureRepository,
     private readonly chairs: ChairPlaces,
   ) {}
 
@@ -22,15 +24,15 @@ export class ProgressService {
   async courseHours(principal: Principal, schoolYear?: string): Promise<CourseHoursDto> {
     const name = schoolYear ?? schoolYearOf(new Date());
     const [year, children, entries, chairPlaces] = await Promise.all([
-      this.repository.yearWithRequirement(name),
-      this.repository.householdsOf(principal.userId, name),
-      this.repository.householdEntriesOf(principal.userId, name),
+      this.hourLedgerRepository.yearWithRequirement(name),
+      this.hourLedgerRepository.householdsOf(principal.userId, name),
+      this.hourLedgerRepository.householdEntriesOf(principal.userId, name),
       this.chairs.of(principal.userId),
     ]);
     if (!year) throw new DomainError('SCHOOL_YEAR_NOT_FOUND');
     const required = year.required;
     // Families decide by how full a session is: give the real count, not a placeholder.
-    const open = children.length > 0 ? await this.repository.upcomingOpenTo(children, year.id, chairPlaces) : [];
+    const open = children.length > 0 ? await this.lectureRepository.upcomingOpenTo(children, year.id, chairPlaces) : [];
     return {
       schoolYear: name,
       households: children.map((child) => {

@@ -6,6 +6,9 @@ import { areaScopeOf, DomainError, enqueue, formatShanghai, maskPhone, Principal
 import { NotificationsService } from '@jiaxiao/notifications';
 import { AuditService } from '@jiaxiao/platform';
 import { CoursesRepository } from './courses.repository';
+import { ReportRepository } from './report.repository';
+import { ReportExportRepository } from './report-export.repository';
+import { HourLedgerRepository } from './hour-ledger.repository';
 import { ExportRequestDto } from './dto/lecture.dto';
 import { ClassFollowUpDto, ClassReportDto, ExportStatusDto, SummaryReportDto, TrendReportDto } from './dto/progress.dto';
 
@@ -21,6 +24,9 @@ const rate = (compliant: number, households: number) => (households === 0 ? 0 : 
 export class ReportService {
   constructor(
     private readonly repository: CoursesRepository,
+    private readonly reportRepository: ReportRepository,
+    private readonly reportExportRepository: ReportExportRepository,
+    private readonly hourLedgerRepository: HourLedgerRepository,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
     @InjectQueue(QUEUES.courses) private readonly queue: Queue,
@@ -32,7 +38,7 @@ export class ReportService {
     const districtId = await this.assertCovers(principal, schoolId);
     const { year, required } = await this.year(query.schoolYear);
     const school = await this.repository.schoolName(schoolId);
-    const rows = await this.repository.classReport(schoolId, year.id);
+    const rows = await this.reportRepository.classReport(schoolId, year.id);
     const visible = this.teacherOnly(principal, schoolId, districtId) ? rows.filter((r) => principal.assignments.some((a) => a.classId === r.classId)) : rows;
     const households = visible.reduce((n, r) => n + r.households, 0);
     const compliant = visible.reduce((n, r) => n + r.compliant, 0);
@@ -52,7 +58,7 @@ export class ReportService {
   async summary(principal: Principal, query: { districtId?: string; schoolYear?: string }): Promise<SummaryReportDto> {
     const districtId = this.summaryDistrict(principal, query.districtId);
     const { year, required } = await this.year(query.schoolYear);
-    const schools = (await this.repository.schoolReport(year.id, districtId)).map((s) => ({ ...s, rate: rate(s.compliant, s.households) }));
+    const schools = (await this.reportRepository.schoolReport(year.id, districtId)).map((s) => ({ ...s, rate: rate(s.compliant, s.households) }));
     const byDistrict = new Map<string, { districtId: string; districtName: string; households: number; compliant: number }>();
     for (const s of schools) {
       const d = byDistrict.get(s.districtId) ?? { districtId: s.districtId, districtName: s.districtName, households: 0, compliant: 0 };
@@ -92,7 +98,7 @@ export class ReportService {
       const districtId = this.summaryDistrict(principal, query.districtId);
       scope = districtId ? { scopeType: 'district', scopeId: districtId, filter: { districtId } } : { scopeType: 'city', scopeId: null, filter: {} };
     }
-    const rows = await this.repository.monthlyCompliance(year, required, scope.filter);
+    const rows = await this.reportRepository.monthlyCompliance(year, required, scope.filter);
     return {
       schoolYear: year.name,
       requiredHours: required,
@@ -105,7 +111,7 @@ export class ReportService {
   /** The households of a class below the requirement, guardians' numbers masked, for the class teacher to follow up. */
   async followUp(classId: string, schoolYear?: string): Promise<ClassFollowUpDto> {
     const { year, required } = await this.year(schoolYear);
-    const rows = await this.repository.nonCompliant(classId, year.id, required);
+    const rows = await this.reportRepository.nonCompliant(classId, year.id, required);
     const households = new Map<string, ClassFollowUpDto['households'][number]>();
     for (const r of rows) {
       const h = households.get(r.studentId) ?? { studentId: r.studentId, studentName: r.studentName, earnedHours: r.earned, missingHours: Math.max(0, required - r.earned), guardians: [] };
@@ -148,13 +154,13 @@ export class ReportService {
     const districtId = dto.schoolId ? undefined : this.summaryDistrict(principal, dto.districtId);
     if (dto.schoolId) await this.assertCovers(principal, dto.schoolId);
     await this.year(schoolYear);
-    const row = await this.repository.insertExport({ requestedBy: principal.userId, params: { schoolYear, schoolId: dto.schoolId, districtId } });
+    const row = await this.reportExportRepository.insertExport({ requestedBy: principal.userId, params: { schoolYear, schoolId: dto.schoolId, districtId } });
     await enqueue(this.queue, 'report.export', { exportId: row.id }, { jobId: `export-${row.id}` });
     return this.exportStatus(row.id);
   }
 
   async exportStatus(exportId: string): Promise<ExportStatusDto> {
-    const row = await this.repository.exportById(exportId);
+    const row = await this.reportExportRepository.exportById(exportId);
     if (!row) throw new DomainError('EXPORT_NOT_FOUND');
     return {
       id: row.id,
@@ -166,7 +172,7 @@ export class ReportService {
   }
 
   async exportFile(principal: Principal, exportId: string, ip: string): Promise<{ fileName: string; content: Buffer }> {
-    const row = await this.repository.exportById(exportId);
+    const row = await this.reportExportRepository.exportById(exportId);
     if (!row) throw new DomainError('EXPORT_NOT_FOUND');
     if (row.status !== 'succeeded' || !row.content) throw new DomainError('EXPORT_NOT_READY');
     await this.audit.record({ actorId: principal.userId, action: 'report.exported', targetType: 'export', targetId: row.id, ip, detail: row.params });
@@ -175,13 +181,13 @@ export class ReportService {
 
   /** The worker's job: a workbook with the summary and, per class, the households still to follow up. */
   async buildExport(exportId: string): Promise<void> {
-    const row = await this.repository.exportById(exportId);
+    const row = await this.reportExportRepository.exportById(exportId);
     if (!row || row.status === 'succeeded') return;
-    await this.repository.updateExport(exportId, { status: 'running', progress: 0 });
+    await this.reportExportRepository.updateExport(exportId, { status: 'running', progress: 0 });
     const { year } = await this.year(row.params.schoolYear);
     const schools = row.params.schoolId
-      ? (await this.repository.schoolReport(year.id)).filter((s) => s.schoolId === row.params.schoolId)
-      : await this.repository.schoolReport(year.id, row.params.districtId);
+      ? (await this.reportRepository.schoolReport(year.id)).filter((s) => s.schoolId === row.params.schoolId)
+      : await this.reportRepository.schoolReport(year.id, row.params.districtId);
     const workbook = new ExcelJS.Workbook();
     workbook.creator = '家校共育平台';
     const summary = workbook.addWorksheet('学校汇总');
@@ -204,19 +210,19 @@ export class ReportService {
     ];
     for (const [index, s] of schools.entries()) {
       summary.addRow({ district: spreadsheetText(s.districtName), school: spreadsheetText(s.schoolName), households: s.households, compliant: s.compliant, rate: rate(s.compliant, s.households), average: s.averageHours });
-      for (const c of await this.repository.classReport(s.schoolId, year.id)) {
+      for (const c of await this.reportRepository.classReport(s.schoolId, year.id)) {
         const pending = await this.followUp(c.classId, year.name);
         for (const h of pending.households) {
           const g = h.guardians[0];
           follow.addRow({ school: spreadsheetText(s.schoolName), class: spreadsheetText(c.className), student: spreadsheetText(h.studentName), earned: h.earnedHours, guardian: spreadsheetText(g?.name ?? ''), phone: g?.phone ?? '' });
         }
       }
-      await this.repository.updateExport(exportId, { progress: Math.floor(((index + 1) / schools.length) * 100) });
+      await this.reportExportRepository.updateExport(exportId, { progress: Math.floor(((index + 1) / schools.length) * 100) });
     }
     for (const sheet of [summary, follow]) sheet.getRow(1).font = { bold: true };
     summary.getColumn('rate').numFmt = '0.0%';
     const content = Buffer.from(await workbook.xlsx.writeBuffer());
-    await this.repository.updateExport(exportId, {
+    await this.reportExportRepository.updateExport(exportId, {
       status: 'succeeded',
       progress: 100,
       content,
@@ -227,14 +233,14 @@ export class ReportService {
 
   /** The worker gave up on an export: say so, or its requester polls a "running" export for ever. */
   async abandonExport(exportId: string): Promise<void> {
-    const row = await this.repository.exportById(exportId);
+    const row = await this.reportExportRepository.exportById(exportId);
     if (!row || row.status === 'succeeded') return;
-    await this.repository.updateExport(exportId, { status: 'failed', finishedAt: new Date() });
+    await this.reportExportRepository.updateExport(exportId, { status: 'failed', finishedAt: new Date() });
   }
 
   /** The school year and its requirement, in one read. */
   private async year(name?: string) {
-    const year = await this.repository.yearWithRequirement(name ?? schoolYearOf(new Date()));
+    const year = await this.hourLedgerRepository.yearWithRequirement(name ?? schoolYearOf(new Date()));
     if (!year) throw new DomainError('SCHOOL_YEAR_NOT_FOUND');
     return { year, required: year.required };
   }

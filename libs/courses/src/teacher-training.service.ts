@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { areaScopeOf, DomainError, Principal, schoolYearOf } from '@jiaxiao/common';
 import { placeAudienceIncludes } from './chair-places.service';
 import { CoursesRepository } from './courses.repository';
+import { RegistrationRepository } from './registration.repository';
 import { MyTeacherTrainingDto, TeacherTrainingReportDto } from './dto/teacher-training.dto';
 import { toLectureDto } from './lecture.mapper';
 import { TeacherTrainingRepository } from './teacher-training.repository';
@@ -17,6 +18,7 @@ export class TeacherTrainingService {
   constructor(
     private readonly repository: TeacherTrainingRepository,
     private readonly courses: CoursesRepository,
+    private readonly registrationRepository: RegistrationRepository,
   ) {}
 
   async mine(principal: Principal, schoolYear?: string): Promise<MyTeacherTrainingDto> {
@@ -24,7 +26,7 @@ export class TeacherTrainingService {
     const places = await this.repository.teacherPlaces(principal.userId);
     const open = (await this.repository.trainingLectures(year.id)).filter((l) => l.audience.scope === 'teachers' && placeAudienceIncludes(l.audience, places));
     const ids = open.map((l) => l.id);
-    const [counts, mine, entries] = await Promise.all([this.courses.registeredCounts(ids), this.courses.registrationStatuses(principal.userId, ids), this.repository.entries(principal.userId, year.id)]);
+    const [counts, mine, entries] = await Promise.all([this.registrationRepository.registeredCounts(ids), this.registrationRepository.registrationStatuses(principal.userId, ids), this.repository.entries(principal.userId, year.id)]);
     return {
       schoolYear: year.name,
       earnedHours: entries.reduce((sum, e) => sum + e.hours, 0),

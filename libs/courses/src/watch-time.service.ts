@@ -5,6 +5,8 @@ import type { Redis } from 'ioredis';
 import { DomainError, Principal, QUEUES } from '@jiaxiao/common';
 import { REDIS } from '@jiaxiao/platform';
 import { CoursesRepository } from './courses.repository';
+import { LectureRepository } from './lecture.repository';
+import { AttendanceRepository } from './attendance.repository';
 import { HourLedgerService } from './hour-ledger.service';
 import { LectureService } from './lecture.service';
 
@@ -24,6 +26,8 @@ export const FLUSH_EVERY_MS = 30_000;
 export class WatchTimeService implements OnModuleInit {
   constructor(
     private readonly repository: CoursesRepository,
+    private readonly lectureRepository: LectureRepository,
+    private readonly attendanceRepository: AttendanceRepository,
     private readonly lectures: LectureService,
     private readonly ledger: HourLedgerService,
     @Inject(REDIS) private readonly redis: Redis,
@@ -72,11 +76,11 @@ export class WatchTimeService implements OnModuleInit {
       const [[, pending]] = (await this.redis.multi().hget(key, 'pending').hset(key, 'pending', '0').exec()) as [[null, string | null]];
       const seconds = Number(pending ?? 0);
       if (seconds <= 0) continue;
-      const lecture = await this.repository.lecture(lectureId);
+      const lecture = await this.lectureRepository.lecture(lectureId);
       if (!lecture) continue;
       try {
         credited += await this.repository.transaction(async (tx) => {
-          const total = await this.repository.addWatched(lectureId, userId, seconds, tx);
+          const total = await this.attendanceRepository.addWatched(lectureId, userId, seconds, tx);
           const duration = (lecture.endsAt.getTime() - lecture.startsAt.getTime()) / 1000;
           if (total < duration * CREDIT_SHARE) return 0;
           return (await this.ledger.credit({ guardianId: userId, lecture, source: 'online' }, tx)) > 0 ? 1 : 0;

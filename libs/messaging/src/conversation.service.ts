@@ -5,6 +5,7 @@ import { RealtimePublisher } from '@jiaxiao/notifications';
 import { ConversationDto, ConversationPageDto, ListConversationsQueryDto, MemberDto } from './dto/message.dto';
 import { toMessageDto } from './message.mapper';
 import { MessageRow, MessagingRepository } from './messaging.repository';
+import { MessageRepository } from './message.repository';
 
 /** A class group holds at most this many members. */
 export const MAX_GROUP_MEMBERS = 500;
@@ -13,6 +14,7 @@ export const MAX_GROUP_MEMBERS = 500;
 export class ConversationService {
   constructor(
     private readonly repository: MessagingRepository,
+    private readonly messageRepository: MessageRepository,
     private readonly realtime: RealtimePublisher,
   ) {}
 
@@ -185,8 +187,8 @@ export class ConversationService {
   /** A system message (joined, left, recalled) with the next seq, inside the caller's transaction. */
   async systemMessage(conversationId: string, event: SystemEvent['event'], userIds: string[], tx: DbExecutor): Promise<MessageRow> {
     const names = await this.repository.namesOf(userIds, tx);
-    const seq = await this.repository.nextSeq(conversationId, tx);
-    const row = await this.repository.insertMessage(
+    const seq = await this.messageRepository.nextSeq(conversationId, tx);
+    const row = await this.messageRepository.insertMessage(
       {
         conversationId,
         seq,

@@ -2,6 +2,7 @@ export * from './messaging.module';
 export * from './conversation.service';
 export * from './message.service';
 export * from './message-partitions.service';
+export * from './class-notices/class-notice.service';
 export * from './lecture-room.service';
 export * from './message.mapper';
 export * from './dto/message.dto';

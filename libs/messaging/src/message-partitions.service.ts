@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { QUEUES } from '@jiaxiao/common';
 import { LOGGER } from '@jiaxiao/platform';
-import { MessagingRepository } from './messaging.repository';
+import { MessageRepository } from './message.repository';
 
 /** How many months past the current one have their messages partition made ahead. */
 export const PARTITION_MONTHS_AHEAD = 3;
@@ -17,7 +17,7 @@ export const PARTITION_MONTHS_AHEAD = 3;
 @Injectable()
 export class MessagePartitionsService implements OnModuleInit {
   constructor(
-    private readonly repository: MessagingRepository,
+    private readonly repository: MessageRepository,
     @InjectQueue(QUEUES.messaging) private readonly queue: Queue,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}

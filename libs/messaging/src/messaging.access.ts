@@ -2,6 +2,8 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { PolicyService } from '@jiaxiao/auth';
 import { FileAccessRegistry } from '@jiaxiao/files';
 import { MessagingRepository } from './messaging.repository';
+import { MessageRepository } from './message.repository';
+import { MessageFileRepository } from './message-file.repository';
 
 /**
  * Object rules of messaging, registered with the policy service:
@@ -14,6 +16,8 @@ export class MessagingAccess implements OnModuleInit {
   constructor(
     private readonly policy: PolicyService,
     private readonly repository: MessagingRepository,
+    private readonly messageRepository: MessageRepository,
+    private readonly messageFiles: MessageFileRepository,
     private readonly fileAccess: FileAccessRegistry,
   ) {}
 
@@ -32,10 +36,10 @@ export class MessagingAccess implements OnModuleInit {
       resource: 'message',
       notFound: 'MESSAGE_NOT_FOUND',
       check: async (principal, _action, id) => {
-        const message = await this.repository.messageById(id);
+        const message = await this.messageRepository.messageById(id);
         return message && (await this.repository.membership(message.conversationId, principal.userId)) ? 'allowed' : 'not_found';
       },
     });
-    this.fileAccess.register((principal, fileId) => this.repository.canReadFile(fileId, principal.userId));
+    this.fileAccess.register((principal, fileId) => this.messageFiles.canReadFile(fileId, principal.userId));
   }
 }

@@ -3,9 +3,13 @@ import { Module } from '@nestjs/common';
 import { QUEUES } from '@jiaxiao/common';
 import { FilesModule } from '@jiaxiao/files';
 import { NotificationsModule } from '@jiaxiao/notifications';
+import { ClassNoticeRepository } from './class-notices/class-notice.repository';
+import { ClassNoticeService } from './class-notices/class-notice.service';
 import { ConversationService } from './conversation.service';
 import { LectureRoomService } from './lecture-room.service';
+import { MessageFileRepository } from './message-file.repository';
 import { MessagePartitionsService } from './message-partitions.service';
+import { MessageRepository } from './message.repository';
 import { MessageService } from './message.service';
 import { MessagingAccess } from './messaging.access';
 import { MessagingRepository } from './messaging.repository';
@@ -20,9 +24,13 @@ import { UnconfirmedNoticeService } from './unconfirmed/unconfirmed.service';
   imports: [NotificationsModule, FilesModule, BullModule.registerQueue({ name: QUEUES.notifications }, { name: QUEUES.messaging })],
   providers: [
     MessagingRepository,
+    MessageRepository,
+    MessageFileRepository,
+    ClassNoticeRepository,
     ConversationService,
     MessageService,
     MessagePartitionsService,
+    ClassNoticeService,
     LectureRoomService,
     MessagingAccess,
     SchoolNoticeRepository,
@@ -32,6 +40,6 @@ import { UnconfirmedNoticeService } from './unconfirmed/unconfirmed.service';
     UnconfirmedNoticeRepository,
     UnconfirmedNoticeService,
   ],
-  exports: [ConversationService, MessageService, MessagePartitionsService, SchoolNoticeService, UnconfirmedNoticeService, LectureRoomService, NotificationsModule],
+  exports: [ConversationService, MessageService, ClassNoticeService, MessagePartitionsService, SchoolNoticeService, UnconfirmedNoticeService, LectureRoomService, NotificationsModule],
 })
 export class MessagingModule {}

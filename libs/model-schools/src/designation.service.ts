@@ -5,6 +5,8 @@ import { DesignationDto, PublicModelSchoolListDto, RankingDto, RevokeDesignation
 import { isCityStaff, programmeYearOf } from './model-school-scope';
 import { ModelSchoolService } from './model-school.service';
 import { DesignationRow, ModelSchoolsRepository } from './model-schools.repository';
+import { ApplicationRepository } from './application.repository';
+import { DesignationRepository } from './designation.repository';
 
 /**
  * Designation under the year's quota and pass mark. Each designation runs in one transaction that
@@ -16,6 +18,8 @@ import { DesignationRow, ModelSchoolsRepository } from './model-schools.reposito
 export class DesignationService {
   constructor(
     private readonly repository: ModelSchoolsRepository,
+    private readonly applicationRepository: ApplicationRepository,
+    private readonly designationRepository: DesignationRepository,
     private readonly applications: ModelSchoolService,
     private readonly audit: AuditService,
   ) {}
@@ -23,24 +27,24 @@ export class DesignationService {
   async designate(principal: Principal, applicationId: string): Promise<DesignationDto> {
     if (!isCityStaff(principal)) throw new DomainError('FORBIDDEN');
     const row = await this.repository.transaction(async (tx) => {
-      const application = await this.repository.application(applicationId, tx);
+      const application = await this.applicationRepository.application(applicationId, tx);
       if (!application) throw new DomainError('MODEL_SCHOOL_APPLICATION_NOT_FOUND');
       const year = await this.repository.lockYear(application.year, tx);
       if (!year) throw new DomainError('MODEL_SCHOOL_YEAR_NOT_FOUND');
-      const locked = await this.repository.lockApplication(applicationId, tx);
+      const locked = await this.applicationRepository.lockApplication(applicationId, tx);
       if (!locked || locked.status !== 'district_passed') throw new DomainError('MODEL_SCHOOL_APPLICATION_STATE', { status: locked?.status ?? 'missing' });
       if (locked.totalScore === null) throw new DomainError('MODEL_SCHOOL_NOT_SCORED');
       if (locked.totalScore < year.passMark) throw new DomainError('MODEL_SCHOOL_BELOW_PASS_MARK', { score: locked.totalScore, passMark: year.passMark });
-      const active = await this.repository.activeDesignations(locked.year, tx);
+      const active = await this.designationRepository.activeDesignations(locked.year, tx);
       if (active >= year.quota) throw new DomainError('MODEL_SCHOOL_QUOTA_FULL', { quota: year.quota });
       // Numbers are never reused: a revoked designation keeps its number.
-      const seq = (await this.repository.allDesignations(locked.year, tx)) + 1;
-      const designation = await this.repository.insertDesignation(
+      const seq = (await this.designationRepository.allDesignations(locked.year, tx)) + 1;
+      const designation = await this.designationRepository.insertDesignation(
         { applicationId, schoolId: locked.schoolId, year: locked.year, certificateNo: `潍家示〔${locked.year}〕${String(seq).padStart(3, '0')}号`, score: locked.totalScore, designatedBy: principal.userId },
         tx,
       );
-      await this.repository.updateApplication(applicationId, { status: 'designated' }, tx);
-      const { rank, contenders } = await this.repository.rankOf(locked.year, locked.totalScore, tx);
+      await this.applicationRepository.updateApplication(applicationId, { status: 'designated' }, tx);
+      const { rank, contenders } = await this.applicationRepository.rankOf(locked.year, locked.totalScore, tx);
       const ranking = { rank, contenders, score: locked.totalScore, passMark: year.passMark, abovePassMark: true, quota: year.quota, quotaLeft: year.quota - active - 1 };
       await this.audit.record(
         { actorId: principal.userId, action: 'model_school.designated', targetType: 'model_school_application', targetId: applicationId, detail: { certificateNo: designation.certificateNo, rank, score: locked.totalScore } },
@@ -56,7 +60,7 @@ export class DesignationService {
     if (!isCityStaff(principal)) throw new DomainError('FORBIDDEN');
     const settings = await this.repository.year(year);
     if (!settings) throw new DomainError('MODEL_SCHOOL_YEAR_NOT_FOUND');
-    const rows = await this.repository.ranking(year);
+    const rows = await this.applicationRepository.ranking(year);
     const designated = rows.filter((r) => r.status === 'designated').length;
     return {
       year,
@@ -81,13 +85,13 @@ export class DesignationService {
   async revoke(principal: Principal, designationId: string, dto: RevokeDesignationDto): Promise<DesignationDto> {
     if (!isCityStaff(principal)) throw new DomainError('FORBIDDEN');
     const row = await this.repository.transaction(async (tx) => {
-      const current = await this.repository.designation(designationId, tx);
+      const current = await this.designationRepository.designation(designationId, tx);
       if (!current) throw new DomainError('MODEL_SCHOOL_DESIGNATION_NOT_FOUND');
       await this.repository.lockYear(current.year, tx);
-      const fresh = await this.repository.designation(designationId, tx);
+      const fresh = await this.designationRepository.designation(designationId, tx);
       if (!fresh || fresh.revokedAt) throw new DomainError('MODEL_SCHOOL_ALREADY_REVOKED');
-      const updated = await this.repository.updateDesignation(designationId, { revokedAt: new Date(), revokedBy: principal.userId, revokeReason: dto.reason }, tx);
-      await this.repository.updateApplication(fresh.applicationId, { status: 'revoked' }, tx);
+      const updated = await this.designationRepository.updateDesignation(designationId, { revokedAt: new Date(), revokedBy: principal.userId, revokeReason: dto.reason }, tx);
+      await this.applicationRepository.updateApplication(fresh.applicationId, { status: 'revoked' }, tx);
       await this.audit.record({ actorId: principal.userId, action: 'model_school.revoked', targetType: 'model_school_designation', targetId: designationId, detail: { reason: dto.reason } }, tx);
       return updated;
     });
@@ -96,7 +100,7 @@ export class DesignationService {
 
   /** The public list (no login): active designations of a year. */
   async publicList(year = programmeYearOf(new Date())): Promise<PublicModelSchoolListDto> {
-    const rows = await this.repository.publicList(year);
+    const rows = await this.designationRepository.publicList(year);
     return {
       year,
       items: rows.map((r) => ({ schoolId: r.designation.schoolId, schoolName: r.schoolName, districtName: r.districtName, certificateNo: r.designation.certificateNo, designatedAt: r.designation.designatedAt.toISOString() })),
@@ -104,7 +108,7 @@ export class DesignationService {
   }
 
   async history(schoolId: string): Promise<SchoolHistoryDto> {
-    const [applications, designations] = await Promise.all([this.repository.applicationsOfSchool(schoolId), this.repository.designationsOfSchool(schoolId)]);
+    const [applications, designations] = await Promise.all([this.applicationRepository.applicationsOfSchool(schoolId), this.designationRepository.designationsOfSchool(schoolId)]);
     return { schoolId, applications: applications.map((a) => this.applications.applicationDto(a)), designations: designations.map(designationDto) };
   }
 }

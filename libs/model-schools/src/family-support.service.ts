@@ -3,6 +3,7 @@ import { AnonymousSealService, AppConfig, DomainError, Principal, shuffled } fro
 import { AnswerSurveyDto, SatisfactionSummaryDto, SurveyStatusDto } from './dto/model-school.dto';
 import { managesSchool, programmeYearOf } from './model-school-scope';
 import { ModelSchoolsRepository } from './model-schools.repository';
+import { SatisfactionSurveyRepository } from './satisfaction-survey.repository';
 
 /**
  * The anonymous parent satisfaction survey:
@@ -15,26 +16,27 @@ import { ModelSchoolsRepository } from './model-schools.repository';
 export class FamilySupportService {
   constructor(
     private readonly repository: ModelSchoolsRepository,
+    private readonly satisfactionSurveyRepository: SatisfactionSurveyRepository,
     private readonly seal: AnonymousSealService,
     private readonly config: AppConfig,
   ) {}
 
   async surveyStatus(principal: Principal, studentId: string): Promise<SurveyStatusDto> {
-    const schoolId = await this.repository.householdSchool(principal.userId, studentId);
+    const schoolId = await this.satisfactionSurveyRepository.householdSchool(principal.userId, studentId);
     if (!schoolId) throw new DomainError('STUDENT_NOT_FOUND');
     const year = programmeYearOf(new Date());
-    return { year, answered: await this.repository.hasResponded(schoolId, year, studentId) };
+    return { year, answered: await this.satisfactionSurveyRepository.hasResponded(schoolId, year, studentId) };
   }
 
   /** One answer per household (whichever guardian answers first); a second one is refused. */
   async answer(principal: Principal, dto: AnswerSurveyDto): Promise<SurveyStatusDto> {
-    const schoolId = await this.repository.householdSchool(principal.userId, dto.studentId);
+    const schoolId = await this.satisfactionSurveyRepository.householdSchool(principal.userId, dto.studentId);
     if (!schoolId) throw new DomainError('STUDENT_NOT_FOUND');
     const year = programmeYearOf(new Date());
     const sealed = this.seal.seal({ score: dto.score, comment: dto.comment ?? null } satisfies SealedAnswer);
     await this.repository.transaction(async (tx) => {
-      if (!(await this.repository.markResponded(schoolId, year, dto.studentId, tx))) throw new DomainError('SURVEY_ALREADY_ANSWERED');
-      await this.repository.insertSealedAnswer({ schoolId, year, sealed }, tx);
+      if (!(await this.satisfactionSurveyRepository.markResponded(schoolId, year, dto.studentId, tx))) throw new DomainError('SURVEY_ALREADY_ANSWERED');
+      await this.satisfactionSurveyRepository.insertSealedAnswer({ schoolId, year, sealed }, tx);
     });
     await this.mix(schoolId, year);
     return { year, answered: true };
@@ -47,9 +49,9 @@ export class FamilySupportService {
    */
   private async mix(schoolId: string, year: number): Promise<void> {
     await this.repository.transaction(async (tx) => {
-      const batch = await this.repository.takeSealedAnswers(schoolId, year, this.config.ANONYMOUS_BATCH_SIZE, tx);
+      const batch = await this.satisfactionSurveyRepository.takeSealedAnswers(schoolId, year, this.config.ANONYMOUS_BATCH_SIZE, tx);
       const answers = shuffled(batch.map((b) => ({ schoolId, year, ...this.seal.open<SealedAnswer>(b.sealed) })));
-      await this.repository.moveAnswers(
+      await this.satisfactionSurveyRepository.moveAnswers(
         batch.map((b) => b.id),
         answers,
         tx,
@@ -66,8 +68,8 @@ export class FamilySupportService {
 
   /** Aggregates over the moved answers and the sealed pool (opened here, counted, never stored open). */
   async scores(schoolId: string, year: number): Promise<{ responses: number; average: number | null; distribution: Record<string, number> }> {
-    const counts = await this.repository.satisfactionCounts(schoolId, year);
-    for (const sealed of await this.repository.pendingSealedAnswers(schoolId, year)) {
+    const counts = await this.satisfactionSurveyRepository.satisfactionCounts(schoolId, year);
+    for (const sealed of await this.satisfactionSurveyRepository.pendingSealedAnswers(schoolId, year)) {
       const { score } = this.seal.open<SealedAnswer>(sealed);
       counts.set(score, (counts.get(score) ?? 0) + 1);
     }

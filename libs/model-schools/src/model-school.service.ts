@@ -22,6 +22,9 @@ import {
 import { FamilySupportService } from './family-support.service';
 import { isCityStaff, isCoordinatorOf, managesSchool, overseesDistrict, programmeYearOf } from './model-school-scope';
 import { ApplicationRow, CriterionRow, ModelSchoolsRepository, ReviewRow } from './model-schools.repository';
+import { DesignationRepository } from './designation.repository';
+import { ApplicationRepository } from './application.repository';
+import { ExpertReviewRepository } from './expert-review.repository';
 import { computeIndicator, IndicatorSpec, round2 } from './rubric';
 
 /**
@@ -33,6 +36,9 @@ import { computeIndicator, IndicatorSpec, round2 } from './rubric';
 export class ModelSchoolService {
   constructor(
     private readonly repository: ModelSchoolsRepository,
+    private readonly designationRepository: DesignationRepository,
+    private readonly applicationRepository: ApplicationRepository,
+    private readonly expertReviewRepository: ExpertReviewRepository,
     private readonly audit: AuditService,
     private readonly survey: FamilySupportService,
   ) {}
@@ -99,7 +105,7 @@ export class ModelSchoolService {
     if (!isCityStaff(principal)) throw new DomainError('FORBIDDEN');
     await this.repository.transaction(async (tx) => {
       if (!(await this.repository.lockYear(dto.year, tx))) throw new DomainError('MODEL_SCHOOL_YEAR_NOT_FOUND');
-      if ((await this.repository.allDesignations(dto.year, tx)) > 0) throw new DomainError('MODEL_SCHOOL_PASS_MARK_LOCKED');
+      if ((await this.designationRepository.allDesignations(dto.year, tx)) > 0) throw new DomainError('MODEL_SCHOOL_PASS_MARK_LOCKED');
       await this.repository.upsertYear(dto.year, undefined, principal.userId, tx, dto.passMark);
       await this.audit.record({ actorId: principal.userId, action: 'model_school.pass_mark_set', detail: { year: dto.year, passMark: dto.passMark } }, tx);
     });
@@ -138,7 +144,7 @@ export class ModelSchoolService {
     const snapshotAt = new Date();
     const metrics = await this.snapshot(school.id, dto.year, snapshotAt);
     const row = await this.repository.transaction(async (tx) => {
-      const inserted = await this.repository.insertApplication(
+      const inserted = await this.applicationRepository.insertApplication(
         { schoolId: school.id, year: dto.year, materials: dto.materials, materialFileIds, metrics, snapshotAt, autoScore: sumPoints(metrics), submittedBy: principal.userId },
         tx,
       );
@@ -158,9 +164,9 @@ export class ModelSchoolService {
     const snapshotAt = new Date();
     const metrics = await this.snapshot(current.schoolId, current.year, snapshotAt);
     const row = await this.repository.transaction(async (tx) => {
-      const locked = await this.repository.lockApplication(applicationId, tx);
+      const locked = await this.applicationRepository.lockApplication(applicationId, tx);
       if (!locked || locked.status !== 'returned') throw new DomainError('MODEL_SCHOOL_APPLICATION_STATE', { status: locked?.status ?? 'missing' });
-      const updated = await this.repository.updateApplication(
+      const updated = await this.applicationRepository.updateApplication(
         applicationId,
         { status: 'submitted', materials: dto.materials, materialFileIds, metrics, snapshotAt, autoScore: sumPoints(metrics), submissions: locked.submissions + 1 },
         tx,
@@ -178,9 +184,9 @@ export class ModelSchoolService {
     if (!school || !overseesDistrict(principal, school.districtId)) throw new DomainError('FORBIDDEN');
     if (dto.decision === 'return' && !dto.comment) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'comment', constraint: 'requiredToReturn' }]);
     const row = await this.repository.transaction(async (tx) => {
-      const locked = await this.repository.lockApplication(applicationId, tx);
+      const locked = await this.applicationRepository.lockApplication(applicationId, tx);
       if (!locked || locked.status !== 'submitted') throw new DomainError('MODEL_SCHOOL_APPLICATION_STATE', { status: locked?.status ?? 'missing' });
-      const updated = await this.repository.updateApplication(
+      const updated = await this.applicationRepository.updateApplication(
         applicationId,
         { status: dto.decision === 'pass' ? 'district_passed' : 'returned', districtComment: dto.comment ?? null, districtReviewedBy: principal.userId, districtReviewedAt: new Date() },
         tx,
@@ -193,16 +199,16 @@ export class ModelSchoolService {
 
   async list(principal: Principal, query: ApplicationListQueryDto): Promise<ApplicationDto[]> {
     const year = query.year ?? programmeYearOf(new Date());
-    const rows = await this.repository.applications(year, areaScopeOf(principal), query.status);
-    const ranks = await this.repository.ranks(year);
+    const rows = await this.applicationRepository.applications(year, areaScopeOf(principal), query.status);
+    const ranks = await this.applicationRepository.ranks(year);
     return rows.map((r) => ({ ...this.applicationDto(r.application, r.schoolName), rank: ranks.get(r.application.id) ?? null }));
   }
 
   async get(applicationId: string): Promise<ApplicationDto> {
     const row = await this.application(applicationId);
     const school = await this.repository.schoolById(row.schoolId);
-    const ranks = await this.repository.ranks(row.year);
-    const reviews = await this.repository.reviewsOf(row.id);
+    const ranks = await this.applicationRepository.ranks(row.year);
+    const reviews = await this.expertReviewRepository.reviewsOf(row.id);
     return { ...this.applicationDto(row, school?.name), rank: ranks.get(row.id) ?? null, reviews: reviews.map((r) => this.reviewDto(r)) };
   }
 
@@ -214,7 +220,7 @@ export class ModelSchoolService {
     if (!(await this.repository.hasRole(dto.userId, 'expert'))) throw new DomainError('MODEL_SCHOOL_EXPERT_NOT_FOUND');
     if (!(await this.repository.districtById(dto.districtId))) throw new DomainError('DISTRICT_NOT_FOUND');
     await this.repository.transaction(async (tx) => {
-      await this.repository.upsertExpert(dto.userId, dto.districtId, tx);
+      await this.expertReviewRepository.upsertExpert(dto.userId, dto.districtId, tx);
       await this.audit.record({ actorId: principal.userId, action: 'model_school.expert_registered', targetType: 'user', targetId: dto.userId, detail: { districtId: dto.districtId } }, tx);
     });
     return { userId: dto.userId, districtId: dto.districtId };
@@ -224,36 +230,36 @@ export class ModelSchoolService {
   /** The registered experts, for assigning reviewers (city staff). */
   async experts(principal: Principal): Promise<ExpertDto[]> {
     if (!isCityStaff(principal)) throw new DomainError('FORBIDDEN');
-    return this.repository.experts();
+    return this.expertReviewRepository.experts();
   }
 
   async assignReviewer(principal: Principal, applicationId: string, dto: AssignReviewerDto): Promise<ReviewDto> {
     if (!isCityStaff(principal)) throw new DomainError('FORBIDDEN');
     const application = await this.application(applicationId);
     if (application.status !== 'district_passed') throw new DomainError('MODEL_SCHOOL_APPLICATION_STATE', { status: application.status });
-    const expert = await this.repository.expert(dto.expertUserId);
+    const expert = await this.expertReviewRepository.expert(dto.expertUserId);
     if (!expert) throw new DomainError('MODEL_SCHOOL_EXPERT_NOT_FOUND');
     const school = await this.repository.schoolById(application.schoolId);
     if (!school) throw new DomainError('SCHOOL_NOT_FOUND');
     if (expert.districtId === school.districtId) throw new DomainError('MODEL_SCHOOL_OWN_DISTRICT');
     const row =
-      (await this.repository.insertReview({ applicationId, reviewerId: expert.userId, reviewerDistrictId: expert.districtId, assignedBy: principal.userId })) ??
-      (await this.repository.reviewsOf(applicationId)).find((r) => r.reviewerId === expert.userId)!;
+      (await this.expertReviewRepository.insertReview({ applicationId, reviewerId: expert.userId, reviewerDistrictId: expert.districtId, assignedBy: principal.userId })) ??
+      (await this.expertReviewRepository.reviewsOf(applicationId)).find((r) => r.reviewerId === expert.userId)!;
     return this.reviewDto(row);
   }
 
   async myReviews(principal: Principal): Promise<ReviewDto[]> {
-    const rows = await this.repository.reviewsBy(principal.userId);
+    const rows = await this.expertReviewRepository.reviewsBy(principal.userId);
     return rows.map((r) => ({ ...this.reviewDto(r.review), schoolName: r.schoolName }));
   }
 
   /** An expert scores the manual items; the application's manual score is the mean of the submitted reviews. */
   async score(principal: Principal, reviewId: string, dto: ScoreReviewDto): Promise<ReviewDto> {
-    const review = await this.repository.review(reviewId);
+    const review = await this.expertReviewRepository.review(reviewId);
     if (!review || review.reviewerId !== principal.userId) throw new DomainError('MODEL_SCHOOL_REVIEW_NOT_FOUND');
     const application = await this.application(review.applicationId);
     const school = await this.repository.schoolById(application.schoolId);
-    const expert = await this.repository.expert(principal.userId);
+    const expert = await this.expertReviewRepository.expert(principal.userId);
     // Checked again at scoring: the expert's district may have been corrected since the assignment.
     if (!school || review.reviewerDistrictId === school.districtId || expert?.districtId === school.districtId) throw new DomainError('MODEL_SCHOOL_OWN_DISTRICT');
     const manual = (await this.repository.criteria(application.year)).filter((c) => c.kind === 'manual');
@@ -266,9 +272,9 @@ export class ModelSchoolService {
     if (Object.keys(dto.scores).some((code) => !(code in scores))) throw new DomainError('MODEL_SCHOOL_SCORES_INVALID');
     const total = round2(Object.values(scores).reduce((s, v) => s + v, 0));
     const row = await this.repository.transaction(async (tx) => {
-      const locked = await this.repository.lockApplication(application.id, tx);
+      const locked = await this.applicationRepository.lockApplication(application.id, tx);
       if (!locked || locked.status !== 'district_passed') throw new DomainError('MODEL_SCHOOL_APPLICATION_STATE', { status: locked?.status ?? 'missing' });
-      const updated = await this.repository.updateReview(reviewId, { scores, total, comment: dto.comment ?? null, submittedAt: new Date() }, tx);
+      const updated = await this.expertReviewRepository.updateReview(reviewId, { scores, total, comment: dto.comment ?? null, submittedAt: new Date() }, tx);
       await this.recomputeTotal(locked, tx);
       await this.audit.record({ actorId: principal.userId, action: 'model_school.scored', targetType: 'model_school_application', targetId: application.id, detail: { reviewId, total } }, tx);
       return updated;
@@ -277,13 +283,13 @@ export class ModelSchoolService {
   }
 
   private async recomputeTotal(application: ApplicationRow, tx: DbExecutor): Promise<void> {
-    const submitted = (await this.repository.reviewsOf(application.id, tx)).filter((r) => r.total !== null);
+    const submitted = (await this.expertReviewRepository.reviewsOf(application.id, tx)).filter((r) => r.total !== null);
     const manualScore = submitted.length ? round2(submitted.reduce((s, r) => s + (r.total ?? 0), 0) / submitted.length) : null;
-    await this.repository.updateApplication(application.id, { manualScore, totalScore: manualScore === null ? null : round2(application.autoScore + manualScore) }, tx);
+    await this.applicationRepository.updateApplication(application.id, { manualScore, totalScore: manualScore === null ? null : round2(application.autoScore + manualScore) }, tx);
   }
 
   private async application(id: string): Promise<ApplicationRow> {
-    const row = await this.repository.application(id);
+    const row = await this.applicationRepository.application(id);
     if (!row) throw new DomainError('MODEL_SCHOOL_APPLICATION_NOT_FOUND');
     return row;
   }

@@ -4,6 +4,9 @@ import { Action, PolicyService } from '@jiaxiao/auth';
 import { FileAccessRegistry } from '@jiaxiao/files';
 import { isCityStaff, managesSchool } from './model-school-scope';
 import { ModelSchoolsRepository } from './model-schools.repository';
+import { ApplicationRepository } from './application.repository';
+import { ExpertReviewRepository } from './expert-review.repository';
+import { DesignationRepository } from './designation.repository';
 import { SupportSitesRepository } from './support-sites.repository';
 import { managesSite } from './support-sites.service';
 
@@ -25,6 +28,9 @@ export class ModelSchoolsAccess implements OnModuleInit {
   constructor(
     private readonly policy: PolicyService,
     private readonly repository: ModelSchoolsRepository,
+    private readonly applicationRepository: ApplicationRepository,
+    private readonly expertReviewRepository: ExpertReviewRepository,
+    private readonly designationRepository: DesignationRepository,
     private readonly files: FileAccessRegistry,
     private readonly sites: SupportSitesRepository,
   ) {}
@@ -36,7 +42,7 @@ export class ModelSchoolsAccess implements OnModuleInit {
       check: (principal, action, id) => this.applicationRule(principal, action, id),
     });
     this.files.register(async (principal, fileId) => {
-      for (const id of await this.repository.applicationsWithMaterial(fileId)) {
+      for (const id of await this.applicationRepository.applicationsWithMaterial(fileId)) {
         if ((await this.applicationRule(principal, 'read', id)) === 'allowed') return true;
       }
       return false;
@@ -45,7 +51,7 @@ export class ModelSchoolsAccess implements OnModuleInit {
       resource: 'model_school_review',
       notFound: 'MODEL_SCHOOL_REVIEW_NOT_FOUND',
       check: async (principal, action, id) => {
-        const review = await this.repository.review(id);
+        const review = await this.expertReviewRepository.review(id);
         if (!review) return 'not_found';
         if (review.reviewerId === principal.userId) return 'allowed';
         if (isCityStaff(principal)) return action === 'read' ? 'allowed' : 'forbidden';
@@ -56,7 +62,7 @@ export class ModelSchoolsAccess implements OnModuleInit {
       resource: 'model_school_designation',
       notFound: 'MODEL_SCHOOL_DESIGNATION_NOT_FOUND',
       check: async (principal, action, id) => {
-        const designation = await this.repository.designation(id);
+        const designation = await this.designationRepository.designation(id);
         const school = designation && (await this.repository.schoolById(designation.schoolId));
         if (!designation || !school) return 'not_found';
         if (!managesSchool(principal, school)) return 'not_found';
@@ -91,11 +97,11 @@ export class ModelSchoolsAccess implements OnModuleInit {
   }
 
   private async applicationRule(principal: Principal, action: Action, id: string): Promise<'allowed' | 'forbidden' | 'not_found'> {
-    const application = await this.repository.application(id);
+    const application = await this.applicationRepository.application(id);
     const school = application && (await this.repository.schoolById(application.schoolId));
     if (!application || !school) return 'not_found';
     if (managesSchool(principal, school)) return 'allowed';
-    const reviewer = (await this.repository.reviewsOf(application.id)).some((r) => r.reviewerId === principal.userId);
+    const reviewer = (await this.expertReviewRepository.reviewsOf(application.id)).some((r) => r.reviewerId === principal.userId);
     if (!reviewer) return 'not_found';
     return action === 'read' ? 'allowed' : 'forbidden';
   }

@@ -1,27 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import {
-  classes,
   DB,
   Database,
   DbExecutor,
   districts,
   files,
-  guardianships,
   modelSchoolApplications,
   modelSchoolCriteria,
   modelSchoolDesignations,
-  modelSchoolExperts,
   modelSchoolReviews,
   modelSchoolYears,
   roleAssignments,
-  satisfactionRespondents,
-  satisfactionResponses,
-  sealedSurveyAnswers,
   schoolYears,
   schools,
-  students,
-  users,
 } from '@jiaxiao/db';
 
 export type CriterionRow = typeof modelSchoolCriteria.$inferSelect;
@@ -44,8 +36,9 @@ export interface MetricInputs {
 }
 
 /**
- * The only Drizzle user of the model-schools context. Metrics read the course, directory,
- * committee and campaign tables read-only, in one statement, as of a snapshot instant.
+ * The context's transaction, years and criteria, and the metrics: they read the course, directory,
+ * committee and campaign tables read-only, in one statement, as of a snapshot instant. Applications,
+ * reviews, designations and the survey have repositories of their own.
  */
 @Injectable()
 export class ModelSchoolsRepository {
@@ -158,259 +151,5 @@ export class ModelSchoolsRepository {
       supportSites: Number(row.supportSites),
       campaignHouseholds: Number(row.campaignHouseholds),
     };
-  }
-
-  // ── support sites and the survey ──────────────────────────────────────────────
-
-  /** The student's school this year, if the user is their guardian. */
-  async householdSchool(userId: string, studentId: string): Promise<string | undefined> {
-    const [row] = await this.db
-      .select({ schoolId: classes.schoolId })
-      .from(guardianships)
-      .innerJoin(students, eq(students.id, guardianships.studentId))
-      .innerJoin(classes, eq(classes.id, students.classId))
-      .where(and(eq(guardianships.userId, userId), eq(guardianships.studentId, studentId)));
-    return row?.schoolId;
-  }
-
-  /** Marks the household as answered (false if it already was) — in the caller's transaction. */
-  async markResponded(schoolId: string, year: number, studentId: string, db: DbExecutor): Promise<boolean> {
-    const rows = await db.insert(satisfactionRespondents).values({ schoolId, year, studentId }).onConflictDoNothing().returning();
-    return rows.length > 0;
-  }
-
-  async insertSealedAnswer(values: typeof sealedSurveyAnswers.$inferInsert, db: DbExecutor): Promise<void> {
-    await db.insert(sealedSurveyAnswers).values(values);
-  }
-
-  /** The school's sealed answers, locked for moving — or none when fewer than `min` wait (or another move holds them). */
-  async takeSealedAnswers(schoolId: string, year: number, min: number, tx: DbExecutor): Promise<{ id: string; sealed: Buffer }[]> {
-    const rows = await tx
-      .select({ id: sealedSurveyAnswers.id, sealed: sealedSurveyAnswers.sealed })
-      .from(sealedSurveyAnswers)
-      .where(and(eq(sealedSurveyAnswers.schoolId, schoolId), eq(sealedSurveyAnswers.year, year)))
-      .for('update', { skipLocked: true });
-    return rows.length >= min ? rows.map((r) => ({ id: r.id, sealed: Buffer.from(r.sealed) })) : [];
-  }
-
-  /** Writes the opened answers, already shuffled, in one statement, and removes them from the pool. */
-  async moveAnswers(ids: string[], answers: (typeof satisfactionResponses.$inferInsert)[], tx: DbExecutor): Promise<void> {
-    if (answers.length > 0) await tx.insert(satisfactionResponses).values(answers);
-    if (ids.length > 0) await tx.delete(sealedSurveyAnswers).where(inArray(sealedSurveyAnswers.id, ids));
-  }
-
-  async pendingSealedAnswers(schoolId: string, year: number): Promise<Buffer[]> {
-    const rows = await this.db
-      .select({ sealed: sealedSurveyAnswers.sealed })
-      .from(sealedSurveyAnswers)
-      .where(and(eq(sealedSurveyAnswers.schoolId, schoolId), eq(sealedSurveyAnswers.year, year)));
-    return rows.map((r) => Buffer.from(r.sealed));
-  }
-
-  /** Answers per score among those already moved to the anonymous table. */
-  async satisfactionCounts(schoolId: string, year: number): Promise<Map<number, number>> {
-    const rows = await this.db
-      .select({ score: satisfactionResponses.score, n: sql<number>`count(*)::int` })
-      .from(satisfactionResponses)
-      .where(and(eq(satisfactionResponses.schoolId, schoolId), eq(satisfactionResponses.year, year)))
-      .groupBy(satisfactionResponses.score);
-    return new Map(rows.map((r) => [r.score, Number(r.n)]));
-  }
-
-  async hasResponded(schoolId: string, year: number, studentId: string): Promise<boolean> {
-    const [row] = await this.db
-      .select({ s: satisfactionRespondents.studentId })
-      .from(satisfactionRespondents)
-      .where(and(eq(satisfactionRespondents.schoolId, schoolId), eq(satisfactionRespondents.year, year), eq(satisfactionRespondents.studentId, studentId)));
-    return Boolean(row);
-  }
-
-  // ── applications ──────────────────────────────────────────────────────────────
-
-  async insertApplication(values: typeof modelSchoolApplications.$inferInsert, db: DbExecutor = this.db): Promise<ApplicationRow | undefined> {
-    const [row] = await db.insert(modelSchoolApplications).values(values).onConflictDoNothing().returning();
-    return row;
-  }
-
-  /** Applications whose materials include this uploaded file. */
-  async applicationsWithMaterial(fileId: string): Promise<string[]> {
-    const rows = await this.db
-      .select({ id: modelSchoolApplications.id })
-      .from(modelSchoolApplications)
-      .where(sql`${modelSchoolApplications.materialFileIds} @> ${JSON.stringify([fileId])}::jsonb`);
-    return rows.map((r) => r.id);
-  }
-
-  async application(id: string, db: DbExecutor = this.db): Promise<ApplicationRow | undefined> {
-    const [row] = await db.select().from(modelSchoolApplications).where(eq(modelSchoolApplications.id, id));
-    return row;
-  }
-
-  async applicationBySchool(schoolId: string, year: number): Promise<ApplicationRow | undefined> {
-    const [row] = await this.db.select().from(modelSchoolApplications).where(and(eq(modelSchoolApplications.schoolId, schoolId), eq(modelSchoolApplications.year, year)));
-    return row;
-  }
-
-  async lockApplication(id: string, db: DbExecutor): Promise<ApplicationRow | undefined> {
-    const [row] = await db.select().from(modelSchoolApplications).where(eq(modelSchoolApplications.id, id)).for('update');
-    return row;
-  }
-
-  async updateApplication(id: string, values: Partial<typeof modelSchoolApplications.$inferInsert>, db: DbExecutor = this.db): Promise<ApplicationRow> {
-    const [row] = await db
-      .update(modelSchoolApplications)
-      .set({ ...values, updatedAt: new Date() })
-      .where(eq(modelSchoolApplications.id, id))
-      .returning();
-    return row;
-  }
-
-  /** Applications of a year in an area (all when `city`), best total first. */
-  applications(year: number, area: { city: boolean; districtIds: string[]; schoolIds: string[] }, status?: ApplicationRow['status']) {
-    const inArea = area.city
-      ? undefined
-      : sql`(${schools.districtId} in ${area.districtIds.length ? area.districtIds : ['00000000-0000-0000-0000-000000000000']} or ${schools.id} in ${area.schoolIds.length ? area.schoolIds : ['00000000-0000-0000-0000-000000000000']})`;
-    return this.db
-      .select({ application: modelSchoolApplications, schoolName: schools.name, districtId: schools.districtId })
-      .from(modelSchoolApplications)
-      .innerJoin(schools, eq(schools.id, modelSchoolApplications.schoolId))
-      .where(and(eq(modelSchoolApplications.year, year), status ? eq(modelSchoolApplications.status, status) : undefined, inArea))
-      .orderBy(sql`${modelSchoolApplications.totalScore} desc nulls last`, asc(schools.name));
-  }
-
-  /** Rank of each scored, district-passed (or designated) application of the year. */
-  async ranks(year: number): Promise<Map<string, number>> {
-    const rows = await this.db
-      .select({ id: modelSchoolApplications.id, rank: sql<number>`rank() over (order by ${modelSchoolApplications.totalScore} desc)::int` })
-      .from(modelSchoolApplications)
-      .where(and(eq(modelSchoolApplications.year, year), inArray(modelSchoolApplications.status, ['district_passed', 'designated']), isNotNull(modelSchoolApplications.totalScore)));
-    return new Map(rows.map((r) => [r.id, Number(r.rank)]));
-  }
-
-  /** The contenders of a year (scored, district-passed or designated), best first, with their rank (ties share one). */
-  ranking(year: number, db: DbExecutor = this.db) {
-    return db
-      .select({
-        applicationId: modelSchoolApplications.id,
-        schoolId: modelSchoolApplications.schoolId,
-        schoolName: schools.name,
-        districtName: districts.name,
-        status: modelSchoolApplications.status,
-        totalScore: modelSchoolApplications.totalScore,
-        rank: sql<number>`rank() over (order by ${modelSchoolApplications.totalScore} desc)::int`,
-      })
-      .from(modelSchoolApplications)
-      .innerJoin(schools, eq(schools.id, modelSchoolApplications.schoolId))
-      .innerJoin(districts, eq(districts.id, schools.districtId))
-      .where(and(eq(modelSchoolApplications.year, year), inArray(modelSchoolApplications.status, ['district_passed', 'designated']), isNotNull(modelSchoolApplications.totalScore)))
-      .orderBy(sql`${modelSchoolApplications.totalScore} desc`, asc(schools.name));
-  }
-
-  /** Rank of a score among the year's contenders, and how many there are. */
-  async rankOf(year: number, score: number, db: DbExecutor): Promise<{ rank: number; contenders: number }> {
-    const [row] = await db
-      .select({ above: sql<number>`count(*) filter (where ${modelSchoolApplications.totalScore} > ${score})::int`, contenders: sql<number>`count(*)::int` })
-      .from(modelSchoolApplications)
-      .where(and(eq(modelSchoolApplications.year, year), inArray(modelSchoolApplications.status, ['district_passed', 'designated']), isNotNull(modelSchoolApplications.totalScore)));
-    return { rank: Number(row.above) + 1, contenders: Number(row.contenders) };
-  }
-
-  applicationsOfSchool(schoolId: string) {
-    return this.db.select().from(modelSchoolApplications).where(eq(modelSchoolApplications.schoolId, schoolId)).orderBy(desc(modelSchoolApplications.year));
-  }
-
-  // ── experts and reviews ───────────────────────────────────────────────────────
-
-  async upsertExpert(userId: string, districtId: string, db: DbExecutor = this.db): Promise<void> {
-    await db.insert(modelSchoolExperts).values({ userId, districtId }).onConflictDoUpdate({ target: modelSchoolExperts.userId, set: { districtId } });
-  }
-
-  /** Registered experts with their name and own district, by name. */
-  experts() {
-    return this.db
-      .select({ userId: modelSchoolExperts.userId, name: users.name, districtId: modelSchoolExperts.districtId, districtName: districts.name })
-      .from(modelSchoolExperts)
-      .innerJoin(users, eq(users.id, modelSchoolExperts.userId))
-      .innerJoin(districts, eq(districts.id, modelSchoolExperts.districtId))
-      .orderBy(asc(users.name));
-  }
-
-  async expert(userId: string) {
-    const [row] = await this.db.select().from(modelSchoolExperts).where(eq(modelSchoolExperts.userId, userId));
-    return row;
-  }
-
-  async insertReview(values: typeof modelSchoolReviews.$inferInsert): Promise<ReviewRow | undefined> {
-    const [row] = await this.db.insert(modelSchoolReviews).values(values).onConflictDoNothing().returning();
-    return row;
-  }
-
-  async review(id: string, db: DbExecutor = this.db): Promise<ReviewRow | undefined> {
-    const [row] = await db.select().from(modelSchoolReviews).where(eq(modelSchoolReviews.id, id));
-    return row;
-  }
-
-  reviewsOf(applicationId: string, db: DbExecutor = this.db): Promise<ReviewRow[]> {
-    return db.select().from(modelSchoolReviews).where(eq(modelSchoolReviews.applicationId, applicationId)).orderBy(asc(modelSchoolReviews.createdAt));
-  }
-
-  reviewsBy(reviewerId: string) {
-    return this.db
-      .select({ review: modelSchoolReviews, application: modelSchoolApplications, schoolName: schools.name })
-      .from(modelSchoolReviews)
-      .innerJoin(modelSchoolApplications, eq(modelSchoolApplications.id, modelSchoolReviews.applicationId))
-      .innerJoin(schools, eq(schools.id, modelSchoolApplications.schoolId))
-      .where(eq(modelSchoolReviews.reviewerId, reviewerId))
-      .orderBy(asc(modelSchoolReviews.createdAt));
-  }
-
-  async updateReview(id: string, values: Partial<typeof modelSchoolReviews.$inferInsert>, db: DbExecutor): Promise<ReviewRow> {
-    const [row] = await db.update(modelSchoolReviews).set(values).where(eq(modelSchoolReviews.id, id)).returning();
-    return row;
-  }
-
-  // ── designations ──────────────────────────────────────────────────────────────
-
-  async activeDesignations(year: number, db: DbExecutor): Promise<number> {
-    const [row] = await db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(modelSchoolDesignations)
-      .where(and(eq(modelSchoolDesignations.year, year), isNull(modelSchoolDesignations.revokedAt)));
-    return Number(row.n);
-  }
-
-  async allDesignations(year: number, db: DbExecutor): Promise<number> {
-    const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(modelSchoolDesignations).where(eq(modelSchoolDesignations.year, year));
-    return Number(row.n);
-  }
-
-  async insertDesignation(values: typeof modelSchoolDesignations.$inferInsert, db: DbExecutor): Promise<DesignationRow> {
-    const [row] = await db.insert(modelSchoolDesignations).values(values).returning();
-    return row;
-  }
-
-  async designation(id: string, db: DbExecutor = this.db): Promise<DesignationRow | undefined> {
-    const [row] = await db.select().from(modelSchoolDesignations).where(eq(modelSchoolDesignations.id, id));
-    return row;
-  }
-
-  async updateDesignation(id: string, values: Partial<typeof modelSchoolDesignations.$inferInsert>, db: DbExecutor): Promise<DesignationRow> {
-    const [row] = await db.update(modelSchoolDesignations).set(values).where(eq(modelSchoolDesignations.id, id)).returning();
-    return row;
-  }
-
-  /** The public list: active designations of a year with the school and district names. */
-  publicList(year: number) {
-    return this.db
-      .select({ designation: modelSchoolDesignations, schoolName: schools.name, districtName: districts.name })
-      .from(modelSchoolDesignations)
-      .innerJoin(schools, eq(schools.id, modelSchoolDesignations.schoolId))
-      .innerJoin(districts, eq(districts.id, schools.districtId))
-      .where(and(eq(modelSchoolDesignations.year, year), isNull(modelSchoolDesignations.revokedAt)))
-      .orderBy(asc(modelSchoolDesignations.certificateNo));
-  }
-
-  designationsOfSchool(schoolId: string) {
-    return this.db.select().from(modelSchoolDesignations).where(eq(modelSchoolDesignations.schoolId, schoolId)).orderBy(desc(modelSchoolDesignations.designatedAt));
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JobPayloads } from '@jiaxiao/common';
-import { DirectoryRepository } from '@jiaxiao/directory';
+import { ClassRepository, StudentRepository, UserRepository } from '@jiaxiao/directory';
 import { NewNotification } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
 
@@ -11,16 +11,18 @@ import { NotificationsService } from './notifications.service';
 @Injectable()
 export class ConsentWithdrawnNotifier {
   constructor(
-    private readonly directory: DirectoryRepository,
+    private readonly userRepository: UserRepository,
+    private readonly studentRepository: StudentRepository,
+    private readonly classRepository: ClassRepository,
     private readonly notifications: NotificationsService,
   ) {}
 
   async notify(job: JobPayloads['consent.withdrawn']): Promise<void> {
-    const [user, children] = await Promise.all([this.directory.userById(job.userId), this.directory.childrenOf(job.userId)]);
+    const [user, children] = await Promise.all([this.userRepository.userById(job.userId), this.studentRepository.childrenOf(job.userId)]);
     if (!user) return;
     const rows = new Map<string, NewNotification>();
     for (const child of children) {
-      const [teachers, coordinators] = await Promise.all([this.directory.teachersOfClass(child.classId), this.directory.coordinatorsOfSchool(child.schoolId)]);
+      const [teachers, coordinators] = await Promise.all([this.classRepository.teachersOfClass(child.classId), this.classRepository.coordinatorsOfSchool(child.schoolId)]);
       for (const staff of [...teachers, ...coordinators]) {
         if (rows.has(staff.userId)) continue;
         rows.set(staff.userId, {

@@ -11,6 +11,7 @@ export * from './audit/audit.service';
 export * from './http/bad-input';
 export * from './certificates/certificate-renderer';
 export * from './certificates/certificate-format.dto';
+export * from './certificates/certificate-download';
 export * from './http/outage';
 export * from './audit/audit.dto';
 export * from './http/web-app';

@@ -7,6 +7,7 @@ import { Relation } from '@jiaxiao/db';
 import { AuditService, REDIS } from '@jiaxiao/platform';
 import { ClassGroupTrigger } from '../class-group.trigger';
 import { DirectoryRepository } from '../directory.repository';
+import { UserRepository } from '../user.repository';
 import { JoinRepository } from './join.repository';
 import { JoinClassDto, JoinLinkDto, JoinRequestCreatedDto, JoinRequestListDto, SchoolJoinRequestPageDto, SchoolJoinRequestQueryDto } from './join.dto';
 
@@ -21,6 +22,7 @@ export class JoinService {
   constructor(
     private readonly joins: JoinRepository,
     private readonly directory: DirectoryRepository,
+    private readonly userRepository: UserRepository,
     private readonly classGroups: ClassGroupTrigger,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
@@ -52,8 +54,8 @@ export class JoinService {
     const student = await this.directory.studentPlace(studentId);
     if (!student) throw new DomainError('STUDENT_NOT_FOUND');
     const invitee = await this.directory.transaction(async (tx) => {
-      const existing = await this.directory.lockUserByPhone(input.phone, tx);
-      return existing ?? (await this.directory.insertUser({ phone: input.phone, name: input.name, passwordHash: null, status: 'invited' }, tx));
+      const existing = await this.userRepository.lockUserByPhone(input.phone, tx);
+      return existing ?? (await this.userRepository.insertUser({ phone: input.phone, name: input.name, passwordHash: null, status: 'invited' }, tx));
     });
     return this.create(
       invitee.id,

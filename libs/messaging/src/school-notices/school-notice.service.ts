@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { areaScopeOf, decodeTimeIdCursor, DEFAULT_PAGE_SIZE, DomainError, enqueue, Principal, QUEUES, schoolYearOf, toPage } from '@jiaxiao/common';
 import { NotificationsService } from '@jiaxiao/notifications';
 import { AuditService, OutboxService, REDIS } from '@jiaxiao/platform';
-import { REMIND_INTERVAL_SECONDS } from '../message.service';
+import { REMIND_INTERVAL_SECONDS } from '../class-notices/class-notice.service';
 import { SchoolNoticeAccess } from './school-notice.access';
 import {
   SchoolNoticeAckDto,

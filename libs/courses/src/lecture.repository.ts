@@ -1,0 +1,109 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { and, asc, desc, eq, gt, gte, ilike, inArray, isNull, lt, ne, or, sql, SQL } from 'drizzle-orm';
+import {
+  DB,
+  Database,
+  DbExecutor,
+  lectures,
+  registrations,
+} from '@jiaxiao/db';
+import { LectureRow, StaffLectureFilter, ChildPlace } from './courses.repository';
+
+/** Lectures and who each is open to. */
+@Injectable()
+export class LectureRepository {
+  constructor(@Inject(DB) private readonly db: Database) {}
+
+  async lecture(id: string, db: DbExecutor = this.db): Promise<LectureRow | undefined> {
+    const [row] = await db.select().from(lectures).where(eq(lectures.id, id));
+    return row;
+  }
+
+  /** Locks the lecture row: registrations of one lecture are decided one at a time. */
+  async lockLecture(id: string, db: DbExecutor): Promise<LectureRow | undefined> {
+    const [row] = await db.select().from(lectures).where(eq(lectures.id, id)).for('update');
+    return row;
+  }
+
+  async insertLecture(values: typeof lectures.$inferInsert, db: DbExecutor = this.db): Promise<LectureRow> {
+    const [row] = await db.insert(lectures).values(values).returning();
+    return row;
+  }
+
+  async updateLecture(id: string, values: Partial<typeof lectures.$inferInsert>, db: DbExecutor = this.db): Promise<LectureRow> {
+    const [row] = await db.update(lectures).set(values).where(eq(lectures.id, id)).returning();
+    return row;
+  }
+
+  /** Published (or finished) lectures of a year open to any of these children, or to a committee chair with these places. */
+  lecturesOpenTo(children: ChildPlace[], schoolYearId: string, chairPlaces: { schoolId: string; districtId: string }[] = []) {
+    return this.db
+      .select()
+      .from(lectures)
+      .where(and(eq(lectures.schoolYearId, schoolYearId), inArray(lectures.status, ['published', 'finished']), this.audienceMatches(children, chairPlaces)))
+      .orderBy(asc(lectures.startsAt));
+  }
+
+  /** The published lectures of a year still to end, open to these children or chair places, each with its registered count. */
+  upcomingOpenTo(children: ChildPlace[], schoolYearId: string, chairPlaces: { schoolId: string; districtId: string }[] = []) {
+    return this.db
+      .select({
+        lecture: lectures,
+        registered: sql<number>`(select count(*)::int from ${registrations} r where r.lecture_id = lectures.id and r.status = 'registered')`,
+      })
+      .from(lectures)
+      .where(and(eq(lectures.schoolYearId, schoolYearId), eq(lectures.status, 'published'), gt(lectures.endsAt, sql`now()`), this.audienceMatches(children, chairPlaces)))
+      .orderBy(asc(lectures.startsAt));
+  }
+
+  private audienceMatches(children: ChildPlace[], chairPlaces: { schoolId: string; districtId: string }[]) {
+    const scope = sql`${lectures.audience} ->> 'scope'`;
+    return or(
+      sql`${scope} = 'city'`,
+      // chair_training: a city-wide committee_chairs audience takes any chair; a school or district one, the chairs there.
+      chairPlaces.length > 0 ? sql`(${scope} = 'committee_chairs' and ${lectures.audience} ->> 'schoolId' is null and ${lectures.audience} ->> 'districtId' is null)` : undefined,
+      ...chairPlaces.map(
+        (p) => sql`(${scope} = 'committee_chairs' and (${lectures.audience} ->> 'schoolId' = ${p.schoolId} or (${lectures.audience} ->> 'schoolId' is null and ${lectures.audience} ->> 'districtId' = ${p.districtId})))`,
+      ),
+      ...children.map(
+        (c) => sql`(
+          (${scope} = 'district' and ${lectures.audience} ->> 'districtId' = ${c.districtId})
+          or (${scope} = 'school' and ${lectures.audience} ->> 'schoolId' = ${c.schoolId})
+          or (${scope} = 'grades' and ${lectures.audience} ->> 'schoolId' = ${c.schoolId} and ${lectures.audience} -> 'grades' @> ${JSON.stringify([c.grade])}::jsonb)
+          or (${scope} = 'classes' and ${lectures.audience} -> 'classIds' @> ${JSON.stringify([c.classId])}::jsonb)
+        )`,
+      ),
+    );
+  }
+
+  /** Lectures for staff: organised within their area, plus every city- and district-level one. */
+  /** The lectures staff see in a school year, filtered, sorted and optionally paged, with the count of all that match. */
+  async lecturesForStaff(filter: StaffLectureFilter): Promise<{ rows: LectureRow[]; total: number }> {
+    const visible: SQL | undefined = filter.city
+      ? undefined
+      : or(
+          and(isNull(lectures.schoolId), ne(lectures.status, 'draft')),
+          inArray(lectures.schoolId, filter.schoolIds),
+          inArray(lectures.districtId, filter.districtIds),
+        );
+    const q = filter.q?.trim().replace(/[\\%_]/g, (c) => `\\${c}`);
+    const where = and(
+      eq(lectures.schoolYearId, filter.schoolYearId),
+      visible,
+      filter.planId ? eq(lectures.planId, filter.planId) : undefined,
+      filter.series ? eq(lectures.series, filter.series) : undefined,
+      filter.status ? eq(lectures.status, filter.status) : undefined,
+      q ? or(ilike(lectures.title, `%${q}%`), ilike(lectures.venue, `%${q}%`)) : undefined,
+      filter.from ? gte(lectures.startsAt, filter.from) : undefined,
+      filter.to ? lt(lectures.startsAt, filter.to) : undefined,
+    );
+    const sort = filter.sort ?? 'startsAt';
+    const column = { startsAt: lectures.startsAt, creditHours: lectures.creditHours, status: lectures.status, title: lectures.title }[sort.replace('-', '') as 'startsAt'];
+    const direction = sort.startsWith('-') ? desc : asc;
+    const query = this.db.select().from(lectures).where(where).orderBy(direction(column), asc(lectures.startsAt), asc(lectures.id)).$dynamic();
+    const rows = filter.limit === undefined ? await query : await query.limit(filter.limit).offset(filter.offset ?? 0);
+    if (filter.limit === undefined) return { rows, total: rows.length };
+    const [{ n }] = await this.db.select({ n: sql<number>`count(*)::int` }).from(lectures).where(where);
+    return { rows, total: n };
+  }
+}

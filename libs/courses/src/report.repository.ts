@@ -1,0 +1,128 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { and, asc, eq, isNull, sql, SQL } from 'drizzle-orm';
+import {
+  classes,
+  classHourTotals,
+  classMemberships,
+  DB,
+  Database,
+  districts,
+  guardianships,
+  householdCredits,
+  householdProgress,
+  schools,
+  students,
+  users,
+} from '@jiaxiao/db';
+
+/** Class, school and city compliance reports, read from the totals the ledger's transaction keeps. */
+@Injectable()
+export class ReportRepository {
+  constructor(@Inject(DB) private readonly db: Database) {}
+
+  /**
+   * Per class of a school: households (its members that year who have not left), those meeting the
+   * year's requirement, average hours. Read from the per-class totals the ledger's transaction keeps.
+   */
+  classReport(schoolId: string, schoolYearId: string) {
+    return this.db
+      .select({
+        classId: classes.id,
+        className: classes.name,
+        grade: classes.grade,
+        households: sql<number>`coalesce(${classHourTotals.households}, 0)`,
+        compliant: sql<number>`coalesce(${classHourTotals.compliant}, 0)`,
+        averageHours: sql<number>`coalesce(round(${classHourTotals.earnedHours} / nullif(${classHourTotals.households}, 0), 2), 0)::float`,
+      })
+      .from(classes)
+      .leftJoin(classHourTotals, eq(classHourTotals.classId, classes.id))
+      .where(and(eq(classes.schoolId, schoolId), eq(classes.schoolYearId, schoolYearId)))
+      .orderBy(asc(classes.grade), asc(classes.name));
+  }
+
+  /** Per school with households that year (within a district, or city-wide), summed from the per-class totals. */
+  schoolReport(schoolYearId: string, districtId?: string) {
+    const households = sql<number>`sum(${classHourTotals.households})::int`;
+    return this.db
+      .select({
+        schoolId: schools.id,
+        schoolName: schools.name,
+        districtId: schools.districtId,
+        districtName: districts.name,
+        households,
+        compliant: sql<number>`sum(${classHourTotals.compliant})::int`,
+        averageHours: sql<number>`coalesce(round(sum(${classHourTotals.earnedHours}) / nullif(sum(${classHourTotals.households}), 0), 2), 0)::float`,
+      })
+      .from(classHourTotals)
+      .innerJoin(classes, eq(classes.id, classHourTotals.classId))
+      .innerJoin(schools, eq(schools.id, classes.schoolId))
+      .innerJoin(districts, eq(districts.id, schools.districtId))
+      .where(and(eq(classHourTotals.schoolYearId, schoolYearId), districtId ? eq(schools.districtId, districtId) : undefined))
+      .groupBy(schools.id, schools.name, schools.districtId, districts.name)
+      .having(sql`${households} > 0`)
+      .orderBy(asc(districts.name), asc(schools.name));
+  }
+
+  /**
+   * Month by month from the start of the school year to this month (Beijing time): how many of the
+   * scope's households had earned the requirement by each month's end, from the lectures counted
+   * for them (a revoked credit is no longer counted).
+   */
+  async monthlyCompliance(year: { id: string; startsOn: string; endsOn: string }, required: number, scope: { districtId?: string; schoolId?: string; classIds?: string[] }) {
+    const filters: SQL[] = [sql`c.school_year_id = ${year.id}`];
+    if (scope.districtId) filters.push(sql`s.district_id = ${scope.districtId}`);
+    if (scope.schoolId) filters.push(sql`c.school_id = ${scope.schoolId}`);
+    if (scope.classIds) filters.push(scope.classIds.length ? sql`c.id in (${sql.join(scope.classIds.map((id) => sql`${id}`), sql`, `)})` : sql`false`);
+    const result = (await this.db.execute(sql`
+      with households as (
+        select m.student_id as id from ${classMemberships} m join ${classes} c on c.id = m.class_id join ${schools} s on s.id = c.school_id
+        where m.left_at is null and ${sql.join(filters, sql` and `)}
+      ), months as (
+        select m::timestamp as month from generate_series(
+          date_trunc('month', ${year.startsOn}::timestamp),
+          date_trunc('month', least(${year.endsOn}::date, (now() at time zone 'Asia/Shanghai')::date)::timestamp),
+          interval '1 month') m
+      )
+      select to_char(months.month, 'YYYY-MM') as month,
+        count(h.id)::int as households,
+        count(h.id) filter (where coalesce((
+          select sum(hc.hours) from ${householdCredits} hc
+          where hc.student_id = h.id and hc.school_year_id = ${year.id} and hc.created_at < (months.month + interval '1 month') at time zone 'Asia/Shanghai'
+        ), 0) >= ${required})::int as compliant
+      from months left join households h on true
+      group by months.month order by months.month`)) as unknown as { rows: { month: string; households: number; compliant: number }[] };
+    return result.rows;
+  }
+
+  /**
+   * Households of a class below the requirement, with their guardians: its members of the class's
+   * year who have not left, none once the class has graduated (archived).
+   */
+  nonCompliant(classId: string, schoolYearId: string, required: number) {
+    return this.db
+      .select({
+        studentId: students.id,
+        studentName: students.name,
+        earned: sql<number>`coalesce(${householdProgress.earnedHours}, 0)::float`,
+        guardianId: users.id,
+        guardianName: users.name,
+        phone: users.phone,
+        relation: guardianships.relation,
+      })
+      .from(classMemberships)
+      .innerJoin(classes, eq(classes.id, classMemberships.classId))
+      .innerJoin(students, eq(students.id, classMemberships.studentId))
+      .leftJoin(householdProgress, and(eq(householdProgress.studentId, students.id), eq(householdProgress.schoolYearId, schoolYearId)))
+      .leftJoin(guardianships, eq(guardianships.studentId, students.id))
+      .leftJoin(users, eq(users.id, guardianships.userId))
+      .where(
+        and(
+          eq(classMemberships.classId, classId),
+          isNull(classMemberships.leftAt),
+          isNull(classes.archivedAt),
+          sql`coalesce(${householdProgress.earnedHours}, 0) < ${required}`,
+        ),
+      )
+      .orderBy(asc(students.name), asc(students.id));
+  }
+}

@@ -1,0 +1,52 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import {
+  conversationMembers,
+  DB,
+  Database,
+  guardianships,
+  messages,
+  noticeAcks,
+  noticeReads,
+  students,
+  users,
+} from '@jiaxiao/db';
+
+/** Reads and 回执 of notices sent in a conversation, and the families of a class group they count by. */
+@Injectable()
+export class ClassNoticeRepository {
+  constructor(@Inject(DB) private readonly db: Database) {}
+
+  /** The notice's created_at is copied in SQL: a JS Date would lose its microseconds and miss the key. */
+  async ack(messageId: string, userId: string): Promise<boolean> {
+    const result = (await this.db.execute(sql`
+      insert into ${noticeAcks} (message_id, message_created_at, user_id)
+      select m.id, m.created_at, ${userId}::uuid from ${messages} m where m.id = ${messageId}
+      on conflict do nothing
+      returning user_id`)) as unknown as { rows: unknown[] };
+    return result.rows.length > 0;
+  }
+
+  /** Members who have read a notice, and when. */
+  async noticeReadTimes(messageId: string): Promise<Map<string, Date>> {
+    const rows = await this.db.select().from(noticeReads).where(eq(noticeReads.messageId, messageId));
+    return new Map(rows.map((r) => [r.userId, r.readAt]));
+  }
+
+  async ackedUserIds(messageId: string): Promise<Map<string, Date>> {
+    const rows = await this.db.select().from(noticeAcks).where(eq(noticeAcks.messageId, messageId));
+    return new Map(rows.map((r) => [r.userId, r.ackedAt]));
+  }
+
+  /** The families of a class: each student with the guardians who are members of the conversation. */
+  families(classId: string, conversationId: string) {
+    return this.db
+      .select({ studentId: students.id, studentName: students.name, userId: users.id, name: users.name, relation: guardianships.relation, lastReadSeq: conversationMembers.lastReadSeq })
+      .from(students)
+      .innerJoin(guardianships, eq(guardianships.studentId, students.id))
+      .innerJoin(users, eq(users.id, guardianships.userId))
+      .innerJoin(conversationMembers, and(eq(conversationMembers.userId, users.id), eq(conversationMembers.conversationId, conversationId)))
+      .where(eq(students.classId, classId))
+      .orderBy(asc(students.name), asc(students.id));
+  }
+}

@@ -1,0 +1,243 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { and, eq, isNull, SQL, sql } from 'drizzle-orm';
+import {
+  conversationMembers,
+  conversations,
+  DB,
+  Database,
+  DbExecutor,
+  messageClientIds,
+  MessagePayload,
+  messages,
+  MessageType,
+  noticeReads,
+  notifications,
+  roleAssignments,
+  users,
+} from '@jiaxiao/db';
+import { MessageRow, messageColumns, SendContext } from './messaging.repository';
+
+export interface PageOptions {
+  afterSeq?: number;
+  beforeSeq?: number;
+  limit: number;
+}
+
+/** Messages of a conversation: the send, its per-conversation seq, paging, read cursors and recall. */
+@Injectable()
+export class MessageRepository {
+  constructor(@Inject(DB) private readonly db: Database) {}
+
+  /** Through the claim of the clientMsgId, whose created_at picks the message's partition. */
+  async messageBySenderClientId(senderId: string, clientMsgId: string, db: DbExecutor = this.db): Promise<MessageRow | undefined> {
+    const [row] = await db
+      .select(messageColumns)
+      .from(messageClientIds)
+      .innerJoin(messages, and(eq(messages.id, messageClientIds.messageId), eq(messages.createdAt, messageClientIds.messageCreatedAt)))
+      .leftJoin(users, eq(users.id, messages.senderId))
+      .where(and(eq(messageClientIds.senderId, senderId), eq(messageClientIds.clientMsgId, clientMsgId)));
+    return row;
+  }
+
+  async messageById(id: string, db: DbExecutor = this.db): Promise<MessageRow | undefined> {
+    const [row] = await db.select(messageColumns).from(messages).leftJoin(users, eq(users.id, messages.senderId)).where(eq(messages.id, id));
+    return row;
+  }
+
+  /**
+   * What a send needs to know before it writes, in one statement: the conversation and the
+   * sender's membership (no row: not a member), the message this clientMsgId already made, and
+   * the members a push or the quiet-hours answer depends on (in a direct chat the others, elsewhere
+   * the staff when a family sends), each with whether they are staff and their own working hours.
+   */
+  async sendContext(conversationId: string, userId: string, clientMsgId: string): Promise<SendContext | undefined> {
+    const result = (await this.db.execute(sql`
+      select c.kind, c.staff_only as "staffOnly", me.role,
+        (select d.message_id from ${messageClientIds} d where d.sender_id = ${userId} and d.client_msg_id = ${clientMsgId}) as "existingId",
+        (select coalesce(json_agg(json_build_object(
+            'userId', o.user_id, 'role', o.role,
+            'staff', exists (select 1 from ${roleAssignments} r where r.user_id = o.user_id and r.role in ('teacher', 'coordinator')),
+            'hours', case when w.user_id is null then null else json_build_object('days', w.days, 'startMinute', w.start_minute, 'endMinute', w.end_minute) end
+          )), '[]'::json)
+          from ${conversationMembers} o left join working_hours w on w.user_id = o.user_id
+          where o.conversation_id = c.id and o.user_id <> ${userId} and (c.kind = 'direct' or (me.role <> 'staff' and o.role = 'staff'))) as others
+      from ${conversations} c
+      join ${conversationMembers} me on me.conversation_id = c.id and me.user_id = ${userId}
+      where c.id = ${conversationId}`)) as unknown as { rows: SendContext[] };
+    return result.rows[0];
+  }
+
+  /**
+   * A send's write, one statement (so one transaction): re-checks the membership and the
+   * staff-only and notice rules, bumps the conversation's seq (its row lock serialises the senders
+   * of one conversation until commit, which keeps seqs gapless), inserts the message, moves the
+   * sender's read cursor to it (noting the notices it passes) and stores the inbox entries given.
+   * Undefined when the sender may no longer post. A clientMsgId sent twice at once fails the whole
+   * statement on message_client_ids_pk (claimed by the insert's trigger), seq bump included.
+   */
+  async insertSent(
+    values: { conversationId: string; senderId: string; clientMsgId: string; type: MessageType; text: string | null; payload: MessagePayload },
+    inbox: { userIds: string[]; deliverAt: Date[]; kind: string; title: string; body: string },
+  ): Promise<{ row: typeof messages.$inferSelect; notifications: { id: string; deliverAt: Date }[] } | undefined> {
+    const { conversationId, senderId } = values;
+    const result = (await this.db.execute(sql`
+      with allowed as (
+        select 1 from ${conversationMembers} m join ${conversations} c on c.id = m.conversation_id
+        where m.conversation_id = ${conversationId} and m.user_id = ${senderId}
+          and (not c.staff_only or m.role = 'staff') and (${values.type} <> 'notice' or m.role = 'staff')
+      ), bumped as (
+        update ${conversations} set last_seq = last_seq + 1, last_message_at = now()
+        where id = ${conversationId} and exists (select 1 from allowed)
+        returning last_seq as seq
+      ), inserted as (
+        insert into ${messages} (conversation_id, seq, sender_id, client_msg_id, type, text, payload)
+        select ${conversationId}, seq, ${senderId}, ${values.clientMsgId}, ${values.type}, ${values.text}, ${JSON.stringify(values.payload)}::jsonb from bumped
+        returning id, seq, created_at
+      ), before as (
+        select last_read_seq as seq from ${conversationMembers} where conversation_id = ${conversationId} and user_id = ${senderId}
+      ), moved as (
+        update ${conversationMembers} set last_read_seq = greatest(last_read_seq, (select seq from bumped))
+        where conversation_id = ${conversationId} and user_id = ${senderId} and exists (select 1 from bumped)
+        returning last_read_seq as seq
+      ), noted as (
+        insert into ${noticeReads} (message_id, message_created_at, user_id)
+        select m.id, m.created_at, ${senderId}::uuid from ${messages} m, before, moved
+        where m.conversation_id = ${conversationId} and m.seq > before.seq and m.seq <= moved.seq and m.type = 'notice'
+        on conflict do nothing
+      ), notified as (
+        insert into ${notifications} (user_id, kind, title, body, data, dedupe_key, deliver_at)
+        select n.user_id, ${inbox.kind}, ${inbox.title}, ${inbox.body},
+          jsonb_build_object('conversationId', ${conversationId}::uuid, 'messageId', i.id, 'seq', i.seq), 'message:' || i.id, n.deliver_at
+        from inserted i, unnest(${toPgArray(inbox.userIds)}::uuid[], ${toPgArray(inbox.deliverAt.map((d) => d.toISOString()))}::timestamptz[]) as n(user_id, deliver_at)
+        on conflict do nothing
+        returning id, deliver_at
+      )
+      select i.id, i.seq::float8 as seq, i.created_at as "createdAt",
+        (select coalesce(json_agg(json_build_object('id', n.id, 'deliverAt', n.deliver_at)), '[]'::json) from notified n) as notifications
+      from inserted i`)) as unknown as { rows: { id: string; seq: number; createdAt: Date | string; notifications: { id: string; deliverAt: string }[] }[] };
+    const [row] = result.rows;
+    if (!row) return undefined;
+    return {
+      row: { ...values, id: row.id, seq: Number(row.seq), createdAt: new Date(row.createdAt), recalledAt: null },
+      notifications: row.notifications.map((n) => ({ id: n.id, deliverAt: new Date(n.deliverAt) })),
+    };
+  }
+
+  /**
+   * Allocates the next seq by bumping the conversation's counter. The row lock this takes
+   * serialises senders of one conversation until commit, which keeps seqs gapless.
+   */
+  async nextSeq(conversationId: string, db: DbExecutor): Promise<number> {
+    const [row] = await db
+      .update(conversations)
+      .set({ lastSeq: sql`${conversations.lastSeq} + 1`, lastMessageAt: sql`now()` })
+      .where(eq(conversations.id, conversationId))
+      .returning({ seq: conversations.lastSeq });
+    return row.seq;
+  }
+
+  async insertMessage(
+    values: { conversationId: string; seq: number; senderId: string | null; clientMsgId?: string; type: MessageType; text: string | null; payload: MessagePayload },
+    db: DbExecutor,
+  ) {
+    const [row] = await db.insert(messages).values(values).returning();
+    return row;
+  }
+
+  /** Makes the monthly partitions of messages from the month of `from` through the month of `to` that are missing; how many it made. */
+  async ensurePartitions(from: Date, to: Date): Promise<number> {
+    const result = (await this.db.execute(sql`select messages_ensure_partitions(${from.toISOString()}::timestamptz, ${to.toISOString()}::timestamptz) as made`)) as unknown as {
+      rows: { made: number }[];
+    };
+    return result.rows[0].made;
+  }
+
+  /**
+   * Messages after (or before) a seq, in seq order, in one statement. It reads this month's and the
+   * last month's partitions first (the others are pruned), each through its (conversation_id, seq)
+   * index; since seqs are gapless and the statement sees last_seq in the same snapshot, it can tell
+   * whether that page is the whole answer (every seq expected is there) and reads every month only
+   * when it is not (older history, or a message dated outside the two months). So a read near the
+   * newest touches two partitions however many months the table holds.
+   */
+  async page(conversationId: string, options: PageOptions): Promise<MessageRow[]> {
+    const result = (await this.db.execute(this.pageStatement(conversationId, options))) as unknown as {
+      rows: (Omit<MessageRow, 'createdAt' | 'recalledAt'> & { createdAt: Date | string; recalledAt: Date | string | null })[];
+    };
+    return result.rows.map((r) => ({ ...r, seq: Number(r.seq), createdAt: new Date(r.createdAt), recalledAt: r.recalledAt === null ? null : new Date(r.recalledAt) }));
+  }
+
+  /** The statement of `page` (bench/message-history.ts explains it). */
+  pageStatement(conversationId: string, options: PageOptions): SQL {
+    // Paging backwards takes the newest before the bound, then puts them back in seq order.
+    const backward = options.beforeSeq !== undefined && options.afterSeq === undefined;
+    const after = options.afterSeq ?? 0;
+    const range = sql`m.conversation_id = ${conversationId} and m.seq > ${after}${options.beforeSeq !== undefined ? sql` and m.seq < ${options.beforeSeq}` : sql``}`;
+    const order = backward ? sql`m.seq desc` : sql`m.seq`;
+    // The newest seq the page may hold; then how many rows it must hold, and its seq farthest from the cursor.
+    const top = options.beforeSeq !== undefined ? sql`least(c.last_seq, ${options.beforeSeq - 1})` : sql`c.last_seq`;
+    const expected = sql`greatest(0, least(${options.limit}, (select top from newest) - ${after}))`;
+    const edge = backward ? sql`max(r.seq) = (select top from newest)` : sql`min(r.seq) = ${after + 1}`;
+    // The two months as values, not now(): the planner then prunes the other partitions before
+    // planning them (with a stable expression it plans every one and prunes only when running).
+    const now = new Date();
+    const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+    const until = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+    const columns = sql`m.id, m.conversation_id as "conversationId", m.seq::float8 as seq, m.sender_id as "senderId", m.client_msg_id as "clientMsgId",
+      m.type, m.text, m.payload, m.recalled_at as "recalledAt", m.created_at as "createdAt", u.name as "senderName"`;
+    return sql`
+      with newest as (
+        select ${top} as top from ${conversations} c where c.id = ${conversationId}
+      ), recent as (
+        select ${columns} from ${messages} m left join ${users} u on u.id = m.sender_id
+        where ${range} and m.created_at >= ${from.toISOString()}::timestamptz and m.created_at < ${until.toISOString()}::timestamptz
+        order by ${order} limit ${options.limit}
+      ), complete as (
+        select count(*) = ${expected} and (count(*) = 0 or ${edge}) as whole from recent r
+      )
+      select * from (
+        select * from recent where (select whole from complete)
+        union all
+        select * from (select ${columns} from ${messages} m left join ${users} u on u.id = m.sender_id where ${range} order by ${order} limit ${options.limit}) every_month
+        where not (select whole from complete)
+      ) page order by seq`;
+  }
+
+  /**
+   * Moves the cursor forward and, in the same statement, notes when it passed each notice between
+   * the old and the new position (a concurrent move may note some twice: the first time stays).
+   */
+  async moveReadCursor(conversationId: string, userId: string, seq: number, db: DbExecutor = this.db): Promise<number | undefined> {
+    const result = (await db.execute(sql`
+      with before as (
+        select ${conversationMembers.lastReadSeq} as seq from ${conversationMembers}
+        where ${conversationMembers.conversationId} = ${conversationId} and ${conversationMembers.userId} = ${userId}
+      ), moved as (
+        update ${conversationMembers}
+        set last_read_seq = greatest(${conversationMembers.lastReadSeq}, least(${seq}, (select c.last_seq from ${conversations} c where c.id = ${conversationId})))
+        where ${conversationMembers.conversationId} = ${conversationId} and ${conversationMembers.userId} = ${userId}
+        returning ${conversationMembers.lastReadSeq} as seq
+      ), noted as (
+        insert into ${noticeReads} (message_id, message_created_at, user_id)
+        select m.id, m.created_at, ${userId}::uuid from ${messages} m, before, moved
+        where m.conversation_id = ${conversationId} and m.seq > before.seq and m.seq <= moved.seq and m.type = 'notice'
+        on conflict do nothing
+      )
+      select seq::float8 as seq from moved`)) as unknown as { rows: { seq: number }[] };
+    return result.rows[0]?.seq;
+  }
+
+  async recall(messageId: string, db: DbExecutor) {
+    const [row] = await db
+      .update(messages)
+      .set({ recalledAt: new Date(), text: null, payload: {} })
+      .where(and(eq(messages.id, messageId), isNull(messages.recalledAt)))
+      .returning();
+    return row;
+  }
+}
+
+/** A PostgreSQL array literal of plain values (uuids, ISO times): one parameter, whatever the count. */
+function toPgArray(values: string[]): string {
+  return `{${values.join(',')}}`;
+}
