@@ -76,7 +76,6 @@ export class LectureRepository {
     );
   }
 
-  /** Lectures for staff: organised within their area, plus every city- and district-level one. */
   /** The lectures staff see in a school year, filtered, sorted and optionally paged, with the count of all that match. */
   async lecturesForStaff(filter: StaffLectureFilter): Promise<{ rows: LectureRow[]; total: number }> {
     const visible: SQL | undefined = filter.city
