@@ -124,6 +124,6 @@ export function manages(principal: Principal, schoolId: string, districtId: stri
 }
 
 /** Any staff role at the school (teachers included): they read its committees and see full phone numbers. */
-export function worksAt(principal: Principal, schoolId: string): boolean {
+function worksAt(principal: Principal, schoolId: string): boolean {
   return principal.assignments.some((a) => a.role !== 'expert' && a.schoolId === schoolId);
 }

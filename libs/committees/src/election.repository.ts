@@ -14,7 +14,7 @@ import {
 } from '@jiaxiao/db';
 
 export type ElectionRow = typeof elections.$inferSelect;
-export type NominationRow = typeof nominations.$inferSelect;
+type NominationRow = typeof nominations.$inferSelect;
 
 /**
  * Elections, nominations and ballots. Ballots are written and read here without any voter: `castBallot`

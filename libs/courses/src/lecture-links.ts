@@ -9,7 +9,7 @@ import { LectureDto } from './dto/lecture.dto';
  * area, or its audience is the city or their district. Published city- and district-level
  * lectures are listed to all staff, but a school elsewhere reads them without the links.
  */
-export function staffInLinkScope(principal: Principal, lecture: LectureRow): boolean {
+function staffInLinkScope(principal: Principal, lecture: LectureRow): boolean {
   const area = areaScopeOf(principal);
   if (area.city) return true;
   const staff = principal.assignments.filter((a) => a.role !== 'expert');

@@ -3,7 +3,7 @@ import { and, asc, eq, gte, inArray, lt, notInArray } from 'drizzle-orm';
 import { DB, Database, districts, lectures, LectureSeries, schools } from '@jiaxiao/db';
 
 /** Series for a closed audience (committee chairs, teachers): never on the public calendar. */
-export const NOT_PUBLIC_SERIES: LectureSeries[] = ['chair_training', 'teacher_training'];
+const NOT_PUBLIC_SERIES: LectureSeries[] = ['chair_training', 'teacher_training'];
 
 @Injectable()
 export class PublicCalendarRepository {

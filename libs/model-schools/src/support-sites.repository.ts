@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, inArray, ne, or, SQL, sql } from 'drizzle-orm';
 import { CounsellingStatus, counsellingRequests, DB, Database, DbExecutor, districts, roleAssignments, schools, students, supportSites, supportSiteStaff, users } from '@jiaxiao/db';
 
-export type SupportSiteRow = typeof supportSites.$inferSelect;
-export type CounsellingRequestRow = typeof counsellingRequests.$inferSelect;
+type SupportSiteRow = typeof supportSites.$inferSelect;
+type CounsellingRequestRow = typeof counsellingRequests.$inferSelect;
 
 /** A site with the names of its school and district and whether it has staff to answer requests. */
 export interface PlacedSite {
@@ -16,7 +16,7 @@ export interface PlacedSite {
 }
 
 /** Where a site sits: the rows that see it, and those that manage it, are decided from this. */
-export interface SiteArea {
+interface SiteArea {
   schoolIds: string[];
   districtIds: string[];
   city: boolean;

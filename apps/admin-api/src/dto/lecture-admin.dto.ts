@@ -18,7 +18,7 @@ export class RegistrationRowDto {
   @ApiProperty() createdAt: Date;
 }
 
-export class SheetRowDto {
+class SheetRowDto {
   @ApiProperty() row: number;
   @ApiProperty() phone: string;
   @ApiProperty({ enum: ['credited', 'already_credited', 'error'] }) status: string;

@@ -3,7 +3,7 @@ import { DomainError, Principal, PRIVACY_NOTICE } from '@jiaxiao/common';
 import { AuditService, OutboxService } from '@jiaxiao/platform';
 import { ConsentRepository } from './consent.repository';
 
-export interface PrivacyNoticeDto {
+interface PrivacyNoticeDto {
   version: string;
   title: string;
   body: string;

@@ -3,7 +3,7 @@ import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { splitEndpoint } from './sms-templates';
 import { SmsMessage, SmsProvider, SmsSendResult, SmsTemplate } from './sms.provider';
 
-export interface AliyunSmsOptions {
+interface AliyunSmsOptions {
   accessKeyId: string;
   accessKeySecret: string;
   signName: string;

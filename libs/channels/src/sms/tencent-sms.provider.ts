@@ -2,7 +2,7 @@ import { sms } from 'tencentcloud-sdk-nodejs-sms';
 import { splitEndpoint, TEMPLATE_PARAM_ORDER } from './sms-templates';
 import { SmsMessage, SmsProvider, SmsSendResult, SmsTemplate } from './sms.provider';
 
-export interface TencentSmsOptions {
+interface TencentSmsOptions {
   secretId: string;
   secretKey: string;
   sdkAppId: string;

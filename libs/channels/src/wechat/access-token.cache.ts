@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
-export interface FetchedToken {
+interface FetchedToken {
   token: string;
   /** seconds, as the vendor gives it (7200) */
   expiresIn: number;

@@ -9,7 +9,7 @@ export interface WechatReply {
   [field: string]: unknown;
 }
 
-export interface HttpOptions {
+interface HttpOptions {
   timeoutMs: number;
   /** attempts in all, the first included */
   attempts?: number;

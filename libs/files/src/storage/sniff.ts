@@ -1,5 +1,5 @@
 /** What an upload is, decided from its first bytes; the file name is never trusted. */
-export interface Sniffed {
+interface Sniffed {
   mime: string;
   kind: 'image' | 'file';
 }

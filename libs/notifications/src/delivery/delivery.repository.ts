@@ -4,7 +4,7 @@ import { classes, DB, Database, DbExecutor, DeliveryStatus, guardianships, Notif
 
 export type DeliveryRow = typeof notificationDeliveries.$inferSelect;
 
-export interface DeliveryUpdate {
+interface DeliveryUpdate {
   notificationId: string;
   channel: NotificationChannel;
   provider: string;
