@@ -28,6 +28,22 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, limit
   }
 }
 
+/** A built app on this file's database that kills itself right after a change commits with its event, before publishing it. */
+async function startDying(app: 'admin-api' | 'parent-api', store: TestContext) {
+  const port = await freePort();
+  const { config } = store;
+  const portVariable = app === 'admin-api' ? 'ADMIN_API_PORT' : 'PARENT_API_PORT';
+  const child = spawn(process.execPath, ['--require', join(__dirname, 'support/die-after-commit.js'), join(root, `dist/apps/${app}/src/main.js`)], {
+    cwd: root,
+    env: { PATH: process.env.PATH, NODE_ENV: 'test', [portVariable]: String(port), DATABASE_URL: config.DATABASE_URL, REDIS_URL: config.REDIS_URL, REDIS_PREFIX: config.REDIS_PREFIX, JWT_SECRET: config.JWT_SECRET, LOG_LEVEL: 'silent' },
+    stdio: 'ignore',
+  });
+  const exited = new Promise<string | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+  const url = `http://127.0.0.1:${port}`;
+  await until(`${app} up`, async () => ((await request(url).get('/health').catch(() => undefined))?.status === 200 ? true : undefined));
+  return { child, exited, url };
+}
+
 // A second process shares the test's database only on PostgreSQL.
 const describeOnPostgres = testEnv.databaseUrl ? describe : describe.skip;
 
@@ -47,16 +63,10 @@ describeOnPostgres('domain events through the outbox (admin-api killed after com
   });
 
   it('delivers a committed event whose producer died before publishing it, and its side effect happens once', async () => {
-    const port = await freePort();
     const { config } = store;
-    child = spawn(process.execPath, ['--require', join(__dirname, 'support/die-after-commit.js'), join(root, 'dist/apps/admin-api/src/main.js')], {
-      cwd: root,
-      env: { PATH: process.env.PATH, NODE_ENV: 'test', ADMIN_API_PORT: String(port), DATABASE_URL: config.DATABASE_URL, REDIS_URL: config.REDIS_URL, REDIS_PREFIX: config.REDIS_PREFIX, JWT_SECRET: config.JWT_SECRET, LOG_LEVEL: 'silent' },
-      stdio: 'ignore',
-    });
-    const exited = new Promise<string | null>((resolve) => child?.once('exit', (_code, signal) => resolve(signal)));
-    const url = `http://127.0.0.1:${port}`;
-    await until('admin-api up', async () => ((await request(url).get('/health').catch(() => undefined))?.status === 200 ? true : undefined));
+    let exited: Promise<string | null>;
+    let url: string;
+    ({ child, exited, url } = await startDying('admin-api', store));
     const login = await request(url).post('/auth/login').send({ phone: '13900000001', password: DEMO_PASSWORD }).expect(200);
     const [{ id: schoolId }] = await store.query<{ id: string }>("select id::text from schools where name = '潍坊七中'");
 
@@ -96,5 +106,61 @@ describeOnPostgres('domain events through the outbox (admin-api killed after com
     expect(fanouts.map((job) => job.id)).toEqual([`school-notice-${notice.id}`]);
     await sleep(500);
     expect(await inbox()).toBe(recipients);
+  });
+});
+
+describeOnPostgres('a class notice through the outbox (parent-api killed after commit, worker relay)', () => {
+  let store: TestContext;
+  let ctx: TestContext | undefined;
+  let child: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    store = await createTestContext({ apps: [] });
+  });
+
+  afterAll(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await ctx?.close();
+    await store.close();
+  });
+
+  it('fans out a notice whose sender’s app died after the commit, once, and queues its SMS escalation', async () => {
+    const { config } = store;
+    let exited: Promise<string | null>;
+    let url: string;
+    ({ child, exited, url } = await startDying('parent-api', store));
+    const login = await request(url).post('/auth/login').send({ phone: '13900000002', password: DEMO_PASSWORD }).expect(200);
+    const [{ id: groupId }] = await store.query<{ id: string }>("select id::text from conversations where kind = 'class_group' and title = '潍坊七中 初一(1)班'");
+
+    const sending = request(url)
+      .post(`/conversations/${groupId}/messages`)
+      .set('Authorization', `Bearer ${login.body.accessToken}`)
+      .send({ clientMsgId: 'outbox-notice-1', type: 'notice', title: '家长会通知', text: '本周五下午三点召开家长会。', needsAck: true });
+    await expect(sending).rejects.toThrow();
+    expect(await exited).toBe('SIGKILL');
+
+    // Committed: the notice and its event. Nobody has an inbox entry yet.
+    const [message] = await store.query<{ id: string }>("select id::text from messages where client_msg_id = 'outbox-notice-1'");
+    const waiting = await store.query<{ name: string; payload: { messageId: string; needsAck: boolean } }>('select name, payload from outbox_events');
+    expect(waiting).toEqual([{ name: 'class-notice.posted', payload: expect.objectContaining({ messageId: message.id, needsAck: true }) }]);
+    const inbox = async () => (await store.query<{ n: number }>(`select count(*)::int as n from notifications where kind = 'notice.new' and data->>'messageId' = '${message.id}'`))[0].n;
+    expect(await inbox()).toBe(0);
+
+    // The worker's relay hands it on: every other member of the group gets the notice.
+    ctx = await createTestContext({ apps: ['worker'], databaseUrl: config.DATABASE_URL, env: { OUTBOX_RELAY_MS: '100', FAMILY_QUIET_HOURS: '00:00-00:00' } });
+    const [{ n: members }] = await store.query<{ n: number }>(`select count(*)::int - 1 as n from conversation_members where conversation_id = '${groupId}'`);
+    expect(members).toBeGreaterThan(0);
+    expect(await until('the inbox entries', async () => ((await inbox()) >= members ? inbox() : undefined))).toBe(members);
+    await until('the outbox emptied', async () => ((await store.query('select 1 from outbox_events')).length === 0 ? true : undefined));
+
+    // Delivered again: one fan-out job and one escalation, however often the event comes.
+    const payload = JSON.stringify(waiting[0].payload).replace(/'/g, "''");
+    await store.query(`insert into outbox_events (name, payload) values ('class-notice.posted', '${payload}')`);
+    await until('the repeated event handled', async () => ((await store.query('select 1 from outbox_events')).length === 0 ? true : undefined));
+    const queue = ctx.apps.worker!.get<Queue>(getQueueToken(QUEUES.notifications), { strict: false });
+    const jobs = (await queue.getJobs(['completed', 'active', 'waiting', 'delayed'])).filter((job) => job.name === 'notice.fanout' || job.name === 'notice.escalate');
+    expect(jobs.map((job) => job.id).sort()).toEqual([`escalate-${message.id}`, `notice-${message.id}`]);
+    await sleep(500);
+    expect(await inbox()).toBe(members);
   });
 });

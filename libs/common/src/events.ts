@@ -7,6 +7,8 @@
 export interface DomainEvents {
   /** a committee opened an election; its tally is due when voting ends */
   'election.opened': { electionId: string; votingEndsAt: string };
+  /** a class-group notice was sent: its inbox entries are written, and without 回执 in time it is escalated by SMS */
+  'class-notice.posted': { messageId: string; needsAck: boolean };
   /** a 校务公开 notice was posted; its recipients are fixed and their inbox entries written */
   'school-notice.posted': { noticeId: string };
   /** the sender asked to remind those who have not confirmed a school notice (round = when asked, ms) */

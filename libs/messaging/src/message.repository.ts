@@ -78,9 +78,10 @@ export class MessageRepository {
   async insertSent(
     values: { conversationId: string; senderId: string; clientMsgId: string; type: MessageType; text: string | null; payload: MessagePayload },
     inbox: { userIds: string[]; deliverAt: Date[]; kind: string; title: string; body: string },
+    db: DbExecutor = this.db,
   ): Promise<{ row: typeof messages.$inferSelect; notifications: { id: string; deliverAt: Date }[] } | undefined> {
     const { conversationId, senderId } = values;
-    const result = (await this.db.execute(sql`
+    const result = (await db.execute(sql`
       with allowed as (
         select 1 from ${conversationMembers} m join ${conversations} c on c.id = m.conversation_id
         where m.conversation_id = ${conversationId} and m.user_id = ${senderId}

@@ -5,8 +5,7 @@ import { conversationRoom, DomainError, Principal } from '@jiaxiao/common';
 import { Attachment, MessagePayload, MessageType, pgConstraint, pgErrorCode, UNIQUE_VIOLATION } from '@jiaxiao/db';
 import { UploadService } from '@jiaxiao/files';
 import { NotificationsService, PushBatcher, RealtimePublisher } from '@jiaxiao/notifications';
-import { LOGGER, REDIS } from '@jiaxiao/platform';
-import { ClassNoticeService } from './class-notices/class-notice.service';
+import { LOGGER, OutboxService, REDIS } from '@jiaxiao/platform';
 import { ConversationService } from './conversation.service';
 import { HistoryQueryDto, MAX_TEXT, MessageDto, MessagePageDto, SendMessageDto, SendResultDto } from './dto/message.dto';
 import { toMessageDto } from './message.mapper';
@@ -30,7 +29,7 @@ export class MessageService {
     private readonly messageRepository: MessageRepository,
     private readonly messageFiles: MessageFileRepository,
     private readonly conversations: ConversationService,
-    private readonly classNotices: ClassNoticeService,
+    private readonly outbox: OutboxService,
     private readonly uploads: UploadService,
     private readonly notifications: NotificationsService,
     private readonly pushes: PushBatcher,
@@ -42,7 +41,8 @@ export class MessageService {
   /**
    * Two statements: what the send needs to know, then the write (seq, message, cursor and the
    * inbox entries of a direct message, committed together); the ack waits for that commit only.
-   * The broadcast and the pushes go out after it, not awaited.
+   * A notice's write is a transaction with its `class-notice.posted` event. The broadcast and the
+   * pushes go out after the commit, not awaited.
    */
   async send(principal: Principal, input: SendMessageDto): Promise<SendResultDto> {
     const context = await this.messageRepository.sendContext(input.conversationId, principal.userId, input.clientMsgId);
@@ -58,18 +58,22 @@ export class MessageService {
     const quietHours = quietFor(context, times, now);
     const direct = context.kind === 'direct' && content.type !== 'notice';
     const recipients = direct ? context.others.map((o) => o.userId) : [];
+    const values = { conversationId: input.conversationId, senderId: principal.userId, clientMsgId: input.clientMsgId, ...content };
+    const inbox = { userIds: recipients, deliverAt: recipients.map((id) => times.get(id) ?? now), kind: 'message.direct', title: principal.name, body: preview(content) };
     let sent: Awaited<ReturnType<MessageRepository['insertSent']>>;
+    let event: number | undefined;
     try {
-      sent = await this.messageRepository.insertSent(
-        { conversationId: input.conversationId, senderId: principal.userId, clientMsgId: input.clientMsgId, ...content },
-        {
-          userIds: recipients,
-          deliverAt: recipients.map((id) => times.get(id) ?? now),
-          kind: 'message.direct',
-          title: principal.name,
-          body: preview(content),
-        },
-      );
+      if (content.type === 'notice') {
+        // A notice's fan-out and escalation are a domain event committed with it: a crash after the commit loses neither.
+        const needsAck = 'notice' in content.payload && content.payload.notice.needsAck;
+        ({ sent, event } = await this.repository.transaction(async (tx) => {
+          const row = await this.messageRepository.insertSent(values, inbox, tx);
+          const id = row && (await this.outbox.record(tx, 'class-notice.posted', { messageId: row.row.id, needsAck }));
+          return { sent: row, event: id };
+        }));
+      } else {
+        sent = await this.messageRepository.insertSent(values, inbox);
+      }
     } catch (error) {
       // The same clientMsgId sent twice at once: the loser returns the winner's message.
       if (pgErrorCode(error) === UNIQUE_VIOLATION && pgConstraint(error) === 'message_client_ids_pk') {
@@ -84,7 +88,7 @@ export class MessageService {
     const message = toMessageDto({ ...sent.row, senderName: principal.name });
     this.background('broadcast', this.realtime.emit([conversationRoom(input.conversationId)], 'message:new', message));
     this.pushes.add(sent.notifications);
-    if (sent.row.type === 'notice') await this.classNotices.queueFanOut(sent.row);
+    if (event !== undefined) await this.outbox.publish(event);
     return { message, quietHours };
   }
 

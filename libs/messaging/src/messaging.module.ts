@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { QUEUES } from '@jiaxiao/common';
 import { FilesModule } from '@jiaxiao/files';
 import { NotificationsModule } from '@jiaxiao/notifications';
+import { ClassNoticeReactor } from './class-notices/class-notice.reactor';
 import { ClassNoticeRepository } from './class-notices/class-notice.repository';
 import { ClassNoticeService } from './class-notices/class-notice.service';
 import { ConversationService } from './conversation.service';
@@ -31,6 +32,7 @@ import { UnconfirmedNoticeService } from './unconfirmed/unconfirmed.service';
     MessageService,
     MessagePartitionsService,
     ClassNoticeService,
+    ClassNoticeReactor,
     LectureRoomService,
     MessagingAccess,
     SchoolNoticeRepository,

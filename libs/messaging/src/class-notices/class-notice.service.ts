@@ -2,8 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AppConfig, DomainError, enqueue, Principal, QUEUES } from '@jiaxiao/common';
-import { MessagePayload } from '@jiaxiao/db';
+import { DomainError, enqueue, Principal, QUEUES } from '@jiaxiao/common';
 import { NotificationsService, RealtimePublisher } from '@jiaxiao/notifications';
 import { REDIS } from '@jiaxiao/platform';
 import { AcksDto, FamilyStatusDto, ReadsDto } from '../dto/message.dto';
@@ -28,7 +27,6 @@ export class ClassNoticeService {
     private readonly realtime: RealtimePublisher,
     @Inject(REDIS) private readonly redis: Redis,
     @InjectQueue(QUEUES.notifications) private readonly queue: Queue,
-    private readonly config: AppConfig,
   ) {}
 
   /** 已读/未读 of one message: by family in a class group, by member elsewhere. The sender or staff may ask. */
@@ -125,14 +123,6 @@ export class ClassNoticeService {
       })),
     );
     await this.notifications.dispatchPending(mode.dedupeKey);
-  }
-
-  /** A class notice's fan-out to every inbox, and its escalation when it asks for 回执: worker jobs, queued before the ack. */
-  async queueFanOut(row: { id: string; payload: MessagePayload }): Promise<void> {
-    await enqueue(this.queue, 'notice.fanout', { messageId: row.id, round: 0 }, { jobId: `notice-${row.id}` });
-    if ((row.payload as { notice?: { needsAck: boolean } }).notice?.needsAck) {
-      await enqueue(this.queue, 'notice.escalate', { messageId: row.id }, { jobId: `escalate-${row.id}`, delay: this.config.NOTICE_SMS_AFTER_HOURS * 3_600_000 });
-    }
   }
 
   private async forSenderOrStaff(principal: Principal, messageId: string) {
