@@ -13,6 +13,10 @@ export interface DomainEvents {
   'school-notice.posted': { noticeId: string };
   /** the sender asked to remind those who have not confirmed a school notice (round = when asked, ms) */
   'school-notice.reminder-requested': { noticeId: string; round: number };
+  /** a class's students, guardians or teachers changed: its class group follows */
+  'roster.changed': { classId: string };
+  /** a class moved up into the next school year (升级): its class group goes with it */
+  'class.promoted': { fromClassId: string; toClassId: string };
   /** a roster sheet was uploaded; its rows are imported in the background */
   'roster-import.uploaded': { importId: string };
   /** a guardian withdrew consent to the privacy notice at `at` (ISO) */

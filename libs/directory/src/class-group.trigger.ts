@@ -1,24 +1,28 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import type { Queue } from 'bullmq';
-import { enqueue, QUEUES } from '@jiaxiao/common';
+import { DbExecutor } from '@jiaxiao/db';
+import { OutboxService } from '@jiaxiao/platform';
 
 /**
- * Tells messaging that a class's roster or teachers changed, so its class group follows.
- * A job rather than a call: messaging sits above the directory, and the worker does the sync.
+ * Tells whoever keeps class groups (messaging, above the directory) that a class's roster or
+ * teachers changed, or that a class moved up a year: domain events recorded in the change's own
+ * transaction, handed on after the commit with `publish` (and by the worker's relay after a crash).
  */
 @Injectable()
 export class ClassGroupTrigger {
-  constructor(@InjectQueue(QUEUES.messaging) private readonly queue: Queue) {}
+  constructor(private readonly outbox: OutboxService) {}
 
-  async classChanged(classId: string): Promise<void> {
-    // No job id: a sync reads the current roster and is idempotent, so a second one is only redundant,
-    // while a deduplicated one could be swallowed by a sync already running with older data.
-    await enqueue(this.queue, 'conversation.sync-class', { classId });
+  /** `roster.changed`, in the transaction that changed the class's students, guardians or teachers. */
+  classChanged(tx: DbExecutor, classId: string): Promise<number> {
+    return this.outbox.record(tx, 'roster.changed', { classId });
   }
 
-  /** A class moved up into the next school year (升级): its group goes with it, then follows the new class's roster. */
-  async classMoved(fromClassId: string, toClassId: string): Promise<void> {
-    await enqueue(this.queue, 'conversation.move-class', { fromClassId, toClassId }, { jobId: `move-class-${fromClassId}` });
+  /** `class.promoted`, in the rollover's transaction (升级): the class's group goes with it. */
+  classMoved(tx: DbExecutor, fromClassId: string, toClassId: string): Promise<number> {
+    return this.outbox.record(tx, 'class.promoted', { fromClassId, toClassId });
+  }
+
+  /** After the commit. */
+  publish(events: number[]): Promise<void> {
+    return this.outbox.publish(...events);
   }
 }

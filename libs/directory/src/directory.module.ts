@@ -19,7 +19,7 @@ import { StudentRepository } from './student.repository';
 import { UserRepository } from './user.repository';
 
 @Module({
-  imports: [BullModule.registerQueue({ name: QUEUES.imports }, { name: QUEUES.messaging })],
+  imports: [BullModule.registerQueue({ name: QUEUES.imports })],
   providers: [DirectoryRepository, PrincipalPlacesRepository, ClassRepository, StudentRepository, UserRepository, DirectoryService, SchoolService, StaffService, RosterRepository, RosterImportService, RosterImportReactor, PasswordService, ClassGroupTrigger, JoinRepository, JoinService, SchoolSetupRepository, SchoolSetupService],
   exports: [DirectoryRepository, PrincipalPlacesRepository, ClassRepository, StudentRepository, UserRepository, DirectoryService, SchoolService, StaffService, RosterImportService, SchoolSetupService, JoinService, JoinRepository],
 })

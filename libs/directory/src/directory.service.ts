@@ -242,12 +242,12 @@ export class DirectoryService {
   async createClass(principal: Principal, schoolId: string, dto: CreateClassDto): Promise<ClassDto> {
     const year = await this.schools.schoolYear(dto.schoolYear);
     try {
-      const row = await this.directory.transaction(async (tx) => {
+      const { row, event } = await this.directory.transaction(async (tx) => {
         const inserted = await this.classRepository.insertClass({ schoolId, schoolYearId: year.id, grade: dto.grade, name: dto.name }, tx);
         await this.audit.record({ actorId: principal.userId, action: 'class.created', targetType: 'class', targetId: inserted.id, detail: { name: inserted.name } }, tx);
-        return inserted;
+        return { row: inserted, event: await this.classGroups.classChanged(tx, inserted.id) };
       });
-      await this.classGroups.classChanged(row.id);
+      await this.classGroups.publish([event]);
       return this.classInfo(row.id);
     } catch (error) {
       if (pgErrorCode(error) === UNIQUE_VIOLATION) throw new DomainError('CLASS_EXISTS');

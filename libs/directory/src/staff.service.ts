@@ -44,9 +44,7 @@ export class StaffService {
     } else if (dto.classId) {
       throw new DomainError('ROLE_SCOPE_MISMATCH', { role: 'coordinator', scopeType: 'school' });
     }
-    const appointment = await this.appoint(principal, { ...dto, scopeType: dto.role === 'teacher' ? 'class' : 'school', scopeId }, ip);
-    if (dto.role === 'teacher') await this.classGroups.classChanged(scopeId);
-    return appointment;
+    return this.appoint(principal, { ...dto, scopeType: dto.role === 'teacher' ? 'class' : 'school', scopeId }, ip);
   }
 
   async appointDistrictAdmin(principal: Principal, districtId: string, dto: AppointDistrictAdminDto, ip: string): Promise<AppointmentDto> {
@@ -55,9 +53,11 @@ export class StaffService {
   }
 
   async revokeAssignment(principal: Principal, assignmentId: string, ip: string): Promise<void> {
-    const removed = await this.directory.transaction(async (tx) => {
+    const events: number[] = [];
+    await this.directory.transaction(async (tx) => {
       const removed = await this.userRepository.deleteAssignment(assignmentId, tx);
       if (!removed) throw new DomainError('ROLE_ASSIGNMENT_NOT_FOUND');
+      if (removed.scopeType === 'class' && removed.scopeId) events.push(await this.classGroups.classChanged(tx, removed.scopeId));
       await this.audit.record(
         {
           actorId: principal.userId,
@@ -69,9 +69,8 @@ export class StaffService {
         },
         tx,
       );
-      return removed;
     });
-    if (removed.scopeType === 'class' && removed.scopeId) await this.classGroups.classChanged(removed.scopeId);
+    await this.classGroups.publish(events);
   }
 
   private async appoint(
@@ -82,7 +81,8 @@ export class StaffService {
     // Hash outside the transaction: it takes ~160 ms and must not hold row locks meanwhile.
     const initialPassword = generatePassword();
     const passwordHash = await this.passwords.hash(initialPassword);
-    return this.directory.transaction(async (tx) => {
+    const events: number[] = [];
+    const appointment = await this.directory.transaction(async (tx) => {
       let user = await this.userRepository.lockUserByPhone(input.phone, tx);
       let issued: string | null = null;
       if (!user) {
@@ -97,6 +97,8 @@ export class StaffService {
         tx,
       );
       if (!assignment) throw new DomainError('ROLE_ASSIGNMENT_EXISTS');
+      // A class's teacher joins its class group.
+      if (input.scopeType === 'class') events.push(await this.classGroups.classChanged(tx, input.scopeId));
       await this.audit.record(
         {
           actorId: principal.userId,
@@ -120,6 +122,8 @@ export class StaffService {
         initialPassword: issued,
       };
     });
+    await this.classGroups.publish(events);
+    return appointment;
   }
 }
 

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { QUEUES } from '@jiaxiao/common';
 import { FilesModule } from '@jiaxiao/files';
 import { NotificationsModule } from '@jiaxiao/notifications';
+import { ClassGroupReactor } from './class-group.reactor';
 import { ClassNoticeReactor } from './class-notices/class-notice.reactor';
 import { ClassNoticeRepository } from './class-notices/class-notice.repository';
 import { ClassNoticeService } from './class-notices/class-notice.service';
@@ -33,6 +34,7 @@ import { UnconfirmedNoticeService } from './unconfirmed/unconfirmed.service';
     MessagePartitionsService,
     ClassNoticeService,
     ClassNoticeReactor,
+    ClassGroupReactor,
     LectureRoomService,
     MessagingAccess,
     SchoolNoticeRepository,

@@ -83,7 +83,7 @@ export class JoinService {
   }
 
   async decide(principal: Principal, id: string, decision: 'approved' | 'rejected', ip: string): Promise<void> {
-    const classId = await this.joins.transaction(async (tx) => {
+    const events = await this.joins.transaction(async (tx) => {
       const request = await this.joins.lock(id, tx);
       if (!request) throw new DomainError('JOIN_REQUEST_NOT_FOUND');
       if (request.status !== 'pending') throw new DomainError('JOIN_REQUEST_DECIDED', { status: request.status });
@@ -93,9 +93,9 @@ export class JoinService {
         { actorId: principal.userId, action: `join_request.${decision}`, targetType: 'join_request', targetId: id, ip, detail: { studentId: request.studentId, userId: request.userId, relation: request.relation } },
         tx,
       );
-      return request.classId;
+      return decision === 'approved' ? [await this.classGroups.classChanged(tx, request.classId)] : [];
     });
-    if (decision === 'approved') await this.classGroups.classChanged(classId);
+    await this.classGroups.publish(events);
   }
 
   private async create(

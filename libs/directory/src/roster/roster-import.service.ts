@@ -108,7 +108,9 @@ export class RosterImportService {
     await this.roster.setTotal(importId, rows.length, problems);
 
     const stats: ImportStats = { studentsCreated: 0, guardiansCreated: 0, guardianshipsCreated: 0, unchanged: 0, ...(classesCreated === undefined ? {} : { classesCreated }) };
-    const changed = new Set<string>();
+    // A class whose guardians a chunk changed gets its roster.changed in that chunk's transaction:
+    // what is committed is announced, even if the job dies before the end (its retry adds no links).
+    const events: number[] = [];
     for (let start = 0; start < rows.length; start += CHUNK) {
       const chunk = rows.slice(start, start + CHUNK);
       await this.roster.transaction(async (tx) => {
@@ -127,7 +129,7 @@ export class RosterImportService {
             return { ...l, isPrimary };
           });
           const linked = await this.roster.insertGuardianships(links, tx);
-          if (linked > 0) changed.add(classId);
+          if (linked > 0) events.push(await this.classGroups.classChanged(tx, classId));
           stats.studentsCreated += studentsOf.created.size;
           stats.guardianshipsCreated += linked;
           stats.unchanged += classRows.length - linked;
@@ -135,8 +137,6 @@ export class RosterImportService {
         await this.roster.setProgress(importId, Math.min(start + CHUNK, rows.length), tx);
       });
     }
-    // The class groups follow before the import counts as done: a failure here retries the job.
-    for (const classId of changed) await this.classGroups.classChanged(classId);
     await this.roster.transaction(async (tx) => {
       await this.roster.finish(importId, { status: 'succeeded', stats }, tx);
       await this.audit.record(
@@ -150,6 +150,7 @@ export class RosterImportService {
         tx,
       );
     });
+    await this.classGroups.publish(events);
   }
 
   /**

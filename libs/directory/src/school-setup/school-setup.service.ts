@@ -37,6 +37,7 @@ export class SchoolSetupService {
    */
   async rollover(principal: Principal, schoolId: string, body: RolloverQueryDto): Promise<RolloverDto> {
     const { school, from, to } = await this.years(schoolId, body);
+    const events: number[] = [];
     const outcome = await this.repository
       .transaction(async (tx) => {
         const plan = await this.plan(school, from.id, to.id, tx);
@@ -48,6 +49,7 @@ export class SchoolSetupService {
           const students = await this.repository.moveStudents(p.fromClassId, target.id, tx);
           await this.repository.copyTeachers(p.fromClassId, target.id, principal.userId, tx);
           summary.promoted.push({ ...p, toClassId: target.id, students });
+          events.push(await this.classGroups.classMoved(tx, p.fromClassId, target.id));
         }
         for (const a of plan.archived) await this.repository.archiveClass(a.classId, tx);
         await this.repository.saveSummary(rolloverId, summary, tx);
@@ -71,12 +73,13 @@ export class SchoolSetupService {
       const done = await this.repository.rollover(schoolId, from.id);
       return { schoolId, fromYear: from.name, toYear: to.name, committed: true, alreadyDone: true, ...done!.summary };
     }
-    for (const p of outcome.promoted) await this.classGroups.classMoved(p.fromClassId, p.toClassId);
+    await this.classGroups.publish(events);
     return { schoolId, fromYear: from.name, toYear: to.name, committed: true, alreadyDone: false, ...outcome };
   }
 
   /** 分班: the student moves to another class of the school in the same year and stays one child for its guardians. */
   async transfer(principal: Principal, studentId: string, dto: TransferStudentDto): Promise<StudentMoveDto> {
+    const events: number[] = [];
     const moved = await this.repository.transaction(async (tx) => {
       const student = await this.repository.lockStudent(studentId, tx);
       if (!student) throw new DomainError('STUDENT_NOT_FOUND');
@@ -84,20 +87,18 @@ export class SchoolSetupService {
       const [current, target] = [await this.repository.classOf(student.classId, tx), await this.repository.classOf(dto.classId, tx)];
       if (!target) throw new DomainError('CLASS_NOT_FOUND');
       if (target.schoolId !== current!.schoolId || target.schoolYearId !== current!.schoolYearId || target.archivedAt) throw new DomainError('TRANSFER_NOT_ALLOWED');
-      if (target.id === current!.id) return { from: current!.id, to: target, changed: false };
+      if (target.id === current!.id) return { to: target };
       // Names are unique within a class (roster imports match by them): a namesake must be told apart first.
       if (await this.repository.nameTaken(target.id, student.name, tx)) throw new DomainError('STUDENT_NAME_TAKEN', { name: student.name });
       await this.repository.setClass(studentId, target.id, tx);
+      events.push(await this.classGroups.classChanged(tx, current!.id), await this.classGroups.classChanged(tx, target.id));
       await this.audit.record(
         { actorId: principal.userId, action: 'student.transferred', targetType: 'student', targetId: studentId, detail: { fromClassId: current!.id, toClassId: target.id, from: current!.name, to: target.name } },
         tx,
       );
-      return { from: current!.id, to: target, changed: true };
+      return { to: target };
     });
-    if (moved.changed) {
-      await this.classGroups.classChanged(moved.from);
-      await this.classGroups.classChanged(moved.to.id);
-    }
+    await this.classGroups.publish(events);
     return this.studentView(studentId, moved.to);
   }
 
@@ -110,13 +111,14 @@ export class SchoolSetupService {
       const ended = await this.repository.endGuardianships(studentId, tx);
       const reason = dto.reason?.trim() || null;
       await this.repository.markLeft(studentId, reason, tx);
+      const event = await this.classGroups.classChanged(tx, student.classId);
       await this.audit.record(
         { actorId: principal.userId, action: 'student.left', targetType: 'student', targetId: studentId, detail: { classId: student.classId, reason, guardianships: ended } },
         tx,
       );
-      return student;
+      return { ...student, event };
     });
-    await this.classGroups.classChanged(left.classId);
+    await this.classGroups.publish([left.event]);
     return this.studentView(studentId, (await this.repository.classOf(left.classId))!);
   }
 
