@@ -17,6 +17,8 @@ export interface DomainEvents {
   'roster.changed': { classId: string };
   /** a class moved up into the next school year (升级): its class group goes with it */
   'class.promoted': { fromClassId: string; toClassId: string };
+  /** a course-hour report workbook was asked for; the worker builds it */
+  'report-export.requested': { exportId: string };
   /** a roster sheet was uploaded; its rows are imported in the background */
   'roster-import.uploaded': { importId: string };
   /** a guardian withdrew consent to the privacy notice at `at` (ISO) */

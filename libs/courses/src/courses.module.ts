@@ -15,6 +15,7 @@ import { CoursePlanRepository } from './course-plan.repository';
 import { HourLedgerRepository } from './hour-ledger.repository';
 import { LectureRepository } from './lecture.repository';
 import { RegistrationRepository } from './registration.repository';
+import { ReportExportReactor } from './report-export.reactor';
 import { ReportExportRepository } from './report-export.repository';
 import { ReportRepository } from './report.repository';
 import { CoursesRepository } from './courses.repository';
@@ -41,6 +42,7 @@ import { WatchTimeService } from './watch-time.service';
     LectureRepository,
     RegistrationRepository,
     ReportExportRepository,
+    ReportExportReactor,
     ReportRepository,
     CoursesAccess,
     ChairPlaces,

@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { eq } from 'drizzle-orm';
-import { DB, Database, reportExports } from '@jiaxiao/db';
+import { DB, Database, DbExecutor, reportExports } from '@jiaxiao/db';
 
 /** Report exports the worker builds. */
 @Injectable()
 export class ReportExportRepository {
   constructor(@Inject(DB) private readonly db: Database) {}
 
-  async insertExport(values: typeof reportExports.$inferInsert) {
-    const [row] = await this.db.insert(reportExports).values(values).returning();
+  async insertExport(values: typeof reportExports.$inferInsert, db: DbExecutor) {
+    const [row] = await db.insert(reportExports).values(values).returning();
     return row;
   }
 

@@ -1,10 +1,8 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import ExcelJS from 'exceljs';
-import { areaScopeOf, DomainError, enqueue, formatShanghai, maskPhone, Principal, QUEUES, schoolYearOf, spreadsheetText } from '@jiaxiao/common';
+import { areaScopeOf, DomainError, formatShanghai, maskPhone, Principal, schoolYearOf, spreadsheetText } from '@jiaxiao/common';
 import { NotificationsService } from '@jiaxiao/notifications';
-import { AuditService } from '@jiaxiao/platform';
+import { AuditService, OutboxService } from '@jiaxiao/platform';
 import { CoursesRepository } from './courses.repository';
 import { ReportRepository } from './report.repository';
 import { ReportExportRepository } from './report-export.repository';
@@ -29,7 +27,7 @@ export class ReportService {
     private readonly hourLedgerRepository: HourLedgerRepository,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
-    @InjectQueue(QUEUES.courses) private readonly queue: Queue,
+    private readonly outbox: OutboxService,
   ) {}
 
   /** Per class of one school; a coordinator's own school by default. */
@@ -154,8 +152,11 @@ export class ReportService {
     const districtId = dto.schoolId ? undefined : this.summaryDistrict(principal, dto.districtId);
     if (dto.schoolId) await this.assertCovers(principal, dto.schoolId);
     await this.year(schoolYear);
-    const row = await this.reportExportRepository.insertExport({ requestedBy: principal.userId, params: { schoolYear, schoolId: dto.schoolId, districtId } });
-    await enqueue(this.queue, 'report.export', { exportId: row.id }, { jobId: `export-${row.id}` });
+    const { row, event } = await this.repository.transaction(async (tx) => {
+      const inserted = await this.reportExportRepository.insertExport({ requestedBy: principal.userId, params: { schoolYear, schoolId: dto.schoolId, districtId } }, tx);
+      return { row: inserted, event: await this.outbox.record(tx, 'report-export.requested', { exportId: inserted.id }) };
+    });
+    await this.outbox.publish(event);
     return this.exportStatus(row.id);
   }
 
