@@ -47,28 +47,30 @@ async function startDying(app: 'admin-api' | 'parent-api', store: TestContext) {
 // A second process shares the test's database only on PostgreSQL.
 const describeOnPostgres = testEnv.databaseUrl ? describe : describe.skip;
 
-describeOnPostgres('domain events through the outbox (admin-api killed after commit, worker relay)', () => {
-  let store: TestContext;
-  let ctx: TestContext | undefined;
-  let child: ChildProcess | undefined;
-
+/** A describe's own database, the dying app it starts and the worker started after it: all stopped when the describe ends. */
+function scenario() {
+  const run = {} as { store: TestContext; worker?: TestContext; child?: ChildProcess };
   beforeAll(async () => {
-    store = await createTestContext({ apps: [] });
+    run.store = await createTestContext({ apps: [] });
   });
-
   afterAll(async () => {
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await ctx?.close();
-    await store.close();
+    if (run.child && run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
+    await run.worker?.close();
+    await run.store.close();
   });
+  return run;
+}
+
+describeOnPostgres('domain events through the outbox (admin-api killed after commit, worker relay)', () => {
+  const run = scenario();
 
   it('delivers a committed event whose producer died before publishing it, and its side effect happens once', async () => {
-    const { config } = store;
+    const { config } = run.store;
     let exited: Promise<string | null>;
     let url: string;
-    ({ child, exited, url } = await startDying('admin-api', store));
+    ({ child: run.child, exited, url } = await startDying('admin-api', run.store));
     const login = await request(url).post('/auth/login').send({ phone: '13900000001', password: DEMO_PASSWORD }).expect(200);
-    const [{ id: schoolId }] = await store.query<{ id: string }>("select id::text from schools where name = '潍坊七中'");
+    const [{ id: schoolId }] = await run.store.query<{ id: string }>("select id::text from schools where name = '潍坊七中'");
 
     const posting = request(url)
       .post('/school-notices')
@@ -78,20 +80,20 @@ describeOnPostgres('domain events through the outbox (admin-api killed after com
     expect(await exited).toBe('SIGKILL');
 
     // Committed: the notice and its event. Nobody has fanned it out.
-    const [notice] = await store.query<{ id: string; recipient_count: number | null }>("select id::text, recipient_count from school_notices where title = '校务公开：冬季作息时间调整'");
+    const [notice] = await run.store.query<{ id: string; recipient_count: number | null }>("select id::text, recipient_count from school_notices where title = '校务公开：冬季作息时间调整'");
     expect(notice.recipient_count).toBeNull();
-    const waiting = await store.query<{ name: string; payload: { noticeId: string } }>('select name, payload from outbox_events');
+    const waiting = await run.store.query<{ name: string; payload: { noticeId: string } }>('select name, payload from outbox_events');
     expect(waiting).toEqual([{ name: 'school-notice.posted', payload: { noticeId: notice.id } }]);
 
     // The worker's relay picks it up: the notice reaches every family of the school.
-    ctx = await createTestContext({ apps: ['worker'], databaseUrl: config.DATABASE_URL, env: { OUTBOX_RELAY_MS: '100', FAMILY_QUIET_HOURS: '00:00-00:00' } });
+    const ctx = (run.worker = await createTestContext({ apps: ['worker'], databaseUrl: config.DATABASE_URL, env: { OUTBOX_RELAY_MS: '100', FAMILY_QUIET_HOURS: '00:00-00:00' } }));
     const recipients = await until('the fan-out', async () => {
-      const [row] = await store.query<{ recipient_count: number | null }>(`select recipient_count from school_notices where id = '${notice.id}'`);
+      const [row] = await run.store.query<{ recipient_count: number | null }>(`select recipient_count from school_notices where id = '${notice.id}'`);
       return row.recipient_count ?? undefined;
     });
     expect(recipients).toBeGreaterThan(0);
-    await until('the outbox emptied', async () => ((await store.query('select 1 from outbox_events')).length === 0 ? true : undefined));
-    const inbox = async () => (await store.query<{ n: number }>(`select count(*)::int as n from notifications where kind = 'school_notice.new' and data->>'schoolNoticeId' = '${notice.id}'`))[0].n;
+    await until('the outbox emptied', async () => ((await run.store.query('select 1 from outbox_events')).length === 0 ? true : undefined));
+    const inbox = async () => (await run.store.query<{ n: number }>(`select count(*)::int as n from notifications where kind = 'school_notice.new' and data->>'schoolNoticeId' = '${notice.id}'`))[0].n;
     const delivered = await until('the inbox entries', async () => {
       const n = await inbox();
       return n >= recipients ? n : undefined;
@@ -99,8 +101,8 @@ describeOnPostgres('domain events through the outbox (admin-api killed after com
     expect(delivered).toBe(recipients);
 
     // Delivered again (at least once): nothing is queued or written twice.
-    await store.query(`insert into outbox_events (name, payload) values ('school-notice.posted', '{"noticeId": "${notice.id}"}')`);
-    await until('the repeated event handled', async () => ((await store.query('select 1 from outbox_events')).length === 0 ? true : undefined));
+    await run.store.query(`insert into outbox_events (name, payload) values ('school-notice.posted', '{"noticeId": "${notice.id}"}')`);
+    await until('the repeated event handled', async () => ((await run.store.query('select 1 from outbox_events')).length === 0 ? true : undefined));
     const queue = ctx.apps.worker!.get<Queue>(getQueueToken(QUEUES.notifications), { strict: false });
     const fanouts = (await queue.getJobs(['completed', 'active', 'waiting', 'delayed'])).filter((job) => job.name === 'school-notice.fanout');
     expect(fanouts.map((job) => job.id)).toEqual([`school-notice-${notice.id}`]);
@@ -110,27 +112,15 @@ describeOnPostgres('domain events through the outbox (admin-api killed after com
 });
 
 describeOnPostgres('a class notice through the outbox (parent-api killed after commit, worker relay)', () => {
-  let store: TestContext;
-  let ctx: TestContext | undefined;
-  let child: ChildProcess | undefined;
-
-  beforeAll(async () => {
-    store = await createTestContext({ apps: [] });
-  });
-
-  afterAll(async () => {
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await ctx?.close();
-    await store.close();
-  });
+  const run = scenario();
 
   it('fans out a notice whose sender’s app died after the commit, once, and queues its SMS escalation', async () => {
-    const { config } = store;
+    const { config } = run.store;
     let exited: Promise<string | null>;
     let url: string;
-    ({ child, exited, url } = await startDying('parent-api', store));
+    ({ child: run.child, exited, url } = await startDying('parent-api', run.store));
     const login = await request(url).post('/auth/login').send({ phone: '13900000002', password: DEMO_PASSWORD }).expect(200);
-    const [{ id: groupId }] = await store.query<{ id: string }>("select id::text from conversations where kind = 'class_group' and title = '潍坊七中 初一(1)班'");
+    const [{ id: groupId }] = await run.store.query<{ id: string }>("select id::text from conversations where kind = 'class_group' and title = '潍坊七中 初一(1)班'");
 
     const sending = request(url)
       .post(`/conversations/${groupId}/messages`)
@@ -140,23 +130,23 @@ describeOnPostgres('a class notice through the outbox (parent-api killed after c
     expect(await exited).toBe('SIGKILL');
 
     // Committed: the notice and its event. Nobody has an inbox entry yet.
-    const [message] = await store.query<{ id: string }>("select id::text from messages where client_msg_id = 'outbox-notice-1'");
-    const waiting = await store.query<{ name: string; payload: { messageId: string; needsAck: boolean } }>('select name, payload from outbox_events');
+    const [message] = await run.store.query<{ id: string }>("select id::text from messages where client_msg_id = 'outbox-notice-1'");
+    const waiting = await run.store.query<{ name: string; payload: { messageId: string; needsAck: boolean } }>('select name, payload from outbox_events');
     expect(waiting).toEqual([{ name: 'class-notice.posted', payload: expect.objectContaining({ messageId: message.id, needsAck: true }) }]);
-    const inbox = async () => (await store.query<{ n: number }>(`select count(*)::int as n from notifications where kind = 'notice.new' and data->>'messageId' = '${message.id}'`))[0].n;
+    const inbox = async () => (await run.store.query<{ n: number }>(`select count(*)::int as n from notifications where kind = 'notice.new' and data->>'messageId' = '${message.id}'`))[0].n;
     expect(await inbox()).toBe(0);
 
     // The worker's relay hands it on: every other member of the group gets the notice.
-    ctx = await createTestContext({ apps: ['worker'], databaseUrl: config.DATABASE_URL, env: { OUTBOX_RELAY_MS: '100', FAMILY_QUIET_HOURS: '00:00-00:00' } });
-    const [{ n: members }] = await store.query<{ n: number }>(`select count(*)::int - 1 as n from conversation_members where conversation_id = '${groupId}'`);
+    const ctx = (run.worker = await createTestContext({ apps: ['worker'], databaseUrl: config.DATABASE_URL, env: { OUTBOX_RELAY_MS: '100', FAMILY_QUIET_HOURS: '00:00-00:00' } }));
+    const [{ n: members }] = await run.store.query<{ n: number }>(`select count(*)::int - 1 as n from conversation_members where conversation_id = '${groupId}'`);
     expect(members).toBeGreaterThan(0);
     expect(await until('the inbox entries', async () => ((await inbox()) >= members ? inbox() : undefined))).toBe(members);
-    await until('the outbox emptied', async () => ((await store.query('select 1 from outbox_events')).length === 0 ? true : undefined));
+    await until('the outbox emptied', async () => ((await run.store.query('select 1 from outbox_events')).length === 0 ? true : undefined));
 
     // Delivered again: one fan-out job and one escalation, however often the event comes.
     const payload = JSON.stringify(waiting[0].payload).replace(/'/g, "''");
-    await store.query(`insert into outbox_events (name, payload) values ('class-notice.posted', '${payload}')`);
-    await until('the repeated event handled', async () => ((await store.query('select 1 from outbox_events')).length === 0 ? true : undefined));
+    await run.store.query(`insert into outbox_events (name, payload) values ('class-notice.posted', '${payload}')`);
+    await until('the repeated event handled', async () => ((await run.store.query('select 1 from outbox_events')).length === 0 ? true : undefined));
     const queue = ctx.apps.worker!.get<Queue>(getQueueToken(QUEUES.notifications), { strict: false });
     const jobs = (await queue.getJobs(['completed', 'active', 'waiting', 'delayed'])).filter((job) => job.name === 'notice.fanout' || job.name === 'notice.escalate');
     expect(jobs.map((job) => job.id).sort()).toEqual([`escalate-${message.id}`, `notice-${message.id}`]);
