@@ -42,6 +42,8 @@ export interface JobPayloads {
   'report.export': { exportId: string };
   /** count an election's ballots at the end of its voting window (or when closed early) */
   'election.tally': { electionId: string };
+  /** after a tally: the committee group follows the new seats and the result's inbox entries are pushed */
+  'election.announce': { electionId: string };
   /** tally every open election whose voting window has passed (a missed delayed job) */
   'election.close-due': Record<string, never>;
   /** 班费 summary of a month (YYYY-MM, Asia/Shanghai; the previous month when absent) to each class's guardians */
@@ -74,6 +76,7 @@ export const JOB_QUEUE = {
   'watch.flush': 'courses',
   'report.export': 'courses',
   'election.tally': 'committees',
+  'election.announce': 'committees',
   'election.close-due': 'committees',
   'fund.monthly-summary': 'committees',
   'mailbox.escalate': 'mailbox',
@@ -116,6 +119,7 @@ export const JOB_PRESETS: Record<QueuedJobName, JobPreset> = {
   'lecture.remind': { attempts: 3, removeOnComplete: true, removeOnFail: 1000 },
   'report.export': { attempts: 3, removeOnComplete: true, removeOnFail: 1000 },
   'election.tally': { attempts: 5, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: 1000 },
+  'election.announce': { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: true, removeOnFail: 1000 },
   'sms.send': { attempts: 3, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: true, removeOnFail: 1000 },
   'consent.withdrawn': { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86_400 }, removeOnFail: 1000 },
 };

@@ -60,6 +60,6 @@ export function assertWithinSession(hours: number, startsAt: Date, endsAt: Date)
 export const REMINDERS = { '24h': 24 * 3600_000, '1h': 3600_000 } as const;
 
 /** One reminder job per lecture, window and start time: moving the lecture gives new ids, a retried enqueue the same. */
-export function reminderJobId(lecture: LectureRow, window: string): string {
+export function reminderJobId(lecture: Pick<LectureRow, 'id' | 'startsAt'>, window: string): string {
   return `lecture-remind-${lecture.id}-${window}-${lecture.startsAt.getTime()}`;
 }
