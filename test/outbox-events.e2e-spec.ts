@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { DomainEvents, EventName, QUEUES } from '@jiaxiao/common';
+import { ElectionService } from '@jiaxiao/committees';
 import { OutboxService } from '@jiaxiao/platform';
 import { createTestContext, TestContext } from './support/harness';
 
@@ -49,5 +50,56 @@ describe('domain events delivered twice queue their job once', () => {
     const electionId = randomUUID();
     await deliverTwice('election.tallied', { electionId });
     expect((await jobIds('committees', 'election.announce')).filter((id) => id?.includes(electionId))).toEqual([`election-announce-${electionId}`]);
+  });
+});
+
+describe('an election tallied through the outbox', () => {
+  let ctx: TestContext;
+
+  beforeAll(async () => {
+    ctx = await createTestContext({ apps: ['admin'] });
+  });
+  afterAll(async () => {
+    await ctx?.close();
+  });
+
+  it('commits the result’s inbox entries with the count and queues one announcement, which pushes each once however often it runs', async () => {
+    const coordinator = await ctx.login('13900000001', 'admin');
+    const [{ id: committeeId }] = await ctx.query<{ id: string }>(`select id::text from committees where name = '初一(1)班家长委员会'`);
+    const now = Date.now();
+    const opened = await ctx
+      .admin()
+      .post(`/committees/${committeeId}/elections`)
+      .set({ Authorization: `Bearer ${coordinator}` })
+      .send({
+        title: '家委会宣传委员选举',
+        role: 'member',
+        seats: 1,
+        nominationStartsAt: new Date(now - 120_000).toISOString(),
+        nominationEndsAt: new Date(now - 60_000).toISOString(),
+        votingStartsAt: new Date(now - 60_000).toISOString(),
+        votingEndsAt: new Date(now + 3_600_000).toISOString(),
+      })
+      .expect(201);
+    const electionId = opened.body.id as string;
+    await ctx.admin().post(`/elections/${electionId}/close`).set({ Authorization: `Bearer ${coordinator}` }).expect(200);
+
+    const results = () =>
+      ctx.query<{ id: string; pushed: boolean }>(`select id::text, pushed_at is not null as pushed from notifications where kind = 'election.result' and data->>'electionId' = '${electionId}'`);
+    const written = await results();
+    expect(written.length).toBeGreaterThan(0);
+    expect(written.every((n) => !n.pushed)).toBe(true);
+    const queue = ctx.apps.admin!.get<Queue>(getQueueToken(QUEUES.committees), { strict: false });
+    expect(await queue.getJobState(`election-announce-${electionId}`)).toBe('waiting');
+
+    // The worker's job, run twice: every entry pushed, one realtime delivery each.
+    const elections = ctx.apps.admin!.get(ElectionService, { strict: false });
+    await elections.announce(electionId);
+    await elections.announce(electionId);
+    expect((await results()).every((n) => n.pushed)).toBe(true);
+    const [{ n }] = await ctx.query<{ n: number }>(
+      `select count(*)::int as n from notification_deliveries d join notifications n on n.id = d.notification_id where n.kind = 'election.result' and n.data->>'electionId' = '${electionId}' and d.channel = 'realtime'`,
+    );
+    expect(n).toBe(written.length);
   });
 });

@@ -276,7 +276,7 @@ export class ElectionService {
     const committee = election && (await this.repository.committee(election.committeeId));
     if (!committee) return;
     await this.committees.syncGroup(committee);
-    await this.notifications.dispatchPending(resultKey(electionId));
+    await this.notifications.dispatchBulk(resultKey(electionId));
   }
 
   // ── helpers ───────────────────────────────────────────────────────────────────
