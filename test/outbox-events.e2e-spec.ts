@@ -3,13 +3,15 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { DomainEvents, EventName, QUEUES } from '@jiaxiao/common';
 import { ElectionService } from '@jiaxiao/committees';
+import { NotificationsService } from '@jiaxiao/notifications';
 import { OutboxService } from '@jiaxiao/platform';
+import { createLecture, demoPlaces, HOUR, minutesFromNow } from './support/courses';
 import { createTestContext, TestContext } from './support/harness';
 
 /**
  * Every domain event is delivered at least once, so each handler must make a repeat harmless: the
- * events of reminders and tallies, each recorded twice (as a relay that died after its handlers
- * ran but before deleting them would hand them on again), queue their job once.
+ * events of reminders, tallies and lecture changes, each handed on twice (the same row, as a relay
+ * that died after its handlers ran but before deleting it would hand it on again), queue their job once.
  */
 describe('domain events delivered twice queue their job once', () => {
   let ctx: TestContext;
@@ -26,12 +28,16 @@ describe('domain events delivered twice queue their job once', () => {
   const queue = (name: keyof typeof QUEUES) => ctx.apps.admin!.get<Queue>(getQueueToken(QUEUES[name]), { strict: false });
   const jobIds = async (name: keyof typeof QUEUES, job: string) => (await queue(name).getJobs(['waiting', 'delayed', 'active', 'completed'])).filter((j) => j.name === job).map((j) => j.id);
 
-  /** Writes the event twice, as a repeated delivery would present it, and relays both. */
-  async function deliverTwice<E extends EventName>(name: E, payload: DomainEvents[E]): Promise<void> {
+  /** Writes the event and relays it, then writes the same row (same id) again and relays it again. */
+  async function deliverTwice<E extends EventName>(name: E, payload: DomainEvents[E]): Promise<number> {
     const json = JSON.stringify(payload);
-    await ctx.query(`insert into outbox_events (name, payload) values ('${name}', '${json}'), ('${name}', '${json}')`);
-    await outbox.relayDue();
-    expect(await ctx.query(`select 1 from outbox_events where name = '${name}'`)).toEqual([]);
+    const [{ id }] = await ctx.query<{ id: string }>(`insert into outbox_events (name, payload) values ('${name}', '${json}') returning id::text`);
+    for (let round = 0; round < 2; round += 1) {
+      if (round > 0) await ctx.query(`insert into outbox_events (id, name, payload) values (${id}, '${name}', '${json}')`);
+      await outbox.relayDue();
+      expect(await ctx.query(`select 1 from outbox_events where name = '${name}'`)).toEqual([]);
+    }
+    return Number(id);
   }
 
   it('class-notice.reminder-requested: one reminder round per request', async () => {
@@ -44,6 +50,18 @@ describe('domain events delivered twice queue their job once', () => {
     const noticeId = randomUUID();
     await deliverTwice('school-notice.reminder-requested', { noticeId, round: 1_700_000_000_000 });
     expect((await jobIds('notifications', 'school-notice.fanout')).filter((id) => id?.includes(noticeId))).toEqual([`school-notice-remind-${noticeId}-1700000000000`]);
+  });
+
+  it('lecture.rescheduled and lecture.cancelled: the reminders move or go once, and the notices written with the event are pushed by one job', async () => {
+    const lectureId = randomUUID();
+    const [from, to] = [Date.now() + 3 * 86_400_000, Date.now() + 4 * 86_400_000].map((t) => new Date(Math.round(t / 1000) * 1000).toISOString());
+    const reminders = async () => (await queue('courses').getJobs(['delayed'])).filter((j) => j.data.lectureId === lectureId).map((j) => j.id).sort();
+    const moved = await deliverTwice('lecture.rescheduled', { lectureId, from, to });
+    expect(await reminders()).toEqual([`lecture-remind-${lectureId}-1h-${Date.parse(to)}`, `lecture-remind-${lectureId}-24h-${Date.parse(to)}`]);
+    const cancelled = await deliverTwice('lecture.cancelled', { lectureId, startsAt: to });
+    expect(await reminders()).toEqual([]);
+    const dispatches = (await jobIds('notifications', 'notification.dispatch')).filter((id) => id === `dispatch-lecture-event-${moved}` || id === `dispatch-lecture-event-${cancelled}`);
+    expect(dispatches.sort()).toEqual([`dispatch-lecture-event-${cancelled}`, `dispatch-lecture-event-${moved}`].sort());
   });
 
   it('election.tallied: one announcement (group sync and pushes) per election', async () => {
@@ -101,5 +119,44 @@ describe('an election tallied through the outbox', () => {
       `select count(*)::int as n from notification_deliveries d join notifications n on n.id = d.notification_id where n.kind = 'election.result' and n.data->>'electionId' = '${electionId}' and d.channel = 'realtime'`,
     );
     expect(n).toBe(written.length);
+  });
+});
+
+describe('a lecture cancelled through the outbox', () => {
+  let ctx: TestContext;
+
+  beforeAll(async () => {
+    ctx = await createTestContext({ apps: ['admin'] });
+  });
+  afterAll(async () => {
+    await ctx?.close();
+  });
+
+  it('commits the registrants’ notices with the cancellation and queues one push job, which pushes each once however often it runs', async () => {
+    const coordinator = await ctx.login('13900000001', 'admin');
+    const places = await demoPlaces(ctx);
+    const startsAt = minutesFromNow(3 * 24 * 60);
+    const lecture = await createLecture(ctx, coordinator, places.wf7, { startsAt, endsAt: new Date(startsAt.getTime() + HOUR) });
+    await ctx.query(`insert into registrations (lecture_id, user_id, status) select '${lecture.id}', id, 'registered' from users where phone in ('13900000002', '13900000003')`);
+    await ctx.admin().post(`/lectures/${lecture.id}/cancel`).set({ Authorization: `Bearer ${coordinator}` }).expect(200);
+
+    const notices = () =>
+      ctx.query<{ pushed: boolean; key: string }>(`select pushed_at is not null as pushed, dedupe_key as key from notifications where kind = 'lecture.cancelled' and data->>'lectureId' = '${lecture.id}'`);
+    const written = await notices();
+    expect(written).toHaveLength(2);
+    expect(written.every((n) => !n.pushed)).toBe(true);
+    const queue = ctx.apps.admin!.get<Queue>(getQueueToken(QUEUES.notifications), { strict: false });
+    const key = written[0].key;
+    expect(await queue.getJobState(`dispatch-${key.replaceAll(':', '-')}`)).toBe('waiting');
+
+    // The worker's job, run twice: each notice pushed, one realtime delivery each.
+    const notifications = ctx.apps.admin!.get(NotificationsService, { strict: false });
+    await notifications.dispatchBulk(key);
+    await notifications.dispatchBulk(key);
+    expect((await notices()).every((n) => n.pushed)).toBe(true);
+    const [{ n }] = await ctx.query<{ n: number }>(
+      `select count(*)::int as n from notification_deliveries d join notifications n on n.id = d.notification_id where n.dedupe_key = '${key}' and d.channel = 'realtime'`,
+    );
+    expect(n).toBe(2);
   });
 });

@@ -20,6 +20,8 @@ export interface JobPayloads {
   'roster.import': { importId: string };
   /** push one notification (its deliverAt has come) */
   'notification.push': { notificationId: string };
+  /** push the inbox entries with this key not pushed yet (written in a change's transaction, pushed after its event) */
+  'notification.dispatch': { dedupeKey: string };
   /** route one notification to WeChat and SMS (the worker's delivery router) */
   'notification.deliver': { notificationId: string };
   /** SMS to the families that have not confirmed a notice (回执) NOTICE_SMS_AFTER_HOURS after it went out */
@@ -66,6 +68,7 @@ export const JOB_QUEUE = {
   'roster.import': 'imports',
   'notification.push': 'notifications',
   'notice.fanout': 'notifications',
+  'notification.dispatch': 'notifications',
   'notification.deliver': 'notifications',
   'notice.escalate': 'notifications',
   'school-notice.fanout': 'notifications',
@@ -112,6 +115,7 @@ export const JOB_PRESETS: Record<QueuedJobName, JobPreset> = {
   'notification.push': { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 },
   'notification.deliver': { attempts: 3, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 },
   'notice.escalate': NOTIFY,
+  'notification.dispatch': { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: true, removeOnFail: 1000 },
   'notice.fanout': NOTIFY,
   'school-notice.fanout': NOTIFY,
   'conversation.sync-class': CLASS_GROUP,

@@ -27,7 +27,7 @@ import { LectureService } from './lecture.service';
 import { ProgressService } from './progress.service';
 import { PublicCalendarRepository } from './public-calendar.repository';
 import { PublicCalendarService } from './public-calendar.service';
-import { LectureReminderReactor } from './lecture-reminder.reactor';
+import { LectureReactor } from './lecture.reactor';
 import { ReportService } from './report.service';
 import { TeacherTrainingRepository } from './teacher-training.repository';
 import { TeacherTrainingService } from './teacher-training.service';
@@ -44,7 +44,7 @@ import { WatchTimeService } from './watch-time.service';
     RegistrationRepository,
     ReportExportRepository,
     ReportExportReactor,
-    LectureReminderReactor,
+    LectureReactor,
     ReportRepository,
     CoursesAccess,
     ChairPlaces,

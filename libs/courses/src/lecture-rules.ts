@@ -56,6 +56,9 @@ export function assertWithinSession(hours: number, startsAt: Date, endsAt: Date)
   }
 }
 
+/** The key of the inbox entries a lecture's move or cancellation writes with its event: one set per event. */
+export const lectureEventKey = (eventId: number) => `lecture-event:${eventId}`;
+
 /** How long before a lecture's start each reminder goes out. */
 export const REMINDERS = { '24h': 24 * 3600_000, '1h': 3600_000 } as const;
 

@@ -14,7 +14,7 @@ import { RegistrationRepository } from './registration.repository';
 import { AudienceDto, CreateLectureDto, LectureDto, LectureListQueryDto, RegistrationDto, UpdateLectureDto } from './dto/lecture.dto';
 import { withLinksInScope } from './lecture-links';
 import { toLectureDto } from './lecture.mapper';
-import { assertHalfHours, assertTimes, assertWithinSession, organiserOf, toAudience } from './lecture-rules';
+import { assertHalfHours, assertTimes, assertWithinSession, lectureEventKey, organiserOf, toAudience } from './lecture-rules';
 import { TeacherTrainingRepository } from './teacher-training.repository';
 
 type PreparedLecture = Parameters<LectureRepository['insertLecture']>[0];
@@ -22,7 +22,8 @@ type PreparedLecture = Parameters<LectureRepository['insertLecture']>[0];
 /**
  * Lectures (父母大讲堂, 家庭教育农村行, school courses, chair training): drafting, publishing,
  * moving, cancelling; registration with capacity and a waitlist; reminders 24 h and 1 h before
- * (publishing, moving and cancelling record a domain event that LectureReminderReactor follows).
+ * (publishing, moving and cancelling record a domain event that LectureReactor follows; a move's or
+ * cancellation's notices are written with it, and pushed after it).
  */
 @Injectable()
 export class LectureService {
@@ -202,16 +203,14 @@ export class LectureService {
       // must not take a seat someone has been waiting for.
       const seated = dto.capacity !== undefined && updated.status === 'published' ? await this.seatWaitlisted(updated, tx) : [];
       await this.audit.record({ actorId: principal.userId, action: 'lecture.updated', targetType: 'lecture', targetId: updated.id, detail: { ...dto } }, tx);
-      const moved = updated.status === 'published' && startsAt.getTime() !== current.startsAt.getTime();
-      const id = moved ? await this.outbox.record(tx, 'lecture.rescheduled', { lectureId, from: current.startsAt.toISOString(), to: updated.startsAt.toISOString() }) : undefined;
+      if (updated.status !== 'published' || startsAt.getTime() === current.startsAt.getTime()) return { row: updated, promoted: seated, event: undefined };
+      const id = await this.outbox.record(tx, 'lecture.rescheduled', { lectureId, from: current.startsAt.toISOString(), to: updated.startsAt.toISOString() });
+      const registered = await this.registrationRepository.registeredUserIds(lectureId, ['registered', 'waitlisted'], tx);
+      await this.notifications.create(this.notices(registered, updated, 'lecture.moved', `【时间调整】${updated.title}`, `讲座时间调整为 ${formatShanghai(updated.startsAt)}，请合理安排。`, lectureEventKey(id)), tx);
       return { row: updated, promoted: seated, event: id };
     });
     if (event !== undefined) await this.outbox.publish(event);
     await this.notify(promoted, row, 'lecture.promoted', `【报名成功】${row.title}`, `讲座增加了名额，您已从候补转为正式报名。讲座时间：${formatShanghai(row.startsAt)}。`);
-    if (row.status === 'published' && startsAt.getTime() !== current.startsAt.getTime()) {
-      const registered = await this.registrationRepository.registeredUserIds(row.id, ['registered', 'waitlisted']);
-      await this.notify(registered, row, 'lecture.moved', `【时间调整】${row.title}`, `讲座时间调整为 ${formatShanghai(row.startsAt)}，请合理安排。`);
-    }
     return this.get(principal, row.id);
   }
 
@@ -240,10 +239,11 @@ export class LectureService {
         { actorId: principal.userId, action: 'lecture.cancelled', targetType: 'lecture', targetId: cancelled.id, detail: { notified: registered.length } },
         tx,
       );
-      return { ...cancelled, event: await this.outbox.record(tx, 'lecture.cancelled', { lectureId, startsAt: cancelled.startsAt.toISOString() }) };
+      const id = await this.outbox.record(tx, 'lecture.cancelled', { lectureId, startsAt: cancelled.startsAt.toISOString() });
+      await this.notifications.create(this.notices(registered, cancelled, 'lecture.cancelled', `【讲座取消】${cancelled.title}`, `原定 ${formatShanghai(cancelled.startsAt)} 的讲座已取消，给您带来不便，敬请谅解。`, lectureEventKey(id)), tx);
+      return { ...cancelled, event: id };
     });
     await this.outbox.publish(row.event);
-    await this.notify(registered, row, 'lecture.cancelled', `【讲座取消】${row.title}`, `原定 ${formatShanghai(row.startsAt)} 的讲座已取消，给您带来不便，敬请谅解。`);
     return this.get(principal, row.id);
   }
 
@@ -331,10 +331,12 @@ export class LectureService {
   }
 
   private async notify(userIds: string[], lecture: LectureRow, kind: string, title: string, body: string, dedupe?: string): Promise<void> {
-    const created = await this.notifications.create(
-      userIds.map((userId) => ({ userId, kind, title, body, data: { lectureId: lecture.id, title: lecture.title, startsAt: lecture.startsAt.toISOString(), schoolId: lecture.schoolId }, dedupeKey: dedupe, deliverAt: new Date() })),
-    );
-    await this.notifications.dispatch(created);
+    await this.notifications.dispatch(await this.notifications.create(this.notices(userIds, lecture, kind, title, body, dedupe)));
+  }
+
+  private notices(userIds: string[], lecture: LectureRow, kind: string, title: string, body: string, dedupe?: string) {
+    const data = { lectureId: lecture.id, title: lecture.title, startsAt: lecture.startsAt.toISOString(), schoolId: lecture.schoolId };
+    return userIds.map((userId) => ({ userId, kind, title, body, data, dedupeKey: dedupe, deliverAt: new Date() }));
   }
 
   // ── helpers ───────────────────────────────────────────────────────────────────

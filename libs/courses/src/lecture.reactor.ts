@@ -2,7 +2,8 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { enqueue, EventHandlers, QUEUES, ReactsToEvents } from '@jiaxiao/common';
-import { REMINDERS, reminderJobId } from './lecture-rules';
+import { NotificationsService } from '@jiaxiao/notifications';
+import { lectureEventKey, REMINDERS, reminderJobId } from './lecture-rules';
 
 type Window = keyof typeof REMINDERS;
 const WINDOWS = Object.keys(REMINDERS) as Window[];
@@ -11,21 +12,30 @@ const WINDOWS = Object.keys(REMINDERS) as Window[];
  * A published lecture's reminders, 24 h and 1 h before it starts, follow the lecture's events:
  * queued when it is published, moved when it is rescheduled, dropped when it is cancelled. Job ids
  * are the lecture's, window's and start time's, so a repeated event queues or removes nothing more
- * (and the reminder job itself re-checks that the lecture still starts then).
+ * (and the reminder job itself re-checks that the lecture still starts then). The notices a move or
+ * a cancellation wrote to the registrants' inboxes with the event are pushed by the worker (the
+ * dispatch job's id is the event's key, so once).
  */
 @Injectable()
 @ReactsToEvents()
-export class LectureReminderReactor implements ReactsToEvents {
-  constructor(@InjectQueue(QUEUES.courses) private readonly queue: Queue) {}
+export class LectureReactor implements ReactsToEvents {
+  constructor(
+    @InjectQueue(QUEUES.courses) private readonly queue: Queue,
+    private readonly notifications: NotificationsService,
+  ) {}
 
   eventHandlers(): EventHandlers {
     return {
       'lecture.published': ({ lectureId, startsAt }) => this.schedule(lectureId, startsAt),
-      'lecture.rescheduled': async ({ lectureId, from, to }) => {
+      'lecture.rescheduled': async ({ lectureId, from, to }, event) => {
         await this.unschedule(lectureId, from);
         await this.schedule(lectureId, to);
+        await this.notifications.scheduleDispatch(lectureEventKey(event.id));
       },
-      'lecture.cancelled': ({ lectureId, startsAt }) => this.unschedule(lectureId, startsAt),
+      'lecture.cancelled': async ({ lectureId, startsAt }, event) => {
+        await this.unschedule(lectureId, startsAt);
+        await this.notifications.scheduleDispatch(lectureEventKey(event.id));
+      },
     };
   }
 
