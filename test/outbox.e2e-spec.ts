@@ -15,6 +15,8 @@ import { freePort } from './support/ports';
  * notice with its `school-notice.posted` event and handing the event on; the notice is there, the
  * event waits in the outbox, and the worker's relay fans the notice out, once, even when the event
  * is delivered again (a relay that died after its handlers ran but before deleting the event).
+ * The same for a class notice (parent-api dies) and for a lecture's publication, whose reminder jobs
+ * the relay queues and later events move or drop.
  */
 const root = join(__dirname, '..');
 
@@ -152,5 +154,63 @@ describeOnPostgres('a class notice through the outbox (parent-api killed after c
     expect(jobs.map((job) => job.id).sort()).toEqual([`escalate-${message.id}`, `notice-${message.id}`]);
     await sleep(500);
     expect(await inbox()).toBe(members);
+  });
+});
+
+describeOnPostgres('lecture reminders through the outbox (admin-api killed after publishing a lecture, worker relay)', () => {
+  const run = scenario();
+
+  it('queues the 24 h and 1 h reminders of a lecture whose publisher died after the commit, once, and moves them with it', async () => {
+    const { config } = run.store;
+    let exited: Promise<string | null>;
+    let url: string;
+    ({ child: run.child, exited, url } = await startDying('admin-api', run.store));
+    const login = await request(url).post('/auth/login').send({ phone: '13900000001', password: DEMO_PASSWORD }).expect(200);
+    const token = `Bearer ${login.body.accessToken}`;
+    const [{ id: schoolId }] = await run.store.query<{ id: string }>("select id::text from schools where name = '潍坊七中'");
+    const startsAt = new Date(Math.ceil((Date.now() + 3 * 86_400_000) / 1_800_000) * 1_800_000);
+    const created = await request(url)
+      .post('/lectures')
+      .set('Authorization', token)
+      .send({ series: 'parents_forum', title: '父母大讲堂：outbox 提醒', audience: { scope: 'school', schoolId }, mode: 'offline', startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(), creditHours: 1, venue: '报告厅' })
+      .expect(201);
+    const lectureId = created.body.id as string;
+
+    await expect(request(url).post(`/lectures/${lectureId}/publish`).set('Authorization', token)).rejects.toThrow();
+    expect(await exited).toBe('SIGKILL');
+
+    // Committed: the lecture is published and its event waits in the outbox.
+    const [lecture] = await run.store.query<{ status: string }>(`select status from lectures where id = '${lectureId}'`);
+    expect(lecture.status).toBe('published');
+    const waiting = await run.store.query<{ name: string; payload: unknown }>('select name, payload from outbox_events');
+    expect(waiting).toEqual([{ name: 'lecture.published', payload: { lectureId, startsAt: startsAt.toISOString() } }]);
+
+    // The worker's relay queues both reminders, with the ids a live publish would have given them.
+    const ctx = (run.worker = await createTestContext({ apps: ['worker'], databaseUrl: config.DATABASE_URL, env: { OUTBOX_RELAY_MS: '100' } }));
+    await until('the outbox emptied', async () => ((await run.store.query('select 1 from outbox_events')).length === 0 ? true : undefined));
+    const queue = ctx.apps.worker!.get<Queue>(getQueueToken(QUEUES.courses), { strict: false });
+    const reminders = async () =>
+      (await queue.getJobs(['delayed', 'waiting', 'active', 'completed'])).filter((job) => job.name === 'lecture.remind' && job.data.lectureId === lectureId).map((job) => job.id as string).sort();
+    const ids = (at: Date) => [`lecture-remind-${lectureId}-1h-${at.getTime()}`, `lecture-remind-${lectureId}-24h-${at.getTime()}`];
+    expect(await reminders()).toEqual(ids(startsAt));
+    expect(await queue.getJobState(ids(startsAt)[1])).toBe('delayed');
+
+    // Delivered again: still one job per window.
+    await run.store.query(`insert into outbox_events (name, payload) values ('lecture.published', '${JSON.stringify({ lectureId, startsAt: startsAt.toISOString() })}')`);
+    await until('the repeated event handled', async () => ((await run.store.query('select 1 from outbox_events')).length === 0 ? true : undefined));
+    expect(await reminders()).toEqual(ids(startsAt));
+
+    // A move recorded twice (as a relay that died before deleting it would hand it on): the reminders follow, once.
+    const moved = new Date(startsAt.getTime() + 86_400_000);
+    const rescheduled = JSON.stringify({ lectureId, from: startsAt.toISOString(), to: moved.toISOString() });
+    await run.store.query(`insert into outbox_events (name, payload) values ('lecture.rescheduled', '${rescheduled}'), ('lecture.rescheduled', '${rescheduled}')`);
+    await until('the move handled', async () => ((await run.store.query('select 1 from outbox_events')).length === 0 ? true : undefined));
+    expect(await reminders()).toEqual(ids(moved));
+
+    // Cancelled (twice): no reminder is left.
+    const cancelled = JSON.stringify({ lectureId, startsAt: moved.toISOString() });
+    await run.store.query(`insert into outbox_events (name, payload) values ('lecture.cancelled', '${cancelled}'), ('lecture.cancelled', '${cancelled}')`);
+    await until('the cancellation handled', async () => ((await run.store.query('select 1 from outbox_events')).length === 0 ? true : undefined));
+    expect(await reminders()).toEqual([]);
   });
 });

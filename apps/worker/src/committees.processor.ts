@@ -15,6 +15,7 @@ export class CommitteesProcessor extends WorkerHost {
 
   private readonly handlers: JobHandlers<'committees'> = {
     'election.tally': (payload) => this.elections.tally(payload.electionId),
+    'election.announce': (payload) => this.elections.announce(payload.electionId),
     'election.close-due': async () => {
       await this.elections.closeDue();
     },

@@ -20,6 +20,7 @@ export class NotificationsProcessor extends WorkerHost {
   private readonly handlers: JobHandlers<'notifications'> = {
     'notification.push': (payload) => this.notifications.push(payload.notificationId),
     'notice.fanout': (payload) => this.classNotices.fanOutNotice(payload.messageId, payload.round),
+    'notification.dispatch': (payload) => this.notifications.dispatchBulk(payload.dedupeKey),
     'notification.deliver': (payload) => this.router.route(payload.notificationId),
     'school-notice.fanout': (payload) => this.schoolNotices.fanOut(payload.noticeId, payload.round),
     'notice.escalate': (payload) => this.classNotices.escalateNotice(payload.messageId),

@@ -8,8 +8,6 @@ import {
   DB,
   DbExecutor,
   districts,
-  hourLedger,
-  lectures,
   schools,
   users,
 } from '@jiaxiao/db';
@@ -33,12 +31,10 @@ export class ChairTrainingRepository {
 
   /**
    * Every chair of a committee of the year still serving on `servingOn` (today, or the year's last
-   * day for a past year: a chair whose term was ended early drops out), with the chair_training
-   * hours credited to them that year (credits minus revocations in the hour ledger).
+   * day for a past year: a chair whose term was ended early drops out). Their training hours are
+   * courses' to count (HourLedgerService.chairTrainingHours).
    */
   chairsWithTraining(schoolYearId: string, filter: { districtIds?: string[]; schoolIds?: string[] }, servingOn: string) {
-    const earned = sql<number>`coalesce((select sum(${hourLedger.hours}) from ${hourLedger} join ${lectures} l on l.id = ${hourLedger.lectureId}
-      where ${hourLedger.guardianId} = ${committeeMembers.userId} and ${hourLedger.schoolYearId} = ${schoolYearId} and l.series = 'chair_training'), 0)::float`;
     const area = [
       filter.districtIds?.length ? inArray(schools.districtId, filter.districtIds) : undefined,
       filter.schoolIds?.length ? inArray(schools.id, filter.schoolIds) : undefined,
@@ -54,7 +50,6 @@ export class ChairTrainingRepository {
         schoolName: schools.name,
         districtId: districts.id,
         districtName: districts.name,
-        earnedHours: earned,
       })
       .from(committeeMembers)
       .innerJoin(committees, eq(committees.id, committeeMembers.committeeId))

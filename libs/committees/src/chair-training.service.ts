@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { areaScopeOf, DomainError, formatShanghai, maskPhone, Principal, schoolYearOf, staffSchoolIds } from '@jiaxiao/common';
+import { HourLedgerService } from '@jiaxiao/courses';
 import { AuditService } from '@jiaxiao/platform';
 import { CommitteesRepository } from './committees.repository';
 import { ChairTrainingRepository } from './chair-training.repository';
@@ -12,8 +13,8 @@ const rate = (completed: number, chairs: number) => (chairs === 0 ? 0 : Math.rou
 
 /**
  * 家委会主任能力提升计划: the bureau sets the chair_training hours a chair must earn in a school
- * year; the report sums each chair's chair_training credits in the hour ledger (credits minus
- * revocations) per school and district.
+ * year; the report asks courses for each chair's chair_training hours (credits minus revocations
+ * in its hour ledger) and sums completion per school and district.
  */
 @Injectable()
 export class ChairTrainingService {
@@ -21,6 +22,7 @@ export class ChairTrainingService {
     private readonly repository: CommitteesRepository,
     private readonly chairTrainingRepository: ChairTrainingRepository,
     private readonly audit: AuditService,
+    private readonly ledger: HourLedgerService,
   ) {}
 
   /** City bureau staff only. */
@@ -53,7 +55,9 @@ export class ChairTrainingService {
     const required = (await this.chairTrainingRepository.chairTrainingHours(year.id)) ?? DEFAULT_CHAIR_TRAINING_HOURS;
     // This year: the chairs serving today; a past year: those who served to its end (a term ended early drops out).
     const today = formatShanghai(new Date(), false);
-    const rows = await this.chairTrainingRepository.chairsWithTraining(year.id, filter, today < year.endsOn ? today : year.endsOn);
+    const serving = await this.chairTrainingRepository.chairsWithTraining(year.id, filter, today < year.endsOn ? today : year.endsOn);
+    const earned = await this.ledger.chairTrainingHours(serving.map((r) => r.userId), year.id);
+    const rows = serving.map((r) => ({ ...r, earnedHours: earned.get(r.userId) ?? 0 }));
     const fullPhones = staffSchoolIds(principal);
     const schools = new Map<string, ChairAreaDto>();
     const districts = new Map<string, ChairAreaDto>();

@@ -156,8 +156,8 @@ export class CommitteesRepository {
     return rows.map((r) => r.studentId);
   }
 
-  async guardiansInScope(committee: CommitteeRow): Promise<string[]> {
-    const rows = await this.db
+  async guardiansInScope(committee: CommitteeRow, db: DbExecutor = this.db): Promise<string[]> {
+    const rows = await db
       .selectDistinct({ userId: guardianships.userId })
       .from(guardianships)
       .innerJoin(students, eq(students.id, guardianships.studentId))

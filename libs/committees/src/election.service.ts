@@ -243,6 +243,15 @@ export class ElectionService {
       }
       if (unseated.length > 0) result.unseated = unseated;
       await this.electionRepository.closeElection(election.id, result, tx);
+      // The result reaches every guardian's inbox with the count; the pushes and the group follow its event.
+      const guardians = await this.repository.guardiansInScope(committee, tx);
+      const note = runoff ? '计票结束，末位票数相同，将进行决选投票，请及时参加。' : '计票结束，选举结果已公布。';
+      await this.notifications.create(
+        guardians.map((userId) => ({ userId, kind: 'election.result', title: `【选举结果】${election.title}`, body: note, data: { committeeId: committee.id, electionId: election.id }, dedupeKey: resultKey(election.id), deliverAt: new Date() })),
+        tx,
+      );
+      const events = [await this.outbox.record(tx, 'election.tallied', { electionId: election.id })];
+      if (runoff) events.push(await this.outbox.record(tx, 'election.opened', { electionId: runoff.id, votingEndsAt: runoff.votingEndsAt.toISOString() }));
       await this.audit.record(
         {
           actorId,
@@ -253,22 +262,29 @@ export class ElectionService {
         },
         tx,
       );
-      return { election, committee, runoff };
+      return events;
     });
-    if (!outcome) return;
-    if (outcome.runoff) await this.scheduleTally(outcome.runoff);
-    await this.committees.syncGroup(outcome.committee);
-    await this.notifyScope(
-      outcome.committee,
-      'election.result',
-      `【选举结果】${outcome.election.title}`,
-      outcome.runoff ? '计票结束，末位票数相同，将进行决选投票，请及时参加。' : '计票结束，选举结果已公布。',
-      outcome.election.id,
-      `election-result:${outcome.election.id}`,
-    );
+    if (outcome) await this.outbox.publish(...outcome);
+  }
+
+  /**
+   * After a tally (the worker's `election.announce`, queued from `election.tallied`): the committee
+   * group follows the new seats and the result's inbox entries not pushed yet are pushed. Safe to repeat.
+   */
+  async announce(electionId: string): Promise<void> {
+    const election = await this.electionRepository.election(electionId);
+    const committee = election && (await this.repository.committee(election.committeeId));
+    if (!committee) return;
+    await this.committees.syncGroup(committee);
+    await this.notifications.dispatchBulk(resultKey(electionId));
   }
 
   // ── helpers ───────────────────────────────────────────────────────────────────
+
+  /** The announcement job of a tallied election; its id is the election's, so a repeated event queues it once. */
+  async scheduleAnnouncement(electionId: string): Promise<void> {
+    await enqueue(this.queue, 'election.announce', { electionId }, { jobId: `election-announce-${electionId}` });
+  }
 
   /** The tally job of an election, due when voting ends; its id is the election's, so scheduling twice queues it once. */
   async scheduleTally(election: Pick<ElectionRow, 'id' | 'votingEndsAt'>): Promise<void> {
@@ -316,6 +332,8 @@ export class ElectionService {
     };
   }
 }
+
+const resultKey = (electionId: string) => `election-result:${electionId}`;
 
 function toNominationDto(row: { id: string; electionId: string; nomineeId: string; status: string }): NominationDto {
   return { id: row.id, electionId: row.electionId, nomineeId: row.nomineeId, status: row.status };

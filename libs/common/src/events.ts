@@ -7,8 +7,12 @@
 export interface DomainEvents {
   /** a committee opened an election; its tally is due when voting ends */
   'election.opened': { electionId: string; votingEndsAt: string };
+  /** an election was counted: its result is in the guardians' inboxes, to be pushed, and the committee group follows the new seats */
+  'election.tallied': { electionId: string };
   /** a class-group notice was sent: its inbox entries are written, and without 回执 in time it is escalated by SMS */
   'class-notice.posted': { messageId: string; needsAck: boolean };
+  /** the sender asked to remind the families that have not confirmed a class notice (round = when asked, ms) */
+  'class-notice.reminder-requested': { messageId: string; round: number };
   /** a 校务公开 notice was posted; its recipients are fixed and their inbox entries written */
   'school-notice.posted': { noticeId: string };
   /** the sender asked to remind those who have not confirmed a school notice (round = when asked, ms) */
@@ -17,6 +21,12 @@ export interface DomainEvents {
   'roster.changed': { classId: string };
   /** a class moved up into the next school year (升级): its class group goes with it */
   'class.promoted': { fromClassId: string; toClassId: string };
+  /** a lecture was published to its audience: its reminders are due 24 h and 1 h before startsAt (ISO) */
+  'lecture.published': { lectureId: string; startsAt: string };
+  /** a published lecture moved from one start time to another (ISO): its reminders move with it */
+  'lecture.rescheduled': { lectureId: string; from: string; to: string };
+  /** a lecture planned for startsAt (ISO) was cancelled: its reminders are dropped */
+  'lecture.cancelled': { lectureId: string; startsAt: string };
   /** a course-hour report workbook was asked for; the worker builds it */
   'report-export.requested': { exportId: string };
   /** a roster sheet was uploaded; its rows are imported in the background */

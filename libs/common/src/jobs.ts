@@ -20,6 +20,8 @@ export interface JobPayloads {
   'roster.import': { importId: string };
   /** push one notification (its deliverAt has come) */
   'notification.push': { notificationId: string };
+  /** push the inbox entries with this key not pushed yet (written in a change's transaction, pushed after its event) */
+  'notification.dispatch': { dedupeKey: string };
   /** route one notification to WeChat and SMS (the worker's delivery router) */
   'notification.deliver': { notificationId: string };
   /** SMS to the families that have not confirmed a notice (回执) NOTICE_SMS_AFTER_HOURS after it went out */
@@ -42,6 +44,8 @@ export interface JobPayloads {
   'report.export': { exportId: string };
   /** count an election's ballots at the end of its voting window (or when closed early) */
   'election.tally': { electionId: string };
+  /** after a tally: the committee group follows the new seats and the result's inbox entries are pushed */
+  'election.announce': { electionId: string };
   /** tally every open election whose voting window has passed (a missed delayed job) */
   'election.close-due': Record<string, never>;
   /** 班费 summary of a month (YYYY-MM, Asia/Shanghai; the previous month when absent) to each class's guardians */
@@ -64,6 +68,7 @@ export const JOB_QUEUE = {
   'roster.import': 'imports',
   'notification.push': 'notifications',
   'notice.fanout': 'notifications',
+  'notification.dispatch': 'notifications',
   'notification.deliver': 'notifications',
   'notice.escalate': 'notifications',
   'school-notice.fanout': 'notifications',
@@ -74,6 +79,7 @@ export const JOB_QUEUE = {
   'watch.flush': 'courses',
   'report.export': 'courses',
   'election.tally': 'committees',
+  'election.announce': 'committees',
   'election.close-due': 'committees',
   'fund.monthly-summary': 'committees',
   'mailbox.escalate': 'mailbox',
@@ -109,6 +115,7 @@ export const JOB_PRESETS: Record<QueuedJobName, JobPreset> = {
   'notification.push': { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 },
   'notification.deliver': { attempts: 3, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: 5000 },
   'notice.escalate': NOTIFY,
+  'notification.dispatch': { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: true, removeOnFail: 1000 },
   'notice.fanout': NOTIFY,
   'school-notice.fanout': NOTIFY,
   'conversation.sync-class': CLASS_GROUP,
@@ -116,6 +123,7 @@ export const JOB_PRESETS: Record<QueuedJobName, JobPreset> = {
   'lecture.remind': { attempts: 3, removeOnComplete: true, removeOnFail: 1000 },
   'report.export': { attempts: 3, removeOnComplete: true, removeOnFail: 1000 },
   'election.tally': { attempts: 5, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: 1000 },
+  'election.announce': { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: true, removeOnFail: 1000 },
   'sms.send': { attempts: 3, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: true, removeOnFail: 1000 },
   'consent.withdrawn': { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86_400 }, removeOnFail: 1000 },
 };

@@ -27,6 +27,7 @@ import { LectureService } from './lecture.service';
 import { ProgressService } from './progress.service';
 import { PublicCalendarRepository } from './public-calendar.repository';
 import { PublicCalendarService } from './public-calendar.service';
+import { LectureReactor } from './lecture.reactor';
 import { ReportService } from './report.service';
 import { TeacherTrainingRepository } from './teacher-training.repository';
 import { TeacherTrainingService } from './teacher-training.service';
@@ -43,6 +44,7 @@ import { WatchTimeService } from './watch-time.service';
     RegistrationRepository,
     ReportExportRepository,
     ReportExportReactor,
+    LectureReactor,
     ReportRepository,
     CoursesAccess,
     ChairPlaces,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import {
   attendance,
@@ -12,6 +12,7 @@ import {
   householdCredits,
   householdProgress,
   hourLedger,
+  LectureSeries,
   LedgerSource,
   lectures,
   schoolYears,
@@ -198,6 +199,17 @@ export class HourLedgerRepository {
       .innerJoin(lectures, eq(lectures.id, householdCredits.lectureId))
       .where(eq(guardianships.userId, userId))
       .orderBy(asc(lectures.startsAt));
+  }
+
+  /** Hours of a series' lectures credited to each of these guardians in a school year (credits minus revocations). */
+  async seriesHoursOf(guardianIds: string[], schoolYearId: string, series: LectureSeries): Promise<{ guardianId: string; hours: number }[]> {
+    if (guardianIds.length === 0) return [];
+    return this.db
+      .select({ guardianId: hourLedger.guardianId, hours: sql<number>`sum(${hourLedger.hours})::float` })
+      .from(hourLedger)
+      .innerJoin(lectures, eq(lectures.id, hourLedger.lectureId))
+      .where(and(inArray(hourLedger.guardianId, guardianIds), eq(hourLedger.schoolYearId, schoolYearId), eq(lectures.series, series)))
+      .groupBy(hourLedger.guardianId);
   }
 
   ledgerOfGuardian(guardianId: string, schoolYearId: string) {

@@ -51,6 +51,14 @@ export class HourLedgerService {
     return credited ? lecture.creditHours : 0;
   }
 
+  /** Chair-training hours (家委会主任能力提升) each of these guardians earned in a school year; 0 for those with none. */
+  async chairTrainingHours(guardianIds: string[], schoolYearId: string): Promise<Map<string, number>> {
+    const rows = await this.hourLedgerRepository.seriesHoursOf([...new Set(guardianIds)], schoolYearId, 'chair_training');
+    const hours = new Map(guardianIds.map((id) => [id, 0]));
+    for (const row of rows) hours.set(row.guardianId, Number(row.hours));
+    return hours;
+  }
+
   /** A correction: a revocation entry, never a delete; households lose the lecture unless another guardian earned it. */
   async revoke(principal: Principal, ledgerId: string, reason: string): Promise<void> {
     await this.repository.transaction(async (tx) => {

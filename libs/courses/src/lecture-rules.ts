@@ -56,10 +56,13 @@ export function assertWithinSession(hours: number, startsAt: Date, endsAt: Date)
   }
 }
 
+/** The key of the inbox entries a lecture's move or cancellation writes with its event: one set per event. */
+export const lectureEventKey = (eventId: number) => `lecture-event:${eventId}`;
+
 /** How long before a lecture's start each reminder goes out. */
 export const REMINDERS = { '24h': 24 * 3600_000, '1h': 3600_000 } as const;
 
 /** One reminder job per lecture, window and start time: moving the lecture gives new ids, a retried enqueue the same. */
-export function reminderJobId(lecture: LectureRow, window: string): string {
+export function reminderJobId(lecture: Pick<LectureRow, 'id' | 'startsAt'>, window: string): string {
   return `lecture-remind-${lecture.id}-${window}-${lecture.startsAt.getTime()}`;
 }

@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import type { Queue } from 'bullmq';
-import { areaScopeOf, DomainError, enqueue, formatShanghai, JobPayloads, Principal, QUEUES, schoolYearOf } from '@jiaxiao/common';
+import { areaScopeOf, DomainError, formatShanghai, JobPayloads, Principal, schoolYearOf } from '@jiaxiao/common';
 import { Audience, DbExecutor } from '@jiaxiao/db';
 import { LectureRoomService } from '@jiaxiao/messaging';
 import { NotificationsService } from '@jiaxiao/notifications';
-import { AuditService } from '@jiaxiao/platform';
+import { AuditService, OutboxService } from '@jiaxiao/platform';
 import { audienceIncludes, audienceWithin } from './audience';
 import { chairAudienceIncludes, ChairPlaces, placeAudienceIncludes } from './chair-places.service';
 import { CoursesRepository, LectureRow } from './courses.repository';
@@ -16,14 +14,16 @@ import { RegistrationRepository } from './registration.repository';
 import { AudienceDto, CreateLectureDto, LectureDto, LectureListQueryDto, RegistrationDto, UpdateLectureDto } from './dto/lecture.dto';
 import { withLinksInScope } from './lecture-links';
 import { toLectureDto } from './lecture.mapper';
-import { assertHalfHours, assertTimes, assertWithinSession, organiserOf, REMINDERS, reminderJobId, toAudience } from './lecture-rules';
+import { assertHalfHours, assertTimes, assertWithinSession, lectureEventKey, organiserOf, toAudience } from './lecture-rules';
 import { TeacherTrainingRepository } from './teacher-training.repository';
 
 type PreparedLecture = Parameters<LectureRepository['insertLecture']>[0];
 
 /**
  * Lectures (父母大讲堂, 家庭教育农村行, school courses, chair training): drafting, publishing,
- * moving, cancelling; registration with capacity and a waitlist; reminders 24 h and 1 h before.
+ * moving, cancelling; registration with capacity and a waitlist; reminders 24 h and 1 h before
+ * (publishing, moving and cancelling record a domain event that LectureReactor follows; a move's or
+ * cancellation's notices are written with it, and pushed after it).
  */
 @Injectable()
 export class LectureService {
@@ -34,7 +34,7 @@ export class LectureService {
     private readonly registrationRepository: RegistrationRepository,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
-    @InjectQueue(QUEUES.courses) private readonly queue: Queue,
+    private readonly outbox: OutboxService,
     private readonly chairs: ChairPlaces,
     private readonly rooms: LectureRoomService,
     private readonly teachers: TeacherTrainingRepository,
@@ -181,7 +181,7 @@ export class LectureService {
     if (schoolYearOf(startsAt) !== schoolYearOf(current.startsAt)) {
       throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'startsAt', constraint: 'sameSchoolYear' }]);
     }
-    const { row, promoted } = await this.repository.transaction(async (tx) => {
+    const { row, promoted, event } = await this.repository.transaction(async (tx) => {
       await this.lectureRepository.lockLecture(lectureId, tx);
       const updated = await this.lectureRepository.updateLecture(
         lectureId,
@@ -203,15 +203,14 @@ export class LectureService {
       // must not take a seat someone has been waiting for.
       const seated = dto.capacity !== undefined && updated.status === 'published' ? await this.seatWaitlisted(updated, tx) : [];
       await this.audit.record({ actorId: principal.userId, action: 'lecture.updated', targetType: 'lecture', targetId: updated.id, detail: { ...dto } }, tx);
-      return { row: updated, promoted: seated };
+      if (updated.status !== 'published' || startsAt.getTime() === current.startsAt.getTime()) return { row: updated, promoted: seated, event: undefined };
+      const id = await this.outbox.record(tx, 'lecture.rescheduled', { lectureId, from: current.startsAt.toISOString(), to: updated.startsAt.toISOString() });
+      const registered = await this.registrationRepository.registeredUserIds(lectureId, ['registered', 'waitlisted'], tx);
+      await this.notifications.create(this.notices(registered, updated, 'lecture.moved', `【时间调整】${updated.title}`, `讲座时间调整为 ${formatShanghai(updated.startsAt)}，请合理安排。`, lectureEventKey(id)), tx);
+      return { row: updated, promoted: seated, event: id };
     });
+    if (event !== undefined) await this.outbox.publish(event);
     await this.notify(promoted, row, 'lecture.promoted', `【报名成功】${row.title}`, `讲座增加了名额，您已从候补转为正式报名。讲座时间：${formatShanghai(row.startsAt)}。`);
-    if (row.status === 'published' && startsAt.getTime() !== current.startsAt.getTime()) {
-      await this.unscheduleReminders(current);
-      await this.scheduleReminders(row);
-      const registered = await this.registrationRepository.registeredUserIds(row.id, ['registered', 'waitlisted']);
-      await this.notify(registered, row, 'lecture.moved', `【时间调整】${row.title}`, `讲座时间调整为 ${formatShanghai(row.startsAt)}，请合理安排。`);
-    }
     return this.get(principal, row.id);
   }
 
@@ -221,9 +220,9 @@ export class LectureService {
     const row = await this.repository.transaction(async (tx) => {
       const published = await this.lectureRepository.updateLecture(lectureId, { status: 'published' }, tx);
       await this.audit.record({ actorId: principal.userId, action: 'lecture.published', targetType: 'lecture', targetId: published.id }, tx);
-      return published;
+      return { ...published, event: await this.outbox.record(tx, 'lecture.published', { lectureId, startsAt: published.startsAt.toISOString() }) };
     });
-    await this.scheduleReminders(row);
+    await this.outbox.publish(row.event);
     // The Q&A room opens with the lecture; its creator answers there.
     await this.rooms.join(row, [{ userId: row.createdBy ?? principal.userId, role: 'staff' }]);
     return this.get(principal, row.id);
@@ -240,10 +239,11 @@ export class LectureService {
         { actorId: principal.userId, action: 'lecture.cancelled', targetType: 'lecture', targetId: cancelled.id, detail: { notified: registered.length } },
         tx,
       );
-      return cancelled;
+      const id = await this.outbox.record(tx, 'lecture.cancelled', { lectureId, startsAt: cancelled.startsAt.toISOString() });
+      await this.notifications.create(this.notices(registered, cancelled, 'lecture.cancelled', `【讲座取消】${cancelled.title}`, `原定 ${formatShanghai(cancelled.startsAt)} 的讲座已取消，给您带来不便，敬请谅解。`, lectureEventKey(id)), tx);
+      return { ...cancelled, event: id };
     });
-    await this.unscheduleReminders(current);
-    await this.notify(registered, row, 'lecture.cancelled', `【讲座取消】${row.title}`, `原定 ${formatShanghai(row.startsAt)} 的讲座已取消，给您带来不便，敬请谅解。`);
+    await this.outbox.publish(row.event);
     return this.get(principal, row.id);
   }
 
@@ -330,25 +330,13 @@ export class LectureService {
     );
   }
 
-  private async scheduleReminders(lecture: LectureRow): Promise<void> {
-    for (const [window, before] of Object.entries(REMINDERS) as [keyof typeof REMINDERS, number][]) {
-      const delay = lecture.startsAt.getTime() - before - Date.now();
-      if (delay <= 0) continue;
-      await enqueue(this.queue, 'lecture.remind', { lectureId: lecture.id, window, startsAt: lecture.startsAt.toISOString() }, { jobId: reminderJobId(lecture, window), delay });
-    }
-  }
-
-  private async unscheduleReminders(lecture: LectureRow): Promise<void> {
-    for (const window of Object.keys(REMINDERS) as (keyof typeof REMINDERS)[]) {
-      await this.queue.remove(reminderJobId(lecture, window));
-    }
-  }
-
   private async notify(userIds: string[], lecture: LectureRow, kind: string, title: string, body: string, dedupe?: string): Promise<void> {
-    const created = await this.notifications.create(
-      userIds.map((userId) => ({ userId, kind, title, body, data: { lectureId: lecture.id, title: lecture.title, startsAt: lecture.startsAt.toISOString(), schoolId: lecture.schoolId }, dedupeKey: dedupe, deliverAt: new Date() })),
-    );
-    await this.notifications.dispatch(created);
+    await this.notifications.dispatch(await this.notifications.create(this.notices(userIds, lecture, kind, title, body, dedupe)));
+  }
+
+  private notices(userIds: string[], lecture: LectureRow, kind: string, title: string, body: string, dedupe?: string) {
+    const data = { lectureId: lecture.id, title: lecture.title, startsAt: lecture.startsAt.toISOString(), schoolId: lecture.schoolId };
+    return userIds.map((userId) => ({ userId, kind, title, body, data, dedupeKey: dedupe, deliverAt: new Date() }));
   }
 
   // ── helpers ───────────────────────────────────────────────────────────────────

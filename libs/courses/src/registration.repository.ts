@@ -60,8 +60,8 @@ export class RegistrationRepository {
       .orderBy(asc(registrations.status), asc(registrations.createdAt));
   }
 
-  async registeredUserIds(lectureId: string, statuses: ('registered' | 'waitlisted')[] = ['registered']): Promise<string[]> {
-    const rows = await this.db
+  async registeredUserIds(lectureId: string, statuses: ('registered' | 'waitlisted')[] = ['registered'], db: DbExecutor = this.db): Promise<string[]> {
+    const rows = await db
       .select({ userId: registrations.userId })
       .from(registrations)
       .where(and(eq(registrations.lectureId, lectureId), inArray(registrations.status, statuses)));

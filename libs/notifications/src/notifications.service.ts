@@ -81,6 +81,14 @@ export class NotificationsService {
     );
   }
 
+  /**
+   * Queues the push of entries a transaction wrote with this key (`dispatchBulk` in the worker), from
+   * the reactor of the event committed with them. The job id is the key's, so a repeated event queues it once.
+   */
+  async scheduleDispatch(dedupeKey: string): Promise<void> {
+    await enqueue(this.queue, 'notification.dispatch', { dedupeKey }, { jobId: `dispatch-${dedupeKey.replaceAll(':', '-')}` });
+  }
+
   /** Dispatches whatever carries this key and has not been pushed: a retried fan-out finishes the job. */
   async dispatchPending(dedupeKey: string): Promise<void> {
     await this.dispatch(await this.repository.unpushed(dedupeKey));

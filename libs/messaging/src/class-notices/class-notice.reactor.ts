@@ -6,7 +6,8 @@ import { AppConfig, enqueue, EventHandlers, QUEUES, ReactsToEvents } from '@jiax
 /**
  * A sent class notice is fanned out by the worker, and one that asks for 回执 is escalated by SMS
  * NOTICE_SMS_AFTER_HOURS after the event is handed on (at once after the commit; after a crash,
- * when the relay finds it). Job ids are the notice's, so a repeated event queues each once.
+ * when the relay finds it); 提醒未确认 is a fan-out round of its own. Job ids are the notice's (and the
+ * round's), so a repeated event queues each once.
  */
 @Injectable()
 @ReactsToEvents()
@@ -21,6 +22,9 @@ export class ClassNoticeReactor implements ReactsToEvents {
       'class-notice.posted': async ({ messageId, needsAck }) => {
         await enqueue(this.queue, 'notice.fanout', { messageId, round: 0 }, { jobId: `notice-${messageId}` });
         if (needsAck) await enqueue(this.queue, 'notice.escalate', { messageId }, { jobId: `escalate-${messageId}`, delay: this.config.NOTICE_SMS_AFTER_HOURS * 3_600_000 });
+      },
+      'class-notice.reminder-requested': async ({ messageId, round }) => {
+        await enqueue(this.queue, 'notice.fanout', { messageId, round }, { jobId: `remind-${messageId}-${round}` });
       },
     };
   }

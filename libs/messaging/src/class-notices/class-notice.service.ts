@@ -1,10 +1,8 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { DomainError, enqueue, Principal, QUEUES } from '@jiaxiao/common';
+import { DomainError, Principal } from '@jiaxiao/common';
 import { NotificationsService, RealtimePublisher } from '@jiaxiao/notifications';
-import { REDIS } from '@jiaxiao/platform';
+import { OutboxService, REDIS } from '@jiaxiao/platform';
 import { AcksDto, FamilyStatusDto, ReadsDto } from '../dto/message.dto';
 import { MessageRepository } from '../message.repository';
 import { ConversationRow, MessageRow, MessagingRepository } from '../messaging.repository';
@@ -15,7 +13,8 @@ export const REMIND_INTERVAL_SECONDS = 3600;
 /**
  * Notices sent in a conversation (a class group's 班级通知): the fan-out to every inbox, 已读/未读
  * and 回执 counted by family, 提醒未确认 at most once an hour, and the SMS escalation of the
- * families that still have not confirmed. The fan-out, reminder and escalation are worker jobs.
+ * families that still have not confirmed. The fan-out, reminder and escalation are worker jobs,
+ * queued by ClassNoticeReactor from the notice's domain events.
  */
 @Injectable()
 export class ClassNoticeService {
@@ -26,7 +25,7 @@ export class ClassNoticeService {
     private readonly notifications: NotificationsService,
     private readonly realtime: RealtimePublisher,
     @Inject(REDIS) private readonly redis: Redis,
-    @InjectQueue(QUEUES.notifications) private readonly queue: Queue,
+    private readonly outbox: OutboxService,
   ) {}
 
   /** 已读/未读 of one message: by family in a class group, by member elsewhere. The sender or staff may ask. */
@@ -71,7 +70,7 @@ export class ClassNoticeService {
       throw new DomainError('NOTICE_REMIND_TOO_SOON', { minutes: Math.ceil(ttl / 60) }, [], { 'Retry-After': String(ttl) });
     }
     const round = Date.now();
-    await enqueue(this.queue, 'notice.fanout', { messageId, round }, { jobId: `remind-${messageId}-${round}` });
+    await this.outbox.publish(await this.repository.transaction((tx) => this.outbox.record(tx, 'class-notice.reminder-requested', { messageId, round })));
     return { messageId, reminded: pending.reduce((n, family) => n + family.guardians.length, 0) };
   }
 

@@ -1,8 +1,6 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { areaScopeOf, decodeTimeIdCursor, DEFAULT_PAGE_SIZE, DomainError, enqueue, Principal, QUEUES, schoolYearOf, toPage } from '@jiaxiao/common';
+import { areaScopeOf, decodeTimeIdCursor, DEFAULT_PAGE_SIZE, DomainError, Principal, schoolYearOf, toPage } from '@jiaxiao/common';
 import { NotificationsService } from '@jiaxiao/notifications';
 import { AuditService, OutboxService, REDIS } from '@jiaxiao/platform';
 import { REMIND_INTERVAL_SECONDS } from '../class-notices/class-notice.service';
@@ -35,7 +33,6 @@ export class SchoolNoticeService {
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     @Inject(REDIS) private readonly redis: Redis,
-    @InjectQueue(QUEUES.notifications) private readonly queue: Queue,
   ) {}
 
   async post(principal: Principal, dto: PostSchoolNoticeDto): Promise<SchoolNoticeDto> {
@@ -128,7 +125,7 @@ export class SchoolNoticeService {
       throw new DomainError('NOTICE_REMIND_TOO_SOON', { minutes: Math.ceil(ttl / 60) }, [], { 'Retry-After': String(ttl) });
     }
     const round = Date.now();
-    await enqueue(this.queue, 'school-notice.fanout', { noticeId, round }, { jobId: `school-notice-remind-${noticeId}-${round}` });
+    await this.outbox.publish(await this.repository.transaction((tx) => this.outbox.record(tx, 'school-notice.reminder-requested', { noticeId, round })));
     return { noticeId, pending: pending.length };
   }
 

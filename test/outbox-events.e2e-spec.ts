@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { DomainEvents, EventName, QUEUES } from '@jiaxiao/common';
+import { ElectionService } from '@jiaxiao/committees';
+import { NotificationsService } from '@jiaxiao/notifications';
+import { OutboxService } from '@jiaxiao/platform';
+import { createLecture, demoPlaces, HOUR, minutesFromNow } from './support/courses';
+import { createTestContext, TestContext } from './support/harness';
+
+/**
+ * Every domain event is delivered at least once, so each handler must make a repeat harmless: the
+ * events of reminders, tallies and lecture changes, each handed on twice (the same row, as a relay
+ * that died after its handlers ran but before deleting it would hand it on again), queue their job once.
+ */
+describe('domain events delivered twice queue their job once', () => {
+  let ctx: TestContext;
+  let outbox: OutboxService;
+
+  beforeAll(async () => {
+    ctx = await createTestContext({ apps: ['admin'] });
+    outbox = ctx.apps.admin!.get(OutboxService, { strict: false });
+  });
+  afterAll(async () => {
+    await ctx?.close();
+  });
+
+  const queue = (name: keyof typeof QUEUES) => ctx.apps.admin!.get<Queue>(getQueueToken(QUEUES[name]), { strict: false });
+  const jobIds = async (name: keyof typeof QUEUES, job: string) => (await queue(name).getJobs(['waiting', 'delayed', 'active', 'completed'])).filter((j) => j.name === job).map((j) => j.id);
+
+  /** Writes the event and relays it, then writes the same row (same id) again and relays it again. */
+  async function deliverTwice<E extends EventName>(name: E, payload: DomainEvents[E]): Promise<number> {
+    const json = JSON.stringify(payload);
+    const [{ id }] = await ctx.query<{ id: string }>(`insert into outbox_events (name, payload) values ('${name}', '${json}') returning id::text`);
+    for (let round = 0; round < 2; round += 1) {
+      if (round > 0) await ctx.query(`insert into outbox_events (id, name, payload) values (${id}, '${name}', '${json}')`);
+      await outbox.relayDue();
+      expect(await ctx.query(`select 1 from outbox_events where name = '${name}'`)).toEqual([]);
+    }
+    return Number(id);
+  }
+
+  it('class-notice.reminder-requested: one reminder round per request', async () => {
+    const messageId = randomUUID();
+    await deliverTwice('class-notice.reminder-requested', { messageId, round: 1_700_000_000_000 });
+    expect((await jobIds('notifications', 'notice.fanout')).filter((id) => id?.includes(messageId))).toEqual([`remind-${messageId}-1700000000000`]);
+  });
+
+  it('school-notice.reminder-requested: one reminder round per request', async () => {
+    const noticeId = randomUUID();
+    await deliverTwice('school-notice.reminder-requested', { noticeId, round: 1_700_000_000_000 });
+    expect((await jobIds('notifications', 'school-notice.fanout')).filter((id) => id?.includes(noticeId))).toEqual([`school-notice-remind-${noticeId}-1700000000000`]);
+  });
+
+  it('lecture.rescheduled and lecture.cancelled: the reminders move or go once, and the notices written with the event are pushed by one job', async () => {
+    const lectureId = randomUUID();
+    const [from, to] = [Date.now() + 3 * 86_400_000, Date.now() + 4 * 86_400_000].map((t) => new Date(Math.round(t / 1000) * 1000).toISOString());
+    const reminders = async () => (await queue('courses').getJobs(['delayed'])).filter((j) => j.data.lectureId === lectureId).map((j) => j.id).sort();
+    const moved = await deliverTwice('lecture.rescheduled', { lectureId, from, to });
+    expect(await reminders()).toEqual([`lecture-remind-${lectureId}-1h-${Date.parse(to)}`, `lecture-remind-${lectureId}-24h-${Date.parse(to)}`]);
+    const cancelled = await deliverTwice('lecture.cancelled', { lectureId, startsAt: to });
+    expect(await reminders()).toEqual([]);
+    const dispatches = (await jobIds('notifications', 'notification.dispatch')).filter((id) => id === `dispatch-lecture-event-${moved}` || id === `dispatch-lecture-event-${cancelled}`);
+    expect(dispatches.sort()).toEqual([`dispatch-lecture-event-${cancelled}`, `dispatch-lecture-event-${moved}`].sort());
+  });
+
+  it('election.tallied: one announcement (group sync and pushes) per election', async () => {
+    const electionId = randomUUID();
+    await deliverTwice('election.tallied', { electionId });
+    expect((await jobIds('committees', 'election.announce')).filter((id) => id?.includes(electionId))).toEqual([`election-announce-${electionId}`]);
+  });
+});
+
+describe('an election tallied through the outbox', () => {
+  let ctx: TestContext;
+
+  beforeAll(async () => {
+    ctx = await createTestContext({ apps: ['admin'] });
+  });
+  afterAll(async () => {
+    await ctx?.close();
+  });
+
+  it('commits the result’s inbox entries with the count and queues one announcement, which pushes each once however often it runs', async () => {
+    const coordinator = await ctx.login('13900000001', 'admin');
+    const [{ id: committeeId }] = await ctx.query<{ id: string }>(`select id::text from committees where name = '初一(1)班家长委员会'`);
+    const now = Date.now();
+    const opened = await ctx
+      .admin()
+      .post(`/committees/${committeeId}/elections`)
+      .set({ Authorization: `Bearer ${coordinator}` })
+      .send({
+        title: '家委会宣传委员选举',
+        role: 'member',
+        seats: 1,
+        nominationStartsAt: new Date(now - 120_000).toISOString(),
+        nominationEndsAt: new Date(now - 60_000).toISOString(),
+        votingStartsAt: new Date(now - 60_000).toISOString(),
+        votingEndsAt: new Date(now + 3_600_000).toISOString(),
+      })
+      .expect(201);
+    const electionId = opened.body.id as string;
+    await ctx.admin().post(`/elections/${electionId}/close`).set({ Authorization: `Bearer ${coordinator}` }).expect(200);
+
+    const results = () =>
+      ctx.query<{ id: string; pushed: boolean }>(`select id::text, pushed_at is not null as pushed from notifications where kind = 'election.result' and data->>'electionId' = '${electionId}'`);
+    const written = await results();
+    expect(written.length).toBeGreaterThan(0);
+    expect(written.every((n) => !n.pushed)).toBe(true);
+    const queue = ctx.apps.admin!.get<Queue>(getQueueToken(QUEUES.committees), { strict: false });
+    expect(await queue.getJobState(`election-announce-${electionId}`)).toBe('waiting');
+
+    // The worker's job, run twice: every entry pushed, one realtime delivery each.
+    const elections = ctx.apps.admin!.get(ElectionService, { strict: false });
+    await elections.announce(electionId);
+    await elections.announce(electionId);
+    expect((await results()).every((n) => n.pushed)).toBe(true);
+    const [{ n }] = await ctx.query<{ n: number }>(
+      `select count(*)::int as n from notification_deliveries d join notifications n on n.id = d.notification_id where n.kind = 'election.result' and n.data->>'electionId' = '${electionId}' and d.channel = 'realtime'`,
+    );
+    expect(n).toBe(written.length);
+  });
+});
+
+describe('a lecture cancelled through the outbox', () => {
+  let ctx: TestContext;
+
+  beforeAll(async () => {
+    ctx = await createTestContext({ apps: ['admin'] });
+  });
+  afterAll(async () => {
+    await ctx?.close();
+  });
+
+  it('commits the registrants’ notices with the cancellation and queues one push job, which pushes each once however often it runs', async () => {
+    const coordinator = await ctx.login('13900000001', 'admin');
+    const places = await demoPlaces(ctx);
+    const startsAt = minutesFromNow(3 * 24 * 60);
+    const lecture = await createLecture(ctx, coordinator, places.wf7, { startsAt, endsAt: new Date(startsAt.getTime() + HOUR) });
+    await ctx.query(`insert into registrations (lecture_id, user_id, status) select '${lecture.id}', id, 'registered' from users where phone in ('13900000002', '13900000003')`);
+    await ctx.admin().post(`/lectures/${lecture.id}/cancel`).set({ Authorization: `Bearer ${coordinator}` }).expect(200);
+
+    const notices = () =>
+      ctx.query<{ pushed: boolean; key: string }>(`select pushed_at is not null as pushed, dedupe_key as key from notifications where kind = 'lecture.cancelled' and data->>'lectureId' = '${lecture.id}'`);
+    const written = await notices();
+    expect(written).toHaveLength(2);
+    expect(written.every((n) => !n.pushed)).toBe(true);
+    const queue = ctx.apps.admin!.get<Queue>(getQueueToken(QUEUES.notifications), { strict: false });
+    const key = written[0].key;
+    expect(await queue.getJobState(`dispatch-${key.replaceAll(':', '-')}`)).toBe('waiting');
+
+    // The worker's job, run twice: each notice pushed, one realtime delivery each.
+    const notifications = ctx.apps.admin!.get(NotificationsService, { strict: false });
+    await notifications.dispatchBulk(key);
+    await notifications.dispatchBulk(key);
+    expect((await notices()).every((n) => n.pushed)).toBe(true);
+    const [{ n }] = await ctx.query<{ n: number }>(
+      `select count(*)::int as n from notification_deliveries d join notifications n on n.id = d.notification_id where n.dedupe_key = '${key}' and d.channel = 'realtime'`,
+    );
+    expect(n).toBe(2);
+  });
+});
