@@ -186,4 +186,37 @@ describe('校务公开, 校长信箱, the public platform and lecture materials'
       await visitorContext.close();
     }
   });
+
+  it('a link to an article opens it by itself, however far down the library it is; a link to a removed one says so', async () => {
+    const city = await platform.login(CITY_ADMIN, 'admin');
+    const created = await platform
+      .admin()
+      .post('/articles')
+      .set(auth(city))
+      .send({ kind: 'article', title: '亲子沟通的三个小方法', category: '亲子沟通', summary: '倾听、共情、约定。', body: '第一，先听孩子说完。\n第二，说出孩子的感受。', status: 'published' })
+      .expect(201);
+    const id = created.body.id as string;
+    await platform.query(`update articles set published_at = now() - interval '3 years' where id = '${id}'`);
+    await platform.query(`insert into articles (kind, title, category, body, status, published_at)
+      select 'article', '文库文章 ' || n, '家教知识', '正文', 'published', now() - n * interval '1 minute' from generate_series(1, 200) n`);
+    const visitorContext = await phone(browser);
+    const visitor = await visitorContext.newPage();
+    const visitorErrors = watchErrors(visitor);
+    try {
+      await visitor.goto(`${platform.h5}/public/articles/${id}`);
+      await visitor.getByTestId('article-title').getByText('亲子沟通的三个小方法').waitFor();
+      await visitor.getByTestId('article-body').getByText('说出孩子的感受').waitFor();
+      await inspect(visitor, 'h5-public-article-link');
+      expect(visitorErrors).toEqual([]);
+
+      await platform.admin().delete(`/articles/${id}`).set(auth(city)).expect(204);
+      await visitor.reload();
+      await visitor.getByText('文章不存在或已下线').waitFor();
+      await inspect(visitor, 'h5-public-article-removed');
+      // The browser logs the 404 of the article itself; nothing else went wrong.
+      expect(visitorErrors.filter((e) => !e.includes(`/public/articles/${id}`))).toEqual([]);
+    } finally {
+      await visitorContext.close();
+    }
+  });
 });
