@@ -147,6 +147,32 @@ describe('校务公开, 校长信箱, the public platform and lecture materials'
     expect(errors).toEqual([]);
   });
 
+  it('a school notice with an attachment: the parent opens it from 校务公开 and downloads the file', async () => {
+    const uploaderToken = await platform.login(COORDINATOR);
+    const upload = await platform.parent().post('/uploads').set(auth(uploaderToken)).attach('file', PDF, '2026年秋季学期收费公示.pdf').expect(201);
+    const posted = await platform
+      .admin()
+      .post('/school-notices')
+      .set(auth(coordinator))
+      .send({ audience: 'families', schoolId: wf7, title: '秋季学期收费公示', body: '本学期收费项目见附件，请家长知悉。', fileIds: [upload.body.id] })
+      .expect(201);
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const res = await platform.admin().get(`/school-notices/${posted.body.id}`).set(auth(coordinator)).expect(200);
+      if (res.body.recipientCount !== null) break;
+      await page.waitForTimeout(100);
+    }
+    await page.goto(`${platform.h5}/school-notices`);
+    await page.getByText('秋季学期收费公示').click();
+    await page.waitForURL(new RegExp(`/h5/school-notices/${posted.body.id}$`));
+    const attachment = page.getByTestId('school-notice-attachment').filter({ hasText: '2026年秋季学期收费公示.pdf' });
+    await attachment.waitFor();
+    await inspect(page, 'h5-school-notice-attachment');
+    const [download] = await Promise.all([page.waitForEvent('download'), attachment.getByTestId('school-notice-attachment-download').click()]);
+    expect(download.suggestedFilename()).toBe('2026年秋季学期收费公示.pdf');
+    expect(await download.path()).toBeTruthy();
+    expect(errors).toEqual([]);
+  });
+
   it('an anonymous visitor browses the public platform from the sign-in screen and reads an article', async () => {
     const city = await platform.login(CITY_ADMIN, 'admin');
     await platform

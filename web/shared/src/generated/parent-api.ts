@@ -2424,6 +2424,8 @@ export interface components {
         };
         SchoolNoticeDto: {
             ackedAt: string | null;
+            /** @description files a recipient (or whoever manages the notice) downloads at `url` */
+            attachments: components["schemas"]["AttachmentDto"][];
             /** @enum {string} */
             audience: "families" | "coordinators";
             body: string;

@@ -16,5 +16,7 @@ INSERT INTO "read_marks" ("conversation_id", "user_id", "seq")
 SELECT "conversation_id", "user_id", "last_read_seq" FROM "conversation_members" WHERE "last_read_seq" > 0
 ON CONFLICT DO NOTHING;--> statement-breakpoint
 DROP TABLE "notice_reads" CASCADE;--> statement-breakpoint
+ALTER TABLE "school_notices" ADD COLUMN "attachments" jsonb DEFAULT '[]'::jsonb NOT NULL;--> statement-breakpoint
 ALTER TABLE "read_marks" ADD CONSTRAINT "read_marks_conversation_id_conversations_id_fk" FOREIGN KEY ("conversation_id") REFERENCES "public"."conversations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "read_marks" ADD CONSTRAINT "read_marks_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;
+ALTER TABLE "read_marks" ADD CONSTRAINT "read_marks_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "school_notices_attachments_idx" ON "school_notices" USING gin ("attachments" jsonb_path_ops);
