@@ -147,6 +147,32 @@ describe('校务公开, 校长信箱, the public platform and lecture materials'
     expect(errors).toEqual([]);
   });
 
+  it('a school notice with an attachment: the parent opens it from 校务公开 and downloads the file', async () => {
+    const uploaderToken = await platform.login(COORDINATOR);
+    const upload = await platform.parent().post('/uploads').set(auth(uploaderToken)).attach('file', PDF, '2026年秋季学期收费公示.pdf').expect(201);
+    const posted = await platform
+      .admin()
+      .post('/school-notices')
+      .set(auth(coordinator))
+      .send({ audience: 'families', schoolId: wf7, title: '秋季学期收费公示', body: '本学期收费项目见附件，请家长知悉。', fileIds: [upload.body.id] })
+      .expect(201);
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const res = await platform.admin().get(`/school-notices/${posted.body.id}`).set(auth(coordinator)).expect(200);
+      if (res.body.recipientCount !== null) break;
+      await page.waitForTimeout(100);
+    }
+    await page.goto(`${platform.h5}/school-notices`);
+    await page.getByText('秋季学期收费公示').click();
+    await page.waitForURL(new RegExp(`/h5/school-notices/${posted.body.id}$`));
+    const attachment = page.getByTestId('school-notice-attachment').filter({ hasText: '2026年秋季学期收费公示.pdf' });
+    await attachment.waitFor();
+    await inspect(page, 'h5-school-notice-attachment');
+    const [download] = await Promise.all([page.waitForEvent('download'), attachment.getByTestId('school-notice-attachment-download').click()]);
+    expect(download.suggestedFilename()).toBe('2026年秋季学期收费公示.pdf');
+    expect(await download.path()).toBeTruthy();
+    expect(errors).toEqual([]);
+  });
+
   it('an anonymous visitor browses the public platform from the sign-in screen and reads an article', async () => {
     const city = await platform.login(CITY_ADMIN, 'admin');
     await platform
@@ -182,6 +208,39 @@ describe('校务公开, 校长信箱, the public platform and lecture materials'
       await visitor.getByTestId('public-model-schools').click();
       await visitor.waitForURL(/\/h5\/model-schools$/);
       expect(visitorErrors).toEqual([]);
+    } finally {
+      await visitorContext.close();
+    }
+  });
+
+  it('a link to an article opens it by itself, however far down the library it is; a link to a removed one says so', async () => {
+    const city = await platform.login(CITY_ADMIN, 'admin');
+    const created = await platform
+      .admin()
+      .post('/articles')
+      .set(auth(city))
+      .send({ kind: 'article', title: '亲子沟通的三个小方法', category: '亲子沟通', summary: '倾听、共情、约定。', body: '第一，先听孩子说完。\n第二，说出孩子的感受。', status: 'published' })
+      .expect(201);
+    const id = created.body.id as string;
+    await platform.query(`update articles set published_at = now() - interval '3 years' where id = '${id}'`);
+    await platform.query(`insert into articles (kind, title, category, body, status, published_at)
+      select 'article', '文库文章 ' || n, '家教知识', '正文', 'published', now() - n * interval '1 minute' from generate_series(1, 200) n`);
+    const visitorContext = await phone(browser);
+    const visitor = await visitorContext.newPage();
+    const visitorErrors = watchErrors(visitor);
+    try {
+      await visitor.goto(`${platform.h5}/public/articles/${id}`);
+      await visitor.getByTestId('article-title').getByText('亲子沟通的三个小方法').waitFor();
+      await visitor.getByTestId('article-body').getByText('说出孩子的感受').waitFor();
+      await inspect(visitor, 'h5-public-article-link');
+      expect(visitorErrors).toEqual([]);
+
+      await platform.admin().delete(`/articles/${id}`).set(auth(city)).expect(204);
+      await visitor.reload();
+      await visitor.getByText('文章不存在或已下线').waitFor();
+      await inspect(visitor, 'h5-public-article-removed');
+      // The browser logs the 404 of the article itself; nothing else went wrong.
+      expect(visitorErrors.filter((e) => !e.includes(`/public/articles/${id}`))).toEqual([]);
     } finally {
       await visitorContext.close();
     }

@@ -92,4 +92,26 @@ describe('joining a class by its link, approved by the class teacher (parent-api
     const rejected = await ctx.admin().get(`/classes/${class1}/join-requests?status=rejected`).set(auth('teacher')).expect(200);
     expect(rejected.body.items.map((r: { id: string }) => r.id)).toContain(invited.body.id);
   });
+
+  it('a guardian who joins the class group after a message counts as having read it from the join, with that time', async () => {
+    const teacher = await ctx.login('13900000002');
+    const [group] = await ctx.query<{ id: string }>(`select id::text from conversations where kind = 'class_group' and class_id = '${class1}'`);
+    const sent = await ctx.parent().post(`/conversations/${group.id}/messages`).set({ Authorization: `Bearer ${teacher}` }).send({ clientMsgId: `join-${Date.now()}`, type: 'text', text: '欢迎新家长' }).expect(201);
+    const before = await ctx.parent().get(`/messages/${sent.body.message.id}/reads`).set({ Authorization: `Bearer ${teacher}` }).expect(200);
+    expect(before.body.unread.map((f: { studentId: string }) => f.studentId)).toContain(xiaoyu);
+
+    const invited = await ctx.parent().post(`/students/${xiaoyu}/guardian-invites`).set(auth('chen')).send({ phone: '13812340002', name: '陈奶奶', relation: '祖父母' }).expect(201);
+    const approvedAt = Date.now();
+    await ctx.admin().post(`/join-requests/${invited.body.id}/approve`).set(auth('teacher')).expect(204);
+    await until(async () => {
+      const rows = await ctx.query<{ n: number }>(`select count(*)::int as n from conversation_members m join users u on u.id = m.user_id where m.conversation_id = '${group.id}' and u.phone = '13812340002'`);
+      return rows[0].n > 0 ? true : undefined;
+    });
+    const after = await ctx.parent().get(`/messages/${sent.body.message.id}/reads`).set({ Authorization: `Bearer ${teacher}` }).expect(200);
+    const family = after.body.read.find((f: { studentId: string }) => f.studentId === xiaoyu);
+    expect(family.guardians.map((g: { name: string }) => g.name)).toContain('陈奶奶（祖父母）');
+    const at = new Date(family.at).getTime();
+    expect(at).toBeGreaterThanOrEqual(approvedAt - 1000);
+    expect(at).toBeLessThanOrEqual(Date.now() + 1000);
+  });
 });

@@ -546,7 +546,7 @@ describe('messaging (parent-api, gateway, worker)', () => {
       else expect(new Date(rows[0].deliver_at).getTime()).toBeLessThanOrEqual(created.getTime());
     });
 
-    it('gives the read list of a notice the time each family first read it; other messages have no time', async () => {
+    it('gives the read list of a notice the time each family first read it, and of other messages too', async () => {
       const ack = await teacher.client.emit<{ message: MessageDto }>('message:send', {
         conversationId: groupId,
         clientMsgId: cid(),
@@ -577,7 +577,29 @@ describe('messaging (parent-api, gateway, worker)', () => {
       expect((again.body.read as FamilyStatus[]).find((f) => f.studentId === liuStudent)?.at).toBe(liuFamily?.at);
 
       const plain = await ctx.parent().get(`/messages/${later.id}/reads`).set(auth(chen)).expect(200);
-      expect((plain.body.read as FamilyStatus[]).find((f) => f.studentId === liuStudent)?.at).toBeNull();
+      const laterAt = new Date((plain.body.read as FamilyStatus[]).find((f) => f.studentId === liuStudent)?.at ?? 0).getTime();
+      expect(laterAt).toBeGreaterThanOrEqual(at);
+      expect(laterAt).toBeLessThanOrEqual(Date.now() + 1000);
+    });
+
+    it('gives every reader of a text message a read time: read over REST, or passed by the reader\'s own send', async () => {
+      const message = await posted(teacher, `请查看本周作业 ${cid()}`);
+      const started = Date.now();
+      await ctx.parent().post(`/conversations/${groupId}/read`).set(auth(liu)).send({ seq: message.seq }).expect(200);
+      // Chen answers without reading first: the send moves Chen's cursor past the teacher's message.
+      await posted(chen, '收到，谢谢老师');
+      const reads = await ctx.parent().get(`/messages/${message.id}/reads`).set(auth(teacher)).expect(200);
+      const read = reads.body.read as FamilyStatus[];
+      expect(read.map((f) => f.studentId)).toEqual(expect.arrayContaining([await studentOf(liu), await studentOf(chen)]));
+      for (const family of read) {
+        const at = new Date(family.at as string).getTime();
+        expect(at).toBeGreaterThanOrEqual(started - 1000);
+        expect(at).toBeLessThanOrEqual(Date.now() + 1000);
+      }
+      for (const family of reads.body.unread as FamilyStatus[]) expect(family.at).toBeNull();
+      // One mark per cursor move, not one per message and reader.
+      const marks = await ctx.query<{ n: number }>(`select count(*)::int as n from read_marks where conversation_id = '${groupId}' and user_id = '${liu.id}' and seq = ${message.seq}`);
+      expect(marks[0].n).toBe(1);
     });
   });
 

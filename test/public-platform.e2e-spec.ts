@@ -109,4 +109,26 @@ describe('public pages without login', () => {
     await ctx.admin().delete(`/articles/${draft.body.id}`).set(auth(city)).expect(204);
     expect((await ctx.admin().get('/articles').set(auth(city)).expect(200)).body.items.map((a: { id: string }) => a.id)).toEqual([resource.body.id]);
   });
+
+  it('a published article opens by its link without login, older than the list\'s newest 200 too; a draft, a removed or an unknown one is 404', async () => {
+    const old = await ctx.admin().post('/articles').set(auth(city)).send({ kind: 'article', title: '亲子沟通的三个小方法', category: '亲子沟通', summary: '倾听、共情、约定', body: '第一，先听孩子说完。', status: 'published' }).expect(201);
+    await ctx.query(`update articles set published_at = now() - interval '3 years' where id = '${old.body.id}'`);
+    // 200 newer articles push it out of the library's list; its link still opens it.
+    await ctx.query(`insert into articles (kind, title, category, body, status, published_at)
+      select 'article', '新文章 ' || n, '亲子沟通', '正文', 'published', now() - n * interval '1 minute' from generate_series(1, 200) n`);
+    const list = await anonymous().get('/public/articles').expect(200);
+    expect(list.body.items.map((a: { id: string }) => a.id)).not.toContain(old.body.id);
+    const opened = await anonymous().get(`/public/articles/${old.body.id}`).expect(200);
+    expect(opened.body).toMatchObject({ id: old.body.id, kind: 'article', title: '亲子沟通的三个小方法', category: '亲子沟通', summary: '倾听、共情、约定', body: '第一，先听孩子说完。', status: 'published', publishedAt: expect.any(String) });
+
+    const draft = await ctx.admin().post('/articles').set(auth(city)).send({ kind: 'article', title: '尚未发布的文章', category: '亲子沟通', body: '草稿' }).expect(201);
+    expect((await anonymous().get(`/public/articles/${draft.body.id}`).expect(404)).body.code).toBe('ARTICLE_NOT_FOUND');
+    await ctx.admin().patch(`/articles/${old.body.id}`).set(auth(city)).send({ status: 'draft' }).expect(200);
+    expect((await anonymous().get(`/public/articles/${old.body.id}`).expect(404)).body.code).toBe('ARTICLE_NOT_FOUND');
+    await ctx.admin().delete(`/articles/${old.body.id}`).set(auth(city)).expect(204);
+    expect((await anonymous().get(`/public/articles/${old.body.id}`).expect(404)).body.code).toBe('ARTICLE_NOT_FOUND');
+    for (const id of ['00000000-0000-4000-8000-000000000000', 'not-an-id', '1e5']) {
+      expect((await anonymous().get(`/public/articles/${id}`).expect(404)).body.code).toBe('ARTICLE_NOT_FOUND');
+    }
+  });
 });

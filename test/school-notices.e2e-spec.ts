@@ -215,4 +215,43 @@ describe('school notices (admin-api, parent-api, worker)', () => {
     const missing = await ctx.parent().get('/school-notices/00000000-0000-4000-8000-000000000000').set(await parent('13900000003'));
     expect({ status: missing.status, code: missing.body.code }).toEqual({ status: 404, code: 'SCHOOL_NOTICE_NOT_FOUND' });
   });
+
+  it('carries the files its sender uploaded: the notice’s readers download them, nobody else; another’s file or too many are refused', async () => {
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
+    const upload = await ctx.parent().post('/uploads').set(await parent('13900000001')).attach('file', pdf, '收费公示.pdf').expect(201);
+    const fileId = upload.body.id as string;
+    const notice = await post('13900000001', { audience: 'families', schoolId: ids.qz, classIds: [ids.class1], fileIds: [fileId] });
+    const attachment = { fileId, name: '收费公示.pdf', mime: 'application/pdf', size: pdf.length, url: `/files/${fileId}` };
+    expect((notice as unknown as { attachments: unknown[] }).attachments).toEqual([attachment]);
+    await fannedOut(notice.id);
+
+    // A family of the class reads it and downloads the file; so does the district that manages the school.
+    const opened = await ctx.parent().get(`/school-notices/${notice.id}`).set(await parent('13900000003')).expect(200);
+    expect(opened.body.attachments).toEqual([attachment]);
+    const feed = await ctx.parent().get('/school-notices').set(await parent('13900000003')).expect(200);
+    expect(feed.body.items.find((n: Notice) => n.id === notice.id).attachments).toEqual([attachment]);
+    const file = await ctx.parent().get(`/files/${fileId}`).set(await parent('13900000003')).expect(200);
+    expect(Buffer.from(file.body as Buffer).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    await ctx.parent().get(`/files/${fileId}`).set(await parent('13900000006')).expect(200);
+    // 赵敏 (广文中学) and 北辰中学's coordinator are neither recipients nor managers.
+    for (const outsider of ['13900000005', '13900000067']) {
+      const denied = await ctx.parent().get(`/files/${fileId}`).set(await parent(outsider));
+      expect({ outsider, status: denied.status, code: denied.body.code }).toEqual({ outsider, status: 403, code: 'FORBIDDEN' });
+    }
+
+    // Only one's own uploads (attaching shares them), at most 9, by id.
+    const parentsFile = await ctx.parent().post('/uploads').set(await parent('13900000003')).attach('file', pdf, 'mine.pdf').expect(201);
+    const h = await admin('13900000001');
+    const cases: [string, unknown, number, string][] = [
+      ['another’s upload', [parentsFile.body.id], 404, 'FILE_NOT_FOUND'],
+      ['unknown file', ['00000000-0000-4000-8000-000000000000'], 404, 'FILE_NOT_FOUND'],
+      ['ten files', Array.from({ length: 10 }, (_, i) => `00000000-0000-4000-8000-00000000000${i}`), 400, 'VALIDATION_FAILED'],
+      ['not ids', ['收费公示.pdf'], 400, 'VALIDATION_FAILED'],
+      ['the same file twice', [fileId, fileId], 400, 'VALIDATION_FAILED'],
+    ];
+    for (const [what, fileIds, status, code] of cases) {
+      const res = await ctx.admin().post('/school-notices').set(h).send({ audience: 'families', schoolId: ids.qz, title: '通知', body: '内容', fileIds });
+      expect({ what, status: res.status, code: res.body.code }).toEqual({ what, status, code });
+    }
+  });
 });

@@ -1,8 +1,8 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
 import { Public } from '@jiaxiao/common';
-import { ArticleListDto, ArticleQueryDto, ArticleService, PublicEntryListDto } from '@jiaxiao/campaigns';
+import { ArticleDto, ArticleListDto, ArticleQueryDto, ArticleService, PublicEntryListDto } from '@jiaxiao/campaigns';
 import { CalendarQueryDto, PublicCalendarDto, PublicCalendarService } from '@jiaxiao/courses';
 import { SupportSiteDto, SupportSitesService } from '@jiaxiao/model-schools';
 
@@ -56,5 +56,12 @@ export class PublicController {
   @ApiOkResponse({ type: ArticleListDto })
   library(@Query() query: ArticleQueryDto): Promise<ArticleListDto> {
     return this.articles.publicList(query);
+  }
+
+  @Get('articles/:id')
+  @ApiOperation({ summary: '文库中的一篇已发布文章或资源（公开，无需登录；草稿与已删除的为 404）' })
+  @ApiOkResponse({ type: ArticleDto })
+  article(@Param('id') id: string): Promise<ArticleDto> {
+    return this.articles.publicArticle(id);
   }
 }

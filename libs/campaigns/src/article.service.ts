@@ -72,11 +72,20 @@ export class ArticleService implements OnModuleInit {
     return { items: (await this.repository.list({ ...query, publishedOnly: true })).map(articleDto), nextCursor: null };
   }
 
+  /** One published article or resource, for a link to it: a draft, a removed or an unknown one is ARTICLE_NOT_FOUND. */
+  async publicArticle(id: string): Promise<ArticleDto> {
+    const row = UUID.test(id) ? await this.repository.article(id) : undefined;
+    if (!row || row.status !== 'published') throw new DomainError('ARTICLE_NOT_FOUND');
+    return articleDto(row);
+  }
+
   async publicEntries(campaignId?: string): Promise<PublicEntryListDto> {
     const rows = await this.repository.publishedEntries(campaignId);
     return { items: rows.map((r) => ({ ...r, publishedAt: (r.publishedAt as Date).toISOString() })), nextCursor: null };
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function assertCityStaff(principal: Principal): void {
   if (!areaScopeOf(principal).city) throw new DomainError('FORBIDDEN');

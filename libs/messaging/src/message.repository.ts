@@ -10,8 +10,8 @@ import {
   MessagePayload,
   messages,
   MessageType,
-  noticeReads,
   notifications,
+  readMarks,
   roleAssignments,
   users,
 } from '@jiaxiao/db';
@@ -100,10 +100,9 @@ export class MessageRepository {
         update ${conversationMembers} set last_read_seq = greatest(last_read_seq, (select seq from bumped))
         where conversation_id = ${conversationId} and user_id = ${senderId} and exists (select 1 from bumped)
         returning last_read_seq as seq
-      ), noted as (
-        insert into ${noticeReads} (message_id, message_created_at, user_id)
-        select m.id, m.created_at, ${senderId}::uuid from ${messages} m, before, moved
-        where m.conversation_id = ${conversationId} and m.seq > before.seq and m.seq <= moved.seq and m.type = 'notice'
+      ), marked as (
+        insert into ${readMarks} (conversation_id, user_id, seq)
+        select ${conversationId}::uuid, ${senderId}::uuid, moved.seq from before, moved where moved.seq - 1 > before.seq
         on conflict do nothing
       ), notified as (
         insert into ${notifications} (user_id, kind, title, body, data, dedupe_key, deliver_at)
@@ -205,23 +204,25 @@ export class MessageRepository {
   }
 
   /**
-   * Moves the cursor forward and, in the same statement, notes when it passed each notice between
-   * the old and the new position (a concurrent move may note some twice: the first time stays).
+   * Moves the cursor forward and, in the same statement, marks where it went and when (the read
+   * times of the messages it passed). A concurrent move of the same cursor may mark a position
+   * the other reached first: the earliest mark at or after a message is its read time.
    */
   async moveReadCursor(conversationId: string, userId: string, seq: number, db: DbExecutor = this.db): Promise<number | undefined> {
     const result = (await db.execute(sql`
-      with before as (
+      with target as (
+        select least(${seq}, c.last_seq) as seq from ${conversations} c where c.id = ${conversationId}
+      ), before as (
         select ${conversationMembers.lastReadSeq} as seq from ${conversationMembers}
         where ${conversationMembers.conversationId} = ${conversationId} and ${conversationMembers.userId} = ${userId}
       ), moved as (
         update ${conversationMembers}
-        set last_read_seq = greatest(${conversationMembers.lastReadSeq}, least(${seq}, (select c.last_seq from ${conversations} c where c.id = ${conversationId})))
+        set last_read_seq = greatest(${conversationMembers.lastReadSeq}, (select seq from target))
         where ${conversationMembers.conversationId} = ${conversationId} and ${conversationMembers.userId} = ${userId}
         returning ${conversationMembers.lastReadSeq} as seq
-      ), noted as (
-        insert into ${noticeReads} (message_id, message_created_at, user_id)
-        select m.id, m.created_at, ${userId}::uuid from ${messages} m, before, moved
-        where m.conversation_id = ${conversationId} and m.seq > before.seq and m.seq <= moved.seq and m.type = 'notice'
+      ), marked as (
+        insert into ${readMarks} (conversation_id, user_id, seq)
+        select ${conversationId}::uuid, ${userId}::uuid, target.seq from target, before, moved where target.seq > before.seq
         on conflict do nothing
       )
       select seq::float8 as seq from moved`)) as unknown as { rows: { seq: number }[] };

@@ -9,6 +9,7 @@ import {
   DbExecutor,
   guardianships,
   messages,
+  readMarks,
   roleAssignments,
   schools,
   students,
@@ -156,6 +157,13 @@ export class MessagingRepository {
       .values(rows.map((r) => ({ conversationId, userId: r.userId, role: r.role, lastReadSeq })))
       .onConflictDoNothing()
       .returning({ userId: conversationMembers.userId });
+    // New members start with the history before them read: marked as read when they joined.
+    if (lastReadSeq > 0 && added.length > 0) {
+      await db
+        .insert(readMarks)
+        .values(added.map((r) => ({ conversationId, userId: r.userId, seq: lastReadSeq })))
+        .onConflictDoNothing();
+    }
     return added.map((r) => r.userId);
   }
 

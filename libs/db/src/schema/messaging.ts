@@ -129,24 +129,25 @@ export const messageClientIds = pgTable(
   ],
 );
 
-/** When each member's read cursor first passed a notice: the read list's `at`. */
-export const noticeReads = pgTable(
-  'notice_reads',
+/**
+ * Where a member's read cursor was set, and when: one row each time it moves forward (a read, a
+ * send that passed others' messages, a join that starts the history read). A message's read time
+ * for a member is the earliest mark at or after its seq — the read list's `at`, for every kind of
+ * message — at one row per move rather than one per message and reader.
+ */
+export const readMarks = pgTable(
+  'read_marks',
   {
-    messageId: uuid('message_id').notNull(),
-    /** the notice's created_at, half of its key in the partitioned messages table */
-    messageCreatedAt: timestamp('message_created_at', { withTimezone: true }).notNull(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id),
-    readAt: createdAt(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    readAt: timestamp('read_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    primaryKey({ columns: [t.messageId, t.userId] }),
-    foreignKey({ name: 'notice_reads_message_fk', columns: [t.messageId, t.messageCreatedAt], foreignColumns: [messages.id, messages.createdAt] })
-      .onDelete('cascade')
-      .onUpdate('cascade'),
-  ],
+  (t) => [primaryKey({ columns: [t.conversationId, t.userId, t.seq] })],
 );
 
 /** 回执: a guardian confirmed a notice. */

@@ -2,6 +2,7 @@ import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, u
 import { createdAt, id } from './columns';
 import { classes, districts, schools, students } from './directory';
 import { users } from './identity';
+import type { Attachment } from './messaging';
 
 export const SCHOOL_NOTICE_AUDIENCES = ['families', 'coordinators'] as const;
 export type SchoolNoticeAudience = (typeof SCHOOL_NOTICE_AUDIENCES)[number];
@@ -31,11 +32,18 @@ export const schoolNotices = pgTable(
     body: text('body').notNull(),
     needsAck: boolean('needs_ack').notNull().default(false),
     emergency: boolean('emergency').notNull().default(false),
+    /** files the sender uploaded, shown with the notice (their readers: the notice's readers) */
+    attachments: jsonb('attachments').$type<Attachment[]>().notNull().default([]),
     recipientCount: integer('recipient_count'),
     fannedOutAt: timestamp('fanned_out_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (t) => [index('school_notices_school_idx').on(t.schoolId, t.createdAt), index('school_notices_district_idx').on(t.districtId, t.createdAt)],
+  (t) => [
+    index('school_notices_school_idx').on(t.schoolId, t.createdAt),
+    index('school_notices_district_idx').on(t.districtId, t.createdAt),
+    // which notices carry a file: the file rule's lookup (attachments @> [{fileId}])
+    index('school_notices_attachments_idx').using('gin', t.attachments.op('jsonb_path_ops')),
+  ],
 );
 
 /** The families a notice went to: one row per student, with the class it was in then. */

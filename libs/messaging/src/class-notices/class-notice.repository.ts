@@ -7,12 +7,12 @@ import {
   guardianships,
   messages,
   noticeAcks,
-  noticeReads,
+  readMarks,
   students,
   users,
 } from '@jiaxiao/db';
 
-/** Reads and 回执 of notices sent in a conversation, and the families of a class group they count by. */
+/** Read times of messages, 回执 of notices sent in a conversation, and the families of a class group they count by. */
 @Injectable()
 export class ClassNoticeRepository {
   constructor(@Inject(DB) private readonly db: Database) {}
@@ -27,10 +27,18 @@ export class ClassNoticeRepository {
     return result.rows.length > 0;
   }
 
-  /** Members who have read a notice, and when. */
-  async noticeReadTimes(messageId: string): Promise<Map<string, Date>> {
-    const rows = await this.db.select().from(noticeReads).where(eq(noticeReads.messageId, messageId));
-    return new Map(rows.map((r) => [r.userId, r.readAt]));
+  /**
+   * When each member whose cursor has passed the message at `seq` reached it: the earliest read
+   * mark at or after it (one index range per member, the tail of that member's marks).
+   */
+  async readTimes(conversationId: string, seq: number): Promise<Map<string, Date>> {
+    const result = (await this.db.execute(sql`
+      select m.user_id as "userId",
+        (select min(r.read_at) from ${readMarks} r where r.conversation_id = m.conversation_id and r.user_id = m.user_id and r.seq >= ${seq}) as "readAt"
+      from ${conversationMembers} m where m.conversation_id = ${conversationId} and m.last_read_seq >= ${seq}`)) as unknown as {
+      rows: { userId: string; readAt: Date | string | null }[];
+    };
+    return new Map(result.rows.filter((r) => r.readAt !== null).map((r) => [r.userId, new Date(r.readAt as Date | string)]));
   }
 
   async ackedUserIds(messageId: string): Promise<Map<string, Date>> {

@@ -31,8 +31,7 @@ export class ClassNoticeService {
   /** 已读/未读 of one message: by family in a class group, by member elsewhere. The sender or staff may ask. */
   async reads(principal: Principal, messageId: string): Promise<ReadsDto> {
     const { message, conversation } = await this.forSenderOrStaff(principal, messageId);
-    // Read times are kept for notices; other messages have only the cursor, so no time.
-    const readAt = message.type === 'notice' ? await this.classNoticeRepository.noticeReadTimes(messageId) : new Map<string, Date>();
+    const readAt = await this.classNoticeRepository.readTimes(conversation.id, message.seq);
     const statuses = await this.familyStatuses(conversation, message, (member) => member.lastReadSeq >= message.seq, (member) => readAt.get(member.userId) ?? null);
     return { messageId, read: statuses.done, unread: statuses.pending };
   }

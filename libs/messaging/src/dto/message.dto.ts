@@ -159,7 +159,7 @@ export class FamilyStatusDto {
   @ApiProperty({ nullable: true, type: String, description: 'the student (a family); null outside class groups' }) studentId: string | null;
   @ApiProperty({ description: 'the student’s name, or the member’s name outside class groups' }) name: string;
   @ApiProperty({ type: [MemberDto] }) guardians: MemberDto[];
-  @ApiPropertyOptional({ nullable: true, type: String }) at?: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'read list: when the family (its first guardian) read the message — or joined after it, the history before a member starting read; 回执 list: when it confirmed; null when pending' }) at?: string | null;
 }
 
 export class ReadsDto {

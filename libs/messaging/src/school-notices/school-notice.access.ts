@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Principal } from '@jiaxiao/common';
 import { PolicyService } from '@jiaxiao/auth';
+import { FileAccessRegistry } from '@jiaxiao/files';
 import { SchoolNoticeRepository } from './school-notice.repository';
 
 /** No district has this id: a city-wide place only city staff manage. */
@@ -12,12 +13,14 @@ const CITY = 'city';
  * - manage (receipts, reminders): its sender; for a family notice whoever manages the school
  *   (its coordinator, the district, the city); for a coordinator notice the district's staff
  *   (or, city-wide, the city's)
+ * - its attachments: whoever may read it (a file rule registered with the files library)
  */
 @Injectable()
 export class SchoolNoticeAccess implements OnModuleInit {
   constructor(
     private readonly policy: PolicyService,
     private readonly repository: SchoolNoticeRepository,
+    private readonly files: FileAccessRegistry,
   ) {}
 
   onModuleInit() {
@@ -32,6 +35,13 @@ export class SchoolNoticeAccess implements OnModuleInit {
         if (!receipt) return 'not_found';
         return action === 'read' ? 'allowed' : 'forbidden';
       },
+    });
+    // A notice's attachment: whoever may read the notice may download it.
+    this.files.register(async (principal, fileId) => {
+      for (const notice of await this.repository.noticesWithFile(fileId)) {
+        if ((await this.manages(principal, notice)) || (await this.repository.receipt(notice.id, principal.userId))) return true;
+      }
+      return false;
     });
   }
 

@@ -2,6 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from '@jiaxiao/common';
 import { SCHOOL_NOTICE_AUDIENCES, SchoolNoticeAudience } from '@jiaxiao/db';
+import { AttachmentDto } from '../dto/message.dto';
+
+const MAX_NOTICE_ATTACHMENTS = 9;
 
 export class PostSchoolNoticeDto {
   @ApiProperty({ enum: SCHOOL_NOTICE_AUDIENCES, description: 'families: the families of a school (schoolId, optionally grades or classIds); coordinators: the coordinators of a district (districtId) or of the whole city' })
@@ -33,6 +36,13 @@ export class PostSchoolNoticeDto {
   @ApiProperty({ maxLength: 5000 }) @IsString() @IsNotEmpty() @MaxLength(5000) body: string;
   @ApiPropertyOptional({ description: '需要回执' }) @IsOptional() @IsBoolean() needsAck?: boolean;
   @ApiPropertyOptional({ description: 'urgent: pushed in quiet hours too, and by SMS' }) @IsOptional() @IsBoolean() emergency?: boolean;
+
+  @ApiPropertyOptional({ type: [String], description: 'attachments: ids from POST /uploads (parent-api) of files the sender uploaded, at most 9' })
+  @IsOptional()
+  @ArrayMaxSize(MAX_NOTICE_ATTACHMENTS)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  fileIds?: string[];
 }
 
 export class SchoolNoticeQueryDto extends PageQueryDto {}
@@ -51,6 +61,7 @@ export class SchoolNoticeDto {
   @ApiProperty() emergency: boolean;
   @ApiProperty() senderName: string;
   @ApiProperty() createdAt: string;
+  @ApiProperty({ type: [AttachmentDto], description: 'files a recipient (or whoever manages the notice) downloads at `url`' }) attachments: AttachmentDto[];
   @ApiProperty({ nullable: true, type: Number, description: 'recipients once the worker has fanned it out; null before' }) recipientCount: number | null;
   @ApiProperty({ nullable: true, type: String, description: 'the caller’s own receipt, when the caller is a recipient' }) readAt: string | null;
   @ApiProperty({ nullable: true, type: String }) ackedAt: string | null;

@@ -16,6 +16,7 @@ const noticeColumns = {
   body: schoolNotices.body,
   needsAck: schoolNotices.needsAck,
   emergency: schoolNotices.emergency,
+  attachments: schoolNotices.attachments,
   recipientCount: schoolNotices.recipientCount,
   fannedOutAt: schoolNotices.fannedOutAt,
   createdAt: schoolNotices.createdAt,
@@ -48,6 +49,14 @@ export class SchoolNoticeRepository {
       .leftJoin(schools, eq(schools.id, schoolNotices.schoolId))
       .where(eq(schoolNotices.id, id));
     return row;
+  }
+
+  /** The notices carrying a file (through the attachments' GIN index), with what their rule needs. */
+  noticesWithFile(fileId: string) {
+    return this.db
+      .select({ id: schoolNotices.id, senderId: schoolNotices.senderId, schoolId: schoolNotices.schoolId, districtId: schoolNotices.districtId })
+      .from(schoolNotices)
+      .where(sql`${schoolNotices.attachments} @> ${JSON.stringify([{ fileId }])}::jsonb`);
   }
 
   async placeOfSchool(schoolId: string) {

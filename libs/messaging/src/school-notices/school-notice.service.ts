@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { areaScopeOf, decodeTimeIdCursor, DEFAULT_PAGE_SIZE, DomainError, Principal, schoolYearOf, toPage } from '@jiaxiao/common';
+import { UploadService } from '@jiaxiao/files';
 import { NotificationsService } from '@jiaxiao/notifications';
 import { AuditService, OutboxService, REDIS } from '@jiaxiao/platform';
 import { REMIND_INTERVAL_SECONDS } from '../class-notices/class-notice.service';
@@ -32,11 +33,14 @@ export class SchoolNoticeService {
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
+    private readonly uploads: UploadService,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   async post(principal: Principal, dto: PostSchoolNoticeDto): Promise<SchoolNoticeDto> {
     const scope = await this.checkAudience(principal, dto);
+    // Only files the sender uploaded (FILE_NOT_FOUND otherwise), in the order given.
+    const files = await Promise.all((dto.fileIds ?? []).map((fileId) => this.uploads.owned(principal, fileId)));
     const posted = await this.repository.transaction(async (tx) => {
       const row = await this.repository.insert(
         {
@@ -50,11 +54,12 @@ export class SchoolNoticeService {
           body: dto.body.trim(),
           needsAck: dto.needsAck ?? false,
           emergency: dto.emergency ?? false,
+          attachments: files.map((f) => ({ fileId: f.id, name: f.name, mime: f.mime, size: f.size })),
         },
         tx,
       );
       await this.audit.record(
-        { actorId: principal.userId, action: 'school_notice.posted', targetType: 'school_notice', targetId: row.id, detail: { audience: dto.audience, ...scope, grades: dto.grades ?? null, classes: dto.classIds?.length ?? null } },
+        { actorId: principal.userId, action: 'school_notice.posted', targetType: 'school_notice', targetId: row.id, detail: { audience: dto.audience, ...scope, grades: dto.grades ?? null, classes: dto.classIds?.length ?? null, files: files.length } },
         tx,
       );
       return { row, event: await this.outbox.record(tx, 'school-notice.posted', { noticeId: row.id }) };
@@ -213,6 +218,7 @@ function toDto(row: SchoolNoticeRow, receipt: { readAt: Date | null; ackedAt: Da
     emergency: row.emergency,
     senderName: row.senderName,
     createdAt: row.createdAt.toISOString(),
+    attachments: row.attachments.map((a) => ({ ...a, url: `/files/${a.fileId}` })),
     recipientCount: row.recipientCount,
     readAt: receipt.readAt?.toISOString() ?? null,
     ackedAt: receipt.ackedAt?.toISOString() ?? null,

@@ -2218,6 +2218,14 @@ export interface components {
         AssignReviewerDto: {
             expertUserId: string;
         };
+        AttachmentDto: {
+            fileId: string;
+            mime: string;
+            name: string;
+            size: number;
+            /** @example /files/… */
+            url: string;
+        };
         AttendanceAnomalyDto: {
             /** @description a short, opaque name of the device (shared_device) */
             device: string | null;
@@ -3365,6 +3373,8 @@ export interface components {
             districtId?: string;
             /** @description urgent: pushed in quiet hours too, and by SMS */
             emergency?: boolean;
+            /** @description attachments: ids from POST /uploads (parent-api) of files the sender uploaded, at most 9 */
+            fileIds?: string[];
             /** @description families: only these grades (1–12, 初一 = 7) */
             grades?: number[];
             /** @description 需要回执 */
@@ -3633,6 +3643,8 @@ export interface components {
         };
         SchoolNoticeDto: {
             ackedAt: string | null;
+            /** @description files a recipient (or whoever manages the notice) downloads at `url` */
+            attachments: components["schemas"]["AttachmentDto"][];
             /** @enum {string} */
             audience: "families" | "coordinators";
             body: string;

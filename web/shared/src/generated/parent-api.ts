@@ -1257,6 +1257,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/public/articles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 文库中的一篇已发布文章或资源（公开，无需登录；草稿与已删除的为 404） */
+        get: operations["PublicController_article"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/public/campaign-entries": {
         parameters: {
             query?: never;
@@ -1863,6 +1880,7 @@ export interface components {
             statusCode: number;
         };
         FamilyStatusDto: {
+            /** @description read list: when the family (its first guardian) read the message — or joined after it, the history before a member starting read; 回执 list: when it confirmed; null when pending */
             at?: string | null;
             guardians: components["schemas"]["MemberDto"][];
             /** @description the student’s name, or the member’s name outside class groups */
@@ -2406,6 +2424,8 @@ export interface components {
         };
         SchoolNoticeDto: {
             ackedAt: string | null;
+            /** @description files a recipient (or whoever manages the notice) downloads at `url` */
+            attachments: components["schemas"]["AttachmentDto"][];
             /** @enum {string} */
             audience: "families" | "coordinators";
             body: string;
@@ -5002,6 +5022,29 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+        };
+    };
+    PublicController_article: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
         };
     };
     PublicController_entries: {
