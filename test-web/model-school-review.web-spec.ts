@@ -1,10 +1,11 @@
 import type { Browser } from 'playwright-core';
 import { inspect, launchBrowser, phone, signIn, startPlatform, watchErrors } from './support/browser';
+import { CITY_ADMIN, consoleSignIn, desktop } from './support/console';
 
 /** The demo's model-school expert (昌乐县), assigned 潍坊七中's application by the seed. */
 const EXPERT = '13900000066';
 
-/** 示范学校评审: the expert scores an assigned school on the H5, without Swagger; the city sees the expert score. */
+/** 示范学校评审: the expert scores an assigned school on the H5, without Swagger; the city sees the expert score and the audit entry. */
 describe('a model-school expert scores an assigned school on the H5', () => {
   let platform: Awaited<ReturnType<typeof startPlatform>>;
   let browser: Browser;
@@ -49,6 +50,28 @@ describe('a model-school expert scores an assigned school on the H5', () => {
 
     const applications = (await platform.admin().get('/model-schools/applications').query({ year: criteria.year }).set(city).expect(200)).body.items as { schoolName: string; manualScore: number | null }[];
     expect(applications.find((a) => a.schoolName === '潍坊七中')).toMatchObject({ manualScore: total });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('the city admin filters the audit log by 专家评分 and sees the expert’s entry on the application', async () => {
+    const page = await (await desktop(browser)).newPage();
+    page.setDefaultTimeout(60_000);
+    const errors = watchErrors(page);
+    await consoleSignIn(page, platform.console, CITY_ADMIN);
+    await page.getByTestId('nav-audit').click();
+    await page.getByTestId('audit-table').getByText('登录').first().waitFor();
+    await page.getByTestId('audit-action').click();
+    await page.keyboard.type('专家评分');
+    const [request] = await Promise.all([
+      page.waitForRequest((r) => new URL(r.url()).pathname === '/audit-log' && new URL(r.url()).searchParams.get('action') === 'model_school.scored'),
+      page.getByRole('option', { name: '专家评分' }).click(),
+    ]);
+    expect(request).toBeTruthy();
+    const row = page.getByTestId('audit-table').locator('.el-table__row').filter({ hasText: '周文博' });
+    await row.filter({ hasText: '示范校申报' }).filter({ hasText: '专家评分' }).waitFor();
+    await expect(page.getByTestId('audit-table').locator('.el-table__row').count()).resolves.toBe(1);
+    await inspect(page, 'console-audit-filtered');
     expect(errors).toEqual([]);
     await page.context().close();
   });
