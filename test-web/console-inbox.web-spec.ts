@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { inspect, launchBrowser, PARENT, startPlatform, TEACHER, watchErrors } from './support/browser';
-import { CITY_ADMIN, consoleSignIn, COORDINATOR, desktop, DISTRICT_ADMIN } from './support/console';
+import { CITY_ADMIN, consoleSignIn, COORDINATOR, desktop, DISTRICT_ADMIN, settled } from './support/console';
 
 /**
  * The console's inboxes and the tables finished last: a class teacher's 未确认通知 and 提醒未确认,
@@ -51,6 +51,43 @@ describe('the console: unconfirmed notices, class table, rubric, bureau notices,
     await page.getByTestId(`unconfirmed-${id}`).click();
     await page.waitForURL(/\/console\/directory\/classes\//);
     expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('a coordinator opens a class notice’s 回执 by family and reminds the families that have not confirmed', async () => {
+    const [{ id: groupId }] = await platform.query<{ id: string }>(
+      "select c.id::text from conversations c join classes cl on cl.id = c.class_id where c.kind = 'class_group' and cl.name = '初一(1)班' and cl.school_id = (select id from schools where name = '潍坊七中')",
+    );
+    const sent = await platform
+      .parent()
+      .post(`/conversations/${groupId}/messages`)
+      .set(await bearer(TEACHER, 'parent'))
+      .send({ clientMsgId: `console-acks-${Date.now()}`, type: 'notice', title: '秋季家长会', text: '本周五下午三点家长会，请确认。', needsAck: true })
+      .expect(201);
+    const id = sent.body.message.id as string;
+    await platform.parent().post(`/messages/${id}/ack`).set(await bearer(PARENT, 'parent')).expect(200);
+
+    const { page, errors } = await signedIn(COORDINATOR);
+    await page.getByTestId(`unconfirmed-acks-${id}`).click();
+    const dialog = page.getByTestId('class-notice-acks');
+    await dialog.getByRole('tab', { name: /已确认（1）/ }).click();
+    const confirmed = page.getByTestId('acks-confirmed');
+    await confirmed.getByText('陈小雨').waitFor();
+    await confirmed.getByText('陈志强（父亲）').waitFor();
+    await confirmed.getByText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/).waitFor();
+    await dialog.getByRole('tab', { name: /未确认（\d+）/ }).click();
+    await page.getByTestId('acks-unconfirmed').getByText('刘子涵').waitFor();
+    await settled(page);
+    await inspect(page, 'console-class-notice-acks');
+    const [request] = await Promise.all([page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/class-notices/${id}/remind`)), page.getByTestId('acks-remind').click()]);
+    expect(request).toBeTruthy();
+    await page.getByText(/已提醒 \d+ 位未确认的家长/).waitFor();
+    const reminders = await platform.query<{ n: number }>(`select count(*)::int as n from notifications where kind = 'notice.remind' and data->>'messageId' = '${id}'`);
+    expect(reminders[0].n).toBeGreaterThan(0);
+    // The same hourly limit as the class teacher's: a second reminder is refused, with the minutes to wait.
+    await page.getByTestId('acks-remind').click();
+    await page.getByText(/每条通知每小时只能提醒一次/).waitFor();
+    expect(errors.filter((e) => !(e.includes('status of 429') && e.includes('/remind')))).toEqual([]);
     await page.context().close();
   });
 

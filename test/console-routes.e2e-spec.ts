@@ -82,8 +82,8 @@ describe('console routes (admin-api, parent-api, worker)', () => {
       expect(seen).toEqual(expect.arrayContaining([ids.welcome, toClass1, toClass2]));
       expect(seen).not.toContain(elsewhere);
       expect(items.find((i) => i.id === toClass2)).toMatchObject({ kind: 'school', canRemind: true });
-      // Not a member of the class group: the class teacher reminds it.
-      expect(items.find((i) => i.id === ids.welcome)).toMatchObject({ canRemind: false });
+      // Not a member of the class group, but its school's coordinator: they follow it up too.
+      expect(items.find((i) => i.id === ids.welcome)).toMatchObject({ kind: 'class', canRemind: true });
       expect((await unconfirmed('13900000067')).map((i) => i.id)).toContain(elsewhere);
       expect((await unconfirmed('13900000067')).map((i) => i.id)).not.toContain(toClass1);
     });
@@ -99,8 +99,40 @@ describe('console routes (admin-api, parent-api, worker)', () => {
       expect(reminded.body.reminded).toBeGreaterThan(0);
       const again = await ctx.admin().post(`/class-notices/${ids.welcome}/remind`).set(await as('13900000002'));
       expect({ status: again.status, code: again.body.code }).toEqual({ status: 429, code: 'NOTICE_REMIND_TOO_SOON' });
+      // The coordinator shares the notice's hourly limit; another school's coordinator does not see the notice.
       const coordinator = await ctx.admin().post(`/class-notices/${ids.welcome}/remind`).set(await as('13900000001'));
-      expect(coordinator.body.code).toBe('MESSAGE_NOT_FOUND');
+      expect({ status: coordinator.status, code: coordinator.body.code }).toEqual({ status: 429, code: 'NOTICE_REMIND_TOO_SOON' });
+      const stranger = await ctx.admin().post(`/class-notices/${ids.welcome}/remind`).set(await as('13900000067'));
+      expect({ status: stranger.status, code: stranger.body.code }).toEqual({ status: 404, code: 'MESSAGE_NOT_FOUND' });
+    });
+
+    it('lists a class notice’s 回执 by family, with the time, to the class teacher and the school’s coordinator', async () => {
+      for (const phone of ['13900000002', '13900000001']) {
+        const acks = (await ctx.admin().get(`/class-notices/${ids.welcome}/acks`).set(await as(phone)).expect(200)).body;
+        const families = (await unconfirmed(phone)).find((i) => i.id === ids.welcome) as Unconfirmed;
+        expect({ confirmed: acks.confirmed.length, total: acks.confirmed.length + acks.unconfirmed.length }).toEqual({ confirmed: families.confirmed, total: families.total });
+        const confirmedBy = acks.confirmed.find((f: { name: string }) => f.name === '陈小雨');
+        expect(confirmedBy).toMatchObject({ studentId: expect.any(String), at: expect.any(String) });
+        expect(acks.unconfirmed.every((f: { at: string | null }) => f.at === null)).toBe(true);
+      }
+      const stranger = await ctx.admin().get(`/class-notices/${ids.welcome}/acks`).set(await as('13900000067'));
+      expect({ status: stranger.status, code: stranger.body.code }).toEqual({ status: 404, code: 'MESSAGE_NOT_FOUND' });
+    });
+
+    it('lets the coordinator remind a class notice of the school, once an hour as the teacher', async () => {
+      const [{ id: groupId }] = await ctx.query<{ id: string }>(`select id::text from conversations where kind = 'class_group' and class_id = '${ids.class1}'`);
+      const sent = await ctx
+        .parent()
+        .post(`/conversations/${groupId}/messages`)
+        .set(await as('13900000002', 'parent'))
+        .send({ clientMsgId: `coordinator-remind-${Date.now()}`, type: 'notice', title: '家长会通知', text: '周五下午家长会，请确认。', needsAck: true })
+        .expect(201);
+      const id = sent.body.message.id as string;
+      expect((await unconfirmed('13900000001')).find((i) => i.id === id)).toMatchObject({ kind: 'class', className: '初一(1)班', canRemind: true });
+      const reminded = await ctx.admin().post(`/class-notices/${id}/remind`).set(await as('13900000001')).expect(200);
+      expect(reminded.body.reminded).toBeGreaterThan(0);
+      const again = await ctx.admin().post(`/class-notices/${id}/remind`).set(await as('13900000002'));
+      expect({ status: again.status, code: again.body.code }).toEqual({ status: 429, code: 'NOTICE_REMIND_TOO_SOON' });
     });
 
     it('gives bureau staff an empty panel', async () => {

@@ -2,9 +2,9 @@ import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@jiaxiao/common';
 import { Authorize, CurrentUser } from '@jiaxiao/auth';
-import { ClassNoticeRemindDto, ClassNoticeService, UnconfirmedNoticeListDto, UnconfirmedNoticeService } from '@jiaxiao/messaging';
+import { AcksDto, ClassNoticeRemindDto, ClassNoticeService, UnconfirmedNoticeListDto, UnconfirmedNoticeService } from '@jiaxiao/messaging';
 
-/** The dashboard's 未确认通知 and the console's 提醒未确认 of class-group notices. */
+/** The dashboard's 未确认通知, and a class-group notice's 回执 by family and 提醒未确认 (its class's teachers, its school's coordinators). */
 @ApiTags('notices')
 @ApiBearerAuth()
 @Controller()
@@ -21,10 +21,18 @@ export class NoticesController {
     return this.unconfirmed.list(principal);
   }
 
+  @Get('class-notices/:id/acks')
+  @Authorize('read', 'class_notice')
+  @ApiOperation({ summary: '班级群通知的回执：按家庭列出已确认（含确认时间）和未确认（发送人、班级群的老师或本校总协调员）' })
+  @ApiOkResponse({ type: AcksDto })
+  acks(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<AcksDto> {
+    return this.classNotices.acks(principal, id);
+  }
+
   @Post('class-notices/:id/remind')
   @HttpCode(200)
-  @Authorize('read', 'message')
-  @ApiOperation({ summary: '班级群通知提醒未确认（发送人或班级群的老师；每条通知每小时一次）' })
+  @Authorize('read', 'class_notice')
+  @ApiOperation({ summary: '班级群通知提醒未确认（发送人、班级群的老师或本校总协调员；每条通知每小时一次）' })
   @ApiOkResponse({ type: ClassNoticeRemindDto })
   remind(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<ClassNoticeRemindDto> {
     return this.classNotices.remind(principal, id);

@@ -4,6 +4,7 @@ import { Principal, Public } from '@jiaxiao/common';
 import { Authorize, CurrentUser } from '@jiaxiao/auth';
 import {
   AnswerSurveyDto,
+  CriteriaDto,
   DesignationService,
   FamilySupportService,
   ModelSchoolService,
@@ -64,6 +65,14 @@ export class ModelSchoolsController {
   @ApiCreatedResponse({ type: SurveyStatusDto })
   answer(@CurrentUser() principal: Principal, @Body() body: AnswerSurveyDto): Promise<SurveyStatusDto> {
     return this.support.answer(principal, body);
+  }
+
+  @ApiBearerAuth()
+  @Get('model-schools/criteria')
+  @ApiOperation({ summary: '年度评估标准（评审专家按其中的人工指标打分）' })
+  @ApiOkResponse({ type: CriteriaDto })
+  criteria(@Query() query: YearQueryDto): Promise<CriteriaDto> {
+    return this.modelSchools.criteria(query.year);
   }
 
   @ApiBearerAuth()

@@ -25,6 +25,7 @@ export const router = createRouter({
     { path: '/lectures/:id/live', component: () => import('./views/LiveView.vue'), meta: { title: '在线课程' } },
     { path: '/public', component: () => import('./views/PublicView.vue'), meta: { public: true, title: '潍坊家庭教育公共服务平台' } },
     { path: '/public/articles/:id', component: () => import('./views/ArticleView.vue'), meta: { public: true, title: '家教文库' } },
+    { path: '/model-school-reviews', component: () => import('./views/ModelSchoolReviewsView.vue'), meta: { title: '示范学校评审' } },
     { path: '/model-schools', component: () => import('./views/ModelSchoolsView.vue'), meta: { public: true, title: '示范学校' } },
     { path: '/committees', component: () => import('./views/CommitteesView.vue'), meta: { tab: true, title: '家委会' } },
     { path: '/committees/:id', component: () => import('./views/CommitteeView.vue'), meta: { title: '家委会' } },

@@ -123,13 +123,15 @@ export class ClassNoticeService {
     await this.notifications.dispatchPending(mode.dedupeKey);
   }
 
+  /** The message's sender, a staff member of its conversation, or (a class group's) a coordinator of its school. */
   private async forSenderOrStaff(principal: Principal, messageId: string) {
     const message = await this.messageRepository.messageById(messageId);
-    const member = message && (await this.repository.membership(message.conversationId, principal.userId));
-    if (!message || !member) throw new DomainError('MESSAGE_NOT_FOUND');
+    const conversation = message && (await this.repository.conversation(message.conversationId));
+    if (!message || !conversation) throw new DomainError('MESSAGE_NOT_FOUND');
+    if (coordinatesClassGroup(principal, conversation)) return { message, conversation };
+    const member = await this.repository.membership(message.conversationId, principal.userId);
+    if (!member) throw new DomainError('MESSAGE_NOT_FOUND');
     if (message.senderId !== principal.userId && member.role !== 'staff') throw new DomainError('FORBIDDEN');
-    const conversation = await this.repository.conversation(message.conversationId);
-    if (!conversation) throw new DomainError('MESSAGE_NOT_FOUND');
     return { message, conversation };
   }
 
@@ -172,6 +174,11 @@ export class ClassNoticeService {
     }
     return { done, pending };
   }
+}
+
+/** A coordinator of the school of a class group: they follow up its notices (回执, 提醒未确认) without being a member. */
+export function coordinatesClassGroup(principal: Principal, conversation: Pick<ConversationRow, 'kind' | 'schoolId'>): boolean {
+  return conversation.kind === 'class_group' && principal.assignments.some((a) => a.role === 'coordinator' && a.schoolId !== null && a.schoolId === conversation.schoolId);
 }
 
 function isAckNotice(message: MessageRow): boolean {

@@ -10,7 +10,7 @@ export class UnconfirmedNoticeDto {
   @ApiProperty({ nullable: true, type: String }) className: string | null;
   @ApiProperty({ description: 'families it reached within the caller’s scope (a family counts once)' }) total: number;
   @ApiProperty({ description: 'of those, the families that confirmed (any guardian)' }) confirmed: number;
-  @ApiProperty({ description: 'whether the caller may send 提醒未确认 (a class notice: the class’s teachers; a school notice: its school’s coordinators)' }) canRemind: boolean;
+  @ApiProperty({ description: 'whether the caller may send 提醒未确认 (a class notice: the class’s teachers and its school’s coordinators; a school notice: its school’s coordinators)' }) canRemind: boolean;
 }
 
 export class UnconfirmedNoticeListDto {

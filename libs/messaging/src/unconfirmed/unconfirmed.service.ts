@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { areaScopeOf, isoShanghai, Principal } from '@jiaxiao/common';
+import { coordinatesClassGroup } from '../class-notices/class-notice.service';
 import { UnconfirmedNoticeDto, UnconfirmedNoticeListDto } from './unconfirmed.dto';
 import { UnconfirmedNoticeRepository, UnconfirmedRow } from './unconfirmed.repository';
 
@@ -24,7 +25,7 @@ export class UnconfirmedNoticeService {
     const since = new Date(Date.now() - RECENT_DAYS * 86_400_000);
     const [classNotices, schoolNotices] = await Promise.all([this.repository.classNotices(scope, since, LIMIT), this.repository.schoolNotices(scope, since, LIMIT)]);
     const items = [
-      ...classNotices.map((row) => toDto('class', row, scope.classIds.includes(row.classId ?? ''))),
+      ...classNotices.map((row) => toDto('class', row, scope.classIds.includes(row.classId ?? '') || coordinatesClassGroup(principal, { kind: 'class_group', schoolId: row.schoolId }))),
       ...schoolNotices.map((row) => toDto('school', row, scope.schoolIds.includes(row.schoolId ?? ''))),
     ];
     items.sort((a, b) => b.createdAt.localeCompare(a.createdAt));

@@ -261,6 +261,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/class-notices/{id}/acks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 班级群通知的回执：按家庭列出已确认（含确认时间）和未确认（发送人、班级群的老师或本校总协调员） */
+        get: operations["NoticesController_acks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/class-notices/{id}/remind": {
         parameters: {
             query?: never;
@@ -270,7 +287,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 班级群通知提醒未确认（发送人或班级群的老师；每条通知每小时一次） */
+        /** 班级群通知提醒未确认（发送人、班级群的老师或本校总协调员；每条通知每小时一次） */
         post: operations["NoticesController_remind"];
         delete?: never;
         options?: never;
@@ -2095,6 +2112,13 @@ export interface components {
              */
             scheduledAt: string;
         };
+        AcksDto: {
+            /** @description 已确认 */
+            confirmed: components["schemas"]["FamilyStatusDto"][];
+            messageId: string;
+            /** @description 未确认 */
+            unconfirmed: components["schemas"]["FamilyStatusDto"][];
+        };
         AddMaterialDto: {
             /** @description a file the caller uploaded with POST /uploads (parent-api) */
             fileId: string;
@@ -2935,6 +2959,14 @@ export interface components {
             /** @enum {string} */
             status: "queued" | "running" | "succeeded" | "failed";
         };
+        FamilyStatusDto: {
+            at?: string | null;
+            guardians: components["schemas"]["MemberDto"][];
+            /** @description the student’s name, or the member’s name outside class groups */
+            name: string;
+            /** @description the student (a family); null outside class groups */
+            studentId: string | null;
+        };
         FollowUpDto: {
             earnedHours: number;
             guardians: components["schemas"]["FollowUpGuardianDto"][];
@@ -3268,6 +3300,12 @@ export interface components {
             phone: string;
             roles: ("parent" | "teacher" | "coordinator" | "district_admin" | "city_admin" | "expert")[];
             scopes: components["schemas"]["ScopeDto"][];
+        };
+        MemberDto: {
+            name: string;
+            /** @enum {string} */
+            role: "staff" | "member";
+            userId: string;
         };
         MemberListDto: {
             items: components["schemas"]["CommitteeMemberDto"][];
@@ -3970,7 +4008,7 @@ export interface components {
             scopeType: "city" | "district" | "school" | "class";
         };
         UnconfirmedNoticeDto: {
-            /** @description whether the caller may send 提醒未确认 (a class notice: the class’s teachers; a school notice: its school’s coordinators) */
+            /** @description whether the caller may send 提醒未确认 (a class notice: the class’s teachers and its school’s coordinators; a school notice: its school’s coordinators) */
             canRemind: boolean;
             /** @description the class of a class-group notice */
             classId: string | null;
@@ -4595,6 +4633,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SubmissionListDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    NoticesController_acks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcksDto"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -1155,6 +1155,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/model-schools/criteria": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 年度评估标准（评审专家按其中的人工指标打分） */
+        get: operations["ModelSchoolsController_criteria"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/nominations/{id}/accept": {
         parameters: {
             query?: never;
@@ -1830,6 +1847,31 @@ export interface components {
             studentId: string;
             /** @example 勤俭持家，耕读传家 */
             title: string;
+        };
+        CriteriaDto: {
+            indicators: components["schemas"]["CriterionDto"][];
+            /** @description a school has applied for the year: its indicators can no longer change (MODEL_SCHOOL_CRITERIA_LOCKED) */
+            locked: boolean;
+            /**
+             * @description the lowest total score (of 100) a school may be designated with
+             * @example 60
+             */
+            passMark: number;
+            quota: number;
+            year: number;
+            /** @description every year with published criteria, oldest first */
+            years: number[];
+        };
+        CriterionDto: {
+            code: string;
+            description?: string | null;
+            /** @enum {string} */
+            kind: "auto" | "manual";
+            /** @enum {string|null} */
+            metric?: "course_hour_compliance" | "coordinator_appointed" | "committees_three_levels" | "lectures_held" | "support_site_listed" | "parent_satisfaction" | "campaign_participation" | null;
+            name: string;
+            target?: number | null;
+            weight: number;
         };
         ElectionDto: {
             candidates: components["schemas"]["CandidateDto"][];
@@ -4873,6 +4915,31 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+        };
+    };
+    ModelSchoolsController_criteria: {
+        parameters: {
+            query?: {
+                /** @description the programme year (the school year starting that September); the current one by default */
+                year?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CriteriaDto"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     CommitteesController_accept: {
