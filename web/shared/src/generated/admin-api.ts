@@ -2960,6 +2960,7 @@ export interface components {
             status: "queued" | "running" | "succeeded" | "failed";
         };
         FamilyStatusDto: {
+            /** @description read list: when the family (its first guardian) read the message — or joined after it, the history before a member starting read; 回执 list: when it confirmed; null when pending */
             at?: string | null;
             guardians: components["schemas"]["MemberDto"][];
             /** @description the student’s name, or the member’s name outside class groups */
