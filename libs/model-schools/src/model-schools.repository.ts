@@ -1,20 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import {
-  DB,
-  Database,
-  DbExecutor,
-  districts,
-  files,
-  modelSchoolApplications,
-  modelSchoolCriteria,
-  modelSchoolDesignations,
-  modelSchoolReviews,
-  modelSchoolYears,
-  roleAssignments,
-  schoolYears,
-  schools,
-} from '@jiaxiao/db';
+import { DB, Database, DbExecutor, files, modelSchoolApplications, modelSchoolCriteria, modelSchoolDesignations, modelSchoolReviews, modelSchoolYears } from '@jiaxiao/db';
+import { districtPlaces, schoolPlaces, schoolYearPlaces, staffRoles } from '@jiaxiao/directory';
 
 export type CriterionRow = typeof modelSchoolCriteria.$inferSelect;
 export type ApplicationRow = typeof modelSchoolApplications.$inferSelect;
@@ -49,12 +36,12 @@ export class ModelSchoolsRepository {
   }
 
   async schoolById(id: string) {
-    const [row] = await this.db.select().from(schools).where(eq(schools.id, id));
+    const [row] = await this.db.select().from(schoolPlaces).where(eq(schoolPlaces.id, id));
     return row;
   }
 
   async districtById(id: string) {
-    const [row] = await this.db.select().from(districts).where(eq(districts.id, id));
+    const [row] = await this.db.select().from(districtPlaces).where(eq(districtPlaces.id, id));
     return row;
   }
 
@@ -69,7 +56,7 @@ export class ModelSchoolsRepository {
   }
 
   async hasRole(userId: string, role: 'expert' | 'coordinator'): Promise<boolean> {
-    const [row] = await this.db.select({ id: roleAssignments.id }).from(roleAssignments).where(and(eq(roleAssignments.userId, userId), eq(roleAssignments.role, role)));
+    const [row] = await this.db.select({ id: staffRoles.id }).from(staffRoles).where(and(eq(staffRoles.userId, userId), eq(staffRoles.role, role)));
     return Boolean(row);
   }
 
@@ -118,7 +105,7 @@ export class ModelSchoolsRepository {
 
   /** The inputs computed in SQL; the satisfaction figures come from the survey pool (FamilySupportService). */
   async metricInputs(schoolId: string, year: number, at: Date, db: DbExecutor = this.db): Promise<Omit<MetricInputs, 'satisfactionResponses' | 'satisfactionAverage'>> {
-    const [sy] = await db.select().from(schoolYears).where(eq(schoolYears.name, `${year}-${year + 1}`));
+    const [sy] = await db.select().from(schoolYearPlaces).where(eq(schoolYearPlaces.name, `${year}-${year + 1}`));
     const syId = sy?.id ?? '00000000-0000-0000-0000-000000000000';
     const atIso = at.toISOString();
     const result = (await db.execute(sql`
