@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, inArray, isNotNull, or, sql, SQL } from 'drizzle-orm';
 import { campaignLikes, campaignSubmissions, campaigns, DB, Database, DbExecutor, files } from '@jiaxiao/db';
-import { guardianChildren, schoolPlaces } from '@jiaxiao/directory';
+import { guardianChildren } from '@jiaxiao/directory';
 
 export type CampaignRow = typeof campaigns.$inferSelect;
 export type SubmissionRow = typeof campaignSubmissions.$inferSelect;
@@ -19,11 +19,6 @@ export class CampaignsRepository {
 
   transaction<T>(work: (tx: DbExecutor) => Promise<T>): Promise<T> {
     return this.db.transaction(work);
-  }
-
-  async schoolById(id: string) {
-    const [row] = await this.db.select().from(schoolPlaces).where(eq(schoolPlaces.id, id));
-    return row;
   }
 
   /** The households (students) a user is a guardian of, with their school and district. */

@@ -51,11 +51,6 @@ export class CommitteesRepository {
     return row;
   }
 
-  async schoolById(id: string) {
-    const [row] = await this.db.select().from(schoolPlaces).where(eq(schoolPlaces.id, id));
-    return row;
-  }
-
   async coordinatorIds(schoolId: string, db: DbExecutor = this.db): Promise<string[]> {
     const rows = await db
       .selectDistinct({ userId: staffRoles.userId })

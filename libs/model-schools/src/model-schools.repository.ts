@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { DB, Database, DbExecutor, files, modelSchoolApplications, modelSchoolCriteria, modelSchoolDesignations, modelSchoolReviews, modelSchoolYears } from '@jiaxiao/db';
-import { districtPlaces, schoolPlaces, schoolYearPlaces, staffRoles } from '@jiaxiao/directory';
+import { schoolYearPlaces, staffRoles } from '@jiaxiao/directory';
 
 export type CriterionRow = typeof modelSchoolCriteria.$inferSelect;
 export type ApplicationRow = typeof modelSchoolApplications.$inferSelect;
@@ -33,16 +33,6 @@ export class ModelSchoolsRepository {
 
   transaction<T>(work: (tx: DbExecutor) => Promise<T>): Promise<T> {
     return this.db.transaction(work);
-  }
-
-  async schoolById(id: string) {
-    const [row] = await this.db.select().from(schoolPlaces).where(eq(schoolPlaces.id, id));
-    return row;
-  }
-
-  async districtById(id: string) {
-    const [row] = await this.db.select().from(districtPlaces).where(eq(districtPlaces.id, id));
-    return row;
   }
 
   /** Whether every file exists and was uploaded by this user: attaching a file shares it with the readers of what it is attached to. */

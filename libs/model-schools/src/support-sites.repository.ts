@@ -96,11 +96,6 @@ export class SupportSitesRepository {
     return rows.map((r) => r.id);
   }
 
-  async schoolById(id: string) {
-    const [row] = await this.db.select({ id: schoolPlaces.id, districtId: schoolPlaces.districtId, name: schoolPlaces.name }).from(schoolPlaces).where(eq(schoolPlaces.id, id));
-    return row;
-  }
-
   async districtExists(id: string): Promise<boolean> {
     const [row] = await this.db.select({ id: districtPlaces.id }).from(districtPlaces).where(eq(districtPlaces.id, id));
     return Boolean(row);
