@@ -14,6 +14,7 @@ import {
   SubmissionDto,
   SubmissionQueryDto,
 } from './dto/campaign.dto';
+import { DirectoryRepository } from '@jiaxiao/directory';
 
 /** The awards each kind of campaign gives. */
 export const AWARDS_BY_KIND: Record<CampaignKind, Award[]> = {
@@ -33,6 +34,7 @@ const KIND_CODES: Record<CampaignKind, string> = { family_story: 'JF', reading_f
 @Injectable()
 export class CampaignService {
   constructor(
+    private readonly directory: DirectoryRepository,
     private readonly repository: CampaignsRepository,
     private readonly audit: AuditService,
   ) {}
@@ -42,7 +44,7 @@ export class CampaignService {
     if (scope.scopeType !== 'city' && !scope.scopeId) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'scopeId', constraint: 'requiredForScope' }]);
     let districtId: string | undefined;
     if (scope.scopeType === 'school') {
-      const school = await this.repository.schoolById(scope.scopeId as string);
+      const school = await this.directory.schoolById(scope.scopeId as string);
       if (!school) throw new DomainError('SCHOOL_NOT_FOUND');
       districtId = school.districtId;
     }

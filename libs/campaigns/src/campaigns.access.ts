@@ -4,6 +4,7 @@ import { Action, PolicyService } from '@jiaxiao/auth';
 import { FileAccessRegistry } from '@jiaxiao/files';
 import { householdInScope, managesScope } from './campaign-scope';
 import { CampaignRow, CampaignsRepository } from './campaigns.repository';
+import { DirectoryRepository } from '@jiaxiao/directory';
 
 type Outcome = 'allowed' | 'forbidden' | 'not_found';
 
@@ -18,6 +19,7 @@ type Outcome = 'allowed' | 'forbidden' | 'not_found';
 @Injectable()
 export class CampaignsAccess implements OnModuleInit {
   constructor(
+    private readonly directory: DirectoryRepository,
     private readonly policy: PolicyService,
     private readonly repository: CampaignsRepository,
     private readonly files: FileAccessRegistry,
@@ -63,7 +65,7 @@ export class CampaignsAccess implements OnModuleInit {
   }
 
   private async runs(principal: Principal, campaign: CampaignRow): Promise<boolean> {
-    const districtId = campaign.scopeType === 'school' && campaign.scopeId ? (await this.repository.schoolById(campaign.scopeId))?.districtId : undefined;
+    const districtId = campaign.scopeType === 'school' && campaign.scopeId ? (await this.directory.schoolById(campaign.scopeId))?.districtId : undefined;
     return managesScope(principal, campaign, districtId);
   }
 }

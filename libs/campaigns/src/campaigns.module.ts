@@ -5,9 +5,10 @@ import { ArticlesRepository } from './articles.repository';
 import { CampaignService } from './campaign.service';
 import { CampaignsAccess } from './campaigns.access';
 import { CampaignsRepository } from './campaigns.repository';
+import { DirectoryModule } from '@jiaxiao/directory';
 
 @Module({
-  imports: [FilesModule],
+  imports: [DirectoryModule, FilesModule],
   providers: [CampaignsRepository, CampaignsAccess, CampaignService, ArticlesRepository, ArticleService],
   exports: [CampaignService, ArticleService],
 })

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, inArray, isNotNull, or, sql, SQL } from 'drizzle-orm';
-import { campaignLikes, campaignSubmissions, campaigns, classes, DB, Database, DbExecutor, files, guardianships, schools, students } from '@jiaxiao/db';
+import { campaignLikes, campaignSubmissions, campaigns, DB, Database, DbExecutor, files } from '@jiaxiao/db';
+import { guardianChildren } from '@jiaxiao/directory';
 
 export type CampaignRow = typeof campaigns.$inferSelect;
 export type SubmissionRow = typeof campaignSubmissions.$inferSelect;
@@ -20,20 +21,12 @@ export class CampaignsRepository {
     return this.db.transaction(work);
   }
 
-  async schoolById(id: string) {
-    const [row] = await this.db.select().from(schools).where(eq(schools.id, id));
-    return row;
-  }
-
   /** The households (students) a user is a guardian of, with their school and district. */
   households(userId: string): Promise<HouseholdPlace[]> {
     return this.db
-      .select({ studentId: students.id, schoolId: schools.id, districtId: schools.districtId })
-      .from(guardianships)
-      .innerJoin(students, eq(students.id, guardianships.studentId))
-      .innerJoin(classes, eq(classes.id, students.classId))
-      .innerJoin(schools, eq(schools.id, classes.schoolId))
-      .where(eq(guardianships.userId, userId));
+      .select({ studentId: guardianChildren.studentId, schoolId: guardianChildren.schoolId, districtId: guardianChildren.districtId })
+      .from(guardianChildren)
+      .where(eq(guardianChildren.userId, userId));
   }
 
   /** Whether every file exists and was uploaded by this user: attaching a file shares it with the readers of what it is attached to. */
@@ -153,9 +146,9 @@ export class CampaignsRepository {
   /** Whether the user is a guardian of the household. */
   async isGuardian(userId: string, studentId: string): Promise<boolean> {
     const [row] = await this.db
-      .select({ id: guardianships.id })
-      .from(guardianships)
-      .where(and(eq(guardianships.userId, userId), eq(guardianships.studentId, studentId)));
+      .select({ id: guardianChildren.studentId })
+      .from(guardianChildren)
+      .where(and(eq(guardianChildren.userId, userId), eq(guardianChildren.studentId, studentId)));
     return Boolean(row);
   }
 }

@@ -1,16 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, inArray, or, sql, SQL } from 'drizzle-orm';
-import {
-  chairTrainingRequirements,
-  committeeMembers,
-  committees,
-  Database,
-  DB,
-  DbExecutor,
-  districts,
-  schools,
-  users,
-} from '@jiaxiao/db';
+import { chairTrainingRequirements, committeeMembers, committees, Database, DB, DbExecutor, users } from '@jiaxiao/db';
+import { districtPlaces, schoolPlaces } from '@jiaxiao/directory';
 
 /** The year's chair-training requirement and the chairs' training hours. */
 @Injectable()
@@ -36,8 +27,8 @@ export class ChairTrainingRepository {
    */
   chairsWithTraining(schoolYearId: string, filter: { districtIds?: string[]; schoolIds?: string[] }, servingOn: string) {
     const area = [
-      filter.districtIds?.length ? inArray(schools.districtId, filter.districtIds) : undefined,
-      filter.schoolIds?.length ? inArray(schools.id, filter.schoolIds) : undefined,
+      filter.districtIds?.length ? inArray(schoolPlaces.districtId, filter.districtIds) : undefined,
+      filter.schoolIds?.length ? inArray(schoolPlaces.id, filter.schoolIds) : undefined,
     ].filter(Boolean) as SQL[];
     return this.db
       .select({
@@ -46,17 +37,17 @@ export class ChairTrainingRepository {
         phone: users.phone,
         committeeId: committees.id,
         committeeName: committees.name,
-        schoolId: schools.id,
-        schoolName: schools.name,
-        districtId: districts.id,
-        districtName: districts.name,
+        schoolId: schoolPlaces.id,
+        schoolName: schoolPlaces.name,
+        districtId: districtPlaces.id,
+        districtName: districtPlaces.name,
       })
       .from(committeeMembers)
       .innerJoin(committees, eq(committees.id, committeeMembers.committeeId))
-      .innerJoin(schools, eq(schools.id, committees.schoolId))
-      .innerJoin(districts, eq(districts.id, schools.districtId))
+      .innerJoin(schoolPlaces, eq(schoolPlaces.id, committees.schoolId))
+      .innerJoin(districtPlaces, eq(districtPlaces.id, schoolPlaces.districtId))
       .innerJoin(users, eq(users.id, committeeMembers.userId))
       .where(and(eq(committees.schoolYearId, schoolYearId), eq(committeeMembers.role, 'chair'), sql`${committeeMembers.termEndsOn} >= ${servingOn}`, area.length ? or(...area) : undefined))
-      .orderBy(asc(districts.name), asc(schools.name), asc(committees.name));
+      .orderBy(asc(districtPlaces.name), asc(schoolPlaces.name), asc(committees.name));
   }
 }

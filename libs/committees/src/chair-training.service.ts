@@ -5,6 +5,7 @@ import { AuditService } from '@jiaxiao/platform';
 import { CommitteesRepository } from './committees.repository';
 import { ChairTrainingRepository } from './chair-training.repository';
 import { ChairAreaDto, ChairTrainingReportDto } from './dto/committee.dto';
+import { DirectoryRepository } from '@jiaxiao/directory';
 
 /** Hours required when the bureau has not set the year's figure. */
 export const DEFAULT_CHAIR_TRAINING_HOURS = 4;
@@ -19,6 +20,7 @@ const rate = (completed: number, chairs: number) => (chairs === 0 ? 0 : Math.rou
 @Injectable()
 export class ChairTrainingService {
   constructor(
+    private readonly directory: DirectoryRepository,
     private readonly repository: CommitteesRepository,
     private readonly chairTrainingRepository: ChairTrainingRepository,
     private readonly audit: AuditService,
@@ -44,7 +46,7 @@ export class ChairTrainingService {
     let filter: { districtIds?: string[]; schoolIds?: string[] };
     if (area.city) filter = { districtIds: query.districtId ? [query.districtId] : undefined, schoolIds: query.schoolId ? [query.schoolId] : undefined };
     else if (query.schoolId) {
-      const school = await this.repository.schoolById(query.schoolId);
+      const school = await this.directory.schoolById(query.schoolId);
       if (!school || !(coordinated.includes(school.id) || area.districtIds.includes(school.districtId))) throw new DomainError('FORBIDDEN');
       filter = { schoolIds: [school.id] };
     } else if (query.districtId) {

@@ -16,6 +16,7 @@ import {
   OversightDto,
   UpdateCharterDto,
 } from './dto/committee.dto';
+import { DirectoryRepository } from '@jiaxiao/directory';
 
 /** Offices from highest to lowest. */
 const RANK: Record<CommitteeRole, number> = { chair: 0, vice_chair: 1, secretary: 2, member: 3 };
@@ -30,13 +31,14 @@ const LEVEL_NAMES = { class: '班级家长委员会', grade: '年级家长委员
 @Injectable()
 export class CommitteeService {
   constructor(
+    private readonly directory: DirectoryRepository,
     private readonly repository: CommitteesRepository,
     private readonly conversations: ConversationService,
     private readonly audit: AuditService,
   ) {}
 
   async create(principal: Principal, dto: CreateCommitteeDto): Promise<CommitteeDto> {
-    const school = await this.repository.schoolById(dto.schoolId);
+    const school = await this.directory.schoolById(dto.schoolId);
     if (!school) throw new DomainError('SCHOOL_NOT_FOUND');
     if (!manages(principal, school.id, school.districtId)) throw new DomainError('FORBIDDEN');
     const year = await this.repository.schoolYearByName(dto.schoolYear ?? schoolYearOf(new Date()));

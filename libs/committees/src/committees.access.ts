@@ -6,6 +6,7 @@ import { FileAccessRegistry } from '@jiaxiao/files';
 import { CommitteeRow, CommitteesRepository } from './committees.repository';
 import { ElectionRepository } from './election.repository';
 import { FundRepository } from './fund.repository';
+import { DirectoryRepository } from '@jiaxiao/directory';
 
 type Outcome = 'allowed' | 'forbidden' | 'not_found';
 
@@ -34,6 +35,7 @@ export const OFFICER_ROLES = ['chair', 'vice_chair', 'secretary'] as const;
 @Injectable()
 export class CommitteesAccess implements OnModuleInit {
   constructor(
+    private readonly directory: DirectoryRepository,
     private readonly policy: PolicyService,
     private readonly repository: CommitteesRepository,
     private readonly fundRepository: FundRepository,
@@ -100,7 +102,7 @@ export class CommitteesAccess implements OnModuleInit {
 
   private async committeeRule(principal: Principal, action: Action, committee: CommitteeRow | undefined, officersManage: boolean): Promise<Outcome> {
     if (!committee) return 'not_found';
-    const school = await this.repository.schoolById(committee.schoolId);
+    const school = await this.directory.schoolById(committee.schoolId);
     if (!school) return 'not_found';
     if (manages(principal, committee.schoolId, school.districtId)) return 'allowed';
     // A member whose term has ended is a guardian like any other.

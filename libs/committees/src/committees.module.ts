@@ -15,9 +15,10 @@ import { FundRepository } from './fund.repository';
 import { ChairTrainingRepository } from './chair-training.repository';
 import { ElectionService } from './election.service';
 import { FundService } from './fund.service';
+import { DirectoryModule } from '@jiaxiao/directory';
 
 @Module({
-  imports: [NotificationsModule, FilesModule, MessagingModule, CoursesModule, BullModule.registerQueue({ name: QUEUES.committees })],
+  imports: [DirectoryModule, NotificationsModule, FilesModule, MessagingModule, CoursesModule, BullModule.registerQueue({ name: QUEUES.committees })],
   providers: [CommitteesRepository, ElectionRepository, FundRepository, ChairTrainingRepository, CommitteesAccess, CommitteeService, ElectionService, ElectionReactor, FundService, ChairTrainingService, AnonymousSealService],
   exports: [CommitteeService, ElectionService, FundService, ChairTrainingService],
 })

@@ -1,32 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, getTableColumns, inArray, or, sql, SQL } from 'drizzle-orm';
-import {
-  classes,
-  committeeMembers,
-  committeeMinutes,
-  committees,
-  CommitteeRole,
-  DB,
-  Database,
-  DbExecutor,
-  files,
-  fundEntries,
-  guardianships,
-  oversightRecords,
-  roleAssignments,
-  schoolYears,
-  schools,
-  students,
-  users,
-} from '@jiaxiao/db';
+import { committeeMembers, committeeMinutes, committees, CommitteeRole, DB, Database, DbExecutor, files, fundEntries, oversightRecords, users } from '@jiaxiao/db';
+import { classPlaces, guardianChildren, schoolPlaces, schoolYearPlaces, staffRoles, studentPlaces } from '@jiaxiao/directory';
 
 export type CommitteeRow = typeof committees.$inferSelect;
 
 /** The classes a committee serves: its class, the classes of its grade, or every class of its school (that year). */
 function classInScope(c: Pick<CommitteeRow, 'level' | 'schoolId' | 'schoolYearId' | 'classId' | 'grade'>): SQL {
-  const base = and(eq(classes.schoolId, c.schoolId), eq(classes.schoolYearId, c.schoolYearId)) as SQL;
-  if (c.level === 'class') return and(base, eq(classes.id, c.classId as string)) as SQL;
-  if (c.level === 'grade') return and(base, eq(classes.grade, c.grade as number)) as SQL;
+  const base = and(eq(classPlaces.schoolId, c.schoolId), eq(classPlaces.schoolYearId, c.schoolYearId)) as SQL;
+  if (c.level === 'class') return and(base, eq(classPlaces.id, c.classId as string)) as SQL;
+  if (c.level === 'grade') return and(base, eq(classPlaces.grade, c.grade as number)) as SQL;
   return base;
 }
 
@@ -54,30 +37,25 @@ export class CommitteesRepository {
   // ── directory reads ───────────────────────────────────────────────────────────
 
   async schoolYearByName(name: string) {
-    const [row] = await this.db.select().from(schoolYears).where(eq(schoolYears.name, name));
+    const [row] = await this.db.select().from(schoolYearPlaces).where(eq(schoolYearPlaces.name, name));
     return row;
   }
 
   async schoolYearById(id: string, db: DbExecutor = this.db) {
-    const [row] = await db.select().from(schoolYears).where(eq(schoolYears.id, id));
+    const [row] = await db.select().from(schoolYearPlaces).where(eq(schoolYearPlaces.id, id));
     return row;
   }
 
   async classById(id: string) {
-    const [row] = await this.db.select().from(classes).where(eq(classes.id, id));
-    return row;
-  }
-
-  async schoolById(id: string) {
-    const [row] = await this.db.select().from(schools).where(eq(schools.id, id));
+    const [row] = await this.db.select().from(classPlaces).where(eq(classPlaces.id, id));
     return row;
   }
 
   async coordinatorIds(schoolId: string, db: DbExecutor = this.db): Promise<string[]> {
     const rows = await db
-      .selectDistinct({ userId: roleAssignments.userId })
-      .from(roleAssignments)
-      .where(and(eq(roleAssignments.role, 'coordinator'), eq(roleAssignments.scopeType, 'school'), eq(roleAssignments.scopeId, schoolId)));
+      .selectDistinct({ userId: staffRoles.userId })
+      .from(staffRoles)
+      .where(and(eq(staffRoles.role, 'coordinator'), eq(staffRoles.scopeType, 'school'), eq(staffRoles.scopeId, schoolId)));
     return rows.map((r) => r.userId);
   }
 
@@ -114,13 +92,13 @@ export class CommitteesRepository {
       ? undefined
       : or(
           filter.schoolIds.length ? inArray(committees.schoolId, filter.schoolIds) : undefined,
-          filter.districtIds.length ? inArray(schools.districtId, filter.districtIds) : undefined,
+          filter.districtIds.length ? inArray(schoolPlaces.districtId, filter.districtIds) : undefined,
           sql`false`,
         );
     return this.db
       .select({ committee: committees })
       .from(committees)
-      .innerJoin(schools, eq(schools.id, committees.schoolId))
+      .innerJoin(schoolPlaces, eq(schoolPlaces.id, committees.schoolId))
       .where(and(eq(committees.schoolYearId, filter.schoolYearId), visible, filter.schoolId ? eq(committees.schoolId, filter.schoolId) : undefined))
       .orderBy(asc(committees.level), asc(committees.name));
   }
@@ -134,7 +112,7 @@ export class CommitteesRepository {
         and(
           eq(committees.schoolYearId, schoolYearId),
           or(
-            sql`exists (select 1 from ${guardianships} g join ${students} s on s.id = g.student_id join ${classes} cl on cl.id = s.class_id
+            sql`exists (select 1 from ${guardianChildren} g join ${studentPlaces} s on s.id = g.student_id join ${classPlaces} cl on cl.id = s.class_id
               where g.user_id = ${userId} and cl.school_id = ${committees.schoolId} and cl.school_year_id = ${committees.schoolYearId}
                 and (${committees.level} = 'school' or (${committees.level} = 'grade' and cl.grade = ${committees.grade}) or (${committees.level} = 'class' and cl.id = ${committees.classId})))`,
             sql`exists (select 1 from ${committeeMembers} m where m.committee_id = ${committees.id} and m.user_id = ${userId} and m.term_ends_on >= ${TODAY})`,
@@ -147,21 +125,21 @@ export class CommitteesRepository {
   /** The guardian's children in the committee's scope: the households they may vote for. */
   async householdsInScope(committee: CommitteeRow, userId: string, db: DbExecutor = this.db): Promise<string[]> {
     const rows = await db
-      .select({ studentId: students.id })
-      .from(guardianships)
-      .innerJoin(students, eq(students.id, guardianships.studentId))
-      .innerJoin(classes, eq(classes.id, students.classId))
-      .where(and(eq(guardianships.userId, userId), classInScope(committee)))
-      .orderBy(asc(students.id));
+      .select({ studentId: studentPlaces.id })
+      .from(guardianChildren)
+      .innerJoin(studentPlaces, eq(studentPlaces.id, guardianChildren.studentId))
+      .innerJoin(classPlaces, eq(classPlaces.id, studentPlaces.classId))
+      .where(and(eq(guardianChildren.userId, userId), classInScope(committee)))
+      .orderBy(asc(studentPlaces.id));
     return rows.map((r) => r.studentId);
   }
 
   async guardiansInScope(committee: CommitteeRow, db: DbExecutor = this.db): Promise<string[]> {
     const rows = await db
-      .selectDistinct({ userId: guardianships.userId })
-      .from(guardianships)
-      .innerJoin(students, eq(students.id, guardianships.studentId))
-      .innerJoin(classes, eq(classes.id, students.classId))
+      .selectDistinct({ userId: guardianChildren.userId })
+      .from(guardianChildren)
+      .innerJoin(studentPlaces, eq(studentPlaces.id, guardianChildren.studentId))
+      .innerJoin(classPlaces, eq(classPlaces.id, studentPlaces.classId))
       .where(classInScope(committee));
     return rows.map((r) => r.userId);
   }
@@ -172,7 +150,7 @@ export class CommitteesRepository {
       .select({ one: sql<number>`1` })
       .from(committeeMembers)
       .innerJoin(committees, eq(committees.id, committeeMembers.committeeId))
-      .innerJoin(classes, eq(classes.id, committees.classId))
+      .innerJoin(classPlaces, eq(classPlaces.id, committees.classId))
       .where(and(eq(committeeMembers.userId, userId), eq(committees.level, 'class'), ACTIVE_MEMBER, classInScope(committee)))
       .limit(1);
     return Boolean(row);
@@ -239,10 +217,10 @@ export class CommitteesRepository {
   /** Schools (and their districts) where the guardian is a current chair or vice chair: the chair_training audience. */
   async chairPlacesOf(userId: string): Promise<{ schoolId: string; districtId: string }[]> {
     return this.db
-      .selectDistinct({ schoolId: schools.id, districtId: schools.districtId })
+      .selectDistinct({ schoolId: schoolPlaces.id, districtId: schoolPlaces.districtId })
       .from(committeeMembers)
       .innerJoin(committees, eq(committees.id, committeeMembers.committeeId))
-      .innerJoin(schools, eq(schools.id, committees.schoolId))
+      .innerJoin(schoolPlaces, eq(schoolPlaces.id, committees.schoolId))
       .where(and(eq(committeeMembers.userId, userId), inArray(committeeMembers.role, ['chair', 'vice_chair']), ACTIVE_MEMBER));
   }
 

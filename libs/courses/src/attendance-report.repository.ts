@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { asc, eq, inArray } from 'drizzle-orm';
-import { attendance, DB, Database, guardianships, hourLedger, users } from '@jiaxiao/db';
+import { attendance, DB, Database, hourLedger, users } from '@jiaxiao/db';
+import { guardianChildren } from '@jiaxiao/directory';
 
 export interface AttendanceReportRow {
   userId: string;
@@ -49,9 +50,9 @@ export class AttendanceReportRepository {
     const map = new Map<string, string[]>();
     if (guardianIds.length === 0) return map;
     const rows = await this.db
-      .select({ userId: guardianships.userId, studentId: guardianships.studentId })
-      .from(guardianships)
-      .where(inArray(guardianships.userId, guardianIds));
+      .select({ userId: guardianChildren.userId, studentId: guardianChildren.studentId })
+      .from(guardianChildren)
+      .where(inArray(guardianChildren.userId, guardianIds));
     for (const row of rows) map.set(row.userId, [...(map.get(row.userId) ?? []), row.studentId]);
     return map;
   }

@@ -1,18 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { asc, eq } from 'drizzle-orm';
-import {
-  classes,
-  courseRequirements,
-  DB,
-  Database,
-  DbExecutor,
-  guardianships,
-  lectures,
-  schoolYears,
-  schools,
-  students,
-  users,
-} from '@jiaxiao/db';
+import { courseRequirements, DB, Database, DbExecutor, lectures, users } from '@jiaxiao/db';
+import { classPlaces, guardianChildren, schoolPlaces, schoolYearPlaces, studentPlaces } from '@jiaxiao/directory';
 
 export type LectureRow = typeof lectures.$inferSelect;
 
@@ -52,7 +41,7 @@ export class CoursesRepository {
   // ── school years and requirements ─────────────────────────────────────────────
 
   async schoolYearByName(name: string) {
-    const [row] = await this.db.select().from(schoolYears).where(eq(schoolYears.name, name));
+    const [row] = await this.db.select().from(schoolYearPlaces).where(eq(schoolYearPlaces.name, name));
     return row;
   }
 
@@ -74,35 +63,35 @@ export class CoursesRepository {
   childPlaces(userId: string, db: DbExecutor = this.db): Promise<(ChildPlace & { studentName: string; className: string; schoolName: string })[]> {
     return db
       .select({
-        studentId: students.id,
-        studentName: students.name,
-        classId: classes.id,
-        className: classes.name,
-        grade: classes.grade,
-        schoolId: schools.id,
-        schoolName: schools.name,
-        districtId: schools.districtId,
+        studentId: studentPlaces.id,
+        studentName: studentPlaces.name,
+        classId: classPlaces.id,
+        className: classPlaces.name,
+        grade: classPlaces.grade,
+        schoolId: schoolPlaces.id,
+        schoolName: schoolPlaces.name,
+        districtId: schoolPlaces.districtId,
       })
-      .from(guardianships)
-      .innerJoin(students, eq(students.id, guardianships.studentId))
-      .innerJoin(classes, eq(classes.id, students.classId))
-      .innerJoin(schools, eq(schools.id, classes.schoolId))
-      .where(eq(guardianships.userId, userId))
-      .orderBy(asc(students.name));
+      .from(guardianChildren)
+      .innerJoin(studentPlaces, eq(studentPlaces.id, guardianChildren.studentId))
+      .innerJoin(classPlaces, eq(classPlaces.id, studentPlaces.classId))
+      .innerJoin(schoolPlaces, eq(schoolPlaces.id, classPlaces.schoolId))
+      .where(eq(guardianChildren.userId, userId))
+      .orderBy(asc(studentPlaces.name));
   }
 
   async schoolDistrict(schoolId: string): Promise<string | undefined> {
-    const [row] = await this.db.select({ districtId: schools.districtId }).from(schools).where(eq(schools.id, schoolId));
+    const [row] = await this.db.select({ districtId: schoolPlaces.districtId }).from(schoolPlaces).where(eq(schoolPlaces.id, schoolId));
     return row?.districtId;
   }
 
   async schoolName(schoolId: string): Promise<string | undefined> {
-    const [row] = await this.db.select({ name: schools.name }).from(schools).where(eq(schools.id, schoolId));
+    const [row] = await this.db.select({ name: schoolPlaces.name }).from(schoolPlaces).where(eq(schoolPlaces.id, schoolId));
     return row?.name;
   }
 
   async classesOfSchool(schoolId: string): Promise<string[]> {
-    const rows = await this.db.select({ id: classes.id }).from(classes).where(eq(classes.schoolId, schoolId));
+    const rows = await this.db.select({ id: classPlaces.id }).from(classPlaces).where(eq(classPlaces.schoolId, schoolId));
     return rows.map((r) => r.id);
   }
 

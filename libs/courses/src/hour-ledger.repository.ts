@@ -1,25 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import {
-  attendance,
-  classes,
-  courseRequirements,
-  DB,
-  Database,
-  DbExecutor,
-  guardianships,
-  householdCredits,
-  householdProgress,
-  hourLedger,
-  LectureSeries,
-  LedgerSource,
-  lectures,
-  schoolYears,
-  schools,
-  students,
-  users,
-} from '@jiaxiao/db';
+import { attendance, courseRequirements, DB, Database, DbExecutor, householdCredits, householdProgress, hourLedger, LectureSeries, LedgerSource, lectures, users } from '@jiaxiao/db';
+import { classPlaces, guardianChildren, schoolPlaces, schoolYearPlaces, studentPlaces } from '@jiaxiao/directory';
 
 /** The append-only hour ledger, household credits and progress. */
 @Injectable()
@@ -45,7 +28,7 @@ export class HourLedgerRepository {
         on conflict do nothing returning guardian_id
       ), counted as (
         insert into ${householdCredits} (student_id, lecture_id, school_year_id, hours)
-        select g.student_id, ${lectureId}::uuid, ${schoolYearId}::uuid, ${hours}::numeric from ${guardianships} g join entry e on e.guardian_id = g.user_id
+        select g.student_id, ${lectureId}::uuid, ${schoolYearId}::uuid, ${hours}::numeric from ${guardianChildren} g join entry e on e.guardian_id = g.user_id
         where ${forHouseholds}::boolean
         order by g.student_id
         on conflict do nothing returning student_id
@@ -111,7 +94,7 @@ export class HourLedgerRepository {
    * households' rows in the same order, instead of deadlocking.
    */
   async studentsOfGuardian(guardianId: string, db: DbExecutor): Promise<string[]> {
-    const rows = await db.select({ id: guardianships.studentId }).from(guardianships).where(eq(guardianships.userId, guardianId)).orderBy(asc(guardianships.studentId));
+    const rows = await db.select({ id: guardianChildren.studentId }).from(guardianChildren).where(eq(guardianChildren.userId, guardianId)).orderBy(asc(guardianChildren.studentId));
     return rows.map((r) => r.id);
   }
 
@@ -120,7 +103,7 @@ export class HourLedgerRepository {
     const [row] = await db
       .select({ one: sql<number>`1` })
       .from(hourLedger)
-      .innerJoin(guardianships, and(eq(guardianships.userId, hourLedger.guardianId), eq(guardianships.studentId, studentId)))
+      .innerJoin(guardianChildren, and(eq(guardianChildren.userId, hourLedger.guardianId), eq(guardianChildren.studentId, studentId)))
       .where(
         and(
           eq(hourLedger.lectureId, lectureId),
@@ -148,10 +131,10 @@ export class HourLedgerRepository {
   /** A school year by name with its requirement (8 hours unless the city set one), in one read. */
   async yearWithRequirement(name: string) {
     const [row] = await this.db
-      .select({ id: schoolYears.id, name: schoolYears.name, startsOn: schoolYears.startsOn, endsOn: schoolYears.endsOn, required: sql<number>`coalesce(${courseRequirements.requiredHours}, 8)`.mapWith(Number) })
-      .from(schoolYears)
-      .leftJoin(courseRequirements, eq(courseRequirements.schoolYearId, schoolYears.id))
-      .where(eq(schoolYears.name, name));
+      .select({ id: schoolYearPlaces.id, name: schoolYearPlaces.name, startsOn: schoolYearPlaces.startsOn, endsOn: schoolYearPlaces.endsOn, required: sql<number>`coalesce(${courseRequirements.requiredHours}, 8)`.mapWith(Number) })
+      .from(schoolYearPlaces)
+      .leftJoin(courseRequirements, eq(courseRequirements.schoolYearId, schoolYearPlaces.id))
+      .where(eq(schoolYearPlaces.name, name));
     return row;
   }
 
@@ -159,26 +142,26 @@ export class HourLedgerRepository {
   householdsOf(userId: string, schoolYear: string) {
     return this.db
       .select({
-        studentId: students.id,
-        studentName: students.name,
-        classId: classes.id,
-        className: classes.name,
-        grade: classes.grade,
-        schoolId: schools.id,
-        schoolName: schools.name,
-        districtId: schools.districtId,
+        studentId: studentPlaces.id,
+        studentName: studentPlaces.name,
+        classId: classPlaces.id,
+        className: classPlaces.name,
+        grade: classPlaces.grade,
+        schoolId: schoolPlaces.id,
+        schoolName: schoolPlaces.name,
+        districtId: schoolPlaces.districtId,
         earned: sql<number>`coalesce(${householdProgress.earnedHours}, 0)`.mapWith(Number),
       })
-      .from(guardianships)
-      .innerJoin(students, eq(students.id, guardianships.studentId))
-      .innerJoin(classes, eq(classes.id, students.classId))
-      .innerJoin(schools, eq(schools.id, classes.schoolId))
+      .from(guardianChildren)
+      .innerJoin(studentPlaces, eq(studentPlaces.id, guardianChildren.studentId))
+      .innerJoin(classPlaces, eq(classPlaces.id, studentPlaces.classId))
+      .innerJoin(schoolPlaces, eq(schoolPlaces.id, classPlaces.schoolId))
       .leftJoin(
         householdProgress,
-        and(eq(householdProgress.studentId, students.id), eq(householdProgress.schoolYearId, sql`(select id from ${schoolYears} where name = ${schoolYear})`)),
+        and(eq(householdProgress.studentId, studentPlaces.id), eq(householdProgress.schoolYearId, sql`(select id from ${schoolYearPlaces} where name = ${schoolYear})`)),
       )
-      .where(eq(guardianships.userId, userId))
-      .orderBy(asc(students.name));
+      .where(eq(guardianChildren.userId, userId))
+      .orderBy(asc(studentPlaces.name));
   }
 
   /** The lectures counted for a guardian's households in the school year named. */
@@ -193,11 +176,11 @@ export class HourLedgerRepository {
         hours: householdCredits.hours,
         creditedAt: householdCredits.createdAt,
       })
-      .from(guardianships)
-      .innerJoin(householdCredits, eq(householdCredits.studentId, guardianships.studentId))
-      .innerJoin(schoolYears, and(eq(schoolYears.id, householdCredits.schoolYearId), eq(schoolYears.name, schoolYear)))
+      .from(guardianChildren)
+      .innerJoin(householdCredits, eq(householdCredits.studentId, guardianChildren.studentId))
+      .innerJoin(schoolYearPlaces, and(eq(schoolYearPlaces.id, householdCredits.schoolYearId), eq(schoolYearPlaces.name, schoolYear)))
       .innerJoin(lectures, eq(lectures.id, householdCredits.lectureId))
-      .where(eq(guardianships.userId, userId))
+      .where(eq(guardianChildren.userId, userId))
       .orderBy(asc(lectures.startsAt));
   }
 

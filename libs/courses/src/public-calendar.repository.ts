@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, gte, inArray, lt, notInArray } from 'drizzle-orm';
-import { DB, Database, districts, lectures, LectureSeries, schools } from '@jiaxiao/db';
+import { DB, Database, lectures, LectureSeries } from '@jiaxiao/db';
+import { districtPlaces, schoolPlaces } from '@jiaxiao/directory';
 
 /** Series for a closed audience (committee chairs, teachers): never on the public calendar. */
 const NOT_PUBLIC_SERIES: LectureSeries[] = ['chair_training', 'teacher_training'];
@@ -24,12 +25,12 @@ export class PublicCalendarRepository {
         speaker: lectures.speaker,
         venue: lectures.venue,
         audience: lectures.audience,
-        schoolName: schools.name,
-        districtName: districts.name,
+        schoolName: schoolPlaces.name,
+        districtName: districtPlaces.name,
       })
       .from(lectures)
-      .leftJoin(schools, eq(schools.id, lectures.schoolId))
-      .leftJoin(districts, eq(districts.id, lectures.districtId))
+      .leftJoin(schoolPlaces, eq(schoolPlaces.id, lectures.schoolId))
+      .leftJoin(districtPlaces, eq(districtPlaces.id, lectures.districtId))
       .where(and(inArray(lectures.status, ['published', 'finished']), notInArray(lectures.series, NOT_PUBLIC_SERIES), gte(lectures.startsAt, from), lt(lectures.startsAt, to)))
       .orderBy(asc(lectures.startsAt), asc(lectures.id))
       .limit(500);

@@ -1,19 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, isNull, sql, SQL } from 'drizzle-orm';
-import {
-  classes,
-  classHourTotals,
-  classMemberships,
-  DB,
-  Database,
-  districts,
-  guardianships,
-  householdCredits,
-  householdProgress,
-  schools,
-  students,
-  users,
-} from '@jiaxiao/db';
+import { classHourTotals, classMemberships, DB, Database, householdCredits, householdProgress, users } from '@jiaxiao/db';
+import { classPlaces, districtPlaces, guardianChildren, schoolPlaces, studentPlaces } from '@jiaxiao/directory';
 
 /** Class, school and city compliance reports, read from the totals the ledger's transaction keeps. */
 @Injectable()
@@ -27,17 +15,17 @@ export class ReportRepository {
   classReport(schoolId: string, schoolYearId: string) {
     return this.db
       .select({
-        classId: classes.id,
-        className: classes.name,
-        grade: classes.grade,
+        classId: classPlaces.id,
+        className: classPlaces.name,
+        grade: classPlaces.grade,
         households: sql<number>`coalesce(${classHourTotals.households}, 0)`,
         compliant: sql<number>`coalesce(${classHourTotals.compliant}, 0)`,
         averageHours: sql<number>`coalesce(round(${classHourTotals.earnedHours} / nullif(${classHourTotals.households}, 0), 2), 0)::float`,
       })
-      .from(classes)
-      .leftJoin(classHourTotals, eq(classHourTotals.classId, classes.id))
-      .where(and(eq(classes.schoolId, schoolId), eq(classes.schoolYearId, schoolYearId)))
-      .orderBy(asc(classes.grade), asc(classes.name));
+      .from(classPlaces)
+      .leftJoin(classHourTotals, eq(classHourTotals.classId, classPlaces.id))
+      .where(and(eq(classPlaces.schoolId, schoolId), eq(classPlaces.schoolYearId, schoolYearId)))
+      .orderBy(asc(classPlaces.grade), asc(classPlaces.name));
   }
 
   /** Per school with households that year (within a district, or city-wide), summed from the per-class totals. */
@@ -45,22 +33,22 @@ export class ReportRepository {
     const households = sql<number>`sum(${classHourTotals.households})::int`;
     return this.db
       .select({
-        schoolId: schools.id,
-        schoolName: schools.name,
-        districtId: schools.districtId,
-        districtName: districts.name,
+        schoolId: schoolPlaces.id,
+        schoolName: schoolPlaces.name,
+        districtId: schoolPlaces.districtId,
+        districtName: districtPlaces.name,
         households,
         compliant: sql<number>`sum(${classHourTotals.compliant})::int`,
         averageHours: sql<number>`coalesce(round(sum(${classHourTotals.earnedHours}) / nullif(sum(${classHourTotals.households}), 0), 2), 0)::float`,
       })
       .from(classHourTotals)
-      .innerJoin(classes, eq(classes.id, classHourTotals.classId))
-      .innerJoin(schools, eq(schools.id, classes.schoolId))
-      .innerJoin(districts, eq(districts.id, schools.districtId))
-      .where(and(eq(classHourTotals.schoolYearId, schoolYearId), districtId ? eq(schools.districtId, districtId) : undefined))
-      .groupBy(schools.id, schools.name, schools.districtId, districts.name)
+      .innerJoin(classPlaces, eq(classPlaces.id, classHourTotals.classId))
+      .innerJoin(schoolPlaces, eq(schoolPlaces.id, classPlaces.schoolId))
+      .innerJoin(districtPlaces, eq(districtPlaces.id, schoolPlaces.districtId))
+      .where(and(eq(classHourTotals.schoolYearId, schoolYearId), districtId ? eq(schoolPlaces.districtId, districtId) : undefined))
+      .groupBy(schoolPlaces.id, schoolPlaces.name, schoolPlaces.districtId, districtPlaces.name)
       .having(sql`${households} > 0`)
-      .orderBy(asc(districts.name), asc(schools.name));
+      .orderBy(asc(districtPlaces.name), asc(schoolPlaces.name));
   }
 
   /**
@@ -75,7 +63,7 @@ export class ReportRepository {
     if (scope.classIds) filters.push(scope.classIds.length ? sql`c.id in (${sql.join(scope.classIds.map((id) => sql`${id}`), sql`, `)})` : sql`false`);
     const result = (await this.db.execute(sql`
       with households as (
-        select m.student_id as id from ${classMemberships} m join ${classes} c on c.id = m.class_id join ${schools} s on s.id = c.school_id
+        select m.student_id as id from ${classMemberships} m join ${classPlaces} c on c.id = m.class_id join ${schoolPlaces} s on s.id = c.school_id
         where m.left_at is null and ${sql.join(filters, sql` and `)}
       ), months as (
         select m::timestamp as month from generate_series(
@@ -101,28 +89,28 @@ export class ReportRepository {
   nonCompliant(classId: string, schoolYearId: string, required: number) {
     return this.db
       .select({
-        studentId: students.id,
-        studentName: students.name,
+        studentId: studentPlaces.id,
+        studentName: studentPlaces.name,
         earned: sql<number>`coalesce(${householdProgress.earnedHours}, 0)::float`,
         guardianId: users.id,
         guardianName: users.name,
         phone: users.phone,
-        relation: guardianships.relation,
+        relation: guardianChildren.relation,
       })
       .from(classMemberships)
-      .innerJoin(classes, eq(classes.id, classMemberships.classId))
-      .innerJoin(students, eq(students.id, classMemberships.studentId))
-      .leftJoin(householdProgress, and(eq(householdProgress.studentId, students.id), eq(householdProgress.schoolYearId, schoolYearId)))
-      .leftJoin(guardianships, eq(guardianships.studentId, students.id))
-      .leftJoin(users, eq(users.id, guardianships.userId))
+      .innerJoin(classPlaces, eq(classPlaces.id, classMemberships.classId))
+      .innerJoin(studentPlaces, eq(studentPlaces.id, classMemberships.studentId))
+      .leftJoin(householdProgress, and(eq(householdProgress.studentId, studentPlaces.id), eq(householdProgress.schoolYearId, schoolYearId)))
+      .leftJoin(guardianChildren, eq(guardianChildren.studentId, studentPlaces.id))
+      .leftJoin(users, eq(users.id, guardianChildren.userId))
       .where(
         and(
           eq(classMemberships.classId, classId),
           isNull(classMemberships.leftAt),
-          isNull(classes.archivedAt),
+          isNull(classPlaces.archivedAt),
           sql`coalesce(${householdProgress.earnedHours}, 0) < ${required}`,
         ),
       )
-      .orderBy(asc(students.name), asc(students.id));
+      .orderBy(asc(studentPlaces.name), asc(studentPlaces.id));
   }
 }

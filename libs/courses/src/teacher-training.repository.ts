@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
-import { classes, DB, Database, hourLedger, lectures, roleAssignments, schools, users } from '@jiaxiao/db';
+import { DB, Database, hourLedger, lectures, users } from '@jiaxiao/db';
+import { classPlaces, schoolPlaces, staffRoles } from '@jiaxiao/directory';
 import type { ChairPlace } from './chair-places.service';
 
 const TEACHING_ROLES = ['teacher', 'coordinator'] as const;
@@ -13,11 +14,11 @@ export class TeacherTrainingRepository {
   /** The schools (and districts) where a user teaches a class or coordinates. */
   async teacherPlaces(userId: string): Promise<ChairPlace[]> {
     const rows = await this.db
-      .selectDistinct({ schoolId: schools.id, districtId: schools.districtId })
-      .from(roleAssignments)
-      .leftJoin(classes, and(eq(roleAssignments.scopeType, 'class'), eq(classes.id, roleAssignments.scopeId)))
-      .innerJoin(schools, or(and(eq(roleAssignments.scopeType, 'school'), eq(schools.id, roleAssignments.scopeId)), eq(schools.id, classes.schoolId)))
-      .where(and(eq(roleAssignments.userId, userId), inArray(roleAssignments.role, [...TEACHING_ROLES])));
+      .selectDistinct({ schoolId: schoolPlaces.id, districtId: schoolPlaces.districtId })
+      .from(staffRoles)
+      .leftJoin(classPlaces, and(eq(staffRoles.scopeType, 'class'), eq(classPlaces.id, staffRoles.scopeId)))
+      .innerJoin(schoolPlaces, or(and(eq(staffRoles.scopeType, 'school'), eq(schoolPlaces.id, staffRoles.scopeId)), eq(schoolPlaces.id, classPlaces.schoolId)))
+      .where(and(eq(staffRoles.userId, userId), inArray(staffRoles.role, [...TEACHING_ROLES])));
     return rows;
   }
 
@@ -48,14 +49,14 @@ export class TeacherTrainingRepository {
       where h.guardian_id = ${users.id} and h.school_year_id = ${schoolYearId} and l.series = 'teacher_training' and h.kind = 'credit'
       and not exists (select 1 from ${hourLedger} r where r.guardian_id = h.guardian_id and r.lecture_id = h.lecture_id and r.kind = 'revocation'))::int`;
     return this.db
-      .select({ userId: users.id, name: users.name, roles: sql<string[]>`array_agg(distinct ${roleAssignments.role})`, earnedHours: hours, sessions })
-      .from(roleAssignments)
-      .innerJoin(users, eq(users.id, roleAssignments.userId))
-      .leftJoin(classes, and(eq(roleAssignments.scopeType, 'class'), eq(classes.id, roleAssignments.scopeId)))
+      .select({ userId: users.id, name: users.name, roles: sql<string[]>`array_agg(distinct ${staffRoles.role})`, earnedHours: hours, sessions })
+      .from(staffRoles)
+      .innerJoin(users, eq(users.id, staffRoles.userId))
+      .leftJoin(classPlaces, and(eq(staffRoles.scopeType, 'class'), eq(classPlaces.id, staffRoles.scopeId)))
       .where(
         and(
-          inArray(roleAssignments.role, [...TEACHING_ROLES]),
-          or(and(eq(roleAssignments.scopeType, 'school'), eq(roleAssignments.scopeId, schoolId)), eq(classes.schoolId, schoolId)),
+          inArray(staffRoles.role, [...TEACHING_ROLES]),
+          or(and(eq(staffRoles.scopeType, 'school'), eq(staffRoles.scopeId, schoolId)), eq(classPlaces.schoolId, schoolId)),
         ),
       )
       .groupBy(users.id, users.name)
@@ -63,7 +64,7 @@ export class TeacherTrainingRepository {
   }
 
   async school(schoolId: string) {
-    const [row] = await this.db.select({ id: schools.id, name: schools.name, districtId: schools.districtId }).from(schools).where(eq(schools.id, schoolId));
+    const [row] = await this.db.select({ id: schoolPlaces.id, name: schoolPlaces.name, districtId: schoolPlaces.districtId }).from(schoolPlaces).where(eq(schoolPlaces.id, schoolId));
     return row;
   }
 }

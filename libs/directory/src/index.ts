@@ -16,3 +16,4 @@ export * from './joining/join.repository';
 export * from './joining/join.dto';
 export * from './school-setup/school-setup.service';
 export * from './school-setup/school-setup.dto';
+export * from './read-port';

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, desc, eq, inArray, isNotNull, isNull, lt, or, sql, SQL } from 'drizzle-orm';
-import { DB, Database, DbExecutor, mailboxItems, MailboxLevel, schools, users } from '@jiaxiao/db';
+import { DB, Database, DbExecutor, mailboxItems, MailboxLevel, users } from '@jiaxiao/db';
+import { schoolPlaces } from '@jiaxiao/directory';
 
 export type MailboxItemRow = typeof mailboxItems.$inferSelect;
 export type MailboxListRow = { item: MailboxItemRow; schoolName: string; authorName: string; authorPhone: string };
@@ -23,7 +24,7 @@ export class MailboxRepository {
   }
 
   async schoolDistrict(schoolId: string): Promise<string | undefined> {
-    const [row] = await this.db.select({ districtId: schools.districtId }).from(schools).where(eq(schools.id, schoolId));
+    const [row] = await this.db.select({ districtId: schoolPlaces.districtId }).from(schoolPlaces).where(eq(schoolPlaces.id, schoolId));
     return row?.districtId;
   }
 
@@ -59,9 +60,9 @@ export class MailboxRepository {
       filter.escalated === undefined ? undefined : filter.escalated ? isNotNull(mailboxItems.escalatedAt) : isNull(mailboxItems.escalatedAt),
     ];
     return this.db
-      .select({ item: mailboxItems, schoolName: schools.name, authorName: users.name, authorPhone: users.phone })
+      .select({ item: mailboxItems, schoolName: schoolPlaces.name, authorName: users.name, authorPhone: users.phone })
       .from(mailboxItems)
-      .innerJoin(schools, eq(schools.id, mailboxItems.schoolId))
+      .innerJoin(schoolPlaces, eq(schoolPlaces.id, mailboxItems.schoolId))
       .innerJoin(users, eq(users.id, mailboxItems.authorId))
       .where(and(...conditions))
       .orderBy(desc(mailboxItems.createdAt))
@@ -70,9 +71,9 @@ export class MailboxRepository {
 
   async withNames(item: MailboxItemRow): Promise<MailboxListRow> {
     const [row] = await this.db
-      .select({ schoolName: schools.name, authorName: users.name, authorPhone: users.phone })
+      .select({ schoolName: schoolPlaces.name, authorName: users.name, authorPhone: users.phone })
       .from(mailboxItems)
-      .innerJoin(schools, eq(schools.id, mailboxItems.schoolId))
+      .innerJoin(schoolPlaces, eq(schoolPlaces.id, mailboxItems.schoolId))
       .innerJoin(users, eq(users.id, mailboxItems.authorId))
       .where(eq(mailboxItems.id, item.id));
     return { item, ...row };
@@ -100,24 +101,24 @@ export class MailboxRepository {
     const due = now.toISOString();
     return this.db
       .select({
-        schoolId: schools.id,
-        schoolName: schools.name,
-        districtId: schools.districtId,
+        schoolId: schoolPlaces.id,
+        schoolName: schoolPlaces.name,
+        districtId: schoolPlaces.districtId,
         open: sql<number>`count(${mailboxItems.id}) filter (where ${mailboxItems.status} = 'open')::int`,
         answered: sql<number>`count(${mailboxItems.id}) filter (where ${mailboxItems.status} = 'answered')::int`,
         overdue: sql<number>`count(${mailboxItems.id}) filter (where ${mailboxItems.status} = 'open' and ${mailboxItems.dueAt} < ${due}::timestamptz)::int`,
         escalated: sql<number>`count(${mailboxItems.id}) filter (where ${mailboxItems.escalatedAt} is not null)::int`,
         paidTutoring: sql<number>`count(${mailboxItems.id}) filter (where ${mailboxItems.topic} = 'paid_tutoring')::int`,
       })
-      .from(schools)
-      .leftJoin(mailboxItems, eq(mailboxItems.schoolId, schools.id))
-      .where(area.city ? undefined : or(inList(schools.districtId, area.districtIds), inList(schools.id, area.schoolIds)))
-      .groupBy(schools.id, schools.name, schools.districtId)
-      .orderBy(schools.name);
+      .from(schoolPlaces)
+      .leftJoin(mailboxItems, eq(mailboxItems.schoolId, schoolPlaces.id))
+      .where(area.city ? undefined : or(inList(schoolPlaces.districtId, area.districtIds), inList(schoolPlaces.id, area.schoolIds)))
+      .groupBy(schoolPlaces.id, schoolPlaces.name, schoolPlaces.districtId)
+      .orderBy(schoolPlaces.name);
   }
 }
 
-function inList(column: typeof schools.id | typeof schools.districtId | typeof mailboxItems.schoolId | typeof mailboxItems.districtId, ids: string[]): SQL {
+function inList(column: typeof schoolPlaces.id | typeof schoolPlaces.districtId | typeof mailboxItems.schoolId | typeof mailboxItems.districtId, ids: string[]): SQL {
   return ids.length ? inArray(column, ids) : sql`false`;
 }
 

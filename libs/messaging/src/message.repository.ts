@@ -1,20 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, eq, isNull, SQL, sql } from 'drizzle-orm';
-import {
-  conversationMembers,
-  conversations,
-  DB,
-  Database,
-  DbExecutor,
-  messageClientIds,
-  MessagePayload,
-  messages,
-  MessageType,
-  notifications,
-  readMarks,
-  roleAssignments,
-  users,
-} from '@jiaxiao/db';
+import { conversationMembers, conversations, DB, Database, DbExecutor, messageClientIds, MessagePayload, messages, MessageType, notifications, readMarks, users } from '@jiaxiao/db';
+import { staffRoles } from '@jiaxiao/directory';
 import { MessageRow, messageColumns, SendContext } from './messaging.repository';
 
 export interface PageOptions {
@@ -56,7 +43,7 @@ export class MessageRepository {
         (select d.message_id from ${messageClientIds} d where d.sender_id = ${userId} and d.client_msg_id = ${clientMsgId}) as "existingId",
         (select coalesce(json_agg(json_build_object(
             'userId', o.user_id, 'role', o.role,
-            'staff', exists (select 1 from ${roleAssignments} r where r.user_id = o.user_id and r.role in ('teacher', 'coordinator')),
+            'staff', exists (select 1 from ${staffRoles} r where r.user_id = o.user_id and r.role in ('teacher', 'coordinator')),
             'hours', case when w.user_id is null then null else json_build_object('days', w.days, 'startMinute', w.start_minute, 'endMinute', w.end_minute) end
           )), '[]'::json)
           from ${conversationMembers} o left join working_hours w on w.user_id = o.user_id

@@ -1,20 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
-import {
-  classes,
-  conversationMembers,
-  conversations,
-  DB,
-  Database,
-  DbExecutor,
-  guardianships,
-  messages,
-  readMarks,
-  roleAssignments,
-  schools,
-  students,
-  users,
-} from '@jiaxiao/db';
+import { conversationMembers, conversations, DB, Database, DbExecutor, messages, readMarks, users } from '@jiaxiao/db';
+import { classPlaces, guardianChildren, staffRoles } from '@jiaxiao/directory';
 
 export type ConversationRow = typeof conversations.$inferSelect;
 /** What `sendContext` reads: `others` are the members a push or the quiet-hours answer depends on. */
@@ -187,23 +174,21 @@ export class MessagingRepository {
   /** Who belongs in a class group: the guardians of its students, and its teachers as staff. */
   async classAudience(classId: string, db: DbExecutor = this.db) {
     const guardians = await db
-      .selectDistinct({ userId: guardianships.userId })
-      .from(guardianships)
-      .innerJoin(students, eq(students.id, guardianships.studentId))
-      .where(eq(students.classId, classId));
+      .selectDistinct({ userId: guardianChildren.userId })
+      .from(guardianChildren)
+      .where(eq(guardianChildren.classId, classId));
     const teachers = await db
-      .selectDistinct({ userId: roleAssignments.userId })
-      .from(roleAssignments)
-      .where(and(eq(roleAssignments.role, 'teacher'), eq(roleAssignments.scopeType, 'class'), eq(roleAssignments.scopeId, classId)));
+      .selectDistinct({ userId: staffRoles.userId })
+      .from(staffRoles)
+      .where(and(eq(staffRoles.role, 'teacher'), eq(staffRoles.scopeType, 'class'), eq(staffRoles.scopeId, classId)));
     return { guardianIds: guardians.map((g) => g.userId), teacherIds: teachers.map((t) => t.userId) };
   }
 
   async classTitle(classId: string, db: DbExecutor = this.db) {
     const [row] = await db
-      .select({ schoolId: schools.id, title: sql<string>`${schools.name} || ' ' || ${classes.name}` })
-      .from(classes)
-      .innerJoin(schools, eq(schools.id, classes.schoolId))
-      .where(eq(classes.id, classId));
+      .select({ schoolId: classPlaces.schoolId, title: sql<string>`${classPlaces.schoolName} || ' ' || ${classPlaces.name}` })
+      .from(classPlaces)
+      .where(eq(classPlaces.id, classId));
     return row;
   }
 
@@ -222,20 +207,19 @@ export class MessagingRepository {
   async servesFamily(staffId: string, guardianId: string): Promise<boolean> {
     const [row] = await this.db
       .select({ one: sql<number>`1` })
-      .from(guardianships)
-      .innerJoin(students, eq(students.id, guardianships.studentId))
-      .innerJoin(classes, eq(classes.id, students.classId))
+      .from(guardianChildren)
+      .innerJoin(classPlaces, eq(classPlaces.id, guardianChildren.classId))
       .innerJoin(
-        roleAssignments,
+        staffRoles,
         and(
-          eq(roleAssignments.userId, staffId),
+          eq(staffRoles.userId, staffId),
           or(
-            and(eq(roleAssignments.role, 'teacher'), eq(roleAssignments.scopeType, 'class'), eq(roleAssignments.scopeId, classes.id)),
-            and(eq(roleAssignments.role, 'coordinator'), eq(roleAssignments.scopeType, 'school'), eq(roleAssignments.scopeId, classes.schoolId)),
+            and(eq(staffRoles.role, 'teacher'), eq(staffRoles.scopeType, 'class'), eq(staffRoles.scopeId, classPlaces.id)),
+            and(eq(staffRoles.role, 'coordinator'), eq(staffRoles.scopeType, 'school'), eq(staffRoles.scopeId, classPlaces.schoolId)),
           ),
         ),
       )
-      .where(eq(guardianships.userId, guardianId))
+      .where(eq(guardianChildren.userId, guardianId))
       .limit(1);
     return Boolean(row);
   }

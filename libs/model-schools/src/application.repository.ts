@@ -1,13 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import {
-  DB,
-  Database,
-  DbExecutor,
-  districts,
-  modelSchoolApplications,
-  schools,
-} from '@jiaxiao/db';
+import { DB, Database, DbExecutor, modelSchoolApplications } from '@jiaxiao/db';
+import { districtPlaces, schoolPlaces } from '@jiaxiao/directory';
 import { ApplicationRow } from './model-schools.repository';
 
 /** A school's applications for a year, their ranking by score. */
@@ -57,13 +51,13 @@ export class ApplicationRepository {
   applications(year: number, area: { city: boolean; districtIds: string[]; schoolIds: string[] }, status?: ApplicationRow['status']) {
     const inArea = area.city
       ? undefined
-      : sql`(${schools.districtId} in ${area.districtIds.length ? area.districtIds : ['00000000-0000-0000-0000-000000000000']} or ${schools.id} in ${area.schoolIds.length ? area.schoolIds : ['00000000-0000-0000-0000-000000000000']})`;
+      : sql`(${schoolPlaces.districtId} in ${area.districtIds.length ? area.districtIds : ['00000000-0000-0000-0000-000000000000']} or ${schoolPlaces.id} in ${area.schoolIds.length ? area.schoolIds : ['00000000-0000-0000-0000-000000000000']})`;
     return this.db
-      .select({ application: modelSchoolApplications, schoolName: schools.name, districtId: schools.districtId })
+      .select({ application: modelSchoolApplications, schoolName: schoolPlaces.name, districtId: schoolPlaces.districtId })
       .from(modelSchoolApplications)
-      .innerJoin(schools, eq(schools.id, modelSchoolApplications.schoolId))
+      .innerJoin(schoolPlaces, eq(schoolPlaces.id, modelSchoolApplications.schoolId))
       .where(and(eq(modelSchoolApplications.year, year), status ? eq(modelSchoolApplications.status, status) : undefined, inArea))
-      .orderBy(sql`${modelSchoolApplications.totalScore} desc nulls last`, asc(schools.name));
+      .orderBy(sql`${modelSchoolApplications.totalScore} desc nulls last`, asc(schoolPlaces.name));
   }
 
   /** Rank of each scored, district-passed (or designated) application of the year. */
@@ -81,17 +75,17 @@ export class ApplicationRepository {
       .select({
         applicationId: modelSchoolApplications.id,
         schoolId: modelSchoolApplications.schoolId,
-        schoolName: schools.name,
-        districtName: districts.name,
+        schoolName: schoolPlaces.name,
+        districtName: districtPlaces.name,
         status: modelSchoolApplications.status,
         totalScore: modelSchoolApplications.totalScore,
         rank: sql<number>`rank() over (order by ${modelSchoolApplications.totalScore} desc)::int`,
       })
       .from(modelSchoolApplications)
-      .innerJoin(schools, eq(schools.id, modelSchoolApplications.schoolId))
-      .innerJoin(districts, eq(districts.id, schools.districtId))
+      .innerJoin(schoolPlaces, eq(schoolPlaces.id, modelSchoolApplications.schoolId))
+      .innerJoin(districtPlaces, eq(districtPlaces.id, schoolPlaces.districtId))
       .where(and(eq(modelSchoolApplications.year, year), inArray(modelSchoolApplications.status, ['district_passed', 'designated']), isNotNull(modelSchoolApplications.totalScore)))
-      .orderBy(sql`${modelSchoolApplications.totalScore} desc`, asc(schools.name));
+      .orderBy(sql`${modelSchoolApplications.totalScore} desc`, asc(schoolPlaces.name));
   }
 
   /** Rank of a score among the year's contenders, and how many there are. */

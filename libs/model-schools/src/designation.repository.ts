@@ -1,13 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
-import {
-  DB,
-  Database,
-  DbExecutor,
-  districts,
-  modelSchoolDesignations,
-  schools,
-} from '@jiaxiao/db';
+import { DB, Database, DbExecutor, modelSchoolDesignations } from '@jiaxiao/db';
+import { districtPlaces, schoolPlaces } from '@jiaxiao/directory';
 import { DesignationRow } from './model-schools.repository';
 
 /** Designations under a year's quota and the public list of model schools. */
@@ -46,10 +40,10 @@ export class DesignationRepository {
   /** The public list: active designations of a year with the school and district names. */
   publicList(year: number) {
     return this.db
-      .select({ designation: modelSchoolDesignations, schoolName: schools.name, districtName: districts.name })
+      .select({ designation: modelSchoolDesignations, schoolName: schoolPlaces.name, districtName: districtPlaces.name })
       .from(modelSchoolDesignations)
-      .innerJoin(schools, eq(schools.id, modelSchoolDesignations.schoolId))
-      .innerJoin(districts, eq(districts.id, schools.districtId))
+      .innerJoin(schoolPlaces, eq(schoolPlaces.id, modelSchoolDesignations.schoolId))
+      .innerJoin(districtPlaces, eq(districtPlaces.id, schoolPlaces.districtId))
       .where(and(eq(modelSchoolDesignations.year, year), isNull(modelSchoolDesignations.revokedAt)))
       .orderBy(asc(modelSchoolDesignations.certificateNo));
   }

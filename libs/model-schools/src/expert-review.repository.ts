@@ -1,16 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { asc, eq } from 'drizzle-orm';
-import {
-  DB,
-  Database,
-  DbExecutor,
-  districts,
-  modelSchoolApplications,
-  modelSchoolExperts,
-  modelSchoolReviews,
-  schools,
-  users,
-} from '@jiaxiao/db';
+import { DB, Database, DbExecutor, modelSchoolApplications, modelSchoolExperts, modelSchoolReviews, users } from '@jiaxiao/db';
+import { districtPlaces, schoolPlaces } from '@jiaxiao/directory';
 import { ReviewRow } from './model-schools.repository';
 
 /** Experts and their reviews of applications. */
@@ -25,10 +16,10 @@ export class ExpertReviewRepository {
   /** Registered experts with their name and own district, by name. */
   experts() {
     return this.db
-      .select({ userId: modelSchoolExperts.userId, name: users.name, districtId: modelSchoolExperts.districtId, districtName: districts.name })
+      .select({ userId: modelSchoolExperts.userId, name: users.name, districtId: modelSchoolExperts.districtId, districtName: districtPlaces.name })
       .from(modelSchoolExperts)
       .innerJoin(users, eq(users.id, modelSchoolExperts.userId))
-      .innerJoin(districts, eq(districts.id, modelSchoolExperts.districtId))
+      .innerJoin(districtPlaces, eq(districtPlaces.id, modelSchoolExperts.districtId))
       .orderBy(asc(users.name));
   }
 
@@ -53,10 +44,10 @@ export class ExpertReviewRepository {
 
   reviewsBy(reviewerId: string) {
     return this.db
-      .select({ review: modelSchoolReviews, application: modelSchoolApplications, schoolName: schools.name })
+      .select({ review: modelSchoolReviews, application: modelSchoolApplications, schoolName: schoolPlaces.name })
       .from(modelSchoolReviews)
       .innerJoin(modelSchoolApplications, eq(modelSchoolApplications.id, modelSchoolReviews.applicationId))
-      .innerJoin(schools, eq(schools.id, modelSchoolApplications.schoolId))
+      .innerJoin(schoolPlaces, eq(schoolPlaces.id, modelSchoolApplications.schoolId))
       .where(eq(modelSchoolReviews.reviewerId, reviewerId))
       .orderBy(asc(modelSchoolReviews.createdAt));
   }

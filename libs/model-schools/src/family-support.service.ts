@@ -4,6 +4,7 @@ import { AnswerSurveyDto, SatisfactionSummaryDto, SurveyStatusDto } from './dto/
 import { managesSchool, programmeYearOf } from './model-school-scope';
 import { ModelSchoolsRepository } from './model-schools.repository';
 import { SatisfactionSurveyRepository } from './satisfaction-survey.repository';
+import { DirectoryRepository } from '@jiaxiao/directory';
 
 /**
  * The anonymous parent satisfaction survey:
@@ -15,6 +16,7 @@ import { SatisfactionSurveyRepository } from './satisfaction-survey.repository';
 @Injectable()
 export class FamilySupportService {
   constructor(
+    private readonly directory: DirectoryRepository,
     private readonly repository: ModelSchoolsRepository,
     private readonly satisfactionSurveyRepository: SatisfactionSurveyRepository,
     private readonly seal: AnonymousSealService,
@@ -60,7 +62,7 @@ export class FamilySupportService {
   }
 
   async summary(principal: Principal, schoolId: string, year = programmeYearOf(new Date())): Promise<SatisfactionSummaryDto> {
-    const school = await this.repository.schoolById(schoolId);
+    const school = await this.directory.schoolById(schoolId);
     if (!school) throw new DomainError('SCHOOL_NOT_FOUND');
     if (!managesSchool(principal, school)) throw new DomainError('FORBIDDEN');
     return { schoolId, year, ...(await this.scores(schoolId, year)) };

@@ -26,6 +26,7 @@ import { DesignationRepository } from './designation.repository';
 import { ApplicationRepository } from './application.repository';
 import { ExpertReviewRepository } from './expert-review.repository';
 import { computeIndicator, IndicatorSpec, round2 } from './rubric';
+import { DirectoryRepository } from '@jiaxiao/directory';
 
 /**
  * 家庭教育示范学校: yearly weighted criteria, automatic metrics snapshotted at application,
@@ -35,6 +36,7 @@ import { computeIndicator, IndicatorSpec, round2 } from './rubric';
 @Injectable()
 export class ModelSchoolService {
   constructor(
+    private readonly directory: DirectoryRepository,
     private readonly repository: ModelSchoolsRepository,
     private readonly designationRepository: DesignationRepository,
     private readonly applicationRepository: ApplicationRepository,
@@ -116,7 +118,7 @@ export class ModelSchoolService {
 
   /** The automatic indicators of a school now (a preview; an application keeps its own snapshot). */
   async metrics(principal: Principal, schoolId: string, year = programmeYearOf(new Date())): Promise<MetricsDto> {
-    const school = await this.repository.schoolById(schoolId);
+    const school = await this.directory.schoolById(schoolId);
     if (!school) throw new DomainError('SCHOOL_NOT_FOUND');
     if (!managesSchool(principal, school)) throw new DomainError('FORBIDDEN');
     const at = new Date();
@@ -135,7 +137,7 @@ export class ModelSchoolService {
   // ── applications ──────────────────────────────────────────────────────────────
 
   async apply(principal: Principal, dto: ApplyDto): Promise<ApplicationDto> {
-    const school = await this.repository.schoolById(dto.schoolId);
+    const school = await this.directory.schoolById(dto.schoolId);
     if (!school) throw new DomainError('SCHOOL_NOT_FOUND');
     if (!isCoordinatorOf(principal, school.id)) throw new DomainError('MODEL_SCHOOL_COORDINATOR_ONLY');
     if (!(await this.repository.year(dto.year))) throw new DomainError('MODEL_SCHOOL_YEAR_NOT_FOUND');
@@ -180,7 +182,7 @@ export class ModelSchoolService {
   /** District pre-review: pass to the city, or return with comments for resubmission. */
   async preReview(principal: Principal, applicationId: string, dto: PreReviewDto): Promise<ApplicationDto> {
     const current = await this.application(applicationId);
-    const school = await this.repository.schoolById(current.schoolId);
+    const school = await this.directory.schoolById(current.schoolId);
     if (!school || !overseesDistrict(principal, school.districtId)) throw new DomainError('FORBIDDEN');
     if (dto.decision === 'return' && !dto.comment) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'comment', constraint: 'requiredToReturn' }]);
     const row = await this.repository.transaction(async (tx) => {
@@ -206,7 +208,7 @@ export class ModelSchoolService {
 
   async get(applicationId: string): Promise<ApplicationDto> {
     const row = await this.application(applicationId);
-    const school = await this.repository.schoolById(row.schoolId);
+    const school = await this.directory.schoolById(row.schoolId);
     const ranks = await this.applicationRepository.ranks(row.year);
     const reviews = await this.expertReviewRepository.reviewsOf(row.id);
     return { ...this.applicationDto(row, school?.name), rank: ranks.get(row.id) ?? null, reviews: reviews.map((r) => this.reviewDto(r)) };
@@ -218,7 +220,7 @@ export class ModelSchoolService {
   async registerExpert(principal: Principal, dto: RegisterExpertDto): Promise<{ userId: string; districtId: string }> {
     if (!isCityStaff(principal)) throw new DomainError('FORBIDDEN');
     if (!(await this.repository.hasRole(dto.userId, 'expert'))) throw new DomainError('MODEL_SCHOOL_EXPERT_NOT_FOUND');
-    if (!(await this.repository.districtById(dto.districtId))) throw new DomainError('DISTRICT_NOT_FOUND');
+    if (!(await this.directory.districtById(dto.districtId))) throw new DomainError('DISTRICT_NOT_FOUND');
     await this.repository.transaction(async (tx) => {
       await this.expertReviewRepository.upsertExpert(dto.userId, dto.districtId, tx);
       await this.audit.record({ actorId: principal.userId, action: 'model_school.expert_registered', targetType: 'user', targetId: dto.userId, detail: { districtId: dto.districtId } }, tx);
@@ -239,7 +241,7 @@ export class ModelSchoolService {
     if (application.status !== 'district_passed') throw new DomainError('MODEL_SCHOOL_APPLICATION_STATE', { status: application.status });
     const expert = await this.expertReviewRepository.expert(dto.expertUserId);
     if (!expert) throw new DomainError('MODEL_SCHOOL_EXPERT_NOT_FOUND');
-    const school = await this.repository.schoolById(application.schoolId);
+    const school = await this.directory.schoolById(application.schoolId);
     if (!school) throw new DomainError('SCHOOL_NOT_FOUND');
     if (expert.districtId === school.districtId) throw new DomainError('MODEL_SCHOOL_OWN_DISTRICT');
     const row =
@@ -258,7 +260,7 @@ export class ModelSchoolService {
     const review = await this.expertReviewRepository.review(reviewId);
     if (!review || review.reviewerId !== principal.userId) throw new DomainError('MODEL_SCHOOL_REVIEW_NOT_FOUND');
     const application = await this.application(review.applicationId);
-    const school = await this.repository.schoolById(application.schoolId);
+    const school = await this.directory.schoolById(application.schoolId);
     const expert = await this.expertReviewRepository.expert(principal.userId);
     // Checked again at scoring: the expert's district may have been corrected since the assignment.
     if (!school || review.reviewerDistrictId === school.districtId || expert?.districtId === school.districtId) throw new DomainError('MODEL_SCHOOL_OWN_DISTRICT');

@@ -9,6 +9,7 @@ import { ExpertReviewRepository } from './expert-review.repository';
 import { DesignationRepository } from './designation.repository';
 import { SupportSitesRepository } from './support-sites.repository';
 import { managesSite } from './support-sites.service';
+import { DirectoryRepository } from '@jiaxiao/directory';
 
 /**
  * Object rules of the model-schools context:
@@ -26,6 +27,7 @@ import { managesSite } from './support-sites.service';
 @Injectable()
 export class ModelSchoolsAccess implements OnModuleInit {
   constructor(
+    private readonly directory: DirectoryRepository,
     private readonly policy: PolicyService,
     private readonly repository: ModelSchoolsRepository,
     private readonly applicationRepository: ApplicationRepository,
@@ -63,7 +65,7 @@ export class ModelSchoolsAccess implements OnModuleInit {
       notFound: 'MODEL_SCHOOL_DESIGNATION_NOT_FOUND',
       check: async (principal, action, id) => {
         const designation = await this.designationRepository.designation(id);
-        const school = designation && (await this.repository.schoolById(designation.schoolId));
+        const school = designation && (await this.directory.schoolById(designation.schoolId));
         if (!designation || !school) return 'not_found';
         if (!managesSchool(principal, school)) return 'not_found';
         return action === 'read' || isCityStaff(principal) ? 'allowed' : 'forbidden';
@@ -98,7 +100,7 @@ export class ModelSchoolsAccess implements OnModuleInit {
 
   private async applicationRule(principal: Principal, action: Action, id: string): Promise<'allowed' | 'forbidden' | 'not_found'> {
     const application = await this.applicationRepository.application(id);
-    const school = application && (await this.repository.schoolById(application.schoolId));
+    const school = application && (await this.directory.schoolById(application.schoolId));
     if (!application || !school) return 'not_found';
     if (managesSchool(principal, school)) return 'allowed';
     const reviewer = (await this.expertReviewRepository.reviewsOf(application.id)).some((r) => r.reviewerId === principal.userId);

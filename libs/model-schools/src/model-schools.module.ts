@@ -14,9 +14,10 @@ import { CounsellingService } from './counselling.service';
 import { SatisfactionSurveyRepository } from './satisfaction-survey.repository';
 import { SupportSitesRepository } from './support-sites.repository';
 import { SupportSitesService } from './support-sites.service';
+import { DirectoryModule } from '@jiaxiao/directory';
 
 @Module({
-  imports: [NotificationsModule, FilesModule],
+  imports: [DirectoryModule, NotificationsModule, FilesModule],
   providers: [ModelSchoolsRepository, ApplicationRepository, ExpertReviewRepository, DesignationRepository, SatisfactionSurveyRepository, SupportSitesRepository, ModelSchoolsAccess, ModelSchoolService, DesignationService, FamilySupportService, SupportSitesService, CounsellingService, AnonymousSealService],
   exports: [ModelSchoolService, DesignationService, FamilySupportService, SupportSitesService, CounsellingService],
 })

@@ -1,20 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import {
-  DB,
-  Database,
-  DbExecutor,
-  districts,
-  files,
-  modelSchoolApplications,
-  modelSchoolCriteria,
-  modelSchoolDesignations,
-  modelSchoolReviews,
-  modelSchoolYears,
-  roleAssignments,
-  schoolYears,
-  schools,
-} from '@jiaxiao/db';
+import { DB, Database, DbExecutor, files, modelSchoolApplications, modelSchoolCriteria, modelSchoolDesignations, modelSchoolReviews, modelSchoolYears } from '@jiaxiao/db';
+import { schoolYearPlaces, staffRoles } from '@jiaxiao/directory';
 
 export type CriterionRow = typeof modelSchoolCriteria.$inferSelect;
 export type ApplicationRow = typeof modelSchoolApplications.$inferSelect;
@@ -48,16 +35,6 @@ export class ModelSchoolsRepository {
     return this.db.transaction(work);
   }
 
-  async schoolById(id: string) {
-    const [row] = await this.db.select().from(schools).where(eq(schools.id, id));
-    return row;
-  }
-
-  async districtById(id: string) {
-    const [row] = await this.db.select().from(districts).where(eq(districts.id, id));
-    return row;
-  }
-
   /** Whether every file exists and was uploaded by this user: attaching a file shares it with the readers of what it is attached to. */
   async ownsFiles(ownerId: string, ids: string[]): Promise<boolean> {
     if (ids.length === 0) return true;
@@ -69,7 +46,7 @@ export class ModelSchoolsRepository {
   }
 
   async hasRole(userId: string, role: 'expert' | 'coordinator'): Promise<boolean> {
-    const [row] = await this.db.select({ id: roleAssignments.id }).from(roleAssignments).where(and(eq(roleAssignments.userId, userId), eq(roleAssignments.role, role)));
+    const [row] = await this.db.select({ id: staffRoles.id }).from(staffRoles).where(and(eq(staffRoles.userId, userId), eq(staffRoles.role, role)));
     return Boolean(row);
   }
 
@@ -118,7 +95,7 @@ export class ModelSchoolsRepository {
 
   /** The inputs computed in SQL; the satisfaction figures come from the survey pool (FamilySupportService). */
   async metricInputs(schoolId: string, year: number, at: Date, db: DbExecutor = this.db): Promise<Omit<MetricInputs, 'satisfactionResponses' | 'satisfactionAverage'>> {
-    const [sy] = await db.select().from(schoolYears).where(eq(schoolYears.name, `${year}-${year + 1}`));
+    const [sy] = await db.select().from(schoolYearPlaces).where(eq(schoolYearPlaces.name, `${year}-${year + 1}`));
     const syId = sy?.id ?? '00000000-0000-0000-0000-000000000000';
     const atIso = at.toISOString();
     const result = (await db.execute(sql`

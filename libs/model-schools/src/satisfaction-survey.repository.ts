@@ -1,16 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import {
-  classes,
-  DB,
-  Database,
-  DbExecutor,
-  guardianships,
-  satisfactionRespondents,
-  satisfactionResponses,
-  sealedSurveyAnswers,
-  students,
-} from '@jiaxiao/db';
+import { DB, Database, DbExecutor, satisfactionRespondents, satisfactionResponses, sealedSurveyAnswers } from '@jiaxiao/db';
+import { classPlaces, guardianChildren, studentPlaces } from '@jiaxiao/directory';
 
 /** The satisfaction survey of a support site's households: who answered, sealed answers and their counts. */
 @Injectable()
@@ -20,11 +11,11 @@ export class SatisfactionSurveyRepository {
   /** The student's school this year, if the user is their guardian. */
   async householdSchool(userId: string, studentId: string): Promise<string | undefined> {
     const [row] = await this.db
-      .select({ schoolId: classes.schoolId })
-      .from(guardianships)
-      .innerJoin(students, eq(students.id, guardianships.studentId))
-      .innerJoin(classes, eq(classes.id, students.classId))
-      .where(and(eq(guardianships.userId, userId), eq(guardianships.studentId, studentId)));
+      .select({ schoolId: classPlaces.schoolId })
+      .from(guardianChildren)
+      .innerJoin(studentPlaces, eq(studentPlaces.id, guardianChildren.studentId))
+      .innerJoin(classPlaces, eq(classPlaces.id, studentPlaces.classId))
+      .where(and(eq(guardianChildren.userId, userId), eq(guardianChildren.studentId, studentId)));
     return row?.schoolId;
   }
 

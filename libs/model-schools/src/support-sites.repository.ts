@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, inArray, ne, or, SQL, sql } from 'drizzle-orm';
-import { CounsellingStatus, counsellingRequests, DB, Database, DbExecutor, districts, roleAssignments, schools, students, supportSites, supportSiteStaff, users } from '@jiaxiao/db';
+import { CounsellingStatus, counsellingRequests, DB, Database, DbExecutor, supportSites, supportSiteStaff, users } from '@jiaxiao/db';
+import { districtPlaces, schoolPlaces, staffRoles, studentPlaces } from '@jiaxiao/directory';
 
 type SupportSiteRow = typeof supportSites.$inferSelect;
 type CounsellingRequestRow = typeof counsellingRequests.$inferSelect;
@@ -66,42 +67,37 @@ export class SupportSitesRepository {
   }
 
   private placed(where?: SQL): Promise<PlacedSite[]> {
-    const siteDistrict = sql<string | null>`coalesce(${supportSites.districtId}, ${schools.districtId})`;
+    const siteDistrict = sql<string | null>`coalesce(${supportSites.districtId}, ${schoolPlaces.districtId})`;
     return this.db
       .select({
         site: supportSites,
-        schoolName: schools.name,
+        schoolName: schoolPlaces.name,
         districtId: siteDistrict,
-        districtName: districts.name,
+        districtName: districtPlaces.name,
         staffCount: sql<number>`(select count(*)::int from support_site_staff s where s.site_id = ${supportSites.id})`,
       })
       .from(supportSites)
-      .leftJoin(schools, eq(schools.id, supportSites.schoolId))
-      .leftJoin(districts, eq(districts.id, siteDistrict))
+      .leftJoin(schoolPlaces, eq(schoolPlaces.id, supportSites.schoolId))
+      .leftJoin(districtPlaces, eq(districtPlaces.id, siteDistrict))
       .where(where)
-      .orderBy(sql`case ${supportSites.scope} when 'school' then 0 when 'district' then 1 else 2 end`, asc(districts.name), asc(schools.name), asc(supportSites.name));
+      .orderBy(sql`case ${supportSites.scope} when 'school' then 0 when 'district' then 1 else 2 end`, asc(districtPlaces.name), asc(schoolPlaces.name), asc(supportSites.name));
   }
 
   /** The schools of these districts (a district admin manages their sites too). */
   async schoolsOfDistricts(districtIds: string[]): Promise<string[]> {
     if (districtIds.length === 0) return [];
-    const rows = await this.db.select({ id: schools.id }).from(schools).where(inArray(schools.districtId, districtIds));
+    const rows = await this.db.select({ id: schoolPlaces.id }).from(schoolPlaces).where(inArray(schoolPlaces.districtId, districtIds));
     return rows.map((r) => r.id);
   }
 
   async districtsOfSchools(schoolIds: string[]): Promise<string[]> {
     if (schoolIds.length === 0) return [];
-    const rows = await this.db.selectDistinct({ id: schools.districtId }).from(schools).where(inArray(schools.id, schoolIds));
+    const rows = await this.db.selectDistinct({ id: schoolPlaces.districtId }).from(schoolPlaces).where(inArray(schoolPlaces.id, schoolIds));
     return rows.map((r) => r.id);
   }
 
-  async schoolById(id: string) {
-    const [row] = await this.db.select({ id: schools.id, districtId: schools.districtId, name: schools.name }).from(schools).where(eq(schools.id, id));
-    return row;
-  }
-
   async districtExists(id: string): Promise<boolean> {
-    const [row] = await this.db.select({ id: districts.id }).from(districts).where(eq(districts.id, id));
+    const [row] = await this.db.select({ id: districtPlaces.id }).from(districtPlaces).where(eq(districtPlaces.id, id));
     return Boolean(row);
   }
 
@@ -122,8 +118,8 @@ export class SupportSitesRepository {
     const [row] = await this.db
       .selectDistinct({ id: users.id, name: users.name })
       .from(users)
-      .innerJoin(roleAssignments, eq(roleAssignments.userId, users.id))
-      .where(and(eq(users.phone, phone), ne(roleAssignments.role, 'expert'), ne(users.status, 'disabled')));
+      .innerJoin(staffRoles, eq(staffRoles.userId, users.id))
+      .where(and(eq(users.phone, phone), ne(staffRoles.role, 'expert'), ne(users.status, 'disabled')));
     return row;
   }
 
@@ -194,12 +190,12 @@ export class SupportSitesRepository {
         request: counsellingRequests,
         siteName: supportSites.name,
         guardianName: users.name,
-        studentName: students.name,
+        studentName: studentPlaces.name,
       })
       .from(counsellingRequests)
       .innerJoin(supportSites, eq(supportSites.id, counsellingRequests.siteId))
       .innerJoin(users, eq(users.id, counsellingRequests.guardianId))
-      .leftJoin(students, eq(students.id, counsellingRequests.studentId))
+      .leftJoin(studentPlaces, eq(studentPlaces.id, counsellingRequests.studentId))
       .where(where)
       .orderBy(desc(counsellingRequests.createdAt), desc(counsellingRequests.id))
       .limit(200);

@@ -5,6 +5,7 @@ import { ManagedSiteDto } from './dto/counselling.dto';
 import { CreateSupportSiteDto, SupportSiteDto } from './dto/model-school.dto';
 import { isCityStaff, isCoordinatorOf, managesSchool, overseesDistrict } from './model-school-scope';
 import { PlacedSite, SupportSitesRepository } from './support-sites.repository';
+import { DirectoryRepository } from '@jiaxiao/directory';
 
 /**
  * The directory of 心理辅导室 / 成长导航站 (a school's), 未成年人心理辅导中心 and hotlines (a district's
@@ -16,6 +17,7 @@ import { PlacedSite, SupportSitesRepository } from './support-sites.repository';
 @Injectable()
 export class SupportSitesService {
   constructor(
+    private readonly directory: DirectoryRepository,
     private readonly repository: SupportSitesRepository,
     private readonly audit: AuditService,
   ) {}
@@ -24,7 +26,7 @@ export class SupportSitesService {
     const scope = dto.scope ?? 'school';
     if ((scope === 'school') !== Boolean(dto.schoolId) || (scope === 'district') !== Boolean(dto.districtId)) throw new DomainError('SUPPORT_SITE_SCOPE_INVALID');
     if (scope === 'school') {
-      const school = await this.repository.schoolById(dto.schoolId as string);
+      const school = await this.directory.schoolById(dto.schoolId as string);
       if (!school) throw new DomainError('SCHOOL_NOT_FOUND');
       if (!managesSchool(principal, school)) throw new DomainError('FORBIDDEN');
     } else if (scope === 'district') {
@@ -61,7 +63,7 @@ export class SupportSitesService {
   }
 
   async sitesOfSchool(principal: Principal, schoolId: string): Promise<SupportSiteDto[]> {
-    const school = await this.repository.schoolById(schoolId);
+    const school = await this.directory.schoolById(schoolId);
     if (!school) throw new DomainError('SCHOOL_NOT_FOUND');
     const worksThere = principal.assignments.some((a) => a.role !== 'expert' && a.schoolId === schoolId);
     if (!managesSchool(principal, school) && !worksThere) throw new DomainError('FORBIDDEN');

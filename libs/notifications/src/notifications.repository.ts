@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, desc, eq, inArray, isNull, like, lt, lte, or, sql } from 'drizzle-orm';
-import { DB, Database, DbExecutor, notificationDeliveries, notifications, roleAssignments, users, workingHours } from '@jiaxiao/db';
+import { DB, Database, DbExecutor, notificationDeliveries, notifications, users, workingHours } from '@jiaxiao/db';
+import { staffRoles } from '@jiaxiao/directory';
 
 export interface NewNotification {
   userId: string;
@@ -165,9 +166,9 @@ export class NotificationsRepository {
   async staffAmong(userIds: string[], db: DbExecutor = this.db): Promise<Set<string>> {
     if (userIds.length === 0) return new Set();
     const rows = await db
-      .selectDistinct({ userId: roleAssignments.userId })
-      .from(roleAssignments)
-      .where(and(inArray(roleAssignments.userId, userIds), inArray(roleAssignments.role, ['teacher', 'coordinator'])));
+      .selectDistinct({ userId: staffRoles.userId })
+      .from(staffRoles)
+      .where(and(inArray(staffRoles.userId, userIds), inArray(staffRoles.role, ['teacher', 'coordinator'])));
     return new Set(rows.map((r) => r.userId));
   }
 

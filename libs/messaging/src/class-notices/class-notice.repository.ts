@@ -1,16 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, sql } from 'drizzle-orm';
-import {
-  conversationMembers,
-  DB,
-  Database,
-  guardianships,
-  messages,
-  noticeAcks,
-  readMarks,
-  students,
-  users,
-} from '@jiaxiao/db';
+import { conversationMembers, DB, Database, messages, noticeAcks, readMarks, users } from '@jiaxiao/db';
+import { guardianChildren, studentPlaces } from '@jiaxiao/directory';
 
 /** Read times of messages, 回执 of notices sent in a conversation, and the families of a class group they count by. */
 @Injectable()
@@ -49,12 +40,12 @@ export class ClassNoticeRepository {
   /** The families of a class: each student with the guardians who are members of the conversation. */
   families(classId: string, conversationId: string) {
     return this.db
-      .select({ studentId: students.id, studentName: students.name, userId: users.id, name: users.name, relation: guardianships.relation, lastReadSeq: conversationMembers.lastReadSeq })
-      .from(students)
-      .innerJoin(guardianships, eq(guardianships.studentId, students.id))
-      .innerJoin(users, eq(users.id, guardianships.userId))
+      .select({ studentId: studentPlaces.id, studentName: studentPlaces.name, userId: users.id, name: users.name, relation: guardianChildren.relation, lastReadSeq: conversationMembers.lastReadSeq })
+      .from(studentPlaces)
+      .innerJoin(guardianChildren, eq(guardianChildren.studentId, studentPlaces.id))
+      .innerJoin(users, eq(users.id, guardianChildren.userId))
       .innerJoin(conversationMembers, and(eq(conversationMembers.userId, users.id), eq(conversationMembers.conversationId, conversationId)))
-      .where(eq(students.classId, classId))
-      .orderBy(asc(students.name), asc(students.id));
+      .where(eq(studentPlaces.classId, classId))
+      .orderBy(asc(studentPlaces.name), asc(studentPlaces.id));
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import { classes, DB, districts, Database, DbExecutor, schoolNoticeRecipients, schoolNotices, schools, schoolYears, users } from '@jiaxiao/db';
+import { DB, Database, DbExecutor, schoolNoticeRecipients, schoolNotices, users } from '@jiaxiao/db';
+import { classPlaces, districtPlaces, schoolPlaces, schoolYearPlaces } from '@jiaxiao/directory';
 
 export type SchoolNoticeRow = typeof schoolNotices.$inferSelect & { senderName: string; schoolName: string | null };
 
@@ -21,12 +22,12 @@ const noticeColumns = {
   fannedOutAt: schoolNotices.fannedOutAt,
   createdAt: schoolNotices.createdAt,
   senderName: users.name,
-  schoolName: schools.name,
+  schoolName: schoolPlaces.name,
 };
 
 /** A family counts as confirmed (or read) when any of its guardians among the recipients has. */
 const familyDone = (column: 'acked_at' | 'read_at') =>
-  sql.raw(`exists (select 1 from guardianships g join school_notice_recipients r on r.user_id = g.user_id and r.notice_id = f.notice_id and r.${column} is not null where g.student_id = f.student_id)`);
+  sql.raw(`exists (select 1 from guardian_children g join school_notice_recipients r on r.user_id = g.user_id and r.notice_id = f.notice_id and r.${column} is not null where g.student_id = f.student_id)`);
 
 @Injectable()
 export class SchoolNoticeRepository {
@@ -46,7 +47,7 @@ export class SchoolNoticeRepository {
       .select(noticeColumns)
       .from(schoolNotices)
       .innerJoin(users, eq(users.id, schoolNotices.senderId))
-      .leftJoin(schools, eq(schools.id, schoolNotices.schoolId))
+      .leftJoin(schoolPlaces, eq(schoolPlaces.id, schoolNotices.schoolId))
       .where(eq(schoolNotices.id, id));
     return row;
   }
@@ -60,17 +61,17 @@ export class SchoolNoticeRepository {
   }
 
   async placeOfSchool(schoolId: string) {
-    const [row] = await this.db.select({ id: schools.id, districtId: schools.districtId }).from(schools).where(eq(schools.id, schoolId));
+    const [row] = await this.db.select({ id: schoolPlaces.id, districtId: schoolPlaces.districtId }).from(schoolPlaces).where(eq(schoolPlaces.id, schoolId));
     return row;
   }
 
   async districtExists(districtId: string): Promise<boolean> {
-    const [row] = await this.db.select({ id: districts.id }).from(districts).where(eq(districts.id, districtId));
+    const [row] = await this.db.select({ id: districtPlaces.id }).from(districtPlaces).where(eq(districtPlaces.id, districtId));
     return Boolean(row);
   }
 
   async yearIdByName(name: string): Promise<string | undefined> {
-    const [row] = await this.db.select({ id: schoolYears.id }).from(schoolYears).where(eq(schoolYears.name, name));
+    const [row] = await this.db.select({ id: schoolYearPlaces.id }).from(schoolYearPlaces).where(eq(schoolYearPlaces.name, name));
     return row?.id;
   }
 
@@ -78,8 +79,8 @@ export class SchoolNoticeRepository {
   async countOpenClasses(schoolId: string, schoolYearId: string, classIds: string[]): Promise<number> {
     const [row] = await this.db
       .select({ n: sql<number>`count(*)::int` })
-      .from(classes)
-      .where(and(eq(classes.schoolId, schoolId), eq(classes.schoolYearId, schoolYearId), isNull(classes.archivedAt), inArray(classes.id, classIds)));
+      .from(classPlaces)
+      .where(and(eq(classPlaces.schoolId, schoolId), eq(classPlaces.schoolYearId, schoolYearId), isNull(classPlaces.archivedAt), inArray(classPlaces.id, classIds)));
     return row.n;
   }
 
@@ -91,13 +92,13 @@ export class SchoolNoticeRepository {
           eq(schoolNotices.senderId, filter.senderId),
           filter.schoolIds.length > 0 ? inArray(schoolNotices.schoolId, filter.schoolIds) : undefined,
           filter.districtIds.length > 0 ? inArray(schoolNotices.districtId, filter.districtIds) : undefined,
-          filter.districtIds.length > 0 ? inArray(schools.districtId, filter.districtIds) : undefined,
+          filter.districtIds.length > 0 ? inArray(schoolPlaces.districtId, filter.districtIds) : undefined,
         );
     return this.db
       .select(noticeColumns)
       .from(schoolNotices)
       .innerJoin(users, eq(users.id, schoolNotices.senderId))
-      .leftJoin(schools, eq(schools.id, schoolNotices.schoolId))
+      .leftJoin(schoolPlaces, eq(schoolPlaces.id, schoolNotices.schoolId))
       .where(and(scoped, this.before(page.before)))
       .orderBy(desc(schoolNotices.createdAt), desc(schoolNotices.id))
       .limit(page.limit + 1);
@@ -110,7 +111,7 @@ export class SchoolNoticeRepository {
       .from(schoolNoticeRecipients)
       .innerJoin(schoolNotices, eq(schoolNotices.id, schoolNoticeRecipients.noticeId))
       .innerJoin(users, eq(users.id, schoolNotices.senderId))
-      .leftJoin(schools, eq(schools.id, schoolNotices.schoolId))
+      .leftJoin(schoolPlaces, eq(schoolPlaces.id, schoolNotices.schoolId))
       .where(and(eq(schoolNoticeRecipients.userId, userId), this.before(page.before)))
       .orderBy(desc(schoolNotices.createdAt), desc(schoolNotices.id))
       .limit(page.limit + 1);
@@ -149,8 +150,8 @@ export class SchoolNoticeRepository {
       insert into school_notice_families (notice_id, student_id, class_id)
       select n.id, s.id, s.class_id
       from school_notices n
-      join classes c on c.school_id = n.school_id and c.school_year_id = ${schoolYearId} and c.archived_at is null
-      join students s on s.class_id = c.id and s.left_at is null
+      join class_places c on c.school_id = n.school_id and c.school_year_id = ${schoolYearId} and c.archived_at is null
+      join student_places s on s.class_id = c.id and s.left_at is null
       where n.id = ${noticeId}
         and (n.grades is null or n.grades @> to_jsonb(c.grade))
         and (n.class_ids is null or n.class_ids ? c.id::text)
@@ -158,7 +159,7 @@ export class SchoolNoticeRepository {
     await db.execute(sql`
       insert into school_notice_recipients (notice_id, user_id)
       select distinct f.notice_id, g.user_id
-      from school_notice_families f join guardianships g on g.student_id = f.student_id
+      from school_notice_families f join guardian_children g on g.student_id = f.student_id
       where f.notice_id = ${noticeId}
       on conflict do nothing`);
   }
@@ -169,8 +170,8 @@ export class SchoolNoticeRepository {
       insert into school_notice_recipients (notice_id, user_id, school_id)
       select distinct on (ra.user_id) n.id, ra.user_id, sc.id
       from school_notices n
-      join schools sc on n.district_id is null or sc.district_id = n.district_id
-      join role_assignments ra on ra.role = 'coordinator' and ra.scope_type = 'school' and ra.scope_id = sc.id
+      join school_places sc on n.district_id is null or sc.district_id = n.district_id
+      join staff_roles ra on ra.role = 'coordinator' and ra.scope_type = 'school' and ra.scope_id = sc.id
       where n.id = ${noticeId} and ra.user_id <> n.sender_id
       order by ra.user_id, sc.name
       on conflict do nothing`);
@@ -192,7 +193,7 @@ export class SchoolNoticeRepository {
       select r.user_id as "userId", r.school_id as "schoolId" from school_notice_recipients r
       where r.notice_id = ${noticeId} and (${!pendingOnly} or (r.acked_at is null and (
         r.school_id is not null or exists (
-          select 1 from guardianships g join school_notice_families f on f.notice_id = r.notice_id and f.student_id = g.student_id
+          select 1 from guardian_children g join school_notice_families f on f.notice_id = r.notice_id and f.student_id = g.student_id
           where g.user_id = r.user_id and not ${familyDone('acked_at')}))))`)) as unknown as { rows: { userId: string; schoolId: string | null }[] };
     return result.rows;
   }
@@ -211,7 +212,7 @@ export class SchoolNoticeRepository {
       from school_notices n
       join school_notice_recipients t on t.notice_id = n.id
       where n.id = ${noticeId} and (${!entry.pendingOnly} or (t.acked_at is null and exists (
-        select 1 from guardianships g join school_notice_families f on f.notice_id = t.notice_id and f.student_id = g.student_id
+        select 1 from guardian_children g join school_notice_families f on f.notice_id = t.notice_id and f.student_id = g.student_id
         where g.user_id = t.user_id and not ${familyDone('acked_at')})))
       on conflict (user_id, dedupe_key) do nothing`)) as unknown as { rowCount?: number; affectedRows?: number };
     return Number(result.rowCount ?? result.affectedRows ?? 0);
@@ -224,7 +225,7 @@ export class SchoolNoticeRepository {
       select f.class_id as id, c.name, c.grade, count(*)::int as total,
         (count(*) filter (where ${familyDone('read_at')}))::int as read,
         (count(*) filter (where ${familyDone('acked_at')}))::int as confirmed
-      from school_notice_families f join classes c on c.id = f.class_id
+      from school_notice_families f join class_places c on c.id = f.class_id
       where f.notice_id = ${noticeId}
       group by f.class_id, c.name, c.grade
       order by c.grade, c.name`)) as unknown as { rows: { id: string; name: string; grade: number; total: number; read: number; confirmed: number }[] };
@@ -236,7 +237,7 @@ export class SchoolNoticeRepository {
       select r.school_id as id, sc.name, null::int as grade, count(*)::int as total,
         (count(*) filter (where r.read_at is not null))::int as read,
         (count(*) filter (where r.acked_at is not null))::int as confirmed
-      from school_notice_recipients r join schools sc on sc.id = r.school_id
+      from school_notice_recipients r join school_places sc on sc.id = r.school_id
       where r.notice_id = ${noticeId}
       group by r.school_id, sc.name
       order by sc.name`)) as unknown as { rows: { id: string; name: string; grade: number | null; total: number; read: number; confirmed: number }[] };
@@ -246,7 +247,7 @@ export class SchoolNoticeRepository {
   async pendingFamilies(noticeId: string, classId: string | undefined) {
     const result = (await this.db.execute(sql`
       select s.id, s.name, c.id as "groupId", c.name as "groupName"
-      from school_notice_families f join students s on s.id = f.student_id join classes c on c.id = f.class_id
+      from school_notice_families f join student_places s on s.id = f.student_id join class_places c on c.id = f.class_id
       where f.notice_id = ${noticeId} and (${classId ?? null}::uuid is null or f.class_id = ${classId ?? null}::uuid) and not ${familyDone('acked_at')}
       order by c.grade, c.name, s.name`)) as unknown as { rows: { id: string; name: string; groupId: string; groupName: string }[] };
     return result.rows;
@@ -255,7 +256,7 @@ export class SchoolNoticeRepository {
   async pendingCoordinators(noticeId: string, schoolId: string | undefined) {
     const result = (await this.db.execute(sql`
       select u.id, u.name, sc.id as "groupId", sc.name as "groupName"
-      from school_notice_recipients r join users u on u.id = r.user_id join schools sc on sc.id = r.school_id
+      from school_notice_recipients r join users u on u.id = r.user_id join school_places sc on sc.id = r.school_id
       where r.notice_id = ${noticeId} and r.acked_at is null and (${schoolId ?? null}::uuid is null or r.school_id = ${schoolId ?? null}::uuid)
       order by sc.name, u.name`)) as unknown as { rows: { id: string; name: string; groupId: string; groupName: string }[] };
     return result.rows;

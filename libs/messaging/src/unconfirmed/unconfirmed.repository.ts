@@ -25,18 +25,18 @@ export class UnconfirmedNoticeRepository {
   async classNotices(scope: { classIds: string[]; schoolIds: string[] }, since: Date, limit: number): Promise<UnconfirmedRow[]> {
     const result = (await this.db.execute(sql`
       select m.id, m.payload->'notice'->>'title' as title, m.created_at as "createdAt", cl.id as "classId", cl.name as "className", cl.school_id as "schoolId",
-        (select count(distinct s.id)::int from students s
-           join guardianships g on g.student_id = s.id
+        (select count(distinct s.id)::int from student_places s
+           join guardian_children g on g.student_id = s.id
            join conversation_members cm on cm.user_id = g.user_id and cm.conversation_id = c.id
          where s.class_id = cl.id) as total,
-        (select count(distinct s.id)::int from students s
-           join guardianships g on g.student_id = s.id
+        (select count(distinct s.id)::int from student_places s
+           join guardian_children g on g.student_id = s.id
            join conversation_members cm on cm.user_id = g.user_id and cm.conversation_id = c.id
            join notice_acks a on a.user_id = g.user_id and a.message_id = m.id
          where s.class_id = cl.id) as confirmed
       from messages m
       join conversations c on c.id = m.conversation_id and c.kind = 'class_group'
-      join classes cl on cl.id = c.class_id
+      join class_places cl on cl.id = c.class_id
       where m.type = 'notice' and m.recalled_at is null and (m.payload->'notice'->>'needsAck')::boolean
         and m.created_at >= ${since.toISOString()}::timestamptz
         and (cl.id = any(${uuids(scope.classIds)}) or cl.school_id = any(${uuids(scope.schoolIds)}))
@@ -53,7 +53,7 @@ export class UnconfirmedNoticeRepository {
     const result = (await this.db.execute(sql`
       select n.id, n.title, n.created_at as "createdAt", null as "classId", null as "className", n.school_id as "schoolId",
         count(*)::int as total,
-        (count(*) filter (where exists (select 1 from guardianships g join school_notice_recipients r on r.user_id = g.user_id and r.notice_id = f.notice_id and r.acked_at is not null
+        (count(*) filter (where exists (select 1 from guardian_children g join school_notice_recipients r on r.user_id = g.user_id and r.notice_id = f.notice_id and r.acked_at is not null
                                         where g.student_id = f.student_id)))::int as confirmed
       from school_notices n
       join school_notice_families f on f.notice_id = n.id

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { classes, DB, Database, DbExecutor, DeliveryStatus, guardianships, NotificationChannel, notificationDeliveries, roleAssignments, schools, schoolSmsBudgets, smsUsage, students } from '@jiaxiao/db';
+import { DB, Database, DbExecutor, DeliveryStatus, NotificationChannel, notificationDeliveries, schoolSmsBudgets, smsUsage } from '@jiaxiao/db';
+import { classPlaces, guardianChildren, schoolPlaces, staffRoles } from '@jiaxiao/directory';
 
 export type DeliveryRow = typeof notificationDeliveries.$inferSelect;
 
@@ -45,28 +46,26 @@ export class DeliveryRepository {
   }
 
   async school(schoolId: string): Promise<{ id: string; name: string } | undefined> {
-    const [row] = await this.db.select({ id: schools.id, name: schools.name }).from(schools).where(eq(schools.id, schoolId));
+    const [row] = await this.db.select({ id: schoolPlaces.id, name: schoolPlaces.name }).from(schoolPlaces).where(eq(schoolPlaces.id, schoolId));
     return row;
   }
 
   /** The school a user belongs to when a notification names none: a child's school, else where they work. */
   async schoolOfUser(userId: string): Promise<{ id: string; name: string } | undefined> {
     const [family] = await this.db
-      .select({ id: schools.id, name: schools.name })
-      .from(guardianships)
-      .innerJoin(students, eq(students.id, guardianships.studentId))
-      .innerJoin(classes, eq(classes.id, students.classId))
-      .innerJoin(schools, eq(schools.id, classes.schoolId))
-      .where(eq(guardianships.userId, userId))
-      .orderBy(schools.name)
+      .select({ id: classPlaces.schoolId, name: classPlaces.schoolName })
+      .from(guardianChildren)
+      .innerJoin(classPlaces, eq(classPlaces.id, guardianChildren.classId))
+      .where(eq(guardianChildren.userId, userId))
+      .orderBy(classPlaces.schoolName)
       .limit(1);
     if (family) return family;
     const [staff] = await this.db
-      .select({ id: schools.id, name: schools.name })
-      .from(roleAssignments)
-      .leftJoin(classes, and(eq(roleAssignments.scopeType, 'class'), eq(classes.id, roleAssignments.scopeId)))
-      .innerJoin(schools, sql`${schools.id} = coalesce(${classes.schoolId}, case when ${roleAssignments.scopeType} = 'school' then ${roleAssignments.scopeId} end)`)
-      .where(and(eq(roleAssignments.userId, userId), inArray(roleAssignments.scopeType, ['school', 'class'])))
+      .select({ id: schoolPlaces.id, name: schoolPlaces.name })
+      .from(staffRoles)
+      .leftJoin(classPlaces, and(eq(staffRoles.scopeType, 'class'), eq(classPlaces.id, staffRoles.scopeId)))
+      .innerJoin(schoolPlaces, sql`${schoolPlaces.id} = coalesce(${classPlaces.schoolId}, case when ${staffRoles.scopeType} = 'school' then ${staffRoles.scopeId} end)`)
+      .where(and(eq(staffRoles.userId, userId), inArray(staffRoles.scopeType, ['school', 'class'])))
       .limit(1);
     return staff;
   }
