@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createTestContext, TestContext } from './support/harness';
-import { templateDatabaseName, templateKey, testEnv, withDatabase } from './support/env';
+import { currentTemplate, testEnv, withDatabase } from './support/env';
 import { copyDatabase, PrivatePostgres, PrivateRedis, privateServersAvailable, startPrivatePostgres, startPrivateRedis } from './support/private-services';
 import { RealtimeClient } from './support/realtime-client';
 
@@ -35,7 +35,7 @@ describeWithServers('outages of PostgreSQL and Redis', () => {
     pgUp = true;
     redis = await startPrivateRedis();
     redisUp = true;
-    await copyDatabase(withDatabase(testEnv.databaseUrl as string, templateDatabaseName(templateKey())), pg.url);
+    await copyDatabase(withDatabase(testEnv.databaseUrl as string, currentTemplate()), pg.url);
     ctx = await createTestContext({ apps: ['parent', 'gateway'], databaseUrl: pg.url, redisUrl: redis.url });
     for (const phone of ['13900000002', '13900000003', '13900000004']) tokens.push(await ctx.login(phone));
     [{ id: groupId }] = await ctx.query<{ id: string }>(`select id::text from conversations where kind = 'class_group' and title = '${GROUP_TITLE}'`);

@@ -21,8 +21,31 @@ export function templateKey(): string {
   return hash.digest('hex').slice(0, 12);
 }
 
-export const templateDatabaseName = (key: string) => `jx_template_${key}`;
-export const templateDataDir = (key: string) => `/tmp/jiaxiao-test-template-${key}`;
+/**
+ * The demo seed dates its lectures, windows and notices from the moment it runs (a lecture's
+ * registration is open for two hours), so a template is used for an hour after its seeding and then
+ * a new one is built; the minute of seeding is part of its name, so a run never loses the template
+ * it clones from to another run.
+ */
+export const TEMPLATE_LIFETIME_MINUTES = 60;
+const TEMPLATE_ENV = 'JX_TEST_TEMPLATE';
+export const templateDatabaseName = (key: string, seededMinute: number) => `jx_template_${key}_${seededMinute}`;
+export const templateDataDir = (key: string, seededMinute: number) => `/tmp/jiaxiao-test-template-${key}-${seededMinute}`;
+/** The seeding minute in a template's name, or undefined for a name of another form. */
+export function seededMinuteOf(name: string, key = '[0-9a-f]{12}'): number | undefined {
+  const match = new RegExp(`^(?:jx_template_|jiaxiao-test-template-)${key}[_-](\\d+)$`).exec(name);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Global set-up names the template of this run (a database name or a PGlite directory) for every test file. */
+export function useTemplate(name: string): void {
+  process.env[TEMPLATE_ENV] = name;
+}
+export function currentTemplate(): string {
+  const name = process.env[TEMPLATE_ENV];
+  if (!name) throw new Error(`${TEMPLATE_ENV} is not set: the tests run through jest's global set-up (npm test)`);
+  return name;
+}
 
 export function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);

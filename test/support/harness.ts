@@ -16,7 +16,7 @@ import { createParentApi } from '../../apps/parent-api/src/parent-api.app';
 import { MetricsServer } from '../../apps/worker/src/metrics-server';
 import { createWorker } from '../../apps/worker/src/worker.app';
 import { DEMO_PASSWORD } from '../../seeds/demo.seed';
-import { templateDatabaseName, templateDataDir, templateKey, testEnv, withDatabase } from './env';
+import { currentTemplate, testEnv, withDatabase } from './env';
 
 export type AppName = 'parent' | 'admin' | 'gateway' | 'worker';
 
@@ -118,11 +118,11 @@ function need(url: string | undefined, name: string): string {
 }
 
 async function cloneDatabase(id: string): Promise<{ config: Partial<Record<keyof AppConfig, unknown>>; drop(): Promise<void> }> {
-  const key = templateKey();
+  const template = currentTemplate();
   if (testEnv.databaseUrl) {
     const admin = new Client({ connectionString: testEnv.databaseUrl });
     await admin.connect();
-    await admin.query(`CREATE DATABASE ${id} TEMPLATE ${templateDatabaseName(key)}`);
+    await admin.query(`CREATE DATABASE ${id} TEMPLATE ${template}`);
     await admin.end();
     return {
       config: { DATABASE_URL: withDatabase(testEnv.databaseUrl, id) },
@@ -135,7 +135,7 @@ async function cloneDatabase(id: string): Promise<{ config: Partial<Record<keyof
     };
   }
   const dir = mkdtempSync(join(tmpdir(), `jiaxiao-${id}-`));
-  cpSync(templateDataDir(key), dir, { recursive: true });
+  cpSync(template, dir, { recursive: true });
   return {
     config: { DATA_DIR: dir },
     async drop() {
