@@ -8,6 +8,8 @@ export type SubmissionRow = typeof campaignSubmissions.$inferSelect;
 export interface HouseholdPlace {
   studentId: string;
   schoolId: string;
+  /** the school year of the student's class */
+  schoolYearId: string;
   districtId: string;
 }
 
@@ -28,7 +30,7 @@ export class CampaignsRepository {
   /** The households (students) a user is a guardian of, with their school and district. */
   households(userId: string): Promise<HouseholdPlace[]> {
     return this.db
-      .select({ studentId: students.id, schoolId: schools.id, districtId: schools.districtId })
+      .select({ studentId: students.id, schoolId: schools.id, schoolYearId: classes.schoolYearId, districtId: schools.districtId })
       .from(guardianships)
       .innerJoin(students, eq(students.id, guardianships.studentId))
       .innerJoin(classes, eq(classes.id, students.classId))
@@ -90,8 +92,8 @@ export class CampaignsRepository {
   }
 
   /** Inserts unless the household already has an entry (then undefined). */
-  async insertSubmission(values: typeof campaignSubmissions.$inferInsert): Promise<SubmissionRow | undefined> {
-    const [row] = await this.db.insert(campaignSubmissions).values(values).onConflictDoNothing().returning();
+  async insertSubmission(values: typeof campaignSubmissions.$inferInsert, db: DbExecutor = this.db): Promise<SubmissionRow | undefined> {
+    const [row] = await db.insert(campaignSubmissions).values(values).onConflictDoNothing().returning();
     return row;
   }
 
