@@ -164,6 +164,8 @@ export async function seedDemo(db: Database, passwords = new PasswordService(), 
     });
 
     await modelSchoolsCampaignsDemo(tx, { year: startYear, passwordHash, now });
+    // 示范学校's facts of what the seed wrote around the producers (their events): added once.
+    await tx.execute(sql`select model_school_metric_facts_backfill()`);
 
     // The demo parents who can sign in have read and accepted the privacy notice; the imported,
     // never-activated guardians (周伟 13700000007 among them) have not.

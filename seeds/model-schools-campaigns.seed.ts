@@ -1,5 +1,5 @@
-import { and, eq } from 'drizzle-orm';
-import { campaigns, Database, DbExecutor, districts, modelSchoolApplications, modelSchoolCriteria, modelSchoolExperts, modelSchoolReviews, modelSchoolYears, roleAssignments, schools, supportSites, supportSiteStaff, users } from '@jiaxiao/db';
+import { and, eq, sql } from 'drizzle-orm';
+import { campaigns, classes, classHourTotals, courseRequirements, Database, DbExecutor, districts, modelSchoolApplications, modelSchoolCriteria, modelSchoolExperts, modelSchoolReviews, modelSchoolYears, roleAssignments, schools, schoolYears, supportSites, supportSiteStaff, users } from '@jiaxiao/db';
 import { computeIndicator, DEFAULT_RUBRIC } from '@jiaxiao/model-schools';
 import { ModelSchoolsRepository } from '../libs/model-schools/src/model-schools.repository';
 
@@ -58,12 +58,29 @@ export async function modelSchoolsCampaignsDemo(tx: DbExecutor, input: { year: n
     .from(roleAssignments)
     .where(and(eq(roleAssignments.role, 'district_admin'), eq(roleAssignments.scopeId, qizhong.districtId)));
   const criteria = await tx.select().from(modelSchoolCriteria).where(eq(modelSchoolCriteria.year, year));
+  // The seed writes coordinators, committees and lectures around their services, so no events: the
+  // migration's backfill writes their facts (it adds nothing for rows it has seen).
+  await tx.execute(sql`select model_school_metric_facts_backfill()`);
   const repository = new ModelSchoolsRepository(tx as unknown as Database);
+  const [schoolYear] = await tx.select().from(schoolYears).where(eq(schoolYears.name, `${year}-${year + 1}`));
+  const [requirement] = await tx.select().from(courseRequirements).where(eq(courseRequirements.schoolYearId, schoolYear.id));
+  /** What courses' ReportService.schoolTotals reads: the school's classes' totals that year. */
+  const totals = async (schoolId: string) =>
+    (
+      await tx
+        .select({ households: sql<number>`coalesce(sum(${classHourTotals.households}), 0)::int`, compliant: sql<number>`coalesce(sum(${classHourTotals.compliant}), 0)::int` })
+        .from(classHourTotals)
+        .innerJoin(classes, eq(classes.id, classHourTotals.classId))
+        .where(and(eq(classes.schoolId, schoolId), eq(classHourTotals.schoolYearId, schoolYear.id)))
+    )[0];
   const apply = async (schoolId: string, submittedBy: string, materials: string, extra: Partial<typeof modelSchoolApplications.$inferInsert>) => {
     const [existing] = await tx.select().from(modelSchoolApplications).where(and(eq(modelSchoolApplications.schoolId, schoolId), eq(modelSchoolApplications.year, year)));
     if (existing) return existing;
     // The demo seed holds no survey answers.
-    const inputs = { ...(await repository.metricInputs(schoolId, year, now, tx)), satisfactionResponses: 0, satisfactionAverage: null };
+    const { households, compliant } = await totals(schoolId);
+    const counted = await repository.countedInputs(schoolId, schoolYear.id, now);
+    const course = { households: Number(households), compliantHouseholds: Number(compliant), requiredHours: Number(requirement?.requiredHours ?? 8) };
+    const inputs = { ...counted, ...course, satisfactionResponses: 0, satisfactionAverage: null };
     const metrics = criteria.filter((c) => c.metric).map((c) => computeIndicator({ code: c.code, metric: c.metric!, weight: c.weight, target: c.target }, inputs));
     const autoScore = Math.round(metrics.reduce((s, m) => s + m.points, 0) * 100) / 100;
     return (await tx.insert(modelSchoolApplications).values({ schoolId, year, materials, metrics, snapshotAt: now, autoScore, submittedBy, ...extra }).returning())[0];

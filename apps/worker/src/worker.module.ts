@@ -7,6 +7,7 @@ import { CoursesModule } from '@jiaxiao/courses';
 import { DirectoryModule } from '@jiaxiao/directory';
 import { MailboxModule } from '@jiaxiao/mailbox';
 import { MessagingModule } from '@jiaxiao/messaging';
+import { ModelSchoolsModule } from '@jiaxiao/model-schools';
 import { DeliveryModule } from '@jiaxiao/notifications';
 import { Infrastructure, PlatformModule } from '@jiaxiao/platform';
 import { CommitteesProcessor } from './committees.processor';
@@ -17,6 +18,7 @@ import { JobMetrics } from './job-metrics';
 import { MailboxProcessor } from './mailbox.processor';
 import { MessagingProcessor } from './messaging.processor';
 import { MetricsServer } from './metrics-server';
+import { ModelSchoolsProcessor } from './model-schools.processor';
 import { OutboxRelay } from './outbox-relay';
 import { NotificationsProcessor } from './notifications.processor';
 
@@ -26,8 +28,8 @@ export class WorkerModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [PlatformModule.forRoot({ app: 'worker', infra, http: false }), AuthModule.forRoot({ audience: 'parent', http: false }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, MailboxModule, ChannelsModule, DeliveryModule, DiscoveryModule],
-      providers: [ImportsProcessor, NotificationsProcessor, MessagingProcessor, CoursesProcessor, CommitteesProcessor, MailboxProcessor, DeliveryProcessor, JobMetrics, MetricsServer, OutboxRelay],
+      imports: [PlatformModule.forRoot({ app: 'worker', infra, http: false }), AuthModule.forRoot({ audience: 'parent', http: false }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, ModelSchoolsModule, MailboxModule, ChannelsModule, DeliveryModule, DiscoveryModule],
+      providers: [ImportsProcessor, NotificationsProcessor, MessagingProcessor, CoursesProcessor, CommitteesProcessor, MailboxProcessor, ModelSchoolsProcessor, DeliveryProcessor, JobMetrics, MetricsServer, OutboxRelay],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { areaScopeOf, DomainError, formatShanghai, Principal, shanghaiParts } from '@jiaxiao/common';
 import { Award, CampaignKind } from '@jiaxiao/db';
-import { AuditService, CertificateFormat, RenderedCertificate, renderCertificate } from '@jiaxiao/platform';
+import { AuditService, CertificateFormat, OutboxService, RenderedCertificate, renderCertificate } from '@jiaxiao/platform';
 import { householdInScope, managesScope } from './campaign-scope';
 import { CampaignRow, CampaignsRepository, SubmissionRow } from './campaigns.repository';
 import {
@@ -37,6 +37,7 @@ export class CampaignService {
     private readonly directory: DirectoryRepository,
     private readonly repository: CampaignsRepository,
     private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
   ) {}
 
   async create(principal: Principal, dto: CreateCampaignDto): Promise<CampaignDto> {
@@ -88,7 +89,9 @@ export class CampaignService {
     if (campaign.kind === 'reading_family' && readingLog.length === 0) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'readingLog', constraint: 'readingLogRequired' }]);
     const imageFileIds = dto.imageFileIds ?? [];
     if (!(await this.repository.ownsFiles(principal.userId, imageFileIds))) throw new DomainError('FILE_NOT_FOUND');
-    const row = await this.repository.insertSubmission({
+    const row = await this.repository.transaction(async (tx) => {
+      const inserted = await this.repository.insertSubmission(
+        {
       campaignId,
       studentId: household.studentId,
       submittedBy: principal.userId,
@@ -96,9 +99,17 @@ export class CampaignService {
       title: dto.title,
       body: dto.body,
       imageFileIds,
-      readingLog: readingLog.map((e) => ({ title: e.title, author: e.author, readOn: e.readOn?.slice(0, 10), note: e.note })),
+          readingLog: readingLog.map((e) => ({ title: e.title, author: e.author, readOn: e.readOn?.slice(0, 10), note: e.note })),
+        },
+        tx,
+      );
+      if (!inserted) return undefined;
+      const { id: submissionId, createdAt } = inserted;
+      const place = { schoolId: household.schoolId, schoolYearId: household.schoolYearId };
+      return { ...inserted, event: await this.outbox.record(tx, 'campaign-submission.made', { submissionId, studentId: household.studentId, ...place, at: createdAt.toISOString() }) };
     });
     if (!row) throw new DomainError('CAMPAIGN_SUBMISSION_EXISTS');
+    await this.outbox.publish(row.event);
     return this.submissionDto(row);
   }
 
@@ -131,8 +142,10 @@ export class CampaignService {
         tx,
       );
       await this.audit.record({ actorId: principal.userId, action: `campaign.submission.${dto.decision}d`, targetType: 'campaign_submission', targetId: submissionId, detail: { reason: dto.reason ?? null } }, tx);
-      return updated;
+      const at = (updated.reviewedAt ?? new Date()).toISOString();
+      return { ...updated, event: dto.decision === 'reject' ? await this.outbox.record(tx, 'campaign-submission.rejected', { submissionId, at }) : undefined };
     });
+    if (row.event !== undefined) await this.outbox.publish(row.event);
     return this.submissionDto(row);
   }
 

@@ -9,6 +9,8 @@ export type SubmissionRow = typeof campaignSubmissions.$inferSelect;
 export interface HouseholdPlace {
   studentId: string;
   schoolId: string;
+  /** the school year of the student's class */
+  schoolYearId: string;
   districtId: string;
 }
 
@@ -24,7 +26,7 @@ export class CampaignsRepository {
   /** The households (students) a user is a guardian of, with their school and district. */
   households(userId: string): Promise<HouseholdPlace[]> {
     return this.db
-      .select({ studentId: guardianChildren.studentId, schoolId: guardianChildren.schoolId, districtId: guardianChildren.districtId })
+      .select({ studentId: guardianChildren.studentId, schoolId: guardianChildren.schoolId, schoolYearId: guardianChildren.schoolYearId, districtId: guardianChildren.districtId })
       .from(guardianChildren)
       .where(eq(guardianChildren.userId, userId));
   }
@@ -83,8 +85,8 @@ export class CampaignsRepository {
   }
 
   /** Inserts unless the household already has an entry (then undefined). */
-  async insertSubmission(values: typeof campaignSubmissions.$inferInsert): Promise<SubmissionRow | undefined> {
-    const [row] = await this.db.insert(campaignSubmissions).values(values).onConflictDoNothing().returning();
+  async insertSubmission(values: typeof campaignSubmissions.$inferInsert, db: DbExecutor = this.db): Promise<SubmissionRow | undefined> {
+    const [row] = await db.insert(campaignSubmissions).values(values).onConflictDoNothing().returning();
     return row;
   }
 

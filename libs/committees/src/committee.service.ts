@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { areaScopeOf, DomainError, maskPhone, Principal, schoolYearBounds, schoolYearOf, staffSchoolIds } from '@jiaxiao/common';
 import { CommitteeRole, DbExecutor } from '@jiaxiao/db';
 import { ConversationService } from '@jiaxiao/messaging';
-import { AuditService } from '@jiaxiao/platform';
+import { AuditService, OutboxService } from '@jiaxiao/platform';
 import { manages, OFFICER_ROLES } from './committees.access';
 import { CommitteeRow, CommitteesRepository } from './committees.repository';
 import {
@@ -35,6 +35,7 @@ export class CommitteeService {
     private readonly repository: CommitteesRepository,
     private readonly conversations: ConversationService,
     private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
   ) {}
 
   async create(principal: Principal, dto: CreateCommitteeDto): Promise<CommitteeDto> {
@@ -76,8 +77,10 @@ export class CommitteeService {
       );
       if (!inserted) throw new DomainError('COMMITTEE_EXISTS');
       await this.audit.record({ actorId: principal.userId, action: 'committee.created', targetType: 'committee', targetId: inserted.id, detail: { level: inserted.level, name: inserted.name } }, tx);
-      return inserted;
+      const { id: committeeId, schoolId, schoolYearId, level, createdAt } = inserted;
+      return { ...inserted, event: await this.outbox.record(tx, 'committee.established', { committeeId, schoolId, schoolYearId, level, at: createdAt.toISOString() }) };
     });
+    await this.outbox.publish(row.event);
     await this.syncGroup(row);
     return this.toDto(row, year.name);
   }

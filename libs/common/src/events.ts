@@ -31,6 +31,16 @@ export interface DomainEvents {
   'report-export.requested': { exportId: string };
   /** a roster sheet was uploaded; its rows are imported in the background */
   'roster-import.uploaded': { importId: string };
+  /** a role was assigned (at = when, ISO); a school's coordinator counts for 示范学校 from then */
+  'staff.appointed': { assignmentId: string; role: string; scopeType: string; scopeId: string | null; at: string };
+  /** a role assignment was removed (at = when, ISO) */
+  'staff.revoked': { assignmentId: string; role: string; scopeType: string; scopeId: string | null; at: string };
+  /** a 家长委员会 of a level was set up in a school for a school year (at = when, ISO) */
+  'committee.established': { committeeId: string; schoolId: string; schoolYearId: string; level: string; at: string };
+  /** a family entered a campaign for a student of a school's class of a school year (at = when, ISO) */
+  'campaign-submission.made': { submissionId: string; studentId: string; schoolId: string; schoolYearId: string; at: string };
+  /** a campaign entry was rejected in review (at = when, ISO) */
+  'campaign-submission.rejected': { submissionId: string; at: string };
   /** a guardian withdrew consent to the privacy notice at `at` (ISO) */
   'consent.withdrawn': { userId: string; at: string };
 }

@@ -1,4 +1,8 @@
 import type { Queue } from 'bullmq';
+import type { DomainEvents } from './events';
+
+/** The events whose facts model-schools keeps for its counted indicators. */
+export type MetricFactEvent = 'staff.appointed' | 'staff.revoked' | 'committee.established' | 'lecture.published' | 'lecture.rescheduled' | 'lecture.cancelled' | 'campaign-submission.made' | 'campaign-submission.rejected';
 
 /**
  * Queues and jobs shared by the producers (the APIs) and the worker. Payloads carry ids
@@ -11,6 +15,7 @@ export const QUEUES = {
   courses: 'courses',
   committees: 'committees',
   mailbox: 'mailbox',
+  modelSchools: 'model-schools',
 
   delivery: 'delivery',
 } as const;
@@ -50,6 +55,8 @@ export interface JobPayloads {
   'election.close-due': Record<string, never>;
   /** 班费 summary of a month (YYYY-MM, Asia/Shanghai; the previous month when absent) to each class's guardians */
   'fund.monthly-summary': { month?: string };
+  /** write the 示范学校 metric fact(s) of one domain event (the exception to "ids only": the event as recorded, so its facts are its own) */
+  'model-school.fact': { [E in MetricFactEvent]: { event: E; eventId: number; payload: DomainEvents[E] } }[MetricFactEvent];
   /** 校长信箱: move items unanswered past their deadline up a level (school → district → city) */
   'mailbox.escalate': Record<string, never>;
 
@@ -83,6 +90,7 @@ export const JOB_QUEUE = {
   'election.close-due': 'committees',
   'fund.monthly-summary': 'committees',
   'mailbox.escalate': 'mailbox',
+  'model-school.fact': 'modelSchools',
 
   'sms.send': 'delivery',
   'consent.withdrawn': 'notifications',
@@ -124,6 +132,7 @@ export const JOB_PRESETS: Record<QueuedJobName, JobPreset> = {
   'report.export': { attempts: 3, removeOnComplete: true, removeOnFail: 1000 },
   'election.tally': { attempts: 5, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: 1000 },
   'election.announce': { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: true, removeOnFail: 1000 },
+  'model-school.fact': { attempts: 8, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: true, removeOnFail: 1000 },
   'sms.send': { attempts: 3, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: true, removeOnFail: 1000 },
   'consent.withdrawn': { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86_400 }, removeOnFail: 1000 },
 };

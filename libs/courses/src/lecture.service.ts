@@ -341,6 +341,12 @@ export class LectureService {
 
   // ── helpers ───────────────────────────────────────────────────────────────────
 
+  /** The school (none for a district's or the city's) and school year of a lecture, for other contexts. */
+  async place(lectureId: string): Promise<{ schoolId: string | null; schoolYearId: string } | undefined> {
+    const row = await this.lectureRepository.lecture(lectureId);
+    return row && { schoolId: row.schoolId, schoolYearId: row.schoolYearId };
+  }
+
   async mustGet(lectureId: string): Promise<LectureRow> {
     const row = await this.lectureRepository.lecture(lectureId);
     if (!row) throw new DomainError('LECTURE_NOT_FOUND');

@@ -28,6 +28,16 @@ export class ReportRepository {
       .orderBy(asc(classPlaces.grade), asc(classPlaces.name));
   }
 
+  /** One school's households that year and how many meet the requirement, summed from its classes' totals. */
+  async schoolTotals(schoolId: string, schoolYearId: string): Promise<{ households: number; compliant: number }> {
+    const [row] = await this.db
+      .select({ households: sql<number>`coalesce(sum(${classHourTotals.households}), 0)::int`, compliant: sql<number>`coalesce(sum(${classHourTotals.compliant}), 0)::int` })
+      .from(classHourTotals)
+      .innerJoin(classPlaces, eq(classPlaces.id, classHourTotals.classId))
+      .where(and(eq(classPlaces.schoolId, schoolId), eq(classHourTotals.schoolYearId, schoolYearId)));
+    return { households: Number(row.households), compliant: Number(row.compliant) };
+  }
+
   /** Per school with households that year (within a district, or city-wide), summed from the per-class totals. */
   schoolReport(schoolYearId: string, districtId?: string) {
     const households = sql<number>`sum(${classHourTotals.households})::int`;

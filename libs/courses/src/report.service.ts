@@ -30,6 +30,16 @@ export class ReportService {
     private readonly outbox: OutboxService,
   ) {}
 
+  /**
+   * A school's households of a school year (in its classes that year, not left), those meeting the
+   * year's requirement, and the requirement: current values, from the totals the ledger keeps.
+   * For other contexts (示范学校's course-hour indicator), without a caller's scope check.
+   */
+  async schoolTotals(schoolId: string, schoolYearId: string): Promise<{ households: number; compliant: number; requiredHours: number }> {
+    const [totals, requiredHours] = await Promise.all([this.reportRepository.schoolTotals(schoolId, schoolYearId), this.repository.requiredHours(schoolYearId)]);
+    return { ...totals, requiredHours: Number(requiredHours) };
+  }
+
   /** Per class of one school; a coordinator's own school by default. */
   async classes(principal: Principal, query: { schoolId?: string; schoolYear?: string }): Promise<ClassReportDto> {
     const schoolId = query.schoolId ?? this.ownSchool(principal);

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError, PasswordService, Principal } from '@jiaxiao/common';
-import { AuditService } from '@jiaxiao/platform';
+import { AuditService, OutboxService } from '@jiaxiao/platform';
 import { ClassGroupTrigger } from './class-group.trigger';
 import { DirectoryRepository } from './directory.repository';
 import { UserRepository } from './user.repository';
@@ -26,6 +26,7 @@ export class StaffService {
     private readonly audit: AuditService,
     private readonly classGroups: ClassGroupTrigger,
     private readonly schools: SchoolService,
+    private readonly outbox: OutboxService,
   ) {}
 
   async staff(schoolId: string, schoolYear?: string): Promise<StaffDto[]> {
@@ -58,6 +59,8 @@ export class StaffService {
       const removed = await this.userRepository.deleteAssignment(assignmentId, tx);
       if (!removed) throw new DomainError('ROLE_ASSIGNMENT_NOT_FOUND');
       if (removed.scopeType === 'class' && removed.scopeId) events.push(await this.classGroups.classChanged(tx, removed.scopeId));
+      const { id, role, scopeType, scopeId } = removed;
+      events.push(await this.outbox.record(tx, 'staff.revoked', { assignmentId: id, role, scopeType, scopeId, at: new Date().toISOString() }));
       await this.audit.record(
         {
           actorId: principal.userId,
@@ -99,6 +102,9 @@ export class StaffService {
       if (!assignment) throw new DomainError('ROLE_ASSIGNMENT_EXISTS');
       // A class's teacher joins its class group.
       if (input.scopeType === 'class') events.push(await this.classGroups.classChanged(tx, input.scopeId));
+      events.push(
+        await this.outbox.record(tx, 'staff.appointed', { assignmentId: assignment.id, role: assignment.role, scopeType: assignment.scopeType, scopeId: assignment.scopeId, at: assignment.createdAt.toISOString() }),
+      );
       await this.audit.record(
         {
           actorId: principal.userId,

@@ -8,3 +8,4 @@ export * from './dto/model-school.dto';
 export * from './support-sites.service';
 export * from './counselling.service';
 export * from './dto/counselling.dto';
+export { MetricFactsService } from './metric-facts';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { areaScopeOf, DomainError, Principal } from '@jiaxiao/common';
 import { DbExecutor, MetricSnapshot } from '@jiaxiao/db';
+import { ReportService } from '@jiaxiao/courses';
 import { AuditService } from '@jiaxiao/platform';
 import {
   ApplicationDto,
@@ -21,7 +22,7 @@ import {
 } from './dto/model-school.dto';
 import { FamilySupportService } from './family-support.service';
 import { isCityStaff, isCoordinatorOf, managesSchool, overseesDistrict, programmeYearOf } from './model-school-scope';
-import { ApplicationRow, CriterionRow, ModelSchoolsRepository, ReviewRow } from './model-schools.repository';
+import { ApplicationRow, CriterionRow, MetricInputs, ModelSchoolsRepository, ReviewRow } from './model-schools.repository';
 import { DesignationRepository } from './designation.repository';
 import { ApplicationRepository } from './application.repository';
 import { ExpertReviewRepository } from './expert-review.repository';
@@ -43,6 +44,7 @@ export class ModelSchoolService {
     private readonly expertReviewRepository: ExpertReviewRepository,
     private readonly audit: AuditService,
     private readonly survey: FamilySupportService,
+    private readonly reports: ReportService,
   ) {}
 
   // ── criteria ──────────────────────────────────────────────────────────────────
@@ -126,11 +128,22 @@ export class ModelSchoolService {
     return { schoolId, year, snapshotAt: at.toISOString(), metrics, autoScore: sumPoints(metrics) };
   }
 
+  /**
+   * The counted inputs as of `at` from the context's facts; households, compliant households and the
+   * requirement from courses' totals, as they are now (a snapshot is taken when it is applied for).
+   */
+  private async metricInputs(schoolId: string, year: number, at: Date): Promise<Omit<MetricInputs, 'satisfactionResponses' | 'satisfactionAverage'>> {
+    const schoolYearId = await this.repository.schoolYearId(year);
+    const counted = await this.repository.countedInputs(schoolId, schoolYearId, at);
+    const totals = schoolYearId ? await this.reports.schoolTotals(schoolId, schoolYearId) : { households: 0, compliant: 0, requiredHours: 8 };
+    return { ...counted, households: totals.households, compliantHouseholds: totals.compliant, requiredHours: totals.requiredHours };
+  }
+
   private async snapshot(schoolId: string, year: number, at: Date): Promise<MetricSnapshot[]> {
     const criteria = await this.repository.criteria(year);
     if (criteria.length === 0) throw new DomainError('MODEL_SCHOOL_YEAR_NOT_FOUND');
     const satisfaction = await this.survey.scores(schoolId, year);
-    const inputs = { ...(await this.repository.metricInputs(schoolId, year, at)), satisfactionResponses: satisfaction.responses, satisfactionAverage: satisfaction.average };
+    const inputs = { ...(await this.metricInputs(schoolId, year, at)), satisfactionResponses: satisfaction.responses, satisfactionAverage: satisfaction.average };
     return criteria.filter((c) => c.kind === 'auto' && c.metric).map((c) => computeIndicator({ code: c.code, metric: c.metric!, weight: c.weight, target: c.target }, inputs));
   }
 

@@ -1,12 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { DB, Database, DbExecutor, files, modelSchoolApplications, modelSchoolCriteria, modelSchoolDesignations, modelSchoolReviews, modelSchoolYears } from '@jiaxiao/db';
+import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import {
+  DB,
+  Database,
+  DbExecutor,
+  files,
+  modelSchoolApplications,
+  modelSchoolCriteria,
+  modelSchoolDesignations,
+  modelSchoolMetricFacts,
+  modelSchoolReviews,
+  modelSchoolYears,
+  supportSites,
+} from '@jiaxiao/db';
 import { schoolYearPlaces, staffRoles } from '@jiaxiao/directory';
 
 export type CriterionRow = typeof modelSchoolCriteria.$inferSelect;
 export type ApplicationRow = typeof modelSchoolApplications.$inferSelect;
 export type ReviewRow = typeof modelSchoolReviews.$inferSelect;
 export type DesignationRow = typeof modelSchoolDesignations.$inferSelect;
+export type MetricFact = typeof modelSchoolMetricFacts.$inferSelect;
 
 /** The raw inputs of the automatic indicators of one school at one instant. */
 export interface MetricInputs {
@@ -23,9 +36,9 @@ export interface MetricInputs {
 }
 
 /**
- * The context's transaction, years and criteria, and the metrics: they read the course, directory,
- * committee and campaign tables read-only, in one statement, as of a snapshot instant. Applications,
- * reviews, designations and the survey have repositories of their own.
+ * The context's transaction, years and criteria, and the counted metrics: its own facts, kept from
+ * other contexts' events, as of a snapshot instant. Applications, reviews, designations and the
+ * survey have repositories of their own.
  */
 @Injectable()
 export class ModelSchoolsRepository {
@@ -93,40 +106,42 @@ export class ModelSchoolsRepository {
 
   // ── metrics ───────────────────────────────────────────────────────────────────
 
-  /** The inputs computed in SQL; the satisfaction figures come from the survey pool (FamilySupportService). */
-  async metricInputs(schoolId: string, year: number, at: Date, db: DbExecutor = this.db): Promise<Omit<MetricInputs, 'satisfactionResponses' | 'satisfactionAverage'>> {
-    const [sy] = await db.select().from(schoolYearPlaces).where(eq(schoolYearPlaces.name, `${year}-${year + 1}`));
-    const syId = sy?.id ?? '00000000-0000-0000-0000-000000000000';
-    const atIso = at.toISOString();
-    const result = (await db.execute(sql`
-      with hh as (
-        select s.id from students s join classes c on c.id = s.class_id
-        where c.school_id = ${schoolId} and c.school_year_id = ${syId}
-      ), req as (
-        select coalesce((select required_hours from course_requirements where school_year_id = ${syId}), 8)::float as hours
-      )
-      select
-        (select count(*)::int from hh) as households,
-        (select count(*)::int from hh join household_progress p on p.student_id = hh.id and p.school_year_id = ${syId}
-           where p.earned_hours >= (select hours from req)) as "compliantHouseholds",
-        (select hours from req) as "requiredHours",
-        (select count(*)::int from role_assignments where role = 'coordinator' and scope_type = 'school' and scope_id = ${schoolId} and created_at <= ${atIso}::timestamptz) as coordinators,
-        (select count(distinct level)::int from committees where school_id = ${schoolId} and school_year_id = ${syId} and created_at <= ${atIso}::timestamptz) as "committeeLevels",
-        (select count(*)::int from lectures where school_id = ${schoolId} and school_year_id = ${syId} and status in ('published', 'finished') and starts_at <= ${atIso}::timestamptz) as "lecturesHeld",
-        (select count(*)::int from support_sites where school_id = ${schoolId} and created_at <= ${atIso}::timestamptz) as "supportSites",
-        (select count(distinct cs.student_id)::int from campaign_submissions cs join hh on hh.id = cs.student_id
-           where cs.status <> 'rejected' and cs.created_at <= ${atIso}::timestamptz) as "campaignHouseholds"
-    `)) as unknown as { rows: Omit<MetricInputs, 'satisfactionResponses' | 'satisfactionAverage'>[] };
-    const row = result.rows[0];
-    return {
-      households: Number(row.households),
-      compliantHouseholds: Number(row.compliantHouseholds),
-      requiredHours: Number(row.requiredHours),
-      coordinators: Number(row.coordinators),
-      committeeLevels: Number(row.committeeLevels),
-      lecturesHeld: Number(row.lecturesHeld),
-      supportSites: Number(row.supportSites),
-      campaignHouseholds: Number(row.campaignHouseholds),
-    };
+  /** The id of the school year a programme year names (2025 → 2025-2026), if there is one. */
+  async schoolYearId(year: number): Promise<string | undefined> {
+    const [row] = await this.db.select({ id: schoolYearPlaces.id }).from(schoolYearPlaces).where(eq(schoolYearPlaces.name, `${year}-${year + 1}`));
+    return row?.id;
+  }
+
+  /**
+   * The counted inputs as of an instant, from the context's own facts (kept from other contexts'
+   * events) and support sites: per metric, the subjects whose deltas up to `at` sum above zero.
+   */
+  async countedInputs(schoolId: string, schoolYearId: string | undefined, at: Date): Promise<Pick<MetricInputs, 'coordinators' | 'committeeLevels' | 'lecturesHeld' | 'supportSites' | 'campaignHouseholds'>> {
+    const f = modelSchoolMetricFacts;
+    const inYear = schoolYearId ? or(eq(f.schoolYearId, schoolYearId), isNull(f.schoolYearId)) : isNull(f.schoolYearId);
+    const subjects = this.db
+      .select({ metric: f.metric })
+      .from(f)
+      .where(and(eq(f.schoolId, schoolId), inYear, lte(f.occurredAt, at)))
+      .groupBy(f.metric, f.subject)
+      .having(sql`sum(${f.delta}) > 0`)
+      .as('subjects');
+    const counts = await this.db.select({ metric: subjects.metric, n: sql<number>`count(*)::int` }).from(subjects).groupBy(subjects.metric);
+    const [sites] = await this.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(supportSites)
+      .where(and(eq(supportSites.schoolId, schoolId), lte(supportSites.createdAt, at)));
+    const n = (metric: MetricFact['metric']) => Number(counts.find((c) => c.metric === metric)?.n ?? 0);
+    return { coordinators: n('coordinator'), committeeLevels: n('committee_level'), lecturesHeld: n('lecture_held'), supportSites: Number(sites.n), campaignHouseholds: n('campaign_household') };
+  }
+
+  /** Writes facts once: a fact whose key is there already (a repeated event) is left as it is. */
+  async insertFacts(rows: MetricFact[]): Promise<void> {
+    if (rows.length) await this.db.insert(modelSchoolMetricFacts).values(rows).onConflictDoNothing({ target: modelSchoolMetricFacts.key });
+  }
+
+  async fact(key: string): Promise<MetricFact | undefined> {
+    const [row] = await this.db.select().from(modelSchoolMetricFacts).where(eq(modelSchoolMetricFacts.key, key));
+    return row;
   }
 }

@@ -253,3 +253,30 @@ export const modelSchoolDesignations = pgTable(
   },
   (t) => [uniqueIndex('model_school_designations_application_uq').on(t.applicationId), index('model_school_designations_year_idx').on(t.year), index('model_school_designations_school_idx').on(t.schoolId)],
 );
+
+export const MODEL_SCHOOL_METRICS = ['coordinator', 'committee_level', 'lecture_held', 'campaign_household'] as const;
+
+/**
+ * The facts behind the counted indicators, written by model-schools from other contexts' events
+ * (a coordinator appointed or revoked, a committee established, a lecture published, moved or
+ * cancelled, a campaign entry made or rejected). A metric as of an instant counts the subjects
+ * (an assignment, a committee level, a lecture, a household) whose deltas up to then sum above
+ * zero. The key names the change it records (`coordinator.appointed:<assignment>`,
+ * `lecture.rescheduled:<event>:to`…), so a repeated event or backfill writes nothing more.
+ * A coordinator counts for every year: its facts have no school year.
+ */
+export const modelSchoolMetricFacts = pgTable(
+  'model_school_metric_facts',
+  {
+    key: text('key').primaryKey(),
+    schoolId: uuid('school_id')
+      .notNull()
+      .references(() => schools.id, { onDelete: 'cascade' }),
+    schoolYearId: uuid('school_year_id'),
+    metric: text('metric', { enum: MODEL_SCHOOL_METRICS }).notNull(),
+    subject: text('subject').notNull(),
+    delta: smallint('delta').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('model_school_metric_facts_school_idx').on(t.schoolId, t.metric, t.occurredAt), check('model_school_metric_facts_delta_ck', sql`${t.delta} in (-1, 1)`)],
+);
