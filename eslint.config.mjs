@@ -4,24 +4,68 @@ import tseslint from 'typescript-eslint';
 // through what it publishes (the directory: the views of its read port, libs/directory/src/read-port.ts).
 const DIRECTORY_TABLES = {
   owner: 'the directory',
-  names: ['districts', 'schools', 'schoolYears', 'classes', 'students', 'guardianships', 'schoolRollovers', 'roleAssignments', 'classJoinLinks', 'joinRequests', 'rosterImports'],
-  instead: "read the directory's port (classPlaces, schoolPlaces, guardianChildren, staffRoles, … from @jiaxiao/directory) or call its services",
+  names: [
+    'districts',
+    'schools',
+    'schoolYears',
+    'classes',
+    'students',
+    'guardianships',
+    'schoolRollovers',
+    'roleAssignments',
+    'classJoinLinks',
+    'joinRequests',
+    'rosterImports',
+  ],
+  instead:
+    "read the directory's port (classPlaces, schoolPlaces, guardianChildren, staffRoles, … from @jiaxiao/directory) or call its services",
 };
 const COURSES_TABLES = {
   owner: 'courses',
-  names: ['courseRequirements', 'coursePlans', 'experts', 'lectures', 'lectureMaterials', 'registrations', 'attendance', 'hourLedger', 'householdCredits', 'householdProgress', 'classMemberships', 'classHourTotals', 'reportExports'],
+  names: [
+    'courseRequirements',
+    'coursePlans',
+    'experts',
+    'lectures',
+    'lectureMaterials',
+    'registrations',
+    'attendance',
+    'hourLedger',
+    'householdCredits',
+    'householdProgress',
+    'classMemberships',
+    'classHourTotals',
+    'reportExports',
+  ],
   instead: "call courses' services",
 };
 const ownedTables = (...owners) => [
   'error',
   {
     paths: owners.map((o) => ({ name: '@jiaxiao/db', importNames: o.names, message: `A table of ${o.owner}: ${o.instead}.` })),
-    patterns: [{ group: ['**/db/src/schema', '**/db/src/schema/*', '@jiaxiao/db/*'], message: "Import from '@jiaxiao/db', whose exports the table rule checks." }],
+    patterns: [
+      {
+        group: ['**/db/src/schema', '**/db/src/schema/*', '@jiaxiao/db/*'],
+        message: "Import from '@jiaxiao/db', whose exports the table rule checks.",
+      },
+    ],
   },
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', 'libs/db/migrations/**', 'web/**', 'artifacts/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.data/**',
+      'coverage/**',
+      'libs/db/migrations/**',
+      'web/**',
+      'artifacts/**',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -43,7 +87,8 @@ export default tseslint.config(
         },
         {
           selector: "Property[key.name='maxDecimalPlaces']",
-          message: "IsNumber({maxDecimalPlaces}) throws on exponent-form numbers (a 500 for bad input): use IsDecimalNumber from @jiaxiao/common.",
+          message:
+            'IsNumber({maxDecimalPlaces}) throws on exponent-form numbers (a 500 for bad input): use IsDecimalNumber from @jiaxiao/common.',
         },
       ],
     },

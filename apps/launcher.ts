@@ -9,7 +9,9 @@ export function configOrExit(): AppConfig {
   try {
     const config = loadConfig();
     if (config.usesDevJwtSecret) {
-      console.warn('WARNING: JWT_SECRET is not set; using the development default. Set JWT_SECRET for any shared or production deployment.');
+      console.warn(
+        'WARNING: JWT_SECRET is not set; using the development default. Set JWT_SECRET for any shared or production deployment.',
+      );
     }
     return config;
   } catch (error) {

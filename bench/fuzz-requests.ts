@@ -85,7 +85,28 @@ export function operationsOf(doc: OpenApiDocument): Operation[] {
 
 /** Values wrong in type, form or size, for any field. */
 export const junk: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom(null, true, false, 0, -1, 1.5, 1e308, Number.MAX_SAFE_INTEGER, '', ' ', '\u0000', 'null', '[]', '{}', '00000000-0000-0000-0000-000000000000', '2026-02-30', '../../etc/passwd', "' or 1=1 --", '=cmd|calc', '<script>'),
+  fc.constantFrom(
+    null,
+    true,
+    false,
+    0,
+    -1,
+    1.5,
+    1e308,
+    Number.MAX_SAFE_INTEGER,
+    '',
+    ' ',
+    '\u0000',
+    'null',
+    '[]',
+    '{}',
+    '00000000-0000-0000-0000-000000000000',
+    '2026-02-30',
+    '../../etc/passwd',
+    "' or 1=1 --",
+    '=cmd|calc',
+    '<script>',
+  ),
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.integer(),
@@ -107,31 +128,74 @@ export function requestArbitrary(op: Operation, ctx: FuzzContext): fc.Arbitrary<
   const pathParams = op.params.filter((p) => p.in === 'path');
   const queryParams = op.params.filter((p) => p.in === 'query');
   const pathArb = fc.tuple(
-    ...pathParams.map((p) => fc.oneof({ arbitrary: idArb, weight: 4 }, { arbitrary: fc.string({ minLength: 1, maxLength: 80 }), weight: 1 }, { arbitrary: fc.constantFrom('0', '-1', '%', '..', 'null'), weight: 1 }).map((v) => [p.name, v] as const)),
+    ...pathParams.map((p) =>
+      fc
+        .oneof(
+          { arbitrary: idArb, weight: 4 },
+          { arbitrary: fc.string({ minLength: 1, maxLength: 80 }), weight: 1 },
+          { arbitrary: fc.constantFrom('0', '-1', '%', '..', 'null'), weight: 1 },
+        )
+        .map((v) => [p.name, v] as const),
+    ),
   );
-  const queryArb = fc.tuple(...queryParams.map((p) => fc.option(field(p.schema).map((v) => [p.name, v] as const), { nil: undefined })));
+  const queryArb = fc.tuple(
+    ...queryParams.map((p) =>
+      fc.option(
+        field(p.schema).map((v) => [p.name, v] as const),
+        { nil: undefined },
+      ),
+    ),
+  );
   const valid = ctx.tokens.length > 0 && !SESSION_ENDING.test(op.path) ? fc.constantFrom(...ctx.tokens) : fc.constant('garbage');
-  const authArb = fc.oneof({ arbitrary: valid.map((t) => `Bearer ${t}`), weight: 6 }, { arbitrary: fc.constantFrom(undefined, 'Bearer garbage', 'Basic Zm9vOmJhcg==', 'Bearer '), weight: 1 });
-  return fc.record({ path: pathArb, query: queryArb, auth: authArb, lang: fc.constantFrom(undefined, 'en', 'zh-CN', 'en;q=abc'), body: bodyArbitrary(op, plausible, field) }).map(({ path, query, auth, lang, body }) => {
-    let url = op.path;
-    for (const [name, value] of path) url = url.replace(`{${name}}`, encodeURIComponent(String(value)));
-    const qs = query.filter((q): q is readonly [string, unknown] => q !== undefined).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(typeof v === 'string' ? v : JSON.stringify(v) ?? '')}`);
-    const headers: Record<string, string> = { ...body.headers };
-    if (auth) headers.authorization = auth;
-    if (lang) headers['accept-language'] = lang;
-    return { method: op.method, path: qs.length ? `${url}?${qs.join('&')}` : url, headers, body: body.body };
-  });
+  const authArb = fc.oneof(
+    { arbitrary: valid.map((t) => `Bearer ${t}`), weight: 6 },
+    { arbitrary: fc.constantFrom(undefined, 'Bearer garbage', 'Basic Zm9vOmJhcg==', 'Bearer '), weight: 1 },
+  );
+  return fc
+    .record({
+      path: pathArb,
+      query: queryArb,
+      auth: authArb,
+      lang: fc.constantFrom(undefined, 'en', 'zh-CN', 'en;q=abc'),
+      body: bodyArbitrary(op, plausible, field),
+    })
+    .map(({ path, query, auth, lang, body }) => {
+      let url = op.path;
+      for (const [name, value] of path) url = url.replace(`{${name}}`, encodeURIComponent(String(value)));
+      const qs = query
+        .filter((q): q is readonly [string, unknown] => q !== undefined)
+        .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(typeof v === 'string' ? v : (JSON.stringify(v) ?? ''))}`);
+      const headers: Record<string, string> = { ...body.headers };
+      if (auth) headers.authorization = auth;
+      if (lang) headers['accept-language'] = lang;
+      return { method: op.method, path: qs.length ? `${url}?${qs.join('&')}` : url, headers, body: body.body };
+    });
 }
 
 type BodyPart = { headers: Record<string, string>; body?: Buffer };
 
-function bodyArbitrary(op: Operation, plausible: (s: Schema | undefined) => fc.Arbitrary<unknown>, field: (s: Schema | undefined) => fc.Arbitrary<unknown>): fc.Arbitrary<BodyPart> {
-  const json = (value: unknown): BodyPart => ({ headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(value) ?? 'null') });
+function bodyArbitrary(
+  op: Operation,
+  plausible: (s: Schema | undefined) => fc.Arbitrary<unknown>,
+  field: (s: Schema | undefined) => fc.Arbitrary<unknown>,
+): fc.Arbitrary<BodyPart> {
+  const json = (value: unknown): BodyPart => ({
+    headers: { 'content-type': 'application/json' },
+    body: Buffer.from(JSON.stringify(value) ?? 'null'),
+  });
   const hostile: fc.Arbitrary<BodyPart>[] = [
     fc.jsonValue().map(json),
     fc.constant(null).map(() => ({ headers: { 'content-type': 'application/json' }, body: Buffer.from(deepJson()) })),
     fc.string({ maxLength: 200 }).map((s) => ({ headers: { 'content-type': 'application/json' }, body: Buffer.from(s) })),
-    fc.constantFrom('text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data', 'application/json; charset=latin1').map((type) => ({ headers: { 'content-type': type }, body: Buffer.from('a=1&b[c]=2') })),
+    fc
+      .constantFrom(
+        'text/plain',
+        'application/xml',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data',
+        'application/json; charset=latin1',
+      )
+      .map((type) => ({ headers: { 'content-type': type }, body: Buffer.from('a=1&b[c]=2') })),
     fc.constantFrom(...brokenMultipart()),
   ];
   if (op.method === 'GET' || op.method === 'DELETE') return fc.oneof({ arbitrary: fc.constant({ headers: {} }), weight: 6 }, ...hostile);
@@ -166,8 +230,12 @@ function valueOf(schemaIn: Schema | undefined, ctx: FuzzContext, idArb: fc.Arbit
   switch (schema.type) {
     case 'string':
       if (schema.format === 'uuid') return idArb;
-      if (schema.format === 'date-time') return fc.date({ min: new Date('2020-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }).map((d) => d.toISOString());
-      if (schema.format === 'date') return fc.date({ min: new Date('2020-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+      if (schema.format === 'date-time')
+        return fc.date({ min: new Date('2020-01-01'), max: new Date('2030-12-31'), noInvalidDate: true }).map((d) => d.toISOString());
+      if (schema.format === 'date')
+        return fc
+          .date({ min: new Date('2020-01-01'), max: new Date('2030-12-31'), noInvalidDate: true })
+          .map((d) => d.toISOString().slice(0, 10));
       return fc.oneof(fc.string({ minLength: 1, maxLength: Math.min(schema.maxLength ?? 40, 200) }), fc.stringMatching(/^1[3-9]\d{9}$/));
     case 'integer':
       return fc.integer({ min: schema.minimum ?? -5, max: Math.min(schema.maximum ?? 10_000, 1e9) });
@@ -180,7 +248,9 @@ function valueOf(schemaIn: Schema | undefined, ctx: FuzzContext, idArb: fc.Arbit
     case 'object':
     default:
       if (!schema.properties) return fc.jsonValue({ maxDepth: 2 });
-      return fc.record(Object.fromEntries(Object.entries(schema.properties).map(([k, s]) => [k, valueOf(s, ctx, idArb, depth + 1)])), { requiredKeys: schema.required ?? [] });
+      return fc.record(Object.fromEntries(Object.entries(schema.properties).map(([k, s]) => [k, valueOf(s, ctx, idArb, depth + 1)])), {
+        requiredKeys: schema.required ?? [],
+      });
   }
 }
 
@@ -191,13 +261,20 @@ function resolve(schema: Schema | undefined, doc: OpenApiDocument): Schema | und
 }
 
 function multipart(boundary: string, content: Buffer, name: string): BodyPart {
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="f.xlsx"\r\nContent-Type: application/octet-stream\r\n\r\n`);
-  return { headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body: Buffer.concat([head, content, Buffer.from(`\r\n--${boundary}--\r\n`)]) };
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="f.xlsx"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
+  return {
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    body: Buffer.concat([head, content, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+  };
 }
 
 /** Multipart that is not: no boundary, a truncated part, garbage, a boundary that never comes. */
 export function brokenMultipart(): BodyPart[] {
-  const part = Buffer.from('--XX\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\nabcdef');
+  const part = Buffer.from(
+    '--XX\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\nabcdef',
+  );
   return [
     { headers: { 'content-type': 'multipart/form-data' }, body: part },
     { headers: { 'content-type': 'multipart/form-data; boundary=XX' }, body: part },
@@ -217,8 +294,16 @@ export function hostileRequests(op: Operation, ctx: FuzzContext): FuzzRequest[] 
     { headers: { 'content-type': 'application/json' }, body: Buffer.from('{"a":'.repeat(DEEP) + '1' + '}'.repeat(DEEP)) },
     ...brokenMultipart(),
   ];
-  return bodies.map((b) => ({ method: op.method === 'GET' ? 'POST' : op.method, path, headers: { ...b.headers, authorization }, body: b.body }))
-    .concat(bodies.slice(0, 1).map((b) => ({ method: op.method, path, headers: { ...b.headers, authorization }, body: op.method === 'GET' ? undefined : b.body })));
+  return bodies
+    .map((b) => ({ method: op.method === 'GET' ? 'POST' : op.method, path, headers: { ...b.headers, authorization }, body: b.body }))
+    .concat(
+      bodies.slice(0, 1).map((b) => ({
+        method: op.method,
+        path,
+        headers: { ...b.headers, authorization },
+        body: op.method === 'GET' ? undefined : b.body,
+      })),
+    );
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });

@@ -11,7 +11,16 @@ import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { io, Socket } from 'socket.io-client';
 import { createGateway } from '../apps/gateway/src/gateway.app';
-import { describeRequest, FuzzContext, hostileRequests, junk, OpenApiDocument, operationsOf, requestArbitrary, send } from './fuzz-requests';
+import {
+  describeRequest,
+  FuzzContext,
+  hostileRequests,
+  junk,
+  OpenApiDocument,
+  operationsOf,
+  requestArbitrary,
+  send,
+} from './fuzz-requests';
 import { dropRedisKeys, Platform, runId, scratchDatabase, startPlatform } from './support';
 
 const args = process.argv.slice(2);
@@ -25,7 +34,11 @@ const CONCURRENCY = 16;
 const PASSWORD = 'Jiaxiao#2016';
 
 async function login(base: string, phone: string): Promise<string> {
-  const res = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone, password: PASSWORD }) });
+  const res = await fetch(`${base}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone, password: PASSWORD }),
+  });
   if (res.status !== 200) throw new Error(`login ${phone}: ${res.status}`);
   return ((await res.json()) as { accessToken: string }).accessToken;
 }
@@ -79,7 +92,12 @@ async function main(): Promise<void> {
     }
     const httpSeconds = (Date.now() - started) / 1000;
     console.log(`HTTP: ${sent} requests over every route of parent-api and admin-api in ${httpSeconds.toFixed(0)} s`);
-    console.log(`  by status: ${[...statuses.entries()].sort().map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    console.log(
+      `  by status: ${[...statuses.entries()]
+        .sort()
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
     console.log(`  5xx: ${failures.length}`);
     for (const f of failures.slice(0, 20)) console.log(`    ${f}`);
 
@@ -89,20 +107,43 @@ async function main(): Promise<void> {
     const idArb = fc.constantFrom(group?.id ?? randomUUID(), ...ids, randomUUID());
     const field = (valid: fc.Arbitrary<unknown>) => fc.oneof({ arbitrary: valid, weight: 2 }, { arbitrary: junk, weight: 1 });
     const events: [string, fc.Arbitrary<unknown>][] = [
-      ['message:send', fc.record({ conversationId: field(idArb), clientMsgId: field(fc.uuid()), type: field(fc.constantFrom('text', 'image', 'notice')), text: field(fc.string({ maxLength: 100 })), title: field(fc.string()) }, { requiredKeys: [] })],
+      [
+        'message:send',
+        fc.record(
+          {
+            conversationId: field(idArb),
+            clientMsgId: field(fc.uuid()),
+            type: field(fc.constantFrom('text', 'image', 'notice')),
+            text: field(fc.string({ maxLength: 100 })),
+            title: field(fc.string()),
+          },
+          { requiredKeys: [] },
+        ),
+      ],
       ['conversation:read', fc.record({ conversationId: field(idArb), seq: field(fc.nat()) }, { requiredKeys: [] })],
-      ['conversation:sync', fc.record({ conversationId: field(idArb), afterSeq: field(fc.nat()), limit: field(fc.nat(300)) }, { requiredKeys: [] })],
+      [
+        'conversation:sync',
+        fc.record({ conversationId: field(idArb), afterSeq: field(fc.nat()), limit: field(fc.nat(300)) }, { requiredKeys: [] }),
+      ],
       ['message:recall', fc.record({ messageId: field(idArb) }, { requiredKeys: [] })],
       ['notice:ack', fc.record({ messageId: field(idArb) }, { requiredKeys: [] })],
       ['lecture:heartbeat', fc.record({ lectureId: field(idArb) }, { requiredKeys: [] })],
     ];
-    const deep = (): unknown => JSON.parse(Math.random() < 0.5 ? '['.repeat(3000) + ']'.repeat(3000) : '{"a":'.repeat(3000) + '1' + '}'.repeat(3000));
+    const deep = (): unknown =>
+      JSON.parse(Math.random() < 0.5 ? '['.repeat(3000) + ']'.repeat(3000) : '{"a":'.repeat(3000) + '1' + '}'.repeat(3000));
     const codes = new Map<string, number>();
     let internal = 0;
     let dropped = 0;
     const perEvent = Math.ceil(PAYLOADS / events.length);
     for (const [event, arb] of events) {
-      const payloads = fc.sample(fc.oneof({ arbitrary: arb, weight: 4 }, { arbitrary: fc.jsonValue(), weight: 1 }, { arbitrary: fc.constant(null).map(deep), weight: 1 }), perEvent);
+      const payloads = fc.sample(
+        fc.oneof(
+          { arbitrary: arb, weight: 4 },
+          { arbitrary: fc.jsonValue(), weight: 1 },
+          { arbitrary: fc.constant(null).map(deep), weight: 1 },
+        ),
+        perEvent,
+      );
       for (const payload of payloads) {
         const ack = (await socket.timeout(5000).emitWithAck(event, payload)) as { ok: boolean; code?: string };
         const code = ack.ok ? 'ok' : (ack.code ?? 'malformed');
@@ -115,7 +156,12 @@ async function main(): Promise<void> {
       }
     }
     console.log(`Socket.IO: ${perEvent * events.length} payloads over ${events.length} events`);
-    console.log(`  acks: ${[...codes.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    console.log(
+      `  acks: ${[...codes.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    );
     console.log(`  INTERNAL_ERROR or malformed acks: ${internal}; sockets dropped: ${dropped}`);
     socket.close();
     if (failures.length > 0 || internal > 0 || dropped > 0) exitCode = 1;

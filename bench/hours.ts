@@ -140,7 +140,9 @@ const cityAdmin: Principal = {
   sessionId: '',
   name: 'bench',
   roles: ['city_admin'],
-  assignments: [{ id: 'bench', role: 'city_admin', scopeType: 'city', scopeId: null, title: null, classId: null, schoolId: null, districtId: null }],
+  assignments: [
+    { id: 'bench', role: 'city_admin', scopeType: 'city', scopeId: null, title: null, classId: null, schoolId: null, districtId: null },
+  ],
   children: [],
 };
 
@@ -207,7 +209,10 @@ async function benchReports(apps: Apps, pg: Client, city: CityResult) {
     [city.schoolYearId],
   );
   const schoolId = biggest[0].school_id;
-  const { rows: pupils } = await pg.query<{ id: string }>('select s.id from students s join classes c on c.id = s.class_id where c.school_id = $1', [schoolId]);
+  const { rows: pupils } = await pg.query<{ id: string }>(
+    'select s.id from students s join classes c on c.id = s.class_id where c.school_id = $1',
+    [schoolId],
+  );
   const studentIds = pupils.map((p) => p.id);
   const report = await apps.reports.classes(cityAdmin, { schoolId });
   const classes = await timed(() => apps.reports.classes(cityAdmin, { schoolId }));
@@ -224,7 +229,14 @@ async function benchReports(apps: Apps, pg: Client, city: CityResult) {
 }
 
 /** `count` new active guardians, each of an existing student (a third guardian), who accepted the privacy notice, with a session, checked in to the lecture at its start (on time, so the presence rule credits the check-out). */
-async function attendees(pg: Client, secret: string, lectureId: string, count: number, phonePrefix: string, offset: number): Promise<string[]> {
+async function attendees(
+  pg: Client,
+  secret: string,
+  lectureId: string,
+  count: number,
+  phonePrefix: string,
+  offset: number,
+): Promise<string[]> {
   const { rows } = await pg.query<{ user_id: string; session_id: string }>(
     `with picked as (
        select id as student_id, row_number() over (order by id) as i from students order by id offset $4 limit $1
@@ -262,7 +274,10 @@ async function lectureEndingNow(pg: Client, schoolYearId: string, title: string)
 async function benchCheckouts(apps: Apps, pg: Client, databaseUrl: string, city: CityResult, jwtSecret: string) {
   const checkout = (lecture: { id: string; secret: string }, tokens: string[]): BurstJob => {
     const { token } = issueToken(lecture.secret, lecture.id, new Date());
-    return { base: apps.parentUrl, requests: tokens.map((t) => ({ path: `/lectures/${lecture.id}/check-out`, token: t, body: { token } })) };
+    return {
+      base: apps.parentUrl,
+      requests: tokens.map((t) => ({ path: `/lectures/${lecture.id}/check-out`, token: t, body: { token } })),
+    };
   };
 
   // A few check-outs on another lecture first, so the measured ones do not pay for JIT warm-up.
@@ -307,9 +322,17 @@ async function benchCheckouts(apps: Apps, pg: Client, databaseUrl: string, city:
       .map(([status, n]) => `${status}×${n}`)
       .join(' ')}`,
   ];
-  console.log(`\n(c) ${CHECKOUTS.toLocaleString('en-US')} concurrent check-outs on one lecture — POST /lectures/:id/check-out, all sent at once from a child process`);
+  console.log(
+    `\n(c) ${CHECKOUTS.toLocaleString('en-US')} concurrent check-outs on one lecture — POST /lectures/:id/check-out, all sent at once from a child process`,
+  );
   // One parent-api process (API_PROCESSES=1): on 2 CPUs shared with PostgreSQL and the load child, more would only take turns.
-  line('parent-api processes', 'API_PROCESSES=1', `${cpus().length} CPUs, load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}`);
+  line(
+    'parent-api processes',
+    'API_PROCESSES=1',
+    `${cpus().length} CPUs, load average ${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ')}`,
+  );
   line(`warm-up: ${WARMUP_CHECKOUTS} check-outs on another lecture`, ...describe(warm));
   line('parent-api (auth, scope, token, ledger tx)', ...describe(platform));
   if (platform.firstError) line('first error', platform.firstError);
@@ -323,10 +346,15 @@ async function benchCheckouts(apps: Apps, pg: Client, databaseUrl: string, city:
   line('ratio p99 (platform / baseline)', fmt.ratio(percentile(platform.latencies, 99) / percentile(baseline.latencies, 99)));
   line(`target ≤ ${TARGETS.checkoutTotalMs / 1000} s in all`, within(platform.totalMs, TARGETS.checkoutTotalMs, fmt.seconds));
   const p99Ratio = percentile(platform.latencies, 99) / percentile(baseline.latencies, 99);
-  line(`target p99 ≤ ${TARGETS.checkoutP99Ratio}× the baseline's`, within(p99Ratio, TARGETS.checkoutP99Ratio, (n) => `${n.toFixed(2)}×`));
+  line(
+    `target p99 ≤ ${TARGETS.checkoutP99Ratio}× the baseline's`,
+    within(p99Ratio, TARGETS.checkoutP99Ratio, (n) => `${n.toFixed(2)}×`),
+  );
   line(
     `target exactly ${CHECKOUTS.toLocaleString('en-US')} credits`,
-    ledger[0].credits === CHECKOUTS ? 'met' : `MISSED by ${Math.abs(ledger[0].credits - CHECKOUTS).toLocaleString('en-US')} (${ledger[0].credits.toLocaleString('en-US')} credits)`,
+    ledger[0].credits === CHECKOUTS
+      ? 'met'
+      : `MISSED by ${Math.abs(ledger[0].credits - CHECKOUTS).toLocaleString('en-US')} (${ledger[0].credits.toLocaleString('en-US')} credits)`,
   );
 }
 
@@ -336,7 +364,11 @@ async function main() {
   console.log(
     `Jiaxiao course-hour benchmark — Node ${process.version}, ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GB, PostgreSQL ${server.host}, Redis ${new URL(benchEnv.redisUrl).host}`,
   );
-  console.log(`scratch database and Redis prefix: ${runId}; load average ${loadavg().map((n) => n.toFixed(1)).join(' ')} (servers, PostgreSQL and the load child share this machine)`);
+  console.log(
+    `scratch database and Redis prefix: ${runId}; load average ${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ')} (servers, PostgreSQL and the load child share this machine)`,
+  );
 
   const admin = new Client({ connectionString: benchEnv.databaseUrl });
   await admin.connect();
@@ -353,11 +385,22 @@ async function main() {
       await database.close();
     }
     const city = await generateCity(url, { scale, onProgress: progressBar('synthetic city') });
-    console.log(`\nsynthetic city at scale ${scale} (school year ${city.schoolYear}), generated in ${fmt.seconds(city.ms)} (2 connections, set-based INSERT … SELECT):`);
-    line('schools / classes / students', `${city.schools.toLocaleString('en-US')} / ${city.classes.toLocaleString('en-US')} / ${city.students.toLocaleString('en-US')}`);
+    console.log(
+      `\nsynthetic city at scale ${scale} (school year ${city.schoolYear}), generated in ${fmt.seconds(city.ms)} (2 connections, set-based INSERT … SELECT):`,
+    );
+    line(
+      'schools / classes / students',
+      `${city.schools.toLocaleString('en-US')} / ${city.classes.toLocaleString('en-US')} / ${city.students.toLocaleString('en-US')}`,
+    );
     line('guardians (users) / lectures', `${city.guardians.toLocaleString('en-US')} / ${city.lectures.toLocaleString('en-US')}`);
-    line('hour_ledger / household_credits / progress', `${city.ledgerRows.toLocaleString('en-US')} / ${city.householdCredits.toLocaleString('en-US')} / ${city.progressRows.toLocaleString('en-US')}`);
-    line('rows per second (ledger + credits + progress)', `${Math.round(((city.ledgerRows + city.householdCredits + city.progressRows) / city.ms) * 1000).toLocaleString('en-US')}`);
+    line(
+      'hour_ledger / household_credits / progress',
+      `${city.ledgerRows.toLocaleString('en-US')} / ${city.householdCredits.toLocaleString('en-US')} / ${city.progressRows.toLocaleString('en-US')}`,
+    );
+    line(
+      'rows per second (ledger + credits + progress)',
+      `${Math.round(((city.ledgerRows + city.householdCredits + city.progressRows) / city.ms) * 1000).toLocaleString('en-US')}`,
+    );
 
     const jwtSecret = `bench-${randomBytes(16).toString('hex')}`;
     apps = await startApps(url, jwtSecret);

@@ -70,7 +70,8 @@ function describe(plan: PlanNode): string {
   const walk = (node: PlanNode & { 'Actual Loops'?: number }) => {
     if (node['Node Type'] === 'Merge Append' || node['Node Type'] === 'Append') merge ||= node['Node Type'];
     // Scans of messages that ran (a branch the statement did not need shows 0 loops).
-    if (node['Index Name']?.startsWith('messages') && node['Actual Loops'] !== 0) scans.set(node['Node Type'], (scans.get(node['Node Type']) ?? 0) + 1);
+    if (node['Index Name']?.startsWith('messages') && node['Actual Loops'] !== 0)
+      scans.set(node['Node Type'], (scans.get(node['Node Type']) ?? 0) + 1);
     node.Plans?.forEach(walk);
   };
   walk(plan);
@@ -95,9 +96,16 @@ async function measure(db: Database, statement: Statement, read: Read, groups: {
     await db.execute(statementOf);
     times.push(performance.now() - t);
   }
-  const explained = (await db.execute(sql`explain (analyze, buffers, format json) ${run(0)}`)) as unknown as { rows: { 'QUERY PLAN': { Plan: PlanNode }[] }[] };
+  const explained = (await db.execute(sql`explain (analyze, buffers, format json) ${run(0)}`)) as unknown as {
+    rows: { 'QUERY PLAN': { Plan: PlanNode }[] }[];
+  };
   const plan = explained.rows[0]['QUERY PLAN'][0].Plan;
-  return { p50: percentile(times, 50), p99: percentile(times, 99), plan: describe(plan), buffers: (plan['Shared Hit Blocks'] ?? 0) + (plan['Shared Read Blocks'] ?? 0) };
+  return {
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    plan: describe(plan),
+    buffers: (plan['Shared Hit Blocks'] ?? 0) + (plan['Shared Read Blocks'] ?? 0),
+  };
 }
 
 async function main() {
@@ -145,15 +153,19 @@ async function main() {
       for (const months of SIZES) {
         const t = performance.now();
         for (let ago = made; ago < months; ago++) rows += await insertCityMonth(loader, plan, ago);
-        await loader.query(`insert into messages_flat select * from messages m where not exists (select 1 from messages_flat f where f.id = m.id)`);
+        await loader.query(
+          `insert into messages_flat select * from messages m where not exists (select 1 from messages_flat f where f.id = m.id)`,
+        );
         await loader.query('vacuum (analyze) messages, messages_flat');
         made = months;
         const newest = plan.months * plan.perMonth;
-        const groups = (await client.query<{ id: string }>(`select id from conversations where kind = 'class_group' order by id`)).rows.map((r) => ({
-          id: r.id,
-          first: (plan.months - months) * plan.perMonth + 1,
-          last: newest,
-        }));
+        const groups = (await client.query<{ id: string }>(`select id from conversations where kind = 'class_group' order by id`)).rows.map(
+          (r) => ({
+            id: r.id,
+            first: (plan.months - months) * plan.perMonth + 1,
+            last: newest,
+          }),
+        );
         const roundTrip: number[] = [];
         for (let i = 0; i < READS; i++) {
           const s = performance.now();
@@ -167,7 +179,11 @@ async function main() {
         for (const read of READS_OF) {
           const results = [];
           for (const [, statement] of statements) results.push(await measure(database.db, statement, read, groups));
-          line(read.label, ...results.map((r, i) => `${statements[i][0]} ${ms(r.p50)} / ${ms(r.p99)}`), `page() / unpartitioned ${(results[0].p50 / results[2].p50).toFixed(2)}×`);
+          line(
+            read.label,
+            ...results.map((r, i) => `${statements[i][0]} ${ms(r.p50)} / ${ms(r.p99)}`),
+            `page() / unpartitioned ${(results[0].p50 / results[2].p50).toFixed(2)}×`,
+          );
           for (const [i, r] of results.entries()) line('', `${statements[i][0]}: ${r.plan}, ${r.buffers} buffers`);
         }
         console.log('');

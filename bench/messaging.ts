@@ -95,7 +95,10 @@ function noteFailure(phase: string, error: unknown): void {
 
 async function startServer(kind: 'raw' | 'gateway', databaseUrl: string): Promise<ServerProcess> {
   const child = fork(join(__dirname, 'messaging-server.js'), [kind], {
-    execArgv: ['--expose-gc', ...(kind === 'gateway' && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+    execArgv: [
+      '--expose-gc',
+      ...(kind === 'gateway' && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ],
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'development',
@@ -200,7 +203,11 @@ async function createFixture(databaseUrl: string, userCount: number): Promise<Fi
       [PAIRS],
     );
     const pairIds = new Map<string, string>();
-    for (const d of (await client.query<{ id: string; title: string }>(`SELECT id::text, title FROM conversations WHERE kind = 'direct' AND direct_key LIKE 'bench:%'`)).rows) {
+    for (const d of (
+      await client.query<{ id: string; title: string }>(
+        `SELECT id::text, title FROM conversations WHERE kind = 'direct' AND direct_key LIKE 'bench:%'`,
+      )
+    ).rows) {
       pairIds.set(d.title, d.id);
     }
     const pairs = Array.from({ length: PAIRS }, (_, p) => ({ conversationId: pairIds.get(`私聊${p}`) ?? '', a: 2 * p, b: 2 * p + 1 }));
@@ -271,7 +278,9 @@ class BenchClient {
   }
 
   async send(conversationId: string, text: string): Promise<void> {
-    const ack = (await this.socket.timeout(WAIT_MS).emitWithAck('message:send', { conversationId, clientMsgId: text, type: 'text', text })) as { ok: boolean; code?: string };
+    const ack = (await this.socket
+      .timeout(WAIT_MS)
+      .emitWithAck('message:send', { conversationId, clientMsgId: text, type: 'text', text })) as { ok: boolean; code?: string };
     if (!ack.ok) throw new Error(`send refused: ${ack.code}`);
   }
 }
@@ -326,7 +335,11 @@ function percentile(sorted: number[], p: number): number {
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const rate = (n: number) => `${Math.round(n).toLocaleString('en-US')} msg/s`;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-const describePaced = (r: { p50: number; p99: number; failures: number }) => [`p50 ${ms(r.p50)}`, `p99 ${ms(r.p99)}`, ...(r.failures ? [`${r.failures} failed`] : [])];
+const describePaced = (r: { p50: number; p99: number; failures: number }) => [
+  `p50 ${ms(r.p50)}`,
+  `p99 ${ms(r.p99)}`,
+  ...(r.failures ? [`${r.failures} failed`] : []),
+];
 
 /** Waits (at most 60 s) until the server process uses under 5% of a core over a second. */
 async function untilIdle(server: ServerProcess): Promise<void> {
@@ -367,7 +380,8 @@ interface PingPongResult {
 
 async function pingPong(server: ServerProcess, fixture: Fixture, rounds: number): Promise<PingPongResult> {
   const auths: Record<string, unknown>[] = [];
-  for (const p of fixture.pairs) auths.push(authFor(server, fixture, p.a, [p.conversationId]), authFor(server, fixture, p.b, [p.conversationId]));
+  for (const p of fixture.pairs)
+    auths.push(authFor(server, fixture, p.a, [p.conversationId]), authFor(server, fixture, p.b, [p.conversationId]));
   const sockets = (await connectAll(server, auths)).map((s) => new BenchClient(s));
   try {
     const latencies: number[] = [];
@@ -544,7 +558,10 @@ interface IdleResult {
 
 async function idle(server: ServerProcess, fixture: Fixture, count: number): Promise<IdleResult> {
   // A few connections first, so the baseline includes the code paths a connection loads.
-  const warm = await connectAll(server, [0, 1, 2, 3].map((i) => authFor(server, fixture, i, [`idle-${i}`])));
+  const warm = await connectAll(
+    server,
+    [0, 1, 2, 3].map((i) => authFor(server, fixture, i, [`idle-${i}`])),
+  );
   for (const s of warm) s.disconnect();
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const memoryBefore = await server.memory();
@@ -601,22 +618,29 @@ async function main() {
 
   const phases = selectedPhases();
   const idleCount = socketBudget();
-  console.log(`Jiaxiao messaging benchmark — Node ${process.version}, ${cpus().length} CPUs, PostgreSQL ${new URL(benchEnv.databaseUrl).host}, Redis ${new URL(benchEnv.redisUrl).host}`);
-  console.log(`scratch database and Redis prefix: ${runId}; load average ${loadavg().map((n) => n.toFixed(1)).join(' ')} (servers, PostgreSQL, Redis and the load generator share this machine)`);
+  console.log(
+    `Jiaxiao messaging benchmark — Node ${process.version}, ${cpus().length} CPUs, PostgreSQL ${new URL(benchEnv.databaseUrl).host}, Redis ${new URL(benchEnv.redisUrl).host}`,
+  );
+  console.log(
+    `scratch database and Redis prefix: ${runId}; load average ${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ')} (servers, PostgreSQL, Redis and the load generator share this machine)`,
+  );
   const scratch = await scratchDatabase();
   const servers: ServerProcess[] = [];
   try {
     const users = Math.max(2 * PAIRS + GROUPS * GROUP_SIZE, idleCount);
     const fixtureStarted = performance.now();
     const fixture = await createFixture(scratch.url, users);
-    console.log(`fixture: ${users.toLocaleString('en-US')} users with sessions, ${PAIRS} direct chats, ${GROUPS} class groups × ${GROUP_SIZE} in ${((performance.now() - fixtureStarted) / 1000).toFixed(1)} s`);
+    console.log(
+      `fixture: ${users.toLocaleString('en-US')} users with sessions, ${PAIRS} direct chats, ${GROUPS} class groups × ${GROUP_SIZE} in ${((performance.now() - fixtureStarted) / 1000).toFixed(1)} s`,
+    );
 
     if (phases.has('pingpong') || phases.has('fanout')) {
       const raw = await startServer('raw', scratch.url);
       servers.push(raw);
       const gateway = await startServer('gateway', scratch.url);
       servers.push(gateway);
-
 
       if (phases.has('pingpong')) {
         // (a)
@@ -633,30 +657,40 @@ async function main() {
         line('gateway (auth, PostgreSQL commit, Redis publish)', ...describe(ourPing));
         line('baseline: raw Socket.IO relay', ...describe(rawPing));
         const ratio = ourPing.perSecond / rawPing.perSecond;
-        line('server CPU during the run (cores of 2)', `gateway ${ourPing.serverCores.toFixed(2)}`, `raw ${rawPing.serverCores.toFixed(2)}`);
+        line(
+          'server CPU during the run (cores of 2)',
+          `gateway ${ourPing.serverCores.toFixed(2)}`,
+          `raw ${rawPing.serverCores.toFixed(2)}`,
+        );
         console.log(`  at a fixed rate instead: ${PACED.pairRate} msg/s open loop, each pair once`);
         line(`  gateway at ${PACED.pairRate} msg/s`, ...describePaced(ourPing.paced));
         line(`  raw relay at ${PACED.pairRate} msg/s`, ...describePaced(rawPing.paced));
         line('ratio (gateway / raw msg/s)', `${ratio.toFixed(3)}×`, `p99 ${(ourPing.p99 / rawPing.p99).toFixed(1)}× the raw relay's`);
         line(
           `target: ≥ ${TARGETS.throughputRatio * 100}% of raw throughput`,
-          verdict(ratio >= TARGETS.throughputRatio, `${(ratio * 100).toFixed(1)}% of raw, ${ratio >= TARGETS.throughputRatio ? 'above' : 'short'} by ${(Math.abs(ratio - TARGETS.throughputRatio) * 100).toFixed(1)} points`),
+          verdict(
+            ratio >= TARGETS.throughputRatio,
+            `${(ratio * 100).toFixed(1)}% of raw, ${ratio >= TARGETS.throughputRatio ? 'above' : 'short'} by ${(Math.abs(ratio - TARGETS.throughputRatio) * 100).toFixed(1)} points`,
+          ),
         );
         line(
           `target: p99 ≤ ${TARGETS.pacedP99Ms} ms at ${PACED.pairRate} msg/s`,
           verdict(
             ourPing.paced.p99 <= TARGETS.pacedP99Ms,
-            ourPing.paced.p99 <= TARGETS.pacedP99Ms ? `${ms(TARGETS.pacedP99Ms - ourPing.paced.p99)} to spare` : `over by ${ms(ourPing.paced.p99 - TARGETS.pacedP99Ms)}`,
+            ourPing.paced.p99 <= TARGETS.pacedP99Ms
+              ? `${ms(TARGETS.pacedP99Ms - ourPing.paced.p99)} to spare`
+              : `over by ${ms(ourPing.paced.p99 - TARGETS.pacedP99Ms)}`,
           ),
         );
-
       }
 
       if (phases.has('fanout')) {
         // (b)
         const rawFan = await fanout(raw, fixture);
         const ourFan = await fanout(gateway, fixture);
-        console.log(`\n(b) fan-out: ${GROUPS} class groups × ${GROUP_SIZE} members, each teacher sends ${FANOUT_ROUNDS} (one in flight per group), send → all ${GROUP_SIZE - 1} others received`);
+        console.log(
+          `\n(b) fan-out: ${GROUPS} class groups × ${GROUP_SIZE} members, each teacher sends ${FANOUT_ROUNDS} (one in flight per group), send → all ${GROUP_SIZE - 1} others received`,
+        );
         const describeFan = (r: FanoutResult) => [
           `p50 ${ms(r.p50)}`,
           `p99 ${ms(r.p99)}`,
@@ -666,9 +700,15 @@ async function main() {
         ];
         line('gateway', ...describeFan(ourFan));
         line('baseline: raw Socket.IO relay', ...describeFan(rawFan));
-        line('closed-loop run: duration, server CPU (cores)', `gateway ${ourFan.seconds.toFixed(2)} s, ${ourFan.serverCores.toFixed(2)}`, `raw ${rawFan.seconds.toFixed(2)} s, ${rawFan.serverCores.toFixed(2)}`);
+        line(
+          'closed-loop run: duration, server CPU (cores)',
+          `gateway ${ourFan.seconds.toFixed(2)} s, ${ourFan.serverCores.toFixed(2)}`,
+          `raw ${rawFan.seconds.toFixed(2)} s, ${rawFan.serverCores.toFixed(2)}`,
+        );
         line('ratio (gateway / raw p99)', `${(ourFan.p99 / rawFan.p99).toFixed(1)}×`);
-        console.log(`  at a moderate rate instead: ${PACED.groupRate} group messages/s open loop (${(PACED.groupRate * (GROUP_SIZE - 1)).toLocaleString('en-US')} deliveries/s), ${PACED.groupMessages} messages`);
+        console.log(
+          `  at a moderate rate instead: ${PACED.groupRate} group messages/s open loop (${(PACED.groupRate * (GROUP_SIZE - 1)).toLocaleString('en-US')} deliveries/s), ${PACED.groupMessages} messages`,
+        );
         line(`  gateway at ${PACED.groupRate} msg/s`, ...describePaced(ourFan.paced));
         line(`  raw relay at ${PACED.groupRate} msg/s`, ...describePaced(rawFan.paced));
         const fanRatio = ourFan.p99 / rawFan.p99;
@@ -676,10 +716,11 @@ async function main() {
           `target: saturated p99 ≤ ${TARGETS.fanoutRatio}× the raw relay's`,
           verdict(
             fanRatio <= TARGETS.fanoutRatio,
-            fanRatio <= TARGETS.fanoutRatio ? `${fanRatio.toFixed(2)}×, ${ms(TARGETS.fanoutRatio * rawFan.p99 - ourFan.p99)} to spare` : `${fanRatio.toFixed(2)}×, over by ${ms(ourFan.p99 - TARGETS.fanoutRatio * rawFan.p99)}`,
+            fanRatio <= TARGETS.fanoutRatio
+              ? `${fanRatio.toFixed(2)}×, ${ms(TARGETS.fanoutRatio * rawFan.p99 - ourFan.p99)} to spare`
+              : `${fanRatio.toFixed(2)}×, over by ${ms(ourFan.p99 - TARGETS.fanoutRatio * rawFan.p99)}`,
           ),
         );
-
       }
     }
 
@@ -695,7 +736,9 @@ async function main() {
       const freshGateway = await startServer('gateway', scratch.url);
       servers.push(freshGateway);
       const ourIdle = await idle(freshGateway, fixture, idleCount);
-      console.log(`\n(c) ${idleCount.toLocaleString('en-US')} idle sockets${idleCount < IDLE_SOCKETS ? ` (not ${IDLE_SOCKETS.toLocaleString('en-US')}: the open-files limit of this process allows no more)` : ''}, 3 s settle; per socket: the server's heap + external memory after a full GC (RSS beside it: it also counts heap pages V8 keeps committed after the connection burst)`);
+      console.log(
+        `\n(c) ${idleCount.toLocaleString('en-US')} idle sockets${idleCount < IDLE_SOCKETS ? ` (not ${IDLE_SOCKETS.toLocaleString('en-US')}: the open-files limit of this process allows no more)` : ''}, 3 s settle; per socket: the server's heap + external memory after a full GC (RSS beside it: it also counts heap pages V8 keeps committed after the connection burst)`,
+      );
       const describeIdle = (r: IdleResult) => [
         `${kb(r.perSocket)} per socket`.padStart(18),
         `heap ${kb(r.heapPerSocket)} + external ${kb(r.externalPerSocket)}`,
@@ -709,7 +752,9 @@ async function main() {
         `target: ≤ ${TARGETS.idleBytes / 1024} KB per idle socket`,
         verdict(
           ourIdle.perSocket <= TARGETS.idleBytes,
-          ourIdle.perSocket <= TARGETS.idleBytes ? `${kb(TARGETS.idleBytes - ourIdle.perSocket)} to spare` : `over by ${kb(ourIdle.perSocket - TARGETS.idleBytes)}`,
+          ourIdle.perSocket <= TARGETS.idleBytes
+            ? `${kb(TARGETS.idleBytes - ourIdle.perSocket)} to spare`
+            : `over by ${kb(ourIdle.perSocket - TARGETS.idleBytes)}`,
         ),
       );
     }

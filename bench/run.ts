@@ -69,11 +69,20 @@ interface ImportStatus {
   failureReason: string | null;
 }
 
-async function importRoster(platform: Platform, token: string, classId: string, file: Buffer): Promise<{ ms: number; status: ImportStatus }> {
+async function importRoster(
+  platform: Platform,
+  token: string,
+  classId: string,
+  file: Buffer,
+): Promise<{ ms: number; status: ImportStatus }> {
   const form = new FormData();
   form.append('file', new Blob([file]), 'roster.xlsx');
   const started = performance.now();
-  const created = await json<ImportStatus>(`${platform.urls.admin}/classes/${classId}/roster-imports`, { method: 'POST', headers: bearer(token), body: form });
+  const created = await json<ImportStatus>(`${platform.urls.admin}/classes/${classId}/roster-imports`, {
+    method: 'POST',
+    headers: bearer(token),
+    body: form,
+  });
   for (;;) {
     const status = await json<ImportStatus>(`${platform.urls.admin}/imports/${created.id}`, { headers: bearer(token) });
     if (status.status === 'succeeded' || status.status === 'failed') return { ms: performance.now() - started, status };
@@ -95,7 +104,9 @@ async function rawInsert(databaseUrl: string, classId: string, lines: RosterLine
       )
     ).rows;
     const values = (rows: number, columns: number) =>
-      Array.from({ length: rows }, (_, r) => `(${Array.from({ length: columns }, (_, c) => `$${r * columns + c + 1}`).join(', ')})`).join(', ');
+      Array.from({ length: rows }, (_, r) => `(${Array.from({ length: columns }, (_, c) => `$${r * columns + c + 1}`).join(', ')})`).join(
+        ', ',
+      );
     const students = [...new Set(lines.map((l) => l.student))];
 
     const started = performance.now();
@@ -143,7 +154,9 @@ async function benchImport(platform: Platform, databaseUrl: string) {
   const platformRun = await importRoster(platform, token, classId, file);
   const baselineMs = await rawInsert(databaseUrl, classId, rosterLines(ROSTER_ROWS, '1362'));
 
-  console.log(`\n(a) roster import: ${ROSTER_ROWS.toLocaleString('en-US')}-row XLSX (${(file.length / 1024).toFixed(0)} KB), ${ROSTER_ROWS / 2} students × 2 guardians`);
+  console.log(
+    `\n(a) roster import: ${ROSTER_ROWS.toLocaleString('en-US')}-row XLSX (${(file.length / 1024).toFixed(0)} KB), ${ROSTER_ROWS / 2} students × 2 guardians`,
+  );
   const { status } = platformRun;
   line('admin-api + worker, upload → succeeded', fmt.seconds(platformRun.ms), `${status.status}, ${JSON.stringify(status.stats)}`);
   line('baseline: pg multi-row INSERTs, 1 transaction', fmt.seconds(baselineMs));
@@ -179,7 +192,10 @@ async function benchHttp(title: string, url: string, headers?: Record<string, st
     line('ratio (platform / baseline req/s)', fmt.ratio(ratio));
     if (target !== undefined) {
       const points = (n: number) => `${(Math.abs(n) * 100).toFixed(1)} points`;
-      line(`target ≥ ${target * 100}% of the baseline`, ratio >= target ? `met (${points(ratio - target)} above)` : `MISSED by ${points(target - ratio)} (${(ratio * 100).toFixed(1)}%)`);
+      line(
+        `target ≥ ${target * 100}% of the baseline`,
+        ratio >= target ? `met (${points(ratio - target)} above)` : `MISSED by ${points(target - ratio)} (${(ratio * 100).toFixed(1)}%)`,
+      );
     }
   } finally {
     await bare.close();
@@ -193,9 +209,15 @@ const runs = (phase: string) => asked.length === 0 || asked.includes(phase);
 
 async function main() {
   const database = new URL(benchEnv.databaseUrl);
-  console.log(`Jiaxiao benchmarks — Node ${process.version}, ${cpus().length} CPUs, PostgreSQL ${database.host}, Redis ${new URL(benchEnv.redisUrl).host}`);
+  console.log(
+    `Jiaxiao benchmarks — Node ${process.version}, ${cpus().length} CPUs, PostgreSQL ${database.host}, Redis ${new URL(benchEnv.redisUrl).host}`,
+  );
   // Other work on the machine moves every figure; the load average says how much there was.
-  console.log(`scratch database and Redis prefix: ${runId}; load average ${loadavg().map((n) => n.toFixed(1)).join(' ')} (servers and load generator share this machine)`);
+  console.log(
+    `scratch database and Redis prefix: ${runId}; load average ${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ')} (servers and load generator share this machine)`,
+  );
   const scratch = await scratchDatabase();
   let platform: Platform | undefined;
   try {
@@ -205,7 +227,12 @@ async function main() {
     const token = await login(platform.urls.parent, '13900000003');
     if (runs('me')) await benchHttp('(c) GET /me, authenticated (parent 13900000003)', `${platform.urls.parent}/me`, bearer(token));
     if (runs('course-hours')) {
-      await benchHttp('(d) GET /me/course-hours, authenticated (parent 13900000003)', `${platform.urls.parent}/me/course-hours`, bearer(token), COURSE_HOURS_TARGET);
+      await benchHttp(
+        '(d) GET /me/course-hours, authenticated (parent 13900000003)',
+        `${platform.urls.parent}/me/course-hours`,
+        bearer(token),
+        COURSE_HOURS_TARGET,
+      );
     }
   } finally {
     await platform?.close();

@@ -90,7 +90,13 @@ async function main(): Promise<void> {
     const posted = await fetch(`${platform.urls.admin}/school-notices`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-      body: JSON.stringify({ audience: 'families', schoolId, title: '关于本学期收费项目的公示', body: '本学期除教材费外不收取任何费用。', needsAck: true }),
+      body: JSON.stringify({
+        audience: 'families',
+        schoolId,
+        title: '关于本学期收费项目的公示',
+        body: '本学期除教材费外不收取任何费用。',
+        needsAck: true,
+      }),
     });
     const notice = (await posted.json()) as { id: string };
     if (posted.status !== 201) throw new Error(`post: ${posted.status} ${JSON.stringify(notice)}`);
@@ -110,10 +116,20 @@ async function main(): Promise<void> {
     }
     const fanOutMs = performance.now() - started;
 
-    console.log(`\nschool notice fan-out: ${FAMILIES.toLocaleString('en-US')} families, ${CLASSES} classes (PostgreSQL ${benchEnv.databaseUrl.replace(/\/\/[^@]*@/, '//')})`);
+    console.log(
+      `\nschool notice fan-out: ${FAMILIES.toLocaleString('en-US')} families, ${CLASSES} classes (PostgreSQL ${benchEnv.databaseUrl.replace(/\/\/[^@]*@/, '//')})`,
+    );
     line('POST /school-notices answered', fmt.seconds(postedMs));
-    line(`fan-out: ${stored.toLocaleString('en-US')} inbox entries stored and pushed`, fmt.seconds(fanOutMs), `${pushed.toLocaleString('en-US')} pushed`);
-    line(`baseline: bare INSERT…SELECT of ${baseline.rows.toLocaleString('en-US')} rows`, fmt.seconds(baseline.ms), `ratio ${fmt.ratio(fanOutMs / baseline.ms)}`);
+    line(
+      `fan-out: ${stored.toLocaleString('en-US')} inbox entries stored and pushed`,
+      fmt.seconds(fanOutMs),
+      `${pushed.toLocaleString('en-US')} pushed`,
+    );
+    line(
+      `baseline: bare INSERT…SELECT of ${baseline.rows.toLocaleString('en-US')} rows`,
+      fmt.seconds(baseline.ms),
+      `ratio ${fmt.ratio(fanOutMs / baseline.ms)}`,
+    );
   } finally {
     await db.end();
     await platform?.close();

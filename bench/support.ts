@@ -71,7 +71,15 @@ export async function startPlatform(databaseUrl: string, env: Record<string, str
   const config = loadConfig(
     { REDIS_URL: benchEnv.redisUrl, JWT_SECRET: `bench-${randomBytes(16).toString('hex')}`, LOG_LEVEL: 'warn' },
     // One user from one address at full speed: the general rate limit is off, as it would stop the load.
-    { NODE_ENV: 'development', DATABASE_URL: databaseUrl, REDIS_PREFIX: runId, WORKER_METRICS_PORT: 0, RATE_LIMIT_PER_IP: 0, RATE_LIMIT_PER_USER: 0, ...env },
+    {
+      NODE_ENV: 'development',
+      DATABASE_URL: databaseUrl,
+      REDIS_PREFIX: runId,
+      WORKER_METRICS_PORT: 0,
+      RATE_LIMIT_PER_IP: 0,
+      RATE_LIMIT_PER_USER: 0,
+      ...env,
+    },
   );
   const infra = await createInfrastructure(config);
   const started: INestApplicationContext[] = [];

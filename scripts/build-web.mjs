@@ -32,7 +32,12 @@ function* files(dir) {
 
 function sourceHash(app) {
   const hash = createHash('sha256');
-  const inputs = [join(root, 'web', app), join(root, 'web/shared'), join(root, 'libs/common/src/socket-events.ts'), join(root, 'package-lock.json')];
+  const inputs = [
+    join(root, 'web', app),
+    join(root, 'web/shared'),
+    join(root, 'libs/common/src/socket-events.ts'),
+    join(root, 'package-lock.json'),
+  ];
   for (const input of inputs) {
     const list = statSync(input).isDirectory() ? [...files(input)].sort() : [input];
     for (const file of list) {

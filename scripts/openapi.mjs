@@ -21,12 +21,21 @@ const dataDir = mkdtempSync(join(tmpdir(), 'jiaxiao-openapi-'));
 // The documents must not depend on the machine's environment: fixed settings, development mode.
 const config = loadConfig(
   { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
-  { NODE_ENV: 'development', LOG_LEVEL: 'silent', DATA_DIR: dataDir, REDIS_PREFIX: `openapi-${process.pid}`, JWT_SECRET: 'openapi-document-only-0123' },
+  {
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dataDir,
+    REDIS_PREFIX: `openapi-${process.pid}`,
+    JWT_SECRET: 'openapi-document-only-0123',
+  },
 );
 const infra = await createInfrastructure(config);
 const stale = [];
 try {
-  for (const [name, create] of [['parent-api', createParentApi], ['admin-api', createAdminApi]]) {
+  for (const [name, create] of [
+    ['parent-api', createParentApi],
+    ['admin-api', createAdminApi],
+  ]) {
     const app = await create(infra);
     const response = await app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/docs-json' });
     await app.close();
@@ -53,7 +62,9 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 if (stale.length > 0) {
-  console.error(`The committed API documents differ from what the apps serve: ${stale.join(', ')}.\nRun: npm run openapi (and commit the result).`);
+  console.error(
+    `The committed API documents differ from what the apps serve: ${stale.join(', ')}.\nRun: npm run openapi (and commit the result).`,
+  );
   process.exit(1);
 }
 if (check) console.log('the committed OpenAPI documents match the apps');

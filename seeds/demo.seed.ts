@@ -50,11 +50,39 @@ const DISTRICTS = [
 ];
 
 const SCHOOLS: { name: string; district: string; type: SchoolType; address: string; classes: [number, string][] }[] = [
-  { name: '潍坊七中', district: '奎文区', type: 'junior', address: '潍坊市奎文区胜利东街', classes: [[7, '初一(1)班'], [7, '初一(2)班'], [8, '初二(1)班']] },
-  { name: '广文中学', district: '奎文区', type: 'junior', address: '潍坊市奎文区文化路', classes: [[7, '初一(1)班'], [8, '初二(3)班']] },
+  {
+    name: '潍坊七中',
+    district: '奎文区',
+    type: 'junior',
+    address: '潍坊市奎文区胜利东街',
+    classes: [
+      [7, '初一(1)班'],
+      [7, '初一(2)班'],
+      [8, '初二(1)班'],
+    ],
+  },
+  {
+    name: '广文中学',
+    district: '奎文区',
+    type: 'junior',
+    address: '潍坊市奎文区文化路',
+    classes: [
+      [7, '初一(1)班'],
+      [8, '初二(3)班'],
+    ],
+  },
   { name: '北辰中学', district: '潍城区', type: 'junior', address: '潍坊市潍城区北宫西街', classes: [[7, '初一(3)班']] },
   { name: '昌乐二中', district: '昌乐县', type: 'senior', address: '潍坊市昌乐县新城街', classes: [[10, '高一(1)班']] },
-  { name: '潍坊实验学校', district: '高新区', type: 'nine_year', address: '潍坊市高新区健康东街', classes: [[3, '三年级(2)班'], [7, '七年级(1)班']] },
+  {
+    name: '潍坊实验学校',
+    district: '高新区',
+    type: 'nine_year',
+    address: '潍坊市高新区健康东街',
+    classes: [
+      [3, '三年级(2)班'],
+      [7, '七年级(1)班'],
+    ],
+  },
 ];
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙', '马', '朱', '胡', '郭', '何', '高', '林', '郑'];
@@ -115,7 +143,13 @@ export async function seedDemo(db: Database, passwords = new PasswordService(), 
     const schoolId = async (name: string) => (await tx.select({ id: schools.id }).from(schools).where(eq(schools.name, name)))[0].id;
     const class1 = classIds.get('潍坊七中 初一(1)班') as string;
 
-    const assign = async (phone: string, role: 'teacher' | 'coordinator' | 'district_admin' | 'city_admin', scopeType: 'city' | 'district' | 'school' | 'class', scopeId: string | null, title?: string) => {
+    const assign = async (
+      phone: string,
+      role: 'teacher' | 'coordinator' | 'district_admin' | 'city_admin',
+      scopeType: 'city' | 'district' | 'school' | 'class',
+      scopeId: string | null,
+      title?: string,
+    ) => {
       await tx
         .insert(roleAssignments)
         .values({ userId: userIds.get(phone) as string, role, scopeType, scopeId, title })
@@ -141,8 +175,23 @@ export async function seedDemo(db: Database, passwords = new PasswordService(), 
         const fatherPhone = `1370000${String(serial * 2).padStart(4, '0')}`;
         const motherPhone = `1370000${String(serial * 2 + 1).padStart(4, '0')}`;
         const father = await upsertUser(tx, fatherPhone, `${surname}${ADULT_NAMES[serial % ADULT_NAMES.length]}`, null);
-        const mother = await upsertUser(tx, motherPhone, `${SURNAMES[(serial + 5) % SURNAMES.length]}${ADULT_NAMES[(serial + 3) % ADULT_NAMES.length]}`, null);
-        await enrol(tx, classId, child, serial % 3 === 0 ? [[mother, '母亲']] : [[father, '父亲'], [mother, '母亲']]);
+        const mother = await upsertUser(
+          tx,
+          motherPhone,
+          `${SURNAMES[(serial + 5) % SURNAMES.length]}${ADULT_NAMES[(serial + 3) % ADULT_NAMES.length]}`,
+          null,
+        );
+        await enrol(
+          tx,
+          classId,
+          child,
+          serial % 3 === 0
+            ? [[mother, '母亲']]
+            : [
+                [father, '父亲'],
+                [mother, '母亲'],
+              ],
+        );
       }
     }
 
@@ -187,10 +236,18 @@ async function courseProgramme(tx: DbExecutor, input: { yearId: string; schoolId
   const { yearId, schoolId, createdBy, now } = input;
   await tx.insert(courseRequirements).values({ schoolYearId: yearId, requiredHours: 8 }).onConflictDoNothing();
   await tx.insert(coursePlans).values({ schoolId, schoolYearId: yearId, note: '每学期两次，每次 2 学时', createdBy }).onConflictDoNothing();
-  const [plan] = await tx.select().from(coursePlans).where(and(eq(coursePlans.schoolId, schoolId), eq(coursePlans.schoolYearId, yearId)));
+  const [plan] = await tx
+    .select()
+    .from(coursePlans)
+    .where(and(eq(coursePlans.schoolId, schoolId), eq(coursePlans.schoolYearId, yearId)));
   const [school] = await tx.select({ districtId: schools.districtId }).from(schools).where(eq(schools.id, schoolId));
-  const lecture = async (values: Omit<typeof lectures.$inferInsert, 'schoolYearId' | 'schoolId' | 'districtId' | 'checkinSecret' | 'createdBy' | 'audience'>) => {
-    const [existing] = await tx.select({ id: lectures.id }).from(lectures).where(and(eq(lectures.schoolYearId, yearId), eq(lectures.title, values.title)));
+  const lecture = async (
+    values: Omit<typeof lectures.$inferInsert, 'schoolYearId' | 'schoolId' | 'districtId' | 'checkinSecret' | 'createdBy' | 'audience'>,
+  ) => {
+    const [existing] = await tx
+      .select({ id: lectures.id })
+      .from(lectures)
+      .where(and(eq(lectures.schoolYearId, yearId), eq(lectures.title, values.title)));
     if (existing) return;
     await tx.insert(lectures).values({
       ...values,
@@ -219,7 +276,12 @@ async function courseProgramme(tx: DbExecutor, input: { yearId: string; schoolId
     minPresencePercent: 0,
     status: 'published',
   });
-  const units = ['《牵手两代》第一单元：理解青春期', '《牵手两代》第二单元：有效沟通', '《牵手两代》第三单元：学习习惯', '《牵手两代》第四单元：情绪与压力'];
+  const units = [
+    '《牵手两代》第一单元：理解青春期',
+    '《牵手两代》第二单元：有效沟通',
+    '《牵手两代》第三单元：学习习惯',
+    '《牵手两代》第四单元：情绪与压力',
+  ];
   for (const [index, unit] of units.entries()) {
     const startsAt = new Date(now.getTime() + (index + 1) * 21 * 86_400_000);
     await lecture({
@@ -244,15 +306,41 @@ async function courseProgramme(tx: DbExecutor, input: { yearId: string; schoolId
  * and a member, and its group chat; 初一(2)班's committee with an election in its voting window
  * (nominations closed, three accepted candidates, voting from an hour before the seed to 7 days after).
  */
-async function committeeDemo(tx: DbExecutor, input: { yearId: string; schoolId: string; class1: string; class2: string; coordinatorId: string; now: Date }): Promise<void> {
+async function committeeDemo(
+  tx: DbExecutor,
+  input: { yearId: string; schoolId: string; class1: string; class2: string; coordinatorId: string; now: Date },
+): Promise<void> {
   const { yearId, schoolId, now } = input;
   const userId = async (phone: string) => (await tx.select({ id: users.id }).from(users).where(eq(users.phone, phone)))[0].id;
   const committee = async (classId: string, name: string) => {
     await tx
       .insert(committees)
-      .values({ schoolId, schoolYearId: yearId, level: 'class', classId, scopeKey: `class:${classId}`, name, charter: ['school_management', 'home_school_communication', 'parent_school', 'oversight_canteen', 'oversight_uniforms', 'oversight_materials', 'volunteering'], charterNote: '家委会每学期至少召开两次会议，班费收支每月公示。', createdBy: input.coordinatorId })
+      .values({
+        schoolId,
+        schoolYearId: yearId,
+        level: 'class',
+        classId,
+        scopeKey: `class:${classId}`,
+        name,
+        charter: [
+          'school_management',
+          'home_school_communication',
+          'parent_school',
+          'oversight_canteen',
+          'oversight_uniforms',
+          'oversight_materials',
+          'volunteering',
+        ],
+        charterNote: '家委会每学期至少召开两次会议，班费收支每月公示。',
+        createdBy: input.coordinatorId,
+      })
       .onConflictDoNothing();
-    return (await tx.select().from(committees).where(and(eq(committees.schoolId, schoolId), eq(committees.schoolYearId, yearId), eq(committees.scopeKey, `class:${classId}`))))[0];
+    return (
+      await tx
+        .select()
+        .from(committees)
+        .where(and(eq(committees.schoolId, schoolId), eq(committees.schoolYearId, yearId), eq(committees.scopeKey, `class:${classId}`)))
+    )[0];
   };
   const { endsOn } = schoolYearBounds(schoolYearOf(now));
   const today = now.toISOString().slice(0, 10);
@@ -264,10 +352,16 @@ async function committeeDemo(tx: DbExecutor, input: { yearId: string; schoolId: 
     ['13700000001', 'member'],
   ];
   for (const [phone, role] of seats) {
-    await tx.insert(committeeMembers).values({ committeeId: c1.id, userId: await userId(phone), role, termStartsOn: today, termEndsOn: endsOn }).onConflictDoNothing();
+    await tx
+      .insert(committeeMembers)
+      .values({ committeeId: c1.id, userId: await userId(phone), role, termStartsOn: today, termEndsOn: endsOn })
+      .onConflictDoNothing();
   }
   await tx.insert(conversations).values({ kind: 'committee_group', title: c1.name, schoolId, refId: c1.id }).onConflictDoNothing();
-  const [group] = await tx.select().from(conversations).where(and(eq(conversations.kind, 'committee_group'), eq(conversations.refId, c1.id)));
+  const [group] = await tx
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.kind, 'committee_group'), eq(conversations.refId, c1.id)));
   // One query at a time: a transaction is one connection, and pg refuses overlapping queries on it.
   const members: (typeof conversationMembers.$inferInsert)[] = [{ conversationId: group.id, userId: input.coordinatorId, role: 'staff' }];
   for (const [phone, role] of seats) {
@@ -277,7 +371,10 @@ async function committeeDemo(tx: DbExecutor, input: { yearId: string; schoolId: 
 
   const c2 = await committee(input.class2, '初一(2)班家长委员会');
   const title = '初一(2)班家委会委员选举';
-  const [existing] = await tx.select({ id: elections.id }).from(elections).where(and(eq(elections.committeeId, c2.id), eq(elections.title, title)));
+  const [existing] = await tx
+    .select({ id: elections.id })
+    .from(elections)
+    .where(and(eq(elections.committeeId, c2.id), eq(elections.title, title)));
   if (existing) return;
   const day = 24 * 3600_000;
   const [election] = await tx
@@ -296,14 +393,20 @@ async function committeeDemo(tx: DbExecutor, input: { yearId: string; schoolId: 
     .returning();
   for (const phone of ['13700000020', '13700000022', '13700000025']) {
     const id = await userId(phone);
-    await tx.insert(nominations).values({ electionId: election.id, nomineeId: id, nominatedBy: id, status: 'accepted', statement: '愿为班级家校共育出一份力。' }).onConflictDoNothing();
+    await tx
+      .insert(nominations)
+      .values({ electionId: election.id, nomineeId: id, nominatedBy: id, status: 'accepted', statement: '愿为班级家校共育出一份力。' })
+      .onConflictDoNothing();
   }
 }
 
 async function classGroup(tx: DbExecutor, classId: string, title: string): Promise<string> {
   const [school] = await tx.select({ schoolId: classes.schoolId }).from(classes).where(eq(classes.id, classId));
   await tx.insert(conversations).values({ kind: 'class_group', title, classId, schoolId: school.schoolId }).onConflictDoNothing();
-  const [group] = await tx.select().from(conversations).where(and(eq(conversations.kind, 'class_group'), eq(conversations.classId, classId)));
+  const [group] = await tx
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.kind, 'class_group'), eq(conversations.classId, classId)));
   await tx.execute(sql`
     insert into ${conversationMembers} (conversation_id, user_id, role)
     select ${group.id}::uuid, ra.user_id, 'staff' from ${roleAssignments} ra
@@ -331,7 +434,10 @@ async function welcomeNotice(tx: DbExecutor, conversationId: string, teacherId: 
     text: body,
     payload: { notice: { title: '欢迎加入初一(1)班家长群', body, needsAck: true, emergency: false } },
   });
-  await tx.update(conversationMembers).set({ lastReadSeq: 1 }).where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, teacherId)));
+  await tx
+    .update(conversationMembers)
+    .set({ lastReadSeq: 1 })
+    .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, teacherId)));
 }
 
 async function upsertId(
@@ -343,7 +449,10 @@ async function upsertId(
 ): Promise<string> {
   const [existing] = await tx.select({ id: table.id }).from(table).where(eq(key, value));
   if (existing) return existing.id;
-  const [row] = await tx.insert(table).values(values as never).returning({ id: table.id });
+  const [row] = await tx
+    .insert(table)
+    .values(values as never)
+    .returning({ id: table.id });
   return row.id;
 }
 
@@ -356,9 +465,15 @@ async function upsertUser(tx: DbExecutor, phone: string, name: string, passwordH
 }
 
 async function enrol(tx: DbExecutor, classId: string, name: string, guardians: [string, Relation][]): Promise<void> {
-  const [existing] = await tx.select({ id: students.id }).from(students).where(and(eq(students.classId, classId), eq(students.name, name)));
+  const [existing] = await tx
+    .select({ id: students.id })
+    .from(students)
+    .where(and(eq(students.classId, classId), eq(students.name, name)));
   const studentId = existing?.id ?? (await tx.insert(students).values({ classId, name }).returning())[0].id;
   for (const [index, [userId, relation]] of guardians.entries()) {
-    await tx.insert(guardianships).values({ studentId, userId, relation, isPrimary: index === 0 }).onConflictDoNothing();
+    await tx
+      .insert(guardianships)
+      .values({ studentId, userId, relation, isPrimary: index === 0 })
+      .onConflictDoNothing();
   }
 }

@@ -104,12 +104,15 @@ export async function generateCity(databaseUrl: string, options: CityOptions = {
   const main = await connect(databaseUrl);
   const workers: Client[] = [];
   try {
-    const { rows: filled } = await main.query<{ filled: boolean }>('select exists (select 1 from users) or exists (select 1 from schools) as filled');
+    const { rows: filled } = await main.query<{ filled: boolean }>(
+      'select exists (select 1 from users) or exists (select 1 from schools) as filled',
+    );
     if (filled[0].filled && !options.force) throw new Error('the database already holds data; pass --force to add a synthetic city to it');
 
     // A namespace per run in every generated id, so a forced second run does not collide with the first.
     const ns = randomBytes(2).toString('hex');
-    const u = (kind: number, serial: string) => `(lpad(to_hex(${kind}), 4, '0') || '${ns}-0000-4000-8000-' || lpad(to_hex(${serial}), 12, '0'))::uuid`;
+    const u = (kind: number, serial: string) =>
+      `(lpad(to_hex(${kind}), 4, '0') || '${ns}-0000-4000-8000-' || lpad(to_hex(${serial}), 12, '0'))::uuid`;
 
     const schoolYear = schoolYearOf(now);
     const bounds = schoolYearBounds(schoolYear);
@@ -120,15 +123,20 @@ export async function generateCity(databaseUrl: string, options: CityOptions = {
     const schoolStep = Math.floor(span / SCHOOL_LECTURES / 1000);
     const cityStep = Math.floor(span / CITY_LECTURES / 1000);
     // Start of school lecture k of school s, and of city lecture i (seconds after t0).
-    const schoolStart = (s: string, k: string) => `'${t0}'::timestamptz + ((${k}) * ${schoolStep} + ((${s}) % 5) * 86400 + 3600 * 10) * interval '1 second'`;
+    const schoolStart = (s: string, k: string) =>
+      `'${t0}'::timestamptz + ((${k}) * ${schoolStep} + ((${s}) % 5) * 86400 + 3600 * 10) * interval '1 second'`;
     const cityStart = (i: string) => `'${t0}'::timestamptz + ((${i}) * ${cityStep} + 3600 * 14) * interval '1 second'`;
 
     await main.query('begin');
-    await main.query(
-      `insert into districts (name, code) select * from unnest($1::text[], $2::text[]) on conflict do nothing`,
-      [DISTRICTS.map((d) => d[0]), DISTRICTS.map((d) => d[1])],
-    );
-    await main.query(`insert into school_years (name, starts_on, ends_on) values ($1, $2, $3) on conflict (name) do nothing`, [schoolYear, bounds.startsOn, bounds.endsOn]);
+    await main.query(`insert into districts (name, code) select * from unnest($1::text[], $2::text[]) on conflict do nothing`, [
+      DISTRICTS.map((d) => d[0]),
+      DISTRICTS.map((d) => d[1]),
+    ]);
+    await main.query(`insert into school_years (name, starts_on, ends_on) values ($1, $2, $3) on conflict (name) do nothing`, [
+      schoolYear,
+      bounds.startsOn,
+      bounds.endsOn,
+    ]);
     const { rows: years } = await main.query<{ id: string }>('select id from school_years where name = $1', [schoolYear]);
     const yearId = years[0].id;
     await main.query('insert into course_requirements (school_year_id, required_hours) values ($1, 8) on conflict do nothing', [yearId]);
@@ -274,7 +282,9 @@ export async function generateCity(databaseUrl: string, options: CityOptions = {
     // Fresh statistics and visibility maps: the state autovacuum would reach on a live system.
     progress(0.96, 'vacuum and analyze');
     await Promise.all([
-      workers[0].query('vacuum (analyze) household_progress, students, classes, schools, districts, lectures, class_memberships, class_hour_totals'),
+      workers[0].query(
+        'vacuum (analyze) household_progress, students, classes, schools, districts, lectures, class_memberships, class_hour_totals',
+      ),
       (workers[1] ?? workers[0]).query('vacuum (analyze) guardianships, users, household_credits'),
     ]);
     await main.query('analyze hour_ledger');
@@ -348,7 +358,10 @@ export async function generateCityMessages(
     const groups = await ensureClassGroups(client);
     let messages = 0;
     for (let ago = plan.months - 1; ago >= 0; ago--) {
-      progress((plan.months - 1 - ago) / plan.months, `${messages.toLocaleString('en-US')} messages in ${groups.toLocaleString('en-US')} class groups`);
+      progress(
+        (plan.months - 1 - ago) / plan.months,
+        `${messages.toLocaleString('en-US')} messages in ${groups.toLocaleString('en-US')} class groups`,
+      );
       messages += await insertCityMonth(client, plan, ago);
     }
     progress(0.99, 'vacuum and analyze');

@@ -28,7 +28,9 @@ describe('accounts: SMS sign-in, activation, consent, passwords', () => {
   });
 
   it('an imported guardian signs in by SMS code (read from the development outbox), is activated and accepts the notice', async () => {
-    const [before] = await platform.query<{ activated: boolean }>(`select activated_at is not null as activated from users where phone = '${IMPORTED}'`);
+    const [before] = await platform.query<{ activated: boolean }>(
+      `select activated_at is not null as activated from users where phone = '${IMPORTED}'`,
+    );
     expect(before.activated).toBe(false);
     const { page, errors } = await newPage();
     await page.goto(`${platform.h5}/messages`);
@@ -37,20 +39,27 @@ describe('accounts: SMS sign-in, activation, consent, passwords', () => {
     const sentAfter = new Date();
     await page.getByTestId('login-send-code').click();
     await page.getByTestId('toast').getByText('验证码已发送至 137****0007').waitFor();
-    await page.getByTestId('login-send-code').getByText(/秒后重发/).waitFor();
+    await page
+      .getByTestId('login-send-code')
+      .getByText(/秒后重发/)
+      .waitFor();
     await page.getByTestId('login-code').fill(await smsCode(platform, IMPORTED, 'login_code', sentAfter));
     await inspect(page, 'h5-login-sms');
     await page.getByTestId('login-submit').click();
 
     await page.waitForURL(/\/h5\/consent/);
     await page.getByTestId('privacy-notice').getByText('家校共育平台隐私政策').waitFor();
-    const [activated] = await platform.query<{ activated: boolean }>(`select activated_at is not null as activated from users where phone = '${IMPORTED}'`);
+    const [activated] = await platform.query<{ activated: boolean }>(
+      `select activated_at is not null as activated from users where phone = '${IMPORTED}'`,
+    );
     expect(activated.activated).toBe(true);
     await inspect(page, 'h5-consent');
     await page.getByTestId('consent-accept').click();
     await page.waitForURL(/\/h5\/messages/);
     await page.getByTestId('conversation-item').filter({ hasText: '潍坊七中 初一(1)班' }).waitFor();
-    const [consent] = await platform.query<{ n: number }>(`select count(*)::int as n from audit_log a join users u on u.id = a.actor_id where u.phone = '${IMPORTED}' and a.action = 'consent.accepted'`);
+    const [consent] = await platform.query<{ n: number }>(
+      `select count(*)::int as n from audit_log a join users u on u.id = a.actor_id where u.phone = '${IMPORTED}' and a.action = 'consent.accepted'`,
+    );
     expect(consent.n).toBe(1);
     expect(errors).toEqual([]);
   });
@@ -98,7 +107,10 @@ describe('accounts: SMS sign-in, activation, consent, passwords', () => {
     await page.getByTestId('reset-phone').locator('input').fill(OTHER_PARENT);
     const sentAfter = new Date();
     await page.getByTestId('reset-send-code').click();
-    await page.getByTestId('reset-code').locator('input').fill(await smsCode(platform, OTHER_PARENT, 'reset_code', sentAfter));
+    await page
+      .getByTestId('reset-code')
+      .locator('input')
+      .fill(await smsCode(platform, OTHER_PARENT, 'reset_code', sentAfter));
     await page.getByTestId('reset-password').locator('input').fill('Reset2026ok');
     await page.getByTestId('reset-confirm').locator('input').fill('Reset2026ok');
     await inspect(page, 'h5-password-reset');

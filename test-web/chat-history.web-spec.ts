@@ -11,7 +11,8 @@ describe('消息: older history while scrolling up', () => {
   let context: BrowserContext;
   let page: Page;
   let errors: string[];
-  const seqs = async () => (await page.getByTestId('message-item').evaluateAll((items) => items.map((i) => Number(i.getAttribute('data-seq'))))) as number[];
+  const seqs = async () =>
+    (await page.getByTestId('message-item').evaluateAll((items) => items.map((i) => Number(i.getAttribute('data-seq'))))) as number[];
   const scrollTop = () => page.getByTestId('message-list').evaluate((list) => list.scrollTop);
 
   beforeAll(async () => {
@@ -23,7 +24,12 @@ describe('消息: older history while scrolling up', () => {
       const token = await platform.login(sender);
       for (let i = 0; i < PER_SENDER; i++) {
         n++;
-        await platform.parent().post(`/conversations/${groupId}/messages`).set('authorization', `Bearer ${token}`).send({ clientMsgId: `history-${n}`, type: 'text', text: `第 ${n} 条历史消息` }).expect(201);
+        await platform
+          .parent()
+          .post(`/conversations/${groupId}/messages`)
+          .set('authorization', `Bearer ${token}`)
+          .send({ clientMsgId: `history-${n}`, type: 'text', text: `第 ${n} 条历史消息` })
+          .expect(201);
       }
     }
     browser = await launchBrowser();

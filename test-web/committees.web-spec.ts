@@ -59,7 +59,11 @@ describe('家委会: a parent reads the committee and takes part in an election'
       await page.waitForLoadState('networkidle');
       await inspect(page, `h5-committee-${section}`);
     }
-    const ledger = await platform.parent().get(`/committees/${committeeId}/fund`).set('authorization', `Bearer ${await platform.login(PARENT)}`).expect(200);
+    const ledger = await platform
+      .parent()
+      .get(`/committees/${committeeId}/fund`)
+      .set('authorization', `Bearer ${await platform.login(PARENT)}`)
+      .expect(200);
     const shown = await page.getByTestId('fund-balance').textContent();
     expect(shown).toContain((ledger.body.balanceFen / 100).toFixed(2));
   });
@@ -72,7 +76,9 @@ describe('家委会: a parent reads the committee and takes part in an election'
     await card.getByText('您已报名参选').waitFor();
     await inspect(page, 'h5-committee-election-nominated');
 
-    await platform.query(`update elections set nomination_ends_at = now() - interval '1 second', voting_starts_at = now() - interval '1 second' where id = '${electionId}'`);
+    await platform.query(
+      `update elections set nomination_ends_at = now() - interval '1 second', voting_starts_at = now() - interval '1 second' where id = '${electionId}'`,
+    );
     await page.reload();
     await page.getByTestId('committee-elections').click();
     await card.getByTestId('election-choice').first().check();

@@ -28,11 +28,18 @@ describe('the console: join requests, dashboard, server-side tables and create s
   }
 
   it('a coordinator sees the pending join requests in the menu and approves one with the keyboard', async () => {
-    const [{ id: class1 }] = await platform.query<{ id: string }>(`select c.id from classes c join schools s on s.id = c.school_id where s.name = '潍坊七中' and c.name = '初一(1)班'`);
+    const [{ id: class1 }] = await platform.query<{ id: string }>(
+      `select c.id from classes c join schools s on s.id = c.school_id where s.name = '潍坊七中' and c.name = '初一(1)班'`,
+    );
     const teacher = await platform.login('13900000002', 'admin');
     const link = await platform.admin().get(`/classes/${class1}/join-link`).set('authorization', `Bearer ${teacher}`).expect(200);
     const zhao = await platform.login('13900000005');
-    await platform.parent().post('/join-requests').set('authorization', `Bearer ${zhao}`).send({ token: link.body.token, studentName: '陈小雨', relation: '母亲' }).expect(201);
+    await platform
+      .parent()
+      .post('/join-requests')
+      .set('authorization', `Bearer ${zhao}`)
+      .send({ token: link.body.token, studentName: '陈小雨', relation: '母亲' })
+      .expect(201);
 
     const page = await (await desktop(browser)).newPage();
     const errors = watchErrors(page);
@@ -56,7 +63,9 @@ describe('the console: join requests, dashboard, server-side tables and create s
     await page.keyboard.press('Enter');
     await page.getByTestId('join-table').getByText('暂无待审核的入班申请').waitFor();
     await expect(page.getByTestId('join-badge').count()).resolves.toBe(0);
-    const guardians = await platform.query<{ n: number }>(`select count(*)::int as n from guardianships g join users u on u.id = g.user_id join students s on s.id = g.student_id where u.phone = '13900000005' and s.name = '陈小雨'`);
+    const guardians = await platform.query<{ n: number }>(
+      `select count(*)::int as n from guardianships g join users u on u.id = g.user_id join students s on s.id = g.student_id where u.phone = '13900000005' and s.name = '陈小雨'`,
+    );
     expect(guardians).toEqual([{ n: 1 }]);
     expect(errors).toEqual([]);
     await page.context().close();
@@ -68,7 +77,13 @@ describe('the console: join requests, dashboard, server-side tables and create s
     await consoleSignIn(page, platform.console, COORDINATOR);
     const chart = page.getByTestId('trend-chart');
     await chart.waitFor();
-    const months = (await platform.admin().get('/reports/course-hours/trend').set('authorization', `Bearer ${await platform.login(COORDINATOR, 'admin')}`).expect(200)).body.months as { month: string }[];
+    const months = (
+      await platform
+        .admin()
+        .get('/reports/course-hours/trend')
+        .set('authorization', `Bearer ${await platform.login(COORDINATOR, 'admin')}`)
+        .expect(200)
+    ).body.months as { month: string }[];
     expect(months.length).toBeGreaterThan(0);
     await expect(chart.getAttribute('aria-label')).resolves.toContain(`${Number(months[months.length - 1].month.slice(5))}月`);
     const budget = page.getByTestId('sms-budget');
@@ -88,9 +103,13 @@ describe('the console: join requests, dashboard, server-side tables and create s
     expect(Object.fromEntries(first)).toMatchObject({ page: '1', pageSize: '20', sort: '-startsAt' });
     await page.getByTestId('lectures-table').getByTestId('lecture-row').first().waitFor();
 
-    const sorted = await requested(page, /^\/lectures$/, () => page.getByTestId('lectures-table').getByText('学时', { exact: true }).click());
+    const sorted = await requested(page, /^\/lectures$/, () =>
+      page.getByTestId('lectures-table').getByText('学时', { exact: true }).click(),
+    );
     expect(sorted.get('sort')).toBe('creditHours');
-    const searched = await requested(page, /^\/lectures$/, () => page.getByRole('textbox', { name: '搜索标题或地点' }).fill('不存在的讲座'));
+    const searched = await requested(page, /^\/lectures$/, () =>
+      page.getByRole('textbox', { name: '搜索标题或地点' }).fill('不存在的讲座'),
+    );
     expect(searched.get('q')).toBe('不存在的讲座');
     await page.getByTestId('lecture-pager').getByText('共 0 条').waitFor();
     await inspect(page, 'console-lectures-paged');
@@ -127,7 +146,9 @@ describe('the console: join requests, dashboard, server-side tables and create s
     await inspect(page, 'console-campaign-new');
     await page.getByTestId('campaign-save').click();
     await page.getByTestId('campaign-select').getByText('2026年潍坊七中“书香之家”评选（书香之家）').waitFor();
-    const campaigns = await platform.query<{ kind: string; scope_type: string }>(`select kind, scope_type from campaigns where title = '2026年潍坊七中“书香之家”评选'`);
+    const campaigns = await platform.query<{ kind: string; scope_type: string }>(
+      `select kind, scope_type from campaigns where title = '2026年潍坊七中“书香之家”评选'`,
+    );
     expect(campaigns).toEqual([{ kind: 'reading_family', scope_type: 'school' }]);
 
     await page.getByTestId('nav-committees').click();

@@ -22,7 +22,9 @@ describe('the console: coordinators, district and city staff at work', () => {
     await consoleSignIn(page, platform.console, COORDINATOR);
     await expect(page.getByTestId('console-scope').textContent()).resolves.toContain('潍坊七中');
     await page.getByTestId('compliance-chart').waitFor();
-    await expect(page.locator('[data-testid^="nav-"]').evaluateAll((items) => items.map((i) => i.getAttribute('data-testid')))).resolves.toEqual([
+    await expect(
+      page.locator('[data-testid^="nav-"]').evaluateAll((items) => items.map((i) => i.getAttribute('data-testid'))),
+    ).resolves.toEqual([
       'nav-dashboard',
       'nav-directory',
       'nav-join-requests',
@@ -89,9 +91,14 @@ describe('the console: coordinators, district and city staff at work', () => {
 
     const header = '学生姓名,家长姓名,家长手机号,关系';
     const upload = async (name: string, rows: string[]) => {
-      await page.locator('input[type=file]').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from([header, ...rows].join('\n')) });
+      await page
+        .locator('input[type=file]')
+        .setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from([header, ...rows].join('\n')) });
       await page.getByTestId('import-progress').waitFor();
-      await page.getByTestId('import-status').filter({ hasText: new RegExp(`${name}：(已完成|失败)`) }).waitFor();
+      await page
+        .getByTestId('import-status')
+        .filter({ hasText: new RegExp(`${name}：(已完成|失败)`) })
+        .waitFor();
     };
     await upload('roster.csv', ['李小明,李强,13811110001,父亲', '陈思,陈红,1381111,母亲']);
     await expect(page.getByTestId('import-status').textContent()).resolves.toContain('已完成');
@@ -120,9 +127,14 @@ describe('the console: coordinators, district and city staff at work', () => {
     await page.locator('#lecture-venue').fill('七中报告厅');
     // Half an hour that began 25 minutes ago, worth half a class hour (a lecture never credits more
     // hours than it lasts), so that check-out, open from 10 minutes before the end, is open now.
-    const began = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(
-      new Date(Date.now() - 25 * 60_000),
-    );
+    const began = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'Asia/Shanghai',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    }).format(new Date(Date.now() - 25 * 60_000));
     await page.locator('#lecture-starts').fill(began);
     await page.locator('#lecture-starts').press('Enter');
     await page.locator('#lecture-minutes').fill('30');
@@ -140,7 +152,11 @@ describe('the console: coordinators, district and city staff at work', () => {
     await page.goto(`${platform.console}/lectures/${lectureId}/screen`);
     const qr = page.getByTestId('checkin-qr');
     await qr.waitFor();
-    const first = { src: await qr.getAttribute('src'), url: await qr.getAttribute('data-url'), expiresAt: await qr.getAttribute('data-expires-at') };
+    const first = {
+      src: await qr.getAttribute('src'),
+      url: await qr.getAttribute('data-url'),
+      expiresAt: await qr.getAttribute('data-expires-at'),
+    };
     expect(first.src).toMatch(/^data:image\/png;base64,/);
     expect(first.url).toContain(`${platform.h5}/lectures/${lectureId}/check-in?token=`);
     await expect(page.getByTestId('venue-title').textContent()).resolves.toBe('如何陪伴青春期的孩子');
@@ -160,9 +176,17 @@ describe('the console: coordinators, district and city staff at work', () => {
     await phone.close();
     const token = new URL(second as string).searchParams.get('token') as string;
     const parent = await platform.login(PARENT);
-    const checkIn = await platform.parent().post(`/lectures/${lectureId}/check-in`).set('authorization', `Bearer ${parent}`).send({ token });
+    const checkIn = await platform
+      .parent()
+      .post(`/lectures/${lectureId}/check-in`)
+      .set('authorization', `Bearer ${parent}`)
+      .send({ token });
     expect(checkIn.status).toBe(200);
-    const checkOut = await platform.parent().post(`/lectures/${lectureId}/check-out`).set('authorization', `Bearer ${parent}`).send({ token });
+    const checkOut = await platform
+      .parent()
+      .post(`/lectures/${lectureId}/check-out`)
+      .set('authorization', `Bearer ${parent}`)
+      .send({ token });
     expect(checkOut.status).toBe(200);
     expect(checkOut.body.credited).toBeGreaterThan(0);
 

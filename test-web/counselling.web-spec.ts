@@ -73,7 +73,9 @@ describe('心理辅导: a private appointment request from the H5, answered in t
     await request.getByTestId('counselling-reply').getByText('请周三 16:30 到行政楼三楼 302 心语小屋。').waitFor();
     await request.getByText(/预约时间：\d{4}-\d{2}-\d{2} 16:30/).waitFor();
     await inspect(parent, 'h5-counselling-accepted');
-    const [note] = await platform.query<{ title: string }>(`select n.title from notifications n join users u on u.id = n.user_id where u.phone = '${PARENT}' and n.kind = 'counselling.updated'`);
+    const [note] = await platform.query<{ title: string }>(
+      `select n.title from notifications n join users u on u.id = n.user_id where u.phone = '${PARENT}' and n.kind = 'counselling.updated'`,
+    );
     expect(note.title).toBe('【心理辅导】您的预约有新进展');
     expect(parentErrors).toEqual([]);
     expect(staffErrors).toEqual([]);

@@ -16,7 +16,11 @@ describe('课程: registration, QR check-in and check-out, my hours', () => {
 
   /** The link the venue's QR code encodes right now (admin-api GET /lectures/:id/check-in-code). */
   async function venueLink(): Promise<string> {
-    const response = await platform.admin().get(`/lectures/${lectureId}/check-in-code`).set('authorization', `Bearer ${coordinator}`).expect(200);
+    const response = await platform
+      .admin()
+      .get(`/lectures/${lectureId}/check-in-code`)
+      .set('authorization', `Bearer ${coordinator}`)
+      .expect(200);
     return response.body.url as string;
   }
   const ring = () => page.getByTestId('hours-progress').first();
@@ -60,13 +64,18 @@ describe('课程: registration, QR check-in and check-out, my hours', () => {
   it('checks in through the QR link, then checks out and is credited 2 hours', async () => {
     // The lecture ends in 5 minutes, so both check-in and check-out are open now.
     const now = Date.now();
-    await platform.query(`update lectures set starts_at = '${new Date(now - 115 * MINUTE).toISOString()}', ends_at = '${new Date(now + 5 * MINUTE).toISOString()}' where id = '${lectureId}'`);
+    await platform.query(
+      `update lectures set starts_at = '${new Date(now - 115 * MINUTE).toISOString()}', ends_at = '${new Date(now + 5 * MINUTE).toISOString()}' where id = '${lectureId}'`,
+    );
 
     const link = await venueLink();
     expect(link.startsWith(`${platform.h5}/lectures/${lectureId}/check-in?token=`)).toBe(true);
     await page.goto(link);
     await page.getByTestId('checkin-submit').click();
-    await page.getByTestId('checkin-result').getByText(/已签到/).waitFor();
+    await page
+      .getByTestId('checkin-result')
+      .getByText(/已签到/)
+      .waitFor();
     await inspect(page, 'h5-checkin');
 
     await page.goto(await venueLink());

@@ -21,7 +21,10 @@ describe('a model-school expert scores an assigned school on the H5', () => {
 
   it('the expert opens 示范学校评审 from 我的, scores the manual indicators, and the application’s expert score is theirs', async () => {
     const city = { authorization: `Bearer ${await platform.login('13900000000', 'admin')}` };
-    const criteria = (await platform.admin().get('/model-schools/criteria').set(city).expect(200)).body as { year: number; indicators: { code: string; kind: string; weight: number }[] };
+    const criteria = (await platform.admin().get('/model-schools/criteria').set(city).expect(200)).body as {
+      year: number;
+      indicators: { code: string; kind: string; weight: number }[];
+    };
     const manual = criteria.indicators.filter((i) => i.kind === 'manual');
     expect(manual.length).toBeGreaterThan(0);
     const points = manual.map((i) => Math.max(0, i.weight - 1));
@@ -40,7 +43,10 @@ describe('a model-school expert scores an assigned school on the H5', () => {
     // Out of range: the screen says which indicator, nothing is sent.
     await page.getByTestId(`review-score-${manual[0].code}`).fill(String(manual[0].weight + 1));
     await page.getByTestId('review-submit').click();
-    await page.getByRole('alert').filter({ hasText: `0–${manual[0].weight} 分` }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: `0–${manual[0].weight} 分` })
+      .waitFor();
     for (const [n, indicator] of manual.entries()) await page.getByTestId(`review-score-${indicator.code}`).fill(String(points[n]));
     await page.getByTestId('review-comment').fill('家委会组织健全，家长课程记录完整。');
     await inspect(page, 'h5-model-school-review');
@@ -48,7 +54,8 @@ describe('a model-school expert scores an assigned school on the H5', () => {
     await row.filter({ hasText: `已评分 ${total} 分` }).waitFor();
     await inspect(page, 'h5-model-school-reviews');
 
-    const applications = (await platform.admin().get('/model-schools/applications').query({ year: criteria.year }).set(city).expect(200)).body.items as { schoolName: string; manualScore: number | null }[];
+    const applications = (await platform.admin().get('/model-schools/applications').query({ year: criteria.year }).set(city).expect(200))
+      .body.items as { schoolName: string; manualScore: number | null }[];
     expect(applications.find((a) => a.schoolName === '潍坊七中')).toMatchObject({ manualScore: total });
     expect(errors).toEqual([]);
     await page.context().close();
@@ -64,7 +71,9 @@ describe('a model-school expert scores an assigned school on the H5', () => {
     await page.getByTestId('audit-action').click();
     await page.keyboard.type('专家评分');
     const [request] = await Promise.all([
-      page.waitForRequest((r) => new URL(r.url()).pathname === '/audit-log' && new URL(r.url()).searchParams.get('action') === 'model_school.scored'),
+      page.waitForRequest(
+        (r) => new URL(r.url()).pathname === '/audit-log' && new URL(r.url()).searchParams.get('action') === 'model_school.scored',
+      ),
       page.getByRole('option', { name: '专家评分' }).click(),
     ]);
     expect(request).toBeTruthy();

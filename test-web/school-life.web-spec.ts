@@ -40,10 +40,20 @@ describe('校务公开, 校长信箱, the public platform and lecture materials'
       .admin()
       .post('/school-notices')
       .set(auth(coordinator))
-      .send({ audience: 'families', schoolId: wf7, title: '关于期末家长会的通知', body: '定于下周五下午三点召开期末家长会。\n请各位家长准时参加。', needsAck: true })
+      .send({
+        audience: 'families',
+        schoolId: wf7,
+        title: '关于期末家长会的通知',
+        body: '定于下周五下午三点召开期末家长会。\n请各位家长准时参加。',
+        needsAck: true,
+      })
       .expect(201);
     const noticeId = posted.body.id as string;
-    const rollup = async () => (await platform.admin().get(`/school-notices/${noticeId}/rollup`).set(auth(coordinator)).expect(200)).body as { read: number; confirmed: number };
+    const rollup = async () =>
+      (await platform.admin().get(`/school-notices/${noticeId}/rollup`).set(auth(coordinator)).expect(200)).body as {
+        read: number;
+        confirmed: number;
+      };
     // The worker fans the notice out; the 消息 tab shows it at the top with its badge.
     for (let attempt = 0; attempt < 200; attempt++) {
       const res = await platform.admin().get(`/school-notices/${noticeId}`).set(auth(coordinator)).expect(200);
@@ -110,7 +120,12 @@ describe('校务公开, 校长信箱, the public platform and lecture materials'
     // The school sees the letter without the writer's name, and answers it.
     const seen = await platform.admin().get(`/mailbox/${itemId}`).set(auth(coordinator)).expect(200);
     expect(seen.body).toMatchObject({ kind: 'report', topic: 'paid_tutoring', anonymous: true, author: null, status: 'open' });
-    await platform.admin().post(`/mailbox/${itemId}/answer`).set(auth(coordinator)).send({ answer: '已核实，涉事教师已停课整改，感谢您的监督。' }).expect(201);
+    await platform
+      .admin()
+      .post(`/mailbox/${itemId}/answer`)
+      .set(auth(coordinator))
+      .send({ answer: '已核实，涉事教师已停课整改，感谢您的监督。' })
+      .expect(201);
 
     // The answer's notification opens the letter.
     await page.goto(`${platform.h5}/notifications`);
@@ -129,10 +144,20 @@ describe('校务公开, 校长信箱, the public platform and lecture materials'
 
   it('a parent downloads a lecture’s handout from the lecture screen', async () => {
     const startsAt = minutesFromNow(3 * 24 * 60);
-    const lecture = await createLecture(platform, coordinator, wf7, { title: '青春期亲子沟通', startsAt, endsAt: new Date(startsAt.getTime() + 60 * 60_000), creditHours: 1 });
+    const lecture = await createLecture(platform, coordinator, wf7, {
+      title: '青春期亲子沟通',
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 60 * 60_000),
+      creditHours: 1,
+    });
     const uploaderToken = await platform.login(COORDINATOR);
     const upload = await platform.parent().post('/uploads').set(auth(uploaderToken)).attach('file', PDF, '亲子沟通讲义.pdf').expect(201);
-    await platform.admin().post(`/lectures/${lecture.id}/materials`).set(auth(coordinator)).send({ fileId: upload.body.id, title: '第一讲讲义', kind: 'handout' }).expect(201);
+    await platform
+      .admin()
+      .post(`/lectures/${lecture.id}/materials`)
+      .set(auth(coordinator))
+      .send({ fileId: upload.body.id, title: '第一讲讲义', kind: 'handout' })
+      .expect(201);
 
     await page.goto(`${platform.h5}/courses`);
     await page.getByTestId('lecture-item').filter({ hasText: '青春期亲子沟通' }).getByTestId('lecture-open').click();
@@ -149,12 +174,23 @@ describe('校务公开, 校长信箱, the public platform and lecture materials'
 
   it('a school notice with an attachment: the parent opens it from 校务公开 and downloads the file', async () => {
     const uploaderToken = await platform.login(COORDINATOR);
-    const upload = await platform.parent().post('/uploads').set(auth(uploaderToken)).attach('file', PDF, '2026年秋季学期收费公示.pdf').expect(201);
+    const upload = await platform
+      .parent()
+      .post('/uploads')
+      .set(auth(uploaderToken))
+      .attach('file', PDF, '2026年秋季学期收费公示.pdf')
+      .expect(201);
     const posted = await platform
       .admin()
       .post('/school-notices')
       .set(auth(coordinator))
-      .send({ audience: 'families', schoolId: wf7, title: '秋季学期收费公示', body: '本学期收费项目见附件，请家长知悉。', fileIds: [upload.body.id] })
+      .send({
+        audience: 'families',
+        schoolId: wf7,
+        title: '秋季学期收费公示',
+        body: '本学期收费项目见附件，请家长知悉。',
+        fileIds: [upload.body.id],
+      })
       .expect(201);
     for (let attempt = 0; attempt < 200; attempt++) {
       const res = await platform.admin().get(`/school-notices/${posted.body.id}`).set(auth(coordinator)).expect(200);
@@ -167,7 +203,10 @@ describe('校务公开, 校长信箱, the public platform and lecture materials'
     const attachment = page.getByTestId('school-notice-attachment').filter({ hasText: '2026年秋季学期收费公示.pdf' });
     await attachment.waitFor();
     await inspect(page, 'h5-school-notice-attachment');
-    const [download] = await Promise.all([page.waitForEvent('download'), attachment.getByTestId('school-notice-attachment-download').click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      attachment.getByTestId('school-notice-attachment-download').click(),
+    ]);
     expect(download.suggestedFilename()).toBe('2026年秋季学期收费公示.pdf');
     expect(await download.path()).toBeTruthy();
     expect(errors).toEqual([]);
@@ -179,7 +218,14 @@ describe('校务公开, 校长信箱, the public platform and lecture materials'
       .admin()
       .post('/articles')
       .set(auth(city))
-      .send({ kind: 'article', title: '如何陪伴孩子度过青春期', category: '家教知识', summary: '理解、倾听、给孩子成长的空间。', body: '青春期的孩子需要被理解。\n多倾听，少说教。', status: 'published' })
+      .send({
+        kind: 'article',
+        title: '如何陪伴孩子度过青春期',
+        category: '家教知识',
+        summary: '理解、倾听、给孩子成长的空间。',
+        body: '青春期的孩子需要被理解。\n多倾听，少说教。',
+        status: 'published',
+      })
       .expect(201);
     const visitorContext = await phone(browser);
     const visitor = await visitorContext.newPage();
@@ -219,7 +265,14 @@ describe('校务公开, 校长信箱, the public platform and lecture materials'
       .admin()
       .post('/articles')
       .set(auth(city))
-      .send({ kind: 'article', title: '亲子沟通的三个小方法', category: '亲子沟通', summary: '倾听、共情、约定。', body: '第一，先听孩子说完。\n第二，说出孩子的感受。', status: 'published' })
+      .send({
+        kind: 'article',
+        title: '亲子沟通的三个小方法',
+        category: '亲子沟通',
+        summary: '倾听、共情、约定。',
+        body: '第一，先听孩子说完。\n第二，说出孩子的感受。',
+        status: 'published',
+      })
       .expect(201);
     const id = created.body.id as string;
     await platform.query(`update articles set published_at = now() - interval '3 years' where id = '${id}'`);

@@ -58,7 +58,12 @@ describe('the console: school notices and the school year', () => {
     const years = await platform.admin().get('/school-years').set('Authorization', `Bearer ${city}`).expect(200);
     const current = (years.body as { name: string; current: boolean }[]).find((y) => y.current)?.name ?? '';
     const start = Number(current.slice(0, 4));
-    await platform.admin().post('/school-years').set('Authorization', `Bearer ${city}`).send({ name: `${start + 1}-${start + 2}` }).expect(201);
+    await platform
+      .admin()
+      .post('/school-years')
+      .set('Authorization', `Bearer ${city}`)
+      .send({ name: `${start + 1}-${start + 2}` })
+      .expect(201);
 
     const page = await (await desktop(browser)).newPage();
     const errors = watchErrors(page);

@@ -25,7 +25,10 @@ describe('WeChat: silent sign-in, binding after SMS sign-in, unbinding, JS-SDK s
     const page = await context.newPage();
     return { page, errors: watchErrors(page) };
   }
-  const bound = () => platform.query<{ subject: string }>(`select i.subject from user_identities i join users u on u.id = i.user_id where u.phone = '${IMPORTED}' and i.provider = 'wechat_mp'`);
+  const bound = () =>
+    platform.query<{ subject: string }>(
+      `select i.subject from user_identities i join users u on u.id = i.user_id where u.phone = '${IMPORTED}' and i.provider = 'wechat_mp'`,
+    );
 
   beforeAll(async () => {
     wechat = await new FakeWechat().start();
@@ -97,10 +100,14 @@ describe('WeChat: silent sign-in, binding after SMS sign-in, unbinding, JS-SDK s
     const [{ id: lectureId }] = await platform.query<{ id: string }>(`select id from lectures where title = '${SEED_TITLE}'`);
     // Running now, so check-in is open.
     const now = Date.now();
-    await platform.query(`update lectures set starts_at = '${new Date(now - 30 * 60_000).toISOString()}', ends_at = '${new Date(now + 90 * 60_000).toISOString()}' where id = '${lectureId}'`);
+    await platform.query(
+      `update lectures set starts_at = '${new Date(now - 30 * 60_000).toISOString()}', ends_at = '${new Date(now + 90 * 60_000).toISOString()}' where id = '${lectureId}'`,
+    );
     const coordinator = await platform.login('13900000001', 'admin');
     // The venue's code rotates: the scan reads the one on screen at that moment.
-    const venueLink = async () => (await platform.admin().get(`/lectures/${lectureId}/check-in-code`).set('authorization', `Bearer ${coordinator}`).expect(200)).body.url as string;
+    const venueLink = async () =>
+      (await platform.admin().get(`/lectures/${lectureId}/check-in-code`).set('authorization', `Bearer ${coordinator}`).expect(200)).body
+        .url as string;
 
     const { page, errors } = await wechatPage();
     await page.exposeFunction('venueLink', venueLink);
@@ -138,14 +145,19 @@ describe('WeChat: silent sign-in, binding after SMS sign-in, unbinding, JS-SDK s
     expect(verify.verifyJsApiList).toEqual(['scanQRCode']);
     // Signed for the URL the app was loaded at (WeChat on iOS checks that one), with the fake's ticket.
     const expected = createHash('sha1')
-      .update(`jsapi_ticket=${wechat.tickets.at(-1)}&noncestr=${String(verify.verifyNonceStr)}&timestamp=${String(verify.verifyTimestamp)}&url=${landing}`)
+      .update(
+        `jsapi_ticket=${wechat.tickets.at(-1)}&noncestr=${String(verify.verifyNonceStr)}&timestamp=${String(verify.verifyTimestamp)}&url=${landing}`,
+      )
       .digest('hex');
     expect(verify.verifySignature).toBe(expected);
     expect(calls.find((c) => c.name === 'scanQRCode')!.params).toMatchObject({ needResult: 1, scanType: ['qrCode'] });
     expect(entry).toBe(`${platform.h5}/check-in`);
 
     await page.getByTestId('checkin-submit').click();
-    await page.getByTestId('checkin-result').getByText(/已签到/).waitFor();
+    await page
+      .getByTestId('checkin-result')
+      .getByText(/已签到/)
+      .waitFor();
     expect(errors).toEqual([]);
   });
 

@@ -61,17 +61,28 @@ describe('accounts: SMS codes, activation, passwords, consent (parent-api, admin
       const items = (await ctx.parent().get(`/dev/outbox?phone=${ZHOU_WEI}`)).body.items;
       return items.length > before ? items[0] : undefined;
     });
-    expect(item).toMatchObject({ channel: 'sms', phone: ZHOU_WEI, template: 'login_code', params: { code: expect.stringMatching(/^\d{6}$/), minutes: '5' } });
+    expect(item).toMatchObject({
+      channel: 'sms',
+      phone: ZHOU_WEI,
+      template: 'login_code',
+      params: { code: expect.stringMatching(/^\d{6}$/), minutes: '5' },
+    });
     const code = item.params.code as string;
 
-    const wrong = await ctx.parent().post('/auth/login/sms').send({ phone: ZHOU_WEI, code: code === '000000' ? '111111' : '000000' }).expect(401);
+    const wrong = await ctx
+      .parent()
+      .post('/auth/login/sms')
+      .send({ phone: ZHOU_WEI, code: code === '000000' ? '111111' : '000000' })
+      .expect(401);
     expect(wrong.body.code).toBe('SMS_CODE_INVALID');
     const login = await ctx.parent().post('/auth/login/sms').send({ phone: ZHOU_WEI, code }).expect(200);
     expect(login.body.user).toMatchObject({ name: '周伟', roles: ['parent'], passwordChangeRequired: false });
     // The code is used up.
     await ctx.parent().post('/auth/login/sms').send({ phone: ZHOU_WEI, code }).expect(401);
 
-    const [user] = await ctx.query<{ id: string; status: string; activated: boolean }>(`select id, status, activated_at is not null as activated from users where phone = '${ZHOU_WEI}'`);
+    const [user] = await ctx.query<{ id: string; status: string; activated: boolean }>(
+      `select id, status, activated_at is not null as activated from users where phone = '${ZHOU_WEI}'`,
+    );
     expect(user).toMatchObject({ status: 'active', activated: true });
     const audit = await ctx.query<{ action: string }>(`select action from audit_log where actor_id = '${user.id}' order by created_at`);
     expect(audit.map((a) => a.action)).toEqual(['account.activated', 'auth.login']);
@@ -84,7 +95,11 @@ describe('accounts: SMS codes, activation, passwords, consent (parent-api, admin
       expect(gated.body.code).toBe('CONSENT_REQUIRED');
     }
     const notice = await ctx.parent().get('/privacy-notice').expect(200);
-    expect(notice.body).toEqual({ version: PRIVACY_NOTICE.version, title: expect.stringContaining('隐私政策'), body: expect.stringContaining('儿童个人信息') });
+    expect(notice.body).toEqual({
+      version: PRIVACY_NOTICE.version,
+      title: expect.stringContaining('隐私政策'),
+      body: expect.stringContaining('儿童个人信息'),
+    });
     const stale = await ctx.parent().post('/me/consents').set(bearer(token)).send({ version: '2020-01-01' }).expect(409);
     expect(stale.body.code).toBe('CONSENT_VERSION_OUTDATED');
     await ctx.parent().post('/me/consents').set(bearer(token)).send({ version: notice.body.version }).expect(204);
@@ -94,7 +109,9 @@ describe('accounts: SMS codes, activation, passwords, consent (parent-api, admin
     expect(after.body.children).toHaveLength(1);
     const conversations = await ctx.parent().get('/conversations').set(bearer(token)).expect(200);
     expect(conversations.body.items.map((c: { title: string }) => c.title)).toContain('潍坊七中 初一(1)班');
-    const consented = await ctx.query<{ n: number }>(`select count(*)::int as n from audit_log where actor_id = '${user.id}' and action = 'consent.accepted'`);
+    const consented = await ctx.query<{ n: number }>(
+      `select count(*)::int as n from audit_log where actor_id = '${user.id}' and action = 'consent.accepted'`,
+    );
     expect(consented[0].n).toBe(1);
   });
 
@@ -121,16 +138,22 @@ describe('accounts: SMS codes, activation, passwords, consent (parent-api, admin
 
   it('50 parallel requests for one phone send one code; 50 parallel guesses get no more than 5 tries', async () => {
     const parent = await newParent();
-    const requests = await Promise.all(Array.from({ length: 50 }, () => ctx.parent().post('/auth/sms-codes').send({ phone: parent.phone, purpose: 'login' })));
+    const requests = await Promise.all(
+      Array.from({ length: 50 }, () => ctx.parent().post('/auth/sms-codes').send({ phone: parent.phone, purpose: 'login' })),
+    );
     expect(requests.filter((r) => r.status === 202)).toHaveLength(1);
     const refused = requests.filter((r) => r.status === 429);
     expect(refused).toHaveLength(49);
     expect(refused[0].body.code).toBe('SMS_CODE_TOO_SOON');
     expect(Number(refused[0].headers['retry-after'])).toBeGreaterThan(0);
-    const code = await until(async () => (await ctx.parent().get(`/dev/outbox?phone=${parent.phone}`)).body.items[0]?.params.code as string | undefined);
+    const code = await until(
+      async () => (await ctx.parent().get(`/dev/outbox?phone=${parent.phone}`)).body.items[0]?.params.code as string | undefined,
+    );
 
     const wrong = code === '999999' ? '888888' : '999999';
-    const guesses = await Promise.all(Array.from({ length: 50 }, () => ctx.parent().post('/auth/login/sms').send({ phone: parent.phone, code: wrong })));
+    const guesses = await Promise.all(
+      Array.from({ length: 50 }, () => ctx.parent().post('/auth/login/sms').send({ phone: parent.phone, code: wrong })),
+    );
     expect(guesses.every((g) => g.status === 401 && g.body.code === 'SMS_CODE_INVALID')).toBe(true);
     // Five wrong tries killed the code: the right one no longer works.
     await ctx.parent().post('/auth/login/sms').send({ phone: parent.phone, code }).expect(401);
@@ -146,11 +169,20 @@ describe('accounts: SMS codes, activation, passwords, consent (parent-api, admin
 
   it('40 parallel wrong passwords get 10 checks; then the right password needs an SMS code, which lifts the block', async () => {
     const parent = await newParent();
-    const attempts = await Promise.all(Array.from({ length: 40 }, (_, i) => ctx.parent().post('/auth/login').send({ phone: parent.phone, password: `wrong-${i}` })));
+    const attempts = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        ctx
+          .parent()
+          .post('/auth/login')
+          .send({ phone: parent.phone, password: `wrong-${i}` }),
+      ),
+    );
     const codes = attempts.map((a) => a.body.code as string);
     expect(codes.filter((c) => c === 'INVALID_CREDENTIALS')).toHaveLength(10);
     expect(codes.filter((c) => c === 'SMS_CODE_REQUIRED')).toHaveLength(30);
-    const failures = await ctx.query<{ n: number }>(`select count(*)::int as n from audit_log where actor_id = '${parent.id}' and action = 'auth.login_failed'`);
+    const failures = await ctx.query<{ n: number }>(
+      `select count(*)::int as n from audit_log where actor_id = '${parent.id}' and action = 'auth.login_failed'`,
+    );
     expect(failures[0].n).toBe(10);
 
     const right = await ctx.parent().post('/auth/login').send({ phone: parent.phone, password: DEMO_PASSWORD }).expect(401);
@@ -168,9 +200,19 @@ describe('accounts: SMS codes, activation, passwords, consent (parent-api, admin
 
     const code = await codeFor(parent.phone, 'reset');
     const weak = await ctx.parent().post('/auth/password/reset').send({ phone: parent.phone, code, newPassword: 'abcdefgh' }).expect(400);
-    expect(weak.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'newPassword', message: '至少 8 位，且须同时包含字母和数字' }] });
-    const english = await ctx.parent().post('/auth/password/reset').set('Accept-Language', 'en').send({ phone: parent.phone, code, newPassword: '1234' }).expect(400);
-    expect(english.body.errors).toEqual([{ field: 'newPassword', message: 'must be at least 8 characters and contain both letters and digits' }]);
+    expect(weak.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      errors: [{ field: 'newPassword', message: '至少 8 位，且须同时包含字母和数字' }],
+    });
+    const english = await ctx
+      .parent()
+      .post('/auth/password/reset')
+      .set('Accept-Language', 'en')
+      .send({ phone: parent.phone, code, newPassword: '1234' })
+      .expect(400);
+    expect(english.body.errors).toEqual([
+      { field: 'newPassword', message: 'must be at least 8 characters and contain both letters and digits' },
+    ]);
     // A login code does not reset a password.
     const loginCode = await codeFor(parent.phone, 'login');
     await ctx.parent().post('/auth/password/reset').send({ phone: parent.phone, code: loginCode, newPassword: 'newpass2026' }).expect(401);
@@ -186,17 +228,34 @@ describe('accounts: SMS codes, activation, passwords, consent (parent-api, admin
 
   it('a password change keeps the caller’s session and ends the others, with their sockets', async () => {
     const parent = await newParent();
-    const login = async () => (await ctx.parent().post('/auth/login').send({ phone: parent.phone, password: DEMO_PASSWORD }).expect(200)).body.accessToken as string;
+    const login = async () =>
+      (await ctx.parent().post('/auth/login').send({ phone: parent.phone, password: DEMO_PASSWORD }).expect(200)).body
+        .accessToken as string;
     const [mine, other] = [await login(), await login()];
     const socket = await RealtimeClient.connect(ctx.urls.gateway!, other);
     const disconnected = new Promise<string>((resolve) => socket.socket.once('disconnect', (reason) => resolve(reason)));
     const mySocket = await RealtimeClient.connect(ctx.urls.gateway!, mine);
 
-    const wrong = await ctx.parent().put('/me/password').set(bearer(mine)).send({ currentPassword: 'not-it-1', newPassword: 'changed2026' }).expect(400);
+    const wrong = await ctx
+      .parent()
+      .put('/me/password')
+      .set(bearer(mine))
+      .send({ currentPassword: 'not-it-1', newPassword: 'changed2026' })
+      .expect(400);
     expect(wrong.body.code).toBe('CURRENT_PASSWORD_INCORRECT');
-    const same = await ctx.parent().put('/me/password').set(bearer(mine)).send({ currentPassword: DEMO_PASSWORD, newPassword: DEMO_PASSWORD }).expect(400);
+    const same = await ctx
+      .parent()
+      .put('/me/password')
+      .set(bearer(mine))
+      .send({ currentPassword: DEMO_PASSWORD, newPassword: DEMO_PASSWORD })
+      .expect(400);
     expect(same.body.code).toBe('PASSWORD_UNCHANGED');
-    await ctx.parent().put('/me/password').set(bearer(mine)).send({ currentPassword: DEMO_PASSWORD, newPassword: 'changed2026' }).expect(204);
+    await ctx
+      .parent()
+      .put('/me/password')
+      .set(bearer(mine))
+      .send({ currentPassword: DEMO_PASSWORD, newPassword: 'changed2026' })
+      .expect(204);
 
     expect(await disconnected).toBe('io server disconnect');
     await ctx.parent().get('/me').set(bearer(other)).expect(401);
@@ -208,7 +267,8 @@ describe('accounts: SMS codes, activation, passwords, consent (parent-api, admin
 
   it('logout disconnects that session’s sockets at once', async () => {
     const parent = await newParent();
-    const token = (await ctx.parent().post('/auth/login').send({ phone: parent.phone, password: DEMO_PASSWORD }).expect(200)).body.accessToken as string;
+    const token = (await ctx.parent().post('/auth/login').send({ phone: parent.phone, password: DEMO_PASSWORD }).expect(200)).body
+      .accessToken as string;
     const socket = await RealtimeClient.connect(ctx.urls.gateway!, token);
     const disconnected = new Promise<string>((resolve) => socket.socket.once('disconnect', (reason) => resolve(reason)));
     await ctx.parent().post('/auth/logout').set(bearer(token)).expect(204);
@@ -218,7 +278,8 @@ describe('accounts: SMS codes, activation, passwords, consent (parent-api, admin
 
   it('withdrawing consent hides the children again and tells the class teacher; it is audited', async () => {
     const parent = await newParent();
-    const token = (await ctx.parent().post('/auth/login').send({ phone: parent.phone, password: DEMO_PASSWORD }).expect(200)).body.accessToken as string;
+    const token = (await ctx.parent().post('/auth/login').send({ phone: parent.phone, password: DEMO_PASSWORD }).expect(200)).body
+      .accessToken as string;
     await ctx.parent().get('/me/children').set(bearer(token)).expect(200);
     await ctx.parent().delete('/me/consents').set(bearer(token)).expect(204);
     const gated = await ctx.parent().get('/me/children').set(bearer(token)).expect(403);
@@ -229,14 +290,23 @@ describe('accounts: SMS codes, activation, passwords, consent (parent-api, admin
 
     const teacher = await ctx.login('13900000002');
     const notice = await until(async () => {
-      const items = (await ctx.parent().get('/notifications').set(bearer(teacher)).expect(200)).body.items as { kind: string; body: string; data: { userId: string } }[];
+      const items = (await ctx.parent().get('/notifications').set(bearer(teacher)).expect(200)).body.items as {
+        kind: string;
+        body: string;
+        data: { userId: string };
+      }[];
       return items.find((n) => n.kind === 'consent.withdrawn' && n.data.userId === parent.id);
     });
     expect(notice.body).toContain('撤回');
     const coordinator = await ctx.login('13900000001');
-    const coordinatorItems = (await ctx.parent().get('/notifications').set(bearer(coordinator)).expect(200)).body.items as { kind: string; data: { userId: string } }[];
+    const coordinatorItems = (await ctx.parent().get('/notifications').set(bearer(coordinator)).expect(200)).body.items as {
+      kind: string;
+      data: { userId: string };
+    }[];
     expect(coordinatorItems.some((n) => n.kind === 'consent.withdrawn' && n.data.userId === parent.id)).toBe(true);
-    const audit = await ctx.query<{ action: string }>(`select action from audit_log where actor_id = '${parent.id}' and action like 'consent.%'`);
+    const audit = await ctx.query<{ action: string }>(
+      `select action from audit_log where actor_id = '${parent.id}' and action like 'consent.%'`,
+    );
     expect(audit.map((a) => a.action)).toEqual(['consent.withdrawn']);
     // Staff are not gated: the teacher reads the class as before.
     await ctx.parent().get('/conversations').set(bearer(teacher)).expect(200);
@@ -247,7 +317,10 @@ describe('accounts: SMS code limits per phone a day and per IP an hour', () => {
   let ctx: TestContext;
 
   beforeAll(async () => {
-    ctx = await createTestContext({ apps: ['parent'], env: { SMS_CODE_RESEND_SECONDS: '1', SMS_CODE_DAILY_LIMIT: '3', SMS_CODE_IP_HOURLY_LIMIT: '20' } });
+    ctx = await createTestContext({
+      apps: ['parent'],
+      env: { SMS_CODE_RESEND_SECONDS: '1', SMS_CODE_DAILY_LIMIT: '3', SMS_CODE_IP_HOURLY_LIMIT: '20' },
+    });
   });
   afterAll(() => ctx?.close());
 

@@ -84,7 +84,15 @@ describeOnPostgres('parent-api as several processes on one port (API_PROCESSES)'
       return found.length === 2 ? found : undefined;
     });
     // Both listen: with round-robin hand-out, a run of requests reaches each of them.
-    await until('health on the shared port', async () => ((await request(url).get('/health').catch(() => undefined))?.status === 200 ? true : undefined));
+    await until('health on the shared port', async () =>
+      (
+        await request(url)
+          .get('/health')
+          .catch(() => undefined)
+      )?.status === 200
+        ? true
+        : undefined,
+    );
     const served = await Promise.all(Array.from({ length: 6 }, () => request(url).get('/health')));
     expect(served.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
 
@@ -95,7 +103,15 @@ describeOnPostgres('parent-api as several processes on one port (API_PROCESSES)'
     });
     expect(replaced).toContain(workers[1]);
     expect(primary.output()).toContain('worker process ended; starting another');
-    await until('health after the replacement', async () => ((await request(url).get('/health').catch(() => undefined))?.status === 200 ? true : undefined));
+    await until('health after the replacement', async () =>
+      (
+        await request(url)
+          .get('/health')
+          .catch(() => undefined)
+      )?.status === 200
+        ? true
+        : undefined,
+    );
 
     primary.child.kill('SIGTERM');
     expect(await exited(primary.child)).toBe(0);

@@ -1,7 +1,21 @@
 import ExcelJS from 'exceljs';
 import { issueToken } from '@jiaxiao/courses';
 import { createTestContext, TestContext } from './support/harness';
-import { addGuardian, auth, createLecture, DemoPlaces, demoPlaces, Guardian, HOUR, MINUTE, newCoordinator, newFamily, newStudent, newUser, setTimes } from './support/courses';
+import {
+  addGuardian,
+  auth,
+  createLecture,
+  DemoPlaces,
+  demoPlaces,
+  Guardian,
+  HOUR,
+  MINUTE,
+  newCoordinator,
+  newFamily,
+  newStudent,
+  newUser,
+  setTimes,
+} from './support/courses';
 
 const SEED_TITLE = '父母大讲堂：做孩子成长路上的引路人';
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -36,13 +50,18 @@ describe('offline attendance and the hour ledger (parent-api + admin-api)', () =
   let otherCoordinator: string;
   let seedId: string;
 
-  const code = async (lectureId: string): Promise<CodeBody> => (await ctx.admin().get(`/lectures/${lectureId}/check-in-code`).set(auth(coordinator)).expect(200)).body as CodeBody;
-  const checkIn = (token: string, lectureId: string, venueToken: string) => ctx.parent().post(`/lectures/${lectureId}/check-in`).set(auth(token)).send({ token: venueToken });
-  const checkOut = (token: string, lectureId: string, venueToken: string) => ctx.parent().post(`/lectures/${lectureId}/check-out`).set(auth(token)).send({ token: venueToken });
+  const code = async (lectureId: string): Promise<CodeBody> =>
+    (await ctx.admin().get(`/lectures/${lectureId}/check-in-code`).set(auth(coordinator)).expect(200)).body as CodeBody;
+  const checkIn = (token: string, lectureId: string, venueToken: string) =>
+    ctx.parent().post(`/lectures/${lectureId}/check-in`).set(auth(token)).send({ token: venueToken });
+  const checkOut = (token: string, lectureId: string, venueToken: string) =>
+    ctx.parent().post(`/lectures/${lectureId}/check-out`).set(auth(token)).send({ token: venueToken });
   const byHand = (lectureId: string, phone: string, token = coordinator) =>
     ctx.admin().post(`/lectures/${lectureId}/attendance`).set(auth(token)).send({ phone, reason: '家长无智能手机，现场签到表已核对' });
-  const courseHours = async (token: string): Promise<Household[]> => (await ctx.parent().get('/me/course-hours').set(auth(token)).expect(200)).body.households as Household[];
-  const secretOf = async (lectureId: string) => (await ctx.query<{ secret: string }>(`select checkin_secret as secret from lectures where id = '${lectureId}'`))[0].secret;
+  const courseHours = async (token: string): Promise<Household[]> =>
+    (await ctx.parent().get('/me/course-hours').set(auth(token)).expect(200)).body.households as Household[];
+  const secretOf = async (lectureId: string) =>
+    (await ctx.query<{ secret: string }>(`select checkin_secret as secret from lectures where id = '${lectureId}'`))[0].secret;
   /**
    * The code the venue screen shows now. GET /lectures/:id/check-in-code returns exactly this (an HMAC of
    * the window) and is tested on its own; its QR PNG takes seconds under Jest, so the other tests derive it.
@@ -52,7 +71,10 @@ describe('offline attendance and the hour ledger (parent-api + admin-api)', () =
   /** A 2-hour offline lecture of 潍坊七中 running now: it started `startedMinutesAgo` minutes ago. */
   async function running(startedMinutesAgo = 60): Promise<string> {
     const startsAt = new Date(Date.now() - startedMinutesAgo * MINUTE);
-    const lecture = await createLecture(ctx, coordinator, places.wf7, { startsAt: new Date(Date.now() + HOUR), endsAt: new Date(Date.now() + 3 * HOUR) });
+    const lecture = await createLecture(ctx, coordinator, places.wf7, {
+      startsAt: new Date(Date.now() + HOUR),
+      endsAt: new Date(Date.now() + 3 * HOUR),
+    });
     await setTimes(ctx, lecture.id, startsAt, new Date(startsAt.getTime() + 2 * HOUR));
     return lecture.id;
   }
@@ -73,9 +95,16 @@ describe('offline attendance and the hour ledger (parent-api + admin-api)', () =
     ctx.query<{ id: string; kind: string; hours: string; source: string; reason: string | null; recorded_by: string | null }>(
       `select id::text, kind, hours::text, source, reason, recorded_by::text from hour_ledger where lecture_id = '${lectureId}' and guardian_id = '${guardianId}' order by created_at`,
     );
-  const householdCredits = (studentId: string) => ctx.query<{ lecture_id: string }>(`select lecture_id::text from household_credits where student_id = '${studentId}'`);
+  const householdCredits = (studentId: string) =>
+    ctx.query<{ lecture_id: string }>(`select lecture_id::text from household_credits where student_id = '${studentId}'`);
   const earned = async (studentId: string) =>
-    Number((await ctx.query<{ hours: string }>(`select coalesce((select earned_hours::text from household_progress where student_id = '${studentId}'), '0') as hours`))[0].hours);
+    Number(
+      (
+        await ctx.query<{ hours: string }>(
+          `select coalesce((select earned_hours::text from household_progress where student_id = '${studentId}'), '0') as hours`,
+        )
+      )[0].hours,
+    );
 
   beforeAll(async () => {
     ctx = await createTestContext({ apps: ['parent', 'admin'] });
@@ -156,8 +185,15 @@ describe('offline attendance and the hour ledger (parent-api + admin-api)', () =
 
     it('is only for lectures with a venue', async () => {
       const startsAt = new Date(Date.now() + HOUR);
-      const online = await createLecture(ctx, coordinator, places.wf7, { startsAt, endsAt: new Date(startsAt.getTime() + HOUR), mode: 'live', streamUrl: 'https://live.example.edu.cn/x' });
-      expect((await ctx.admin().get(`/lectures/${online.id}/check-in-code`).set(auth(coordinator)).expect(409)).body.code).toBe('NOT_AN_OFFLINE_LECTURE');
+      const online = await createLecture(ctx, coordinator, places.wf7, {
+        startsAt,
+        endsAt: new Date(startsAt.getTime() + HOUR),
+        mode: 'live',
+        streamUrl: 'https://live.example.edu.cn/x',
+      });
+      expect((await ctx.admin().get(`/lectures/${online.id}/check-in-code`).set(auth(coordinator)).expect(409)).body.code).toBe(
+        'NOT_AN_OFFLINE_LECTURE',
+      );
     });
   });
 
@@ -310,11 +346,20 @@ describe('offline attendance and the hour ledger (parent-api + admin-api)', () =
       const [audit] = await ctx.query<{ actor_id: string; target_id: string; detail: Record<string, unknown> }>(
         `select actor_id::text, target_id::text, detail from audit_log where action = 'hours.revoked' and detail ->> 'ledgerId' = '${creditA.id}'`,
       );
-      expect(audit).toEqual({ actor_id: coordinatorId, target_id: a.id, detail: expect.objectContaining({ lectureId, hours: 2, reason: '重复录入' }) });
+      expect(audit).toEqual({
+        actor_id: coordinatorId,
+        target_id: a.id,
+        detail: expect.objectContaining({ lectureId, hours: 2, reason: '重复录入' }),
+      });
 
-      expect((await ctx.admin().post(`/ledger/${creditA.id}/revoke`).set(auth(coordinator)).send({ reason: '再撤一次' }).expect(409)).body.code).toBe('ALREADY_REVOKED');
+      expect(
+        (await ctx.admin().post(`/ledger/${creditA.id}/revoke`).set(auth(coordinator)).send({ reason: '再撤一次' }).expect(409)).body.code,
+      ).toBe('ALREADY_REVOKED');
       const [revocation] = (await ledger(lectureId, a.id)).filter((e) => e.kind === 'revocation');
-      expect((await ctx.admin().post(`/ledger/${revocation.id}/revoke`).set(auth(coordinator)).send({ reason: '撤销撤销' }).expect(404)).body.code).toBe('LEDGER_ENTRY_NOT_FOUND');
+      expect(
+        (await ctx.admin().post(`/ledger/${revocation.id}/revoke`).set(auth(coordinator)).send({ reason: '撤销撤销' }).expect(404)).body
+          .code,
+      ).toBe('LEDGER_ENTRY_NOT_FOUND');
 
       await ctx.admin().post(`/ledger/${creditB.id}/revoke`).set(auth(coordinator)).send({ reason: '未实际到场' }).expect(204);
       expect(await householdCredits(family.studentId)).toEqual([]);
@@ -329,11 +374,18 @@ describe('offline attendance and the hour ledger (parent-api + admin-api)', () =
     it('records attendance by hand for the lecture’s managers only, with a reason, audited', async () => {
       const lectureId = await running();
       const who = await parent();
-      const [lecture] = await ctx.query<{ starts: string }>(`select (extract(epoch from starts_at) * 1000)::bigint::text as starts from lectures where id = '${lectureId}'`);
+      const [lecture] = await ctx.query<{ starts: string }>(
+        `select (extract(epoch from starts_at) * 1000)::bigint::text as starts from lectures where id = '${lectureId}'`,
+      );
 
       await byHand(lectureId, who.phone, otherCoordinator).expect(403);
       await byHand(lectureId, who.phone, await ctx.login('13900000002', 'admin')).expect(403);
-      const noReason = await ctx.admin().post(`/lectures/${lectureId}/attendance`).set(auth(coordinator)).send({ phone: who.phone }).expect(400);
+      const noReason = await ctx
+        .admin()
+        .post(`/lectures/${lectureId}/attendance`)
+        .set(auth(coordinator))
+        .send({ phone: who.phone })
+        .expect(400);
       expect(noReason.body.errors).toEqual([expect.objectContaining({ field: 'reason' })]);
       expect((await byHand(lectureId, '13312345678').expect(404)).body.code).toBe('USER_NOT_FOUND');
       // A parent whose children the lecture is not for gets no hours from it.
@@ -345,7 +397,12 @@ describe('offline attendance and the hour ledger (parent-api + admin-api)', () =
       expect((await byHand(lectureId, who.phone).expect(200)).body.credited).toBe(0);
 
       expect(await ledger(lectureId, who.id)).toEqual([
-        expect.objectContaining({ kind: 'credit', source: 'manual', reason: '家长无智能手机，现场签到表已核对', recorded_by: coordinatorId }),
+        expect.objectContaining({
+          kind: 'credit',
+          source: 'manual',
+          reason: '家长无智能手机，现场签到表已核对',
+          recorded_by: coordinatorId,
+        }),
       ]);
       const audits = await ctx.query<{ actor_id: string; detail: Record<string, unknown> }>(
         `select actor_id::text, detail from audit_log where action = 'attendance.recorded' and target_id = '${who.id}'`,
@@ -369,7 +426,8 @@ describe('offline attendance and the hour ledger (parent-api + admin-api)', () =
       sheet.addRow([7, '空', '']);
       const content = Buffer.from(await workbook.xlsx.writeBuffer());
 
-      const upload = (token: string, file: Buffer) => ctx.admin().post(`/lectures/${lectureId}/attendance-sheets`).set(auth(token)).attach('file', file, 'sheet.xlsx');
+      const upload = (token: string, file: Buffer) =>
+        ctx.admin().post(`/lectures/${lectureId}/attendance-sheets`).set(auth(token)).attach('file', file, 'sheet.xlsx');
       await upload(otherCoordinator, content).expect(403);
       const res = await upload(coordinator, content).expect(200);
       expect(res.body.rows).toEqual([
@@ -381,7 +439,9 @@ describe('offline attendance and the hour ledger (parent-api + admin-api)', () =
         { row: 7, phone: '13900000005', status: 'error', message: '该家长的孩子不在本讲座面向的范围内' },
       ]);
       for (const who of [a, b]) {
-        expect(await ledger(lectureId, who.id)).toEqual([expect.objectContaining({ kind: 'credit', source: 'manual', reason: '签到表导入：sheet.xlsx' })]);
+        expect(await ledger(lectureId, who.id)).toEqual([
+          expect.objectContaining({ kind: 'credit', source: 'manual', reason: '签到表导入：sheet.xlsx' }),
+        ]);
         expect(await earned(who.studentId)).toBe(2);
       }
       const [p5] = await ctx.query<{ id: string }>("select id::text from users where phone = '13900000005'");
@@ -395,7 +455,9 @@ describe('offline attendance and the hour ledger (parent-api + admin-api)', () =
       noColumn.addWorksheet('x').addRow(['姓名', '电话号']);
       const bad = await upload(coordinator, Buffer.from(await noColumn.xlsx.writeBuffer())).expect(400);
       expect(bad.body.code).toBe('FILE_UNREADABLE');
-      expect((await ctx.admin().post(`/lectures/${lectureId}/attendance-sheets`).set(auth(coordinator)).send({}).expect(400)).body.code).toBe('FILE_REQUIRED');
+      expect(
+        (await ctx.admin().post(`/lectures/${lectureId}/attendance-sheets`).set(auth(coordinator)).send({}).expect(400)).body.code,
+      ).toBe('FILE_REQUIRED');
     });
   });
 });

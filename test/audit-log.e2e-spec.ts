@@ -20,9 +20,18 @@ describe('the audit log (admin-api GET /audit-log)', () => {
 
     const page1 = await ctx.admin().get('/audit-log?action=roster.exported&limit=1').set(auth(city)).expect(200);
     expect(page1.body.items).toHaveLength(1);
-    expect(page1.body.items[0]).toMatchObject({ action: 'roster.exported', actorName: '王秀英', actorPhone: '139****0001', targetId: first.id });
+    expect(page1.body.items[0]).toMatchObject({
+      action: 'roster.exported',
+      actorName: '王秀英',
+      actorPhone: '139****0001',
+      targetId: first.id,
+    });
     expect(page1.body.nextCursor).toEqual(expect.any(String));
-    const page2 = await ctx.admin().get(`/audit-log?action=roster.exported&limit=1&cursor=${page1.body.nextCursor}`).set(auth(city)).expect(200);
+    const page2 = await ctx
+      .admin()
+      .get(`/audit-log?action=roster.exported&limit=1&cursor=${page1.body.nextCursor}`)
+      .set(auth(city))
+      .expect(200);
     expect(page2.body.items).toHaveLength(1);
     expect(page2.body.items[0].id).not.toBe(page1.body.items[0].id);
     expect(new Date(page2.body.items[0].createdAt).getTime()).toBeLessThanOrEqual(new Date(page1.body.items[0].createdAt).getTime());

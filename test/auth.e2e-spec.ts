@@ -109,7 +109,11 @@ describe('auth (parent-api and admin-api)', () => {
   it('after 10 failures a phone must sign in by SMS code, even with the right password (no hash is checked)', async () => {
     const phone = '13900000005';
     for (let i = 0; i < 10; i++) {
-      await ctx.parent().post('/auth/login').send({ phone, password: `wrong-${i}` }).expect(401);
+      await ctx
+        .parent()
+        .post('/auth/login')
+        .send({ phone, password: `wrong-${i}` })
+        .expect(401);
     }
     const blocked = await ctx.parent().post('/auth/login').send({ phone, password: DEMO_PASSWORD }).expect(401);
     expect(blocked.body.code).toBe('SMS_CODE_REQUIRED');

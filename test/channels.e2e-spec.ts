@@ -33,7 +33,13 @@ describe('SMS delivery through the worker and the development outbox', () => {
         return body.items.length === 2 ? body.items : undefined;
       });
       expect(items.map((i) => i.params.code)).toEqual(['222222', '111111']);
-      expect(items[0]).toEqual({ channel: 'sms', phone, template: 'login_code', params: { code: '222222', minutes: '5' }, createdAt: expect.any(String) });
+      expect(items[0]).toEqual({
+        channel: 'sms',
+        phone,
+        template: 'login_code',
+        params: { code: '222222', minutes: '5' },
+        createdAt: expect.any(String),
+      });
       // Another phone's messages are not in this phone's list.
       expect((await ctx.parent().get('/dev/outbox?phone=13711110002')).body.items).toEqual([]);
       expect((await ctx.parent().get('/dev/outbox?phone=abc')).status).toBe(400);
@@ -45,7 +51,13 @@ describe('SMS delivery through the worker and the development outbox', () => {
   it('with a real SMS vendor configured, the outbox route does not exist', async () => {
     const vendor = await createTestContext({
       apps: ['parent'],
-      env: { SMS_PROVIDER: 'aliyun', SMS_SIGN_NAME: '潍坊家校共育', SMS_TEMPLATE_IDS: 'login_code:SMS_1', SMS_ACCESS_KEY_ID: 'id', SMS_ACCESS_KEY_SECRET: 'secret' },
+      env: {
+        SMS_PROVIDER: 'aliyun',
+        SMS_SIGN_NAME: '潍坊家校共育',
+        SMS_TEMPLATE_IDS: 'login_code:SMS_1',
+        SMS_ACCESS_KEY_ID: 'id',
+        SMS_ACCESS_KEY_SECRET: 'secret',
+      },
     });
     try {
       const response = await vendor.parent().get('/dev/outbox?phone=13711110001');

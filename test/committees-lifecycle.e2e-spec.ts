@@ -7,7 +7,6 @@ import { png } from './support/png';
  * files), the end of a member's term, and a grade committee's scope.
  */
 
-
 const HOUR = 3600_000;
 /** A whole minute, so ISO strings round-trip. */
 const at = (ms: number) => new Date(Math.floor((Date.now() + ms) / 60_000) * 60_000).toISOString();
@@ -25,7 +24,9 @@ describe('committees across contexts (parent-api, admin-api)', () => {
 
   /** Gives an invited (roster-imported) guardian the demo password and logs them in. */
   const activate = async (who: string, phone: string) => {
-    await ctx.query(`update users set password_hash = (select password_hash from users where phone = '13900000003'), status = 'active' where phone = '${phone}'`);
+    await ctx.query(
+      `update users set password_hash = (select password_hash from users where phone = '13900000003'), status = 'active' where phone = '${phone}'`,
+    );
     await ctx.query(consentSql(`phone = '${phone}'`));
     phones[who] = phone;
     tokens[who] = await ctx.login(phone);
@@ -76,7 +77,16 @@ describe('committees across contexts (parent-api, admin-api)', () => {
         .admin()
         .post('/lectures')
         .set(auth('city'))
-        .send({ series: 'chair_training', title, audience, mode: 'offline', startsAt: at(2 * HOUR), endsAt: at(4 * HOUR), venue: '潍坊七中报告厅', creditHours: 2 })
+        .send({
+          series: 'chair_training',
+          title,
+          audience,
+          mode: 'offline',
+          startsAt: at(2 * HOUR),
+          endsAt: at(4 * HOUR),
+          venue: '潍坊七中报告厅',
+          creditHours: 2,
+        })
         .expect(201);
       await ctx.admin().post(`/lectures/${created.body.id}/publish`).set(auth('city')).expect(200);
       return created.body.id as string;
@@ -106,9 +116,18 @@ describe('committees across contexts (parent-api, admin-api)', () => {
       expect(hours.body.households[0].nextSessions.map((l: { id: string }) => l.id)).toContain(lectureId);
 
       // A plain parent is not credited: the lecture is not for them.
-      const stranger = await ctx.admin().post(`/lectures/${lectureId}/attendance`).set(auth('coordinator')).send({ phone: '13900000003', reason: '现场签到表已核对' });
+      const stranger = await ctx
+        .admin()
+        .post(`/lectures/${lectureId}/attendance`)
+        .set(auth('coordinator'))
+        .send({ phone: '13900000003', reason: '现场签到表已核对' });
       expect(stranger.body.code).toBe('GUARDIAN_NOT_IN_AUDIENCE');
-      const credited = await ctx.admin().post(`/lectures/${lectureId}/attendance`).set(auth('coordinator')).send({ phone: '13900000004', reason: '现场签到表已核对' }).expect(200);
+      const credited = await ctx
+        .admin()
+        .post(`/lectures/${lectureId}/attendance`)
+        .set(auth('coordinator'))
+        .send({ phone: '13900000004', reason: '现场签到表已核对' })
+        .expect(200);
       expect(credited.body).toEqual(expect.objectContaining({ credited: 2 }));
 
       const report = await ctx.admin().get('/committees/chair-training/report').set(auth('coordinator')).expect(200);
@@ -145,7 +164,13 @@ describe('committees across contexts (parent-api, admin-api)', () => {
         .parent()
         .post(`/committees/${committeeId}/oversight`)
         .set(auth('liu'))
-        .send({ area: 'canteen', title: '食堂午餐检查', inspectedAt: '2026-10-12T12:00:00+08:00', findings: '饭菜温度合格', photoFileIds: [photo.body.id] })
+        .send({
+          area: 'canteen',
+          title: '食堂午餐检查',
+          inspectedAt: '2026-10-12T12:00:00+08:00',
+          findings: '饭菜温度合格',
+          photoFileIds: [photo.body.id],
+        })
         .expect(201);
 
       for (const fileId of [receipt.body.id, photo.body.id]) {
@@ -171,7 +196,12 @@ describe('committees across contexts (parent-api, admin-api)', () => {
   });
 
   describe('the end of a member’s term', () => {
-    const membersOf = async () => (await ctx.admin().get(`/committees/${committeeId}/members`).set(auth('coordinator')).expect(200)).body.items as { id: string; userId: string; role: string }[];
+    const membersOf = async () =>
+      (await ctx.admin().get(`/committees/${committeeId}/members`).set(auth('coordinator')).expect(200)).body.items as {
+        id: string;
+        userId: string;
+        role: string;
+      }[];
 
     it('only whoever manages the committee ends a term', async () => {
       const vice = (await membersOf()).find((m) => m.userId === ids.vice) as { id: string };
@@ -179,21 +209,36 @@ describe('committees across contexts (parent-api, admin-api)', () => {
       const [foreign] = await ctx.query<{ phone: string }>(
         `insert into users (phone, name, password_hash, status) select '13600000991', '广文协调员', password_hash, 'active' from users where phone = '13900000003' returning phone`,
       );
-      await ctx.query(`insert into role_assignments (user_id, role, scope_type, scope_id) select id, 'coordinator', 'school', '${guangwen}' from users where phone = '${foreign.phone}'`);
+      await ctx.query(
+        `insert into role_assignments (user_id, role, scope_type, scope_id) select id, 'coordinator', 'school', '${guangwen}' from users where phone = '${foreign.phone}'`,
+      );
       const foreignToken = await ctx.login(foreign.phone, 'admin');
-      const res = await ctx.admin().post(`/committee-members/${vice.id}/end`).set({ Authorization: `Bearer ${foreignToken}` }).send({});
+      const res = await ctx
+        .admin()
+        .post(`/committee-members/${vice.id}/end`)
+        .set({ Authorization: `Bearer ${foreignToken}` })
+        .send({});
       expect(res.status).toBe(404);
       expect(res.body.code).toBe('COMMITTEE_MEMBER_NOT_FOUND');
-      expect((await ctx.admin().post(`/committee-members/00000000-0000-4000-8000-000000000000/end`).set(auth('coordinator')).send({})).status).toBe(404);
+      expect(
+        (await ctx.admin().post(`/committee-members/00000000-0000-4000-8000-000000000000/end`).set(auth('coordinator')).send({})).status,
+      ).toBe(404);
     });
 
     it('ending the vice chair keeps the row with an end date, leaves the chat, the reads and the chair_training audience, and is audited', async () => {
       const vice = (await membersOf()).find((m) => m.userId === ids.vice) as { id: string };
       expect(await groupMembers()).toContain(phones.vice);
-      const chairLecture = (await ctx.parent().get('/lectures').set(auth('vice')).expect(200)).body.items.find((l: { series: string }) => l.series === 'chair_training');
+      const chairLecture = (await ctx.parent().get('/lectures').set(auth('vice')).expect(200)).body.items.find(
+        (l: { series: string }) => l.series === 'chair_training',
+      );
       expect(chairLecture).toBeDefined();
 
-      const ended = await ctx.admin().post(`/committee-members/${vice.id}/end`).set(auth('coordinator')).send({ reason: '本人申请辞去副主任' }).expect(200);
+      const ended = await ctx
+        .admin()
+        .post(`/committee-members/${vice.id}/end`)
+        .set(auth('coordinator'))
+        .send({ reason: '本人申请辞去副主任' })
+        .expect(200);
       expect(ended.body.items.map((m: { userId: string }) => m.userId)).not.toContain(ids.vice);
       const [row] = await ctx.query<{ ended: boolean; role: string }>(
         `select term_ends_on < (now() at time zone 'Asia/Shanghai')::date as ended, role from committee_members where id = '${vice.id}'`,
@@ -204,24 +249,39 @@ describe('committees across contexts (parent-api, admin-api)', () => {
       expect(await groupMembers()).not.toContain(phones.vice);
       expect((await ctx.parent().get(`/lectures/${chairLecture.id}`).set(auth('vice'))).status).toBe(404);
       // No longer an officer: cannot keep the books (still a guardian of the class, so the committee is visible).
-      const book = await ctx.parent().post(`/committees/${committeeId}/fund`).set(auth('vice')).send({ kind: 'income', amountFen: 100, description: '收取班费', occurredOn: '2026-10-01' });
+      const book = await ctx
+        .parent()
+        .post(`/committees/${committeeId}/fund`)
+        .set(auth('vice'))
+        .send({ kind: 'income', amountFen: 100, description: '收取班费', occurredOn: '2026-10-01' });
       expect(book.status).toBe(403);
 
-      const audit = await ctx.query<{ detail: { userId: string; role: string; reason: string } }>(`select detail from audit_log where action = 'committee.member_ended' and target_id = '${committeeId}'`);
+      const audit = await ctx.query<{ detail: { userId: string; role: string; reason: string } }>(
+        `select detail from audit_log where action = 'committee.member_ended' and target_id = '${committeeId}'`,
+      );
       expect(audit).toHaveLength(1);
       expect(audit[0].detail).toEqual(expect.objectContaining({ userId: ids.vice, role: 'vice_chair', reason: '本人申请辞去副主任' }));
 
       // Ending it again changes nothing, and records nothing more.
       await ctx.admin().post(`/committee-members/${vice.id}/end`).set(auth('coordinator')).send({}).expect(200);
-      expect(await ctx.query(`select 1 from audit_log where action = 'committee.member_ended' and target_id = '${committeeId}'`)).toHaveLength(1);
+      expect(
+        await ctx.query(`select 1 from audit_log where action = 'committee.member_ended' and target_id = '${committeeId}'`),
+      ).toHaveLength(1);
     });
 
     it('a former member can be appointed again: the seat gets a new term', async () => {
-      await ctx.admin().post(`/committees/${committeeId}/members`).set(auth('coordinator')).send({ userId: ids.vice, role: 'member' }).expect(200);
+      await ctx
+        .admin()
+        .post(`/committees/${committeeId}/members`)
+        .set(auth('coordinator'))
+        .send({ userId: ids.vice, role: 'member' })
+        .expect(200);
       const members = await membersOf();
       expect(members.find((m) => m.userId === ids.vice)).toEqual(expect.objectContaining({ role: 'member' }));
       expect(await groupMembers()).toContain(phones.vice);
-      expect(await ctx.query(`select 1 from committee_members where committee_id = '${committeeId}' and user_id = '${ids.vice}'`)).toHaveLength(1);
+      expect(
+        await ctx.query(`select 1 from committee_members where committee_id = '${committeeId}' and user_id = '${ids.vice}'`),
+      ).toHaveLength(1);
     });
 
     it('a chair whose term has ended drops out of the chair-training report and the chair_training audience', async () => {
@@ -257,9 +317,18 @@ describe('committees across contexts (parent-api, admin-api)', () => {
       const mine = await ctx.parent().get('/committees').set(auth('grade8')).expect(200);
       expect(mine.body.items.map((c: { id: string }) => c.id)).not.toContain(gradeId);
       // Members come from the grade: a guardian of 初二 cannot be seated, one of 初一(2)班 can.
-      const refused = await ctx.admin().post(`/committees/${gradeId}/members`).set(auth('coordinator')).send({ userId: ids.grade8, role: 'member' });
+      const refused = await ctx
+        .admin()
+        .post(`/committees/${gradeId}/members`)
+        .set(auth('coordinator'))
+        .send({ userId: ids.grade8, role: 'member' });
       expect(refused.body.code).toBe('NOT_A_GUARDIAN_IN_SCOPE');
-      await ctx.admin().post(`/committees/${gradeId}/members`).set(auth('coordinator')).send({ userId: ids.other, role: 'chair' }).expect(200);
+      await ctx
+        .admin()
+        .post(`/committees/${gradeId}/members`)
+        .set(auth('coordinator'))
+        .send({ userId: ids.other, role: 'chair' })
+        .expect(200);
     });
   });
 });

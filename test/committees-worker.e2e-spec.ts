@@ -43,8 +43,15 @@ describe('committees worker (election.tally)', () => {
       .expect(201);
     const electionId = opened.body.id as string;
     // The nomination window is already past, so the accepted candidate is written directly.
-    await ctx.query(`insert into nominations (election_id, nominee_id, nominated_by, status) values ('${electionId}', '${chenId}', '${chenId}', 'accepted')`);
-    await ctx.parent().post(`/elections/${electionId}/ballot`).set(auth(chen)).send({ choices: [chenId] }).expect(200);
+    await ctx.query(
+      `insert into nominations (election_id, nominee_id, nominated_by, status) values ('${electionId}', '${chenId}', '${chenId}', 'accepted')`,
+    );
+    await ctx
+      .parent()
+      .post(`/elections/${electionId}/ballot`)
+      .set(auth(chen))
+      .send({ choices: [chenId] })
+      .expect(200);
     expect((await ctx.parent().get(`/elections/${electionId}`).set(auth(chen)).expect(200)).body.status).toBe('open');
     const queue = ctx.apps.admin!.get<Queue>(getQueueToken(QUEUES.committees), { strict: false });
     expect(await queue.getJobState(`election-tally-${electionId}`)).toBe('delayed');
@@ -60,12 +67,16 @@ describe('committees worker (election.tally)', () => {
     }
     expect(election?.status).toBe('closed');
     expect(election?.result).toEqual(expect.objectContaining({ ballots: 1, winners: [chenId] }));
-    const [closed] = await ctx.query<{ closed_at: Date; ends: Date }>(`select closed_at, voting_ends_at as ends from elections where id = '${electionId}'`);
+    const [closed] = await ctx.query<{ closed_at: Date; ends: Date }>(
+      `select closed_at, voting_ends_at as ends from elections where id = '${electionId}'`,
+    );
     expect(new Date(closed.closed_at).getTime()).toBeGreaterThanOrEqual(new Date(closed.ends).getTime());
 
     const members = await ctx.parent().get(`/committees/${committeeId}/members`).set(auth(chen)).expect(200);
     expect(members.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ userId: chenId, role: 'secretary' })]));
-    const [tallied] = await ctx.query<{ actor_id: string | null }>(`select actor_id from audit_log where action = 'election.tallied' and target_id = '${electionId}'`);
+    const [tallied] = await ctx.query<{ actor_id: string | null }>(
+      `select actor_id from audit_log where action = 'election.tallied' and target_id = '${electionId}'`,
+    );
     expect(tallied.actor_id).toBeNull();
     const notes = await ctx.query(`select 1 from notifications where user_id = '${chenId}' and kind = 'election.result'`);
     expect(notes).toHaveLength(1);

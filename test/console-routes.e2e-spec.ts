@@ -26,12 +26,28 @@ describe('console routes (admin-api, parent-api, worker)', () => {
     if (!tokens.has(key)) tokens.set(key, await ctx.login(phone, api));
     return auth(tokens.get(key) as string);
   };
-  const unconfirmed = async (phone: string): Promise<Unconfirmed[]> => (await ctx.admin().get('/notices/unconfirmed').set(await as(phone)).expect(200)).body.items;
+  const unconfirmed = async (phone: string): Promise<Unconfirmed[]> =>
+    (
+      await ctx
+        .admin()
+        .get('/notices/unconfirmed')
+        .set(await as(phone))
+        .expect(200)
+    ).body.items;
 
   async function postNotice(phone: string, body: Record<string, unknown>): Promise<string> {
-    const res = await ctx.admin().post('/school-notices').set(await as(phone)).send({ title: '未确认测试通知', body: '请家长确认收到本通知。', needsAck: true, audience: 'families', ...body }).expect(201);
+    const res = await ctx
+      .admin()
+      .post('/school-notices')
+      .set(await as(phone))
+      .send({ title: '未确认测试通知', body: '请家长确认收到本通知。', needsAck: true, audience: 'families', ...body })
+      .expect(201);
     for (;;) {
-      const got = await ctx.admin().get(`/school-notices/${res.body.id}`).set(await as(phone)).expect(200);
+      const got = await ctx
+        .admin()
+        .get(`/school-notices/${res.body.id}`)
+        .set(await as(phone))
+        .expect(200);
       if (got.body.recipientCount !== null) return res.body.id as string;
       await sleep(50);
     }
@@ -71,9 +87,16 @@ describe('console routes (admin-api, parent-api, worker)', () => {
       expect(seen).toEqual(expect.arrayContaining([ids.welcome, toClass1]));
       expect(seen).not.toContain(toClass2);
       expect(seen).not.toContain(elsewhere);
-      const [{ n: families }] = await ctx.query<{ n: number }>(`select count(*)::int as n from school_notice_families where notice_id = '${toClass1}' and class_id = '${ids.class1}'`);
+      const [{ n: families }] = await ctx.query<{ n: number }>(
+        `select count(*)::int as n from school_notice_families where notice_id = '${toClass1}' and class_id = '${ids.class1}'`,
+      );
       expect(items.find((i) => i.id === toClass1)).toMatchObject({ kind: 'school', total: families, confirmed: 0, canRemind: false });
-      expect(items.find((i) => i.id === ids.welcome)).toMatchObject({ kind: 'class', classId: ids.class1, className: '初一(1)班', canRemind: true });
+      expect(items.find((i) => i.id === ids.welcome)).toMatchObject({
+        kind: 'class',
+        classId: ids.class1,
+        className: '初一(1)班',
+        canRemind: true,
+      });
     });
 
     it('shows a coordinator the school’s notices, of every class, and not another school’s', async () => {
@@ -90,48 +113,96 @@ describe('console routes (admin-api, parent-api, worker)', () => {
 
     it('counts a family once it confirms, and the class teacher reminds the rest once an hour', async () => {
       const before = (await unconfirmed('13900000002')).find((i) => i.id === ids.welcome) as Unconfirmed;
-      await ctx.parent().post(`/messages/${ids.welcome}/ack`).set(await as('13900000003', 'parent')).expect(200);
+      await ctx
+        .parent()
+        .post(`/messages/${ids.welcome}/ack`)
+        .set(await as('13900000003', 'parent'))
+        .expect(200);
       const after = (await unconfirmed('13900000002')).find((i) => i.id === ids.welcome) as Unconfirmed;
       expect(after).toMatchObject({ total: before.total, confirmed: before.confirmed + 1 });
 
-      const reminded = await ctx.admin().post(`/class-notices/${ids.welcome}/remind`).set(await as('13900000002')).expect(200);
+      const reminded = await ctx
+        .admin()
+        .post(`/class-notices/${ids.welcome}/remind`)
+        .set(await as('13900000002'))
+        .expect(200);
       expect(reminded.body).toEqual({ messageId: ids.welcome, reminded: expect.any(Number) });
       expect(reminded.body.reminded).toBeGreaterThan(0);
-      const again = await ctx.admin().post(`/class-notices/${ids.welcome}/remind`).set(await as('13900000002'));
+      const again = await ctx
+        .admin()
+        .post(`/class-notices/${ids.welcome}/remind`)
+        .set(await as('13900000002'));
       expect({ status: again.status, code: again.body.code }).toEqual({ status: 429, code: 'NOTICE_REMIND_TOO_SOON' });
       // The coordinator shares the notice's hourly limit; another school's coordinator does not see the notice.
-      const coordinator = await ctx.admin().post(`/class-notices/${ids.welcome}/remind`).set(await as('13900000001'));
+      const coordinator = await ctx
+        .admin()
+        .post(`/class-notices/${ids.welcome}/remind`)
+        .set(await as('13900000001'));
       expect({ status: coordinator.status, code: coordinator.body.code }).toEqual({ status: 429, code: 'NOTICE_REMIND_TOO_SOON' });
-      const stranger = await ctx.admin().post(`/class-notices/${ids.welcome}/remind`).set(await as('13900000067'));
+      const stranger = await ctx
+        .admin()
+        .post(`/class-notices/${ids.welcome}/remind`)
+        .set(await as('13900000067'));
       expect({ status: stranger.status, code: stranger.body.code }).toEqual({ status: 404, code: 'MESSAGE_NOT_FOUND' });
     });
 
     it('lists a class notice’s 回执 by family, with the time, to the class teacher and the school’s coordinator', async () => {
       for (const phone of ['13900000002', '13900000001']) {
-        const acks = (await ctx.admin().get(`/class-notices/${ids.welcome}/acks`).set(await as(phone)).expect(200)).body;
+        const acks = (
+          await ctx
+            .admin()
+            .get(`/class-notices/${ids.welcome}/acks`)
+            .set(await as(phone))
+            .expect(200)
+        ).body;
         const families = (await unconfirmed(phone)).find((i) => i.id === ids.welcome) as Unconfirmed;
-        expect({ confirmed: acks.confirmed.length, total: acks.confirmed.length + acks.unconfirmed.length }).toEqual({ confirmed: families.confirmed, total: families.total });
+        expect({ confirmed: acks.confirmed.length, total: acks.confirmed.length + acks.unconfirmed.length }).toEqual({
+          confirmed: families.confirmed,
+          total: families.total,
+        });
         const confirmedBy = acks.confirmed.find((f: { name: string }) => f.name === '陈小雨');
         expect(confirmedBy).toMatchObject({ studentId: expect.any(String), at: expect.any(String) });
         expect(acks.unconfirmed.every((f: { at: string | null }) => f.at === null)).toBe(true);
       }
-      const stranger = await ctx.admin().get(`/class-notices/${ids.welcome}/acks`).set(await as('13900000067'));
+      const stranger = await ctx
+        .admin()
+        .get(`/class-notices/${ids.welcome}/acks`)
+        .set(await as('13900000067'));
       expect({ status: stranger.status, code: stranger.body.code }).toEqual({ status: 404, code: 'MESSAGE_NOT_FOUND' });
     });
 
     it('lets the coordinator remind a class notice of the school, once an hour as the teacher', async () => {
-      const [{ id: groupId }] = await ctx.query<{ id: string }>(`select id::text from conversations where kind = 'class_group' and class_id = '${ids.class1}'`);
+      const [{ id: groupId }] = await ctx.query<{ id: string }>(
+        `select id::text from conversations where kind = 'class_group' and class_id = '${ids.class1}'`,
+      );
       const sent = await ctx
         .parent()
         .post(`/conversations/${groupId}/messages`)
         .set(await as('13900000002', 'parent'))
-        .send({ clientMsgId: `coordinator-remind-${Date.now()}`, type: 'notice', title: '家长会通知', text: '周五下午家长会，请确认。', needsAck: true })
+        .send({
+          clientMsgId: `coordinator-remind-${Date.now()}`,
+          type: 'notice',
+          title: '家长会通知',
+          text: '周五下午家长会，请确认。',
+          needsAck: true,
+        })
         .expect(201);
       const id = sent.body.message.id as string;
-      expect((await unconfirmed('13900000001')).find((i) => i.id === id)).toMatchObject({ kind: 'class', className: '初一(1)班', canRemind: true });
-      const reminded = await ctx.admin().post(`/class-notices/${id}/remind`).set(await as('13900000001')).expect(200);
+      expect((await unconfirmed('13900000001')).find((i) => i.id === id)).toMatchObject({
+        kind: 'class',
+        className: '初一(1)班',
+        canRemind: true,
+      });
+      const reminded = await ctx
+        .admin()
+        .post(`/class-notices/${id}/remind`)
+        .set(await as('13900000001'))
+        .expect(200);
       expect(reminded.body.reminded).toBeGreaterThan(0);
-      const again = await ctx.admin().post(`/class-notices/${id}/remind`).set(await as('13900000002'));
+      const again = await ctx
+        .admin()
+        .post(`/class-notices/${id}/remind`)
+        .set(await as('13900000002'));
       expect({ status: again.status, code: again.body.code }).toEqual({ status: 429, code: 'NOTICE_REMIND_TOO_SOON' });
     });
 
@@ -144,14 +215,32 @@ describe('console routes (admin-api, parent-api, worker)', () => {
     it('lists the pending requests of every class in one page with the total; a teacher sees their classes only', async () => {
       const made: string[] = [];
       for (const classId of [ids.class1, ids.class1, ids.class2]) {
-        const token = (await ctx.admin().get(`/classes/${classId}/join-link`).set(await as('13900000001')).expect(200)).body.token as string;
+        const token = (
+          await ctx
+            .admin()
+            .get(`/classes/${classId}/join-link`)
+            .set(await as('13900000001'))
+            .expect(200)
+        ).body.token as string;
         const family = await newFamily(ctx, classId, 0, '入班');
         const [{ name }] = await ctx.query<{ name: string }>(`select name from students where id = '${family.studentId}'`);
         const parent = await newUser(ctx, '申请家长');
-        const created = await ctx.parent().post('/join-requests').set(auth(await ctx.login(parent.phone, 'parent'))).send({ token, studentName: name, relation: '母亲' }).expect(201);
+        const created = await ctx
+          .parent()
+          .post('/join-requests')
+          .set(auth(await ctx.login(parent.phone, 'parent')))
+          .send({ token, studentName: name, relation: '母亲' })
+          .expect(201);
         made.push(created.body.id as string);
       }
-      const page = async (phone: string, query: string) => (await ctx.admin().get(`/schools/${ids.qz}/join-requests?${query}`).set(await as(phone)).expect(200)).body;
+      const page = async (phone: string, query: string) =>
+        (
+          await ctx
+            .admin()
+            .get(`/schools/${ids.qz}/join-requests?${query}`)
+            .set(await as(phone))
+            .expect(200)
+        ).body;
       const all = await page('13900000001', 'pageSize=200');
       expect(all.items.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining(made));
       expect(all.total).toBe(all.items.length);
@@ -164,12 +253,30 @@ describe('console routes (admin-api, parent-api, worker)', () => {
       const teacher = await page('13900000002', 'pageSize=200');
       expect(teacher.items.map((r: { id: string }) => r.id)).toEqual(expect.arrayContaining(made.slice(0, 2)));
       expect(teacher.items.every((r: { classId: string }) => r.classId === ids.class1)).toBe(true);
-      await ctx.admin().post(`/join-requests/${made[0]}/approve`).set(await as('13900000001')).expect(204);
+      await ctx
+        .admin()
+        .post(`/join-requests/${made[0]}/approve`)
+        .set(await as('13900000001'))
+        .expect(204);
       expect((await page('13900000001', 'status=approved')).items.map((r: { id: string }) => r.id)).toContain(made[0]);
       expect((await page('13900000001', 'pageSize=200')).total).toBe(all.total - 1);
       // Staff of another school are refused; bad paging is a 400.
-      expect((await ctx.admin().get(`/schools/${ids.qz}/join-requests`).set(await as('13900000067'))).status).toBe(403);
-      expect((await ctx.admin().get(`/schools/${ids.qz}/join-requests?page=0`).set(await as('13900000001'))).body.code).toBe('VALIDATION_FAILED');
+      expect(
+        (
+          await ctx
+            .admin()
+            .get(`/schools/${ids.qz}/join-requests`)
+            .set(await as('13900000067'))
+        ).status,
+      ).toBe(403);
+      expect(
+        (
+          await ctx
+            .admin()
+            .get(`/schools/${ids.qz}/join-requests?page=0`)
+            .set(await as('13900000001'))
+        ).body.code,
+      ).toBe('VALIDATION_FAILED');
     });
   });
 
@@ -178,10 +285,21 @@ describe('console routes (admin-api, parent-api, worker)', () => {
       items: { id: string; name: string; grade: number; studentCount: number }[];
       total: number;
     }
-    const list = async (phone: string, query: string): Promise<ClassPage> => (await ctx.admin().get(`/schools/${ids.qz}/class-list?${encodeURI(query)}`).set(await as(phone)).expect(200)).body;
+    const list = async (phone: string, query: string): Promise<ClassPage> =>
+      (
+        await ctx
+          .admin()
+          .get(`/schools/${ids.qz}/class-list?${encodeURI(query)}`)
+          .set(await as(phone))
+          .expect(200)
+      ).body;
 
     it('pages, sorts and filters a school’s classes on the server, with the total', async () => {
-      const every = await ctx.admin().get(`/schools/${ids.qz}/classes`).set(await as('13900000001')).expect(200);
+      const every = await ctx
+        .admin()
+        .get(`/schools/${ids.qz}/classes`)
+        .set(await as('13900000001'))
+        .expect(200);
       const all = await list('13900000001', 'pageSize=200');
       expect(all.total).toBe(every.body.length);
       expect(all.items.map((c) => c.id)).toEqual(every.body.map((c: { id: string }) => c.id));
@@ -198,8 +316,22 @@ describe('console routes (admin-api, parent-api, worker)', () => {
       expect((await list('13900000001', 'q=%')).total).toBe(0);
       // A class teacher sees the classes they teach.
       expect((await list('13900000002', '')).items.map((c) => c.id)).toEqual([ids.class1]);
-      expect((await ctx.admin().get(`/schools/${ids.qz}/class-list?sort=age`).set(await as('13900000001'))).body.code).toBe('VALIDATION_FAILED');
-      expect((await ctx.admin().get(`/schools/${ids.qz}/class-list`).set(await as('13900000067'))).status).toBe(403);
+      expect(
+        (
+          await ctx
+            .admin()
+            .get(`/schools/${ids.qz}/class-list?sort=age`)
+            .set(await as('13900000001'))
+        ).body.code,
+      ).toBe('VALIDATION_FAILED');
+      expect(
+        (
+          await ctx
+            .admin()
+            .get(`/schools/${ids.qz}/class-list`)
+            .set(await as('13900000067'))
+        ).status,
+      ).toBe(403);
     });
   });
 });

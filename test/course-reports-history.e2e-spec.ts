@@ -30,23 +30,38 @@ describe('course-hour reports after leaving and the rollover (admin-api + parent
     const made: LectureBody[] = [];
     for (let i = 0; i < count; i++) {
       const startsAt = minutesFromNow((i + 1) * 24 * 60);
-      made.push(await createLecture(ctx, token, schoolId, { startsAt, endsAt: new Date(startsAt.getTime() + 2 * HOUR), series: 'school_course' }));
+      made.push(
+        await createLecture(ctx, token, schoolId, { startsAt, endsAt: new Date(startsAt.getTime() + 2 * HOUR), series: 'school_course' }),
+      );
     }
     return made;
   };
   const credit = async (token: string, lectures: LectureBody[], guardian: Guardian) => {
     for (const lecture of lectures) {
-      await ctx.admin().post(`/lectures/${lecture.id}/attendance`).set(auth(token)).send({ phone: guardian.phone, reason: '纸质签到表补录' }).expect(200);
+      await ctx
+        .admin()
+        .post(`/lectures/${lecture.id}/attendance`)
+        .set(auth(token))
+        .send({ phone: guardian.phone, reason: '纸质签到表补录' })
+        .expect(200);
     }
   };
   const classReport = async (token: string, schoolId: string, year = current): Promise<ClassRow[]> =>
-    (await ctx.admin().get(`/reports/course-hours?schoolId=${schoolId}&schoolYear=${year}`).set(auth(token)).expect(200)).body.classes as ClassRow[];
+    (await ctx.admin().get(`/reports/course-hours?schoolId=${schoolId}&schoolYear=${year}`).set(auth(token)).expect(200)).body
+      .classes as ClassRow[];
   const summarySchool = async (token: string, schoolId: string, year = current) =>
-    ((await ctx.admin().get(`/reports/course-hours/summary?schoolYear=${year}`).set(auth(token)).expect(200)).body.schools as { schoolId: string; households: number; compliant: number }[]).find(
-      (s) => s.schoolId === schoolId,
-    );
+    (
+      (await ctx.admin().get(`/reports/course-hours/summary?schoolYear=${year}`).set(auth(token)).expect(200)).body.schools as {
+        schoolId: string;
+        households: number;
+        compliant: number;
+      }[]
+    ).find((s) => s.schoolId === schoolId);
   const followUp = async (token: string, classId: string, year = current) =>
-    ((await ctx.admin().get(`/reports/course-hours/classes/${classId}?schoolYear=${year}`).set(auth(token)).expect(200)).body.households as { studentId: string }[]).map((h) => h.studentId);
+    (
+      (await ctx.admin().get(`/reports/course-hours/classes/${classId}?schoolYear=${year}`).set(auth(token)).expect(200)).body
+        .households as { studentId: string }[]
+    ).map((h) => h.studentId);
 
   beforeAll(async () => {
     ctx = await createTestContext({ apps: ['parent', 'admin'] });
@@ -57,9 +72,18 @@ describe('course-hour reports after leaving and the rollover (admin-api + parent
 
   it('leaves a student who has left out of the class report, the school summary and the follow-up', async () => {
     const lectures = await newLectures(coordinator, places.wf7, 4);
-    const created = await ctx.admin().post(`/schools/${places.wf7}/classes`).set(auth(coordinator)).send({ grade: 7, name: '离校测试班' }).expect(201);
+    const created = await ctx
+      .admin()
+      .post(`/schools/${places.wf7}/classes`)
+      .set(auth(coordinator))
+      .send({ grade: 7, name: '离校测试班' })
+      .expect(201);
     const classId = created.body.id as string;
-    const [stays, leaves, behind] = [await newFamily(ctx, classId, 1, '留下'), await newFamily(ctx, classId, 1, '离开'), await newFamily(ctx, classId, 1, '未完成')];
+    const [stays, leaves, behind] = [
+      await newFamily(ctx, classId, 1, '留下'),
+      await newFamily(ctx, classId, 1, '离开'),
+      await newFamily(ctx, classId, 1, '未完成'),
+    ];
     await credit(coordinator, lectures, stays.guardians[0]);
     await credit(coordinator, lectures.slice(0, 2), leaves.guardians[0]);
     const before = (await classReport(coordinator, places.wf7)).find((c) => c.classId === classId);
@@ -69,18 +93,38 @@ describe('course-hour reports after leaving and the rollover (admin-api + parent
 
     await ctx.admin().post(`/students/${leaves.studentId}/leave`).set(auth(coordinator)).send({ reason: '转学' }).expect(200);
 
-    expect((await classReport(coordinator, places.wf7)).find((c) => c.classId === classId)).toMatchObject({ households: 2, compliant: 1, averageHours: 4 });
+    expect((await classReport(coordinator, places.wf7)).find((c) => c.classId === classId)).toMatchObject({
+      households: 2,
+      compliant: 1,
+      averageHours: 4,
+    });
     expect(await followUp(coordinator, classId)).toEqual([behind.studentId]);
-    expect(await summarySchool(districtAdmin, places.wf7)).toMatchObject({ households: schoolBefore!.households - 1, compliant: schoolBefore!.compliant });
+    expect(await summarySchool(districtAdmin, places.wf7)).toMatchObject({
+      households: schoolBefore!.households - 1,
+      compliant: schoolBefore!.compliant,
+    });
     // The hours stay in the ledger.
-    expect(await ctx.query(`select earned_hours::float as h from household_progress where student_id = '${leaves.studentId}'`)).toEqual([{ h: 4 }]);
+    expect(await ctx.query(`select earned_hours::float as h from household_progress where student_id = '${leaves.studentId}'`)).toEqual([
+      { h: 4 },
+    ]);
   });
 
   it('answers last year’s class report for last year’s members after the rollover, and does not follow up graduates', async () => {
-    await ctx.admin().post('/school-years').set(auth(await ctx.login('13900000000', 'admin'))).send({ name: next }).expect(201);
-    const school = await ctx.admin().post(`/districts/${places.kuiwen}/schools`).set(auth(districtAdmin)).send({ name: '奎文历史中学', type: 'junior' }).expect(201);
+    await ctx
+      .admin()
+      .post('/school-years')
+      .set(auth(await ctx.login('13900000000', 'admin')))
+      .send({ name: next })
+      .expect(201);
+    const school = await ctx
+      .admin()
+      .post(`/districts/${places.kuiwen}/schools`)
+      .set(auth(districtAdmin))
+      .send({ name: '奎文历史中学', type: 'junior' })
+      .expect(201);
     const schoolId = school.body.id as string;
-    const newClass = async (grade: number, name: string) => (await ctx.admin().post(`/schools/${schoolId}/classes`).set(auth(districtAdmin)).send({ grade, name }).expect(201)).body.id as string;
+    const newClass = async (grade: number, name: string) =>
+      (await ctx.admin().post(`/schools/${schoolId}/classes`).set(auth(districtAdmin)).send({ grade, name }).expect(201)).body.id as string;
     const [first, last] = [await newClass(7, '初一(1)班'), await newClass(9, '初三(1)班')];
     const families: Family[] = [await newFamily(ctx, first, 1, '升级甲'), await newFamily(ctx, first, 1, '升级乙')];
     const graduate = await newFamily(ctx, last, 1, '毕业');
@@ -93,7 +137,12 @@ describe('course-hour reports after leaving and the rollover (admin-api + parent
       ['初三(1)班', 1, 0, 2],
     ]);
 
-    const rollover = await ctx.admin().post(`/schools/${schoolId}/rollover`).set(auth(districtAdmin)).send({ fromYear: current, toYear: next }).expect(200);
+    const rollover = await ctx
+      .admin()
+      .post(`/schools/${schoolId}/rollover`)
+      .set(auth(districtAdmin))
+      .send({ fromYear: current, toYear: next })
+      .expect(200);
     const moved = (rollover.body.promoted as { from: string; toClassId: string }[]).find((p) => p.from === '初一(1)班')!;
 
     // Last year's report answers as it did: the same members, hours and rates.
@@ -103,7 +152,9 @@ describe('course-hour reports after leaving and the rollover (admin-api + parent
     // Graduates are not followed up.
     expect(await followUp(districtAdmin, last)).toEqual([]);
     // This year: the class they moved into, with this year's hours (none yet); the graduate is not counted.
-    expect((await classReport(districtAdmin, schoolId, next)).map((c) => [c.classId, c.households, c.compliant, c.averageHours])).toEqual([[moved.toClassId, 2, 0, 0]]);
+    expect((await classReport(districtAdmin, schoolId, next)).map((c) => [c.classId, c.households, c.compliant, c.averageHours])).toEqual([
+      [moved.toClassId, 2, 0, 0],
+    ]);
     expect(await summarySchool(districtAdmin, schoolId, next)).toMatchObject({ households: 2, compliant: 0 });
     expect((await followUp(districtAdmin, moved.toClassId, next)).sort()).toEqual(families.map((f) => f.studentId).sort());
   });

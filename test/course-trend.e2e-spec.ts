@@ -37,19 +37,30 @@ describe('course hours: the compliance trend across the school year (admin-api)'
   let sessions: LectureBody[];
   let classId: string;
 
-  const trend = async (token: string, query = '') => (await ctx.admin().get(`/reports/course-hours/trend${query}`).set(auth(token)).expect(200)).body as Trend;
+  const trend = async (token: string, query = '') =>
+    (await ctx.admin().get(`/reports/course-hours/trend${query}`).set(auth(token)).expect(200)).body as Trend;
   const last = (t: Trend) => t.months[t.months.length - 1];
 
   beforeAll(async () => {
     ctx = await createTestContext({ apps: ['admin'] });
     places = await demoPlaces(ctx);
-    [coordinator, cityAdmin, districtAdmin, teacher] = await Promise.all(['13900000001', '13900000000', '13900000006', '13900000002'].map((phone) => ctx.login(phone, 'admin')));
+    [coordinator, cityAdmin, districtAdmin, teacher] = await Promise.all(
+      ['13900000001', '13900000000', '13900000006', '13900000002'].map((phone) => ctx.login(phone, 'admin')),
+    );
     sessions = [];
     for (let i = 0; i < 4; i++) {
       const startsAt = minutesFromNow((i + 1) * 24 * 60);
-      sessions.push(await createLecture(ctx, coordinator, places.wf7, { startsAt, endsAt: new Date(startsAt.getTime() + 2 * HOUR), series: 'school_course' }));
+      sessions.push(
+        await createLecture(ctx, coordinator, places.wf7, {
+          startsAt,
+          endsAt: new Date(startsAt.getTime() + 2 * HOUR),
+          series: 'school_course',
+        }),
+      );
     }
-    classId = (await ctx.admin().post(`/schools/${places.wf7}/classes`).set(auth(coordinator)).send({ grade: 7, name: '走势测试班' }).expect(201)).body.id as string;
+    classId = (
+      await ctx.admin().post(`/schools/${places.wf7}/classes`).set(auth(coordinator)).send({ grade: 7, name: '走势测试班' }).expect(201)
+    ).body.id as string;
   });
   afterAll(() => ctx?.close());
 
@@ -60,7 +71,12 @@ describe('course hours: the compliance trend across the school year (admin-api)'
 
     const [done] = [await newFamily(ctx, classId, 1, '达标'), await newFamily(ctx, classId, 1, '未达标')];
     for (const lecture of sessions) {
-      await ctx.admin().post(`/lectures/${lecture.id}/attendance`).set(auth(coordinator)).send({ phone: done.guardians[0].phone, reason: '纸质签到表补录' }).expect(200);
+      await ctx
+        .admin()
+        .post(`/lectures/${lecture.id}/attendance`)
+        .set(auth(coordinator))
+        .send({ phone: done.guardians[0].phone, reason: '纸质签到表补录' })
+        .expect(200);
     }
     const after = await trend(coordinator);
     expect(last(after).households).toBe(last(before).households + 2);
@@ -70,15 +86,22 @@ describe('course hours: the compliance trend across the school year (admin-api)'
     expect(after.months.slice(0, -1).map((m) => m.compliant)).toEqual(before.months.slice(0, -1).map((m) => m.compliant));
     // This month agrees with the school's report.
     const report = await ctx.admin().get('/reports/course-hours').set(auth(coordinator)).expect(200);
-    expect({ households: last(after).households, compliant: last(after).compliant }).toEqual({ households: report.body.households, compliant: report.body.compliant });
+    expect({ households: last(after).households, compliant: last(after).compliant }).toEqual({
+      households: report.body.households,
+      compliant: report.body.compliant,
+    });
 
     // Three of the four lectures counted in the year's first month: still short of 8 hours then.
     const first = `${places.schoolYear.slice(0, 4)}-09-15T12:00:00+08:00`;
-    await ctx.query(`update household_credits set created_at = '${first}' where student_id = '${done.studentId}' and lecture_id in ('${sessions[0].id}', '${sessions[1].id}', '${sessions[2].id}')`);
+    await ctx.query(
+      `update household_credits set created_at = '${first}' where student_id = '${done.studentId}' and lecture_id in ('${sessions[0].id}', '${sessions[1].id}', '${sessions[2].id}')`,
+    );
     expect((await trend(coordinator)).months.map((m) => m.compliant)).toEqual(after.months.map((m) => m.compliant));
     await ctx.query(`update household_credits set created_at = '${first}' where student_id = '${done.studentId}'`);
     const backdated = await trend(coordinator);
-    expect(backdated.months.map((m) => m.compliant)).toEqual(after.months.map((m, i) => (i < after.months.length - 1 ? m.compliant + 1 : m.compliant)));
+    expect(backdated.months.map((m) => m.compliant)).toEqual(
+      after.months.map((m, i) => (i < after.months.length - 1 ? m.compliant + 1 : m.compliant)),
+    );
   });
 
   it('scopes like the reports: a teacher’s class, the district, the city; nothing outside the caller’s area', async () => {
@@ -90,7 +113,10 @@ describe('course hours: the compliance trend across the school year (admin-api)'
     const district = await trend(districtAdmin);
     expect(district).toMatchObject({ scopeType: 'district', scopeId: places.kuiwen });
     const summary = await ctx.admin().get('/reports/course-hours/summary').set(auth(districtAdmin)).expect(200);
-    expect({ households: last(district).households, compliant: last(district).compliant }).toEqual({ households: summary.body.households, compliant: summary.body.compliant });
+    expect({ households: last(district).households, compliant: last(district).compliant }).toEqual({
+      households: summary.body.households,
+      compliant: summary.body.compliant,
+    });
     expect(await trend(districtAdmin, `?schoolId=${places.wf7}`)).toMatchObject({ scopeType: 'school', scopeId: places.wf7 });
 
     const city = await trend(cityAdmin);
@@ -101,9 +127,17 @@ describe('course hours: the compliance trend across the school year (admin-api)'
     expect(last(city).households).toBe(all);
     expect(await trend(cityAdmin, `?districtId=${places.weicheng}`)).toMatchObject({ scopeType: 'district', scopeId: places.weicheng });
 
-    expect((await ctx.admin().get(`/reports/course-hours/trend?schoolId=${places.guangwen}`).set(auth(teacher)).expect(403)).body.code).toBe('FORBIDDEN');
-    expect((await ctx.admin().get(`/reports/course-hours/trend?districtId=${places.weicheng}`).set(auth(districtAdmin)).expect(403)).body.code).toBe('FORBIDDEN');
-    expect((await ctx.admin().get(`/reports/course-hours/trend?schoolId=${places.beichen}`).set(auth(coordinator)).expect(403)).body.code).toBe('FORBIDDEN');
-    expect((await ctx.admin().get('/reports/course-hours/trend?schoolYear=1999-2000').set(auth(coordinator)).expect(404)).body.code).toBe('SCHOOL_YEAR_NOT_FOUND');
+    expect(
+      (await ctx.admin().get(`/reports/course-hours/trend?schoolId=${places.guangwen}`).set(auth(teacher)).expect(403)).body.code,
+    ).toBe('FORBIDDEN');
+    expect(
+      (await ctx.admin().get(`/reports/course-hours/trend?districtId=${places.weicheng}`).set(auth(districtAdmin)).expect(403)).body.code,
+    ).toBe('FORBIDDEN');
+    expect(
+      (await ctx.admin().get(`/reports/course-hours/trend?schoolId=${places.beichen}`).set(auth(coordinator)).expect(403)).body.code,
+    ).toBe('FORBIDDEN');
+    expect((await ctx.admin().get('/reports/course-hours/trend?schoolYear=1999-2000').set(auth(coordinator)).expect(404)).body.code).toBe(
+      'SCHOOL_YEAR_NOT_FOUND',
+    );
   });
 });

@@ -60,7 +60,9 @@ describe('delivery router against WeCom and an SMS vendor (parent-api, worker)',
         SMS_ENDPOINT: sms.url,
       },
     });
-    [{ id: groupId }] = await ctx.query<{ id: string }>(`SELECT id FROM conversations WHERE kind = 'class_group' AND school_id = '${schoolId}' AND title LIKE '%初一(1)班'`);
+    [{ id: groupId }] = await ctx.query<{ id: string }>(
+      `SELECT id FROM conversations WHERE kind = 'class_group' AND school_id = '${schoolId}' AND title LIKE '%初一(1)班'`,
+    );
   });
 
   afterAll(async () => {
@@ -71,23 +73,30 @@ describe('delivery router against WeCom and an SMS vendor (parent-api, worker)',
 
   it('sends a WeCom 家校消息 (not a 公众号 template) to a parent of a WeCom school who bound WeCom', async () => {
     const parent = await ctx.login('13900000003');
-    const bound = await ctx.parent().post('/me/identities/wecom').set('authorization', `Bearer ${parent}`).send({ code: wechat.issueWecomCode('parent-3-wecom') });
+    const bound = await ctx
+      .parent()
+      .post('/me/identities/wecom')
+      .set('authorization', `Bearer ${parent}`)
+      .send({ code: wechat.issueWecomCode('parent-3-wecom') });
     expect(bound.status).toBe(200);
     expect(bound.body.provider).toBe('wecom');
 
     const teacher = await ctx.login('13900000002');
-    const res = await ctx.parent().post(`/conversations/${groupId}/messages`).set('authorization', `Bearer ${teacher}`).send({ clientMsgId: 'wecom-1', type: 'notice', title: '校园开放日', text: '周六上午校园开放日，欢迎家长参加。' });
+    const res = await ctx
+      .parent()
+      .post(`/conversations/${groupId}/messages`)
+      .set('authorization', `Bearer ${teacher}`)
+      .send({ clientMsgId: 'wecom-1', type: 'notice', title: '校园开放日', text: '周六上午校园开放日，欢迎家长参加。' });
     expect(res.status).toBe(201);
     const sent = await eventually(async () => wechat.sent.find((m) => m.api === 'wecom'), 'the WeCom message');
     expect(sent.body).toMatchObject({ to_parent_userid: ['parent-3-wecom'], agentid: 1000002, msgtype: 'text' });
     expect((sent.body.text as { content: string }).content).toContain('校园开放日');
-    const [row] = await eventually(
-      async () => {
-        const r = await ctx.query<Delivery>(`SELECT d.channel, d.provider, d.status, d.detail, d.attempts FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id JOIN users u ON u.id = n.user_id WHERE u.phone = '13900000003' AND d.channel = 'wechat'`);
-        return r.length > 0 && r;
-      },
-      'the wecom delivery row',
-    );
+    const [row] = await eventually(async () => {
+      const r = await ctx.query<Delivery>(
+        `SELECT d.channel, d.provider, d.status, d.detail, d.attempts FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id JOIN users u ON u.id = n.user_id WHERE u.phone = '13900000003' AND d.channel = 'wechat'`,
+      );
+      return r.length > 0 && r;
+    }, 'the wecom delivery row');
     expect(row).toMatchObject({ provider: 'wecom', status: 'sent', attempts: 1 });
     expect(wechat.tokenRequests.wecom).toBe(1);
   });
@@ -98,12 +107,23 @@ describe('delivery router against WeCom and an SMS vendor (parent-api, worker)',
     );
     const notifications = ctx.apps.worker!.get(NotificationsService);
     const rows = await notifications.create(
-      [throttled.id, invalid.id].map((userId) => ({ userId, kind: 'notice.unconfirmed', title: '【未确认】请确认通知：返校', body: '请确认返校通知。', data: { title: '返校', urgent: true }, deliverAt: new Date() })),
+      [throttled.id, invalid.id].map((userId) => ({
+        userId,
+        kind: 'notice.unconfirmed',
+        title: '【未确认】请确认通知：返校',
+        body: '请确认返校通知。',
+        data: { title: '返校', urgent: true },
+        deliverAt: new Date(),
+      })),
     );
     await notifications.dispatch(rows);
 
     const smsOf = async (userId: string) =>
-      (await ctx.query<Delivery>(`SELECT d.channel, d.provider, d.status, d.detail, d.attempts FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id WHERE n.user_id = '${userId}' AND d.channel = 'sms'`))[0];
+      (
+        await ctx.query<Delivery>(
+          `SELECT d.channel, d.provider, d.status, d.detail, d.attempts FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id WHERE n.user_id = '${userId}' AND d.channel = 'sms'`,
+        )
+      )[0];
     const retried = await eventually(async () => {
       const row = await smsOf(throttled.id);
       return row && row.attempts >= 2 && row;

@@ -34,28 +34,49 @@ async function eventually<T>(probe: () => Promise<T | undefined | false>, what: 
 /** A quiet window around the current Shanghai time, so "now" is inside it whatever the hour. */
 function quietAroundNow(): string {
   const minute = (Math.floor(Date.now() / 60_000) + 8 * 60) % 1440;
-  const hhmm = (m: number) => `${String(Math.floor(((m + 1440) % 1440) / 60)).padStart(2, '0')}:${String((m + 1440) % 60).padStart(2, '0')}`;
+  const hhmm = (m: number) =>
+    `${String(Math.floor(((m + 1440) % 1440) / 60)).padStart(2, '0')}:${String((m + 1440) % 60).padStart(2, '0')}`;
   return `${hhmm(minute - 60)}-${hhmm(minute + 120)}`;
 }
 
 async function setup(wechat: FakeWechat, quietHours: string) {
   const ctx = await createTestContext({
     apps: ['parent', 'admin', 'worker'],
-    env: wechat.env({ WECHAT_TEMPLATE_NOTICE: 'tmpl-notice', WECHAT_TEMPLATE_HOURS: 'tmpl-hours', FAMILY_QUIET_HOURS: quietHours, SMS_MONTHLY_BUDGET: '500' }),
+    env: wechat.env({
+      WECHAT_TEMPLATE_NOTICE: 'tmpl-notice',
+      WECHAT_TEMPLATE_HOURS: 'tmpl-hours',
+      FAMILY_QUIET_HOURS: quietHours,
+      SMS_MONTHLY_BUDGET: '500',
+    }),
   });
   const teacher = await ctx.login('13900000002');
-  const [group] = await ctx.query<{ id: string; school_id: string }>(`SELECT id, school_id FROM conversations WHERE kind = 'class_group' AND title LIKE '%初一(1)班' AND school_id = (SELECT id FROM schools WHERE name = '潍坊七中')`);
-  const users = new Map((await ctx.query<{ id: string; phone: string }>(`SELECT id, phone FROM users WHERE phone IN ('13900000003', '13900000004')`)).map((u) => [u.phone, u.id]));
+  const [group] = await ctx.query<{ id: string; school_id: string }>(
+    `SELECT id, school_id FROM conversations WHERE kind = 'class_group' AND title LIKE '%初一(1)班' AND school_id = (SELECT id FROM schools WHERE name = '潍坊七中')`,
+  );
+  const users = new Map(
+    (await ctx.query<{ id: string; phone: string }>(`SELECT id, phone FROM users WHERE phone IN ('13900000003', '13900000004')`)).map(
+      (u) => [u.phone, u.id],
+    ),
+  );
   return { ctx, teacher, group, users };
 }
 
 async function bind(ctx: TestContext, wechat: FakeWechat, phone: string, openid: string): Promise<void> {
   const token = await ctx.login(phone);
-  const res = await ctx.parent().post('/me/identities/wechat').set('authorization', `Bearer ${token}`).send({ code: wechat.issueCode(openid) });
+  const res = await ctx
+    .parent()
+    .post('/me/identities/wechat')
+    .set('authorization', `Bearer ${token}`)
+    .send({ code: wechat.issueCode(openid) });
   expect(res.status).toBe(200);
 }
 
-async function sendNotice(ctx: TestContext, teacher: string, conversationId: string, body: { title: string; needsAck?: boolean; emergency?: boolean }): Promise<string> {
+async function sendNotice(
+  ctx: TestContext,
+  teacher: string,
+  conversationId: string,
+  body: { title: string; needsAck?: boolean; emergency?: boolean },
+): Promise<string> {
   const res = await ctx
     .parent()
     .post(`/conversations/${conversationId}/messages`)
@@ -118,10 +139,24 @@ describe('delivery router (parent-api, admin-api, worker, fake WeChat, developme
     const tokensBefore = wechat.tokenRequests.mp;
     wechat.expireTokens();
     const second = await sendNotice(ctx, teacher, group.id, { title: '下周一升旗仪式' });
-    const resent = await eventually(async () => wechat.sent.find((m) => m.body.touser === 'openid-3' && (m.body.data as Record<string, { value: string }>).first.value.includes('升旗')), 'the template message after the token expired');
+    const resent = await eventually(
+      async () =>
+        wechat.sent.find(
+          (m) => m.body.touser === 'openid-3' && (m.body.data as Record<string, { value: string }>).first.value.includes('升旗'),
+        ),
+      'the template message after the token expired',
+    );
     expect(resent.token).not.toBe(sent.token);
-    await eventually(async () => (await deliveries(ctx, users.get('13900000003')!, second, 'notice.new')).find((d) => d.channel === 'wechat' && d.status === 'sent'), 'the second wechat row');
-    await eventually(async () => (await deliveries(ctx, users.get('13900000004')!, second, 'notice.new')).find((d) => d.channel === 'wechat' && d.status === 'sent'), 'the other parent’s wechat row');
+    await eventually(
+      async () =>
+        (await deliveries(ctx, users.get('13900000003')!, second, 'notice.new')).find((d) => d.channel === 'wechat' && d.status === 'sent'),
+      'the second wechat row',
+    );
+    await eventually(
+      async () =>
+        (await deliveries(ctx, users.get('13900000004')!, second, 'notice.new')).find((d) => d.channel === 'wechat' && d.status === 'sent'),
+      'the other parent’s wechat row',
+    );
     // One refresh for every send that met the expired token: the token is shared and refreshed by one caller.
     expect(wechat.tokenRequests.mp - tokensBefore).toBe(1);
   });
@@ -129,17 +164,33 @@ describe('delivery router (parent-api, admin-api, worker, fake WeChat, developme
   it('a parent who refused WeChat messages gets the 回执 reminder by SMS instead, without a second WeChat try', async () => {
     wechat.refusing.add('openid-4');
     const notice = await sendNotice(ctx, teacher, group.id, { title: '春游回执', needsAck: true });
-    await eventually(async () => (await deliveries(ctx, users.get('13900000004')!, notice, 'notice.new')).find((d) => d.channel === 'wechat'), 'the notice’s wechat row');
+    await eventually(
+      async () => (await deliveries(ctx, users.get('13900000004')!, notice, 'notice.new')).find((d) => d.channel === 'wechat'),
+      'the notice’s wechat row',
+    );
     const remind = await ctx.parent().post(`/messages/${notice}/remind`).set('authorization', `Bearer ${teacher}`);
     expect(remind.status).toBe(202);
 
-    const sms = await eventually(async () => (await outbox(ctx, '13900000004')).find((m) => m.template === 'notice_unconfirmed'), 'the fallback SMS');
+    const sms = await eventually(
+      async () => (await outbox(ctx, '13900000004')).find((m) => m.template === 'notice_unconfirmed'),
+      'the fallback SMS',
+    );
     expect(sms.params).toEqual({ school: '潍坊七中', title: '春游回执' });
     const rows = await deliveries(ctx, users.get('13900000004')!, notice, 'notice.remind');
-    expect(rows.find((d) => d.channel === 'wechat')).toMatchObject({ status: 'refused', attempts: 1, detail: expect.stringContaining('43101') });
+    expect(rows.find((d) => d.channel === 'wechat')).toMatchObject({
+      status: 'refused',
+      attempts: 1,
+      detail: expect.stringContaining('43101'),
+    });
     expect(rows.find((d) => d.channel === 'sms')).toMatchObject({ provider: 'dev', status: 'sent', attempts: 1 });
     // Parent 3 took the WeChat reminder: no SMS for them.
-    await eventually(async () => (await deliveries(ctx, users.get('13900000003')!, notice, 'notice.remind')).find((d) => d.channel === 'wechat' && d.status === 'sent'), 'parent 3’s reminder');
+    await eventually(
+      async () =>
+        (await deliveries(ctx, users.get('13900000003')!, notice, 'notice.remind')).find(
+          (d) => d.channel === 'wechat' && d.status === 'sent',
+        ),
+      'parent 3’s reminder',
+    );
     expect((await outbox(ctx, '13900000003')).filter((m) => m.template === 'notice_unconfirmed')).toEqual([]);
     wechat.refusing.delete('openid-4');
   });
@@ -156,13 +207,18 @@ describe('delivery router (parent-api, admin-api, worker, fake WeChat, developme
     // The delayed job coming due: run its handler now rather than wait a day.
     await ctx.apps.worker!.get(ClassNoticeService).escalateNotice(notice);
 
-    const sms = await eventually(async () => (await outbox(ctx, '13900000004')).find((m) => m.template === 'notice_unconfirmed' && m.params.title === '体检通知'), 'the unconfirmed SMS');
+    const sms = await eventually(
+      async () => (await outbox(ctx, '13900000004')).find((m) => m.template === 'notice_unconfirmed' && m.params.title === '体检通知'),
+      'the unconfirmed SMS',
+    );
     expect(sms.params.school).toBe('潍坊七中');
     const rows = await deliveries(ctx, users.get('13900000004')!, notice, 'notice.unconfirmed');
     expect(rows.find((d) => d.channel === 'sms')).toMatchObject({ status: 'sent' });
     // Must arrive: SMS as well as WeChat.
     expect(rows.find((d) => d.channel === 'wechat')).toMatchObject({ status: 'sent' });
-    const confirmed = await ctx.query(`SELECT 1 FROM notifications WHERE user_id = '${users.get('13900000003')}' AND kind = 'notice.unconfirmed'`);
+    const confirmed = await ctx.query(
+      `SELECT 1 FROM notifications WHERE user_id = '${users.get('13900000003')}' AND kind = 'notice.unconfirmed'`,
+    );
     expect(confirmed).toEqual([]);
   });
 
@@ -170,24 +226,46 @@ describe('delivery router (parent-api, admin-api, worker, fake WeChat, developme
     const coordinator = await ctx.login('13900000001', 'admin');
     const before = await ctx.admin().get(`/schools/${group.school_id}/sms-budget`).set('authorization', `Bearer ${coordinator}`);
     expect(before.status).toBe(200);
-    expect(before.body).toMatchObject({ schoolId: group.school_id, limit: 500, source: 'default', month: expect.stringMatching(/^\d{4}-\d{2}$/) });
+    expect(before.body).toMatchObject({
+      schoolId: group.school_id,
+      limit: 500,
+      source: 'default',
+      month: expect.stringMatching(/^\d{4}-\d{2}$/),
+    });
     expect(before.body.used).toBeGreaterThan(0);
 
     const foreign = await ctx.login('13900000067', 'admin');
     expect((await ctx.admin().get(`/schools/${group.school_id}/sms-budget`).set('authorization', `Bearer ${foreign}`)).status).toBe(403);
-    const byCoordinator = await ctx.admin().put(`/schools/${group.school_id}/sms-budget`).set('authorization', `Bearer ${coordinator}`).send({ monthlyLimit: 5 });
+    const byCoordinator = await ctx
+      .admin()
+      .put(`/schools/${group.school_id}/sms-budget`)
+      .set('authorization', `Bearer ${coordinator}`)
+      .send({ monthlyLimit: 5 });
     expect(byCoordinator.status).toBe(403);
 
     const city = await ctx.login('13900000000', 'admin');
     const limit = before.body.used + 1;
-    const set = await ctx.admin().put(`/schools/${group.school_id}/sms-budget`).set('authorization', `Bearer ${city}`).send({ monthlyLimit: limit });
+    const set = await ctx
+      .admin()
+      .put(`/schools/${group.school_id}/sms-budget`)
+      .set('authorization', `Bearer ${city}`)
+      .send({ monthlyLimit: limit });
     expect(set.status).toBe(200);
     expect(set.body).toMatchObject({ limit, remaining: 1, source: 'school' });
-    expect((await ctx.admin().put(`/schools/${group.school_id}/sms-budget`).set('authorization', `Bearer ${city}`).send({ monthlyLimit: -1 })).status).toBe(400);
+    expect(
+      (await ctx.admin().put(`/schools/${group.school_id}/sms-budget`).set('authorization', `Bearer ${city}`).send({ monthlyLimit: -1 }))
+        .status,
+    ).toBe(400);
 
     const notice = await sendNotice(ctx, teacher, group.id, { title: '台风停课', emergency: true });
-    await eventually(async () => (await ctx.query(`SELECT 1 FROM notifications WHERE kind = 'notice.new' AND data->>'messageId' = '${notice}'`)).length > 0, 'the fan-out');
-    const [{ n: families }] = await ctx.query<{ n: number }>(`SELECT count(*)::int AS n FROM notifications WHERE kind = 'notice.new' AND data->>'messageId' = '${notice}' AND deliver_at <= now()`);
+    await eventually(
+      async () =>
+        (await ctx.query(`SELECT 1 FROM notifications WHERE kind = 'notice.new' AND data->>'messageId' = '${notice}'`)).length > 0,
+      'the fan-out',
+    );
+    const [{ n: families }] = await ctx.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM notifications WHERE kind = 'notice.new' AND data->>'messageId' = '${notice}' AND deliver_at <= now()`,
+    );
     const smsRows = await eventually(async () => {
       const r = await ctx.query<{ status: string; detail: string | null }>(
         `SELECT d.status, d.detail FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id WHERE d.channel = 'sms' AND n.data->>'messageId' = '${notice}'`,
@@ -201,7 +279,11 @@ describe('delivery router (parent-api, admin-api, worker, fake WeChat, developme
 
     const after = await ctx.admin().get(`/schools/${group.school_id}/sms-budget`).set('authorization', `Bearer ${coordinator}`);
     expect(after.body).toMatchObject({ used: limit, remaining: 0 });
-    const reset = await ctx.admin().put(`/schools/${group.school_id}/sms-budget`).set('authorization', `Bearer ${city}`).send({ monthlyLimit: null });
+    const reset = await ctx
+      .admin()
+      .put(`/schools/${group.school_id}/sms-budget`)
+      .set('authorization', `Bearer ${city}`)
+      .send({ monthlyLimit: null });
     expect(reset.body).toMatchObject({ limit: 500, source: 'default' });
   });
 });
@@ -230,9 +312,15 @@ describe('delivery router in quiet hours', () => {
     await eventually(async () => wechat.sent.find((m) => m.body.touser === 'openid-q3'), 'the urgent template message');
     await eventually(async () => (await outbox(ctx, '13900000003')).find((m) => m.template === 'notice_urgent'), 'the urgent SMS');
     const urgentRows = await deliveries(ctx, users.get('13900000003')!, urgent, 'notice.new');
-    expect(urgentRows.map((d) => [d.channel, d.status])).toEqual([['realtime', 'sent'], ['sms', 'sent'], ['wechat', 'sent']]);
+    expect(urgentRows.map((d) => [d.channel, d.status])).toEqual([
+      ['realtime', 'sent'],
+      ['sms', 'sent'],
+      ['wechat', 'sent'],
+    ]);
 
-    const [held] = await ctx.query<{ deliver_at: Date; pushed_at: Date | null }>(`SELECT deliver_at, pushed_at FROM notifications WHERE user_id = '${users.get('13900000003')}' AND data->>'messageId' = '${quiet}'`);
+    const [held] = await ctx.query<{ deliver_at: Date; pushed_at: Date | null }>(
+      `SELECT deliver_at, pushed_at FROM notifications WHERE user_id = '${users.get('13900000003')}' AND data->>'messageId' = '${quiet}'`,
+    );
     expect(new Date(held.deliver_at).getTime()).toBeGreaterThan(Date.now() + 60 * 60_000);
     expect(held.pushed_at).toBeNull();
     expect(await deliveries(ctx, users.get('13900000003')!, quiet, 'notice.new')).toEqual([]);
@@ -241,8 +329,14 @@ describe('delivery router in quiet hours', () => {
 
   it('a reminder made in quiet hours reaches the inbox now but waits with WeChat until they end', async () => {
     const coordinator = await ctx.login('13900000001', 'admin');
-    const [cls] = await ctx.query<{ id: string }>(`SELECT id FROM classes WHERE name = '初一(1)班' AND school_id = '${group.school_id}' LIMIT 1`);
-    const res = await ctx.admin().post(`/reports/course-hours/classes/${cls.id}/reminders`).set('authorization', `Bearer ${coordinator}`).send({});
+    const [cls] = await ctx.query<{ id: string }>(
+      `SELECT id FROM classes WHERE name = '初一(1)班' AND school_id = '${group.school_id}' LIMIT 1`,
+    );
+    const res = await ctx
+      .admin()
+      .post(`/reports/course-hours/classes/${cls.id}/reminders`)
+      .set('authorization', `Bearer ${coordinator}`)
+      .send({});
     expect(res.status).toBeLessThan(300);
     const row = await eventually(async () => {
       const [d] = await ctx.query<Delivery>(

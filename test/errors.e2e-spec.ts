@@ -74,9 +74,17 @@ describe('errors and the HTTP basics (parent-api and admin-api)', () => {
     });
 
     it('follow the preferred language of a weighted Accept-Language', async () => {
-      const english = await ctx.parent().post('/auth/login').set('Accept-Language', 'zh-CN;q=0.5, en-US;q=0.9').send({ phone: '12', password: 'x' });
+      const english = await ctx
+        .parent()
+        .post('/auth/login')
+        .set('Accept-Language', 'zh-CN;q=0.5, en-US;q=0.9')
+        .send({ phone: '12', password: 'x' });
       expect(english.body.errors).toEqual([{ field: 'phone', message: 'must be a valid mainland China mobile number' }]);
-      const chinese = await ctx.parent().post('/auth/login').set('Accept-Language', 'zh-CN,zh;q=0.9,en;q=0.8').send({ phone: '12', password: 'x' });
+      const chinese = await ctx
+        .parent()
+        .post('/auth/login')
+        .set('Accept-Language', 'zh-CN,zh;q=0.9,en;q=0.8')
+        .send({ phone: '12', password: 'x' });
       expect(chinese.body.errors).toEqual([{ field: 'phone', message: '必须是有效的中国大陆手机号' }]);
       // q=0 means "not English".
       const refused = await ctx.parent().post('/auth/login').set('Accept-Language', 'en;q=0').send({ phone: '12', password: 'x' });
@@ -89,7 +97,10 @@ describe('errors and the HTTP basics (parent-api and admin-api)', () => {
     });
 
     it('fill in the limits of a rule', async () => {
-      const long = await ctx.parent().post('/auth/login').send({ phone: '13900000003', password: 'x'.repeat(129) });
+      const long = await ctx
+        .parent()
+        .post('/auth/login')
+        .send({ phone: '13900000003', password: 'x'.repeat(129) });
       expect(expectError(long, 400, 'VALIDATION_FAILED').errors).toEqual([{ field: 'password', message: '长度不能超过 128 个字符' }]);
       const en = await ctx.parent().post('/auth/login').set('Accept-Language', 'en').send({ phone: '13900000003', password: '' });
       expect(en.body.errors).toEqual([{ field: 'password', message: 'must be at least 1 characters long' }]);
@@ -134,7 +145,9 @@ describe('errors and the HTTP basics (parent-api and admin-api)', () => {
     });
 
     it('a prototype-polluting body is refused as malformed', async () => {
-      const res = await login().set('Content-Type', 'application/json').send('{"__proto__":{"admin":true},"phone":"13900000003","password":"x"}');
+      const res = await login()
+        .set('Content-Type', 'application/json')
+        .send('{"__proto__":{"admin":true},"phone":"13900000003","password":"x"}');
       expectError(res, 400, 'MALFORMED_REQUEST');
       expect(({} as Record<string, unknown>).admin).toBeUndefined();
     });
@@ -156,7 +169,9 @@ describe('errors and the HTTP basics (parent-api and admin-api)', () => {
     it('a content type the API does not read is 415; plain text is not a JSON object', async () => {
       const xml = await login().set('Content-Type', 'application/xml').send('<login phone="13900000003"/>');
       expectError(xml, 415, 'UNSUPPORTED_MEDIA_TYPE');
-      const binary = await login().set('Content-Type', 'application/octet-stream').send(Buffer.from([0, 1, 2, 3]));
+      const binary = await login()
+        .set('Content-Type', 'application/octet-stream')
+        .send(Buffer.from([0, 1, 2, 3]));
       expectError(binary, 415, 'UNSUPPORTED_MEDIA_TYPE');
       const text = await login().set('Content-Type', 'text/plain').send('phone=13900000003');
       expect(expectError(text, 400, 'VALIDATION_FAILED').errors).toEqual([{ field: 'body', message: '请求体必须是 JSON 对象' }]);
@@ -166,7 +181,11 @@ describe('errors and the HTTP basics (parent-api and admin-api)', () => {
       const token = await ctx.login('13900000001', 'admin');
       const me = await ctx.admin().get('/me').set('Authorization', `Bearer ${token}`).expect(200);
       const schoolId = me.body.scopes[0].schoolId as string;
-      const res = await ctx.admin().post(`/schools/${schoolId}/classes`).set('Authorization', `Bearer ${token}`).send({ grade: 7, name: '初一\u0000(9)班' });
+      const res = await ctx
+        .admin()
+        .post(`/schools/${schoolId}/classes`)
+        .set('Authorization', `Bearer ${token}`)
+        .send({ grade: 7, name: '初一\u0000(9)班' });
       expect(expectError(res, 400, 'VALIDATION_FAILED').errors).toEqual([{ field: 'name', message: '不能包含空字符' }]);
       const staff = await ctx
         .admin()
@@ -242,7 +261,10 @@ describe('errors and the HTTP basics (parent-api and admin-api)', () => {
           for (const id of badIds) {
             const url = path.replace(/\{[^}]+\}/g, encodeURIComponent(id));
             const res = await call(name, method, url).set('Authorization', `Bearer ${tokens[name]}`);
-            expect({ route: `${name} ${method} ${path} ${id}`, status: res.status }).toEqual({ route: `${name} ${method} ${path} ${id}`, status: 404 });
+            expect({ route: `${name} ${method} ${path} ${id}`, status: res.status }).toEqual({
+              route: `${name} ${method} ${path} ${id}`,
+              status: 404,
+            });
             expect(res.body.code).toMatch(/_NOT_FOUND$/);
             checked++;
           }
@@ -262,7 +284,9 @@ describe('errors and the HTTP basics (parent-api and admin-api)', () => {
       const res = await ctx.parent().get('/docs-json').expect(200);
       expect(res.body.openapi).toMatch(/^3\./);
       const paths = Object.keys(res.body.paths);
-      expect(paths).toEqual(expect.arrayContaining(['/auth/login', '/auth/refresh', '/me', '/me/children', '/students/{id}', '/classes/{id}', '/health']));
+      expect(paths).toEqual(
+        expect.arrayContaining(['/auth/login', '/auth/refresh', '/me', '/me/children', '/students/{id}', '/classes/{id}', '/health']),
+      );
       expect(res.body.paths['/auth/login'].post).toBeDefined();
       expect(res.body.components.schemas.LoginDto.properties).toHaveProperty('phone');
       expect(res.body.components.securitySchemes).toHaveProperty('bearer');
@@ -301,7 +325,9 @@ describe('errors and the HTTP basics (parent-api and admin-api)', () => {
       const res = await api(name).get('/metrics').expect(200);
       expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
       expect(res.text).toContain('# TYPE http_request_duration_seconds histogram');
-      expect(res.text).toMatch(new RegExp(`http_request_duration_seconds_count\\{app="${name}-api",method="GET",route="/health",status="200"\\} [1-9]`));
+      expect(res.text).toMatch(
+        new RegExp(`http_request_duration_seconds_count\\{app="${name}-api",method="GET",route="/health",status="200"\\} [1-9]`),
+      );
     });
 
     it('every response carries an x-request-id, a new one per request unless the client sent one', async () => {

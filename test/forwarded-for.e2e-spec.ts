@@ -29,7 +29,11 @@ describe('X-Forwarded-For without trusted proxies (the default)', () => {
 
   it('a forwarded value that is not an IP is ignored: the login works and the socket address is stored', async () => {
     for (const forwarded of ['not-an-ip', '999.1.1.1', '<script>', '1.2.3.4, garbage']) {
-      const res = await ctx.parent().post('/auth/login').set('X-Forwarded-For', forwarded).send({ phone: '13900000003', password: PASSWORD });
+      const res = await ctx
+        .parent()
+        .post('/auth/login')
+        .set('X-Forwarded-For', forwarded)
+        .send({ phone: '13900000003', password: PASSWORD });
       expect({ forwarded, status: res.status }).toEqual({ forwarded, status: 200 });
     }
     expect(await lastLogin(ctx, '13900000003')).toEqual({ audit: '127.0.0.1', session: '127.0.0.1' });
@@ -38,7 +42,11 @@ describe('X-Forwarded-For without trusted proxies (the default)', () => {
   it('the per-IP login limit cannot be dodged by forging X-Forwarded-For', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const res = await ctx.parent().post('/auth/login').set('X-Forwarded-For', `198.51.100.${i + 1}`).send({ phone: `1380000000${i}`, password: 'wrong-password' });
+      const res = await ctx
+        .parent()
+        .post('/auth/login')
+        .set('X-Forwarded-For', `198.51.100.${i + 1}`)
+        .send({ phone: `1380000000${i}`, password: 'wrong-password' });
       statuses.push(res.status);
     }
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
@@ -55,14 +63,29 @@ describe('X-Forwarded-For through a trusted proxy (TRUSTED_PROXIES=127.0.0.1)', 
   });
 
   it('the hop the proxy adds is the client; what the client wrote before it is not believed', async () => {
-    await ctx.parent().post('/auth/login').set('X-Forwarded-For', '203.0.113.7').send({ phone: '13900000003', password: PASSWORD }).expect(200);
+    await ctx
+      .parent()
+      .post('/auth/login')
+      .set('X-Forwarded-For', '203.0.113.7')
+      .send({ phone: '13900000003', password: PASSWORD })
+      .expect(200);
     expect(await lastLogin(ctx, '13900000003')).toEqual({ audit: '203.0.113.7', session: '203.0.113.7' });
-    await ctx.parent().post('/auth/login').set('X-Forwarded-For', '1.2.3.4, 203.0.113.9').send({ phone: '13900000003', password: PASSWORD }).expect(200);
+    await ctx
+      .parent()
+      .post('/auth/login')
+      .set('X-Forwarded-For', '1.2.3.4, 203.0.113.9')
+      .send({ phone: '13900000003', password: PASSWORD })
+      .expect(200);
     expect(await lastLogin(ctx, '13900000003')).toEqual({ audit: '203.0.113.9', session: '203.0.113.9' });
   });
 
   it('a forwarded value that is not an IP is stored as no IP, and the login still works', async () => {
-    await ctx.parent().post('/auth/login').set('X-Forwarded-For', 'not-an-ip').send({ phone: '13900000004', password: PASSWORD }).expect(200);
+    await ctx
+      .parent()
+      .post('/auth/login')
+      .set('X-Forwarded-For', 'not-an-ip')
+      .send({ phone: '13900000004', password: PASSWORD })
+      .expect(200);
     expect(await lastLogin(ctx, '13900000004')).toEqual({ audit: null, session: null });
   });
 });

@@ -52,7 +52,9 @@ describeOnPostgres('gateway nodes (two processes, one Redis)', () => {
     let output = '';
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     const node: Node = { url: `http://127.0.0.1:${port}`, child, output: () => output, exited };
     nodes.push(node);
 
@@ -84,14 +86,21 @@ describeOnPostgres('gateway nodes (two processes, one Redis)', () => {
   }
 
   const send = async (client: RealtimeClient, text: string): Promise<MessageDto> => {
-    const ack = await client.emit<{ message: MessageDto }>('message:send', { conversationId: groupId, clientMsgId: `n-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`, type: 'text', text });
+    const ack = await client.emit<{ message: MessageDto }>('message:send', {
+      conversationId: groupId,
+      clientMsgId: `n-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+      type: 'text',
+      text,
+    });
     if (!ack.ok) throw new Error(`send failed: ${ack.code}`);
     return ack.message;
   };
 
   beforeAll(async () => {
     ctx = await createTestContext({ apps: ['parent'] });
-    const [group] = await ctx.query<{ id: string }>("select id::text from conversations where kind = 'class_group' and title = '潍坊七中 初一(1)班'");
+    const [group] = await ctx.query<{ id: string }>(
+      "select id::text from conversations where kind = 'class_group' and title = '潍坊七中 初一(1)班'",
+    );
     groupId = group.id;
   });
 
@@ -185,7 +194,10 @@ describeOnPostgres('gateway nodes (two processes, one Redis)', () => {
     const client = await connect(a, await ctx.login('13900000004'));
     const dropped = new Promise<string>((resolve) => client.socket.once('disconnect', (reason) => resolve(reason)));
     const exit = await stop(a, 'SIGTERM');
-    expect({ exit, output: a.output() }).toEqual({ exit: { code: 0, signal: null }, output: expect.not.stringMatching(/error while shutting down/) });
+    expect({ exit, output: a.output() }).toEqual({
+      exit: { code: 0, signal: null },
+      output: expect.not.stringMatching(/error while shutting down/),
+    });
     expect(await dropped).toMatch(/server namespace disconnect|transport close/);
   });
 });

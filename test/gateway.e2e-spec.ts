@@ -94,7 +94,9 @@ describe('gateway (Socket.IO handshake)', () => {
   });
 
   it('answers GET /health on the gateway', async () => {
-    const res = await request(ctx.urls.gateway as string).get('/health').expect(200);
+    const res = await request(ctx.urls.gateway as string)
+      .get('/health')
+      .expect(200);
     expect(res.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, redis: { status: 'up' } } });
   });
 });

@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { describeRequest, FuzzContext, hostileRequests, OpenApiDocument, operationsOf, requestArbitrary, send } from '../bench/fuzz-requests';
+import {
+  describeRequest,
+  FuzzContext,
+  hostileRequests,
+  OpenApiDocument,
+  operationsOf,
+  requestArbitrary,
+  send,
+} from '../bench/fuzz-requests';
 import { createTestContext, TestContext } from './support/harness';
 
 /**
@@ -17,7 +25,12 @@ describe('HTTP fuzzing of every route (fast-check)', () => {
 
   beforeAll(async () => {
     ctx = await createTestContext({ apps: ['parent', 'admin'] });
-    const tokens = [await ctx.login('13900000003'), await ctx.login('13900000002'), await ctx.login('13900000001', 'admin'), await ctx.login('13900000000', 'admin')];
+    const tokens = [
+      await ctx.login('13900000003'),
+      await ctx.login('13900000002'),
+      await ctx.login('13900000001', 'admin'),
+      await ctx.login('13900000000', 'admin'),
+    ];
     const ids = await ctx.query<{ id: string }>(
       `(select id::text from students limit 3) union all (select id::text from classes limit 3) union all (select id::text from schools limit 2)
        union all (select id::text from lectures limit 2) union all (select id::text from conversations limit 2) union all (select id::text from committees limit 2)

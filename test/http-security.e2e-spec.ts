@@ -35,7 +35,11 @@ describe('HTTP security baseline', () => {
     it('allows no cross-origin caller', async () => {
       const simple = await ctx.parent().get('/health').set('Origin', 'https://evil.example').expect(200);
       expect(simple.headers['access-control-allow-origin']).toBeUndefined();
-      const preflight = await ctx.parent().options('/auth/login').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
+      const preflight = await ctx
+        .parent()
+        .options('/auth/login')
+        .set('Origin', 'https://evil.example')
+        .set('Access-Control-Request-Method', 'POST');
       expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
       expect(preflight.headers['access-control-allow-methods']).toBeUndefined();
     });
@@ -73,7 +77,10 @@ describe('HTTP security baseline', () => {
     const WINDOW = 2;
 
     it('limits each client IP, answers 429 RATE_LIMITED with Retry-After, and resets with the window', async () => {
-      const ctx = await createTestContext({ apps: ['parent'], env: { RATE_LIMIT_PER_IP: '5', RATE_LIMIT_PER_USER: '0', RATE_LIMIT_WINDOW_SECONDS: String(WINDOW) } });
+      const ctx = await createTestContext({
+        apps: ['parent'],
+        env: { RATE_LIMIT_PER_IP: '5', RATE_LIMIT_PER_USER: '0', RATE_LIMIT_WINDOW_SECONDS: String(WINDOW) },
+      });
       try {
         await atWindowStart(WINDOW);
         const statuses: number[] = [];
@@ -94,10 +101,16 @@ describe('HTTP security baseline', () => {
     });
 
     it('limits each signed-in user apart from the others on the same address, and resets with the window', async () => {
-      const ctx = await createTestContext({ apps: ['parent'], env: { RATE_LIMIT_PER_IP: '1000', RATE_LIMIT_PER_USER: '3', RATE_LIMIT_WINDOW_SECONDS: String(WINDOW) } });
+      const ctx = await createTestContext({
+        apps: ['parent'],
+        env: { RATE_LIMIT_PER_IP: '1000', RATE_LIMIT_PER_USER: '3', RATE_LIMIT_WINDOW_SECONDS: String(WINDOW) },
+      });
       try {
         const [alice, bob] = [await ctx.login('13900000003'), await ctx.login('13900000002')];
-        const me = (token: string) => request(ctx.urls.parent as string).get('/me').set('Authorization', `Bearer ${token}`);
+        const me = (token: string) =>
+          request(ctx.urls.parent as string)
+            .get('/me')
+            .set('Authorization', `Bearer ${token}`);
         await atWindowStart(WINDOW);
         for (let i = 0; i < 3; i++) await me(alice).expect(200);
         const limited = await me(alice).expect(429);
@@ -107,7 +120,10 @@ describe('HTTP security baseline', () => {
         await me(bob).expect(200);
         await ctx.parent().get('/health').expect(200);
         // A forged token is nobody's: it cannot spend a user's allowance.
-        await request(ctx.urls.parent as string).get('/me').set('Authorization', `Bearer ${alice.slice(0, -4)}AAAA`).expect(401);
+        await request(ctx.urls.parent as string)
+          .get('/me')
+          .set('Authorization', `Bearer ${alice.slice(0, -4)}AAAA`)
+          .expect(401);
         await sleep(Number(limited.headers['retry-after']) * 1000);
         await me(alice).expect(200);
       } finally {

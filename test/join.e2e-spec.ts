@@ -20,7 +20,9 @@ describe('joining a class by its link, approved by the class teacher (parent-api
 
   beforeAll(async () => {
     ctx = await createTestContext({ apps: ['parent', 'admin', 'worker'], env: { JOIN_MAX_PENDING_PER_USER: '1' } });
-    [{ id: class1 }] = await ctx.query<{ id: string }>(`select c.id from classes c join schools s on s.id = c.school_id where s.name = '潍坊七中' and c.name = '初一(1)班'`);
+    [{ id: class1 }] = await ctx.query<{ id: string }>(
+      `select c.id from classes c join schools s on s.id = c.school_id where s.name = '潍坊七中' and c.name = '初一(1)班'`,
+    );
     [{ id: xiaoyu }] = await ctx.query<{ id: string }>(`select id from students where name = '陈小雨'`);
     [{ id: zhaoyiming }] = await ctx.query<{ id: string }>(`select id from students where name = '赵一鸣'`);
     tokens.teacher = await ctx.login('13900000002', 'admin');
@@ -43,24 +45,56 @@ describe('joining a class by its link, approved by the class teacher (parent-api
   it('a signed-in parent names a pupil of the class; the teacher approves; guardianship and class group follow', async () => {
     const place = await ctx.parent().get(`/join?token=${link.token}`).set(auth('zhao')).expect(200);
     expect(place.body).toEqual({ classId: class1, schoolName: '潍坊七中', className: '初一(1)班' });
-    const invalid = await ctx.parent().post('/join-requests').set(auth('zhao')).send({ token: 'x'.repeat(32), studentName: '陈小雨', relation: '母亲' }).expect(404);
+    const invalid = await ctx
+      .parent()
+      .post('/join-requests')
+      .set(auth('zhao'))
+      .send({ token: 'x'.repeat(32), studentName: '陈小雨', relation: '母亲' })
+      .expect(404);
     expect(invalid.body.code).toBe('JOIN_LINK_INVALID');
-    const unknown = await ctx.parent().post('/join-requests').set(auth('zhao')).send({ token: link.token, studentName: '不存在', relation: '母亲' }).expect(404);
+    const unknown = await ctx
+      .parent()
+      .post('/join-requests')
+      .set(auth('zhao'))
+      .send({ token: link.token, studentName: '不存在', relation: '母亲' })
+      .expect(404);
     expect(unknown.body).toMatchObject({ code: 'JOIN_STUDENT_NOT_FOUND', message: expect.stringContaining('不存在') });
 
-    const created = await ctx.parent().post('/join-requests').set(auth('zhao')).send({ token: link.token, studentName: '陈小雨', relation: '母亲' }).expect(201);
+    const created = await ctx
+      .parent()
+      .post('/join-requests')
+      .set(auth('zhao'))
+      .send({ token: link.token, studentName: '陈小雨', relation: '母亲' })
+      .expect(201);
     expect(created.body).toMatchObject({ status: 'pending', studentName: '陈小雨', className: '初一(1)班' });
-    const twice = await ctx.parent().post('/join-requests').set(auth('zhao')).send({ token: link.token, studentName: '陈小雨', relation: '母亲' });
+    const twice = await ctx
+      .parent()
+      .post('/join-requests')
+      .set(auth('zhao'))
+      .send({ token: link.token, studentName: '陈小雨', relation: '母亲' });
     expect([409, 429]).toContain(twice.status);
     // One pending request at a time here (JOIN_MAX_PENDING_PER_USER=1).
-    const more = await ctx.parent().post('/join-requests').set(auth('zhao')).send({ token: link.token, studentName: '刘子涵', relation: '母亲' }).expect(429);
+    const more = await ctx
+      .parent()
+      .post('/join-requests')
+      .set(auth('zhao'))
+      .send({ token: link.token, studentName: '刘子涵', relation: '母亲' })
+      .expect(429);
     expect(more.body.code).toBe('JOIN_REQUEST_LIMIT');
     // Not a child of theirs yet.
     await ctx.parent().get(`/students/${xiaoyu}`).set(auth('zhao')).expect(403);
 
     const queue = await ctx.admin().get(`/classes/${class1}/join-requests`).set(auth('teacher')).expect(200);
     const request = queue.body.items.find((r: { id: string }) => r.id === created.body.id);
-    expect(request).toMatchObject({ studentId: xiaoyu, studentName: '陈小雨', name: '赵敏', phone: '13900000005', relation: '母亲', status: 'pending', invitedBy: null });
+    expect(request).toMatchObject({
+      studentId: xiaoyu,
+      studentName: '陈小雨',
+      name: '赵敏',
+      phone: '13900000005',
+      relation: '母亲',
+      status: 'pending',
+      invitedBy: null,
+    });
     expect((await ctx.admin().post(`/join-requests/${created.body.id}/approve`).set(auth('beichen'))).status).toBe(403);
     await ctx.admin().post(`/join-requests/${created.body.id}/approve`).set(auth('teacher')).expect(204);
     const again = await ctx.admin().post(`/join-requests/${created.body.id}/approve`).set(auth('teacher')).expect(409);
@@ -72,20 +106,41 @@ describe('joining a class by its link, approved by the class teacher (parent-api
       return items.some((c) => c.title === '潍坊七中 初一(1)班') ? items.map((c) => c.title) : undefined;
     });
     expect(titles).toContain('潍坊七中 初一(1)班');
-    const already = await ctx.parent().post('/join-requests').set(auth('zhao')).send({ token: link.token, studentName: '陈小雨', relation: '母亲' }).expect(409);
+    const already = await ctx
+      .parent()
+      .post('/join-requests')
+      .set(auth('zhao'))
+      .send({ token: link.token, studentName: '陈小雨', relation: '母亲' })
+      .expect(409);
     expect(already.body.code).toBe('ALREADY_GUARDIAN');
-    const audit = await ctx.query<{ action: string }>(`select action from audit_log where target_id = '${created.body.id}' order by created_at`);
+    const audit = await ctx.query<{ action: string }>(
+      `select action from audit_log where target_id = '${created.body.id}' order by created_at`,
+    );
     expect(audit.map((a) => a.action)).toEqual(['join_request.created', 'join_request.approved']);
   });
 
   it('a guardian invites a grandparent, who gets an invited account; the teacher may reject it', async () => {
-    const foreign = await ctx.parent().post(`/students/${zhaoyiming}/guardian-invites`).set(auth('chen')).send({ phone: '13812340001', name: '陈爷爷', relation: '祖父母' });
+    const foreign = await ctx
+      .parent()
+      .post(`/students/${zhaoyiming}/guardian-invites`)
+      .set(auth('chen'))
+      .send({ phone: '13812340001', name: '陈爷爷', relation: '祖父母' });
     expect(foreign.status).toBe(403);
-    const invited = await ctx.parent().post(`/students/${xiaoyu}/guardian-invites`).set(auth('chen')).send({ phone: '13812340001', name: '陈爷爷', relation: '祖父母' }).expect(201);
+    const invited = await ctx
+      .parent()
+      .post(`/students/${xiaoyu}/guardian-invites`)
+      .set(auth('chen'))
+      .send({ phone: '13812340001', name: '陈爷爷', relation: '祖父母' })
+      .expect(201);
     const [account] = await ctx.query<{ id: string; status: string }>(`select id, status from users where phone = '13812340001'`);
     expect(account.status).toBe('invited');
     const queue = await ctx.admin().get(`/classes/${class1}/join-requests`).set(auth('teacher')).expect(200);
-    expect(queue.body.items.find((r: { id: string }) => r.id === invited.body.id)).toMatchObject({ name: '陈爷爷', relation: '祖父母', userId: account.id, invitedBy: expect.any(String) });
+    expect(queue.body.items.find((r: { id: string }) => r.id === invited.body.id)).toMatchObject({
+      name: '陈爷爷',
+      relation: '祖父母',
+      userId: account.id,
+      invitedBy: expect.any(String),
+    });
     await ctx.admin().post(`/join-requests/${invited.body.id}/reject`).set(auth('teacher')).expect(204);
     const guardians = await ctx.query<{ n: number }>(`select count(*)::int as n from guardianships where user_id = '${account.id}'`);
     expect(guardians[0].n).toBe(0);
@@ -95,19 +150,41 @@ describe('joining a class by its link, approved by the class teacher (parent-api
 
   it('a guardian who joins the class group after a message counts as having read it from the join, with that time', async () => {
     const teacher = await ctx.login('13900000002');
-    const [group] = await ctx.query<{ id: string }>(`select id::text from conversations where kind = 'class_group' and class_id = '${class1}'`);
-    const sent = await ctx.parent().post(`/conversations/${group.id}/messages`).set({ Authorization: `Bearer ${teacher}` }).send({ clientMsgId: `join-${Date.now()}`, type: 'text', text: '欢迎新家长' }).expect(201);
-    const before = await ctx.parent().get(`/messages/${sent.body.message.id}/reads`).set({ Authorization: `Bearer ${teacher}` }).expect(200);
+    const [group] = await ctx.query<{ id: string }>(
+      `select id::text from conversations where kind = 'class_group' and class_id = '${class1}'`,
+    );
+    const sent = await ctx
+      .parent()
+      .post(`/conversations/${group.id}/messages`)
+      .set({ Authorization: `Bearer ${teacher}` })
+      .send({ clientMsgId: `join-${Date.now()}`, type: 'text', text: '欢迎新家长' })
+      .expect(201);
+    const before = await ctx
+      .parent()
+      .get(`/messages/${sent.body.message.id}/reads`)
+      .set({ Authorization: `Bearer ${teacher}` })
+      .expect(200);
     expect(before.body.unread.map((f: { studentId: string }) => f.studentId)).toContain(xiaoyu);
 
-    const invited = await ctx.parent().post(`/students/${xiaoyu}/guardian-invites`).set(auth('chen')).send({ phone: '13812340002', name: '陈奶奶', relation: '祖父母' }).expect(201);
+    const invited = await ctx
+      .parent()
+      .post(`/students/${xiaoyu}/guardian-invites`)
+      .set(auth('chen'))
+      .send({ phone: '13812340002', name: '陈奶奶', relation: '祖父母' })
+      .expect(201);
     const approvedAt = Date.now();
     await ctx.admin().post(`/join-requests/${invited.body.id}/approve`).set(auth('teacher')).expect(204);
     await until(async () => {
-      const rows = await ctx.query<{ n: number }>(`select count(*)::int as n from conversation_members m join users u on u.id = m.user_id where m.conversation_id = '${group.id}' and u.phone = '13812340002'`);
+      const rows = await ctx.query<{ n: number }>(
+        `select count(*)::int as n from conversation_members m join users u on u.id = m.user_id where m.conversation_id = '${group.id}' and u.phone = '13812340002'`,
+      );
       return rows[0].n > 0 ? true : undefined;
     });
-    const after = await ctx.parent().get(`/messages/${sent.body.message.id}/reads`).set({ Authorization: `Bearer ${teacher}` }).expect(200);
+    const after = await ctx
+      .parent()
+      .get(`/messages/${sent.body.message.id}/reads`)
+      .set({ Authorization: `Bearer ${teacher}` })
+      .expect(200);
     const family = after.body.read.find((f: { studentId: string }) => f.studentId === xiaoyu);
     expect(family.guardians.map((g: { name: string }) => g.name)).toContain('陈奶奶（祖父母）');
     const at = new Date(family.at).getTime();

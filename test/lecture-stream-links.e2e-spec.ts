@@ -26,7 +26,11 @@ describe('stream links of published lectures', () => {
   beforeAll(async () => {
     ctx = await createTestContext({ apps: ['parent', 'admin'] });
     places = await demoPlaces(ctx);
-    [kuiwenAdmin, wf7Coordinator, cityAdmin] = await Promise.all([ctx.login('13900000006', 'admin'), ctx.login('13900000001', 'admin'), ctx.login('13900000000', 'admin')]);
+    [kuiwenAdmin, wf7Coordinator, cityAdmin] = await Promise.all([
+      ctx.login('13900000006', 'admin'),
+      ctx.login('13900000001', 'admin'),
+      ctx.login('13900000000', 'admin'),
+    ]);
     beichenCoordinator = await ctx.login((await newCoordinator(ctx, places.beichen)).phone, 'admin');
     const [beichenClass] = await ctx.query<{ id: string }>(`select id::text from classes where school_id = '${places.beichen}' limit 1`);
     const weichengFamily = await newFamily(ctx, beichenClass.id);
@@ -40,7 +44,8 @@ describe('stream links of published lectures', () => {
     const startsAt = minutesFromNow(2 * 24 * 60);
     return { startsAt, endsAt: new Date(startsAt.getTime() + HOUR), mode: 'live' as const, audience, ...links };
   };
-  const staffRead = async (token: string, id: string) => (await ctx.admin().get(`/lectures/${id}`).set(auth(token)).expect(200)).body as LectureLinks;
+  const staffRead = async (token: string, id: string) =>
+    (await ctx.admin().get(`/lectures/${id}`).set(auth(token)).expect(200)).body as LectureLinks;
   const staffListed = async (token: string, id: string) =>
     ((await ctx.admin().get('/lectures').set(auth(token)).expect(200)).body.items as LectureLinks[]).find((l) => l.id === id);
 

@@ -1,8 +1,19 @@
 import { Queue } from 'bullmq';
 import { JobPayloads, QUEUES } from '@jiaxiao/common';
-import { LectureService } from '@jiaxiao/courses';
+import { LectureRegistrationService } from '@jiaxiao/courses';
 import { createTestContext, TestContext } from './support/harness';
-import { auth, createLecture, DemoPlaces, demoPlaces, eventually, HOUR, LectureBody, minutesFromNow, newCoordinator, newFamily } from './support/courses';
+import {
+  auth,
+  createLecture,
+  DemoPlaces,
+  demoPlaces,
+  eventually,
+  HOUR,
+  LectureBody,
+  minutesFromNow,
+  newCoordinator,
+  newFamily,
+} from './support/courses';
 
 const SEED_TITLE = '父母大讲堂：做孩子成长路上的引路人';
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -23,22 +34,34 @@ describe('lectures: audience, registration and waitlist, reminders, course plans
   /** A lecture of 潍坊七中 (its coordinator's), published, starting in `days` days for two hours. */
   const upcoming = (input: { days?: number; capacity?: number; registrationCutoff?: Date } = {}) => {
     const startsAt = minutesFromNow((input.days ?? 2) * 24 * 60);
-    return createLecture(ctx, coordinator, places.wf7, { startsAt, endsAt: new Date(startsAt.getTime() + 2 * HOUR), capacity: input.capacity, registrationCutoff: input.registrationCutoff });
+    return createLecture(ctx, coordinator, places.wf7, {
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 2 * HOUR),
+      capacity: input.capacity,
+      registrationCutoff: input.registrationCutoff,
+    });
   };
 
   const register = (token: string, lectureId: string) => ctx.parent().post(`/lectures/${lectureId}/registrations`).set(auth(token));
 
   const notified = (kind: string, lectureId: string) =>
-    ctx.query<{ user_id: string; title: string }>(`select user_id::text, title from notifications where kind = '${kind}' and data ->> 'lectureId' = '${lectureId}' order by user_id`);
+    ctx.query<{ user_id: string; title: string }>(
+      `select user_id::text, title from notifications where kind = '${kind}' and data ->> 'lectureId' = '${lectureId}' order by user_id`,
+    );
 
-  const reminderIds = (lecture: { id: string }, startsAt: Date) => [`lecture-remind-${lecture.id}-24h-${startsAt.getTime()}`, `lecture-remind-${lecture.id}-1h-${startsAt.getTime()}`];
+  const reminderIds = (lecture: { id: string }, startsAt: Date) => [
+    `lecture-remind-${lecture.id}-24h-${startsAt.getTime()}`,
+    `lecture-remind-${lecture.id}-1h-${startsAt.getTime()}`,
+  ];
 
   beforeAll(async () => {
     ctx = await createTestContext({ apps: ['parent', 'admin', 'worker'] });
     places = await demoPlaces(ctx);
     [coordinator, cityAdmin] = await Promise.all([ctx.login('13900000001', 'admin'), ctx.login('13900000000', 'admin')]);
     [p3, p4, p5] = await Promise.all(['13900000003', '13900000004', '13900000005'].map((phone) => ctx.login(phone)));
-    const users = await ctx.query<{ id: string; phone: string }>("select id::text, phone from users where phone in ('13900000003', '13900000004', '13900000005')");
+    const users = await ctx.query<{ id: string; phone: string }>(
+      "select id::text, phone from users where phone in ('13900000003', '13900000004', '13900000005')",
+    );
     const idOf = (phone: string) => users.find((u) => u.phone === phone)?.id as string;
     ids = { p3: idOf('13900000003'), p4: idOf('13900000004'), p5: idOf('13900000005') };
     otherCoordinator = await ctx.login((await newCoordinator(ctx, places.guangwen)).phone, 'admin');
@@ -57,9 +80,18 @@ describe('lectures: audience, registration and waitlist, reminders, course plans
         `select id::text, floor(extract(epoch from starts_at))::bigint::text as starts, floor(extract(epoch from ends_at))::bigint::text as ends from lectures where title = '${SEED_TITLE}'`,
       );
       const seed = (res.body.items as LectureBody[]).find((l) => l.id === row.id);
-      expect(seed).toMatchObject({ id: row.id, title: SEED_TITLE, series: 'parents_forum', mode: 'offline', creditHours: 2, status: 'published' });
+      expect(seed).toMatchObject({
+        id: row.id,
+        title: SEED_TITLE,
+        series: 'parents_forum',
+        mode: 'offline',
+        creditHours: 2,
+        status: 'published',
+      });
       for (const item of res.body.items as LectureBody[]) {
-        expect(Object.keys(item)).toEqual(expect.arrayContaining(['id', 'title', 'series', 'mode', 'startsAt', 'endsAt', 'creditHours', 'status']));
+        expect(Object.keys(item)).toEqual(
+          expect.arrayContaining(['id', 'title', 'series', 'mode', 'startsAt', 'endsAt', 'creditHours', 'status']),
+        );
         expect(item.startsAt).toMatch(ISO_8601);
         expect(item.endsAt).toMatch(ISO_8601);
         expect(['published', 'finished']).toContain(item.status);
@@ -87,13 +119,28 @@ describe('lectures: audience, registration and waitlist, reminders, course plans
     it('opens lectures by school, class and city scope; drafts stay hidden', async () => {
       const startsAt = minutesFromNow(2 * 24 * 60);
       const endsAt = new Date(startsAt.getTime() + HOUR);
-      const shiyan = await createLecture(ctx, cityAdmin, places.shiyan, { startsAt, endsAt, audience: { scope: 'school', schoolId: places.shiyan } });
-      const city = await createLecture(ctx, cityAdmin, places.wf7, { startsAt, endsAt, audience: { scope: 'city' }, mode: 'live', streamUrl: 'https://live.example.edu.cn/city' });
-      const class1 = await createLecture(ctx, coordinator, places.wf7, { startsAt, endsAt, audience: { scope: 'classes', schoolId: places.wf7, classIds: [places.class1] } });
+      const shiyan = await createLecture(ctx, cityAdmin, places.shiyan, {
+        startsAt,
+        endsAt,
+        audience: { scope: 'school', schoolId: places.shiyan },
+      });
+      const city = await createLecture(ctx, cityAdmin, places.wf7, {
+        startsAt,
+        endsAt,
+        audience: { scope: 'city' },
+        mode: 'live',
+        streamUrl: 'https://live.example.edu.cn/city',
+      });
+      const class1 = await createLecture(ctx, coordinator, places.wf7, {
+        startsAt,
+        endsAt,
+        audience: { scope: 'classes', schoolId: places.wf7, classIds: [places.class1] },
+      });
       const draft = await createLecture(ctx, coordinator, places.wf7, { startsAt, endsAt }, false);
       expect(draft.status).toBe('draft');
 
-      const listed = async (token: string) => ((await ctx.parent().get('/lectures').set(auth(token)).expect(200)).body.items as LectureBody[]).map((l) => l.id);
+      const listed = async (token: string) =>
+        ((await ctx.parent().get('/lectures').set(auth(token)).expect(200)).body.items as LectureBody[]).map((l) => l.id);
       const [of3, of4, of5] = await Promise.all([listed(p3), listed(p4), listed(p5)]);
       // 13900000003 has a child at 潍坊实验学校 as well; 13900000004 does not.
       expect(of3).toEqual(expect.arrayContaining([shiyan.id, city.id, class1.id]));
@@ -109,10 +156,23 @@ describe('lectures: audience, registration and waitlist, reminders, course plans
 
     it('keeps a draft, and its stream link, with the staff of the area that organises it', async () => {
       const startsAt = minutesFromNow(3 * 24 * 60);
-      const input = { startsAt, endsAt: new Date(startsAt.getTime() + HOUR), mode: 'live' as const, streamUrl: 'https://live.example.cn/draft-room', audience: { scope: 'city' } };
+      const input = {
+        startsAt,
+        endsAt: new Date(startsAt.getTime() + HOUR),
+        mode: 'live' as const,
+        streamUrl: 'https://live.example.cn/draft-room',
+        audience: { scope: 'city' },
+      };
       const cityDraft = await createLecture(ctx, cityAdmin, places.wf7, input, false);
-      const schoolDraft = await createLecture(ctx, coordinator, places.wf7, { ...input, audience: { scope: 'school', schoolId: places.wf7 } }, false);
-      const listed = async (token: string) => ((await ctx.admin().get('/lectures').set(auth(token)).expect(200)).body.items as { id: string }[]).map((l) => l.id);
+      const schoolDraft = await createLecture(
+        ctx,
+        coordinator,
+        places.wf7,
+        { ...input, audience: { scope: 'school', schoolId: places.wf7 } },
+        false,
+      );
+      const listed = async (token: string) =>
+        ((await ctx.admin().get('/lectures').set(auth(token)).expect(200)).body.items as { id: string }[]).map((l) => l.id);
 
       // Staff elsewhere neither see the drafts listed nor read them by id.
       expect(await listed(otherCoordinator)).not.toEqual(expect.arrayContaining([cityDraft.id]));
@@ -121,7 +181,9 @@ describe('lectures: audience, registration and waitlist, reminders, course plans
       for (const id of [cityDraft.id, schoolDraft.id]) await ctx.admin().get(`/lectures/${id}`).set(auth(otherCoordinator)).expect(404);
       await ctx.admin().get(`/lectures/${cityDraft.id}`).set(auth(coordinator)).expect(404);
       // The organisers do, stream link included.
-      expect((await ctx.admin().get(`/lectures/${schoolDraft.id}`).set(auth(coordinator)).expect(200)).body.streamUrl).toBe(input.streamUrl);
+      expect((await ctx.admin().get(`/lectures/${schoolDraft.id}`).set(auth(coordinator)).expect(200)).body.streamUrl).toBe(
+        input.streamUrl,
+      );
       expect(await listed(cityAdmin)).toEqual(expect.arrayContaining([cityDraft.id, schoolDraft.id]));
       // Once published, a city-wide lecture is readable by staff anywhere.
       await ctx.admin().post(`/lectures/${cityDraft.id}/publish`).set(auth(cityAdmin)).expect(200);
@@ -130,11 +192,33 @@ describe('lectures: audience, registration and waitlist, reminders, course plans
 
     it('lets staff organise only within their area', async () => {
       const startsAt = minutesFromNow(2 * 24 * 60);
-      const body = { series: 'parents_forum', title: '越权讲座', mode: 'offline', startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + HOUR).toISOString(), creditHours: 1 };
-      const city = await ctx.admin().post('/lectures').set(auth(coordinator)).send({ ...body, audience: { scope: 'city' } }).expect(403);
+      const body = {
+        series: 'parents_forum',
+        title: '越权讲座',
+        mode: 'offline',
+        startsAt: startsAt.toISOString(),
+        endsAt: new Date(startsAt.getTime() + HOUR).toISOString(),
+        creditHours: 1,
+      };
+      const city = await ctx
+        .admin()
+        .post('/lectures')
+        .set(auth(coordinator))
+        .send({ ...body, audience: { scope: 'city' } })
+        .expect(403);
       expect(city.body.code).toBe('AUDIENCE_OUT_OF_SCOPE');
-      await ctx.admin().post('/lectures').set(auth(coordinator)).send({ ...body, audience: { scope: 'school', schoolId: places.guangwen } }).expect(403);
-      const half = await ctx.admin().post('/lectures').set(auth(coordinator)).send({ ...body, creditHours: 1.2, audience: { scope: 'school', schoolId: places.wf7 } }).expect(400);
+      await ctx
+        .admin()
+        .post('/lectures')
+        .set(auth(coordinator))
+        .send({ ...body, audience: { scope: 'school', schoolId: places.guangwen } })
+        .expect(403);
+      const half = await ctx
+        .admin()
+        .post('/lectures')
+        .set(auth(coordinator))
+        .send({ ...body, creditHours: 1.2, audience: { scope: 'school', schoolId: places.wf7 } })
+        .expect(400);
       expect(half.body.code).toBe('VALIDATION_FAILED');
 
       // Another school's coordinator cannot touch 潍坊七中's lecture.
@@ -153,15 +237,25 @@ describe('lectures: audience, registration and waitlist, reminders, course plans
       expect((await register(p4, lecture.id).expect(200)).body).toEqual({ lectureId: lecture.id, status: 'waitlisted' });
       // Registering again changes nothing.
       expect((await register(p4, lecture.id).expect(200)).body.status).toBe('waitlisted');
-      const mine = ((await ctx.parent().get('/lectures').set(auth(p4)).expect(200)).body.items as (LectureBody & { myRegistration: string })[]).find((l) => l.id === lecture.id);
+      const mine = (
+        (await ctx.parent().get('/lectures').set(auth(p4)).expect(200)).body.items as (LectureBody & { myRegistration: string })[]
+      ).find((l) => l.id === lecture.id);
       expect(mine).toMatchObject({ capacity: 1, registered: 1, myRegistration: 'waitlisted' });
 
-      expect((await ctx.parent().delete(`/lectures/${lecture.id}/registrations`).set(auth(p3)).expect(200)).body).toEqual({ lectureId: lecture.id, status: 'cancelled' });
-      const rows = (await ctx.admin().get(`/lectures/${lecture.id}/registrations`).set(auth(coordinator)).expect(200)).body as { userId: string; status: string }[];
+      expect((await ctx.parent().delete(`/lectures/${lecture.id}/registrations`).set(auth(p3)).expect(200)).body).toEqual({
+        lectureId: lecture.id,
+        status: 'cancelled',
+      });
+      const rows = (await ctx.admin().get(`/lectures/${lecture.id}/registrations`).set(auth(coordinator)).expect(200)).body as {
+        userId: string;
+        status: string;
+      }[];
       expect(Object.fromEntries(rows.map((r) => [r.userId, r.status]))).toEqual({ [ids.p3]: 'cancelled', [ids.p4]: 'registered' });
 
       const inbox = await ctx.parent().get('/notifications').set(auth(p4)).expect(200);
-      const promoted = (inbox.body.items as { kind: string; data: { lectureId?: string } }[]).filter((n) => n.kind === 'lecture.promoted' && n.data.lectureId === lecture.id);
+      const promoted = (inbox.body.items as { kind: string; data: { lectureId?: string } }[]).filter(
+        (n) => n.kind === 'lecture.promoted' && n.data.lectureId === lecture.id,
+      );
       expect(promoted).toHaveLength(1);
       expect(await notified('lecture.promoted', lecture.id)).toEqual([{ user_id: ids.p4, title: expect.stringContaining('报名成功') }]);
 
@@ -181,8 +275,15 @@ describe('lectures: audience, registration and waitlist, reminders, course plans
       await ctx.admin().patch(`/lectures/${lecture.id}`).set(auth(coordinator)).send({ capacity: 2 }).expect(200);
       const late = await newFamily(ctx, places.class1);
       expect((await register(await ctx.login(late.guardians[0].phone), lecture.id).expect(200)).body.status).toBe('waitlisted');
-      const rows = (await ctx.admin().get(`/lectures/${lecture.id}/registrations`).set(auth(coordinator)).expect(200)).body as { userId: string; status: string }[];
-      expect(Object.fromEntries(rows.map((r) => [r.userId, r.status]))).toEqual({ [ids.p3]: 'registered', [ids.p4]: 'registered', [late.guardians[0].id]: 'waitlisted' });
+      const rows = (await ctx.admin().get(`/lectures/${lecture.id}/registrations`).set(auth(coordinator)).expect(200)).body as {
+        userId: string;
+        status: string;
+      }[];
+      expect(Object.fromEntries(rows.map((r) => [r.userId, r.status]))).toEqual({
+        [ids.p3]: 'registered',
+        [ids.p4]: 'registered',
+        [late.guardians[0].id]: 'waitlisted',
+      });
       expect(await notified('lecture.promoted', lecture.id)).toEqual([{ user_id: ids.p4, title: expect.stringContaining('报名成功') }]);
     });
 
@@ -231,7 +332,9 @@ describe('lectures: audience, registration and waitlist, reminders, course plans
       expect(res.body.status).toBe('cancelled');
       expect((await notified('lecture.cancelled', lecture.id)).map((n) => n.user_id)).toEqual([ids.p3, ids.p4].sort());
       expect(await Promise.all(reminderIds(lecture, startsAt).map((id) => queue.getJob(id).then(Boolean)))).toEqual([false, false]);
-      const [audit] = await ctx.query<{ detail: { notified: number } }>(`select detail from audit_log where action = 'lecture.cancelled' and target_id = '${lecture.id}'`);
+      const [audit] = await ctx.query<{ detail: { notified: number } }>(
+        `select detail from audit_log where action = 'lecture.cancelled' and target_id = '${lecture.id}'`,
+      );
       expect(audit.detail.notified).toBe(2);
 
       // Leaving a cancelled lecture frees no seat: the waiting guardian is not told they got one.
@@ -239,7 +342,9 @@ describe('lectures: audience, registration and waitlist, reminders, course plans
       expect(await notified('lecture.promoted', lecture.id)).toEqual([]);
       const late = await register(p3, lecture.id).expect(409);
       expect(late.body.code).toBe('LECTURE_NOT_OPEN');
-      expect((await ctx.admin().post(`/lectures/${lecture.id}/cancel`).set(auth(coordinator)).expect(409)).body.code).toBe('LECTURE_NOT_EDITABLE');
+      expect((await ctx.admin().post(`/lectures/${lecture.id}/cancel`).set(auth(coordinator)).expect(409)).body.code).toBe(
+        'LECTURE_NOT_EDITABLE',
+      );
     });
   });
 
@@ -287,7 +392,7 @@ describe('lectures: audience, registration and waitlist, reminders, course plans
       await register(p4, lecture.id).expect(200);
       await ctx.parent().delete(`/lectures/${lecture.id}/registrations`).set(auth(p4)).expect(200);
       const startsAt = new Date(lecture.startsAt).toISOString();
-      const lectures = ctx.apps.worker?.get(LectureService) as LectureService;
+      const lectures = ctx.apps.worker?.get(LectureRegistrationService) as LectureRegistrationService;
 
       const payload: JobPayloads['lecture.remind'] = { lectureId: lecture.id, window: '24h', startsAt };
       await lectures.remind(payload);
@@ -308,15 +413,31 @@ describe('lectures: audience, registration and waitlist, reminders, course plans
   describe('course plans', () => {
     it('shows the plan’s sessions and flags a plan that falls short once a session is cancelled', async () => {
       const plan = await ctx.admin().get(`/schools/${places.wf7}/course-plan`).set(auth(coordinator)).expect(200);
-      expect(plan.body).toMatchObject({ schoolId: places.wf7, schoolYear: places.schoolYear, requiredHours: 8, plannedHours: 8, meetsRequirement: true });
+      expect(plan.body).toMatchObject({
+        schoolId: places.wf7,
+        schoolYear: places.schoolYear,
+        requiredHours: 8,
+        plannedHours: 8,
+        meetsRequirement: true,
+      });
       const sessions = plan.body.sessions as (LectureBody & { curriculumLabel: string })[];
       expect(sessions).toHaveLength(4);
-      expect(sessions.every((s) => s.curriculumLabel.startsWith('《牵手两代》') && s.creditHours === 2 && s.planId === plan.body.id)).toBe(true);
+      expect(sessions.every((s) => s.curriculumLabel.startsWith('《牵手两代》') && s.creditHours === 2 && s.planId === plan.body.id)).toBe(
+        true,
+      );
       // The class teacher reads the plan; another school's coordinator does not.
-      await ctx.admin().get(`/schools/${places.wf7}/course-plan`).set(auth(await ctx.login('13900000002', 'admin'))).expect(200);
+      await ctx
+        .admin()
+        .get(`/schools/${places.wf7}/course-plan`)
+        .set(auth(await ctx.login('13900000002', 'admin')))
+        .expect(200);
       await ctx.admin().get(`/schools/${places.wf7}/course-plan`).set(auth(otherCoordinator)).expect(403);
-      expect((await ctx.admin().get(`/schools/${places.guangwen}/course-plan`).set(auth(cityAdmin)).expect(404)).body.code).toBe('PLAN_NOT_FOUND');
-      expect((await ctx.admin().post(`/schools/${places.wf7}/course-plan`).set(auth(coordinator)).send({}).expect(409)).body.code).toBe('PLAN_EXISTS');
+      expect((await ctx.admin().get(`/schools/${places.guangwen}/course-plan`).set(auth(cityAdmin)).expect(404)).body.code).toBe(
+        'PLAN_NOT_FOUND',
+      );
+      expect((await ctx.admin().post(`/schools/${places.wf7}/course-plan`).set(auth(coordinator)).send({}).expect(409)).body.code).toBe(
+        'PLAN_EXISTS',
+      );
 
       await ctx.admin().post(`/lectures/${sessions[3].id}/cancel`).set(auth(coordinator)).expect(200);
       const short = await ctx.admin().get(`/schools/${places.wf7}/course-plan`).set(auth(coordinator)).expect(200);
@@ -326,8 +447,17 @@ describe('lectures: audience, registration and waitlist, reminders, course plans
       // A make-up session (补课) repeats one: it adds no hours. A new session does.
       const startsAt = minutesFromNow(30 * 24 * 60);
       const endsAt = new Date(startsAt.getTime() + 2 * HOUR);
-      await createLecture(ctx, coordinator, places.wf7, { startsAt, endsAt, planId: plan.body.id, makeupOf: sessions[0].id, series: 'school_course' });
-      expect((await ctx.admin().get(`/schools/${places.wf7}/course-plan`).set(auth(coordinator)).expect(200)).body).toMatchObject({ plannedHours: 6, meetsRequirement: false });
+      await createLecture(ctx, coordinator, places.wf7, {
+        startsAt,
+        endsAt,
+        planId: plan.body.id,
+        makeupOf: sessions[0].id,
+        series: 'school_course',
+      });
+      expect((await ctx.admin().get(`/schools/${places.wf7}/course-plan`).set(auth(coordinator)).expect(200)).body).toMatchObject({
+        plannedHours: 6,
+        meetsRequirement: false,
+      });
       await createLecture(ctx, coordinator, places.wf7, { startsAt, endsAt, planId: plan.body.id, series: 'school_course' });
       const restored = await ctx.admin().get(`/schools/${places.wf7}/course-plan`).set(auth(coordinator)).expect(200);
       expect(restored.body).toMatchObject({ plannedHours: 8, meetsRequirement: true });

@@ -22,8 +22,22 @@ describe('admin-api list routes: pages, sorts and filters', () => {
   /** the five lectures this file creates at 潍坊七中, titled 分页讲座 1 … 5, a day apart */
   let created: string[];
 
-  const lectures = async (query: string) => (await ctx.admin().get(`/lectures?${encodeURI(query)}`).set(auth(coordinator)).expect(200)).body as LecturePage;
-  const roster = async (query: string) => (await ctx.admin().get(`/classes/${classId}/students?${encodeURI(query)}`).set(auth(coordinator)).expect(200)).body as RosterPage;
+  const lectures = async (query: string) =>
+    (
+      await ctx
+        .admin()
+        .get(`/lectures?${encodeURI(query)}`)
+        .set(auth(coordinator))
+        .expect(200)
+    ).body as LecturePage;
+  const roster = async (query: string) =>
+    (
+      await ctx
+        .admin()
+        .get(`/classes/${classId}/students?${encodeURI(query)}`)
+        .set(auth(coordinator))
+        .expect(200)
+    ).body as RosterPage;
 
   beforeAll(async () => {
     ctx = await createTestContext({ apps: ['admin'] });
@@ -32,10 +46,24 @@ describe('admin-api list routes: pages, sorts and filters', () => {
     created = [];
     for (let i = 1; i <= 5; i++) {
       const startsAt = minutesFromNow(i * 24 * 60);
-      const lecture = await createLecture(ctx, coordinator, places.wf7, { startsAt, endsAt: new Date(startsAt.getTime() + 2 * HOUR), series: 'school_course', title: `分页讲座 ${i}`, venue: i === 3 ? '七中_礼堂' : '七中报告厅' }, i !== 5);
+      const lecture = await createLecture(
+        ctx,
+        coordinator,
+        places.wf7,
+        {
+          startsAt,
+          endsAt: new Date(startsAt.getTime() + 2 * HOUR),
+          series: 'school_course',
+          title: `分页讲座 ${i}`,
+          venue: i === 3 ? '七中_礼堂' : '七中报告厅',
+        },
+        i !== 5,
+      );
       created.push(lecture.id);
     }
-    classId = (await ctx.admin().post(`/schools/${places.wf7}/classes`).set(auth(coordinator)).send({ grade: 8, name: '分页测试班' }).expect(201)).body.id as string;
+    classId = (
+      await ctx.admin().post(`/schools/${places.wf7}/classes`).set(auth(coordinator)).send({ grade: 8, name: '分页测试班' }).expect(201)
+    ).body.id as string;
     // newFamily numbers the names: 丁一…, 王二… (two guardians), 张三…
     for (const name of ['丁一', '王二', '张三']) await newFamily(ctx, classId, name === '王二' ? 2 : 1, name);
   });
@@ -56,7 +84,13 @@ describe('admin-api list routes: pages, sorts and filters', () => {
     expect((await lectures(`${mine}&page=3`)).items.map((l) => l.id)).toEqual([created[4]]);
     expect((await lectures(`${mine}&page=4`)).items).toEqual([]);
     expect((await lectures('q=分页讲座&sort=-startsAt&page=1&pageSize=2')).items.map((l) => l.id)).toEqual([created[4], created[3]]);
-    expect((await lectures('q=分页讲座&sort=-title&page=1')).items.map((l) => l.title)).toEqual(['分页讲座 5', '分页讲座 4', '分页讲座 3', '分页讲座 2', '分页讲座 1']);
+    expect((await lectures('q=分页讲座&sort=-title&page=1')).items.map((l) => l.title)).toEqual([
+      '分页讲座 5',
+      '分页讲座 4',
+      '分页讲座 3',
+      '分页讲座 2',
+      '分页讲座 1',
+    ]);
 
     const drafts = await lectures('q=分页讲座&status=draft&page=1');
     expect({ total: drafts.total, ids: drafts.items.map((l) => l.id) }).toEqual({ total: 1, ids: [created[4]] });
@@ -77,7 +111,9 @@ describe('admin-api list routes: pages, sorts and filters', () => {
       expect(res.body.code).toBe('VALIDATION_FAILED');
     }
     for (const query of ['page=-1', 'sort=age', 'guardianStatus=gone']) {
-      expect((await ctx.admin().get(`/classes/${classId}/students?${query}`).set(auth(coordinator)).expect(400)).body.code).toBe('VALIDATION_FAILED');
+      expect((await ctx.admin().get(`/classes/${classId}/students?${query}`).set(auth(coordinator)).expect(400)).body.code).toBe(
+        'VALIDATION_FAILED',
+      );
     }
   });
 
@@ -95,7 +131,10 @@ describe('admin-api list routes: pages, sorts and filters', () => {
     expect((await roster('sort=-guardians&page=1&pageSize=1')).students.map((s) => s.name)).toEqual([expect.stringMatching(/^王二/)]);
 
     const byStudent = await roster('q=张三');
-    expect({ total: byStudent.total, names: byStudent.students.map((s) => s.name) }).toEqual({ total: 1, names: [expect.stringMatching(/^张三/)] });
+    expect({ total: byStudent.total, names: byStudent.students.map((s) => s.name) }).toEqual({
+      total: 1,
+      names: [expect.stringMatching(/^张三/)],
+    });
     const guardian = whole.students.find((s) => s.name.startsWith('王二'))?.guardians[1];
     expect(guardian?.phone).toMatch(/^1\d{10}$/);
     expect((await roster(`q=${guardian?.phone.slice(-5)}`)).students.map((s) => s.name)).toEqual([expect.stringMatching(/^王二/)]);

@@ -29,9 +29,15 @@ describe('the principal’s mailbox (parent-api + admin-api + worker)', () => {
     return { ...family.guardians[0], token: await ctx.login(family.guardians[0].phone) };
   }
   const write = (token: string, body: Record<string, unknown>) =>
-    ctx.parent().post('/mailbox').set(auth(token)).send({ schoolId: places.wf7, kind: 'complaint', subject: '反映问题', body: '这里是家长反映的具体情况。', ...body });
-  const answer = (token: string, id: string, text = '已核实并处理，感谢您的反映。') => ctx.admin().post(`/mailbox/${id}/answer`).set(auth(token)).send({ answer: text });
-  const staffList = async (token: string): Promise<Item[]> => (await ctx.admin().get('/mailbox').set(auth(token)).expect(200)).body.items as Item[];
+    ctx
+      .parent()
+      .post('/mailbox')
+      .set(auth(token))
+      .send({ schoolId: places.wf7, kind: 'complaint', subject: '反映问题', body: '这里是家长反映的具体情况。', ...body });
+  const answer = (token: string, id: string, text = '已核实并处理，感谢您的反映。') =>
+    ctx.admin().post(`/mailbox/${id}/answer`).set(auth(token)).send({ answer: text });
+  const staffList = async (token: string): Promise<Item[]> =>
+    (await ctx.admin().get('/mailbox').set(auth(token)).expect(200)).body.items as Item[];
 
   /** Runs the worker's escalation job once, as its schedule would. */
   async function escalate(): Promise<void> {
@@ -45,7 +51,9 @@ describe('the principal’s mailbox (parent-api + admin-api + worker)', () => {
     ctx = await createTestContext({ apps: ['parent', 'admin', 'worker'] });
     places = await demoPlaces(ctx);
     const weichengAdmin = await newUser(ctx, '潍城区管理员');
-    await ctx.query(`insert into role_assignments (user_id, role, scope_type, scope_id) values ('${weichengAdmin.id}', 'district_admin', 'district', '${places.weicheng}')`);
+    await ctx.query(
+      `insert into role_assignments (user_id, role, scope_type, scope_id) values ('${weichengAdmin.id}', 'district_admin', 'district', '${places.weicheng}')`,
+    );
     tokens = {
       city: await ctx.login('13900000000', 'admin'),
       district: await ctx.login('13900000006', 'admin'),
@@ -59,9 +67,22 @@ describe('the principal’s mailbox (parent-api + admin-api + worker)', () => {
 
   it('takes an anonymous report of paid tutoring: hidden from the school, visible (and audited) for the bureau', async () => {
     const writer = await parent();
-    const created = await write(writer.token, { kind: 'report', topic: 'paid_tutoring', subject: '教师有偿补课', body: '某老师周末在校外组织有偿补课。', anonymous: true }).expect(201);
+    const created = await write(writer.token, {
+      kind: 'report',
+      topic: 'paid_tutoring',
+      subject: '教师有偿补课',
+      body: '某老师周末在校外组织有偿补课。',
+      anonymous: true,
+    }).expect(201);
     const item = created.body as Item;
-    expect(item).toMatchObject({ schoolId: places.wf7, anonymous: true, status: 'open', level: 'school', overdue: false, author: { userId: writer.id } });
+    expect(item).toMatchObject({
+      schoolId: places.wf7,
+      anonymous: true,
+      status: 'open',
+      level: 'school',
+      overdue: false,
+      author: { userId: writer.id },
+    });
     const days = (Date.parse(item.dueAt) - Date.now()) / 86_400_000;
     expect(days).toBeGreaterThan(4.9);
     expect(days).toBeLessThanOrEqual(5);
@@ -69,10 +90,19 @@ describe('the principal’s mailbox (parent-api + admin-api + worker)', () => {
     const seenBySchool = (await staffList(tokens.coordinator)).find((i) => i.id === item.id);
     expect(seenBySchool).toMatchObject({ anonymous: true, author: null });
     expect((await ctx.admin().get(`/mailbox/${item.id}`).set(auth(tokens.coordinator)).expect(200)).body.author).toBeNull();
-    const audits = async () => (await ctx.query<{ n: number }>(`select count(*)::int as n from audit_log where action = 'mailbox.identity_viewed' and target_id = '${item.id}'`))[0].n;
+    const audits = async () =>
+      (
+        await ctx.query<{ n: number }>(
+          `select count(*)::int as n from audit_log where action = 'mailbox.identity_viewed' and target_id = '${item.id}'`,
+        )
+      )[0].n;
     expect(await audits()).toBe(0);
     const byDistrict = await ctx.admin().get(`/mailbox/${item.id}`).set(auth(tokens.district)).expect(200);
-    expect(byDistrict.body.author).toMatchObject({ userId: writer.id, name: writer.name, phone: expect.stringMatching(/^\d{3}\*{4}\d{4}$/) });
+    expect(byDistrict.body.author).toMatchObject({
+      userId: writer.id,
+      name: writer.name,
+      phone: expect.stringMatching(/^\d{3}\*{4}\d{4}$/),
+    });
     expect(await audits()).toBe(1);
 
     // Nobody else reads it: another school, another district, a class teacher, another parent.
@@ -104,7 +134,9 @@ describe('the principal’s mailbox (parent-api + admin-api + worker)', () => {
     expect((await answer(tokens.district, item.id).expect(409)).body.code).toBe('MAILBOX_ALREADY_ANSWERED');
     const mine = await ctx.parent().get(`/mailbox/${item.id}`).set(auth(writer.token)).expect(200);
     expect(mine.body).toMatchObject({ status: 'answered', answer: '已核实并处理，感谢您的反映。' });
-    const [note] = await ctx.query<{ n: number }>(`select count(*)::int as n from notifications where user_id = '${writer.id}' and kind = 'mailbox.answered'`);
+    const [note] = await ctx.query<{ n: number }>(
+      `select count(*)::int as n from notifications where user_id = '${writer.id}' and kind = 'mailbox.answered'`,
+    );
     expect(note.n).toBe(1);
     await answer(tokens.otherCoordinator, item.id).expect(404);
   });
@@ -116,7 +148,10 @@ describe('the principal’s mailbox (parent-api + admin-api + worker)', () => {
     expect((await ctx.parent().get(`/mailbox/${item.id}`).set(auth(writer.token)).expect(200)).body.level).toBe('school');
 
     await pastDue(item.id);
-    expect((await ctx.admin().get(`/mailbox/${item.id}`).set(auth(tokens.coordinator)).expect(200)).body).toMatchObject({ overdue: true, level: 'school' });
+    expect((await ctx.admin().get(`/mailbox/${item.id}`).set(auth(tokens.coordinator)).expect(200)).body).toMatchObject({
+      overdue: true,
+      level: 'school',
+    });
     await escalate();
     const atDistrict = (await ctx.admin().get(`/mailbox/${item.id}`).set(auth(tokens.district)).expect(200)).body as Item;
     expect(atDistrict).toMatchObject({ level: 'district', overdue: false });
@@ -124,7 +159,8 @@ describe('the principal’s mailbox (parent-api + admin-api + worker)', () => {
     expect(Date.parse(atDistrict.dueAt) - Date.now()).toBeGreaterThan(4.9 * 86_400_000);
     expect((await answer(tokens.coordinator, item.id).expect(403)).body.code).toBe('MAILBOX_NOT_YOUR_LEVEL');
     // The console's 逾期转交 list: only items moved up; the school's own list leaves them out.
-    const listed = async (token: string, query: string) => ((await ctx.admin().get(`/mailbox?${query}`).set(auth(token)).expect(200)).body.items as Item[]).map((i) => i.id);
+    const listed = async (token: string, query: string) =>
+      ((await ctx.admin().get(`/mailbox?${query}`).set(auth(token)).expect(200)).body.items as Item[]).map((i) => i.id);
     expect(await listed(tokens.district, 'escalated=true')).toContain(item.id);
     expect(await listed(tokens.district, 'escalated=false')).not.toContain(item.id);
     expect((await listed(tokens.district, 'escalated=true')).length).toBeLessThan((await listed(tokens.district, '')).length);
@@ -147,18 +183,25 @@ describe('the principal’s mailbox (parent-api + admin-api + worker)', () => {
     const overdue = (await write(writer.token, { subject: '逾期未复的来信' }).expect(201)).body as Item;
     await pastDue(overdue.id);
     type Counts = { schoolId: string; open: number; answered: number; overdue: number; escalated: number; paidTutoring: number };
-    const report = async (token: string, query = '') => (await ctx.admin().get(`/reports/mailbox${query}`).set(auth(token)).expect(200)).body.schools as Counts[];
+    const report = async (token: string, query = '') =>
+      (await ctx.admin().get(`/reports/mailbox${query}`).set(auth(token)).expect(200)).body.schools as Counts[];
 
     const district = await report(tokens.district);
     // Earlier tests here: an open anonymous report, one answered by the school, one escalated twice and answered by the city.
-    expect(district.find((s) => s.schoolId === places.wf7)).toEqual(expect.objectContaining({ open: 2, answered: 2, overdue: 1, escalated: 1, paidTutoring: 1 }));
-    expect(district.find((s) => s.schoolId === places.guangwen)).toEqual(expect.objectContaining({ open: 0, answered: 0, overdue: 0, escalated: 0 }));
+    expect(district.find((s) => s.schoolId === places.wf7)).toEqual(
+      expect.objectContaining({ open: 2, answered: 2, overdue: 1, escalated: 1, paidTutoring: 1 }),
+    );
+    expect(district.find((s) => s.schoolId === places.guangwen)).toEqual(
+      expect.objectContaining({ open: 0, answered: 0, overdue: 0, escalated: 0 }),
+    );
     expect(district.some((s) => s.schoolId === places.shiyan)).toBe(false);
 
     expect((await report(tokens.coordinator)).map((s) => s.schoolId)).toEqual([places.wf7]);
     expect((await report(tokens.city, `?districtId=${places.weicheng}`)).some((s) => s.schoolId === places.wf7)).toBe(false);
     expect((await report(tokens.city)).some((s) => s.schoolId === places.wf7)).toBe(true);
-    expect((await ctx.admin().get(`/reports/mailbox?districtId=${places.weicheng}`).set(auth(tokens.district)).expect(403)).body.code).toBe('FORBIDDEN');
+    expect((await ctx.admin().get(`/reports/mailbox?districtId=${places.weicheng}`).set(auth(tokens.district)).expect(403)).body.code).toBe(
+      'FORBIDDEN',
+    );
     await ctx.admin().get('/reports/mailbox?districtId=x').set(auth(tokens.city)).expect(400);
   });
 });

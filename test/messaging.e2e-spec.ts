@@ -20,20 +20,31 @@ interface User {
 }
 
 type Sent = AckResult<{ message: MessageDto; quietHours: boolean }>;
-type FamilyStatus = { studentId: string | null; name: string; guardians: { userId: string; name: string; role: string }[]; at?: string | null };
+type FamilyStatus = {
+  studentId: string | null;
+  name: string;
+  guardians: { userId: string; name: string; role: string }[];
+  at?: string | null;
+};
 
 const GROUP_TITLE = '潍坊七中 初一(1)班';
 const HOUR = 60 * 60 * 1000;
 const SHANGHAI_OFFSET = 8 * HOUR;
 
-
 /** Shanghai wall-clock parts of an instant (UTC+8 all year). */
 function shanghai(instant: Date) {
   const shifted = new Date(instant.getTime() + SHANGHAI_OFFSET);
-  return { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth(), day: shifted.getUTCDate(), minute: shifted.getUTCHours() * 60 + shifted.getUTCMinutes(), weekday: shifted.getUTCDay() || 7 };
+  return {
+    year: shifted.getUTCFullYear(),
+    month: shifted.getUTCMonth(),
+    day: shifted.getUTCDate(),
+    minute: shifted.getUTCHours() * 60 + shifted.getUTCMinutes(),
+    weekday: shifted.getUTCDay() || 7,
+  };
 }
 
-const atShanghai = (year: number, month: number, day: number, hour: number, minute: number) => new Date(Date.UTC(year, month, day, hour, minute) - SHANGHAI_OFFSET);
+const atShanghai = (year: number, month: number, day: number, hour: number, minute: number) =>
+  new Date(Date.UTC(year, month, day, hour, minute) - SHANGHAI_OFFSET);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -122,7 +133,9 @@ describe('messaging (parent-api, gateway, worker)', () => {
   beforeAll(async () => {
     ctx = await createTestContext({ apps: ['parent', 'gateway', 'worker'] });
     [teacher, chen, liu, zhao] = await Promise.all(['13900000002', '13900000003', '13900000004', '13900000005'].map(signIn));
-    const [group] = await ctx.query<{ id: string; class_id: string }>(`select id::text, class_id::text from conversations where kind = 'class_group' and title = '${GROUP_TITLE}'`);
+    const [group] = await ctx.query<{ id: string; class_id: string }>(
+      `select id::text, class_id::text from conversations where kind = 'class_group' and title = '${GROUP_TITLE}'`,
+    );
     groupId = group.id;
     classId = group.class_id;
   });
@@ -147,7 +160,14 @@ describe('messaging (parent-api, gateway, worker)', () => {
 
       const res = await ctx.parent().get('/conversations').set(auth(chen)).expect(200);
       const group = res.body.items.find((c: { id: string }) => c.id === groupId);
-      expect(group).toMatchObject({ id: groupId, kind: 'class_group', title: GROUP_TITLE, lastSeq: second.seq, unread: 2, staffOnly: false });
+      expect(group).toMatchObject({
+        id: groupId,
+        kind: 'class_group',
+        title: GROUP_TITLE,
+        lastSeq: second.seq,
+        unread: 2,
+        staffOnly: false,
+      });
       expect(group.lastMessage).toEqual(second);
       expect(res.body.nextCursor).toBeNull();
       // Chen's other child's class group is there too; a foreign parent sees neither.
@@ -161,8 +181,12 @@ describe('messaging (parent-api, gateway, worker)', () => {
 
     it('pages GET /conversations by last activity without skipping or repeating one', async () => {
       // Three conversations whose activity differs only below the millisecond.
-      await ctx.query(`update conversations set last_message_at = '2030-01-01T00:00:00.000300Z' where kind = 'class_group' and title = '${GROUP_TITLE}'`);
-      await ctx.query(`update conversations set last_message_at = '2030-01-01T00:00:00.000200Z' where kind = 'class_group' and title = '潍坊实验学校 三年级(2)班'`);
+      await ctx.query(
+        `update conversations set last_message_at = '2030-01-01T00:00:00.000300Z' where kind = 'class_group' and title = '${GROUP_TITLE}'`,
+      );
+      await ctx.query(
+        `update conversations set last_message_at = '2030-01-01T00:00:00.000200Z' where kind = 'class_group' and title = '潍坊实验学校 三年级(2)班'`,
+      );
       const direct = await ctx.parent().post('/conversations/direct').set(auth(chen)).send({ userId: teacher.id }).expect(201);
       await ctx.query(`update conversations set last_message_at = '2030-01-01T00:00:00.000100Z' where id = '${direct.body.id}'`);
       try {
@@ -185,9 +209,17 @@ describe('messaging (parent-api, gateway, worker)', () => {
 
         // A tampered cursor is a bad request, not a failed query.
         const cursorOf = (key: unknown[]) => Buffer.from(JSON.stringify(key)).toString('base64url');
-        for (const key of [['garbage', groupId], ['2030-01-01T00:00:00Z', 'not-a-uuid'], ['2030-02-30T00:00:00Z', groupId], [1, 2]]) {
+        for (const key of [
+          ['garbage', groupId],
+          ['2030-01-01T00:00:00Z', 'not-a-uuid'],
+          ['2030-02-30T00:00:00Z', groupId],
+          [1, 2],
+        ]) {
           for (const path of ['/conversations', '/notifications']) {
-            const res = await ctx.parent().get(`${path}?cursor=${cursorOf(key)}`).set(auth(chen));
+            const res = await ctx
+              .parent()
+              .get(`${path}?cursor=${cursorOf(key)}`)
+              .set(auth(chen));
             expect({ path, key, status: res.status, code: res.body.code }).toEqual({ path, key, status: 400, code: 'VALIDATION_FAILED' });
           }
         }
@@ -232,14 +264,18 @@ describe('messaging (parent-api, gateway, worker)', () => {
     it('allocates gapless, increasing seqs to 30 concurrent sends from three users', async () => {
       const before = await lastSeq();
       const senders = [teacher, chen, liu];
-      const acks = await Promise.all(senders.flatMap((user) => Array.from({ length: 10 }, (_, i) => sendText(user, `并发消息 ${user.name} ${i}`))));
+      const acks = await Promise.all(
+        senders.flatMap((user) => Array.from({ length: 10 }, (_, i) => sendText(user, `并发消息 ${user.name} ${i}`))),
+      );
       const messages = acks.map((a) => (a.ok ? a.message : undefined));
       expect(messages.every(Boolean)).toBe(true);
       const seqs = messages.map((m) => m?.seq as number).sort((a, b) => a - b);
       expect(seqs).toEqual(Array.from({ length: 30 }, (_, i) => before + 1 + i));
       expect(await lastSeq()).toBe(before + 30);
 
-      const stored = await ctx.query<{ seq: number }>(`select seq::int from messages where conversation_id = '${groupId}' and seq > ${before} order by seq`);
+      const stored = await ctx.query<{ seq: number }>(
+        `select seq::int from messages where conversation_id = '${groupId}' and seq > ${before} order by seq`,
+      );
       expect(stored.map((r) => r.seq)).toEqual(seqs);
       // Every member's socket got all thirty.
       for (const user of senders) {
@@ -254,11 +290,21 @@ describe('messaging (parent-api, gateway, worker)', () => {
       expect(first.ok && again.ok).toBe(true);
       if (!first.ok || !again.ok) return;
       expect(again.message).toEqual(first.message);
-      const rest = await ctx.parent().post(`/conversations/${groupId}/messages`).set(auth(chen)).send({ clientMsgId, type: 'text', text: '又一次' }).expect(201);
+      const rest = await ctx
+        .parent()
+        .post(`/conversations/${groupId}/messages`)
+        .set(auth(chen))
+        .send({ clientMsgId, type: 'text', text: '又一次' })
+        .expect(201);
       expect(rest.body.message).toEqual(first.message);
       // The same id in another conversation is refused, not answered with the first message.
       const direct = await ctx.parent().post('/conversations/direct').set(auth(chen)).send({ userId: teacher.id }).expect(201);
-      const elsewhere = await ctx.parent().post(`/conversations/${direct.body.id}/messages`).set(auth(chen)).send({ clientMsgId, type: 'text', text: '另一个会话' }).expect(400);
+      const elsewhere = await ctx
+        .parent()
+        .post(`/conversations/${direct.body.id}/messages`)
+        .set(auth(chen))
+        .send({ clientMsgId, type: 'text', text: '另一个会话' })
+        .expect(400);
       expect(elsewhere.body.errors).toEqual([{ field: 'clientMsgId', message: '已在另一个会话中使用过，请为每条消息生成新的编号' }]);
 
       const before = await lastSeq();
@@ -269,7 +315,9 @@ describe('messaging (parent-api, gateway, worker)', () => {
       expect(a.message).toEqual(b.message);
       expect(a.message.seq).toBe(before + 1);
       // One row, and the loser burned no seq.
-      const rows = await ctx.query<{ n: number }>(`select count(*)::int as n from messages where sender_id = '${liu.id}' and client_msg_id = '${racing}'`);
+      const rows = await ctx.query<{ n: number }>(
+        `select count(*)::int as n from messages where sender_id = '${liu.id}' and client_msg_id = '${racing}'`,
+      );
       expect(rows).toEqual([{ n: 1 }]);
       expect(await lastSeq()).toBe(before + 1);
     });
@@ -278,14 +326,25 @@ describe('messaging (parent-api, gateway, worker)', () => {
       const before = await lastSeq();
       const ack = await sendText(zhao, '我不是这个群的');
       expect(ack).toEqual({ ok: false, code: 'FORBIDDEN', message: '没有权限执行此操作' });
-      expect(await zhao.client.emit('conversation:sync', { conversationId: groupId, afterSeq: 0 })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
-      expect(await zhao.client.emit('conversation:read', { conversationId: groupId, seq: 1 })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+      expect(await zhao.client.emit('conversation:sync', { conversationId: groupId, afterSeq: 0 })).toMatchObject({
+        ok: false,
+        code: 'FORBIDDEN',
+      });
+      expect(await zhao.client.emit('conversation:read', { conversationId: groupId, seq: 1 })).toMatchObject({
+        ok: false,
+        code: 'FORBIDDEN',
+      });
       expect(await lastSeq()).toBe(before);
 
       const history = await ctx.parent().get(`/conversations/${groupId}/messages?afterSeq=0`).set(auth(zhao)).expect(404);
       expect(history.body).toEqual({ statusCode: 404, code: 'CONVERSATION_NOT_FOUND', message: '找不到该会话' });
       await ctx.parent().get(`/conversations/${groupId}`).set(auth(zhao)).expect(404);
-      await ctx.parent().post(`/conversations/${groupId}/messages`).set(auth(zhao)).send({ clientMsgId: cid(), type: 'text', text: 'x' }).expect(404);
+      await ctx
+        .parent()
+        .post(`/conversations/${groupId}/messages`)
+        .set(auth(zhao))
+        .send({ clientMsgId: cid(), type: 'text', text: 'x' })
+        .expect(404);
       // An unknown conversation looks the same as a foreign one.
       expect(await sendText(chen, 'x', randomUUID())).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     });
@@ -312,18 +371,33 @@ describe('messaging (parent-api, gateway, worker)', () => {
       ];
       for (const payload of payloads) {
         const ack = await chen.client.emit('message:send', payload);
-        expect({ payload, ok: ack.ok, code: ack.ok ? undefined : ack.code }).toEqual({ payload, ok: false, code: expect.stringMatching(/^(BAD_REQUEST|VALIDATION_FAILED)$/) });
+        expect({ payload, ok: ack.ok, code: ack.ok ? undefined : ack.code }).toEqual({
+          payload,
+          ok: false,
+          code: expect.stringMatching(/^(BAD_REQUEST|VALIDATION_FAILED)$/),
+        });
         if (!ack.ok) expect(ack.message.length).toBeGreaterThan(0);
       }
-      for (const payload of ['junk', { conversationId: groupId }, { conversationId: groupId, afterSeq: -1 }, { conversationId: groupId, afterSeq: 0, limit: 1000 }]) {
+      for (const payload of [
+        'junk',
+        { conversationId: groupId },
+        { conversationId: groupId, afterSeq: -1 },
+        { conversationId: groupId, afterSeq: 0, limit: 1000 },
+      ]) {
         expect(await chen.client.emit('conversation:sync', payload)).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
       }
       // Past what a bigint column holds: refused here, not failed in the query.
-      for (const payload of [{ conversationId: groupId, afterSeq: 1e20 }, { conversationId: groupId, afterSeq: 2 ** 63 }]) {
+      for (const payload of [
+        { conversationId: groupId, afterSeq: 1e20 },
+        { conversationId: groupId, afterSeq: 2 ** 63 },
+      ]) {
         expect(await chen.client.emit('conversation:sync', payload)).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
       }
       for (const seq of ['many', -1, 1.5, 1e20]) {
-        expect(await chen.client.emit('conversation:read', { conversationId: groupId, seq })).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+        expect(await chen.client.emit('conversation:read', { conversationId: groupId, seq })).toMatchObject({
+          ok: false,
+          code: 'BAD_REQUEST',
+        });
       }
       for (const query of ['afterSeq=100000000000000000000', 'beforeSeq=9223372036854775808', 'afterSeq=abc', 'limit=0']) {
         const res = await ctx.parent().get(`/conversations/${groupId}/messages?${query}`).set(auth(chen));
@@ -344,7 +418,12 @@ describe('messaging (parent-api, gateway, worker)', () => {
       expect(acks.every((a) => a.ok)).toBe(true);
       const limited = await sendText(liu, '第 21 条');
       expect(limited).toEqual({ ok: false, code: 'RATE_LIMITED', message: '操作过于频繁，请稍后再试' });
-      const rest = await ctx.parent().post(`/conversations/${groupId}/messages`).set(auth(liu)).send({ clientMsgId: cid(), type: 'text', text: '第 22 条' }).expect(429);
+      const rest = await ctx
+        .parent()
+        .post(`/conversations/${groupId}/messages`)
+        .set(auth(liu))
+        .send({ clientMsgId: cid(), type: 'text', text: '第 22 条' })
+        .expect(429);
       expect(rest.body.code).toBe('RATE_LIMITED');
       // A retry of a message already stored is not a new message: it still gets its answer.
       const first = acks[0].ok ? acks[0].message : undefined;
@@ -354,7 +433,13 @@ describe('messaging (parent-api, gateway, worker)', () => {
     });
 
     it('lets a teacher post notices and refuses notices from parents (NOTICE_SENDER_ONLY)', async () => {
-      const ack = await chen.client.emit('message:send', { conversationId: groupId, clientMsgId: cid(), type: 'notice', title: '我也想发通知', text: '内容' });
+      const ack = await chen.client.emit('message:send', {
+        conversationId: groupId,
+        clientMsgId: cid(),
+        type: 'notice',
+        title: '我也想发通知',
+        text: '内容',
+      });
       expect(ack).toMatchObject({ ok: false, code: 'NOTICE_SENDER_ONLY' });
     });
   });
@@ -368,7 +453,11 @@ describe('messaging (parent-api, gateway, worker)', () => {
 
       const sync = await liu.client.emit<{ messages: MessageDto[] }>('conversation:sync', { conversationId: groupId, afterSeq: start });
       expect(sync.ok && sync.messages).toEqual(sent);
-      const limited = await liu.client.emit<{ messages: MessageDto[] }>('conversation:sync', { conversationId: groupId, afterSeq: start + 1, limit: 2 });
+      const limited = await liu.client.emit<{ messages: MessageDto[] }>('conversation:sync', {
+        conversationId: groupId,
+        afterSeq: start + 1,
+        limit: 2,
+      });
       expect(limited.ok && limited.messages.map((m) => m.seq)).toEqual([start + 2, start + 3]);
 
       // Forward paging over REST follows nextCursor.
@@ -385,7 +474,11 @@ describe('messaging (parent-api, gateway, worker)', () => {
       expect(page.body.items).toEqual(sent);
 
       // Backward: the newest before the bound, still oldest first.
-      const back = await ctx.parent().get(`/conversations/${groupId}/messages?beforeSeq=${start + 5}&limit=2`).set(auth(liu)).expect(200);
+      const back = await ctx
+        .parent()
+        .get(`/conversations/${groupId}/messages?beforeSeq=${start + 5}&limit=2`)
+        .set(auth(liu))
+        .expect(200);
       expect(back.body.items.map((m: MessageDto) => m.seq)).toEqual([start + 3, start + 4]);
       const whole = await ctx.parent().get(`/conversations/${groupId}/messages?afterSeq=0&limit=200`).set(auth(liu)).expect(200);
       const seqs = whole.body.items.map((m: MessageDto) => m.seq);
@@ -403,22 +496,32 @@ describe('messaging (parent-api, gateway, worker)', () => {
       const read = await liu.client.emit<{ seq: number }>('conversation:read', { conversationId: groupId, seq: top.seq });
       expect(read).toEqual({ ok: true, seq: top.seq });
       for (const member of [chen, teacher]) {
-        const event = await member.client.next<{ userId: string; seq: number }>('conversation:read', (e) => e.userId === liu.id && e.seq === top.seq);
+        const event = await member.client.next<{ userId: string; seq: number }>(
+          'conversation:read',
+          (e) => e.userId === liu.id && e.seq === top.seq,
+        );
         expect(event).toEqual({ conversationId: groupId, userId: liu.id, seq: top.seq });
       }
       const back = await liu.client.emit<{ seq: number }>('conversation:read', { conversationId: groupId, seq: top.seq - 2 });
       expect(back).toEqual({ ok: true, seq: top.seq });
       const rest = await ctx.parent().post(`/conversations/${groupId}/read`).set(auth(liu)).send({ seq: 1 }).expect(200);
       expect(rest.body).toEqual({ conversationId: groupId, seq: top.seq });
-      const [cursor] = await ctx.query<{ seq: number }>(`select last_read_seq::int as seq from conversation_members where conversation_id = '${groupId}' and user_id = '${liu.id}'`);
+      const [cursor] = await ctx.query<{ seq: number }>(
+        `select last_read_seq::int as seq from conversation_members where conversation_id = '${groupId}' and user_id = '${liu.id}'`,
+      );
       expect(cursor.seq).toBe(top.seq);
 
-      const unread = async () => (await ctx.parent().get('/conversations').set(auth(liu)).expect(200)).body.items.find((c: { id: string }) => c.id === groupId).unread;
+      const unread = async () =>
+        (await ctx.parent().get('/conversations').set(auth(liu)).expect(200)).body.items.find((c: { id: string }) => c.id === groupId)
+          .unread;
       expect(await unread()).toBe(0);
       const newer = await posted(teacher, '新消息');
       expect(await unread()).toBe(1);
       // Reading past the end stops at the newest message.
-      expect(await liu.client.emit('conversation:read', { conversationId: groupId, seq: newer.seq + 100 })).toEqual({ ok: true, seq: newer.seq });
+      expect(await liu.client.emit('conversation:read', { conversationId: groupId, seq: newer.seq + 100 })).toEqual({
+        ok: true,
+        seq: newer.seq,
+      });
       expect(await unread()).toBe(0);
     });
 
@@ -438,9 +541,15 @@ describe('messaging (parent-api, gateway, worker)', () => {
       const listed = [...read, ...unread].map((f) => f.studentId as string);
       expect(listed).not.toContain(chenStudent);
       expect([...listed].sort()).toEqual([...families.keys()].filter((id) => id !== chenStudent).sort());
-      for (const family of [...read, ...unread]) expect(family.guardians.map((g) => g.userId).sort()).toEqual(families.get(family.studentId as string));
-      expect(read.find((f) => f.studentId === liuStudent)).toMatchObject({ name: '刘子涵', guardians: [{ userId: liu.id, name: '刘芳（母亲）', role: 'member' }] });
-      const readers = await ctx.query<{ user_id: string }>(`select user_id::text from conversation_members where conversation_id = '${groupId}' and last_read_seq >= ${message.seq}`);
+      for (const family of [...read, ...unread])
+        expect(family.guardians.map((g) => g.userId).sort()).toEqual(families.get(family.studentId as string));
+      expect(read.find((f) => f.studentId === liuStudent)).toMatchObject({
+        name: '刘子涵',
+        guardians: [{ userId: liu.id, name: '刘芳（母亲）', role: 'member' }],
+      });
+      const readers = await ctx.query<{ user_id: string }>(
+        `select user_id::text from conversation_members where conversation_id = '${groupId}' and last_read_seq >= ${message.seq}`,
+      );
       const readerIds = new Set(readers.map((r) => r.user_id));
       for (const family of read) expect(family.guardians.some((g) => readerIds.has(g.userId))).toBe(true);
       for (const family of unread) expect(family.guardians.some((g) => readerIds.has(g.userId))).toBe(false);
@@ -468,11 +577,21 @@ describe('messaging (parent-api, gateway, worker)', () => {
       });
       if (!ack.ok) throw new Error(ack.code);
       const notice = ack.message;
-      expect(notice).toMatchObject({ type: 'notice', text: '下周三春游，请家长确认。', notice: { title, needsAck: true, emergency: true } });
+      expect(notice).toMatchObject({
+        type: 'notice',
+        text: '下周三春游，请家长确认。',
+        notice: { title, needsAck: true, emergency: true },
+      });
 
       for (const parent of [chen, liu]) {
         const pushed = await parent.client.next<NotificationDto>('notification:new', (n) => n.data.messageId === notice.id);
-        expect(pushed).toMatchObject({ kind: 'notice.new', title: `【通知】${title}`, body: '下周三春游，请家长确认。', data: { conversationId: groupId, messageId: notice.id, needsAck: true }, readAt: null });
+        expect(pushed).toMatchObject({
+          kind: 'notice.new',
+          title: `【通知】${title}`,
+          body: '下周三春游，请家长确认。',
+          data: { conversationId: groupId, messageId: notice.id, needsAck: true },
+          readAt: null,
+        });
         const inbox = await ctx.parent().get('/notifications').set(auth(parent)).expect(200);
         expect(inbox.body.items).toContainEqual(pushed);
       }
@@ -486,7 +605,12 @@ describe('messaging (parent-api, gateway, worker)', () => {
       const confirmed = await ctx.parent().post(`/messages/${notice.id}/ack`).set(auth(chen)).expect(200);
       expect(confirmed.body).toEqual({ messageId: notice.id, ackedAt: expect.any(String) });
       expect((await ctx.parent().post(`/messages/${notice.id}/ack`).set(auth(chen)).expect(200)).body).toEqual(confirmed.body);
-      expect(await teacher.client.next('notice:acked', (e: { messageId: string; userId: string }) => e.messageId === notice.id && e.userId === chen.id)).toEqual({ messageId: notice.id, userId: chen.id });
+      expect(
+        await teacher.client.next(
+          'notice:acked',
+          (e: { messageId: string; userId: string }) => e.messageId === notice.id && e.userId === chen.id,
+        ),
+      ).toEqual({ messageId: notice.id, userId: chen.id });
       const socketAck = await liu.client.emit<{ messageId: string; ackedAt: string }>('notice:ack', { messageId: notice.id });
       expect(socketAck).toEqual({ ok: true, messageId: notice.id, ackedAt: expect.any(String) });
       expect(await liu.client.emit('notice:ack', { messageId: notice.id })).toEqual(socketAck);
@@ -499,12 +623,24 @@ describe('messaging (parent-api, gateway, worker)', () => {
       expect(acks.body.confirmed).toHaveLength(2);
       expect(acks.body.confirmed).toEqual(
         expect.arrayContaining([
-          { studentId: chenStudent, name: '陈小雨', guardians: [{ userId: chen.id, name: '陈志强（父亲）', role: 'member' }], at: confirmed.body.ackedAt },
-          { studentId: liuStudent, name: '刘子涵', guardians: [{ userId: liu.id, name: '刘芳（母亲）', role: 'member' }], at: socketAck.ok ? socketAck.ackedAt : null },
+          {
+            studentId: chenStudent,
+            name: '陈小雨',
+            guardians: [{ userId: chen.id, name: '陈志强（父亲）', role: 'member' }],
+            at: confirmed.body.ackedAt,
+          },
+          {
+            studentId: liuStudent,
+            name: '刘子涵',
+            guardians: [{ userId: liu.id, name: '刘芳（母亲）', role: 'member' }],
+            at: socketAck.ok ? socketAck.ackedAt : null,
+          },
         ]),
       );
       const unconfirmed = acks.body.unconfirmed as FamilyStatus[];
-      expect(unconfirmed.map((f) => f.studentId).sort()).toEqual([...families.keys()].filter((s) => s !== chenStudent && s !== liuStudent).sort());
+      expect(unconfirmed.map((f) => f.studentId).sort()).toEqual(
+        [...families.keys()].filter((s) => s !== chenStudent && s !== liuStudent).sort(),
+      );
 
       // Parents may neither see the list nor remind.
       expect((await ctx.parent().get(`/messages/${notice.id}/acks`).set(auth(liu)).expect(403)).body.code).toBe('FORBIDDEN');
@@ -514,7 +650,9 @@ describe('messaging (parent-api, gateway, worker)', () => {
       const remind = await ctx.parent().post(`/messages/${notice.id}/remind`).set(auth(teacher)).expect(202);
       expect(remind.body).toEqual({ messageId: notice.id, reminded: waiting.length });
       // The worker writes the reminders in one statement: once any is there, all are.
-      const reminded = await eventually<{ user_id: string }>(`select user_id::text from notifications where kind = 'notice.remind' and data->>'messageId' = '${notice.id}'`);
+      const reminded = await eventually<{ user_id: string }>(
+        `select user_id::text from notifications where kind = 'notice.remind' and data->>'messageId' = '${notice.id}'`,
+      );
       expect(reminded.map((r) => r.user_id).sort()).toEqual(waiting);
 
       const again = await ctx.parent().post(`/messages/${notice.id}/remind`).set(auth(teacher)).expect(429);
@@ -533,7 +671,13 @@ describe('messaging (parent-api, gateway, worker)', () => {
     });
 
     it('holds back the push of an ordinary notice to families between 21:30 and 07:00', async () => {
-      const ack = await teacher.client.emit<{ message: MessageDto }>('message:send', { conversationId: groupId, clientMsgId: cid(), type: 'notice', title: '家长会', text: '周五下午家长会' });
+      const ack = await teacher.client.emit<{ message: MessageDto }>('message:send', {
+        conversationId: groupId,
+        clientMsgId: cid(),
+        type: 'notice',
+        title: '家长会',
+        text: '周五下午家长会',
+      });
       if (!ack.ok) throw new Error(ack.code);
       const rows = await eventually<{ user_id: string; deliver_at: string; created_at: string }>(
         `select user_id::text, deliver_at, created_at from notifications where kind = 'notice.new' and data->>'messageId' = '${ack.message.id}' and user_id = '${chen.id}'`,
@@ -558,7 +702,10 @@ describe('messaging (parent-api, gateway, worker)', () => {
       if (!ack.ok) throw new Error(ack.code);
       const notice = ack.message;
       const before = Date.now();
-      expect(await liu.client.emit('conversation:read', { conversationId: groupId, seq: notice.seq })).toEqual({ ok: true, seq: notice.seq });
+      expect(await liu.client.emit('conversation:read', { conversationId: groupId, seq: notice.seq })).toEqual({
+        ok: true,
+        seq: notice.seq,
+      });
       const after = Date.now();
       const liuStudent = await studentOf(liu);
 
@@ -582,7 +729,7 @@ describe('messaging (parent-api, gateway, worker)', () => {
       expect(laterAt).toBeLessThanOrEqual(Date.now() + 1000);
     });
 
-    it('gives every reader of a text message a read time: read over REST, or passed by the reader\'s own send', async () => {
+    it("gives every reader of a text message a read time: read over REST, or passed by the reader's own send", async () => {
       const message = await posted(teacher, `请查看本周作业 ${cid()}`);
       const started = Date.now();
       await ctx.parent().post(`/conversations/${groupId}/read`).set(auth(liu)).send({ seq: message.seq }).expect(200);
@@ -598,7 +745,9 @@ describe('messaging (parent-api, gateway, worker)', () => {
       }
       for (const family of reads.body.unread as FamilyStatus[]) expect(family.at).toBeNull();
       // One mark per cursor move, not one per message and reader.
-      const marks = await ctx.query<{ n: number }>(`select count(*)::int as n from read_marks where conversation_id = '${groupId}' and user_id = '${liu.id}' and seq = ${message.seq}`);
+      const marks = await ctx.query<{ n: number }>(
+        `select count(*)::int as n from read_marks where conversation_id = '${groupId}' and user_id = '${liu.id}' and seq = ${message.seq}`,
+      );
       expect(marks[0].n).toBe(1);
     });
   });
@@ -608,10 +757,18 @@ describe('messaging (parent-api, gateway, worker)', () => {
       try {
         const patched = await ctx.parent().patch(`/conversations/${groupId}`).set(auth(teacher)).send({ staffOnly: true }).expect(200);
         expect(patched.body).toMatchObject({ id: groupId, staffOnly: true });
-        expect(await chen.client.next('conversation:updated', (e: { staffOnly: boolean }) => e.staffOnly)).toEqual({ conversationId: groupId, staffOnly: true });
+        expect(await chen.client.next('conversation:updated', (e: { staffOnly: boolean }) => e.staffOnly)).toEqual({
+          conversationId: groupId,
+          staffOnly: true,
+        });
 
         expect(await sendText(chen, '家长发言')).toMatchObject({ ok: false, code: 'STAFF_ONLY_CONVERSATION' });
-        await ctx.parent().post(`/conversations/${groupId}/messages`).set(auth(chen)).send({ clientMsgId: cid(), type: 'text', text: 'x' }).expect(403);
+        await ctx
+          .parent()
+          .post(`/conversations/${groupId}/messages`)
+          .set(auth(chen))
+          .send({ clientMsgId: cid(), type: 'text', text: 'x' })
+          .expect(403);
         expect(await sendText(teacher, '老师发言')).toMatchObject({ ok: true });
 
         const refused = await ctx.parent().patch(`/conversations/${groupId}`).set(auth(chen)).send({ staffOnly: false }).expect(403);
@@ -634,17 +791,38 @@ describe('messaging (parent-api, gateway, worker)', () => {
       expect(recalled).toEqual({ ok: true, message: { ...message, text: null, recalled: true } });
 
       for (const member of [teacher, liu]) {
-        expect(await member.client.next('message:recalled', (e: { messageId: string }) => e.messageId === message.id)).toEqual({ conversationId: groupId, messageId: message.id, seq: message.seq });
-        const system = await member.client.next<MessageDto>('message:new', (m) => m.type === 'system' && m.system?.event === 'recalled' && m.seq === message.seq + 1);
-        expect(system).toMatchObject({ senderId: null, text: '陈志强 撤回了一条消息', system: { event: 'recalled', userIds: [chen.id], names: ['陈志强'] } });
+        expect(await member.client.next('message:recalled', (e: { messageId: string }) => e.messageId === message.id)).toEqual({
+          conversationId: groupId,
+          messageId: message.id,
+          seq: message.seq,
+        });
+        const system = await member.client.next<MessageDto>(
+          'message:new',
+          (m) => m.type === 'system' && m.system?.event === 'recalled' && m.seq === message.seq + 1,
+        );
+        expect(system).toMatchObject({
+          senderId: null,
+          text: '陈志强 撤回了一条消息',
+          system: { event: 'recalled', userIds: [chen.id], names: ['陈志强'] },
+        });
       }
 
-      const history = await ctx.parent().get(`/conversations/${groupId}/messages?afterSeq=${message.seq - 1}&limit=2`).set(auth(liu)).expect(200);
+      const history = await ctx
+        .parent()
+        .get(`/conversations/${groupId}/messages?afterSeq=${message.seq - 1}&limit=2`)
+        .set(auth(liu))
+        .expect(200);
       expect(history.body.items[0]).toEqual({ ...message, text: null, recalled: true });
       expect(history.body.items[1]).toMatchObject({ seq: message.seq + 1, type: 'system', text: '陈志强 撤回了一条消息' });
-      const sync = await teacher.client.emit<{ messages: MessageDto[] }>('conversation:sync', { conversationId: groupId, afterSeq: message.seq - 1, limit: 2 });
+      const sync = await teacher.client.emit<{ messages: MessageDto[] }>('conversation:sync', {
+        conversationId: groupId,
+        afterSeq: message.seq - 1,
+        limit: 2,
+      });
       expect(sync.ok && sync.messages).toEqual(history.body.items);
-      const [row] = await ctx.query<{ text: string | null; recalled: boolean }>(`select text, recalled_at is not null as recalled from messages where id = '${message.id}'`);
+      const [row] = await ctx.query<{ text: string | null; recalled: boolean }>(
+        `select text, recalled_at is not null as recalled from messages where id = '${message.id}'`,
+      );
       expect(row).toEqual({ text: null, recalled: true });
     });
 
@@ -667,15 +845,27 @@ describe('messaging (parent-api, gateway, worker)', () => {
       expect(await lastSeq()).toBe(message.seq + 1);
     });
 
-    it('takes a recalled notice out of the families\' inboxes too', async () => {
-      const ack = await teacher.client.emit<{ message: MessageDto }>('message:send', { conversationId: groupId, clientMsgId: cid(), type: 'notice', title: '发错了的通知', text: '请忽略', emergency: true });
+    it("takes a recalled notice out of the families' inboxes too", async () => {
+      const ack = await teacher.client.emit<{ message: MessageDto }>('message:send', {
+        conversationId: groupId,
+        clientMsgId: cid(),
+        type: 'notice',
+        title: '发错了的通知',
+        text: '请忽略',
+        emergency: true,
+      });
       if (!ack.ok) throw new Error(ack.code);
       await liu.client.next<NotificationDto>('notification:new', (n) => n.data.messageId === ack.message.id);
-      const inbox = async () => ((await ctx.parent().get('/notifications?limit=100').set(auth(liu)).expect(200)).body.items as NotificationDto[]).filter((n) => n.data.messageId === ack.message.id);
+      const inbox = async () =>
+        ((await ctx.parent().get('/notifications?limit=100').set(auth(liu)).expect(200)).body.items as NotificationDto[]).filter(
+          (n) => n.data.messageId === ack.message.id,
+        );
       expect(await inbox()).toHaveLength(1);
       expect(await teacher.client.emit('message:recall', { messageId: ack.message.id })).toMatchObject({ ok: true });
       expect(await inbox()).toEqual([]);
-      const [{ n }] = await ctx.query<{ n: number }>(`select count(*)::int as n from notifications where data->>'messageId' = '${ack.message.id}'`);
+      const [{ n }] = await ctx.query<{ n: number }>(
+        `select count(*)::int as n from notifications where data->>'messageId' = '${ack.message.id}'`,
+      );
       expect(n).toBe(0);
     });
 
@@ -687,7 +877,10 @@ describe('messaging (parent-api, gateway, worker)', () => {
       expect((await ctx.parent().post(`/messages/${message.id}/recall`).set(auth(zhao)).expect(404)).body.code).toBe('MESSAGE_NOT_FOUND');
 
       await ctx.query(`update messages set created_at = now() - interval '121 seconds' where id = '${message.id}'`);
-      expect(await chen.client.emit('message:recall', { messageId: message.id })).toMatchObject({ ok: false, code: 'RECALL_WINDOW_PASSED' });
+      expect(await chen.client.emit('message:recall', { messageId: message.id })).toMatchObject({
+        ok: false,
+        code: 'RECALL_WINDOW_PASSED',
+      });
       const late = await ctx.parent().post(`/messages/${message.id}/recall`).set(auth(chen)).expect(409);
       expect(late.body).toEqual({ statusCode: 409, code: 'RECALL_WINDOW_PASSED', message: '消息发出已超过 2 分钟，无法撤回' });
       const [row] = await ctx.query<{ text: string }>(`select text from messages where id = '${message.id}'`);
@@ -710,14 +903,22 @@ describe('messaging (parent-api, gateway, worker)', () => {
       const first = await sendText(chen, '分区', groupId, clientMsgId);
       if (!first.ok) throw new Error(`send failed: ${first.code}`);
       const month = new Date().toISOString().slice(0, 7).replace('-', '_');
-      expect(await ctx.query(`select tableoid::regclass::text as part from messages where id = '${first.message.id}'`)).toEqual([{ part: `messages_${month}` }]);
+      expect(await ctx.query(`select tableoid::regclass::text as part from messages where id = '${first.message.id}'`)).toEqual([
+        { part: `messages_${month}` },
+      ]);
       await ctx.query(`update messages set created_at = '2031-06-02T08:00:00Z' where id = '${first.message.id}'`);
-      expect(await ctx.query(`select tableoid::regclass::text as part from messages where id = '${first.message.id}'`)).toEqual([{ part: 'messages_2031_06' }]);
+      expect(await ctx.query(`select tableoid::regclass::text as part from messages where id = '${first.message.id}'`)).toEqual([
+        { part: 'messages_2031_06' },
+      ]);
       const again = await sendText(chen, '分区', groupId, clientMsgId);
       expect(again.ok && again.message.id).toBe(first.message.id);
       // A page that reads this month and the last misses it, sees the gap and reads every month.
       const later = await posted(chen, '分区之后');
-      const page = await ctx.parent().get(`/conversations/${groupId}/messages?afterSeq=${first.message.seq - 1}&limit=2`).set(auth(chen)).expect(200);
+      const page = await ctx
+        .parent()
+        .get(`/conversations/${groupId}/messages?afterSeq=${first.message.seq - 1}&limit=2`)
+        .set(auth(chen))
+        .expect(200);
       expect(page.body.items.map((m: MessageDto) => m.id)).toEqual([first.message.id, later.id]);
       await ctx.query(`update messages set created_at = now() where id = '${first.message.id}'`);
     });
@@ -737,11 +938,19 @@ describe('messaging (parent-api, gateway, worker)', () => {
       const key = [chen.id, teacher.id].sort().join(':');
       expect(await ctx.query(`select count(*)::int as n from conversations where direct_key = '${key}'`)).toEqual([{ n: 1 }]);
       const members = await ctx.parent().get(`/conversations/${first.body.id}/members`).set(auth(chen)).expect(200);
-      expect(members.body.map((m: { userId: string; role: string }) => [m.userId, m.role]).sort()).toEqual([[chen.id, 'member'], [teacher.id, 'staff']].sort());
+      expect(members.body.map((m: { userId: string; role: string }) => [m.userId, m.role]).sort()).toEqual(
+        [
+          [chen.id, 'member'],
+          [teacher.id, 'staff'],
+        ].sort(),
+      );
 
       // Both sockets were connected before the chat existed, and still get its messages.
       const message = await posted(chen, '张老师您好', first.body.id);
-      expect(await teacher.client.next<MessageDto>('message:new', (m) => m.id === message.id)).toMatchObject({ conversationId: first.body.id, text: '张老师您好' });
+      expect(await teacher.client.next<MessageDto>('message:new', (m) => m.id === message.id)).toMatchObject({
+        conversationId: first.body.id,
+        text: '张老师您好',
+      });
       await ctx.parent().get(`/conversations/${first.body.id}/messages`).set(auth(liu)).expect(404);
     });
 
@@ -775,21 +984,44 @@ describe('messaging (parent-api, gateway, worker)', () => {
       const [held] = await ctx.query<{ deliver_at: string; pushed: boolean; title: string }>(
         `select deliver_at, pushed_at is not null as pushed, title from notifications where user_id = '${teacher.id}' and data->>'messageId' = '${quiet.message.id}'`,
       );
-      expect({ ...held, deliver_at: new Date(held.deliver_at) }).toEqual({ deliver_at: atShanghai(p.year, p.month, p.day + 1, 7, 30), pushed: false, title: '刘芳' });
+      expect({ ...held, deliver_at: new Date(held.deliver_at) }).toEqual({
+        deliver_at: atShanghai(p.year, p.month, p.day + 1, 7, 30),
+        pushed: false,
+        title: '刘芳',
+      });
       const inbox = await ctx.parent().get('/notifications?limit=100').set(auth(teacher)).expect(200);
       expect(inbox.body.items.map((n: NotificationDto) => n.data.messageId)).not.toContain(quiet.message.id);
 
-      const always = await ctx.parent().put('/me/working-hours').set(auth(teacher)).send({ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }).expect(200);
+      const always = await ctx
+        .parent()
+        .put('/me/working-hours')
+        .set(auth(teacher))
+        .send({ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' })
+        .expect(200);
       expect(always.body.quietNow).toBe(false);
       const inside = await sendText(liu, '好的，谢谢老师', direct.body.id);
       expect(inside).toMatchObject({ ok: true, quietHours: false });
       if (!inside.ok) return;
       const pushed = await teacher.client.next<NotificationDto>('notification:new', (n) => n.data.messageId === inside.message.id);
-      expect(pushed).toMatchObject({ kind: 'message.direct', title: '刘芳', body: '好的，谢谢老师', data: { conversationId: direct.body.id, messageId: inside.message.id, seq: inside.message.seq } });
+      expect(pushed).toMatchObject({
+        kind: 'message.direct',
+        title: '刘芳',
+        body: '好的，谢谢老师',
+        data: { conversationId: direct.body.id, messageId: inside.message.id, seq: inside.message.seq },
+      });
       expect(new Date(pushed.deliverAt).getTime()).toBeLessThanOrEqual(Date.now());
 
       // Parents keep no working hours.
-      expect((await ctx.parent().put('/me/working-hours').set(auth(liu)).send({ days: [1], start: '08:00', end: '09:00' }).expect(403)).body.code).toBe('FORBIDDEN');
+      expect(
+        (
+          await ctx
+            .parent()
+            .put('/me/working-hours')
+            .set(auth(liu))
+            .send({ days: [1], start: '08:00', end: '09:00' })
+            .expect(403)
+        ).body.code,
+      ).toBe('FORBIDDEN');
     });
   });
 
@@ -797,7 +1029,14 @@ describe('messaging (parent-api, gateway, worker)', () => {
     it('pages the inbox newest first and marks notifications read', async () => {
       const ids: string[] = [];
       for (let i = 1; i <= 3; i++) {
-        const ack = await teacher.client.emit<{ message: MessageDto }>('message:send', { conversationId: groupId, clientMsgId: cid(), type: 'notice', title: `分页通知 ${i}`, text: `第 ${i} 条通知`, emergency: true });
+        const ack = await teacher.client.emit<{ message: MessageDto }>('message:send', {
+          conversationId: groupId,
+          clientMsgId: cid(),
+          type: 'notice',
+          title: `分页通知 ${i}`,
+          text: `第 ${i} 条通知`,
+          emergency: true,
+        });
         if (!ack.ok) throw new Error(ack.code);
         ids.push(ack.message.id);
       }
@@ -827,22 +1066,56 @@ describe('messaging (parent-api, gateway, worker)', () => {
       const unreadBefore = all.body.unread as number;
       const mine = everything.filter((n) => ids.includes(n.data.messageId as string) && n.readAt === null).map((n) => n.id);
       expect(mine).toHaveLength(3);
-      expect((await ctx.parent().post('/notifications/read').set(auth(liu)).send({ ids: mine.slice(0, 2) }).expect(200)).body).toEqual({ marked: 2 });
-      expect((await ctx.parent().post('/notifications/read').set(auth(liu)).send({ ids: mine.slice(0, 2) }).expect(200)).body).toEqual({ marked: 0 });
+      expect(
+        (
+          await ctx
+            .parent()
+            .post('/notifications/read')
+            .set(auth(liu))
+            .send({ ids: mine.slice(0, 2) })
+            .expect(200)
+        ).body,
+      ).toEqual({ marked: 2 });
+      expect(
+        (
+          await ctx
+            .parent()
+            .post('/notifications/read')
+            .set(auth(liu))
+            .send({ ids: mine.slice(0, 2) })
+            .expect(200)
+        ).body,
+      ).toEqual({ marked: 0 });
       // Someone else's notification is not theirs to mark.
-      expect((await ctx.parent().post('/notifications/read').set(auth(chen)).send({ ids: [mine[2]] }).expect(200)).body).toEqual({ marked: 0 });
+      expect(
+        (
+          await ctx
+            .parent()
+            .post('/notifications/read')
+            .set(auth(chen))
+            .send({ ids: [mine[2]] })
+            .expect(200)
+        ).body,
+      ).toEqual({ marked: 0 });
       const unreadOnly = await ctx.parent().get('/notifications?unread=true&limit=100').set(auth(liu)).expect(200);
       expect(unreadOnly.body.unread).toBe(unreadBefore - 2);
       expect(unreadOnly.body.items.map((n: NotificationDto) => n.id)).toEqual(expect.arrayContaining([mine[2]]));
       expect(unreadOnly.body.items.map((n: NotificationDto) => n.id)).not.toContain(mine[0]);
 
-      expect((await ctx.parent().post('/notifications/read').set(auth(liu)).send({}).expect(200)).body).toEqual({ marked: unreadBefore - 2 });
+      expect((await ctx.parent().post('/notifications/read').set(auth(liu)).send({}).expect(200)).body).toEqual({
+        marked: unreadBefore - 2,
+      });
       const after = await ctx.parent().get('/notifications').set(auth(liu)).expect(200);
       expect(after.body.unread).toBe(0);
       expect(after.body.items.every((n: NotificationDto) => n.readAt !== null)).toBe(true);
 
       await ctx.parent().get('/notifications?cursor=garbage').set(auth(liu)).expect(400);
-      await ctx.parent().post('/notifications/read').set(auth(liu)).send({ ids: ['x'] }).expect(400);
+      await ctx
+        .parent()
+        .post('/notifications/read')
+        .set(auth(liu))
+        .send({ ids: ['x'] })
+        .expect(400);
     });
   });
 
@@ -856,11 +1129,23 @@ describe('messaging (parent-api, gateway, worker)', () => {
       await ctx.parent().get(`/files/${fileId}`).set(auth(chen)).expect(200);
       await ctx.parent().get(`/files/${fileId}`).set(auth(liu)).expect(403);
       // Nobody else may send it.
-      expect(await liu.client.emit('message:send', { conversationId: groupId, clientMsgId: cid(), type: 'image', fileId })).toMatchObject({ ok: false, code: 'FILE_NOT_FOUND' });
+      expect(await liu.client.emit('message:send', { conversationId: groupId, clientMsgId: cid(), type: 'image', fileId })).toMatchObject({
+        ok: false,
+        code: 'FILE_NOT_FOUND',
+      });
 
-      const ack = await chen.client.emit<{ message: MessageDto }>('message:send', { conversationId: groupId, clientMsgId: cid(), type: 'image', fileId });
+      const ack = await chen.client.emit<{ message: MessageDto }>('message:send', {
+        conversationId: groupId,
+        clientMsgId: cid(),
+        type: 'image',
+        fileId,
+      });
       if (!ack.ok) throw new Error(ack.code);
-      expect(ack.message).toMatchObject({ type: 'image', text: null, attachment: { fileId, name: 'photo.png', mime: 'image/png', size: bytes.length, url: `/files/${fileId}` } });
+      expect(ack.message).toMatchObject({
+        type: 'image',
+        text: null,
+        attachment: { fileId, name: 'photo.png', mime: 'image/png', size: bytes.length, url: `/files/${fileId}` },
+      });
       expect(await liu.client.next<MessageDto>('message:new', (m) => m.id === ack.message.id)).toEqual(ack.message);
 
       const download = await ctx
@@ -881,24 +1166,55 @@ describe('messaging (parent-api, gateway, worker)', () => {
 
       // Sent a second time (to the direct chat): recalling that copy leaves the group's image alone.
       const direct = await ctx.parent().post('/conversations/direct').set(auth(chen)).send({ userId: teacher.id }).expect(201);
-      const copy = await chen.client.emit<{ message: MessageDto }>('message:send', { conversationId: direct.body.id, clientMsgId: cid(), type: 'image', fileId });
+      const copy = await chen.client.emit<{ message: MessageDto }>('message:send', {
+        conversationId: direct.body.id,
+        clientMsgId: cid(),
+        type: 'image',
+        fileId,
+      });
       if (!copy.ok) throw new Error(copy.code);
-      expect(await chen.client.emit('message:recall', { messageId: copy.message.id })).toMatchObject({ ok: true, message: { recalled: true } });
+      expect(await chen.client.emit('message:recall', { messageId: copy.message.id })).toMatchObject({
+        ok: true,
+        message: { recalled: true },
+      });
       await ctx.parent().get(`/files/${fileId}`).set(auth(liu)).expect(200);
 
-      expect(await chen.client.emit('message:recall', { messageId: ack.message.id })).toMatchObject({ ok: true, message: { recalled: true } });
+      expect(await chen.client.emit('message:recall', { messageId: ack.message.id })).toMatchObject({
+        ok: true,
+        message: { recalled: true },
+      });
       for (const user of [liu, chen, teacher]) {
         expect((await ctx.parent().get(`/files/${fileId}`).set(auth(user)).expect(404)).body.code).toBe('FILE_NOT_FOUND');
       }
     });
 
     it('decides the type from the content, not the name (415), and checks image sends', async () => {
-      const fake = await ctx.parent().post('/uploads').set(auth(chen)).attach('file', Buffer.from('just some text, not a picture\n'), 'photo.png').expect(415);
+      const fake = await ctx
+        .parent()
+        .post('/uploads')
+        .set(auth(chen))
+        .attach('file', Buffer.from('just some text, not a picture\n'), 'photo.png')
+        .expect(415);
       expect(fake.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
-      const pdf = await ctx.parent().post('/uploads').set(auth(chen)).attach('file', Buffer.from('%PDF-1.4\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n'), '通知.pdf').expect(201);
+      const pdf = await ctx
+        .parent()
+        .post('/uploads')
+        .set(auth(chen))
+        .attach('file', Buffer.from('%PDF-1.4\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n'), '通知.pdf')
+        .expect(201);
       expect(pdf.body).toMatchObject({ name: '通知.pdf', mime: 'application/pdf', kind: 'file' });
-      expect(await chen.client.emit('message:send', { conversationId: groupId, clientMsgId: cid(), type: 'image', fileId: pdf.body.id })).toMatchObject({ ok: false, code: 'UNSUPPORTED_MEDIA_TYPE' });
-      expect(await chen.client.emit('message:send', { conversationId: groupId, clientMsgId: cid(), type: 'file', fileId: pdf.body.id, text: '请查收' })).toMatchObject({
+      expect(
+        await chen.client.emit('message:send', { conversationId: groupId, clientMsgId: cid(), type: 'image', fileId: pdf.body.id }),
+      ).toMatchObject({ ok: false, code: 'UNSUPPORTED_MEDIA_TYPE' });
+      expect(
+        await chen.client.emit('message:send', {
+          conversationId: groupId,
+          clientMsgId: cid(),
+          type: 'file',
+          fileId: pdf.body.id,
+          text: '请查收',
+        }),
+      ).toMatchObject({
         ok: true,
         message: { type: 'file', text: '请查收', attachment: { fileId: pdf.body.id, mime: 'application/pdf' } },
       });
@@ -908,7 +1224,9 @@ describe('messaging (parent-api, gateway, worker)', () => {
 
   describe('class group sync', () => {
     async function activate(userId: string): Promise<User> {
-      await ctx.query(`update users set password_hash = (select password_hash from users where phone = '13900000003'), status = 'active' where id = '${userId}'`);
+      await ctx.query(
+        `update users set password_hash = (select password_hash from users where phone = '13900000003'), status = 'active' where id = '${userId}'`,
+      );
       await ctx.query(consentSql(`id = '${userId}'`));
       const [row] = await ctx.query<{ phone: string }>(`select phone from users where id = '${userId}'`);
       return signIn(row.phone);
@@ -928,12 +1246,18 @@ describe('messaging (parent-api, gateway, worker)', () => {
 
       await ctx.query(`delete from guardianships where user_id = '${gone.id}' and student_id = '${leaving.student_id}'`);
       expect(await sync()).toEqual({ conversationId: groupId, joined: [], left: [gone.id] });
-      const left = await teacher.client.next<MessageDto>('message:new', (m) => m.system?.event === 'left' && m.system.userIds.includes(gone.id));
+      const left = await teacher.client.next<MessageDto>(
+        'message:new',
+        (m) => m.system?.event === 'left' && m.system.userIds.includes(gone.id),
+      );
       expect(left).toMatchObject({ type: 'system', senderId: null, text: `${gone.name} 离开了群聊` });
       const after = await posted(teacher, '离开后的消息');
       await barrier(gone);
       expect(gone.client.received<MessageDto>('message:new', (m) => m.id === after.id || m.id === left.id)).toEqual([]);
-      expect(await gone.client.emit('conversation:sync', { conversationId: groupId, afterSeq: 0 })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+      expect(await gone.client.emit('conversation:sync', { conversationId: groupId, afterSeq: 0 })).toMatchObject({
+        ok: false,
+        code: 'FORBIDDEN',
+      });
       const list = await ctx.parent().get('/conversations').set(auth(gone)).expect(200);
       expect(list.body.items.map((c: { id: string }) => c.id)).not.toContain(groupId);
 
@@ -948,12 +1272,21 @@ describe('messaging (parent-api, gateway, worker)', () => {
       const seqBefore = await lastSeq();
       expect(await sync()).toEqual({ conversationId: groupId, joined: [newcomer.id], left: [] });
       const joined = await newcomer.client.next<MessageDto>('message:new', (m) => m.system?.event === 'joined');
-      expect(joined).toMatchObject({ seq: seqBefore + 1, type: 'system', text: '孙新 加入了群聊', system: { event: 'joined', userIds: [newcomer.id], names: ['孙新'] } });
+      expect(joined).toMatchObject({
+        seq: seqBefore + 1,
+        type: 'system',
+        text: '孙新 加入了群聊',
+        system: { event: 'joined', userIds: [newcomer.id], names: ['孙新'] },
+      });
       const welcome = await posted(teacher, '欢迎新同学');
       await newcomer.client.next<MessageDto>('message:new', (m) => m.id === welcome.id);
       const mine = await ctx.parent().get('/conversations').set(auth(newcomer)).expect(200);
       // Everything before the arrival counts as read.
-      expect(mine.body.items.find((c: { id: string }) => c.id === groupId)).toMatchObject({ title: GROUP_TITLE, lastSeq: welcome.seq, unread: 2 });
+      expect(mine.body.items.find((c: { id: string }) => c.id === groupId)).toMatchObject({
+        title: GROUP_TITLE,
+        lastSeq: welcome.seq,
+        unread: 2,
+      });
 
       // Nothing changed since: a second sync does nothing, and writes no system message.
       const seq = await lastSeq();

@@ -52,7 +52,8 @@ describe('metrics', () => {
       const url = ctx.urls.worker as string;
       const before = await scrape(url);
       for (const queue of Object.values(QUEUES)) {
-        for (const state of ['waiting', 'active', 'delayed', 'failed']) expect(sample(before, 'worker_queue_jobs', { queue, state })).toBeGreaterThanOrEqual(0);
+        for (const state of ['waiting', 'active', 'delayed', 'failed'])
+          expect(sample(before, 'worker_queue_jobs', { queue, state })).toBeGreaterThanOrEqual(0);
       }
       expect(sample(before, 'worker_job_failures_total', { queue: 'imports' })).toBeUndefined();
       expect(sample(before, 'worker_queue_jobs', { queue: 'imports', state: 'failed' })).toBe(0);
@@ -67,10 +68,13 @@ describe('metrics', () => {
         url,
         (text) =>
           (sample(text, 'worker_job_failures_total', { queue: 'imports', name: 'roster.import' }) ?? 0) >= 1 &&
-          (sample(text, 'worker_job_duration_seconds_count', { queue: 'mailbox', name: 'mailbox.escalate', outcome: 'completed' }) ?? 0) >= 1,
+          (sample(text, 'worker_job_duration_seconds_count', { queue: 'mailbox', name: 'mailbox.escalate', outcome: 'completed' }) ?? 0) >=
+            1,
       );
       expect(sample(after, 'worker_job_duration_seconds_count', { queue: 'imports', name: 'roster.import', outcome: 'failed' })).toBe(1);
-      expect(sample(after, 'worker_job_duration_seconds_sum', { queue: 'mailbox', name: 'mailbox.escalate', outcome: 'completed' })).toBeGreaterThanOrEqual(0);
+      expect(
+        sample(after, 'worker_job_duration_seconds_sum', { queue: 'mailbox', name: 'mailbox.escalate', outcome: 'completed' }),
+      ).toBeGreaterThanOrEqual(0);
       expect(sample(after, 'worker_queue_jobs', { queue: 'imports', state: 'failed' })).toBe(1);
     });
   });

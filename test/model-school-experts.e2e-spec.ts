@@ -16,7 +16,11 @@ describe('model-school experts for assignment (admin-api GET /model-schools/expe
     expect(listed.body.items).toEqual([{ userId: expert.id, name: '周文博', districtId: expect.any(String), districtName: '昌乐县' }]);
 
     for (const phone of ['13900000001', '13900000006']) {
-      const refused = await ctx.admin().get('/model-schools/experts').set(auth(await ctx.login(phone, 'admin'))).expect(403);
+      const refused = await ctx
+        .admin()
+        .get('/model-schools/experts')
+        .set(auth(await ctx.login(phone, 'admin')))
+        .expect(403);
       expect(refused.body.code).toBe('FORBIDDEN');
     }
   });

@@ -34,7 +34,14 @@ describe('online attendance: lecture:heartbeat through the gateway, flushed by t
   async function viewer(): Promise<Guardian & { principal: Principal; studentId: string }> {
     const family = await newFamily(ctx, places.class1);
     const guardian = family.guardians[0];
-    const principal: Principal = { userId: guardian.id, sessionId: '', name: guardian.name, roles: ['parent'], assignments: [], children: [] };
+    const principal: Principal = {
+      userId: guardian.id,
+      sessionId: '',
+      name: guardian.name,
+      roles: ['parent'],
+      assignments: [],
+      children: [],
+    };
     return { ...guardian, principal, studentId: family.studentId };
   }
 
@@ -46,9 +53,15 @@ describe('online attendance: lecture:heartbeat through the gateway, flushed by t
 
   const key = (lectureId: string, userId: string) => `watch:${lectureId}:${userId}`;
   const watched = async (lectureId: string, userId: string) =>
-    (await ctx.query<{ s: number }>(`select coalesce((select watched_seconds from attendance where lecture_id = '${lectureId}' and user_id = '${userId}'), 0)::int as s`))[0].s;
+    (
+      await ctx.query<{ s: number }>(
+        `select coalesce((select watched_seconds from attendance where lecture_id = '${lectureId}' and user_id = '${userId}'), 0)::int as s`,
+      )
+    )[0].s;
   const credits = (lectureId: string, userId: string) =>
-    ctx.query<{ source: string; hours: string }>(`select source, hours::text from hour_ledger where lecture_id = '${lectureId}' and guardian_id = '${userId}' and kind = 'credit'`);
+    ctx.query<{ source: string; hours: string }>(
+      `select source, hours::text from hour_ledger where lecture_id = '${lectureId}' and guardian_id = '${userId}' and kind = 'credit'`,
+    );
 
   beforeAll(async () => {
     ctx = await createTestContext({ apps: ['parent', 'admin', 'gateway', 'worker'] });
@@ -93,7 +106,11 @@ describe('online attendance: lecture:heartbeat through the gateway, flushed by t
 
     const later = await live();
     await setTimes(ctx, later, startsAt, new Date(startsAt.getTime() + 60 * MINUTE));
-    expect(await client.emit('lecture:heartbeat', { lectureId: later })).toMatchObject({ ok: false, code: 'LECTURE_NOT_STARTED', message: '讲座尚未开始，请在开始后观看' });
+    expect(await client.emit('lecture:heartbeat', { lectureId: later })).toMatchObject({
+      ok: false,
+      code: 'LECTURE_NOT_STARTED',
+      message: '讲座尚未开始，请在开始后观看',
+    });
 
     const elsewhere = await createLecture(ctx, await ctx.login('13900000000', 'admin'), places.guangwen, {
       startsAt,
@@ -103,10 +120,16 @@ describe('online attendance: lecture:heartbeat through the gateway, flushed by t
       audience: { scope: 'school', schoolId: places.guangwen },
     });
     await setTimes(ctx, elsewhere.id, new Date(Date.now() - MINUTE), new Date(Date.now() + 30 * MINUTE));
-    expect(await client.emit('lecture:heartbeat', { lectureId: elsewhere.id })).toMatchObject({ ok: false, code: 'LECTURE_NOT_IN_AUDIENCE' });
+    expect(await client.emit('lecture:heartbeat', { lectureId: elsewhere.id })).toMatchObject({
+      ok: false,
+      code: 'LECTURE_NOT_IN_AUDIENCE',
+    });
 
     expect(await client.emit('lecture:heartbeat', { lectureId: 'not-a-uuid' })).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
-    expect(await client.emit('lecture:heartbeat', { lectureId: '00000000-0000-4000-8000-000000000000' })).toMatchObject({ ok: false, code: 'LECTURE_NOT_FOUND' });
+    expect(await client.emit('lecture:heartbeat', { lectureId: '00000000-0000-4000-8000-000000000000' })).toMatchObject({
+      ok: false,
+      code: 'LECTURE_NOT_FOUND',
+    });
   });
 
   it('counts the time since the previous beat, one device at a time, with rapid beats adding nothing', async () => {
@@ -151,8 +174,14 @@ describe('online attendance: lecture:heartbeat through the gateway, flushed by t
     await watch.flush();
     await eventually(async () => expect(await credits(lectureId, who.id)).toEqual([{ source: 'online', hours: '1.0' }]));
     expect(await watched(lectureId, who.id)).toBe(490);
-    const hours = await ctx.parent().get('/me/course-hours').set(auth(await ctx.login(who.phone))).expect(200);
-    expect(hours.body.households).toEqual([expect.objectContaining({ studentId: who.studentId, earnedHours: 1, entries: [expect.objectContaining({ lectureId })] })]);
+    const hours = await ctx
+      .parent()
+      .get('/me/course-hours')
+      .set(auth(await ctx.login(who.phone)))
+      .expect(200);
+    expect(hours.body.households).toEqual([
+      expect.objectContaining({ studentId: who.studentId, earnedHours: 1, entries: [expect.objectContaining({ lectureId })] }),
+    ]);
 
     // The lecture is over; watching the replay adds time but no second credit.
     await setTimes(ctx, lectureId, new Date(Date.now() - 30 * MINUTE), new Date(Date.now() - 20 * MINUTE));
@@ -160,7 +189,9 @@ describe('online attendance: lecture:heartbeat through the gateway, flushed by t
     await watch.flush();
     await eventually(async () => expect(await watched(lectureId, who.id)).toBe(490 + 15 * 35));
     expect(await credits(lectureId, who.id)).toHaveLength(1);
-    const [{ n }] = await ctx.query<{ n: number }>(`select count(*)::int as n from household_credits where student_id = '${who.studentId}'`);
+    const [{ n }] = await ctx.query<{ n: number }>(
+      `select count(*)::int as n from household_credits where student_id = '${who.studentId}'`,
+    );
     expect(n).toBe(1);
   });
 
@@ -178,7 +209,11 @@ describe('online attendance: lecture:heartbeat through the gateway, flushed by t
     const lectureId = await live();
     const who = await viewer();
     // Seconds accrued in Redis as the gateway leaves them.
-    await ctx.infra.redis.multi().hset(key(lectureId, who.id), 'device', 'phone', 'last', String(Date.now()), 'pending', '120').sadd('watch:dirty', `${lectureId}:${who.id}`).exec();
+    await ctx.infra.redis
+      .multi()
+      .hset(key(lectureId, who.id), 'device', 'phone', 'last', String(Date.now()), 'pending', '120')
+      .sadd('watch:dirty', `${lectureId}:${who.id}`)
+      .exec();
     await queue.add('watch.flush', {});
     await eventually(async () => expect(await watched(lectureId, who.id)).toBe(120));
     expect(await ctx.infra.redis.hget(key(lectureId, who.id), 'pending')).toBe('0');

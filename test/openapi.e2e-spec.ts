@@ -29,25 +29,32 @@ describe('OpenAPI documents', () => {
     expect(describeProblems(errors)).toBe('');
   });
 
-  it.each(['parent', 'admin'] as const)('%s-api: servers, a summary, security and shared error responses on every operation', async (api) => {
-    const { document } = await lint(api);
-    expect(document.servers?.length).toBeGreaterThan(0);
-    const errorSchema = document.components.schemas.ErrorResponse;
-    expect(errorSchema.properties.code.enum).toEqual(Object.keys(ERROR_CATALOG));
-    const refs = new Set(Object.keys(document.components.responses).map((name) => `#/components/responses/${name}`));
-    for (const [path, item] of Object.entries(document.paths)) {
-      for (const [method, operation] of Object.entries(item)) {
-        const where = `${method.toUpperCase()} ${path}`;
-        expect([where, typeof operation.summary]).toEqual([where, 'string']);
-        expect([where, Array.isArray(operation.security)]).toEqual([where, true]);
-        for (const [status, response] of Object.entries(operation.responses)) {
-          if (!status.startsWith('4')) continue;
-          const schema = response.$ref ? (refs.has(response.$ref) && 'shared') : response.content?.['application/json']?.schema?.$ref;
-          expect([where, status, schema]).toEqual([where, status, expect.stringMatching(/^(shared|#\/components\/schemas\/ErrorResponse)$/)]);
+  it.each(['parent', 'admin'] as const)(
+    '%s-api: servers, a summary, security and shared error responses on every operation',
+    async (api) => {
+      const { document } = await lint(api);
+      expect(document.servers?.length).toBeGreaterThan(0);
+      const errorSchema = document.components.schemas.ErrorResponse;
+      expect(errorSchema.properties.code.enum).toEqual(Object.keys(ERROR_CATALOG));
+      const refs = new Set(Object.keys(document.components.responses).map((name) => `#/components/responses/${name}`));
+      for (const [path, item] of Object.entries(document.paths)) {
+        for (const [method, operation] of Object.entries(item)) {
+          const where = `${method.toUpperCase()} ${path}`;
+          expect([where, typeof operation.summary]).toEqual([where, 'string']);
+          expect([where, Array.isArray(operation.security)]).toEqual([where, true]);
+          for (const [status, response] of Object.entries(operation.responses)) {
+            if (!status.startsWith('4')) continue;
+            const schema = response.$ref ? refs.has(response.$ref) && 'shared' : response.content?.['application/json']?.schema?.$ref;
+            expect([where, status, schema]).toEqual([
+              where,
+              status,
+              expect.stringMatching(/^(shared|#\/components\/schemas\/ErrorResponse)$/),
+            ]);
+          }
         }
       }
-    }
-  });
+    },
+  );
 
   it('asks for a token on guarded routes and none on public ones', async () => {
     const parent = (await lint('parent')).document;
@@ -75,5 +82,8 @@ interface OpenApiDocument {
     responses: Record<string, OpenApiResponse>;
   };
   servers?: { url: string }[];
-  paths: Record<string, Record<string, { summary?: string; security?: Record<string, string[]>[]; responses: Record<string, OpenApiResponse> }>>;
+  paths: Record<
+    string,
+    Record<string, { summary?: string; security?: Record<string, string[]>[]; responses: Record<string, OpenApiResponse> }>
+  >;
 }

@@ -1,7 +1,14 @@
 import request from 'supertest';
 import { createTestContext, TestContext } from './support/harness';
 import { currentTemplate, testEnv, withDatabase } from './support/env';
-import { copyDatabase, PrivatePostgres, PrivateRedis, privateServersAvailable, startPrivatePostgres, startPrivateRedis } from './support/private-services';
+import {
+  copyDatabase,
+  PrivatePostgres,
+  PrivateRedis,
+  privateServersAvailable,
+  startPrivatePostgres,
+  startPrivateRedis,
+} from './support/private-services';
 import { RealtimeClient } from './support/realtime-client';
 
 /**
@@ -38,7 +45,9 @@ describeWithServers('outages of PostgreSQL and Redis', () => {
     await copyDatabase(withDatabase(testEnv.databaseUrl as string, currentTemplate()), pg.url);
     ctx = await createTestContext({ apps: ['parent', 'gateway'], databaseUrl: pg.url, redisUrl: redis.url });
     for (const phone of ['13900000002', '13900000003', '13900000004']) tokens.push(await ctx.login(phone));
-    [{ id: groupId }] = await ctx.query<{ id: string }>(`select id::text from conversations where kind = 'class_group' and title = '${GROUP_TITLE}'`);
+    [{ id: groupId }] = await ctx.query<{ id: string }>(
+      `select id::text from conversations where kind = 'class_group' and title = '${GROUP_TITLE}'`,
+    );
     socket = await RealtimeClient.connect(ctx.urls.gateway as string, tokens[1]);
   }, 120_000);
 
@@ -61,8 +70,17 @@ describeWithServers('outages of PostgreSQL and Redis', () => {
       const token = tokens[serial % tokens.length];
       const clientMsgId = `outage-${++serial}`;
       const answers = await Promise.all([
-        request(base).post(`/conversations/${groupId}/messages`).set('Authorization', `Bearer ${token}`).send({ clientMsgId, type: 'text', text: `消息 ${serial}` }).timeout(8000).catch((e: Error) => e),
-        request(base).get('/me').set('Authorization', `Bearer ${token}`).timeout(8000).catch((e: Error) => e),
+        request(base)
+          .post(`/conversations/${groupId}/messages`)
+          .set('Authorization', `Bearer ${token}`)
+          .send({ clientMsgId, type: 'text', text: `消息 ${serial}` })
+          .timeout(8000)
+          .catch((e: Error) => e),
+        request(base)
+          .get('/me')
+          .set('Authorization', `Bearer ${token}`)
+          .timeout(8000)
+          .catch((e: Error) => e),
       ]);
       for (const [i, res] of answers.entries()) {
         const key = res instanceof Error ? 'timeout' : res.status;
@@ -97,17 +115,36 @@ describeWithServers('outages of PostgreSQL and Redis', () => {
     const during = await traffic(2500);
     expect(during.get(503)).toBeGreaterThan(0);
     expect(during.get(201) ?? 0).toBe(0);
-    const ack = await socket.emit('message:send', { conversationId: groupId, clientMsgId: `outage-socket-${serial}`, type: 'text', text: '数据库不可用时' });
+    const ack = await socket.emit('message:send', {
+      conversationId: groupId,
+      clientMsgId: `outage-socket-${serial}`,
+      type: 'text',
+      text: '数据库不可用时',
+    });
     expect(ack).toEqual(expect.objectContaining({ ok: false, code: 'SERVICE_UNAVAILABLE' }));
     const health = await ctx!.parent().get('/health');
     expect(health.status).toBe(503);
 
     pg!.start();
     pgUp = true;
-    await until('parent-api answers again', async () => (await ctx!.parent().get('/me').set('Authorization', `Bearer ${tokens[0]}`)).status === 200);
+    await until(
+      'parent-api answers again',
+      async () => (await ctx!.parent().get('/me').set('Authorization', `Bearer ${tokens[0]}`)).status === 200,
+    );
     const after = await traffic(1000);
     expect(after.get(201)).toBeGreaterThan(0);
-    await until('the socket sends again', async () => (await socket.emit('message:send', { conversationId: groupId, clientMsgId: `outage-socket-ok-${serial++}`, type: 'text', text: '恢复' })).ok === true);
+    await until(
+      'the socket sends again',
+      async () =>
+        (
+          await socket.emit('message:send', {
+            conversationId: groupId,
+            clientMsgId: `outage-socket-ok-${serial++}`,
+            type: 'text',
+            text: '恢复',
+          })
+        ).ok === true,
+    );
   }, 60_000);
 
   it('Redis stopped mid-traffic: no 500, login and socket sends answer SERVICE_UNAVAILABLE, recovery without a restart', async () => {
@@ -116,13 +153,25 @@ describeWithServers('outages of PostgreSQL and Redis', () => {
     const during = await traffic(2000);
     expect(during.get(503)).toBeGreaterThan(0);
     const login = await ctx!.parent().post('/auth/login').send({ phone: '13900000003', password: 'Jiaxiao#2016' });
-    expect({ status: login.status, code: login.body.code, retryAfter: login.headers['retry-after'] }).toEqual({ status: 503, code: 'SERVICE_UNAVAILABLE', retryAfter: '5' });
-    const ack = await socket.emit('message:send', { conversationId: groupId, clientMsgId: `outage-socket-r-${serial}`, type: 'text', text: 'Redis 不可用时' });
+    expect({ status: login.status, code: login.body.code, retryAfter: login.headers['retry-after'] }).toEqual({
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      retryAfter: '5',
+    });
+    const ack = await socket.emit('message:send', {
+      conversationId: groupId,
+      clientMsgId: `outage-socket-r-${serial}`,
+      type: 'text',
+      text: 'Redis 不可用时',
+    });
     expect(ack).toEqual(expect.objectContaining({ ok: false, code: 'SERVICE_UNAVAILABLE' }));
 
     await redis!.start();
     redisUp = true;
-    await until('login works again', async () => (await ctx!.parent().post('/auth/login').send({ phone: '13900000003', password: 'Jiaxiao#2016' })).status === 200);
+    await until(
+      'login works again',
+      async () => (await ctx!.parent().post('/auth/login').send({ phone: '13900000003', password: 'Jiaxiao#2016' })).status === 200,
+    );
     const after = await traffic(1000);
     expect(after.get(201)).toBeGreaterThan(0);
   }, 60_000);

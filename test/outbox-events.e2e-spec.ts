@@ -26,12 +26,15 @@ describe('domain events delivered twice queue their job once', () => {
   });
 
   const queue = (name: keyof typeof QUEUES) => ctx.apps.admin!.get<Queue>(getQueueToken(QUEUES[name]), { strict: false });
-  const jobIds = async (name: keyof typeof QUEUES, job: string) => (await queue(name).getJobs(['waiting', 'delayed', 'active', 'completed'])).filter((j) => j.name === job).map((j) => j.id);
+  const jobIds = async (name: keyof typeof QUEUES, job: string) =>
+    (await queue(name).getJobs(['waiting', 'delayed', 'active', 'completed'])).filter((j) => j.name === job).map((j) => j.id);
 
   /** Writes the event and relays it, then writes the same row (same id) again and relays it again. */
   async function deliverTwice<E extends EventName>(name: E, payload: DomainEvents[E]): Promise<number> {
     const json = JSON.stringify(payload);
-    const [{ id }] = await ctx.query<{ id: string }>(`insert into outbox_events (name, payload) values ('${name}', '${json}') returning id::text`);
+    const [{ id }] = await ctx.query<{ id: string }>(
+      `insert into outbox_events (name, payload) values ('${name}', '${json}') returning id::text`,
+    );
     for (let round = 0; round < 2; round += 1) {
       if (round > 0) await ctx.query(`insert into outbox_events (id, name, payload) values (${id}, '${name}', '${json}')`);
       await outbox.relayDue();
@@ -43,31 +46,48 @@ describe('domain events delivered twice queue their job once', () => {
   it('class-notice.reminder-requested: one reminder round per request', async () => {
     const messageId = randomUUID();
     await deliverTwice('class-notice.reminder-requested', { messageId, round: 1_700_000_000_000 });
-    expect((await jobIds('notifications', 'notice.fanout')).filter((id) => id?.includes(messageId))).toEqual([`remind-${messageId}-1700000000000`]);
+    expect((await jobIds('notifications', 'notice.fanout')).filter((id) => id?.includes(messageId))).toEqual([
+      `remind-${messageId}-1700000000000`,
+    ]);
   });
 
   it('school-notice.reminder-requested: one reminder round per request', async () => {
     const noticeId = randomUUID();
     await deliverTwice('school-notice.reminder-requested', { noticeId, round: 1_700_000_000_000 });
-    expect((await jobIds('notifications', 'school-notice.fanout')).filter((id) => id?.includes(noticeId))).toEqual([`school-notice-remind-${noticeId}-1700000000000`]);
+    expect((await jobIds('notifications', 'school-notice.fanout')).filter((id) => id?.includes(noticeId))).toEqual([
+      `school-notice-remind-${noticeId}-1700000000000`,
+    ]);
   });
 
   it('lecture.rescheduled and lecture.cancelled: the reminders move or go once, and the notices written with the event are pushed by one job', async () => {
     const lectureId = randomUUID();
-    const [from, to] = [Date.now() + 3 * 86_400_000, Date.now() + 4 * 86_400_000].map((t) => new Date(Math.round(t / 1000) * 1000).toISOString());
-    const reminders = async () => (await queue('courses').getJobs(['delayed'])).filter((j) => j.data.lectureId === lectureId).map((j) => j.id).sort();
+    const [from, to] = [Date.now() + 3 * 86_400_000, Date.now() + 4 * 86_400_000].map((t) =>
+      new Date(Math.round(t / 1000) * 1000).toISOString(),
+    );
+    const reminders = async () =>
+      (await queue('courses').getJobs(['delayed']))
+        .filter((j) => j.data.lectureId === lectureId)
+        .map((j) => j.id)
+        .sort();
     const moved = await deliverTwice('lecture.rescheduled', { lectureId, from, to });
-    expect(await reminders()).toEqual([`lecture-remind-${lectureId}-1h-${Date.parse(to)}`, `lecture-remind-${lectureId}-24h-${Date.parse(to)}`]);
+    expect(await reminders()).toEqual([
+      `lecture-remind-${lectureId}-1h-${Date.parse(to)}`,
+      `lecture-remind-${lectureId}-24h-${Date.parse(to)}`,
+    ]);
     const cancelled = await deliverTwice('lecture.cancelled', { lectureId, startsAt: to });
     expect(await reminders()).toEqual([]);
-    const dispatches = (await jobIds('notifications', 'notification.dispatch')).filter((id) => id === `dispatch-lecture-event-${moved}` || id === `dispatch-lecture-event-${cancelled}`);
+    const dispatches = (await jobIds('notifications', 'notification.dispatch')).filter(
+      (id) => id === `dispatch-lecture-event-${moved}` || id === `dispatch-lecture-event-${cancelled}`,
+    );
     expect(dispatches.sort()).toEqual([`dispatch-lecture-event-${cancelled}`, `dispatch-lecture-event-${moved}`].sort());
   });
 
   it('election.tallied: one announcement (group sync and pushes) per election', async () => {
     const electionId = randomUUID();
     await deliverTwice('election.tallied', { electionId });
-    expect((await jobIds('committees', 'election.announce')).filter((id) => id?.includes(electionId))).toEqual([`election-announce-${electionId}`]);
+    expect((await jobIds('committees', 'election.announce')).filter((id) => id?.includes(electionId))).toEqual([
+      `election-announce-${electionId}`,
+    ]);
   });
 });
 
@@ -100,10 +120,16 @@ describe('an election tallied through the outbox', () => {
       })
       .expect(201);
     const electionId = opened.body.id as string;
-    await ctx.admin().post(`/elections/${electionId}/close`).set({ Authorization: `Bearer ${coordinator}` }).expect(200);
+    await ctx
+      .admin()
+      .post(`/elections/${electionId}/close`)
+      .set({ Authorization: `Bearer ${coordinator}` })
+      .expect(200);
 
     const results = () =>
-      ctx.query<{ id: string; pushed: boolean }>(`select id::text, pushed_at is not null as pushed from notifications where kind = 'election.result' and data->>'electionId' = '${electionId}'`);
+      ctx.query<{ id: string; pushed: boolean }>(
+        `select id::text, pushed_at is not null as pushed from notifications where kind = 'election.result' and data->>'electionId' = '${electionId}'`,
+      );
     const written = await results();
     expect(written.length).toBeGreaterThan(0);
     expect(written.every((n) => !n.pushed)).toBe(true);
@@ -137,11 +163,19 @@ describe('a lecture cancelled through the outbox', () => {
     const places = await demoPlaces(ctx);
     const startsAt = minutesFromNow(3 * 24 * 60);
     const lecture = await createLecture(ctx, coordinator, places.wf7, { startsAt, endsAt: new Date(startsAt.getTime() + HOUR) });
-    await ctx.query(`insert into registrations (lecture_id, user_id, status) select '${lecture.id}', id, 'registered' from users where phone in ('13900000002', '13900000003')`);
-    await ctx.admin().post(`/lectures/${lecture.id}/cancel`).set({ Authorization: `Bearer ${coordinator}` }).expect(200);
+    await ctx.query(
+      `insert into registrations (lecture_id, user_id, status) select '${lecture.id}', id, 'registered' from users where phone in ('13900000002', '13900000003')`,
+    );
+    await ctx
+      .admin()
+      .post(`/lectures/${lecture.id}/cancel`)
+      .set({ Authorization: `Bearer ${coordinator}` })
+      .expect(200);
 
     const notices = () =>
-      ctx.query<{ pushed: boolean; key: string }>(`select pushed_at is not null as pushed, dedupe_key as key from notifications where kind = 'lecture.cancelled' and data->>'lectureId' = '${lecture.id}'`);
+      ctx.query<{ pushed: boolean; key: string }>(
+        `select pushed_at is not null as pushed, dedupe_key as key from notifications where kind = 'lecture.cancelled' and data->>'lectureId' = '${lecture.id}'`,
+      );
     const written = await notices();
     expect(written).toHaveLength(2);
     expect(written.every((n) => !n.pushed)).toBe(true);

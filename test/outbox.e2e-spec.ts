@@ -35,14 +35,35 @@ async function startDying(app: 'admin-api' | 'parent-api', store: TestContext) {
   const port = await freePort();
   const { config } = store;
   const portVariable = app === 'admin-api' ? 'ADMIN_API_PORT' : 'PARENT_API_PORT';
-  const child = spawn(process.execPath, ['--require', join(__dirname, 'support/die-after-commit.js'), join(root, `dist/apps/${app}/src/main.js`)], {
-    cwd: root,
-    env: { PATH: process.env.PATH, NODE_ENV: 'test', [portVariable]: String(port), DATABASE_URL: config.DATABASE_URL, REDIS_URL: config.REDIS_URL, REDIS_PREFIX: config.REDIS_PREFIX, JWT_SECRET: config.JWT_SECRET, LOG_LEVEL: 'silent' },
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    process.execPath,
+    ['--require', join(__dirname, 'support/die-after-commit.js'), join(root, `dist/apps/${app}/src/main.js`)],
+    {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'test',
+        [portVariable]: String(port),
+        DATABASE_URL: config.DATABASE_URL,
+        REDIS_URL: config.REDIS_URL,
+        REDIS_PREFIX: config.REDIS_PREFIX,
+        JWT_SECRET: config.JWT_SECRET,
+        LOG_LEVEL: 'silent',
+      },
+      stdio: 'ignore',
+    },
+  );
   const exited = new Promise<string | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
   const url = `http://127.0.0.1:${port}`;
-  await until(`${app} up`, async () => ((await request(url).get('/health').catch(() => undefined))?.status === 200 ? true : undefined));
+  await until(`${app} up`, async () =>
+    (
+      await request(url)
+        .get('/health')
+        .catch(() => undefined)
+    )?.status === 200
+      ? true
+      : undefined,
+  );
   return { child, exited, url };
 }
 
@@ -74,28 +95,44 @@ describeOnPostgres('domain events through the outbox (admin-api killed after com
     const login = await request(url).post('/auth/login').send({ phone: '13900000001', password: DEMO_PASSWORD }).expect(200);
     const [{ id: schoolId }] = await run.store.query<{ id: string }>("select id::text from schools where name = '潍坊七中'");
 
-    const posting = request(url)
-      .post('/school-notices')
-      .set('Authorization', `Bearer ${login.body.accessToken}`)
-      .send({ audience: 'families', schoolId, title: '校务公开：冬季作息时间调整', body: '自下周一起，到校时间调整为 7:50。', needsAck: true });
+    const posting = request(url).post('/school-notices').set('Authorization', `Bearer ${login.body.accessToken}`).send({
+      audience: 'families',
+      schoolId,
+      title: '校务公开：冬季作息时间调整',
+      body: '自下周一起，到校时间调整为 7:50。',
+      needsAck: true,
+    });
     await expect(posting).rejects.toThrow();
     expect(await exited).toBe('SIGKILL');
 
     // Committed: the notice and its event. Nobody has fanned it out.
-    const [notice] = await run.store.query<{ id: string; recipient_count: number | null }>("select id::text, recipient_count from school_notices where title = '校务公开：冬季作息时间调整'");
+    const [notice] = await run.store.query<{ id: string; recipient_count: number | null }>(
+      "select id::text, recipient_count from school_notices where title = '校务公开：冬季作息时间调整'",
+    );
     expect(notice.recipient_count).toBeNull();
     const waiting = await run.store.query<{ name: string; payload: { noticeId: string } }>('select name, payload from outbox_events');
     expect(waiting).toEqual([{ name: 'school-notice.posted', payload: { noticeId: notice.id } }]);
 
     // The worker's relay picks it up: the notice reaches every family of the school.
-    const ctx = (run.worker = await createTestContext({ apps: ['worker'], databaseUrl: config.DATABASE_URL, env: { OUTBOX_RELAY_MS: '100', FAMILY_QUIET_HOURS: '00:00-00:00' } }));
+    const ctx = (run.worker = await createTestContext({
+      apps: ['worker'],
+      databaseUrl: config.DATABASE_URL,
+      env: { OUTBOX_RELAY_MS: '100', FAMILY_QUIET_HOURS: '00:00-00:00' },
+    }));
     const recipients = await until('the fan-out', async () => {
-      const [row] = await run.store.query<{ recipient_count: number | null }>(`select recipient_count from school_notices where id = '${notice.id}'`);
+      const [row] = await run.store.query<{ recipient_count: number | null }>(
+        `select recipient_count from school_notices where id = '${notice.id}'`,
+      );
       return row.recipient_count ?? undefined;
     });
     expect(recipients).toBeGreaterThan(0);
     await until('the outbox emptied', async () => ((await run.store.query('select 1 from outbox_events')).length === 0 ? true : undefined));
-    const inbox = async () => (await run.store.query<{ n: number }>(`select count(*)::int as n from notifications where kind = 'school_notice.new' and data->>'schoolNoticeId' = '${notice.id}'`))[0].n;
+    const inbox = async () =>
+      (
+        await run.store.query<{ n: number }>(
+          `select count(*)::int as n from notifications where kind = 'school_notice.new' and data->>'schoolNoticeId' = '${notice.id}'`,
+        )
+      )[0].n;
     const delivered = await until('the inbox entries', async () => {
       const n = await inbox();
       return n >= recipients ? n : undefined;
@@ -104,9 +141,13 @@ describeOnPostgres('domain events through the outbox (admin-api killed after com
 
     // Delivered again (at least once): nothing is queued or written twice.
     await run.store.query(`insert into outbox_events (name, payload) values ('school-notice.posted', '{"noticeId": "${notice.id}"}')`);
-    await until('the repeated event handled', async () => ((await run.store.query('select 1 from outbox_events')).length === 0 ? true : undefined));
+    await until('the repeated event handled', async () =>
+      (await run.store.query('select 1 from outbox_events')).length === 0 ? true : undefined,
+    );
     const queue = ctx.apps.worker!.get<Queue>(getQueueToken(QUEUES.notifications), { strict: false });
-    const fanouts = (await queue.getJobs(['completed', 'active', 'waiting', 'delayed'])).filter((job) => job.name === 'school-notice.fanout');
+    const fanouts = (await queue.getJobs(['completed', 'active', 'waiting', 'delayed'])).filter(
+      (job) => job.name === 'school-notice.fanout',
+    );
     expect(fanouts.map((job) => job.id)).toEqual([`school-notice-${notice.id}`]);
     await sleep(500);
     expect(await inbox()).toBe(recipients);
@@ -122,7 +163,9 @@ describeOnPostgres('a class notice through the outbox (parent-api killed after c
     let url: string;
     ({ child: run.child, exited, url } = await startDying('parent-api', run.store));
     const login = await request(url).post('/auth/login').send({ phone: '13900000002', password: DEMO_PASSWORD }).expect(200);
-    const [{ id: groupId }] = await run.store.query<{ id: string }>("select id::text from conversations where kind = 'class_group' and title = '潍坊七中 初一(1)班'");
+    const [{ id: groupId }] = await run.store.query<{ id: string }>(
+      "select id::text from conversations where kind = 'class_group' and title = '潍坊七中 初一(1)班'",
+    );
 
     const sending = request(url)
       .post(`/conversations/${groupId}/messages`)
@@ -133,14 +176,27 @@ describeOnPostgres('a class notice through the outbox (parent-api killed after c
 
     // Committed: the notice and its event. Nobody has an inbox entry yet.
     const [message] = await run.store.query<{ id: string }>("select id::text from messages where client_msg_id = 'outbox-notice-1'");
-    const waiting = await run.store.query<{ name: string; payload: { messageId: string; needsAck: boolean } }>('select name, payload from outbox_events');
+    const waiting = await run.store.query<{ name: string; payload: { messageId: string; needsAck: boolean } }>(
+      'select name, payload from outbox_events',
+    );
     expect(waiting).toEqual([{ name: 'class-notice.posted', payload: expect.objectContaining({ messageId: message.id, needsAck: true }) }]);
-    const inbox = async () => (await run.store.query<{ n: number }>(`select count(*)::int as n from notifications where kind = 'notice.new' and data->>'messageId' = '${message.id}'`))[0].n;
+    const inbox = async () =>
+      (
+        await run.store.query<{ n: number }>(
+          `select count(*)::int as n from notifications where kind = 'notice.new' and data->>'messageId' = '${message.id}'`,
+        )
+      )[0].n;
     expect(await inbox()).toBe(0);
 
     // The worker's relay hands it on: every other member of the group gets the notice.
-    const ctx = (run.worker = await createTestContext({ apps: ['worker'], databaseUrl: config.DATABASE_URL, env: { OUTBOX_RELAY_MS: '100', FAMILY_QUIET_HOURS: '00:00-00:00' } }));
-    const [{ n: members }] = await run.store.query<{ n: number }>(`select count(*)::int - 1 as n from conversation_members where conversation_id = '${groupId}'`);
+    const ctx = (run.worker = await createTestContext({
+      apps: ['worker'],
+      databaseUrl: config.DATABASE_URL,
+      env: { OUTBOX_RELAY_MS: '100', FAMILY_QUIET_HOURS: '00:00-00:00' },
+    }));
+    const [{ n: members }] = await run.store.query<{ n: number }>(
+      `select count(*)::int - 1 as n from conversation_members where conversation_id = '${groupId}'`,
+    );
     expect(members).toBeGreaterThan(0);
     expect(await until('the inbox entries', async () => ((await inbox()) >= members ? inbox() : undefined))).toBe(members);
     await until('the outbox emptied', async () => ((await run.store.query('select 1 from outbox_events')).length === 0 ? true : undefined));
@@ -148,9 +204,13 @@ describeOnPostgres('a class notice through the outbox (parent-api killed after c
     // Delivered again: one fan-out job and one escalation, however often the event comes.
     const payload = JSON.stringify(waiting[0].payload).replace(/'/g, "''");
     await run.store.query(`insert into outbox_events (name, payload) values ('class-notice.posted', '${payload}')`);
-    await until('the repeated event handled', async () => ((await run.store.query('select 1 from outbox_events')).length === 0 ? true : undefined));
+    await until('the repeated event handled', async () =>
+      (await run.store.query('select 1 from outbox_events')).length === 0 ? true : undefined,
+    );
     const queue = ctx.apps.worker!.get<Queue>(getQueueToken(QUEUES.notifications), { strict: false });
-    const jobs = (await queue.getJobs(['completed', 'active', 'waiting', 'delayed'])).filter((job) => job.name === 'notice.fanout' || job.name === 'notice.escalate');
+    const jobs = (await queue.getJobs(['completed', 'active', 'waiting', 'delayed'])).filter(
+      (job) => job.name === 'notice.fanout' || job.name === 'notice.escalate',
+    );
     expect(jobs.map((job) => job.id).sort()).toEqual([`escalate-${message.id}`, `notice-${message.id}`]);
     await sleep(500);
     expect(await inbox()).toBe(members);
@@ -172,7 +232,16 @@ describeOnPostgres('lecture reminders through the outbox (admin-api killed after
     const created = await request(url)
       .post('/lectures')
       .set('Authorization', token)
-      .send({ series: 'parents_forum', title: '父母大讲堂：outbox 提醒', audience: { scope: 'school', schoolId }, mode: 'offline', startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(), creditHours: 1, venue: '报告厅' })
+      .send({
+        series: 'parents_forum',
+        title: '父母大讲堂：outbox 提醒',
+        audience: { scope: 'school', schoolId },
+        mode: 'offline',
+        startsAt: startsAt.toISOString(),
+        endsAt: new Date(startsAt.getTime() + 3_600_000).toISOString(),
+        creditHours: 1,
+        venue: '报告厅',
+      })
       .expect(201);
     const lectureId = created.body.id as string;
 
@@ -186,31 +255,48 @@ describeOnPostgres('lecture reminders through the outbox (admin-api killed after
     expect(waiting).toEqual([{ name: 'lecture.published', payload: { lectureId, startsAt: startsAt.toISOString() } }]);
 
     // The worker's relay queues both reminders, with the ids a live publish would have given them.
-    const ctx = (run.worker = await createTestContext({ apps: ['worker'], databaseUrl: config.DATABASE_URL, env: { OUTBOX_RELAY_MS: '100' } }));
+    const ctx = (run.worker = await createTestContext({
+      apps: ['worker'],
+      databaseUrl: config.DATABASE_URL,
+      env: { OUTBOX_RELAY_MS: '100' },
+    }));
     await until('the outbox emptied', async () => ((await run.store.query('select 1 from outbox_events')).length === 0 ? true : undefined));
     const queue = ctx.apps.worker!.get<Queue>(getQueueToken(QUEUES.courses), { strict: false });
     const reminders = async () =>
-      (await queue.getJobs(['delayed', 'waiting', 'active', 'completed'])).filter((job) => job.name === 'lecture.remind' && job.data.lectureId === lectureId).map((job) => job.id as string).sort();
+      (await queue.getJobs(['delayed', 'waiting', 'active', 'completed']))
+        .filter((job) => job.name === 'lecture.remind' && job.data.lectureId === lectureId)
+        .map((job) => job.id as string)
+        .sort();
     const ids = (at: Date) => [`lecture-remind-${lectureId}-1h-${at.getTime()}`, `lecture-remind-${lectureId}-24h-${at.getTime()}`];
     expect(await reminders()).toEqual(ids(startsAt));
     expect(await queue.getJobState(ids(startsAt)[1])).toBe('delayed');
 
     // Delivered again: still one job per window.
-    await run.store.query(`insert into outbox_events (name, payload) values ('lecture.published', '${JSON.stringify({ lectureId, startsAt: startsAt.toISOString() })}')`);
-    await until('the repeated event handled', async () => ((await run.store.query('select 1 from outbox_events')).length === 0 ? true : undefined));
+    await run.store.query(
+      `insert into outbox_events (name, payload) values ('lecture.published', '${JSON.stringify({ lectureId, startsAt: startsAt.toISOString() })}')`,
+    );
+    await until('the repeated event handled', async () =>
+      (await run.store.query('select 1 from outbox_events')).length === 0 ? true : undefined,
+    );
     expect(await reminders()).toEqual(ids(startsAt));
 
     // A move recorded twice (as a relay that died before deleting it would hand it on): the reminders follow, once.
     const moved = new Date(startsAt.getTime() + 86_400_000);
     const rescheduled = JSON.stringify({ lectureId, from: startsAt.toISOString(), to: moved.toISOString() });
-    await run.store.query(`insert into outbox_events (name, payload) values ('lecture.rescheduled', '${rescheduled}'), ('lecture.rescheduled', '${rescheduled}')`);
+    await run.store.query(
+      `insert into outbox_events (name, payload) values ('lecture.rescheduled', '${rescheduled}'), ('lecture.rescheduled', '${rescheduled}')`,
+    );
     await until('the move handled', async () => ((await run.store.query('select 1 from outbox_events')).length === 0 ? true : undefined));
     expect(await reminders()).toEqual(ids(moved));
 
     // Cancelled (twice): no reminder is left.
     const cancelled = JSON.stringify({ lectureId, startsAt: moved.toISOString() });
-    await run.store.query(`insert into outbox_events (name, payload) values ('lecture.cancelled', '${cancelled}'), ('lecture.cancelled', '${cancelled}')`);
-    await until('the cancellation handled', async () => ((await run.store.query('select 1 from outbox_events')).length === 0 ? true : undefined));
+    await run.store.query(
+      `insert into outbox_events (name, payload) values ('lecture.cancelled', '${cancelled}'), ('lecture.cancelled', '${cancelled}')`,
+    );
+    await until('the cancellation handled', async () =>
+      (await run.store.query('select 1 from outbox_events')).length === 0 ? true : undefined,
+    );
     expect(await reminders()).toEqual([]);
   });
 });

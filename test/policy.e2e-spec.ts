@@ -45,7 +45,9 @@ describe('policy: who may read and change what (demo seed)', () => {
       if (!row) throw new Error(`seed has no ${school} ${name}`);
       return row;
     };
-    const students = await ctx.query<{ name: string; id: string }>("select name, id from students where name in ('陈小雨', '刘子涵', '赵一鸣')");
+    const students = await ctx.query<{ name: string; id: string }>(
+      "select name, id from students where name in ('陈小雨', '刘子涵', '赵一鸣')",
+    );
     const student = (name: string) => students.find((s) => s.name === name)?.id as string;
     Object.assign(ids, {
       qz: place('潍坊七中', '初一(1)班').school_id,
@@ -73,7 +75,13 @@ describe('policy: who may read and change what (demo seed)', () => {
     it('read their own child and the child’s class', async () => {
       const student = await as(parent, ctx.parent().get(`/students/${ids.xiaoyu}`), 'parent');
       expect(student.status).toBe(200);
-      expect(student.body).toMatchObject({ id: ids.xiaoyu, name: '陈小雨', classId: ids.class1, className: '初一(1)班', schoolName: '潍坊七中' });
+      expect(student.body).toMatchObject({
+        id: ids.xiaoyu,
+        name: '陈小雨',
+        classId: ids.class1,
+        className: '初一(1)班',
+        schoolName: '潍坊七中',
+      });
 
       const klass = await as(parent, ctx.parent().get(`/classes/${ids.class1}`), 'parent');
       expect(klass.status).toBe(200);
@@ -108,7 +116,15 @@ describe('policy: who may read and change what (demo seed)', () => {
     it('are refused by admin-api on every route with 403 ADMIN_ROLE_REQUIRED', async () => {
       const token = await tokenOf(parent, 'parent');
       const docs = await ctx.admin().get('/docs-json').expect(200);
-      const open = ['/auth/login', '/auth/refresh', '/auth/sms-codes', '/auth/login/sms', '/auth/password/reset', '/privacy-notice', '/health'];
+      const open = [
+        '/auth/login',
+        '/auth/refresh',
+        '/auth/sms-codes',
+        '/auth/login/sms',
+        '/auth/password/reset',
+        '/privacy-notice',
+        '/health',
+      ];
       let checked = 0;
       for (const [path, operations] of Object.entries(docs.body.paths as Record<string, Record<string, unknown>>)) {
         if (open.includes(path)) continue;
@@ -194,9 +210,15 @@ describe('policy: who may read and change what (demo seed)', () => {
         ['GET class', ctx.admin().get(`/classes/${ids.gwClass}`)],
         ['GET students', ctx.admin().get(`/classes/${ids.gwClass}/students`)],
         ['GET roster.xlsx', ctx.admin().get(`/classes/${ids.gwClass}/roster.xlsx`)],
-        ['POST roster-imports', ctx.admin().post(`/classes/${ids.gwClass}/roster-imports`).attach('file', Buffer.from('学生姓名,家长姓名,家长手机号\n'), 'r.csv')],
+        [
+          'POST roster-imports',
+          ctx.admin().post(`/classes/${ids.gwClass}/roster-imports`).attach('file', Buffer.from('学生姓名,家长姓名,家长手机号\n'), 'r.csv'),
+        ],
         ['POST districts schools', ctx.admin().post(`/districts/${ids.kuiwen}/schools`).send({ name: '新学校', type: 'junior' })],
-        ['POST school roster-imports', ctx.admin().post(`/schools/${ids.gw}/roster-imports`).attach('file', Buffer.from('班级,学生姓名,家长姓名,家长手机号\n'), 'r.csv')],
+        [
+          'POST school roster-imports',
+          ctx.admin().post(`/schools/${ids.gw}/roster-imports`).attach('file', Buffer.from('班级,学生姓名,家长姓名,家长手机号\n'), 'r.csv'),
+        ],
         ['GET rollover', ctx.admin().get(`/schools/${ids.gw}/rollover`)],
         ['POST rollover', ctx.admin().post(`/schools/${ids.gw}/rollover`).send({})],
         ['POST transfer', ctx.admin().post(`/students/${ids.yiming}/transfer`).send({ classId: ids.gwClass })],
@@ -215,7 +237,10 @@ describe('policy: who may read and change what (demo seed)', () => {
     });
 
     it('cannot appoint a teacher to another school’s class through their own school', async () => {
-      const res = await as(coordinator, ctx.admin().post(`/schools/${ids.qz}/staff`).send({ phone: '13812300003', name: '越界', role: 'teacher', classId: ids.gwClass }));
+      const res = await as(
+        coordinator,
+        ctx.admin().post(`/schools/${ids.qz}/staff`).send({ phone: '13812300003', name: '越界', role: 'teacher', classId: ids.gwClass }),
+      );
       expect(res.body.code).toBe('CLASS_NOT_FOUND');
     });
   });
@@ -232,11 +257,20 @@ describe('policy: who may read and change what (demo seed)', () => {
     it('cannot create classes, appoint staff, import rosters or read other classes', async () => {
       const attempts: [string, Test][] = [
         ['POST classes', ctx.admin().post(`/schools/${ids.qz}/classes`).send({ grade: 7, name: '初一(8)班' })],
-        ['POST staff', ctx.admin().post(`/schools/${ids.qz}/staff`).send({ phone: '13812300004', name: '新人', role: 'teacher', classId: ids.class1 })],
-        ['POST roster-imports', ctx.admin().post(`/classes/${ids.class1}/roster-imports`).attach('file', Buffer.from('学生姓名,家长姓名,家长手机号\n'), 'r.csv')],
+        [
+          'POST staff',
+          ctx.admin().post(`/schools/${ids.qz}/staff`).send({ phone: '13812300004', name: '新人', role: 'teacher', classId: ids.class1 }),
+        ],
+        [
+          'POST roster-imports',
+          ctx.admin().post(`/classes/${ids.class1}/roster-imports`).attach('file', Buffer.from('学生姓名,家长姓名,家长手机号\n'), 'r.csv'),
+        ],
         ['GET other class', ctx.admin().get(`/classes/${ids.class2}/students`)],
         ['GET other school', ctx.admin().get(`/schools/${ids.gw}/classes`)],
-        ['POST school roster-imports', ctx.admin().post(`/schools/${ids.qz}/roster-imports`).attach('file', Buffer.from('班级,学生姓名,家长姓名,家长手机号\n'), 'r.csv')],
+        [
+          'POST school roster-imports',
+          ctx.admin().post(`/schools/${ids.qz}/roster-imports`).attach('file', Buffer.from('班级,学生姓名,家长姓名,家长手机号\n'), 'r.csv'),
+        ],
         ['POST rollover', ctx.admin().post(`/schools/${ids.qz}/rollover`).send({})],
         ['POST transfer', ctx.admin().post(`/students/${ids.xiaoyu}/transfer`).send({ classId: ids.class2 })],
         ['POST leave', ctx.admin().post(`/students/${ids.xiaoyu}/leave`).send({})],
@@ -279,14 +313,24 @@ describe('policy: who may read and change what (demo seed)', () => {
 
   describe('school notices (校务公开): who may post to whom', () => {
     const notice = { title: '关于期末家长会的通知', body: '请各位家长准时参加。', needsAck: true };
-    const post = (phone: string, body: Record<string, unknown>) => as(phone, ctx.admin().post('/school-notices').send({ ...notice, ...body }));
+    const post = (phone: string, body: Record<string, unknown>) =>
+      as(
+        phone,
+        ctx
+          .admin()
+          .post('/school-notices')
+          .send({ ...notice, ...body }),
+      );
 
     it('a coordinator posts to the families of their own school only', async () => {
       expect((await post('13900000001', { audience: 'families', schoolId: ids.qz })).status).toBe(201);
       const other = await post('13900000001', { audience: 'families', schoolId: ids.gw });
       expect({ status: other.status, code: other.body.code }).toEqual({ status: 403, code: 'SCHOOL_NOTICE_AUDIENCE_INVALID' });
       const coordinators = await post('13900000001', { audience: 'coordinators', districtId: ids.kuiwen });
-      expect({ status: coordinators.status, code: coordinators.body.code }).toEqual({ status: 403, code: 'SCHOOL_NOTICE_AUDIENCE_INVALID' });
+      expect({ status: coordinators.status, code: coordinators.body.code }).toEqual({
+        status: 403,
+        code: 'SCHOOL_NOTICE_AUDIENCE_INVALID',
+      });
     });
 
     it('a teacher posts no school notice', async () => {
@@ -312,15 +356,32 @@ describe('policy: who may read and change what (demo seed)', () => {
 
   describe('appointing and removing staff', () => {
     it('creates an account with a one-time initial password that logs in, and audits it', async () => {
-      const res = await as('13900000001', ctx.admin().post(`/schools/${ids.qz}/staff`).send({ phone: '13812300010', name: '李老师', role: 'teacher', classId: ids.class2, title: '数学老师' }));
+      const res = await as(
+        '13900000001',
+        ctx
+          .admin()
+          .post(`/schools/${ids.qz}/staff`)
+          .send({ phone: '13812300010', name: '李老师', role: 'teacher', classId: ids.class2, title: '数学老师' }),
+      );
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ name: '李老师', phone: '13812300010', role: 'teacher', scopeType: 'class', scopeId: ids.class2, title: '数学老师' });
+      expect(res.body).toMatchObject({
+        name: '李老师',
+        phone: '13812300010',
+        role: 'teacher',
+        scopeType: 'class',
+        scopeId: ids.class2,
+        title: '数学老师',
+      });
       expect(res.body.initialPassword).toMatch(/^[A-Za-z0-9]{10}$/);
 
       const login = await ctx.admin().post('/auth/login').send({ phone: '13812300010', password: res.body.initialPassword }).expect(200);
       expect(login.body.user).toMatchObject({ name: '李老师', roles: ['teacher'], passwordChangeRequired: true });
       // The one-time password must be replaced before anything else.
-      const blocked = await ctx.admin().get(`/schools/${ids.qz}/classes`).set('Authorization', `Bearer ${login.body.accessToken}`).expect(403);
+      const blocked = await ctx
+        .admin()
+        .get(`/schools/${ids.qz}/classes`)
+        .set('Authorization', `Bearer ${login.body.accessToken}`)
+        .expect(403);
       expect(blocked.body.code).toBe('PASSWORD_CHANGE_REQUIRED');
       await ctx
         .admin()
@@ -340,7 +401,10 @@ describe('policy: who may read and change what (demo seed)', () => {
       ]);
 
       // A second role for the same person: no new password, the old one still works.
-      const second = await as('13900000001', ctx.admin().post(`/schools/${ids.qz}/staff`).send({ phone: '13812300010', name: '李老师', role: 'coordinator' }));
+      const second = await as(
+        '13900000001',
+        ctx.admin().post(`/schools/${ids.qz}/staff`).send({ phone: '13812300010', name: '李老师', role: 'coordinator' }),
+      );
       expect(second.status).toBe(201);
       expect(second.body.initialPassword).toBeNull();
       const again = await ctx.admin().post('/auth/login').send({ phone: '13812300010', password: 'li2026teacher' }).expect(200);
@@ -360,7 +424,13 @@ describe('policy: who may read and change what (demo seed)', () => {
     });
 
     it('an appointment a coordinator of another school tries to remove stays: 403; its own coordinator may', async () => {
-      const appointed = await as('13900000000', ctx.admin().post(`/schools/${ids.gw}/staff`).send({ phone: '13812300012', name: '广文老师', role: 'teacher', classId: ids.gwClass }));
+      const appointed = await as(
+        '13900000000',
+        ctx
+          .admin()
+          .post(`/schools/${ids.gw}/staff`)
+          .send({ phone: '13812300012', name: '广文老师', role: 'teacher', classId: ids.gwClass }),
+      );
       expect(appointed.status).toBe(201);
 
       const foreign = await as('13900000001', ctx.admin().delete(`/role-assignments/${appointed.body.id}`));
@@ -374,7 +444,9 @@ describe('policy: who may read and change what (demo seed)', () => {
       await as('13900000006', ctx.admin().delete(`/role-assignments/${appointed.body.id}`)).then((r) => expect(r.status).toBe(204));
       const gone = await as('13900000006', ctx.admin().delete(`/role-assignments/${appointed.body.id}`));
       expect(gone.body.code).toBe('ROLE_ASSIGNMENT_NOT_FOUND');
-      const audit = await ctx.query<{ n: number }>(`select count(*)::int as n from audit_log where action = 'role.revoked' and target_id = '${appointed.body.userId}'`);
+      const audit = await ctx.query<{ n: number }>(
+        `select count(*)::int as n from audit_log where action = 'role.revoked' and target_id = '${appointed.body.userId}'`,
+      );
       expect(audit[0].n).toBe(1);
     });
 
@@ -397,19 +469,38 @@ describe('policy: who may read and change what (demo seed)', () => {
       expect(coordinator.status).toBe(200);
       expect(coordinator.body).toMatchObject({ name: '王秀英', phone: '13900000001', roles: ['coordinator'] });
       expect(coordinator.body.scopes).toEqual([
-        expect.objectContaining({ role: 'coordinator', scopeType: 'school', scopeId: ids.qz, scopeName: '潍坊七中', schoolId: ids.qz, districtId: ids.kuiwen }),
+        expect.objectContaining({
+          role: 'coordinator',
+          scopeType: 'school',
+          scopeId: ids.qz,
+          scopeName: '潍坊七中',
+          schoolId: ids.qz,
+          districtId: ids.kuiwen,
+        }),
       ]);
 
       const teacher = await as('13900000002', agent().get('/me'), api);
       expect(teacher.body.scopes).toEqual([
-        expect.objectContaining({ role: 'teacher', scopeType: 'class', scopeId: ids.class1, scopeName: '潍坊七中 初一(1)班', title: '班主任', classId: ids.class1, schoolId: ids.qz }),
+        expect.objectContaining({
+          role: 'teacher',
+          scopeType: 'class',
+          scopeId: ids.class1,
+          scopeName: '潍坊七中 初一(1)班',
+          title: '班主任',
+          classId: ids.class1,
+          schoolId: ids.qz,
+        }),
       ]);
 
       const district = await as('13900000006', agent().get('/me'), api);
-      expect(district.body.scopes).toEqual([expect.objectContaining({ role: 'district_admin', scopeType: 'district', scopeId: ids.kuiwen, scopeName: '奎文区' })]);
+      expect(district.body.scopes).toEqual([
+        expect.objectContaining({ role: 'district_admin', scopeType: 'district', scopeId: ids.kuiwen, scopeName: '奎文区' }),
+      ]);
 
       const city = await as('13900000000', agent().get('/me'), api);
-      expect(city.body.scopes).toEqual([expect.objectContaining({ role: 'city_admin', scopeType: 'city', scopeId: null, scopeName: '潍坊市' })]);
+      expect(city.body.scopes).toEqual([
+        expect.objectContaining({ role: 'city_admin', scopeType: 'city', scopeId: null, scopeName: '潍坊市' }),
+      ]);
     });
 
     it('on parent-api for a parent: one scope per child', async () => {
@@ -418,12 +509,17 @@ describe('policy: who may read and change what (demo seed)', () => {
       expect(res.body.scopes).toHaveLength(2);
       expect(res.body.scopes).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ role: 'parent', scopeType: 'class', scopeId: ids.class1, scopeName: '潍坊七中 初一(1)班', title: '父亲' }),
+          expect.objectContaining({
+            role: 'parent',
+            scopeType: 'class',
+            scopeId: ids.class1,
+            scopeName: '潍坊七中 初一(1)班',
+            title: '父亲',
+          }),
           expect.objectContaining({ role: 'parent', scopeType: 'class', scopeName: '潍坊实验学校 三年级(2)班', title: '父亲' }),
         ]),
       );
       expect(res.body.children.map((c: { name: string }) => c.name).sort()).toEqual(['陈小阳', '陈小雨'].sort());
     });
   });
-
 });

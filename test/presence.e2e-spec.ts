@@ -22,11 +22,28 @@ describe('attendance that can be trusted (admin-api + parent-api)', () => {
     return issueToken(secret, lectureId, new Date()).token;
   };
   /** A scan of the venue code; answers the response after checking its status. */
-  const scan = async (kind: 'check-in' | 'check-out', token: string, lectureId: string, status = 200, extra: Record<string, string> = {}, userAgent = 'jest') =>
-    ctx.parent().post(`/lectures/${lectureId}/${kind}`).set(auth(token)).set('User-Agent', userAgent).send({ token: await venue(lectureId), ...extra }).expect(status);
+  const scan = async (
+    kind: 'check-in' | 'check-out',
+    token: string,
+    lectureId: string,
+    status = 200,
+    extra: Record<string, string> = {},
+    userAgent = 'jest',
+  ) =>
+    ctx
+      .parent()
+      .post(`/lectures/${lectureId}/${kind}`)
+      .set(auth(token))
+      .set('User-Agent', userAgent)
+      .send({ token: await venue(lectureId), ...extra })
+      .expect(status);
 
   /** An offline lecture of `minutes` that started `startedMinutesAgo` ago, with the platform's presence rule unless given. */
-  async function lectureRunning(minutes: number, startedMinutesAgo: number, rule: { lateCheckinMinutes?: number | null; minPresencePercent?: number | null } = {}) {
+  async function lectureRunning(
+    minutes: number,
+    startedMinutesAgo: number,
+    rule: { lateCheckinMinutes?: number | null; minPresencePercent?: number | null } = {},
+  ) {
     const future = minutesFromNow(24 * 60);
     const lecture = await createLecture(ctx, coordinator, places.wf7, {
       startsAt: future,
@@ -36,7 +53,9 @@ describe('attendance that can be trusted (admin-api + parent-api)', () => {
       minPresencePercent: rule.minPresencePercent ?? null,
     });
     const start = new Date(Date.now() - startedMinutesAgo * MINUTE);
-    await ctx.query(`update lectures set starts_at = '${start.toISOString()}', ends_at = '${new Date(start.getTime() + minutes * MINUTE).toISOString()}' where id = '${lecture.id}'`);
+    await ctx.query(
+      `update lectures set starts_at = '${start.toISOString()}', ends_at = '${new Date(start.getTime() + minutes * MINUTE).toISOString()}' where id = '${lecture.id}'`,
+    );
     return lecture.id;
   }
 
@@ -44,7 +63,9 @@ describe('attendance that can be trusted (admin-api + parent-api)', () => {
   async function passTime(lectureId: string, minutes: number) {
     const shift = `interval '${minutes} minutes'`;
     await ctx.query(`update lectures set starts_at = starts_at - ${shift}, ends_at = ends_at - ${shift} where id = '${lectureId}'`);
-    await ctx.query(`update attendance set checked_in_at = checked_in_at - ${shift}, checked_out_at = checked_out_at - ${shift} where lecture_id = '${lectureId}'`);
+    await ctx.query(
+      `update attendance set checked_in_at = checked_in_at - ${shift}, checked_out_at = checked_out_at - ${shift} where lecture_id = '${lectureId}'`,
+    );
   }
 
   async function parent() {
@@ -66,13 +87,34 @@ describe('attendance that can be trusted (admin-api + parent-api)', () => {
   describe('credit hours and the session', () => {
     it('refuses more credit hours than the session lasts, at creation and when the time is shortened', async () => {
       const startsAt = minutesFromNow(3 * 24 * 60);
-      const body = { series: 'parents_forum', title: '时长校验', audience: { scope: 'school', schoolId: places.wf7 }, mode: 'offline', startsAt: startsAt.toISOString() };
-      const long = await ctx.admin().post('/lectures').set(auth(coordinator)).send({ ...body, endsAt: new Date(startsAt.getTime() + 90 * MINUTE).toISOString(), creditHours: 2 }).expect(400);
+      const body = {
+        series: 'parents_forum',
+        title: '时长校验',
+        audience: { scope: 'school', schoolId: places.wf7 },
+        mode: 'offline',
+        startsAt: startsAt.toISOString(),
+      };
+      const long = await ctx
+        .admin()
+        .post('/lectures')
+        .set(auth(coordinator))
+        .send({ ...body, endsAt: new Date(startsAt.getTime() + 90 * MINUTE).toISOString(), creditHours: 2 })
+        .expect(400);
       expect(long.body.code).toBe('VALIDATION_FAILED');
       expect(long.body.errors).toEqual([{ field: 'creditHours', message: expect.stringContaining('1.5') }]);
-      const fits = await ctx.admin().post('/lectures').set(auth(coordinator)).send({ ...body, endsAt: new Date(startsAt.getTime() + 90 * MINUTE).toISOString(), creditHours: 1.5 }).expect(201);
+      const fits = await ctx
+        .admin()
+        .post('/lectures')
+        .set(auth(coordinator))
+        .send({ ...body, endsAt: new Date(startsAt.getTime() + 90 * MINUTE).toISOString(), creditHours: 1.5 })
+        .expect(201);
 
-      const shorter = await ctx.admin().patch(`/lectures/${fits.body.id}`).set(auth(coordinator)).send({ endsAt: new Date(startsAt.getTime() + HOUR).toISOString() }).expect(400);
+      const shorter = await ctx
+        .admin()
+        .patch(`/lectures/${fits.body.id}`)
+        .set(auth(coordinator))
+        .send({ endsAt: new Date(startsAt.getTime() + HOUR).toISOString() })
+        .expect(400);
       expect(shorter.body.errors).toEqual([{ field: 'creditHours', message: expect.any(String) }]);
       const [{ ends }] = await ctx.query<{ ends: string }>(`select ends_at::text as ends from lectures where id = '${fits.body.id}'`);
       expect(Date.parse(ends)).toBe(startsAt.getTime() + 90 * MINUTE);
@@ -103,7 +145,19 @@ describe('attendance that can be trusted (admin-api + parent-api)', () => {
       const plan = await ctx.admin().post(`/schools/${places.guangwen}/course-plan`).set(auth(cityAdmin)).send({}).expect(201);
       expect(plan.body.plannedHours).toBe(0);
       const startsAt = minutesFromNow(40 * 24 * 60);
-      const draft = await createLecture(ctx, cityAdmin, places.guangwen, { startsAt, endsAt: new Date(startsAt.getTime() + 2 * HOUR), planId: plan.body.id, series: 'school_course', audience: { scope: 'school', schoolId: places.guangwen } }, false);
+      const draft = await createLecture(
+        ctx,
+        cityAdmin,
+        places.guangwen,
+        {
+          startsAt,
+          endsAt: new Date(startsAt.getTime() + 2 * HOUR),
+          planId: plan.body.id,
+          series: 'school_course',
+          audience: { scope: 'school', schoolId: places.guangwen },
+        },
+        false,
+      );
       const withDraft = await ctx.admin().get(`/schools/${places.guangwen}/course-plan`).set(auth(cityAdmin)).expect(200);
       expect(withDraft.body).toMatchObject({ plannedHours: 0, meetsRequirement: false });
       expect(withDraft.body.sessions.map((s: { id: string }) => s.id)).toEqual([draft.id]);
@@ -179,14 +233,26 @@ describe('attendance that can be trusted (admin-api + parent-api)', () => {
       const alone = await parent();
       for (const p of proxied) await scan('check-in', p.token, lectureId, 200, { deviceId: 'proxy-phone-0001' });
       for (const t of coupleTokens) await scan('check-in', t, lectureId, 200, { deviceId: 'family-phone-0002' });
-      await ctx.query(`update attendance set checked_in_at = checked_in_at - interval '3 minutes' where lecture_id = '${lectureId}' and user_id in ('${couple.guardians[0].id}')`);
-      await ctx.query(`update attendance set checked_in_at = checked_in_at - interval '6 minutes' where lecture_id = '${lectureId}' and user_id in ('${couple.guardians[1].id}')`);
+      await ctx.query(
+        `update attendance set checked_in_at = checked_in_at - interval '3 minutes' where lecture_id = '${lectureId}' and user_id in ('${couple.guardians[0].id}')`,
+      );
+      await ctx.query(
+        `update attendance set checked_in_at = checked_in_at - interval '6 minutes' where lecture_id = '${lectureId}' and user_id in ('${couple.guardians[1].id}')`,
+      );
       await scan('check-in', alone.token, lectureId, 200, {}, 'Mozilla/5.0 (iPhone) MicroMessenger/8.0.50');
-      await ctx.query(`update attendance set checked_in_at = checked_in_at - interval '9 minutes' where lecture_id = '${lectureId}' and user_id = '${alone.id}'`);
+      await ctx.query(
+        `update attendance set checked_in_at = checked_in_at - interval '9 minutes' where lecture_id = '${lectureId}' and user_id = '${alone.id}'`,
+      );
 
       const report = await ctx.admin().get(`/lectures/${lectureId}/attendance-report`).set(auth(coordinator)).expect(200);
-      expect(report.body).toMatchObject({ lectureId, rule: { lateCheckinMinutes: 15, minPresencePercent: 80 }, totals: { checkedIn: 6, checkedOut: 0, credited: 0, noCredit: 0, flagged: 3 } });
-      const shared = (report.body.anomalies as { kind: string; scan: string; userIds: string[] }[]).filter((a) => a.kind === 'shared_device');
+      expect(report.body).toMatchObject({
+        lectureId,
+        rule: { lateCheckinMinutes: 15, minPresencePercent: 80 },
+        totals: { checkedIn: 6, checkedOut: 0, credited: 0, noCredit: 0, flagged: 3 },
+      });
+      const shared = (report.body.anomalies as { kind: string; scan: string; userIds: string[] }[]).filter(
+        (a) => a.kind === 'shared_device',
+      );
       expect(shared).toHaveLength(1);
       expect(shared[0]).toMatchObject({ scan: 'check_in' });
       expect([...shared[0].userIds].sort()).toEqual(proxied.map((p) => p.id).sort());
@@ -204,7 +270,9 @@ describe('attendance that can be trusted (admin-api + parent-api)', () => {
       const people = await Promise.all([parent(), parent(), parent(), parent()]);
       for (const [i, p] of people.entries()) await scan('check-in', p.token, lectureId, 200, { deviceId: `device-run-000${i}` });
       const report = await ctx.admin().get(`/lectures/${lectureId}/attendance-report`).set(auth(coordinator)).expect(200);
-      const series = (report.body.anomalies as { kind: string; scan: string; userIds: string[] }[]).filter((a) => a.kind === 'rapid_series');
+      const series = (report.body.anomalies as { kind: string; scan: string; userIds: string[] }[]).filter(
+        (a) => a.kind === 'rapid_series',
+      );
       expect(series).toHaveLength(1);
       expect(series[0]).toMatchObject({ scan: 'check_in' });
       expect(series[0].userIds).toEqual(people.map((p) => p.id));
@@ -216,7 +284,9 @@ describe('attendance that can be trusted (admin-api + parent-api)', () => {
       await ctx.admin().get(`/lectures/${lectureId}/attendance-report`).set(auth(other)).expect(403);
       await ctx.admin().get(`/lectures/${lectureId}/attendance-report`).set(auth(cityAdmin)).expect(200);
       const guardian = await parent();
-      expect((await ctx.admin().get(`/lectures/${lectureId}/attendance-report`).set(auth(guardian.token)).expect(403)).body.code).toBe('ADMIN_ROLE_REQUIRED');
+      expect((await ctx.admin().get(`/lectures/${lectureId}/attendance-report`).set(auth(guardian.token)).expect(403)).body.code).toBe(
+        'ADMIN_ROLE_REQUIRED',
+      );
       await ctx.admin().get('/lectures/00000000-0000-4000-8000-000000000000/attendance-report').set(auth(cityAdmin)).expect(404);
     });
   });

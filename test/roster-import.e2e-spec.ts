@@ -18,7 +18,11 @@ interface ImportStatus {
 }
 
 interface Roster {
-  students: { id: string; name: string; guardians: { userId: string; name: string; phone: string; relation: string; isPrimary: boolean; status: string }[] }[];
+  students: {
+    id: string;
+    name: string;
+    guardians: { userId: string; name: string; phone: string; relation: string; isPrimary: boolean; status: string }[];
+  }[];
 }
 
 /** A phone number no other test uses: 135, a two-digit block per test, a six-digit serial. */
@@ -219,9 +223,11 @@ describe('roster import and export (admin-api + worker)', () => {
     // She logs in with her existing password and sees both children.
     const token = await ctx.login('13900000005');
     const children = await ctx.parent().get('/me/children').set(auth(token)).expect(200);
-    expect((children.body as { name: string; schoolName: string; relation: string }[]).map((c) => `${c.schoolName} ${c.name} ${c.relation}`).sort()).toEqual(
-      ['广文中学 赵一鸣 母亲', '潍坊七中 赵二鸣 母亲'].sort(),
-    );
+    expect(
+      (children.body as { name: string; schoolName: string; relation: string }[])
+        .map((c) => `${c.schoolName} ${c.name} ${c.relation}`)
+        .sort(),
+    ).toEqual(['广文中学 赵一鸣 母亲', '潍坊七中 赵二鸣 母亲'].sort());
   });
 
   it('a new phone imported into classes of two schools becomes one invited account with two children', async () => {
@@ -229,7 +235,12 @@ describe('roster import and export (admin-api + worker)', () => {
     const weifang = await newClass();
     const guangwen = await newClass(guangwenId, cityAdmin);
     await importFile(weifang, await rosterXlsx([{ student: '孙甲', guardian: '孙家长', phone, relation: '父亲' }]));
-    const second = await importFile(guangwen, await rosterXlsx([{ student: '孙乙', guardian: '孙家长', phone, relation: '父亲' }]), 'roster.xlsx', cityAdmin);
+    const second = await importFile(
+      guangwen,
+      await rosterXlsx([{ student: '孙乙', guardian: '孙家长', phone, relation: '父亲' }]),
+      'roster.xlsx',
+      cityAdmin,
+    );
     expect(second.stats).toEqual({ studentsCreated: 1, guardiansCreated: 0, guardianshipsCreated: 1, unchanged: 0 });
 
     const rows = await ctx.query<{ users: number; school: string; student: string }>(
@@ -262,7 +273,12 @@ describe('roster import and export (admin-api + worker)', () => {
       { student: '赵敏儿', guardian: '汝阳王', phone: phoneOf(5, 5), relation: '外公' },
     ];
     const gbkResult = await importFile(gbkClass, gbk(rosterCsv(gbkLines)), 'roster-gbk.csv');
-    expect(gbkResult).toMatchObject({ status: 'succeeded', totalRows: 3, errors: [], stats: { studentsCreated: 2, guardiansCreated: 3, guardianshipsCreated: 3 } });
+    expect(gbkResult).toMatchObject({
+      status: 'succeeded',
+      totalRows: 3,
+      errors: [],
+      stats: { studentsCreated: 2, guardiansCreated: 3, guardianshipsCreated: 3 },
+    });
     expect(flatten(await roster(gbkClass))).toEqual(
       [
         `张三丰 张翠山 ${phoneOf(5, 3)} 父亲 primary invited`,
@@ -275,12 +291,25 @@ describe('roster import and export (admin-api + worker)', () => {
   it('control characters in a cell (a NUL from a broken export) are cleaned, not fatal', async () => {
     const classId = await newClass();
     // Past the first 4 KB, where the type sniffing looks for binary content.
-    const filler = Array.from({ length: 150 }, (_, i): RosterLine => ({ student: `填充${i}`, guardian: `家长${i}`, phone: phoneOf(8, 100 + i), relation: '母亲' }));
-    const lines: RosterLine[] = [...filler, { student: '周\u0000小\u0007川', guardian: '周\u001f家长', phone: phoneOf(8, 1), relation: '父亲' }];
+    const filler = Array.from({ length: 150 }, (_, i): RosterLine => ({
+      student: `填充${i}`,
+      guardian: `家长${i}`,
+      phone: phoneOf(8, 100 + i),
+      relation: '母亲',
+    }));
+    const lines: RosterLine[] = [
+      ...filler,
+      { student: '周\u0000小\u0007川', guardian: '周\u001f家长', phone: phoneOf(8, 1), relation: '父亲' },
+    ];
     const csv = Buffer.from(rosterCsv(lines), 'utf8');
     expect(csv.indexOf(0)).toBeGreaterThan(4096);
     const result = await importFile(classId, csv, 'control.csv');
-    expect(result).toMatchObject({ status: 'succeeded', totalRows: 151, errors: [], stats: { studentsCreated: 151, guardiansCreated: 151 } });
+    expect(result).toMatchObject({
+      status: 'succeeded',
+      totalRows: 151,
+      errors: [],
+      stats: { studentsCreated: 151, guardiansCreated: 151 },
+    });
     expect(flatten(await roster(classId))).toContain(`周 小 川 周 家长 ${phoneOf(8, 1)} 父亲 primary invited`);
   });
 
@@ -288,7 +317,10 @@ describe('roster import and export (admin-api + worker)', () => {
     const classId = await newClass();
     // 1,800 rows with three problems each: 5,400 problems, far below 5,000 rows.
     const bad = Array.from({ length: 1800 }, (): RosterLine => ({ student: '', guardian: '', phone: '12345', relation: '父亲' }));
-    const result = await importFile(classId, await rosterXlsx([...bad, { student: '唯一', guardian: '唯一家长', phone: phoneOf(10, 1), relation: '父亲' }]));
+    const result = await importFile(
+      classId,
+      await rosterXlsx([...bad, { student: '唯一', guardian: '唯一家长', phone: phoneOf(10, 1), relation: '父亲' }]),
+    );
     expect(result).toMatchObject({ status: 'succeeded', totalRows: 1, failureReason: null, stats: { studentsCreated: 1 } });
     expect(result.errors).toHaveLength(5400);
     expect(result.errors.slice(0, 3)).toEqual([
@@ -301,8 +333,12 @@ describe('roster import and export (admin-api + worker)', () => {
 
   it('an import whose every attempt fails ends as failed with a reason instead of staying running', async () => {
     // A real database failure, limited to one student name: a trigger that raises.
-    await ctx.query(`create or replace function jx_test_refuse() returns trigger language plpgsql as $$ begin raise exception 'refused by test trigger'; end $$`);
-    await ctx.query(`create trigger jx_test_refuse before insert on students for each row when (new.name = '触发故障') execute function jx_test_refuse()`);
+    await ctx.query(
+      `create or replace function jx_test_refuse() returns trigger language plpgsql as $$ begin raise exception 'refused by test trigger'; end $$`,
+    );
+    await ctx.query(
+      `create trigger jx_test_refuse before insert on students for each row when (new.name = '触发故障') execute function jx_test_refuse()`,
+    );
     try {
       const classId = await newClass();
       const result = await importFile(
@@ -312,7 +348,11 @@ describe('roster import and export (admin-api + worker)', () => {
           { student: '触发故障', guardian: '家长乙', phone: phoneOf(9, 2), relation: '母亲' },
         ]),
       );
-      expect(result).toMatchObject({ status: 'failed', stats: null, failureReason: '导入时发生内部错误，请重新上传；多次失败请联系管理员' });
+      expect(result).toMatchObject({
+        status: 'failed',
+        stats: null,
+        failureReason: '导入时发生内部错误，请重新上传；多次失败请联系管理员',
+      });
       // The chunk's transaction rolled back as a whole: nothing of the file is half there.
       expect(await classCounts(classId)).toMatchObject({ students: 0, links: 0 });
     } finally {
@@ -346,18 +386,28 @@ describe('roster import and export (admin-api + worker)', () => {
 
     const noBody = await ctx.admin().post(`/classes/${class1Id}/roster-imports`).set(auth(coordinator)).expect(400);
     expect(noBody.body).toEqual({ statusCode: 400, code: 'FILE_REQUIRED', message: '请上传文件' });
-    const fieldOnly = await ctx.admin().post(`/classes/${class1Id}/roster-imports`).set(auth(coordinator)).field('note', 'no file').expect(400);
+    const fieldOnly = await ctx
+      .admin()
+      .post(`/classes/${class1Id}/roster-imports`)
+      .set(auth(coordinator))
+      .field('note', 'no file')
+      .expect(400);
     expect(fieldOnly.body.code).toBe('FILE_REQUIRED');
     const empty = await upload(class1Id, Buffer.alloc(0), 'empty.xlsx').expect(400);
     expect(empty.body.code).toBe('FILE_REQUIRED');
 
-    const [imports] = await ctx.query<{ n: number }>(`select count(*)::int as n from roster_imports where class_id = '${class1Id}' and file_name in ('photo.png', 'empty.xlsx')`);
+    const [imports] = await ctx.query<{ n: number }>(
+      `select count(*)::int as n from roster_imports where class_id = '${class1Id}' and file_name in ('photo.png', 'empty.xlsx')`,
+    );
     expect(imports.n).toBe(0);
   });
 
   it('a teacher and a coordinator of another school get 403 for the import and its status', async () => {
     // The coordinator's import into 初一(1)班, whose 班主任 is 13900000002.
-    const done = await importFile(class1Id, await rosterXlsx([{ student: '新同学', guardian: '新家长', phone: phoneOf(7, 1), relation: '母亲' }]));
+    const done = await importFile(
+      class1Id,
+      await rosterXlsx([{ student: '新同学', guardian: '新家长', phone: phoneOf(7, 1), relation: '母亲' }]),
+    );
     expect(done.status).toBe('succeeded');
 
     const teacher = await ctx.login('13900000002', 'admin');
@@ -367,9 +417,19 @@ describe('roster import and export (admin-api + worker)', () => {
       .set(auth(cityAdmin))
       .send({ phone: phoneOf(7, 99), name: '广文协调员', role: 'coordinator' })
       .expect(201);
-    const other = (await ctx.admin().post('/auth/login').send({ phone: phoneOf(7, 99), password: appointed.body.initialPassword }).expect(200)).body
-      .accessToken as string;
-    await ctx.admin().put('/me/password').set(auth(other)).send({ currentPassword: appointed.body.initialPassword, newPassword: 'guangwen2026' }).expect(204);
+    const other = (
+      await ctx
+        .admin()
+        .post('/auth/login')
+        .send({ phone: phoneOf(7, 99), password: appointed.body.initialPassword })
+        .expect(200)
+    ).body.accessToken as string;
+    await ctx
+      .admin()
+      .put('/me/password')
+      .set(auth(other))
+      .send({ currentPassword: appointed.body.initialPassword, newPassword: 'guangwen2026' })
+      .expect(204);
     // Their own school is fine for them …
     await ctx.admin().get(`/schools/${guangwenId}/classes`).set(auth(other)).expect(200);
 
@@ -410,7 +470,9 @@ describe('roster import and export (admin-api + worker)', () => {
     const labels: Record<string, string> = { active: '已激活', invited: '未激活', disabled: '已停用' };
     const current = await roster(class1Id);
     const expected = current.students.flatMap((s) =>
-      s.guardians.length === 0 ? [[s.name, '', '', '', '', '']] : s.guardians.map((g) => [s.name, g.name, g.phone, g.relation, g.isPrimary ? '是' : '', labels[g.status]]),
+      s.guardians.length === 0
+        ? [[s.name, '', '', '', '', '']]
+        : s.guardians.map((g) => [s.name, g.name, g.phone, g.relation, g.isPrimary ? '是' : '', labels[g.status]]),
     );
     expect(rows.slice(1)).toEqual(expected);
     // The seed's families of 初一(1)班 are in it, with full numbers for the coordinator.
@@ -420,7 +482,9 @@ describe('roster import and export (admin-api + worker)', () => {
       `select u.phone as actor, host(a.ip) as ip, a.detail from audit_log a join users u on u.id = a.actor_id
         where a.action = 'roster.exported' and a.target_id = '${class1Id}' and u.phone = '13900000001'`,
     );
-    expect(audit).toEqual([{ actor: '13900000001', ip: '127.0.0.1', detail: { rows: expected.length, students: current.students.length } }]);
+    expect(audit).toEqual([
+      { actor: '13900000001', ip: '127.0.0.1', detail: { rows: expected.length, students: current.students.length } },
+    ]);
 
     // The 班主任 may export her own class, not another one; a refused export is not audited.
     const teacher = await ctx.login('13900000002', 'admin');

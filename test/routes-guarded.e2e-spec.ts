@@ -98,7 +98,8 @@ function authorizeProblems(routes: Route[], knows: (resource: string) => boolean
       problems.push(`${label(r)}: no @Authorize`);
       continue;
     }
-    if (!r.params.includes(r.rule.param)) problems.push(`${label(r)}: @Authorize checks :${r.rule.param}, the path has :${r.params.join(', :')}`);
+    if (!r.params.includes(r.rule.param))
+      problems.push(`${label(r)}: @Authorize checks :${r.rule.param}, the path has :${r.params.join(', :')}`);
     if (r.params.length > 1) problems.push(`${label(r)}: one @Authorize rule cannot cover :${r.params.join(', :')}`);
     if (!knows(r.rule.resource)) problems.push(`${label(r)}: no access rule for resource "${r.rule.resource}"`);
   }
@@ -177,7 +178,11 @@ describe('every route is guarded (parent-api and admin-api)', () => {
       expect(walked).toEqual(expect.arrayContaining(['GET /health', 'GET /metrics', 'POST /auth/login', 'GET /me']));
       // Each walked route is one Fastify really serves.
       const fastify = apps[name].app.getHttpAdapter().getInstance();
-      for (const r of routes()) expect({ route: label(r), served: fastify.hasRoute({ method: r.method as 'GET', url: r.path }) }).toEqual({ route: label(r), served: true });
+      for (const r of routes())
+        expect({ route: label(r), served: fastify.hasRoute({ method: r.method as 'GET', url: r.path }) }).toEqual({
+          route: label(r),
+          served: true,
+        });
     });
 
     it('every route with a path parameter carries an @Authorize rule naming that parameter, for a resource the policy knows', () => {
@@ -201,7 +206,11 @@ describe('every route is guarded (parent-api and admin-api)', () => {
       for (const r of guarded) {
         const url = r.path.replace(/:(\w+)/g, id);
         const res = await request(apps[name].url)[r.method.toLowerCase() as 'get'](url);
-        expect({ route: label(r), status: res.status, code: res.body.code }).toEqual({ route: label(r), status: 401, code: 'UNAUTHENTICATED' });
+        expect({ route: label(r), status: res.status, code: res.body.code }).toEqual({
+          route: label(r),
+          status: 401,
+          code: 'UNAUTHENTICATED',
+        });
       }
     });
   });

@@ -16,7 +16,13 @@ describe('files in S3 (parent-api)', () => {
   let ctx: TestContext;
 
   beforeAll(async () => {
-    server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: dir, configureBuckets: [{ name: 'jiaxiao-files', configs: [] }] });
+    server = new S3rver({
+      port: 0,
+      address: '127.0.0.1',
+      silent: true,
+      directory: dir,
+      configureBuckets: [{ name: 'jiaxiao-files', configs: [] }],
+    });
     const address = (await server.run()) as AddressInfo;
     ctx = await createTestContext({
       apps: ['parent'],
@@ -40,10 +46,21 @@ describe('files in S3 (parent-api)', () => {
     const owner = await ctx.login('13900000003');
     const stranger = await ctx.login('13900000005');
     const bytes = png();
-    const upload = await ctx.parent().post('/uploads').set('authorization', `Bearer ${owner}`).attach('file', bytes, '全家福.png').expect(201);
-    const [{ storage_key: key }] = await ctx.query<{ storage_key: string }>(`select storage_key from files where id = '${upload.body.id as string}'`);
+    const upload = await ctx
+      .parent()
+      .post('/uploads')
+      .set('authorization', `Bearer ${owner}`)
+      .attach('file', bytes, '全家福.png')
+      .expect(201);
+    const [{ storage_key: key }] = await ctx.query<{ storage_key: string }>(
+      `select storage_key from files where id = '${upload.body.id as string}'`,
+    );
 
-    const download = await ctx.parent().get(`/files/${upload.body.id as string}`).set('authorization', `Bearer ${owner}`).expect(302);
+    const download = await ctx
+      .parent()
+      .get(`/files/${upload.body.id as string}`)
+      .set('authorization', `Bearer ${owner}`)
+      .expect(302);
     const location = new URL(download.headers.location as string);
     expect(location.pathname).toBe(`/jiaxiao-files/${key}`);
     expect(location.searchParams.get('X-Amz-Expires')).toBe('120');
@@ -52,7 +69,11 @@ describe('files in S3 (parent-api)', () => {
     expect(fetched.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await fetched.arrayBuffer())).toEqual(bytes);
 
-    const refused = await ctx.parent().get(`/files/${upload.body.id as string}`).set('authorization', `Bearer ${stranger}`).expect(403);
+    const refused = await ctx
+      .parent()
+      .get(`/files/${upload.body.id as string}`)
+      .set('authorization', `Bearer ${stranger}`)
+      .expect(403);
     expect(refused.body.code).toBe('FORBIDDEN');
     expect(refused.headers.location).toBeUndefined();
   });

@@ -37,7 +37,11 @@ describe('school notices (admin-api, parent-api, worker)', () => {
   const parent = async (phone: string) => ({ Authorization: `Bearer ${await token(phone, 'parent')}` });
 
   async function post(phone: string, body: Record<string, unknown>): Promise<Notice> {
-    const res = await ctx.admin().post('/school-notices').set(await admin(phone)).send({ title: '校务公开：本学期收费项目', body: '本学期除教材费外不收取任何费用。', needsAck: true, ...body });
+    const res = await ctx
+      .admin()
+      .post('/school-notices')
+      .set(await admin(phone))
+      .send({ title: '校务公开：本学期收费项目', body: '本学期除教材费外不收取任何费用。', needsAck: true, ...body });
     expect(res.status).toBe(201);
     return res.body as Notice;
   }
@@ -45,7 +49,11 @@ describe('school notices (admin-api, parent-api, worker)', () => {
   /** Polls until the worker has fanned the notice out. */
   async function fannedOut(noticeId: string, phone = '13900000001'): Promise<Notice> {
     for (;;) {
-      const res = await ctx.admin().get(`/school-notices/${noticeId}`).set(await admin(phone)).expect(200);
+      const res = await ctx
+        .admin()
+        .get(`/school-notices/${noticeId}`)
+        .set(await admin(phone))
+        .expect(200);
       if (res.body.recipientCount !== null) return res.body as Notice;
       await sleep(50);
     }
@@ -94,10 +102,14 @@ describe('school notices (admin-api, parent-api, worker)', () => {
     const done = await fannedOut(notice.id);
 
     const expected = await guardiansOf(ids.qz);
-    const recipients = await ctx.query<{ user_id: string }>(`select user_id::text from school_notice_recipients where notice_id = '${notice.id}' order by 1`);
+    const recipients = await ctx.query<{ user_id: string }>(
+      `select user_id::text from school_notice_recipients where notice_id = '${notice.id}' order by 1`,
+    );
     expect(recipients.map((r) => r.user_id).sort()).toEqual(expected);
     expect(done.recipientCount).toBe(expected.length);
-    const inbox = await ctx.query<{ user_id: string }>(`select user_id::text from notifications where kind = 'school_notice.new' and data->>'schoolNoticeId' = '${notice.id}'`);
+    const inbox = await ctx.query<{ user_id: string }>(
+      `select user_id::text from notifications where kind = 'school_notice.new' and data->>'schoolNoticeId' = '${notice.id}'`,
+    );
     expect(inbox.map((r) => r.user_id).sort()).toEqual(expected);
     // The recipients are counted when the fan-out commits; its pushes go out right after.
     const pushedCount = async () =>
@@ -117,32 +129,79 @@ describe('school notices (admin-api, parent-api, worker)', () => {
       where c.kind = 'class_group' and m.user_id = (select id from users where phone = '13900000001')`);
     expect(member).toEqual([]);
 
-    const feed = await ctx.parent().get('/school-notices').set(await parent('13900000003')).expect(200);
-    expect(feed.body.items[0]).toMatchObject({ id: notice.id, schoolName: '潍坊七中', senderName: '王秀英', needsAck: true, readAt: null, ackedAt: null });
-    const notifications = await ctx.parent().get('/notifications').set(await parent('13900000003')).expect(200);
-    expect(notifications.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'school_notice.new', data: expect.objectContaining({ schoolNoticeId: notice.id }) })]));
+    const feed = await ctx
+      .parent()
+      .get('/school-notices')
+      .set(await parent('13900000003'))
+      .expect(200);
+    expect(feed.body.items[0]).toMatchObject({
+      id: notice.id,
+      schoolName: '潍坊七中',
+      senderName: '王秀英',
+      needsAck: true,
+      readAt: null,
+      ackedAt: null,
+    });
+    const notifications = await ctx
+      .parent()
+      .get('/notifications')
+      .set(await parent('13900000003'))
+      .expect(200);
+    expect(notifications.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'school_notice.new', data: expect.objectContaining({ schoolNoticeId: notice.id }) }),
+      ]),
+    );
 
     // 赵敏's child is at 广文中学: the notice does not exist for her.
-    const outsider = await ctx.parent().get(`/school-notices/${notice.id}`).set(await parent('13900000005'));
+    const outsider = await ctx
+      .parent()
+      .get(`/school-notices/${notice.id}`)
+      .set(await parent('13900000005'));
     expect({ status: outsider.status, code: outsider.body.code }).toEqual({ status: 404, code: 'SCHOOL_NOTICE_NOT_FOUND' });
-    const outsiderFeed = await ctx.parent().get('/school-notices').set(await parent('13900000005')).expect(200);
+    const outsiderFeed = await ctx
+      .parent()
+      .get('/school-notices')
+      .set(await parent('13900000005'))
+      .expect(200);
     expect(outsiderFeed.body.items.map((n: Notice) => n.id)).not.toContain(notice.id);
   });
 
   it('rolls 回执 up per class, a family once whichever guardian confirms; reminds only the families not confirmed', async () => {
     const notice = await post('13900000001', { audience: 'families', schoolId: ids.qz });
     await fannedOut(notice.id);
-    const rollup = async (): Promise<Rollup> => (await ctx.admin().get(`/school-notices/${notice.id}/rollup`).set(await admin('13900000001')).expect(200)).body;
+    const rollup = async (): Promise<Rollup> =>
+      (
+        await ctx
+          .admin()
+          .get(`/school-notices/${notice.id}/rollup`)
+          .set(await admin('13900000001'))
+          .expect(200)
+      ).body;
     const before = await rollup();
-    const [{ n: families }] = await ctx.query<{ n: number }>(`select count(*)::int as n from school_notice_families where notice_id = '${notice.id}'`);
+    const [{ n: families }] = await ctx.query<{ n: number }>(
+      `select count(*)::int as n from school_notice_families where notice_id = '${notice.id}'`,
+    );
     expect(before).toMatchObject({ total: families, read: 0, confirmed: 0 });
     const class1 = () => before.groups.find((g) => g.id === ids.class1);
     expect(class1()).toMatchObject({ name: '初一(1)班', grade: 7, confirmed: 0 });
 
-    const opened = await ctx.parent().get(`/school-notices/${notice.id}`).set(await parent('13900000003')).expect(200);
+    const opened = await ctx
+      .parent()
+      .get(`/school-notices/${notice.id}`)
+      .set(await parent('13900000003'))
+      .expect(200);
     expect(opened.body.readAt).not.toBeNull();
-    const ack = await ctx.parent().post(`/school-notices/${notice.id}/ack`).set(await parent('13900000003')).expect(200);
-    const again = await ctx.parent().post(`/school-notices/${notice.id}/ack`).set(await parent('13900000003')).expect(200);
+    const ack = await ctx
+      .parent()
+      .post(`/school-notices/${notice.id}/ack`)
+      .set(await parent('13900000003'))
+      .expect(200);
+    const again = await ctx
+      .parent()
+      .post(`/school-notices/${notice.id}/ack`)
+      .set(await parent('13900000003'))
+      .expect(200);
     expect(again.body.ackedAt).toBe(ack.body.ackedAt);
 
     const after = await rollup();
@@ -150,14 +209,25 @@ describe('school notices (admin-api, parent-api, worker)', () => {
     expect(after.groups.find((g) => g.id === ids.class2)).toMatchObject({ confirmed: 0 });
     expect(after.confirmed).toBe(1);
 
-    const pending = await ctx.admin().get(`/school-notices/${notice.id}/pending?groupId=${ids.class1}`).set(await admin('13900000001')).expect(200);
+    const pending = await ctx
+      .admin()
+      .get(`/school-notices/${notice.id}/pending?groupId=${ids.class1}`)
+      .set(await admin('13900000001'))
+      .expect(200);
     expect(pending.body.map((p: { id: string }) => p.id)).not.toContain(ids.xiaoyu);
     expect(pending.body).toEqual(expect.arrayContaining([expect.objectContaining({ name: '刘子涵', groupName: '初一(1)班' })]));
     expect(pending.body).toHaveLength((class1()?.total ?? 0) - 1);
 
-    const remind = await ctx.admin().post(`/school-notices/${notice.id}/remind`).set(await admin('13900000001')).expect(200);
+    const remind = await ctx
+      .admin()
+      .post(`/school-notices/${notice.id}/remind`)
+      .set(await admin('13900000001'))
+      .expect(200);
     expect(remind.body).toEqual({ noticeId: notice.id, pending: families - 1 });
-    const tooSoon = await ctx.admin().post(`/school-notices/${notice.id}/remind`).set(await admin('13900000001'));
+    const tooSoon = await ctx
+      .admin()
+      .post(`/school-notices/${notice.id}/remind`)
+      .set(await admin('13900000001'));
     expect({ status: tooSoon.status, code: tooSoon.body.code }).toEqual({ status: 429, code: 'NOTICE_REMIND_TOO_SOON' });
     const reminded = await eventually<{ phone: string }>(`
       select u.phone from notifications n join users u on u.id = n.user_id where n.kind = 'school_notice.remind' and n.data->>'schoolNoticeId' = '${notice.id}'`);
@@ -168,13 +238,19 @@ describe('school notices (admin-api, parent-api, worker)', () => {
 
   it('goes to chosen classes or grades only', async () => {
     const byClass = await fannedOut((await post('13900000001', { audience: 'families', schoolId: ids.qz, classIds: [ids.class2] })).id);
-    const recipients = await ctx.query<{ user_id: string }>(`select user_id::text from school_notice_recipients where notice_id = '${byClass.id}'`);
+    const recipients = await ctx.query<{ user_id: string }>(
+      `select user_id::text from school_notice_recipients where notice_id = '${byClass.id}'`,
+    );
     expect(recipients.map((r) => r.user_id).sort()).toEqual(await guardiansOf(ids.qz, [ids.class2]));
 
     const byGrade = await fannedOut((await post('13900000001', { audience: 'families', schoolId: ids.qz, grades: [8] })).id);
-    const classes = await ctx.query<{ grade: number }>(`select distinct c.grade from school_notice_families f join classes c on c.id = f.class_id where f.notice_id = '${byGrade.id}'`);
+    const classes = await ctx.query<{ grade: number }>(
+      `select distinct c.grade from school_notice_families f join classes c on c.id = f.class_id where f.notice_id = '${byGrade.id}'`,
+    );
     expect(classes.every((c) => c.grade === 8)).toBe(true);
-    const chen = await ctx.query(`select 1 from school_notice_recipients where notice_id = '${byGrade.id}' and user_id = (select id from users where phone = '13900000003')`);
+    const chen = await ctx.query(
+      `select 1 from school_notice_recipients where notice_id = '${byGrade.id}' and user_id = (select id from users where phone = '13900000003')`,
+    );
     expect(chen).toEqual([]);
   });
 
@@ -184,20 +260,40 @@ describe('school notices (admin-api, parent-api, worker)', () => {
     const expected = await ctx.query<{ user_id: string }>(`
       select distinct ra.user_id::text from role_assignments ra join schools s on s.id = ra.scope_id
       where ra.role = 'coordinator' and ra.scope_type = 'school' and s.district_id = '${ids.kuiwen}' order by 1`);
-    const recipients = await ctx.query<{ user_id: string }>(`select user_id::text from school_notice_recipients where notice_id = '${notice.id}' order by 1`);
+    const recipients = await ctx.query<{ user_id: string }>(
+      `select user_id::text from school_notice_recipients where notice_id = '${notice.id}' order by 1`,
+    );
     expect(recipients).toEqual(expected);
     expect(done.recipientCount).toBe(expected.length);
 
-    const received = await ctx.admin().get('/school-notices/received').set(await admin('13900000001')).expect(200);
+    const received = await ctx
+      .admin()
+      .get('/school-notices/received')
+      .set(await admin('13900000001'))
+      .expect(200);
     expect(received.body.items[0]).toMatchObject({ id: notice.id, audience: 'coordinators', senderName: '孙海涛' });
-    await ctx.admin().post(`/school-notices/${notice.id}/ack`).set(await admin('13900000001')).expect(200);
-    const rollup = await ctx.admin().get(`/school-notices/${notice.id}/rollup`).set(await admin('13900000006')).expect(200);
+    await ctx
+      .admin()
+      .post(`/school-notices/${notice.id}/ack`)
+      .set(await admin('13900000001'))
+      .expect(200);
+    const rollup = await ctx
+      .admin()
+      .get(`/school-notices/${notice.id}/rollup`)
+      .set(await admin('13900000006'))
+      .expect(200);
     expect(rollup.body.groups).toEqual(expect.arrayContaining([expect.objectContaining({ id: ids.qz, name: '潍坊七中', confirmed: 1 })]));
     // A recipient confirms but does not manage: the receipts of others stay with the district.
-    const peek = await ctx.admin().get(`/school-notices/${notice.id}/rollup`).set(await admin('13900000001'));
+    const peek = await ctx
+      .admin()
+      .get(`/school-notices/${notice.id}/rollup`)
+      .set(await admin('13900000001'));
     expect({ status: peek.status, code: peek.body.code }).toEqual({ status: 403, code: 'FORBIDDEN' });
     // 北辰中学 is in 潍城区: not a recipient.
-    const beichen = await ctx.admin().get(`/school-notices/${notice.id}`).set(await admin('13900000067'));
+    const beichen = await ctx
+      .admin()
+      .get(`/school-notices/${notice.id}`)
+      .set(await admin('13900000067'));
     expect(beichen.status).toBe(404);
   });
 
@@ -214,20 +310,35 @@ describe('school notices (admin-api, parent-api, worker)', () => {
       ['grades on a coordinator notice', { audience: 'coordinators', grades: [7] }, 403, 'SCHOOL_NOTICE_AUDIENCE_INVALID'],
     ];
     for (const [what, body, status, code] of cases) {
-      const res = await ctx.admin().post('/school-notices').set(h).send({ title: '通知', body: '内容', ...body });
+      const res = await ctx
+        .admin()
+        .post('/school-notices')
+        .set(h)
+        .send({ title: '通知', body: '内容', ...body });
       expect({ what, status: res.status, code: res.body.code }).toEqual({ what, status, code });
     }
     const plain = await post('13900000001', { audience: 'families', schoolId: ids.qz, needsAck: false, classIds: [ids.class1] });
     await fannedOut(plain.id);
-    const ack = await ctx.parent().post(`/school-notices/${plain.id}/ack`).set(await parent('13900000003'));
+    const ack = await ctx
+      .parent()
+      .post(`/school-notices/${plain.id}/ack`)
+      .set(await parent('13900000003'));
     expect({ status: ack.status, code: ack.body.code }).toEqual({ status: 409, code: 'NOT_A_NOTICE' });
-    const missing = await ctx.parent().get('/school-notices/00000000-0000-4000-8000-000000000000').set(await parent('13900000003'));
+    const missing = await ctx
+      .parent()
+      .get('/school-notices/00000000-0000-4000-8000-000000000000')
+      .set(await parent('13900000003'));
     expect({ status: missing.status, code: missing.body.code }).toEqual({ status: 404, code: 'SCHOOL_NOTICE_NOT_FOUND' });
   });
 
   it('carries the files its sender uploaded: the notice’s readers download them, nobody else; another’s file or too many are refused', async () => {
     const pdf = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
-    const upload = await ctx.parent().post('/uploads').set(await parent('13900000001')).attach('file', pdf, '收费公示.pdf').expect(201);
+    const upload = await ctx
+      .parent()
+      .post('/uploads')
+      .set(await parent('13900000001'))
+      .attach('file', pdf, '收费公示.pdf')
+      .expect(201);
     const fileId = upload.body.id as string;
     const notice = await post('13900000001', { audience: 'families', schoolId: ids.qz, classIds: [ids.class1], fileIds: [fileId] });
     const attachment = { fileId, name: '收费公示.pdf', mime: 'application/pdf', size: pdf.length, url: `/files/${fileId}` };
@@ -235,21 +346,49 @@ describe('school notices (admin-api, parent-api, worker)', () => {
     await fannedOut(notice.id);
 
     // A family of the class reads it and downloads the file; so does the district that manages the school.
-    const opened = await ctx.parent().get(`/school-notices/${notice.id}`).set(await parent('13900000003')).expect(200);
+    const opened = await ctx
+      .parent()
+      .get(`/school-notices/${notice.id}`)
+      .set(await parent('13900000003'))
+      .expect(200);
     expect(opened.body.attachments).toEqual([attachment]);
-    const feed = await ctx.parent().get('/school-notices').set(await parent('13900000003')).expect(200);
+    const feed = await ctx
+      .parent()
+      .get('/school-notices')
+      .set(await parent('13900000003'))
+      .expect(200);
     expect(feed.body.items.find((n: Notice) => n.id === notice.id).attachments).toEqual([attachment]);
-    const file = await ctx.parent().get(`/files/${fileId}`).set(await parent('13900000003')).expect(200);
-    expect(Buffer.from(file.body as Buffer).subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    await ctx.parent().get(`/files/${fileId}`).set(await parent('13900000006')).expect(200);
+    const file = await ctx
+      .parent()
+      .get(`/files/${fileId}`)
+      .set(await parent('13900000003'))
+      .expect(200);
+    expect(
+      Buffer.from(file.body as Buffer)
+        .subarray(0, 5)
+        .toString('latin1'),
+    ).toBe('%PDF-');
+    await ctx
+      .parent()
+      .get(`/files/${fileId}`)
+      .set(await parent('13900000006'))
+      .expect(200);
     // 赵敏 (广文中学) and 北辰中学's coordinator are neither recipients nor managers.
     for (const outsider of ['13900000005', '13900000067']) {
-      const denied = await ctx.parent().get(`/files/${fileId}`).set(await parent(outsider));
+      const denied = await ctx
+        .parent()
+        .get(`/files/${fileId}`)
+        .set(await parent(outsider));
       expect({ outsider, status: denied.status, code: denied.body.code }).toEqual({ outsider, status: 403, code: 'FORBIDDEN' });
     }
 
     // Only one's own uploads (attaching shares them), at most 9, by id.
-    const parentsFile = await ctx.parent().post('/uploads').set(await parent('13900000003')).attach('file', pdf, 'mine.pdf').expect(201);
+    const parentsFile = await ctx
+      .parent()
+      .post('/uploads')
+      .set(await parent('13900000003'))
+      .attach('file', pdf, 'mine.pdf')
+      .expect(201);
     const h = await admin('13900000001');
     const cases: [string, unknown, number, string][] = [
       ['another’s upload', [parentsFile.body.id], 404, 'FILE_NOT_FOUND'],
@@ -259,7 +398,11 @@ describe('school notices (admin-api, parent-api, worker)', () => {
       ['the same file twice', [fileId, fileId], 400, 'VALIDATION_FAILED'],
     ];
     for (const [what, fileIds, status, code] of cases) {
-      const res = await ctx.admin().post('/school-notices').set(h).send({ audience: 'families', schoolId: ids.qz, title: '通知', body: '内容', fileIds });
+      const res = await ctx
+        .admin()
+        .post('/school-notices')
+        .set(h)
+        .send({ audience: 'families', schoolId: ids.qz, title: '通知', body: '内容', fileIds });
       expect({ what, status: res.status, code: res.body.code }).toEqual({ what, status, code });
     }
   });

@@ -16,7 +16,11 @@ describe('sessions end everywhere (two gateway nodes)', () => {
   let urls: string[];
   const clients: RealtimeClient[] = [];
 
-  const login = async (phone = '13900000004') => (await ctx.parent().post('/auth/login').send({ phone, password: DEMO_PASSWORD }).expect(200)).body as { accessToken: string; refreshToken: string };
+  const login = async (phone = '13900000004') =>
+    (await ctx.parent().post('/auth/login').send({ phone, password: DEMO_PASSWORD }).expect(200)).body as {
+      accessToken: string;
+      refreshToken: string;
+    };
   const connect = async (node: number, token: string) => {
     const client = await RealtimeClient.connect(urls[node], token);
     clients.push(client);
@@ -61,14 +65,18 @@ describe('sessions end everywhere (two gateway nodes)', () => {
 
   it('an account disabled in the database loses its socket at its next event', async () => {
     const phone = '13600009001';
-    await ctx.query(`insert into users (phone, name, password_hash, status) select '${phone}', '将停用', password_hash, 'active' from users where phone = '13900000003'`);
+    await ctx.query(
+      `insert into users (phone, name, password_hash, status) select '${phone}', '将停用', password_hash, 'active' from users where phone = '13900000003'`,
+    );
     const session = await login(phone);
     const client = await connect(1, session.accessToken);
     const ending = ended(client);
     await ctx.query(`update users set status = 'disabled' where phone = '${phone}'`);
     await new Promise((r) => setTimeout(r, 1100));
     // The event is refused and the socket ends (the ack may not make it before the disconnect).
-    const ack = await client.emit('conversation:sync', { conversationId: '00000000-0000-4000-8000-000000000000', afterSeq: 0 }).catch(() => 'disconnected');
+    const ack = await client
+      .emit('conversation:sync', { conversationId: '00000000-0000-4000-8000-000000000000', afterSeq: 0 })
+      .catch(() => 'disconnected');
     expect(ack === 'disconnected' || (typeof ack === 'object' && !ack.ok && ack.code === 'TOKEN_INVALID')).toBe(true);
     expect(await ending).toBe('io server disconnect');
     expect(client.received('session:ended')).toEqual([{ reason: 'revoked' }]);

@@ -115,7 +115,14 @@ describe('npm start (dist/apps/main.js, embedded PGlite)', () => {
 
   beforeAll(() => {
     // Port 0: the system picks free ports, and the banner tells which.
-    env = cleanEnv({ DATA_DIR: dataDir, PARENT_API_PORT: '0', GATEWAY_PORT: '0', ADMIN_API_PORT: '0', REDIS_PREFIX: prefix, LOG_LEVEL: 'warn' });
+    env = cleanEnv({
+      DATA_DIR: dataDir,
+      PARENT_API_PORT: '0',
+      GATEWAY_PORT: '0',
+      ADMIN_API_PORT: '0',
+      REDIS_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+    });
   });
 
   afterAll(async () => {
@@ -159,7 +166,9 @@ describe('npm start (dist/apps/main.js, embedded PGlite)', () => {
     const me = await request(urls.admin).get('/me').set('Authorization', `Bearer ${coordinator.body.accessToken}`).expect(200);
     const schoolId = (me.body.scopes as { role: string; scopeId: string }[]).find((s) => s.role === 'coordinator')?.scopeId;
     const staff = await request(urls.admin).get(`/schools/${schoolId}/staff`).set('Authorization', `Bearer ${admin}`).expect(200);
-    const teacher = (staff.body as { id: string; phone?: string; role: string; userId: string }[]).find((s) => s.role === 'teacher' && s.phone === '13900000002');
+    const teacher = (staff.body as { id: string; phone?: string; role: string; userId: string }[]).find(
+      (s) => s.role === 'teacher' && s.phone === '13900000002',
+    );
     expect(teacher).toBeDefined();
     await request(urls.admin).delete(`/role-assignments/${teacher?.id}`).set('Authorization', `Bearer ${admin}`).expect(204);
 

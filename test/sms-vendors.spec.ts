@@ -12,7 +12,14 @@ describe('SMS vendor providers', () => {
   beforeAll(async () => {
     fake = await startFakeSmsVendors();
     const templateIds = { login_code: 'SMS_4711', reset_code: 'SMS_4712' };
-    aliyun = new AliyunSmsProvider({ accessKeyId: 'ak', accessKeySecret: 'sk', signName: '潍坊家校共育', templateIds, endpoint: fake.url, timeoutSeconds: 5 });
+    aliyun = new AliyunSmsProvider({
+      accessKeyId: 'ak',
+      accessKeySecret: 'sk',
+      signName: '潍坊家校共育',
+      templateIds,
+      endpoint: fake.url,
+      timeoutSeconds: 5,
+    });
     tencent = new TencentSmsProvider({
       secretId: 'AKIDfake',
       secretKey: 'fake-key',
@@ -38,9 +45,21 @@ describe('SMS vendor providers', () => {
 
   it('Aliyun: maps vendor errors to retryable or not', async () => {
     const send = (phone: string) => aliyun.send({ ...message, phone });
-    await expect(send(FAKE_PHONES.invalid)).resolves.toEqual({ ok: false, error: expect.stringContaining('isv.MOBILE_NUMBER_ILLEGAL'), retryable: false });
-    await expect(send(FAKE_PHONES.throttled)).resolves.toMatchObject({ ok: false, error: expect.stringContaining('isv.BUSINESS_LIMIT_CONTROL'), retryable: true });
-    await expect(send(FAKE_PHONES.badKey)).resolves.toMatchObject({ ok: false, error: expect.stringContaining('InvalidAccessKeyId.NotFound'), retryable: false });
+    await expect(send(FAKE_PHONES.invalid)).resolves.toEqual({
+      ok: false,
+      error: expect.stringContaining('isv.MOBILE_NUMBER_ILLEGAL'),
+      retryable: false,
+    });
+    await expect(send(FAKE_PHONES.throttled)).resolves.toMatchObject({
+      ok: false,
+      error: expect.stringContaining('isv.BUSINESS_LIMIT_CONTROL'),
+      retryable: true,
+    });
+    await expect(send(FAKE_PHONES.badKey)).resolves.toMatchObject({
+      ok: false,
+      error: expect.stringContaining('InvalidAccessKeyId.NotFound'),
+      retryable: false,
+    });
     await expect(send(FAKE_PHONES.serverError)).resolves.toMatchObject({ ok: false, retryable: true });
     await expect(aliyun.send({ ...message, template: 'hours_reminder' })).resolves.toMatchObject({ ok: false, retryable: false });
   });
@@ -61,16 +80,42 @@ describe('SMS vendor providers', () => {
 
   it('Tencent: maps vendor errors to retryable or not', async () => {
     const send = (phone: string) => tencent.send({ ...message, phone });
-    await expect(send(FAKE_PHONES.invalid)).resolves.toEqual({ ok: false, error: expect.stringContaining('IncorrectPhoneNumber'), retryable: false });
+    await expect(send(FAKE_PHONES.invalid)).resolves.toEqual({
+      ok: false,
+      error: expect.stringContaining('IncorrectPhoneNumber'),
+      retryable: false,
+    });
     await expect(send(FAKE_PHONES.throttled)).resolves.toMatchObject({ ok: false, retryable: true });
-    await expect(send(FAKE_PHONES.badKey)).resolves.toMatchObject({ ok: false, error: expect.stringContaining('AuthFailure.SecretIdNotFound'), retryable: false });
-    await expect(send(FAKE_PHONES.serverError)).resolves.toMatchObject({ ok: false, error: expect.stringContaining('InternalError.Timeout'), retryable: true });
+    await expect(send(FAKE_PHONES.badKey)).resolves.toMatchObject({
+      ok: false,
+      error: expect.stringContaining('AuthFailure.SecretIdNotFound'),
+      retryable: false,
+    });
+    await expect(send(FAKE_PHONES.serverError)).resolves.toMatchObject({
+      ok: false,
+      error: expect.stringContaining('InternalError.Timeout'),
+      retryable: true,
+    });
   });
 
   it('both: an unreachable endpoint is a retryable failure, not an exception', async () => {
     const down = { endpoint: 'http://127.0.0.1:9', timeoutSeconds: 2 };
-    const a = new AliyunSmsProvider({ accessKeyId: 'ak', accessKeySecret: 'sk', signName: 's', templateIds: { login_code: 'SMS_1' }, ...down });
-    const t = new TencentSmsProvider({ secretId: 'a', secretKey: 'b', sdkAppId: '1400000000', signName: 's', region: 'ap-guangzhou', templateIds: { login_code: '1' }, ...down });
+    const a = new AliyunSmsProvider({
+      accessKeyId: 'ak',
+      accessKeySecret: 'sk',
+      signName: 's',
+      templateIds: { login_code: 'SMS_1' },
+      ...down,
+    });
+    const t = new TencentSmsProvider({
+      secretId: 'a',
+      secretKey: 'b',
+      sdkAppId: '1400000000',
+      signName: 's',
+      region: 'ap-guangzhou',
+      templateIds: { login_code: '1' },
+      ...down,
+    });
     await expect(a.send(message)).resolves.toMatchObject({ ok: false, retryable: true });
     await expect(t.send(message)).resolves.toMatchObject({ ok: false, retryable: true });
   });

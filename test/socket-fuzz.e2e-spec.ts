@@ -27,13 +27,22 @@ describe('gateway under hostile event payloads (fast-check)', () => {
 
   beforeAll(async () => {
     ctx = await createTestContext({ apps: ['gateway', 'parent'] });
-    const [group] = await ctx.query<{ id: string }>(`select id::text from conversations where kind = 'class_group' and title = '${GROUP_TITLE}'`);
+    const [group] = await ctx.query<{ id: string }>(
+      `select id::text from conversations where kind = 'class_group' and title = '${GROUP_TITLE}'`,
+    );
     groupId = group.id;
     const [lecture] = await ctx.query<{ id: string }>('select id::text from lectures limit 1');
     lectureId = lecture?.id ?? randomUUID();
     chen = await RealtimeClient.connect(ctx.urls.gateway as string, await ctx.login('13900000003'));
     teacher = await RealtimeClient.connect(ctx.urls.gateway as string, await ctx.login('13900000002'));
-    const sent = await teacher.emit<{ message: MessageDto }>('message:send', { conversationId: groupId, clientMsgId: 'fuzz-seed', type: 'notice', title: '通知', text: '请确认', needsAck: true });
+    const sent = await teacher.emit<{ message: MessageDto }>('message:send', {
+      conversationId: groupId,
+      clientMsgId: 'fuzz-seed',
+      type: 'notice',
+      title: '通知',
+      text: '请确认',
+      needsAck: true,
+    });
     if (!sent.ok) throw new Error(`seed message refused: ${sent.code}`);
     messageId = sent.message.id;
   });
@@ -48,7 +57,8 @@ describe('gateway under hostile event payloads (fast-check)', () => {
     const where = `${event} ${JSON.stringify(payload)?.slice(0, 300)} → ${JSON.stringify(ack)?.slice(0, 300)}`;
     if (typeof ack !== 'object' || ack === null) throw new Error(`not an ack object: ${where}`);
     if (ack.ok === true) return;
-    if (ack.ok !== false || typeof ack.code !== 'string' || typeof ack.message !== 'string' || ack.message.length === 0) throw new Error(`malformed ack: ${where}`);
+    if (ack.ok !== false || typeof ack.code !== 'string' || typeof ack.message !== 'string' || ack.message.length === 0)
+      throw new Error(`malformed ack: ${where}`);
     if (!KNOWN_CODES.has(ack.code)) throw new Error(`unknown code: ${where}`);
     if (ack.code === 'INTERNAL_ERROR') throw new Error(`internal error: ${where}`);
   }
@@ -61,7 +71,22 @@ describe('gateway under hostile event payloads (fast-check)', () => {
 
   // Values that are wrong in type, form or size, for any field.
   const junk = fc.oneof(
-    fc.constantFrom(null, true, false, 0, -1, 1.5, Number.MAX_SAFE_INTEGER, '', ' ', '\u0000', 'null', '[]', '{}', '00000000-0000-0000-0000-000000000000'),
+    fc.constantFrom(
+      null,
+      true,
+      false,
+      0,
+      -1,
+      1.5,
+      Number.MAX_SAFE_INTEGER,
+      '',
+      ' ',
+      '\u0000',
+      'null',
+      '[]',
+      '{}',
+      '00000000-0000-0000-0000-000000000000',
+    ),
     fc.string({ maxLength: 40 }),
     fc.string({ unit: 'grapheme', maxLength: 40 }),
     fc.integer(),
@@ -77,11 +102,16 @@ describe('gateway under hostile event payloads (fast-check)', () => {
   const seq = field(fc.integer({ min: 0, max: 1_000_000 }));
   /** An object with some of the fields, and sometimes one the DTO does not know. */
   const near = (fields: Record<string, fc.Arbitrary<unknown>>) =>
-    fc.tuple(fc.record(fields, { requiredKeys: [] }), fc.option(fc.tuple(fc.string({ minLength: 1, maxLength: 12 }), junk), { nil: undefined })).map(([record, extra]) => {
-      const payload: Record<string, unknown> = { ...record };
-      if (extra) payload[extra[0]] = extra[1];
-      return payload;
-    });
+    fc
+      .tuple(
+        fc.record(fields, { requiredKeys: [] }),
+        fc.option(fc.tuple(fc.string({ minLength: 1, maxLength: 12 }), junk), { nil: undefined }),
+      )
+      .map(([record, extra]) => {
+        const payload: Record<string, unknown> = { ...record };
+        if (extra) payload[extra[0]] = extra[1];
+        return payload;
+      });
 
   const events: [string, () => fc.Arbitrary<unknown>][] = [
     [
@@ -116,25 +146,33 @@ describe('gateway under hostile event payloads (fast-check)', () => {
     );
   });
 
-  it.each(events.map(([event]) => event))('%s: 3,000-level payloads are refused with JSON_TOO_DEEP, never INTERNAL_ERROR', async (event) => {
-    let array: unknown = [];
-    let object: unknown = 1;
-    for (let i = 0; i < 3000; i++) {
-      array = [array];
-      object = { a: object };
-    }
-    for (const payload of [object, { conversationId: array, messageId: array, lectureId: array }, { text: object }]) {
-      const ack = await chen.emit(event, payload);
-      checkAck(event, '(3,000 levels)', ack);
-      expect(ack).toEqual(expect.objectContaining({ ok: false, code: 'JSON_TOO_DEEP' }));
-      expect(chen.socket.connected).toBe(true);
-    }
-  });
+  it.each(events.map(([event]) => event))(
+    '%s: 3,000-level payloads are refused with JSON_TOO_DEEP, never INTERNAL_ERROR',
+    async (event) => {
+      let array: unknown = [];
+      let object: unknown = 1;
+      for (let i = 0; i < 3000; i++) {
+        array = [array];
+        object = { a: object };
+      }
+      for (const payload of [object, { conversationId: array, messageId: array, lectureId: array }, { text: object }]) {
+        const ack = await chen.emit(event, payload);
+        checkAck(event, '(3,000 levels)', ack);
+        expect(ack).toEqual(expect.objectContaining({ ok: false, code: 'JSON_TOO_DEEP' }));
+        expect(chen.socket.connected).toBe(true);
+      }
+    },
+  );
 
   it('still delivers a valid message to the fuzzed socket afterwards', async () => {
     expect(chen.socket.connected).toBe(true);
     const clientMsgId = `fuzz-after-${Date.now().toString(36)}`;
-    const ack = await teacher.emit<{ message: MessageDto }>('message:send', { conversationId: groupId, clientMsgId, type: 'text', text: '大家好' });
+    const ack = await teacher.emit<{ message: MessageDto }>('message:send', {
+      conversationId: groupId,
+      clientMsgId,
+      type: 'text',
+      text: '大家好',
+    });
     expect(ack.ok).toBe(true);
     const received = await chen.next<MessageDto>('message:new', (m) => m.clientMsgId === clientMsgId);
     expect(received.text).toBe('大家好');

@@ -27,8 +27,10 @@ describe('oversized and zip-bomb spreadsheet uploads', () => {
     await ctx?.close();
   });
 
-  const importCount = async () => (await ctx.query<{ n: number }>(`select count(*)::int as n from roster_imports where class_id = '${classId}'`))[0].n;
-  const uploadRoster = (content: Buffer, name: string) => ctx.admin().post(`/classes/${classId}/roster-imports`).set(auth(coordinator)).attach('file', content, name);
+  const importCount = async () =>
+    (await ctx.query<{ n: number }>(`select count(*)::int as n from roster_imports where class_id = '${classId}'`))[0].n;
+  const uploadRoster = (content: Buffer, name: string) =>
+    ctx.admin().post(`/classes/${classId}/roster-imports`).set(auth(coordinator)).attach('file', content, name);
 
   it('refuses a zip bomb posing as a roster with 413 SPREADSHEET_EXPANDS_TOO_MUCH and stores nothing', async () => {
     const bomb = zipBomb(100);
@@ -53,7 +55,12 @@ describe('oversized and zip-bomb spreadsheet uploads', () => {
   });
 
   it('refuses an oversized roster with 413 FILE_TOO_LARGE', async () => {
-    const lines = Array.from({ length: 130_000 }, (_, i) => ({ student: `学生${i}`, guardian: `家长${i}`, phone: `135${String(i).padStart(8, '0')}`, relation: '父亲' }));
+    const lines = Array.from({ length: 130_000 }, (_, i) => ({
+      student: `学生${i}`,
+      guardian: `家长${i}`,
+      phone: `135${String(i).padStart(8, '0')}`,
+      relation: '父亲',
+    }));
     const csv = Buffer.from(rosterCsv(lines));
     expect(csv.length).toBeGreaterThan(5 * 1024 * 1024);
     const res = await uploadRoster(csv, 'roster.csv').expect(413);
@@ -66,7 +73,12 @@ describe('oversized and zip-bomb spreadsheet uploads', () => {
   });
 
   it('refuses a zip bomb as a paper attendance sheet', async () => {
-    const res = await ctx.admin().post(`/lectures/${lectureId}/attendance-sheets`).set(auth(cityAdmin)).attach('file', zipBomb(100), 'sheet.xlsx').expect(413);
+    const res = await ctx
+      .admin()
+      .post(`/lectures/${lectureId}/attendance-sheets`)
+      .set(auth(cityAdmin))
+      .attach('file', zipBomb(100), 'sheet.xlsx')
+      .expect(413);
     expect(res.body.code).toBe('SPREADSHEET_EXPANDS_TOO_MUCH');
   });
 });

@@ -85,7 +85,12 @@ describe('the web apps served by parent-api (/h5/) and admin-api (/console/)', (
   });
 
   it('never serves a file outside the build', async () => {
-    for (const path of ['/h5/../package.json', '/h5/%2e%2e/%2e%2e/package.json', '/h5/assets/..%2f..%2f..%2fpackage.json', '/h5/%E0%A4%A']) {
+    for (const path of [
+      '/h5/../package.json',
+      '/h5/%2e%2e/%2e%2e/package.json',
+      '/h5/assets/..%2f..%2f..%2fpackage.json',
+      '/h5/%E0%A4%A',
+    ]) {
       const response = await ctx.parent().get(path);
       expect(response.text).not.toContain('"workspaces"');
       expect([200, 404]).toContain(response.status);
@@ -100,7 +105,9 @@ describe('the web apps served by parent-api (/h5/) and admin-api (/console/)', (
 
   it('a check-in QR code links to the H5 check-in screen under PUBLIC_BASE_URL', async () => {
     const token = await ctx.login('13900000001', 'admin');
-    const [lecture] = await ctx.query<{ id: string }>(`select id from lectures where mode = 'offline' and status = 'published' order by starts_at limit 1`);
+    const [lecture] = await ctx.query<{ id: string }>(
+      `select id from lectures where mode = 'offline' and status = 'published' order by starts_at limit 1`,
+    );
     const code = await ctx.admin().get(`/lectures/${lecture.id}/check-in-code`).set('authorization', `Bearer ${token}`).expect(200);
     expect(code.body.url).toBe(`https://jx.example.cn/h5/lectures/${lecture.id}/check-in?token=${encodeURIComponent(code.body.token)}`);
     expect(code.body.qr).toMatch(/^data:image\/png;base64,/);

@@ -38,41 +38,67 @@ describe('WeChat identities and sign-in (parent-api, fake WeChat)', () => {
   });
 
   it('answers WECHAT_NOT_BOUND for an unbound WeChat user, then signs in once the account has bound it', async () => {
-    const before = await ctx.parent().post('/auth/wechat').send({ code: wechat.issueCode('openid-parent-3', 'union-3') });
+    const before = await ctx
+      .parent()
+      .post('/auth/wechat')
+      .send({ code: wechat.issueCode('openid-parent-3', 'union-3') });
     expect(before.status).toBe(401);
     expect(before.body.code).toBe('WECHAT_NOT_BOUND');
 
-    const bound = await ctx.parent().post('/me/identities/wechat').set('authorization', `Bearer ${parentToken}`).send({ code: wechat.issueCode('openid-parent-3', 'union-3') });
+    const bound = await ctx
+      .parent()
+      .post('/me/identities/wechat')
+      .set('authorization', `Bearer ${parentToken}`)
+      .send({ code: wechat.issueCode('openid-parent-3', 'union-3') });
     expect(bound.status).toBe(200);
     expect(bound.body).toMatchObject({ provider: 'wechat_mp', unionid: true });
     expect(bound.body.subject).not.toContain('parent');
 
     const list = await ctx.parent().get('/me/identities').set('authorization', `Bearer ${parentToken}`);
     expect(list.body.items).toHaveLength(1);
-    const [row] = await ctx.query<{ subject: string; unionid: string; app_id: string }>(`SELECT subject, unionid, app_id FROM user_identities WHERE user_id = '${parentId}'`);
+    const [row] = await ctx.query<{ subject: string; unionid: string; app_id: string }>(
+      `SELECT subject, unionid, app_id FROM user_identities WHERE user_id = '${parentId}'`,
+    );
     expect(row).toEqual({ subject: 'openid-parent-3', unionid: 'union-3', app_id: wechat.appId });
 
-    const signIn = await ctx.parent().post('/auth/wechat').send({ code: wechat.issueCode('openid-parent-3') });
+    const signIn = await ctx
+      .parent()
+      .post('/auth/wechat')
+      .send({ code: wechat.issueCode('openid-parent-3') });
     expect(signIn.status).toBe(200);
     expect(signIn.body.user.id).toBe(parentId);
     expect(signIn.body.refreshToken).toEqual(expect.any(String));
     const me = await ctx.parent().get('/me').set('authorization', `Bearer ${signIn.body.accessToken}`);
     expect(me.status).toBe(200);
-    const [audit] = await ctx.query<{ detail: { method: string } }>(`SELECT detail FROM audit_log WHERE actor_id = '${parentId}' AND action = 'auth.login' ORDER BY created_at DESC LIMIT 1`);
+    const [audit] = await ctx.query<{ detail: { method: string } }>(
+      `SELECT detail FROM audit_log WHERE actor_id = '${parentId}' AND action = 'auth.login' ORDER BY created_at DESC LIMIT 1`,
+    );
     expect(audit.detail.method).toBe('wechat');
   });
 
   it('binds an identity to one account only, one per account, and refuses used or unknown codes', async () => {
     const other = await ctx.login('13900000004');
-    const taken = await ctx.parent().post('/me/identities/wechat').set('authorization', `Bearer ${other}`).send({ code: wechat.issueCode('openid-parent-3') });
+    const taken = await ctx
+      .parent()
+      .post('/me/identities/wechat')
+      .set('authorization', `Bearer ${other}`)
+      .send({ code: wechat.issueCode('openid-parent-3') });
     expect(taken.status).toBe(409);
     expect(taken.body.code).toBe('WECHAT_ALREADY_BOUND');
 
-    const second = await ctx.parent().post('/me/identities/wechat').set('authorization', `Bearer ${parentToken}`).send({ code: wechat.issueCode('openid-parent-3-second-phone') });
+    const second = await ctx
+      .parent()
+      .post('/me/identities/wechat')
+      .set('authorization', `Bearer ${parentToken}`)
+      .send({ code: wechat.issueCode('openid-parent-3-second-phone') });
     expect(second.status).toBe(409);
     expect(second.body.code).toBe('IDENTITY_ALREADY_BOUND');
 
-    const again = await ctx.parent().post('/me/identities/wechat').set('authorization', `Bearer ${parentToken}`).send({ code: wechat.issueCode('openid-parent-3') });
+    const again = await ctx
+      .parent()
+      .post('/me/identities/wechat')
+      .set('authorization', `Bearer ${parentToken}`)
+      .send({ code: wechat.issueCode('openid-parent-3') });
     expect(again.status).toBe(200);
 
     const code = wechat.issueCode('openid-x');
@@ -93,7 +119,10 @@ describe('WeChat identities and sign-in (parent-api, fake WeChat)', () => {
     const gone = await ctx.parent().delete('/me/identities/wechat').set('authorization', `Bearer ${parentToken}`);
     expect(gone.status).toBe(404);
     expect(gone.body.code).toBe('IDENTITY_NOT_FOUND');
-    const signIn = await ctx.parent().post('/auth/wechat').send({ code: wechat.issueCode('openid-parent-3') });
+    const signIn = await ctx
+      .parent()
+      .post('/auth/wechat')
+      .send({ code: wechat.issueCode('openid-parent-3') });
     expect(signIn.body.code).toBe('WECHAT_NOT_BOUND');
     const unauthenticated = await ctx.parent().get('/me/identities');
     expect(unauthenticated.status).toBe(401);

@@ -22,13 +22,19 @@ describe('WeChat JS-SDK configuration (parent-api, fake WeChat)', () => {
     await wechat?.stop();
   });
 
-  const config = (url: string, bearer = token) => ctx.parent().get('/wechat/js-sdk-config').query({ url }).set('authorization', `Bearer ${bearer}`);
+  const config = (url: string, bearer = token) =>
+    ctx.parent().get('/wechat/js-sdk-config').query({ url }).set('authorization', `Bearer ${bearer}`);
 
   it('signs the page URL (without its #fragment) with the jsapi_ticket as WeChat documents', async () => {
     const response = await config(`${PAGE}#scan`);
     expect(response.status).toBe(200);
     expect(wechat.tickets).toHaveLength(1);
-    const { appId, timestamp, nonceStr, signature } = response.body as { appId: string; timestamp: number; nonceStr: string; signature: string };
+    const { appId, timestamp, nonceStr, signature } = response.body as {
+      appId: string;
+      timestamp: number;
+      nonceStr: string;
+      signature: string;
+    };
     expect(appId).toBe(wechat.appId);
     expect(Number.isInteger(timestamp)).toBe(true);
     expect(nonceStr).toMatch(/^[0-9a-f]{16}$/);
@@ -43,7 +49,9 @@ describe('WeChat JS-SDK configuration (parent-api, fake WeChat)', () => {
     expect(wechat.tickets).toHaveLength(1);
     expect(wechat.tokenRequests.mp).toBe(tokensBefore);
     const [first] = responses;
-    expect(first.body.signature).toBe(sha1(`jsapi_ticket=${wechat.tickets[0]}&noncestr=${first.body.nonceStr}&timestamp=${first.body.timestamp}&url=${other}`));
+    expect(first.body.signature).toBe(
+      sha1(`jsapi_ticket=${wechat.tickets[0]}&noncestr=${first.body.nonceStr}&timestamp=${first.body.timestamp}&url=${other}`),
+    );
   });
 
   it('fetches a new access_token once when WeChat says the shared one is stale', async () => {
@@ -54,7 +62,9 @@ describe('WeChat JS-SDK configuration (parent-api, fake WeChat)', () => {
     expect(response.status).toBe(200);
     expect(wechat.tokenRequests.mp).toBe(tokensBefore + 1);
     expect(wechat.tickets).toHaveLength(2);
-    expect(response.body.signature).toBe(sha1(`jsapi_ticket=${wechat.tickets[1]}&noncestr=${response.body.nonceStr}&timestamp=${response.body.timestamp}&url=${PAGE}`));
+    expect(response.body.signature).toBe(
+      sha1(`jsapi_ticket=${wechat.tickets[1]}&noncestr=${response.body.nonceStr}&timestamp=${response.body.timestamp}&url=${PAGE}`),
+    );
   });
 
   it('needs a signed-in user and an /h5/ page', async () => {

@@ -7,7 +7,12 @@ export const DISTRICT_ADMIN = '13900000006';
 
 /** A desktop browser (1440×900) in Beijing time, as staff use the console. */
 export function desktop(browser: Browser): Promise<BrowserContext> {
-  return browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+  return browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    acceptDownloads: true,
+  });
 }
 
 /** Signs in on the console and waits for the menu. */

@@ -27,10 +27,16 @@ export interface DemoPlaces {
 }
 
 export async function demoPlaces(ctx: TestContext): Promise<DemoPlaces> {
-  const schools = await ctx.query<{ id: string; name: string; district: string }>('select s.id::text, s.name, d.name as district from schools s join districts d on d.id = s.district_id');
+  const schools = await ctx.query<{ id: string; name: string; district: string }>(
+    'select s.id::text, s.name, d.name as district from schools s join districts d on d.id = s.district_id',
+  );
   const school = (name: string) => schools.find((s) => s.name === name)?.id as string;
   const classOf = async (schoolName: string, className: string) =>
-    (await ctx.query<{ id: string }>(`select c.id::text from classes c join schools s on s.id = c.school_id where s.name = '${schoolName}' and c.name = '${className}'`))[0].id;
+    (
+      await ctx.query<{ id: string }>(
+        `select c.id::text from classes c join schools s on s.id = c.school_id where s.name = '${schoolName}' and c.name = '${className}'`,
+      )
+    )[0].id;
   const districts = await ctx.query<{ id: string; name: string }>('select id::text, name from districts');
   const [year] = await ctx.query<{ name: string }>('select name from school_years order by name desc limit 1');
   return {
@@ -74,14 +80,18 @@ export async function newUser(ctx: TestContext, name = '测试家长'): Promise<
 /** A family-education coordinator of a school (admin-api login with the demo password). */
 export async function newCoordinator(ctx: TestContext, schoolId: string): Promise<Guardian> {
   const user = await newUser(ctx, '测试协调员');
-  await ctx.query(`insert into role_assignments (user_id, role, scope_type, scope_id) values ('${user.id}', 'coordinator', 'school', '${schoolId}')`);
+  await ctx.query(
+    `insert into role_assignments (user_id, role, scope_type, scope_id) values ('${user.id}', 'coordinator', 'school', '${schoolId}')`,
+  );
   return user;
 }
 
 /** A student of the class; a number is added to the name, as names are unique within a class. */
 export async function newStudent(ctx: TestContext, classId: string, name = '测试学生'): Promise<string> {
   serial += 1;
-  const [row] = await ctx.query<{ id: string }>(`insert into students (class_id, name) values ('${classId}', '${name}${serial}') returning id::text`);
+  const [row] = await ctx.query<{ id: string }>(
+    `insert into students (class_id, name) values ('${classId}', '${name}${serial}') returning id::text`,
+  );
   return row.id;
 }
 
@@ -90,7 +100,12 @@ export async function addGuardian(ctx: TestContext, studentId: string, userId: s
 }
 
 /** A household of its own: one student in the class and `guardians` guardians who can log in. */
-export async function newFamily(ctx: TestContext, classId: string, guardians = 1, name = '测试学生'): Promise<{ studentId: string; guardians: Guardian[] }> {
+export async function newFamily(
+  ctx: TestContext,
+  classId: string,
+  guardians = 1,
+  name = '测试学生',
+): Promise<{ studentId: string; guardians: Guardian[] }> {
   const studentId = await newStudent(ctx, classId, name);
   const list: Guardian[] = [];
   for (let i = 0; i < guardians; i++) {
@@ -143,7 +158,13 @@ let lectureSerial = 0;
  * the lecture in time get a lenient presence rule unless they set one (test/presence.e2e-spec.ts
  * tests the rule itself).
  */
-export async function createLecture(ctx: TestContext, token: string, schoolId: string, input: LectureInput, publish = true): Promise<LectureBody> {
+export async function createLecture(
+  ctx: TestContext,
+  token: string,
+  schoolId: string,
+  input: LectureInput,
+  publish = true,
+): Promise<LectureBody> {
   lectureSerial += 1;
   const lengthHours = Math.floor(((input.endsAt.getTime() - input.startsAt.getTime()) / HOUR) * 2) / 2;
   const presence = {
@@ -181,7 +202,9 @@ export async function createLecture(ctx: TestContext, token: string, schoolId: s
 
 /** Moves a lecture in time behind the service's back, as the clock would. */
 export async function setTimes(ctx: TestContext, lectureId: string, startsAt: Date, endsAt: Date): Promise<void> {
-  await ctx.query(`update lectures set starts_at = '${startsAt.toISOString()}', ends_at = '${endsAt.toISOString()}' where id = '${lectureId}'`);
+  await ctx.query(
+    `update lectures set starts_at = '${startsAt.toISOString()}', ends_at = '${endsAt.toISOString()}' where id = '${lectureId}'`,
+  );
 }
 
 /** Supertest keeps binary bodies (PDF, XLSX) as Buffers with this parser. */

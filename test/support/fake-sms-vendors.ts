@@ -55,9 +55,18 @@ function aliyun(req: IncomingMessage, res: ServerResponse, body: string, request
   const requestId = `ali-${requests.length}`;
   const phone = String(params.PhoneNumbers ?? '');
   if (phone === FAKE_PHONES.badKey) {
-    json(res, 404, { RequestId: requestId, HostId: 'dysmsapi.aliyuncs.com', Code: 'InvalidAccessKeyId.NotFound', Message: 'Specified access key is not found.' });
+    json(res, 404, {
+      RequestId: requestId,
+      HostId: 'dysmsapi.aliyuncs.com',
+      Code: 'InvalidAccessKeyId.NotFound',
+      Message: 'Specified access key is not found.',
+    });
   } else if (phone === FAKE_PHONES.serverError) {
-    json(res, 503, { RequestId: requestId, Code: 'ServiceUnavailable', Message: 'The request has failed due to a temporary failure of the server.' });
+    json(res, 503, {
+      RequestId: requestId,
+      Code: 'ServiceUnavailable',
+      Message: 'The request has failed due to a temporary failure of the server.',
+    });
   } else if (phone === FAKE_PHONES.invalid) {
     json(res, 200, { RequestId: requestId, Code: 'isv.MOBILE_NUMBER_ILLEGAL', Message: '非法手机号' });
   } else if (phone === FAKE_PHONES.throttled) {
@@ -83,13 +92,22 @@ function tencent(req: IncomingMessage, res: ServerResponse, body: string, reques
     IsoCode: 'CN',
   });
   if (phone === `+86${FAKE_PHONES.badKey}`) {
-    json(res, 200, { Response: { Error: { Code: 'AuthFailure.SecretIdNotFound', Message: 'The SecretId is not found' }, RequestId: requestId } });
+    json(res, 200, {
+      Response: { Error: { Code: 'AuthFailure.SecretIdNotFound', Message: 'The SecretId is not found' }, RequestId: requestId },
+    });
   } else if (phone === `+86${FAKE_PHONES.serverError}`) {
     json(res, 200, { Response: { Error: { Code: 'InternalError.Timeout', Message: '请求下发短信超时' }, RequestId: requestId } });
   } else if (phone === `+86${FAKE_PHONES.invalid}`) {
-    json(res, 200, { Response: { SendStatusSet: [status('InvalidParameterValue.IncorrectPhoneNumber', '手机号格式错误')], RequestId: requestId } });
+    json(res, 200, {
+      Response: { SendStatusSet: [status('InvalidParameterValue.IncorrectPhoneNumber', '手机号格式错误')], RequestId: requestId },
+    });
   } else if (phone === `+86${FAKE_PHONES.throttled}`) {
-    json(res, 200, { Response: { SendStatusSet: [status('LimitExceeded.PhoneNumberThirtySecondLimit', '单个手机号30秒内下发短信条数超过设定的上限')], RequestId: requestId } });
+    json(res, 200, {
+      Response: {
+        SendStatusSet: [status('LimitExceeded.PhoneNumberThirtySecondLimit', '单个手机号30秒内下发短信条数超过设定的上限')],
+        RequestId: requestId,
+      },
+    });
   } else {
     json(res, 200, { Response: { SendStatusSet: [status('Ok', 'send success')], RequestId: requestId } });
   }

@@ -53,7 +53,14 @@ export class FakeWechat {
 
   /** The configuration pointing the apps at this server. */
   env(extra: Record<string, string> = {}): Record<string, string> {
-    return { WECHAT_APP_ID: this.appId, WECHAT_APP_SECRET: this.appSecret, WECHAT_API_BASE: this.url, WECHAT_OAUTH_BASE: this.url, WECHAT_TIMEOUT_MS: '2000', ...extra };
+    return {
+      WECHAT_APP_ID: this.appId,
+      WECHAT_APP_SECRET: this.appSecret,
+      WECHAT_API_BASE: this.url,
+      WECHAT_OAUTH_BASE: this.url,
+      WECHAT_TIMEOUT_MS: '2000',
+      ...extra,
+    };
   }
 
   /** A web-authorization code WeChat would hand the H5 for this user (usable once). */
@@ -91,7 +98,8 @@ export class FakeWechat {
         return reply({ access_token: this.newToken('mp'), expires_in: this.tokenLifetime });
       case '/cgi-bin/gettoken':
         this.tokenRequests.wecom++;
-        if (q.get('corpid') !== this.corpId || q.get('corpsecret') !== this.corpSecret) return reply({ errcode: 40001, errmsg: 'invalid credential' });
+        if (q.get('corpid') !== this.corpId || q.get('corpsecret') !== this.corpSecret)
+          return reply({ errcode: 40001, errmsg: 'invalid credential' });
         return reply({ errcode: 0, errmsg: 'ok', access_token: this.newToken('wecom'), expires_in: this.tokenLifetime });
       case '/cgi-bin/ticket/getticket': {
         const invalid = this.tokenError(q.get('access_token'));
@@ -102,7 +110,8 @@ export class FakeWechat {
       }
       case '/connect/oauth2/authorize': {
         const redirect = q.get('redirect_uri');
-        if (q.get('appid') !== this.appId || q.get('response_type') !== 'code' || !redirect) return reply({ errcode: 10003, errmsg: 'redirect_uri or appid invalid' });
+        if (q.get('appid') !== this.appId || q.get('response_type') !== 'code' || !redirect)
+          return reply({ errcode: 10003, errmsg: 'redirect_uri or appid invalid' });
         const back = new URL(redirect);
         back.searchParams.set('code', this.issueCode(this.browserOpenid));
         back.searchParams.set('state', q.get('state') ?? '');
@@ -111,11 +120,19 @@ export class FakeWechat {
         return;
       }
       case '/sns/oauth2/access_token': {
-        if (q.get('appid') !== this.appId || q.get('secret') !== this.appSecret) return reply({ errcode: 40125, errmsg: 'invalid appsecret' });
+        if (q.get('appid') !== this.appId || q.get('secret') !== this.appSecret)
+          return reply({ errcode: 40125, errmsg: 'invalid appsecret' });
         const who = this.codes.get(q.get('code') ?? '');
         if (!who) return reply({ errcode: 40029, errmsg: 'invalid code' });
         this.codes.delete(q.get('code')!);
-        return reply({ access_token: `sns-${randomBytes(8).toString('hex')}`, expires_in: 7200, refresh_token: 'r', openid: who.openid, scope: 'snsapi_base', ...(who.unionid ? { unionid: who.unionid } : {}) });
+        return reply({
+          access_token: `sns-${randomBytes(8).toString('hex')}`,
+          expires_in: 7200,
+          refresh_token: 'r',
+          openid: who.openid,
+          scope: 'snsapi_base',
+          ...(who.unionid ? { unionid: who.unionid } : {}),
+        });
       }
       case '/cgi-bin/school/getuserinfo': {
         const invalid = this.tokenError(q.get('access_token'));
@@ -133,7 +150,8 @@ export class FakeWechat {
         }
         const invalid = this.tokenError(q.get('access_token'));
         if (invalid) return reply(invalid);
-        if (typeof body.touser !== 'string' || typeof body.template_id !== 'string') return reply({ errcode: 47001, errmsg: 'data format error' });
+        if (typeof body.touser !== 'string' || typeof body.template_id !== 'string')
+          return reply({ errcode: 47001, errmsg: 'data format error' });
         if (this.refusing.has(body.touser)) return reply({ errcode: 43101, errmsg: 'user refuse to accept the msg' });
         const api = url.pathname.includes('subscribe') ? 'subscribe' : 'template';
         this.sent.push({ api, token: q.get('access_token')!, body });

@@ -53,7 +53,9 @@ export interface ContextOptions {
  */
 export async function createTestContext(options: ContextOptions): Promise<TestContext> {
   const id = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  const database = options.databaseUrl ? { config: { DATABASE_URL: options.databaseUrl }, drop: async () => undefined } : await cloneDatabase(id);
+  const database = options.databaseUrl
+    ? { config: { DATABASE_URL: options.databaseUrl }, drop: async () => undefined }
+    : await cloneDatabase(id);
   const config = loadConfig(
     {
       REDIS_URL: options.redisUrl ?? testEnv.redisUrl,

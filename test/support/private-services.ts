@@ -84,7 +84,11 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
 export async function copyDatabase(fromUrl: string, toUrl: string): Promise<void> {
   const bin = postgresBin()!;
   const dump = execFileSync(join(bin, 'pg_dump'), ['--no-owner', '--no-privileges', fromUrl], { maxBuffer: 256 * 1024 * 1024 });
-  execFileSync(join(bin, 'psql'), ['-q', '-v', 'ON_ERROR_STOP=1', '-d', toUrl, '-f', '-'], { input: dump, stdio: ['pipe', 'ignore', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  execFileSync(join(bin, 'psql'), ['-q', '-v', 'ON_ERROR_STOP=1', '-d', toUrl, '-f', '-'], {
+    input: dump,
+    stdio: ['pipe', 'ignore', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
 }
 
 export interface PrivateRedis {

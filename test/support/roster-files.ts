@@ -22,7 +22,10 @@ export async function rosterXlsx(lines: RosterLine[]): Promise<Buffer> {
 /** The roster as CSV text (CRLF, quoted where needed). */
 export function rosterCsv(lines: RosterLine[]): string {
   const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  return [ROSTER_HEADERS, ...lines.map((l) => [l.student, l.guardian, l.phone, l.relation])].map((r) => r.map(quote).join(',')).join('\r\n') + '\r\n';
+  return (
+    [ROSTER_HEADERS, ...lines.map((l) => [l.student, l.guardian, l.phone, l.relation])].map((r) => r.map(quote).join(',')).join('\r\n') +
+    '\r\n'
+  );
 }
 
 let gbkTable: Map<string, number[]> | undefined;

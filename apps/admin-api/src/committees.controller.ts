@@ -85,7 +85,11 @@ export class CommitteesController {
   @Authorize('manage', 'committee_member')
   @ApiOperation({ summary: '结束成员任期（保留记录，任期截至昨日；从家委会群移出）；返回现任成员' })
   @ApiOkResponse({ type: MemberListDto })
-  async endMembership(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: EndMembershipDto): Promise<MemberListDto> {
+  async endMembership(
+    @CurrentUser() principal: Principal,
+    @Param('id') id: string,
+    @Body() body: EndMembershipDto,
+  ): Promise<MemberListDto> {
     return { items: await this.committees.endMembership(principal, id, body.reason) };
   }
 

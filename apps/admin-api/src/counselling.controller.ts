@@ -71,7 +71,11 @@ export class CounsellingController {
   @HttpCode(200)
   @ApiOperation({ summary: '接受预约并安排时间（通知家长）' })
   @ApiOkResponse({ type: CounsellingRequestDto })
-  accept(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: AcceptCounsellingRequestDto): Promise<CounsellingRequestDto> {
+  accept(
+    @CurrentUser() principal: Principal,
+    @Param('id') id: string,
+    @Body() body: AcceptCounsellingRequestDto,
+  ): Promise<CounsellingRequestDto> {
     return this.counselling.handle(principal, id, { kind: 'accept', dto: body });
   }
 
@@ -80,7 +84,11 @@ export class CounsellingController {
   @HttpCode(200)
   @ApiOperation({ summary: '回复家长（通知家长）' })
   @ApiOkResponse({ type: CounsellingRequestDto })
-  reply(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: ReplyCounsellingRequestDto): Promise<CounsellingRequestDto> {
+  reply(
+    @CurrentUser() principal: Principal,
+    @Param('id') id: string,
+    @Body() body: ReplyCounsellingRequestDto,
+  ): Promise<CounsellingRequestDto> {
     return this.counselling.handle(principal, id, { kind: 'reply', dto: body });
   }
 
@@ -89,7 +97,11 @@ export class CounsellingController {
   @HttpCode(200)
   @ApiOperation({ summary: '结束预约（可附留言；通知家长）' })
   @ApiOkResponse({ type: CounsellingRequestDto })
-  close(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: CloseCounsellingRequestDto): Promise<CounsellingRequestDto> {
+  close(
+    @CurrentUser() principal: Principal,
+    @Param('id') id: string,
+    @Body() body: CloseCounsellingRequestDto,
+  ): Promise<CounsellingRequestDto> {
     return this.counselling.handle(principal, id, { kind: 'close', dto: body });
   }
 }

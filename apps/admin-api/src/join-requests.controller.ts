@@ -2,7 +2,14 @@ import { Controller, Get, HttpCode, Ip, Param, Post, Query } from '@nestjs/commo
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@jiaxiao/common';
 import { Authorize, CurrentUser } from '@jiaxiao/auth';
-import { JoinLinkDto, JoinRequestListDto, JoinRequestQueryDto, JoinService, SchoolJoinRequestPageDto, SchoolJoinRequestQueryDto } from '@jiaxiao/directory';
+import {
+  JoinLinkDto,
+  JoinRequestListDto,
+  JoinRequestQueryDto,
+  JoinService,
+  SchoolJoinRequestPageDto,
+  SchoolJoinRequestQueryDto,
+} from '@jiaxiao/directory';
 
 /** The class teacher's side of joining a class without a roster import. */
 @ApiTags('join-requests')
@@ -31,7 +38,11 @@ export class JoinRequestsController {
   @Authorize('staff', 'school')
   @ApiOperation({ summary: '全校的入班申请（一页，带总数；默认待审核，先到先列；老师只看到自己任教的班级）' })
   @ApiOkResponse({ type: SchoolJoinRequestPageDto })
-  listOfSchool(@CurrentUser() principal: Principal, @Param('id') id: string, @Query() query: SchoolJoinRequestQueryDto): Promise<SchoolJoinRequestPageDto> {
+  listOfSchool(
+    @CurrentUser() principal: Principal,
+    @Param('id') id: string,
+    @Query() query: SchoolJoinRequestQueryDto,
+  ): Promise<SchoolJoinRequestPageDto> {
     return this.joins.listOfSchool(principal, id, query);
   }
 

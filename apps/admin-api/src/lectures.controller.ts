@@ -14,6 +14,7 @@ import {
   CreateLectureDto,
   HourLedgerService,
   LectureDto,
+  LectureRegistrationService,
   LectureService,
   ManualAttendanceDto,
   RevokeCreditDto,
@@ -28,6 +29,7 @@ import { LectureListDto, RegistrationRowDto, SheetResultDto } from './dto/lectur
 export class LecturesController {
   constructor(
     private readonly lectures: LectureService,
+    private readonly registrationService: LectureRegistrationService,
     private readonly attendance: AttendanceService,
     private readonly ledger: HourLedgerService,
     private readonly attendanceReport: AttendanceReportService,
@@ -41,7 +43,10 @@ export class LecturesController {
   }
 
   @Get('lectures')
-  @ApiOperation({ summary: '本学年的讲座（本人范围内组织的，以及全部市级、区县级讲座）：按系列、状态、标题或地点、开始时间筛选，排序，分页（不带 page 时一页列出全部）' })
+  @ApiOperation({
+    summary:
+      '本学年的讲座（本人范围内组织的，以及全部市级、区县级讲座）：按系列、状态、标题或地点、开始时间筛选，排序，分页（不带 page 时一页列出全部）',
+  })
   @ApiOkResponse({ type: LectureListDto })
   async list(@CurrentUser() principal: Principal, @Query() query: LectureListQueryDto): Promise<LectureListDto> {
     return { ...(await this.lectures.listForStaff(principal, query)), nextCursor: null };
@@ -78,7 +83,7 @@ export class LecturesController {
   @Authorize('manage', 'lecture')
   @ApiOkResponse({ type: [RegistrationRowDto] })
   async registrations(@Param('id') id: string): Promise<RegistrationRowDto[]> {
-    return this.lectures.registrations(id);
+    return this.registrationService.registrations(id);
   }
 
   @Get('lectures/:id/check-in-code')
@@ -110,7 +115,11 @@ export class LecturesController {
   @Authorize('manage', 'lecture')
   @ApiOperation({ summary: '代录出勤（无智能手机的家长），须填写原因，记入审计日志' })
   @ApiOkResponse({ type: AttendanceResultDto })
-  recordByHand(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: ManualAttendanceDto): Promise<AttendanceResultDto> {
+  recordByHand(
+    @CurrentUser() principal: Principal,
+    @Param('id') id: string,
+    @Body() body: ManualAttendanceDto,
+  ): Promise<AttendanceResultDto> {
     return this.attendance.recordByHand(principal, id, body.phone, body.reason);
   }
 

@@ -2,7 +2,15 @@ import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@jiaxiao/common';
 import { Authorize, CurrentUser } from '@jiaxiao/auth';
-import { AnswerMailboxItemDto, MailboxItemDto, MailboxPageDto, MailboxQueryDto, MailboxReportDto, MailboxReportQueryDto, MailboxService } from '@jiaxiao/mailbox';
+import {
+  AnswerMailboxItemDto,
+  MailboxItemDto,
+  MailboxPageDto,
+  MailboxQueryDto,
+  MailboxReportDto,
+  MailboxReportQueryDto,
+  MailboxService,
+} from '@jiaxiao/mailbox';
 
 @ApiTags('mailbox')
 @ApiBearerAuth()

@@ -15,6 +15,7 @@ import {
   FamilySupportService,
   MetricsDto,
   MetricsQueryDto,
+  ExpertReviewService,
   ModelSchoolService,
   PreReviewDto,
   PutCriteriaDto,
@@ -43,6 +44,7 @@ import {
 export class ModelSchoolsController {
   constructor(
     private readonly modelSchools: ModelSchoolService,
+    private readonly reviews: ExpertReviewService,
     private readonly designations: DesignationService,
     private readonly support: FamilySupportService,
     private readonly supportSites: SupportSitesService,
@@ -134,7 +136,7 @@ export class ModelSchoolsController {
   @ApiOperation({ summary: '指派评审专家（市教育局；不得指派本区县专家）' })
   @ApiCreatedResponse({ type: ReviewDto })
   assignReviewer(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: AssignReviewerDto): Promise<ReviewDto> {
-    return this.modelSchools.assignReviewer(principal, id, body);
+    return this.reviews.assignReviewer(principal, id, body);
   }
 
   @Post('applications/:id/designation')
@@ -158,14 +160,14 @@ export class ModelSchoolsController {
   @ApiOperation({ summary: '评审专家名单及其所属区县（市教育局，用于指派）' })
   @ApiOkResponse({ type: ExpertListDto })
   async experts(@CurrentUser() principal: Principal): Promise<ExpertListDto> {
-    return { items: await this.modelSchools.experts(principal) };
+    return { items: await this.reviews.experts(principal) };
   }
 
   @Post('experts')
   @ApiOperation({ summary: '登记评审专家所属区县（市教育局）' })
   @ApiCreatedResponse({ type: RegisterExpertDto })
   registerExpert(@CurrentUser() principal: Principal, @Body() body: RegisterExpertDto): Promise<RegisterExpertDto> {
-    return this.modelSchools.registerExpert(principal, body);
+    return this.reviews.registerExpert(principal, body);
   }
 
   @Get('schools/:id/history')
@@ -177,7 +179,9 @@ export class ModelSchoolsController {
   }
 
   @Post('support-sites')
-  @ApiOperation({ summary: '登记心理辅导室、成长导航站，或区县、全市的心理辅导中心与热线（学校站点：协调员与上级；区县：区县与市教育局；全市：市教育局）' })
+  @ApiOperation({
+    summary: '登记心理辅导室、成长导航站，或区县、全市的心理辅导中心与热线（学校站点：协调员与上级；区县：区县与市教育局；全市：市教育局）',
+  })
   @ApiCreatedResponse({ type: SupportSiteDto })
   addSite(@CurrentUser() principal: Principal, @Body() body: CreateSupportSiteDto): Promise<SupportSiteDto> {
     return this.supportSites.addSite(principal, body);

@@ -24,7 +24,8 @@ export class SchoolNoticesController {
   @Post()
   @ApiOperation({
     summary: '发布学校通知（校务公开）或教育局通知',
-    description: '总协调员发给本校全体家长，或选定年级、班级的家长；区县教育局发给本区学校的总协调员，市教育局发给全市（或某区县）的总协调员。后台任务分发到收件箱，并经推送、微信、短信送达。',
+    description:
+      '总协调员发给本校全体家长，或选定年级、班级的家长；区县教育局发给本区学校的总协调员，市教育局发给全市（或某区县）的总协调员。后台任务分发到收件箱，并经推送、微信、短信送达。',
   })
   @ApiCreatedResponse({ type: SchoolNoticeDto })
   post(@CurrentUser() principal: Principal, @Body() body: PostSchoolNoticeDto): Promise<SchoolNoticeDto> {

@@ -4,7 +4,17 @@ import type { FastifyRequest } from 'fastify';
 import { Principal } from '@jiaxiao/common';
 import { readUploadedFile } from '@jiaxiao/platform';
 import { Authorize, CurrentUser } from '@jiaxiao/auth';
-import { ImportStatusDto, LeaveStudentDto, RolloverBodyDto, RolloverDto, RolloverQueryDto, RosterImportService, SchoolSetupService, StudentMoveDto, TransferStudentDto } from '@jiaxiao/directory';
+import {
+  ImportStatusDto,
+  LeaveStudentDto,
+  RolloverBodyDto,
+  RolloverDto,
+  RolloverQueryDto,
+  RosterImportService,
+  SchoolSetupService,
+  StudentMoveDto,
+  TransferStudentDto,
+} from '@jiaxiao/directory';
 
 @ApiTags('school-setup')
 @ApiBearerAuth()
@@ -19,12 +29,17 @@ export class SchoolSetupController {
   @Authorize('manage', 'school')
   @ApiOperation({
     summary: '导入全校花名册（一张表，含“班级”列；缺少的班级按名称自动创建）',
-    description: '表头：班级、学生姓名、家长姓名、家长手机号、关系。班级名以年级开头（初一(1)班、三年级2班、高二5班），用于识别新班级的年级。后台任务处理，用 GET /imports/:id 查看进度和逐行错误。',
+    description:
+      '表头：班级、学生姓名、家长姓名、家长手机号、关系。班级名以年级开头（初一(1)班、三年级2班、高二5班），用于识别新班级的年级。后台任务处理，用 GET /imports/:id 查看进度和逐行错误。',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } })
   @ApiCreatedResponse({ type: ImportStatusDto })
-  async importSchoolRoster(@CurrentUser() principal: Principal, @Param('id') id: string, @Req() request: FastifyRequest): Promise<ImportStatusDto> {
+  async importSchoolRoster(
+    @CurrentUser() principal: Principal,
+    @Param('id') id: string,
+    @Req() request: FastifyRequest,
+  ): Promise<ImportStatusDto> {
     const file = await readUploadedFile(request);
     return this.imports.startForSchool(principal, id, { fileName: file.filename || 'roster', content: file.content });
   }

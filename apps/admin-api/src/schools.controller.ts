@@ -28,7 +28,11 @@ import {
 @ApiForbiddenResponse({ description: 'FORBIDDEN: outside the caller’s school, district or city' })
 @Controller()
 export class SchoolsController {
-  constructor(private readonly directory: DirectoryService, private readonly schoolService: SchoolService, private readonly staffService: StaffService) {}
+  constructor(
+    private readonly directory: DirectoryService,
+    private readonly schoolService: SchoolService,
+    private readonly staffService: StaffService,
+  ) {}
 
   @Get('districts')
   @ApiOperation({ summary: '区县（调用者范围内）' })

@@ -25,7 +25,12 @@ export class StaffController {
     description: '手机号没有账号时会新建账号，并在响应中一次性返回初始密码（initialPassword）。',
   })
   @ApiCreatedResponse({ type: AppointmentDto })
-  appoint(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: AppointStaffDto, @Ip() ip: string): Promise<AppointmentDto> {
+  appoint(
+    @CurrentUser() principal: Principal,
+    @Param('id') id: string,
+    @Body() body: AppointStaffDto,
+    @Ip() ip: string,
+  ): Promise<AppointmentDto> {
     return this.staffService.appointStaff(principal, id, body, ip);
   }
 

@@ -26,7 +26,11 @@ export class GatewayIoAdapter extends IoAdapter {
    * socket: about 33 KB of heap for every idle connection, two thirds of what one costs. The
    * work per event is the same: map the payload and its ack, run the handler, ack its result.
    */
-  override bindMessageHandlers(socket: Socket, handlers: MessageMappingProperties[], transform: (data: unknown) => Observable<unknown>): void {
+  override bindMessageHandlers(
+    socket: Socket,
+    handlers: MessageMappingProperties[],
+    transform: (data: unknown) => Observable<unknown>,
+  ): void {
     for (const { message, callback, isAckHandledManually } of handlers) {
       socket.on(message as string, (...args: unknown[]) => {
         // As rxjs' fromEvent hands it on: one argument as itself, several as an array.
@@ -38,7 +42,8 @@ export class GatewayIoAdapter extends IoAdapter {
             if (reply.event) socket.emit(reply.event, reply.data);
             else if (!isAckHandledManually && typeof ack === 'function') ack(response);
           },
-          error: (error: unknown) => this.logger.error(`socket event ${String(message)} failed`, error instanceof Error ? error.stack : String(error)),
+          error: (error: unknown) =>
+            this.logger.error(`socket event ${String(message)} failed`, error instanceof Error ? error.stack : String(error)),
         });
       });
     }

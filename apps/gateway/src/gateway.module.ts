@@ -12,7 +12,12 @@ export class GatewayModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [PlatformModule.forRoot({ app: 'gateway', infra, http: true }), AuthModule.forRoot({ audience: 'parent', http: false }), MessagingModule, CoursesModule],
+      imports: [
+        PlatformModule.forRoot({ app: 'gateway', infra, http: true }),
+        AuthModule.forRoot({ audience: 'parent', http: false }),
+        MessagingModule,
+        CoursesModule,
+      ],
       providers: [RealtimeGateway, RealtimeSubscriber, SocketMetrics],
     };
   }

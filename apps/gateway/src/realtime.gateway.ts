@@ -5,7 +5,15 @@ import type { Server, Socket } from 'socket.io';
 import { AppConfig, conversationRoom, Principal, languageFrom, renderMessage, sessionRoom, userRoom } from '@jiaxiao/common';
 import { AuthService } from '@jiaxiao/auth';
 import { HeartbeatDto, WatchTimeService } from '@jiaxiao/courses';
-import { ClassNoticeService, ConversationService, MessageRefDto, MessageService, ReadDto, SendMessageDto, SyncDto } from '@jiaxiao/messaging';
+import {
+  ClassNoticeService,
+  ConversationService,
+  MessageRefDto,
+  MessageService,
+  ReadDto,
+  SendMessageDto,
+  SyncDto,
+} from '@jiaxiao/messaging';
 import { LOGGER } from '@jiaxiao/platform';
 import { RealtimeSubscriber } from './realtime.subscriber';
 import { handle } from './socket-ack';
@@ -54,7 +62,12 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
             next(Object.assign(new Error(renderMessage('TOKEN_INVALID', language)), { data: { code: 'TOKEN_INVALID' } }));
             return;
           }
-          Object.assign((socket as GatewaySocket).data, { principal, language, expiresAt, checkedAt: Date.now() } satisfies SocketSessionData);
+          Object.assign((socket as GatewaySocket).data, {
+            principal,
+            language,
+            expiresAt,
+            checkedAt: Date.now(),
+          } satisfies SocketSessionData);
           next();
         })
         .catch((error: unknown) => {
@@ -98,7 +111,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
 
   @SubscribeMessage('conversation:read')
   read(@ConnectedSocket() socket: GatewaySocket, @MessageBody() body: unknown) {
-    return this.run(socket, ReadDto, body, async (dto, principal) => ({ seq: await this.messages.read(principal, dto.conversationId, dto.seq) }));
+    return this.run(socket, ReadDto, body, async (dto, principal) => ({
+      seq: await this.messages.read(principal, dto.conversationId, dto.seq),
+    }));
   }
 
   @SubscribeMessage('conversation:sync')
@@ -110,7 +125,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
 
   @SubscribeMessage('message:recall')
   recall(@ConnectedSocket() socket: GatewaySocket, @MessageBody() body: unknown) {
-    return this.run(socket, MessageRefDto, body, async (dto, principal) => ({ message: await this.messages.recall(principal, dto.messageId) }));
+    return this.run(socket, MessageRefDto, body, async (dto, principal) => ({
+      message: await this.messages.recall(principal, dto.messageId),
+    }));
   }
 
   @SubscribeMessage('notice:ack')
@@ -125,7 +142,14 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
   }
 
   /** Every event acts as the session is now: re-checked when stale, refused while the account setup is incomplete. */
-  private run<P extends object, R extends object>(socket: GatewaySocket, dto: new () => P, body: unknown, work: (payload: P, principal: Principal) => Promise<R>) {
-    return handle(dto, body, socket.data.language, this.logger, async (payload) => work(payload, await this.sessions.current(socket, socket.data)));
+  private run<P extends object, R extends object>(
+    socket: GatewaySocket,
+    dto: new () => P,
+    body: unknown,
+    work: (payload: P, principal: Principal) => Promise<R>,
+  ) {
+    return handle(dto, body, socket.data.language, this.logger, async (payload) =>
+      work(payload, await this.sessions.current(socket, socket.data)),
+    );
   }
 }

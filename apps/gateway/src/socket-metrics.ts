@@ -38,7 +38,12 @@ export class SocketMetrics {
         this.set(connected());
       },
     });
-    this.events = new Counter({ name: 'gateway_events_received_total', help: 'Socket events received, by event name', labelNames: ['event'], registers });
+    this.events = new Counter({
+      name: 'gateway_events_received_total',
+      help: 'Socket events received, by event name',
+      labelNames: ['event'],
+      registers,
+    });
     this.ackLatency = new Histogram({
       name: 'gateway_ack_latency_seconds',
       help: 'Time from receiving a socket event to sending its acknowledgement, by event name',
@@ -46,7 +51,12 @@ export class SocketMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     });
-    this.errors = new Counter({ name: 'gateway_event_errors_total', help: 'Acknowledgements with ok:false, by event name and error code', labelNames: ['event', 'code'], registers });
+    this.errors = new Counter({
+      name: 'gateway_event_errors_total',
+      help: 'Acknowledgements with ok:false, by event name and error code',
+      labelNames: ['event', 'code'],
+      registers,
+    });
   }
 
   attach(server: Server): void {

@@ -36,7 +36,12 @@ export class JoinController {
   @Authorize('read', 'student')
   @ApiOperation({ summary: '邀请孩子的另一位家长（如祖父母）；班主任审核通过后，对方用短信验证码登录' })
   @ApiCreatedResponse({ type: JoinRequestCreatedDto })
-  invite(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: InviteGuardianDto, @Ip() ip: string): Promise<JoinRequestCreatedDto> {
+  invite(
+    @CurrentUser() principal: Principal,
+    @Param('id') id: string,
+    @Body() body: InviteGuardianDto,
+    @Ip() ip: string,
+  ): Promise<JoinRequestCreatedDto> {
     return this.joins.invite(principal, id, body, ip);
   }
 }

@@ -9,6 +9,7 @@ import {
   CertificateQueryDto,
   CourseHoursDto,
   LectureRow,
+  LectureRegistrationService,
   LectureService,
   ProgressService,
   RegistrationDto,
@@ -23,6 +24,7 @@ import { LecturePageDto } from './dto/lecture-page.dto';
 export class LecturesController {
   constructor(
     private readonly lectures: LectureService,
+    private readonly registrations: LectureRegistrationService,
     private readonly attendance: AttendanceService,
     private readonly progress: ProgressService,
   ) {}
@@ -40,7 +42,7 @@ export class LecturesController {
   @ApiOperation({ summary: '报名（满员则进入候补，有人取消时自动递补）' })
   @ApiOkResponse({ type: RegistrationDto })
   register(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<RegistrationDto> {
-    return this.lectures.register(principal, id);
+    return this.registrations.register(principal, id);
   }
 
   @Delete('lectures/:id/registrations')
@@ -48,7 +50,7 @@ export class LecturesController {
   @ApiOperation({ summary: '取消报名' })
   @ApiOkResponse({ type: RegistrationDto })
   unregister(@CurrentUser() principal: Principal, @Param('id') id: string): Promise<RegistrationDto> {
-    return this.lectures.unregister(principal, id);
+    return this.registrations.unregister(principal, id);
   }
 
   @Post('lectures/:id/check-in')
@@ -71,7 +73,9 @@ export class LecturesController {
   @HttpCode(200)
   @Authorize('read', 'lecture')
   @ApiParam({ name: 'id', description: '讲座 id（路由由访问规则读取讲座后交给处理方法）' })
-  @ApiOperation({ summary: '扫码签退（结束前 10 分钟至结束后 30 分钟）；按时签到且在场不少于讲座时长的 80% 时计入学时，否则返回 noCreditReason' })
+  @ApiOperation({
+    summary: '扫码签退（结束前 10 分钟至结束后 30 分钟）；按时签到且在场不少于讲座时长的 80% 时计入学时，否则返回 noCreditReason',
+  })
   @ApiOkResponse({ type: AttendanceResultDto })
   checkOut(
     @CurrentUser() principal: Principal,

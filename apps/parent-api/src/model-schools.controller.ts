@@ -7,6 +7,7 @@ import {
   CriteriaDto,
   DesignationService,
   FamilySupportService,
+  ExpertReviewService,
   ModelSchoolService,
   PublicModelSchoolListDto,
   ReviewDto,
@@ -30,6 +31,7 @@ class StudentQueryDto {
 export class ModelSchoolsController {
   constructor(
     private readonly modelSchools: ModelSchoolService,
+    private readonly expertReviews: ExpertReviewService,
     private readonly designations: DesignationService,
     private readonly support: FamilySupportService,
     private readonly sites: SupportSitesService,
@@ -80,7 +82,7 @@ export class ModelSchoolsController {
   @ApiOperation({ summary: '评审专家：指派给我的示范学校评审' })
   @ApiOkResponse({ type: ReviewListDto })
   async reviews(@CurrentUser() principal: Principal): Promise<ReviewListDto> {
-    return { items: await this.modelSchools.myReviews(principal) };
+    return { items: await this.expertReviews.myReviews(principal) };
   }
 
   @ApiBearerAuth()
@@ -89,6 +91,6 @@ export class ModelSchoolsController {
   @ApiOperation({ summary: '评审专家：为人工指标打分（不得评审本区县学校）' })
   @ApiOkResponse({ type: ReviewDto })
   score(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: ScoreReviewDto): Promise<ReviewDto> {
-    return this.modelSchools.score(principal, id, body);
+    return this.expertReviews.score(principal, id, body);
   }
 }

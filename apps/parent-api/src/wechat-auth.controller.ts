@@ -1,7 +1,26 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { Principal, Public } from '@jiaxiao/common';
-import { AuthorizeUrlDto, AuthorizeUrlQueryDto, Client, ClientInfo, CurrentUser, IdentityDto, IdentityListDto, TokenPairDto, WechatCodeDto, WechatIdentityService } from '@jiaxiao/auth';
+import {
+  AuthorizeUrlDto,
+  AuthorizeUrlQueryDto,
+  Client,
+  ClientInfo,
+  CurrentUser,
+  IdentityDto,
+  IdentityListDto,
+  TokenPairDto,
+  WechatCodeDto,
+  WechatIdentityService,
+} from '@jiaxiao/auth';
 
 /** WeChat web authorization: sign-in with a bound 公众号 identity, and binding one to the account. */
 @ApiTags('auth')

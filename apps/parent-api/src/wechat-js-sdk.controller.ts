@@ -4,7 +4,10 @@ import { IsString, Matches, MaxLength } from 'class-validator';
 import { WechatJsSdk } from '@jiaxiao/channels';
 
 class JsSdkConfigQueryDto {
-  @ApiProperty({ description: '调用 wx.config 的 H5 页面完整网址（# 之后的部分不参与签名）', example: 'https://jx.example.cn/h5/lectures/1/check-in' })
+  @ApiProperty({
+    description: '调用 wx.config 的 H5 页面完整网址（# 之后的部分不参与签名）',
+    example: 'https://jx.example.cn/h5/lectures/1/check-in',
+  })
   @IsString()
   @MaxLength(1000)
   @Matches(/^https?:\/\/[^/?#]+\/h5\//, { message: 'must be an http(s) URL of an /h5/ page' })

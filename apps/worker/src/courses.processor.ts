@@ -3,14 +3,14 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { JobHandlers, QUEUES } from '@jiaxiao/common';
-import { LectureService, ReportService, WatchTimeService } from '@jiaxiao/courses';
+import { LectureRegistrationService, ReportService, WatchTimeService } from '@jiaxiao/courses';
 import { LOGGER } from '@jiaxiao/platform';
 import { dispatch } from './dispatch';
 
 @Processor(QUEUES.courses, { concurrency: 2 })
 export class CoursesProcessor extends WorkerHost {
   constructor(
-    private readonly lectures: LectureService,
+    private readonly registrations: LectureRegistrationService,
     private readonly watchTime: WatchTimeService,
     private readonly reports: ReportService,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -19,7 +19,7 @@ export class CoursesProcessor extends WorkerHost {
   }
 
   private readonly handlers: JobHandlers<'courses'> = {
-    'lecture.remind': (payload) => this.lectures.remind(payload),
+    'lecture.remind': (payload) => this.registrations.remind(payload),
     'watch.flush': async () => {
       await this.watchTime.flush();
     },

@@ -73,7 +73,11 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     if (path === '/health') {
       const [database, redis] = await Promise.all([probe(() => this.database.ping()), probe(() => this.redis.ping())]);
       const ok = database.status === 'up' && redis.status === 'up';
-      return send(response, ok ? 200 : 503, { status: ok ? 'ok' : 'error', info: { database, redis }, ...(ok ? {} : { code: 'SERVICE_UNAVAILABLE' }) });
+      return send(response, ok ? 200 : 503, {
+        status: ok ? 'ok' : 'error',
+        info: { database, redis },
+        ...(ok ? {} : { code: 'SERVICE_UNAVAILABLE' }),
+      });
     }
     send(response, 404, { statusCode: 404, code: 'NOT_FOUND' });
   }

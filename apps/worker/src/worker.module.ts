@@ -28,8 +28,32 @@ export class WorkerModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [PlatformModule.forRoot({ app: 'worker', infra, http: false }), AuthModule.forRoot({ audience: 'parent', http: false }), DirectoryModule, MessagingModule, CoursesModule, CommitteesModule, ModelSchoolsModule, MailboxModule, ChannelsModule, DeliveryModule, DiscoveryModule],
-      providers: [ImportsProcessor, NotificationsProcessor, MessagingProcessor, CoursesProcessor, CommitteesProcessor, MailboxProcessor, ModelSchoolsProcessor, DeliveryProcessor, JobMetrics, MetricsServer, OutboxRelay],
+      imports: [
+        PlatformModule.forRoot({ app: 'worker', infra, http: false }),
+        AuthModule.forRoot({ audience: 'parent', http: false }),
+        DirectoryModule,
+        MessagingModule,
+        CoursesModule,
+        CommitteesModule,
+        ModelSchoolsModule,
+        MailboxModule,
+        ChannelsModule,
+        DeliveryModule,
+        DiscoveryModule,
+      ],
+      providers: [
+        ImportsProcessor,
+        NotificationsProcessor,
+        MessagingProcessor,
+        CoursesProcessor,
+        CommitteesProcessor,
+        MailboxProcessor,
+        ModelSchoolsProcessor,
+        DeliveryProcessor,
+        JobMetrics,
+        MetricsServer,
+        OutboxRelay,
+      ],
     };
   }
 }

@@ -39,7 +39,11 @@ export class AccountService {
     if (user && user.status !== 'disabled') {
       const code = await this.codes.issue(phone, purpose);
       const minutes = String(Math.round(this.config.SMS_CODE_TTL_SECONDS / 60));
-      await enqueue(this.delivery, 'sms.send', { phone, template: purpose === 'login' ? 'login_code' : 'reset_code', params: { code, minutes } });
+      await enqueue(this.delivery, 'sms.send', {
+        phone,
+        template: purpose === 'login' ? 'login_code' : 'reset_code',
+        params: { code, minutes },
+      });
     }
     return { sentTo: maskPhone(phone), retryAfter: this.config.SMS_CODE_RESEND_SECONDS };
   }
@@ -51,7 +55,17 @@ export class AccountService {
     await this.throttle.clear(phone);
     return this.auth.openSession(user, client, 'sms', async (tx) => {
       if (await this.sessions.activate(user.id, tx)) {
-        await this.audit.record({ actorId: user.id, action: 'account.activated', targetType: 'user', targetId: user.id, ip: client.ip, detail: { method: 'sms' } }, tx);
+        await this.audit.record(
+          {
+            actorId: user.id,
+            action: 'account.activated',
+            targetType: 'user',
+            targetId: user.id,
+            ip: client.ip,
+            detail: { method: 'sms' },
+          },
+          tx,
+        );
       }
     });
   }
@@ -63,7 +77,17 @@ export class AccountService {
     const ended = await this.sessions.transaction(async (tx) => {
       await this.sessions.setPassword(user.id, hash, tx);
       const ids = await this.sessions.revokeSessionsOf(user.id, 'password_reset', undefined, tx);
-      await this.audit.record({ actorId: user.id, action: 'account.password_reset', targetType: 'user', targetId: user.id, ip: client.ip, detail: { sessionsEnded: ids.length } }, tx);
+      await this.audit.record(
+        {
+          actorId: user.id,
+          action: 'account.password_reset',
+          targetType: 'user',
+          targetId: user.id,
+          ip: client.ip,
+          detail: { sessionsEnded: ids.length },
+        },
+        tx,
+      );
       return ids;
     });
     await this.throttle.clear(phone);
@@ -83,7 +107,17 @@ export class AccountService {
     const ended = await this.sessions.transaction(async (tx) => {
       await this.sessions.setPassword(user.id, hash, tx);
       const ids = await this.sessions.revokeSessionsOf(user.id, 'password_changed', principal.sessionId, tx);
-      await this.audit.record({ actorId: user.id, action: 'account.password_changed', targetType: 'user', targetId: user.id, ip: client.ip, detail: { sessionsEnded: ids.length } }, tx);
+      await this.audit.record(
+        {
+          actorId: user.id,
+          action: 'account.password_changed',
+          targetType: 'user',
+          targetId: user.id,
+          ip: client.ip,
+          detail: { sessionsEnded: ids.length },
+        },
+        tx,
+      );
       return ids;
     });
     await this.events.ended(ended);

@@ -37,7 +37,8 @@ export const CurrentUser = createParamDecorator((_: unknown, context: ExecutionC
  */
 export const AuthorizedObject = createParamDecorator((_: unknown, context: ExecutionContext): unknown => {
   const object = context.switchToHttp().getRequest<AuthenticatedRequest>().authorized;
-  if (object === undefined) throw new Error('no authorized object on this route: it needs an @Authorize rule whose resolver hands one over');
+  if (object === undefined)
+    throw new Error('no authorized object on this route: it needs an @Authorize rule whose resolver hands one over');
   return object;
 });
 

@@ -33,7 +33,10 @@ export class AuthGuard implements CanActivate {
     if (!principal) throw new DomainError('TOKEN_INVALID');
     this.auth.assertAudience(principal);
     request.principal = principal;
-    if ((principal.passwordChangeRequired || principal.consentRequired) && !this.reflector.getAllAndOverride<boolean>(ACCOUNT_SETUP, targets)) {
+    if (
+      (principal.passwordChangeRequired || principal.consentRequired) &&
+      !this.reflector.getAllAndOverride<boolean>(ACCOUNT_SETUP, targets)
+    ) {
       throw new DomainError(principal.passwordChangeRequired ? 'PASSWORD_CHANGE_REQUIRED' : 'CONSENT_REQUIRED');
     }
 

@@ -36,7 +36,10 @@ export class AuthModule {
           inject: [AppConfig],
           // A KeyObject, not the string: given a string, jsonwebtoken first tries to parse it as a
           // PEM public key on every verify and only then falls back to HMAC (≈1 ms of CPU per request).
-          useFactory: (config: AppConfig) => ({ secret: createSecretKey(Buffer.from(config.JWT_SECRET, 'utf8')), signOptions: { algorithm: 'HS256' } }),
+          useFactory: (config: AppConfig) => ({
+            secret: createSecretKey(Buffer.from(config.JWT_SECRET, 'utf8')),
+            signOptions: { algorithm: 'HS256' },
+          }),
         }),
       ],
       controllers: options.http ? [AuthController, AccountController] : [],

@@ -54,7 +54,12 @@ export class AuthService {
     if (user?.status === 'invited' && !user.passwordHash) throw new DomainError('ACCOUNT_NOT_ACTIVATED');
     const valid = await this.passwords.verify(password, user?.passwordHash ?? null);
     if (!user || !valid) {
-      await this.audit.record({ actorId: user?.id ?? null, action: 'auth.login_failed', ip: client.ip, detail: { api: this.options.audience } });
+      await this.audit.record({
+        actorId: user?.id ?? null,
+        action: 'auth.login_failed',
+        ip: client.ip,
+        detail: { api: this.options.audience },
+      });
       throw new DomainError('INVALID_CREDENTIALS');
     }
     await this.throttle.succeeded(phone, client.ip);
@@ -86,7 +91,10 @@ export class AuthService {
         tx,
       );
       const pair = await this.issue(principal, sessionId, tx);
-      await this.audit.record({ actorId: user.id, action: 'auth.login', ip: client.ip, detail: { api: this.options.audience, sessionId, method } }, tx);
+      await this.audit.record(
+        { actorId: user.id, action: 'auth.login', ip: client.ip, detail: { api: this.options.audience, sessionId, method } },
+        tx,
+      );
       return pair;
     });
   }
@@ -136,7 +144,10 @@ export class AuthService {
   async logout(principal: Principal, client: ClientInfo): Promise<void> {
     await this.sessions.transaction(async (tx) => {
       await this.sessions.revokeSession(principal.sessionId, 'logout', tx);
-      await this.audit.record({ actorId: principal.userId, action: 'auth.logout', targetType: 'session', targetId: principal.sessionId, ip: client.ip }, tx);
+      await this.audit.record(
+        { actorId: principal.userId, action: 'auth.logout', targetType: 'session', targetId: principal.sessionId, ip: client.ip },
+        tx,
+      );
     });
     await this.events.ended([principal.sessionId]);
   }
@@ -191,7 +202,12 @@ export class AuthService {
       accessToken,
       refreshToken: `${tokenId}.${secret}`,
       expiresIn: this.config.ACCESS_TOKEN_TTL,
-      user: { id: principal.userId, name: principal.name, roles: principal.roles, passwordChangeRequired: principal.passwordChangeRequired ?? false },
+      user: {
+        id: principal.userId,
+        name: principal.name,
+        roles: principal.roles,
+        passwordChangeRequired: principal.passwordChangeRequired ?? false,
+      },
     };
   }
 }

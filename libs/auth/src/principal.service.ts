@@ -31,7 +31,13 @@ export class PrincipalService {
     return this.build(userId, '', name, assignments, children);
   }
 
-  private build(userId: string, sessionId: string, name: string, assignments: ScopedAssignment[], children: Principal['children']): Principal {
+  private build(
+    userId: string,
+    sessionId: string,
+    name: string,
+    assignments: ScopedAssignment[],
+    children: Principal['children'],
+  ): Principal {
     const roles = new Set<Role>(assignments.map((a) => a.role as AssignableRole));
     if (children.length > 0) roles.add('parent');
     return {

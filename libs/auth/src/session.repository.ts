@@ -19,7 +19,10 @@ export class SessionRepository {
 
   /** Replaces the stored hash only if it is still the one that was checked (a password change in between wins). */
   async replacePasswordHash(userId: string, checked: string, next: string): Promise<void> {
-    await this.db.update(users).set({ passwordHash: next }).where(and(eq(users.id, userId), eq(users.passwordHash, checked)));
+    await this.db
+      .update(users)
+      .set({ passwordHash: next })
+      .where(and(eq(users.id, userId), eq(users.passwordHash, checked)));
   }
 
   async createSession(input: { userId: string; userAgent?: string; ip?: string }, db: DbExecutor) {
@@ -95,7 +98,13 @@ export class SessionRepository {
       })
       .from(authSessions)
       .innerJoin(users, eq(users.id, authSessions.userId))
-      .where(and(eq(authSessions.id, sql.placeholder('sessionId')), eq(authSessions.userId, sql.placeholder('userId')), isNull(authSessions.revokedAt)))
+      .where(
+        and(
+          eq(authSessions.id, sql.placeholder('sessionId')),
+          eq(authSessions.userId, sql.placeholder('userId')),
+          isNull(authSessions.revokedAt),
+        ),
+      )
       .prepare('active_session');
   }
 

@@ -78,13 +78,24 @@ export class SmsCodeService {
   async issue(phone: string, purpose: SmsCodePurpose): Promise<string> {
     const code = randomInt(0, 1_000_000).toString().padStart(6, '0');
     const key = this.codeKey(phone, purpose);
-    await this.redis.multi().del(key).hset(key, 'h', this.digest(phone, purpose, code), 'n', 0).expire(key, this.config.SMS_CODE_TTL_SECONDS).exec();
+    await this.redis
+      .multi()
+      .del(key)
+      .hset(key, 'h', this.digest(phone, purpose, code), 'n', 0)
+      .expire(key, this.config.SMS_CODE_TTL_SECONDS)
+      .exec();
     return code;
   }
 
   /** True (and the code is used up) when it is the live code of the phone and purpose. */
   async consume(phone: string, purpose: SmsCodePurpose, code: string): Promise<boolean> {
-    const ok = await this.redis.eval(VERIFY, 1, this.codeKey(phone, purpose), this.digest(phone, purpose, code), this.config.SMS_CODE_MAX_ATTEMPTS);
+    const ok = await this.redis.eval(
+      VERIFY,
+      1,
+      this.codeKey(phone, purpose),
+      this.digest(phone, purpose, code),
+      this.config.SMS_CODE_MAX_ATTEMPTS,
+    );
     return ok === 1;
   }
 

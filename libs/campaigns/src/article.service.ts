@@ -34,8 +34,20 @@ export class ArticleService implements OnModuleInit {
     assertCityStaff(principal);
     const status = dto.status ?? 'draft';
     const row = await this.repository.transaction(async (tx) => {
-      const inserted = await this.repository.insert({ ...dto, status, publishedAt: status === 'published' ? new Date() : null, createdBy: principal.userId }, tx);
-      await this.audit.record({ actorId: principal.userId, action: 'article.created', targetType: 'article', targetId: inserted.id, detail: { title: inserted.title, status } }, tx);
+      const inserted = await this.repository.insert(
+        { ...dto, status, publishedAt: status === 'published' ? new Date() : null, createdBy: principal.userId },
+        tx,
+      );
+      await this.audit.record(
+        {
+          actorId: principal.userId,
+          action: 'article.created',
+          targetType: 'article',
+          targetId: inserted.id,
+          detail: { title: inserted.title, status },
+        },
+        tx,
+      );
       return inserted;
     });
     return articleDto(row);
@@ -43,13 +55,17 @@ export class ArticleService implements OnModuleInit {
 
   async update(principal: Principal, id: string, dto: UpdateArticleDto): Promise<ArticleDto> {
     const row = await this.repository.transaction(async (tx) => {
-      const current = await this.repository.article(id);
+      const current = await this.repository.article(id, tx);
       if (!current) throw new DomainError('ARTICLE_NOT_FOUND');
       // Publishing stamps the date once; taking an article back to draft hides it again.
-      const publishedAt = dto.status === 'published' ? (current.publishedAt ?? new Date()) : dto.status === 'draft' ? null : current.publishedAt;
+      const publishedAt =
+        dto.status === 'published' ? (current.publishedAt ?? new Date()) : dto.status === 'draft' ? null : current.publishedAt;
       const updated = await this.repository.update(id, { ...dto, publishedAt, updatedAt: new Date() }, tx);
       if (!updated) throw new DomainError('ARTICLE_NOT_FOUND');
-      await this.audit.record({ actorId: principal.userId, action: 'article.updated', targetType: 'article', targetId: id, detail: { ...dto, body: undefined } }, tx);
+      await this.audit.record(
+        { actorId: principal.userId, action: 'article.updated', targetType: 'article', targetId: id, detail: { ...dto, body: undefined } },
+        tx,
+      );
       return updated;
     });
     return articleDto(row);
@@ -59,7 +75,10 @@ export class ArticleService implements OnModuleInit {
     await this.repository.transaction(async (tx) => {
       const removed = await this.repository.remove(id, tx);
       if (!removed) throw new DomainError('ARTICLE_NOT_FOUND');
-      await this.audit.record({ actorId: principal.userId, action: 'article.removed', targetType: 'article', targetId: id, detail: { title: removed.title } }, tx);
+      await this.audit.record(
+        { actorId: principal.userId, action: 'article.removed', targetType: 'article', targetId: id, detail: { title: removed.title } },
+        tx,
+      );
     });
   }
 

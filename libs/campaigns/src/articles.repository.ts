@@ -14,8 +14,8 @@ export class ArticlesRepository {
     return this.db.transaction(work);
   }
 
-  async article(id: string): Promise<ArticleRow | undefined> {
-    const [row] = await this.db.select().from(articles).where(eq(articles.id, id));
+  async article(id: string, db: DbExecutor = this.db): Promise<ArticleRow | undefined> {
+    const [row] = await db.select().from(articles).where(eq(articles.id, id));
     return row;
   }
 
@@ -40,7 +40,12 @@ export class ArticlesRepository {
     if (filter.kind) where.push(eq(articles.kind, filter.kind));
     if (filter.category) where.push(eq(articles.category, filter.category));
     const order = filter.publishedOnly ? [desc(articles.publishedAt), desc(articles.id)] : [desc(articles.updatedAt), desc(articles.id)];
-    return this.db.select().from(articles).where(and(...where)).orderBy(...order).limit(LIMIT);
+    return this.db
+      .select()
+      .from(articles)
+      .where(and(...where))
+      .orderBy(...order)
+      .limit(LIMIT);
   }
 
   /** Published campaign entries, newest first, with what the campaign shows of them. */

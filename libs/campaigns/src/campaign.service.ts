@@ -42,7 +42,8 @@ export class CampaignService {
 
   async create(principal: Principal, dto: CreateCampaignDto): Promise<CampaignDto> {
     const scope = { scopeType: dto.scopeType, scopeId: dto.scopeType === 'city' ? null : (dto.scopeId ?? null) };
-    if (scope.scopeType !== 'city' && !scope.scopeId) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'scopeId', constraint: 'requiredForScope' }]);
+    if (scope.scopeType !== 'city' && !scope.scopeId)
+      throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'scopeId', constraint: 'requiredForScope' }]);
     let districtId: string | undefined;
     if (scope.scopeType === 'school') {
       const school = await this.directory.schoolById(scope.scopeId as string);
@@ -54,8 +55,20 @@ export class CampaignService {
     const closesAt = new Date(dto.closesAt);
     if (closesAt <= opensAt) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'closesAt', constraint: 'isAfterStart' }]);
     const row = await this.repository.transaction(async (tx) => {
-      const inserted = await this.repository.insertCampaign({ kind: dto.kind, title: dto.title, description: dto.description, ...scope, opensAt, closesAt, createdBy: principal.userId }, tx);
-      await this.audit.record({ actorId: principal.userId, action: 'campaign.created', targetType: 'campaign', targetId: inserted.id, detail: { kind: inserted.kind } }, tx);
+      const inserted = await this.repository.insertCampaign(
+        { kind: dto.kind, title: dto.title, description: dto.description, ...scope, opensAt, closesAt, createdBy: principal.userId },
+        tx,
+      );
+      await this.audit.record(
+        {
+          actorId: principal.userId,
+          action: 'campaign.created',
+          targetType: 'campaign',
+          targetId: inserted.id,
+          detail: { kind: inserted.kind },
+        },
+        tx,
+      );
       return inserted;
     });
     return this.campaignDto(row);
@@ -64,7 +77,11 @@ export class CampaignService {
   /** Parents: campaigns open to any of their households. */
   async listForParent(principal: Principal): Promise<CampaignDto[]> {
     const households = await this.repository.households(principal.userId);
-    const rows = await this.repository.campaignsCovering({ all: false, districtIds: households.map((h) => h.districtId), schoolIds: households.map((h) => h.schoolId) });
+    const rows = await this.repository.campaignsCovering({
+      all: false,
+      districtIds: households.map((h) => h.districtId),
+      schoolIds: households.map((h) => h.schoolId),
+    });
     return rows.map((r) => this.campaignDto(r));
   }
 
@@ -86,19 +103,20 @@ export class CampaignService {
     if (!householdInScope(campaign, household)) throw new DomainError('CAMPAIGN_OUT_OF_SCOPE');
     if (now < campaign.opensAt || now >= campaign.closesAt) throw new DomainError('CAMPAIGN_NOT_OPEN');
     const readingLog = dto.readingLog ?? [];
-    if (campaign.kind === 'reading_family' && readingLog.length === 0) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'readingLog', constraint: 'readingLogRequired' }]);
+    if (campaign.kind === 'reading_family' && readingLog.length === 0)
+      throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'readingLog', constraint: 'readingLogRequired' }]);
     const imageFileIds = dto.imageFileIds ?? [];
     if (!(await this.repository.ownsFiles(principal.userId, imageFileIds))) throw new DomainError('FILE_NOT_FOUND');
     const row = await this.repository.transaction(async (tx) => {
       const inserted = await this.repository.insertSubmission(
         {
-      campaignId,
-      studentId: household.studentId,
-      submittedBy: principal.userId,
-      familyName: dto.familyName,
-      title: dto.title,
-      body: dto.body,
-      imageFileIds,
+          campaignId,
+          studentId: household.studentId,
+          submittedBy: principal.userId,
+          familyName: dto.familyName,
+          title: dto.title,
+          body: dto.body,
+          imageFileIds,
           readingLog: readingLog.map((e) => ({ title: e.title, author: e.author, readOn: e.readOn?.slice(0, 10), note: e.note })),
         },
         tx,
@@ -106,7 +124,15 @@ export class CampaignService {
       if (!inserted) return undefined;
       const { id: submissionId, createdAt } = inserted;
       const place = { schoolId: household.schoolId, schoolYearId: household.schoolYearId };
-      return { ...inserted, event: await this.outbox.record(tx, 'campaign-submission.made', { submissionId, studentId: household.studentId, ...place, at: createdAt.toISOString() }) };
+      return {
+        ...inserted,
+        event: await this.outbox.record(tx, 'campaign-submission.made', {
+          submissionId,
+          studentId: household.studentId,
+          ...place,
+          at: createdAt.toISOString(),
+        }),
+      };
     });
     if (!row) throw new DomainError('CAMPAIGN_SUBMISSION_EXISTS');
     await this.outbox.publish(row.event);
@@ -131,19 +157,37 @@ export class CampaignService {
   }
 
   async review(principal: Principal, submissionId: string, dto: ReviewSubmissionDto): Promise<SubmissionDto> {
-    if (dto.decision === 'reject' && !dto.reason) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'reason', constraint: 'requiredToReject' }]);
+    if (dto.decision === 'reject' && !dto.reason)
+      throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'reason', constraint: 'requiredToReject' }]);
     const row = await this.repository.transaction(async (tx) => {
       const current = await this.repository.lockSubmission(submissionId, tx);
       if (!current) throw new DomainError('CAMPAIGN_SUBMISSION_NOT_FOUND');
       if (current.status !== 'submitted') throw new DomainError('CAMPAIGN_SUBMISSION_STATE', { status: current.status });
       const updated = await this.repository.updateSubmission(
         submissionId,
-        { status: dto.decision === 'approve' ? 'approved' : 'rejected', rejectReason: dto.decision === 'reject' ? dto.reason : null, reviewedBy: principal.userId, reviewedAt: new Date() },
+        {
+          status: dto.decision === 'approve' ? 'approved' : 'rejected',
+          rejectReason: dto.decision === 'reject' ? dto.reason : null,
+          reviewedBy: principal.userId,
+          reviewedAt: new Date(),
+        },
         tx,
       );
-      await this.audit.record({ actorId: principal.userId, action: `campaign.submission.${dto.decision}d`, targetType: 'campaign_submission', targetId: submissionId, detail: { reason: dto.reason ?? null } }, tx);
+      await this.audit.record(
+        {
+          actorId: principal.userId,
+          action: `campaign.submission.${dto.decision}d`,
+          targetType: 'campaign_submission',
+          targetId: submissionId,
+          detail: { reason: dto.reason ?? null },
+        },
+        tx,
+      );
       const at = (updated.reviewedAt ?? new Date()).toISOString();
-      return { ...updated, event: dto.decision === 'reject' ? await this.outbox.record(tx, 'campaign-submission.rejected', { submissionId, at }) : undefined };
+      return {
+        ...updated,
+        event: dto.decision === 'reject' ? await this.outbox.record(tx, 'campaign-submission.rejected', { submissionId, at }) : undefined,
+      };
     });
     if (row.event !== undefined) await this.outbox.publish(row.event);
     return this.submissionDto(row);
@@ -155,7 +199,10 @@ export class CampaignService {
       if (!current) throw new DomainError('CAMPAIGN_SUBMISSION_NOT_FOUND');
       if (current.status !== 'approved') throw new DomainError('CAMPAIGN_SUBMISSION_STATE', { status: current.status });
       const updated = await this.repository.updateSubmission(submissionId, { status: 'published', publishedAt: new Date() }, tx);
-      await this.audit.record({ actorId: principal.userId, action: 'campaign.submission.published', targetType: 'campaign_submission', targetId: submissionId }, tx);
+      await this.audit.record(
+        { actorId: principal.userId, action: 'campaign.submission.published', targetType: 'campaign_submission', targetId: submissionId },
+        tx,
+      );
       return updated;
     });
     return this.submissionDto(row);
@@ -178,11 +225,22 @@ export class CampaignService {
       if (!campaign) throw new DomainError('CAMPAIGN_NOT_FOUND');
       if (!AWARDS_BY_KIND[campaign.kind].includes(dto.award)) throw new DomainError('CAMPAIGN_AWARD_INVALID');
       const locked = await this.repository.lockSubmission(submissionId, tx);
-      if (!locked || (locked.status !== 'approved' && locked.status !== 'published')) throw new DomainError('CAMPAIGN_SUBMISSION_STATE', { status: locked?.status ?? 'missing' });
+      if (!locked || (locked.status !== 'approved' && locked.status !== 'published'))
+        throw new DomainError('CAMPAIGN_SUBMISSION_STATE', { status: locked?.status ?? 'missing' });
       const certificateNo =
-        locked.certificateNo ?? `${KIND_CODES[campaign.kind]}${shanghaiParts(campaign.opensAt).year}-${campaign.id.slice(0, 4).toUpperCase()}-${String((await this.repository.awardedCount(campaign.id, tx)) + 1).padStart(4, '0')}`;
+        locked.certificateNo ??
+        `${KIND_CODES[campaign.kind]}${shanghaiParts(campaign.opensAt).year}-${campaign.id.slice(0, 4).toUpperCase()}-${String((await this.repository.awardedCount(campaign.id, tx)) + 1).padStart(4, '0')}`;
       const updated = await this.repository.updateSubmission(submissionId, { award: dto.award, certificateNo, awardedAt: new Date() }, tx);
-      await this.audit.record({ actorId: principal.userId, action: 'campaign.submission.awarded', targetType: 'campaign_submission', targetId: submissionId, detail: { award: dto.award, certificateNo } }, tx);
+      await this.audit.record(
+        {
+          actorId: principal.userId,
+          action: 'campaign.submission.awarded',
+          targetType: 'campaign_submission',
+          targetId: submissionId,
+          detail: { award: dto.award, certificateNo },
+        },
+        tx,
+      );
       return updated;
     });
     return this.submissionDto(row);

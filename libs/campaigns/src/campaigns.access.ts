@@ -29,7 +29,8 @@ export class CampaignsAccess implements OnModuleInit {
     this.policy.register({
       resource: 'campaign',
       notFound: 'CAMPAIGN_NOT_FOUND',
-      check: async (principal, action, id) => this.campaignRule(principal, action === 'read' ? 'read' : 'manage', await this.repository.campaign(id)),
+      check: async (principal, action, id) =>
+        this.campaignRule(principal, action === 'read' ? 'read' : 'manage', await this.repository.campaign(id)),
     });
     this.policy.register({
       resource: 'campaign_submission',
@@ -65,7 +66,8 @@ export class CampaignsAccess implements OnModuleInit {
   }
 
   private async runs(principal: Principal, campaign: CampaignRow): Promise<boolean> {
-    const districtId = campaign.scopeType === 'school' && campaign.scopeId ? (await this.directory.schoolById(campaign.scopeId))?.districtId : undefined;
+    const districtId =
+      campaign.scopeType === 'school' && campaign.scopeId ? (await this.directory.schoolById(campaign.scopeId))?.districtId : undefined;
     return managesScope(principal, campaign, districtId);
   }
 }

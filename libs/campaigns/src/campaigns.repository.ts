@@ -26,7 +26,12 @@ export class CampaignsRepository {
   /** The households (students) a user is a guardian of, with their school and district. */
   households(userId: string): Promise<HouseholdPlace[]> {
     return this.db
-      .select({ studentId: guardianChildren.studentId, schoolId: guardianChildren.schoolId, schoolYearId: guardianChildren.schoolYearId, districtId: guardianChildren.districtId })
+      .select({
+        studentId: guardianChildren.studentId,
+        schoolId: guardianChildren.schoolId,
+        schoolYearId: guardianChildren.schoolYearId,
+        districtId: guardianChildren.districtId,
+      })
       .from(guardianChildren)
       .where(eq(guardianChildren.userId, userId));
   }
@@ -59,7 +64,8 @@ export class CampaignsRepository {
   /** Campaigns whose scope covers any of the places (city ones always); all of them when `all`. */
   campaignsCovering(place: { all: boolean; districtIds: string[]; schoolIds: string[] }): Promise<CampaignRow[]> {
     const conditions: SQL[] = [eq(campaigns.scopeType, 'city')];
-    if (place.districtIds.length) conditions.push(and(eq(campaigns.scopeType, 'district'), inArray(campaigns.scopeId, place.districtIds)) as SQL);
+    if (place.districtIds.length)
+      conditions.push(and(eq(campaigns.scopeType, 'district'), inArray(campaigns.scopeId, place.districtIds)) as SQL);
     if (place.schoolIds.length) conditions.push(and(eq(campaigns.scopeType, 'school'), inArray(campaigns.scopeId, place.schoolIds)) as SQL);
     const query = this.db.select().from(campaigns);
     return (place.all ? query : query.where(or(...conditions))).orderBy(desc(campaigns.opensAt));
@@ -90,7 +96,11 @@ export class CampaignsRepository {
     return row;
   }
 
-  async updateSubmission(id: string, values: Partial<typeof campaignSubmissions.$inferInsert>, db: DbExecutor = this.db): Promise<SubmissionRow> {
+  async updateSubmission(
+    id: string,
+    values: Partial<typeof campaignSubmissions.$inferInsert>,
+    db: DbExecutor = this.db,
+  ): Promise<SubmissionRow> {
     const [row] = await db.update(campaignSubmissions).set(values).where(eq(campaignSubmissions.id, id)).returning();
     return row;
   }
@@ -133,7 +143,10 @@ export class CampaignsRepository {
         .returning({ likeCount: campaignSubmissions.likeCount });
       return { inserted: true, likeCount: row.likeCount };
     }
-    const [row] = await db.select({ likeCount: campaignSubmissions.likeCount }).from(campaignSubmissions).where(eq(campaignSubmissions.id, submissionId));
+    const [row] = await db
+      .select({ likeCount: campaignSubmissions.likeCount })
+      .from(campaignSubmissions)
+      .where(eq(campaignSubmissions.id, submissionId));
     return { inserted: false, likeCount: row.likeCount };
   }
 

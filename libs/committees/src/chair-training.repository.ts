@@ -47,7 +47,14 @@ export class ChairTrainingRepository {
       .innerJoin(schoolPlaces, eq(schoolPlaces.id, committees.schoolId))
       .innerJoin(districtPlaces, eq(districtPlaces.id, schoolPlaces.districtId))
       .innerJoin(users, eq(users.id, committeeMembers.userId))
-      .where(and(eq(committees.schoolYearId, schoolYearId), eq(committeeMembers.role, 'chair'), sql`${committeeMembers.termEndsOn} >= ${servingOn}`, area.length ? or(...area) : undefined))
+      .where(
+        and(
+          eq(committees.schoolYearId, schoolYearId),
+          eq(committeeMembers.role, 'chair'),
+          sql`${committeeMembers.termEndsOn} >= ${servingOn}`,
+          area.length ? or(...area) : undefined,
+        ),
+      )
       .orderBy(asc(districtPlaces.name), asc(schoolPlaces.name), asc(committees.name));
   }
 }

@@ -28,23 +28,40 @@ export class ChairTrainingService {
   ) {}
 
   /** City bureau staff only. */
-  async setRequirement(principal: Principal, schoolYear: string, requiredHours: number): Promise<{ schoolYear: string; requiredHours: number }> {
+  async setRequirement(
+    principal: Principal,
+    schoolYear: string,
+    requiredHours: number,
+  ): Promise<{ schoolYear: string; requiredHours: number }> {
     if (!areaScopeOf(principal).city) throw new DomainError('FORBIDDEN');
     const year = await this.year(schoolYear);
     await this.repository.transaction(async (tx) => {
       await this.chairTrainingRepository.setChairTrainingHours(year.id, requiredHours, principal.userId, tx);
-      await this.audit.record({ actorId: principal.userId, action: 'chair_training.requirement_set', targetType: 'school_year', targetId: year.id, detail: { requiredHours } }, tx);
+      await this.audit.record(
+        {
+          actorId: principal.userId,
+          action: 'chair_training.requirement_set',
+          targetType: 'school_year',
+          targetId: year.id,
+          detail: { requiredHours },
+        },
+        tx,
+      );
     });
     return { schoolYear: year.name, requiredHours };
   }
 
   /** Chairs' completion in the caller's area: a coordinator's school, a district, or the city. */
-  async report(principal: Principal, query: { schoolYear?: string; districtId?: string; schoolId?: string }): Promise<ChairTrainingReportDto> {
+  async report(
+    principal: Principal,
+    query: { schoolYear?: string; districtId?: string; schoolId?: string },
+  ): Promise<ChairTrainingReportDto> {
     const year = await this.year(query.schoolYear);
     const area = areaScopeOf(principal);
     const coordinated = principal.assignments.filter((a) => a.role === 'coordinator' && a.schoolId).map((a) => a.schoolId as string);
     let filter: { districtIds?: string[]; schoolIds?: string[] };
-    if (area.city) filter = { districtIds: query.districtId ? [query.districtId] : undefined, schoolIds: query.schoolId ? [query.schoolId] : undefined };
+    if (area.city)
+      filter = { districtIds: query.districtId ? [query.districtId] : undefined, schoolIds: query.schoolId ? [query.schoolId] : undefined };
     else if (query.schoolId) {
       const school = await this.directory.schoolById(query.schoolId);
       if (!school || !(coordinated.includes(school.id) || area.districtIds.includes(school.districtId))) throw new DomainError('FORBIDDEN');
@@ -58,7 +75,10 @@ export class ChairTrainingService {
     // This year: the chairs serving today; a past year: those who served to its end (a term ended early drops out).
     const today = formatShanghai(new Date(), false);
     const serving = await this.chairTrainingRepository.chairsWithTraining(year.id, filter, today < year.endsOn ? today : year.endsOn);
-    const earned = await this.ledger.chairTrainingHours(serving.map((r) => r.userId), year.id);
+    const earned = await this.ledger.chairTrainingHours(
+      serving.map((r) => r.userId),
+      year.id,
+    );
     const rows = serving.map((r) => ({ ...r, earnedHours: earned.get(r.userId) ?? 0 }));
     const fullPhones = staffSchoolIds(principal);
     const schools = new Map<string, ChairAreaDto>();

@@ -5,17 +5,7 @@ import { ConversationService } from '@jiaxiao/messaging';
 import { AuditService, OutboxService } from '@jiaxiao/platform';
 import { manages, OFFICER_ROLES } from './committees.access';
 import { CommitteeRow, CommitteesRepository } from './committees.repository';
-import {
-  AppointMemberDto,
-  CommitteeDto,
-  CreateCommitteeDto,
-  CreateMinutesDto,
-  CreateOversightDto,
-  CommitteeMemberDto,
-  MinutesDto,
-  OversightDto,
-  UpdateCharterDto,
-} from './dto/committee.dto';
+import { AppointMemberDto, CommitteeDto, CreateCommitteeDto, CommitteeMemberDto, UpdateCharterDto } from './dto/committee.dto';
 import { DirectoryRepository } from '@jiaxiao/directory';
 
 /** Offices from highest to lowest. */
@@ -26,7 +16,7 @@ const LEVEL_NAMES = { class: '班级家长委员会', grade: '年级家长委员
 /**
  * 家长委员会 at class, grade and school level: set-up by the school's coordinator, the charter,
  * members with roles and terms within a size limit, the group chat kept in line with the
- * members, minutes and oversight records.
+ * members (minutes and oversight records: CommitteeMinutesService).
  */
 @Injectable()
 export class CommitteeService {
@@ -76,9 +66,27 @@ export class CommitteeService {
         tx,
       );
       if (!inserted) throw new DomainError('COMMITTEE_EXISTS');
-      await this.audit.record({ actorId: principal.userId, action: 'committee.created', targetType: 'committee', targetId: inserted.id, detail: { level: inserted.level, name: inserted.name } }, tx);
+      await this.audit.record(
+        {
+          actorId: principal.userId,
+          action: 'committee.created',
+          targetType: 'committee',
+          targetId: inserted.id,
+          detail: { level: inserted.level, name: inserted.name },
+        },
+        tx,
+      );
       const { id: committeeId, schoolId, schoolYearId, level, createdAt } = inserted;
-      return { ...inserted, event: await this.outbox.record(tx, 'committee.established', { committeeId, schoolId, schoolYearId, level, at: createdAt.toISOString() }) };
+      return {
+        ...inserted,
+        event: await this.outbox.record(tx, 'committee.established', {
+          committeeId,
+          schoolId,
+          schoolYearId,
+          level,
+          at: createdAt.toISOString(),
+        }),
+      };
     });
     await this.outbox.publish(row.event);
     await this.syncGroup(row);
@@ -101,14 +109,29 @@ export class CommitteeService {
     const year = await this.year(query.schoolYear);
     const area = areaScopeOf(principal);
     const schoolIds = [...area.schoolIds, ...principal.assignments.filter((a) => a.schoolId).map((a) => a.schoolId as string)];
-    const rows = await this.repository.committeesForStaff({ schoolYearId: year.id, city: area.city, districtIds: area.districtIds, schoolIds, schoolId: query.schoolId });
+    const rows = await this.repository.committeesForStaff({
+      schoolYearId: year.id,
+      city: area.city,
+      districtIds: area.districtIds,
+      schoolIds,
+      schoolId: query.schoolId,
+    });
     return rows.map((r) => this.toDtoWithYear(r.committee, year.name));
   }
 
   async updateCharter(principal: Principal, committeeId: string, dto: UpdateCharterDto): Promise<CommitteeDto> {
     const row = await this.repository.transaction(async (tx) => {
       const updated = await this.repository.updateCommittee(committeeId, { charter: dto.charter, charterNote: dto.charterNote }, tx);
-      await this.audit.record({ actorId: principal.userId, action: 'committee.charter_updated', targetType: 'committee', targetId: committeeId, detail: { charter: dto.charter } }, tx);
+      await this.audit.record(
+        {
+          actorId: principal.userId,
+          action: 'committee.charter_updated',
+          targetType: 'committee',
+          targetId: committeeId,
+          detail: { charter: dto.charter },
+        },
+        tx,
+      );
       return updated;
     });
     return this.toDto(row);
@@ -119,7 +142,15 @@ export class CommitteeService {
     const committee = await this.mustGet(committeeId);
     const full = staffSchoolIds(principal).has(committee.schoolId);
     const rows = await this.repository.members(committeeId);
-    return rows.map((m) => ({ id: m.id, userId: m.userId, name: m.name, phone: full ? m.phone : maskPhone(m.phone), role: m.role, termStartsOn: m.termStartsOn, termEndsOn: m.termEndsOn }));
+    return rows.map((m) => ({
+      id: m.id,
+      userId: m.userId,
+      name: m.name,
+      phone: full ? m.phone : maskPhone(m.phone),
+      role: m.role,
+      termStartsOn: m.termStartsOn,
+      termEndsOn: m.termEndsOn,
+    }));
   }
 
   /**
@@ -134,7 +165,17 @@ export class CommitteeService {
     const ended = await this.repository.transaction(async (tx) => {
       await this.repository.lockCommittee(committee.id, tx);
       const done = await this.repository.endMember(member.id, tx);
-      if (done) await this.audit.record({ actorId: principal.userId, action: 'committee.member_ended', targetType: 'committee', targetId: committee.id, detail: { memberId, userId: member.userId, role: member.role, reason: reason ?? null } }, tx);
+      if (done)
+        await this.audit.record(
+          {
+            actorId: principal.userId,
+            action: 'committee.member_ended',
+            targetType: 'committee',
+            targetId: committee.id,
+            detail: { memberId, userId: member.userId, role: member.role, reason: reason ?? null },
+          },
+          tx,
+        );
       return done;
     });
     if (ended) await this.syncGroup(committee);
@@ -145,7 +186,16 @@ export class CommitteeService {
     const committee = await this.mustGet(committeeId);
     await this.repository.transaction(async (tx) => {
       await this.seat(committee, dto.userId, dto.role, tx, { termEndsOn: dto.termEndsOn });
-      await this.audit.record({ actorId: principal.userId, action: 'committee.member_appointed', targetType: 'committee', targetId: committeeId, detail: { userId: dto.userId, role: dto.role } }, tx);
+      await this.audit.record(
+        {
+          actorId: principal.userId,
+          action: 'committee.member_appointed',
+          targetType: 'committee',
+          targetId: committeeId,
+          detail: { userId: dto.userId, role: dto.role },
+        },
+        tx,
+      );
     });
     await this.syncGroup(committee);
     return this.members(principal, committeeId);
@@ -155,7 +205,13 @@ export class CommitteeService {
    * Seats a guardian (or changes their role) inside the caller's transaction: the committee row
    * is locked so the size limit holds under concurrent appointments; a new chair replaces the old.
    */
-  async seat(committee: CommitteeRow, userId: string, role: CommitteeRole, tx: DbExecutor, options: { termEndsOn?: string; electionId?: string } = {}): Promise<void> {
+  async seat(
+    committee: CommitteeRow,
+    userId: string,
+    role: CommitteeRole,
+    tx: DbExecutor,
+    options: { termEndsOn?: string; electionId?: string } = {},
+  ): Promise<void> {
     await this.repository.lockCommittee(committee.id, tx);
     await this.assertEligible(committee, userId, tx);
     const seat = await this.repository.membership(committee.id, userId, tx);
@@ -174,11 +230,27 @@ export class CommitteeService {
     const today = new Date().toISOString().slice(0, 10);
     if (seat) {
       // A former member returns: one row per guardian and committee, so the ended seat gets a new term (the audit log keeps the old one).
-      await this.repository.renewMember(seat.id, { role, termStartsOn: today, termEndsOn: options.termEndsOn ?? (year ? schoolYearBounds(year.name).endsOn : today), electionId: options.electionId }, tx);
+      await this.repository.renewMember(
+        seat.id,
+        {
+          role,
+          termStartsOn: today,
+          termEndsOn: options.termEndsOn ?? (year ? schoolYearBounds(year.name).endsOn : today),
+          electionId: options.electionId,
+        },
+        tx,
+      );
       return;
     }
     await this.repository.insertMember(
-      { committeeId: committee.id, userId, role, termStartsOn: today, termEndsOn: options.termEndsOn ?? (year ? schoolYearBounds(year.name).endsOn : today), electionId: options.electionId },
+      {
+        committeeId: committee.id,
+        userId,
+        role,
+        termStartsOn: today,
+        termEndsOn: options.termEndsOn ?? (year ? schoolYearBounds(year.name).endsOn : today),
+        electionId: options.electionId,
+      },
       tx,
     );
   }
@@ -186,7 +258,8 @@ export class CommitteeService {
   /** A member (or candidate) must be a guardian in scope — and sit on a class committee in scope when the committee draws from them. */
   async assertEligible(committee: CommitteeRow, userId: string, db?: DbExecutor): Promise<void> {
     if ((await this.repository.householdsInScope(committee, userId, db)).length === 0) throw new DomainError('NOT_A_GUARDIAN_IN_SCOPE');
-    if (committee.drawsFromClassCommittees && !(await this.repository.onClassCommitteeInScope(committee, userId, db))) throw new DomainError('NOT_A_CLASS_COMMITTEE_MEMBER');
+    if (committee.drawsFromClassCommittees && !(await this.repository.onClassCommitteeInScope(committee, userId, db)))
+      throw new DomainError('NOT_A_CLASS_COMMITTEE_MEMBER');
   }
 
   /** The committee group chat: officers and the school's coordinators as staff, other members as members. */
@@ -201,51 +274,6 @@ export class CommitteeService {
       [...wanted].map(([userId, role]) => ({ userId, role })),
     );
     return outcome.conversationId;
-  }
-
-  // ── minutes and oversight ─────────────────────────────────────────────────────
-
-  async recordMinutes(principal: Principal, committeeId: string, dto: CreateMinutesDto): Promise<MinutesDto> {
-    const committee = await this.mustGet(committeeId);
-    const members = new Set((await this.repository.members(committee.id)).map((m) => m.userId));
-    const coordinators = new Set(await this.repository.coordinatorIds(committee.schoolId));
-    const stranger = dto.attendeeIds.find((id) => !members.has(id) && !coordinators.has(id));
-    if (stranger) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'attendeeIds', constraint: 'isCommitteeMember' }]);
-    const row = await this.repository.insertMinutes({
-      committeeId,
-      title: dto.title,
-      heldAt: new Date(dto.heldAt),
-      attendeeIds: dto.attendeeIds,
-      decisions: dto.decisions,
-      body: dto.body,
-      recordedBy: principal.userId,
-    });
-    return (await this.toMinutesDtos([row]))[0];
-  }
-
-  async minutes(committeeId: string): Promise<MinutesDto[]> {
-    return this.toMinutesDtos(await this.repository.minutesOf(committeeId));
-  }
-
-  async recordOversight(principal: Principal, committeeId: string, dto: CreateOversightDto): Promise<OversightDto> {
-    for (const fileId of dto.photoFileIds ?? []) {
-      // Attaching a file shares it with the committee's readers: only the uploader may attach it.
-      if ((await this.repository.fileById(fileId))?.ownerId !== principal.userId) throw new DomainError('FILE_NOT_FOUND');
-    }
-    const row = await this.repository.insertOversight({
-      committeeId,
-      area: dto.area,
-      title: dto.title,
-      inspectedAt: new Date(dto.inspectedAt),
-      findings: dto.findings,
-      photoFileIds: dto.photoFileIds ?? [],
-      recordedBy: principal.userId,
-    });
-    return toOversightDto(row);
-  }
-
-  async oversight(committeeId: string): Promise<OversightDto[]> {
-    return (await this.repository.oversightOf(committeeId)).map(toOversightDto);
   }
 
   // ── helpers ───────────────────────────────────────────────────────────────────
@@ -285,20 +313,4 @@ export class CommitteeService {
       drawsFromClassCommittees: row.drawsFromClassCommittees,
     };
   }
-
-  private async toMinutesDtos(rows: { id: string; title: string; heldAt: Date; attendeeIds: string[]; decisions: string[]; body: string | null }[]): Promise<MinutesDto[]> {
-    const names = await this.repository.namesOf([...new Set(rows.flatMap((r) => r.attendeeIds))]);
-    return rows.map((r) => ({
-      id: r.id,
-      title: r.title,
-      heldAt: r.heldAt.toISOString(),
-      attendees: r.attendeeIds.map((id) => names.get(id) ?? ''),
-      decisions: r.decisions,
-      body: r.body,
-    }));
-  }
-}
-
-function toOversightDto(r: { id: string; area: string; title: string; inspectedAt: Date; findings: string; photoFileIds: string[] }): OversightDto {
-  return { id: r.id, area: r.area, title: r.title, inspectedAt: r.inspectedAt.toISOString(), findings: r.findings, photoFileIds: r.photoFileIds };
 }

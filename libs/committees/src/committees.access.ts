@@ -100,7 +100,12 @@ export class CommitteesAccess implements OnModuleInit {
     });
   }
 
-  private async committeeRule(principal: Principal, action: Action, committee: CommitteeRow | undefined, officersManage: boolean): Promise<Outcome> {
+  private async committeeRule(
+    principal: Principal,
+    action: Action,
+    committee: CommitteeRow | undefined,
+    officersManage: boolean,
+  ): Promise<Outcome> {
     if (!committee) return 'not_found';
     const school = await this.directory.schoolById(committee.schoolId);
     if (!school) return 'not_found';
@@ -110,7 +115,8 @@ export class CommitteesAccess implements OnModuleInit {
     const canRead =
       Boolean(member) ||
       worksAt(principal, committee.schoolId) ||
-      (principal.children.some((c) => c.schoolId === committee.schoolId) && (await this.repository.householdsInScope(committee, principal.userId)).length > 0);
+      (principal.children.some((c) => c.schoolId === committee.schoolId) &&
+        (await this.repository.householdsInScope(committee, principal.userId)).length > 0);
     // Outside the scope, a committee is not shown to exist.
     if (!canRead) return 'not_found';
     if (action === 'read') return 'allowed';
@@ -122,7 +128,11 @@ export class CommitteesAccess implements OnModuleInit {
 /** The school's coordinator, district staff of its district, city staff. */
 export function manages(principal: Principal, schoolId: string, districtId: string): boolean {
   const area = areaScopeOf(principal);
-  return area.city || area.districtIds.includes(districtId) || principal.assignments.some((a) => a.role === 'coordinator' && a.schoolId === schoolId);
+  return (
+    area.city ||
+    area.districtIds.includes(districtId) ||
+    principal.assignments.some((a) => a.role === 'coordinator' && a.schoolId === schoolId)
+  );
 }
 
 /** Any staff role at the school (teachers included): they read its committees and see full phone numbers. */

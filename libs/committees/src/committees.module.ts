@@ -6,6 +6,7 @@ import { FilesModule } from '@jiaxiao/files';
 import { MessagingModule } from '@jiaxiao/messaging';
 import { NotificationsModule } from '@jiaxiao/notifications';
 import { ChairTrainingService } from './chair-training.service';
+import { CommitteeMinutesService } from './committee-minutes.service';
 import { CommitteeService } from './committee.service';
 import { CommitteesAccess } from './committees.access';
 import { CommitteesRepository } from './committees.repository';
@@ -18,8 +19,28 @@ import { FundService } from './fund.service';
 import { DirectoryModule } from '@jiaxiao/directory';
 
 @Module({
-  imports: [DirectoryModule, NotificationsModule, FilesModule, MessagingModule, CoursesModule, BullModule.registerQueue({ name: QUEUES.committees })],
-  providers: [CommitteesRepository, ElectionRepository, FundRepository, ChairTrainingRepository, CommitteesAccess, CommitteeService, ElectionService, ElectionReactor, FundService, ChairTrainingService, AnonymousSealService],
+  imports: [
+    DirectoryModule,
+    NotificationsModule,
+    FilesModule,
+    MessagingModule,
+    CoursesModule,
+    BullModule.registerQueue({ name: QUEUES.committees }),
+  ],
+  providers: [
+    CommitteesRepository,
+    ElectionRepository,
+    FundRepository,
+    ChairTrainingRepository,
+    CommitteesAccess,
+    CommitteeService,
+    CommitteeMinutesService,
+    ElectionService,
+    ElectionReactor,
+    FundService,
+    ChairTrainingService,
+    AnonymousSealService,
+  ],
   exports: [CommitteeService, ElectionService, FundService, ChairTrainingService],
 })
 export class CommitteesModule {}

@@ -1,6 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, getTableColumns, inArray, or, sql, SQL } from 'drizzle-orm';
-import { committeeMembers, committeeMinutes, committees, CommitteeRole, DB, Database, DbExecutor, files, fundEntries, oversightRecords, users } from '@jiaxiao/db';
+import {
+  committeeMembers,
+  committeeMinutes,
+  committees,
+  CommitteeRole,
+  DB,
+  Database,
+  DbExecutor,
+  files,
+  fundEntries,
+  oversightRecords,
+  users,
+} from '@jiaxiao/db';
 import { classPlaces, guardianChildren, schoolPlaces, schoolYearPlaces, staffRoles, studentPlaces } from '@jiaxiao/directory';
 
 export type CommitteeRow = typeof committees.$inferSelect;
@@ -99,7 +111,13 @@ export class CommitteesRepository {
       .select({ committee: committees })
       .from(committees)
       .innerJoin(schoolPlaces, eq(schoolPlaces.id, committees.schoolId))
-      .where(and(eq(committees.schoolYearId, filter.schoolYearId), visible, filter.schoolId ? eq(committees.schoolId, filter.schoolId) : undefined))
+      .where(
+        and(
+          eq(committees.schoolYearId, filter.schoolYearId),
+          visible,
+          filter.schoolId ? eq(committees.schoolId, filter.schoolId) : undefined,
+        ),
+      )
       .orderBy(asc(committees.level), asc(committees.name));
   }
 
@@ -173,7 +191,10 @@ export class CommitteesRepository {
       .from(committeeMembers)
       .innerJoin(users, eq(users.id, committeeMembers.userId))
       .where(and(eq(committeeMembers.committeeId, committeeId), ACTIVE_MEMBER))
-      .orderBy(sql`case ${committeeMembers.role} when 'chair' then 0 when 'vice_chair' then 1 when 'secretary' then 2 else 3 end`, asc(users.name));
+      .orderBy(
+        sql`case ${committeeMembers.role} when 'chair' then 0 when 'vice_chair' then 1 when 'secretary' then 2 else 3 end`,
+        asc(users.name),
+      );
   }
 
   /** The guardian's seat on the committee, current or ended (`active` says which). */
@@ -210,7 +231,11 @@ export class CommitteesRepository {
   }
 
   /** Gives an ended seat a new term (a member re-appointed): the same row, since one guardian holds one seat per committee. */
-  async renewMember(id: string, values: { role: CommitteeRole; termStartsOn: string; termEndsOn: string; electionId?: string }, db: DbExecutor) {
+  async renewMember(
+    id: string,
+    values: { role: CommitteeRole; termStartsOn: string; termEndsOn: string; electionId?: string },
+    db: DbExecutor,
+  ) {
     await db.update(committeeMembers).set(values).where(eq(committeeMembers.id, id));
   }
 
@@ -275,7 +300,11 @@ export class CommitteesRepository {
   }
 
   minutesOf(committeeId: string) {
-    return this.db.select().from(committeeMinutes).where(eq(committeeMinutes.committeeId, committeeId)).orderBy(desc(committeeMinutes.heldAt));
+    return this.db
+      .select()
+      .from(committeeMinutes)
+      .where(eq(committeeMinutes.committeeId, committeeId))
+      .orderBy(desc(committeeMinutes.heldAt));
   }
 
   async insertOversight(values: typeof oversightRecords.$inferInsert) {
@@ -284,7 +313,10 @@ export class CommitteesRepository {
   }
 
   oversightOf(committeeId: string) {
-    return this.db.select().from(oversightRecords).where(eq(oversightRecords.committeeId, committeeId)).orderBy(desc(oversightRecords.inspectedAt));
+    return this.db
+      .select()
+      .from(oversightRecords)
+      .where(eq(oversightRecords.committeeId, committeeId))
+      .orderBy(desc(oversightRecords.inspectedAt));
   }
-
 }

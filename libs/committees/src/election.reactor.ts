@@ -13,7 +13,8 @@ export class ElectionReactor implements ReactsToEvents {
 
   eventHandlers(): EventHandlers {
     return {
-      'election.opened': ({ electionId, votingEndsAt }) => this.elections.scheduleTally({ id: electionId, votingEndsAt: new Date(votingEndsAt) }),
+      'election.opened': ({ electionId, votingEndsAt }) =>
+        this.elections.scheduleTally({ id: electionId, votingEndsAt: new Date(votingEndsAt) }),
       'election.tallied': ({ electionId }) => this.elections.scheduleAnnouncement(electionId),
     };
   }

@@ -73,7 +73,14 @@ export class ElectionRepository {
 
   nominationsOf(electionId: string, db: DbExecutor = this.db) {
     return db
-      .select({ id: nominations.id, nomineeId: nominations.nomineeId, name: users.name, status: nominations.status, statement: nominations.statement, nominatedBy: nominations.nominatedBy })
+      .select({
+        id: nominations.id,
+        nomineeId: nominations.nomineeId,
+        name: users.name,
+        status: nominations.status,
+        statement: nominations.statement,
+        nominatedBy: nominations.nominatedBy,
+      })
       .from(nominations)
       .innerJoin(users, eq(users.id, nominations.nomineeId))
       .where(eq(nominations.electionId, electionId))
@@ -89,7 +96,11 @@ export class ElectionRepository {
   async castBallot(electionId: string, studentId: string, sealed: Buffer, tx: DbExecutor): Promise<'cast' | 'already_voted' | 'closed'> {
     const [election] = await tx.select({ status: elections.status }).from(elections).where(eq(elections.id, electionId)).for('share');
     if (election?.status !== 'open') return 'closed';
-    const marked = await tx.insert(electionVoters).values({ electionId, studentId }).onConflictDoNothing().returning({ studentId: electionVoters.studentId });
+    const marked = await tx
+      .insert(electionVoters)
+      .values({ electionId, studentId })
+      .onConflictDoNothing()
+      .returning({ studentId: electionVoters.studentId });
     if (marked.length === 0) return 'already_voted';
     await tx.insert(sealedBallots).values({ electionId, sealed });
     return 'cast';
@@ -118,7 +129,10 @@ export class ElectionRepository {
 
   /** Votes per candidate and the number of ballots: aggregates only. */
   async tally(electionId: string, db: DbExecutor): Promise<{ ballots: number; votes: Map<string, number> }> {
-    const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(ballots).where(eq(ballots.electionId, electionId));
+    const [count] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(ballots)
+      .where(eq(ballots.electionId, electionId));
     const rows = (await db.execute(
       sql`select choice as "userId", count(*)::int as votes from ${ballots}, jsonb_array_elements_text(${ballots.choices}) as choice where ${ballots.electionId} = ${electionId} group by choice`,
     )) as unknown as { rows: { userId: string; votes: number }[] };

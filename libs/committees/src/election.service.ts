@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
@@ -7,38 +6,10 @@ import { ElectionResult } from '@jiaxiao/db';
 import { NotificationsService } from '@jiaxiao/notifications';
 import { AuditService, OutboxService } from '@jiaxiao/platform';
 import { CommitteeService } from './committee.service';
+import { decide, toNominationDto, toResultDto } from './election-rules';
 import { CommitteeRow, CommitteesRepository } from './committees.repository';
 import { ElectionRepository, ElectionRow } from './election.repository';
 import { BallotDto, ElectionDto, NominateDto, NominationDto, OpenElectionDto, VoteReceiptDto } from './dto/election.dto';
-
-/**
- * Ranks candidates and decides the winners of `seats`.
- *
- * Tie rule (documented in the README): when candidates tie for the last seat(s), those clearly
- * ahead win and the tied candidates go to a **run-off election** for the remaining seats, open
- * at once for as long as the first voting window. If a run-off ties again, the remaining seats
- * are settled **by lot**: a random seed is drawn and published in the result, and the tied
- * candidates are ordered by sha256(seed + ":" + userId) — anyone can recompute the draw.
- */
-export function decide(
-  candidates: string[],
-  votes: Map<string, number>,
-  seats: number,
-  isRunoff: boolean,
-  seed = randomBytes(16).toString('hex'),
-): { ranked: { userId: string; votes: number }[]; winners: string[]; tied: string[]; remaining: number; lot?: ElectionResult['lot'] } {
-  const ranked = candidates.map((userId) => ({ userId, votes: votes.get(userId) ?? 0 })).sort((a, b) => b.votes - a.votes || a.userId.localeCompare(b.userId));
-  if (ranked.length <= seats) return { ranked, winners: ranked.map((r) => r.userId), tied: [], remaining: 0 };
-  const cutoff = ranked[seats - 1].votes;
-  const ahead = ranked.filter((r) => r.votes > cutoff).map((r) => r.userId);
-  const tied = ranked.filter((r) => r.votes === cutoff).map((r) => r.userId);
-  const remaining = seats - ahead.length;
-  if (tied.length === remaining) return { ranked, winners: [...ahead, ...tied], tied: [], remaining: 0 };
-  if (!isRunoff) return { ranked, winners: ahead, tied, remaining };
-  const order = (userId: string) => createHash('sha256').update(`${seed}:${userId}`).digest('hex');
-  const drawn = [...tied].sort((a, b) => order(a).localeCompare(order(b))).slice(0, remaining);
-  return { ranked, winners: [...ahead, ...drawn], tied: [], remaining: 0, lot: { seed, candidates: tied, drawn } };
-}
 
 @Injectable()
 export class ElectionService {
@@ -58,7 +29,8 @@ export class ElectionService {
     const [ns, ne, vs, ve] = [dto.nominationStartsAt, dto.nominationEndsAt, dto.votingStartsAt, dto.votingEndsAt].map((t) => new Date(t));
     if (ne <= ns) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'nominationEndsAt', constraint: 'isAfterStart' }]);
     if (vs < ne) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'votingStartsAt', constraint: 'isAfterNomination' }]);
-    if (ve <= vs || ve.getTime() <= Date.now()) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'votingEndsAt', constraint: 'isAfterStart' }]);
+    if (ve <= vs || ve.getTime() <= Date.now())
+      throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'votingEndsAt', constraint: 'isAfterStart' }]);
     const row = await this.repository.transaction(async (tx) => {
       const inserted = await this.electionRepository.insertElection(
         {
@@ -74,11 +46,33 @@ export class ElectionService {
         },
         tx,
       );
-      await this.audit.record({ actorId: principal.userId, action: 'election.opened', targetType: 'election', targetId: inserted.id, detail: { committeeId, seats: inserted.seats, role: inserted.role } }, tx);
-      return { ...inserted, event: await this.outbox.record(tx, 'election.opened', { electionId: inserted.id, votingEndsAt: inserted.votingEndsAt.toISOString() }) };
+      await this.audit.record(
+        {
+          actorId: principal.userId,
+          action: 'election.opened',
+          targetType: 'election',
+          targetId: inserted.id,
+          detail: { committeeId, seats: inserted.seats, role: inserted.role },
+        },
+        tx,
+      );
+      return {
+        ...inserted,
+        event: await this.outbox.record(tx, 'election.opened', {
+          electionId: inserted.id,
+          votingEndsAt: inserted.votingEndsAt.toISOString(),
+        }),
+      };
     });
     await this.outbox.publish(row.event);
-    await this.notifyScope(committee, 'election.opened', `【家委会选举】${row.title}`, `提名时间：${formatShanghai(ns)} 至 ${formatShanghai(ne)}；投票时间：${formatShanghai(vs)} 至 ${formatShanghai(ve)}。每户一票，无记名投票。`, row.id, `election-open:${row.id}`);
+    await this.notifyScope(
+      committee,
+      'election.opened',
+      `【家委会选举】${row.title}`,
+      `提名时间：${formatShanghai(ns)} 至 ${formatShanghai(ne)}；投票时间：${formatShanghai(vs)} 至 ${formatShanghai(ve)}。每户一票，无记名投票。`,
+      row.id,
+      `election-open:${row.id}`,
+    );
     return this.get(principal, row.id);
   }
 
@@ -101,13 +95,26 @@ export class ElectionService {
   async nominate(principal: Principal, electionId: string, dto: NominateDto): Promise<NominationDto> {
     const election = await this.mustGet(electionId);
     const now = Date.now();
-    if (election.status !== 'open' || election.runoffOf || now < election.nominationStartsAt.getTime() || now > election.nominationEndsAt.getTime()) throw new DomainError('NOMINATION_CLOSED');
+    if (
+      election.status !== 'open' ||
+      election.runoffOf ||
+      now < election.nominationStartsAt.getTime() ||
+      now > election.nominationEndsAt.getTime()
+    )
+      throw new DomainError('NOMINATION_CLOSED');
     const committee = await this.committees.mustGet(election.committeeId);
-    if ((await this.repository.householdsInScope(committee, principal.userId)).length === 0) throw new DomainError('NOT_A_GUARDIAN_IN_SCOPE');
+    if ((await this.repository.householdsInScope(committee, principal.userId)).length === 0)
+      throw new DomainError('NOT_A_GUARDIAN_IN_SCOPE');
     const nomineeId = dto.nomineeId ?? principal.userId;
     await this.committees.assertEligible(committee, nomineeId);
     const self = nomineeId === principal.userId;
-    const row = await this.electionRepository.insertNomination({ electionId, nomineeId, nominatedBy: principal.userId, status: self ? 'accepted' : 'pending', statement: dto.statement });
+    const row = await this.electionRepository.insertNomination({
+      electionId,
+      nomineeId,
+      nominatedBy: principal.userId,
+      status: self ? 'accepted' : 'pending',
+      statement: dto.statement,
+    });
     if (!row) throw new DomainError('NOMINATION_EXISTS');
     if (!self) {
       const created = await this.notifications.create([
@@ -134,7 +141,15 @@ export class ElectionService {
     if (election.status !== 'open' || Date.now() >= election.votingStartsAt.getTime()) throw new DomainError('NOMINATION_CLOSED');
     const row = await this.repository.transaction(async (tx) => {
       const updated = await this.electionRepository.setNominationStatus(nominationId, accept ? 'accepted' : 'declined', tx);
-      await this.audit.record({ actorId: principal.userId, action: accept ? 'nomination.accepted' : 'nomination.declined', targetType: 'election', targetId: election.id }, tx);
+      await this.audit.record(
+        {
+          actorId: principal.userId,
+          action: accept ? 'nomination.accepted' : 'nomination.declined',
+          targetType: 'election',
+          targetId: election.id,
+        },
+        tx,
+      );
       return updated;
     });
     return toNominationDto(row);
@@ -152,11 +167,14 @@ export class ElectionService {
   async vote(principal: Principal, electionId: string, dto: BallotDto): Promise<VoteReceiptDto> {
     const election = await this.mustGet(electionId);
     const now = Date.now();
-    if (election.status !== 'open' || now < election.votingStartsAt.getTime() || now > election.votingEndsAt.getTime()) throw new DomainError('VOTING_CLOSED');
+    if (election.status !== 'open' || now < election.votingStartsAt.getTime() || now > election.votingEndsAt.getTime())
+      throw new DomainError('VOTING_CLOSED');
     const committee = await this.committees.mustGet(election.committeeId);
     const households = await this.repository.householdsInScope(committee, principal.userId);
     if (households.length === 0) throw new DomainError('NOT_A_GUARDIAN_IN_SCOPE');
-    const candidates = new Set((await this.electionRepository.nominationsOf(electionId)).filter((n) => n.status === 'accepted').map((n) => n.nomineeId));
+    const candidates = new Set(
+      (await this.electionRepository.nominationsOf(electionId)).filter((n) => n.status === 'accepted').map((n) => n.nomineeId),
+    );
     const choices = dto.choices;
     if (new Set(choices).size !== choices.length || choices.length > election.seats || !choices.every((c) => candidates.has(c))) {
       throw new DomainError('INVALID_BALLOT', { seats: election.seats });
@@ -202,7 +220,9 @@ export class ElectionService {
       if (!election || election.status !== 'open') return undefined;
       const committee = await this.repository.committee(election.committeeId, tx);
       if (!committee) return undefined;
-      const candidates = (await this.electionRepository.nominationsOf(electionId, tx)).filter((n) => n.status === 'accepted').map((n) => n.nomineeId);
+      const candidates = (await this.electionRepository.nominationsOf(electionId, tx))
+        .filter((n) => n.status === 'accepted')
+        .map((n) => n.nomineeId);
       const pool = await this.electionRepository.sealedBallotsOf(electionId, tx);
       await this.electionRepository.moveBallots(electionId, shuffled(pool.map((b) => this.seal.open<string[]>(b))), tx);
       const { ballots, votes } = await this.electionRepository.tally(electionId, tx);
@@ -228,7 +248,11 @@ export class ElectionService {
           },
           tx,
         );
-        for (const userId of decision.tied) await this.electionRepository.insertNomination({ electionId: runoff.id, nomineeId: userId, nominatedBy: userId, status: 'accepted' }, tx);
+        for (const userId of decision.tied)
+          await this.electionRepository.insertNomination(
+            { electionId: runoff.id, nomineeId: userId, nominatedBy: userId, status: 'accepted' },
+            tx,
+          );
         result.runoff = { electionId: runoff.id, candidates: decision.tied, seats: decision.remaining };
       }
       const unseated: string[] = [];
@@ -247,18 +271,35 @@ export class ElectionService {
       const guardians = await this.repository.guardiansInScope(committee, tx);
       const note = runoff ? '计票结束，末位票数相同，将进行决选投票，请及时参加。' : '计票结束，选举结果已公布。';
       await this.notifications.create(
-        guardians.map((userId) => ({ userId, kind: 'election.result', title: `【选举结果】${election.title}`, body: note, data: { committeeId: committee.id, electionId: election.id }, dedupeKey: resultKey(election.id), deliverAt: new Date() })),
+        guardians.map((userId) => ({
+          userId,
+          kind: 'election.result',
+          title: `【选举结果】${election.title}`,
+          body: note,
+          data: { committeeId: committee.id, electionId: election.id },
+          dedupeKey: resultKey(election.id),
+          deliverAt: new Date(),
+        })),
         tx,
       );
       const events = [await this.outbox.record(tx, 'election.tallied', { electionId: election.id })];
-      if (runoff) events.push(await this.outbox.record(tx, 'election.opened', { electionId: runoff.id, votingEndsAt: runoff.votingEndsAt.toISOString() }));
+      if (runoff)
+        events.push(
+          await this.outbox.record(tx, 'election.opened', { electionId: runoff.id, votingEndsAt: runoff.votingEndsAt.toISOString() }),
+        );
       await this.audit.record(
         {
           actorId,
           action: 'election.tallied',
           targetType: 'election',
           targetId: election.id,
-          detail: { ballots, counts: decision.ranked.map((r) => ({ candidate: r.userId, votes: r.votes })), winners: decision.winners, runoff: result.runoff?.electionId ?? null, lotSeed: result.lot?.seed ?? null },
+          detail: {
+            ballots,
+            counts: decision.ranked.map((r) => ({ candidate: r.userId, votes: r.votes })),
+            winners: decision.winners,
+            runoff: result.runoff?.electionId ?? null,
+            lotSeed: result.lot?.seed ?? null,
+          },
         },
         tx,
       );
@@ -288,12 +329,34 @@ export class ElectionService {
 
   /** The tally job of an election, due when voting ends; its id is the election's, so scheduling twice queues it once. */
   async scheduleTally(election: Pick<ElectionRow, 'id' | 'votingEndsAt'>): Promise<void> {
-    await enqueue(this.queue, 'election.tally', { electionId: election.id }, { jobId: `election-tally-${election.id}`, delay: Math.max(0, election.votingEndsAt.getTime() - Date.now()) });
+    await enqueue(
+      this.queue,
+      'election.tally',
+      { electionId: election.id },
+      { jobId: `election-tally-${election.id}`, delay: Math.max(0, election.votingEndsAt.getTime() - Date.now()) },
+    );
   }
 
-  private async notifyScope(committee: CommitteeRow, kind: string, title: string, body: string, electionId: string, dedupeKey: string): Promise<void> {
+  private async notifyScope(
+    committee: CommitteeRow,
+    kind: string,
+    title: string,
+    body: string,
+    electionId: string,
+    dedupeKey: string,
+  ): Promise<void> {
     const userIds = await this.repository.guardiansInScope(committee);
-    const created = await this.notifications.create(userIds.map((userId) => ({ userId, kind, title, body, data: { committeeId: committee.id, electionId }, dedupeKey, deliverAt: new Date() })));
+    const created = await this.notifications.create(
+      userIds.map((userId) => ({
+        userId,
+        kind,
+        title,
+        body,
+        data: { committeeId: committee.id, electionId },
+        dedupeKey,
+        deliverAt: new Date(),
+      })),
+    );
     await this.notifications.dispatch(created);
   }
 
@@ -318,23 +381,17 @@ export class ElectionService {
       votingEndsAt: row.votingEndsAt.toISOString(),
       status: row.status,
       runoffOf: row.runoffOf,
-      candidates: nominations.map((n) => ({ nominationId: n.id, userId: n.nomineeId, name: n.name, status: n.status, statement: n.statement })),
+      candidates: nominations.map((n) => ({
+        nominationId: n.id,
+        userId: n.nomineeId,
+        name: n.name,
+        status: n.status,
+        statement: n.statement,
+      })),
       ...(householdVoted === undefined ? {} : { householdVoted }),
-      result: row.result
-        ? {
-            ballots: row.result.ballots,
-            counts: row.result.counts.map((c) => ({ userId: c.userId, name: names.get(c.userId) ?? '', votes: c.votes })),
-            winners: row.result.winners,
-            ...(row.result.runoff ? { runoffElectionId: row.result.runoff.electionId } : {}),
-            ...(row.result.lot ? { lotSeed: row.result.lot.seed } : {}),
-          }
-        : null,
+      result: row.result ? toResultDto(row.result, names) : null,
     };
   }
 }
 
 const resultKey = (electionId: string) => `election-result:${electionId}`;
-
-function toNominationDto(row: { id: string; electionId: string; nomineeId: string; status: string }): NominationDto {
-  return { id: row.id, electionId: row.electionId, nomineeId: row.nomineeId, status: row.status };
-}

@@ -1,11 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { asc, eq, sql } from 'drizzle-orm';
-import {
-  Database,
-  DB,
-  DbExecutor,
-  fundEntries,
-} from '@jiaxiao/db';
+import { Database, DB, DbExecutor, fundEntries } from '@jiaxiao/db';
 
 export type FundEntryRow = typeof fundEntries.$inferSelect;
 
@@ -25,9 +20,15 @@ export class FundRepository {
   }
 
   /** Appends an entry (the caller holds the committee's lock) and returns it with the balance after it. */
-  async appendFundEntry(values: Omit<typeof fundEntries.$inferInsert, 'seq'>, db: DbExecutor): Promise<{ entry: FundEntryRow; balanceFen: number }> {
+  async appendFundEntry(
+    values: Omit<typeof fundEntries.$inferInsert, 'seq'>,
+    db: DbExecutor,
+  ): Promise<{ entry: FundEntryRow; balanceFen: number }> {
     const [last] = await db
-      .select({ seq: sql<number>`coalesce(max(${fundEntries.seq}), 0)::int`, balanceFen: sql<number>`coalesce(sum(${fundEntries.amountFen}), 0)::int` })
+      .select({
+        seq: sql<number>`coalesce(max(${fundEntries.seq}), 0)::int`,
+        balanceFen: sql<number>`coalesce(sum(${fundEntries.amountFen}), 0)::int`,
+      })
       .from(fundEntries)
       .where(eq(fundEntries.committeeId, values.committeeId));
     const [entry] = await db
@@ -60,7 +61,9 @@ export class FundRepository {
         (select coalesce(sum(b.amount_fen), 0) from ${fundEntries} b where b.committee_id = e.committee_id and b.occurred_on < ${to})::int as "balanceFen"
       from ${fundEntries} e left join ${fundEntries} o on o.id = e.reverses
       where e.occurred_on >= ${from} and e.occurred_on < ${to}
-      group by e.committee_id`)) as unknown as { rows: { committeeId: string; incomeFen: number; expenseFen: number; balanceFen: number }[] };
+      group by e.committee_id`)) as unknown as {
+      rows: { committeeId: string; incomeFen: number; expenseFen: number; balanceFen: number }[];
+    };
     return rows.rows;
   }
 }

@@ -29,14 +29,19 @@ export class FundService implements OnModuleInit {
   /** Every process with the queue makes sure the repeating jobs exist (idempotent). */
   async onModuleInit(): Promise<void> {
     // 09:00 on the 1st of each month, Shanghai time: last month's summary.
-    await this.queue.upsertJobScheduler('fund-monthly-summary', { pattern: '0 9 1 * *', tz: 'Asia/Shanghai' }, { name: 'fund.monthly-summary', data: {} });
+    await this.queue.upsertJobScheduler(
+      'fund-monthly-summary',
+      { pattern: '0 9 1 * *', tz: 'Asia/Shanghai' },
+      { name: 'fund.monthly-summary', data: {} },
+    );
     // A safety net for a lost delayed tally job: open elections past their voting window are closed.
     await this.queue.upsertJobScheduler('election-close-due', { every: 5 * 60 * 1000 }, { name: 'election.close-due', data: {} });
   }
 
   async record(principal: Principal, committeeId: string, dto: CreateFundEntryDto): Promise<FundEntryDto> {
     // Attaching a file shares it with the committee's readers: only the uploader may attach it.
-    if (dto.receiptFileId && (await this.repository.fileById(dto.receiptFileId))?.ownerId !== principal.userId) throw new DomainError('FILE_NOT_FOUND');
+    if (dto.receiptFileId && (await this.repository.fileById(dto.receiptFileId))?.ownerId !== principal.userId)
+      throw new DomainError('FILE_NOT_FOUND');
     const row = await this.repository.transaction(async (tx) => {
       await this.repository.lockCommittee(committeeId, tx);
       const appended = await this.fundRepository.appendFundEntry(
@@ -52,7 +57,16 @@ export class FundService implements OnModuleInit {
         tx,
       );
       const { entry } = appended;
-      await this.audit.record({ actorId: principal.userId, action: 'fund.recorded', targetType: 'committee', targetId: committeeId, detail: { entryId: entry.id, amountFen: entry.amountFen } }, tx);
+      await this.audit.record(
+        {
+          actorId: principal.userId,
+          action: 'fund.recorded',
+          targetType: 'committee',
+          targetId: committeeId,
+          detail: { entryId: entry.id, amountFen: entry.amountFen },
+        },
+        tx,
+      );
       return appended;
     });
     return this.entryDto(row.entry, row.balanceFen);
@@ -68,12 +82,22 @@ export class FundService implements OnModuleInit {
         await this.repository.lockCommittee(original.committeeId, tx);
         if (await this.fundRepository.reversalOf(entryId, tx)) throw new DomainError('FUND_ENTRY_ALREADY_REVERSED');
         const appended = await this.reversal(principal, original, reason, tx);
-        await this.audit.record({ actorId: principal.userId, action: 'fund.reversed', targetType: 'committee', targetId: original.committeeId, detail: { entryId, reversalId: appended.entry.id, reason } }, tx);
+        await this.audit.record(
+          {
+            actorId: principal.userId,
+            action: 'fund.reversed',
+            targetType: 'committee',
+            targetId: original.committeeId,
+            detail: { entryId, reversalId: appended.entry.id, reason },
+          },
+          tx,
+        );
         return appended;
       });
       return this.entryDto(row.entry, row.balanceFen);
     } catch (error) {
-      if (pgErrorCode(error) === UNIQUE_VIOLATION && pgConstraint(error) === 'fund_entries_reverses_uq') throw new DomainError('FUND_ENTRY_ALREADY_REVERSED');
+      if (pgErrorCode(error) === UNIQUE_VIOLATION && pgConstraint(error) === 'fund_entries_reverses_uq')
+        throw new DomainError('FUND_ENTRY_ALREADY_REVERSED');
       throw error;
     }
   }

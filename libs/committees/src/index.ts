@@ -1,6 +1,7 @@
 export * from './committees.module';
 export * from './committee.service';
 export * from './election.service';
+export { decide } from './election-rules';
 export * from './fund.service';
 export * from './chair-training.service';
 export * from './http/committee-records.controller';

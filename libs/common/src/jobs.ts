@@ -2,7 +2,15 @@ import type { Queue } from 'bullmq';
 import type { DomainEvents } from './events';
 
 /** The events whose facts model-schools keeps for its counted indicators. */
-export type MetricFactEvent = 'staff.appointed' | 'staff.revoked' | 'committee.established' | 'lecture.published' | 'lecture.rescheduled' | 'lecture.cancelled' | 'campaign-submission.made' | 'campaign-submission.rejected';
+export type MetricFactEvent =
+  | 'staff.appointed'
+  | 'staff.revoked'
+  | 'committee.established'
+  | 'lecture.published'
+  | 'lecture.rescheduled'
+  | 'lecture.cancelled'
+  | 'campaign-submission.made'
+  | 'campaign-submission.rejected';
 
 /**
  * Queues and jobs shared by the producers (the APIs) and the worker. Payloads carry ids
@@ -134,7 +142,12 @@ export const JOB_PRESETS: Record<QueuedJobName, JobPreset> = {
   'election.announce': { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: true, removeOnFail: 1000 },
   'model-school.fact': { attempts: 8, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: true, removeOnFail: 1000 },
   'sms.send': { attempts: 3, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: true, removeOnFail: 1000 },
-  'consent.withdrawn': { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86_400 }, removeOnFail: 1000 },
+  'consent.withdrawn': {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 1000 },
+    removeOnComplete: { age: 86_400 },
+    removeOnFail: 1000,
+  },
 };
 
 /** Where a job differs from another of its name: its deterministic id (a retried enqueue runs once) and when it is due. */
@@ -145,13 +158,22 @@ export interface EnqueueOptions {
 }
 
 /** Queues one job with its name's payload type and retry preset, on the queue that carries it. */
-export async function enqueue<K extends QueuedJobName>(queue: Queue, name: K, payload: JobPayloads[K], options: EnqueueOptions = {}): Promise<void> {
+export async function enqueue<K extends QueuedJobName>(
+  queue: Queue,
+  name: K,
+  payload: JobPayloads[K],
+  options: EnqueueOptions = {},
+): Promise<void> {
   checkQueue(queue, name);
   await queue.add(name, payload, { ...JOB_PRESETS[name], ...options });
 }
 
 /** Queues many jobs of one name in one call. */
-export async function enqueueMany<K extends QueuedJobName>(queue: Queue, name: K, jobs: { payload: JobPayloads[K]; options?: EnqueueOptions }[]): Promise<void> {
+export async function enqueueMany<K extends QueuedJobName>(
+  queue: Queue,
+  name: K,
+  jobs: { payload: JobPayloads[K]; options?: EnqueueOptions }[],
+): Promise<void> {
   if (jobs.length === 0) return;
   checkQueue(queue, name);
   await queue.addBulk(jobs.map((job) => ({ name, data: job.payload, opts: { ...JOB_PRESETS[name], ...job.options } })));

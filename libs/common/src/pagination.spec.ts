@@ -47,7 +47,11 @@ describe('cursor pagination', () => {
     ];
     for (const cursor of tampered) {
       const error = refusal(cursor, 1);
-      expect({ cursor, code: error.code, fields: error.fields }).toEqual({ cursor, code: 'VALIDATION_FAILED', fields: [{ field: 'cursor', constraint: 'matches' }] });
+      expect({ cursor, code: error.code, fields: error.fields }).toEqual({
+        cursor,
+        code: 'VALIDATION_FAILED',
+        fields: [{ field: 'cursor', constraint: 'matches' }],
+      });
       expect(error.status).toBe(400);
     }
   });

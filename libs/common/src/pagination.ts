@@ -34,7 +34,11 @@ export function decodeCursor(cursor: string | undefined, arity: number): (string
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     // Keys come from stored rows, which cannot hold NUL; PostgreSQL would refuse one in a comparison with a 500.
-    if (Array.isArray(key) && key.length === arity && key.every((k) => (typeof k === 'string' && !k.includes('\u0000')) || typeof k === 'number')) {
+    if (
+      Array.isArray(key) &&
+      key.length === arity &&
+      key.every((k) => (typeof k === 'string' && !k.includes('\u0000')) || typeof k === 'number')
+    ) {
       return key as (string | number)[];
     }
   } catch {
@@ -78,7 +82,13 @@ export const DEFAULT_PAGE_SIZE = 20;
 /** Numbered pages (`page` from 1, `pageSize` up to 200) for console tables that show a total. */
 export class PageNumberQueryDto {
   @ApiPropertyOptional({ minimum: 1, default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 20 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  pageSize?: number;
 }
 
 /** The LIMIT and OFFSET of a numbered page (20 a page by default). */

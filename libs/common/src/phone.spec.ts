@@ -8,13 +8,34 @@ const mobile = fc
 
 describe('phone numbers', () => {
   it('normalizePhone accepts the ways people type a number', () => {
-    for (const typed of ['13800000001', '138 0000 0001', '138-0000-0001', ' 138 0000-0001 ', '+8613800000001', '+86 138 0000 0001', '86-138-0000-0001', '8613800000001']) {
+    for (const typed of [
+      '13800000001',
+      '138 0000 0001',
+      '138-0000-0001',
+      ' 138 0000-0001 ',
+      '+8613800000001',
+      '+86 138 0000 0001',
+      '86-138-0000-0001',
+      '8613800000001',
+    ]) {
       expect(normalizePhone(typed)).toBe('13800000001');
     }
   });
 
   it('normalizePhone refuses what is not a mainland mobile number', () => {
-    for (const typed of ['', '12', '1380000000', '138000000012', '12800000001', '23800000001', '138O0000001', '+1 13800000001', '0086 138 0000 0001', '138.0000.0001', '+86']) {
+    for (const typed of [
+      '',
+      '12',
+      '1380000000',
+      '138000000012',
+      '12800000001',
+      '23800000001',
+      '138O0000001',
+      '+1 13800000001',
+      '0086 138 0000 0001',
+      '138.0000.0001',
+      '+86',
+    ]) {
       expect({ typed, normalized: normalizePhone(typed) }).toEqual({ typed, normalized: null });
     }
   });

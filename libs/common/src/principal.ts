@@ -50,8 +50,6 @@ export function areaScopeOf(principal: Principal): AreaScope {
 /** Schools where the caller works (teacher, coordinator): they see guardians' full phone numbers there. */
 export function staffSchoolIds(principal: Principal): Set<string> {
   return new Set(
-    principal.assignments
-      .filter((a) => (a.role === 'teacher' || a.role === 'coordinator') && a.schoolId)
-      .map((a) => a.schoolId as string),
+    principal.assignments.filter((a) => (a.role === 'teacher' || a.role === 'coordinator') && a.schoolId).map((a) => a.schoolId as string),
   );
 }

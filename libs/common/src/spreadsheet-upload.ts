@@ -49,7 +49,8 @@ function checkZip(zip: Buffer): void {
       throw tooMuch(`压缩比 ${Math.round(entry.uncompressed / Math.max(entry.compressed, 1))}:1，最多 ${limits.maxRatio}:1`);
     }
   }
-  if (declared > limits.maxUncompressedBytes) throw tooMuch(`解压后 ${Math.round(declared / MB)} MB，最多 ${limits.maxUncompressedBytes / MB} MB`);
+  if (declared > limits.maxUncompressedBytes)
+    throw tooMuch(`解压后 ${Math.round(declared / MB)} MB，最多 ${limits.maxUncompressedBytes / MB} MB`);
 
   // The directory's figures are the sender's word: inflate under the budget to be sure.
   let budget = limits.maxUncompressedBytes;
@@ -61,7 +62,8 @@ function checkZip(zip: Buffer): void {
       try {
         size = inflateRawSync(data, { maxOutputLength: budget + 1 }).length;
       } catch (error) {
-        if (error instanceof RangeError || (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooMuch(`解压后超过 ${limits.maxUncompressedBytes / MB} MB`);
+        if (error instanceof RangeError || (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+          throw tooMuch(`解压后超过 ${limits.maxUncompressedBytes / MB} MB`);
         throw unreadable();
       }
     } else throw unreadable();

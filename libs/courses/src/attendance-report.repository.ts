@@ -39,7 +39,10 @@ export class AttendanceReportRepository {
 
   /** Hours credited per guardian for the lecture, net of revocations. */
   async creditedHours(lectureId: string): Promise<Map<string, number>> {
-    const rows = await this.db.select({ guardianId: hourLedger.guardianId, hours: hourLedger.hours }).from(hourLedger).where(eq(hourLedger.lectureId, lectureId));
+    const rows = await this.db
+      .select({ guardianId: hourLedger.guardianId, hours: hourLedger.hours })
+      .from(hourLedger)
+      .where(eq(hourLedger.lectureId, lectureId));
     const totals = new Map<string, number>();
     for (const row of rows) totals.set(row.guardianId, (totals.get(row.guardianId) ?? 0) + row.hours);
     return totals;

@@ -65,7 +65,10 @@ export class AttendanceReportService {
         checkedOutAt: r.checkedOutAt ? isoShanghai(r.checkedOutAt) : null,
         presentMinutes:
           r.checkedInAt && r.checkedOutAt
-            ? Math.max(0, Math.floor((Math.min(r.checkedOutAt.getTime(), session.end) - Math.max(r.checkedInAt.getTime(), session.start)) / 60_000))
+            ? Math.max(
+                0,
+                Math.floor((Math.min(r.checkedOutAt.getTime(), session.end) - Math.max(r.checkedInAt.getTime(), session.start)) / 60_000),
+              )
             : null,
         creditedHours: credited.get(r.userId) ?? 0,
         noCreditReason: r.noCredit?.code ?? null,
@@ -92,9 +95,18 @@ function sharedDevices(scans: Scan[], households: Map<string, string[]>, scan: '
   const anomalies: AttendanceAnomalyDto[] = [];
   for (const [device, list] of byDevice) {
     const users = list.map((s) => s.userId);
-    const unrelated = users.some((a, i) => users.slice(i + 1).some((b) => !(households.get(a) ?? []).some((student) => (households.get(b) ?? []).includes(student))));
+    const unrelated = users.some((a, i) =>
+      users.slice(i + 1).some((b) => !(households.get(a) ?? []).some((student) => (households.get(b) ?? []).includes(student))),
+    );
     if (!unrelated) continue;
-    anomalies.push({ kind: 'shared_device', scan, device: device.slice(0, 8), userIds: users, from: isoShanghai(list[0].at), to: isoShanghai(list[list.length - 1].at) });
+    anomalies.push({
+      kind: 'shared_device',
+      scan,
+      device: device.slice(0, 8),
+      userIds: users,
+      from: isoShanghai(list[0].at),
+      to: isoShanghai(list[list.length - 1].at),
+    });
   }
   return anomalies;
 }
@@ -104,7 +116,14 @@ function rapidSeries(scans: Scan[], scan: 'check_in' | 'check_out'): AttendanceA
   let run: Scan[] = [];
   const close = () => {
     if (run.length >= RAPID_SERIES_LENGTH) {
-      anomalies.push({ kind: 'rapid_series', scan, device: null, userIds: run.map((s) => s.userId), from: isoShanghai(run[0].at), to: isoShanghai(run[run.length - 1].at) });
+      anomalies.push({
+        kind: 'rapid_series',
+        scan,
+        device: null,
+        userIds: run.map((s) => s.userId),
+        from: isoShanghai(run[0].at),
+        to: isoShanghai(run[run.length - 1].at),
+      });
     }
   };
   for (const s of scans) {

@@ -1,11 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
-import {
-  attendance,
-  DB,
-  Database,
-  DbExecutor,
-} from '@jiaxiao/db';
+import { attendance, DB, Database, DbExecutor } from '@jiaxiao/db';
 
 /** Check-in, check-out and online watch time of one guardian at one lecture. */
 @Injectable()
@@ -13,7 +8,10 @@ export class AttendanceRepository {
   constructor(@Inject(DB) private readonly db: Database) {}
 
   async attendanceOf(lectureId: string, userId: string, db: DbExecutor = this.db) {
-    const [row] = await db.select().from(attendance).where(and(eq(attendance.lectureId, lectureId), eq(attendance.userId, userId)));
+    const [row] = await db
+      .select()
+      .from(attendance)
+      .where(and(eq(attendance.lectureId, lectureId), eq(attendance.userId, userId)));
     return row;
   }
 
@@ -40,7 +38,14 @@ export class AttendanceRepository {
     const [row] = await db
       .update(attendance)
       .set({ checkedOutAt: at, checkoutDevice: device, updatedAt: new Date() })
-      .where(and(eq(attendance.lectureId, lectureId), eq(attendance.userId, userId), isNotNull(attendance.checkedInAt), isNull(attendance.checkedOutAt)))
+      .where(
+        and(
+          eq(attendance.lectureId, lectureId),
+          eq(attendance.userId, userId),
+          isNotNull(attendance.checkedInAt),
+          isNull(attendance.checkedOutAt),
+        ),
+      )
       .returning();
     return row;
   }

@@ -74,7 +74,13 @@ export class AttendanceService {
     const rows = await this.hourLedgerRepository.attendanceList(lectureId);
     const iso = (d: Date | null) => d?.toISOString() ?? null;
     return {
-      items: rows.map((r) => ({ ...r, phone: maskPhone(r.phone), checkedInAt: iso(r.checkedInAt), checkedOutAt: iso(r.checkedOutAt), revokedAt: iso(r.revokedAt) })),
+      items: rows.map((r) => ({
+        ...r,
+        phone: maskPhone(r.phone),
+        checkedInAt: iso(r.checkedInAt),
+        checkedOutAt: iso(r.checkedOutAt),
+        revokedAt: iso(r.revokedAt),
+      })),
     };
   }
 
@@ -82,14 +88,21 @@ export class AttendanceService {
    * A check-in is accepted until the end; one later than the lecture allows is recorded and told it
    * will earn no credit. `lecture`: the one the route's policy loaded and allowed.
    */
-  async checkIn(principal: Principal, lecture: LectureRow, token: string, client: ScanClient = {}, now = new Date()): Promise<AttendanceResultDto> {
+  async checkIn(
+    principal: Principal,
+    lecture: LectureRow,
+    token: string,
+    client: ScanClient = {},
+    now = new Date(),
+  ): Promise<AttendanceResultDto> {
     await this.assertUsable(principal, lecture, token, now);
     if (now.getTime() < lecture.startsAt.getTime() - CHECKIN_OPENS_BEFORE || now.getTime() > lecture.endsAt.getTime()) {
       throw new DomainError('CHECKIN_NOT_OPEN');
     }
     await this.attendanceRepository.checkIn(lecture.id, principal.userId, now, undefined, deviceKey(client));
     const record = await this.attendanceRepository.attendanceOf(lecture.id, principal.userId);
-    const late = record?.checkedInAt && !record.checkedOutAt ? lateCheckin(this.ruleOf(lecture), lecture.startsAt, record.checkedInAt) : undefined;
+    const late =
+      record?.checkedInAt && !record.checkedOutAt ? lateCheckin(this.ruleOf(lecture), lecture.startsAt, record.checkedInAt) : undefined;
     return this.result(lecture.id, record, 0, late);
   }
 
@@ -99,7 +112,13 @@ export class AttendanceService {
    * later scan changes nothing. One short transaction: the check-out (an update that only a
    * checked-in, not yet checked-out attendance matches) and the credit, one statement each.
    */
-  async checkOut(principal: Principal, lecture: LectureRow, token: string, client: ScanClient = {}, now = new Date()): Promise<AttendanceResultDto> {
+  async checkOut(
+    principal: Principal,
+    lecture: LectureRow,
+    token: string,
+    client: ScanClient = {},
+    now = new Date(),
+  ): Promise<AttendanceResultDto> {
     await this.assertUsable(principal, lecture, token, now);
     const end = lecture.endsAt.getTime();
     if (now.getTime() < end - CHECKOUT_OPENS_BEFORE_END || now.getTime() > end + CHECKOUT_CLOSES_AFTER_END) {
@@ -118,7 +137,11 @@ export class AttendanceService {
         await this.attendanceRepository.setNoCredit(lecture.id, principal.userId, reason, tx);
         return { record: out, credited: 0, refused: reason };
       }
-      return { record: out, credited: await this.ledger.credit({ guardianId: principal.userId, lecture, source: 'offline' }, tx), refused: null };
+      return {
+        record: out,
+        credited: await this.ledger.credit({ guardianId: principal.userId, lecture, source: 'offline' }, tx),
+        refused: null,
+      };
     });
     return this.result(lecture.id, record, credited, refused ?? undefined);
   }
@@ -145,7 +168,8 @@ export class AttendanceService {
       const guardian = phone ? await this.repository.userByPhone(phone) : undefined;
       if (!phone) results.push({ row, phone: raw, status: 'error', message: `手机号“${raw}”不是有效的中国大陆手机号` });
       else if (!guardian) results.push({ row, phone, status: 'error', message: '平台上没有这个手机号的家长' });
-      else if (!(await this.lectures.inAudience(guardian.id, lecture))) results.push({ row, phone, status: 'error', message: '该家长的孩子不在本讲座面向的范围内' });
+      else if (!(await this.lectures.inAudience(guardian.id, lecture)))
+        results.push({ row, phone, status: 'error', message: '该家长的孩子不在本讲座面向的范围内' });
       else {
         const credited = await this.manualCredit(principal, lecture, guardian.id, reason);
         results.push({ row, phone, status: credited > 0 ? 'credited' : 'already_credited' });
@@ -161,7 +185,13 @@ export class AttendanceService {
       const credited = await this.ledger.credit({ guardianId, lecture, source: 'manual', reason, recordedBy: principal.userId }, tx);
       if (credited > 0) {
         await this.audit.record(
-          { actorId: principal.userId, action: 'attendance.recorded', targetType: 'user', targetId: guardianId, detail: { lectureId: lecture.id, reason, hours: credited } },
+          {
+            actorId: principal.userId,
+            action: 'attendance.recorded',
+            targetType: 'user',
+            targetId: guardianId,
+            detail: { lectureId: lecture.id, reason, hours: credited },
+          },
           tx,
         );
       }
@@ -178,7 +208,12 @@ export class AttendanceService {
     if (check === 'invalid') throw new DomainError('CHECKIN_TOKEN_INVALID');
   }
 
-  private result(lectureId: string, record: { checkedInAt: Date | null; checkedOutAt: Date | null } | undefined, credited: number, reason?: NoCredit): AttendanceResultDto {
+  private result(
+    lectureId: string,
+    record: { checkedInAt: Date | null; checkedOutAt: Date | null } | undefined,
+    credited: number,
+    reason?: NoCredit,
+  ): AttendanceResultDto {
     return {
       lectureId,
       checkedInAt: record?.checkedInAt?.toISOString() ?? null,

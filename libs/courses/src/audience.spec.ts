@@ -32,7 +32,11 @@ describe('audienceIncludes: whether a lecture is for a household', () => {
 describe('audienceWithin: whether staff may organise a lecture for an audience', () => {
   it('lets city staff organise anything', () => {
     const city = area({ city: true });
-    for (const audience of [{ scope: 'city' }, { scope: 'district', districtId: 'district-y' }, { scope: 'school', schoolId: 'school-c' }] as Audience[]) {
+    for (const audience of [
+      { scope: 'city' },
+      { scope: 'district', districtId: 'district-y' },
+      { scope: 'school', schoolId: 'school-c' },
+    ] as Audience[]) {
       expect(audienceWithin(audience, city, districtOf)).toBe(true);
     }
   });

@@ -41,7 +41,17 @@ describe('the rotating check-in code', () => {
     const flipped = `${window}.${mac[0] === '0' ? '1' : '0'}${mac.slice(1)}`;
     // Moving a valid MAC to another window does not make it valid there.
     const moved = `${Number(window) + 1}.${mac}`;
-    for (const bad of [flipped, moved, `${window}.${mac.toUpperCase()}`, `${window}.${mac}0`, `${window}.${mac.slice(1)}`, '', 'hello', `${window}`, `-1.${mac}`]) {
+    for (const bad of [
+      flipped,
+      moved,
+      `${window}.${mac.toUpperCase()}`,
+      `${window}.${mac}0`,
+      `${window}.${mac.slice(1)}`,
+      '',
+      'hello',
+      `${window}`,
+      `-1.${mac}`,
+    ]) {
       expect({ bad, check: checkToken(secret, lectureId, bad, at(0)) }).toEqual({ bad, check: 'invalid' });
     }
     expect(checkToken(secret, '00000000-0000-4000-8000-000000000000', token, at(0))).toBe('invalid');

@@ -8,7 +8,10 @@ export class CoursePlanRepository {
   constructor(@Inject(DB) private readonly db: Database) {}
 
   async plan(schoolId: string, schoolYearId: string) {
-    const [row] = await this.db.select().from(coursePlans).where(and(eq(coursePlans.schoolId, schoolId), eq(coursePlans.schoolYearId, schoolYearId)));
+    const [row] = await this.db
+      .select()
+      .from(coursePlans)
+      .where(and(eq(coursePlans.schoolId, schoolId), eq(coursePlans.schoolYearId, schoolYearId)));
     return row;
   }
 

@@ -31,11 +31,19 @@ export class CoursePlanService {
     const plan = await this.coursePlanRepository.plan(schoolId, year.id);
     if (!plan) throw new DomainError('PLAN_NOT_FOUND');
     const required = await this.repository.requiredHours(year.id);
-    const { rows: sessions } = await this.lectureRepository.lecturesForStaff({ schoolYearId: year.id, city: true, districtIds: [], schoolIds: [], planId: plan.id });
+    const { rows: sessions } = await this.lectureRepository.lecturesForStaff({
+      schoolYearId: year.id,
+      city: true,
+      districtIds: [],
+      schoolIds: [],
+      planId: plan.id,
+    });
     const counts = await this.registrationRepository.registeredCounts(sessions.map((s) => s.id));
     // Only sessions announced to families count: drafts may never run, cancelled ones will not.
     // Make-up sessions repeat a session for those who missed it: they add no hours to the plan.
-    const plannedHours = sessions.filter((s) => (s.status === 'published' || s.status === 'finished') && !s.makeupOf).reduce((h, s) => h + s.creditHours, 0);
+    const plannedHours = sessions
+      .filter((s) => (s.status === 'published' || s.status === 'finished') && !s.makeupOf)
+      .reduce((h, s) => h + s.creditHours, 0);
     return {
       id: plan.id,
       schoolId,
@@ -87,7 +95,11 @@ export class CoursePlanService {
     return this.get(schoolId, year.name);
   }
 
-  async setRequirement(principal: Principal, schoolYear: string, requiredHours: number): Promise<{ schoolYear: string; requiredHours: number }> {
+  async setRequirement(
+    principal: Principal,
+    schoolYear: string,
+    requiredHours: number,
+  ): Promise<{ schoolYear: string; requiredHours: number }> {
     if (!principal.roles.includes('city_admin')) throw new DomainError('FORBIDDEN');
     const year = await this.mustYear(schoolYear);
     await this.repository.setRequiredHours(year.id, requiredHours, principal.userId);

@@ -87,7 +87,8 @@ export class CoursesAccess implements OnModuleInit {
   private manages(principal: Parameters<typeof areaScopeOf>[0], lecture: LectureRow): boolean {
     const area = areaScopeOf(principal);
     if (area.city) return true;
-    if (lecture.schoolId) return area.schoolIds.includes(lecture.schoolId) || (lecture.districtId !== null && area.districtIds.includes(lecture.districtId));
+    if (lecture.schoolId)
+      return area.schoolIds.includes(lecture.schoolId) || (lecture.districtId !== null && area.districtIds.includes(lecture.districtId));
     return lecture.districtId !== null && area.districtIds.includes(lecture.districtId);
   }
 }

@@ -23,6 +23,7 @@ import { HourLedgerService } from './hour-ledger.service';
 import { LectureMaterialsRepository } from './lecture-materials.repository';
 import { LectureMaterialsService } from './lecture-materials.service';
 import { LectureQaService } from './lecture-qa.service';
+import { LectureRegistrationService } from './lecture-registration.service';
 import { LectureService } from './lecture.service';
 import { ProgressService } from './progress.service';
 import { PublicCalendarRepository } from './public-calendar.repository';
@@ -50,6 +51,7 @@ import { WatchTimeService } from './watch-time.service';
     ChairPlaces,
     HourLedgerService,
     LectureService,
+    LectureRegistrationService,
     LectureQaService,
     LectureMaterialsRepository,
     LectureMaterialsService,
@@ -65,6 +67,21 @@ import { WatchTimeService } from './watch-time.service';
     TeacherTrainingRepository,
     TeacherTrainingService,
   ],
-  exports: [ChairPlaces, HourLedgerService, LectureService, LectureQaService, LectureMaterialsService, AttendanceService, AttendanceReportService, WatchTimeService, ProgressService, ReportService, CoursePlanService, PublicCalendarService, TeacherTrainingService],
+  exports: [
+    ChairPlaces,
+    HourLedgerService,
+    LectureService,
+    LectureRegistrationService,
+    LectureQaService,
+    LectureMaterialsService,
+    AttendanceService,
+    AttendanceReportService,
+    WatchTimeService,
+    ProgressService,
+    ReportService,
+    CoursePlanService,
+    PublicCalendarService,
+    TeacherTrainingService,
+  ],
 })
 export class CoursesModule {}

@@ -46,7 +46,10 @@ export class CoursesRepository {
   }
 
   async requiredHours(schoolYearId: string, db: DbExecutor = this.db): Promise<number> {
-    const [row] = await db.select({ hours: courseRequirements.requiredHours }).from(courseRequirements).where(eq(courseRequirements.schoolYearId, schoolYearId));
+    const [row] = await db
+      .select({ hours: courseRequirements.requiredHours })
+      .from(courseRequirements)
+      .where(eq(courseRequirements.schoolYearId, schoolYearId));
     return row?.hours ?? 8;
   }
 
@@ -60,7 +63,10 @@ export class CoursesRepository {
   // ── places ────────────────────────────────────────────────────────────────────
 
   /** The children of a guardian with their class, grade, school and district. */
-  childPlaces(userId: string, db: DbExecutor = this.db): Promise<(ChildPlace & { studentName: string; className: string; schoolName: string })[]> {
+  childPlaces(
+    userId: string,
+    db: DbExecutor = this.db,
+  ): Promise<(ChildPlace & { studentName: string; className: string; schoolName: string })[]> {
     return db
       .select({
         studentId: studentPlaces.id,

@@ -1,7 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { attendance, courseRequirements, DB, Database, DbExecutor, householdCredits, householdProgress, hourLedger, LectureSeries, LedgerSource, lectures, users } from '@jiaxiao/db';
+import {
+  attendance,
+  courseRequirements,
+  DB,
+  Database,
+  DbExecutor,
+  householdCredits,
+  householdProgress,
+  hourLedger,
+  LectureSeries,
+  LedgerSource,
+  lectures,
+  users,
+} from '@jiaxiao/db';
 import { classPlaces, guardianChildren, schoolPlaces, schoolYearPlaces, studentPlaces } from '@jiaxiao/directory';
 
 /** The append-only hour ledger, household credits and progress. */
@@ -16,7 +29,15 @@ export class HourLedgerRepository {
    * whether the credit was new.
    */
   async insertCredit(
-    values: { guardianId: string; lectureId: string; schoolYearId: string; hours: number; source: LedgerSource; reason?: string; recordedBy?: string },
+    values: {
+      guardianId: string;
+      lectureId: string;
+      schoolYearId: string;
+      hours: number;
+      source: LedgerSource;
+      reason?: string;
+      recordedBy?: string;
+    },
     forHouseholds: boolean,
     db: DbExecutor,
   ): Promise<boolean> {
@@ -38,7 +59,9 @@ export class HourLedgerRepository {
         on conflict (student_id, school_year_id) do update set earned_hours = p.earned_hours + excluded.earned_hours, updated_at = now()
         returning 1
       )
-      select (select count(*) from entry)::int as credited, (select count(*) from progress)::int as households`)) as unknown as { rows: { credited: number }[] };
+      select (select count(*) from entry)::int as credited, (select count(*) from progress)::int as households`)) as unknown as {
+      rows: { credited: number }[];
+    };
     return result.rows[0].credited > 0;
   }
 
@@ -60,8 +83,18 @@ export class HourLedgerRepository {
       })
       .from(attendance)
       .innerJoin(users, eq(users.id, attendance.userId))
-      .leftJoin(hourLedger, and(eq(hourLedger.lectureId, attendance.lectureId), eq(hourLedger.guardianId, attendance.userId), eq(hourLedger.kind, 'credit')))
-      .leftJoin(revocation, and(eq(revocation.lectureId, attendance.lectureId), eq(revocation.guardianId, attendance.userId), eq(revocation.kind, 'revocation')))
+      .leftJoin(
+        hourLedger,
+        and(eq(hourLedger.lectureId, attendance.lectureId), eq(hourLedger.guardianId, attendance.userId), eq(hourLedger.kind, 'credit')),
+      )
+      .leftJoin(
+        revocation,
+        and(
+          eq(revocation.lectureId, attendance.lectureId),
+          eq(revocation.guardianId, attendance.userId),
+          eq(revocation.kind, 'revocation'),
+        ),
+      )
       .where(eq(attendance.lectureId, lectureId))
       .orderBy(asc(attendance.checkedInAt), asc(users.name));
   }
@@ -94,7 +127,11 @@ export class HourLedgerRepository {
    * households' rows in the same order, instead of deadlocking.
    */
   async studentsOfGuardian(guardianId: string, db: DbExecutor): Promise<string[]> {
-    const rows = await db.select({ id: guardianChildren.studentId }).from(guardianChildren).where(eq(guardianChildren.userId, guardianId)).orderBy(asc(guardianChildren.studentId));
+    const rows = await db
+      .select({ id: guardianChildren.studentId })
+      .from(guardianChildren)
+      .where(eq(guardianChildren.userId, guardianId))
+      .orderBy(asc(guardianChildren.studentId));
     return rows.map((r) => r.id);
   }
 
@@ -131,7 +168,13 @@ export class HourLedgerRepository {
   /** A school year by name with its requirement (8 hours unless the city set one), in one read. */
   async yearWithRequirement(name: string) {
     const [row] = await this.db
-      .select({ id: schoolYearPlaces.id, name: schoolYearPlaces.name, startsOn: schoolYearPlaces.startsOn, endsOn: schoolYearPlaces.endsOn, required: sql<number>`coalesce(${courseRequirements.requiredHours}, 8)`.mapWith(Number) })
+      .select({
+        id: schoolYearPlaces.id,
+        name: schoolYearPlaces.name,
+        startsOn: schoolYearPlaces.startsOn,
+        endsOn: schoolYearPlaces.endsOn,
+        required: sql<number>`coalesce(${courseRequirements.requiredHours}, 8)`.mapWith(Number),
+      })
       .from(schoolYearPlaces)
       .leftJoin(courseRequirements, eq(courseRequirements.schoolYearId, schoolYearPlaces.id))
       .where(eq(schoolYearPlaces.name, name));
@@ -158,7 +201,10 @@ export class HourLedgerRepository {
       .innerJoin(schoolPlaces, eq(schoolPlaces.id, classPlaces.schoolId))
       .leftJoin(
         householdProgress,
-        and(eq(householdProgress.studentId, studentPlaces.id), eq(householdProgress.schoolYearId, sql`(select id from ${schoolYearPlaces} where name = ${schoolYear})`)),
+        and(
+          eq(householdProgress.studentId, studentPlaces.id),
+          eq(householdProgress.schoolYearId, sql`(select id from ${schoolYearPlaces} where name = ${schoolYear})`),
+        ),
       )
       .where(eq(guardianChildren.userId, userId))
       .orderBy(asc(studentPlaces.name));
@@ -185,7 +231,11 @@ export class HourLedgerRepository {
   }
 
   /** Hours of a series' lectures credited to each of these guardians in a school year (credits minus revocations). */
-  async seriesHoursOf(guardianIds: string[], schoolYearId: string, series: LectureSeries): Promise<{ guardianId: string; hours: number }[]> {
+  async seriesHoursOf(
+    guardianIds: string[],
+    schoolYearId: string,
+    series: LectureSeries,
+  ): Promise<{ guardianId: string; hours: number }[]> {
     if (guardianIds.length === 0) return [];
     return this.db
       .select({ guardianId: hourLedger.guardianId, hours: sql<number>`sum(${hourLedger.hours})::float` })
@@ -197,7 +247,16 @@ export class HourLedgerRepository {
 
   ledgerOfGuardian(guardianId: string, schoolYearId: string) {
     return this.db
-      .select({ id: hourLedger.id, lectureId: hourLedger.lectureId, title: lectures.title, kind: hourLedger.kind, hours: hourLedger.hours, source: hourLedger.source, reason: hourLedger.reason, createdAt: hourLedger.createdAt })
+      .select({
+        id: hourLedger.id,
+        lectureId: hourLedger.lectureId,
+        title: lectures.title,
+        kind: hourLedger.kind,
+        hours: hourLedger.hours,
+        source: hourLedger.source,
+        reason: hourLedger.reason,
+        createdAt: hourLedger.createdAt,
+      })
       .from(hourLedger)
       .innerJoin(lectures, eq(lectures.id, hourLedger.lectureId))
       .where(and(eq(hourLedger.guardianId, guardianId), eq(hourLedger.schoolYearId, schoolYearId)))

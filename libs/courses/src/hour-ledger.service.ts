@@ -72,7 +72,13 @@ export class HourLedgerService {
         }
       }
       await this.audit.record(
-        { actorId: principal.userId, action: 'hours.revoked', targetType: 'user', targetId: credit.guardianId, detail: { ledgerId, lectureId: credit.lectureId, hours: credit.hours, reason } },
+        {
+          actorId: principal.userId,
+          action: 'hours.revoked',
+          targetType: 'user',
+          targetId: credit.guardianId,
+          detail: { ledgerId, lectureId: credit.lectureId, hours: credit.hours, reason },
+        },
         tx,
       );
     });

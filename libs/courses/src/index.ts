@@ -1,6 +1,7 @@
 export * from './courses.module';
 export * from './chair-places.service';
 export * from './lecture.service';
+export * from './lecture-registration.service';
 export * from './attendance.service';
 export * from './attendance-report.service';
 export * from './dto/attendance-report.dto';

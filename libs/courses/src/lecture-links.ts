@@ -39,7 +39,9 @@ export async function withLinksInScope(
   for (const { row, dto } of outside) {
     const forHousehold =
       row.status !== 'draft' &&
-      (row.audience.scope === 'committee_chairs' ? chairAudienceIncludes(row.audience, chairPlaces) : children.some((c) => audienceIncludes(row.audience, c)));
+      (row.audience.scope === 'committee_chairs'
+        ? chairAudienceIncludes(row.audience, chairPlaces)
+        : children.some((c) => audienceIncludes(row.audience, c)));
     if (!forHousehold) {
       dto.streamUrl = null;
       dto.replayUrl = null;

@@ -12,7 +12,10 @@ export class LectureMaterialsRepository {
   }
 
   async file(id: string) {
-    const [row] = await this.db.select({ id: files.id, ownerId: files.ownerId, name: files.name, mime: files.mime, size: files.size }).from(files).where(eq(files.id, id));
+    const [row] = await this.db
+      .select({ id: files.id, ownerId: files.ownerId, name: files.name, mime: files.mime, size: files.size })
+      .from(files)
+      .where(eq(files.id, id));
     return row;
   }
 
@@ -24,7 +27,16 @@ export class LectureMaterialsRepository {
 
   async ofLecture(lectureId: string) {
     return this.db
-      .select({ id: lectureMaterials.id, title: lectureMaterials.title, kind: lectureMaterials.kind, fileId: files.id, name: files.name, mime: files.mime, size: files.size, createdAt: lectureMaterials.createdAt })
+      .select({
+        id: lectureMaterials.id,
+        title: lectureMaterials.title,
+        kind: lectureMaterials.kind,
+        fileId: files.id,
+        name: files.name,
+        mime: files.mime,
+        size: files.size,
+        createdAt: lectureMaterials.createdAt,
+      })
       .from(lectureMaterials)
       .innerJoin(files, eq(files.id, lectureMaterials.fileId))
       .where(eq(lectureMaterials.lectureId, lectureId))
@@ -32,7 +44,10 @@ export class LectureMaterialsRepository {
   }
 
   async material(id: string) {
-    const [row] = await this.db.select({ id: lectureMaterials.id, lectureId: lectureMaterials.lectureId }).from(lectureMaterials).where(eq(lectureMaterials.id, id));
+    const [row] = await this.db
+      .select({ id: lectureMaterials.id, lectureId: lectureMaterials.lectureId })
+      .from(lectureMaterials)
+      .where(eq(lectureMaterials.id, id));
     return row;
   }
 
@@ -47,7 +62,10 @@ export class LectureMaterialsRepository {
 
   /** The lectures a file is a material of. */
   async lecturesWithFile(fileId: string): Promise<string[]> {
-    const rows = await this.db.select({ lectureId: lectureMaterials.lectureId }).from(lectureMaterials).where(eq(lectureMaterials.fileId, fileId));
+    const rows = await this.db
+      .select({ lectureId: lectureMaterials.lectureId })
+      .from(lectureMaterials)
+      .where(eq(lectureMaterials.fileId, fileId));
     return rows.map((r) => r.lectureId);
   }
 }

@@ -53,12 +53,33 @@ export class LectureMaterialsService implements OnModuleInit {
     const file = await this.repository.file(dto.fileId);
     if (!file || file.ownerId !== principal.userId) throw new DomainError('FILE_NOT_FOUND');
     const row = await this.repository.transaction(async (tx) => {
-      const inserted = await this.repository.insert({ lectureId: lecture.id, fileId: file.id, title: dto.title.trim(), kind: dto.kind, addedBy: principal.userId }, tx);
+      const inserted = await this.repository.insert(
+        { lectureId: lecture.id, fileId: file.id, title: dto.title.trim(), kind: dto.kind, addedBy: principal.userId },
+        tx,
+      );
       if (!inserted) throw new DomainError('MATERIAL_EXISTS');
-      await this.audit.record({ actorId: principal.userId, action: 'lecture.material_added', targetType: 'lecture', targetId: lecture.id, detail: { fileId: file.id, title: inserted.title } }, tx);
+      await this.audit.record(
+        {
+          actorId: principal.userId,
+          action: 'lecture.material_added',
+          targetType: 'lecture',
+          targetId: lecture.id,
+          detail: { fileId: file.id, title: inserted.title },
+        },
+        tx,
+      );
       return inserted;
     });
-    return { id: row.id, title: row.title, kind: row.kind, fileId: file.id, name: file.name, mime: file.mime, size: file.size, createdAt: row.createdAt.toISOString() };
+    return {
+      id: row.id,
+      title: row.title,
+      kind: row.kind,
+      fileId: file.id,
+      name: file.name,
+      mime: file.mime,
+      size: file.size,
+      createdAt: row.createdAt.toISOString(),
+    };
   }
 
   /**
@@ -70,7 +91,16 @@ export class LectureMaterialsService implements OnModuleInit {
     await this.repository.transaction(async (tx) => {
       const removed = await this.repository.remove(materialId, tx);
       if (!removed) throw new DomainError('MATERIAL_NOT_FOUND');
-      await this.audit.record({ actorId: principal.userId, action: 'lecture.material_removed', targetType: 'lecture', targetId: removed.lectureId, detail: { fileId: removed.fileId, title: removed.title } }, tx);
+      await this.audit.record(
+        {
+          actorId: principal.userId,
+          action: 'lecture.material_removed',
+          targetType: 'lecture',
+          targetId: removed.lectureId,
+          detail: { fileId: removed.fileId, title: removed.title },
+        },
+        tx,
+      );
     });
   }
 

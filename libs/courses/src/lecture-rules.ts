@@ -41,18 +41,22 @@ export function organiserOf(audience: Audience, planSchoolId?: string): { school
 }
 
 export function assertTimes(startsAt: Date, endsAt: Date): void {
-  if (endsAt.getTime() <= startsAt.getTime()) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'endsAt', constraint: 'isAfterStart' }]);
+  if (endsAt.getTime() <= startsAt.getTime())
+    throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'endsAt', constraint: 'isAfterStart' }]);
 }
 
 export function assertHalfHours(hours: number): void {
-  if (Math.round(hours * 2) !== hours * 2) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'creditHours', constraint: 'halfHours' }]);
+  if (Math.round(hours * 2) !== hours * 2)
+    throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'creditHours', constraint: 'halfHours' }]);
 }
 
 /** A session credits at most its own length: 2 class-hours need at least 2 hours between start and end. */
 export function assertWithinSession(hours: number, startsAt: Date, endsAt: Date): void {
   const sessionHours = (endsAt.getTime() - startsAt.getTime()) / 3600_000;
   if (hours > sessionHours) {
-    throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'creditHours', constraint: 'withinSessionLength', args: [Math.floor(sessionHours * 2) / 2] }]);
+    throw new DomainError('VALIDATION_FAILED', {}, [
+      { field: 'creditHours', constraint: 'withinSessionLength', args: [Math.floor(sessionHours * 2) / 2] },
+    ]);
   }
 }
 

@@ -45,7 +45,12 @@ export class LectureReactor implements ReactsToEvents {
     for (const window of WINDOWS) {
       const delay = lecture.startsAt.getTime() - REMINDERS[window] - Date.now();
       if (delay <= 0) continue;
-      await enqueue(this.queue, 'lecture.remind', { lectureId, window, startsAt: lecture.startsAt.toISOString() }, { jobId: reminderJobId(lecture, window), delay });
+      await enqueue(
+        this.queue,
+        'lecture.remind',
+        { lectureId, window, startsAt: lecture.startsAt.toISOString() },
+        { jobId: reminderJobId(lecture, window), delay },
+      );
     }
   }
 

@@ -1,12 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, gt, gte, ilike, inArray, isNull, lt, ne, or, sql, SQL } from 'drizzle-orm';
-import {
-  DB,
-  Database,
-  DbExecutor,
-  lectures,
-  registrations,
-} from '@jiaxiao/db';
+import { DB, Database, DbExecutor, lectures, registrations } from '@jiaxiao/db';
 import { LectureRow, StaffLectureFilter, ChildPlace } from './courses.repository';
 
 /** Lectures and who each is open to. */
@@ -40,7 +34,13 @@ export class LectureRepository {
     return this.db
       .select()
       .from(lectures)
-      .where(and(eq(lectures.schoolYearId, schoolYearId), inArray(lectures.status, ['published', 'finished']), this.audienceMatches(children, chairPlaces)))
+      .where(
+        and(
+          eq(lectures.schoolYearId, schoolYearId),
+          inArray(lectures.status, ['published', 'finished']),
+          this.audienceMatches(children, chairPlaces),
+        ),
+      )
       .orderBy(asc(lectures.startsAt));
   }
 
@@ -52,7 +52,14 @@ export class LectureRepository {
         registered: sql<number>`(select count(*)::int from ${registrations} r where r.lecture_id = lectures.id and r.status = 'registered')`,
       })
       .from(lectures)
-      .where(and(eq(lectures.schoolYearId, schoolYearId), eq(lectures.status, 'published'), gt(lectures.endsAt, sql`now()`), this.audienceMatches(children, chairPlaces)))
+      .where(
+        and(
+          eq(lectures.schoolYearId, schoolYearId),
+          eq(lectures.status, 'published'),
+          gt(lectures.endsAt, sql`now()`),
+          this.audienceMatches(children, chairPlaces),
+        ),
+      )
       .orderBy(asc(lectures.startsAt));
   }
 
@@ -61,9 +68,12 @@ export class LectureRepository {
     return or(
       sql`${scope} = 'city'`,
       // chair_training: a city-wide committee_chairs audience takes any chair; a school or district one, the chairs there.
-      chairPlaces.length > 0 ? sql`(${scope} = 'committee_chairs' and ${lectures.audience} ->> 'schoolId' is null and ${lectures.audience} ->> 'districtId' is null)` : undefined,
+      chairPlaces.length > 0
+        ? sql`(${scope} = 'committee_chairs' and ${lectures.audience} ->> 'schoolId' is null and ${lectures.audience} ->> 'districtId' is null)`
+        : undefined,
       ...chairPlaces.map(
-        (p) => sql`(${scope} = 'committee_chairs' and (${lectures.audience} ->> 'schoolId' = ${p.schoolId} or (${lectures.audience} ->> 'schoolId' is null and ${lectures.audience} ->> 'districtId' = ${p.districtId})))`,
+        (p) =>
+          sql`(${scope} = 'committee_chairs' and (${lectures.audience} ->> 'schoolId' = ${p.schoolId} or (${lectures.audience} ->> 'schoolId' is null and ${lectures.audience} ->> 'districtId' = ${p.districtId})))`,
       ),
       ...children.map(
         (c) => sql`(
@@ -97,12 +107,22 @@ export class LectureRepository {
       filter.to ? lt(lectures.startsAt, filter.to) : undefined,
     );
     const sort = filter.sort ?? 'startsAt';
-    const column = { startsAt: lectures.startsAt, creditHours: lectures.creditHours, status: lectures.status, title: lectures.title }[sort.replace('-', '') as 'startsAt'];
+    const column = { startsAt: lectures.startsAt, creditHours: lectures.creditHours, status: lectures.status, title: lectures.title }[
+      sort.replace('-', '') as 'startsAt'
+    ];
     const direction = sort.startsWith('-') ? desc : asc;
-    const query = this.db.select().from(lectures).where(where).orderBy(direction(column), asc(lectures.startsAt), asc(lectures.id)).$dynamic();
+    const query = this.db
+      .select()
+      .from(lectures)
+      .where(where)
+      .orderBy(direction(column), asc(lectures.startsAt), asc(lectures.id))
+      .$dynamic();
     const rows = filter.limit === undefined ? await query : await query.limit(filter.limit).offset(filter.offset ?? 0);
     if (filter.limit === undefined) return { rows, total: rows.length };
-    const [{ n }] = await this.db.select({ n: sql<number>`count(*)::int` }).from(lectures).where(where);
+    const [{ n }] = await this.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(lectures)
+      .where(where);
     return { rows, total: n };
   }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { areaScopeOf, DomainError, formatShanghai, JobPayloads, Principal, schoolYearOf } from '@jiaxiao/common';
+import { areaScopeOf, DomainError, formatShanghai, Principal, schoolYearOf } from '@jiaxiao/common';
 import { Audience, DbExecutor } from '@jiaxiao/db';
 import { LectureRoomService } from '@jiaxiao/messaging';
 import { NotificationsService } from '@jiaxiao/notifications';
@@ -11,7 +11,7 @@ import { CoursesRepository, LectureRow } from './courses.repository';
 import { CoursePlanRepository } from './course-plan.repository';
 import { LectureRepository } from './lecture.repository';
 import { RegistrationRepository } from './registration.repository';
-import { AudienceDto, CreateLectureDto, LectureDto, LectureListQueryDto, RegistrationDto, UpdateLectureDto } from './dto/lecture.dto';
+import { AudienceDto, CreateLectureDto, LectureDto, LectureListQueryDto, UpdateLectureDto } from './dto/lecture.dto';
 import { withLinksInScope } from './lecture-links';
 import { toLectureDto } from './lecture.mapper';
 import { assertHalfHours, assertTimes, assertWithinSession, lectureEventKey, organiserOf, toAudience } from './lecture-rules';
@@ -21,9 +21,9 @@ type PreparedLecture = Parameters<LectureRepository['insertLecture']>[0];
 
 /**
  * Lectures (父母大讲堂, 家庭教育农村行, school courses, chair training): drafting, publishing,
- * moving, cancelling; registration with capacity and a waitlist; reminders 24 h and 1 h before
- * (publishing, moving and cancelling record a domain event that LectureReactor follows; a move's or
- * cancellation's notices are written with it, and pushed after it).
+ * moving, cancelling (publishing, moving and cancelling record a domain event that LectureReactor
+ * follows; a move's or cancellation's notices are written with it, and pushed after it).
+ * Registration, the waitlist and reminders: LectureRegistrationService.
  */
 @Injectable()
 export class LectureService {
@@ -58,7 +58,11 @@ export class LectureService {
         prepared.push(await this.prepare(principal, dto));
       } catch (error) {
         if (error instanceof DomainError && error.code === 'VALIDATION_FAILED') {
-          throw new DomainError('VALIDATION_FAILED', error.params, error.fields.map((f) => ({ ...f, field: `sessions.${index}.${f.field}` })));
+          throw new DomainError(
+            'VALIDATION_FAILED',
+            error.params,
+            error.fields.map((f) => ({ ...f, field: `sessions.${index}.${f.field}` })),
+          );
         }
         throw error;
       }
@@ -88,7 +92,8 @@ export class LectureService {
     // A plan's sessions are organised by its school, whatever the audience: the creator must manage that school.
     if (plan) {
       const planDistrict = await this.repository.schoolDistrict(plan.schoolId);
-      if (!audienceWithin({ scope: 'school', schoolId: plan.schoolId }, areaScopeOf(principal), () => planDistrict)) throw new DomainError('FORBIDDEN');
+      if (!audienceWithin({ scope: 'school', schoolId: plan.schoolId }, areaScopeOf(principal), () => planDistrict))
+        throw new DomainError('FORBIDDEN');
     }
     if (dto.makeupOf && !(await this.lectureRepository.lecture(dto.makeupOf))) throw new DomainError('LECTURE_NOT_FOUND');
     const organiser = organiserOf(audience, plan?.schoolId);
@@ -123,7 +128,16 @@ export class LectureService {
 
   private async insert(principal: Principal, values: PreparedLecture, tx: DbExecutor): Promise<LectureRow> {
     const inserted = await this.lectureRepository.insertLecture(values, tx);
-    await this.audit.record({ actorId: principal.userId, action: 'lecture.created', targetType: 'lecture', targetId: inserted.id, detail: { title: inserted.title } }, tx);
+    await this.audit.record(
+      {
+        actorId: principal.userId,
+        action: 'lecture.created',
+        targetType: 'lecture',
+        targetId: inserted.id,
+        detail: { title: inserted.title },
+      },
+      tx,
+    );
     return inserted;
   }
 
@@ -167,7 +181,10 @@ export class LectureService {
     if (children.length === 0 && chairPlaces.length === 0) return [];
     const rows = await this.lectureRepository.lecturesOpenTo(children, year.id, chairPlaces);
     const ids = rows.map((r) => r.id);
-    const [counts, mine] = await Promise.all([this.registrationRepository.registeredCounts(ids), this.registrationRepository.registrationStatuses(principal.userId, ids)]);
+    const [counts, mine] = await Promise.all([
+      this.registrationRepository.registeredCounts(ids),
+      this.registrationRepository.registrationStatuses(principal.userId, ids),
+    ]);
     return rows.map((r) => toLectureDto(r, counts.get(r.id) ?? 0, mine.get(r.id) ?? null));
   }
 
@@ -202,15 +219,39 @@ export class LectureService {
       // New seats go to the waitlist first, in order, under the same lock: a later registration
       // must not take a seat someone has been waiting for.
       const seated = dto.capacity !== undefined && updated.status === 'published' ? await this.seatWaitlisted(updated, tx) : [];
-      await this.audit.record({ actorId: principal.userId, action: 'lecture.updated', targetType: 'lecture', targetId: updated.id, detail: { ...dto } }, tx);
-      if (updated.status !== 'published' || startsAt.getTime() === current.startsAt.getTime()) return { row: updated, promoted: seated, event: undefined };
-      const id = await this.outbox.record(tx, 'lecture.rescheduled', { lectureId, from: current.startsAt.toISOString(), to: updated.startsAt.toISOString() });
+      await this.audit.record(
+        { actorId: principal.userId, action: 'lecture.updated', targetType: 'lecture', targetId: updated.id, detail: { ...dto } },
+        tx,
+      );
+      if (updated.status !== 'published' || startsAt.getTime() === current.startsAt.getTime())
+        return { row: updated, promoted: seated, event: undefined };
+      const id = await this.outbox.record(tx, 'lecture.rescheduled', {
+        lectureId,
+        from: current.startsAt.toISOString(),
+        to: updated.startsAt.toISOString(),
+      });
       const registered = await this.registrationRepository.registeredUserIds(lectureId, ['registered', 'waitlisted'], tx);
-      await this.notifications.create(this.notices(registered, updated, 'lecture.moved', `【时间调整】${updated.title}`, `讲座时间调整为 ${formatShanghai(updated.startsAt)}，请合理安排。`, lectureEventKey(id)), tx);
+      await this.notifications.create(
+        this.notices(
+          registered,
+          updated,
+          'lecture.moved',
+          `【时间调整】${updated.title}`,
+          `讲座时间调整为 ${formatShanghai(updated.startsAt)}，请合理安排。`,
+          lectureEventKey(id),
+        ),
+        tx,
+      );
       return { row: updated, promoted: seated, event: id };
     });
     if (event !== undefined) await this.outbox.publish(event);
-    await this.notify(promoted, row, 'lecture.promoted', `【报名成功】${row.title}`, `讲座增加了名额，您已从候补转为正式报名。讲座时间：${formatShanghai(row.startsAt)}。`);
+    await this.notify(
+      promoted,
+      row,
+      'lecture.promoted',
+      `【报名成功】${row.title}`,
+      `讲座增加了名额，您已从候补转为正式报名。讲座时间：${formatShanghai(row.startsAt)}。`,
+    );
     return this.get(principal, row.id);
   }
 
@@ -219,8 +260,14 @@ export class LectureService {
     if (current.status !== 'draft') throw new DomainError('LECTURE_NOT_EDITABLE');
     const row = await this.repository.transaction(async (tx) => {
       const published = await this.lectureRepository.updateLecture(lectureId, { status: 'published' }, tx);
-      await this.audit.record({ actorId: principal.userId, action: 'lecture.published', targetType: 'lecture', targetId: published.id }, tx);
-      return { ...published, event: await this.outbox.record(tx, 'lecture.published', { lectureId, startsAt: published.startsAt.toISOString() }) };
+      await this.audit.record(
+        { actorId: principal.userId, action: 'lecture.published', targetType: 'lecture', targetId: published.id },
+        tx,
+      );
+      return {
+        ...published,
+        event: await this.outbox.record(tx, 'lecture.published', { lectureId, startsAt: published.startsAt.toISOString() }),
+      };
     });
     await this.outbox.publish(row.event);
     // The Q&A room opens with the lecture; its creator answers there.
@@ -236,62 +283,31 @@ export class LectureService {
     const row = await this.repository.transaction(async (tx) => {
       const cancelled = await this.lectureRepository.updateLecture(lectureId, { status: 'cancelled' }, tx);
       await this.audit.record(
-        { actorId: principal.userId, action: 'lecture.cancelled', targetType: 'lecture', targetId: cancelled.id, detail: { notified: registered.length } },
+        {
+          actorId: principal.userId,
+          action: 'lecture.cancelled',
+          targetType: 'lecture',
+          targetId: cancelled.id,
+          detail: { notified: registered.length },
+        },
         tx,
       );
       const id = await this.outbox.record(tx, 'lecture.cancelled', { lectureId, startsAt: cancelled.startsAt.toISOString() });
-      await this.notifications.create(this.notices(registered, cancelled, 'lecture.cancelled', `【讲座取消】${cancelled.title}`, `原定 ${formatShanghai(cancelled.startsAt)} 的讲座已取消，给您带来不便，敬请谅解。`, lectureEventKey(id)), tx);
+      await this.notifications.create(
+        this.notices(
+          registered,
+          cancelled,
+          'lecture.cancelled',
+          `【讲座取消】${cancelled.title}`,
+          `原定 ${formatShanghai(cancelled.startsAt)} 的讲座已取消，给您带来不便，敬请谅解。`,
+          lectureEventKey(id),
+        ),
+        tx,
+      );
       return { ...cancelled, event: id };
     });
     await this.outbox.publish(row.event);
     return this.get(principal, row.id);
-  }
-
-  // ── registration ──────────────────────────────────────────────────────────────
-
-  /**
-   * Registers a guardian: a seat while there is one, else the waitlist. The lecture row is
-   * locked for the decision, so concurrent registrations never overfill it. Idempotent.
-   */
-  async register(principal: Principal, lectureId: string): Promise<RegistrationDto> {
-    const lecture = await this.mustGet(lectureId);
-    await this.assertInAudience(principal, lecture);
-    if (lecture.status !== 'published' || lecture.endsAt.getTime() <= Date.now()) throw new DomainError('LECTURE_NOT_OPEN');
-    const cutoff = lecture.registrationCutoff ?? lecture.startsAt;
-    if (Date.now() > cutoff.getTime()) throw new DomainError('REGISTRATION_CLOSED');
-    const status = await this.repository.transaction(async (tx) => {
-      const locked = await this.lectureRepository.lockLecture(lectureId, tx);
-      if (!locked) throw new DomainError('LECTURE_NOT_FOUND');
-      const existing = await this.registrationRepository.registration(lectureId, principal.userId, tx);
-      if (existing && existing.status !== 'cancelled') return existing.status;
-      const taken = await this.registrationRepository.countRegistered(lectureId, tx);
-      const next = locked.capacity === null || taken < locked.capacity ? 'registered' : 'waitlisted';
-      await this.registrationRepository.upsertRegistration(lectureId, principal.userId, next, tx);
-      return next;
-    });
-    // Registered or waiting, the parent may ask in the lecture's Q&A room.
-    await this.rooms.join(lecture, [{ userId: principal.userId, role: 'member' }]);
-    return { lectureId, status };
-  }
-
-  /** Cancels a registration; a freed seat goes to the longest-waiting guardian, who is told. */
-  async unregister(principal: Principal, lectureId: string): Promise<RegistrationDto> {
-    const lecture = await this.mustGet(lectureId);
-    const promoted = await this.repository.transaction(async (tx) => {
-      const locked = await this.lectureRepository.lockLecture(lectureId, tx);
-      const existing = await this.registrationRepository.registration(lectureId, principal.userId, tx);
-      if (!existing || existing.status === 'cancelled') throw new DomainError('REGISTRATION_NOT_FOUND');
-      await this.registrationRepository.setRegistrationStatus(existing.id, 'cancelled', tx);
-      // A cancelled lecture has no seat to hand on: promoting would tell someone they got one.
-      if (existing.status !== 'registered' || locked?.status !== 'published') return undefined;
-      const next = await this.registrationRepository.firstWaitlisted(lectureId, tx);
-      if (next) await this.registrationRepository.setRegistrationStatus(next.id, 'registered', tx);
-      return next?.userId;
-    });
-    if (promoted) {
-      await this.notify([promoted], lecture, 'lecture.promoted', `【报名成功】${lecture.title}`, `有家长取消报名，您已从候补转为正式报名。讲座时间：${formatShanghai(lecture.startsAt)}。`);
-    }
-    return { lectureId, status: 'cancelled' };
   }
 
   /** Gives free seats to the longest-waiting guardians; returns who was promoted. The lecture must be locked. */
@@ -308,29 +324,8 @@ export class LectureService {
     return promoted;
   }
 
-  async registrations(lectureId: string) {
-    return this.registrationRepository.registrationsOf(lectureId);
-  }
-
-  // ── reminders ─────────────────────────────────────────────────────────────────
-
-  /** The reminder job: sent only if the lecture still starts when it was planned, only to those still registered. */
-  async remind(payload: JobPayloads['lecture.remind']): Promise<void> {
-    const lecture = await this.lectureRepository.lecture(payload.lectureId);
-    if (!lecture || lecture.status !== 'published' || lecture.startsAt.toISOString() !== payload.startsAt) return;
-    const registered = await this.registrationRepository.registeredUserIds(lecture.id);
-    const when = payload.window === '24h' ? '明天' : '1 小时后';
-    await this.notify(
-      registered,
-      lecture,
-      'lecture.remind',
-      `【讲座提醒】${lecture.title}`,
-      `${when}（${formatShanghai(lecture.startsAt)}）开始${lecture.venue ? `，地点：${lecture.venue}` : ''}。`,
-      `remind:${lecture.id}:${payload.window}:${payload.startsAt}`,
-    );
-  }
-
-  private async notify(userIds: string[], lecture: LectureRow, kind: string, title: string, body: string, dedupe?: string): Promise<void> {
+  /** Writes and pushes notices about a lecture to these users now. */
+  async notify(userIds: string[], lecture: LectureRow, kind: string, title: string, body: string, dedupe?: string): Promise<void> {
     await this.notifications.dispatch(await this.notifications.create(this.notices(userIds, lecture, kind, title, body, dedupe)));
   }
 
@@ -364,7 +359,8 @@ export class LectureService {
    * or (teacher_training) the user teaches or coordinates at a school it is for.
    */
   async inAudience(guardianId: string, lecture: LectureRow): Promise<boolean> {
-    if (lecture.audience.scope === 'teachers') return placeAudienceIncludes(lecture.audience, await this.teachers.teacherPlaces(guardianId));
+    if (lecture.audience.scope === 'teachers')
+      return placeAudienceIncludes(lecture.audience, await this.teachers.teacherPlaces(guardianId));
     if (lecture.audience.scope === 'committee_chairs') return chairAudienceIncludes(lecture.audience, await this.chairs.of(guardianId));
     const children = await this.repository.childPlaces(guardianId);
     return children.some((c) => audienceIncludes(lecture.audience, c));
@@ -379,7 +375,8 @@ export class LectureService {
   private async checkAudience(principal: Principal, dto: AudienceDto): Promise<Audience> {
     const audience = toAudience(dto);
     const districtOf = new Map<string, string | undefined>();
-    if ('schoolId' in audience && audience.schoolId) districtOf.set(audience.schoolId, await this.repository.schoolDistrict(audience.schoolId));
+    if ('schoolId' in audience && audience.schoolId)
+      districtOf.set(audience.schoolId, await this.repository.schoolDistrict(audience.schoolId));
     if ('schoolId' in audience && audience.schoolId && !districtOf.get(audience.schoolId)) throw new DomainError('SCHOOL_NOT_FOUND');
     if (audience.scope === 'classes') {
       const ofSchool = new Set(await this.repository.classesOfSchool(audience.schoolId));

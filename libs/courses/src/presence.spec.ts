@@ -32,7 +32,9 @@ describe('the offline presence rule', () => {
 
 describe('deviceKey', () => {
   it('prefers the client’s device id and never returns it in clear', () => {
-    expect(deviceKey({ deviceId: 'install-123456', userAgent: 'a', ip: '1.1.1.1' })).toBe(deviceKey({ deviceId: 'install-123456', userAgent: 'b', ip: '2.2.2.2' }));
+    expect(deviceKey({ deviceId: 'install-123456', userAgent: 'a', ip: '1.1.1.1' })).toBe(
+      deviceKey({ deviceId: 'install-123456', userAgent: 'b', ip: '2.2.2.2' }),
+    );
     expect(deviceKey({ deviceId: 'install-123456' })).not.toContain('install');
     expect(deviceKey({ userAgent: 'a', ip: '1.1.1.1' })).not.toBe(deviceKey({ userAgent: 'a', ip: '1.1.1.2' }));
   });

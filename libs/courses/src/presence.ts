@@ -23,16 +23,28 @@ export function lateCheckin(rule: PresenceRule, startsAt: Date, checkedInAt: Dat
  * Why an offline attendance earns no credit, or undefined when it does. The time present is the
  * part of the session between check-in and check-out: arriving early or leaving late adds nothing.
  */
-export function noCreditReason(rule: PresenceRule, session: { startsAt: Date; endsAt: Date }, checkedInAt: Date, checkedOutAt: Date): NoCredit | undefined {
+export function noCreditReason(
+  rule: PresenceRule,
+  session: { startsAt: Date; endsAt: Date },
+  checkedInAt: Date,
+  checkedOutAt: Date,
+): NoCredit | undefined {
   const late = lateCheckin(rule, session.startsAt, checkedInAt);
   if (late) return late;
   const length = session.endsAt.getTime() - session.startsAt.getTime();
-  const present = Math.max(0, Math.min(checkedOutAt.getTime(), session.endsAt.getTime()) - Math.max(checkedInAt.getTime(), session.startsAt.getTime()));
+  const present = Math.max(
+    0,
+    Math.min(checkedOutAt.getTime(), session.endsAt.getTime()) - Math.max(checkedInAt.getTime(), session.startsAt.getTime()),
+  );
   const required = (length * rule.minPresencePercent) / 100;
   if (present >= required) return undefined;
   return {
     code: 'ATTENDANCE_PRESENCE_TOO_SHORT',
-    params: { presentMinutes: Math.floor(present / MINUTE), percent: rule.minPresencePercent, requiredMinutes: Math.ceil(required / MINUTE) },
+    params: {
+      presentMinutes: Math.floor(present / MINUTE),
+      percent: rule.minPresencePercent,
+      requiredMinutes: Math.ceil(required / MINUTE),
+    },
   };
 }
 

@@ -47,9 +47,19 @@ export class ProgressService {
           requiredHours: required,
           earnedHours: earned,
           compliant: earned >= required,
-          entries: counted.map((e) => ({ lectureId: e.lectureId, title: e.title, series: e.series, hours: e.hours, startsAt: e.startsAt.toISOString(), creditedAt: e.creditedAt.toISOString() })),
+          entries: counted.map((e) => ({
+            lectureId: e.lectureId,
+            title: e.title,
+            series: e.series,
+            hours: e.hours,
+            startsAt: e.startsAt.toISOString(),
+            creditedAt: e.creditedAt.toISOString(),
+          })),
           nextSessions: open
-            .filter(({ lecture: l }) => !countedIds.has(l.id) && (audienceIncludes(l.audience, child) || chairAudienceIncludes(l.audience, chairPlaces)))
+            .filter(
+              ({ lecture: l }) =>
+                !countedIds.has(l.id) && (audienceIncludes(l.audience, child) || chairAudienceIncludes(l.audience, chairPlaces)),
+            )
             .slice(0, 5)
             .map(({ lecture, registered }) => toLectureDto(lecture, registered)),
         };
@@ -58,7 +68,12 @@ export class ProgressService {
   }
 
   /** 结业证书 as a PDF or a PNG to share, once the household is compliant. */
-  async certificate(principal: Principal, studentId: string, schoolYear?: string, format: CertificateFormat = 'pdf'): Promise<RenderedCertificate> {
+  async certificate(
+    principal: Principal,
+    studentId: string,
+    schoolYear?: string,
+    format: CertificateFormat = 'pdf',
+  ): Promise<RenderedCertificate> {
     const hours = await this.courseHours(principal, schoolYear);
     const household = hours.households.find((h) => h.studentId === studentId);
     if (!household) throw new DomainError('STUDENT_NOT_FOUND');

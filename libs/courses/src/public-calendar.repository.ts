@@ -31,7 +31,14 @@ export class PublicCalendarRepository {
       .from(lectures)
       .leftJoin(schoolPlaces, eq(schoolPlaces.id, lectures.schoolId))
       .leftJoin(districtPlaces, eq(districtPlaces.id, lectures.districtId))
-      .where(and(inArray(lectures.status, ['published', 'finished']), notInArray(lectures.series, NOT_PUBLIC_SERIES), gte(lectures.startsAt, from), lt(lectures.startsAt, to)))
+      .where(
+        and(
+          inArray(lectures.status, ['published', 'finished']),
+          notInArray(lectures.series, NOT_PUBLIC_SERIES),
+          gte(lectures.startsAt, from),
+          lt(lectures.startsAt, to),
+        ),
+      )
       .orderBy(asc(lectures.startsAt), asc(lectures.id))
       .limit(500);
   }

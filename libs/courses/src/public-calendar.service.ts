@@ -19,7 +19,8 @@ export class PublicCalendarService {
     const from = query.from ? new Date(query.from) : new Date(now.getTime() - DAY);
     const to = query.to ? new Date(query.to) : new Date(from.getTime() + 90 * DAY);
     if (to.getTime() <= from.getTime()) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'to', constraint: 'isAfterStart' }]);
-    if (to.getTime() - from.getTime() > 366 * DAY) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'to', constraint: 'maxRangeDays', args: [366] }]);
+    if (to.getTime() - from.getTime() > 366 * DAY)
+      throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'to', constraint: 'maxRangeDays', args: [366] }]);
     const rows = await this.repository.calendar(from, to);
     return {
       from: from.toISOString(),

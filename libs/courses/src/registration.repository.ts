@@ -1,12 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import {
-  DB,
-  Database,
-  DbExecutor,
-  registrations,
-  users,
-} from '@jiaxiao/db';
+import { DB, Database, DbExecutor, registrations, users } from '@jiaxiao/db';
 
 /** Registrations for a lecture: places, the waitlist and their counts. */
 @Injectable()
@@ -14,7 +8,10 @@ export class RegistrationRepository {
   constructor(@Inject(DB) private readonly db: Database) {}
 
   async registration(lectureId: string, userId: string, db: DbExecutor = this.db) {
-    const [row] = await db.select().from(registrations).where(and(eq(registrations.lectureId, lectureId), eq(registrations.userId, userId)));
+    const [row] = await db
+      .select()
+      .from(registrations)
+      .where(and(eq(registrations.lectureId, lectureId), eq(registrations.userId, userId)));
     return row;
   }
 
@@ -30,7 +27,10 @@ export class RegistrationRepository {
     const [row] = await db
       .insert(registrations)
       .values({ lectureId, userId, status })
-      .onConflictDoUpdate({ target: [registrations.lectureId, registrations.userId], set: { status, createdAt: new Date(), updatedAt: new Date() } })
+      .onConflictDoUpdate({
+        target: [registrations.lectureId, registrations.userId],
+        set: { status, createdAt: new Date(), updatedAt: new Date() },
+      })
       .returning();
     return row;
   }
@@ -53,14 +53,25 @@ export class RegistrationRepository {
 
   registrationsOf(lectureId: string) {
     return this.db
-      .select({ id: registrations.id, userId: users.id, name: users.name, phone: users.phone, status: registrations.status, createdAt: registrations.createdAt })
+      .select({
+        id: registrations.id,
+        userId: users.id,
+        name: users.name,
+        phone: users.phone,
+        status: registrations.status,
+        createdAt: registrations.createdAt,
+      })
       .from(registrations)
       .innerJoin(users, eq(users.id, registrations.userId))
       .where(eq(registrations.lectureId, lectureId))
       .orderBy(asc(registrations.status), asc(registrations.createdAt));
   }
 
-  async registeredUserIds(lectureId: string, statuses: ('registered' | 'waitlisted')[] = ['registered'], db: DbExecutor = this.db): Promise<string[]> {
+  async registeredUserIds(
+    lectureId: string,
+    statuses: ('registered' | 'waitlisted')[] = ['registered'],
+    db: DbExecutor = this.db,
+  ): Promise<string[]> {
     const rows = await db
       .select({ userId: registrations.userId })
       .from(registrations)

@@ -31,7 +31,10 @@ export class ReportRepository {
   /** One school's households that year and how many meet the requirement, summed from its classes' totals. */
   async schoolTotals(schoolId: string, schoolYearId: string): Promise<{ households: number; compliant: number }> {
     const [row] = await this.db
-      .select({ households: sql<number>`coalesce(sum(${classHourTotals.households}), 0)::int`, compliant: sql<number>`coalesce(sum(${classHourTotals.compliant}), 0)::int` })
+      .select({
+        households: sql<number>`coalesce(sum(${classHourTotals.households}), 0)::int`,
+        compliant: sql<number>`coalesce(sum(${classHourTotals.compliant}), 0)::int`,
+      })
       .from(classHourTotals)
       .innerJoin(classPlaces, eq(classPlaces.id, classHourTotals.classId))
       .where(and(eq(classPlaces.schoolId, schoolId), eq(classHourTotals.schoolYearId, schoolYearId)));
@@ -66,11 +69,23 @@ export class ReportRepository {
    * scope's households had earned the requirement by each month's end, from the lectures counted
    * for them (a revoked credit is no longer counted).
    */
-  async monthlyCompliance(year: { id: string; startsOn: string; endsOn: string }, required: number, scope: { districtId?: string; schoolId?: string; classIds?: string[] }) {
+  async monthlyCompliance(
+    year: { id: string; startsOn: string; endsOn: string },
+    required: number,
+    scope: { districtId?: string; schoolId?: string; classIds?: string[] },
+  ) {
     const filters: SQL[] = [sql`c.school_year_id = ${year.id}`];
     if (scope.districtId) filters.push(sql`s.district_id = ${scope.districtId}`);
     if (scope.schoolId) filters.push(sql`c.school_id = ${scope.schoolId}`);
-    if (scope.classIds) filters.push(scope.classIds.length ? sql`c.id in (${sql.join(scope.classIds.map((id) => sql`${id}`), sql`, `)})` : sql`false`);
+    if (scope.classIds)
+      filters.push(
+        scope.classIds.length
+          ? sql`c.id in (${sql.join(
+              scope.classIds.map((id) => sql`${id}`),
+              sql`, `,
+            )})`
+          : sql`false`,
+      );
     const result = (await this.db.execute(sql`
       with households as (
         select m.student_id as id from ${classMemberships} m join ${classPlaces} c on c.id = m.class_id join ${schoolPlaces} s on s.id = c.school_id

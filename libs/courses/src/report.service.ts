@@ -36,7 +36,10 @@ export class ReportService {
    * For other contexts (示范学校's course-hour indicator), without a caller's scope check.
    */
   async schoolTotals(schoolId: string, schoolYearId: string): Promise<{ households: number; compliant: number; requiredHours: number }> {
-    const [totals, requiredHours] = await Promise.all([this.reportRepository.schoolTotals(schoolId, schoolYearId), this.repository.requiredHours(schoolYearId)]);
+    const [totals, requiredHours] = await Promise.all([
+      this.reportRepository.schoolTotals(schoolId, schoolYearId),
+      this.repository.requiredHours(schoolYearId),
+    ]);
     return { ...totals, requiredHours: Number(requiredHours) };
   }
 
@@ -47,7 +50,9 @@ export class ReportService {
     const { year, required } = await this.year(query.schoolYear);
     const school = await this.repository.schoolName(schoolId);
     const rows = await this.reportRepository.classReport(schoolId, year.id);
-    const visible = this.teacherOnly(principal, schoolId, districtId) ? rows.filter((r) => principal.assignments.some((a) => a.classId === r.classId)) : rows;
+    const visible = this.teacherOnly(principal, schoolId, districtId)
+      ? rows.filter((r) => principal.assignments.some((a) => a.classId === r.classId))
+      : rows;
     const households = visible.reduce((n, r) => n + r.households, 0);
     const compliant = visible.reduce((n, r) => n + r.compliant, 0);
     return {
@@ -66,7 +71,10 @@ export class ReportService {
   async summary(principal: Principal, query: { districtId?: string; schoolYear?: string }): Promise<SummaryReportDto> {
     const districtId = this.summaryDistrict(principal, query.districtId);
     const { year, required } = await this.year(query.schoolYear);
-    const schools = (await this.reportRepository.schoolReport(year.id, districtId)).map((s) => ({ ...s, rate: rate(s.compliant, s.households) }));
+    const schools = (await this.reportRepository.schoolReport(year.id, districtId)).map((s) => ({
+      ...s,
+      rate: rate(s.compliant, s.households),
+    }));
     const byDistrict = new Map<string, { districtId: string; districtName: string; households: number; compliant: number }>();
     for (const s of schools) {
       const d = byDistrict.get(s.districtId) ?? { districtId: s.districtId, districtName: s.districtName, households: 0, compliant: 0 };
@@ -95,16 +103,29 @@ export class ReportService {
     const area = areaScopeOf(principal);
     const bySchool = query.schoolId !== undefined || (query.districtId === undefined && !area.city && area.districtIds.length === 0);
     const { year, required } = await this.year(query.schoolYear);
-    let scope: { scopeType: 'city' | 'district' | 'school' | 'class'; scopeId: string | null; filter: { districtId?: string; schoolId?: string; classIds?: string[] } };
+    let scope: {
+      scopeType: 'city' | 'district' | 'school' | 'class';
+      scopeId: string | null;
+      filter: { districtId?: string; schoolId?: string; classIds?: string[] };
+    };
     if (bySchool) {
       const schoolId = query.schoolId ?? this.ownSchool(principal);
       const districtId = await this.assertCovers(principal, schoolId);
       scope = this.teacherOnly(principal, schoolId, districtId)
-        ? { scopeType: 'class', scopeId: null, filter: { schoolId, classIds: principal.assignments.filter((a) => a.role === 'teacher' && a.classId).map((a) => a.classId as string) } }
+        ? {
+            scopeType: 'class',
+            scopeId: null,
+            filter: {
+              schoolId,
+              classIds: principal.assignments.filter((a) => a.role === 'teacher' && a.classId).map((a) => a.classId as string),
+            },
+          }
         : { scopeType: 'school', scopeId: schoolId, filter: { schoolId } };
     } else {
       const districtId = this.summaryDistrict(principal, query.districtId);
-      scope = districtId ? { scopeType: 'district', scopeId: districtId, filter: { districtId } } : { scopeType: 'city', scopeId: null, filter: {} };
+      scope = districtId
+        ? { scopeType: 'district', scopeId: districtId, filter: { districtId } }
+        : { scopeType: 'city', scopeId: null, filter: {} };
     }
     const rows = await this.reportRepository.monthlyCompliance(year, required, scope.filter);
     return {
@@ -122,7 +143,13 @@ export class ReportService {
     const rows = await this.reportRepository.nonCompliant(classId, year.id, required);
     const households = new Map<string, ClassFollowUpDto['households'][number]>();
     for (const r of rows) {
-      const h = households.get(r.studentId) ?? { studentId: r.studentId, studentName: r.studentName, earnedHours: r.earned, missingHours: Math.max(0, required - r.earned), guardians: [] };
+      const h = households.get(r.studentId) ?? {
+        studentId: r.studentId,
+        studentName: r.studentName,
+        earnedHours: r.earned,
+        missingHours: Math.max(0, required - r.earned),
+        guardians: [],
+      };
       if (r.guardianId && r.phone && r.guardianName && r.relation) {
         h.guardians.push({ userId: r.guardianId, name: r.guardianName, phone: maskPhone(r.phone), relation: r.relation });
       }
@@ -142,14 +169,27 @@ export class ReportService {
           kind: 'course.remind',
           title: '【家庭教育课程】学时尚未完成',
           body: `${h.studentName}家庭本学年已完成 ${h.earnedHours} 学时，还差 ${h.missingHours} 学时。请关注近期的父母大讲堂和学校课程安排。`,
-          data: { classId, studentId: h.studentId, schoolYear: report.schoolYear, studentName: h.studentName, earned: h.earnedHours, required: report.requiredHours },
+          data: {
+            classId,
+            studentId: h.studentId,
+            schoolYear: report.schoolYear,
+            studentName: h.studentName,
+            earned: h.earnedHours,
+            required: report.requiredHours,
+          },
           dedupeKey: `course-remind:${classId}:${report.schoolYear}:${formatShanghai(now, false)}`,
           deliverAt: now,
         })),
       ),
     );
     await this.notifications.dispatch(created);
-    await this.audit.record({ actorId: principal.userId, action: 'course.reminded', targetType: 'class', targetId: classId, detail: { reminded: created.length } });
+    await this.audit.record({
+      actorId: principal.userId,
+      action: 'course.reminded',
+      targetType: 'class',
+      targetId: classId,
+      detail: { reminded: created.length },
+    });
     return { reminded: created.length };
   }
 
@@ -163,7 +203,10 @@ export class ReportService {
     if (dto.schoolId) await this.assertCovers(principal, dto.schoolId);
     await this.year(schoolYear);
     const { row, event } = await this.repository.transaction(async (tx) => {
-      const inserted = await this.reportExportRepository.insertExport({ requestedBy: principal.userId, params: { schoolYear, schoolId: dto.schoolId, districtId } }, tx);
+      const inserted = await this.reportExportRepository.insertExport(
+        { requestedBy: principal.userId, params: { schoolYear, schoolId: dto.schoolId, districtId } },
+        tx,
+      );
       return { row: inserted, event: await this.outbox.record(tx, 'report-export.requested', { exportId: inserted.id }) };
     });
     await this.outbox.publish(event);
@@ -186,7 +229,14 @@ export class ReportService {
     const row = await this.reportExportRepository.exportById(exportId);
     if (!row) throw new DomainError('EXPORT_NOT_FOUND');
     if (row.status !== 'succeeded' || !row.content) throw new DomainError('EXPORT_NOT_READY');
-    await this.audit.record({ actorId: principal.userId, action: 'report.exported', targetType: 'export', targetId: row.id, ip, detail: row.params });
+    await this.audit.record({
+      actorId: principal.userId,
+      action: 'report.exported',
+      targetType: 'export',
+      targetId: row.id,
+      ip,
+      detail: row.params,
+    });
     return { fileName: row.fileName ?? 'report.xlsx', content: row.content };
   }
 
@@ -220,12 +270,26 @@ export class ReportService {
       { header: '联系电话', key: 'phone', width: 14 },
     ];
     for (const [index, s] of schools.entries()) {
-      summary.addRow({ district: spreadsheetText(s.districtName), school: spreadsheetText(s.schoolName), households: s.households, compliant: s.compliant, rate: rate(s.compliant, s.households), average: s.averageHours });
+      summary.addRow({
+        district: spreadsheetText(s.districtName),
+        school: spreadsheetText(s.schoolName),
+        households: s.households,
+        compliant: s.compliant,
+        rate: rate(s.compliant, s.households),
+        average: s.averageHours,
+      });
       for (const c of await this.reportRepository.classReport(s.schoolId, year.id)) {
         const pending = await this.followUp(c.classId, year.name);
         for (const h of pending.households) {
           const g = h.guardians[0];
-          follow.addRow({ school: spreadsheetText(s.schoolName), class: spreadsheetText(c.className), student: spreadsheetText(h.studentName), earned: h.earnedHours, guardian: spreadsheetText(g?.name ?? ''), phone: g?.phone ?? '' });
+          follow.addRow({
+            school: spreadsheetText(s.schoolName),
+            class: spreadsheetText(c.className),
+            student: spreadsheetText(h.studentName),
+            earned: h.earnedHours,
+            guardian: spreadsheetText(g?.name ?? ''),
+            phone: g?.phone ?? '',
+          });
         }
       }
       await this.reportExportRepository.updateExport(exportId, { progress: Math.floor(((index + 1) / schools.length) * 100) });
@@ -275,7 +339,11 @@ export class ReportService {
     const district = await this.repository.schoolDistrict(schoolId);
     if (!district) throw new DomainError('SCHOOL_NOT_FOUND');
     const area = areaScopeOf(principal);
-    const covers = area.city || area.districtIds.includes(district) || area.schoolIds.includes(schoolId) || principal.assignments.some((a) => a.role === 'teacher' && a.schoolId === schoolId);
+    const covers =
+      area.city ||
+      area.districtIds.includes(district) ||
+      area.schoolIds.includes(schoolId) ||
+      principal.assignments.some((a) => a.role === 'teacher' && a.schoolId === schoolId);
     if (!covers) throw new DomainError('FORBIDDEN');
     return district;
   }

@@ -17,7 +17,10 @@ export class TeacherTrainingRepository {
       .selectDistinct({ schoolId: schoolPlaces.id, districtId: schoolPlaces.districtId })
       .from(staffRoles)
       .leftJoin(classPlaces, and(eq(staffRoles.scopeType, 'class'), eq(classPlaces.id, staffRoles.scopeId)))
-      .innerJoin(schoolPlaces, or(and(eq(staffRoles.scopeType, 'school'), eq(schoolPlaces.id, staffRoles.scopeId)), eq(schoolPlaces.id, classPlaces.schoolId)))
+      .innerJoin(
+        schoolPlaces,
+        or(and(eq(staffRoles.scopeType, 'school'), eq(schoolPlaces.id, staffRoles.scopeId)), eq(schoolPlaces.id, classPlaces.schoolId)),
+      )
       .where(and(eq(staffRoles.userId, userId), inArray(staffRoles.role, [...TEACHING_ROLES])));
     return rows;
   }
@@ -27,14 +30,29 @@ export class TeacherTrainingRepository {
     return this.db
       .select()
       .from(lectures)
-      .where(and(eq(lectures.schoolYearId, schoolYearId), eq(lectures.series, 'teacher_training'), inArray(lectures.status, ['published', 'finished'])))
+      .where(
+        and(
+          eq(lectures.schoolYearId, schoolYearId),
+          eq(lectures.series, 'teacher_training'),
+          inArray(lectures.status, ['published', 'finished']),
+        ),
+      )
       .orderBy(asc(lectures.startsAt));
   }
 
   /** A user's teacher_training ledger entries of a year (credits and revocations). */
   entries(userId: string, schoolYearId: string) {
     return this.db
-      .select({ id: hourLedger.id, lectureId: hourLedger.lectureId, title: lectures.title, startsAt: lectures.startsAt, kind: hourLedger.kind, hours: hourLedger.hours, source: hourLedger.source, createdAt: hourLedger.createdAt })
+      .select({
+        id: hourLedger.id,
+        lectureId: hourLedger.lectureId,
+        title: lectures.title,
+        startsAt: lectures.startsAt,
+        kind: hourLedger.kind,
+        hours: hourLedger.hours,
+        source: hourLedger.source,
+        createdAt: hourLedger.createdAt,
+      })
       .from(hourLedger)
       .innerJoin(lectures, eq(lectures.id, hourLedger.lectureId))
       .where(and(eq(hourLedger.guardianId, userId), eq(hourLedger.schoolYearId, schoolYearId), eq(lectures.series, 'teacher_training')))
@@ -49,7 +67,13 @@ export class TeacherTrainingRepository {
       where h.guardian_id = ${users.id} and h.school_year_id = ${schoolYearId} and l.series = 'teacher_training' and h.kind = 'credit'
       and not exists (select 1 from ${hourLedger} r where r.guardian_id = h.guardian_id and r.lecture_id = h.lecture_id and r.kind = 'revocation'))::int`;
     return this.db
-      .select({ userId: users.id, name: users.name, roles: sql<string[]>`array_agg(distinct ${staffRoles.role})`, earnedHours: hours, sessions })
+      .select({
+        userId: users.id,
+        name: users.name,
+        roles: sql<string[]>`array_agg(distinct ${staffRoles.role})`,
+        earnedHours: hours,
+        sessions,
+      })
       .from(staffRoles)
       .innerJoin(users, eq(users.id, staffRoles.userId))
       .leftJoin(classPlaces, and(eq(staffRoles.scopeType, 'class'), eq(classPlaces.id, staffRoles.scopeId)))
@@ -64,7 +88,10 @@ export class TeacherTrainingRepository {
   }
 
   async school(schoolId: string) {
-    const [row] = await this.db.select({ id: schoolPlaces.id, name: schoolPlaces.name, districtId: schoolPlaces.districtId }).from(schoolPlaces).where(eq(schoolPlaces.id, schoolId));
+    const [row] = await this.db
+      .select({ id: schoolPlaces.id, name: schoolPlaces.name, districtId: schoolPlaces.districtId })
+      .from(schoolPlaces)
+      .where(eq(schoolPlaces.id, schoolId));
     return row;
   }
 }

@@ -24,9 +24,15 @@ export class TeacherTrainingService {
   async mine(principal: Principal, schoolYear?: string): Promise<MyTeacherTrainingDto> {
     const year = await this.year(schoolYear);
     const places = await this.repository.teacherPlaces(principal.userId);
-    const open = (await this.repository.trainingLectures(year.id)).filter((l) => l.audience.scope === 'teachers' && placeAudienceIncludes(l.audience, places));
+    const open = (await this.repository.trainingLectures(year.id)).filter(
+      (l) => l.audience.scope === 'teachers' && placeAudienceIncludes(l.audience, places),
+    );
     const ids = open.map((l) => l.id);
-    const [counts, mine, entries] = await Promise.all([this.registrationRepository.registeredCounts(ids), this.registrationRepository.registrationStatuses(principal.userId, ids), this.repository.entries(principal.userId, year.id)]);
+    const [counts, mine, entries] = await Promise.all([
+      this.registrationRepository.registeredCounts(ids),
+      this.registrationRepository.registrationStatuses(principal.userId, ids),
+      this.repository.entries(principal.userId, year.id),
+    ]);
     return {
       schoolYear: year.name,
       earnedHours: entries.reduce((sum, e) => sum + e.hours, 0),
@@ -43,7 +49,8 @@ export class TeacherTrainingService {
     if (!schoolId) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'schoolId', constraint: 'isDefined' }]);
     const school = await this.repository.school(schoolId);
     if (!school) throw new DomainError('SCHOOL_NOT_FOUND');
-    if (!area.city && !area.schoolIds.includes(school.id) && !area.districtIds.includes(school.districtId)) throw new DomainError('FORBIDDEN');
+    if (!area.city && !area.schoolIds.includes(school.id) && !area.districtIds.includes(school.districtId))
+      throw new DomainError('FORBIDDEN');
     const items = await this.repository.schoolTeachers(school.id, year.id);
     return {
       schoolId: school.id,

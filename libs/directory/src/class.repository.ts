@@ -1,14 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, count, desc, eq, ilike, inArray, sql } from 'drizzle-orm';
-import {
-  classes,
-  DB,
-  Database,
-  DbExecutor,
-  roleAssignments,
-  students,
-  users,
-} from '@jiaxiao/db';
+import { classes, DB, Database, DbExecutor, roleAssignments, students, users } from '@jiaxiao/db';
 
 /** A school's classes in a year, and the staff who teach or coordinate them. */
 @Injectable()

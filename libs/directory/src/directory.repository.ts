@@ -82,7 +82,9 @@ export class DirectoryRepository {
         schoolId: schools.id,
         schoolName: schools.name,
         districtId: schools.districtId,
-        guardianIds: sql<string[]>`coalesce((select array_agg(g.user_id) from ${guardianships} g where g.student_id = ${students.id}), '{}')`,
+        guardianIds: sql<
+          string[]
+        >`coalesce((select array_agg(g.user_id) from ${guardianships} g where g.student_id = ${students.id}), '{}')`,
       })
       .from(students)
       .innerJoin(classes, eq(classes.id, students.classId))
@@ -93,7 +95,14 @@ export class DirectoryRepository {
 
   async schoolById(schoolId: string) {
     const [row] = await this.db
-      .select({ id: schools.id, name: schools.name, type: schools.type, address: schools.address, districtId: schools.districtId, districtName: districts.name })
+      .select({
+        id: schools.id,
+        name: schools.name,
+        type: schools.type,
+        address: schools.address,
+        districtId: schools.districtId,
+        districtName: districts.name,
+      })
       .from(schools)
       .innerJoin(districts, eq(districts.id, schools.districtId))
       .where(eq(schools.id, schoolId));
@@ -107,7 +116,10 @@ export class DirectoryRepository {
 
   /** The class of a class roster import, or the school of a whole-school one. */
   async importTarget(importId: string): Promise<{ classId: string | null; schoolId: string | null } | undefined> {
-    const [row] = await this.db.select({ classId: rosterImports.classId, schoolId: rosterImports.schoolId }).from(rosterImports).where(eq(rosterImports.id, importId));
+    const [row] = await this.db
+      .select({ classId: rosterImports.classId, schoolId: rosterImports.schoolId })
+      .from(rosterImports)
+      .where(eq(rosterImports.id, importId));
     return row;
   }
 
@@ -138,7 +150,14 @@ export class DirectoryRepository {
       filter.afterName ? gt(schools.name, filter.afterName) : undefined,
     ];
     return this.db
-      .select({ id: schools.id, name: schools.name, type: schools.type, address: schools.address, districtId: schools.districtId, districtName: districts.name })
+      .select({
+        id: schools.id,
+        name: schools.name,
+        type: schools.type,
+        address: schools.address,
+        districtId: schools.districtId,
+        districtName: districts.name,
+      })
       .from(schools)
       .innerJoin(districts, eq(districts.id, schools.districtId))
       .where(and(...conditions))

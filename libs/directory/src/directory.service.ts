@@ -52,7 +52,10 @@ export class DirectoryService {
 
   async me(principal: Principal): Promise<MeDto> {
     // Before consent a guardian sees no child's data, not even here.
-    const [user, children] = await Promise.all([this.userRepository.userById(principal.userId), principal.consentRequired ? [] : this.children(principal)]);
+    const [user, children] = await Promise.all([
+      this.userRepository.userById(principal.userId),
+      principal.consentRequired ? [] : this.children(principal),
+    ]);
     if (!user) throw new DomainError('USER_NOT_FOUND');
     const scopes: ScopeDto[] = await Promise.all(
       principal.assignments.map(async (a) => ({
@@ -137,7 +140,10 @@ export class DirectoryService {
   async classInfo(classId: string): Promise<ClassDto> {
     const place = await this.directory.classPlace(classId);
     if (!place) throw new DomainError('CLASS_NOT_FOUND');
-    const [teachers, year] = await Promise.all([this.classRepository.teachersOfClass(classId), this.directory.schoolYearById(place.schoolYearId)]);
+    const [teachers, year] = await Promise.all([
+      this.classRepository.teachersOfClass(classId),
+      this.directory.schoolYearById(place.schoolYearId),
+    ]);
     return {
       id: place.classId,
       name: place.className,
@@ -195,7 +201,7 @@ export class DirectoryService {
           phone: g?.phone ?? '',
           relation: g?.relation ?? '',
           primary: g?.isPrimary ? '是' : '',
-          status: g ? STATUS_LABELS[g.status] ?? g.status : '',
+          status: g ? (STATUS_LABELS[g.status] ?? g.status) : '',
         });
         rows++;
       }
@@ -221,7 +227,11 @@ export class DirectoryService {
     const scope = areaScopeOf(principal);
     const school = await this.schools.school(schoolId);
     const seesAll = scope.city || scope.districtIds.includes(school.districtId) || scope.schoolIds.includes(schoolId);
-    const rows = await this.classRepository.listClasses({ schoolId, schoolYearId: year.id, classIds: seesAll ? undefined : scope.classIds });
+    const rows = await this.classRepository.listClasses({
+      schoolId,
+      schoolYearId: year.id,
+      classIds: seesAll ? undefined : scope.classIds,
+    });
     return rows.map((c) => ({ id: c.id, name: c.name, grade: c.grade, studentCount: c.studentCount }));
   }
 
@@ -233,7 +243,13 @@ export class DirectoryService {
     const seesAll = scope.city || scope.districtIds.includes(school.districtId) || scope.schoolIds.includes(schoolId);
     const sort = query.sort ?? 'grade';
     return this.classRepository.pageClasses(
-      { schoolId, schoolYearId: year.id, classIds: seesAll ? undefined : scope.classIds, grade: query.grade, q: query.q?.trim() || undefined },
+      {
+        schoolId,
+        schoolYearId: year.id,
+        classIds: seesAll ? undefined : scope.classIds,
+        grade: query.grade,
+        q: query.q?.trim() || undefined,
+      },
       { by: sort.replace('-', '') as 'name' | 'grade' | 'students', descending: sort.startsWith('-') },
       pageWindow(query),
     );
@@ -244,7 +260,16 @@ export class DirectoryService {
     try {
       const { row, event } = await this.directory.transaction(async (tx) => {
         const inserted = await this.classRepository.insertClass({ schoolId, schoolYearId: year.id, grade: dto.grade, name: dto.name }, tx);
-        await this.audit.record({ actorId: principal.userId, action: 'class.created', targetType: 'class', targetId: inserted.id, detail: { name: inserted.name } }, tx);
+        await this.audit.record(
+          {
+            actorId: principal.userId,
+            action: 'class.created',
+            targetType: 'class',
+            targetId: inserted.id,
+            detail: { name: inserted.name },
+          },
+          tx,
+        );
         return { row: inserted, event: await this.classGroups.classChanged(tx, inserted.id) };
       });
       await this.classGroups.publish([event]);

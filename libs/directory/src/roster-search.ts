@@ -14,7 +14,9 @@ export function searchRoster(byName: StudentDto[], query: RosterQueryDto): Stude
   const sort = query.sort ?? 'name';
   const rank = new Map(matching.map((s, i) => [s.id, i]));
   const nameOrder = (a: StudentDto, b: StudentDto) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0);
-  const compare = sort.endsWith('guardians') ? (a: StudentDto, b: StudentDto) => a.guardians.length - b.guardians.length || nameOrder(a, b) : nameOrder;
+  const compare = sort.endsWith('guardians')
+    ? (a: StudentDto, b: StudentDto) => a.guardians.length - b.guardians.length || nameOrder(a, b)
+    : nameOrder;
   const sign = sort.startsWith('-') ? -1 : 1;
   return [...matching].sort((a, b) => sign * compare(a, b));
 }

@@ -13,14 +13,7 @@ import {
 import { pgErrorCode, UNIQUE_VIOLATION } from '@jiaxiao/db';
 import { AuditService } from '@jiaxiao/platform';
 import { DirectoryRepository } from './directory.repository';
-import {
-  CreateSchoolDto,
-  CreateSchoolYearDto,
-  DistrictDto,
-  ListSchoolsQueryDto,
-  SchoolDto,
-  SchoolYearDto,
-} from './dto/directory.dto';
+import { CreateSchoolDto, CreateSchoolYearDto, DistrictDto, ListSchoolsQueryDto, SchoolDto, SchoolYearDto } from './dto/directory.dto';
 
 /** Districts, schools and school years: listing them in the caller's area, creating them. */
 @Injectable()
@@ -56,7 +49,16 @@ export class SchoolService {
     try {
       const row = await this.directory.transaction(async (tx) => {
         const inserted = await this.directory.insertSchool({ districtId, name: dto.name, type: dto.type, address: dto.address }, tx);
-        await this.audit.record({ actorId: principal.userId, action: 'school.created', targetType: 'school', targetId: inserted.id, detail: { name: inserted.name } }, tx);
+        await this.audit.record(
+          {
+            actorId: principal.userId,
+            action: 'school.created',
+            targetType: 'school',
+            targetId: inserted.id,
+            detail: { name: inserted.name },
+          },
+          tx,
+        );
         return inserted;
       });
       return this.school(row.id);

@@ -5,12 +5,7 @@ import { AuditService, OutboxService } from '@jiaxiao/platform';
 import { ClassGroupTrigger } from './class-group.trigger';
 import { DirectoryRepository } from './directory.repository';
 import { UserRepository } from './user.repository';
-import {
-  AppointDistrictAdminDto,
-  AppointmentDto,
-  AppointStaffDto,
-  StaffDto,
-} from './dto/directory.dto';
+import { AppointDistrictAdminDto, AppointmentDto, AppointStaffDto, StaffDto } from './dto/directory.dto';
 import { SchoolService } from './school.service';
 
 /**
@@ -60,7 +55,9 @@ export class StaffService {
       if (!removed) throw new DomainError('ROLE_ASSIGNMENT_NOT_FOUND');
       if (removed.scopeType === 'class' && removed.scopeId) events.push(await this.classGroups.classChanged(tx, removed.scopeId));
       const { id, role, scopeType, scopeId } = removed;
-      events.push(await this.outbox.record(tx, 'staff.revoked', { assignmentId: id, role, scopeType, scopeId, at: new Date().toISOString() }));
+      events.push(
+        await this.outbox.record(tx, 'staff.revoked', { assignmentId: id, role, scopeType, scopeId, at: new Date().toISOString() }),
+      );
       await this.audit.record(
         {
           actorId: principal.userId,
@@ -78,7 +75,14 @@ export class StaffService {
 
   private async appoint(
     principal: Principal,
-    input: { phone: string; name: string; role: 'teacher' | 'coordinator' | 'district_admin'; scopeType: 'class' | 'school' | 'district'; scopeId: string; title?: string },
+    input: {
+      phone: string;
+      name: string;
+      role: 'teacher' | 'coordinator' | 'district_admin';
+      scopeType: 'class' | 'school' | 'district';
+      scopeId: string;
+      title?: string;
+    },
     ip: string,
   ): Promise<AppointmentDto> {
     // Hash outside the transaction: it takes ~160 ms and must not hold row locks meanwhile.
@@ -89,21 +93,37 @@ export class StaffService {
       let user = await this.userRepository.lockUserByPhone(input.phone, tx);
       let issued: string | null = null;
       if (!user) {
-        user = await this.userRepository.insertUser({ phone: input.phone, name: input.name, passwordHash, status: 'active', passwordChangeRequired: true }, tx);
+        user = await this.userRepository.insertUser(
+          { phone: input.phone, name: input.name, passwordHash, status: 'active', passwordChangeRequired: true },
+          tx,
+        );
         issued = initialPassword;
       } else if (!user.passwordHash) {
         await this.userRepository.activateUser(user.id, passwordHash, tx);
         issued = initialPassword;
       }
       const assignment = await this.userRepository.insertAssignment(
-        { userId: user.id, role: input.role, scopeType: input.scopeType, scopeId: input.scopeId, title: input.title, createdBy: principal.userId },
+        {
+          userId: user.id,
+          role: input.role,
+          scopeType: input.scopeType,
+          scopeId: input.scopeId,
+          title: input.title,
+          createdBy: principal.userId,
+        },
         tx,
       );
       if (!assignment) throw new DomainError('ROLE_ASSIGNMENT_EXISTS');
       // A class's teacher joins its class group.
       if (input.scopeType === 'class') events.push(await this.classGroups.classChanged(tx, input.scopeId));
       events.push(
-        await this.outbox.record(tx, 'staff.appointed', { assignmentId: assignment.id, role: assignment.role, scopeType: assignment.scopeType, scopeId: assignment.scopeId, at: assignment.createdAt.toISOString() }),
+        await this.outbox.record(tx, 'staff.appointed', {
+          assignmentId: assignment.id,
+          role: assignment.role,
+          scopeType: assignment.scopeType,
+          scopeId: assignment.scopeId,
+          at: assignment.createdAt.toISOString(),
+        }),
       );
       await this.audit.record(
         {

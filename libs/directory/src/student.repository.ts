@@ -1,15 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import {
-  classes,
-  DB,
-  Database,
-  guardianships,
-  schoolYears,
-  schools,
-  students,
-  users,
-} from '@jiaxiao/db';
+import { classes, DB, Database, guardianships, schoolYears, schools, students, users } from '@jiaxiao/db';
 import { GuardianRow } from './directory.repository';
 
 /** Students of a class, their guardians, and a guardian's children. */
@@ -18,7 +9,11 @@ export class StudentRepository {
   constructor(@Inject(DB) private readonly db: Database) {}
 
   studentsOfClass(classId: string) {
-    return this.db.select().from(students).where(and(eq(students.classId, classId), isNull(students.leftAt))).orderBy(asc(students.name), asc(students.id));
+    return this.db
+      .select()
+      .from(students)
+      .where(and(eq(students.classId, classId), isNull(students.leftAt)))
+      .orderBy(asc(students.name), asc(students.id));
   }
 
   guardiansOf(studentIds: string[]): Promise<GuardianRow[]> {

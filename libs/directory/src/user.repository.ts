@@ -1,13 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, inArray, or } from 'drizzle-orm';
-import {
-  classes,
-  DB,
-  Database,
-  DbExecutor,
-  roleAssignments,
-  users,
-} from '@jiaxiao/db';
+import { classes, DB, Database, DbExecutor, roleAssignments, users } from '@jiaxiao/db';
 
 /** Users and their staff roles: lookups, accounts created on appointment, role assignments. */
 @Injectable()
@@ -29,7 +22,6 @@ export class UserRepository {
     const [row] = await this.db.select().from(roleAssignments).where(eq(roleAssignments.id, id));
     return row;
   }
-
 
   /** Coordinators of the school and teachers of its classes in a school year. */
   staffOfSchool(schoolId: string, schoolYearId: string) {
@@ -53,7 +45,10 @@ export class UserRepository {
             eq(roleAssignments.scopeType, 'class'),
             inArray(
               roleAssignments.scopeId,
-              this.db.select({ id: classes.id }).from(classes).where(and(eq(classes.schoolId, schoolId), eq(classes.schoolYearId, schoolYearId))),
+              this.db
+                .select({ id: classes.id })
+                .from(classes)
+                .where(and(eq(classes.schoolId, schoolId), eq(classes.schoolYearId, schoolYearId))),
             ),
           ),
         ),
@@ -66,18 +61,31 @@ export class UserRepository {
     return row;
   }
 
-  async insertUser(input: { phone: string; name: string; passwordHash: string | null; status: 'active' | 'invited'; passwordChangeRequired?: boolean }, db: DbExecutor) {
+  async insertUser(
+    input: { phone: string; name: string; passwordHash: string | null; status: 'active' | 'invited'; passwordChangeRequired?: boolean },
+    db: DbExecutor,
+  ) {
     const [row] = await db.insert(users).values(input).returning();
     return row;
   }
 
   async activateUser(userId: string, passwordHash: string, db: DbExecutor) {
     // A one-time password, handed over by whoever appointed them: they must choose their own at first sign-in.
-    await db.update(users).set({ passwordHash, status: 'active', passwordChangeRequired: true, activatedAt: new Date(), updatedAt: new Date() }).where(eq(users.id, userId));
+    await db
+      .update(users)
+      .set({ passwordHash, status: 'active', passwordChangeRequired: true, activatedAt: new Date(), updatedAt: new Date() })
+      .where(eq(users.id, userId));
   }
 
   async insertAssignment(
-    input: { userId: string; role: 'teacher' | 'coordinator' | 'district_admin' | 'city_admin' | 'expert'; scopeType: 'city' | 'district' | 'school' | 'class'; scopeId: string | null; title?: string; createdBy: string },
+    input: {
+      userId: string;
+      role: 'teacher' | 'coordinator' | 'district_admin' | 'city_admin' | 'expert';
+      scopeType: 'city' | 'district' | 'school' | 'class';
+      scopeId: string | null;
+      title?: string;
+      createdBy: string;
+    },
     db: DbExecutor,
   ) {
     const [row] = await db.insert(roleAssignments).values(input).onConflictDoNothing().returning();

@@ -7,7 +7,9 @@ import { FilesRepository } from './files.repository';
 import { FILE_STORAGE, FileStorage } from './storage/file-storage';
 import { sniff } from './storage/sniff';
 
-export type FileDownload = { name: string; mime: string } & ({ content: Buffer; redirect?: undefined } | { redirect: string; content?: undefined });
+export type FileDownload = { name: string; mime: string } & (
+  { content: Buffer; redirect?: undefined } | { redirect: string; content?: undefined }
+);
 /** A stored file as a message attachment names it. */
 export type OwnedFile = Pick<FileDto, 'id' | 'name' | 'mime' | 'size'>;
 

@@ -4,7 +4,10 @@ import { PolicyService } from '@jiaxiao/auth';
 import { MailboxItemRow, MailboxRepository } from './mailbox.repository';
 
 /** The staff level a caller holds over an item: the school's coordinator, its district's staff, or city staff. */
-export function staffLevelOver(principal: Principal, item: Pick<MailboxItemRow, 'schoolId' | 'districtId'>): 'school' | 'district' | 'city' | undefined {
+export function staffLevelOver(
+  principal: Principal,
+  item: Pick<MailboxItemRow, 'schoolId' | 'districtId'>,
+): 'school' | 'district' | 'city' | undefined {
   const area = areaScopeOf(principal);
   if (area.city) return 'city';
   if (area.districtIds.includes(item.districtId)) return 'district';

@@ -51,13 +51,23 @@ export class MailboxRepository {
   }
 
   /** Newest first: the caller's own items, or the items of an area. */
-  list(filter: { authorId?: string; area?: MailboxArea; status?: 'open' | 'answered'; schoolId?: string; escalated?: boolean }): Promise<MailboxListRow[]> {
+  list(filter: {
+    authorId?: string;
+    area?: MailboxArea;
+    status?: 'open' | 'answered';
+    schoolId?: string;
+    escalated?: boolean;
+  }): Promise<MailboxListRow[]> {
     const conditions: (SQL | undefined)[] = [
       filter.authorId ? eq(mailboxItems.authorId, filter.authorId) : undefined,
       filter.area ? inArea(filter.area) : undefined,
       filter.status ? eq(mailboxItems.status, filter.status) : undefined,
       filter.schoolId ? eq(mailboxItems.schoolId, filter.schoolId) : undefined,
-      filter.escalated === undefined ? undefined : filter.escalated ? isNotNull(mailboxItems.escalatedAt) : isNull(mailboxItems.escalatedAt),
+      filter.escalated === undefined
+        ? undefined
+        : filter.escalated
+          ? isNotNull(mailboxItems.escalatedAt)
+          : isNull(mailboxItems.escalatedAt),
     ];
     return this.db
       .select({ item: mailboxItems, schoolName: schoolPlaces.name, authorName: users.name, authorPhone: users.phone })
@@ -118,7 +128,10 @@ export class MailboxRepository {
   }
 }
 
-function inList(column: typeof schoolPlaces.id | typeof schoolPlaces.districtId | typeof mailboxItems.schoolId | typeof mailboxItems.districtId, ids: string[]): SQL {
+function inList(
+  column: typeof schoolPlaces.id | typeof schoolPlaces.districtId | typeof mailboxItems.schoolId | typeof mailboxItems.districtId,
+  ids: string[],
+): SQL {
   return ids.length ? inArray(column, ids) : sql`false`;
 }
 

@@ -4,7 +4,14 @@ import type { Queue } from 'bullmq';
 import { AppConfig, areaScopeOf, DomainError, isoShanghai, maskPhone, Principal, QUEUES } from '@jiaxiao/common';
 import { NotificationsService } from '@jiaxiao/notifications';
 import { AuditService } from '@jiaxiao/platform';
-import { AnswerMailboxItemDto, CreateMailboxItemDto, MailboxItemDto, MailboxQueryDto, MailboxReportDto, MailboxReportQueryDto } from './dto/mailbox.dto';
+import {
+  AnswerMailboxItemDto,
+  CreateMailboxItemDto,
+  MailboxItemDto,
+  MailboxQueryDto,
+  MailboxReportDto,
+  MailboxReportQueryDto,
+} from './dto/mailbox.dto';
 import { staffLevelOver } from './mailbox.access';
 import { MailboxArea, MailboxListRow, MailboxRepository } from './mailbox.repository';
 
@@ -65,7 +72,12 @@ export class MailboxService implements OnModuleInit {
 
   /** Staff: the items of their area, newest first; anonymous writers stay hidden in lists. */
   async listForStaff(principal: Principal, query: MailboxQueryDto): Promise<MailboxItemDto[]> {
-    const rows = await this.repository.list({ area: staffArea(principal), status: query.status, schoolId: query.schoolId, escalated: query.escalated });
+    const rows = await this.repository.list({
+      area: staffArea(principal),
+      status: query.status,
+      schoolId: query.schoolId,
+      escalated: query.escalated,
+    });
     return rows.map((row) => toDto(row, !row.item.anonymous));
   }
 
@@ -76,7 +88,13 @@ export class MailboxService implements OnModuleInit {
     if (!item || !level) throw new DomainError('MAILBOX_ITEM_NOT_FOUND');
     const reveal = !item.anonymous || level !== 'school';
     if (item.anonymous && reveal) {
-      await this.audit.record({ actorId: principal.userId, action: 'mailbox.identity_viewed', targetType: 'mailbox_item', targetId: item.id, detail: { level } });
+      await this.audit.record({
+        actorId: principal.userId,
+        action: 'mailbox.identity_viewed',
+        targetType: 'mailbox_item',
+        targetId: item.id,
+        detail: { level },
+      });
     }
     return toDto(await this.repository.withNames(item), reveal);
   }
@@ -90,11 +108,21 @@ export class MailboxService implements OnModuleInit {
       if (item.status === 'answered') throw new DomainError('MAILBOX_ALREADY_ANSWERED');
       if (LEVEL_RANK[level] < LEVEL_RANK[item.level]) throw new DomainError('MAILBOX_NOT_YOUR_LEVEL');
       await this.repository.answer(item.id, { answer: dto.answer, answeredBy: principal.userId, answeredLevel: level }, tx);
-      await this.audit.record({ actorId: principal.userId, action: 'mailbox.answered', targetType: 'mailbox_item', targetId: item.id, detail: { level } }, tx);
+      await this.audit.record(
+        { actorId: principal.userId, action: 'mailbox.answered', targetType: 'mailbox_item', targetId: item.id, detail: { level } },
+        tx,
+      );
       return item;
     });
     const created = await this.notifications.create([
-      { userId: answered.authorId, kind: 'mailbox.answered', title: '【校长信箱】您的来信已答复', body: `“${answered.subject}”已收到答复，请在校长信箱中查看。`, data: { mailboxItemId: answered.id }, deliverAt: new Date() },
+      {
+        userId: answered.authorId,
+        kind: 'mailbox.answered',
+        title: '【校长信箱】您的来信已答复',
+        body: `“${answered.subject}”已收到答复，请在校长信箱中查看。`,
+        data: { mailboxItemId: answered.id },
+        deliverAt: new Date(),
+      },
     ]);
     await this.notifications.dispatch(created);
     return this.getForStaff(principal, id);
@@ -113,7 +141,16 @@ export class MailboxService implements OnModuleInit {
       area = { city: false, districtIds: [query.districtId], schoolIds: [] };
     }
     const rows = await this.repository.counts(area, new Date());
-    return { schools: rows.map((r) => ({ ...r, open: Number(r.open), answered: Number(r.answered), overdue: Number(r.overdue), escalated: Number(r.escalated), paidTutoring: Number(r.paidTutoring) })) };
+    return {
+      schools: rows.map((r) => ({
+        ...r,
+        open: Number(r.open),
+        answered: Number(r.answered),
+        overdue: Number(r.overdue),
+        escalated: Number(r.escalated),
+        paidTutoring: Number(r.paidTutoring),
+      })),
+    };
   }
 }
 

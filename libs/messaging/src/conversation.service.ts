@@ -25,9 +25,14 @@ export class ConversationService {
     const page = toPage(rows, limit, (r) => [r.activity, r.conversation.id]);
     const ids = page.items.map((r) => r.conversation.id);
     const last = await this.repository.lastMessages(ids);
-    const directTitles = await this.directTitles(principal, page.items.filter((r) => r.conversation.kind === 'direct').map((r) => r.conversation.id));
+    const directTitles = await this.directTitles(
+      principal,
+      page.items.filter((r) => r.conversation.kind === 'direct').map((r) => r.conversation.id),
+    );
     return {
-      items: page.items.map(({ conversation: c, lastReadSeq }) => toConversationDto(c, lastReadSeq, last.get(c.id), directTitles.get(c.id))),
+      items: page.items.map(({ conversation: c, lastReadSeq }) =>
+        toConversationDto(c, lastReadSeq, last.get(c.id), directTitles.get(c.id)),
+      ),
       nextCursor: page.nextCursor,
     };
   }
@@ -65,15 +70,20 @@ export class ConversationService {
     const key = [principal.userId, otherUserId].sort().join(':');
     const conversation = await this.repository.transaction(async (tx) => {
       const names = await this.repository.namesOf([principal.userId, otherUserId], tx);
-      await this.repository.insertConversation(
-        { kind: 'direct', title: [...names.values()].join('、').slice(0, 100), directKey: key },
-        tx,
-      );
+      await this.repository.insertConversation({ kind: 'direct', title: [...names.values()].join('、').slice(0, 100), directKey: key }, tx);
       const row = await this.repository.directByKey(key, tx);
       if (!row) throw new DomainError('CONVERSATION_NOT_FOUND');
       const staffId = callerServes ? principal.userId : otherUserId;
       const guardianId = staffId === principal.userId ? otherUserId : principal.userId;
-      await this.repository.addMembers(row.id, [{ userId: staffId, role: 'staff' }, { userId: guardianId, role: 'member' }], 0, tx);
+      await this.repository.addMembers(
+        row.id,
+        [
+          { userId: staffId, role: 'staff' },
+          { userId: guardianId, role: 'member' },
+        ],
+        0,
+        tx,
+      );
       return row;
     });
     await this.realtime.join([principal.userId, otherUserId], conversationRoom(conversation.id));
@@ -109,7 +119,9 @@ export class ConversationService {
       // New members start with everything before their arrival read.
       const joined = await this.repository.addMembers(
         group.id,
-        wanted.filter((id) => !currentIds.has(id)).map((userId) => ({ userId, role: staff.has(userId) ? ('staff' as const) : ('member' as const) })),
+        wanted
+          .filter((id) => !currentIds.has(id))
+          .map((userId) => ({ userId, role: staff.has(userId) ? ('staff' as const) : ('member' as const) })),
         group.lastSeq,
         tx,
       );
@@ -117,9 +129,16 @@ export class ConversationService {
       const demote = current.filter((m) => wantedSet.has(m.userId) && !staff.has(m.userId) && m.role === 'staff').map((m) => m.userId);
       await this.repository.updateRoles(group.id, promote, 'staff', tx);
       await this.repository.updateRoles(group.id, demote, 'member', tx);
-      const left = await this.repository.removeMembers(group.id, current.filter((m) => !wantedSet.has(m.userId)).map((m) => m.userId), tx);
+      const left = await this.repository.removeMembers(
+        group.id,
+        current.filter((m) => !wantedSet.has(m.userId)).map((m) => m.userId),
+        tx,
+      );
       const notices: MessageRow[] = [];
-      for (const [event, userIds] of [['joined', joined], ['left', left]] as const) {
+      for (const [event, userIds] of [
+        ['joined', joined],
+        ['left', left],
+      ] as const) {
         if (userIds.length > 0) notices.push(await this.systemMessage(group.id, event, userIds, tx));
       }
       return { conversationId: group.id, joined, left, notices };
@@ -138,7 +157,11 @@ export class ConversationService {
    */
   async moveClassGroup(fromClassId: string, toClassId: string): Promise<void> {
     await this.repository.transaction(async (tx) => {
-      const [from, to, place] = [await this.repository.classGroup(fromClassId, tx), await this.repository.classGroup(toClassId, tx), await this.repository.classTitle(toClassId, tx)];
+      const [from, to, place] = [
+        await this.repository.classGroup(fromClassId, tx),
+        await this.repository.classGroup(toClassId, tx),
+        await this.repository.classTitle(toClassId, tx),
+      ];
       if (from && !to && place) await this.repository.moveGroup(from.id, toClassId, place.title, tx);
     });
     await this.syncClassGroup(toClassId);
@@ -155,7 +178,10 @@ export class ConversationService {
     wanted: { userId: string; role: 'staff' | 'member' }[],
   ): Promise<{ conversationId: string; joined: string[]; left: string[] }> {
     const outcome = await this.repository.transaction(async (tx) => {
-      await this.repository.insertConversation({ kind: 'committee_group', title: committee.title.slice(0, 100), schoolId: committee.schoolId, refId: committee.id }, tx);
+      await this.repository.insertConversation(
+        { kind: 'committee_group', title: committee.title.slice(0, 100), schoolId: committee.schoolId, refId: committee.id },
+        tx,
+      );
       const group = await this.repository.groupByRef('committee_group', committee.id, tx);
       if (!group) throw new DomainError('CONVERSATION_NOT_FOUND');
       const roleOf = new Map(wanted.slice(0, MAX_GROUP_MEMBERS).map((m) => [m.userId, m.role]));
@@ -168,11 +194,28 @@ export class ConversationService {
         tx,
       );
       const changed = current.filter((m) => roleOf.has(m.userId) && roleOf.get(m.userId) !== m.role);
-      await this.repository.updateRoles(group.id, changed.filter((m) => roleOf.get(m.userId) === 'staff').map((m) => m.userId), 'staff', tx);
-      await this.repository.updateRoles(group.id, changed.filter((m) => roleOf.get(m.userId) === 'member').map((m) => m.userId), 'member', tx);
-      const left = await this.repository.removeMembers(group.id, current.filter((m) => !roleOf.has(m.userId)).map((m) => m.userId), tx);
+      await this.repository.updateRoles(
+        group.id,
+        changed.filter((m) => roleOf.get(m.userId) === 'staff').map((m) => m.userId),
+        'staff',
+        tx,
+      );
+      await this.repository.updateRoles(
+        group.id,
+        changed.filter((m) => roleOf.get(m.userId) === 'member').map((m) => m.userId),
+        'member',
+        tx,
+      );
+      const left = await this.repository.removeMembers(
+        group.id,
+        current.filter((m) => !roleOf.has(m.userId)).map((m) => m.userId),
+        tx,
+      );
       const notices: MessageRow[] = [];
-      for (const [event, userIds] of [['joined', joined], ['left', left]] as const) {
+      for (const [event, userIds] of [
+        ['joined', joined],
+        ['left', left],
+      ] as const) {
         if (userIds.length > 0) notices.push(await this.systemMessage(group.id, event, userIds, tx));
       }
       return { conversationId: group.id, joined, left, notices };
@@ -194,7 +237,10 @@ export class ConversationService {
         seq,
         senderId: null,
         type: 'system',
-        text: systemText(event, userIds.map((id) => names.get(id) ?? '')),
+        text: systemText(
+          event,
+          userIds.map((id) => names.get(id) ?? ''),
+        ),
         payload: { system: { event, userIds, names: userIds.map((id) => names.get(id) ?? '') } },
       },
       tx,

@@ -42,7 +42,10 @@ export class LectureRoomService {
   }
 
   private async ensure(lecture: LectureRoomRef, tx: DbExecutor) {
-    await this.repository.insertConversation({ kind: 'lecture_room', title: `讲座答疑：${lecture.title}`.slice(0, 100), schoolId: lecture.schoolId, refId: lecture.id }, tx);
+    await this.repository.insertConversation(
+      { kind: 'lecture_room', title: `讲座答疑：${lecture.title}`.slice(0, 100), schoolId: lecture.schoolId, refId: lecture.id },
+      tx,
+    );
     const room = await this.repository.groupByRef('lecture_room', lecture.id, tx);
     if (!room) throw new DomainError('CONVERSATION_NOT_FOUND');
     return room;

@@ -1,11 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import {
-  conversationMembers,
-  DB,
-  Database,
-  messages,
-} from '@jiaxiao/db';
+import { conversationMembers, DB, Database, messages } from '@jiaxiao/db';
 
 /** Which messages carry a file: whether it is still in use, and who may read it through them. */
 @Injectable()
@@ -27,7 +22,10 @@ export class MessageFileRepository {
     const [row] = await this.db
       .select({ one: sql<number>`1` })
       .from(messages)
-      .innerJoin(conversationMembers, and(eq(conversationMembers.conversationId, messages.conversationId), eq(conversationMembers.userId, userId)))
+      .innerJoin(
+        conversationMembers,
+        and(eq(conversationMembers.conversationId, messages.conversationId), eq(conversationMembers.userId, userId)),
+      )
       .where(and(sql`${messages.payload} -> 'attachment' ->> 'fileId' = ${fileId}`, isNull(messages.recalledAt)))
       .limit(1);
     return Boolean(row);

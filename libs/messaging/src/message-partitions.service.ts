@@ -24,7 +24,11 @@ export class MessagePartitionsService implements OnModuleInit {
 
   /** Every process with the queue makes sure the repeating job exists (idempotent). */
   async onModuleInit(): Promise<void> {
-    await this.queue.upsertJobScheduler('messages-partitions', { pattern: '30 3 * * *', tz: 'Asia/Shanghai' }, { name: 'messages.partitions', data: {} });
+    await this.queue.upsertJobScheduler(
+      'messages-partitions',
+      { pattern: '30 3 * * *', tz: 'Asia/Shanghai' },
+      { name: 'messages.partitions', data: {} },
+    );
   }
 
   /** Makes the partitions of this month through PARTITION_MONTHS_AHEAD months on that are missing. */

@@ -1,6 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, eq, isNull, SQL, sql } from 'drizzle-orm';
-import { conversationMembers, conversations, DB, Database, DbExecutor, messageClientIds, MessagePayload, messages, MessageType, notifications, readMarks, users } from '@jiaxiao/db';
+import {
+  conversationMembers,
+  conversations,
+  DB,
+  Database,
+  DbExecutor,
+  messageClientIds,
+  MessagePayload,
+  messages,
+  MessageType,
+  notifications,
+  readMarks,
+  users,
+} from '@jiaxiao/db';
 import { staffRoles } from '@jiaxiao/directory';
 import { MessageRow, messageColumns, SendContext } from './messaging.repository';
 
@@ -27,7 +40,11 @@ export class MessageRepository {
   }
 
   async messageById(id: string, db: DbExecutor = this.db): Promise<MessageRow | undefined> {
-    const [row] = await db.select(messageColumns).from(messages).leftJoin(users, eq(users.id, messages.senderId)).where(eq(messages.id, id));
+    const [row] = await db
+      .select(messageColumns)
+      .from(messages)
+      .leftJoin(users, eq(users.id, messages.senderId))
+      .where(eq(messages.id, id));
     return row;
   }
 
@@ -63,7 +80,14 @@ export class MessageRepository {
    * statement on message_client_ids_pk (claimed by the insert's trigger), seq bump included.
    */
   async insertSent(
-    values: { conversationId: string; senderId: string; clientMsgId: string; type: MessageType; text: string | null; payload: MessagePayload },
+    values: {
+      conversationId: string;
+      senderId: string;
+      clientMsgId: string;
+      type: MessageType;
+      text: string | null;
+      payload: MessagePayload;
+    },
     inbox: { userIds: string[]; deliverAt: Date[]; kind: string; title: string; body: string },
     db: DbExecutor = this.db,
   ): Promise<{ row: typeof messages.$inferSelect; notifications: { id: string; deliverAt: Date }[] } | undefined> {
@@ -101,7 +125,9 @@ export class MessageRepository {
       )
       select i.id, i.seq::float8 as seq, i.created_at as "createdAt",
         (select coalesce(json_agg(json_build_object('id', n.id, 'deliverAt', n.deliver_at)), '[]'::json) from notified n) as notifications
-      from inserted i`)) as unknown as { rows: { id: string; seq: number; createdAt: Date | string; notifications: { id: string; deliverAt: string }[] }[] };
+      from inserted i`)) as unknown as {
+      rows: { id: string; seq: number; createdAt: Date | string; notifications: { id: string; deliverAt: string }[] }[];
+    };
     const [row] = result.rows;
     if (!row) return undefined;
     return {
@@ -124,7 +150,15 @@ export class MessageRepository {
   }
 
   async insertMessage(
-    values: { conversationId: string; seq: number; senderId: string | null; clientMsgId?: string; type: MessageType; text: string | null; payload: MessagePayload },
+    values: {
+      conversationId: string;
+      seq: number;
+      senderId: string | null;
+      clientMsgId?: string;
+      type: MessageType;
+      text: string | null;
+      payload: MessagePayload;
+    },
     db: DbExecutor,
   ) {
     const [row] = await db.insert(messages).values(values).returning();
@@ -133,7 +167,9 @@ export class MessageRepository {
 
   /** Makes the monthly partitions of messages from the month of `from` through the month of `to` that are missing; how many it made. */
   async ensurePartitions(from: Date, to: Date): Promise<number> {
-    const result = (await this.db.execute(sql`select messages_ensure_partitions(${from.toISOString()}::timestamptz, ${to.toISOString()}::timestamptz) as made`)) as unknown as {
+    const result = (await this.db.execute(
+      sql`select messages_ensure_partitions(${from.toISOString()}::timestamptz, ${to.toISOString()}::timestamptz) as made`,
+    )) as unknown as {
       rows: { made: number }[];
     };
     return result.rows[0].made;
@@ -151,7 +187,12 @@ export class MessageRepository {
     const result = (await this.db.execute(this.pageStatement(conversationId, options))) as unknown as {
       rows: (Omit<MessageRow, 'createdAt' | 'recalledAt'> & { createdAt: Date | string; recalledAt: Date | string | null })[];
     };
-    return result.rows.map((r) => ({ ...r, seq: Number(r.seq), createdAt: new Date(r.createdAt), recalledAt: r.recalledAt === null ? null : new Date(r.recalledAt) }));
+    return result.rows.map((r) => ({
+      ...r,
+      seq: Number(r.seq),
+      createdAt: new Date(r.createdAt),
+      recalledAt: r.recalledAt === null ? null : new Date(r.recalledAt),
+    }));
   }
 
   /** The statement of `page` (bench/message-history.ts explains it). */

@@ -59,7 +59,13 @@ export class MessageService {
     const direct = context.kind === 'direct' && content.type !== 'notice';
     const recipients = direct ? context.others.map((o) => o.userId) : [];
     const values = { conversationId: input.conversationId, senderId: principal.userId, clientMsgId: input.clientMsgId, ...content };
-    const inbox = { userIds: recipients, deliverAt: recipients.map((id) => times.get(id) ?? now), kind: 'message.direct', title: principal.name, body: preview(content) };
+    const inbox = {
+      userIds: recipients,
+      deliverAt: recipients.map((id) => times.get(id) ?? now),
+      kind: 'message.direct',
+      title: principal.name,
+      body: preview(content),
+    };
     let sent: Awaited<ReturnType<MessageRepository['insertSent']>>;
     let event: number | undefined;
     try {
@@ -130,14 +136,19 @@ export class MessageService {
   async read(principal: Principal, conversationId: string, seq: number): Promise<number> {
     const cursor = await this.messageRepository.moveReadCursor(conversationId, principal.userId, seq);
     if (cursor === undefined) throw new DomainError('FORBIDDEN');
-    await this.realtime.emit([conversationRoom(conversationId)], 'conversation:read', { conversationId, userId: principal.userId, seq: cursor });
+    await this.realtime.emit([conversationRoom(conversationId)], 'conversation:read', {
+      conversationId,
+      userId: principal.userId,
+      seq: cursor,
+    });
     return cursor;
   }
 
   /** The sender takes a message back within 2 minutes: a tombstone stays, the body and file go. */
   async recall(principal: Principal, messageId: string): Promise<MessageDto> {
     const message = await this.messageRepository.messageById(messageId);
-    if (!message || !(await this.repository.membership(message.conversationId, principal.userId))) throw new DomainError('MESSAGE_NOT_FOUND');
+    if (!message || !(await this.repository.membership(message.conversationId, principal.userId)))
+      throw new DomainError('MESSAGE_NOT_FOUND');
     if (message.senderId !== principal.userId) throw new DomainError('FORBIDDEN');
     if (message.recalledAt) return toMessageDto(message);
     if (Date.now() - message.createdAt.getTime() > RECALL_WINDOW_MS) throw new DomainError('RECALL_WINDOW_PASSED');
@@ -162,12 +173,16 @@ export class MessageService {
     return tombstone;
   }
 
-  private async content(principal: Principal, input: SendMessageDto): Promise<{ type: MessageType; text: string | null; payload: MessagePayload }> {
+  private async content(
+    principal: Principal,
+    input: SendMessageDto,
+  ): Promise<{ type: MessageType; text: string | null; payload: MessagePayload }> {
     const text = input.text?.trim() ?? '';
     switch (input.type) {
       case 'text':
         if (!text) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'text', constraint: 'isNotEmpty' }]);
-        if (text.length > MAX_TEXT) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'text', constraint: 'maxLength', args: [MAX_TEXT] }]);
+        if (text.length > MAX_TEXT)
+          throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'text', constraint: 'maxLength', args: [MAX_TEXT] }]);
         return { type: 'text', text, payload: {} };
       case 'notice':
         if (!input.title?.trim()) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'title', constraint: 'isNotEmpty' }]);
@@ -175,7 +190,9 @@ export class MessageService {
         return {
           type: 'notice',
           text,
-          payload: { notice: { title: input.title.trim(), body: text, needsAck: input.needsAck ?? false, emergency: input.emergency ?? false } },
+          payload: {
+            notice: { title: input.title.trim(), body: text, needsAck: input.needsAck ?? false, emergency: input.emergency ?? false },
+          },
         };
       case 'image':
       case 'file': {

@@ -44,6 +44,15 @@ import { UnconfirmedNoticeService } from './unconfirmed/unconfirmed.service';
     UnconfirmedNoticeRepository,
     UnconfirmedNoticeService,
   ],
-  exports: [ConversationService, MessageService, ClassNoticeService, MessagePartitionsService, SchoolNoticeService, UnconfirmedNoticeService, LectureRoomService, NotificationsModule],
+  exports: [
+    ConversationService,
+    MessageService,
+    ClassNoticeService,
+    MessagePartitionsService,
+    SchoolNoticeService,
+    UnconfirmedNoticeService,
+    LectureRoomService,
+    NotificationsModule,
+  ],
 })
 export class MessagingModule {}

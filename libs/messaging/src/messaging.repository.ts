@@ -10,7 +10,12 @@ export interface SendContext {
   staffOnly: boolean;
   role: 'staff' | 'member';
   existingId: string | null;
-  others: { userId: string; role: 'staff' | 'member'; staff: boolean; hours: { days: number[]; startMinute: number; endMinute: number } | null }[];
+  others: {
+    userId: string;
+    role: 'staff' | 'member';
+    staff: boolean;
+    hours: { days: number[]; startMinute: number; endMinute: number } | null;
+  }[];
 }
 
 export type MessageRow = typeof messages.$inferSelect & { senderName: string | null };
@@ -53,7 +58,10 @@ export class MessagingRepository {
   }
 
   async conversationIdsOf(userId: string): Promise<string[]> {
-    const rows = await this.db.select({ id: conversationMembers.conversationId }).from(conversationMembers).where(eq(conversationMembers.userId, userId));
+    const rows = await this.db
+      .select({ id: conversationMembers.conversationId })
+      .from(conversationMembers)
+      .where(eq(conversationMembers.userId, userId));
     return rows.map((r) => r.id);
   }
 
@@ -130,14 +138,24 @@ export class MessagingRepository {
 
   members(conversationId: string, db: DbExecutor = this.db) {
     return db
-      .select({ userId: conversationMembers.userId, role: conversationMembers.role, lastReadSeq: conversationMembers.lastReadSeq, name: users.name })
+      .select({
+        userId: conversationMembers.userId,
+        role: conversationMembers.role,
+        lastReadSeq: conversationMembers.lastReadSeq,
+        name: users.name,
+      })
       .from(conversationMembers)
       .innerJoin(users, eq(users.id, conversationMembers.userId))
       .where(eq(conversationMembers.conversationId, conversationId))
       .orderBy(asc(users.name));
   }
 
-  async addMembers(conversationId: string, rows: { userId: string; role: 'staff' | 'member' }[], lastReadSeq: number, db: DbExecutor): Promise<string[]> {
+  async addMembers(
+    conversationId: string,
+    rows: { userId: string; role: 'staff' | 'member' }[],
+    lastReadSeq: number,
+    db: DbExecutor,
+  ): Promise<string[]> {
     if (rows.length === 0) return [];
     const added = await db
       .insert(conversationMembers)

@@ -9,7 +9,10 @@ import { ApplicationRow } from './model-schools.repository';
 export class ApplicationRepository {
   constructor(@Inject(DB) private readonly db: Database) {}
 
-  async insertApplication(values: typeof modelSchoolApplications.$inferInsert, db: DbExecutor = this.db): Promise<ApplicationRow | undefined> {
+  async insertApplication(
+    values: typeof modelSchoolApplications.$inferInsert,
+    db: DbExecutor = this.db,
+  ): Promise<ApplicationRow | undefined> {
     const [row] = await db.insert(modelSchoolApplications).values(values).onConflictDoNothing().returning();
     return row;
   }
@@ -29,7 +32,10 @@ export class ApplicationRepository {
   }
 
   async applicationBySchool(schoolId: string, year: number): Promise<ApplicationRow | undefined> {
-    const [row] = await this.db.select().from(modelSchoolApplications).where(and(eq(modelSchoolApplications.schoolId, schoolId), eq(modelSchoolApplications.year, year)));
+    const [row] = await this.db
+      .select()
+      .from(modelSchoolApplications)
+      .where(and(eq(modelSchoolApplications.schoolId, schoolId), eq(modelSchoolApplications.year, year)));
     return row;
   }
 
@@ -38,7 +44,11 @@ export class ApplicationRepository {
     return row;
   }
 
-  async updateApplication(id: string, values: Partial<typeof modelSchoolApplications.$inferInsert>, db: DbExecutor = this.db): Promise<ApplicationRow> {
+  async updateApplication(
+    id: string,
+    values: Partial<typeof modelSchoolApplications.$inferInsert>,
+    db: DbExecutor = this.db,
+  ): Promise<ApplicationRow> {
     const [row] = await db
       .update(modelSchoolApplications)
       .set({ ...values, updatedAt: new Date() })
@@ -65,7 +75,13 @@ export class ApplicationRepository {
     const rows = await this.db
       .select({ id: modelSchoolApplications.id, rank: sql<number>`rank() over (order by ${modelSchoolApplications.totalScore} desc)::int` })
       .from(modelSchoolApplications)
-      .where(and(eq(modelSchoolApplications.year, year), inArray(modelSchoolApplications.status, ['district_passed', 'designated']), isNotNull(modelSchoolApplications.totalScore)));
+      .where(
+        and(
+          eq(modelSchoolApplications.year, year),
+          inArray(modelSchoolApplications.status, ['district_passed', 'designated']),
+          isNotNull(modelSchoolApplications.totalScore),
+        ),
+      );
     return new Map(rows.map((r) => [r.id, Number(r.rank)]));
   }
 
@@ -84,20 +100,39 @@ export class ApplicationRepository {
       .from(modelSchoolApplications)
       .innerJoin(schoolPlaces, eq(schoolPlaces.id, modelSchoolApplications.schoolId))
       .innerJoin(districtPlaces, eq(districtPlaces.id, schoolPlaces.districtId))
-      .where(and(eq(modelSchoolApplications.year, year), inArray(modelSchoolApplications.status, ['district_passed', 'designated']), isNotNull(modelSchoolApplications.totalScore)))
+      .where(
+        and(
+          eq(modelSchoolApplications.year, year),
+          inArray(modelSchoolApplications.status, ['district_passed', 'designated']),
+          isNotNull(modelSchoolApplications.totalScore),
+        ),
+      )
       .orderBy(sql`${modelSchoolApplications.totalScore} desc`, asc(schoolPlaces.name));
   }
 
   /** Rank of a score among the year's contenders, and how many there are. */
   async rankOf(year: number, score: number, db: DbExecutor): Promise<{ rank: number; contenders: number }> {
     const [row] = await db
-      .select({ above: sql<number>`count(*) filter (where ${modelSchoolApplications.totalScore} > ${score})::int`, contenders: sql<number>`count(*)::int` })
+      .select({
+        above: sql<number>`count(*) filter (where ${modelSchoolApplications.totalScore} > ${score})::int`,
+        contenders: sql<number>`count(*)::int`,
+      })
       .from(modelSchoolApplications)
-      .where(and(eq(modelSchoolApplications.year, year), inArray(modelSchoolApplications.status, ['district_passed', 'designated']), isNotNull(modelSchoolApplications.totalScore)));
+      .where(
+        and(
+          eq(modelSchoolApplications.year, year),
+          inArray(modelSchoolApplications.status, ['district_passed', 'designated']),
+          isNotNull(modelSchoolApplications.totalScore),
+        ),
+      );
     return { rank: Number(row.above) + 1, contenders: Number(row.contenders) };
   }
 
   applicationsOfSchool(schoolId: string) {
-    return this.db.select().from(modelSchoolApplications).where(eq(modelSchoolApplications.schoolId, schoolId)).orderBy(desc(modelSchoolApplications.year));
+    return this.db
+      .select()
+      .from(modelSchoolApplications)
+      .where(eq(modelSchoolApplications.schoolId, schoolId))
+      .orderBy(desc(modelSchoolApplications.year));
   }
 }

@@ -17,7 +17,10 @@ import { SupportSitesService } from './support-sites.service';
 export const MAX_OPEN_REQUESTS = 3;
 
 type RequestView = Awaited<ReturnType<SupportSitesRepository['requests']>>[number];
-type StaffAction = { kind: 'accept'; dto: AcceptCounsellingRequestDto } | { kind: 'reply'; dto: ReplyCounsellingRequestDto } | { kind: 'close'; dto: CloseCounsellingRequestDto };
+type StaffAction =
+  | { kind: 'accept'; dto: AcceptCounsellingRequestDto }
+  | { kind: 'reply'; dto: ReplyCounsellingRequestDto }
+  | { kind: 'close'; dto: CloseCounsellingRequestDto };
 
 /**
  * Private appointment requests (心理辅导预约). A guardian asks a site they can see; only the
@@ -49,7 +52,8 @@ export class CounsellingService {
     if (dto.studentId && !principal.children.some((c) => c.studentId === dto.studentId)) throw new DomainError('STUDENT_NOT_FOUND');
     const contactPhone = dto.contactPhone ?? (await this.repository.guardianPhone(principal.userId));
     const row = await this.repository.transaction(async (tx) => {
-      if ((await this.repository.lockOpenCount(principal.userId, tx)) >= MAX_OPEN_REQUESTS) throw new DomainError('COUNSELLING_OPEN_LIMIT', { max: MAX_OPEN_REQUESTS });
+      if ((await this.repository.lockOpenCount(principal.userId, tx)) >= MAX_OPEN_REQUESTS)
+        throw new DomainError('COUNSELLING_OPEN_LIMIT', { max: MAX_OPEN_REQUESTS });
       return this.repository.insertRequest(
         {
           siteId: placed.site.id,
@@ -125,7 +129,10 @@ export class CounsellingService {
       if (request.status === 'closed') throw new DomainError('COUNSELLING_REQUEST_CLOSED');
       const status = action.kind === 'accept' ? 'accepted' : action.kind === 'close' ? 'closed' : request.status;
       await this.repository.updateRequest(id, { status, scheduledAt, reply, handledBy: principal.userId }, tx);
-      await this.audit.record({ actorId: principal.userId, action: `counselling_request.${action.kind}`, targetType: 'counselling_request', targetId: id }, tx);
+      await this.audit.record(
+        { actorId: principal.userId, action: `counselling_request.${action.kind}`, targetType: 'counselling_request', targetId: id },
+        tx,
+      );
       return request.guardianId;
     });
     const body =
@@ -135,7 +142,14 @@ export class CounsellingService {
           ? `“${current.siteName}”已结束您的预约${reply ? '，并留言给您' : ''}。`
           : `“${current.siteName}”回复了您的预约。`;
     const created = await this.notifications.create([
-      { userId: guardianId, kind: 'counselling.updated', title: '【心理辅导】您的预约有新进展', body: `${body}请在“活动 → 心理辅导”中查看。`, data: { counsellingRequestId: id }, deliverAt: new Date() },
+      {
+        userId: guardianId,
+        kind: 'counselling.updated',
+        title: '【心理辅导】您的预约有新进展',
+        body: `${body}请在“活动 → 心理辅导”中查看。`,
+        data: { counsellingRequestId: id },
+        deliverAt: new Date(),
+      },
     ]);
     await this.notifications.dispatch(created);
     return this.forStaff(principal, id);

@@ -18,7 +18,10 @@ export class DesignationRepository {
   }
 
   async allDesignations(year: number, db: DbExecutor): Promise<number> {
-    const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(modelSchoolDesignations).where(eq(modelSchoolDesignations.year, year));
+    const [row] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(modelSchoolDesignations)
+      .where(eq(modelSchoolDesignations.year, year));
     return Number(row.n);
   }
 
@@ -32,7 +35,11 @@ export class DesignationRepository {
     return row;
   }
 
-  async updateDesignation(id: string, values: Partial<typeof modelSchoolDesignations.$inferInsert>, db: DbExecutor): Promise<DesignationRow> {
+  async updateDesignation(
+    id: string,
+    values: Partial<typeof modelSchoolDesignations.$inferInsert>,
+    db: DbExecutor,
+  ): Promise<DesignationRow> {
     const [row] = await db.update(modelSchoolDesignations).set(values).where(eq(modelSchoolDesignations.id, id)).returning();
     return row;
   }
@@ -49,6 +56,10 @@ export class DesignationRepository {
   }
 
   designationsOfSchool(schoolId: string) {
-    return this.db.select().from(modelSchoolDesignations).where(eq(modelSchoolDesignations.schoolId, schoolId)).orderBy(desc(modelSchoolDesignations.designatedAt));
+    return this.db
+      .select()
+      .from(modelSchoolDesignations)
+      .where(eq(modelSchoolDesignations.schoolId, schoolId))
+      .orderBy(desc(modelSchoolDesignations.designatedAt));
   }
 }

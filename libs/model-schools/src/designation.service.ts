@@ -32,22 +32,45 @@ export class DesignationService {
       const year = await this.repository.lockYear(application.year, tx);
       if (!year) throw new DomainError('MODEL_SCHOOL_YEAR_NOT_FOUND');
       const locked = await this.applicationRepository.lockApplication(applicationId, tx);
-      if (!locked || locked.status !== 'district_passed') throw new DomainError('MODEL_SCHOOL_APPLICATION_STATE', { status: locked?.status ?? 'missing' });
+      if (!locked || locked.status !== 'district_passed')
+        throw new DomainError('MODEL_SCHOOL_APPLICATION_STATE', { status: locked?.status ?? 'missing' });
       if (locked.totalScore === null) throw new DomainError('MODEL_SCHOOL_NOT_SCORED');
-      if (locked.totalScore < year.passMark) throw new DomainError('MODEL_SCHOOL_BELOW_PASS_MARK', { score: locked.totalScore, passMark: year.passMark });
+      if (locked.totalScore < year.passMark)
+        throw new DomainError('MODEL_SCHOOL_BELOW_PASS_MARK', { score: locked.totalScore, passMark: year.passMark });
       const active = await this.designationRepository.activeDesignations(locked.year, tx);
       if (active >= year.quota) throw new DomainError('MODEL_SCHOOL_QUOTA_FULL', { quota: year.quota });
       // Numbers are never reused: a revoked designation keeps its number.
       const seq = (await this.designationRepository.allDesignations(locked.year, tx)) + 1;
       const designation = await this.designationRepository.insertDesignation(
-        { applicationId, schoolId: locked.schoolId, year: locked.year, certificateNo: `潍家示〔${locked.year}〕${String(seq).padStart(3, '0')}号`, score: locked.totalScore, designatedBy: principal.userId },
+        {
+          applicationId,
+          schoolId: locked.schoolId,
+          year: locked.year,
+          certificateNo: `潍家示〔${locked.year}〕${String(seq).padStart(3, '0')}号`,
+          score: locked.totalScore,
+          designatedBy: principal.userId,
+        },
         tx,
       );
       await this.applicationRepository.updateApplication(applicationId, { status: 'designated' }, tx);
       const { rank, contenders } = await this.applicationRepository.rankOf(locked.year, locked.totalScore, tx);
-      const ranking = { rank, contenders, score: locked.totalScore, passMark: year.passMark, abovePassMark: true, quota: year.quota, quotaLeft: year.quota - active - 1 };
+      const ranking = {
+        rank,
+        contenders,
+        score: locked.totalScore,
+        passMark: year.passMark,
+        abovePassMark: true,
+        quota: year.quota,
+        quotaLeft: year.quota - active - 1,
+      };
       await this.audit.record(
-        { actorId: principal.userId, action: 'model_school.designated', targetType: 'model_school_application', targetId: applicationId, detail: { certificateNo: designation.certificateNo, rank, score: locked.totalScore } },
+        {
+          actorId: principal.userId,
+          action: 'model_school.designated',
+          targetType: 'model_school_application',
+          targetId: applicationId,
+          detail: { certificateNo: designation.certificateNo, rank, score: locked.totalScore },
+        },
         tx,
       );
       return { ...designationDto(designation), ranking };
@@ -90,9 +113,22 @@ export class DesignationService {
       await this.repository.lockYear(current.year, tx);
       const fresh = await this.designationRepository.designation(designationId, tx);
       if (!fresh || fresh.revokedAt) throw new DomainError('MODEL_SCHOOL_ALREADY_REVOKED');
-      const updated = await this.designationRepository.updateDesignation(designationId, { revokedAt: new Date(), revokedBy: principal.userId, revokeReason: dto.reason }, tx);
+      const updated = await this.designationRepository.updateDesignation(
+        designationId,
+        { revokedAt: new Date(), revokedBy: principal.userId, revokeReason: dto.reason },
+        tx,
+      );
       await this.applicationRepository.updateApplication(fresh.applicationId, { status: 'revoked' }, tx);
-      await this.audit.record({ actorId: principal.userId, action: 'model_school.revoked', targetType: 'model_school_designation', targetId: designationId, detail: { reason: dto.reason } }, tx);
+      await this.audit.record(
+        {
+          actorId: principal.userId,
+          action: 'model_school.revoked',
+          targetType: 'model_school_designation',
+          targetId: designationId,
+          detail: { reason: dto.reason },
+        },
+        tx,
+      );
       return updated;
     });
     return designationDto(row);
@@ -103,13 +139,26 @@ export class DesignationService {
     const rows = await this.designationRepository.publicList(year);
     return {
       year,
-      items: rows.map((r) => ({ schoolId: r.designation.schoolId, schoolName: r.schoolName, districtName: r.districtName, certificateNo: r.designation.certificateNo, designatedAt: r.designation.designatedAt.toISOString() })),
+      items: rows.map((r) => ({
+        schoolId: r.designation.schoolId,
+        schoolName: r.schoolName,
+        districtName: r.districtName,
+        certificateNo: r.designation.certificateNo,
+        designatedAt: r.designation.designatedAt.toISOString(),
+      })),
     };
   }
 
   async history(schoolId: string): Promise<SchoolHistoryDto> {
-    const [applications, designations] = await Promise.all([this.applicationRepository.applicationsOfSchool(schoolId), this.designationRepository.designationsOfSchool(schoolId)]);
-    return { schoolId, applications: applications.map((a) => this.applications.applicationDto(a)), designations: designations.map(designationDto) };
+    const [applications, designations] = await Promise.all([
+      this.applicationRepository.applicationsOfSchool(schoolId),
+      this.designationRepository.designationsOfSchool(schoolId),
+    ]);
+    return {
+      schoolId,
+      applications: applications.map((a) => this.applications.applicationDto(a)),
+      designations: designations.map(designationDto),
+    };
   }
 }
 

@@ -10,13 +10,21 @@ export class ExpertReviewRepository {
   constructor(@Inject(DB) private readonly db: Database) {}
 
   async upsertExpert(userId: string, districtId: string, db: DbExecutor = this.db): Promise<void> {
-    await db.insert(modelSchoolExperts).values({ userId, districtId }).onConflictDoUpdate({ target: modelSchoolExperts.userId, set: { districtId } });
+    await db
+      .insert(modelSchoolExperts)
+      .values({ userId, districtId })
+      .onConflictDoUpdate({ target: modelSchoolExperts.userId, set: { districtId } });
   }
 
   /** Registered experts with their name and own district, by name. */
   experts() {
     return this.db
-      .select({ userId: modelSchoolExperts.userId, name: users.name, districtId: modelSchoolExperts.districtId, districtName: districtPlaces.name })
+      .select({
+        userId: modelSchoolExperts.userId,
+        name: users.name,
+        districtId: modelSchoolExperts.districtId,
+        districtName: districtPlaces.name,
+      })
       .from(modelSchoolExperts)
       .innerJoin(users, eq(users.id, modelSchoolExperts.userId))
       .innerJoin(districtPlaces, eq(districtPlaces.id, modelSchoolExperts.districtId))
@@ -39,7 +47,11 @@ export class ExpertReviewRepository {
   }
 
   reviewsOf(applicationId: string, db: DbExecutor = this.db): Promise<ReviewRow[]> {
-    return db.select().from(modelSchoolReviews).where(eq(modelSchoolReviews.applicationId, applicationId)).orderBy(asc(modelSchoolReviews.createdAt));
+    return db
+      .select()
+      .from(modelSchoolReviews)
+      .where(eq(modelSchoolReviews.applicationId, applicationId))
+      .orderBy(asc(modelSchoolReviews.createdAt));
   }
 
   reviewsBy(reviewerId: string) {

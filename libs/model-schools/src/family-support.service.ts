@@ -37,7 +37,8 @@ export class FamilySupportService {
     const year = programmeYearOf(new Date());
     const sealed = this.seal.seal({ score: dto.score, comment: dto.comment ?? null } satisfies SealedAnswer);
     await this.repository.transaction(async (tx) => {
-      if (!(await this.satisfactionSurveyRepository.markResponded(schoolId, year, dto.studentId, tx))) throw new DomainError('SURVEY_ALREADY_ANSWERED');
+      if (!(await this.satisfactionSurveyRepository.markResponded(schoolId, year, dto.studentId, tx)))
+        throw new DomainError('SURVEY_ALREADY_ANSWERED');
       await this.satisfactionSurveyRepository.insertSealedAnswer({ schoolId, year, sealed }, tx);
     });
     await this.mix(schoolId, year);
@@ -69,7 +70,10 @@ export class FamilySupportService {
   }
 
   /** Aggregates over the moved answers and the sealed pool (opened here, counted, never stored open). */
-  async scores(schoolId: string, year: number): Promise<{ responses: number; average: number | null; distribution: Record<string, number> }> {
+  async scores(
+    schoolId: string,
+    year: number,
+  ): Promise<{ responses: number; average: number | null; distribution: Record<string, number> }> {
     const counts = await this.satisfactionSurveyRepository.satisfactionCounts(schoolId, year);
     for (const sealed of await this.satisfactionSurveyRepository.pendingSealedAnswers(schoolId, year)) {
       const { score } = this.seal.open<SealedAnswer>(sealed);
@@ -78,7 +82,11 @@ export class FamilySupportService {
     const entries = [...counts.entries()].sort(([a], [b]) => a - b);
     const responses = entries.reduce((s, [, n]) => s + n, 0);
     const sum = entries.reduce((s, [score, n]) => s + score * n, 0);
-    return { responses, average: responses ? Math.round((sum / responses) * 100) / 100 : null, distribution: Object.fromEntries(entries.map(([score, n]) => [String(score), n])) };
+    return {
+      responses,
+      average: responses ? Math.round((sum / responses) * 100) / 100 : null,
+      distribution: Object.fromEntries(entries.map(([score, n]) => [String(score), n])),
+    };
   }
 }
 

@@ -1,5 +1,6 @@
 export * from './model-schools.module';
 export * from './model-school.service';
+export * from './expert-review.service';
 export * from './designation.service';
 export * from './family-support.service';
 export * from './rubric';

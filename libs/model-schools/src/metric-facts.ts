@@ -26,8 +26,12 @@ export class MetricFactsReactor implements ReactsToEvents {
   constructor(@InjectQueue(QUEUES.modelSchools) private readonly queue: Queue) {}
 
   eventHandlers(): EventHandlers {
-    const queue = <E extends MetricFactEvent>(event: E) => (payload: DomainEvents[E], { id }: { id: number }) =>
-      enqueue(this.queue, 'model-school.fact', { event, eventId: id, payload } as JobPayloads['model-school.fact'], { jobId: `model-school-fact-${id}` });
+    const queue =
+      <E extends MetricFactEvent>(event: E) =>
+      (payload: DomainEvents[E], { id }: { id: number }) =>
+        enqueue(this.queue, 'model-school.fact', { event, eventId: id, payload } as JobPayloads['model-school.fact'], {
+          jobId: `model-school-fact-${id}`,
+        });
     return Object.fromEntries(FACT_EVENTS.map((event) => [event, queue(event)])) as EventHandlers;
   }
 }
@@ -55,15 +59,37 @@ export class MetricFactsService {
         const { assignmentId, role, scopeType, scopeId, at } = job.payload;
         if (role !== 'coordinator' || scopeType !== 'school' || !scopeId) return [];
         const appointed = job.event === 'staff.appointed';
-        return [{ key: `coordinator.${appointed ? 'appointed' : 'revoked'}:${assignmentId}`, schoolId: scopeId, schoolYearId: null, metric: 'coordinator', subject: assignmentId, delta: appointed ? 1 : -1, occurredAt: new Date(at) }];
+        return [
+          {
+            key: `coordinator.${appointed ? 'appointed' : 'revoked'}:${assignmentId}`,
+            schoolId: scopeId,
+            schoolYearId: null,
+            metric: 'coordinator',
+            subject: assignmentId,
+            delta: appointed ? 1 : -1,
+            occurredAt: new Date(at),
+          },
+        ];
       }
       case 'committee.established': {
         const { committeeId, schoolId, schoolYearId, level, at } = job.payload;
-        return [{ key: `committee.established:${committeeId}`, schoolId, schoolYearId, metric: 'committee_level', subject: level, delta: 1, occurredAt: new Date(at) }];
+        return [
+          {
+            key: `committee.established:${committeeId}`,
+            schoolId,
+            schoolYearId,
+            metric: 'committee_level',
+            subject: level,
+            delta: 1,
+            occurredAt: new Date(at),
+          },
+        ];
       }
       case 'lecture.published':
       case 'lecture.cancelled':
-        return this.lectureFacts(job.payload.lectureId, [{ key: `${job.event}:${job.payload.lectureId}`, delta: job.event === 'lecture.published' ? 1 : -1, at: job.payload.startsAt }]);
+        return this.lectureFacts(job.payload.lectureId, [
+          { key: `${job.event}:${job.payload.lectureId}`, delta: job.event === 'lecture.published' ? 1 : -1, at: job.payload.startsAt },
+        ]);
       case 'lecture.rescheduled': {
         const { lectureId, from, to } = job.payload;
         const key = `lecture.rescheduled:${job.eventId}`;
@@ -74,13 +100,25 @@ export class MetricFactsService {
       }
       case 'campaign-submission.made': {
         const { submissionId, studentId, schoolId, schoolYearId, at } = job.payload;
-        return [{ key: `campaign-submission.made:${submissionId}`, schoolId, schoolYearId, metric: 'campaign_household', subject: studentId, delta: 1, occurredAt: new Date(at) }];
+        return [
+          {
+            key: `campaign-submission.made:${submissionId}`,
+            schoolId,
+            schoolYearId,
+            metric: 'campaign_household',
+            subject: studentId,
+            delta: 1,
+            occurredAt: new Date(at),
+          },
+        ];
       }
       case 'campaign-submission.rejected': {
         // The entry's own fact says whose and where; until its job has run, this one retries.
         const made = await this.repository.fact(`campaign-submission.made:${job.payload.submissionId}`);
         if (!made) throw new Error(`campaign submission ${job.payload.submissionId}: its entry's fact is not written yet`);
-        return [{ ...made, key: `campaign-submission.rejected:${job.payload.submissionId}`, delta: -1, occurredAt: new Date(job.payload.at) }];
+        return [
+          { ...made, key: `campaign-submission.rejected:${job.payload.submissionId}`, delta: -1, occurredAt: new Date(job.payload.at) },
+        ];
       }
     }
   }
@@ -90,6 +128,14 @@ export class MetricFactsService {
     const place = await this.lectures.place(lectureId);
     if (!place?.schoolId) return [];
     const { schoolId, schoolYearId } = place;
-    return changes.map((c) => ({ key: c.key, schoolId, schoolYearId, metric: 'lecture_held', subject: lectureId, delta: c.delta, occurredAt: new Date(c.at) }));
+    return changes.map((c) => ({
+      key: c.key,
+      schoolId,
+      schoolYearId,
+      metric: 'lecture_held',
+      subject: lectureId,
+      delta: c.delta,
+      occurredAt: new Date(c.at),
+    }));
   }
 }

@@ -7,32 +7,28 @@ import {
   ApplicationDto,
   ApplicationListQueryDto,
   ApplyDto,
-  AssignReviewerDto,
   CriteriaDto,
   MetricsDto,
   PreReviewDto,
   PutCriteriaDto,
   PutPassMarkDto,
   PutQuotaDto,
-  ExpertDto,
-  RegisterExpertDto,
   ResubmitDto,
-  ReviewDto,
-  ScoreReviewDto,
 } from './dto/model-school.dto';
 import { FamilySupportService } from './family-support.service';
 import { isCityStaff, isCoordinatorOf, managesSchool, overseesDistrict, programmeYearOf } from './model-school-scope';
-import { ApplicationRow, CriterionRow, MetricInputs, ModelSchoolsRepository, ReviewRow } from './model-schools.repository';
+import { ApplicationRow, CriterionRow, MetricInputs, ModelSchoolsRepository } from './model-schools.repository';
 import { DesignationRepository } from './designation.repository';
-import { ApplicationRepository } from './application.repository';
 import { ExpertReviewRepository } from './expert-review.repository';
+import { toReviewDto } from './review.mapper';
+import { ApplicationRepository } from './application.repository';
 import { computeIndicator, IndicatorSpec, round2 } from './rubric';
 import { DirectoryRepository } from '@jiaxiao/directory';
 
 /**
  * 家庭教育示范学校: yearly weighted criteria, automatic metrics snapshotted at application,
- * district pre-review, city experts scoring the manual items (never their own district's
- * schools), total and rank. Designation lives in DesignationService.
+ * district pre-review, total and rank. City experts scoring the manual items (never their own
+ * district's schools) live in ExpertReviewService, designation in DesignationService.
  */
 @Injectable()
 export class ModelSchoolService {
@@ -52,8 +48,19 @@ export class ModelSchoolService {
   async criteria(year = programmeYearOf(new Date())): Promise<CriteriaDto> {
     const row = await this.repository.year(year);
     if (!row) throw new DomainError('MODEL_SCHOOL_YEAR_NOT_FOUND');
-    const [rows, applied, years] = await Promise.all([this.repository.criteria(year), this.repository.applicationCount(year), this.repository.years()]);
-    return { year, quota: row.quota, passMark: row.passMark, locked: applied > 0, years, indicators: rows.map((c) => this.criterionDto(c)) };
+    const [rows, applied, years] = await Promise.all([
+      this.repository.criteria(year),
+      this.repository.applicationCount(year),
+      this.repository.years(),
+    ]);
+    return {
+      year,
+      quota: row.quota,
+      passMark: row.passMark,
+      locked: applied > 0,
+      years,
+      indicators: rows.map((c) => this.criterionDto(c)),
+    };
   }
 
   /** City staff publish a year's rubric (replacing it while no school has applied). */
@@ -62,7 +69,14 @@ export class ModelSchoolService {
     this.assertRubric(dto.indicators);
     await this.repository.transaction(async (tx) => {
       await this.writeRubric(dto.year, dto.indicators, dto.quota, principal.userId, tx, dto.passMark);
-      await this.audit.record({ actorId: principal.userId, action: 'model_school.criteria_published', detail: { year: dto.year, indicators: dto.indicators.length } }, tx);
+      await this.audit.record(
+        {
+          actorId: principal.userId,
+          action: 'model_school.criteria_published',
+          detail: { year: dto.year, indicators: dto.indicators.length },
+        },
+        tx,
+      );
     });
     return this.criteria(dto.year);
   }
@@ -77,19 +91,39 @@ export class ModelSchoolService {
   private assertRubric(indicators: IndicatorSpec[]): void {
     const total = indicators.reduce((s, i) => s + i.weight, 0);
     const codes = new Set(indicators.map((i) => i.code));
-    if (Math.abs(total - 100) > 0.001 || codes.size !== indicators.length || indicators.some((i) => (i.kind === 'auto') !== Boolean(i.metric))) {
+    if (
+      Math.abs(total - 100) > 0.001 ||
+      codes.size !== indicators.length ||
+      indicators.some((i) => (i.kind === 'auto') !== Boolean(i.metric))
+    ) {
       throw new DomainError('MODEL_SCHOOL_WEIGHTS_INVALID');
     }
   }
 
   /** Writes the year's quota and rubric in the caller's transaction; refused once a school has applied. */
-  private async writeRubric(year: number, indicators: IndicatorSpec[], quota: number | undefined, by: string | null, tx: DbExecutor, passMark?: number): Promise<void> {
+  private async writeRubric(
+    year: number,
+    indicators: IndicatorSpec[],
+    quota: number | undefined,
+    by: string | null,
+    tx: DbExecutor,
+    passMark?: number,
+  ): Promise<void> {
     await this.repository.upsertYear(year, quota, by, tx, passMark);
     await this.repository.lockYear(year, tx);
     if ((await this.repository.applicationCount(year, tx)) > 0) throw new DomainError('MODEL_SCHOOL_CRITERIA_LOCKED');
     await this.repository.replaceCriteria(
       year,
-      indicators.map((i, position) => ({ code: i.code, name: i.name, description: i.description ?? null, kind: i.kind, metric: i.kind === 'auto' ? (i.metric ?? null) : null, weight: i.weight, target: i.target ?? null, position })),
+      indicators.map((i, position) => ({
+        code: i.code,
+        name: i.name,
+        description: i.description ?? null,
+        kind: i.kind,
+        metric: i.kind === 'auto' ? (i.metric ?? null) : null,
+        weight: i.weight,
+        target: i.target ?? null,
+        position,
+      })),
       tx,
     );
   }
@@ -99,7 +133,10 @@ export class ModelSchoolService {
     if (!(await this.repository.year(dto.year))) throw new DomainError('MODEL_SCHOOL_YEAR_NOT_FOUND');
     await this.repository.transaction(async (tx) => {
       await this.repository.upsertYear(dto.year, dto.quota, principal.userId, tx);
-      await this.audit.record({ actorId: principal.userId, action: 'model_school.quota_set', detail: { year: dto.year, quota: dto.quota } }, tx);
+      await this.audit.record(
+        { actorId: principal.userId, action: 'model_school.quota_set', detail: { year: dto.year, quota: dto.quota } },
+        tx,
+      );
     });
     return this.criteria(dto.year);
   }
@@ -111,7 +148,10 @@ export class ModelSchoolService {
       if (!(await this.repository.lockYear(dto.year, tx))) throw new DomainError('MODEL_SCHOOL_YEAR_NOT_FOUND');
       if ((await this.designationRepository.allDesignations(dto.year, tx)) > 0) throw new DomainError('MODEL_SCHOOL_PASS_MARK_LOCKED');
       await this.repository.upsertYear(dto.year, undefined, principal.userId, tx, dto.passMark);
-      await this.audit.record({ actorId: principal.userId, action: 'model_school.pass_mark_set', detail: { year: dto.year, passMark: dto.passMark } }, tx);
+      await this.audit.record(
+        { actorId: principal.userId, action: 'model_school.pass_mark_set', detail: { year: dto.year, passMark: dto.passMark } },
+        tx,
+      );
     });
     return this.criteria(dto.year);
   }
@@ -132,10 +172,16 @@ export class ModelSchoolService {
    * The counted inputs as of `at` from the context's facts; households, compliant households and the
    * requirement from courses' totals, as they are now (a snapshot is taken when it is applied for).
    */
-  private async metricInputs(schoolId: string, year: number, at: Date): Promise<Omit<MetricInputs, 'satisfactionResponses' | 'satisfactionAverage'>> {
+  private async metricInputs(
+    schoolId: string,
+    year: number,
+    at: Date,
+  ): Promise<Omit<MetricInputs, 'satisfactionResponses' | 'satisfactionAverage'>> {
     const schoolYearId = await this.repository.schoolYearId(year);
     const counted = await this.repository.countedInputs(schoolId, schoolYearId, at);
-    const totals = schoolYearId ? await this.reports.schoolTotals(schoolId, schoolYearId) : { households: 0, compliant: 0, requiredHours: 8 };
+    const totals = schoolYearId
+      ? await this.reports.schoolTotals(schoolId, schoolYearId)
+      : { households: 0, compliant: 0, requiredHours: 8 };
     return { ...counted, households: totals.households, compliantHouseholds: totals.compliant, requiredHours: totals.requiredHours };
   }
 
@@ -143,8 +189,14 @@ export class ModelSchoolService {
     const criteria = await this.repository.criteria(year);
     if (criteria.length === 0) throw new DomainError('MODEL_SCHOOL_YEAR_NOT_FOUND');
     const satisfaction = await this.survey.scores(schoolId, year);
-    const inputs = { ...(await this.metricInputs(schoolId, year, at)), satisfactionResponses: satisfaction.responses, satisfactionAverage: satisfaction.average };
-    return criteria.filter((c) => c.kind === 'auto' && c.metric).map((c) => computeIndicator({ code: c.code, metric: c.metric!, weight: c.weight, target: c.target }, inputs));
+    const inputs = {
+      ...(await this.metricInputs(schoolId, year, at)),
+      satisfactionResponses: satisfaction.responses,
+      satisfactionAverage: satisfaction.average,
+    };
+    return criteria
+      .filter((c) => c.kind === 'auto' && c.metric)
+      .map((c) => computeIndicator({ code: c.code, metric: c.metric!, weight: c.weight, target: c.target }, inputs));
   }
 
   // ── applications ──────────────────────────────────────────────────────────────
@@ -160,11 +212,29 @@ export class ModelSchoolService {
     const metrics = await this.snapshot(school.id, dto.year, snapshotAt);
     const row = await this.repository.transaction(async (tx) => {
       const inserted = await this.applicationRepository.insertApplication(
-        { schoolId: school.id, year: dto.year, materials: dto.materials, materialFileIds, metrics, snapshotAt, autoScore: sumPoints(metrics), submittedBy: principal.userId },
+        {
+          schoolId: school.id,
+          year: dto.year,
+          materials: dto.materials,
+          materialFileIds,
+          metrics,
+          snapshotAt,
+          autoScore: sumPoints(metrics),
+          submittedBy: principal.userId,
+        },
         tx,
       );
       if (!inserted) throw new DomainError('MODEL_SCHOOL_APPLICATION_EXISTS');
-      await this.audit.record({ actorId: principal.userId, action: 'model_school.applied', targetType: 'model_school_application', targetId: inserted.id, detail: { year: dto.year } }, tx);
+      await this.audit.record(
+        {
+          actorId: principal.userId,
+          action: 'model_school.applied',
+          targetType: 'model_school_application',
+          targetId: inserted.id,
+          detail: { year: dto.year },
+        },
+        tx,
+      );
       return inserted;
     });
     return this.applicationDto(row, school.name);
@@ -180,13 +250,25 @@ export class ModelSchoolService {
     const metrics = await this.snapshot(current.schoolId, current.year, snapshotAt);
     const row = await this.repository.transaction(async (tx) => {
       const locked = await this.applicationRepository.lockApplication(applicationId, tx);
-      if (!locked || locked.status !== 'returned') throw new DomainError('MODEL_SCHOOL_APPLICATION_STATE', { status: locked?.status ?? 'missing' });
+      if (!locked || locked.status !== 'returned')
+        throw new DomainError('MODEL_SCHOOL_APPLICATION_STATE', { status: locked?.status ?? 'missing' });
       const updated = await this.applicationRepository.updateApplication(
         applicationId,
-        { status: 'submitted', materials: dto.materials, materialFileIds, metrics, snapshotAt, autoScore: sumPoints(metrics), submissions: locked.submissions + 1 },
+        {
+          status: 'submitted',
+          materials: dto.materials,
+          materialFileIds,
+          metrics,
+          snapshotAt,
+          autoScore: sumPoints(metrics),
+          submissions: locked.submissions + 1,
+        },
         tx,
       );
-      await this.audit.record({ actorId: principal.userId, action: 'model_school.resubmitted', targetType: 'model_school_application', targetId: applicationId }, tx);
+      await this.audit.record(
+        { actorId: principal.userId, action: 'model_school.resubmitted', targetType: 'model_school_application', targetId: applicationId },
+        tx,
+      );
       return updated;
     });
     return this.applicationDto(row);
@@ -197,16 +279,32 @@ export class ModelSchoolService {
     const current = await this.application(applicationId);
     const school = await this.directory.schoolById(current.schoolId);
     if (!school || !overseesDistrict(principal, school.districtId)) throw new DomainError('FORBIDDEN');
-    if (dto.decision === 'return' && !dto.comment) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'comment', constraint: 'requiredToReturn' }]);
+    if (dto.decision === 'return' && !dto.comment)
+      throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'comment', constraint: 'requiredToReturn' }]);
     const row = await this.repository.transaction(async (tx) => {
       const locked = await this.applicationRepository.lockApplication(applicationId, tx);
-      if (!locked || locked.status !== 'submitted') throw new DomainError('MODEL_SCHOOL_APPLICATION_STATE', { status: locked?.status ?? 'missing' });
+      if (!locked || locked.status !== 'submitted')
+        throw new DomainError('MODEL_SCHOOL_APPLICATION_STATE', { status: locked?.status ?? 'missing' });
       const updated = await this.applicationRepository.updateApplication(
         applicationId,
-        { status: dto.decision === 'pass' ? 'district_passed' : 'returned', districtComment: dto.comment ?? null, districtReviewedBy: principal.userId, districtReviewedAt: new Date() },
+        {
+          status: dto.decision === 'pass' ? 'district_passed' : 'returned',
+          districtComment: dto.comment ?? null,
+          districtReviewedBy: principal.userId,
+          districtReviewedAt: new Date(),
+        },
         tx,
       );
-      await this.audit.record({ actorId: principal.userId, action: `model_school.district_${dto.decision}`, targetType: 'model_school_application', targetId: applicationId, detail: { comment: dto.comment ?? null } }, tx);
+      await this.audit.record(
+        {
+          actorId: principal.userId,
+          action: `model_school.district_${dto.decision}`,
+          targetType: 'model_school_application',
+          targetId: applicationId,
+          detail: { comment: dto.comment ?? null },
+        },
+        tx,
+      );
       return updated;
     });
     return this.applicationDto(row, school.name);
@@ -224,86 +322,10 @@ export class ModelSchoolService {
     const school = await this.directory.schoolById(row.schoolId);
     const ranks = await this.applicationRepository.ranks(row.year);
     const reviews = await this.expertReviewRepository.reviewsOf(row.id);
-    return { ...this.applicationDto(row, school?.name), rank: ranks.get(row.id) ?? null, reviews: reviews.map((r) => this.reviewDto(r)) };
+    return { ...this.applicationDto(row, school?.name), rank: ranks.get(row.id) ?? null, reviews: reviews.map(toReviewDto) };
   }
 
-  // ── experts and reviews ───────────────────────────────────────────────────────
-
-  /** City staff record an expert's own district (the expert role itself is city-wide). */
-  async registerExpert(principal: Principal, dto: RegisterExpertDto): Promise<{ userId: string; districtId: string }> {
-    if (!isCityStaff(principal)) throw new DomainError('FORBIDDEN');
-    if (!(await this.repository.hasRole(dto.userId, 'expert'))) throw new DomainError('MODEL_SCHOOL_EXPERT_NOT_FOUND');
-    if (!(await this.directory.districtById(dto.districtId))) throw new DomainError('DISTRICT_NOT_FOUND');
-    await this.repository.transaction(async (tx) => {
-      await this.expertReviewRepository.upsertExpert(dto.userId, dto.districtId, tx);
-      await this.audit.record({ actorId: principal.userId, action: 'model_school.expert_registered', targetType: 'user', targetId: dto.userId, detail: { districtId: dto.districtId } }, tx);
-    });
-    return { userId: dto.userId, districtId: dto.districtId };
-  }
-
-  /** City staff assign an expert to a district-passed application — never one from the school's district. */
-  /** The registered experts, for assigning reviewers (city staff). */
-  async experts(principal: Principal): Promise<ExpertDto[]> {
-    if (!isCityStaff(principal)) throw new DomainError('FORBIDDEN');
-    return this.expertReviewRepository.experts();
-  }
-
-  async assignReviewer(principal: Principal, applicationId: string, dto: AssignReviewerDto): Promise<ReviewDto> {
-    if (!isCityStaff(principal)) throw new DomainError('FORBIDDEN');
-    const application = await this.application(applicationId);
-    if (application.status !== 'district_passed') throw new DomainError('MODEL_SCHOOL_APPLICATION_STATE', { status: application.status });
-    const expert = await this.expertReviewRepository.expert(dto.expertUserId);
-    if (!expert) throw new DomainError('MODEL_SCHOOL_EXPERT_NOT_FOUND');
-    const school = await this.directory.schoolById(application.schoolId);
-    if (!school) throw new DomainError('SCHOOL_NOT_FOUND');
-    if (expert.districtId === school.districtId) throw new DomainError('MODEL_SCHOOL_OWN_DISTRICT');
-    const row =
-      (await this.expertReviewRepository.insertReview({ applicationId, reviewerId: expert.userId, reviewerDistrictId: expert.districtId, assignedBy: principal.userId })) ??
-      (await this.expertReviewRepository.reviewsOf(applicationId)).find((r) => r.reviewerId === expert.userId)!;
-    return this.reviewDto(row);
-  }
-
-  async myReviews(principal: Principal): Promise<ReviewDto[]> {
-    const rows = await this.expertReviewRepository.reviewsBy(principal.userId);
-    return rows.map((r) => ({ ...this.reviewDto(r.review), schoolName: r.schoolName }));
-  }
-
-  /** An expert scores the manual items; the application's manual score is the mean of the submitted reviews. */
-  async score(principal: Principal, reviewId: string, dto: ScoreReviewDto): Promise<ReviewDto> {
-    const review = await this.expertReviewRepository.review(reviewId);
-    if (!review || review.reviewerId !== principal.userId) throw new DomainError('MODEL_SCHOOL_REVIEW_NOT_FOUND');
-    const application = await this.application(review.applicationId);
-    const school = await this.directory.schoolById(application.schoolId);
-    const expert = await this.expertReviewRepository.expert(principal.userId);
-    // Checked again at scoring: the expert's district may have been corrected since the assignment.
-    if (!school || review.reviewerDistrictId === school.districtId || expert?.districtId === school.districtId) throw new DomainError('MODEL_SCHOOL_OWN_DISTRICT');
-    const manual = (await this.repository.criteria(application.year)).filter((c) => c.kind === 'manual');
-    const scores: Record<string, number> = {};
-    for (const c of manual) {
-      const value = dto.scores[c.code];
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > c.weight) throw new DomainError('MODEL_SCHOOL_SCORES_INVALID');
-      scores[c.code] = round2(value);
-    }
-    if (Object.keys(dto.scores).some((code) => !(code in scores))) throw new DomainError('MODEL_SCHOOL_SCORES_INVALID');
-    const total = round2(Object.values(scores).reduce((s, v) => s + v, 0));
-    const row = await this.repository.transaction(async (tx) => {
-      const locked = await this.applicationRepository.lockApplication(application.id, tx);
-      if (!locked || locked.status !== 'district_passed') throw new DomainError('MODEL_SCHOOL_APPLICATION_STATE', { status: locked?.status ?? 'missing' });
-      const updated = await this.expertReviewRepository.updateReview(reviewId, { scores, total, comment: dto.comment ?? null, submittedAt: new Date() }, tx);
-      await this.recomputeTotal(locked, tx);
-      await this.audit.record({ actorId: principal.userId, action: 'model_school.scored', targetType: 'model_school_application', targetId: application.id, detail: { reviewId, total } }, tx);
-      return updated;
-    });
-    return this.reviewDto(row);
-  }
-
-  private async recomputeTotal(application: ApplicationRow, tx: DbExecutor): Promise<void> {
-    const submitted = (await this.expertReviewRepository.reviewsOf(application.id, tx)).filter((r) => r.total !== null);
-    const manualScore = submitted.length ? round2(submitted.reduce((s, r) => s + (r.total ?? 0), 0) / submitted.length) : null;
-    await this.applicationRepository.updateApplication(application.id, { manualScore, totalScore: manualScore === null ? null : round2(application.autoScore + manualScore) }, tx);
-  }
-
-  private async application(id: string): Promise<ApplicationRow> {
+  async application(id: string): Promise<ApplicationRow> {
     const row = await this.applicationRepository.application(id);
     if (!row) throw new DomainError('MODEL_SCHOOL_APPLICATION_NOT_FOUND');
     return row;
@@ -330,10 +352,6 @@ export class ModelSchoolService {
       districtComment: row.districtComment,
       submissions: row.submissions,
     };
-  }
-
-  private reviewDto(r: ReviewRow): ReviewDto {
-    return { id: r.id, applicationId: r.applicationId, reviewerId: r.reviewerId, scores: r.scores, total: r.total, comment: r.comment, submittedAt: r.submittedAt?.toISOString() ?? null };
   }
 }
 

@@ -10,6 +10,7 @@ import { DesignationService } from './designation.service';
 import { ExpertReviewRepository } from './expert-review.repository';
 import { FamilySupportService } from './family-support.service';
 import { MetricFactsReactor, MetricFactsService } from './metric-facts';
+import { ExpertReviewService } from './expert-review.service';
 import { ModelSchoolService } from './model-school.service';
 import { ModelSchoolsAccess } from './model-schools.access';
 import { ModelSchoolsRepository } from './model-schools.repository';
@@ -21,7 +22,32 @@ import { DirectoryModule } from '@jiaxiao/directory';
 
 @Module({
   imports: [DirectoryModule, NotificationsModule, FilesModule, CoursesModule, BullModule.registerQueue({ name: QUEUES.modelSchools })],
-  providers: [ModelSchoolsRepository, ApplicationRepository, ExpertReviewRepository, DesignationRepository, SatisfactionSurveyRepository, SupportSitesRepository, ModelSchoolsAccess, ModelSchoolService, DesignationService, FamilySupportService, SupportSitesService, CounsellingService, AnonymousSealService, MetricFactsReactor, MetricFactsService],
-  exports: [ModelSchoolService, DesignationService, FamilySupportService, SupportSitesService, CounsellingService, MetricFactsService],
+  providers: [
+    ModelSchoolsRepository,
+    ApplicationRepository,
+    ExpertReviewRepository,
+    DesignationRepository,
+    SatisfactionSurveyRepository,
+    SupportSitesRepository,
+    ModelSchoolsAccess,
+    ModelSchoolService,
+    ExpertReviewService,
+    DesignationService,
+    FamilySupportService,
+    SupportSitesService,
+    CounsellingService,
+    AnonymousSealService,
+    MetricFactsReactor,
+    MetricFactsService,
+  ],
+  exports: [
+    ModelSchoolService,
+    ExpertReviewService,
+    DesignationService,
+    FamilySupportService,
+    SupportSitesService,
+    CounsellingService,
+    MetricFactsService,
+  ],
 })
 export class ModelSchoolsModule {}

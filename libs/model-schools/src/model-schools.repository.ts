@@ -59,7 +59,10 @@ export class ModelSchoolsRepository {
   }
 
   async hasRole(userId: string, role: 'expert' | 'coordinator'): Promise<boolean> {
-    const [row] = await this.db.select({ id: staffRoles.id }).from(staffRoles).where(and(eq(staffRoles.userId, userId), eq(staffRoles.role, role)));
+    const [row] = await this.db
+      .select({ id: staffRoles.id })
+      .from(staffRoles)
+      .where(and(eq(staffRoles.userId, userId), eq(staffRoles.role, role)));
     return Boolean(row);
   }
 
@@ -71,7 +74,9 @@ export class ModelSchoolsRepository {
   }
 
   async years(): Promise<number[]> {
-    return (await this.db.select({ year: modelSchoolYears.year }).from(modelSchoolYears).orderBy(asc(modelSchoolYears.year))).map((r) => r.year);
+    return (await this.db.select({ year: modelSchoolYears.year }).from(modelSchoolYears).orderBy(asc(modelSchoolYears.year))).map(
+      (r) => r.year,
+    );
   }
 
   /** The quota row of a year, locked: designations of the year queue behind it. */
@@ -86,7 +91,8 @@ export class ModelSchoolsRepository {
       .values({ year, quota: quota ?? 100, passMark, updatedBy })
       .onConflictDoUpdate({
         target: modelSchoolYears.year,
-        set: quota === undefined && passMark === undefined ? { updatedAt: new Date() } : { quota, passMark, updatedBy, updatedAt: new Date() },
+        set:
+          quota === undefined && passMark === undefined ? { updatedAt: new Date() } : { quota, passMark, updatedBy, updatedAt: new Date() },
       });
   }
 
@@ -100,7 +106,10 @@ export class ModelSchoolsRepository {
   }
 
   async applicationCount(year: number, db: DbExecutor = this.db): Promise<number> {
-    const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(modelSchoolApplications).where(eq(modelSchoolApplications.year, year));
+    const [row] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(modelSchoolApplications)
+      .where(eq(modelSchoolApplications.year, year));
     return row.n;
   }
 
@@ -108,7 +117,10 @@ export class ModelSchoolsRepository {
 
   /** The id of the school year a programme year names (2025 → 2025-2026), if there is one. */
   async schoolYearId(year: number): Promise<string | undefined> {
-    const [row] = await this.db.select({ id: schoolYearPlaces.id }).from(schoolYearPlaces).where(eq(schoolYearPlaces.name, `${year}-${year + 1}`));
+    const [row] = await this.db
+      .select({ id: schoolYearPlaces.id })
+      .from(schoolYearPlaces)
+      .where(eq(schoolYearPlaces.name, `${year}-${year + 1}`));
     return row?.id;
   }
 
@@ -116,7 +128,11 @@ export class ModelSchoolsRepository {
    * The counted inputs as of an instant, from the context's own facts (kept from other contexts'
    * events) and support sites: per metric, the subjects whose deltas up to `at` sum above zero.
    */
-  async countedInputs(schoolId: string, schoolYearId: string | undefined, at: Date): Promise<Pick<MetricInputs, 'coordinators' | 'committeeLevels' | 'lecturesHeld' | 'supportSites' | 'campaignHouseholds'>> {
+  async countedInputs(
+    schoolId: string,
+    schoolYearId: string | undefined,
+    at: Date,
+  ): Promise<Pick<MetricInputs, 'coordinators' | 'committeeLevels' | 'lecturesHeld' | 'supportSites' | 'campaignHouseholds'>> {
     const f = modelSchoolMetricFacts;
     const inYear = schoolYearId ? or(eq(f.schoolYearId, schoolYearId), isNull(f.schoolYearId)) : isNull(f.schoolYearId);
     const subjects = this.db
@@ -126,13 +142,22 @@ export class ModelSchoolsRepository {
       .groupBy(f.metric, f.subject)
       .having(sql`sum(${f.delta}) > 0`)
       .as('subjects');
-    const counts = await this.db.select({ metric: subjects.metric, n: sql<number>`count(*)::int` }).from(subjects).groupBy(subjects.metric);
+    const counts = await this.db
+      .select({ metric: subjects.metric, n: sql<number>`count(*)::int` })
+      .from(subjects)
+      .groupBy(subjects.metric);
     const [sites] = await this.db
       .select({ n: sql<number>`count(*)::int` })
       .from(supportSites)
       .where(and(eq(supportSites.schoolId, schoolId), lte(supportSites.createdAt, at)));
     const n = (metric: MetricFact['metric']) => Number(counts.find((c) => c.metric === metric)?.n ?? 0);
-    return { coordinators: n('coordinator'), committeeLevels: n('committee_level'), lecturesHeld: n('lecture_held'), supportSites: Number(sites.n), campaignHouseholds: n('campaign_household') };
+    return {
+      coordinators: n('coordinator'),
+      committeeLevels: n('committee_level'),
+      lecturesHeld: n('lecture_held'),
+      supportSites: Number(sites.n),
+      campaignHouseholds: n('campaign_household'),
+    };
   }
 
   /** Writes facts once: a fact whose key is there already (a repeated event) is left as it is. */

@@ -25,11 +25,19 @@ describe('the default rubric', () => {
   });
 
   it('earns full points at the target and in proportion below it, keeping its inputs', () => {
-    expect(indicator('course_hours')).toEqual({ code: 'course_hours', metric: 'course_hour_compliance', ratio: 1, points: 20, inputs: { households: 40, compliantHouseholds: 36, requiredHours: 8, rate: 0.9 } });
+    expect(indicator('course_hours')).toEqual({
+      code: 'course_hours',
+      metric: 'course_hour_compliance',
+      ratio: 1,
+      points: 20,
+      inputs: { households: 40, compliantHouseholds: 36, requiredHours: 8, rate: 0.9 },
+    });
     expect(indicator('lectures')).toEqual(expect.objectContaining({ ratio: 0.5, points: 5 }));
     expect(indicator('support_sites')).toEqual(expect.objectContaining({ ratio: 0, points: 0, inputs: { supportSites: 0 } }));
     expect(indicator('satisfaction')).toEqual(expect.objectContaining({ ratio: 0.9, points: 13.5 }));
-    expect(indicator('campaigns')).toEqual(expect.objectContaining({ ratio: 0.5, points: 2.5, inputs: { households: 40, participatingHouseholds: 2, rate: 0.05 } }));
+    expect(indicator('campaigns')).toEqual(
+      expect.objectContaining({ ratio: 0.5, points: 2.5, inputs: { households: 40, participatingHouseholds: 2, rate: 0.05 } }),
+    );
   });
 
   it('gives nothing for a school without households or survey answers', () => {

@@ -67,7 +67,13 @@ export class SatisfactionSurveyRepository {
     const [row] = await this.db
       .select({ s: satisfactionRespondents.studentId })
       .from(satisfactionRespondents)
-      .where(and(eq(satisfactionRespondents.schoolId, schoolId), eq(satisfactionRespondents.year, year), eq(satisfactionRespondents.studentId, studentId)));
+      .where(
+        and(
+          eq(satisfactionRespondents.schoolId, schoolId),
+          eq(satisfactionRespondents.year, year),
+          eq(satisfactionRespondents.studentId, studentId),
+        ),
+      );
     return Boolean(row);
   }
 }

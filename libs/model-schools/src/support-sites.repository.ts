@@ -80,7 +80,12 @@ export class SupportSitesRepository {
       .leftJoin(schoolPlaces, eq(schoolPlaces.id, supportSites.schoolId))
       .leftJoin(districtPlaces, eq(districtPlaces.id, siteDistrict))
       .where(where)
-      .orderBy(sql`case ${supportSites.scope} when 'school' then 0 when 'district' then 1 else 2 end`, asc(districtPlaces.name), asc(schoolPlaces.name), asc(supportSites.name));
+      .orderBy(
+        sql`case ${supportSites.scope} when 'school' then 0 when 'district' then 1 else 2 end`,
+        asc(districtPlaces.name),
+        asc(schoolPlaces.name),
+        asc(supportSites.name),
+      );
   }
 
   /** The schools of these districts (a district admin manages their sites too). */
@@ -92,7 +97,10 @@ export class SupportSitesRepository {
 
   async districtsOfSchools(schoolIds: string[]): Promise<string[]> {
     if (schoolIds.length === 0) return [];
-    const rows = await this.db.selectDistinct({ id: schoolPlaces.districtId }).from(schoolPlaces).where(inArray(schoolPlaces.id, schoolIds));
+    const rows = await this.db
+      .selectDistinct({ id: schoolPlaces.districtId })
+      .from(schoolPlaces)
+      .where(inArray(schoolPlaces.id, schoolIds));
     return rows.map((r) => r.id);
   }
 
@@ -124,7 +132,11 @@ export class SupportSitesRepository {
   }
 
   async appoint(siteId: string, userId: string, appointedBy: string, db: DbExecutor): Promise<boolean> {
-    const rows = await db.insert(supportSiteStaff).values({ siteId, userId, appointedBy }).onConflictDoNothing().returning({ userId: supportSiteStaff.userId });
+    const rows = await db
+      .insert(supportSiteStaff)
+      .values({ siteId, userId, appointedBy })
+      .onConflictDoNothing()
+      .returning({ userId: supportSiteStaff.userId });
     return rows.length > 0;
   }
 
@@ -167,7 +179,10 @@ export class SupportSitesRepository {
   }
 
   async requestParties(id: string) {
-    const [row] = await this.db.select({ siteId: counsellingRequests.siteId, guardianId: counsellingRequests.guardianId }).from(counsellingRequests).where(eq(counsellingRequests.id, id));
+    const [row] = await this.db
+      .select({ siteId: counsellingRequests.siteId, guardianId: counsellingRequests.guardianId })
+      .from(counsellingRequests)
+      .where(eq(counsellingRequests.id, id));
     return row;
   }
 

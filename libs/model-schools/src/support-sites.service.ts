@@ -24,7 +24,8 @@ export class SupportSitesService {
 
   async addSite(principal: Principal, dto: CreateSupportSiteDto): Promise<SupportSiteDto> {
     const scope = dto.scope ?? 'school';
-    if ((scope === 'school') !== Boolean(dto.schoolId) || (scope === 'district') !== Boolean(dto.districtId)) throw new DomainError('SUPPORT_SITE_SCOPE_INVALID');
+    if ((scope === 'school') !== Boolean(dto.schoolId) || (scope === 'district') !== Boolean(dto.districtId))
+      throw new DomainError('SUPPORT_SITE_SCOPE_INVALID');
     if (scope === 'school') {
       const school = await this.directory.schoolById(dto.schoolId as string);
       if (!school) throw new DomainError('SCHOOL_NOT_FOUND');
@@ -49,7 +50,10 @@ export class SupportSitesService {
         },
         tx,
       );
-      await this.audit.record({ actorId: principal.userId, action: 'support_site.created', targetType: 'support_site', targetId: inserted.id, detail: { scope } }, tx);
+      await this.audit.record(
+        { actorId: principal.userId, action: 'support_site.created', targetType: 'support_site', targetId: inserted.id, detail: { scope } },
+        tx,
+      );
       return inserted;
     });
     return siteDto((await this.repository.site(row.id)) as PlacedSite);
@@ -58,7 +62,10 @@ export class SupportSitesService {
   async removeSite(principal: Principal, siteId: string): Promise<void> {
     await this.repository.transaction(async (tx) => {
       await this.repository.deleteSite(siteId, tx);
-      await this.audit.record({ actorId: principal.userId, action: 'support_site.deleted', targetType: 'support_site', targetId: siteId }, tx);
+      await this.audit.record(
+        { actorId: principal.userId, action: 'support_site.deleted', targetType: 'support_site', targetId: siteId },
+        tx,
+      );
     });
   }
 
@@ -91,7 +98,11 @@ export class SupportSitesService {
     const coordinated = principal.assignments.filter((a) => a.role === 'coordinator' && a.schoolId).map((a) => a.schoolId as string);
     const managed = area.city
       ? await this.repository.allSites()
-      : await this.repository.sitesIn({ schoolIds: [...coordinated, ...(await this.repository.schoolsOfDistricts(area.districtIds))], districtIds: area.districtIds, city: false });
+      : await this.repository.sitesIn({
+          schoolIds: [...coordinated, ...(await this.repository.schoolsOfDistricts(area.districtIds))],
+          districtIds: area.districtIds,
+          city: false,
+        });
     const staffed = await this.repository.sitesStaffedBy(principal.userId);
     const staffedIds = new Set(staffed.map((s) => s.site.id));
     const sites = [...managed, ...staffed.filter((s) => !managed.some((m) => m.site.id === s.site.id))];
@@ -110,7 +121,16 @@ export class SupportSitesService {
     if (!account) throw new DomainError('STAFF_ACCOUNT_NOT_FOUND');
     await this.repository.transaction(async (tx) => {
       if (await this.repository.appoint(siteId, account.id, principal.userId, tx)) {
-        await this.audit.record({ actorId: principal.userId, action: 'support_site.staff_appointed', targetType: 'support_site', targetId: siteId, detail: { userId: account.id } }, tx);
+        await this.audit.record(
+          {
+            actorId: principal.userId,
+            action: 'support_site.staff_appointed',
+            targetType: 'support_site',
+            targetId: siteId,
+            detail: { userId: account.id },
+          },
+          tx,
+        );
       }
     });
     return (await this.managedSites(principal)).find((s) => s.id === siteId) as ManagedSiteDto;
@@ -119,7 +139,16 @@ export class SupportSitesService {
   async dismiss(principal: Principal, siteId: string, userId: string): Promise<void> {
     await this.repository.transaction(async (tx) => {
       if (!(await this.repository.dismiss(siteId, userId, tx))) throw new DomainError('SUPPORT_SITE_STAFF_NOT_FOUND');
-      await this.audit.record({ actorId: principal.userId, action: 'support_site.staff_dismissed', targetType: 'support_site', targetId: siteId, detail: { userId } }, tx);
+      await this.audit.record(
+        {
+          actorId: principal.userId,
+          action: 'support_site.staff_dismissed',
+          targetType: 'support_site',
+          targetId: siteId,
+          detail: { userId },
+        },
+        tx,
+      );
     });
   }
 }

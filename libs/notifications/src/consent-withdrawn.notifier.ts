@@ -22,7 +22,10 @@ export class ConsentWithdrawnNotifier {
     if (!user) return;
     const rows = new Map<string, NewNotification>();
     for (const child of children) {
-      const [teachers, coordinators] = await Promise.all([this.classRepository.teachersOfClass(child.classId), this.classRepository.coordinatorsOfSchool(child.schoolId)]);
+      const [teachers, coordinators] = await Promise.all([
+        this.classRepository.teachersOfClass(child.classId),
+        this.classRepository.coordinatorsOfSchool(child.schoolId),
+      ]);
       for (const staff of [...teachers, ...coordinators]) {
         if (rows.has(staff.userId)) continue;
         rows.set(staff.userId, {

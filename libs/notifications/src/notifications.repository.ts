@@ -93,7 +93,15 @@ export class NotificationsRepository {
   async recordRealtimeMany(ids: string[]): Promise<void> {
     await this.db
       .insert(notificationDeliveries)
-      .values(ids.map((notificationId) => ({ notificationId, channel: 'realtime' as const, provider: 'socket', status: 'sent' as const, attempts: 1 })))
+      .values(
+        ids.map((notificationId) => ({
+          notificationId,
+          channel: 'realtime' as const,
+          provider: 'socket',
+          status: 'sent' as const,
+          attempts: 1,
+        })),
+      )
       .onConflictDoNothing();
   }
 

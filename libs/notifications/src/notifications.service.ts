@@ -1,12 +1,37 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { AppConfig, decodeTimeIdCursor, DEFAULT_PAGE_SIZE, DomainError, enqueue, enqueueMany, Principal, QUEUES, toPage } from '@jiaxiao/common';
+import {
+  AppConfig,
+  decodeTimeIdCursor,
+  DEFAULT_PAGE_SIZE,
+  DomainError,
+  enqueue,
+  enqueueMany,
+  Principal,
+  QUEUES,
+  toPage,
+} from '@jiaxiao/common';
 import { DbExecutor, notifications } from '@jiaxiao/db';
 import { routeOf } from './delivery/delivery-rules';
-import { ListNotificationsQueryDto, NotificationDto, NotificationPageDto, WorkingHoursDto, WorkingHoursStateDto } from './dto/notification.dto';
+import {
+  ListNotificationsQueryDto,
+  NotificationDto,
+  NotificationPageDto,
+  WorkingHoursDto,
+  WorkingHoursStateDto,
+} from './dto/notification.dto';
 import { NewNotification, NotificationsRepository } from './notifications.repository';
-import { DEFAULT_WORKING_HOURS, fromMinute, isQuiet, nextDeliveryTime, parseQuietWindow, quietUntil, toMinute, WorkingHours } from './quiet-hours';
+import {
+  DEFAULT_WORKING_HOURS,
+  fromMinute,
+  isQuiet,
+  nextDeliveryTime,
+  parseQuietWindow,
+  quietUntil,
+  toMinute,
+  WorkingHours,
+} from './quiet-hours';
 import { RealtimePublisher } from './realtime.publisher';
 
 type NotificationRow = typeof notifications.$inferSelect;
@@ -120,7 +145,10 @@ export class NotificationsService {
       await enqueueMany(
         this.queue,
         'notification.push',
-        held.slice(i, i + BULK).map((row) => ({ payload: { notificationId: row.id }, options: { jobId: row.id, delay: Math.max(0, row.deliverAt.getTime() - now) } })),
+        held.slice(i, i + BULK).map((row) => ({
+          payload: { notificationId: row.id },
+          options: { jobId: row.id, delay: Math.max(0, row.deliverAt.getTime() - now) },
+        })),
       );
     }
   }

@@ -1,5 +1,15 @@
 import fc from 'fast-check';
-import { DEFAULT_WORKING_HOURS, FAMILY_DAY, fromMinute, isQuiet, nextDeliveryTime, parseQuietWindow, quietUntil, toMinute, WorkingHours } from './quiet-hours';
+import {
+  DEFAULT_WORKING_HOURS,
+  FAMILY_DAY,
+  fromMinute,
+  isQuiet,
+  nextDeliveryTime,
+  parseQuietWindow,
+  quietUntil,
+  toMinute,
+  WorkingHours,
+} from './quiet-hours';
 
 /** An instant given as Shanghai wall-clock time (UTC+8, no daylight saving). */
 const shanghai = (iso: string) => new Date(`${iso}+08:00`);
@@ -85,7 +95,10 @@ describe('nextDeliveryTime', () => {
         // Nothing between now and the answer is inside the hours (checked minute by minute at the whole minutes).
         const firstWhole = Math.ceil(now.getTime() / 60_000) * 60_000;
         for (let t = firstWhole; t < next.getTime(); t += 60_000) {
-          if (!isQuiet(new Date(t), working)) throw new Error(`${new Date(t).toISOString()} is inside ${JSON.stringify(working)} but ${next.toISOString()} was answered for ${now.toISOString()}`);
+          if (!isQuiet(new Date(t), working))
+            throw new Error(
+              `${new Date(t).toISOString()} is inside ${JSON.stringify(working)} but ${next.toISOString()} was answered for ${now.toISOString()}`,
+            );
         }
       }),
       { numRuns: 60 },

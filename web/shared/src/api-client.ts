@@ -13,13 +13,29 @@ export class ApiError extends Error {
   }
 
   static async fromResponse(response: Response): Promise<ApiError> {
-    return ApiError.fromBody(response.status, await response.clone().json().catch(() => null));
+    return ApiError.fromBody(
+      response.status,
+      await response
+        .clone()
+        .json()
+        .catch(() => null),
+    );
   }
 
   /** From an error body already read (openapi-fetch reads it into `error`). */
   static fromBody(status: number, raw: unknown): ApiError {
-    const body = (raw && typeof raw === 'object' ? raw : null) as { statusCode?: number; code?: string; message?: string; errors?: { field: string; message: string }[] } | null;
-    return new ApiError(body?.statusCode ?? status, body?.code ?? 'HTTP_ERROR', body?.message ?? `请求失败（${status}）`, body?.errors ?? []);
+    const body = (raw && typeof raw === 'object' ? raw : null) as {
+      statusCode?: number;
+      code?: string;
+      message?: string;
+      errors?: { field: string; message: string }[];
+    } | null;
+    return new ApiError(
+      body?.statusCode ?? status,
+      body?.code ?? 'HTTP_ERROR',
+      body?.message ?? `请求失败（${status}）`,
+      body?.errors ?? [],
+    );
   }
 }
 

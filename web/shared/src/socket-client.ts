@@ -1,7 +1,14 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../../libs/common/src/socket-events';
 
-export type { Ack, ClientToServerEvents, ServerToClientEvents, SocketMessage, SendMessagePayload, SocketNotification } from '../../../libs/common/src/socket-events';
+export type {
+  Ack,
+  ClientToServerEvents,
+  ServerToClientEvents,
+  SocketMessage,
+  SendMessagePayload,
+  SocketNotification,
+} from '../../../libs/common/src/socket-events';
 
 export type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -21,7 +28,11 @@ export function connectRealtime(url: string, token: () => string | null) {
 
   function request<E extends keyof ClientToServerEvents>(event: E, payload: PayloadOf<E>, timeoutMs = 10_000): Promise<AckOf<E>> {
     return new Promise((resolve) => {
-      const emit = socket.timeout(timeoutMs).emit as unknown as (e: E, p: PayloadOf<E>, cb: (err: Error | null, ack: AckOf<E>) => void) => void;
+      const emit = socket.timeout(timeoutMs).emit as unknown as (
+        e: E,
+        p: PayloadOf<E>,
+        cb: (err: Error | null, ack: AckOf<E>) => void,
+      ) => void;
       emit.call(socket, event, payload, (err, ack) => {
         resolve(err ? ({ ok: false, code: 'TIMEOUT', message: '网络不稳定，请稍后重试' } as Ack as AckOf<E>) : ack);
       });

@@ -28,7 +28,10 @@ export class ConsentService {
     if (await this.consents.accepted(principal.userId, version)) return;
     await this.consents.transaction(async (tx) => {
       await this.consents.accept(principal.userId, version, tx);
-      await this.audit.record({ actorId: principal.userId, action: 'consent.accepted', targetType: 'user', targetId: principal.userId, ip, detail: { version } }, tx);
+      await this.audit.record(
+        { actorId: principal.userId, action: 'consent.accepted', targetType: 'user', targetId: principal.userId, ip, detail: { version } },
+        tx,
+      );
     });
   }
 
@@ -37,7 +40,17 @@ export class ConsentService {
     const event = await this.consents.transaction(async (tx) => {
       const count = await this.consents.withdraw(principal.userId, tx);
       if (count === 0) return undefined;
-      await this.audit.record({ actorId: principal.userId, action: 'consent.withdrawn', targetType: 'user', targetId: principal.userId, ip, detail: { version: PRIVACY_NOTICE.version } }, tx);
+      await this.audit.record(
+        {
+          actorId: principal.userId,
+          action: 'consent.withdrawn',
+          targetType: 'user',
+          targetId: principal.userId,
+          ip,
+          detail: { version: PRIVACY_NOTICE.version },
+        },
+        tx,
+      );
       return this.outbox.record(tx, 'consent.withdrawn', { userId: principal.userId, at: new Date().toISOString() });
     });
     if (event === undefined) throw new DomainError('CONSENT_NOT_GIVEN');

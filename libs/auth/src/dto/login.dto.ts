@@ -30,7 +30,10 @@ export class SessionUserDto {
   @ApiProperty() name: string;
   @ApiProperty({ example: ['parent'], enum: ['parent', 'teacher', 'coordinator', 'district_admin', 'city_admin', 'expert'], isArray: true })
   roles: string[];
-  @ApiProperty({ description: 'true for staff signed in with a one-time password: PUT /me/password first, every other route answers 403 PASSWORD_CHANGE_REQUIRED' })
+  @ApiProperty({
+    description:
+      'true for staff signed in with a one-time password: PUT /me/password first, every other route answers 403 PASSWORD_CHANGE_REQUIRED',
+  })
   passwordChangeRequired: boolean;
 }
 

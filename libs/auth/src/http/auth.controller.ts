@@ -30,7 +30,10 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: '手机号 + 密码登录' })
   @ApiOkResponse({ type: TokenPairDto })
-  @ApiUnauthorizedResponse({ description: 'INVALID_CREDENTIALS; ACCOUNT_NOT_ACTIVATED (imported, never signed in: use an SMS code); SMS_CODE_REQUIRED (too many wrong passwords for this phone)' })
+  @ApiUnauthorizedResponse({
+    description:
+      'INVALID_CREDENTIALS; ACCOUNT_NOT_ACTIVATED (imported, never signed in: use an SMS code); SMS_CODE_REQUIRED (too many wrong passwords for this phone)',
+  })
   @ApiTooManyRequestsResponse({ description: 'TOO_MANY_LOGIN_ATTEMPTS from this IP, with Retry-After' })
   login(@Body() body: LoginDto, @Client() client: ClientInfo): Promise<TokenPairDto> {
     return this.auth.login(body.phone, body.password, client);
@@ -39,7 +42,10 @@ export class AuthController {
   @Public()
   @Post('sms-codes')
   @HttpCode(202)
-  @ApiOperation({ summary: '获取短信验证码（登录/激活或重置密码）', description: '无论手机号是否有账号，回答都相同；只有有账号的手机号才会真正收到短信。' })
+  @ApiOperation({
+    summary: '获取短信验证码（登录/激活或重置密码）',
+    description: '无论手机号是否有账号，回答都相同；只有有账号的手机号才会真正收到短信。',
+  })
   @ApiAcceptedResponse({ type: SmsCodeRequestedDto })
   @ApiTooManyRequestsResponse({ description: 'SMS_CODE_TOO_SOON, SMS_CODE_DAILY_LIMIT or SMS_CODE_IP_LIMIT, with Retry-After' })
   requestCode(@Body() body: RequestSmsCodeDto, @Client() client: ClientInfo): Promise<SmsCodeRequestedDto> {

@@ -13,7 +13,10 @@ export class IdentityRepository {
     return this.db.transaction(work);
   }
 
-  async insert(input: { userId: string; provider: IdentityProvider; appId: string; subject: string; unionid?: string }, db: DbExecutor = this.db): Promise<IdentityRow> {
+  async insert(
+    input: { userId: string; provider: IdentityProvider; appId: string; subject: string; unionid?: string },
+    db: DbExecutor = this.db,
+  ): Promise<IdentityRow> {
     const [row] = await db.insert(userIdentities).values(input).returning();
     return row;
   }

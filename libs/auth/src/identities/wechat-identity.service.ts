@@ -59,7 +59,17 @@ export class WechatIdentityService {
     try {
       row = await this.repository.transaction(async (tx) => {
         const inserted = await this.repository.insert({ userId: principal.userId, provider, ...identity }, tx);
-        await this.audit.record({ actorId: principal.userId, action: 'identity.bound', targetType: 'user', targetId: principal.userId, ip: client.ip, detail: { provider } }, tx);
+        await this.audit.record(
+          {
+            actorId: principal.userId,
+            action: 'identity.bound',
+            targetType: 'user',
+            targetId: principal.userId,
+            ip: client.ip,
+            detail: { provider },
+          },
+          tx,
+        );
         return inserted;
       });
     } catch (error) {
@@ -73,7 +83,17 @@ export class WechatIdentityService {
     await this.repository.transaction(async (tx) => {
       const removed = await this.repository.remove(principal.userId, provider, tx);
       if (!removed) throw new DomainError('IDENTITY_NOT_FOUND');
-      await this.audit.record({ actorId: principal.userId, action: 'identity.unbound', targetType: 'user', targetId: principal.userId, ip: client.ip, detail: { provider } }, tx);
+      await this.audit.record(
+        {
+          actorId: principal.userId,
+          action: 'identity.unbound',
+          targetType: 'user',
+          targetId: principal.userId,
+          ip: client.ip,
+          detail: { provider },
+        },
+        tx,
+      );
     });
   }
 

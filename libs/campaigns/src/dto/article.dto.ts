@@ -8,8 +8,15 @@ export class CreateArticleDto {
   @ApiProperty({ example: '家教知识' }) @IsString() @MinLength(1) @MaxLength(40) category: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(300) summary?: string;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(20000) body: string;
-  @ApiPropertyOptional({ example: 'https://jyj.weifang.gov.cn/jtjy/1.html' }) @IsOptional() @IsUrl({ require_protocol: true, protocols: ['http', 'https'] }) @MaxLength(500) linkUrl?: string;
-  @ApiPropertyOptional({ enum: ARTICLE_STATUSES, description: 'draft (default) or published: only published ones are public' }) @IsOptional() @IsIn(ARTICLE_STATUSES) status?: ArticleStatus;
+  @ApiPropertyOptional({ example: 'https://jyj.weifang.gov.cn/jtjy/1.html' })
+  @IsOptional()
+  @IsUrl({ require_protocol: true, protocols: ['http', 'https'] })
+  @MaxLength(500)
+  linkUrl?: string;
+  @ApiPropertyOptional({ enum: ARTICLE_STATUSES, description: 'draft (default) or published: only published ones are public' })
+  @IsOptional()
+  @IsIn(ARTICLE_STATUSES)
+  status?: ArticleStatus;
 }
 
 export class UpdateArticleDto extends PartialType(CreateArticleDto) {}

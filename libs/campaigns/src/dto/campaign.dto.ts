@@ -1,10 +1,32 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateNested } from 'class-validator';
-import { Award, AWARDS, CAMPAIGN_KINDS, CAMPAIGN_SCOPES, CampaignKind, CampaignScope, SUBMISSION_STATUSES, SubmissionStatus } from '@jiaxiao/db';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import {
+  Award,
+  AWARDS,
+  CAMPAIGN_KINDS,
+  CAMPAIGN_SCOPES,
+  CampaignKind,
+  CampaignScope,
+  SUBMISSION_STATUSES,
+  SubmissionStatus,
+} from '@jiaxiao/db';
 
 export class CreateCampaignDto {
-  @ApiProperty({ enum: CAMPAIGN_KINDS, description: 'family_story 我说我的家风家训故事 · reading_family 书香之家' }) @IsIn(CAMPAIGN_KINDS) kind: CampaignKind;
+  @ApiProperty({ enum: CAMPAIGN_KINDS, description: 'family_story 我说我的家风家训故事 · reading_family 书香之家' })
+  @IsIn(CAMPAIGN_KINDS)
+  kind: CampaignKind;
   @ApiProperty({ example: '2026年“我说我的家风家训故事”征集' }) @IsString() @MinLength(2) @MaxLength(100) title: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
   @ApiProperty({ enum: CAMPAIGN_SCOPES }) @IsIn(CAMPAIGN_SCOPES) scopeType: CampaignScope;
@@ -39,10 +61,19 @@ export class ReadingLogEntryDto {
 
 export class CreateSubmissionDto {
   @ApiProperty({ description: 'the household (one of your children)' }) @IsUUID() studentId: string;
-  @ApiProperty({ example: '陈家', description: 'shown publicly; no child is named' }) @IsString() @MinLength(1) @MaxLength(40) familyName: string;
+  @ApiProperty({ example: '陈家', description: 'shown publicly; no child is named' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(40)
+  familyName: string;
   @ApiProperty({ example: '勤俭持家，耕读传家' }) @IsString() @MinLength(1) @MaxLength(100) title: string;
   @ApiProperty({ description: 'the story, or the reading family’s introduction' }) @IsString() @MinLength(1) @MaxLength(10000) body: string;
-  @ApiPropertyOptional({ type: [String], description: 'file ids from POST /uploads' }) @IsOptional() @IsArray() @ArrayMaxSize(9) @IsUUID('4', { each: true }) imageFileIds?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'file ids from POST /uploads' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(9)
+  @IsUUID('4', { each: true })
+  imageFileIds?: string[];
 
   @ApiPropertyOptional({ type: [ReadingLogEntryDto], description: '书香之家: the reading log (required there)' })
   @IsOptional()
@@ -85,7 +116,9 @@ export class ReviewSubmissionDto {
 }
 
 export class AwardSubmissionDto {
-  @ApiProperty({ enum: AWARDS, description: 'first 一等奖 · second 二等奖 · third 三等奖 (stories) · reading_family 书香之家 title' }) @IsIn(AWARDS) award: Award;
+  @ApiProperty({ enum: AWARDS, description: 'first 一等奖 · second 二等奖 · third 三等奖 (stories) · reading_family 书香之家 title' })
+  @IsIn(AWARDS)
+  award: Award;
 }
 
 export class LikeResultDto {

@@ -14,7 +14,13 @@ interface AliyunSmsOptions {
 }
 
 /** Business codes (HTTP 200, Code ≠ OK) that a later attempt can get past. */
-const RETRYABLE = new Set(['isp.SYSTEM_ERROR', 'isp.RAM_PERMISSION_DENY', 'isv.BUSINESS_LIMIT_CONTROL', 'Throttling.User', 'ServiceUnavailable']);
+const RETRYABLE = new Set([
+  'isp.SYSTEM_ERROR',
+  'isp.RAM_PERMISSION_DENY',
+  'isv.BUSINESS_LIMIT_CONTROL',
+  'Throttling.User',
+  'ServiceUnavailable',
+]);
 
 /** Aliyun 短信服务 through its official SDK (SendSms, template code + JSON parameters). */
 export class AliyunSmsProvider implements SmsProvider {

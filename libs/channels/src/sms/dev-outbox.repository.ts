@@ -22,7 +22,13 @@ export class DevOutboxRepository {
   /** Newest first; a phone's messages only when one is given. */
   list(phone: string | undefined, limit: number): Promise<OutboxEntry[]> {
     return this.db
-      .select({ channel: devOutbox.channel, phone: devOutbox.phone, template: devOutbox.template, params: devOutbox.params, createdAt: devOutbox.createdAt })
+      .select({
+        channel: devOutbox.channel,
+        phone: devOutbox.phone,
+        template: devOutbox.template,
+        params: devOutbox.params,
+        createdAt: devOutbox.createdAt,
+      })
       .from(devOutbox)
       .where(phone ? eq(devOutbox.phone, phone) : undefined)
       .orderBy(desc(devOutbox.createdAt), desc(devOutbox.id))

@@ -24,7 +24,10 @@ export class SmsDeliveryService {
       this.logger.info({ provider: this.provider.name, to, template: job.template, id: result.providerMessageId }, 'sms sent');
       return;
     }
-    this.logger.warn({ provider: this.provider.name, to, template: job.template, error: result.error, retryable: result.retryable }, 'sms not sent');
+    this.logger.warn(
+      { provider: this.provider.name, to, template: job.template, error: result.error, retryable: result.retryable },
+      'sms not sent',
+    );
     if (result.retryable) throw new Error(`SMS to ${to} failed: ${result.error}`);
     throw new UnrecoverableError(`SMS to ${to} refused: ${result.error}`);
   }

@@ -27,7 +27,11 @@ export class WechatTransportError extends Error {
   }
 }
 
-export async function callWechat(url: string, init: { method: 'GET' | 'POST'; body?: unknown }, options: HttpOptions): Promise<WechatReply> {
+export async function callWechat(
+  url: string,
+  init: { method: 'GET' | 'POST'; body?: unknown },
+  options: HttpOptions,
+): Promise<WechatReply> {
   const attempts = options.attempts ?? 3;
   const backoff = options.backoffMs ?? 200;
   let lastError = 'no attempt made';

@@ -52,7 +52,12 @@ export class WechatJsSdk {
     }
     const timestamp = Math.floor(Date.now() / 1000);
     const nonceStr = randomBytes(8).toString('hex');
-    return { appId: this.config.WECHAT_APP_ID!, timestamp, nonceStr, signature: jsSdkSignature(ticket, nonceStr, timestamp, url.split('#')[0]) };
+    return {
+      appId: this.config.WECHAT_APP_ID!,
+      timestamp,
+      nonceStr,
+      signature: jsSdkSignature(ticket, nonceStr, timestamp, url.split('#')[0]),
+    };
   }
 
   private async fetchTicket(): Promise<{ token: string; expiresIn: number }> {

@@ -1,8 +1,6 @@
 /** What a WeChat or WeCom push came to. `refused`: the user declined messages; do not retry, use SMS. */
 export type WechatSendResult =
-  | { status: 'sent'; messageId?: string }
-  | { status: 'refused'; error: string }
-  | { status: 'failed'; error: string; retryable: boolean };
+  { status: 'sent'; messageId?: string } | { status: 'refused'; error: string } | { status: 'failed'; error: string; retryable: boolean };
 
 /** The identity WeChat knows a user by. */
 export interface WechatOauthIdentity {

@@ -37,17 +37,32 @@ export class WechatMpClient {
   /** Where the H5 sends the browser inside WeChat; WeChat comes back to `redirect` with ?code=&state=. */
   authorizeUrl(redirect: string, state: string): string {
     this.assertEnabled();
-    const query = new URLSearchParams({ appid: this.config.WECHAT_APP_ID!, redirect_uri: redirect, response_type: 'code', scope: 'snsapi_base', state });
+    const query = new URLSearchParams({
+      appid: this.config.WECHAT_APP_ID!,
+      redirect_uri: redirect,
+      response_type: 'code',
+      scope: 'snsapi_base',
+      state,
+    });
     return `${this.config.WECHAT_OAUTH_BASE}/connect/oauth2/authorize?${query.toString()}#wechat_redirect`;
   }
 
   /** Trades a web-authorization code for the user's openid (and unionid when the account is linked to an open platform). */
   async exchangeCode(code: string): Promise<WechatOauthIdentity> {
     this.assertEnabled();
-    const query = new URLSearchParams({ appid: this.config.WECHAT_APP_ID!, secret: this.config.WECHAT_APP_SECRET!, code, grant_type: 'authorization_code' });
+    const query = new URLSearchParams({
+      appid: this.config.WECHAT_APP_ID!,
+      secret: this.config.WECHAT_APP_SECRET!,
+      code,
+      grant_type: 'authorization_code',
+    });
     let reply: WechatReply;
     try {
-      reply = await callWechat(`${this.config.WECHAT_API_BASE}/sns/oauth2/access_token?${query.toString()}`, { method: 'GET' }, this.http());
+      reply = await callWechat(
+        `${this.config.WECHAT_API_BASE}/sns/oauth2/access_token?${query.toString()}`,
+        { method: 'GET' },
+        this.http(),
+      );
     } catch (error) {
       throw new DomainError('WECHAT_UNAVAILABLE', { detail: (error as Error).message });
     }
@@ -68,7 +83,11 @@ export class WechatMpClient {
     try {
       for (let attempt = 0; ; attempt++) {
         const token = await this.tokens.get();
-        const reply = await callWechat(`${this.config.WECHAT_API_BASE}${path}?access_token=${encodeURIComponent(token)}`, { method: 'POST', body }, this.http());
+        const reply = await callWechat(
+          `${this.config.WECHAT_API_BASE}${path}?access_token=${encodeURIComponent(token)}`,
+          { method: 'POST', body },
+          this.http(),
+        );
         const code = reply.errcode ?? 0;
         if (code === 0) return { status: 'sent', messageId: reply.msgid === undefined ? undefined : String(reply.msgid) };
         if (TOKEN_ERRCODES.has(code) && attempt === 0) {
@@ -95,7 +114,11 @@ export class WechatMpClient {
   }
 
   private async fetchToken(): Promise<{ token: string; expiresIn: number }> {
-    const query = new URLSearchParams({ grant_type: 'client_credential', appid: this.config.WECHAT_APP_ID!, secret: this.config.WECHAT_APP_SECRET! });
+    const query = new URLSearchParams({
+      grant_type: 'client_credential',
+      appid: this.config.WECHAT_APP_ID!,
+      secret: this.config.WECHAT_APP_SECRET!,
+    });
     const reply = await callWechat(`${this.config.WECHAT_API_BASE}/cgi-bin/token?${query.toString()}`, { method: 'GET' }, this.http());
     if (reply.errcode || typeof reply.access_token !== 'string') throw new WechatTransportError(`token: ${describe(reply)}`);
     return { token: reply.access_token, expiresIn: Number(reply.expires_in ?? 7200) };

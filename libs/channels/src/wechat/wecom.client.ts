@@ -34,7 +34,13 @@ export class WecomClient {
 
   authorizeUrl(redirect: string, state: string): string {
     if (!this.enabled) throw new DomainError('WECHAT_NOT_CONFIGURED');
-    const query = new URLSearchParams({ appid: this.config.WECOM_CORP_ID!, redirect_uri: redirect, response_type: 'code', scope: 'snsapi_base', state });
+    const query = new URLSearchParams({
+      appid: this.config.WECOM_CORP_ID!,
+      redirect_uri: redirect,
+      response_type: 'code',
+      scope: 'snsapi_base',
+      state,
+    });
     return `${this.config.WECHAT_OAUTH_BASE}/connect/oauth2/authorize?${query.toString()}#wechat_redirect`;
   }
 
@@ -43,7 +49,11 @@ export class WecomClient {
     if (!this.enabled) throw new DomainError('WECHAT_NOT_CONFIGURED');
     let reply: WechatReply;
     try {
-      reply = await this.withToken((token) => `${this.config.WECOM_API_BASE}/cgi-bin/school/getuserinfo?access_token=${encodeURIComponent(token)}&code=${encodeURIComponent(code)}`, undefined);
+      reply = await this.withToken(
+        (token) =>
+          `${this.config.WECOM_API_BASE}/cgi-bin/school/getuserinfo?access_token=${encodeURIComponent(token)}&code=${encodeURIComponent(code)}`,
+        undefined,
+      );
     } catch (error) {
       throw new DomainError('WECHAT_UNAVAILABLE', { detail: (error as Error).message });
     }
@@ -57,7 +67,10 @@ export class WecomClient {
     if (!this.enabled) return { status: 'failed', error: 'WeCom is not configured', retryable: false };
     const body = { to_parent_userid: [parentUserId], agentid: this.config.WECOM_AGENT_ID, msgtype: 'text', text: { content } };
     try {
-      const reply = await this.withToken((token) => `${this.config.WECOM_API_BASE}/cgi-bin/externalcontact/message/send?access_token=${encodeURIComponent(token)}`, body);
+      const reply = await this.withToken(
+        (token) => `${this.config.WECOM_API_BASE}/cgi-bin/externalcontact/message/send?access_token=${encodeURIComponent(token)}`,
+        body,
+      );
       const code = reply.errcode ?? 0;
       const invalid = Array.isArray(reply.invalid_parent_userid) ? reply.invalid_parent_userid : [];
       // A parent who left the school directory or unsubscribed comes back as invalid: SMS instead.
@@ -73,7 +86,9 @@ export class WecomClient {
   private async withToken(url: (token: string) => string, body: unknown): Promise<WechatReply> {
     for (let attempt = 0; ; attempt++) {
       const token = await this.tokens.get();
-      const reply = await callWechat(url(token), body === undefined ? { method: 'GET' } : { method: 'POST', body }, { timeoutMs: this.config.WECHAT_TIMEOUT_MS });
+      const reply = await callWechat(url(token), body === undefined ? { method: 'GET' } : { method: 'POST', body }, {
+        timeoutMs: this.config.WECHAT_TIMEOUT_MS,
+      });
       if (attempt === 0 && TOKEN_ERRCODES.has(reply.errcode ?? 0)) {
         await this.tokens.invalidate(token);
         continue;
@@ -84,7 +99,11 @@ export class WecomClient {
 
   private async fetchToken(): Promise<{ token: string; expiresIn: number }> {
     const query = new URLSearchParams({ corpid: this.config.WECOM_CORP_ID!, corpsecret: this.config.WECOM_SECRET! });
-    const reply = await callWechat(`${this.config.WECOM_API_BASE}/cgi-bin/gettoken?${query.toString()}`, { method: 'GET' }, { timeoutMs: this.config.WECHAT_TIMEOUT_MS });
+    const reply = await callWechat(
+      `${this.config.WECOM_API_BASE}/cgi-bin/gettoken?${query.toString()}`,
+      { method: 'GET' },
+      { timeoutMs: this.config.WECHAT_TIMEOUT_MS },
+    );
     if (reply.errcode || typeof reply.access_token !== 'string') throw new WechatTransportError(`token: ${describe(reply)}`);
     return { token: reply.access_token, expiresIn: Number(reply.expires_in ?? 7200) };
   }

@@ -1,6 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { SCHOOL_YEAR_PATTERN } from '@jiaxiao/common';
 import { CHARTER_FUNCTIONS, CharterFunction, COMMITTEE_LEVELS, COMMITTEE_ROLES, CommitteeLevel, CommitteeRole } from '@jiaxiao/db';
 
@@ -15,7 +31,10 @@ export class CreateCommitteeDto {
   @ApiProperty({ description: 'the school (for a class committee, the class decides it)' }) @IsUUID() schoolId: string;
   @ApiPropertyOptional({ description: 'required for a class committee' }) @IsOptional() @IsUUID() classId?: string;
   @ApiPropertyOptional({ description: 'required for a grade committee (初一 = 7)' }) @IsOptional() @IsInt() @Min(1) @Max(12) grade?: number;
-  @ApiPropertyOptional({ example: '2026-2027', description: 'the current school year by default' }) @IsOptional() @Matches(SCHOOL_YEAR_PATTERN) schoolYear?: string;
+  @ApiPropertyOptional({ example: '2026-2027', description: 'the current school year by default' })
+  @IsOptional()
+  @Matches(SCHOOL_YEAR_PATTERN)
+  schoolYear?: string;
   @ApiPropertyOptional({ example: '初一(1)班家长委员会' }) @IsOptional() @IsString() @MinLength(2) @MaxLength(100) name?: string;
 
   @ApiProperty({ enum: CHARTER_FUNCTIONS, isArray: true, description: CHARTER_HELP })
@@ -25,9 +44,21 @@ export class CreateCommitteeDto {
   @IsIn(CHARTER_FUNCTIONS, { each: true })
   charter: CharterFunction[];
 
-  @ApiPropertyOptional({ description: "the school's own wording of the charter" }) @IsOptional() @IsString() @MaxLength(2000) charterNote?: string;
-  @ApiPropertyOptional({ example: 7, description: 'size limit, 3–50 (7 by default)' }) @IsOptional() @IsInt() @Min(3) @Max(50) maxMembers?: number;
-  @ApiPropertyOptional({ description: 'grade/school committees: members must sit on a class committee in scope' }) @IsOptional() @IsBoolean() drawsFromClassCommittees?: boolean;
+  @ApiPropertyOptional({ description: "the school's own wording of the charter" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  charterNote?: string;
+  @ApiPropertyOptional({ example: 7, description: 'size limit, 3–50 (7 by default)' })
+  @IsOptional()
+  @IsInt()
+  @Min(3)
+  @Max(50)
+  maxMembers?: number;
+  @ApiPropertyOptional({ description: 'grade/school committees: members must sit on a class committee in scope' })
+  @IsOptional()
+  @IsBoolean()
+  drawsFromClassCommittees?: boolean;
 }
 
 export class UpdateCharterDto {
@@ -44,7 +75,10 @@ export class UpdateCharterDto {
 export class AppointMemberDto {
   @ApiProperty({ description: 'a guardian of a student in the committee’s scope' }) @IsUUID() userId: string;
   @ApiProperty({ enum: COMMITTEE_ROLES }) @IsIn(COMMITTEE_ROLES) role: CommitteeRole;
-  @ApiPropertyOptional({ example: '2027-08-31', description: 'end of term; the end of the school year by default' }) @IsOptional() @IsISO8601({ strict: true }) termEndsOn?: string;
+  @ApiPropertyOptional({ example: '2027-08-31', description: 'end of term; the end of the school year by default' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  termEndsOn?: string;
 }
 
 export class CommitteeListQueryDto {
@@ -92,8 +126,18 @@ export class MemberListDto {
 export class CreateMinutesDto {
   @ApiProperty({ example: '第一次家委会会议' }) @IsString() @MinLength(2) @MaxLength(100) title: string;
   @ApiProperty({ example: '2026-10-10T19:00:00+08:00' }) @IsISO8601() heldAt: string;
-  @ApiProperty({ type: [String], description: 'user ids of those present' }) @IsArray() @ArrayMaxSize(100) @ArrayUnique() @IsUUID('all', { each: true }) attendeeIds: string[];
-  @ApiProperty({ type: [String], example: ['本学期班费预算 2000 元'] }) @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(500, { each: true }) decisions: string[];
+  @ApiProperty({ type: [String], description: 'user ids of those present' })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  attendeeIds: string[];
+  @ApiProperty({ type: [String], example: ['本学期班费预算 2000 元'] })
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(500, { each: true })
+  decisions: string[];
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) body?: string;
 }
 
@@ -111,11 +155,17 @@ export class MinutesListDto {
 }
 
 export class CreateOversightDto {
-  @ApiProperty({ enum: ['canteen', 'uniforms', 'materials', 'other'] }) @IsIn(['canteen', 'uniforms', 'materials', 'other']) area: 'canteen' | 'uniforms' | 'materials' | 'other';
+  @ApiProperty({ enum: ['canteen', 'uniforms', 'materials', 'other'] }) @IsIn(['canteen', 'uniforms', 'materials', 'other']) area:
+    'canteen' | 'uniforms' | 'materials' | 'other';
   @ApiProperty({ example: '食堂午餐检查' }) @IsString() @MinLength(2) @MaxLength(100) title: string;
   @ApiProperty() @IsISO8601() inspectedAt: string;
   @ApiProperty({ example: '饭菜温度合格，留样记录齐全' }) @IsString() @MinLength(2) @MaxLength(5000) findings: string;
-  @ApiPropertyOptional({ type: [String], description: 'file ids from POST /uploads' }) @IsOptional() @IsArray() @ArrayMaxSize(9) @IsUUID('all', { each: true }) photoFileIds?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'file ids from POST /uploads' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(9)
+  @IsUUID('all', { each: true })
+  photoFileIds?: string[];
 }
 
 export class OversightDto {
@@ -133,7 +183,12 @@ export class OversightListDto {
 
 export class CreateFundEntryDto {
   @ApiProperty({ enum: ['income', 'expense'] }) @IsIn(['income', 'expense']) kind: 'income' | 'expense';
-  @ApiProperty({ example: 5000, description: 'amount in fen (分), positive' }) @Type(() => Number) @IsInt() @Min(1) @Max(100_000_000) amountFen: number;
+  @ApiProperty({ example: 5000, description: 'amount in fen (分), positive' })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000_000)
+  amountFen: number;
   @ApiProperty({ example: '购买图书角图书' }) @IsString() @MinLength(2) @MaxLength(200) description: string;
   @ApiProperty({ example: '2026-10-08' }) @IsISO8601({ strict: true }) occurredOn: string;
   @ApiPropertyOptional({ description: 'receipt: a file id from POST /uploads' }) @IsOptional() @IsUUID() receiptFileId?: string;

@@ -1,5 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { COMMITTEE_ROLES, CommitteeRole } from '@jiaxiao/db';
 
 export class OpenElectionDto {
@@ -13,7 +27,10 @@ export class OpenElectionDto {
 }
 
 export class NominateDto {
-  @ApiPropertyOptional({ description: 'the guardian nominated; yourself when absent (a self-nomination is accepted at once)' }) @IsOptional() @IsUUID() nomineeId?: string;
+  @ApiPropertyOptional({ description: 'the guardian nominated; yourself when absent (a self-nomination is accepted at once)' })
+  @IsOptional()
+  @IsUUID()
+  nomineeId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) statement?: string;
 }
 
@@ -25,7 +42,10 @@ export class BallotDto {
   @IsUUID('all', { each: true })
   choices: string[];
 
-  @ApiPropertyOptional({ description: 'the household (your child) voting, when you have more than one child in scope' }) @IsOptional() @IsUUID() studentId?: string;
+  @ApiPropertyOptional({ description: 'the household (your child) voting, when you have more than one child in scope' })
+  @IsOptional()
+  @IsUUID()
+  studentId?: string;
 }
 
 export class NominationDto {

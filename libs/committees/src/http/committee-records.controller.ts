@@ -2,10 +2,24 @@ import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@jiaxiao/common';
 import { Authorize, CurrentUser } from '@jiaxiao/auth';
+import { CommitteeMinutesService } from '../committee-minutes.service';
 import { CommitteeService } from '../committee.service';
 import { ElectionService } from '../election.service';
 import { FundService } from '../fund.service';
-import { CommitteeDto, CreateFundEntryDto, CreateMinutesDto, CreateOversightDto, FundEntryDto, FundLedgerDto, MemberListDto, MinutesDto, MinutesListDto, OversightDto, OversightListDto, ReverseFundEntryDto } from '../dto/committee.dto';
+import {
+  CommitteeDto,
+  CreateFundEntryDto,
+  CreateMinutesDto,
+  CreateOversightDto,
+  FundEntryDto,
+  FundLedgerDto,
+  MemberListDto,
+  MinutesDto,
+  MinutesListDto,
+  OversightDto,
+  OversightListDto,
+  ReverseFundEntryDto,
+} from '../dto/committee.dto';
 import { ElectionDto, ElectionListDto } from '../dto/election.dto';
 
 /**
@@ -19,6 +33,7 @@ import { ElectionDto, ElectionListDto } from '../dto/election.dto';
 export class CommitteeRecordsController {
   constructor(
     private readonly committees: CommitteeService,
+    private readonly records: CommitteeMinutesService,
     private readonly elections: ElectionService,
     private readonly fund: FundService,
   ) {}
@@ -52,7 +67,7 @@ export class CommitteeRecordsController {
   @ApiOperation({ summary: '会议纪要' })
   @ApiOkResponse({ type: MinutesListDto })
   async minutes(@Param('id') id: string): Promise<MinutesListDto> {
-    return { items: await this.committees.minutes(id) };
+    return { items: await this.records.minutes(id) };
   }
 
   @Post('committees/:id/minutes')
@@ -60,7 +75,7 @@ export class CommitteeRecordsController {
   @ApiOperation({ summary: '记录会议纪要（家委会主任、副主任、秘书，或学校管理人员）' })
   @ApiCreatedResponse({ type: MinutesDto })
   recordMinutes(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: CreateMinutesDto): Promise<MinutesDto> {
-    return this.committees.recordMinutes(principal, id, body);
+    return this.records.recordMinutes(principal, id, body);
   }
 
   @Get('committees/:id/oversight')
@@ -68,7 +83,7 @@ export class CommitteeRecordsController {
   @ApiOperation({ summary: '民主监督记录（食堂、校服、教辅材料）' })
   @ApiOkResponse({ type: OversightListDto })
   async oversight(@Param('id') id: string): Promise<OversightListDto> {
-    return { items: await this.committees.oversight(id) };
+    return { items: await this.records.oversight(id) };
   }
 
   @Post('committees/:id/oversight')
@@ -76,7 +91,7 @@ export class CommitteeRecordsController {
   @ApiOperation({ summary: '记录一次民主监督检查（照片先经 POST /uploads 上传）' })
   @ApiCreatedResponse({ type: OversightDto })
   recordOversight(@CurrentUser() principal: Principal, @Param('id') id: string, @Body() body: CreateOversightDto): Promise<OversightDto> {
-    return this.committees.recordOversight(principal, id, body);
+    return this.records.recordOversight(principal, id, body);
   }
 
   @Get('committees/:id/fund')

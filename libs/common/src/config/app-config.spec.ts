@@ -32,7 +32,13 @@ describe('loadConfig', () => {
   });
 
   it('reads numbers from strings and ignores empty and unknown variables', () => {
-    const config = loadConfig({ PARENT_API_PORT: ' 8080 ', ADMIN_API_PORT: '', DATABASE_URL: 'postgresql://u@db:5432/jx', SOMETHING_ELSE: 'x', PATH: '/bin' });
+    const config = loadConfig({
+      PARENT_API_PORT: ' 8080 ',
+      ADMIN_API_PORT: '',
+      DATABASE_URL: 'postgresql://u@db:5432/jx',
+      SOMETHING_ELSE: 'x',
+      PATH: '/bin',
+    });
     expect(config.PARENT_API_PORT).toBe(8080);
     expect(config.ADMIN_API_PORT).toBe(3002);
     expect(config.DATABASE_URL).toBe('postgresql://u@db:5432/jx');
@@ -66,8 +72,14 @@ describe('loadConfig', () => {
 
   it('TRUSTED_PROXIES: a list of IPs and CIDR ranges, none by default', () => {
     expect(loadConfig({}).trustedProxies).toEqual([]);
-    expect(loadConfig({ TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1,::1, fd00::/8' }).trustedProxies).toEqual(['10.0.0.0/8', '127.0.0.1', '::1', 'fd00::/8']);
-    for (const bad of ['10.0.0.0/33', 'proxy.local', '1.2.3.4/8/1', '999.0.0.1']) expect(failure({ TRUSTED_PROXIES: bad }).variables).toContain('TRUSTED_PROXIES');
+    expect(loadConfig({ TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1,::1, fd00::/8' }).trustedProxies).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+      '::1',
+      'fd00::/8',
+    ]);
+    for (const bad of ['10.0.0.0/33', 'proxy.local', '1.2.3.4/8/1', '999.0.0.1'])
+      expect(failure({ TRUSTED_PROXIES: bad }).variables).toContain('TRUSTED_PROXIES');
   });
 
   it('requires JWT_SECRET in production', () => {
@@ -122,12 +134,17 @@ describe('WeChat, WeCom and delivery settings', () => {
   });
 
   it('reads the SMS timeout and the mailbox deadline as whole numbers within their ranges', () => {
-    expect(loadConfig({ SMS_TIMEOUT_SECONDS: '5', MAILBOX_ANSWER_DAYS: '7' })).toMatchObject({ SMS_TIMEOUT_SECONDS: 5, MAILBOX_ANSWER_DAYS: 7 });
+    expect(loadConfig({ SMS_TIMEOUT_SECONDS: '5', MAILBOX_ANSWER_DAYS: '7' })).toMatchObject({
+      SMS_TIMEOUT_SECONDS: 5,
+      MAILBOX_ANSWER_DAYS: 7,
+    });
     expect(failure({ SMS_TIMEOUT_SECONDS: 'soon' }).variables).toEqual(['SMS_TIMEOUT_SECONDS']);
     expect(failure({ SMS_TIMEOUT_SECONDS: '0' }).variables).toEqual(['SMS_TIMEOUT_SECONDS']);
   });
 
   it('validates settings of every group (infrastructure, channels, rules) in one pass', () => {
-    expect(failure({ GATEWAY_PORT: '70000', SMS_REGION: '', S3_TIMEOUT_MS: 'x', JOIN_MAX_PENDING_PER_USER: '0' }).variables.sort()).toEqual(['GATEWAY_PORT', 'JOIN_MAX_PENDING_PER_USER', 'S3_TIMEOUT_MS']);
+    expect(failure({ GATEWAY_PORT: '70000', SMS_REGION: '', S3_TIMEOUT_MS: 'x', JOIN_MAX_PENDING_PER_USER: '0' }).variables.sort()).toEqual(
+      ['GATEWAY_PORT', 'JOIN_MAX_PENDING_PER_USER', 'S3_TIMEOUT_MS'],
+    );
   });
 });

@@ -99,12 +99,14 @@ export class AppConfig extends ChannelSettings {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variables: string[], detail: string) {
+  constructor(
+    readonly variables: string[],
+    detail: string,
+  ) {
     super(`Invalid configuration: ${detail}`);
     this.name = 'ConfigError';
   }
 }
-
 
 /**
  * Builds the configuration from an environment (process.env by default), plus overrides

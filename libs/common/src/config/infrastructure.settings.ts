@@ -111,11 +111,15 @@ export class InfrastructureSettings {
    * `10.0.0.0/8,127.0.0.1`). Empty (the default): the header is ignored and the client is the
    * socket's address, so nobody can pick the IP that per-IP limits and the audit log see.
    */
-  @Matches(/^\s*$|^\s*[0-9a-fA-F:.]+(\/\d{1,3})?\s*(,\s*[0-9a-fA-F:.]+(\/\d{1,3})?\s*)*$/, { message: 'must be a comma-separated list of IP addresses or CIDR ranges' })
+  @Matches(/^\s*$|^\s*[0-9a-fA-F:.]+(\/\d{1,3})?\s*(,\s*[0-9a-fA-F:.]+(\/\d{1,3})?\s*)*$/, {
+    message: 'must be a comma-separated list of IP addresses or CIDR ranges',
+  })
   TRUSTED_PROXIES = '';
 
   /** Browser origins (scheme://host[:port]) allowed to call the REST apps cross-origin, comma-separated; empty (the default): none. */
-  @Matches(/^\s*$|^\s*https?:\/\/[^/\s,]+\s*(,\s*https?:\/\/[^/\s,]+\s*)*$/, { message: 'must be a comma-separated list of origins such as https://jx.example.cn' })
+  @Matches(/^\s*$|^\s*https?:\/\/[^/\s,]+\s*(,\s*https?:\/\/[^/\s,]+\s*)*$/, {
+    message: 'must be a comma-separated list of origins such as https://jx.example.cn',
+  })
   CORS_ORIGINS = '';
 
   get corsOrigins(): string[] {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ERROR_CODES_DOC, renderErrorCodesDoc } from './error-codes.doc';
-import { ERROR_CATALOG, ErrorCode, languageFrom, renderMessage } from './error-codes';
+import { ERROR_CATALOG, ErrorCode } from './error-codes';
+import { languageFrom, renderMessage } from './language';
 
 describe('error codes', () => {
   describe('languageFrom', () => {
@@ -39,7 +40,9 @@ describe('error codes', () => {
       expect(renderMessage('ROUTE_NOT_FOUND', 'zh', { route: 'GET /x' })).toBe('接口不存在：GET /x');
       expect(renderMessage('ROUTE_NOT_FOUND', 'en', { route: 'GET /x' })).toBe('No such route: GET /x');
       expect(renderMessage('TOO_MANY_LOGIN_ATTEMPTS', 'zh', { minutes: 15 })).toBe('登录失败次数过多，请 15 分钟后再试');
-      expect(renderMessage('ROLE_SCOPE_MISMATCH', 'en', { role: 'teacher', scopeType: 'class' })).toBe('Role teacher must be scoped to a class');
+      expect(renderMessage('ROLE_SCOPE_MISMATCH', 'en', { role: 'teacher', scopeType: 'class' })).toBe(
+        'Role teacher must be scoped to a class',
+      );
     });
 
     it('leaves a placeholder without a value visible and ignores extra params', () => {

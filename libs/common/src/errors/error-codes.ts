@@ -29,11 +29,23 @@ export const ERROR_CATALOG = {
     en: 'The admin API is for school and education bureau staff only',
   },
   WECHAT_NOT_CONFIGURED: { status: 404, zh: '本平台未开通微信登录', en: 'WeChat sign-in is not enabled on this platform' },
-  WECHAT_CODE_INVALID: { status: 400, zh: '微信授权已失效，请重新进入页面', en: 'The WeChat authorization code is invalid or used; open the page again' },
+  WECHAT_CODE_INVALID: {
+    status: 400,
+    zh: '微信授权已失效，请重新进入页面',
+    en: 'The WeChat authorization code is invalid or used; open the page again',
+  },
   WECHAT_UNAVAILABLE: { status: 503, zh: '暂时无法连接微信，请稍后再试', en: 'WeChat cannot be reached right now; try again later' },
-  WECHAT_NOT_BOUND: { status: 401, zh: '该微信尚未绑定账号，请先用手机验证码登录后绑定', en: 'This WeChat account is not linked yet; sign in with an SMS code, then link it' },
+  WECHAT_NOT_BOUND: {
+    status: 401,
+    zh: '该微信尚未绑定账号，请先用手机验证码登录后绑定',
+    en: 'This WeChat account is not linked yet; sign in with an SMS code, then link it',
+  },
   WECHAT_ALREADY_BOUND: { status: 409, zh: '该微信已绑定其他账号', en: 'This WeChat account is already linked to another account' },
-  IDENTITY_ALREADY_BOUND: { status: 409, zh: '您的账号已绑定微信，请先解绑', en: 'Your account is already linked to WeChat; unlink it first' },
+  IDENTITY_ALREADY_BOUND: {
+    status: 409,
+    zh: '您的账号已绑定微信，请先解绑',
+    en: 'Your account is already linked to WeChat; unlink it first',
+  },
   IDENTITY_NOT_FOUND: { status: 404, zh: '您的账号未绑定该微信', en: 'Your account is not linked to this WeChat identity' },
   NOT_FOUND: { status: 404, zh: '找不到请求的资源', en: 'Not found' },
   ROUTE_NOT_FOUND: { status: 404, zh: '接口不存在：{route}', en: 'No such route: {route}' },
@@ -65,14 +77,38 @@ export const ERROR_CATALOG = {
   FILE_TOO_LARGE: { status: 413, zh: '文件不能超过 {limit}', en: 'The file must not be larger than {limit}' },
   LECTURE_NOT_FOUND: { status: 404, zh: '找不到该讲座', en: 'Lecture not found' },
   LECTURE_NOT_OPEN: { status: 409, zh: '该讲座未开放报名', en: 'This lecture is not open for registration' },
-  LECTURE_NOT_IN_AUDIENCE: { status: 403, zh: '该讲座不面向您孩子所在的学校或班级', en: 'This lecture is not open to your children’s school or class' },
-  GUARDIAN_NOT_IN_AUDIENCE: { status: 409, zh: '该家长的孩子不在本讲座面向的范围内，不能记入学时', en: 'This guardian’s children are not in the lecture’s audience; no hours can be recorded' },
+  LECTURE_NOT_IN_AUDIENCE: {
+    status: 403,
+    zh: '该讲座不面向您孩子所在的学校或班级',
+    en: 'This lecture is not open to your children’s school or class',
+  },
+  GUARDIAN_NOT_IN_AUDIENCE: {
+    status: 409,
+    zh: '该家长的孩子不在本讲座面向的范围内，不能记入学时',
+    en: 'This guardian’s children are not in the lecture’s audience; no hours can be recorded',
+  },
   REGISTRATION_CLOSED: { status: 409, zh: '报名已截止', en: 'Registration has closed' },
   REGISTRATION_NOT_FOUND: { status: 404, zh: '您没有报名该讲座', en: 'You are not registered for this lecture' },
-  CHECKIN_TOKEN_INVALID: { status: 400, zh: '签到码无效，请重新扫描现场二维码', en: 'The check-in code is not valid; scan the code on screen again' },
-  CHECKIN_TOKEN_EXPIRED: { status: 400, zh: '签到码已过期，请重新扫描现场二维码', en: 'The check-in code has expired; scan the code on screen again' },
-  CHECKIN_NOT_OPEN: { status: 409, zh: '不在签到时间内（开始前 30 分钟至结束）', en: 'Check-in is open from 30 minutes before the start until the end' },
-  CHECKOUT_NOT_OPEN: { status: 409, zh: '不在签退时间内（结束前 10 分钟至结束后 30 分钟）', en: 'Check-out is open from 10 minutes before the end until 30 minutes after' },
+  CHECKIN_TOKEN_INVALID: {
+    status: 400,
+    zh: '签到码无效，请重新扫描现场二维码',
+    en: 'The check-in code is not valid; scan the code on screen again',
+  },
+  CHECKIN_TOKEN_EXPIRED: {
+    status: 400,
+    zh: '签到码已过期，请重新扫描现场二维码',
+    en: 'The check-in code has expired; scan the code on screen again',
+  },
+  CHECKIN_NOT_OPEN: {
+    status: 409,
+    zh: '不在签到时间内（开始前 30 分钟至结束）',
+    en: 'Check-in is open from 30 minutes before the start until the end',
+  },
+  CHECKOUT_NOT_OPEN: {
+    status: 409,
+    zh: '不在签退时间内（结束前 10 分钟至结束后 30 分钟）',
+    en: 'Check-out is open from 10 minutes before the end until 30 minutes after',
+  },
   NOT_CHECKED_IN: { status: 409, zh: '请先签到', en: 'Check in first' },
   // Attendance recorded without credit: returned as noCreditReason on a check-in or check-out (200), never thrown.
   ATTENDANCE_CHECKIN_TOO_LATE: {
@@ -89,7 +125,11 @@ export const ERROR_CATALOG = {
   LECTURE_NOT_STARTED: { status: 409, zh: '讲座尚未开始，请在开始后观看', en: 'The lecture has not started yet' },
   LECTURE_ENDED: { status: 409, zh: '讲座已结束，且没有回放', en: 'The lecture has ended and has no replay' },
   NOT_AN_ONLINE_LECTURE: { status: 409, zh: '该讲座没有线上直播或回放', en: 'This lecture is not online' },
-  LECTURE_ROOM_NOT_OPEN: { status: 409, zh: '讲座发布后才开放答疑群，已取消的讲座没有答疑群', en: 'A lecture’s Q&A room opens when it is published; a cancelled lecture has none' },
+  LECTURE_ROOM_NOT_OPEN: {
+    status: 409,
+    zh: '讲座发布后才开放答疑群，已取消的讲座没有答疑群',
+    en: 'A lecture’s Q&A room opens when it is published; a cancelled lecture has none',
+  },
   ARTICLE_NOT_FOUND: { status: 404, zh: '找不到该文章或资源', en: 'Article or resource not found' },
   MATERIAL_NOT_FOUND: { status: 404, zh: '找不到该讲座资料', en: 'Lecture material not found' },
   MATERIAL_EXISTS: { status: 409, zh: '该文件已是本讲座的资料', en: 'This file is already a material of the lecture' },
@@ -97,7 +137,11 @@ export const ERROR_CATALOG = {
   AUDIENCE_OUT_OF_SCOPE: { status: 403, zh: '讲座面向的范围超出了您的管理范围', en: 'The audience is outside the area you manage' },
   LEDGER_ENTRY_NOT_FOUND: { status: 404, zh: '找不到该学时记录', en: 'Ledger entry not found' },
   ALREADY_REVOKED: { status: 409, zh: '该学时已撤销', en: 'This credit was already revoked' },
-  NOT_COMPLIANT: { status: 409, zh: '尚未完成 {required} 学时，暂不能生成结业证书', en: 'The {required} class-hours are not completed yet' },
+  NOT_COMPLIANT: {
+    status: 409,
+    zh: '尚未完成 {required} 学时，暂不能生成结业证书',
+    en: 'The {required} class-hours are not completed yet',
+  },
   EXPORT_NOT_FOUND: { status: 404, zh: '找不到该导出任务', en: 'Export not found' },
   EXPORT_NOT_READY: { status: 409, zh: '导出尚未完成', en: 'The export is not finished yet' },
   PLAN_EXISTS: { status: 409, zh: '该学校本学年已有课程计划', en: 'The school already has a plan for this year' },
@@ -106,15 +150,27 @@ export const ERROR_CATALOG = {
   COMMITTEE_EXISTS: { status: 409, zh: '该范围本学年已有家长委员会', en: 'This scope already has a committee for the school year' },
   COMMITTEE_FULL: { status: 409, zh: '家长委员会人数已达上限（{max} 人）', en: 'The committee is full ({max} members)' },
   COMMITTEE_MEMBER_NOT_FOUND: { status: 404, zh: '找不到该家委会成员', en: 'Committee member not found' },
-  NOT_A_GUARDIAN_IN_SCOPE: { status: 409, zh: '该家长的孩子不在本委员会的范围内', en: 'This guardian has no child in the committee’s scope' },
-  NOT_A_CLASS_COMMITTEE_MEMBER: { status: 409, zh: '该家长不是本范围内班级家委会的成员', en: 'This guardian does not sit on a class committee in scope' },
+  NOT_A_GUARDIAN_IN_SCOPE: {
+    status: 409,
+    zh: '该家长的孩子不在本委员会的范围内',
+    en: 'This guardian has no child in the committee’s scope',
+  },
+  NOT_A_CLASS_COMMITTEE_MEMBER: {
+    status: 409,
+    zh: '该家长不是本范围内班级家委会的成员',
+    en: 'This guardian does not sit on a class committee in scope',
+  },
   ELECTION_NOT_FOUND: { status: 404, zh: '找不到该选举', en: 'Election not found' },
   ELECTION_CLOSED: { status: 409, zh: '该选举已结束', en: 'This election is closed' },
   NOMINATION_CLOSED: { status: 409, zh: '不在提名时间内', en: 'Nominations are not open' },
   VOTING_CLOSED: { status: 409, zh: '不在投票时间内', en: 'Voting is not open' },
   NOMINATION_NOT_FOUND: { status: 404, zh: '找不到该提名', en: 'Nomination not found' },
   NOMINATION_EXISTS: { status: 409, zh: '该家长已被提名', en: 'This guardian is already nominated' },
-  INVALID_BALLOT: { status: 400, zh: '选票无效：请选择 1 至 {seats} 名不重复的正式候选人', en: 'Invalid ballot: choose 1 to {seats} different accepted candidates' },
+  INVALID_BALLOT: {
+    status: 400,
+    zh: '选票无效：请选择 1 至 {seats} 名不重复的正式候选人',
+    en: 'Invalid ballot: choose 1 to {seats} different accepted candidates',
+  },
   ALREADY_VOTED: { status: 409, zh: '您家已投过票（每户一票）', en: 'Your household has already voted (one ballot per household)' },
   FUND_ENTRY_NOT_FOUND: { status: 404, zh: '找不到该班费记录', en: 'Fund entry not found' },
   FUND_ENTRY_ALREADY_REVERSED: { status: 409, zh: '该班费记录已冲正，不能重复冲正', en: 'This fund entry was already reversed' },
@@ -136,7 +192,11 @@ export const ERROR_CATALOG = {
     zh: '只能在同一学校、同一学年、未归档的班级之间分班',
     en: 'A pupil can only move to another class of the same school and school year that is not archived',
   },
-  ROLLOVER_YEAR_INVALID: { status: 400, zh: '升级的目标学年必须紧接在当前学年之后', en: 'The rollover must go to the school year right after the one it leaves' },
+  ROLLOVER_YEAR_INVALID: {
+    status: 400,
+    zh: '升级的目标学年必须紧接在当前学年之后',
+    en: 'The rollover must go to the school year right after the one it leaves',
+  },
   CLASS_ARCHIVED: { status: 409, zh: '该班级已毕业归档', en: 'This class has graduated and is archived' },
   SCHOOL_YEAR_EXISTS: { status: 409, zh: '该学年已存在', en: 'This school year already exists' },
   ROLE_ASSIGNMENT_EXISTS: { status: 409, zh: '该用户已有此任职', en: 'The user already holds this role' },
@@ -165,9 +225,21 @@ export const ERROR_CATALOG = {
     en: 'Too many failed logins; try again in {minutes} minutes',
   },
   SMS_CODE_INVALID: { status: 401, zh: '验证码错误或已失效，请重新获取', en: 'The code is wrong or no longer valid; request a new one' },
-  SMS_CODE_TOO_SOON: { status: 429, zh: '验证码发送过于频繁，请 {seconds} 秒后再试', en: 'A code was sent recently; try again in {seconds} seconds' },
-  SMS_CODE_DAILY_LIMIT: { status: 429, zh: '该手机号今日获取验证码次数已达上限，请明天再试', en: 'This phone has had too many codes today; try again tomorrow' },
-  SMS_CODE_IP_LIMIT: { status: 429, zh: '当前网络获取验证码过于频繁，请 {minutes} 分钟后再试', en: 'Too many codes requested from this network; try again in {minutes} minutes' },
+  SMS_CODE_TOO_SOON: {
+    status: 429,
+    zh: '验证码发送过于频繁，请 {seconds} 秒后再试',
+    en: 'A code was sent recently; try again in {seconds} seconds',
+  },
+  SMS_CODE_DAILY_LIMIT: {
+    status: 429,
+    zh: '该手机号今日获取验证码次数已达上限，请明天再试',
+    en: 'This phone has had too many codes today; try again tomorrow',
+  },
+  SMS_CODE_IP_LIMIT: {
+    status: 429,
+    zh: '当前网络获取验证码过于频繁，请 {minutes} 分钟后再试',
+    en: 'Too many codes requested from this network; try again in {minutes} minutes',
+  },
   SMS_CODE_REQUIRED: {
     status: 401,
     zh: '密码错误次数过多，为保护账号安全，请使用短信验证码登录',
@@ -181,20 +253,36 @@ export const ERROR_CATALOG = {
     zh: '请先阅读并同意《隐私政策》（含儿童个人信息保护规则），才能查看孩子的信息',
     en: "Accept the privacy notice (including the rules on children's data) to see your children's information",
   },
-  CONSENT_VERSION_OUTDATED: { status: 409, zh: '隐私政策已更新为 {version} 版，请阅读新版本后再同意', en: 'The privacy notice is now version {version}; read it before accepting' },
+  CONSENT_VERSION_OUTDATED: {
+    status: 409,
+    zh: '隐私政策已更新为 {version} 版，请阅读新版本后再同意',
+    en: 'The privacy notice is now version {version}; read it before accepting',
+  },
   CONSENT_NOT_GIVEN: { status: 409, zh: '您尚未同意隐私政策，无需撤回', en: 'There is no consent to withdraw' },
-  JOIN_LINK_INVALID: { status: 404, zh: '班级邀请链接无效或已失效，请向班主任索取新的二维码', en: 'The class join link is not valid; ask the class teacher for a new one' },
+  JOIN_LINK_INVALID: {
+    status: 404,
+    zh: '班级邀请链接无效或已失效，请向班主任索取新的二维码',
+    en: 'The class join link is not valid; ask the class teacher for a new one',
+  },
   JOIN_STUDENT_NOT_FOUND: {
     status: 404,
     zh: '该班级没有名为“{name}”的学生，请核对孩子姓名，或联系班主任先把孩子加入班级名单',
     en: 'No pupil named "{name}" in this class; check the name or ask the class teacher to add the pupil first',
   },
-  JOIN_STUDENT_AMBIGUOUS: { status: 409, zh: '班级中有多名学生叫“{name}”，请联系班主任办理', en: 'Several pupils in this class are called "{name}"; ask the class teacher' },
+  JOIN_STUDENT_AMBIGUOUS: {
+    status: 409,
+    zh: '班级中有多名学生叫“{name}”，请联系班主任办理',
+    en: 'Several pupils in this class are called "{name}"; ask the class teacher',
+  },
   ALREADY_GUARDIAN: { status: 409, zh: '您已是该学生的家长', en: 'You are already a guardian of this pupil' },
   JOIN_REQUEST_EXISTS: { status: 409, zh: '已有一个待班主任审核的申请', en: 'A request is already waiting for the class teacher' },
   JOIN_REQUEST_NOT_FOUND: { status: 404, zh: '找不到该入班申请', en: 'Join request not found' },
   JOIN_REQUEST_DECIDED: { status: 409, zh: '该申请已处理（{status}）', en: 'This request has already been decided ({status})' },
-  JOIN_REQUEST_LIMIT: { status: 429, zh: '待审核的申请过多，请等待班主任处理后再提交', en: 'Too many requests are waiting; wait for the class teacher first' },
+  JOIN_REQUEST_LIMIT: {
+    status: 429,
+    zh: '待审核的申请过多，请等待班主任处理后再提交',
+    en: 'Too many requests are waiting; wait for the class teacher first',
+  },
   JOIN_CLASS_BUSY: { status: 429, zh: '该班级申请过于频繁，请稍后再试', en: 'Too many requests for this class right now; try again later' },
   RATE_LIMITED: { status: 429, zh: '操作过于频繁，请稍后再试', en: 'Too many requests; slow down' },
   INTERNAL_ERROR: {
@@ -203,25 +291,57 @@ export const ERROR_CATALOG = {
     en: 'Internal server error; please try again later (reference {requestId})',
   },
   SERVICE_UNAVAILABLE: { status: 503, zh: '服务暂不可用，请稍后重试', en: 'Service unavailable; try again shortly' },
-  MODEL_SCHOOL_YEAR_NOT_FOUND: { status: 404, zh: '该年度尚未发布示范学校评估标准', en: 'No model-school criteria have been published for this year' },
-  MODEL_SCHOOL_CRITERIA_LOCKED: { status: 409, zh: '该年度已有申报，评估标准不能再修改', en: 'Applications exist for this year; its criteria can no longer change' },
-  MODEL_SCHOOL_WEIGHTS_INVALID: { status: 400, zh: '评估指标权重之和应为 100，自动指标须指定数据项', en: 'Indicator weights must add up to 100, and automatic indicators must name a metric' },
+  MODEL_SCHOOL_YEAR_NOT_FOUND: {
+    status: 404,
+    zh: '该年度尚未发布示范学校评估标准',
+    en: 'No model-school criteria have been published for this year',
+  },
+  MODEL_SCHOOL_CRITERIA_LOCKED: {
+    status: 409,
+    zh: '该年度已有申报，评估标准不能再修改',
+    en: 'Applications exist for this year; its criteria can no longer change',
+  },
+  MODEL_SCHOOL_WEIGHTS_INVALID: {
+    status: 400,
+    zh: '评估指标权重之和应为 100，自动指标须指定数据项',
+    en: 'Indicator weights must add up to 100, and automatic indicators must name a metric',
+  },
   MODEL_SCHOOL_APPLICATION_NOT_FOUND: { status: 404, zh: '找不到该示范学校申报', en: 'Model-school application not found' },
   MODEL_SCHOOL_APPLICATION_EXISTS: { status: 409, zh: '本校该年度已提交申报', en: 'The school has already applied for this year' },
-  MODEL_SCHOOL_APPLICATION_STATE: { status: 409, zh: '申报当前状态（{status}）不允许此操作', en: 'The application is {status}; this step is not possible now' },
+  MODEL_SCHOOL_APPLICATION_STATE: {
+    status: 409,
+    zh: '申报当前状态（{status}）不允许此操作',
+    en: 'The application is {status}; this step is not possible now',
+  },
   MODEL_SCHOOL_COORDINATOR_ONLY: { status: 403, zh: '仅限本校家庭教育总协调员申报', en: "Only the school's coordinator may apply" },
   MODEL_SCHOOL_EXPERT_NOT_FOUND: { status: 404, zh: '该用户不是登记的评审专家', en: 'This user is not a registered model-school expert' },
-  MODEL_SCHOOL_OWN_DISTRICT: { status: 409, zh: '评审专家不能评审本区县的学校', en: "An expert may not review a school of their own district" },
+  MODEL_SCHOOL_OWN_DISTRICT: {
+    status: 409,
+    zh: '评审专家不能评审本区县的学校',
+    en: 'An expert may not review a school of their own district',
+  },
   MODEL_SCHOOL_REVIEW_NOT_FOUND: { status: 404, zh: '找不到该评审任务', en: 'Review assignment not found' },
-  MODEL_SCHOOL_SCORES_INVALID: { status: 400, zh: '请为每个人工评审指标打分（0 至该指标分值）', en: 'Score every manual indicator, from 0 to its weight' },
+  MODEL_SCHOOL_SCORES_INVALID: {
+    status: 400,
+    zh: '请为每个人工评审指标打分（0 至该指标分值）',
+    en: 'Score every manual indicator, from 0 to its weight',
+  },
   MODEL_SCHOOL_NOT_SCORED: { status: 409, zh: '该申报尚无专家评分，不能认定', en: 'The application has no expert score yet' },
-  MODEL_SCHOOL_QUOTA_FULL: { status: 409, zh: '本年度示范学校名额（{quota} 所）已满', en: "This year's quota of {quota} model schools is full" },
+  MODEL_SCHOOL_QUOTA_FULL: {
+    status: 409,
+    zh: '本年度示范学校名额（{quota} 所）已满',
+    en: "This year's quota of {quota} model schools is full",
+  },
   MODEL_SCHOOL_BELOW_PASS_MARK: {
     status: 409,
     zh: '该校总分 {score} 分，低于本年度认定合格线 {passMark} 分，不能认定为示范学校',
     en: 'The school scored {score}, below this year’s pass mark of {passMark}: it cannot be designated',
   },
-  MODEL_SCHOOL_PASS_MARK_LOCKED: { status: 409, zh: '本年度已有学校获认定，合格线不能再修改', en: 'A school of this year is already designated: the pass mark can no longer change' },
+  MODEL_SCHOOL_PASS_MARK_LOCKED: {
+    status: 409,
+    zh: '本年度已有学校获认定，合格线不能再修改',
+    en: 'A school of this year is already designated: the pass mark can no longer change',
+  },
   MODEL_SCHOOL_DESIGNATION_NOT_FOUND: { status: 404, zh: '找不到该示范学校认定', en: 'Designation not found' },
   MODEL_SCHOOL_ALREADY_REVOKED: { status: 409, zh: '该认定已撤销', en: 'This designation has already been revoked' },
   SUPPORT_SITE_NOT_FOUND: { status: 404, zh: '找不到该心理辅导室或成长导航站', en: 'Counselling room or growth station not found' },
@@ -233,7 +353,11 @@ export const ERROR_CATALOG = {
   SUPPORT_SITE_STAFF_NOT_FOUND: { status: 404, zh: '该账号不是本站点的辅导人员', en: 'This account is not on the staff of the site' },
   STAFF_ACCOUNT_NOT_FOUND: { status: 404, zh: '找不到该手机号的教职工账号', en: 'No staff account has this phone number' },
   COUNSELLING_REQUEST_NOT_FOUND: { status: 404, zh: '找不到该预约', en: 'Appointment request not found' },
-  COUNSELLING_SITE_UNSTAFFED: { status: 409, zh: '该站点暂未安排辅导人员，暂不接受线上预约，请电话联系', en: 'The site has no counselling staff yet and takes no requests online; call it' },
+  COUNSELLING_SITE_UNSTAFFED: {
+    status: 409,
+    zh: '该站点暂未安排辅导人员，暂不接受线上预约，请电话联系',
+    en: 'The site has no counselling staff yet and takes no requests online; call it',
+  },
   COUNSELLING_OPEN_LIMIT: {
     status: 409,
     zh: '您已有 {max} 个未结束的预约，请等待处理或结束后再提交',
@@ -247,40 +371,21 @@ export const ERROR_CATALOG = {
   CAMPAIGN_OUT_OF_SCOPE: { status: 403, zh: '该家庭不在本活动范围内', en: "The household is outside the campaign's scope" },
   CAMPAIGN_SUBMISSION_EXISTS: { status: 409, zh: '本户已提交过作品', en: 'This household has already submitted an entry' },
   CAMPAIGN_SUBMISSION_NOT_FOUND: { status: 404, zh: '找不到该作品', en: 'Submission not found' },
-  CAMPAIGN_SUBMISSION_STATE: { status: 409, zh: '作品当前状态（{status}）不允许此操作', en: 'The submission is {status}; this step is not possible now' },
+  CAMPAIGN_SUBMISSION_STATE: {
+    status: 409,
+    zh: '作品当前状态（{status}）不允许此操作',
+    en: 'The submission is {status}; this step is not possible now',
+  },
   CAMPAIGN_AWARD_INVALID: { status: 400, zh: '该活动不设此奖项', en: 'This campaign does not give that award' },
   MAILBOX_ITEM_NOT_FOUND: { status: 404, zh: '找不到该信件', en: 'Mailbox item not found' },
   MAILBOX_NOT_YOUR_SCHOOL: { status: 403, zh: '只能给孩子就读的学校写信', en: 'You can only write to a school your child attends' },
   MAILBOX_ALREADY_ANSWERED: { status: 409, zh: '该信件已答复', en: 'This item has already been answered' },
-  MAILBOX_NOT_YOUR_LEVEL: { status: 403, zh: '该信件已逾期转交上级教育部门，由上级答复', en: 'This item is overdue and has moved up: the bureau above answers it now' },
+  MAILBOX_NOT_YOUR_LEVEL: {
+    status: 403,
+    zh: '该信件已逾期转交上级教育部门，由上级答复',
+    en: 'This item is overdue and has moved up: the bureau above answers it now',
+  },
   CAMPAIGN_NO_AWARD: { status: 404, zh: '该作品未获奖', en: 'This submission has no award' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
-
-export type Language = 'zh' | 'en';
-
-/** Picks the language from an Accept-Language header: English when it prefers English, Chinese otherwise. */
-export function languageFrom(acceptLanguage: string | string[] | undefined): Language {
-  const header = Array.isArray(acceptLanguage) ? acceptLanguage.join(',') : (acceptLanguage ?? '');
-  const ranked = header
-    .split(',')
-    .map((part) => {
-      const [tag, ...params] = part.trim().toLowerCase().split(';');
-      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-      return { tag, q: q ? Number(q.slice(2)) || 0 : 1 };
-    })
-    // q=0 means "not acceptable" (RFC 9110), not "least preferred".
-    .filter((entry) => entry.tag && entry.q > 0)
-    .sort((a, b) => b.q - a.q);
-  for (const { tag } of ranked) {
-    if (tag.startsWith('en')) return 'en';
-    if (tag.startsWith('zh')) return 'zh';
-  }
-  return 'zh';
-}
-
-export function renderMessage(code: ErrorCode, language: Language, params: Record<string, unknown> = {}): string {
-  const template: string = ERROR_CATALOG[code][language];
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in params ? String(params[key]) : whole));
-}

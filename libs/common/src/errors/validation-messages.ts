@@ -1,5 +1,5 @@
 import { FieldProblem } from './domain.error';
-import { Language } from './error-codes';
+import { Language } from './language';
 
 type Template = { zh: string; en: string };
 
@@ -31,13 +31,22 @@ const CONSTRAINTS: Record<string, Template> = {
   nestedValidation: { zh: '内容有误', en: 'has invalid content' },
   body: { zh: '请求体必须是 JSON 对象', en: 'the request body must be a JSON object' },
   noNulCharacter: { zh: '不能包含空字符', en: 'must not contain NUL characters' },
-  clientMsgIdReused: { zh: '已在另一个会话中使用过，请为每条消息生成新的编号', en: 'was already used in another conversation; use a new id for every message' },
+  clientMsgIdReused: {
+    zh: '已在另一个会话中使用过，请为每条消息生成新的编号',
+    en: 'was already used in another conversation; use a new id for every message',
+  },
   halfHours: { zh: '必须是 0.5 的整数倍', en: 'must be a multiple of 0.5' },
   inPlanYear: { zh: '须在课程计划的学年内', en: 'must fall within the plan’s school year' },
   sameSchoolYear: { zh: '不能改到另一个学年', en: 'must stay within the same school year' },
   isUrl: { zh: '必须是有效的网址', en: 'must be a valid URL' },
-  withinSessionLength: { zh: '学时不能超过讲座时长（本场最多 {0} 学时，1 学时 = 60 分钟）', en: 'must not exceed the session length (at most {0} hours for this session)' },
-  teachersForTeacherTraining: { zh: '教师培训（teacher_training）须面向教师（teachers），面向教师的只能是教师培训', en: 'teacher_training is for a teachers audience, and a teachers audience only for teacher_training' },
+  withinSessionLength: {
+    zh: '学时不能超过讲座时长（本场最多 {0} 学时，1 学时 = 60 分钟）',
+    en: 'must not exceed the session length (at most {0} hours for this session)',
+  },
+  teachersForTeacherTraining: {
+    zh: '教师培训（teacher_training）须面向教师（teachers），面向教师的只能是教师培训',
+    en: 'teacher_training is for a teachers audience, and a teachers audience only for teacher_training',
+  },
   maxRangeDays: { zh: '时间范围最长 {0} 天', en: 'the range may span at most {0} days' },
   isAfterStart: { zh: '必须晚于开始时间', en: 'must be later than the start' },
   isStrongPassword: { zh: '至少 8 位，且须同时包含字母和数字', en: 'must be at least 8 characters and contain both letters and digits' },

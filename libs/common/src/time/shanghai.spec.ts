@@ -18,12 +18,15 @@ describe('Shanghai time', () => {
 
     it('always names a year whose bounds hold the instant', () => {
       fc.assert(
-        fc.property(fc.date({ min: new Date('1950-01-01T00:00:00Z'), max: new Date('2090-12-31T00:00:00Z'), noInvalidDate: true }), (instant) => {
-          const name = schoolYearOf(instant);
-          const { startsAt, endsAt } = schoolYearBounds(name);
-          expect(startsAt.getTime()).toBeLessThanOrEqual(instant.getTime());
-          expect(instant.getTime()).toBeLessThan(endsAt.getTime());
-        }),
+        fc.property(
+          fc.date({ min: new Date('1950-01-01T00:00:00Z'), max: new Date('2090-12-31T00:00:00Z'), noInvalidDate: true }),
+          (instant) => {
+            const name = schoolYearOf(instant);
+            const { startsAt, endsAt } = schoolYearBounds(name);
+            expect(startsAt.getTime()).toBeLessThanOrEqual(instant.getTime());
+            expect(instant.getTime()).toBeLessThan(endsAt.getTime());
+          },
+        ),
       );
     });
   });
@@ -39,7 +42,17 @@ describe('Shanghai time', () => {
     });
 
     it('refuses names that are not consecutive years or not plausible ones', () => {
-      for (const name of ['2026-2028', '2027-2026', '2026', '2026/2027', ' 2026-2027', 'abcd-efgh', '0000-0001', '0099-0100', '2099-2100']) {
+      for (const name of [
+        '2026-2028',
+        '2027-2026',
+        '2026',
+        '2026/2027',
+        ' 2026-2027',
+        'abcd-efgh',
+        '0000-0001',
+        '0099-0100',
+        '2099-2100',
+      ]) {
         expect(() => schoolYearBounds(name)).toThrow(RangeError);
       }
       expect(SCHOOL_YEAR_PATTERN.test('1999-2000')).toBe(true);
@@ -57,10 +70,13 @@ describe('Shanghai time', () => {
 
     it('isoShanghai names the same instant', () => {
       fc.assert(
-        fc.property(fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }), (instant) => {
-          const whole = Math.floor(instant.getTime() / 1000) * 1000;
-          expect(new Date(isoShanghai(instant)).getTime()).toBe(whole);
-        }),
+        fc.property(
+          fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }),
+          (instant) => {
+            const whole = Math.floor(instant.getTime() / 1000) * 1000;
+            expect(new Date(isoShanghai(instant)).getTime()).toBe(whole);
+          },
+        ),
       );
     });
   });

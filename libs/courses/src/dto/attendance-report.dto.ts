@@ -19,14 +19,18 @@ export class AttendanceRowDto {
   @ApiProperty({ example: '139****0003' }) phone: string;
   @ApiProperty({ nullable: true, type: String }) checkedInAt: string | null;
   @ApiProperty({ nullable: true, type: String }) checkedOutAt: string | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'minutes of the session between check-in and check-out' }) presentMinutes: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'minutes of the session between check-in and check-out' }) presentMinutes:
+    number | null;
   @ApiProperty() creditedHours: number;
   @ApiProperty({ nullable: true, type: String, example: 'ATTENDANCE_PRESENCE_TOO_SHORT' }) noCreditReason: string | null;
   @ApiProperty({ type: [String], enum: ['shared_device', 'rapid_series'] }) flags: string[];
 }
 
 export class AttendanceAnomalyDto {
-  @ApiProperty({ enum: ['shared_device', 'rapid_series'], description: 'shared_device: one device scanned for guardians of different households; rapid_series: scans seconds apart in a row' })
+  @ApiProperty({
+    enum: ['shared_device', 'rapid_series'],
+    description: 'shared_device: one device scanned for guardians of different households; rapid_series: scans seconds apart in a row',
+  })
   kind: string;
   @ApiProperty({ enum: ['check_in', 'check_out'] }) scan: string;
   @ApiProperty({ nullable: true, type: String, description: 'a short, opaque name of the device (shared_device)' }) device: string | null;

@@ -24,7 +24,10 @@ import { SchoolYearQueryDto } from '@jiaxiao/directory';
 import { LECTURE_MODES, LECTURE_SERIES, LECTURE_STATUSES, LectureMode, LectureSeries, LectureStatus } from '@jiaxiao/db';
 
 export class AudienceDto {
-  @ApiProperty({ enum: ['city', 'district', 'school', 'grades', 'classes', 'committee_chairs', 'teachers'], description: 'committee_chairs for chair_training, teachers for teacher_training (and only there)' })
+  @ApiProperty({
+    enum: ['city', 'district', 'school', 'grades', 'classes', 'committee_chairs', 'teachers'],
+    description: 'committee_chairs for chair_training, teachers for teacher_training (and only there)',
+  })
   @IsIn(['city', 'district', 'school', 'grades', 'classes', 'committee_chairs', 'teachers'])
   scope: 'city' | 'district' | 'school' | 'grades' | 'classes' | 'committee_chairs' | 'teachers';
 
@@ -51,7 +54,11 @@ export class AudienceDto {
 }
 
 export class CreateLectureDto {
-  @ApiProperty({ enum: LECTURE_SERIES, description: 'parents_forum 父母大讲堂 · rural_tour 家庭教育农村行 · school_course 学校课程 · chair_training 家委会主任培训 · teacher_training 教师家校沟通能力培训' })
+  @ApiProperty({
+    enum: LECTURE_SERIES,
+    description:
+      'parents_forum 父母大讲堂 · rural_tour 家庭教育农村行 · school_course 学校课程 · chair_training 家委会主任培训 · teacher_training 教师家校沟通能力培训',
+  })
   @IsIn(LECTURE_SERIES)
   series: LectureSeries;
 
@@ -69,7 +76,10 @@ export class CreateLectureDto {
   @ApiPropertyOptional() @IsOptional() @IsUrl({ require_protocol: true }) @MaxLength(500) streamUrl?: string;
   @ApiPropertyOptional() @IsOptional() @IsUrl({ require_protocol: true }) @MaxLength(500) replayUrl?: string;
   @ApiPropertyOptional({ description: 'seats; empty = unlimited' }) @IsOptional() @IsInt() @Min(1) @Max(100000) capacity?: number;
-  @ApiPropertyOptional({ description: 'registration closes then (default: the start)' }) @IsOptional() @IsISO8601({ strict: true }) registrationCutoff?: string;
+  @ApiPropertyOptional({ description: 'registration closes then (default: the start)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  registrationCutoff?: string;
 
   @ApiProperty({ example: 2, description: 'class-hours, in steps of 0.5' })
   @IsDecimalNumber(1)
@@ -77,14 +87,19 @@ export class CreateLectureDto {
   @Max(8)
   creditHours: number;
 
-  @ApiPropertyOptional({ description: 'offline credit: the latest check-in, in minutes after the start (default ATTENDANCE_LATE_CHECKIN_MINUTES, 15)' })
+  @ApiPropertyOptional({
+    description: 'offline credit: the latest check-in, in minutes after the start (default ATTENDANCE_LATE_CHECKIN_MINUTES, 15)',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(240)
   lateCheckinMinutes?: number;
 
-  @ApiPropertyOptional({ description: 'offline credit: the share of the session between check-in and check-out, in % (default ATTENDANCE_MIN_PRESENCE_PERCENT, 80)' })
+  @ApiPropertyOptional({
+    description:
+      'offline credit: the share of the session between check-in and check-out, in % (default ATTENDANCE_MIN_PRESENCE_PERCENT, 80)',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -114,7 +129,9 @@ export { SchoolYearQueryDto };
 export class TokenDto {
   @ApiProperty({ description: 'the code from the venue screen' }) @IsString() @MinLength(1) @MaxLength(64) token: string;
 
-  @ApiPropertyOptional({ description: 'a stable id of the scanning device (app install id); without it the user agent and address stand in' })
+  @ApiPropertyOptional({
+    description: 'a stable id of the scanning device (app install id); without it the user agent and address stand in',
+  })
   @IsOptional()
   @IsString()
   @Matches(/^[A-Za-z0-9_.:-]{8,64}$/)
@@ -144,9 +161,23 @@ export type LectureSort = (typeof LECTURE_SORTS)[number];
 
 /** The staff list of a school year: filters, a sort and a page (everything in one page without `page`). */
 export class LectureListQueryDto extends SchoolYearQueryDto {
-  @ApiPropertyOptional({ minimum: 1, description: 'from 1; without it every lecture of the year is listed' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 20 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
-  @ApiPropertyOptional({ enum: LECTURE_SORTS, default: 'startsAt', description: 'a leading - sorts descending' }) @IsOptional() @IsIn(LECTURE_SORTS) sort?: LectureSort;
+  @ApiPropertyOptional({ minimum: 1, description: 'from 1; without it every lecture of the year is listed' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  page?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  pageSize?: number;
+  @ApiPropertyOptional({ enum: LECTURE_SORTS, default: 'startsAt', description: 'a leading - sorts descending' })
+  @IsOptional()
+  @IsIn(LECTURE_SORTS)
+  sort?: LectureSort;
   @ApiPropertyOptional({ enum: LECTURE_SERIES }) @IsOptional() @IsIn(LECTURE_SERIES) series?: LectureSeries;
   @ApiPropertyOptional({ enum: LECTURE_STATUSES }) @IsOptional() @IsIn(LECTURE_STATUSES) status?: LectureStatus;
   @ApiPropertyOptional({ description: 'part of the title or the venue' }) @IsOptional() @IsString() @MaxLength(50) q?: string;
@@ -159,12 +190,21 @@ export class ReportQueryDto extends SchoolYearQueryDto {
 }
 
 export class SummaryQueryDto extends SchoolYearQueryDto {
-  @ApiPropertyOptional({ description: 'one district; city staff see every district by default' }) @IsOptional() @IsUUID() districtId?: string;
+  @ApiPropertyOptional({ description: 'one district; city staff see every district by default' })
+  @IsOptional()
+  @IsUUID()
+  districtId?: string;
 }
 
 export class TrendQueryDto extends SchoolYearQueryDto {
-  @ApiPropertyOptional({ description: 'one school (coordinators and teachers: their own by default)' }) @IsOptional() @IsUUID() schoolId?: string;
-  @ApiPropertyOptional({ description: 'one district; city staff see the city by default, district staff their district' }) @IsOptional() @IsUUID() districtId?: string;
+  @ApiPropertyOptional({ description: 'one school (coordinators and teachers: their own by default)' })
+  @IsOptional()
+  @IsUUID()
+  schoolId?: string;
+  @ApiPropertyOptional({ description: 'one district; city staff see the city by default, district staff their district' })
+  @IsOptional()
+  @IsUUID()
+  districtId?: string;
 }
 
 export class ExportRequestDto extends SchoolYearQueryDto {
@@ -202,11 +242,23 @@ export class LectureDto {
   @ApiProperty({ type: AudienceDto }) audience: AudienceDto;
   @ApiProperty({ nullable: true, type: String }) planId: string | null;
   @ApiProperty({ nullable: true, type: String }) makeupOf: string | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'offline credit: the latest check-in, in minutes after the start (null: the platform default)' })
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'offline credit: the latest check-in, in minutes after the start (null: the platform default)',
+  })
   lateCheckinMinutes: number | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'offline credit: the share of the session between check-in and check-out, in % (null: the platform default)' })
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'offline credit: the share of the session between check-in and check-out, in % (null: the platform default)',
+  })
   minPresencePercent: number | null;
-  @ApiPropertyOptional({ nullable: true, enum: ['registered', 'waitlisted', 'cancelled'], description: 'the caller’s registration (parent-api)' })
+  @ApiPropertyOptional({
+    nullable: true,
+    enum: ['registered', 'waitlisted', 'cancelled'],
+    description: 'the caller’s registration (parent-api)',
+  })
   myRegistration?: string | null;
 }
 
@@ -227,7 +279,11 @@ export class AttendanceResultDto {
   @ApiProperty({ nullable: true, type: String }) checkedInAt: string | null;
   @ApiProperty({ nullable: true, type: String }) checkedOutAt: string | null;
   @ApiProperty({ description: 'hours credited by this action (0 when already credited)' }) credited: number;
-  @ApiProperty({ nullable: true, enum: ['ATTENDANCE_CHECKIN_TOO_LATE', 'ATTENDANCE_PRESENCE_TOO_SHORT'], description: 'why this attendance earns no credit (set at a late check-in and at such a check-out)' })
+  @ApiProperty({
+    nullable: true,
+    enum: ['ATTENDANCE_CHECKIN_TOO_LATE', 'ATTENDANCE_PRESENCE_TOO_SHORT'],
+    description: 'why this attendance earns no credit (set at a late check-in and at such a check-out)',
+  })
   noCreditReason: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'the reason in words (Chinese)' }) noCreditMessage: string | null;
 }

@@ -34,6 +34,7 @@ export class OpenRoomDto {
 
 export class LectureRoomDto {
   @ApiProperty() lectureId: string;
-  @ApiProperty({ description: 'the lecture_room conversation: GET /conversations/:id/messages, message:send through the gateway' }) conversationId: string;
+  @ApiProperty({ description: 'the lecture_room conversation: GET /conversations/:id/messages, message:send through the gateway' })
+  conversationId: string;
   @ApiProperty({ enum: ['staff', 'member'], description: 'staff answer; members (parents) ask' }) role: string;
 }

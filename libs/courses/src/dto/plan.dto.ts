@@ -1,6 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { IsDecimalNumber, SCHOOL_YEAR_PATTERN } from '@jiaxiao/common';
 import { LECTURE_MODES, LectureMode } from '@jiaxiao/db';
 import { AudienceDto, LectureDto } from './lecture.dto';
@@ -8,9 +24,21 @@ import { AudienceDto, LectureDto } from './lecture.dto';
 /** What every session of the plan shares. */
 export class SessionTemplateDto {
   @ApiProperty({ enum: LECTURE_MODES }) @IsIn(LECTURE_MODES) mode: LectureMode;
-  @ApiProperty({ example: 90, description: 'each session’s length in minutes (15–480)' }) @IsInt() @Min(15) @Max(480) durationMinutes: number;
-  @ApiProperty({ example: 1.5, description: 'class-hours per session (halves; at most the session’s length)' }) @IsDecimalNumber(1) @Min(0.5) @Max(8) creditHours: number;
-  @ApiPropertyOptional({ type: AudienceDto, description: 'the whole school by default' }) @IsOptional() @ValidateNested() @Type(() => AudienceDto) audience?: AudienceDto;
+  @ApiProperty({ example: 90, description: 'each session’s length in minutes (15–480)' })
+  @IsInt()
+  @Min(15)
+  @Max(480)
+  durationMinutes: number;
+  @ApiProperty({ example: 1.5, description: 'class-hours per session (halves; at most the session’s length)' })
+  @IsDecimalNumber(1)
+  @Min(0.5)
+  @Max(8)
+  creditHours: number;
+  @ApiPropertyOptional({ type: AudienceDto, description: 'the whole school by default' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AudienceDto)
+  audience?: AudienceDto;
   @ApiPropertyOptional({ example: '潍坊七中报告厅' }) @IsOptional() @IsString() @MaxLength(200) venue?: string;
   @ApiPropertyOptional() @IsOptional() @IsUrl({ require_protocol: true }) @MaxLength(500) streamUrl?: string;
   @ApiPropertyOptional({ example: '王老师' }) @IsOptional() @IsString() @MaxLength(60) speaker?: string;

@@ -18,7 +18,8 @@ export class HouseholdDto {
   @ApiProperty({ example: 8 }) requiredHours: number;
   @ApiProperty() earnedHours: number;
   @ApiProperty() compliant: boolean;
-  @ApiProperty({ type: [HourEntryDto], description: 'lectures counted for this household (once each, whichever guardian attended)' }) entries: HourEntryDto[];
+  @ApiProperty({ type: [HourEntryDto], description: 'lectures counted for this household (once each, whichever guardian attended)' })
+  entries: HourEntryDto[];
   @ApiProperty({ type: [LectureDto], description: 'upcoming sessions open to this household' }) nextSessions: LectureDto[];
 }
 
@@ -88,7 +89,8 @@ export class TrendReportDto {
   @ApiProperty() schoolYear: string;
   @ApiProperty() requiredHours: number;
   @ApiProperty({ enum: ['city', 'district', 'school', 'class'] }) scopeType: string;
-  @ApiProperty({ nullable: true, type: String, description: 'the district or school; null for the city or a teacher’s classes' }) scopeId: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'the district or school; null for the city or a teacher’s classes' }) scopeId:
+    string | null;
   @ApiProperty({ type: [TrendMonthDto], description: 'from September to this month (or August for a past year)' }) months: TrendMonthDto[];
 }
 

@@ -3,8 +3,17 @@ import { IsISO8601, IsOptional } from 'class-validator';
 import { LECTURE_MODES, LECTURE_SERIES } from '@jiaxiao/db';
 
 export class CalendarQueryDto {
-  @ApiPropertyOptional({ example: '2026-12-01', description: 'from this day or time (default: yesterday)' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
-  @ApiPropertyOptional({ example: '2027-01-31', description: 'before this day or time (default: 90 days after `from`; at most 366 days after it)' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
+  @ApiPropertyOptional({ example: '2026-12-01', description: 'from this day or time (default: yesterday)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+  @ApiPropertyOptional({
+    example: '2027-01-31',
+    description: 'before this day or time (default: 90 days after `from`; at most 366 days after it)',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
 }
 
 export class PublicLectureDto {

@@ -14,8 +14,10 @@ export class TrainingEntryDto {
 
 export class MyTeacherTrainingDto {
   @ApiProperty() schoolYear: string;
-  @ApiProperty({ description: 'teacher_training hours earned this year (credits minus revocations); never part of a household’s hours' }) earnedHours: number;
-  @ApiProperty({ type: [LectureDto], description: 'published teachers’ training sessions open to the caller, with their registration' }) lectures: LectureDto[];
+  @ApiProperty({ description: 'teacher_training hours earned this year (credits minus revocations); never part of a household’s hours' })
+  earnedHours: number;
+  @ApiProperty({ type: [LectureDto], description: 'published teachers’ training sessions open to the caller, with their registration' })
+  lectures: LectureDto[];
   @ApiProperty({ type: [TrainingEntryDto] }) entries: TrainingEntryDto[];
 }
 

@@ -78,7 +78,10 @@ export const campaignSubmissions = pgTable(
     awardedAt: timestamp('awarded_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('campaign_submissions_campaign_student_uq').on(t.campaignId, t.studentId), index('campaign_submissions_campaign_status_idx').on(t.campaignId, t.status)],
+  (t) => [
+    uniqueIndex('campaign_submissions_campaign_student_uq').on(t.campaignId, t.studentId),
+    index('campaign_submissions_campaign_status_idx').on(t.campaignId, t.status),
+  ],
 );
 
 /** One like per user and submission (the primary key makes a concurrent second like a no-op). */

@@ -1,5 +1,22 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, date, index, integer, jsonb, numeric, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
 import { bytea, createdAt, id } from './columns';
 import { classes, schoolYears, schools, students } from './directory';
 import { users } from './identity';
@@ -100,7 +117,9 @@ export const committeeMembers = pgTable(
   },
   (t) => [
     uniqueIndex('committee_members_uq').on(t.committeeId, t.userId),
-    uniqueIndex('committee_members_one_chair_uq').on(t.committeeId).where(sql`role = 'chair'`),
+    uniqueIndex('committee_members_one_chair_uq')
+      .on(t.committeeId)
+      .where(sql`role = 'chair'`),
     index('committee_members_user_idx').on(t.userId),
   ],
 );
@@ -130,7 +149,10 @@ export const elections = pgTable(
   },
   (t) => [
     index('elections_committee_idx').on(t.committeeId),
-    check('elections_windows_ck', sql`${t.nominationEndsAt} > ${t.nominationStartsAt} and ${t.votingStartsAt} >= ${t.nominationEndsAt} and ${t.votingEndsAt} > ${t.votingStartsAt}`),
+    check(
+      'elections_windows_ck',
+      sql`${t.nominationEndsAt} > ${t.nominationStartsAt} and ${t.votingStartsAt} >= ${t.nominationEndsAt} and ${t.votingEndsAt} > ${t.votingStartsAt}`,
+    ),
     check('elections_seats_ck', sql`${t.seats} between 1 and 50`),
   ],
 );
@@ -276,8 +298,13 @@ export const fundEntries = pgTable(
   },
   (t) => [
     uniqueIndex('fund_entries_seq_uq').on(t.committeeId, t.seq),
-    uniqueIndex('fund_entries_reverses_uq').on(t.reverses).where(sql`reverses is not null`),
-    check('fund_entries_sign_ck', sql`(${t.kind} = 'income' and ${t.amountFen} > 0) or (${t.kind} = 'expense' and ${t.amountFen} < 0) or (${t.kind} = 'reversal' and ${t.reverses} is not null)`),
+    uniqueIndex('fund_entries_reverses_uq')
+      .on(t.reverses)
+      .where(sql`reverses is not null`),
+    check(
+      'fund_entries_sign_ck',
+      sql`(${t.kind} = 'income' and ${t.amountFen} > 0) or (${t.kind} = 'expense' and ${t.amountFen} < 0) or (${t.kind} = 'reversal' and ${t.reverses} is not null)`,
+    ),
   ],
 );
 

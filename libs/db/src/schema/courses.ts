@@ -1,5 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import {
+  check,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
 import { bytea, createdAt, id } from './columns';
 import { classes, districts, schoolYears, schools, students } from './directory';
 import { users } from './identity';
@@ -147,7 +160,10 @@ export const registrations = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('registrations_lecture_user_uq').on(t.lectureId, t.userId), index('registrations_lecture_status_idx').on(t.lectureId, t.status, t.createdAt)],
+  (t) => [
+    uniqueIndex('registrations_lecture_user_uq').on(t.lectureId, t.userId),
+    index('registrations_lecture_status_idx').on(t.lectureId, t.status, t.createdAt),
+  ],
 );
 
 export const attendance = pgTable(
@@ -289,7 +305,9 @@ export const reportExports = pgTable('report_exports', {
     .notNull()
     .references(() => users.id),
   params: jsonb('params').$type<{ schoolYear: string; schoolId?: string; districtId?: string }>().notNull(),
-  status: text('status', { enum: ['queued', 'running', 'succeeded', 'failed'] }).notNull().default('queued'),
+  status: text('status', { enum: ['queued', 'running', 'succeeded', 'failed'] })
+    .notNull()
+    .default('queued'),
   progress: integer('progress').notNull().default(0),
   fileName: varchar('file_name', { length: 200 }),
   content: bytea('content'),

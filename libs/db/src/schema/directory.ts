@@ -74,8 +74,8 @@ export const students = pgTable(
     createdAt: createdAt(),
   },
   // Names are unique within a class: roster imports match students by name (a school tells
-    // two 张伟 apart as 张伟(大) and 张伟(小)).
-    (t) => [uniqueIndex('students_class_name_uq').on(t.classId, t.name)],
+  // two 张伟 apart as 张伟(大) and 张伟(小)).
+  (t) => [uniqueIndex('students_class_name_uq').on(t.classId, t.name)],
 );
 
 export const guardianships = pgTable(

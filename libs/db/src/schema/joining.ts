@@ -45,6 +45,8 @@ export const joinRequests = pgTable(
   (t) => [
     index('join_requests_class_idx').on(t.classId, t.status, t.createdAt),
     index('join_requests_user_idx').on(t.userId, t.status),
-    uniqueIndex('join_requests_pending_uq').on(t.studentId, t.userId).where(sql`status = 'pending'`),
+    uniqueIndex('join_requests_pending_uq')
+      .on(t.studentId, t.userId)
+      .where(sql`status = 'pending'`),
   ],
 );

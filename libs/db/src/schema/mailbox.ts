@@ -33,7 +33,9 @@ export const mailboxItems = pgTable(
     topic: text('topic', { enum: MAILBOX_TOPICS }).notNull().default('other'),
     subject: varchar('subject', { length: 100 }).notNull(),
     body: varchar('body', { length: 3000 }).notNull(),
-    status: text('status', { enum: ['open', 'answered'] }).notNull().default('open'),
+    status: text('status', { enum: ['open', 'answered'] })
+      .notNull()
+      .default('open'),
     level: text('level', { enum: MAILBOX_LEVELS }).notNull().default('school'),
     /** the answer is due by then at the current level */
     dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
@@ -47,7 +49,9 @@ export const mailboxItems = pgTable(
   (t) => [
     index('mailbox_items_school_status_idx').on(t.schoolId, t.status),
     index('mailbox_items_author_idx').on(t.authorId, t.createdAt),
-    index('mailbox_items_due_idx').on(t.dueAt).where(sql`${t.status} = 'open'`),
+    index('mailbox_items_due_idx')
+      .on(t.dueAt)
+      .where(sql`${t.status} = 'open'`),
     check('mailbox_items_answer_ck', sql`(${t.status} = 'answered') = (${t.answer} is not null)`),
   ],
 );

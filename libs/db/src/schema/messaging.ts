@@ -1,4 +1,19 @@
-import { bigint, boolean, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { createdAt, id } from './columns';
 import { classes, schools } from './directory';
@@ -53,8 +68,12 @@ export const conversations = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex('conversations_class_group_uq').on(t.classId).where(sql`kind = 'class_group'`),
-    uniqueIndex('conversations_ref_uq').on(t.kind, t.refId).where(sql`ref_id is not null`),
+    uniqueIndex('conversations_class_group_uq')
+      .on(t.classId)
+      .where(sql`kind = 'class_group'`),
+    uniqueIndex('conversations_ref_uq')
+      .on(t.kind, t.refId)
+      .where(sql`ref_id is not null`),
     unique('conversations_direct_key_uq').on(t.directKey),
   ],
 );
@@ -69,7 +88,9 @@ export const conversationMembers = pgTable(
       .notNull()
       .references(() => users.id),
     /** staff may post in staff-only groups, recall others' messages is not allowed to anyone */
-    role: text('role', { enum: ['staff', 'member'] }).notNull().default('member'),
+    role: text('role', { enum: ['staff', 'member'] })
+      .notNull()
+      .default('member'),
     /** read cursor: every message with seq ≤ lastReadSeq has been read */
     lastReadSeq: bigint('last_read_seq', { mode: 'number' }).notNull().default(0),
     joinedAt: createdAt(),
@@ -123,7 +144,11 @@ export const messageClientIds = pgTable(
   },
   (t) => [
     primaryKey({ name: 'message_client_ids_pk', columns: [t.senderId, t.clientMsgId] }),
-    foreignKey({ name: 'message_client_ids_message_fk', columns: [t.messageId, t.messageCreatedAt], foreignColumns: [messages.id, messages.createdAt] })
+    foreignKey({
+      name: 'message_client_ids_message_fk',
+      columns: [t.messageId, t.messageCreatedAt],
+      foreignColumns: [messages.id, messages.createdAt],
+    })
       .onDelete('cascade')
       .onUpdate('cascade'),
   ],
@@ -164,7 +189,11 @@ export const noticeAcks = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.messageId, t.userId] }),
-    foreignKey({ name: 'notice_acks_message_fk', columns: [t.messageId, t.messageCreatedAt], foreignColumns: [messages.id, messages.createdAt] })
+    foreignKey({
+      name: 'notice_acks_message_fk',
+      columns: [t.messageId, t.messageCreatedAt],
+      foreignColumns: [messages.id, messages.createdAt],
+    })
       .onDelete('cascade')
       .onUpdate('cascade'),
   ],

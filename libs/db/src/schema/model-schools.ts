@@ -1,5 +1,19 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, numeric, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import {
+  check,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
 import { bytea, createdAt, id } from './columns';
 import { districts, schools, students } from './directory';
 import { users } from './identity';
@@ -50,7 +64,10 @@ export const modelSchoolYears = pgTable(
     updatedBy: uuid('updated_by').references(() => users.id),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [check('model_school_years_quota_ck', sql`${t.quota} between 0 and 10000`), check('model_school_years_pass_mark_ck', sql`${t.passMark} between 0 and 100`)],
+  (t) => [
+    check('model_school_years_quota_ck', sql`${t.quota} between 0 and 10000`),
+    check('model_school_years_pass_mark_ck', sql`${t.passMark} between 0 and 100`),
+  ],
 );
 
 /** The weighted rubric of a year: automatic indicators name a metric; manual ones are scored by experts. */
@@ -138,7 +155,10 @@ export const satisfactionResponses = pgTable(
     score: smallint('score').notNull(),
     comment: varchar('comment', { length: 500 }),
   },
-  (t) => [index('satisfaction_responses_school_idx').on(t.schoolId, t.year), check('satisfaction_responses_score_ck', sql`${t.score} between 1 and 5`)],
+  (t) => [
+    index('satisfaction_responses_school_idx').on(t.schoolId, t.year),
+    check('satisfaction_responses_score_ck', sql`${t.score} between 1 and 5`),
+  ],
 );
 
 /**
@@ -187,7 +207,10 @@ export const modelSchoolApplications = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('model_school_applications_school_year_uq').on(t.schoolId, t.year), index('model_school_applications_year_status_idx').on(t.year, t.status)],
+  (t) => [
+    uniqueIndex('model_school_applications_school_year_uq').on(t.schoolId, t.year),
+    index('model_school_applications_year_status_idx').on(t.year, t.status),
+  ],
 );
 
 /** A city expert's home district: they never review a school of it. */
@@ -224,7 +247,10 @@ export const modelSchoolReviews = pgTable(
     submittedAt: timestamp('submitted_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('model_school_reviews_application_reviewer_uq').on(t.applicationId, t.reviewerId), index('model_school_reviews_reviewer_idx').on(t.reviewerId)],
+  (t) => [
+    uniqueIndex('model_school_reviews_application_reviewer_uq').on(t.applicationId, t.reviewerId),
+    index('model_school_reviews_reviewer_idx').on(t.reviewerId),
+  ],
 );
 
 /** 家庭教育示范学校: a designation under the year's quota; revocation keeps the row. */
@@ -251,7 +277,11 @@ export const modelSchoolDesignations = pgTable(
     revokedBy: uuid('revoked_by').references(() => users.id),
     revokeReason: varchar('revoke_reason', { length: 500 }),
   },
-  (t) => [uniqueIndex('model_school_designations_application_uq').on(t.applicationId), index('model_school_designations_year_idx').on(t.year), index('model_school_designations_school_idx').on(t.schoolId)],
+  (t) => [
+    uniqueIndex('model_school_designations_application_uq').on(t.applicationId),
+    index('model_school_designations_year_idx').on(t.year),
+    index('model_school_designations_school_idx').on(t.schoolId),
+  ],
 );
 
 export const MODEL_SCHOOL_METRICS = ['coordinator', 'committee_level', 'lecture_held', 'campaign_household'] as const;
@@ -278,5 +308,8 @@ export const modelSchoolMetricFacts = pgTable(
     delta: smallint('delta').notNull(),
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
   },
-  (t) => [index('model_school_metric_facts_school_idx').on(t.schoolId, t.metric, t.occurredAt), check('model_school_metric_facts_delta_ck', sql`${t.delta} in (-1, 1)`)],
+  (t) => [
+    index('model_school_metric_facts_school_idx').on(t.schoolId, t.metric, t.occurredAt),
+    check('model_school_metric_facts_delta_ck', sql`${t.delta} in (-1, 1)`),
+  ],
 );

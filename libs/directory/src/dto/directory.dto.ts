@@ -37,7 +37,11 @@ export class ClassListQueryDto extends PageNumberQueryDto {
   @IsString()
   @Matches(SCHOOL_YEAR_PATTERN)
   schoolYear?: string;
-  @ApiPropertyOptional({ enum: ['name', '-name', 'grade', '-grade', 'students', '-students'], default: 'grade', description: 'a leading - sorts descending' })
+  @ApiPropertyOptional({
+    enum: ['name', '-name', 'grade', '-grade', 'students', '-students'],
+    default: 'grade',
+    description: 'a leading - sorts descending',
+  })
   @IsOptional()
   @IsIn(['name', '-name', 'grade', '-grade', 'students', '-students'])
   sort?: 'name' | '-name' | 'grade' | '-grade' | 'students' | '-students';
@@ -109,7 +113,10 @@ export class MeDto {
   @ApiProperty({ isArray: true, enum: ['parent', 'teacher', 'coordinator', 'district_admin', 'city_admin', 'expert'] }) roles: string[];
   @ApiProperty({ type: [ScopeDto] }) scopes: ScopeDto[];
   @ApiProperty({ type: [ChildDto], description: 'empty while consentRequired' }) children: ChildDto[];
-  @ApiProperty({ description: 'a guardian who has not accepted the current privacy notice: POST /me/consents; children’s data answers 403 CONSENT_REQUIRED until then' })
+  @ApiProperty({
+    description:
+      'a guardian who has not accepted the current privacy notice: POST /me/consents; children’s data answers 403 CONSENT_REQUIRED until then',
+  })
   consentRequired: boolean;
   @ApiProperty({ example: '2026-09-01', description: 'the current privacy notice’s version (GET /privacy-notice)' }) consentVersion: string;
   @ApiProperty({ description: 'staff signed in with a one-time password: PUT /me/password first' }) passwordChangeRequired: boolean;
@@ -158,13 +165,32 @@ export class RosterDto {
 
 /** A class roster's search, sort and page (the whole class in one page without `page`). */
 export class RosterQueryDto {
-  @ApiPropertyOptional({ minimum: 1, description: 'from 1; without it the whole class is listed' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 20 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) pageSize?: number;
-  @ApiPropertyOptional({ enum: ['name', '-name', 'guardians', '-guardians'], default: 'name', description: 'by the student’s name or the number of guardians; a leading - sorts descending' })
+  @ApiPropertyOptional({ minimum: 1, description: 'from 1; without it the whole class is listed' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  page?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  pageSize?: number;
+  @ApiPropertyOptional({
+    enum: ['name', '-name', 'guardians', '-guardians'],
+    default: 'name',
+    description: 'by the student’s name or the number of guardians; a leading - sorts descending',
+  })
   @IsOptional()
   @IsIn(['name', '-name', 'guardians', '-guardians'])
   sort?: 'name' | '-name' | 'guardians' | '-guardians';
-  @ApiPropertyOptional({ description: 'part of a student’s or guardian’s name, or of a guardian’s phone number as shown' }) @IsOptional() @IsString() @MaxLength(50) q?: string;
+  @ApiPropertyOptional({ description: 'part of a student’s or guardian’s name, or of a guardian’s phone number as shown' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  q?: string;
   @ApiPropertyOptional({ enum: ['active', 'invited', 'disabled'], description: 'students with a guardian of this account status' })
   @IsOptional()
   @IsIn(['active', 'invited', 'disabled'])

@@ -16,7 +16,8 @@ export class ImportStatsDto {
 
 export class ImportStatusDto {
   @ApiProperty() id: string;
-  @ApiProperty({ nullable: true, type: String, description: 'the class of a class sheet; null for a whole-school sheet' }) classId: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'the class of a class sheet; null for a whole-school sheet' }) classId:
+    string | null;
   @ApiProperty({ nullable: true, type: String, description: 'the school of a whole-school sheet' }) schoolId: string | null;
   @ApiProperty() fileName: string;
   @ApiProperty({ enum: ['queued', 'running', 'succeeded', 'failed'] }) status: 'queued' | 'running' | 'succeeded' | 'failed';

@@ -23,21 +23,33 @@ export class JoinRepository {
   }
 
   studentsNamed(classId: string, name: string) {
-    return this.db.select({ id: students.id }).from(students).where(and(eq(students.classId, classId), eq(students.name, name), isNull(students.leftAt)));
+    return this.db
+      .select({ id: students.id })
+      .from(students)
+      .where(and(eq(students.classId, classId), eq(students.name, name), isNull(students.leftAt)));
   }
 
   async isGuardian(studentId: string, userId: string): Promise<boolean> {
-    const [row] = await this.db.select({ id: guardianships.id }).from(guardianships).where(and(eq(guardianships.studentId, studentId), eq(guardianships.userId, userId)));
+    const [row] = await this.db
+      .select({ id: guardianships.id })
+      .from(guardianships)
+      .where(and(eq(guardianships.studentId, studentId), eq(guardianships.userId, userId)));
     return row !== undefined;
   }
 
   async pendingOf(userId: string): Promise<number> {
-    const [row] = await this.db.select({ n: count() }).from(joinRequests).where(and(eq(joinRequests.userId, userId), eq(joinRequests.status, 'pending')));
+    const [row] = await this.db
+      .select({ n: count() })
+      .from(joinRequests)
+      .where(and(eq(joinRequests.userId, userId), eq(joinRequests.status, 'pending')));
     return row.n;
   }
 
   /** Undefined when the same person already has a pending request for the pupil. */
-  async insert(input: { classId: string; studentId: string; userId: string; relation: Relation; invitedBy?: string }, db: DbExecutor = this.db) {
+  async insert(
+    input: { classId: string; studentId: string; userId: string; relation: Relation; invitedBy?: string },
+    db: DbExecutor = this.db,
+  ) {
     const [row] = await db.insert(joinRequests).values(input).onConflictDoNothing().returning();
     return row;
   }
@@ -67,8 +79,15 @@ export class JoinRepository {
   }
 
   /** A school's requests (only `classIds` when given), oldest first, one page of them and how many in all. */
-  async listOfSchool(filter: { schoolId: string; classIds?: string[]; status: 'pending' | 'approved' | 'rejected' }, page: { limit: number; offset: number }) {
-    const where = and(eq(classes.schoolId, filter.schoolId), eq(joinRequests.status, filter.status), filter.classIds ? inArray(joinRequests.classId, filter.classIds) : undefined);
+  async listOfSchool(
+    filter: { schoolId: string; classIds?: string[]; status: 'pending' | 'approved' | 'rejected' },
+    page: { limit: number; offset: number },
+  ) {
+    const where = and(
+      eq(classes.schoolId, filter.schoolId),
+      eq(joinRequests.status, filter.status),
+      filter.classIds ? inArray(joinRequests.classId, filter.classIds) : undefined,
+    );
     const [items, [{ total }]] = await Promise.all([
       this.db
         .select({
@@ -114,6 +133,9 @@ export class JoinRepository {
   }
 
   async addGuardian(input: { studentId: string; userId: string; relation: Relation }, db: DbExecutor) {
-    await db.insert(guardianships).values({ ...input, isPrimary: false }).onConflictDoNothing();
+    await db
+      .insert(guardianships)
+      .values({ ...input, isPrimary: false })
+      .onConflictDoNothing();
   }
 }

@@ -9,7 +9,14 @@ import { ClassGroupTrigger } from '../class-group.trigger';
 import { DirectoryRepository } from '../directory.repository';
 import { UserRepository } from '../user.repository';
 import { JoinRepository } from './join.repository';
-import { JoinClassDto, JoinLinkDto, JoinRequestCreatedDto, JoinRequestListDto, SchoolJoinRequestPageDto, SchoolJoinRequestQueryDto } from './join.dto';
+import {
+  JoinClassDto,
+  JoinLinkDto,
+  JoinRequestCreatedDto,
+  JoinRequestListDto,
+  SchoolJoinRequestPageDto,
+  SchoolJoinRequestQueryDto,
+} from './join.dto';
 
 /**
  * Joining a class without a roster import: the teacher shows the class's join link (a QR code);
@@ -41,21 +48,38 @@ export class JoinService {
     return { classId: place.classId, schoolName: place.schoolName, className: place.className };
   }
 
-  async request(principal: Principal, input: { token: string; studentName: string; relation: Relation }, ip: string): Promise<JoinRequestCreatedDto> {
+  async request(
+    principal: Principal,
+    input: { token: string; studentName: string; relation: Relation },
+    ip: string,
+  ): Promise<JoinRequestCreatedDto> {
     const place = await this.placeOfToken(input.token);
     const studentId = await this.pupil(place.classId, input.studentName);
-    return this.create(principal.userId, { classId: place.classId, className: place.className, studentId, studentName: input.studentName, relation: input.relation }, principal.userId, ip);
+    return this.create(
+      principal.userId,
+      { classId: place.classId, className: place.className, studentId, studentName: input.studentName, relation: input.relation },
+      principal.userId,
+      ip,
+    );
   }
 
   /** A guardian invites another guardian of their child; the invitee signs in by SMS code once approved. */
-  async invite(principal: Principal, studentId: string, input: { phone: string; name: string; relation: Relation }, ip: string): Promise<JoinRequestCreatedDto> {
+  async invite(
+    principal: Principal,
+    studentId: string,
+    input: { phone: string; name: string; relation: Relation },
+    ip: string,
+  ): Promise<JoinRequestCreatedDto> {
     const child = principal.children.find((c) => c.studentId === studentId);
     if (!child) throw new DomainError('FORBIDDEN');
     const student = await this.directory.studentPlace(studentId);
     if (!student) throw new DomainError('STUDENT_NOT_FOUND');
     const invitee = await this.directory.transaction(async (tx) => {
       const existing = await this.userRepository.lockUserByPhone(input.phone, tx);
-      return existing ?? (await this.userRepository.insertUser({ phone: input.phone, name: input.name, passwordHash: null, status: 'invited' }, tx));
+      return (
+        existing ??
+        (await this.userRepository.insertUser({ phone: input.phone, name: input.name, passwordHash: null, status: 'invited' }, tx))
+      );
     });
     return this.create(
       invitee.id,
@@ -79,7 +103,10 @@ export class JoinService {
     if (!school) throw new DomainError('SCHOOL_NOT_FOUND');
     const area = areaScopeOf(principal);
     const seesAll = area.city || area.districtIds.includes(school.districtId) || area.schoolIds.includes(schoolId);
-    return this.joins.listOfSchool({ schoolId, classIds: seesAll ? undefined : area.classIds, status: query.status ?? 'pending' }, pageWindow(query));
+    return this.joins.listOfSchool(
+      { schoolId, classIds: seesAll ? undefined : area.classIds, status: query.status ?? 'pending' },
+      pageWindow(query),
+    );
   }
 
   async decide(principal: Principal, id: string, decision: 'approved' | 'rejected', ip: string): Promise<void> {
@@ -88,9 +115,17 @@ export class JoinService {
       if (!request) throw new DomainError('JOIN_REQUEST_NOT_FOUND');
       if (request.status !== 'pending') throw new DomainError('JOIN_REQUEST_DECIDED', { status: request.status });
       await this.joins.decide(id, decision, principal.userId, tx);
-      if (decision === 'approved') await this.joins.addGuardian({ studentId: request.studentId, userId: request.userId, relation: request.relation }, tx);
+      if (decision === 'approved')
+        await this.joins.addGuardian({ studentId: request.studentId, userId: request.userId, relation: request.relation }, tx);
       await this.audit.record(
-        { actorId: principal.userId, action: `join_request.${decision}`, targetType: 'join_request', targetId: id, ip, detail: { studentId: request.studentId, userId: request.userId, relation: request.relation } },
+        {
+          actorId: principal.userId,
+          action: `join_request.${decision}`,
+          targetType: 'join_request',
+          targetId: id,
+          ip,
+          detail: { studentId: request.studentId, userId: request.userId, relation: request.relation },
+        },
         tx,
       );
       return decision === 'approved' ? [await this.classGroups.classChanged(tx, request.classId)] : [];
@@ -109,9 +144,22 @@ export class JoinService {
     if ((await this.joins.pendingOf(userId)) >= this.config.JOIN_MAX_PENDING_PER_USER) throw new DomainError('JOIN_REQUEST_LIMIT');
     await this.reserveClassSlot(input.classId);
     const row = await this.joins.transaction(async (tx) => {
-      const created = await this.joins.insert({ classId: input.classId, studentId: input.studentId, userId, relation: input.relation, invitedBy }, tx);
+      const created = await this.joins.insert(
+        { classId: input.classId, studentId: input.studentId, userId, relation: input.relation, invitedBy },
+        tx,
+      );
       if (!created) throw new DomainError('JOIN_REQUEST_EXISTS');
-      await this.audit.record({ actorId, action: invitedBy ? 'join_request.invited' : 'join_request.created', targetType: 'join_request', targetId: created.id, ip, detail: { classId: input.classId, studentId: input.studentId, userId } }, tx);
+      await this.audit.record(
+        {
+          actorId,
+          action: invitedBy ? 'join_request.invited' : 'join_request.created',
+          targetType: 'join_request',
+          targetId: created.id,
+          ip,
+          detail: { classId: input.classId, studentId: input.studentId, userId },
+        },
+        tx,
+      );
       return created;
     });
     return { id: row.id, status: row.status, studentName: input.studentName, className: input.className };
@@ -121,7 +169,8 @@ export class JoinService {
   private async reserveClassSlot(classId: string): Promise<void> {
     const key = `join:class:${classId}`;
     const [[, n]] = (await this.redis.multi().incr(key).expire(key, 3600, 'NX').exec()) as [[null, number], [null, number]];
-    if (n > this.config.JOIN_MAX_PER_CLASS_HOURLY) throw new DomainError('JOIN_CLASS_BUSY', {}, [], { 'Retry-After': String(Math.max(1, await this.redis.ttl(key))) });
+    if (n > this.config.JOIN_MAX_PER_CLASS_HOURLY)
+      throw new DomainError('JOIN_CLASS_BUSY', {}, [], { 'Retry-After': String(Math.max(1, await this.redis.ttl(key))) });
   }
 
   private async placeOfToken(token: string) {

@@ -9,9 +9,25 @@ const csv = (...lines: string[]) => Buffer.from(lines.join('\r\n') + '\r\n', 'ut
 
 /** The two-byte GBK codes of the characters these tests use (Node's TextEncoder writes UTF-8 only). */
 const GBK: Record<string, [number, number]> = {
-  学: [0xd1, 0xa7], 生: [0xc9, 0xfa], 姓: [0xd0, 0xd5], 名: [0xc3, 0xfb], 家: [0xbc, 0xd2], 长: [0xb3, 0xa4],
-  手: [0xca, 0xd6], 机: [0xbb, 0xfa], 号: [0xba, 0xc5], 关: [0xb9, 0xd8], 系: [0xcf, 0xb5], 张: [0xd5, 0xc5],
-  三: [0xc8, 0xfd], 父: [0xb8, 0xb8], 爸: [0xb0, 0xd6], 李: [0xc0, 0xee], 四: [0xcb, 0xc4], 母: [0xc4, 0xb8], 妈: [0xc2, 0xe8],
+  学: [0xd1, 0xa7],
+  生: [0xc9, 0xfa],
+  姓: [0xd0, 0xd5],
+  名: [0xc3, 0xfb],
+  家: [0xbc, 0xd2],
+  长: [0xb3, 0xa4],
+  手: [0xca, 0xd6],
+  机: [0xbb, 0xfa],
+  号: [0xba, 0xc5],
+  关: [0xb9, 0xd8],
+  系: [0xcf, 0xb5],
+  张: [0xd5, 0xc5],
+  三: [0xc8, 0xfd],
+  父: [0xb8, 0xb8],
+  爸: [0xb0, 0xd6],
+  李: [0xc0, 0xee],
+  四: [0xcb, 0xc4],
+  母: [0xc4, 0xb8],
+  妈: [0xc2, 0xe8],
 };
 
 function gbk(text: string): Buffer {
@@ -82,7 +98,18 @@ describe('roster files', () => {
       const content = csv(HEADER, ...relations.map((r, i) => `学生${i},家长${i},1380000${String(i).padStart(4, '0')},${r}`));
       const { rows, problems } = await parseRoster(content, 'csv');
       expect(problems).toEqual([]);
-      expect(rows.map((r) => r.relation)).toEqual(['父亲', '母亲', '外祖父母', '外祖父母', '祖父母', '祖父母', '其他', '其他', '父亲', '母亲']);
+      expect(rows.map((r) => r.relation)).toEqual([
+        '父亲',
+        '母亲',
+        '外祖父母',
+        '外祖父母',
+        '祖父母',
+        '祖父母',
+        '其他',
+        '其他',
+        '父亲',
+        '母亲',
+      ]);
     });
 
     it('reports each bad field with the Excel row number and keeps the good rows', async () => {

@@ -68,7 +68,11 @@ export function detectFormat(content: Buffer): RosterFormat {
  * Reads a roster file into valid rows and per-row problems (in Chinese, with Excel row numbers).
  * A whole-school sheet (`withClass`) must have a 班级 column too.
  */
-export async function parseRoster(content: Buffer, format: RosterFormat, withClass = false): Promise<{ rows: RosterRow[]; problems: RowProblem[] }> {
+export async function parseRoster(
+  content: Buffer,
+  format: RosterFormat,
+  withClass = false,
+): Promise<{ rows: RosterRow[]; problems: RowProblem[] }> {
   const table = format === 'xlsx' ? await readXlsx(content) : readCsv(decodeText(content));
   const headerIndex = table.findIndex((cells) => cells.some((c) => c.trim() !== ''));
   if (headerIndex < 0) throw new DomainError('FILE_UNREADABLE', { detail: '文件是空的' });
@@ -116,7 +120,15 @@ export async function parseRoster(content: Buffer, format: RosterFormat, withCla
       rowProblems.push({ row, field: '关系', message: `关系“${rawRelation}”无法识别，可填：${RELATIONS.join('、')}` });
     }
     if (rowProblems.length > 0) problems.push(...rowProblems);
-    else rows.push({ row, studentName, guardianName, phone: phone as string, relation: relation as Relation, ...(className ? { className } : {}) });
+    else
+      rows.push({
+        row,
+        studentName,
+        guardianName,
+        phone: phone as string,
+        relation: relation as Relation,
+        ...(className ? { className } : {}),
+      });
   }
   return { rows, problems };
 }

@@ -35,7 +35,11 @@ export class RosterImportService {
     return this.enqueue(principal, { classId: null, schoolId }, file);
   }
 
-  private async enqueue(principal: Principal, target: { classId: string | null; schoolId: string | null }, file: { fileName: string; content: Buffer }): Promise<ImportStatusDto> {
+  private async enqueue(
+    principal: Principal,
+    target: { classId: string | null; schoolId: string | null },
+    file: { fileName: string; content: Buffer },
+  ): Promise<ImportStatusDto> {
     if (file.content.length === 0) throw new DomainError('FILE_REQUIRED');
     const format = detectFormat(file.content);
     assertSpreadsheetUpload(file.content, format);
@@ -96,7 +100,10 @@ export class RosterImportService {
     if (job.schoolId && !job.classId) {
       const resolved = await this.resolveClasses(job.schoolId, schoolYearOf(job.createdAt), job.uploadedBy, importId, parsed.rows);
       if (!resolved) {
-        await this.roster.finish(importId, { status: 'failed', failureReason: `${schoolYearOf(job.createdAt)} 学年尚未建立，请联系市教育局` });
+        await this.roster.finish(importId, {
+          status: 'failed',
+          failureReason: `${schoolYearOf(job.createdAt)} 学年尚未建立，请联系市教育局`,
+        });
         return;
       }
       problems.push(...resolved.problems);
@@ -107,21 +114,34 @@ export class RosterImportService {
     problems.sort((a, b) => a.row - b.row);
     await this.roster.setTotal(importId, rows.length, problems);
 
-    const stats: ImportStats = { studentsCreated: 0, guardiansCreated: 0, guardianshipsCreated: 0, unchanged: 0, ...(classesCreated === undefined ? {} : { classesCreated }) };
+    const stats: ImportStats = {
+      studentsCreated: 0,
+      guardiansCreated: 0,
+      guardianshipsCreated: 0,
+      unchanged: 0,
+      ...(classesCreated === undefined ? {} : { classesCreated }),
+    };
     // A class whose guardians a chunk changed gets its roster.changed in that chunk's transaction:
     // what is committed is announced, even if the job dies before the end (its retry adds no links).
     const events: number[] = [];
     for (let start = 0; start < rows.length; start += CHUNK) {
       const chunk = rows.slice(start, start + CHUNK);
       await this.roster.transaction(async (tx) => {
-        const people = uniqueBy(chunk.map((r) => ({ phone: r.phone, name: r.guardianName })), (p) => p.phone);
+        const people = uniqueBy(
+          chunk.map((r) => ({ phone: r.phone, name: r.guardianName })),
+          (p) => p.phone,
+        );
         const guardians = await this.roster.upsertGuardians(people, tx);
         stats.guardiansCreated += guardians.created;
         for (const [classId, classRows] of groupBy(chunk, (r) => classOf(r) as string)) {
           const studentsOf = await this.roster.upsertStudents(classId, [...new Set(classRows.map((r) => r.studentName))], tx);
           const needPrimary = await this.roster.withoutPrimary([...studentsOf.idByName.values()], tx);
           const links = uniqueBy(
-            classRows.map((r) => ({ studentId: studentsOf.idByName.get(r.studentName) as string, userId: guardians.idByPhone.get(r.phone) as string, relation: r.relation })),
+            classRows.map((r) => ({
+              studentId: studentsOf.idByName.get(r.studentName) as string,
+              userId: guardians.idByPhone.get(r.phone) as string,
+              relation: r.relation,
+            })),
             (l) => `${l.studentId}:${l.userId}`,
           ).map((l) => {
             // The first guardian listed for a student without one becomes the primary contact.
@@ -177,17 +197,30 @@ export class RosterImportService {
     const created = await this.roster.transaction(async (tx) => {
       const inserted = await this.roster.createClasses(toCreate, tx);
       for (const c of inserted) {
-        await this.audit.record({ actorId, action: 'class.created', targetType: 'class', targetId: c.id, detail: { name: c.name, importId } }, tx);
+        await this.audit.record(
+          { actorId, action: 'class.created', targetType: 'class', targetId: c.id, detail: { name: c.name, importId } },
+          tx,
+        );
       }
       return inserted;
     });
     // A class a concurrent import created in between is found by name.
-    for (const c of await this.roster.classesNamed(schoolId, yearId, toCreate.map((t) => t.name))) idByName.set(c.name, c.id);
+    for (const c of await this.roster.classesNamed(
+      schoolId,
+      yearId,
+      toCreate.map((t) => t.name),
+    ))
+      idByName.set(c.name, c.id);
     const problems: ImportRowError[] = [];
     for (const row of rows) {
       const name = row.className ?? '';
       if (archived.has(name)) problems.push({ row: row.row, field: '班级', message: `班级“${name}”已毕业归档，不能再导入学生` });
-      else if (unknown.has(name)) problems.push({ row: row.row, field: '班级', message: `班级“${name}”不存在，且无法从名称识别年级：请写成 初一(1)班、三年级2班 这样以年级开头的名称` });
+      else if (unknown.has(name))
+        problems.push({
+          row: row.row,
+          field: '班级',
+          message: `班级“${name}”不存在，且无法从名称识别年级：请写成 初一(1)班、三年级2班 这样以年级开头的名称`,
+        });
     }
     return { idByName, problems, created: created.length };
   }

@@ -1,6 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { classes, DB, Database, DbExecutor, guardianships, ImportRowError, ImportStats, Relation, rosterImports, schoolYears, students, users } from '@jiaxiao/db';
+import {
+  classes,
+  DB,
+  Database,
+  DbExecutor,
+  guardianships,
+  ImportRowError,
+  ImportStats,
+  Relation,
+  rosterImports,
+  schoolYears,
+  students,
+  users,
+} from '@jiaxiao/db';
 
 @Injectable()
 export class RosterRepository {
@@ -10,7 +23,17 @@ export class RosterRepository {
     return this.db.transaction(work);
   }
 
-  async createImport(input: { classId: string | null; schoolId: string | null; uploadedBy: string; fileName: string; format: 'xlsx' | 'csv'; content: Buffer }, db: DbExecutor = this.db) {
+  async createImport(
+    input: {
+      classId: string | null;
+      schoolId: string | null;
+      uploadedBy: string;
+      fileName: string;
+      format: 'xlsx' | 'csv';
+      content: Buffer;
+    },
+    db: DbExecutor = this.db,
+  ) {
     const [row] = await db.insert(rosterImports).values(input).returning({ id: rosterImports.id, status: rosterImports.status });
     return row;
   }
@@ -38,7 +61,11 @@ export class RosterRepository {
     await db.update(rosterImports).set({ processedRows }).where(eq(rosterImports.id, id));
   }
 
-  async finish(id: string, outcome: { status: 'succeeded' | 'failed'; stats?: ImportStats; failureReason?: string }, db: DbExecutor = this.db) {
+  async finish(
+    id: string,
+    outcome: { status: 'succeeded' | 'failed'; stats?: ImportStats; failureReason?: string },
+    db: DbExecutor = this.db,
+  ) {
     await db
       .update(rosterImports)
       .set({ status: outcome.status, stats: outcome.stats, failureReason: outcome.failureReason, finishedAt: new Date() })
@@ -83,7 +110,12 @@ export class RosterRepository {
     const all = await db
       .select({ id: users.id, phone: users.phone })
       .from(users)
-      .where(inArray(users.phone, people.map((p) => p.phone)));
+      .where(
+        inArray(
+          users.phone,
+          people.map((p) => p.phone),
+        ),
+      );
     return { created: created.length, idByPhone: new Map(all.map((u) => [u.phone, u.id])) };
   }
 
@@ -99,7 +131,15 @@ export class RosterRepository {
       await db
         .update(students)
         .set({ leftAt: null, leftReason: null })
-        .where(and(inArray(students.id, existing.map((s) => s.id)), sql`${students.leftAt} is not null`));
+        .where(
+          and(
+            inArray(
+              students.id,
+              existing.map((s) => s.id),
+            ),
+            sql`${students.leftAt} is not null`,
+          ),
+        );
     }
     const missing = names.filter((n) => !idByName.has(n));
     if (missing.length > 0) {

@@ -1,6 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import { classes, DB, Database, DbExecutor, guardianships, RolloverSummary, schoolRollovers, schools, schoolYears, students } from '@jiaxiao/db';
+import {
+  classes,
+  DB,
+  Database,
+  DbExecutor,
+  guardianships,
+  RolloverSummary,
+  schoolRollovers,
+  schools,
+  schoolYears,
+  students,
+} from '@jiaxiao/db';
 
 /** The tables behind setting a school up: classes year to year, students moving and leaving. */
 @Injectable()
@@ -62,7 +73,10 @@ export class SchoolSetupRepository {
   }
 
   /** The class of the new year a class moves into: the one of that name, created when missing. */
-  async ensureClass(values: { schoolId: string; schoolYearId: string; grade: number; name: string }, db: DbExecutor): Promise<{ id: string; created: boolean }> {
+  async ensureClass(
+    values: { schoolId: string; schoolYearId: string; grade: number; name: string },
+    db: DbExecutor,
+  ): Promise<{ id: string; created: boolean }> {
     const [created] = await db.insert(classes).values(values).onConflictDoNothing().returning({ id: classes.id });
     if (created) return { id: created.id, created: true };
     const existing = await this.classByName(values.schoolId, values.schoolYearId, values.name, db);
@@ -89,7 +103,10 @@ export class SchoolSetupRepository {
   }
 
   async archiveClass(classId: string, db: DbExecutor): Promise<void> {
-    await db.update(classes).set({ archivedAt: sql`now()` }).where(and(eq(classes.id, classId), isNull(classes.archivedAt)));
+    await db
+      .update(classes)
+      .set({ archivedAt: sql`now()` })
+      .where(and(eq(classes.id, classId), isNull(classes.archivedAt)));
   }
 
   async lockStudent(studentId: string, db: DbExecutor) {
@@ -107,12 +124,18 @@ export class SchoolSetupRepository {
   }
 
   async nameTaken(classId: string, name: string, db: DbExecutor): Promise<boolean> {
-    const [row] = await db.select({ id: students.id }).from(students).where(and(eq(students.classId, classId), eq(students.name, name)));
+    const [row] = await db
+      .select({ id: students.id })
+      .from(students)
+      .where(and(eq(students.classId, classId), eq(students.name, name)));
     return Boolean(row);
   }
 
   async guardianCount(studentId: string): Promise<number> {
-    const [row] = await this.db.select({ n: sql<number>`count(*)::int` }).from(guardianships).where(eq(guardianships.studentId, studentId));
+    const [row] = await this.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(guardianships)
+      .where(eq(guardianships.studentId, studentId));
     return row.n;
   }
 
@@ -127,11 +150,18 @@ export class SchoolSetupRepository {
 
   /** Ends every guardianship of the student, returning whose. */
   async endGuardianships(studentId: string, db: DbExecutor) {
-    return db.delete(guardianships).where(eq(guardianships.studentId, studentId)).returning({ userId: guardianships.userId, relation: guardianships.relation, isPrimary: guardianships.isPrimary });
+    return db
+      .delete(guardianships)
+      .where(eq(guardianships.studentId, studentId))
+      .returning({ userId: guardianships.userId, relation: guardianships.relation, isPrimary: guardianships.isPrimary });
   }
 
   async markLeft(studentId: string, reason: string | null, db: DbExecutor): Promise<Date> {
-    const [row] = await db.update(students).set({ leftAt: sql`now()`, leftReason: reason }).where(eq(students.id, studentId)).returning({ leftAt: students.leftAt });
+    const [row] = await db
+      .update(students)
+      .set({ leftAt: sql`now()`, leftReason: reason })
+      .where(eq(students.id, studentId))
+      .returning({ leftAt: students.leftAt });
     return row.leftAt!;
   }
 }

@@ -26,7 +26,15 @@ export class SchoolSetupService {
     const done = await this.repository.rollover(schoolId, from.id);
     if (done) return { schoolId, fromYear: from.name, toYear: to.name, committed: true, alreadyDone: true, ...done.summary };
     const plan = await this.plan(school, from.id, to.id);
-    return { schoolId, fromYear: from.name, toYear: to.name, committed: false, alreadyDone: false, promoted: plan.promoted.map(({ grade: _grade, ...p }) => p), archived: plan.archived };
+    return {
+      schoolId,
+      fromYear: from.name,
+      toYear: to.name,
+      committed: false,
+      alreadyDone: false,
+      promoted: plan.promoted.map(({ grade: _grade, ...p }) => p),
+      archived: plan.archived,
+    };
   }
 
   /**
@@ -42,7 +50,10 @@ export class SchoolSetupService {
       .transaction(async (tx) => {
         const plan = await this.plan(school, from.id, to.id, tx);
         const summary: RolloverSummary = { promoted: [], archived: plan.archived };
-        const rolloverId = await this.repository.claimRollover({ schoolId, fromYearId: from.id, toYearId: to.id, performedBy: principal.userId, summary }, tx);
+        const rolloverId = await this.repository.claimRollover(
+          { schoolId, fromYearId: from.id, toYearId: to.id, performedBy: principal.userId, summary },
+          tx,
+        );
         if (!rolloverId) return undefined;
         for (const { grade, ...p } of plan.promoted) {
           const target = await this.repository.ensureClass({ schoolId, schoolYearId: to.id, grade: grade + 1, name: p.to }, tx);
@@ -59,14 +70,21 @@ export class SchoolSetupService {
             action: 'school.rolled_over',
             targetType: 'school',
             targetId: schoolId,
-            detail: { fromYear: from.name, toYear: to.name, promoted: summary.promoted.length, archived: summary.archived.length, students: summary.promoted.reduce((n, p) => n + p.students, 0) },
+            detail: {
+              fromYear: from.name,
+              toYear: to.name,
+              promoted: summary.promoted.length,
+              archived: summary.archived.length,
+              students: summary.promoted.reduce((n, p) => n + p.students, 0),
+            },
           },
           tx,
         );
         return summary;
       })
       .catch((error: unknown) => {
-        if (pgErrorCode(error) === UNIQUE_VIOLATION && pgConstraint(error) === 'students_class_name_uq') throw new DomainError('STUDENT_NAME_TAKEN', { name: takenName(error) });
+        if (pgErrorCode(error) === UNIQUE_VIOLATION && pgConstraint(error) === 'students_class_name_uq')
+          throw new DomainError('STUDENT_NAME_TAKEN', { name: takenName(error) });
         throw error;
       });
     if (!outcome) {
@@ -86,14 +104,21 @@ export class SchoolSetupService {
       if (student.leftAt) throw new DomainError('STUDENT_ALREADY_LEFT');
       const [current, target] = [await this.repository.classOf(student.classId, tx), await this.repository.classOf(dto.classId, tx)];
       if (!target) throw new DomainError('CLASS_NOT_FOUND');
-      if (target.schoolId !== current!.schoolId || target.schoolYearId !== current!.schoolYearId || target.archivedAt) throw new DomainError('TRANSFER_NOT_ALLOWED');
+      if (target.schoolId !== current!.schoolId || target.schoolYearId !== current!.schoolYearId || target.archivedAt)
+        throw new DomainError('TRANSFER_NOT_ALLOWED');
       if (target.id === current!.id) return { to: target };
       // Names are unique within a class (roster imports match by them): a namesake must be told apart first.
       if (await this.repository.nameTaken(target.id, student.name, tx)) throw new DomainError('STUDENT_NAME_TAKEN', { name: student.name });
       await this.repository.setClass(studentId, target.id, tx);
       events.push(await this.classGroups.classChanged(tx, current!.id), await this.classGroups.classChanged(tx, target.id));
       await this.audit.record(
-        { actorId: principal.userId, action: 'student.transferred', targetType: 'student', targetId: studentId, detail: { fromClassId: current!.id, toClassId: target.id, from: current!.name, to: target.name } },
+        {
+          actorId: principal.userId,
+          action: 'student.transferred',
+          targetType: 'student',
+          targetId: studentId,
+          detail: { fromClassId: current!.id, toClassId: target.id, from: current!.name, to: target.name },
+        },
         tx,
       );
       return { to: target };
@@ -113,7 +138,13 @@ export class SchoolSetupService {
       await this.repository.markLeft(studentId, reason, tx);
       const event = await this.classGroups.classChanged(tx, student.classId);
       await this.audit.record(
-        { actorId: principal.userId, action: 'student.left', targetType: 'student', targetId: studentId, detail: { classId: student.classId, reason, guardianships: ended } },
+        {
+          actorId: principal.userId,
+          action: 'student.left',
+          targetType: 'student',
+          targetId: studentId,
+          detail: { classId: student.classId, reason, guardianships: ended },
+        },
         tx,
       );
       return { ...student, event };
@@ -125,7 +156,14 @@ export class SchoolSetupService {
   private async studentView(studentId: string, klass: { id: string; name: string }): Promise<StudentMoveDto> {
     const row = await this.repository.student(studentId);
     const guardians = await this.repository.guardianCount(studentId);
-    return { id: studentId, name: row!.name, classId: klass.id, className: klass.name, leftAt: row!.leftAt?.toISOString() ?? null, guardians };
+    return {
+      id: studentId,
+      name: row!.name,
+      classId: klass.id,
+      className: klass.name,
+      leftAt: row!.leftAt?.toISOString() ?? null,
+      guardians,
+    };
   }
 
   private async years(schoolId: string, query: RolloverQueryDto) {
@@ -133,7 +171,8 @@ export class SchoolSetupService {
     if (!school) throw new DomainError('SCHOOL_NOT_FOUND');
     const fromName = query.fromYear ?? schoolYearOf(new Date());
     const start = Number(fromName.slice(0, 4));
-    if (Number(fromName.slice(5)) !== start + 1) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'fromYear', constraint: 'matches' }]);
+    if (Number(fromName.slice(5)) !== start + 1)
+      throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'fromYear', constraint: 'matches' }]);
     const toName = query.toYear ?? `${start + 1}-${start + 2}`;
     if (toName !== `${start + 1}-${start + 2}`) throw new DomainError('ROLLOVER_YEAR_INVALID');
     const [from, to] = [await this.repository.yearByName(fromName), await this.repository.yearByName(toName)];

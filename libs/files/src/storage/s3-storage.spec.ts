@@ -16,7 +16,13 @@ describe('S3Storage', () => {
   const made: S3Storage[] = [];
 
   beforeAll(async () => {
-    server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: dir, configureBuckets: [{ name: 'jiaxiao-files', configs: [] }] });
+    server = new S3rver({
+      port: 0,
+      address: '127.0.0.1',
+      silent: true,
+      directory: dir,
+      configureBuckets: [{ name: 'jiaxiao-files', configs: [] }],
+    });
     const address = (await server.run()) as AddressInfo;
     endpoint = `http://127.0.0.1:${address.port}`;
   });
@@ -73,7 +79,12 @@ describe('S3Storage', () => {
   });
 
   it('builds virtual-hosted URLs unless path style is configured, and signs temporary credentials with their session token', async () => {
-    const cos = storage({ endpoint: 'https://cos.ap-shanghai.myqcloud.com', region: 'ap-shanghai', forcePathStyle: false, sessionToken: 'sts-token-1' });
+    const cos = storage({
+      endpoint: 'https://cos.ap-shanghai.myqcloud.com',
+      region: 'ap-shanghai',
+      forcePathStyle: false,
+      sessionToken: 'sts-token-1',
+    });
     const url = new URL((await cos.downloadLink('2026-11/abc', { name: 'a.png', mime: 'image/png' }))?.url ?? '');
     expect(url.host).toBe('jiaxiao-files.cos.ap-shanghai.myqcloud.com');
     expect(url.pathname).toBe('/2026-11/abc');

@@ -42,14 +42,18 @@ function zip(entries: Record<string, string>): Buffer {
 }
 
 const CONTENT_TYPES = '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>';
-const office = (folder: string, part: string) => zip({ '[Content_Types].xml': CONTENT_TYPES, '_rels/.rels': '<Relationships/>', [`${folder}/${part}`]: '<x/>' });
+const office = (folder: string, part: string) =>
+  zip({ '[Content_Types].xml': CONTENT_TYPES, '_rels/.rels': '<Relationships/>', [`${folder}/${part}`]: '<x/>' });
 
 const bytes = (...values: number[]) => Buffer.from(values);
 const text = (value: string) => Buffer.from(value, 'latin1');
 
 describe('sniff', () => {
   it('recognises the images by their signatures', () => {
-    expect(sniff(Buffer.concat([bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), Buffer.alloc(20)]))).toEqual({ mime: 'image/png', kind: 'image' });
+    expect(sniff(Buffer.concat([bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), Buffer.alloc(20)]))).toEqual({
+      mime: 'image/png',
+      kind: 'image',
+    });
     expect(sniff(Buffer.concat([bytes(0xff, 0xd8, 0xff, 0xe0), text('JFIF')]))).toEqual({ mime: 'image/jpeg', kind: 'image' });
     expect(sniff(text('GIF87a\x01\x00\x01\x00'))).toEqual({ mime: 'image/gif', kind: 'image' });
     expect(sniff(text('GIF89a\x01\x00\x01\x00'))).toEqual({ mime: 'image/gif', kind: 'image' });
@@ -58,9 +62,18 @@ describe('sniff', () => {
 
   it('recognises PDF and the Office Open XML documents by their zip entries', () => {
     expect(sniff(text('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n'))).toEqual({ mime: 'application/pdf', kind: 'file' });
-    expect(sniff(office('word', 'document.xml'))).toEqual({ mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', kind: 'file' });
-    expect(sniff(office('xl', 'workbook.xml'))).toEqual({ mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', kind: 'file' });
-    expect(sniff(office('ppt', 'presentation.xml'))).toEqual({ mime: 'application/vnd.openxmlformats-officedocument.presentationml.presentation', kind: 'file' });
+    expect(sniff(office('word', 'document.xml'))).toEqual({
+      mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      kind: 'file',
+    });
+    expect(sniff(office('xl', 'workbook.xml'))).toEqual({
+      mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      kind: 'file',
+    });
+    expect(sniff(office('ppt', 'presentation.xml'))).toEqual({
+      mime: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+      kind: 'file',
+    });
   });
 
   it('recognises a real workbook as Excel writes it', async () => {

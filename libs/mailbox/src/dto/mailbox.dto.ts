@@ -5,14 +5,22 @@ import { MAILBOX_KINDS, MAILBOX_LEVELS, MAILBOX_TOPICS, MailboxKind, MailboxTopi
 
 export class CreateMailboxItemDto {
   @ApiProperty({ description: 'a school one of the caller’s children attends' }) @IsUUID() schoolId: string;
-  @ApiProperty({ enum: MAILBOX_KINDS, description: 'complaint 投诉 · suggestion 建议 · report 举报' }) @IsIn(MAILBOX_KINDS) kind: MailboxKind;
-  @ApiPropertyOptional({ enum: MAILBOX_TOPICS, description: 'paid_tutoring 有偿家教 · fees 收费 · teaching 教学 · safety 安全 · canteen 食堂 · other 其他' })
+  @ApiProperty({ enum: MAILBOX_KINDS, description: 'complaint 投诉 · suggestion 建议 · report 举报' })
+  @IsIn(MAILBOX_KINDS)
+  kind: MailboxKind;
+  @ApiPropertyOptional({
+    enum: MAILBOX_TOPICS,
+    description: 'paid_tutoring 有偿家教 · fees 收费 · teaching 教学 · safety 安全 · canteen 食堂 · other 其他',
+  })
   @IsOptional()
   @IsIn(MAILBOX_TOPICS)
   topic?: MailboxTopic;
   @ApiProperty({ example: '关于课后有偿补课的反映' }) @IsString() @MinLength(2) @MaxLength(100) subject: string;
   @ApiProperty() @IsString() @MinLength(5) @MaxLength(3000) body: string;
-  @ApiPropertyOptional({ description: 'hide the writer from the school (the education bureau still sees who wrote)' }) @IsOptional() @IsBoolean() anonymous?: boolean;
+  @ApiPropertyOptional({ description: 'hide the writer from the school (the education bureau still sees who wrote)' })
+  @IsOptional()
+  @IsBoolean()
+  anonymous?: boolean;
 }
 
 export class AnswerMailboxItemDto {
@@ -24,7 +32,10 @@ export class MailboxQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() schoolId?: string;
   @ApiPropertyOptional({ description: 'true: only items moved up to the district or the city; false: only those never moved' })
   @IsOptional()
-  @Transform(({ obj, key }) => ({ true: true, false: false })[String((obj as Record<string, unknown>)[key])] ?? (obj as Record<string, unknown>)[key])
+  @Transform(
+    ({ obj, key }) =>
+      ({ true: true, false: false })[String((obj as Record<string, unknown>)[key])] ?? (obj as Record<string, unknown>)[key],
+  )
   @IsBoolean()
   escalated?: boolean;
 }
@@ -48,7 +59,8 @@ export class MailboxItemDto {
   @ApiProperty() subject: string;
   @ApiProperty() body: string;
   @ApiProperty() anonymous: boolean;
-  @ApiProperty({ type: MailboxAuthorDto, nullable: true, description: 'null to the school when anonymous' }) author: MailboxAuthorDto | null;
+  @ApiProperty({ type: MailboxAuthorDto, nullable: true, description: 'null to the school when anonymous' })
+  author: MailboxAuthorDto | null;
   @ApiProperty({ enum: ['open', 'answered'] }) status: string;
   @ApiProperty({ enum: MAILBOX_LEVELS, description: 'who answers now' }) level: string;
   @ApiProperty() dueAt: string;

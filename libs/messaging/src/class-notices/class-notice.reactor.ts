@@ -21,7 +21,13 @@ export class ClassNoticeReactor implements ReactsToEvents {
     return {
       'class-notice.posted': async ({ messageId, needsAck }) => {
         await enqueue(this.queue, 'notice.fanout', { messageId, round: 0 }, { jobId: `notice-${messageId}` });
-        if (needsAck) await enqueue(this.queue, 'notice.escalate', { messageId }, { jobId: `escalate-${messageId}`, delay: this.config.NOTICE_SMS_AFTER_HOURS * 3_600_000 });
+        if (needsAck)
+          await enqueue(
+            this.queue,
+            'notice.escalate',
+            { messageId },
+            { jobId: `escalate-${messageId}`, delay: this.config.NOTICE_SMS_AFTER_HOURS * 3_600_000 },
+          );
       },
       'class-notice.reminder-requested': async ({ messageId, round }) => {
         await enqueue(this.queue, 'notice.fanout', { messageId, round }, { jobId: `remind-${messageId}-${round}` });

@@ -40,7 +40,14 @@ export class ClassNoticeRepository {
   /** The families of a class: each student with the guardians who are members of the conversation. */
   families(classId: string, conversationId: string) {
     return this.db
-      .select({ studentId: studentPlaces.id, studentName: studentPlaces.name, userId: users.id, name: users.name, relation: guardianChildren.relation, lastReadSeq: conversationMembers.lastReadSeq })
+      .select({
+        studentId: studentPlaces.id,
+        studentName: studentPlaces.name,
+        userId: users.id,
+        name: users.name,
+        relation: guardianChildren.relation,
+        lastReadSeq: conversationMembers.lastReadSeq,
+      })
       .from(studentPlaces)
       .innerJoin(guardianChildren, eq(guardianChildren.studentId, studentPlaces.id))
       .innerJoin(users, eq(users.id, guardianChildren.userId))

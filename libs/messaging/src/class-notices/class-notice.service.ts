@@ -32,14 +32,20 @@ export class ClassNoticeService {
   async reads(principal: Principal, messageId: string): Promise<ReadsDto> {
     const { message, conversation } = await this.forSenderOrStaff(principal, messageId);
     const readAt = await this.classNoticeRepository.readTimes(conversation.id, message.seq);
-    const statuses = await this.familyStatuses(conversation, message, (member) => member.lastReadSeq >= message.seq, (member) => readAt.get(member.userId) ?? null);
+    const statuses = await this.familyStatuses(
+      conversation,
+      message,
+      (member) => member.lastReadSeq >= message.seq,
+      (member) => readAt.get(member.userId) ?? null,
+    );
     return { messageId, read: statuses.done, unread: statuses.pending };
   }
 
   /** A guardian confirms a notice (回执). Idempotent. */
   async ack(principal: Principal, messageId: string): Promise<{ messageId: string; ackedAt: string }> {
     const message = await this.messageRepository.messageById(messageId);
-    if (!message || !(await this.repository.membership(message.conversationId, principal.userId))) throw new DomainError('MESSAGE_NOT_FOUND');
+    if (!message || !(await this.repository.membership(message.conversationId, principal.userId)))
+      throw new DomainError('MESSAGE_NOT_FOUND');
     if (!isAckNotice(message)) throw new DomainError('NOT_A_NOTICE');
     await this.classNoticeRepository.ack(messageId, principal.userId);
     const acked = await this.classNoticeRepository.ackedUserIds(messageId);
@@ -52,7 +58,12 @@ export class ClassNoticeService {
     const { message, conversation } = await this.forSenderOrStaff(principal, messageId);
     if (!isAckNotice(message)) throw new DomainError('NOT_A_NOTICE');
     const acked = await this.classNoticeRepository.ackedUserIds(messageId);
-    const statuses = await this.familyStatuses(conversation, message, (member) => acked.has(member.userId), (member) => acked.get(member.userId) ?? null);
+    const statuses = await this.familyStatuses(
+      conversation,
+      message,
+      (member) => acked.has(member.userId),
+      (member) => acked.get(member.userId) ?? null,
+    );
     return { messageId, confirmed: statuses.done, unconfirmed: statuses.pending };
   }
 
@@ -69,7 +80,9 @@ export class ClassNoticeService {
       throw new DomainError('NOTICE_REMIND_TOO_SOON', { minutes: Math.ceil(ttl / 60) }, [], { 'Retry-After': String(ttl) });
     }
     const round = Date.now();
-    await this.outbox.publish(await this.repository.transaction((tx) => this.outbox.record(tx, 'class-notice.reminder-requested', { messageId, round })));
+    await this.outbox.publish(
+      await this.repository.transaction((tx) => this.outbox.record(tx, 'class-notice.reminder-requested', { messageId, round })),
+    );
     return { messageId, reminded: pending.reduce((n, family) => n + family.guardians.length, 0) };
   }
 
@@ -80,7 +93,12 @@ export class ClassNoticeService {
    * Safe to retry: entries are keyed per round, and whatever of the round is not pushed yet is.
    */
   fanOutNotice(messageId: string, round: number): Promise<void> {
-    return this.fanOut(messageId, round > 0 ? { kind: 'notice.remind', dedupeKey: `notice-remind:${messageId}:${round}` } : { kind: 'notice.new', dedupeKey: `notice:${messageId}` });
+    return this.fanOut(
+      messageId,
+      round > 0
+        ? { kind: 'notice.remind', dedupeKey: `notice-remind:${messageId}:${round}` }
+        : { kind: 'notice.new', dedupeKey: `notice:${messageId}` },
+    );
   }
 
   /**
@@ -91,7 +109,10 @@ export class ClassNoticeService {
     return this.fanOut(messageId, { kind: 'notice.unconfirmed', dedupeKey: `notice-unconfirmed:${messageId}` });
   }
 
-  private async fanOut(messageId: string, mode: { kind: 'notice.new' | 'notice.remind' | 'notice.unconfirmed'; dedupeKey: string }): Promise<void> {
+  private async fanOut(
+    messageId: string,
+    mode: { kind: 'notice.new' | 'notice.remind' | 'notice.unconfirmed'; dedupeKey: string },
+  ): Promise<void> {
     const message = await this.messageRepository.messageById(messageId);
     const conversation = message && (await this.repository.conversation(message.conversationId));
     const notice = message && (message.payload as { notice?: { title: string; needsAck: boolean; emergency: boolean } }).notice;
@@ -106,16 +127,30 @@ export class ClassNoticeService {
       recipients = recipients.filter((m) => waiting.has(m.userId));
     }
     const now = new Date();
-    const staffTimes = await this.notifications.deliveryTimes(recipients.filter((m) => m.role === 'staff').map((m) => m.userId), now);
+    const staffTimes = await this.notifications.deliveryTimes(
+      recipients.filter((m) => m.role === 'staff').map((m) => m.userId),
+      now,
+    );
     const familyTime = notice.emergency ? now : this.notifications.familyDeliveryTime(now);
-    const title = { 'notice.new': `【通知】${notice.title}`, 'notice.remind': `【提醒】请确认通知：${notice.title}`, 'notice.unconfirmed': `【未确认】请确认通知：${notice.title}` }[mode.kind];
+    const title = {
+      'notice.new': `【通知】${notice.title}`,
+      'notice.remind': `【提醒】请确认通知：${notice.title}`,
+      'notice.unconfirmed': `【未确认】请确认通知：${notice.title}`,
+    }[mode.kind];
     await this.notifications.create(
       recipients.map((m) => ({
         userId: m.userId,
         kind: mode.kind,
         title,
         body: (message.text ?? '').slice(0, 200),
-        data: { conversationId: conversation.id, messageId, needsAck: notice.needsAck, urgent: notice.emergency, title: notice.title, schoolId: conversation.schoolId },
+        data: {
+          conversationId: conversation.id,
+          messageId,
+          needsAck: notice.needsAck,
+          urgent: notice.emergency,
+          title: notice.title,
+          schoolId: conversation.schoolId,
+        },
         dedupeKey: mode.dedupeKey,
         deliverAt: staffTimes.get(m.userId) ?? familyTime,
       })),
@@ -155,7 +190,10 @@ export class ClassNoticeService {
         // The sender's own family is not among the families a message goes to.
         if (guardians.some((g) => g.userId === message.senderId)) continue;
         const doneBy = guardians.filter(isDone);
-        const when = doneBy.map(at).filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0];
+        const when = doneBy
+          .map(at)
+          .filter((d): d is Date => d !== null)
+          .sort((a, b) => a.getTime() - b.getTime())[0];
         const status: FamilyStatusDto = {
           studentId,
           name: guardians[0].studentName,
@@ -169,7 +207,12 @@ export class ClassNoticeService {
     const members = await this.repository.members(conversation.id);
     for (const m of members) {
       if (m.userId === message.senderId) continue;
-      const status: FamilyStatusDto = { studentId: null, name: m.name, guardians: [{ userId: m.userId, name: m.name, role: m.role }], at: at(m)?.toISOString() ?? null };
+      const status: FamilyStatusDto = {
+        studentId: null,
+        name: m.name,
+        guardians: [{ userId: m.userId, name: m.name, role: m.role }],
+        at: at(m)?.toISOString() ?? null,
+      };
       (isDone(m) ? done : pending).push(status);
     }
     return { done, pending };
@@ -178,9 +221,14 @@ export class ClassNoticeService {
 
 /** A coordinator of the school of a class group: they follow up its notices (回执, 提醒未确认) without being a member. */
 export function coordinatesClassGroup(principal: Principal, conversation: Pick<ConversationRow, 'kind' | 'schoolId'>): boolean {
-  return conversation.kind === 'class_group' && principal.assignments.some((a) => a.role === 'coordinator' && a.schoolId !== null && a.schoolId === conversation.schoolId);
+  return (
+    conversation.kind === 'class_group' &&
+    principal.assignments.some((a) => a.role === 'coordinator' && a.schoolId !== null && a.schoolId === conversation.schoolId)
+  );
 }
 
 function isAckNotice(message: MessageRow): boolean {
-  return message.type === 'notice' && !message.recalledAt && Boolean((message.payload as { notice?: { needsAck: boolean } }).notice?.needsAck);
+  return (
+    message.type === 'notice' && !message.recalledAt && Boolean((message.payload as { notice?: { needsAck: boolean } }).notice?.needsAck)
+  );
 }

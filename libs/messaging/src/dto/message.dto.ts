@@ -11,7 +11,10 @@ export const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 export class SendMessageDto {
   @ApiProperty() @IsUUID() conversationId: string;
 
-  @ApiProperty({ description: 'the client’s own id for this message: sending it again returns the stored message', example: 'c-1732860000000-1' })
+  @ApiProperty({
+    description: 'the client’s own id for this message: sending it again returns the stored message',
+    example: 'c-1732860000000-1',
+  })
   @IsString()
   @Matches(/^[A-Za-z0-9_.:-]{1,64}$/)
   clientMsgId: string;
@@ -69,8 +72,20 @@ export class MessageRefDto {
 }
 
 export class HistoryQueryDto {
-  @ApiPropertyOptional({ description: 'messages after this seq (oldest first)' }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_SEQ) afterSeq?: number;
-  @ApiPropertyOptional({ description: 'messages before this seq (the newest of them, in seq order)' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(MAX_SEQ) beforeSeq?: number;
+  @ApiPropertyOptional({ description: 'messages after this seq (oldest first)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_SEQ)
+  afterSeq?: number;
+  @ApiPropertyOptional({ description: 'messages before this seq (the newest of them, in seq order)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_SEQ)
+  beforeSeq?: number;
   @ApiPropertyOptional({ maximum: 200, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
 }
 
@@ -159,7 +174,13 @@ export class FamilyStatusDto {
   @ApiProperty({ nullable: true, type: String, description: 'the student (a family); null outside class groups' }) studentId: string | null;
   @ApiProperty({ description: 'the student’s name, or the member’s name outside class groups' }) name: string;
   @ApiProperty({ type: [MemberDto] }) guardians: MemberDto[];
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'read list: when the family (its first guardian) read the message — or joined after it, the history before a member starting read; 回执 list: when it confirmed; null when pending' }) at?: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description:
+      'read list: when the family (its first guardian) read the message — or joined after it, the history before a member starting read; 回执 list: when it confirmed; null when pending',
+  })
+  at?: string | null;
 }
 
 export class ReadsDto {

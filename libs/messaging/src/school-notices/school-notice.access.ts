@@ -54,7 +54,10 @@ export class SchoolNoticeAccess implements OnModuleInit {
     return this.policy.allows(principal, 'manage', { districtId: scope.districtId ?? CITY });
   }
 
-  private async manages(principal: Principal, notice: { senderId: string; schoolId: string | null; districtId: string | null }): Promise<boolean> {
+  private async manages(
+    principal: Principal,
+    notice: { senderId: string; schoolId: string | null; districtId: string | null },
+  ): Promise<boolean> {
     return notice.senderId === principal.userId || this.managesScope(principal, notice);
   }
 }

@@ -1,5 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { PageQueryDto } from '@jiaxiao/common';
 import { SCHOOL_NOTICE_AUDIENCES, SchoolNoticeAudience } from '@jiaxiao/db';
 import { AttachmentDto } from '../dto/message.dto';
@@ -7,12 +21,19 @@ import { AttachmentDto } from '../dto/message.dto';
 const MAX_NOTICE_ATTACHMENTS = 9;
 
 export class PostSchoolNoticeDto {
-  @ApiProperty({ enum: SCHOOL_NOTICE_AUDIENCES, description: 'families: the families of a school (schoolId, optionally grades or classIds); coordinators: the coordinators of a district (districtId) or of the whole city' })
+  @ApiProperty({
+    enum: SCHOOL_NOTICE_AUDIENCES,
+    description:
+      'families: the families of a school (schoolId, optionally grades or classIds); coordinators: the coordinators of a district (districtId) or of the whole city',
+  })
   @IsIn(SCHOOL_NOTICE_AUDIENCES)
   audience: SchoolNoticeAudience;
 
   @ApiPropertyOptional({ description: 'families: the school' }) @IsOptional() @IsUUID() schoolId?: string;
-  @ApiPropertyOptional({ description: 'coordinators: the district (omitted: the whole city, city bureau only)' }) @IsOptional() @IsUUID() districtId?: string;
+  @ApiPropertyOptional({ description: 'coordinators: the district (omitted: the whole city, city bureau only)' })
+  @IsOptional()
+  @IsUUID()
+  districtId?: string;
 
   @ApiPropertyOptional({ type: [Number], description: 'families: only these grades (1–12, 初一 = 7)' })
   @IsOptional()
@@ -37,7 +58,10 @@ export class PostSchoolNoticeDto {
   @ApiPropertyOptional({ description: '需要回执' }) @IsOptional() @IsBoolean() needsAck?: boolean;
   @ApiPropertyOptional({ description: 'urgent: pushed in quiet hours too, and by SMS' }) @IsOptional() @IsBoolean() emergency?: boolean;
 
-  @ApiPropertyOptional({ type: [String], description: 'attachments: ids from POST /uploads (parent-api) of files the sender uploaded, at most 9' })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'attachments: ids from POST /uploads (parent-api) of files the sender uploaded, at most 9',
+  })
   @IsOptional()
   @ArrayMaxSize(MAX_NOTICE_ATTACHMENTS)
   @ArrayUnique()
@@ -61,9 +85,12 @@ export class SchoolNoticeDto {
   @ApiProperty() emergency: boolean;
   @ApiProperty() senderName: string;
   @ApiProperty() createdAt: string;
-  @ApiProperty({ type: [AttachmentDto], description: 'files a recipient (or whoever manages the notice) downloads at `url`' }) attachments: AttachmentDto[];
-  @ApiProperty({ nullable: true, type: Number, description: 'recipients once the worker has fanned it out; null before' }) recipientCount: number | null;
-  @ApiProperty({ nullable: true, type: String, description: 'the caller’s own receipt, when the caller is a recipient' }) readAt: string | null;
+  @ApiProperty({ type: [AttachmentDto], description: 'files a recipient (or whoever manages the notice) downloads at `url`' })
+  attachments: AttachmentDto[];
+  @ApiProperty({ nullable: true, type: Number, description: 'recipients once the worker has fanned it out; null before' }) recipientCount:
+    number | null;
+  @ApiProperty({ nullable: true, type: String, description: 'the caller’s own receipt, when the caller is a recipient' }) readAt:
+    string | null;
   @ApiProperty({ nullable: true, type: String }) ackedAt: string | null;
 }
 

@@ -27,7 +27,9 @@ const noticeColumns = {
 
 /** A family counts as confirmed (or read) when any of its guardians among the recipients has. */
 const familyDone = (column: 'acked_at' | 'read_at') =>
-  sql.raw(`exists (select 1 from guardian_children g join school_notice_recipients r on r.user_id = g.user_id and r.notice_id = f.notice_id and r.${column} is not null where g.student_id = f.student_id)`);
+  sql.raw(
+    `exists (select 1 from guardian_children g join school_notice_recipients r on r.user_id = g.user_id and r.notice_id = f.notice_id and r.${column} is not null where g.student_id = f.student_id)`,
+  );
 
 @Injectable()
 export class SchoolNoticeRepository {
@@ -55,13 +57,21 @@ export class SchoolNoticeRepository {
   /** The notices carrying a file (through the attachments' GIN index), with what their rule needs. */
   noticesWithFile(fileId: string) {
     return this.db
-      .select({ id: schoolNotices.id, senderId: schoolNotices.senderId, schoolId: schoolNotices.schoolId, districtId: schoolNotices.districtId })
+      .select({
+        id: schoolNotices.id,
+        senderId: schoolNotices.senderId,
+        schoolId: schoolNotices.schoolId,
+        districtId: schoolNotices.districtId,
+      })
       .from(schoolNotices)
       .where(sql`${schoolNotices.attachments} @> ${JSON.stringify([{ fileId }])}::jsonb`);
   }
 
   async placeOfSchool(schoolId: string) {
-    const [row] = await this.db.select({ id: schoolPlaces.id, districtId: schoolPlaces.districtId }).from(schoolPlaces).where(eq(schoolPlaces.id, schoolId));
+    const [row] = await this.db
+      .select({ id: schoolPlaces.id, districtId: schoolPlaces.districtId })
+      .from(schoolPlaces)
+      .where(eq(schoolPlaces.id, schoolId));
     return row;
   }
 
@@ -80,12 +90,22 @@ export class SchoolNoticeRepository {
     const [row] = await this.db
       .select({ n: sql<number>`count(*)::int` })
       .from(classPlaces)
-      .where(and(eq(classPlaces.schoolId, schoolId), eq(classPlaces.schoolYearId, schoolYearId), isNull(classPlaces.archivedAt), inArray(classPlaces.id, classIds)));
+      .where(
+        and(
+          eq(classPlaces.schoolId, schoolId),
+          eq(classPlaces.schoolYearId, schoolYearId),
+          isNull(classPlaces.archivedAt),
+          inArray(classPlaces.id, classIds),
+        ),
+      );
     return row.n;
   }
 
   /** Notices whose scope is among these (a school's, a district's, the city's), newest first. */
-  listManaged(filter: { city: boolean; districtIds: string[]; schoolIds: string[]; senderId: string }, page: { before?: [string, string]; limit: number }) {
+  listManaged(
+    filter: { city: boolean; districtIds: string[]; schoolIds: string[]; senderId: string },
+    page: { before?: [string, string]; limit: number },
+  ) {
     const scoped = filter.city
       ? undefined
       : or(
@@ -129,14 +149,23 @@ export class SchoolNoticeRepository {
     await this.db
       .update(schoolNoticeRecipients)
       .set({ readAt: sql`now()` })
-      .where(and(eq(schoolNoticeRecipients.noticeId, noticeId), eq(schoolNoticeRecipients.userId, userId), isNull(schoolNoticeRecipients.readAt)));
+      .where(
+        and(
+          eq(schoolNoticeRecipients.noticeId, noticeId),
+          eq(schoolNoticeRecipients.userId, userId),
+          isNull(schoolNoticeRecipients.readAt),
+        ),
+      );
   }
 
   /** 回执: sets the first confirmation (reading it too) and returns when it was. */
   async ack(noticeId: string, userId: string): Promise<Date | undefined> {
     const [row] = await this.db
       .update(schoolNoticeRecipients)
-      .set({ ackedAt: sql`coalesce(${schoolNoticeRecipients.ackedAt}, now())`, readAt: sql`coalesce(${schoolNoticeRecipients.readAt}, now())` })
+      .set({
+        ackedAt: sql`coalesce(${schoolNoticeRecipients.ackedAt}, now())`,
+        readAt: sql`coalesce(${schoolNoticeRecipients.readAt}, now())`,
+      })
       .where(and(eq(schoolNoticeRecipients.noticeId, noticeId), eq(schoolNoticeRecipients.userId, userId)))
       .returning({ ackedAt: schoolNoticeRecipients.ackedAt });
     return row?.ackedAt ?? undefined;
@@ -194,7 +223,9 @@ export class SchoolNoticeRepository {
       where r.notice_id = ${noticeId} and (${!pendingOnly} or (r.acked_at is null and (
         r.school_id is not null or exists (
           select 1 from guardian_children g join school_notice_families f on f.notice_id = r.notice_id and f.student_id = g.student_id
-          where g.user_id = r.user_id and not ${familyDone('acked_at')}))))`)) as unknown as { rows: { userId: string; schoolId: string | null }[] };
+          where g.user_id = r.user_id and not ${familyDone('acked_at')}))))`)) as unknown as {
+      rows: { userId: string; schoolId: string | null }[];
+    };
     return result.rows;
   }
 
@@ -228,7 +259,9 @@ export class SchoolNoticeRepository {
       from school_notice_families f join class_places c on c.id = f.class_id
       where f.notice_id = ${noticeId}
       group by f.class_id, c.name, c.grade
-      order by c.grade, c.name`)) as unknown as { rows: { id: string; name: string; grade: number; total: number; read: number; confirmed: number }[] };
+      order by c.grade, c.name`)) as unknown as {
+      rows: { id: string; name: string; grade: number; total: number; read: number; confirmed: number }[];
+    };
     return result.rows;
   }
 
@@ -240,7 +273,9 @@ export class SchoolNoticeRepository {
       from school_notice_recipients r join school_places sc on sc.id = r.school_id
       where r.notice_id = ${noticeId}
       group by r.school_id, sc.name
-      order by sc.name`)) as unknown as { rows: { id: string; name: string; grade: number | null; total: number; read: number; confirmed: number }[] };
+      order by sc.name`)) as unknown as {
+      rows: { id: string; name: string; grade: number | null; total: number; read: number; confirmed: number }[];
+    };
     return result.rows;
   }
 

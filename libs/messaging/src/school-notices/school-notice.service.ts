@@ -59,7 +59,19 @@ export class SchoolNoticeService {
         tx,
       );
       await this.audit.record(
-        { actorId: principal.userId, action: 'school_notice.posted', targetType: 'school_notice', targetId: row.id, detail: { audience: dto.audience, ...scope, grades: dto.grades ?? null, classes: dto.classIds?.length ?? null, files: files.length } },
+        {
+          actorId: principal.userId,
+          action: 'school_notice.posted',
+          targetType: 'school_notice',
+          targetId: row.id,
+          detail: {
+            audience: dto.audience,
+            ...scope,
+            grades: dto.grades ?? null,
+            classes: dto.classIds?.length ?? null,
+            files: files.length,
+          },
+        },
         tx,
       );
       return { row, event: await this.outbox.record(tx, 'school-notice.posted', { noticeId: row.id }) };
@@ -81,7 +93,10 @@ export class SchoolNoticeService {
   async listManaged(principal: Principal, query: SchoolNoticeQueryDto): Promise<SchoolNoticePageDto> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const area = areaScopeOf(principal);
-    const rows = await this.repository.listManaged({ ...area, senderId: principal.userId }, { before: decodeTimeIdCursor(query.cursor) ?? undefined, limit });
+    const rows = await this.repository.listManaged(
+      { ...area, senderId: principal.userId },
+      { before: decodeTimeIdCursor(query.cursor) ?? undefined, limit },
+    );
     const page = toPage(rows, limit, (r) => [r.createdAt.toISOString(), r.id]);
     return { items: page.items.map((r) => toDto(r, { readAt: null, ackedAt: null })), nextCursor: page.nextCursor };
   }
@@ -108,7 +123,8 @@ export class SchoolNoticeService {
   async rollup(noticeId: string): Promise<SchoolNoticeRollupDto> {
     const row = await this.repository.byId(noticeId);
     if (!row) throw new DomainError('SCHOOL_NOTICE_NOT_FOUND');
-    const groups = row.audience === 'families' ? await this.repository.familyGroups(noticeId) : await this.repository.coordinatorGroups(noticeId);
+    const groups =
+      row.audience === 'families' ? await this.repository.familyGroups(noticeId) : await this.repository.coordinatorGroups(noticeId);
     const sum = (key: 'total' | 'read' | 'confirmed') => groups.reduce((n, g) => n + g[key], 0);
     return { noticeId, total: sum('total'), read: sum('read'), confirmed: sum('confirmed'), groups };
   }
@@ -117,7 +133,9 @@ export class SchoolNoticeService {
     const row = await this.repository.byId(noticeId);
     if (!row) throw new DomainError('SCHOOL_NOTICE_NOT_FOUND');
     if (!row.needsAck) throw new DomainError('NOT_A_NOTICE');
-    return row.audience === 'families' ? this.repository.pendingFamilies(noticeId, groupId) : this.repository.pendingCoordinators(noticeId, groupId);
+    return row.audience === 'families'
+      ? this.repository.pendingFamilies(noticeId, groupId)
+      : this.repository.pendingCoordinators(noticeId, groupId);
   }
 
   /** 提醒未确认: once an hour per notice, to the families (or coordinators) that have not confirmed. */
@@ -130,7 +148,9 @@ export class SchoolNoticeService {
       throw new DomainError('NOTICE_REMIND_TOO_SOON', { minutes: Math.ceil(ttl / 60) }, [], { 'Retry-After': String(ttl) });
     }
     const round = Date.now();
-    await this.outbox.publish(await this.repository.transaction((tx) => this.outbox.record(tx, 'school-notice.reminder-requested', { noticeId, round })));
+    await this.outbox.publish(
+      await this.repository.transaction((tx) => this.outbox.record(tx, 'school-notice.reminder-requested', { noticeId, round })),
+    );
     return { noticeId, pending: pending.length };
   }
 
@@ -145,10 +165,13 @@ export class SchoolNoticeService {
     const remind = round > 0;
     const dedupeKey = remind ? `school-notice-remind:${noticeId}:${round}` : `school-notice:${noticeId}`;
     const kind = remind ? 'school_notice.remind' : 'school_notice.new';
-    const title = remind ? `【提醒】请确认通知：${notice.title}` : `【${notice.audience === 'families' ? '学校通知' : '教育局通知'}】${notice.title}`;
+    const title = remind
+      ? `【提醒】请确认通知：${notice.title}`
+      : `【${notice.audience === 'families' ? '学校通知' : '教育局通知'}】${notice.title}`;
     const body = notice.body.slice(0, 200);
     // Read before the transaction: on embedded PGlite (one connection) a read outside it would wait for it forever.
-    const yearId = !remind && notice.audience === 'families' ? await this.repository.yearIdByName(schoolYearOf(notice.createdAt)) : undefined;
+    const yearId =
+      !remind && notice.audience === 'families' ? await this.repository.yearIdByName(schoolYearOf(notice.createdAt)) : undefined;
     await this.repository.transaction(async (tx) => {
       if (!remind) {
         if (notice.audience === 'families') {
@@ -165,14 +188,26 @@ export class SchoolNoticeService {
       }
       // Coordinators are staff: each is pushed within their own working hours (a few hundred at most).
       const targets = await this.repository.targets(noticeId, remind, tx);
-      const times = notice.emergency ? new Map<string, Date>() : await this.notifications.deliveryTimes(targets.map((t) => t.userId), new Date(), tx);
+      const times = notice.emergency
+        ? new Map<string, Date>()
+        : await this.notifications.deliveryTimes(
+            targets.map((t) => t.userId),
+            new Date(),
+            tx,
+          );
       await this.notifications.create(
         targets.map((t) => ({
           userId: t.userId,
           kind,
           title,
           body,
-          data: { schoolNoticeId: noticeId, needsAck: notice.needsAck, urgent: notice.emergency, title: notice.title, schoolId: t.schoolId },
+          data: {
+            schoolNoticeId: noticeId,
+            needsAck: notice.needsAck,
+            urgent: notice.emergency,
+            title: notice.title,
+            schoolId: t.schoolId,
+          },
           dedupeKey,
           deliverAt: times.get(t.userId) ?? new Date(),
         })),
@@ -182,7 +217,10 @@ export class SchoolNoticeService {
     await this.notifications.dispatchBulk(dedupeKey);
   }
 
-  private async checkAudience(principal: Principal, dto: PostSchoolNoticeDto): Promise<{ schoolId: string | null; districtId: string | null }> {
+  private async checkAudience(
+    principal: Principal,
+    dto: PostSchoolNoticeDto,
+  ): Promise<{ schoolId: string | null; districtId: string | null }> {
     const invalid = () => new DomainError('SCHOOL_NOTICE_AUDIENCE_INVALID');
     if (dto.audience === 'families') {
       if (!dto.schoolId) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'schoolId', constraint: 'isDefined' }]);

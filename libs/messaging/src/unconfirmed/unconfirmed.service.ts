@@ -23,9 +23,18 @@ export class UnconfirmedNoticeService {
     const scope = { classIds: area.classIds, schoolIds: area.schoolIds };
     if (scope.classIds.length === 0 && scope.schoolIds.length === 0) return { items: [] };
     const since = new Date(Date.now() - RECENT_DAYS * 86_400_000);
-    const [classNotices, schoolNotices] = await Promise.all([this.repository.classNotices(scope, since, LIMIT), this.repository.schoolNotices(scope, since, LIMIT)]);
+    const [classNotices, schoolNotices] = await Promise.all([
+      this.repository.classNotices(scope, since, LIMIT),
+      this.repository.schoolNotices(scope, since, LIMIT),
+    ]);
     const items = [
-      ...classNotices.map((row) => toDto('class', row, scope.classIds.includes(row.classId ?? '') || coordinatesClassGroup(principal, { kind: 'class_group', schoolId: row.schoolId }))),
+      ...classNotices.map((row) =>
+        toDto(
+          'class',
+          row,
+          scope.classIds.includes(row.classId ?? '') || coordinatesClassGroup(principal, { kind: 'class_group', schoolId: row.schoolId }),
+        ),
+      ),
       ...schoolNotices.map((row) => toDto('school', row, scope.schoolIds.includes(row.schoolId ?? ''))),
     ];
     items.sort((a, b) => b.createdAt.localeCompare(a.createdAt));

@@ -31,12 +31,18 @@ export class DismissSiteStaffQueryDto {
 
 export class CreateCounsellingRequestDto {
   @ApiProperty() @IsUUID() siteId: string;
-  @ApiProperty({ enum: COUNSELLING_TOPICS, description: 'emotion 情绪 · study 学习 · relationship 人际 · behaviour 行为习惯 · family 亲子与家庭 · other 其他' })
+  @ApiProperty({
+    enum: COUNSELLING_TOPICS,
+    description: 'emotion 情绪 · study 学习 · relationship 人际 · behaviour 行为习惯 · family 亲子与家庭 · other 其他',
+  })
   @IsIn(COUNSELLING_TOPICS)
   topic: CounsellingTopic;
   @ApiProperty({ example: '孩子最近常说不想上学，晚上睡不好。' }) @IsString() @MinLength(5) @MaxLength(1000) description: string;
   @ApiProperty({ example: '工作日 17:00 以后，或周六上午' }) @IsString() @MinLength(2) @MaxLength(200) preferredTimes: string;
-  @ApiPropertyOptional({ example: '13900000003', description: "the number to call back; the guardian's own by default" }) @IsOptional() @IsMainlandMobile() contactPhone?: string;
+  @ApiPropertyOptional({ example: '13900000003', description: "the number to call back; the guardian's own by default" })
+  @IsOptional()
+  @IsMainlandMobile()
+  contactPhone?: string;
   @ApiPropertyOptional({ description: 'which child the request is about (optional)' }) @IsOptional() @IsUUID() studentId?: string;
 }
 
@@ -67,7 +73,9 @@ export class CounsellingRequestQueryDto {
 }
 
 export class AcceptCounsellingRequestDto {
-  @ApiProperty({ example: '2026-12-05T09:30:00+08:00', description: 'the appointment (in the future)' }) @IsISO8601({ strict: true }) scheduledAt: string;
+  @ApiProperty({ example: '2026-12-05T09:30:00+08:00', description: 'the appointment (in the future)' })
+  @IsISO8601({ strict: true })
+  scheduledAt: string;
   @ApiPropertyOptional({ example: '请到行政楼三楼 302 心语小屋。' }) @IsOptional() @IsString() @MaxLength(1000) reply?: string;
 }
 

@@ -1,11 +1,42 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
-import { APPLICATION_STATUSES, ApplicationStatus, AUTO_METRICS, AutoMetric, INDICATOR_KINDS, IndicatorKind, SUPPORT_SITE_KINDS, SUPPORT_SITE_SCOPES, SupportSiteKind, SupportSiteScope } from '@jiaxiao/db';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import {
+  APPLICATION_STATUSES,
+  ApplicationStatus,
+  AUTO_METRICS,
+  AutoMetric,
+  INDICATOR_KINDS,
+  IndicatorKind,
+  SUPPORT_SITE_KINDS,
+  SUPPORT_SITE_SCOPES,
+  SupportSiteKind,
+  SupportSiteScope,
+} from '@jiaxiao/db';
 import { IsDecimalNumber } from '@jiaxiao/common';
 
 export class YearQueryDto {
-  @ApiPropertyOptional({ example: 2026, description: 'the programme year (the school year starting that September); the current one by default' })
+  @ApiPropertyOptional({
+    example: 2026,
+    description: 'the programme year (the school year starting that September); the current one by default',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -19,21 +50,35 @@ export class IndicatorDto {
   @ApiProperty({ example: '家长学校学时达标率' }) @IsString() @MinLength(2) @MaxLength(100) name: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) description?: string;
   @ApiProperty({ enum: INDICATOR_KINDS }) @IsIn(INDICATOR_KINDS) kind: IndicatorKind;
-  @ApiPropertyOptional({ enum: AUTO_METRICS, description: 'automatic indicators: the platform metric' }) @IsOptional() @IsIn(AUTO_METRICS) metric?: AutoMetric;
+  @ApiPropertyOptional({ enum: AUTO_METRICS, description: 'automatic indicators: the platform metric' })
+  @IsOptional()
+  @IsIn(AUTO_METRICS)
+  metric?: AutoMetric;
   @ApiProperty({ example: 20, description: 'points; the weights of a year add up to 100' }) @IsNumber() @Min(0.5) @Max(100) weight: number;
   @ApiPropertyOptional({ example: 0.8, description: 'the value that earns full points' }) @IsOptional() @IsNumber() @Min(0) target?: number;
 }
 
 export class PutCriteriaDto {
   @ApiProperty({ example: 2026 }) @IsInt() @Min(2000) @Max(2100) year: number;
-  @ApiPropertyOptional({ example: 100, description: 'designations allowed this year (100 by default)' }) @IsOptional() @IsInt() @Min(0) @Max(10000) quota?: number;
+  @ApiPropertyOptional({ example: 100, description: 'designations allowed this year (100 by default)' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10000)
+  quota?: number;
   @ApiPropertyOptional({ example: 60, description: 'the lowest total score (of 100) a school may be designated with (60 by default)' })
   @IsOptional()
   @IsDecimalNumber(2)
   @Min(0)
   @Max(100)
   passMark?: number;
-  @ApiProperty({ type: [IndicatorDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(40) @ValidateNested({ each: true }) @Type(() => IndicatorDto) indicators: IndicatorDto[];
+  @ApiProperty({ type: [IndicatorDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(40)
+  @ValidateNested({ each: true })
+  @Type(() => IndicatorDto)
+  indicators: IndicatorDto[];
 }
 
 export class PutQuotaDto {
@@ -60,7 +105,8 @@ export class CriteriaDto {
   @ApiProperty() year: number;
   @ApiProperty() quota: number;
   @ApiProperty({ example: 60, description: 'the lowest total score (of 100) a school may be designated with' }) passMark: number;
-  @ApiProperty({ description: 'a school has applied for the year: its indicators can no longer change (MODEL_SCHOOL_CRITERIA_LOCKED)' }) locked: boolean;
+  @ApiProperty({ description: 'a school has applied for the year: its indicators can no longer change (MODEL_SCHOOL_CRITERIA_LOCKED)' })
+  locked: boolean;
   @ApiProperty({ type: [Number], description: 'every year with published criteria, oldest first' }) years: number[];
   @ApiProperty({ type: [CriterionDto] }) indicators: CriterionDto[];
 }
@@ -70,7 +116,10 @@ export class MetricDto {
   @ApiProperty({ enum: AUTO_METRICS }) metric: AutoMetric;
   @ApiProperty({ description: 'share of the weight earned, 0–1' }) ratio: number;
   @ApiProperty() points: number;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'the figures it was computed from' }) inputs: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'the figures it was computed from' }) inputs: Record<
+    string,
+    unknown
+  >;
 }
 
 export class MetricsDto {
@@ -89,17 +138,32 @@ export class ApplyDto {
   @ApiProperty() @IsUUID() schoolId: string;
   @ApiProperty({ example: 2026 }) @IsInt() @Min(2000) @Max(2100) year: number;
   @ApiProperty({ description: 'the application text (申报材料)' }) @IsString() @MinLength(10) @MaxLength(10000) materials: string;
-  @ApiPropertyOptional({ type: [String], description: 'file ids from POST /uploads' }) @IsOptional() @IsArray() @ArrayMaxSize(30) @IsUUID('4', { each: true }) materialFileIds?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'file ids from POST /uploads' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(30)
+  @IsUUID('4', { each: true })
+  materialFileIds?: string[];
 }
 
 export class ResubmitDto {
   @ApiProperty() @IsString() @MinLength(10) @MaxLength(10000) materials: string;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(30) @IsUUID('4', { each: true }) materialFileIds?: string[];
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(30)
+  @IsUUID('4', { each: true })
+  materialFileIds?: string[];
 }
 
 export class PreReviewDto {
   @ApiProperty({ enum: ['pass', 'return'] }) @IsIn(['pass', 'return']) decision: 'pass' | 'return';
-  @ApiPropertyOptional({ description: 'required when returning for resubmission' }) @IsOptional() @IsString() @MinLength(2) @MaxLength(1000) comment?: string;
+  @ApiPropertyOptional({ description: 'required when returning for resubmission' })
+  @IsOptional()
+  @IsString()
+  @MinLength(2)
+  @MaxLength(1000)
+  comment?: string;
 }
 
 export class RegisterExpertDto {
@@ -123,7 +187,12 @@ export class AssignReviewerDto {
 }
 
 export class ScoreReviewDto {
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, example: { documents: 13, site_visit: 12 }, description: 'manual indicator code → points (0 – weight)' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'number' },
+    example: { documents: 13, site_visit: 12 },
+    description: 'manual indicator code → points (0 – weight)',
+  })
   @IsObject()
   scores: Record<string, number>;
 
@@ -158,7 +227,8 @@ export class ApplicationDto {
   @ApiProperty() autoScore: number;
   @ApiPropertyOptional({ type: Number, nullable: true }) manualScore: number | null;
   @ApiPropertyOptional({ type: Number, nullable: true }) totalScore: number | null;
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'rank among scored, district-passed applications of the year' }) rank?: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'rank among scored, district-passed applications of the year' }) rank?:
+    number | null;
   @ApiPropertyOptional({ type: String, nullable: true }) districtComment: string | null;
   @ApiProperty() submissions: number;
   @ApiPropertyOptional({ type: [ReviewDto] }) reviews?: ReviewDto[];
@@ -177,7 +247,8 @@ export class RevokeDesignationDto {
 }
 
 export class DesignationRankingDto {
-  @ApiProperty({ description: 'rank of the score among the year’s scored, district-passed and designated applications (ties share one)' }) rank: number;
+  @ApiProperty({ description: 'rank of the score among the year’s scored, district-passed and designated applications (ties share one)' })
+  rank: number;
   @ApiProperty({ description: 'how many applications compete' }) contenders: number;
   @ApiProperty() score: number;
   @ApiProperty() passMark: number;
@@ -216,7 +287,8 @@ export class DesignationDto {
   @ApiProperty() designatedAt: string;
   @ApiPropertyOptional({ type: String, nullable: true }) revokedAt: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) revokeReason: string | null;
-  @ApiPropertyOptional({ type: DesignationRankingDto, description: 'the ranking at designation (on the designation answer)' }) ranking?: DesignationRankingDto;
+  @ApiPropertyOptional({ type: DesignationRankingDto, description: 'the ranking at designation (on the designation answer)' })
+  ranking?: DesignationRankingDto;
 }
 
 export class PublicModelSchoolDto {
@@ -239,20 +311,30 @@ export class SchoolHistoryDto {
 }
 
 export class CreateSupportSiteDto {
-  @ApiPropertyOptional({ enum: SUPPORT_SITE_SCOPES, default: 'school', description: "school 学校 (schoolId) · district 区县 (districtId) · city 全市" })
+  @ApiPropertyOptional({
+    enum: SUPPORT_SITE_SCOPES,
+    default: 'school',
+    description: 'school 学校 (schoolId) · district 区县 (districtId) · city 全市',
+  })
   @IsOptional()
   @IsIn(SUPPORT_SITE_SCOPES)
   scope?: SupportSiteScope;
   @ApiPropertyOptional({ description: 'the school of a school site' }) @IsOptional() @IsUUID() schoolId?: string;
   @ApiPropertyOptional({ description: 'the district of a district site' }) @IsOptional() @IsUUID() districtId?: string;
-  @ApiProperty({ enum: SUPPORT_SITE_KINDS, description: 'counselling_room 心理辅导室 · growth_station 成长导航站 · counselling_centre 未成年人心理辅导中心 · hotline 心理援助热线' })
+  @ApiProperty({
+    enum: SUPPORT_SITE_KINDS,
+    description: 'counselling_room 心理辅导室 · growth_station 成长导航站 · counselling_centre 未成年人心理辅导中心 · hotline 心理援助热线',
+  })
   @IsIn(SUPPORT_SITE_KINDS)
   kind: SupportSiteKind;
   @ApiProperty({ example: '心语小屋' }) @IsString() @MinLength(2) @MaxLength(100) name: string;
   @ApiPropertyOptional({ example: '行政楼三楼 302' }) @IsOptional() @IsString() @MaxLength(200) location?: string;
   @ApiProperty({ example: '周一至周五 16:30–18:00' }) @IsString() @MinLength(2) @MaxLength(200) openingHours: string;
   @ApiProperty({ example: '王老师 0536-8888888' }) @IsString() @MinLength(2) @MaxLength(100) contact: string;
-  @ApiPropertyOptional({ example: '0536-12355', description: 'the number to dial: a service number (12355), a landline with its area code (0536-8096355) or a mobile' })
+  @ApiPropertyOptional({
+    example: '0536-12355',
+    description: 'the number to dial: a service number (12355), a landline with its area code (0536-8096355) or a mobile',
+  })
   @IsOptional()
   @Matches(/^(\d{3,4}-?)?\d{5,8}$/)
   phone?: string;
@@ -263,7 +345,8 @@ export class SupportSiteDto {
   @ApiProperty({ enum: SUPPORT_SITE_SCOPES }) scope: SupportSiteScope;
   @ApiProperty({ type: String, nullable: true }) schoolId: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) schoolName?: string | null;
-  @ApiProperty({ type: String, nullable: true, description: "a district site's district, or a school site's school's" }) districtId: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "a district site's district, or a school site's school's" }) districtId:
+    string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) districtName?: string | null;
   @ApiProperty({ enum: SUPPORT_SITE_KINDS }) kind: SupportSiteKind;
   @ApiProperty() name: string;

@@ -62,8 +62,16 @@ export class DeliveryRouter {
       const until = quietUntil(now, this.quiet);
       if (until.getTime() > now.getTime()) {
         const held = `quiet hours until ${formatShanghai(until)}`;
-        if (wechatReachable && pending('wechat')) await this.deliveries.record({ notificationId: row.id, channel: 'wechat', provider: useWecom ? 'wecom' : 'wechat_mp', status: 'queued', detail: held });
-        if (route.sms && route.mustArrive && pending('sms')) await this.deliveries.record({ notificationId: row.id, channel: 'sms', provider: this.sms.name, status: 'queued', detail: held });
+        if (wechatReachable && pending('wechat'))
+          await this.deliveries.record({
+            notificationId: row.id,
+            channel: 'wechat',
+            provider: useWecom ? 'wecom' : 'wechat_mp',
+            status: 'queued',
+            detail: held,
+          });
+        if (route.sms && route.mustArrive && pending('sms'))
+          await this.deliveries.record({ notificationId: row.id, channel: 'sms', provider: this.sms.name, status: 'queued', detail: held });
         await this.later(row.id, until.getTime() - now.getTime(), `q${until.getTime()}`);
         return;
       }
@@ -79,7 +87,13 @@ export class DeliveryRouter {
     const provider = useWecom ? 'wecom' : 'wechat_mp';
     const templateId = this.templateOf(purpose);
     if (!useWecom && !templateId) {
-      await this.deliveries.record({ notificationId: row.id, channel: 'wechat', provider, status: 'skipped', detail: `no template for ${purpose}` });
+      await this.deliveries.record({
+        notificationId: row.id,
+        channel: 'wechat',
+        provider,
+        status: 'skipped',
+        detail: `no template for ${purpose}`,
+      });
       return 'skipped' as const;
     }
     let result: WechatSendResult;
@@ -89,7 +103,12 @@ export class DeliveryRouter {
       result = await this.mp.send({
         openid: targets.openid!,
         templateId: templateId!,
-        fields: { first: row.title, keyword1: school?.name ?? '家校共育', keyword2: formatShanghai(row.createdAt), remark: row.body.slice(0, 100) },
+        fields: {
+          first: row.title,
+          keyword1: school?.name ?? '家校共育',
+          keyword2: formatShanghai(row.createdAt),
+          remark: row.body.slice(0, 100),
+        },
       });
     }
     const detail = result.status === 'sent' ? (result.messageId ?? null) : result.error;
@@ -142,7 +161,11 @@ export class DeliveryRouter {
   }
 
   private templateOf(purpose: WechatPurpose): string | undefined {
-    return { notice: this.config.WECHAT_TEMPLATE_NOTICE, lecture: this.config.WECHAT_TEMPLATE_LECTURE, hours: this.config.WECHAT_TEMPLATE_HOURS }[purpose];
+    return {
+      notice: this.config.WECHAT_TEMPLATE_NOTICE,
+      lecture: this.config.WECHAT_TEMPLATE_LECTURE,
+      hours: this.config.WECHAT_TEMPLATE_HOURS,
+    }[purpose];
   }
 
   /** The named parameters each SMS template was approved with (see SMS_TEMPLATES). */
@@ -154,7 +177,10 @@ export class DeliveryRouter {
       case 'notice_unconfirmed':
         return { school: school?.name ?? '学校', title: text(d.title, row.title).slice(0, 20) };
       case 'lecture_reminder':
-        return { title: text(d.title, row.title).slice(0, 20), time: typeof d.startsAt === 'string' ? formatShanghai(new Date(d.startsAt)) : '' };
+        return {
+          title: text(d.title, row.title).slice(0, 20),
+          time: typeof d.startsAt === 'string' ? formatShanghai(new Date(d.startsAt)) : '',
+        };
       case 'hours_reminder':
         return { student: text(d.studentName, ''), earned: text(d.earned, '0'), required: text(d.required, '8') };
       default:

@@ -1,6 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { DB, Database, DbExecutor, DeliveryStatus, NotificationChannel, notificationDeliveries, schoolSmsBudgets, smsUsage } from '@jiaxiao/db';
+import {
+  DB,
+  Database,
+  DbExecutor,
+  DeliveryStatus,
+  NotificationChannel,
+  notificationDeliveries,
+  schoolSmsBudgets,
+  smsUsage,
+} from '@jiaxiao/db';
 import { classPlaces, guardianChildren, schoolPlaces, staffRoles } from '@jiaxiao/directory';
 
 export type DeliveryRow = typeof notificationDeliveries.$inferSelect;
@@ -26,7 +35,15 @@ export class DeliveryRepository {
     const detail = update.detail?.slice(0, 200) ?? null;
     await this.db
       .insert(notificationDeliveries)
-      .values({ notificationId: update.notificationId, channel: update.channel, provider: update.provider, status: update.status, detail, attempts, schoolId: update.schoolId ?? null })
+      .values({
+        notificationId: update.notificationId,
+        channel: update.channel,
+        provider: update.provider,
+        status: update.status,
+        detail,
+        attempts,
+        schoolId: update.schoolId ?? null,
+      })
       .onConflictDoUpdate({
         target: [notificationDeliveries.notificationId, notificationDeliveries.channel],
         set: {
@@ -46,7 +63,10 @@ export class DeliveryRepository {
   }
 
   async school(schoolId: string): Promise<{ id: string; name: string } | undefined> {
-    const [row] = await this.db.select({ id: schoolPlaces.id, name: schoolPlaces.name }).from(schoolPlaces).where(eq(schoolPlaces.id, schoolId));
+    const [row] = await this.db
+      .select({ id: schoolPlaces.id, name: schoolPlaces.name })
+      .from(schoolPlaces)
+      .where(eq(schoolPlaces.id, schoolId));
     return row;
   }
 
@@ -64,14 +84,20 @@ export class DeliveryRepository {
       .select({ id: schoolPlaces.id, name: schoolPlaces.name })
       .from(staffRoles)
       .leftJoin(classPlaces, and(eq(staffRoles.scopeType, 'class'), eq(classPlaces.id, staffRoles.scopeId)))
-      .innerJoin(schoolPlaces, sql`${schoolPlaces.id} = coalesce(${classPlaces.schoolId}, case when ${staffRoles.scopeType} = 'school' then ${staffRoles.scopeId} end)`)
+      .innerJoin(
+        schoolPlaces,
+        sql`${schoolPlaces.id} = coalesce(${classPlaces.schoolId}, case when ${staffRoles.scopeType} = 'school' then ${staffRoles.scopeId} end)`,
+      )
       .where(and(eq(staffRoles.userId, userId), inArray(staffRoles.scopeType, ['school', 'class'])))
       .limit(1);
     return staff;
   }
 
   async budgetOverride(schoolId: string): Promise<number | undefined> {
-    const [row] = await this.db.select({ limit: schoolSmsBudgets.monthlyLimit }).from(schoolSmsBudgets).where(eq(schoolSmsBudgets.schoolId, schoolId));
+    const [row] = await this.db
+      .select({ limit: schoolSmsBudgets.monthlyLimit })
+      .from(schoolSmsBudgets)
+      .where(eq(schoolSmsBudgets.schoolId, schoolId));
     return row?.limit;
   }
 
@@ -91,7 +117,10 @@ export class DeliveryRepository {
   }
 
   async used(schoolId: string, month: string): Promise<number> {
-    const [row] = await this.db.select({ used: smsUsage.used }).from(smsUsage).where(and(eq(smsUsage.schoolId, schoolId), eq(smsUsage.month, month)));
+    const [row] = await this.db
+      .select({ used: smsUsage.used })
+      .from(smsUsage)
+      .where(and(eq(smsUsage.schoolId, schoolId), eq(smsUsage.month, month)));
     return row?.used ?? 0;
   }
 

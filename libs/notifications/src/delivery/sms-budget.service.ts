@@ -41,7 +41,10 @@ export class SmsBudgetService {
     if (!principal.roles.some((r) => r === 'district_admin' || r === 'city_admin')) throw new DomainError('FORBIDDEN');
     await this.repository.transaction(async (tx) => {
       await this.repository.setBudgetOverride(schoolId, monthlyLimit, tx);
-      await this.audit.record({ actorId: principal.userId, action: 'sms_budget.set', targetType: 'school', targetId: schoolId, detail: { monthlyLimit } }, tx);
+      await this.audit.record(
+        { actorId: principal.userId, action: 'sms_budget.set', targetType: 'school', targetId: schoolId, detail: { monthlyLimit } },
+        tx,
+      );
     });
     return this.view(schoolId);
   }

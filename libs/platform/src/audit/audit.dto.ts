@@ -3,7 +3,10 @@ import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validato
 import { PageQueryDto } from '@jiaxiao/common';
 
 export class AuditQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ example: 'roster.exported', description: 'one action, e.g. auth.login, role.assigned, roster.imported, roster.exported' })
+  @ApiPropertyOptional({
+    example: 'roster.exported',
+    description: 'one action, e.g. auth.login, role.assigned, roster.imported, roster.exported',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(60)

@@ -28,7 +28,10 @@ export class AuditRepository {
           options.action ? eq(auditLog.action, options.action) : undefined,
           options.actorId ? eq(auditLog.actorId, options.actorId) : undefined,
           options.before
-            ? or(lt(auditLog.createdAt, new Date(options.before[0])), and(eq(auditLog.createdAt, new Date(options.before[0])), lt(auditLog.id, options.before[1])))
+            ? or(
+                lt(auditLog.createdAt, new Date(options.before[0])),
+                and(eq(auditLog.createdAt, new Date(options.before[0])), lt(auditLog.id, options.before[1])),
+              )
             : undefined,
         ),
       )

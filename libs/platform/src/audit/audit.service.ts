@@ -44,7 +44,11 @@ export class AuditService {
     const rows = await this.repository.list({ before, limit, action: query.action, actorId: query.actorId });
     const page = toPage(rows, limit, (r) => [r.createdAt.toISOString(), r.id]);
     return {
-      items: page.items.map((r) => ({ ...r, actorPhone: r.actorPhone ? maskPhone(r.actorPhone) : null, createdAt: r.createdAt.toISOString() })),
+      items: page.items.map((r) => ({
+        ...r,
+        actorPhone: r.actorPhone ? maskPhone(r.actorPhone) : null,
+        createdAt: r.createdAt.toISOString(),
+      })),
       nextCursor: page.nextCursor,
     };
   }

@@ -1,4 +1,12 @@
-import { applyDecorators, CallHandler, ExecutionContext, Injectable, NestInterceptor, StreamableFile, UseInterceptors } from '@nestjs/common';
+import {
+  applyDecorators,
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+  StreamableFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { ApiProduces } from '@nestjs/swagger';
 import { map, Observable } from 'rxjs';
 import { certificateDisposition } from './certificate-format.dto';
@@ -8,9 +16,16 @@ import { RenderedCertificate } from './certificate-renderer';
 @Injectable()
 export class CertificateFileInterceptor implements NestInterceptor<RenderedCertificate, StreamableFile> {
   intercept(_context: ExecutionContext, next: CallHandler<RenderedCertificate>): Observable<StreamableFile> {
-    return next
-      .handle()
-      .pipe(map((file) => new StreamableFile(file.content, { type: file.contentType, disposition: certificateDisposition(file), length: file.content.length })));
+    return next.handle().pipe(
+      map(
+        (file) =>
+          new StreamableFile(file.content, {
+            type: file.contentType,
+            disposition: certificateDisposition(file),
+            length: file.content.length,
+          }),
+      ),
+    );
   }
 }
 

@@ -30,7 +30,14 @@ describe('certificate renderer', () => {
     const file = join(dir, 'c.pdf');
     writeFileSync(file, pdf.content);
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
-    for (const expected of ['家庭教育课程结业证书', '欧阳子涵同学的家长：', '准予结业', '潍坊市教育局家校共育平台', '2026年12月1日', 'JF2026-ABCD-0001']) {
+    for (const expected of [
+      '家庭教育课程结业证书',
+      '欧阳子涵同学的家长：',
+      '准予结业',
+      '潍坊市教育局家校共育平台',
+      '2026年12月1日',
+      'JF2026-ABCD-0001',
+    ]) {
       expect(text).toContain(expected);
     }
     const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' });
@@ -48,7 +55,9 @@ describe('certificate renderer', () => {
     const html = execFileSync('pdftotext', ['-bbox', file, '-'], { encoding: 'utf8' });
     const page = /<page width="([\d.]+)" height="([\d.]+)"/.exec(html);
     expect(page && [Number(page[1]), Number(page[2])]).toEqual([842, 595]);
-    const words = [...html.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">/g)].map((m) => m.slice(1, 5).map(Number));
+    const words = [...html.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">/g)].map((m) =>
+      m.slice(1, 5).map(Number),
+    );
     expect(words.length).toBeGreaterThan(5);
     for (const [xMin, yMin, xMax, yMax] of words) {
       expect(xMin).toBeGreaterThanOrEqual(48);

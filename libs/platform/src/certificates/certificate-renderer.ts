@@ -63,7 +63,12 @@ export async function renderCertificate(content: CertificateContent, format: Cer
 
 function newDocument(): PDFKit.PDFDocument {
   const { regular, bold } = loadFonts();
-  const doc = new PDFDocument({ size: [PAGE.width, PAGE.height], margin: 0, autoFirstPage: true, info: { Title: '证书', Producer: 'Jiaxiao' } });
+  const doc = new PDFDocument({
+    size: [PAGE.width, PAGE.height],
+    margin: 0,
+    autoFirstPage: true,
+    info: { Title: '证书', Producer: 'Jiaxiao' },
+  });
   doc.registerFont('regular', regular);
   doc.registerFont('bold', bold);
   return doc;
@@ -79,7 +84,10 @@ function renderPdf(content: CertificateContent): Promise<Buffer> {
   });
   doc.strokeColor(COLOUR);
   for (const border of BORDERS) {
-    doc.lineWidth(border.width).rect(border.inset, border.inset, PAGE.width - 2 * border.inset, PAGE.height - 2 * border.inset).stroke();
+    doc
+      .lineWidth(border.width)
+      .rect(border.inset, border.inset, PAGE.width - 2 * border.inset, PAGE.height - 2 * border.inset)
+      .stroke();
   }
   for (const item of layout(content, doc)) {
     doc
@@ -101,7 +109,8 @@ function renderPng(content: CertificateContent): Buffer {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${PAGE.width}" height="${PAGE.height}" viewBox="0 0 ${PAGE.width} ${PAGE.height}">`,
     `<rect width="100%" height="100%" fill="#fffdf7"/>`,
     ...BORDERS.map(
-      (b) => `<rect x="${b.inset}" y="${b.inset}" width="${PAGE.width - 2 * b.inset}" height="${PAGE.height - 2 * b.inset}" fill="none" stroke="${COLOUR}" stroke-width="${b.width}"/>`,
+      (b) =>
+        `<rect x="${b.inset}" y="${b.inset}" width="${PAGE.width - 2 * b.inset}" height="${PAGE.height - 2 * b.inset}" fill="none" stroke="${COLOUR}" stroke-width="${b.width}"/>`,
     ),
     ...placed.map(
       (p) =>
@@ -122,12 +131,22 @@ function renderPng(content: CertificateContent): Buffer {
  * left. The body shrinks (20 pt down to 12 pt) until it fits between title and signature.
  */
 function layout(content: CertificateContent, doc: PDFKit.PDFDocument): Placed[] {
-  const width = (text: string, size: number, bold = false) => doc.font(bold ? 'bold' : 'regular').fontSize(size).widthOfString(text);
+  const width = (text: string, size: number, bold = false) =>
+    doc
+      .font(bold ? 'bold' : 'regular')
+      .fontSize(size)
+      .widthOfString(text);
   const boxWidth = TEXT_BOX.right - TEXT_BOX.left;
   const placed: Placed[] = [];
 
   const titleSize = fitSize(content.title, 40, boxWidth, (s) => width(content.title, s, true));
-  placed.push({ text: content.title, x: (PAGE.width - width(content.title, titleSize, true)) / 2, y: TEXT_BOX.top + titleSize, size: titleSize, bold: true });
+  placed.push({
+    text: content.title,
+    x: (PAGE.width - width(content.title, titleSize, true)) / 2,
+    y: TEXT_BOX.top + titleSize,
+    size: titleSize,
+    bold: true,
+  });
 
   const signatureSize = 16;
   const signatureTop = TEXT_BOX.bottom - content.signature.length * signatureSize * 1.6;
@@ -153,7 +172,9 @@ function layout(content: CertificateContent, doc: PDFKit.PDFDocument): Placed[] 
     const fits = lines.length * lineHeight <= bodyBottom - bodyTop;
     if (fits || size === BODY_SIZES[BODY_SIZES.length - 1]) {
       const visible = fits ? lines : lines.slice(0, Math.floor((bodyBottom - bodyTop) / lineHeight));
-      visible.forEach((line, i) => placed.push({ ...line, y: bodyTop + (i + 1) * lineHeight - (lineHeight - size) / 2, size, bold: false }));
+      visible.forEach((line, i) =>
+        placed.push({ ...line, y: bodyTop + (i + 1) * lineHeight - (lineHeight - size) / 2, size, bold: false }),
+      );
       break;
     }
   }

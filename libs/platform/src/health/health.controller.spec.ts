@@ -23,7 +23,10 @@ describe('HealthController', () => {
 
   it('is ok when both answer', async () => {
     const { sent, reply: r } = reply();
-    await expect((await controller(() => Promise.resolve('PONG'))).check(r)).resolves.toMatchObject({ status: 'ok', info: { database: { status: 'up' }, redis: { status: 'up' } } });
+    await expect((await controller(() => Promise.resolve('PONG'))).check(r)).resolves.toMatchObject({
+      status: 'ok',
+      info: { database: { status: 'up' }, redis: { status: 'up' } },
+    });
     expect(sent.status).toBe(200);
   });
 
@@ -31,6 +34,10 @@ describe('HealthController', () => {
     const { sent, reply: r } = reply();
     const body = await (await controller(() => Promise.reject(new Error('connection refused')))).check(r);
     expect(sent.status).toBe(503);
-    expect(body).toMatchObject({ status: 'error', code: 'SERVICE_UNAVAILABLE', error: { redis: { status: 'down', message: 'connection refused' } } });
+    expect(body).toMatchObject({
+      status: 'error',
+      code: 'SERVICE_UNAVAILABLE',
+      error: { redis: { status: 'down', message: 'connection refused' } },
+    });
   });
 });

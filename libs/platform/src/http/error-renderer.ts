@@ -1,14 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import type { Logger } from 'pino';
-import {
-  DomainError,
-  ERROR_CATALOG,
-  ErrorCode,
-  Language,
-  languageFrom,
-  renderFieldProblem,
-  renderMessage,
-} from '@jiaxiao/common';
+import { DomainError, ERROR_CATALOG, ErrorCode, Language, languageFrom, renderFieldProblem, renderMessage } from '@jiaxiao/common';
 import { isOutage, OUTAGE_RETRY_AFTER_SECONDS } from './outage';
 
 export interface RenderedError {
@@ -96,7 +88,12 @@ function build(code: ErrorCode, language: Language, params: Record<string, unkno
 }
 
 function malformed(language: Language) {
-  return { detail: language === 'en' ? 'the body could not be parsed (check the JSON and Content-Type)' : '请求体无法解析（请检查 JSON 格式和 Content-Type）' };
+  return {
+    detail:
+      language === 'en'
+        ? 'the body could not be parsed (check the JSON and Content-Type)'
+        : '请求体无法解析（请检查 JSON 格式和 Content-Type）',
+  };
 }
 
 function pathOf(url: string | undefined): string {

@@ -55,7 +55,10 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
     frameworkErrors: (_error: Error, request: FastifyRequest, reply: FastifyReply) => {
       const { status, headers, body } = renderError(new NotFoundException(), request, logger);
       // The onSend hooks below do not run for these replies.
-      void reply.status(status).headers({ ...headers, 'x-request-id': request.id }).send(body);
+      void reply
+        .status(status)
+        .headers({ ...headers, 'x-request-id': request.id })
+        .send(body);
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
@@ -85,10 +88,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    metrics.httpDuration.observe(
-      { method: request.method, route, status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+    metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
 
   app.useGlobalPipes(new AppValidationPipe());
@@ -98,12 +98,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
     app,
     SwaggerModule.createDocument(
       app,
-      new DocumentBuilder()
-        .setTitle(options.title)
-        .setDescription(options.description)
-        .setVersion('1.0')
-        .addBearerAuth()
-        .build(),
+      new DocumentBuilder().setTitle(options.title).setDescription(options.description).setVersion('1.0').addBearerAuth().build(),
     ),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });

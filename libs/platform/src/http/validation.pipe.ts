@@ -2,7 +2,17 @@ import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@
 import { getMetadataStorage } from 'class-validator';
 import { DomainError, FieldProblem } from '@jiaxiao/common';
 
-const TYPE_CONSTRAINTS = new Set(['whitelistValidation', 'isDefined', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isArray', 'isObject', 'isUuid']);
+const TYPE_CONSTRAINTS = new Set([
+  'whitelistValidation',
+  'isDefined',
+  'isString',
+  'isInt',
+  'isNumber',
+  'isBoolean',
+  'isArray',
+  'isObject',
+  'isUuid',
+]);
 
 const PRIMITIVES = new Set<unknown>([String, Boolean, Number, Array, Object]);
 
@@ -34,7 +44,12 @@ export class AppValidationPipe extends ValidationPipe {
     const result: unknown = await super.transform(value, metadata);
     if (isDto && (metadata.type === 'body' || metadata.type === 'query')) {
       const fields = fieldsWithNul(result);
-      if (fields.length > 0) throw new DomainError('VALIDATION_FAILED', {}, fields.map((field) => ({ field, constraint: 'noNulCharacter' })));
+      if (fields.length > 0)
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          {},
+          fields.map((field) => ({ field, constraint: 'noNulCharacter' })),
+        );
     }
     return result;
   }

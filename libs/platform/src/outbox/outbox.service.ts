@@ -75,7 +75,9 @@ export class OutboxService implements OnApplicationBootstrap {
    */
   async publish(...ids: number[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.deliver(sql`${outboxEvents.id} in ${ids}`).catch((error: unknown) => this.logger.warn({ err: error, ids }, 'outbox publish failed; the relay will retry'));
+    await this.deliver(sql`${outboxEvents.id} in ${ids}`).catch((error: unknown) =>
+      this.logger.warn({ err: error, ids }, 'outbox publish failed; the relay will retry'),
+    );
   }
 
   /** The relay's pass: every event due, oldest first, in batches. Returns how many were handed on. */
@@ -114,7 +116,11 @@ export class OutboxService implements OnApplicationBootstrap {
           this.logger.error({ err: error, event: row.name, id }, 'outbox event failed; retrying later');
           await tx
             .update(outboxEvents)
-            .set({ attempts: row.attempts + 1, lastError: String(error).slice(0, 500), availableAt: sql`now() + make_interval(secs => ${backoffSeconds(row.attempts + 1)})` })
+            .set({
+              attempts: row.attempts + 1,
+              lastError: String(error).slice(0, 500),
+              availableAt: sql`now() + make_interval(secs => ${backoffSeconds(row.attempts + 1)})`,
+            })
             .where(sql`${outboxEvents.id} = ${id}`);
         }
       }

@@ -12,9 +12,13 @@ export const pendingJoins = ref(0);
  * (`GET /schools/:id/join-requests`), where a coordinator gets every class, a class teacher theirs.
  */
 export async function loadPendingJoins(me: Me): Promise<JoinRequest[]> {
-  const schools = new Set(me.scopes.filter((s) => (s.role === 'teacher' || s.role === 'coordinator') && s.schoolId).map((s) => s.schoolId as string));
+  const schools = new Set(
+    me.scopes.filter((s) => (s.role === 'teacher' || s.role === 'coordinator') && s.schoolId).map((s) => s.schoolId as string),
+  );
   const pages = await Promise.all(
-    [...schools].map((id) => unwrap(api.client.GET('/schools/{id}/join-requests', { params: { path: { id }, query: { status: 'pending', pageSize: 200 } } }))),
+    [...schools].map((id) =>
+      unwrap(api.client.GET('/schools/{id}/join-requests', { params: { path: { id }, query: { status: 'pending', pageSize: 200 } } })),
+    ),
   );
   const pending = pages.flatMap((p) => p.items).sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)));
   pendingJoins.value = pages.reduce((n, p) => n + p.total, 0);

@@ -38,7 +38,16 @@ export function fileNameOf(response: Response, fallback: string): string {
 /** An ISO time as the wall clock in Beijing, `YYYY-MM-DDTHH:mm:ss`, for the date pickers. */
 export function toShanghaiInput(iso: string): string {
   const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Asia/Shanghai',
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
       .formatToParts(new Date(iso))
       .map((part) => [part.type, part.value]),
   );

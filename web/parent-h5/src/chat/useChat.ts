@@ -46,7 +46,11 @@ export function useChat(conversationId: string) {
   }
 
   async function page(beforeSeq: number) {
-    const result = await unwrap(api.client.GET('/conversations/{id}/messages', { params: { path: { id: conversationId }, query: { beforeSeq, limit: HISTORY_PAGE } } }));
+    const result = await unwrap(
+      api.client.GET('/conversations/{id}/messages', {
+        params: { path: { id: conversationId }, query: { beforeSeq, limit: HISTORY_PAGE } },
+      }),
+    );
     hasEarlier.value = result.items.length === HISTORY_PAGE && (result.items[0]?.seq ?? 1) > 1;
     merge(result.items);
   }
@@ -87,7 +91,8 @@ export function useChat(conversationId: string) {
   function markRead() {
     clearTimeout(readTimer);
     readTimer = setTimeout(() => {
-      if (document.visibilityState === 'visible' && lastSeq.value > 0) void realtime.request('conversation:read', { conversationId, seq: lastSeq.value });
+      if (document.visibilityState === 'visible' && lastSeq.value > 0)
+        void realtime.request('conversation:read', { conversationId, seq: lastSeq.value });
     }, 300);
   }
 
@@ -108,7 +113,12 @@ export function useChat(conversationId: string) {
   }
 
   function send(payload: Omit<SendMessagePayload, 'conversationId' | 'clientMsgId'>, preview: string) {
-    const item: Pending = { clientMsgId: newClientMsgId(), payload: { ...payload, conversationId, clientMsgId: '' }, preview, state: 'sending' };
+    const item: Pending = {
+      clientMsgId: newClientMsgId(),
+      payload: { ...payload, conversationId, clientMsgId: '' },
+      preview,
+      state: 'sending',
+    };
     item.payload.clientMsgId = item.clientMsgId;
     pending.value.push(item);
     void deliver(pending.value[pending.value.length - 1]);
@@ -125,7 +135,9 @@ export function useChat(conversationId: string) {
   };
   const onRecalled = (event: { conversationId: string; messageId: string }) => {
     if (event.conversationId !== conversationId) return;
-    messages.value = messages.value.map((m) => (m.id === event.messageId ? { ...m, recalled: true, text: null, attachment: undefined } : m));
+    messages.value = messages.value.map((m) =>
+      m.id === event.messageId ? { ...m, recalled: true, text: null, attachment: undefined } : m,
+    );
   };
   const onConnect = () => {
     void catchUp();

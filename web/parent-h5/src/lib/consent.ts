@@ -17,7 +17,11 @@ export async function consentNeeded(): Promise<{ version: string } | null> {
 }
 
 export async function giveConsent(version: string): Promise<Response> {
-  const response = await api.fetch('/me/consents', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ version }) });
+  const response = await api.fetch('/me/consents', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ version }),
+  });
   if (response.ok) pending = null;
   return response;
 }

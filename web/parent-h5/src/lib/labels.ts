@@ -13,7 +13,14 @@ export const LECTURE_STATUS: Record<string, string> = { draft: '未发布', publ
 
 export const MAILBOX_KIND: Record<string, string> = { complaint: '投诉', suggestion: '建议', report: '举报' };
 
-export const MAILBOX_TOPIC: Record<string, string> = { paid_tutoring: '有偿家教', fees: '收费', teaching: '教学', safety: '安全', canteen: '食堂', other: '其他' };
+export const MAILBOX_TOPIC: Record<string, string> = {
+  paid_tutoring: '有偿家教',
+  fees: '收费',
+  teaching: '教学',
+  safety: '安全',
+  canteen: '食堂',
+  other: '其他',
+};
 
 export const MAILBOX_LEVEL: Record<string, string> = { school: '学校', district: '区县教育局', city: '市教育局' };
 

@@ -12,7 +12,10 @@ const iOS = () => /iPhone|iPad|iPod/i.test(navigator.userAgent);
 export async function scanWithWechat(): Promise<string> {
   // WeChat on iOS verifies the signature against the URL the single-page app was entered at.
   const url = iOS() ? ENTRY_URL : location.href.split('#')[0];
-  const [{ default: wx }, config] = await Promise.all([import('weixin-js-sdk'), unwrap(api.client.GET('/wechat/js-sdk-config', { params: { query: { url } } }))]);
+  const [{ default: wx }, config] = await Promise.all([
+    import('weixin-js-sdk'),
+    unwrap(api.client.GET('/wechat/js-sdk-config', { params: { query: { url } } })),
+  ]);
   await new Promise<void>((resolve, reject) => {
     wx.config({ debug: false, ...config, jsApiList: ['scanQRCode'] });
     wx.ready(resolve);
