@@ -41,6 +41,6 @@ import { DirectoryModule } from '@jiaxiao/directory';
     ChairTrainingService,
     AnonymousSealService,
   ],
-  exports: [CommitteeService, ElectionService, FundService, ChairTrainingService],
+  exports: [CommitteeService, CommitteeMinutesService, ElectionService, FundService, ChairTrainingService],
 })
 export class CommitteesModule {}

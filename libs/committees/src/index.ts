@@ -1,5 +1,6 @@
 export * from './committees.module';
 export * from './committee.service';
+export * from './committee-minutes.service';
 export * from './election.service';
 export { decide } from './election-rules';
 export * from './fund.service';
