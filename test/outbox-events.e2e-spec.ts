@@ -82,6 +82,26 @@ describe('domain events delivered twice queue their job once', () => {
     expect(dispatches.sort()).toEqual([`dispatch-lecture-event-${cancelled}`, `dispatch-lecture-event-${moved}`].sort());
   });
 
+  it('registration.promoted: the notices written with the promotion are pushed by one job', async () => {
+    const promoted = await deliverTwice('registration.promoted', { lectureId: randomUUID() });
+    expect((await jobIds('notifications', 'notification.dispatch')).filter((id) => id === `dispatch-lecture-event-${promoted}`)).toEqual([
+      `dispatch-lecture-event-${promoted}`,
+    ]);
+  });
+
+  it('election.opened and nomination.made: the notices written with the opening or the nomination are pushed by one job each', async () => {
+    const [electionId, nominationId] = [randomUUID(), randomUUID()];
+    await deliverTwice('election.opened', { electionId, votingEndsAt: new Date(Date.now() + 86_400_000).toISOString() });
+    await deliverTwice('nomination.made', { electionId, nominationId });
+    const dispatches = (await jobIds('notifications', 'notification.dispatch')).filter(
+      (id) => id === `dispatch-election-open-${electionId}` || id === `dispatch-nomination-${nominationId}`,
+    );
+    expect(dispatches.sort()).toEqual([`dispatch-election-open-${electionId}`, `dispatch-nomination-${nominationId}`].sort());
+    expect((await jobIds('committees', 'election.tally')).filter((id) => id?.includes(electionId))).toEqual([
+      `election-tally-${electionId}`,
+    ]);
+  });
+
   it('election.tallied: one announcement (group sync and pushes) per election', async () => {
     const electionId = randomUUID();
     await deliverTwice('election.tallied', { electionId });

@@ -47,3 +47,7 @@ export function toResultDto(result: ElectionResult, names: Map<string, string>):
 export function toNominationDto(row: { id: string; electionId: string; nomineeId: string; status: string }): NominationDto {
   return { id: row.id, electionId: row.electionId, nomineeId: row.nomineeId, status: row.status };
 }
+
+/** The keys of an election's opening notices and of a nomination's notice to its nominee, pushed after their events. */
+export const openKey = (electionId: string) => `election-open:${electionId}`;
+export const nominationKey = (nominationId: string) => `nomination:${nominationId}`;

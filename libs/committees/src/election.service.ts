@@ -6,8 +6,8 @@ import { ElectionResult } from '@jiaxiao/db';
 import { NotificationsService } from '@jiaxiao/notifications';
 import { AuditService, OutboxService } from '@jiaxiao/platform';
 import { CommitteeService } from './committee.service';
-import { decide, toNominationDto, toResultDto } from './election-rules';
-import { CommitteeRow, CommitteesRepository } from './committees.repository';
+import { decide, nominationKey, openKey, toNominationDto, toResultDto } from './election-rules';
+import { CommitteesRepository } from './committees.repository';
 import { ElectionRepository, ElectionRow } from './election.repository';
 import { BallotDto, ElectionDto, NominateDto, NominationDto, OpenElectionDto, VoteReceiptDto } from './dto/election.dto';
 
@@ -56,23 +56,27 @@ export class ElectionService {
         },
         tx,
       );
-      return {
-        ...inserted,
-        event: await this.outbox.record(tx, 'election.opened', {
-          electionId: inserted.id,
-          votingEndsAt: inserted.votingEndsAt.toISOString(),
-        }),
-      };
+      const event = await this.outbox.record(tx, 'election.opened', {
+        electionId: inserted.id,
+        votingEndsAt: inserted.votingEndsAt.toISOString(),
+      });
+      // The guardians' notices are written with the election; the event's reactor queues their push.
+      const guardians = await this.repository.guardiansInScope(committee, tx);
+      await this.notifications.create(
+        guardians.map((userId) => ({
+          userId,
+          kind: 'election.opened',
+          title: `【家委会选举】${inserted.title}`,
+          body: `提名时间：${formatShanghai(ns)} 至 ${formatShanghai(ne)}；投票时间：${formatShanghai(vs)} 至 ${formatShanghai(ve)}。每户一票，无记名投票。`,
+          data: { committeeId, electionId: inserted.id },
+          dedupeKey: openKey(inserted.id),
+          deliverAt: new Date(),
+        })),
+        tx,
+      );
+      return { ...inserted, event };
     });
     await this.outbox.publish(row.event);
-    await this.notifyScope(
-      committee,
-      'election.opened',
-      `【家委会选举】${row.title}`,
-      `提名时间：${formatShanghai(ns)} 至 ${formatShanghai(ne)}；投票时间：${formatShanghai(vs)} 至 ${formatShanghai(ve)}。每户一票，无记名投票。`,
-      row.id,
-      `election-open:${row.id}`,
-    );
     return this.get(principal, row.id);
   }
 
@@ -108,28 +112,31 @@ export class ElectionService {
     const nomineeId = dto.nomineeId ?? principal.userId;
     await this.committees.assertEligible(committee, nomineeId);
     const self = nomineeId === principal.userId;
-    const row = await this.electionRepository.insertNomination({
-      electionId,
-      nomineeId,
-      nominatedBy: principal.userId,
-      status: self ? 'accepted' : 'pending',
-      statement: dto.statement,
+    const { row, event } = await this.repository.transaction(async (tx) => {
+      const inserted = await this.electionRepository.insertNomination(
+        { electionId, nomineeId, nominatedBy: principal.userId, status: self ? 'accepted' : 'pending', statement: dto.statement },
+        tx,
+      );
+      if (!inserted) throw new DomainError('NOMINATION_EXISTS');
+      if (self) return { row: inserted, event: undefined };
+      // The nominee's notice is written with the nomination; the event's reactor queues its push.
+      await this.notifications.create(
+        [
+          {
+            userId: nomineeId,
+            kind: 'election.nominated',
+            title: `【家委会选举】您被提名为候选人`,
+            body: `${principal.name} 提名您参选“${election.title}”，请在 ${formatShanghai(election.votingStartsAt)} 前确认是否接受。`,
+            data: { electionId, nominationId: inserted.id },
+            dedupeKey: nominationKey(inserted.id),
+            deliverAt: new Date(),
+          },
+        ],
+        tx,
+      );
+      return { row: inserted, event: await this.outbox.record(tx, 'nomination.made', { electionId, nominationId: inserted.id }) };
     });
-    if (!row) throw new DomainError('NOMINATION_EXISTS');
-    if (!self) {
-      const created = await this.notifications.create([
-        {
-          userId: nomineeId,
-          kind: 'election.nominated',
-          title: `【家委会选举】您被提名为候选人`,
-          body: `${principal.name} 提名您参选“${election.title}”，请在 ${formatShanghai(election.votingStartsAt)} 前确认是否接受。`,
-          data: { electionId, nominationId: row.id },
-          dedupeKey: `nomination:${row.id}`,
-          deliverAt: new Date(),
-        },
-      ]);
-      await this.notifications.dispatch(created);
-    }
+    if (event !== undefined) await this.outbox.publish(event);
     return toNominationDto(row);
   }
 
@@ -335,29 +342,6 @@ export class ElectionService {
       { electionId: election.id },
       { jobId: `election-tally-${election.id}`, delay: Math.max(0, election.votingEndsAt.getTime() - Date.now()) },
     );
-  }
-
-  private async notifyScope(
-    committee: CommitteeRow,
-    kind: string,
-    title: string,
-    body: string,
-    electionId: string,
-    dedupeKey: string,
-  ): Promise<void> {
-    const userIds = await this.repository.guardiansInScope(committee);
-    const created = await this.notifications.create(
-      userIds.map((userId) => ({
-        userId,
-        kind,
-        title,
-        body,
-        data: { committeeId: committee.id, electionId },
-        dedupeKey,
-        deliverAt: new Date(),
-      })),
-    );
-    await this.notifications.dispatch(created);
   }
 
   private async mustGet(electionId: string): Promise<ElectionRow> {

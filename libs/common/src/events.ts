@@ -5,8 +5,10 @@
  * least once, so every handler is idempotent (a job id derived from the event, or a re-read of state).
  */
 export interface DomainEvents {
-  /** a committee opened an election; its tally is due when voting ends */
+  /** a committee opened an election (or a tally a run-off): its tally is due when voting ends; an opening's notices are in the guardians' inboxes, to be pushed */
   'election.opened': { electionId: string; votingEndsAt: string };
+  /** a guardian nominated another: the nominee's notice is in their inbox, to be pushed */
+  'nomination.made': { electionId: string; nominationId: string };
   /** an election was counted: its result is in the guardians' inboxes, to be pushed, and the committee group follows the new seats */
   'election.tallied': { electionId: string };
   /** a class-group notice was sent: its inbox entries are written, and without 回执 in time it is escalated by SMS */
@@ -27,6 +29,8 @@ export interface DomainEvents {
   'lecture.rescheduled': { lectureId: string; from: string; to: string };
   /** a lecture planned for startsAt (ISO) was cancelled: its reminders are dropped */
   'lecture.cancelled': { lectureId: string; startsAt: string };
+  /** guardians on a lecture's waitlist were given a seat: their notices are in their inboxes, to be pushed */
+  'registration.promoted': { lectureId: string };
   /** a course-hour report workbook was asked for; the worker builds it */
   'report-export.requested': { exportId: string };
   /** a roster sheet was uploaded; its rows are imported in the background */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, formatShanghai, JobPayloads, Principal } from '@jiaxiao/common';
 import { LectureRoomService } from '@jiaxiao/messaging';
+import { OutboxService } from '@jiaxiao/platform';
 import { CoursesRepository } from './courses.repository';
 import { LectureRepository } from './lecture.repository';
 import { LectureService } from './lecture.service';
@@ -9,7 +10,8 @@ import { RegistrationDto } from './dto/lecture.dto';
 
 /**
  * Registration for a lecture with capacity and a waitlist (a freed seat goes to the longest
- * waiting, who is told), and the reminders 24 h and 1 h before to those registered.
+ * waiting, who is told: the notice is written with the seat and pushed after it), and the
+ * reminders 24 h and 1 h before to those registered.
  */
 @Injectable()
 export class LectureRegistrationService {
@@ -19,6 +21,7 @@ export class LectureRegistrationService {
     private readonly lectureRepository: LectureRepository,
     private readonly registrationRepository: RegistrationRepository,
     private readonly rooms: LectureRoomService,
+    private readonly outbox: OutboxService,
   ) {}
 
   /**
@@ -57,18 +60,11 @@ export class LectureRegistrationService {
       // A cancelled lecture has no seat to hand on: promoting would tell someone they got one.
       if (existing.status !== 'registered' || locked?.status !== 'published') return undefined;
       const next = await this.registrationRepository.firstWaitlisted(lectureId, tx);
-      if (next) await this.registrationRepository.setRegistrationStatus(next.id, 'registered', tx);
-      return next?.userId;
+      if (!next) return undefined;
+      await this.registrationRepository.setRegistrationStatus(next.id, 'registered', tx);
+      return this.lectures.recordPromotion([next.userId], lecture, '有家长取消报名，您已从候补转为正式报名。', tx);
     });
-    if (promoted) {
-      await this.lectures.notify(
-        [promoted],
-        lecture,
-        'lecture.promoted',
-        `【报名成功】${lecture.title}`,
-        `有家长取消报名，您已从候补转为正式报名。讲座时间：${formatShanghai(lecture.startsAt)}。`,
-      );
-    }
+    if (promoted !== undefined) await this.outbox.publish(promoted);
     return { lectureId, status: 'cancelled' };
   }
 

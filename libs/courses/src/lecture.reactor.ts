@@ -12,9 +12,9 @@ const WINDOWS = Object.keys(REMINDERS) as Window[];
  * A published lecture's reminders, 24 h and 1 h before it starts, follow the lecture's events:
  * queued when it is published, moved when it is rescheduled, dropped when it is cancelled. Job ids
  * are the lecture's, window's and start time's, so a repeated event queues or removes nothing more
- * (and the reminder job itself re-checks that the lecture still starts then). The notices a move or
- * a cancellation wrote to the registrants' inboxes with the event are pushed by the worker (the
- * dispatch job's id is the event's key, so once).
+ * (and the reminder job itself re-checks that the lecture still starts then). The notices a move, a
+ * cancellation or a promotion from the waitlist wrote to the guardians' inboxes with the event are
+ * pushed by the worker (the dispatch job's id is the event's key, so once).
  */
 @Injectable()
 @ReactsToEvents()
@@ -36,6 +36,7 @@ export class LectureReactor implements ReactsToEvents {
         await this.unschedule(lectureId, startsAt);
         await this.notifications.scheduleDispatch(lectureEventKey(event.id));
       },
+      'registration.promoted': (_, event) => this.notifications.scheduleDispatch(lectureEventKey(event.id)),
     };
   }
 

@@ -22,7 +22,8 @@ type PreparedLecture = Parameters<LectureRepository['insertLecture']>[0];
 /**
  * Lectures (父母大讲堂, 家庭教育农村行, school courses, chair training): drafting, publishing,
  * moving, cancelling (publishing, moving and cancelling record a domain event that LectureReactor
- * follows; a move's or cancellation's notices are written with it, and pushed after it).
+ * follows; a move's or cancellation's notices are written with it, and pushed after it, as are a
+ * promotion's from the waitlist with its own event).
  * Registration, the waitlist and reminders: LectureRegistrationService.
  */
 @Injectable()
@@ -198,7 +199,7 @@ export class LectureService {
     if (schoolYearOf(startsAt) !== schoolYearOf(current.startsAt)) {
       throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'startsAt', constraint: 'sameSchoolYear' }]);
     }
-    const { row, promoted, event } = await this.repository.transaction(async (tx) => {
+    const { row, events } = await this.repository.transaction(async (tx) => {
       await this.lectureRepository.lockLecture(lectureId, tx);
       const updated = await this.lectureRepository.updateLecture(
         lectureId,
@@ -219,12 +220,13 @@ export class LectureService {
       // New seats go to the waitlist first, in order, under the same lock: a later registration
       // must not take a seat someone has been waiting for.
       const seated = dto.capacity !== undefined && updated.status === 'published' ? await this.seatWaitlisted(updated, tx) : [];
+      const promoted = await this.recordPromotion(seated, updated, '讲座增加了名额，您已从候补转为正式报名。', tx);
       await this.audit.record(
         { actorId: principal.userId, action: 'lecture.updated', targetType: 'lecture', targetId: updated.id, detail: { ...dto } },
         tx,
       );
       if (updated.status !== 'published' || startsAt.getTime() === current.startsAt.getTime())
-        return { row: updated, promoted: seated, event: undefined };
+        return { row: updated, events: promoted === undefined ? [] : [promoted] };
       const id = await this.outbox.record(tx, 'lecture.rescheduled', {
         lectureId,
         from: current.startsAt.toISOString(),
@@ -242,16 +244,9 @@ export class LectureService {
         ),
         tx,
       );
-      return { row: updated, promoted: seated, event: id };
+      return { row: updated, events: promoted === undefined ? [id] : [promoted, id] };
     });
-    if (event !== undefined) await this.outbox.publish(event);
-    await this.notify(
-      promoted,
-      row,
-      'lecture.promoted',
-      `【报名成功】${row.title}`,
-      `讲座增加了名额，您已从候补转为正式报名。讲座时间：${formatShanghai(row.startsAt)}。`,
-    );
+    if (events.length > 0) await this.outbox.publish(...events);
     return this.get(principal, row.id);
   }
 
@@ -322,6 +317,22 @@ export class LectureService {
       taken += 1;
     }
     return promoted;
+  }
+
+  /**
+   * Tells the guardians just seated from the waitlist, in the transaction that seated them: their
+   * notices are written with a `registration.promoted` event, whose reactor queues their push.
+   * Returns the event's id to publish after the commit (none when nobody was seated).
+   */
+  async recordPromotion(userIds: string[], lecture: LectureRow, why: string, tx: DbExecutor): Promise<number | undefined> {
+    if (userIds.length === 0) return undefined;
+    const id = await this.outbox.record(tx, 'registration.promoted', { lectureId: lecture.id });
+    const body = `${why}讲座时间：${formatShanghai(lecture.startsAt)}。`;
+    await this.notifications.create(
+      this.notices(userIds, lecture, 'lecture.promoted', `【报名成功】${lecture.title}`, body, lectureEventKey(id)),
+      tx,
+    );
+    return id;
   }
 
   /** Writes and pushes notices about a lecture to these users now. */
