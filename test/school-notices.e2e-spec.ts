@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { eventually as untilPasses } from './support/courses';
 import { createTestContext, TestContext } from './support/harness';
 
 interface Notice {
@@ -112,18 +113,12 @@ describe('school notices (admin-api, parent-api, worker)', () => {
     );
     expect(inbox.map((r) => r.user_id).sort()).toEqual(expected);
     // The recipients are counted when the fan-out commits; its pushes go out right after.
-    const pushedCount = async () =>
-      (
-        await ctx.query<{ n: number }>(`
+    await untilPasses(async () => {
+      const [pushed] = await ctx.query<{ n: number }>(`
       select count(*)::int as n from notification_deliveries d join notifications n on n.id = d.notification_id
-      where d.channel = 'realtime' and d.status = 'sent' and n.data->>'schoolNoticeId' = '${notice.id}'`)
-      )[0].n;
-    let pushed = await pushedCount();
-    for (let waited = 0; pushed < expected.length && waited < 10_000; waited += 50) {
-      await sleep(50);
-      pushed = await pushedCount();
-    }
-    expect(pushed).toBe(expected.length);
+      where d.channel = 'realtime' and d.status = 'sent' and n.data->>'schoolNoticeId' = '${notice.id}'`);
+      expect(pushed.n).toBe(expected.length);
+    });
     const member = await ctx.query(`
       select 1 from conversation_members m join conversations c on c.id = m.conversation_id
       where c.kind = 'class_group' and m.user_id = (select id from users where phone = '13900000001')`);
