@@ -14,8 +14,8 @@ import {
   readMarks,
   users,
 } from '@jiaxiao/db';
-import { staffRoles } from '@jiaxiao/directory';
-import { MessageRow, messageColumns, SendContext } from './messaging.repository';
+import { MessageRow, messageColumns } from './messaging.repository';
+import { SendInbox, SendValues, SentRow } from './send-batch.repository';
 
 export interface PageOptions {
   afterSeq?: number;
@@ -49,48 +49,14 @@ export class MessageRepository {
   }
 
   /**
-   * What a send needs to know before it writes, in one statement: the conversation and the
-   * sender's membership (no row: not a member), the message this clientMsgId already made, and
-   * the members a push or the quiet-hours answer depends on (in a direct chat the others, elsewhere
-   * the staff when a family sends), each with whether they are staff and their own working hours.
-   */
-  async sendContext(conversationId: string, userId: string, clientMsgId: string): Promise<SendContext | undefined> {
-    const result = (await this.db.execute(sql`
-      select c.kind, c.staff_only as "staffOnly", me.role,
-        (select d.message_id from ${messageClientIds} d where d.sender_id = ${userId} and d.client_msg_id = ${clientMsgId}) as "existingId",
-        (select coalesce(json_agg(json_build_object(
-            'userId', o.user_id, 'role', o.role,
-            'staff', exists (select 1 from ${staffRoles} r where r.user_id = o.user_id and r.role in ('teacher', 'coordinator')),
-            'hours', case when w.user_id is null then null else json_build_object('days', w.days, 'startMinute', w.start_minute, 'endMinute', w.end_minute) end
-          )), '[]'::json)
-          from ${conversationMembers} o left join working_hours w on w.user_id = o.user_id
-          where o.conversation_id = c.id and o.user_id <> ${userId} and (c.kind = 'direct' or (me.role <> 'staff' and o.role = 'staff'))) as others
-      from ${conversations} c
-      join ${conversationMembers} me on me.conversation_id = c.id and me.user_id = ${userId}
-      where c.id = ${conversationId}`)) as unknown as { rows: SendContext[] };
-    return result.rows[0];
-  }
-
-  /**
-   * A send's write, one statement (so one transaction): re-checks the membership and the
+   * One send's write (SendBatchRepository.insert writes many at once, under the same rules), one statement (so one transaction): re-checks the membership and the
    * staff-only and notice rules, bumps the conversation's seq (its row lock serialises the senders
    * of one conversation until commit, which keeps seqs gapless), inserts the message, moves the
    * sender's read cursor to it (noting the notices it passes) and stores the inbox entries given.
    * Undefined when the sender may no longer post. A clientMsgId sent twice at once fails the whole
    * statement on message_client_ids_pk (claimed by the insert's trigger), seq bump included.
    */
-  async insertSent(
-    values: {
-      conversationId: string;
-      senderId: string;
-      clientMsgId: string;
-      type: MessageType;
-      text: string | null;
-      payload: MessagePayload;
-    },
-    inbox: { userIds: string[]; deliverAt: Date[]; kind: string; title: string; body: string },
-    db: DbExecutor = this.db,
-  ): Promise<{ row: typeof messages.$inferSelect; notifications: { id: string; deliverAt: Date }[] } | undefined> {
+  async insertSent(values: SendValues, inbox: SendInbox, db: DbExecutor = this.db): Promise<SentRow | undefined> {
     const { conversationId, senderId } = values;
     const result = (await db.execute(sql`
       with allowed as (

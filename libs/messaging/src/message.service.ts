@@ -12,9 +12,14 @@ import { toMessageDto } from './message.mapper';
 import { MessageFileRepository } from './message-file.repository';
 import { MessageRepository } from './message.repository';
 import { MessagingRepository, SendContext } from './messaging.repository';
+import { SentRow } from './send-batch.repository';
+import { SendBatcher } from './send-batcher';
 
 export const RECALL_WINDOW_MS = 2 * 60 * 1000;
 export const SEND_LIMIT = { count: 20, windowSeconds: 10 };
+const COUNT_IN_WINDOW = `local n = redis.call('INCR', KEYS[1])
+if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n`;
 
 /**
  * Sending, syncing, reading and recalling messages (a notice's receipts and fan-out are the
@@ -28,6 +33,7 @@ export class MessageService {
     private readonly repository: MessagingRepository,
     private readonly messageRepository: MessageRepository,
     private readonly messageFiles: MessageFileRepository,
+    private readonly batcher: SendBatcher,
     private readonly conversations: ConversationService,
     private readonly outbox: OutboxService,
     private readonly uploads: UploadService,
@@ -39,13 +45,18 @@ export class MessageService {
   ) {}
 
   /**
-   * Two statements: what the send needs to know, then the write (seq, message, cursor and the
-   * inbox entries of a direct message, committed together); the ack waits for that commit only.
-   * A notice's write is a transaction with its `class-notice.posted` event. The broadcast and the
-   * pushes go out after the commit, not awaited.
+   * Two statements, each shared with the other sends of the moment (SendBatcher): what the send
+   * needs to know, then the write (seq, message, cursor and the inbox entries of a direct message,
+   * committed together); the ack waits for that commit only. A notice's write is a transaction of
+   * its own with its `class-notice.posted` event. The broadcast and the pushes go out after the
+   * commit, not awaited.
    */
   async send(principal: Principal, input: SendMessageDto): Promise<SendResultDto> {
-    const context = await this.messageRepository.sendContext(input.conversationId, principal.userId, input.clientMsgId);
+    const context = await this.batcher.context({
+      conversationId: input.conversationId,
+      userId: principal.userId,
+      clientMsgId: input.clientMsgId,
+    });
     if (!context) throw new DomainError('FORBIDDEN');
     if (context.existingId) return this.resend(principal, context, input);
     if (context.staffOnly && context.role !== 'staff') throw new DomainError('STAFF_ONLY_CONVERSATION');
@@ -66,7 +77,7 @@ export class MessageService {
       title: principal.name,
       body: preview(content),
     };
-    let sent: Awaited<ReturnType<MessageRepository['insertSent']>>;
+    let sent: SentRow | undefined;
     let event: number | undefined;
     try {
       if (content.type === 'notice') {
@@ -78,13 +89,14 @@ export class MessageService {
           return { sent: row, event: id };
         }));
       } else {
-        sent = await this.messageRepository.insertSent(values, inbox);
+        sent = await this.batcher.insert(values, inbox);
       }
     } catch (error) {
-      // The same clientMsgId sent twice at once: the loser returns the winner's message.
+      // The same clientMsgId sent twice at once: the loser returns the winner's message (if it went to another conversation, a client bug, it is refused as a retry would be).
       if (pgErrorCode(error) === UNIQUE_VIOLATION && pgConstraint(error) === 'message_client_ids_pk') {
         const winner = await this.messageRepository.messageBySenderClientId(principal.userId, input.clientMsgId);
-        if (winner) return { message: toMessageDto(winner), quietHours };
+        if (winner?.conversationId === input.conversationId) return { message: toMessageDto(winner), quietHours };
+        if (winner) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'clientMsgId', constraint: 'clientMsgIdReused' }]);
       }
       throw error;
     }
@@ -208,10 +220,13 @@ export class MessageService {
     }
   }
 
-  /** 20 messages per 10 seconds per user, counted in Redis across every gateway node. */
+  /**
+   * 20 messages per 10 seconds per user, counted in Redis across every gateway node: one atomic
+   * script (count, and start the window if it has none), which the client pipelines with the
+   * other sends' of the same moment.
+   */
   private async throttle(userId: string): Promise<void> {
-    const key = `ratelimit:send:${userId}`;
-    const [[, count]] = (await this.redis.multi().incr(key).expire(key, SEND_LIMIT.windowSeconds, 'NX').exec()) as [[null, number]];
+    const count = (await this.redis.eval(COUNT_IN_WINDOW, 1, `ratelimit:send:${userId}`, SEND_LIMIT.windowSeconds)) as number;
     if (count > SEND_LIMIT.count) throw new DomainError('RATE_LIMITED');
   }
 

@@ -9,6 +9,8 @@ import { ClassNoticeRepository } from './class-notices/class-notice.repository';
 import { ClassNoticeService } from './class-notices/class-notice.service';
 import { ConversationService } from './conversation.service';
 import { LectureRoomService } from './lecture-room.service';
+import { SendBatchRepository } from './send-batch.repository';
+import { SendBatcher } from './send-batcher';
 import { MessageFileRepository } from './message-file.repository';
 import { MessagePartitionsService } from './message-partitions.service';
 import { MessageRepository } from './message.repository';
@@ -27,6 +29,8 @@ import { UnconfirmedNoticeService } from './unconfirmed/unconfirmed.service';
   providers: [
     MessagingRepository,
     MessageRepository,
+    SendBatchRepository,
+    SendBatcher,
     MessageFileRepository,
     ClassNoticeRepository,
     ConversationService,

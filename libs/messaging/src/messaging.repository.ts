@@ -4,7 +4,7 @@ import { conversationMembers, conversations, DB, Database, DbExecutor, messages,
 import { classPlaces, guardianChildren, staffRoles } from '@jiaxiao/directory';
 
 export type ConversationRow = typeof conversations.$inferSelect;
-/** What `sendContext` reads: `others` are the members a push or the quiet-hours answer depends on. */
+/** What a send reads before it writes (SendBatchRepository.contexts): `others` are the members a push or the quiet-hours answer depends on. */
 export interface SendContext {
   kind: ConversationRow['kind'];
   staffOnly: boolean;

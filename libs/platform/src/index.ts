@@ -16,3 +16,4 @@ export * from './http/outage';
 export * from './audit/audit.dto';
 export * from './http/web-app';
 export * from './outbox/outbox.service';
+export * from './coalescer';

@@ -24,6 +24,8 @@ export async function createInfrastructure(config: AppConfig, logger = createRoo
     keyPrefix: `${config.REDIS_PREFIX}:`,
     maxRetriesPerRequest: 2,
     lazyConnect: true,
+    // Commands issued in one turn of the event loop (a burst of sends' rate counts and broadcasts) go out in one write.
+    enableAutoPipelining: true,
   });
   redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
   try {
