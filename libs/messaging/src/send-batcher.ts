@@ -6,23 +6,27 @@ import { ContextQuery, SendBatchRepository, SendInbox, SendValues, SentRow } fro
 
 /** Sends per statement at most (each carries about ten parameters' worth of values, and a direct message's inbox rows). */
 const BATCH = 200;
+/** Batches in flight at once: while one commits, the next is written (they share no conversation, so no row lock). */
+const IN_FLIGHT = 2;
 
 /**
  * Group commit for `message:send`: the sends of every connection on this process, whatever their
  * conversations, share their reads and their writes, one statement each per batch, so a busy
  * gateway pays one round trip and one commit (one WAL flush) for a batch instead of one per
  * message. Each send is still acknowledged only after the commit that holds it. A batch holds at
- * most one send per conversation (their seqs come from one counter row) and per clientMsgId.
+ * most one send per conversation (their seqs come from one counter row) and per clientMsgId, and
+ * the two batches in flight share neither.
  */
 @Injectable()
 export class SendBatcher {
   private readonly reads = new Coalescer<ContextQuery, SendContext | undefined>(
     async (queries) => (await this.batches.contexts(queries)).map((value) => ({ ok: true, value })),
-    { max: BATCH },
+    { max: BATCH, concurrency: IN_FLIGHT },
   );
 
   private readonly writes = new Coalescer<{ values: SendValues; inbox: SendInbox }, SentRow | undefined>((sends) => this.write(sends), {
     max: BATCH,
+    concurrency: IN_FLIGHT,
     claims: ({ values }) => [`c:${values.conversationId}`, `m:${values.senderId}:${values.clientMsgId}`],
   });
 
