@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { users } from '@jiaxiao/db';
+import { people } from '@jiaxiao/auth';
 import { closeOnSignal, createInfrastructure, createRootLogger, Infrastructure, listen } from '@jiaxiao/platform';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from '../seeds/demo.seed';
 import { MODEL_SCHOOL_DEMO_ACCOUNTS } from '../seeds/model-schools-campaigns.seed';
@@ -26,7 +26,7 @@ async function main() {
     process.exit(1);
   }
   await infra.database.migrate();
-  const [{ count }] = await infra.database.db.select({ count: sql<number>`count(*)::int` }).from(users);
+  const [{ count }] = await infra.database.db.select({ count: sql<number>`count(*)::int` }).from(people);
   if (count === 0) {
     const seeded = await seedDemo(infra.database.db);
     logger.info({ schoolYear: seeded.schoolYear }, 'empty database: demo data loaded');

@@ -8,3 +8,4 @@ export * from './identities/wechat-identity.service';
 export * from './identities/dto/identity.dto';
 export * from './account-setup.decorator';
 export * from './dto/account.dto';
+export * from './read-port';

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, inArray, isNotNull, or, sql, SQL } from 'drizzle-orm';
-import { campaignLikes, campaignSubmissions, campaigns, DB, Database, DbExecutor, files } from '@jiaxiao/db';
+import { campaignLikes, campaignSubmissions, campaigns, DB, Database, DbExecutor } from '@jiaxiao/db';
+import { uploads } from '@jiaxiao/files';
 import { guardianChildren } from '@jiaxiao/directory';
 
 export type CampaignRow = typeof campaigns.$inferSelect;
@@ -40,9 +41,9 @@ export class CampaignsRepository {
   async ownsFiles(ownerId: string, ids: string[]): Promise<boolean> {
     if (ids.length === 0) return true;
     const rows = await this.db
-      .select({ id: files.id })
-      .from(files)
-      .where(and(inArray(files.id, ids), eq(files.ownerId, ownerId)));
+      .select({ id: uploads.id })
+      .from(uploads)
+      .where(and(inArray(uploads.id, ids), eq(uploads.ownerId, ownerId)));
     return rows.length === new Set(ids).size;
   }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, inArray, or, sql, SQL } from 'drizzle-orm';
-import { chairTrainingRequirements, committeeMembers, committees, Database, DB, DbExecutor, users } from '@jiaxiao/db';
+import { chairTrainingRequirements, committeeMembers, committees, Database, DB, DbExecutor } from '@jiaxiao/db';
+import { people } from '@jiaxiao/auth';
 import { districtPlaces, schoolPlaces } from '@jiaxiao/directory';
 
 /** The year's chair-training requirement and the chairs' training hours. */
@@ -33,8 +34,8 @@ export class ChairTrainingRepository {
     return this.db
       .select({
         userId: committeeMembers.userId,
-        name: users.name,
-        phone: users.phone,
+        name: people.name,
+        phone: people.phone,
         committeeId: committees.id,
         committeeName: committees.name,
         schoolId: schoolPlaces.id,
@@ -46,7 +47,7 @@ export class ChairTrainingRepository {
       .innerJoin(committees, eq(committees.id, committeeMembers.committeeId))
       .innerJoin(schoolPlaces, eq(schoolPlaces.id, committees.schoolId))
       .innerJoin(districtPlaces, eq(districtPlaces.id, schoolPlaces.districtId))
-      .innerJoin(users, eq(users.id, committeeMembers.userId))
+      .innerJoin(people, eq(people.id, committeeMembers.userId))
       .where(
         and(
           eq(committees.schoolYearId, schoolYearId),

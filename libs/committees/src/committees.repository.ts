@@ -8,11 +8,11 @@ import {
   DB,
   Database,
   DbExecutor,
-  files,
   fundEntries,
   oversightRecords,
-  users,
 } from '@jiaxiao/db';
+import { uploads } from '@jiaxiao/files';
+import { people } from '@jiaxiao/auth';
 import { classPlaces, guardianChildren, schoolPlaces, schoolYearPlaces, staffRoles, studentPlaces } from '@jiaxiao/directory';
 
 export type CommitteeRow = typeof committees.$inferSelect;
@@ -72,7 +72,7 @@ export class CommitteesRepository {
   }
 
   async fileById(id: string) {
-    const [row] = await this.db.select({ id: files.id, ownerId: files.ownerId }).from(files).where(eq(files.id, id));
+    const [row] = await this.db.select({ id: uploads.id, ownerId: uploads.ownerId }).from(uploads).where(eq(uploads.id, id));
     return row;
   }
 
@@ -182,18 +182,18 @@ export class CommitteesRepository {
       .select({
         id: committeeMembers.id,
         userId: committeeMembers.userId,
-        name: users.name,
-        phone: users.phone,
+        name: people.name,
+        phone: people.phone,
         role: committeeMembers.role,
         termStartsOn: committeeMembers.termStartsOn,
         termEndsOn: committeeMembers.termEndsOn,
       })
       .from(committeeMembers)
-      .innerJoin(users, eq(users.id, committeeMembers.userId))
+      .innerJoin(people, eq(people.id, committeeMembers.userId))
       .where(and(eq(committeeMembers.committeeId, committeeId), ACTIVE_MEMBER))
       .orderBy(
         sql`case ${committeeMembers.role} when 'chair' then 0 when 'vice_chair' then 1 when 'secretary' then 2 else 3 end`,
-        asc(users.name),
+        asc(people.name),
       );
   }
 
@@ -282,13 +282,13 @@ export class CommitteesRepository {
   }
 
   async userExists(userId: string): Promise<boolean> {
-    const [row] = await this.db.select({ id: users.id }).from(users).where(eq(users.id, userId));
+    const [row] = await this.db.select({ id: people.id }).from(people).where(eq(people.id, userId));
     return Boolean(row);
   }
 
   async namesOf(userIds: string[]): Promise<Map<string, string>> {
     if (userIds.length === 0) return new Map();
-    const rows = await this.db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, userIds));
+    const rows = await this.db.select({ id: people.id, name: people.name }).from(people).where(inArray(people.id, userIds));
     return new Map(rows.map((r) => [r.id, r.name]));
   }
 

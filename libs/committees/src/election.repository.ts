@@ -1,17 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import {
-  ballots,
-  Database,
-  DB,
-  DbExecutor,
-  elections,
-  electionVoters,
-  nominations,
-  NominationStatus,
-  sealedBallots,
-  users,
-} from '@jiaxiao/db';
+import { ballots, Database, DB, DbExecutor, elections, electionVoters, nominations, NominationStatus, sealedBallots } from '@jiaxiao/db';
+import { people } from '@jiaxiao/auth';
 
 export type ElectionRow = typeof elections.$inferSelect;
 type NominationRow = typeof nominations.$inferSelect;
@@ -76,15 +66,15 @@ export class ElectionRepository {
       .select({
         id: nominations.id,
         nomineeId: nominations.nomineeId,
-        name: users.name,
+        name: people.name,
         status: nominations.status,
         statement: nominations.statement,
         nominatedBy: nominations.nominatedBy,
       })
       .from(nominations)
-      .innerJoin(users, eq(users.id, nominations.nomineeId))
+      .innerJoin(people, eq(people.id, nominations.nomineeId))
       .where(eq(nominations.electionId, electionId))
-      .orderBy(asc(users.name));
+      .orderBy(asc(people.name));
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { asc, eq, inArray } from 'drizzle-orm';
-import { attendance, DB, Database, hourLedger, users } from '@jiaxiao/db';
+import { attendance, DB, Database, hourLedger } from '@jiaxiao/db';
+import { people } from '@jiaxiao/auth';
 import { guardianChildren } from '@jiaxiao/directory';
 
 export interface AttendanceReportRow {
@@ -23,8 +24,8 @@ export class AttendanceReportRepository {
     return this.db
       .select({
         userId: attendance.userId,
-        name: users.name,
-        phone: users.phone,
+        name: people.name,
+        phone: people.phone,
         checkedInAt: attendance.checkedInAt,
         checkedOutAt: attendance.checkedOutAt,
         checkinDevice: attendance.checkinDevice,
@@ -32,7 +33,7 @@ export class AttendanceReportRepository {
         noCredit: attendance.noCredit,
       })
       .from(attendance)
-      .innerJoin(users, eq(users.id, attendance.userId))
+      .innerJoin(people, eq(people.id, attendance.userId))
       .where(eq(attendance.lectureId, lectureId))
       .orderBy(asc(attendance.checkedInAt));
   }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { asc, eq } from 'drizzle-orm';
-import { courseRequirements, DB, Database, DbExecutor, lectures, users } from '@jiaxiao/db';
+import { courseRequirements, DB, Database, DbExecutor, lectures } from '@jiaxiao/db';
+import { people } from '@jiaxiao/auth';
 import { classPlaces, guardianChildren, schoolPlaces, schoolYearPlaces, studentPlaces } from '@jiaxiao/directory';
 
 export type LectureRow = typeof lectures.$inferSelect;
@@ -102,7 +103,7 @@ export class CoursesRepository {
   }
 
   async userByPhone(phone: string) {
-    const [row] = await this.db.select({ id: users.id, name: users.name }).from(users).where(eq(users.phone, phone));
+    const [row] = await this.db.select({ id: people.id, name: people.name }).from(people).where(eq(people.phone, phone));
     return row;
   }
 }

@@ -13,8 +13,8 @@ import {
   LectureSeries,
   LedgerSource,
   lectures,
-  users,
 } from '@jiaxiao/db';
+import { people } from '@jiaxiao/auth';
 import { classPlaces, guardianChildren, schoolPlaces, schoolYearPlaces, studentPlaces } from '@jiaxiao/directory';
 
 /** The append-only hour ledger, household credits and progress. */
@@ -71,8 +71,8 @@ export class HourLedgerRepository {
     return this.db
       .select({
         userId: attendance.userId,
-        name: users.name,
-        phone: users.phone,
+        name: people.name,
+        phone: people.phone,
         checkedInAt: attendance.checkedInAt,
         checkedOutAt: attendance.checkedOutAt,
         ledgerId: hourLedger.id,
@@ -82,7 +82,7 @@ export class HourLedgerRepository {
         revokeReason: revocation.reason,
       })
       .from(attendance)
-      .innerJoin(users, eq(users.id, attendance.userId))
+      .innerJoin(people, eq(people.id, attendance.userId))
       .leftJoin(
         hourLedger,
         and(eq(hourLedger.lectureId, attendance.lectureId), eq(hourLedger.guardianId, attendance.userId), eq(hourLedger.kind, 'credit')),
@@ -96,7 +96,7 @@ export class HourLedgerRepository {
         ),
       )
       .where(eq(attendance.lectureId, lectureId))
-      .orderBy(asc(attendance.checkedInAt), asc(users.name));
+      .orderBy(asc(attendance.checkedInAt), asc(people.name));
   }
 
   async ledgerEntry(id: string, db: DbExecutor = this.db) {

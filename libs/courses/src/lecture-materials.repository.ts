@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { asc, eq } from 'drizzle-orm';
-import { DB, Database, DbExecutor, files, lectureMaterials, MaterialKind } from '@jiaxiao/db';
+import { DB, Database, DbExecutor, lectureMaterials, MaterialKind } from '@jiaxiao/db';
+import { uploads } from '@jiaxiao/files';
 
 /** Lecture materials (课件, 讲义): files attached to a lecture. */
 @Injectable()
@@ -13,9 +14,9 @@ export class LectureMaterialsRepository {
 
   async file(id: string) {
     const [row] = await this.db
-      .select({ id: files.id, ownerId: files.ownerId, name: files.name, mime: files.mime, size: files.size })
-      .from(files)
-      .where(eq(files.id, id));
+      .select({ id: uploads.id, ownerId: uploads.ownerId, name: uploads.name, mime: uploads.mime, size: uploads.size })
+      .from(uploads)
+      .where(eq(uploads.id, id));
     return row;
   }
 
@@ -31,14 +32,14 @@ export class LectureMaterialsRepository {
         id: lectureMaterials.id,
         title: lectureMaterials.title,
         kind: lectureMaterials.kind,
-        fileId: files.id,
-        name: files.name,
-        mime: files.mime,
-        size: files.size,
+        fileId: uploads.id,
+        name: uploads.name,
+        mime: uploads.mime,
+        size: uploads.size,
         createdAt: lectureMaterials.createdAt,
       })
       .from(lectureMaterials)
-      .innerJoin(files, eq(files.id, lectureMaterials.fileId))
+      .innerJoin(uploads, eq(uploads.id, lectureMaterials.fileId))
       .where(eq(lectureMaterials.lectureId, lectureId))
       .orderBy(asc(lectureMaterials.createdAt), asc(lectureMaterials.id));
   }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { DB, Database, DbExecutor, registrations, users } from '@jiaxiao/db';
+import { DB, Database, DbExecutor, registrations } from '@jiaxiao/db';
+import { people } from '@jiaxiao/auth';
 
 /** Registrations for a lecture: places, the waitlist and their counts. */
 @Injectable()
@@ -55,14 +56,14 @@ export class RegistrationRepository {
     return this.db
       .select({
         id: registrations.id,
-        userId: users.id,
-        name: users.name,
-        phone: users.phone,
+        userId: people.id,
+        name: people.name,
+        phone: people.phone,
         status: registrations.status,
         createdAt: registrations.createdAt,
       })
       .from(registrations)
-      .innerJoin(users, eq(users.id, registrations.userId))
+      .innerJoin(people, eq(people.id, registrations.userId))
       .where(eq(registrations.lectureId, lectureId))
       .orderBy(asc(registrations.status), asc(registrations.createdAt));
   }

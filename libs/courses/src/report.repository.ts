@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, isNull, sql, SQL } from 'drizzle-orm';
-import { classHourTotals, classMemberships, DB, Database, householdCredits, householdProgress, users } from '@jiaxiao/db';
+import { classHourTotals, classMemberships, DB, Database, householdCredits, householdProgress } from '@jiaxiao/db';
+import { people } from '@jiaxiao/auth';
 import { classPlaces, districtPlaces, guardianChildren, schoolPlaces, studentPlaces } from '@jiaxiao/directory';
 
 /** Class, school and city compliance reports, read from the totals the ledger's transaction keeps. */
@@ -117,9 +118,9 @@ export class ReportRepository {
         studentId: studentPlaces.id,
         studentName: studentPlaces.name,
         earned: sql<number>`coalesce(${householdProgress.earnedHours}, 0)::float`,
-        guardianId: users.id,
-        guardianName: users.name,
-        phone: users.phone,
+        guardianId: people.id,
+        guardianName: people.name,
+        phone: people.phone,
         relation: guardianChildren.relation,
       })
       .from(classMemberships)
@@ -127,7 +128,7 @@ export class ReportRepository {
       .innerJoin(studentPlaces, eq(studentPlaces.id, classMemberships.studentId))
       .leftJoin(householdProgress, and(eq(householdProgress.studentId, studentPlaces.id), eq(householdProgress.schoolYearId, schoolYearId)))
       .leftJoin(guardianChildren, eq(guardianChildren.studentId, studentPlaces.id))
-      .leftJoin(users, eq(users.id, guardianChildren.userId))
+      .leftJoin(people, eq(people.id, guardianChildren.userId))
       .where(
         and(
           eq(classMemberships.classId, classId),

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
-import { DB, Database, hourLedger, lectures, users } from '@jiaxiao/db';
+import { DB, Database, hourLedger, lectures } from '@jiaxiao/db';
+import { people } from '@jiaxiao/auth';
 import { classPlaces, schoolPlaces, staffRoles } from '@jiaxiao/directory';
 import type { ChairPlace } from './chair-places.service';
 
@@ -62,20 +63,20 @@ export class TeacherTrainingRepository {
   /** The teachers and coordinators of a school (its classes' teachers included), with their teacher_training hours of a year. */
   schoolTeachers(schoolId: string, schoolYearId: string) {
     const hours = sql<number>`coalesce((select sum(h.hours) from ${hourLedger} h join ${lectures} l on l.id = h.lecture_id
-      where h.guardian_id = ${users.id} and h.school_year_id = ${schoolYearId} and l.series = 'teacher_training'), 0)::float`;
+      where h.guardian_id = ${people.id} and h.school_year_id = ${schoolYearId} and l.series = 'teacher_training'), 0)::float`;
     const sessions = sql<number>`(select count(*) from ${hourLedger} h join ${lectures} l on l.id = h.lecture_id
-      where h.guardian_id = ${users.id} and h.school_year_id = ${schoolYearId} and l.series = 'teacher_training' and h.kind = 'credit'
+      where h.guardian_id = ${people.id} and h.school_year_id = ${schoolYearId} and l.series = 'teacher_training' and h.kind = 'credit'
       and not exists (select 1 from ${hourLedger} r where r.guardian_id = h.guardian_id and r.lecture_id = h.lecture_id and r.kind = 'revocation'))::int`;
     return this.db
       .select({
-        userId: users.id,
-        name: users.name,
+        userId: people.id,
+        name: people.name,
         roles: sql<string[]>`array_agg(distinct ${staffRoles.role})`,
         earnedHours: hours,
         sessions,
       })
       .from(staffRoles)
-      .innerJoin(users, eq(users.id, staffRoles.userId))
+      .innerJoin(people, eq(people.id, staffRoles.userId))
       .leftJoin(classPlaces, and(eq(staffRoles.scopeType, 'class'), eq(classPlaces.id, staffRoles.scopeId)))
       .where(
         and(
@@ -83,8 +84,8 @@ export class TeacherTrainingRepository {
           or(and(eq(staffRoles.scopeType, 'school'), eq(staffRoles.scopeId, schoolId)), eq(classPlaces.schoolId, schoolId)),
         ),
       )
-      .groupBy(users.id, users.name)
-      .orderBy(asc(users.name));
+      .groupBy(people.id, people.name)
+      .orderBy(asc(people.name));
   }
 
   async school(schoolId: string) {

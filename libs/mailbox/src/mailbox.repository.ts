@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, desc, eq, inArray, isNotNull, isNull, lt, or, sql, SQL } from 'drizzle-orm';
-import { DB, Database, DbExecutor, mailboxItems, MailboxLevel, users } from '@jiaxiao/db';
+import { DB, Database, DbExecutor, mailboxItems, MailboxLevel } from '@jiaxiao/db';
+import { people } from '@jiaxiao/auth';
 import { schoolPlaces } from '@jiaxiao/directory';
 
 export type MailboxItemRow = typeof mailboxItems.$inferSelect;
@@ -70,10 +71,10 @@ export class MailboxRepository {
           : isNull(mailboxItems.escalatedAt),
     ];
     return this.db
-      .select({ item: mailboxItems, schoolName: schoolPlaces.name, authorName: users.name, authorPhone: users.phone })
+      .select({ item: mailboxItems, schoolName: schoolPlaces.name, authorName: people.name, authorPhone: people.phone })
       .from(mailboxItems)
       .innerJoin(schoolPlaces, eq(schoolPlaces.id, mailboxItems.schoolId))
-      .innerJoin(users, eq(users.id, mailboxItems.authorId))
+      .innerJoin(people, eq(people.id, mailboxItems.authorId))
       .where(and(...conditions))
       .orderBy(desc(mailboxItems.createdAt))
       .limit(LIST_LIMIT);
@@ -81,10 +82,10 @@ export class MailboxRepository {
 
   async withNames(item: MailboxItemRow): Promise<MailboxListRow> {
     const [row] = await this.db
-      .select({ schoolName: schoolPlaces.name, authorName: users.name, authorPhone: users.phone })
+      .select({ schoolName: schoolPlaces.name, authorName: people.name, authorPhone: people.phone })
       .from(mailboxItems)
       .innerJoin(schoolPlaces, eq(schoolPlaces.id, mailboxItems.schoolId))
-      .innerJoin(users, eq(users.id, mailboxItems.authorId))
+      .innerJoin(people, eq(people.id, mailboxItems.authorId))
       .where(eq(mailboxItems.id, item.id));
     return { item, ...row };
   }

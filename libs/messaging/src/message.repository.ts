@@ -10,10 +10,10 @@ import {
   MessagePayload,
   messages,
   MessageType,
-  notifications,
   readMarks,
-  users,
 } from '@jiaxiao/db';
+import { people } from '@jiaxiao/auth';
+import { inboxInsert } from '@jiaxiao/notifications';
 import { MessageRow, messageColumns } from './messaging.repository';
 import { SendInbox, SendValues, SentRow } from './send-batch.repository';
 
@@ -34,7 +34,7 @@ export class MessageRepository {
       .select(messageColumns)
       .from(messageClientIds)
       .innerJoin(messages, and(eq(messages.id, messageClientIds.messageId), eq(messages.createdAt, messageClientIds.messageCreatedAt)))
-      .leftJoin(users, eq(users.id, messages.senderId))
+      .leftJoin(people, eq(people.id, messages.senderId))
       .where(and(eq(messageClientIds.senderId, senderId), eq(messageClientIds.clientMsgId, clientMsgId)));
     return row;
   }
@@ -43,7 +43,7 @@ export class MessageRepository {
     const [row] = await db
       .select(messageColumns)
       .from(messages)
-      .leftJoin(users, eq(users.id, messages.senderId))
+      .leftJoin(people, eq(people.id, messages.senderId))
       .where(eq(messages.id, id));
     return row;
   }
@@ -81,13 +81,13 @@ export class MessageRepository {
         insert into ${readMarks} (conversation_id, user_id, seq)
         select ${conversationId}::uuid, ${senderId}::uuid, moved.seq from before, moved where moved.seq - 1 > before.seq
         on conflict do nothing
-      ), notified as (
-        insert into ${notifications} (user_id, kind, title, body, data, dedupe_key, deliver_at)
-        select n.user_id, ${inbox.kind}, ${inbox.title}, ${inbox.body},
-          jsonb_build_object('conversationId', ${conversationId}::uuid, 'messageId', i.id, 'seq', i.seq), 'message:' || i.id, n.deliver_at
-        from inserted i, unnest(${toPgArray(inbox.userIds)}::uuid[], ${toPgArray(inbox.deliverAt.map((d) => d.toISOString()))}::timestamptz[]) as n(user_id, deliver_at)
-        on conflict do nothing
-        returning id, deliver_at
+      ), notified as (${inboxInsert(
+        sql`select n.user_id, jsonb_build_object('conversationId', ${conversationId}::uuid, 'messageId', i.id, 'seq', i.seq) as data,
+          'message:' || i.id as dedupe_key, n.deliver_at
+        from inserted i, unnest(${toPgArray(inbox.userIds)}::uuid[], ${toPgArray(inbox.deliverAt.map((d) => d.toISOString()))}::timestamptz[]) as n(user_id, deliver_at)`,
+        inbox,
+        { returning: true },
+      )}
       )
       select i.id, i.seq::float8 as seq, i.created_at as "createdAt",
         (select coalesce(json_agg(json_build_object('id', n.id, 'deliverAt', n.deliver_at)), '[]'::json) from notified n) as notifications
@@ -183,7 +183,7 @@ export class MessageRepository {
       with newest as (
         select ${top} as top from ${conversations} c where c.id = ${conversationId}
       ), recent as (
-        select ${columns} from ${messages} m left join ${users} u on u.id = m.sender_id
+        select ${columns} from ${messages} m left join ${people} u on u.id = m.sender_id
         where ${range} and m.created_at >= ${from.toISOString()}::timestamptz and m.created_at < ${until.toISOString()}::timestamptz
         order by ${order} limit ${options.limit}
       ), complete as (
@@ -192,7 +192,7 @@ export class MessageRepository {
       select * from (
         select * from recent where (select whole from complete)
         union all
-        select * from (select ${columns} from ${messages} m left join ${users} u on u.id = m.sender_id where ${range} order by ${order} limit ${options.limit}) every_month
+        select * from (select ${columns} from ${messages} m left join ${people} u on u.id = m.sender_id where ${range} order by ${order} limit ${options.limit}) every_month
         where not (select whole from complete)
       ) page order by seq`;
   }

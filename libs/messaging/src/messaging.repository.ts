@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
-import { conversationMembers, conversations, DB, Database, DbExecutor, messages, readMarks, users } from '@jiaxiao/db';
+import { conversationMembers, conversations, DB, Database, DbExecutor, messages, readMarks } from '@jiaxiao/db';
+import { people } from '@jiaxiao/auth';
 import { classPlaces, guardianChildren, staffRoles } from '@jiaxiao/directory';
 
 export type ConversationRow = typeof conversations.$inferSelect;
@@ -31,7 +32,7 @@ export const messageColumns = {
   payload: messages.payload,
   recalledAt: messages.recalledAt,
   createdAt: messages.createdAt,
-  senderName: users.name,
+  senderName: people.name,
 };
 
 @Injectable()
@@ -96,7 +97,7 @@ export class MessagingRepository {
       .select(messageColumns)
       .from(messages)
       .innerJoin(conversations, and(eq(conversations.id, messages.conversationId), eq(conversations.lastSeq, messages.seq)))
-      .leftJoin(users, eq(users.id, messages.senderId))
+      .leftJoin(people, eq(people.id, messages.senderId))
       .where(inArray(messages.conversationId, conversationIds));
     return new Map(rows.map((r) => [r.conversationId, r]));
   }
@@ -142,12 +143,12 @@ export class MessagingRepository {
         userId: conversationMembers.userId,
         role: conversationMembers.role,
         lastReadSeq: conversationMembers.lastReadSeq,
-        name: users.name,
+        name: people.name,
       })
       .from(conversationMembers)
-      .innerJoin(users, eq(users.id, conversationMembers.userId))
+      .innerJoin(people, eq(people.id, conversationMembers.userId))
       .where(eq(conversationMembers.conversationId, conversationId))
-      .orderBy(asc(users.name));
+      .orderBy(asc(people.name));
   }
 
   async addMembers(
@@ -212,7 +213,7 @@ export class MessagingRepository {
 
   async namesOf(userIds: string[], db: DbExecutor = this.db): Promise<Map<string, string>> {
     if (userIds.length === 0) return new Map();
-    const rows = await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, userIds));
+    const rows = await db.select({ id: people.id, name: people.name }).from(people).where(inArray(people.id, userIds));
     return new Map(rows.map((r) => [r.id, r.name]));
   }
 

@@ -9,10 +9,10 @@ import {
   MessagePayload,
   messages,
   MessageType,
-  notifications,
   readMarks,
 } from '@jiaxiao/db';
 import { staffRoles } from '@jiaxiao/directory';
+import { inboxInsert, workingHoursJson } from '@jiaxiao/notifications';
 import { SendContext } from './messaging.repository';
 
 export interface ContextQuery {
@@ -66,9 +66,9 @@ export class SendBatchRepository {
         (select coalesce(json_agg(json_build_object(
             'userId', o.user_id, 'role', o.role,
             'staff', exists (select 1 from ${staffRoles} r where r.user_id = o.user_id and r.role in ('teacher', 'coordinator')),
-            'hours', case when w.user_id is null then null else json_build_object('days', w.days, 'startMinute', w.start_minute, 'endMinute', w.end_minute) end
+            'hours', ${workingHoursJson(sql`o.user_id`)}
           )), '[]'::json)
-          from ${conversationMembers} o left join working_hours w on w.user_id = o.user_id
+          from ${conversationMembers} o
           where o.conversation_id = c.id and o.user_id <> q.user_id and (c.kind = 'direct' or (me.role <> 'staff' and o.role = 'staff'))) as others
       from unnest(${pgArray(queries.map((q) => q.conversationId))}::uuid[], ${pgArray(queries.map((q) => q.userId))}::uuid[],
         ${pgArray(queries.map((q) => q.clientMsgId))}::text[]) with ordinality as q(conversation_id, user_id, client_msg_id, ord)
@@ -125,15 +125,15 @@ export class SendBatchRepository {
         select mv.conversation_id, mv.user_id, mv.seq from moved mv join allowed a on a.conversation_id = mv.conversation_id
         where mv.seq - 1 > a.read_seq
         on conflict do nothing
-      ), notified as (
-        insert into ${notifications} (user_id, kind, title, body, data, dedupe_key, deliver_at)
-        select n.user_id, a.kind, a.title, a.body,
-          jsonb_build_object('conversationId', i.conversation_id, 'messageId', i.id, 'seq', i.seq), 'message:' || i.id, n.deliver_at
+      ), notified as (${inboxInsert(
+        sql`select n.user_id, a.kind, a.title, a.body, 'message:' || i.id as dedupe_key, n.deliver_at,
+          jsonb_build_object('conversationId', i.conversation_id, 'messageId', i.id, 'seq', i.seq) as data
         from unnest(${pgArray(inbox.map((n) => String(n.ord)))}::int8[], ${pgArray(inbox.map((n) => n.userId))}::uuid[],
           ${pgArray(inbox.map((n) => n.at.toISOString()))}::timestamptz[]) as n(ord, user_id, deliver_at)
-        join allowed a on a.ord = n.ord join inserted i on i.conversation_id = a.conversation_id
-        on conflict do nothing
-        returning id, deliver_at, dedupe_key
+        join allowed a on a.ord = n.ord join inserted i on i.conversation_id = a.conversation_id`,
+        null,
+        { returning: true },
+      )}
       )
       select a.ord, i.id, i.seq::float8 as seq, i.created_at as "createdAt",
         (select coalesce(json_agg(json_build_object('id', n.id, 'deliverAt', n.deliver_at)), '[]'::json)

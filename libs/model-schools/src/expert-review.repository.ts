@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { asc, eq } from 'drizzle-orm';
-import { DB, Database, DbExecutor, modelSchoolApplications, modelSchoolExperts, modelSchoolReviews, users } from '@jiaxiao/db';
+import { DB, Database, DbExecutor, modelSchoolApplications, modelSchoolExperts, modelSchoolReviews } from '@jiaxiao/db';
+import { people } from '@jiaxiao/auth';
 import { districtPlaces, schoolPlaces } from '@jiaxiao/directory';
 import { ReviewRow } from './model-schools.repository';
 
@@ -21,14 +22,14 @@ export class ExpertReviewRepository {
     return this.db
       .select({
         userId: modelSchoolExperts.userId,
-        name: users.name,
+        name: people.name,
         districtId: modelSchoolExperts.districtId,
         districtName: districtPlaces.name,
       })
       .from(modelSchoolExperts)
-      .innerJoin(users, eq(users.id, modelSchoolExperts.userId))
+      .innerJoin(people, eq(people.id, modelSchoolExperts.userId))
       .innerJoin(districtPlaces, eq(districtPlaces.id, modelSchoolExperts.districtId))
-      .orderBy(asc(users.name));
+      .orderBy(asc(people.name));
   }
 
   async expert(userId: string) {

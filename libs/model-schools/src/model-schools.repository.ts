@@ -4,7 +4,6 @@ import {
   DB,
   Database,
   DbExecutor,
-  files,
   modelSchoolApplications,
   modelSchoolCriteria,
   modelSchoolDesignations,
@@ -13,6 +12,7 @@ import {
   modelSchoolYears,
   supportSites,
 } from '@jiaxiao/db';
+import { uploads } from '@jiaxiao/files';
 import { schoolYearPlaces, staffRoles } from '@jiaxiao/directory';
 
 export type CriterionRow = typeof modelSchoolCriteria.$inferSelect;
@@ -52,9 +52,9 @@ export class ModelSchoolsRepository {
   async ownsFiles(ownerId: string, ids: string[]): Promise<boolean> {
     if (ids.length === 0) return true;
     const rows = await this.db
-      .select({ id: files.id })
-      .from(files)
-      .where(and(inArray(files.id, ids), eq(files.ownerId, ownerId)));
+      .select({ id: uploads.id })
+      .from(uploads)
+      .where(and(inArray(uploads.id, ids), eq(uploads.ownerId, ownerId)));
     return rows.length === new Set(ids).size;
   }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, inArray, ne, or, SQL, sql } from 'drizzle-orm';
-import { CounsellingStatus, counsellingRequests, DB, Database, DbExecutor, supportSites, supportSiteStaff, users } from '@jiaxiao/db';
+import { CounsellingStatus, counsellingRequests, DB, Database, DbExecutor, supportSites, supportSiteStaff } from '@jiaxiao/db';
+import { people } from '@jiaxiao/auth';
 import { districtPlaces, schoolPlaces, staffRoles, studentPlaces } from '@jiaxiao/directory';
 
 type SupportSiteRow = typeof supportSites.$inferSelect;
@@ -114,9 +115,9 @@ export class SupportSitesRepository {
   staffOf(siteIds: string[]) {
     if (siteIds.length === 0) return Promise.resolve([]);
     return this.db
-      .select({ siteId: supportSiteStaff.siteId, userId: users.id, name: users.name, phone: users.phone })
+      .select({ siteId: supportSiteStaff.siteId, userId: people.id, name: people.name, phone: people.phone })
       .from(supportSiteStaff)
-      .innerJoin(users, eq(users.id, supportSiteStaff.userId))
+      .innerJoin(people, eq(people.id, supportSiteStaff.userId))
       .where(inArray(supportSiteStaff.siteId, siteIds))
       .orderBy(asc(supportSiteStaff.createdAt));
   }
@@ -124,10 +125,10 @@ export class SupportSitesRepository {
   /** An active account holding a school or bureau staff role (not only the expert one). */
   async staffAccountByPhone(phone: string) {
     const [row] = await this.db
-      .selectDistinct({ id: users.id, name: users.name })
-      .from(users)
-      .innerJoin(staffRoles, eq(staffRoles.userId, users.id))
-      .where(and(eq(users.phone, phone), ne(staffRoles.role, 'expert'), ne(users.status, 'disabled')));
+      .selectDistinct({ id: people.id, name: people.name })
+      .from(people)
+      .innerJoin(staffRoles, eq(staffRoles.userId, people.id))
+      .where(and(eq(people.phone, phone), ne(staffRoles.role, 'expert'), ne(people.status, 'disabled')));
     return row;
   }
 
@@ -159,13 +160,13 @@ export class SupportSitesRepository {
   // ── requests ──────────────────────────────────────────────────────────────
 
   async guardianPhone(userId: string): Promise<string> {
-    const [row] = await this.db.select({ phone: users.phone }).from(users).where(eq(users.id, userId));
+    const [row] = await this.db.select({ phone: people.phone }).from(people).where(eq(people.id, userId));
     return row.phone;
   }
 
   /** Counts the guardian's requests still in progress, holding their user row so two submissions queue. */
   async lockOpenCount(guardianId: string, db: DbExecutor): Promise<number> {
-    await db.execute(sql`select 1 from users where id = ${guardianId} for update`);
+    await db.execute(sql`select 1 from ${people} where id = ${guardianId} for update`);
     const [row] = await db
       .select({ n: sql<number>`count(*)::int` })
       .from(counsellingRequests)
@@ -204,12 +205,12 @@ export class SupportSitesRepository {
       .select({
         request: counsellingRequests,
         siteName: supportSites.name,
-        guardianName: users.name,
+        guardianName: people.name,
         studentName: studentPlaces.name,
       })
       .from(counsellingRequests)
       .innerJoin(supportSites, eq(supportSites.id, counsellingRequests.siteId))
-      .innerJoin(users, eq(users.id, counsellingRequests.guardianId))
+      .innerJoin(people, eq(people.id, counsellingRequests.guardianId))
       .leftJoin(studentPlaces, eq(studentPlaces.id, counsellingRequests.studentId))
       .where(where)
       .orderBy(desc(counsellingRequests.createdAt), desc(counsellingRequests.id))

@@ -4,6 +4,7 @@ export * from './notifications.repository';
 export * from './push-batcher';
 export * from './realtime.publisher';
 export * from './quiet-hours';
+export * from './inbox-port';
 export * from './delivery/delivery.module';
 export * from './delivery/delivery-router.service';
 export * from './delivery/delivery-rules';

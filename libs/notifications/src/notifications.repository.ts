@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, desc, eq, inArray, isNull, like, lt, lte, or, sql } from 'drizzle-orm';
-import { DB, Database, DbExecutor, notificationDeliveries, notifications, users, workingHours } from '@jiaxiao/db';
+import { DB, Database, DbExecutor, notificationDeliveries, notifications, workingHours } from '@jiaxiao/db';
+import { people } from '@jiaxiao/auth';
 import { staffRoles } from '@jiaxiao/directory';
 
 export interface NewNotification {
@@ -161,7 +162,7 @@ export class NotificationsRepository {
   }
 
   async phoneOf(userId: string): Promise<string | undefined> {
-    const [row] = await this.db.select({ phone: users.phone }).from(users).where(eq(users.id, userId));
+    const [row] = await this.db.select({ phone: people.phone }).from(people).where(eq(people.id, userId));
     return row?.phone;
   }
 

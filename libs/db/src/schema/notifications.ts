@@ -83,3 +83,16 @@ export const smsUsage = pgTable(
   },
   (t) => [primaryKey({ columns: [t.schoolId, t.month] })],
 );
+
+/** A teacher's working hours (免打扰 outside them), Asia/Shanghai wall-clock. */
+export const workingHours = pgTable('working_hours', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id),
+  /** ISO weekdays, 1 = Monday */
+  days: jsonb('days').$type<number[]>().notNull(),
+  /** minutes after midnight */
+  startMinute: integer('start_minute').notNull(),
+  endMinute: integer('end_minute').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { conversationMembers, DB, Database, messages, noticeAcks, readMarks, users } from '@jiaxiao/db';
+import { conversationMembers, DB, Database, messages, noticeAcks, readMarks } from '@jiaxiao/db';
+import { people } from '@jiaxiao/auth';
 import { guardianChildren, studentPlaces } from '@jiaxiao/directory';
 
 /** Read times of messages, 回执 of notices sent in a conversation, and the families of a class group they count by. */
@@ -43,15 +44,18 @@ export class ClassNoticeRepository {
       .select({
         studentId: studentPlaces.id,
         studentName: studentPlaces.name,
-        userId: users.id,
-        name: users.name,
+        userId: people.id,
+        name: people.name,
         relation: guardianChildren.relation,
         lastReadSeq: conversationMembers.lastReadSeq,
       })
       .from(studentPlaces)
       .innerJoin(guardianChildren, eq(guardianChildren.studentId, studentPlaces.id))
-      .innerJoin(users, eq(users.id, guardianChildren.userId))
-      .innerJoin(conversationMembers, and(eq(conversationMembers.userId, users.id), eq(conversationMembers.conversationId, conversationId)))
+      .innerJoin(people, eq(people.id, guardianChildren.userId))
+      .innerJoin(
+        conversationMembers,
+        and(eq(conversationMembers.userId, people.id), eq(conversationMembers.conversationId, conversationId)),
+      )
       .where(eq(studentPlaces.classId, classId))
       .orderBy(asc(studentPlaces.name), asc(studentPlaces.id));
   }

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import { DB, Database, DbExecutor, schoolNoticeRecipients, schoolNotices, users } from '@jiaxiao/db';
+import { DB, Database, DbExecutor, schoolNoticeRecipients, schoolNotices } from '@jiaxiao/db';
+import { people } from '@jiaxiao/auth';
 import { classPlaces, districtPlaces, schoolPlaces, schoolYearPlaces } from '@jiaxiao/directory';
+import { inboxInsert } from '@jiaxiao/notifications';
 
 export type SchoolNoticeRow = typeof schoolNotices.$inferSelect & { senderName: string; schoolName: string | null };
 
@@ -21,7 +23,7 @@ const noticeColumns = {
   recipientCount: schoolNotices.recipientCount,
   fannedOutAt: schoolNotices.fannedOutAt,
   createdAt: schoolNotices.createdAt,
-  senderName: users.name,
+  senderName: people.name,
   schoolName: schoolPlaces.name,
 };
 
@@ -48,7 +50,7 @@ export class SchoolNoticeRepository {
     const [row] = await this.db
       .select(noticeColumns)
       .from(schoolNotices)
-      .innerJoin(users, eq(users.id, schoolNotices.senderId))
+      .innerJoin(people, eq(people.id, schoolNotices.senderId))
       .leftJoin(schoolPlaces, eq(schoolPlaces.id, schoolNotices.schoolId))
       .where(eq(schoolNotices.id, id));
     return row;
@@ -117,7 +119,7 @@ export class SchoolNoticeRepository {
     return this.db
       .select(noticeColumns)
       .from(schoolNotices)
-      .innerJoin(users, eq(users.id, schoolNotices.senderId))
+      .innerJoin(people, eq(people.id, schoolNotices.senderId))
       .leftJoin(schoolPlaces, eq(schoolPlaces.id, schoolNotices.schoolId))
       .where(and(scoped, this.before(page.before)))
       .orderBy(desc(schoolNotices.createdAt), desc(schoolNotices.id))
@@ -130,7 +132,7 @@ export class SchoolNoticeRepository {
       .select({ ...noticeColumns, readAt: schoolNoticeRecipients.readAt, ackedAt: schoolNoticeRecipients.ackedAt })
       .from(schoolNoticeRecipients)
       .innerJoin(schoolNotices, eq(schoolNotices.id, schoolNoticeRecipients.noticeId))
-      .innerJoin(users, eq(users.id, schoolNotices.senderId))
+      .innerJoin(people, eq(people.id, schoolNotices.senderId))
       .leftJoin(schoolPlaces, eq(schoolPlaces.id, schoolNotices.schoolId))
       .where(and(eq(schoolNoticeRecipients.userId, userId), this.before(page.before)))
       .orderBy(desc(schoolNotices.createdAt), desc(schoolNotices.id))
@@ -235,17 +237,16 @@ export class SchoolNoticeRepository {
     entry: { kind: string; title: string; body: string; dedupeKey: string; deliverAt: Date; pendingOnly: boolean },
     db: DbExecutor,
   ): Promise<number> {
-    const result = (await db.execute(sql`
-      insert into notifications (user_id, kind, title, body, data, dedupe_key, deliver_at)
-      select t.user_id, ${entry.kind}, ${entry.title}, ${entry.body},
-        jsonb_build_object('schoolNoticeId', n.id, 'needsAck', n.needs_ack, 'urgent', n.emergency, 'title', n.title, 'schoolId', n.school_id),
-        ${entry.dedupeKey}, ${entry.deliverAt.toISOString()}::timestamptz
+    const targets = sql`
+      select t.user_id,
+        jsonb_build_object('schoolNoticeId', n.id, 'needsAck', n.needs_ack, 'urgent', n.emergency, 'title', n.title, 'schoolId', n.school_id) as data,
+        ${entry.dedupeKey}::varchar as dedupe_key, ${entry.deliverAt.toISOString()}::timestamptz as deliver_at
       from school_notices n
       join school_notice_recipients t on t.notice_id = n.id
       where n.id = ${noticeId} and (${!entry.pendingOnly} or (t.acked_at is null and exists (
         select 1 from guardian_children g join school_notice_families f on f.notice_id = t.notice_id and f.student_id = g.student_id
-        where g.user_id = t.user_id and not ${familyDone('acked_at')})))
-      on conflict (user_id, dedupe_key) do nothing`)) as unknown as { rowCount?: number; affectedRows?: number };
+        where g.user_id = t.user_id and not ${familyDone('acked_at')})))`;
+    const result = (await db.execute(inboxInsert(targets, entry))) as unknown as { rowCount?: number; affectedRows?: number };
     return Number(result.rowCount ?? result.affectedRows ?? 0);
   }
 
@@ -291,7 +292,7 @@ export class SchoolNoticeRepository {
   async pendingCoordinators(noticeId: string, schoolId: string | undefined) {
     const result = (await this.db.execute(sql`
       select u.id, u.name, sc.id as "groupId", sc.name as "groupName"
-      from school_notice_recipients r join users u on u.id = r.user_id join school_places sc on sc.id = r.school_id
+      from school_notice_recipients r join ${people} u on u.id = r.user_id join school_places sc on sc.id = r.school_id
       where r.notice_id = ${noticeId} and r.acked_at is null and (${schoolId ?? null}::uuid is null or r.school_id = ${schoolId ?? null}::uuid)
       order by sc.name, u.name`)) as unknown as { rows: { id: string; name: string; groupId: string; groupName: string }[] };
     return result.rows;
