@@ -47,6 +47,10 @@ export interface JobPayloads {
   'conversation.move-class': { fromClassId: string; toClassId: string };
   /** bring a class group's members in line with the roster and the class's teachers */
   'conversation.sync-class': { classId: string };
+  /** bring a committee's group chat in line with its members and the school's coordinators */
+  'conversation.sync-committee': { committeeId: string };
+  /** open a published lecture's Q&A room if needed and add its organiser and registered guardians who are not in it */
+  'conversation.sync-lecture-room': { lectureId: string };
   /** make the coming months' partitions of messages that are missing (daily) */
   'messages.partitions': Record<string, never>;
   /** remind registrants of a lecture; startsAt pins the schedule it was planned for */
@@ -57,7 +61,7 @@ export interface JobPayloads {
   'report.export': { exportId: string };
   /** count an election's ballots at the end of its voting window (or when closed early) */
   'election.tally': { electionId: string };
-  /** after a tally: the committee group follows the new seats and the result's inbox entries are pushed */
+  /** after a tally: the result's inbox entries are pushed */
   'election.announce': { electionId: string };
   /** tally every open election whose voting window has passed (a missed delayed job) */
   'election.close-due': Record<string, never>;
@@ -89,6 +93,8 @@ export const JOB_QUEUE = {
   'school-notice.fanout': 'notifications',
   'conversation.sync-class': 'messaging',
   'conversation.move-class': 'messaging',
+  'conversation.sync-committee': 'messaging',
+  'conversation.sync-lecture-room': 'messaging',
   'messages.partitions': 'messaging',
   'lecture.remind': 'courses',
   'watch.flush': 'courses',
@@ -119,7 +125,7 @@ export interface JobPreset {
 }
 
 const NOTIFY: JobPreset = { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000 };
-const CLASS_GROUP: JobPreset = { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 };
+const GROUP_SYNC: JobPreset = { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 };
 
 /** Jobs a job scheduler queues (upsertJobScheduler, at start-up) rather than the code. */
 export type ScheduledJobName = 'watch.flush' | 'election.close-due' | 'fund.monthly-summary' | 'mailbox.escalate' | 'messages.partitions';
@@ -134,8 +140,10 @@ export const JOB_PRESETS: Record<QueuedJobName, JobPreset> = {
   'notification.dispatch': { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: true, removeOnFail: 1000 },
   'notice.fanout': NOTIFY,
   'school-notice.fanout': NOTIFY,
-  'conversation.sync-class': CLASS_GROUP,
-  'conversation.move-class': CLASS_GROUP,
+  'conversation.sync-class': GROUP_SYNC,
+  'conversation.move-class': GROUP_SYNC,
+  'conversation.sync-committee': GROUP_SYNC,
+  'conversation.sync-lecture-room': GROUP_SYNC,
   'lecture.remind': { attempts: 3, removeOnComplete: true, removeOnFail: 1000 },
   'report.export': { attempts: 3, removeOnComplete: true, removeOnFail: 1000 },
   'election.tally': { attempts: 5, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: 1000 },

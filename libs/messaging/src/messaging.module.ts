@@ -8,6 +8,7 @@ import { ClassNoticeReactor } from './class-notices/class-notice.reactor';
 import { ClassNoticeRepository } from './class-notices/class-notice.repository';
 import { ClassNoticeService } from './class-notices/class-notice.service';
 import { ConversationService } from './conversation.service';
+import { GroupRosters } from './group-rosters';
 import { LectureRoomService } from './lecture-room.service';
 import { MessageFileRepository } from './message-file.repository';
 import { MessagePartitionsService } from './message-partitions.service';
@@ -15,6 +16,7 @@ import { MessageRepository } from './message.repository';
 import { MessageService } from './message.service';
 import { MessagingAccess } from './messaging.access';
 import { MessagingRepository } from './messaging.repository';
+import { RosteredGroupReactor } from './rostered-group.reactor';
 import { SchoolNoticeAccess } from './school-notices/school-notice.access';
 import { SchoolNoticeRepository } from './school-notices/school-notice.repository';
 import { SchoolNoticeReactor } from './school-notices/school-notice.reactor';
@@ -35,6 +37,8 @@ import { UnconfirmedNoticeService } from './unconfirmed/unconfirmed.service';
     ClassNoticeService,
     ClassNoticeReactor,
     ClassGroupReactor,
+    GroupRosters,
+    RosteredGroupReactor,
     LectureRoomService,
     MessagingAccess,
     SchoolNoticeRepository,
@@ -52,6 +56,7 @@ import { UnconfirmedNoticeService } from './unconfirmed/unconfirmed.service';
     SchoolNoticeService,
     UnconfirmedNoticeService,
     LectureRoomService,
+    GroupRosters,
     NotificationsModule,
   ],
 })
