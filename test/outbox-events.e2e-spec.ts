@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { DomainEvents, EventName, QUEUES } from '@jiaxiao/common';
 import { ElectionService } from '@jiaxiao/committees';
 import { ConversationService, LectureRoomService } from '@jiaxiao/messaging';
-import { NotificationsService } from '@jiaxiao/notifications';
+import { NotificationsService, UnpushedSweep } from '@jiaxiao/notifications';
 import { OutboxService } from '@jiaxiao/platform';
 import { createLecture, demoPlaces, HOUR, minutesFromNow } from './support/courses';
 import { createTestContext, TestContext } from './support/harness';
+import { RealtimeClient } from './support/realtime-client';
 
 /**
  * Every domain event is delivered at least once, so each handler must make a repeat harmless: the
@@ -276,5 +278,62 @@ describe('a lecture cancelled through the outbox', () => {
       `select count(*)::int as n from notification_deliveries d join notifications n on n.id = d.notification_id where n.dedupe_key = '${key}' and d.channel = 'realtime'`,
     );
     expect(n).toBe(2);
+  });
+});
+
+describe('the sweep of unpushed inbox entries', () => {
+  let ctx: TestContext;
+  const clients: RealtimeClient[] = [];
+
+  beforeAll(async () => {
+    ctx = await createTestContext({ apps: ['parent', 'gateway'] });
+  });
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await ctx?.close();
+  });
+
+  it('leaves alone what the batcher pushed, and pushes an entry a crash left unpushed once, even sweeping twice at a time', async () => {
+    const [teacher, chen] = [await ctx.login('13900000002'), await ctx.login('13900000003')];
+    const [{ id: teacherId }] = await ctx.query<{ id: string }>(`select id::text from users where phone = '13900000002'`);
+    const [{ id: chenId }] = await ctx.query<{ id: string }>(`select id::text from users where phone = '13900000003'`);
+    const client = await RealtimeClient.connect(ctx.urls.gateway as string, chen);
+    clients.push(client);
+    const direct = await ctx
+      .parent()
+      .post('/conversations/direct')
+      .set({ Authorization: `Bearer ${chen}` })
+      .send({ userId: teacherId })
+      .expect(201);
+    const sent = await ctx
+      .parent()
+      .post(`/conversations/${direct.body.id}/messages`)
+      .set({ Authorization: `Bearer ${teacher}` })
+      .send({ clientMsgId: 'sweep-batched', type: 'text', text: '明天下午家访，方便吗？' })
+      .expect(201);
+    const [batched] = await ctx.query<{ id: string }>(
+      `select id::text from notifications where dedupe_key = 'message:${sent.body.message.id}'`,
+    );
+    await client.next<{ id: string }>('notification:new', (n) => n.id === batched.id);
+
+    // Both due long enough for the sweep: the batched entry (pushed) and one a crash left unpushed.
+    await ctx.query(`update notifications set deliver_at = now() - interval '2 minutes' where id = '${batched.id}'`);
+    const [lost] = await ctx.query<{ id: string }>(
+      `insert into notifications (user_id, kind, title, body, data, dedupe_key, deliver_at)
+       values ('${chenId}', 'message.direct', '王老师', '请回复', '{}', 'message:sweep-lost', now() - interval '2 minutes') returning id::text`,
+    );
+    const sweep = ctx.apps.parent!.get(UnpushedSweep, { strict: false });
+    await Promise.all([sweep.sweep(), sweep.sweep()]);
+    await client.next<{ id: string }>('notification:new', (n) => n.id === lost.id);
+    expect(await sweep.sweep()).toBe(0);
+
+    await sleep(300);
+    for (const id of [batched.id, lost.id]) {
+      expect(client.received<{ id: string }>('notification:new', (n) => n.id === id)).toHaveLength(1);
+      const [{ n }] = await ctx.query<{ n: number }>(
+        `select count(*)::int as n from notification_deliveries where notification_id = '${id}' and channel = 'realtime'`,
+      );
+      expect(n).toBe(1);
+    }
   });
 });

@@ -35,6 +35,8 @@ export interface JobPayloads {
   'notification.push': { notificationId: string };
   /** push the inbox entries with this key not pushed yet (written in a change's transaction, pushed after its event) */
   'notification.dispatch': { dedupeKey: string };
+  /** push the inbox entries a crash left unpushed: due for a while, of the last day (every minute) */
+  'notification.sweep': Record<string, never>;
   /** route one notification to WeChat and SMS (the worker's delivery router) */
   'notification.deliver': { notificationId: string };
   /** SMS to the families that have not confirmed a notice (回执) NOTICE_SMS_AFTER_HOURS after it went out */
@@ -89,6 +91,7 @@ export const JOB_QUEUE = {
   'notice.fanout': 'notifications',
   'notification.dispatch': 'notifications',
   'notification.deliver': 'notifications',
+  'notification.sweep': 'notifications',
   'notice.escalate': 'notifications',
   'school-notice.fanout': 'notifications',
   'conversation.sync-class': 'messaging',
@@ -128,7 +131,8 @@ const NOTIFY: JobPreset = { attempts: 5, backoff: { type: 'exponential', delay: 
 const GROUP_SYNC: JobPreset = { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 };
 
 /** Jobs a job scheduler queues (upsertJobScheduler, at start-up) rather than the code. */
-export type ScheduledJobName = 'watch.flush' | 'election.close-due' | 'fund.monthly-summary' | 'mailbox.escalate' | 'messages.partitions';
+export type ScheduledJobName =
+  'watch.flush' | 'election.close-due' | 'fund.monthly-summary' | 'mailbox.escalate' | 'messages.partitions' | 'notification.sweep';
 export type QueuedJobName = Exclude<JobName, ScheduledJobName>;
 
 /** The retry preset of every job the code queues: a call site adds only the job's id and delay (enqueue, below). */
