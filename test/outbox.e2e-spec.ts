@@ -7,6 +7,7 @@ import request from 'supertest';
 import { QUEUES } from '@jiaxiao/common';
 import { DEMO_PASSWORD } from '../seeds/demo.seed';
 import { createTestContext, TestContext } from './support/harness';
+import { RealtimeClient } from './support/realtime-client';
 import { testEnv } from './support/env';
 import { freePort } from './support/ports';
 
@@ -16,7 +17,8 @@ import { freePort } from './support/ports';
  * event waits in the outbox, and the worker's relay fans the notice out, once, even when the event
  * is delivered again (a relay that died after its handlers ran but before deleting the event).
  * The same for a class notice (parent-api dies) and for a lecture's publication, whose reminder jobs
- * the relay queues and later events move or drop.
+ * the relay queues and later events move or drop. A direct message's push, which is no event, is
+ * swept by the worker when its gateway dies between the commit and the push.
  */
 const root = join(__dirname, '..');
 
@@ -30,29 +32,30 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, limit
   }
 }
 
-/** A built app on this file's database that kills itself right after a change commits with its event, before publishing it. */
-async function startDying(app: 'admin-api' | 'parent-api', store: TestContext) {
+const PORT_VARIABLES = { 'admin-api': 'ADMIN_API_PORT', 'parent-api': 'PARENT_API_PORT', gateway: 'GATEWAY_PORT' } as const;
+
+/**
+ * A built app on this file's database that kills itself right after a change commits with its event,
+ * before publishing it (or, with die-before-push.js, right after a direct message commits, before its push).
+ */
+async function startDying(app: keyof typeof PORT_VARIABLES, store: TestContext, preload = 'die-after-commit.js') {
   const port = await freePort();
   const { config } = store;
-  const portVariable = app === 'admin-api' ? 'ADMIN_API_PORT' : 'PARENT_API_PORT';
-  const child = spawn(
-    process.execPath,
-    ['--require', join(__dirname, 'support/die-after-commit.js'), join(root, `dist/apps/${app}/src/main.js`)],
-    {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        [portVariable]: String(port),
-        DATABASE_URL: config.DATABASE_URL,
-        REDIS_URL: config.REDIS_URL,
-        REDIS_PREFIX: config.REDIS_PREFIX,
-        JWT_SECRET: config.JWT_SECRET,
-        LOG_LEVEL: 'silent',
-      },
-      stdio: 'ignore',
+  const portVariable = PORT_VARIABLES[app];
+  const child = spawn(process.execPath, ['--require', join(__dirname, 'support', preload), join(root, `dist/apps/${app}/src/main.js`)], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      [portVariable]: String(port),
+      DATABASE_URL: config.DATABASE_URL,
+      REDIS_URL: config.REDIS_URL,
+      REDIS_PREFIX: config.REDIS_PREFIX,
+      JWT_SECRET: config.JWT_SECRET,
+      LOG_LEVEL: 'silent',
     },
-  );
+    stdio: 'ignore',
+  });
   const exited = new Promise<string | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
   const url = `http://127.0.0.1:${port}`;
   await until(`${app} up`, async () =>
@@ -298,5 +301,74 @@ describeOnPostgres('lecture reminders through the outbox (admin-api killed after
       (await run.store.query('select 1 from outbox_events')).length === 0 ? true : undefined,
     );
     expect(await reminders()).toEqual([]);
+  });
+});
+
+describeOnPostgres('a direct message’s push swept by the worker (gateway killed between the commit and the push)', () => {
+  let ctx: TestContext;
+  let child: ChildProcess | undefined;
+  const clients: RealtimeClient[] = [];
+
+  beforeAll(async () => {
+    ctx = await createTestContext({ apps: ['parent', 'gateway', 'worker'] });
+  });
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await ctx?.close();
+  });
+
+  it('pushes the recipient’s inbox entry once, by the sweep job, and a later sweep adds nothing', async () => {
+    const [teacher, chen] = [await ctx.login('13900000002'), await ctx.login('13900000003')];
+    const [{ id: teacherId }] = await ctx.query<{ id: string }>(`select id::text from users where phone = '13900000002'`);
+    const direct = await ctx
+      .parent()
+      .post('/conversations/direct')
+      .set({ Authorization: `Bearer ${chen}` })
+      .send({ userId: teacherId })
+      .expect(201);
+    const recipient = await RealtimeClient.connect(ctx.urls.gateway as string, chen);
+    clients.push(recipient);
+
+    // The teacher's gateway commits the message with its inbox entry, then dies before the push.
+    let exited: Promise<string | null>;
+    let url: string;
+    ({ child, exited, url } = await startDying('gateway', ctx, 'die-before-push.js'));
+    const sender = await RealtimeClient.connect(url, teacher);
+    clients.push(sender);
+    sender.socket.emit('message:send', {
+      conversationId: direct.body.id,
+      clientMsgId: 'swept-1',
+      type: 'text',
+      text: '明天下午家访，方便吗？',
+    });
+    expect(await exited).toBe('SIGKILL');
+    const entry = async () =>
+      (
+        await ctx.query<{ id: string; pushed: boolean }>(
+          `select n.id::text, n.pushed_at is not null as pushed from notifications n join messages m on n.dedupe_key = 'message:' || m.id
+            where m.client_msg_id = 'swept-1'`,
+        )
+      )[0];
+    const lost = await entry();
+    expect(lost).toEqual({ id: expect.any(String), pushed: false });
+
+    // Due for longer than the sweep's grace, the worker's sweep job (every minute; queued here at once) pushes it.
+    const queue = ctx.apps.worker!.get<Queue>(getQueueToken(QUEUES.notifications), { strict: false });
+    expect(await queue.getJobScheduler('notification-sweep')).toEqual(expect.objectContaining({ every: 60_000 }));
+    await ctx.query(`update notifications set deliver_at = deliver_at - interval '1 minute' where id = '${lost.id}'`);
+    await queue.add('notification.sweep', {});
+    await recipient.next<{ id: string }>('notification:new', (n) => n.id === lost.id);
+    expect((await entry()).pushed).toBe(true);
+
+    // Swept again: nothing more reaches the recipient.
+    const again = await queue.add('notification.sweep', {});
+    await until('the second sweep', async () => ((await again.getState()) === 'completed' ? true : undefined));
+    await sleep(300);
+    expect(recipient.received<{ id: string }>('notification:new', (n) => n.id === lost.id)).toHaveLength(1);
+    const [{ n }] = await ctx.query<{ n: number }>(
+      `select count(*)::int as n from notification_deliveries where notification_id = '${lost.id}' and channel = 'realtime'`,
+    );
+    expect(n).toBe(1);
   });
 });

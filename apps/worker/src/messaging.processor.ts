@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { JobHandlers, QUEUES } from '@jiaxiao/common';
-import { ConversationService, MessagePartitionsService } from '@jiaxiao/messaging';
+import { ConversationService, LectureRoomService, MessagePartitionsService } from '@jiaxiao/messaging';
 import { dispatch } from './dispatch';
 
 @Processor(QUEUES.messaging, { concurrency: 2 })
@@ -9,6 +9,7 @@ export class MessagingProcessor extends WorkerHost {
   constructor(
     private readonly conversations: ConversationService,
     private readonly partitions: MessagePartitionsService,
+    private readonly lectureRooms: LectureRoomService,
   ) {
     super();
   }
@@ -18,6 +19,10 @@ export class MessagingProcessor extends WorkerHost {
       await this.conversations.syncClassGroup(payload.classId);
     },
     'conversation.move-class': (payload) => this.conversations.moveClassGroup(payload.fromClassId, payload.toClassId),
+    'conversation.sync-committee': async (payload) => {
+      await this.conversations.syncCommitteeGroup(payload.committeeId);
+    },
+    'conversation.sync-lecture-room': (payload) => this.lectureRooms.sync(payload.lectureId),
     'messages.partitions': async () => {
       await this.partitions.ensure();
     },

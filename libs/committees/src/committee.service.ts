@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { areaScopeOf, DomainError, maskPhone, Principal, schoolYearBounds, schoolYearOf, staffSchoolIds } from '@jiaxiao/common';
 import { CommitteeRole, DbExecutor } from '@jiaxiao/db';
-import { ConversationService } from '@jiaxiao/messaging';
+import { ConversationService, GroupRoster, GroupRosters } from '@jiaxiao/messaging';
 import { AuditService, OutboxService } from '@jiaxiao/platform';
 import { manages, OFFICER_ROLES } from './committees.access';
 import { CommitteeRow, CommitteesRepository } from './committees.repository';
@@ -16,17 +16,24 @@ const LEVEL_NAMES = { class: '班级家长委员会', grade: '年级家长委员
 /**
  * 家长委员会 at class, grade and school level: set-up by the school's coordinator, the charter,
  * members with roles and terms within a size limit, the group chat kept in line with the
- * members (minutes and oversight records: CommitteeMinutesService).
+ * members (minutes and oversight records: CommitteeMinutesService). A change of members records
+ * `committee.members-changed` in its transaction (messaging's job syncs the group, whatever a
+ * crash loses); the request syncs it too, at once, so its answer finds the group in line.
  */
 @Injectable()
-export class CommitteeService {
+export class CommitteeService implements OnModuleInit {
   constructor(
     private readonly directory: DirectoryRepository,
     private readonly repository: CommitteesRepository,
     private readonly conversations: ConversationService,
+    private readonly rosters: GroupRosters,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
   ) {}
+
+  onModuleInit(): void {
+    this.rosters.register('committee_group', (committeeId) => this.groupRoster(committeeId));
+  }
 
   async create(principal: Principal, dto: CreateCommitteeDto): Promise<CommitteeDto> {
     const school = await this.directory.schoolById(dto.schoolId);
@@ -79,16 +86,19 @@ export class CommitteeService {
       const { id: committeeId, schoolId, schoolYearId, level, createdAt } = inserted;
       return {
         ...inserted,
-        event: await this.outbox.record(tx, 'committee.established', {
-          committeeId,
-          schoolId,
-          schoolYearId,
-          level,
-          at: createdAt.toISOString(),
-        }),
+        events: [
+          await this.outbox.record(tx, 'committee.established', {
+            committeeId,
+            schoolId,
+            schoolYearId,
+            level,
+            at: createdAt.toISOString(),
+          }),
+          await this.outbox.record(tx, 'committee.members-changed', { committeeId }),
+        ],
       };
     });
-    await this.outbox.publish(row.event);
+    await this.outbox.publish(...row.events);
     await this.syncGroup(row);
     return this.toDto(row, year.name);
   }
@@ -165,26 +175,29 @@ export class CommitteeService {
     const ended = await this.repository.transaction(async (tx) => {
       await this.repository.lockCommittee(committee.id, tx);
       const done = await this.repository.endMember(member.id, tx);
-      if (done)
-        await this.audit.record(
-          {
-            actorId: principal.userId,
-            action: 'committee.member_ended',
-            targetType: 'committee',
-            targetId: committee.id,
-            detail: { memberId, userId: member.userId, role: member.role, reason: reason ?? null },
-          },
-          tx,
-        );
-      return done;
+      if (!done) return undefined;
+      await this.audit.record(
+        {
+          actorId: principal.userId,
+          action: 'committee.member_ended',
+          targetType: 'committee',
+          targetId: committee.id,
+          detail: { memberId, userId: member.userId, role: member.role, reason: reason ?? null },
+        },
+        tx,
+      );
+      return this.outbox.record(tx, 'committee.members-changed', { committeeId: committee.id });
     });
-    if (ended) await this.syncGroup(committee);
+    if (ended !== undefined) {
+      await this.outbox.publish(ended);
+      await this.syncGroup(committee);
+    }
     return this.members(principal, committee.id);
   }
 
   async appoint(principal: Principal, committeeId: string, dto: AppointMemberDto): Promise<CommitteeMemberDto[]> {
     const committee = await this.mustGet(committeeId);
-    await this.repository.transaction(async (tx) => {
+    const event = await this.repository.transaction(async (tx) => {
       await this.seat(committee, dto.userId, dto.role, tx, { termEndsOn: dto.termEndsOn });
       await this.audit.record(
         {
@@ -196,7 +209,9 @@ export class CommitteeService {
         },
         tx,
       );
+      return this.outbox.record(tx, 'committee.members-changed', { committeeId });
     });
+    await this.outbox.publish(event);
     await this.syncGroup(committee);
     return this.members(principal, committeeId);
   }
@@ -262,18 +277,27 @@ export class CommitteeService {
       throw new DomainError('NOT_A_CLASS_COMMITTEE_MEMBER');
   }
 
-  /** The committee group chat: officers and the school's coordinators as staff, other members as members. */
-  async syncGroup(committee: CommitteeRow): Promise<string> {
+  /**
+   * Syncs the committee's group chat now, for the request that changed the members (its event's
+   * job syncs it again, finding nothing to change; a crash before this line leaves the job alone to do it).
+   */
+  async syncGroup(committee: CommitteeRow): Promise<void> {
+    await this.conversations.syncCommitteeGroup(committee.id);
+  }
+
+  /** Who belongs in the committee's group chat: officers and the school's coordinators as staff, other members as members. */
+  private async groupRoster(committeeId: string): Promise<GroupRoster | undefined> {
+    const committee = await this.repository.committee(committeeId);
+    if (!committee) return undefined;
     const members = await this.repository.members(committee.id);
     const coordinators = await this.repository.coordinatorIds(committee.schoolId);
     const wanted = new Map<string, 'staff' | 'member'>();
     for (const m of members) wanted.set(m.userId, m.role === 'chair' || m.role === 'vice_chair' ? 'staff' : 'member');
     for (const id of coordinators) wanted.set(id, 'staff');
-    const outcome = await this.conversations.syncCommitteeGroup(
-      { id: committee.id, title: committee.name, schoolId: committee.schoolId },
-      [...wanted].map(([userId, role]) => ({ userId, role })),
-    );
-    return outcome.conversationId;
+    return {
+      ref: { id: committee.id, title: committee.name, schoolId: committee.schoolId },
+      people: [...wanted].map(([userId, role]) => ({ userId, role })),
+    };
   }
 
   // ── helpers ───────────────────────────────────────────────────────────────────

@@ -7,8 +7,8 @@ import { ElectionService } from './election.service';
 /**
  * An opened election's tally (a run-off's too) is scheduled for the end of its voting window, and
  * the opening notices written with it are pushed (a run-off has none: its job finds nothing); a
- * nomination's notice to the nominee is pushed; a tallied election's announcement (group sync,
- * pushes) is queued. Once each: the job ids are the election's, the nomination's or the key's.
+ * nomination's notice to the nominee is pushed; a tallied election's announcement (the
+ * result's pushes) is queued. Once each: the job ids are the election's, the nomination's or the key's.
  */
 @Injectable()
 @ReactsToEvents()

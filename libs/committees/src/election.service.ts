@@ -274,7 +274,7 @@ export class ElectionService {
       }
       if (unseated.length > 0) result.unseated = unseated;
       await this.electionRepository.closeElection(election.id, result, tx);
-      // The result reaches every guardian's inbox with the count; the pushes and the group follow its event.
+      // The result reaches every guardian's inbox with the count; the pushes follow its event, the group the members' event.
       const guardians = await this.repository.guardiansInScope(committee, tx);
       const note = runoff ? '计票结束，末位票数相同，将进行决选投票，请及时参加。' : '计票结束，选举结果已公布。';
       await this.notifications.create(
@@ -289,7 +289,10 @@ export class ElectionService {
         })),
         tx,
       );
-      const events = [await this.outbox.record(tx, 'election.tallied', { electionId: election.id })];
+      const events = [
+        await this.outbox.record(tx, 'election.tallied', { electionId: election.id }),
+        await this.outbox.record(tx, 'committee.members-changed', { committeeId: committee.id }),
+      ];
       if (runoff)
         events.push(
           await this.outbox.record(tx, 'election.opened', { electionId: runoff.id, votingEndsAt: runoff.votingEndsAt.toISOString() }),
@@ -316,14 +319,10 @@ export class ElectionService {
   }
 
   /**
-   * After a tally (the worker's `election.announce`, queued from `election.tallied`): the committee
-   * group follows the new seats and the result's inbox entries not pushed yet are pushed. Safe to repeat.
+   * After a tally (the worker's `election.announce`, queued from `election.tallied`): the result's
+   * inbox entries not pushed yet are pushed (the group follows the seats through `committee.members-changed`). Safe to repeat.
    */
   async announce(electionId: string): Promise<void> {
-    const election = await this.electionRepository.election(electionId);
-    const committee = election && (await this.repository.committee(election.committeeId));
-    if (!committee) return;
-    await this.committees.syncGroup(committee);
     await this.notifications.dispatchBulk(resultKey(electionId));
   }
 

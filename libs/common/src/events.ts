@@ -11,6 +11,8 @@ export interface DomainEvents {
   'nomination.made': { electionId: string; nominationId: string };
   /** an election was counted: its result is in the guardians' inboxes, to be pushed, and the committee group follows the new seats */
   'election.tallied': { electionId: string };
+  /** a committee's members changed (set up, a seat given or ended, an election's winners seated): its group chat follows */
+  'committee.members-changed': { committeeId: string };
   /** a class-group notice was sent: its inbox entries are written, and without 回执 in time it is escalated by SMS */
   'class-notice.posted': { messageId: string; needsAck: boolean };
   /** the sender asked to remind the families that have not confirmed a class notice (round = when asked, ms) */
@@ -31,6 +33,8 @@ export interface DomainEvents {
   'lecture.cancelled': { lectureId: string; startsAt: string };
   /** guardians on a lecture's waitlist were given a seat: their notices are in their inboxes, to be pushed */
   'registration.promoted': { lectureId: string };
+  /** a guardian registered for a lecture (a seat or the waitlist): they belong in its Q&A room */
+  'registration.made': { lectureId: string; userId: string };
   /** a course-hour report workbook was asked for; the worker builds it */
   'report-export.requested': { exportId: string };
   /** a roster sheet was uploaded; its rows are imported in the background */

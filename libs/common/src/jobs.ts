@@ -35,6 +35,8 @@ export interface JobPayloads {
   'notification.push': { notificationId: string };
   /** push the inbox entries with this key not pushed yet (written in a change's transaction, pushed after its event) */
   'notification.dispatch': { dedupeKey: string };
+  /** push the inbox entries a crash left unpushed: due for a while, of the last day (every minute) */
+  'notification.sweep': Record<string, never>;
   /** route one notification to WeChat and SMS (the worker's delivery router) */
   'notification.deliver': { notificationId: string };
   /** SMS to the families that have not confirmed a notice (回执) NOTICE_SMS_AFTER_HOURS after it went out */
@@ -47,6 +49,10 @@ export interface JobPayloads {
   'conversation.move-class': { fromClassId: string; toClassId: string };
   /** bring a class group's members in line with the roster and the class's teachers */
   'conversation.sync-class': { classId: string };
+  /** bring a committee's group chat in line with its members and the school's coordinators */
+  'conversation.sync-committee': { committeeId: string };
+  /** open a published lecture's Q&A room if needed and add its organiser and registered guardians who are not in it */
+  'conversation.sync-lecture-room': { lectureId: string };
   /** make the coming months' partitions of messages that are missing (daily) */
   'messages.partitions': Record<string, never>;
   /** remind registrants of a lecture; startsAt pins the schedule it was planned for */
@@ -57,7 +63,7 @@ export interface JobPayloads {
   'report.export': { exportId: string };
   /** count an election's ballots at the end of its voting window (or when closed early) */
   'election.tally': { electionId: string };
-  /** after a tally: the committee group follows the new seats and the result's inbox entries are pushed */
+  /** after a tally: the result's inbox entries are pushed */
   'election.announce': { electionId: string };
   /** tally every open election whose voting window has passed (a missed delayed job) */
   'election.close-due': Record<string, never>;
@@ -85,10 +91,13 @@ export const JOB_QUEUE = {
   'notice.fanout': 'notifications',
   'notification.dispatch': 'notifications',
   'notification.deliver': 'notifications',
+  'notification.sweep': 'notifications',
   'notice.escalate': 'notifications',
   'school-notice.fanout': 'notifications',
   'conversation.sync-class': 'messaging',
   'conversation.move-class': 'messaging',
+  'conversation.sync-committee': 'messaging',
+  'conversation.sync-lecture-room': 'messaging',
   'messages.partitions': 'messaging',
   'lecture.remind': 'courses',
   'watch.flush': 'courses',
@@ -119,10 +128,11 @@ export interface JobPreset {
 }
 
 const NOTIFY: JobPreset = { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000 };
-const CLASS_GROUP: JobPreset = { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 };
+const GROUP_SYNC: JobPreset = { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 };
 
 /** Jobs a job scheduler queues (upsertJobScheduler, at start-up) rather than the code. */
-export type ScheduledJobName = 'watch.flush' | 'election.close-due' | 'fund.monthly-summary' | 'mailbox.escalate' | 'messages.partitions';
+export type ScheduledJobName =
+  'watch.flush' | 'election.close-due' | 'fund.monthly-summary' | 'mailbox.escalate' | 'messages.partitions' | 'notification.sweep';
 export type QueuedJobName = Exclude<JobName, ScheduledJobName>;
 
 /** The retry preset of every job the code queues: a call site adds only the job's id and delay (enqueue, below). */
@@ -134,8 +144,10 @@ export const JOB_PRESETS: Record<QueuedJobName, JobPreset> = {
   'notification.dispatch': { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: true, removeOnFail: 1000 },
   'notice.fanout': NOTIFY,
   'school-notice.fanout': NOTIFY,
-  'conversation.sync-class': CLASS_GROUP,
-  'conversation.move-class': CLASS_GROUP,
+  'conversation.sync-class': GROUP_SYNC,
+  'conversation.move-class': GROUP_SYNC,
+  'conversation.sync-committee': GROUP_SYNC,
+  'conversation.sync-lecture-room': GROUP_SYNC,
   'lecture.remind': { attempts: 3, removeOnComplete: true, removeOnFail: 1000 },
   'report.export': { attempts: 3, removeOnComplete: true, removeOnFail: 1000 },
   'election.tally': { attempts: 5, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: 1000 },

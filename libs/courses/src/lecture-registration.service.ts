@@ -34,17 +34,19 @@ export class LectureRegistrationService {
     if (lecture.status !== 'published' || lecture.endsAt.getTime() <= Date.now()) throw new DomainError('LECTURE_NOT_OPEN');
     const cutoff = lecture.registrationCutoff ?? lecture.startsAt;
     if (Date.now() > cutoff.getTime()) throw new DomainError('REGISTRATION_CLOSED');
-    const status = await this.repository.transaction(async (tx) => {
+    const { status, event } = await this.repository.transaction(async (tx) => {
       const locked = await this.lectureRepository.lockLecture(lectureId, tx);
       if (!locked) throw new DomainError('LECTURE_NOT_FOUND');
       const existing = await this.registrationRepository.registration(lectureId, principal.userId, tx);
-      if (existing && existing.status !== 'cancelled') return existing.status;
+      if (existing && existing.status !== 'cancelled') return { status: existing.status, event: undefined };
       const taken = await this.registrationRepository.countRegistered(lectureId, tx);
       const next = locked.capacity === null || taken < locked.capacity ? 'registered' : 'waitlisted';
       await this.registrationRepository.upsertRegistration(lectureId, principal.userId, next, tx);
-      return next;
+      return { status: next, event: await this.outbox.record(tx, 'registration.made', { lectureId, userId: principal.userId }) };
     });
-    // Registered or waiting, the parent may ask in the lecture's Q&A room.
+    if (event !== undefined) await this.outbox.publish(event);
+    // Registered or waiting, the parent may ask in the lecture's Q&A room: at once, for the answer
+    // (the event's job adds them if a crash comes first).
     await this.rooms.join(lecture, [{ userId: principal.userId, role: 'member' }]);
     return { lectureId, status };
   }

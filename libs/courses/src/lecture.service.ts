@@ -265,7 +265,8 @@ export class LectureService {
       };
     });
     await this.outbox.publish(row.event);
-    // The Q&A room opens with the lecture; its creator answers there.
+    // The Q&A room opens with the lecture; its creator answers there (messaging's job for the event
+    // opens it too, so a crash before this line leaves no lecture without its room).
     await this.rooms.join(row, [{ userId: row.createdBy ?? principal.userId, role: 'staff' }]);
     return this.get(principal, row.id);
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { conversationRoom, decodeTimeIdCursor, DEFAULT_PAGE_SIZE, DomainError, Principal, toPage } from '@jiaxiao/common';
 import { DbExecutor, SystemEvent } from '@jiaxiao/db';
 import { RealtimePublisher } from '@jiaxiao/notifications';
+import { GroupRosters } from './group-rosters';
 import { ConversationDto, ConversationPageDto, ListConversationsQueryDto, MemberDto } from './dto/message.dto';
 import { toMessageDto } from './message.mapper';
 import { MessageRow, MessagingRepository } from './messaging.repository';
@@ -16,6 +17,7 @@ export class ConversationService {
     private readonly repository: MessagingRepository,
     private readonly messageRepository: MessageRepository,
     private readonly realtime: RealtimePublisher,
+    private readonly rosters: GroupRosters,
   ) {}
 
   async list(principal: Principal, query: ListConversationsQueryDto): Promise<ConversationPageDto> {
@@ -168,15 +170,16 @@ export class ConversationService {
   }
 
   /**
-   * Brings a committee's group chat in line with its members (given by the committees context,
-   * which sits above messaging): officers and the school's coordinators as staff, the other
-   * members as members; those not given leave. Creates the group on first use. One
-   * transaction; sockets join or leave the room after commit.
+   * Brings a committee's group chat in line with its members as the committees context (above
+   * messaging) gives them through GroupRosters: officers and the school's coordinators as staff,
+   * the other members as members; those not given leave. Creates the group on first use. One
+   * transaction; sockets join or leave the room after commit. Idempotent: a repeat finds nothing
+   * to change and writes no joined/left message.
    */
-  async syncCommitteeGroup(
-    committee: { id: string; title: string; schoolId: string },
-    wanted: { userId: string; role: 'staff' | 'member' }[],
-  ): Promise<{ conversationId: string; joined: string[]; left: string[] }> {
+  async syncCommitteeGroup(committeeId: string): Promise<{ conversationId: string; joined: string[]; left: string[] } | undefined> {
+    const roster = await this.rosters.of('committee_group', committeeId);
+    if (!roster) return undefined;
+    const { ref: committee, people: wanted } = roster;
     const outcome = await this.repository.transaction(async (tx) => {
       await this.repository.insertConversation(
         { kind: 'committee_group', title: committee.title.slice(0, 100), schoolId: committee.schoolId, refId: committee.id },

@@ -4,6 +4,7 @@ export * from './message.service';
 export * from './message-partitions.service';
 export * from './class-notices/class-notice.service';
 export * from './lecture-room.service';
+export * from './group-rosters';
 export * from './message.mapper';
 export * from './dto/message.dto';
 export * from './school-notices/school-notice.service';

@@ -8,6 +8,7 @@ import { ClassNoticeReactor } from './class-notices/class-notice.reactor';
 import { ClassNoticeRepository } from './class-notices/class-notice.repository';
 import { ClassNoticeService } from './class-notices/class-notice.service';
 import { ConversationService } from './conversation.service';
+import { GroupRosters } from './group-rosters';
 import { LectureRoomService } from './lecture-room.service';
 import { SendBatchRepository } from './send-batch.repository';
 import { SendBatcher } from './send-batcher';
@@ -17,6 +18,7 @@ import { MessageRepository } from './message.repository';
 import { MessageService } from './message.service';
 import { MessagingAccess } from './messaging.access';
 import { MessagingRepository } from './messaging.repository';
+import { RosteredGroupReactor } from './rostered-group.reactor';
 import { SchoolNoticeAccess } from './school-notices/school-notice.access';
 import { SchoolNoticeRepository } from './school-notices/school-notice.repository';
 import { SchoolNoticeReactor } from './school-notices/school-notice.reactor';
@@ -39,6 +41,8 @@ import { UnconfirmedNoticeService } from './unconfirmed/unconfirmed.service';
     ClassNoticeService,
     ClassNoticeReactor,
     ClassGroupReactor,
+    GroupRosters,
+    RosteredGroupReactor,
     LectureRoomService,
     MessagingAccess,
     SchoolNoticeRepository,
@@ -56,6 +60,7 @@ import { UnconfirmedNoticeService } from './unconfirmed/unconfirmed.service';
     SchoolNoticeService,
     UnconfirmedNoticeService,
     LectureRoomService,
+    GroupRosters,
     NotificationsModule,
   ],
 })

@@ -2,6 +2,7 @@ export * from './notifications.module';
 export * from './notifications.service';
 export * from './notifications.repository';
 export * from './push-batcher';
+export * from './unpushed-sweep';
 export * from './realtime.publisher';
 export * from './quiet-hours';
 export * from './inbox-port';

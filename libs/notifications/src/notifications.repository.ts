@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, desc, eq, inArray, isNull, like, lt, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, like, lt, lte, or, sql } from 'drizzle-orm';
 import { DB, Database, DbExecutor, notificationDeliveries, notifications, workingHours } from '@jiaxiao/db';
 import { people } from '@jiaxiao/auth';
 import { staffRoles } from '@jiaxiao/directory';
@@ -79,6 +79,28 @@ export class NotificationsRepository {
       .where(and(eq(notifications.id, id), isNull(notifications.pushedAt)))
       .returning({ id: notifications.id });
     return rows.length > 0;
+  }
+
+  /**
+   * Unpushed entries whose push was due in [from, to), oldest first, after the (deliverAt, id) given:
+   * one page of the sweep, read from the partial index of unpushed entries.
+   */
+  unpushedBetween(from: Date, to: Date, limit: number, after?: { deliverAt: Date; id: string }) {
+    return this.db
+      .select({ id: notifications.id, deliverAt: notifications.deliverAt })
+      .from(notifications)
+      .where(
+        and(
+          isNull(notifications.pushedAt),
+          gte(notifications.deliverAt, from),
+          lt(notifications.deliverAt, to),
+          after
+            ? sql`(${notifications.deliverAt}, ${notifications.id}) > (${after.deliverAt.toISOString()}::timestamptz, ${after.id}::uuid)`
+            : undefined,
+        ),
+      )
+      .orderBy(notifications.deliverAt, notifications.id)
+      .limit(limit);
   }
 
   /** claimPush for many at once: the ones not pushed yet, now claimed. */

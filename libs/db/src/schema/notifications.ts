@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid, varchar } from 'drizzle-orm/pg-core';
 import { createdAt, id } from './columns';
 import { schools } from './directory';
@@ -27,6 +28,10 @@ export const notifications = pgTable(
     index('notifications_user_idx').on(t.userId, t.deliverAt),
     unique('notifications_dedupe_uq').on(t.userId, t.dedupeKey),
     index('notifications_dedupe_idx').on(t.dedupeKey),
+    /** the worker's sweep of pushes a crash lost: only the unpushed entries, by when they were due */
+    index('notifications_unpushed_idx')
+      .on(t.deliverAt, t.id)
+      .where(sql`pushed_at is null`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "notifications_unpushed_idx" ON "notifications" USING btree ("deliver_at","id") WHERE pushed_at is null;
