@@ -90,17 +90,19 @@ export class SendBatchRepository {
    * sends one by one.
    */
   async insert(sends: { values: SendValues; inbox: SendInbox }[]): Promise<(SentRow | undefined)[]> {
-    const column = <T>(pick: (send: { values: SendValues; inbox: SendInbox }) => T) => sends.map(pick);
-    const inbox = sends.flatMap((send, i) => send.inbox.userIds.map((userId, j) => ({ ord: i + 1, userId, at: send.inbox.deliverAt[j] })));
+    const column = <T>(pick: (values: SendValues) => T) => sends.map(({ values }) => pick(values));
+    // A batch holds one send per conversation, so the conversation names the send; every join below
+    // is by a key (no CTE joined to another CTE by a scan per row).
+    const inbox = sends.flatMap(({ values, inbox: entry }) =>
+      entry.userIds.map((userId, j) => ({ conversationId: values.conversationId, userId, at: entry.deliverAt[j], entry })),
+    );
     const result = (await this.db.execute(sql`
       with input as (
         select * from unnest(
-          ${pgArray(column((s) => s.values.conversationId))}::uuid[], ${pgArray(column((s) => s.values.senderId))}::uuid[],
-          ${pgArray(column((s) => s.values.clientMsgId))}::text[], ${pgArray(column((s) => s.values.type))}::text[],
-          ${pgArray(column((s) => s.values.text))}::text[], ${pgArray(column((s) => JSON.stringify(s.values.payload)))}::jsonb[],
-          ${pgArray(column((s) => s.inbox.kind))}::text[], ${pgArray(column((s) => s.inbox.title))}::text[],
-          ${pgArray(column((s) => s.inbox.body))}::text[]
-        ) with ordinality as t(conversation_id, sender_id, client_msg_id, type, text, payload, kind, title, body, ord)
+          ${pgArray(column((v) => v.conversationId))}::uuid[], ${pgArray(column((v) => v.senderId))}::uuid[],
+          ${pgArray(column((v) => v.clientMsgId))}::text[], ${pgArray(column((v) => v.type))}::text[],
+          ${pgArray(column((v) => v.text))}::text[], ${pgArray(column((v) => JSON.stringify(v.payload)))}::jsonb[]
+        ) as t(conversation_id, sender_id, client_msg_id, type, text, payload)
       ), allowed as (
         select i.*, m.last_read_seq as read_seq from input i
         join ${conversationMembers} m on m.conversation_id = i.conversation_id and m.user_id = i.sender_id
@@ -110,50 +112,54 @@ export class SendBatchRepository {
       ), bumped as (
         update ${conversations} c set last_seq = c.last_seq + 1, last_message_at = now()
         from allowed a where c.id = a.conversation_id
-        returning c.id, c.last_seq as seq
+        returning c.id as conversation_id, c.last_seq as seq, a.sender_id, a.client_msg_id, a.type, a.text, a.payload, a.read_seq
       ), inserted as (
         insert into ${messages} (conversation_id, seq, sender_id, client_msg_id, type, text, payload)
-        select a.conversation_id, b.seq, a.sender_id, a.client_msg_id, a.type, a.text, a.payload from allowed a join bumped b on b.id = a.conversation_id
+        select conversation_id, seq, sender_id, client_msg_id, type, text, payload from bumped
         returning id, conversation_id, seq, created_at
       ), moved as (
-        update ${conversationMembers} m set last_read_seq = greatest(m.last_read_seq, i.seq)
-        from inserted i join allowed a on a.conversation_id = i.conversation_id
-        where m.conversation_id = i.conversation_id and m.user_id = a.sender_id
-        returning m.conversation_id, m.user_id, m.last_read_seq as seq
+        update ${conversationMembers} m set last_read_seq = greatest(m.last_read_seq, b.seq)
+        from bumped b where m.conversation_id = b.conversation_id and m.user_id = b.sender_id
       ), marked as (
         insert into ${readMarks} (conversation_id, user_id, seq)
-        select mv.conversation_id, mv.user_id, mv.seq from moved mv join allowed a on a.conversation_id = mv.conversation_id
-        where mv.seq - 1 > a.read_seq
+        select conversation_id, sender_id, seq from bumped where seq - 1 > read_seq
         on conflict do nothing
       ), notified as (${inboxInsert(
-        sql`select n.user_id, a.kind, a.title, a.body, 'message:' || i.id as dedupe_key, n.deliver_at,
+        sql`select n.user_id, n.kind, n.title, n.body, 'message:' || i.id as dedupe_key, n.deliver_at,
           jsonb_build_object('conversationId', i.conversation_id, 'messageId', i.id, 'seq', i.seq) as data
-        from unnest(${pgArray(inbox.map((n) => String(n.ord)))}::int8[], ${pgArray(inbox.map((n) => n.userId))}::uuid[],
-          ${pgArray(inbox.map((n) => n.at.toISOString()))}::timestamptz[]) as n(ord, user_id, deliver_at)
-        join allowed a on a.ord = n.ord join inserted i on i.conversation_id = a.conversation_id`,
+        from unnest(${pgArray(inbox.map((n) => n.conversationId))}::uuid[], ${pgArray(inbox.map((n) => n.userId))}::uuid[],
+          ${pgArray(inbox.map((n) => n.at.toISOString()))}::timestamptz[], ${pgArray(inbox.map((n) => n.entry.kind))}::text[],
+          ${pgArray(inbox.map((n) => n.entry.title))}::text[], ${pgArray(inbox.map((n) => n.entry.body))}::text[]
+        ) as n(conversation_id, user_id, deliver_at, kind, title, body)
+        join inserted i on i.conversation_id = n.conversation_id`,
         null,
         { returning: true },
       )}
       )
-      select a.ord, i.id, i.seq::float8 as seq, i.created_at as "createdAt",
-        (select coalesce(json_agg(json_build_object('id', n.id, 'deliverAt', n.deliver_at)), '[]'::json)
-          from notified n where n.dedupe_key = 'message:' || i.id) as notifications
-      from inserted i join allowed a on a.conversation_id = i.conversation_id`)) as unknown as {
+      select
+        (select coalesce(json_agg(json_build_object('conversationId', conversation_id, 'id', id, 'seq', seq, 'createdAt', created_at)), '[]'::json)
+          from inserted) as messages,
+        (select coalesce(json_agg(json_build_object('id', id, 'deliverAt', deliver_at, 'key', dedupe_key)), '[]'::json)
+          from notified) as notifications`)) as unknown as {
       rows: {
-        ord: string | number;
-        id: string;
-        seq: number;
-        createdAt: Date | string;
-        notifications: { id: string; deliverAt: string }[];
+        messages: { conversationId: string; id: string; seq: number; createdAt: string }[];
+        notifications: { id: string; deliverAt: string; key: string }[];
       }[];
     };
-    const written = new Map(result.rows.map((row) => [Number(row.ord), row]));
-    return sends.map(({ values }, i) => {
-      const row = written.get(i + 1);
+    const [{ messages: written, notifications: entries }] = result.rows;
+    const byConversation = new Map(written.map((row) => [row.conversationId, row]));
+    const entriesOf = new Map<string, { id: string; deliverAt: Date }[]>();
+    for (const entry of entries) {
+      const list = entriesOf.get(entry.key) ?? [];
+      list.push({ id: entry.id, deliverAt: new Date(entry.deliverAt) });
+      entriesOf.set(entry.key, list);
+    }
+    return sends.map(({ values }) => {
+      const row = byConversation.get(values.conversationId);
       if (!row) return undefined;
       return {
         row: { ...values, id: row.id, seq: Number(row.seq), createdAt: new Date(row.createdAt), recalledAt: null },
-        notifications: row.notifications.map((n) => ({ id: n.id, deliverAt: new Date(n.deliverAt) })),
+        notifications: entriesOf.get(`message:${row.id}`) ?? [],
       };
     });
   }
