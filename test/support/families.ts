@@ -9,8 +9,8 @@ import type { TestContext } from './harness';
  * so no test sees another's change and tests pass in any order, alone or together.
  *
  * A family is one SQL statement (the account with the demo password's hash, its children in a class,
- * the guardianships and, unless asked not to, the privacy-notice consent), then a real sign-in
- * through `POST /auth/login`. Class groups follow the roster through a worker job; a test that needs
+ * the guardianships and the privacy-notice consent), then a real sign-in through parent-api's
+ * `POST /auth/login` (scrypt, a session, the audit log: what the demo accounts go through). Class groups follow the roster through a worker job; a test that needs
  * the family in its class's group asks for `classGroup` and the messaging service syncs the group
  * at once, as that job would.
  */
@@ -20,15 +20,12 @@ export interface FamilyOptions {
   classId?: string;
   /** how many children (default 1), each named with a number, as names are unique in a class */
   children?: number;
-  /** the guardian's name (default 测试家长<n>) and relation (default 父亲) */
+  /** the guardian's name (default 测试家长<n>) */
   name?: string;
-  relation?: string;
-  /** accept the current privacy notice (default true); false leaves the account consent-gated */
-  consent?: boolean;
   /** join the class group now (default false: no system message is posted in the demo group) */
   classGroup?: boolean;
-  /** sign in on this API (default 'parent'); false: no sign-in */
-  signIn?: 'parent' | 'admin' | false;
+  /** sign in on parent-api (default true); false: the test signs in itself, or not at all */
+  signIn?: boolean;
 }
 
 export interface Family {
@@ -36,7 +33,7 @@ export interface Family {
   phone: string;
   name: string;
   classId: string;
-  /** the children, in creation order */
+  /** the children, by name (测试学生<n>A, B, …) */
   children: { id: string; name: string }[];
   /** the first child's id and name */
   studentId: string;
@@ -46,20 +43,13 @@ export interface Family {
   refreshToken: string;
 }
 
-export interface StaffMember {
-  userId: string;
-  phone: string;
-  name: string;
-  token: string;
-}
-
 /** The demo class the demo parents 13900000003 and 13900000004 belong to. */
 const DEMO_CLASS = `(select c.id from classes c join schools s on s.id = c.school_id where s.name = '潍坊七中' and c.name = '初一(1)班')`;
 
 let serial = 0;
 
 /** A phone number of the 134 block (no demo account, seed or other fixture uses it), unique in this file's database. */
-export function freshPhone(): string {
+function freshPhone(): string {
   serial += 1;
   return `134${String(process.pid % 1000).padStart(3, '0')}${String(serial).padStart(5, '0')}`;
 }
@@ -76,17 +66,17 @@ export async function freshFamily(ctx: TestContext, options: FamilyOptions = {})
     with u as (insert into users (phone, name, password_hash, status)
                select ${literal(phone)}, ${literal(name)}, password_hash, 'active' from users where phone = '13900000003' returning id),
          s as (insert into students (class_id, name)
-               select ${classId}, n.name from unnest(array[${childNames.map(literal).join(', ')}]::text[]) with ordinality as n(name, i)
+               select ${classId}, n.name from unnest(array[${childNames.map(literal).join(', ')}]::text[]) as n(name)
                returning id, name, class_id),
          g as (insert into guardianships (student_id, user_id, relation, is_primary)
-               select s.id, u.id, ${literal(options.relation ?? '父亲')}, true from s, u),
+               select s.id, u.id, '父亲', true from s, u),
          c as (insert into consents (user_id, version)
-               select id, ${literal(PRIVACY_NOTICE.version)} from u where ${options.consent === false ? 'false' : 'true'})
+               select id, ${literal(PRIVACY_NOTICE.version)} from u)
     select (select id::text from u) as user_id, (select min(class_id::text) from s) as class_id,
            (select json_agg(json_build_object('id', s.id::text, 'name', s.name) order by s.name) from s) as children`);
   if (!row.class_id) throw new Error(`freshFamily: no class ${options.classId ?? '潍坊七中 初一(1)班'}`);
   if (options.classGroup) await syncClassGroup(ctx, row.class_id);
-  const session = options.signIn === false ? undefined : await signIn(ctx, phone, options.signIn ?? 'parent');
+  const session = options.signIn === false ? undefined : await signIn(ctx, phone);
   return {
     userId: row.user_id,
     phone,
@@ -100,22 +90,10 @@ export async function freshFamily(ctx: TestContext, options: FamilyOptions = {})
   };
 }
 
-/** A class teacher (班主任) of their own for a class, signed in on admin-api. */
-export async function freshTeacher(ctx: TestContext, classId: string, name = '测试老师'): Promise<StaffMember> {
-  const phone = freshPhone();
-  const [row] = await ctx.query<{ id: string }>(`
-    with u as (insert into users (phone, name, password_hash, status)
-               select ${literal(phone)}, ${literal(name)}, password_hash, 'active' from users where phone = '13900000003' returning id),
-         r as (insert into role_assignments (user_id, role, scope_type, scope_id) select id, 'teacher', 'class', ${literal(classId)} from u)
-    select id::text from u`);
-  const session = await signIn(ctx, phone, 'admin');
-  return { userId: row.id, phone, name, token: session.accessToken };
-}
-
 /** The real sign-in: phone and the demo password through POST /auth/login. */
-async function signIn(ctx: TestContext, phone: string, api: 'parent' | 'admin'): Promise<{ accessToken: string; refreshToken: string }> {
-  const response = await ctx[api]().post('/auth/login').send({ phone, password: DEMO_PASSWORD });
-  if (response.status !== 200) throw new Error(`sign-in of ${phone} on ${api}: ${response.status} ${JSON.stringify(response.body)}`);
+async function signIn(ctx: TestContext, phone: string): Promise<{ accessToken: string; refreshToken: string }> {
+  const response = await ctx.parent().post('/auth/login').send({ phone, password: DEMO_PASSWORD });
+  if (response.status !== 200) throw new Error(`sign-in of ${phone}: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body as { accessToken: string; refreshToken: string };
 }
 
