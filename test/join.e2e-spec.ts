@@ -33,10 +33,12 @@ describe('joining a class by its link, approved by the class teacher (parent-api
   });
   afterAll(() => ctx?.close());
 
-  let link: { url: string; qr: string; token: string };
+  /** The class's join link as its teacher gets it (the same link every time). */
+  const joinLink = async (): Promise<{ url: string; qr: string; token: string }> =>
+    (await ctx.admin().get(`/classes/${class1}/join-link`).set(auth('teacher')).expect(200)).body;
 
   it('the class teacher gets the class’s link under PUBLIC_BASE_URL and its QR code; staff of another school do not', async () => {
-    link = (await ctx.admin().get(`/classes/${class1}/join-link`).set(auth('teacher')).expect(200)).body;
+    const link = await joinLink();
     expect(link.url).toBe(`http://127.0.0.1:3000/h5/join/${link.token}`);
     expect(link.qr).toMatch(/^data:image\/png;base64,/);
     expect((await ctx.admin().get(`/classes/${class1}/join-link`).set(auth('teacher')).expect(200)).body.token).toBe(link.token);
@@ -44,6 +46,7 @@ describe('joining a class by its link, approved by the class teacher (parent-api
   });
 
   it('a signed-in parent names a pupil of the class; the teacher approves; guardianship and class group follow', async () => {
+    const link = await joinLink();
     const place = await ctx.parent().get(`/join?token=${link.token}`).set(auth('zhao')).expect(200);
     expect(place.body).toEqual({ classId: class1, schoolName: '潍坊七中', className: '初一(1)班' });
     const invalid = await ctx
