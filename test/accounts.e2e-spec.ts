@@ -1,5 +1,6 @@
 import { PRIVACY_NOTICE } from '@jiaxiao/common';
 import { DEMO_PASSWORD } from '../seeds/demo.seed';
+import { freshFamily } from './support/families';
 import { createTestContext, TestContext } from './support/harness';
 import { RealtimeClient } from './support/realtime-client';
 
@@ -17,20 +18,7 @@ async function until<T>(probe: () => Promise<T | undefined>, ms = 10_000): Promi
 
 describe('accounts: SMS codes, activation, passwords, consent (parent-api, admin-api, worker, gateway)', () => {
   let ctx: TestContext;
-  let serial = 0;
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
-
-  /** A fresh active parent of 初一(1)班 (own student, demo password, notice accepted). */
-  async function newParent(): Promise<{ id: string; phone: string }> {
-    const phone = `1360000${String(++serial).padStart(4, '0')}`;
-    const [row] = await ctx.query<{ id: string }>(`
-      with u as (insert into users (phone, name, password_hash, status)
-                 select '${phone}', '测试家长${serial}', password_hash, 'active' from users where phone = '13900000003' returning id),
-           s as (insert into students (class_id, name) select s.class_id, '测试学生${serial}' from students s where s.name = '陈小雨' returning id),
-           g as (insert into guardianships (student_id, user_id, relation, is_primary) select s.id, u.id, '父亲', true from s, u)
-      insert into consents (user_id, version) select id, '${PRIVACY_NOTICE.version}' from u returning user_id as id`);
-    return { id: row.id, phone };
-  }
 
   /** Asks for a code and reads it from the development outbox once the worker has "sent" it. */
   async function codeFor(phone: string, purpose: 'login' | 'reset'): Promise<string> {
@@ -137,7 +125,7 @@ describe('accounts: SMS codes, activation, passwords, consent (parent-api, admin
   });
 
   it('50 parallel requests for one phone send one code; 50 parallel guesses get no more than 5 tries', async () => {
-    const parent = await newParent();
+    const parent = await freshFamily(ctx, { signIn: false });
     const requests = await Promise.all(
       Array.from({ length: 50 }, () => ctx.parent().post('/auth/sms-codes').send({ phone: parent.phone, purpose: 'login' })),
     );
@@ -160,7 +148,7 @@ describe('accounts: SMS codes, activation, passwords, consent (parent-api, admin
   });
 
   it('a code survives four wrong tries', async () => {
-    const parent = await newParent();
+    const parent = await freshFamily(ctx, { signIn: false });
     const code = await codeFor(parent.phone, 'login');
     const wrong = code === '999999' ? '888888' : '999999';
     for (let i = 0; i < 4; i++) await ctx.parent().post('/auth/login/sms').send({ phone: parent.phone, code: wrong }).expect(401);
@@ -168,7 +156,7 @@ describe('accounts: SMS codes, activation, passwords, consent (parent-api, admin
   });
 
   it('40 parallel wrong passwords get 10 checks; then the right password needs an SMS code, which lifts the block', async () => {
-    const parent = await newParent();
+    const parent = await freshFamily(ctx, { signIn: false });
     const attempts = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
         ctx
@@ -181,7 +169,7 @@ describe('accounts: SMS codes, activation, passwords, consent (parent-api, admin
     expect(codes.filter((c) => c === 'INVALID_CREDENTIALS')).toHaveLength(10);
     expect(codes.filter((c) => c === 'SMS_CODE_REQUIRED')).toHaveLength(30);
     const failures = await ctx.query<{ n: number }>(
-      `select count(*)::int as n from audit_log where actor_id = '${parent.id}' and action = 'auth.login_failed'`,
+      `select count(*)::int as n from audit_log where actor_id = '${parent.userId}' and action = 'auth.login_failed'`,
     );
     expect(failures[0].n).toBe(10);
 
@@ -193,7 +181,7 @@ describe('accounts: SMS codes, activation, passwords, consent (parent-api, admin
   });
 
   it('a reset by code sets a password that meets the policy and ends every session and socket', async () => {
-    const parent = await newParent();
+    const parent = await freshFamily(ctx, { signIn: false });
     const old = await ctx.parent().post('/auth/login').send({ phone: parent.phone, password: DEMO_PASSWORD }).expect(200);
     const socket = await RealtimeClient.connect(ctx.urls.gateway!, old.body.accessToken);
     const disconnected = new Promise<string>((resolve) => socket.socket.once('disconnect', (reason) => resolve(reason)));
@@ -227,7 +215,7 @@ describe('accounts: SMS codes, activation, passwords, consent (parent-api, admin
   });
 
   it('a password change keeps the caller’s session and ends the others, with their sockets', async () => {
-    const parent = await newParent();
+    const parent = await freshFamily(ctx, { signIn: false });
     const login = async () =>
       (await ctx.parent().post('/auth/login').send({ phone: parent.phone, password: DEMO_PASSWORD }).expect(200)).body
         .accessToken as string;
@@ -266,7 +254,7 @@ describe('accounts: SMS codes, activation, passwords, consent (parent-api, admin
   });
 
   it('logout disconnects that session’s sockets at once', async () => {
-    const parent = await newParent();
+    const parent = await freshFamily(ctx, { signIn: false });
     const token = (await ctx.parent().post('/auth/login').send({ phone: parent.phone, password: DEMO_PASSWORD }).expect(200)).body
       .accessToken as string;
     const socket = await RealtimeClient.connect(ctx.urls.gateway!, token);
@@ -277,7 +265,7 @@ describe('accounts: SMS codes, activation, passwords, consent (parent-api, admin
   });
 
   it('withdrawing consent hides the children again and tells the class teacher; it is audited', async () => {
-    const parent = await newParent();
+    const parent = await freshFamily(ctx, { signIn: false });
     const token = (await ctx.parent().post('/auth/login').send({ phone: parent.phone, password: DEMO_PASSWORD }).expect(200)).body
       .accessToken as string;
     await ctx.parent().get('/me/children').set(bearer(token)).expect(200);
@@ -295,7 +283,7 @@ describe('accounts: SMS codes, activation, passwords, consent (parent-api, admin
         body: string;
         data: { userId: string };
       }[];
-      return items.find((n) => n.kind === 'consent.withdrawn' && n.data.userId === parent.id);
+      return items.find((n) => n.kind === 'consent.withdrawn' && n.data.userId === parent.userId);
     });
     expect(notice.body).toContain('撤回');
     const coordinator = await ctx.login('13900000001');
@@ -303,9 +291,9 @@ describe('accounts: SMS codes, activation, passwords, consent (parent-api, admin
       kind: string;
       data: { userId: string };
     }[];
-    expect(coordinatorItems.some((n) => n.kind === 'consent.withdrawn' && n.data.userId === parent.id)).toBe(true);
+    expect(coordinatorItems.some((n) => n.kind === 'consent.withdrawn' && n.data.userId === parent.userId)).toBe(true);
     const audit = await ctx.query<{ action: string }>(
-      `select action from audit_log where actor_id = '${parent.id}' and action like 'consent.%'`,
+      `select action from audit_log where actor_id = '${parent.userId}' and action like 'consent.%'`,
     );
     expect(audit.map((a) => a.action)).toEqual(['consent.withdrawn']);
     // Staff are not gated: the teacher reads the class as before.
@@ -316,16 +304,18 @@ describe('accounts: SMS codes, activation, passwords, consent (parent-api, admin
 describe('accounts: SMS code limits per phone a day and per IP an hour', () => {
   let ctx: TestContext;
 
-  beforeAll(async () => {
+  // A context per test: the per-IP count is kept under the context's Redis prefix, so no test spends another's.
+  beforeEach(async () => {
     ctx = await createTestContext({
       apps: ['parent'],
       env: { SMS_CODE_RESEND_SECONDS: '1', SMS_CODE_DAILY_LIMIT: '3', SMS_CODE_IP_HOURLY_LIMIT: '20' },
     });
   });
-  afterAll(() => ctx?.close());
+  afterEach(() => ctx?.close());
 
   it('holds the daily limit of a phone across purposes', async () => {
-    const send = (purpose: string) => ctx.parent().post('/auth/sms-codes').send({ phone: '13900000004', purpose });
+    const { phone } = await freshFamily(ctx, { signIn: false });
+    const send = (purpose: string) => ctx.parent().post('/auth/sms-codes').send({ phone, purpose });
     expect((await send('login')).status).toBe(202);
     expect((await send('reset')).status).toBe(202);
     await new Promise((r) => setTimeout(r, 1100));
@@ -337,9 +327,11 @@ describe('accounts: SMS code limits per phone a day and per IP an hour', () => {
   });
 
   it('50 parallel requests for 50 phones from one IP: exactly the hourly cap gets through', async () => {
+    for (const phone of ['13500000050', '13500000051', '13500000052'])
+      await ctx.parent().post('/auth/sms-codes').send({ phone, purpose: 'login' }).expect(202);
     const phones = Array.from({ length: 50 }, (_, i) => `1350000${String(i).padStart(4, '0')}`);
     const responses = await Promise.all(phones.map((phone) => ctx.parent().post('/auth/sms-codes').send({ phone, purpose: 'login' })));
-    // Three of the cap went to the test above.
+    // Three of the cap went to the codes above.
     expect(responses.filter((r) => r.status === 202)).toHaveLength(17);
     const refused = responses.filter((r) => r.status === 429);
     expect(refused).toHaveLength(33);

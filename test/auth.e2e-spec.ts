@@ -1,4 +1,5 @@
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../seeds/demo.seed';
+import { freshFamily } from './support/families';
 import { createTestContext, TestContext } from './support/harness';
 
 describe('auth (parent-api and admin-api)', () => {
@@ -28,7 +29,8 @@ describe('auth (parent-api and admin-api)', () => {
   });
 
   it('refuses a wrong password and an unknown phone alike', async () => {
-    const wrong = await ctx.parent().post('/auth/login').send({ phone: '13900000004', password: 'nope' }).expect(401);
+    const { phone } = await freshFamily(ctx, { signIn: false });
+    const wrong = await ctx.parent().post('/auth/login').send({ phone, password: 'nope' }).expect(401);
     const unknown = await ctx.parent().post('/auth/login').send({ phone: '13712345678', password: 'nope' }).expect(401);
     expect(wrong.body).toEqual({ statusCode: 401, code: 'INVALID_CREDENTIALS', message: '手机号或密码错误' });
     expect(unknown.body.code).toBe('INVALID_CREDENTIALS');
@@ -54,8 +56,7 @@ describe('auth (parent-api and admin-api)', () => {
   });
 
   it('rotates refresh tokens and treats a reused one as theft: the whole session ends', async () => {
-    const login = await ctx.parent().post('/auth/login').send({ phone: '13900000004', password: DEMO_PASSWORD }).expect(200);
-    const first = login.body.refreshToken as string;
+    const first = (await freshFamily(ctx)).refreshToken;
 
     const rotated = await ctx.parent().post('/auth/refresh').send({ refreshToken: first }).expect(200);
     expect(rotated.body.refreshToken).not.toBe(first);
@@ -71,16 +72,20 @@ describe('auth (parent-api and admin-api)', () => {
   });
 
   it('lets exactly one of two concurrent refreshes with the same token through', async () => {
-    const login = await ctx.parent().post('/auth/login').send({ phone: '13900000004', password: DEMO_PASSWORD }).expect(200);
+    const { refreshToken } = await freshFamily(ctx);
     const results = await Promise.all([
-      ctx.parent().post('/auth/refresh').send({ refreshToken: login.body.refreshToken }),
-      ctx.parent().post('/auth/refresh').send({ refreshToken: login.body.refreshToken }),
+      ctx.parent().post('/auth/refresh').send({ refreshToken }),
+      ctx.parent().post('/auth/refresh').send({ refreshToken }),
     ]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 401]);
   });
 
   it('refuses forged and malformed refresh tokens', async () => {
-    const login = await ctx.parent().post('/auth/login').send({ phone: '13900000004', password: DEMO_PASSWORD }).expect(200);
+    const login = await ctx
+      .parent()
+      .post('/auth/login')
+      .send({ phone: (await freshFamily(ctx, { signIn: false })).phone, password: DEMO_PASSWORD })
+      .expect(200);
     const [tokenId] = (login.body.refreshToken as string).split('.');
     for (const refreshToken of [`${tokenId}.forged-secret`, 'not-a-token-at-all', `${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}.x`]) {
       const res = await ctx.parent().post('/auth/refresh').send({ refreshToken }).expect(401);
@@ -91,7 +96,11 @@ describe('auth (parent-api and admin-api)', () => {
   });
 
   it('logout ends the session at once: its access and refresh tokens stop working', async () => {
-    const login = await ctx.parent().post('/auth/login').send({ phone: '13900000004', password: DEMO_PASSWORD }).expect(200);
+    const login = await ctx
+      .parent()
+      .post('/auth/login')
+      .send({ phone: (await freshFamily(ctx, { signIn: false })).phone, password: DEMO_PASSWORD })
+      .expect(200);
     await ctx.parent().post('/auth/logout').set('Authorization', `Bearer ${login.body.accessToken}`).expect(204);
     const me = await ctx.parent().get('/me').set('Authorization', `Bearer ${login.body.accessToken}`).expect(401);
     expect(me.body.code).toBe('TOKEN_INVALID');
@@ -107,7 +116,7 @@ describe('auth (parent-api and admin-api)', () => {
   });
 
   it('after 10 failures a phone must sign in by SMS code, even with the right password (no hash is checked)', async () => {
-    const phone = '13900000005';
+    const [{ phone }, other] = [await freshFamily(ctx, { signIn: false }), await freshFamily(ctx, { signIn: false })];
     for (let i = 0; i < 10; i++) {
       await ctx
         .parent()
@@ -118,10 +127,15 @@ describe('auth (parent-api and admin-api)', () => {
     const blocked = await ctx.parent().post('/auth/login').send({ phone, password: DEMO_PASSWORD }).expect(401);
     expect(blocked.body.code).toBe('SMS_CODE_REQUIRED');
     // Another phone from the same client is not affected.
-    await ctx.parent().post('/auth/login').send({ phone: '13900000004', password: DEMO_PASSWORD }).expect(200);
+    await ctx.parent().post('/auth/login').send({ phone: other.phone, password: DEMO_PASSWORD }).expect(200);
   });
 
   it('audits logins', async () => {
+    // Its own login, failure and refresh reuse, so the test holds alone as well as after the others.
+    const family = await freshFamily(ctx);
+    await ctx.parent().post('/auth/login').send({ phone: family.phone, password: 'wrong' }).expect(401);
+    await ctx.parent().post('/auth/refresh').send({ refreshToken: family.refreshToken }).expect(200);
+    await ctx.parent().post('/auth/refresh').send({ refreshToken: family.refreshToken }).expect(401);
     const rows = await ctx.query<{ action: string; n: number }>(
       "select action, count(*)::int as n from audit_log where action like 'auth.%' group by action",
     );

@@ -1,6 +1,7 @@
 import { io, Socket } from 'socket.io-client';
 import request from 'supertest';
 import { DEMO_PASSWORD } from '../seeds/demo.seed';
+import { freshFamily } from './support/families';
 import { createTestContext, TestContext } from './support/harness';
 
 interface ConnectError extends Error {
@@ -87,7 +88,7 @@ describe('gateway (Socket.IO handshake)', () => {
   });
 
   it('refuses the token of a session that has logged out', async () => {
-    const token = await ctx.login('13900000004');
+    const { token } = await freshFamily(ctx);
     await ctx.parent().post('/auth/logout').set('Authorization', `Bearer ${token}`).expect(204);
     const error = await refused(connect({ auth: { token } }));
     expect(error.data?.code).toBe('TOKEN_INVALID');

@@ -1,3 +1,4 @@
+import { freshFamily } from './support/families';
 import { createTestContext, TestContext } from './support/harness';
 
 async function until<T>(probe: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
@@ -16,7 +17,8 @@ describe('joining a class by its link, approved by the class teacher (parent-api
   let xiaoyu: string;
   let zhaoyiming: string;
   const tokens: Record<string, string> = {};
-  const auth = (who: string) => ({ Authorization: `Bearer ${tokens[who]}` });
+  const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+  const auth = (who: string) => bearer(tokens[who]);
 
   beforeAll(async () => {
     ctx = await createTestContext({ apps: ['parent', 'admin', 'worker'], env: { JOIN_MAX_PENDING_PER_USER: '1' } });
@@ -27,15 +29,16 @@ describe('joining a class by its link, approved by the class teacher (parent-api
     [{ id: zhaoyiming }] = await ctx.query<{ id: string }>(`select id from students where name = '赵一鸣'`);
     tokens.teacher = await ctx.login('13900000002', 'admin');
     tokens.zhao = await ctx.login('13900000005');
-    tokens.chen = await ctx.login('13900000003');
     tokens.beichen = await ctx.login('13900000067', 'admin');
   });
   afterAll(() => ctx?.close());
 
-  let link: { url: string; qr: string; token: string };
+  /** The class's join link as its teacher gets it (the same link every time). */
+  const joinLink = async (): Promise<{ url: string; qr: string; token: string }> =>
+    (await ctx.admin().get(`/classes/${class1}/join-link`).set(auth('teacher')).expect(200)).body;
 
   it('the class teacher gets the class’s link under PUBLIC_BASE_URL and its QR code; staff of another school do not', async () => {
-    link = (await ctx.admin().get(`/classes/${class1}/join-link`).set(auth('teacher')).expect(200)).body;
+    const link = await joinLink();
     expect(link.url).toBe(`http://127.0.0.1:3000/h5/join/${link.token}`);
     expect(link.qr).toMatch(/^data:image\/png;base64,/);
     expect((await ctx.admin().get(`/classes/${class1}/join-link`).set(auth('teacher')).expect(200)).body.token).toBe(link.token);
@@ -43,6 +46,7 @@ describe('joining a class by its link, approved by the class teacher (parent-api
   });
 
   it('a signed-in parent names a pupil of the class; the teacher approves; guardianship and class group follow', async () => {
+    const link = await joinLink();
     const place = await ctx.parent().get(`/join?token=${link.token}`).set(auth('zhao')).expect(200);
     expect(place.body).toEqual({ classId: class1, schoolName: '潍坊七中', className: '初一(1)班' });
     const invalid = await ctx
@@ -120,16 +124,19 @@ describe('joining a class by its link, approved by the class teacher (parent-api
   });
 
   it('a guardian invites a grandparent, who gets an invited account; the teacher may reject it', async () => {
+    // A family of its own in 初一(1)班: the invitation changes no demo family.
+    const family = await freshFamily(ctx, { classId: class1 });
+    const child = family.studentId;
     const foreign = await ctx
       .parent()
       .post(`/students/${zhaoyiming}/guardian-invites`)
-      .set(auth('chen'))
+      .set(bearer(family.token))
       .send({ phone: '13812340001', name: '陈爷爷', relation: '祖父母' });
     expect(foreign.status).toBe(403);
     const invited = await ctx
       .parent()
-      .post(`/students/${xiaoyu}/guardian-invites`)
-      .set(auth('chen'))
+      .post(`/students/${child}/guardian-invites`)
+      .set(bearer(family.token))
       .send({ phone: '13812340001', name: '陈爷爷', relation: '祖父母' })
       .expect(201);
     const [account] = await ctx.query<{ id: string; status: string }>(`select id, status from users where phone = '13812340001'`);
@@ -149,6 +156,8 @@ describe('joining a class by its link, approved by the class teacher (parent-api
   });
 
   it('a guardian who joins the class group after a message counts as having read it from the join, with that time', async () => {
+    const household = await freshFamily(ctx, { classId: class1, classGroup: true });
+    const child = household.studentId;
     const teacher = await ctx.login('13900000002');
     const [group] = await ctx.query<{ id: string }>(
       `select id::text from conversations where kind = 'class_group' and class_id = '${class1}'`,
@@ -164,12 +173,12 @@ describe('joining a class by its link, approved by the class teacher (parent-api
       .get(`/messages/${sent.body.message.id}/reads`)
       .set({ Authorization: `Bearer ${teacher}` })
       .expect(200);
-    expect(before.body.unread.map((f: { studentId: string }) => f.studentId)).toContain(xiaoyu);
+    expect(before.body.unread.map((f: { studentId: string }) => f.studentId)).toContain(child);
 
     const invited = await ctx
       .parent()
-      .post(`/students/${xiaoyu}/guardian-invites`)
-      .set(auth('chen'))
+      .post(`/students/${child}/guardian-invites`)
+      .set(bearer(household.token))
       .send({ phone: '13812340002', name: '陈奶奶', relation: '祖父母' })
       .expect(201);
     const approvedAt = Date.now();
@@ -185,7 +194,7 @@ describe('joining a class by its link, approved by the class teacher (parent-api
       .get(`/messages/${sent.body.message.id}/reads`)
       .set({ Authorization: `Bearer ${teacher}` })
       .expect(200);
-    const family = after.body.read.find((f: { studentId: string }) => f.studentId === xiaoyu);
+    const family = after.body.read.find((f: { studentId: string }) => f.studentId === child);
     expect(family.guardians.map((g: { name: string }) => g.name)).toContain('陈奶奶（祖父母）');
     const at = new Date(family.at).getTime();
     expect(at).toBeGreaterThanOrEqual(approvedAt - 1000);

@@ -1,4 +1,5 @@
 import { seedDemo } from '../seeds/demo.seed';
+import { freshFamily } from './support/families';
 import { consentSql, createTestContext, TestContext } from './support/harness';
 
 /**
@@ -167,14 +168,16 @@ describe('model schools (parent-api, admin-api)', () => {
     });
 
     it('the satisfaction survey is anonymous and takes one answer per household, even from two guardians at once', async () => {
-      // 刘子涵 gets a second guardian; both answer at the same moment.
+      // A 潍坊七中 household of its own gets a second guardian; both answer at the same moment.
+      const household = await freshFamily(ctx);
+      tokens.household = household.token;
       const wang = await user('13900000073', '王刚');
       await ctx.query(consentSql(`id = '${wang}'`));
-      const student = (await one<{ id: string }>(`select id from students where name = '刘子涵'`)).id;
+      const student = household.studentId;
       await ctx.query(`insert into guardianships (student_id, user_id, relation) values ('${student}', '${wang}', '父亲')`);
       tokens.wang = await ctx.login('13900000073');
       const answers = await Promise.all(
-        ['liu', 'wang'].map((who, i) =>
+        ['household', 'wang'].map((who, i) =>
           ctx
             .parent()
             .post('/satisfaction-survey')

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { schoolYearOf } from '@jiaxiao/common';
+import { freshFamily } from './support/families';
 import { createTestContext, TestContext } from './support/harness';
 
 interface ImportStatus {
@@ -239,8 +240,10 @@ describe('setting up a school (admin-api, parent-api, worker)', () => {
     const coordinator = '13900000001';
 
     it('a student moved to another class stays one child for the parent; guardians, hours and the class groups follow', async () => {
-      const [xiaoyu] = await ctx.query<{ id: string }>("select id::text from students where name = '陈小雨'");
-      const [chen] = await ctx.query<{ id: string }>("select id::text from users where phone = '13900000003'");
+      // A family of its own in 初一(1)班 and its class group, so the move is seen by no other test.
+      const family = await freshFamily(ctx, { classId: ids.class1, classGroup: true });
+      const xiaoyu = { id: family.studentId };
+      const chen = { id: family.userId };
       await ctx.query(
         `insert into household_progress (student_id, school_year_id, earned_hours) select '${xiaoyu.id}', id, 2 from school_years where name = '${current}'`,
       );
@@ -256,7 +259,7 @@ describe('setting up a school (admin-api, parent-api, worker)', () => {
         .expect(200);
       expect(res.body).toEqual({
         id: xiaoyu.id,
-        name: '陈小雨',
+        name: family.studentName,
         classId: ids.class2,
         className: '初一(2)班',
         leftAt: null,
@@ -266,9 +269,9 @@ describe('setting up a school (admin-api, parent-api, worker)', () => {
       const children = await ctx
         .parent()
         .get('/me/children')
-        .set(await auth('13900000003', 'parent'))
+        .set({ Authorization: `Bearer ${family.token}` })
         .expect(200);
-      const named = children.body.filter((c: { name: string }) => c.name === '陈小雨');
+      const named = children.body.filter((c: { name: string }) => c.name === family.studentName);
       expect(named).toEqual([expect.objectContaining({ id: xiaoyu.id, classId: ids.class2, className: '初一(2)班' })]);
       expect(await ctx.query(`select user_id::text from guardianships where student_id = '${xiaoyu.id}' order by 1`)).toEqual(
         guardiansBefore,
@@ -309,8 +312,9 @@ describe('setting up a school (admin-api, parent-api, worker)', () => {
     });
 
     it('a student who leaves: guardianships end, the parent leaves the class group, hours and messages stay', async () => {
-      const [zihan] = await ctx.query<{ id: string }>("select id::text from students where name = '刘子涵'");
-      const [liu] = await ctx.query<{ id: string }>("select id::text from users where phone = '13900000004'");
+      const family = await freshFamily(ctx, { classId: ids.class1, classGroup: true });
+      const zihan = { id: family.studentId };
+      const liu = { id: family.userId };
       const ledger = `select count(*)::int as n from hour_ledger where guardian_id = '${liu.id}'`;
       const messages = `select count(*)::int as n from messages where sender_id = '${liu.id}'`;
       const [ledgerBefore, messagesBefore] = [await ctx.query(ledger), await ctx.query(messages)];
@@ -321,21 +325,21 @@ describe('setting up a school (admin-api, parent-api, worker)', () => {
         .set(await auth(coordinator))
         .send({ reason: '转学' })
         .expect(200);
-      expect(res.body).toMatchObject({ id: zihan.id, name: '刘子涵', classId: ids.class1, guardians: 0 });
+      expect(res.body).toMatchObject({ id: zihan.id, name: family.studentName, classId: ids.class1, guardians: 0 });
       expect(res.body.leftAt).not.toBeNull();
 
       const children = await ctx
         .parent()
         .get('/me/children')
-        .set(await auth('13900000004', 'parent'))
+        .set({ Authorization: `Bearer ${family.token}` })
         .expect(200);
-      expect(children.body.map((c: { name: string }) => c.name)).not.toContain('刘子涵');
+      expect(children.body.map((c: { name: string }) => c.name)).not.toContain(family.studentName);
       const roster = await ctx
         .admin()
         .get(`/classes/${ids.class1}/students`)
         .set(await auth(coordinator))
         .expect(200);
-      expect(roster.body.students.map((s: { name: string }) => s.name)).not.toContain('刘子涵');
+      expect(roster.body.students.map((s: { name: string }) => s.name)).not.toContain(family.studentName);
       const [audit] = await ctx.query<{ detail: { reason: string; guardianships: { userId: string }[] } }>(
         `select detail from audit_log where action = 'student.left' and target_id = '${zihan.id}'`,
       );

@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { listen } from '@jiaxiao/platform';
 import { createGateway } from '../apps/gateway/src/gateway.app';
 import { DEMO_PASSWORD } from '../seeds/demo.seed';
+import { freshFamily } from './support/families';
 import { createTestContext, TestContext } from './support/harness';
 import { RealtimeClient } from './support/realtime-client';
 
@@ -16,7 +17,8 @@ describe('sessions end everywhere (two gateway nodes)', () => {
   let urls: string[];
   const clients: RealtimeClient[] = [];
 
-  const login = async (phone = '13900000004') =>
+  /** A session of the account: each test signs in a fresh family of its own, twice where it needs two sessions. */
+  const login = async (phone: string) =>
     (await ctx.parent().post('/auth/login').send({ phone, password: DEMO_PASSWORD }).expect(200)).body as {
       accessToken: string;
       refreshToken: string;
@@ -40,7 +42,8 @@ describe('sessions end everywhere (two gateway nodes)', () => {
   });
 
   it('logout disconnects the session’s sockets on both nodes, and only that session’s', async () => {
-    const [session, bystander] = [await login(), await login()];
+    const { phone } = await freshFamily(ctx, { signIn: false });
+    const [session, bystander] = [await login(phone), await login(phone)];
     const a = await connect(0, session.accessToken);
     const b = await connect(1, session.accessToken);
     const other = await connect(1, bystander.accessToken);
@@ -53,7 +56,7 @@ describe('sessions end everywhere (two gateway nodes)', () => {
   });
 
   it('a reused refresh token revokes the session and its sockets on both nodes', async () => {
-    const session = await login();
+    const session = await login((await freshFamily(ctx, { signIn: false })).phone);
     const a = await connect(0, session.accessToken);
     const b = await connect(1, session.accessToken);
     const endings = Promise.all([ended(a), ended(b)]);
@@ -64,10 +67,7 @@ describe('sessions end everywhere (two gateway nodes)', () => {
   });
 
   it('an account disabled in the database loses its socket at its next event', async () => {
-    const phone = '13600009001';
-    await ctx.query(
-      `insert into users (phone, name, password_hash, status) select '${phone}', '将停用', password_hash, 'active' from users where phone = '13900000003'`,
-    );
+    const { phone } = await freshFamily(ctx, { name: '将停用', signIn: false });
     const session = await login(phone);
     const client = await connect(1, session.accessToken);
     const ending = ended(client);
@@ -83,8 +83,9 @@ describe('sessions end everywhere (two gateway nodes)', () => {
   });
 
   it('a socket ends when its access token expires, unless the client re-authenticates with auth:refresh', async () => {
-    const quiet = await login();
-    const kept = await login();
+    const { phone } = await freshFamily(ctx, { signIn: false });
+    const quiet = await login(phone);
+    const kept = await login(phone);
     const firstExpiry = Date.now() + 10_000; // no earlier than the kept token's own expiry
     const expiring = await connect(0, quiet.accessToken);
     const refreshed = await connect(1, kept.accessToken);

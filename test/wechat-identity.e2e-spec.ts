@@ -1,19 +1,28 @@
 import { WechatMpClient } from '@jiaxiao/channels';
 import { FakeWechat } from './support/fake-wechat';
+import { type Family, freshFamily } from './support/families';
 import { createTestContext, TestContext } from './support/harness';
 
 /** WeChat web authorization through the real parent-api against a fake WeChat server. */
 describe('WeChat identities and sign-in (parent-api, fake WeChat)', () => {
   let ctx: TestContext;
   let wechat: FakeWechat;
-  let parentToken: string;
-  let parentId: string;
+
+  /** A family of its own whose account has bound this WeChat user, so each test binds and unbinds its own. */
+  async function boundFamily(openid: string): Promise<Family> {
+    const family = await freshFamily(ctx);
+    await ctx
+      .parent()
+      .post('/me/identities/wechat')
+      .set('authorization', `Bearer ${family.token}`)
+      .send({ code: wechat.issueCode(openid) })
+      .expect(200);
+    return family;
+  }
 
   beforeAll(async () => {
     wechat = await new FakeWechat().start();
     ctx = await createTestContext({ apps: ['parent', 'worker'], env: wechat.env() });
-    parentToken = await ctx.login('13900000003');
-    parentId = (await ctx.parent().get('/me').set('authorization', `Bearer ${parentToken}`)).body.id;
   });
 
   afterAll(async () => {
@@ -38,6 +47,7 @@ describe('WeChat identities and sign-in (parent-api, fake WeChat)', () => {
   });
 
   it('answers WECHAT_NOT_BOUND for an unbound WeChat user, then signs in once the account has bound it', async () => {
+    const { token: parentToken, userId: parentId } = await freshFamily(ctx);
     const before = await ctx
       .parent()
       .post('/auth/wechat')
@@ -77,12 +87,13 @@ describe('WeChat identities and sign-in (parent-api, fake WeChat)', () => {
   });
 
   it('binds an identity to one account only, one per account, and refuses used or unknown codes', async () => {
-    const other = await ctx.login('13900000004');
+    const { token: parentToken } = await boundFamily('openid-parent-4');
+    const { token: other } = await freshFamily(ctx);
     const taken = await ctx
       .parent()
       .post('/me/identities/wechat')
       .set('authorization', `Bearer ${other}`)
-      .send({ code: wechat.issueCode('openid-parent-3') });
+      .send({ code: wechat.issueCode('openid-parent-4') });
     expect(taken.status).toBe(409);
     expect(taken.body.code).toBe('WECHAT_ALREADY_BOUND');
 
@@ -98,7 +109,7 @@ describe('WeChat identities and sign-in (parent-api, fake WeChat)', () => {
       .parent()
       .post('/me/identities/wechat')
       .set('authorization', `Bearer ${parentToken}`)
-      .send({ code: wechat.issueCode('openid-parent-3') });
+      .send({ code: wechat.issueCode('openid-parent-4') });
     expect(again.status).toBe(200);
 
     const code = wechat.issueCode('openid-x');
@@ -114,6 +125,7 @@ describe('WeChat identities and sign-in (parent-api, fake WeChat)', () => {
   });
 
   it('unbinds: WeChat sign-in stops working until bound again', async () => {
+    const { token: parentToken } = await boundFamily('openid-parent-5');
     const removed = await ctx.parent().delete('/me/identities/wechat').set('authorization', `Bearer ${parentToken}`);
     expect(removed.status).toBe(204);
     const gone = await ctx.parent().delete('/me/identities/wechat').set('authorization', `Bearer ${parentToken}`);
@@ -122,7 +134,7 @@ describe('WeChat identities and sign-in (parent-api, fake WeChat)', () => {
     const signIn = await ctx
       .parent()
       .post('/auth/wechat')
-      .send({ code: wechat.issueCode('openid-parent-3') });
+      .send({ code: wechat.issueCode('openid-parent-5') });
     expect(signIn.body.code).toBe('WECHAT_NOT_BOUND');
     const unauthenticated = await ctx.parent().get('/me/identities');
     expect(unauthenticated.status).toBe(401);
