@@ -130,7 +130,7 @@ export const messages = pgTable(
 
 /**
  * The clientMsgId a sender has used, with the message it made: the unique key the partitioned
- * messages table cannot hold. Filled by the messages_claim_client_id trigger in the insert's
+ * messages table cannot hold. Filled by the messages_claim_client_ids statement trigger in the insert's
  * statement, so a second send with the same id fails on this key and its whole write rolls back.
  */
 export const messageClientIds = pgTable(
