@@ -4,6 +4,8 @@ import { DB, Database, DbExecutor, notificationDeliveries, notifications, workin
 import { people } from '@jiaxiao/auth';
 import { staffRoles } from '@jiaxiao/directory';
 
+type NotificationRow = typeof notifications.$inferSelect;
+
 export interface NewNotification {
   userId: string;
   kind: string;
@@ -103,29 +105,37 @@ export class NotificationsRepository {
       .limit(limit);
   }
 
-  /** claimPush for many at once: the ones not pushed yet, now claimed. */
-  claimPushes(ids: string[]) {
-    return this.db
-      .update(notifications)
-      .set({ pushedAt: new Date() })
-      .where(and(inArray(notifications.id, ids), isNull(notifications.pushedAt)))
-      .returning();
-  }
-
-  /** recordRealtime for many at once. */
-  async recordRealtimeMany(ids: string[]): Promise<void> {
-    await this.db
-      .insert(notificationDeliveries)
-      .values(
-        ids.map((notificationId) => ({
-          notificationId,
-          channel: 'realtime' as const,
-          provider: 'socket',
-          status: 'sent' as const,
-          attempts: 1,
-        })),
+  /**
+   * Claims these entries' pushes (those not pushed yet) and records their in-app deliveries, in
+   * one statement (one commit for a PushBatcher batch or a sweep's page): the claimed entries.
+   */
+  async claimPushes(ids: string[]): Promise<NotificationRow[]> {
+    const result = (await this.db.execute(sql`
+      with claimed as (
+        update ${notifications} set pushed_at = now()
+        where id = any(${`{${ids.join(',')}}`}::uuid[]) and pushed_at is null
+        returning id, user_id as "userId", kind, title, body, dedupe_key as "dedupeKey", data, deliver_at as "deliverAt",
+          pushed_at as "pushedAt", read_at as "readAt", created_at as "createdAt"
+      ), recorded as (
+        insert into ${notificationDeliveries} (notification_id, channel, provider, status, attempts)
+        select id, 'realtime', 'socket', 'sent', 1 from claimed
+        on conflict do nothing
       )
-      .onConflictDoNothing();
+      select * from claimed`)) as unknown as {
+      rows: (Omit<NotificationRow, 'deliverAt' | 'pushedAt' | 'readAt' | 'createdAt'> & {
+        deliverAt: string | Date;
+        pushedAt: string | Date | null;
+        readAt: string | Date | null;
+        createdAt: string | Date;
+      })[];
+    };
+    return result.rows.map((row) => ({
+      ...row,
+      deliverAt: new Date(row.deliverAt),
+      pushedAt: row.pushedAt === null ? null : new Date(row.pushedAt),
+      readAt: row.readAt === null ? null : new Date(row.readAt),
+      createdAt: new Date(row.createdAt),
+    }));
   }
 
   /** The in-app channel's delivery row: published to the user's sockets (and kept in the inbox). */

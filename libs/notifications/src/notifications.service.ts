@@ -78,8 +78,8 @@ export class NotificationsService {
 
   /**
    * The set-based form of dispatch (PushBatcher's): the held ones become delayed jobs in one call;
-   * the due ones are claimed in one statement, their in-app deliveries recorded in one, published
-   * in one Redis pipeline, and the outside channels queued in one call.
+   * the due ones are claimed with their in-app deliveries recorded in one statement, published in
+   * one Redis pipeline, and the outside channels queued in one call.
    */
   async dispatchMany(rows: Pick<NotificationRow, 'id' | 'deliverAt'>[]): Promise<void> {
     const now = Date.now();
@@ -93,7 +93,6 @@ export class NotificationsService {
     if (due.length === 0) return;
     const claimed = await this.repository.claimPushes(due.map((row) => row.id));
     if (claimed.length === 0) return;
-    await this.repository.recordRealtimeMany(claimed.map((row) => row.id));
     await this.realtime.toEachUser(claimed.map((row) => ({ userId: row.userId, event: 'notification:new', payload: toDto(row) })));
     const routed = claimed.filter((row) => {
       const route = routeOf(row.kind, row.data);
