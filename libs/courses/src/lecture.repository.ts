@@ -6,11 +6,23 @@ import { LectureRow, StaffLectureFilter, ChildPlace } from './courses.repository
 /** Lectures and who each is open to. */
 @Injectable()
 export class LectureRepository {
+  private lectureStatement?: ReturnType<LectureRepository['prepareLecture']>;
+
   constructor(@Inject(DB) private readonly db: Database) {}
 
-  async lecture(id: string, db: DbExecutor = this.db): Promise<LectureRow | undefined> {
-    const [row] = await db.select().from(lectures).where(eq(lectures.id, id));
+  /** One prepared statement: the access rule reads the lecture of every lecture route with it. */
+  async lecture(id: string): Promise<LectureRow | undefined> {
+    this.lectureStatement ??= this.prepareLecture();
+    const [row] = await this.lectureStatement.execute({ id });
     return row;
+  }
+
+  private prepareLecture() {
+    return this.db
+      .select()
+      .from(lectures)
+      .where(eq(lectures.id, sql.placeholder('id')))
+      .prepare('lecture_by_id');
   }
 
   /** Locks the lecture row: registrations of one lecture are decided one at a time. */
