@@ -1,10 +1,43 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
-import { authSessions, DB, Database, DbExecutor, refreshTokens, SessionEndReason, users } from '@jiaxiao/db';
+import {
+  authSessions,
+  consents,
+  DB,
+  Database,
+  DbExecutor,
+  pgArray,
+  preparedStatement,
+  refreshTokens,
+  SessionEndReason,
+  users,
+  UserStatus,
+} from '@jiaxiao/db';
+import { BatchOutcome, Coalescer } from '@jiaxiao/platform';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface SessionQuery {
+  sessionId: string;
+  userId: string;
+  version: string;
+}
+
+interface ActiveSession {
+  userId: string;
+  name: string;
+  status: UserStatus;
+  passwordChangeRequired: boolean;
+  consented: boolean;
+}
 
 @Injectable()
 export class SessionRepository {
-  private activeSessionStatement?: ReturnType<SessionRepository['prepareActiveSession']>;
+  private activeSessionStatement?: ReturnType<SessionRepository['prepareActiveSessions']>;
+  private readonly sessionReads = new Coalescer<SessionQuery, ActiveSession | undefined>((queries) => this.activeSessions(queries), {
+    max: 500,
+    concurrency: 2,
+  });
 
   constructor(@Inject(DB) private readonly db: Database) {}
 
@@ -78,34 +111,38 @@ export class SessionRepository {
 
   /**
    * The session if it is open and its account active, with whether the account has accepted the
-   * privacy notice `version`: one prepared statement, read on every authenticated request.
+   * privacy notice `version`: read on every authenticated request, in one prepared statement
+   * shared by the reads that arrive together (one turn of the event loop).
    */
   async activeSession(sessionId: string, userId: string, noticeVersion: string) {
-    this.activeSessionStatement ??= this.prepareActiveSession();
-    const [row] = await this.activeSessionStatement.execute({ sessionId, userId, version: noticeVersion });
+    const row = await this.sessionReads.call({ sessionId, userId, version: noticeVersion });
     return row?.status === 'active' ? row : undefined;
   }
 
-  private prepareActiveSession() {
-    return this.db
-      .select({
-        userId: users.id,
-        name: users.name,
-        status: users.status,
-        passwordChangeRequired: users.passwordChangeRequired,
-        // Written out: inside a sub-select Drizzle leaves columns unqualified.
-        consented: sql<boolean>`exists (select 1 from consents c where c.user_id = users.id and c.version = ${sql.placeholder('version')} and c.withdrawn_at is null)`,
-      })
-      .from(authSessions)
-      .innerJoin(users, eq(users.id, authSessions.userId))
-      .where(
-        and(
-          eq(authSessions.id, sql.placeholder('sessionId')),
-          eq(authSessions.userId, sql.placeholder('userId')),
-          isNull(authSessions.revokedAt),
-        ),
-      )
-      .prepare('active_session');
+  private async activeSessions(queries: SessionQuery[]): Promise<BatchOutcome<ActiveSession | undefined>[]> {
+    this.activeSessionStatement ??= this.prepareActiveSessions();
+    // Not a uuid: no session (one such id must not fail the statement of the others).
+    const valid = queries.filter((q) => UUID.test(q.sessionId) && UUID.test(q.userId));
+    const rows = await this.activeSessionStatement({
+      sessionIds: pgArray(valid.map((q) => q.sessionId)),
+      userIds: pgArray(valid.map((q) => q.userId)),
+      versions: pgArray(valid.map((q) => q.version)),
+    });
+    const found = new Map(rows.map(({ ord, ...row }) => [valid[Number(ord) - 1], row]));
+    return queries.map((q) => ({ ok: true, value: found.get(q) }));
+  }
+
+  private prepareActiveSessions() {
+    return preparedStatement<ActiveSession & { ord: number | string }>(
+      this.db,
+      'active_sessions',
+      sql`select q.ord, u.id as "userId", u.name, u.status, u.password_change_required as "passwordChangeRequired",
+        exists (select 1 from ${consents} c where c.user_id = u.id and c.version = q.version and c.withdrawn_at is null) as consented
+      from unnest(${sql.placeholder('sessionIds')}::uuid[], ${sql.placeholder('userIds')}::uuid[], ${sql.placeholder('versions')}::text[])
+        with ordinality as q(session_id, user_id, version, ord)
+      join ${authSessions} s on s.id = q.session_id and s.user_id = q.user_id and s.revoked_at is null
+      join ${users} u on u.id = s.user_id`,
+    );
   }
 
   /** Ends every open session of a user but `keep` (the caller's own, for a password change); returns the ended ids. */

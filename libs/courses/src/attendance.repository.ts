@@ -1,10 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
-import { attendance, DB, Database, DbExecutor } from '@jiaxiao/db';
+import { attendance, DB, Database, DbExecutor, hourLedger, pgArray, preparedStatement } from '@jiaxiao/db';
+import { householdCredit } from './hour-ledger.repository';
+
+const value = (name: string) => sql.placeholder(name);
+
+/** What the check-out statement is given: the scan, the latest check-in it credits, and the lecture's credit. */
+export interface CreditedCheckOut {
+  lectureId: string;
+  userId: string;
+  at: Date;
+  device: string;
+  creditedUntil: Date;
+  schoolYearId: string;
+  hours: number;
+  forHouseholds: boolean;
+}
 
 /** Check-in, check-out and online watch time of one guardian at one lecture. */
 @Injectable()
 export class AttendanceRepository {
+  private checkOutStatement?: ReturnType<AttendanceRepository['prepareCheckOut']>;
+
   constructor(@Inject(DB) private readonly db: Database) {}
 
   async attendanceOf(lectureId: string, userId: string, db: DbExecutor = this.db) {
@@ -48,6 +65,57 @@ export class AttendanceRepository {
       )
       .returning();
     return row;
+  }
+
+  /**
+   * Check-outs that earn credit, one prepared statement for all of them and no transaction around
+   * it: the check-out of each checked-in attendance not yet checked out whose check-in is no later
+   * than its `creditedUntil`, with its ledger credit (none if one exists) and the households'
+   * credits (see householdCredit). In the inputs' order (distinct guardian and lecture pairs), each
+   * undefined when it matched no attendance: not checked in, checked out before (a concurrent first
+   * check-out wins, this one waits for it and then matches nothing), or a check-in too late for credit.
+   */
+  async checkOutCredited(inputs: CreditedCheckOut[]): Promise<({ checkedInAt: Date; credited: boolean } | undefined)[]> {
+    this.checkOutStatement ??= this.prepareCheckOut();
+    const column = (pick: (input: CreditedCheckOut) => string | number | boolean) => pgArray(inputs.map(pick));
+    const rows = await this.checkOutStatement({
+      lectureIds: column((i) => i.lectureId),
+      userIds: column((i) => i.userId),
+      ats: column((i) => i.at.toISOString()),
+      devices: column((i) => i.device),
+      creditedUntil: column((i) => i.creditedUntil.toISOString()),
+      schoolYearIds: column((i) => i.schoolYearId),
+      hours: column((i) => i.hours),
+      householdLectures: pgArray([...new Set(inputs.filter((i) => i.forHouseholds).map((i) => i.lectureId))]),
+    });
+    const found = new Map(rows.map((r) => [Number(r.ord), { checkedInAt: new Date(r.checkedInAt), credited: r.credited }]));
+    return inputs.map((_, i) => found.get(i + 1));
+  }
+
+  private prepareCheckOut() {
+    return preparedStatement<{ ord: number | string; checkedInAt: number; credited: boolean }>(
+      this.db,
+      'attendance_check_out_credited',
+      sql`
+      with input as (
+        select * from unnest(${value('lectureIds')}::uuid[], ${value('userIds')}::uuid[], ${value('ats')}::timestamptz[],
+          ${value('devices')}::varchar[], ${value('creditedUntil')}::timestamptz[], ${value('schoolYearIds')}::uuid[], ${value('hours')}::numeric[])
+          with ordinality as t(lecture_id, user_id, at, device, credited_until, school_year_id, hours, ord)
+      ), checked_out as (
+        update ${attendance} a set checked_out_at = i.at, checkout_device = i.device, updated_at = now()
+        from input i
+        where a.lecture_id = i.lecture_id and a.user_id = i.user_id and a.checked_out_at is null
+          and date_trunc('milliseconds', a.checked_in_at) <= i.credited_until
+        returning i.ord, a.lecture_id, a.user_id, a.checked_in_at, i.school_year_id, i.hours
+      ), entry as (
+        insert into ${hourLedger} (guardian_id, lecture_id, school_year_id, kind, hours, source)
+        select user_id, lecture_id, school_year_id, 'credit', hours, 'offline' from checked_out order by lecture_id, user_id
+        on conflict do nothing returning guardian_id, lecture_id, school_year_id, hours
+      ), ${householdCredit(sql`e.lecture_id = any(${value('householdLectures')}::uuid[])`)}
+      select c.ord, (extract(epoch from date_trunc('milliseconds', c.checked_in_at)) * 1000)::float8 as "checkedInAt",
+        e.guardian_id is not null as credited
+      from checked_out c left join entry e on e.guardian_id = c.user_id and e.lecture_id = c.lecture_id`,
+    );
   }
 
   async setNoCredit(lectureId: string, userId: string, reason: { code: string; params: Record<string, number> }, db: DbExecutor) {

@@ -7,10 +7,11 @@ import { checkToken, issueToken } from './checkin-token';
 import { CoursesRepository, LectureRow } from './courses.repository';
 import { HourLedgerRepository } from './hour-ledger.repository';
 import { AttendanceRepository } from './attendance.repository';
+import { CheckOutBatcher } from './checkout-batcher';
 import { AttendanceListDto, AttendanceResultDto, CheckInCodeDto } from './dto/lecture.dto';
 import { HourLedgerService } from './hour-ledger.service';
 import { LectureService } from './lecture.service';
-import { deviceKey, lateCheckin, NoCredit, noCreditReason, PresenceRule } from './presence';
+import { deviceKey, lateCheckin, latestCreditedCheckin, NoCredit, noCreditReason, PresenceRule } from './presence';
 
 const MINUTE = 60_000;
 /** Check-in opens 30 minutes before the start and closes at the end. */
@@ -45,6 +46,7 @@ export class AttendanceService {
     private readonly repository: CoursesRepository,
     private readonly hourLedgerRepository: HourLedgerRepository,
     private readonly attendanceRepository: AttendanceRepository,
+    private readonly checkOuts: CheckOutBatcher,
     private readonly lectures: LectureService,
     private readonly ledger: HourLedgerService,
     private readonly audit: AuditService,
@@ -109,8 +111,10 @@ export class AttendanceService {
   /**
    * Check-out records the attendance and credits it when the presence rule holds; otherwise the
    * attendance stays recorded without credit, with the reason. The first check-out decides: a
-   * later scan changes nothing. One short transaction: the check-out (an update that only a
-   * checked-in, not yet checked-out attendance matches) and the credit, one statement each.
+   * later scan changes nothing. A check-out that earns credit is one statement, shared with the
+   * concurrent ones (CheckOutBatcher): the check-out of a checked-in, not yet checked-out
+   * attendance whose check-in is early enough, and its credit. Anything else is one short
+   * transaction: the check-out, then its reason or credit.
    */
   async checkOut(
     principal: Principal,
@@ -124,6 +128,21 @@ export class AttendanceService {
     if (now.getTime() < end - CHECKOUT_OPENS_BEFORE_END || now.getTime() > end + CHECKOUT_CLOSES_AFTER_END) {
       throw new DomainError('CHECKOUT_NOT_OPEN');
     }
+    const rule = this.ruleOf(lecture);
+    const creditedUntil = latestCreditedCheckin(rule, lecture, now);
+    if (creditedUntil) {
+      const out = await this.checkOuts.checkOut({
+        lectureId: lecture.id,
+        userId: principal.userId,
+        at: now,
+        device: deviceKey(client),
+        creditedUntil,
+        schoolYearId: lecture.schoolYearId,
+        hours: lecture.creditHours,
+        forHouseholds: this.ledger.countsForHouseholds(lecture),
+      });
+      if (out) return this.result(lecture.id, { checkedInAt: out.checkedInAt, checkedOutAt: now }, out.credited ? lecture.creditHours : 0);
+    }
     const { record, credited, refused } = await this.repository.transaction(async (tx) => {
       const out = await this.attendanceRepository.checkOut(lecture.id, principal.userId, now, deviceKey(client), tx);
       if (!out) {
@@ -132,7 +151,7 @@ export class AttendanceService {
         if (!before?.checkedInAt) throw new DomainError('NOT_CHECKED_IN');
         return { record: before, credited: 0, refused: before.noCredit as NoCredit | null };
       }
-      const reason = noCreditReason(this.ruleOf(lecture), lecture, out.checkedInAt!, out.checkedOutAt!);
+      const reason = noCreditReason(rule, lecture, out.checkedInAt!, out.checkedOutAt!);
       if (reason) {
         await this.attendanceRepository.setNoCredit(lecture.id, principal.userId, reason, tx);
         return { record: out, credited: 0, refused: reason };

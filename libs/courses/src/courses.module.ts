@@ -11,6 +11,7 @@ import { ChairPlaces } from './chair-places.service';
 import { CoursePlanService } from './course-plan.service';
 import { CoursesAccess } from './courses.access';
 import { AttendanceRepository } from './attendance.repository';
+import { CheckOutBatcher } from './checkout-batcher';
 import { CoursePlanRepository } from './course-plan.repository';
 import { HourLedgerRepository } from './hour-ledger.repository';
 import { LectureRepository } from './lecture.repository';
@@ -39,6 +40,7 @@ import { WatchTimeService } from './watch-time.service';
   providers: [
     CoursesRepository,
     AttendanceRepository,
+    CheckOutBatcher,
     CoursePlanRepository,
     HourLedgerRepository,
     LectureRepository,

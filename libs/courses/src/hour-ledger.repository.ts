@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne, sql, SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import {
   attendance,
@@ -16,6 +16,28 @@ import {
 } from '@jiaxiao/db';
 import { people } from '@jiaxiao/auth';
 import { classPlaces, guardianChildren, schoolPlaces, schoolYearPlaces, studentPlaces } from '@jiaxiao/directory';
+
+/**
+ * The household half of a credit, as CTEs of the statement that wrote the ledger credits (a CTE
+ * `entry` returning their guardian_id, lecture_id, school_year_id and hours): for the credits
+ * that count for households (`counts`, a condition on `e`), the lecture counted once for each of
+ * their guardians' students (in student id order, so two guardians of the same siblings lock the
+ * households' rows in the same order) and their progress (`progress`).
+ */
+export function householdCredit(counts: SQL): SQL {
+  return sql`counted as (
+        insert into ${householdCredits} (student_id, lecture_id, school_year_id, hours)
+        select g.student_id, e.lecture_id, e.school_year_id, e.hours from ${guardianChildren} g join entry e on e.guardian_id = g.user_id
+        where ${counts}
+        order by g.student_id, e.lecture_id
+        on conflict do nothing returning student_id, school_year_id, hours
+      ), progress as (
+        insert into ${householdProgress} as p (student_id, school_year_id, earned_hours)
+        select student_id, school_year_id, sum(hours) from counted group by student_id, school_year_id order by student_id
+        on conflict (student_id, school_year_id) do update set earned_hours = p.earned_hours + excluded.earned_hours, updated_at = now()
+        returning 1
+      )`;
+}
 
 /** The append-only hour ledger, household credits and progress. */
 @Injectable()
@@ -46,19 +68,8 @@ export class HourLedgerRepository {
       with entry as (
         insert into ${hourLedger} (guardian_id, lecture_id, school_year_id, kind, hours, source, reason, recorded_by)
         values (${guardianId}, ${lectureId}, ${schoolYearId}, 'credit', ${hours}, ${source}, ${values.reason ?? null}, ${values.recordedBy ?? null})
-        on conflict do nothing returning guardian_id
-      ), counted as (
-        insert into ${householdCredits} (student_id, lecture_id, school_year_id, hours)
-        select g.student_id, ${lectureId}::uuid, ${schoolYearId}::uuid, ${hours}::numeric from ${guardianChildren} g join entry e on e.guardian_id = g.user_id
-        where ${forHouseholds}::boolean
-        order by g.student_id
-        on conflict do nothing returning student_id
-      ), progress as (
-        insert into ${householdProgress} as p (student_id, school_year_id, earned_hours)
-        select student_id, ${schoolYearId}::uuid, ${hours}::numeric from counted order by student_id
-        on conflict (student_id, school_year_id) do update set earned_hours = p.earned_hours + excluded.earned_hours, updated_at = now()
-        returning 1
-      )
+        on conflict do nothing returning guardian_id, lecture_id, school_year_id, hours
+      ), ${householdCredit(sql`${forHouseholds}::boolean`)}
       select (select count(*) from entry)::int as credited, (select count(*) from progress)::int as households`)) as unknown as {
       rows: { credited: number }[];
     };

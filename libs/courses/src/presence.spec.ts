@@ -1,4 +1,4 @@
-import { deviceKey, noCreditReason } from './presence';
+import { deviceKey, latestCreditedCheckin, noCreditReason } from './presence';
 
 const MINUTE = 60_000;
 const start = new Date('2026-12-05T06:00:00Z');
@@ -27,6 +27,34 @@ describe('the offline presence rule', () => {
 
   it('follows a lecture’s own setting', () => {
     expect(noCreditReason({ lateCheckinMinutes: 30, minPresencePercent: 50 }, session, at(25), at(90))).toBeUndefined();
+  });
+});
+
+describe('latestCreditedCheckin', () => {
+  // Every check-in a minute apart and around each bound to the millisecond, for check-outs across the window and a range of rules.
+  const rules = [
+    rule,
+    { lateCheckinMinutes: 30, minPresencePercent: 50 },
+    { lateCheckinMinutes: 0, minPresencePercent: 0 },
+    { lateCheckinMinutes: 200, minPresencePercent: 100 },
+    { lateCheckinMinutes: 5, minPresencePercent: 33 },
+  ];
+  const sessions = [session, { startsAt: start, endsAt: new Date(start.getTime() + 7 * MINUTE + 1) }];
+  // 96 minutes less a millisecond: just short of 80% of the session whatever the check-in.
+  const outs = [...[-15, 0, 5, 60, 96, 110, 119, 120, 150].map(at), new Date(at(96).getTime() - 1)];
+
+  it('is the last check-in noCreditReason credits, for each rule, session and check-out', () => {
+    for (const r of rules)
+      for (const s of sessions)
+        for (const out of outs) {
+          const latest = latestCreditedCheckin(r, s, out);
+          const checkins = Array.from({ length: 161 }, (_, i) => at(i - 40).getTime());
+          if (latest) checkins.push(latest.getTime() - 1, latest.getTime(), latest.getTime() + 1);
+          for (const ms of checkins) {
+            const credited = noCreditReason(r, s, new Date(ms), out) === undefined;
+            expect({ r, s, out, ms, credited }).toEqual({ r, s, out, ms, credited: latest !== undefined && ms <= latest.getTime() });
+          }
+        }
   });
 });
 

@@ -48,6 +48,23 @@ export function noCreditReason(
   };
 }
 
+/**
+ * The latest check-in (to the millisecond) that earns credit with a check-out at `checkedOutAt`,
+ * or undefined when none does: for that check-out, noCreditReason is undefined exactly for the
+ * check-ins up to it (a later check-in is later and leaves less of the session). The check-out
+ * statement credits by this bound, so it decides in the database without reading the attendance first.
+ */
+export function latestCreditedCheckin(rule: PresenceRule, session: { startsAt: Date; endsAt: Date }, checkedOutAt: Date): Date | undefined {
+  const start = session.startsAt.getTime();
+  const end = session.endsAt.getTime();
+  const onTime = start + rule.lateCheckinMinutes * MINUTE;
+  const required = ((end - start) * rule.minPresencePercent) / 100;
+  if (required <= 0) return new Date(onTime);
+  // Present (whole milliseconds) ≥ required ⇔ max(check-in, start) ≤ the end of presence − ⌈required⌉.
+  const latest = Math.min(checkedOutAt.getTime(), end) - Math.ceil(required);
+  return latest < start ? undefined : new Date(Math.min(onTime, latest));
+}
+
 /** The scanning device: the client's own id when it sends one, else its user agent and address. Hashed: the report compares, it never shows. */
 export function deviceKey(client: { deviceId?: string; userAgent?: string; ip?: string }): string {
   const source = client.deviceId ? `id:${client.deviceId}` : `ua:${client.userAgent ?? ''}|${client.ip ?? ''}`;

@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { Principal, ScopedAssignment } from '@jiaxiao/common';
-import { DB, Database, users } from '@jiaxiao/db';
+import { DB, Database, pgArray, users } from '@jiaxiao/db';
+import { Coalescer } from '@jiaxiao/platform';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface PrincipalPlaces {
   /** The user's role assignments, oldest first, each with the school and district its scope lies in. */
@@ -12,24 +15,35 @@ export interface PrincipalPlaces {
 
 /**
  * Where a user stands in the directory, read on every authenticated request and socket re-check:
- * one prepared statement (two aggregated sub-selects) instead of a query per list, so the request
- * path makes one round trip here and PostgreSQL parses and plans it once per connection.
+ * one prepared statement (two aggregated sub-selects) instead of a query per list, shared by the
+ * reads that arrive together, so the request path makes at most one round trip here and
+ * PostgreSQL parses and plans it once per connection.
  */
 @Injectable()
 export class PrincipalPlacesRepository {
   private statement?: ReturnType<PrincipalPlacesRepository['prepare']>;
+  /** The reads of one turn of the event loop (requests arriving together) share one statement. */
+  private readonly reads = new Coalescer<string, PrincipalPlaces>(
+    async (userIds) => {
+      this.statement ??= this.prepare();
+      // Not a uuid: no places (one such id must not fail the statement of the others).
+      const rows = await this.statement.execute({ userIds: pgArray([...new Set(userIds.filter((id) => UUID.test(id)))]) });
+      const byId = new Map(rows.map(({ userId, ...places }) => [userId, places]));
+      return userIds.map((id) => ({ ok: true, value: byId.get(id) ?? { assignments: [], children: [] } }));
+    },
+    { max: 500, concurrency: 2 },
+  );
 
   constructor(@Inject(DB) private readonly db: Database) {}
 
-  async of(userId: string): Promise<PrincipalPlaces> {
-    this.statement ??= this.prepare();
-    const [row] = await this.statement.execute({ userId });
-    return row ?? { assignments: [], children: [] };
+  of(userId: string): Promise<PrincipalPlaces> {
+    return this.reads.call(userId);
   }
 
   private prepare() {
     return this.db
       .select({
+        userId: users.id,
         assignments: sql<ScopedAssignment[]>`coalesce((
           select json_agg(json_build_object(
             'id', a.id, 'role', a.role, 'scopeType', a.scope_type, 'scopeId', a.scope_id, 'title', a.title,
@@ -51,7 +65,7 @@ export class PrincipalPlacesRepository {
           where g.user_id = users.id), '[]'::json)`,
       })
       .from(users)
-      .where(eq(users.id, sql.placeholder('userId')))
+      .where(sql`${users.id} = any(${sql.placeholder('userIds')}::uuid[])`)
       .prepare('principal_places');
   }
 }
