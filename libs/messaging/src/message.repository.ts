@@ -10,6 +10,7 @@ import {
   MessagePayload,
   messages,
   MessageType,
+  pgArray,
   readMarks,
 } from '@jiaxiao/db';
 import { people } from '@jiaxiao/auth';
@@ -84,7 +85,7 @@ export class MessageRepository {
       ), notified as (${inboxInsert(
         sql`select n.user_id, jsonb_build_object('conversationId', ${conversationId}::uuid, 'messageId', i.id, 'seq', i.seq) as data,
           'message:' || i.id as dedupe_key, n.deliver_at
-        from inserted i, unnest(${toPgArray(inbox.userIds)}::uuid[], ${toPgArray(inbox.deliverAt.map((d) => d.toISOString()))}::timestamptz[]) as n(user_id, deliver_at)`,
+        from inserted i, unnest(${pgArray(inbox.userIds)}::uuid[], ${pgArray(inbox.deliverAt.map((d) => d.toISOString()))}::timestamptz[]) as n(user_id, deliver_at)`,
         inbox,
         { returning: true },
       )}
@@ -231,9 +232,4 @@ export class MessageRepository {
       .returning();
     return row;
   }
-}
-
-/** A PostgreSQL array literal of plain values (uuids, ISO times): one parameter, whatever the count. */
-function toPgArray(values: string[]): string {
-  return `{${values.join(',')}}`;
 }

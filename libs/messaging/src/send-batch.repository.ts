@@ -9,6 +9,7 @@ import {
   MessagePayload,
   messages,
   MessageType,
+  pgArray,
   readMarks,
 } from '@jiaxiao/db';
 import { staffRoles } from '@jiaxiao/directory';
@@ -163,9 +164,4 @@ export class SendBatchRepository {
       };
     });
   }
-}
-
-/** A PostgreSQL array literal, each element quoted (so text with commas, quotes or braces survives): one parameter, whatever the count. */
-function pgArray(values: (string | null)[]): string {
-  return `{${values.map((v) => (v === null ? 'NULL' : `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)).join(',')}}`;
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, desc, eq, gte, inArray, isNull, like, lt, lte, or, sql } from 'drizzle-orm';
-import { DB, Database, DbExecutor, notificationDeliveries, notifications, workingHours } from '@jiaxiao/db';
+import { DB, Database, DbExecutor, notificationDeliveries, notifications, pgArray, workingHours } from '@jiaxiao/db';
 import { people } from '@jiaxiao/auth';
 import { staffRoles } from '@jiaxiao/directory';
 
@@ -113,7 +113,7 @@ export class NotificationsRepository {
     const result = (await this.db.execute(sql`
       with claimed as (
         update ${notifications} set pushed_at = now()
-        where id = any(${`{${ids.join(',')}}`}::uuid[]) and pushed_at is null
+        where id = any(${pgArray(ids)}::uuid[]) and pushed_at is null
         returning id, user_id as "userId", kind, title, body, dedupe_key as "dedupeKey", data, deliver_at as "deliverAt",
           pushed_at as "pushedAt", read_at as "readAt", created_at as "createdAt"
       ), recorded as (
