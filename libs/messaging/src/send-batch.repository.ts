@@ -10,6 +10,7 @@ import {
   messages,
   MessageType,
   pgArray,
+  preparedStatement,
   readMarks,
 } from '@jiaxiao/db';
 import { staffRoles } from '@jiaxiao/directory';
@@ -40,6 +41,12 @@ export interface SendInbox {
   body: string;
 }
 
+/** What the batch write answers: its messages and inbox entries, as two json arrays in one row. */
+interface InsertedBatch {
+  messages: { conversationId: string; id: string; seq: number; createdAt: string }[];
+  notifications: { id: string; deliverAt: string; key: string }[];
+}
+
 export interface SentRow {
   row: typeof messages.$inferSelect;
   notifications: { id: string; deliverAt: Date }[];
@@ -52,6 +59,10 @@ export interface SentRow {
  */
 @Injectable()
 export class SendBatchRepository {
+  // Named prepared statements (parsed and planned once per connection), made at first use.
+  private contextsStatement?: (values: Record<string, unknown>) => Promise<(SendContext & { ord: string | number })[]>;
+  private insertStatement?: (values: Record<string, unknown>) => Promise<InsertedBatch[]>;
+
   constructor(@Inject(DB) private readonly db: Database) {}
 
   /**
@@ -61,7 +72,10 @@ export class SendBatchRepository {
    * sends), each with whether they are staff and their own working hours. In the queries' order.
    */
   async contexts(queries: ContextQuery[]): Promise<(SendContext | undefined)[]> {
-    const result = (await this.db.execute(sql`
+    this.contextsStatement ??= preparedStatement(
+      this.db,
+      'send_contexts',
+      sql`
       select q.ord, c.kind, c.staff_only as "staffOnly", me.role,
         (select d.message_id from ${messageClientIds} d where d.sender_id = q.user_id and d.client_msg_id = q.client_msg_id) as "existingId",
         (select coalesce(json_agg(json_build_object(
@@ -71,13 +85,17 @@ export class SendBatchRepository {
           )), '[]'::json)
           from ${conversationMembers} o
           where o.conversation_id = c.id and o.user_id <> q.user_id and (c.kind = 'direct' or (me.role <> 'staff' and o.role = 'staff'))) as others
-      from unnest(${pgArray(queries.map((q) => q.conversationId))}::uuid[], ${pgArray(queries.map((q) => q.userId))}::uuid[],
-        ${pgArray(queries.map((q) => q.clientMsgId))}::text[]) with ordinality as q(conversation_id, user_id, client_msg_id, ord)
+      from unnest(${sql.placeholder('conversationIds')}::uuid[], ${sql.placeholder('userIds')}::uuid[], ${sql.placeholder('clientMsgIds')}::text[])
+        with ordinality as q(conversation_id, user_id, client_msg_id, ord)
       join ${conversations} c on c.id = q.conversation_id
-      join ${conversationMembers} me on me.conversation_id = c.id and me.user_id = q.user_id`)) as unknown as {
-      rows: (SendContext & { ord: string | number })[];
-    };
-    const found = new Map(result.rows.map(({ ord, ...context }) => [Number(ord), context]));
+      join ${conversationMembers} me on me.conversation_id = c.id and me.user_id = q.user_id`,
+    );
+    const rows = await this.contextsStatement({
+      conversationIds: pgArray(queries.map((q) => q.conversationId)),
+      userIds: pgArray(queries.map((q) => q.userId)),
+      clientMsgIds: pgArray(queries.map((q) => q.clientMsgId)),
+    });
+    const found = new Map(rows.map(({ ord, ...context }) => [Number(ord), context]));
     return queries.map((_, i) => found.get(i + 1));
   }
 
@@ -97,12 +115,15 @@ export class SendBatchRepository {
     const inbox = sends.flatMap(({ values, inbox: entry }) =>
       entry.userIds.map((userId, j) => ({ conversationId: values.conversationId, userId, at: entry.deliverAt[j], entry })),
     );
-    const result = (await this.db.execute(sql`
+    this.insertStatement ??= preparedStatement(
+      this.db,
+      'send_batch',
+      sql`
       with input as (
         select * from unnest(
-          ${pgArray(column((v) => v.conversationId))}::uuid[], ${pgArray(column((v) => v.senderId))}::uuid[],
-          ${pgArray(column((v) => v.clientMsgId))}::text[], ${pgArray(column((v) => v.type))}::text[],
-          ${pgArray(column((v) => v.text))}::text[], ${pgArray(column((v) => JSON.stringify(v.payload)))}::jsonb[]
+          ${sql.placeholder('conversationIds')}::uuid[], ${sql.placeholder('senderIds')}::uuid[],
+          ${sql.placeholder('clientMsgIds')}::text[], ${sql.placeholder('types')}::text[],
+          ${sql.placeholder('texts')}::text[], ${sql.placeholder('payloads')}::jsonb[]
         ) as t(conversation_id, sender_id, client_msg_id, type, text, payload)
       ), allowed as (
         select i.*, m.last_read_seq as read_seq from input i
@@ -128,9 +149,9 @@ export class SendBatchRepository {
       ), notified as (${inboxInsert(
         sql`select n.user_id, n.kind, n.title, n.body, 'message:' || i.id as dedupe_key, n.deliver_at,
           jsonb_build_object('conversationId', i.conversation_id, 'messageId', i.id, 'seq', i.seq) as data
-        from unnest(${pgArray(inbox.map((n) => n.conversationId))}::uuid[], ${pgArray(inbox.map((n) => n.userId))}::uuid[],
-          ${pgArray(inbox.map((n) => n.at.toISOString()))}::timestamptz[], ${pgArray(inbox.map((n) => n.entry.kind))}::text[],
-          ${pgArray(inbox.map((n) => n.entry.title))}::text[], ${pgArray(inbox.map((n) => n.entry.body))}::text[]
+        from unnest(${sql.placeholder('inboxConversationIds')}::uuid[], ${sql.placeholder('inboxUserIds')}::uuid[],
+          ${sql.placeholder('inboxDeliverAt')}::timestamptz[], ${sql.placeholder('inboxKinds')}::text[],
+          ${sql.placeholder('inboxTitles')}::text[], ${sql.placeholder('inboxBodies')}::text[]
         ) as n(conversation_id, user_id, deliver_at, kind, title, body)
         join inserted i on i.conversation_id = n.conversation_id`,
         null,
@@ -141,13 +162,23 @@ export class SendBatchRepository {
         (select coalesce(json_agg(json_build_object('conversationId', conversation_id, 'id', id, 'seq', seq, 'createdAt', created_at)), '[]'::json)
           from inserted) as messages,
         (select coalesce(json_agg(json_build_object('id', id, 'deliverAt', deliver_at, 'key', dedupe_key)), '[]'::json)
-          from notified) as notifications`)) as unknown as {
-      rows: {
-        messages: { conversationId: string; id: string; seq: number; createdAt: string }[];
-        notifications: { id: string; deliverAt: string; key: string }[];
-      }[];
-    };
-    const [{ messages: written, notifications: entries }] = result.rows;
+          from notified) as notifications`,
+    );
+    const result = await this.insertStatement({
+      conversationIds: pgArray(column((v) => v.conversationId)),
+      senderIds: pgArray(column((v) => v.senderId)),
+      clientMsgIds: pgArray(column((v) => v.clientMsgId)),
+      types: pgArray(column((v) => v.type)),
+      texts: pgArray(column((v) => v.text)),
+      payloads: pgArray(column((v) => JSON.stringify(v.payload))),
+      inboxConversationIds: pgArray(inbox.map((n) => n.conversationId)),
+      inboxUserIds: pgArray(inbox.map((n) => n.userId)),
+      inboxDeliverAt: pgArray(inbox.map((n) => n.at.toISOString())),
+      inboxKinds: pgArray(inbox.map((n) => n.entry.kind)),
+      inboxTitles: pgArray(inbox.map((n) => n.entry.title)),
+      inboxBodies: pgArray(inbox.map((n) => n.entry.body)),
+    });
+    const [{ messages: written, notifications: entries }] = result;
     const byConversation = new Map(written.map((row) => [row.conversationId, row]));
     const entriesOf = new Map<string, { id: string; deliverAt: Date }[]>();
     for (const entry of entries) {
