@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BatchOutcome, Coalescer } from '@jiaxiao/platform';
+import { BatchOutcome, Coalescer, eachIfBatchFails } from '@jiaxiao/platform';
 import { AttendanceRepository, CreditedCheckOut } from './attendance.repository';
 
 type CheckedOut = { checkedInAt: Date; credited: boolean } | undefined;
@@ -32,19 +32,7 @@ export class CheckOutBatcher {
   }
 
   /** One statement for the batch; if it fails (say a deadlock with another writer), each check-out on its own, so only the one at fault fails. */
-  private async write(inputs: CreditedCheckOut[]): Promise<BatchOutcome<CheckedOut>[]> {
-    try {
-      return (await this.attendance.checkOutCredited(inputs)).map((value) => ({ ok: true, value }));
-    } catch {
-      // One statement per check-out instead.
-    }
-    return Promise.all(
-      inputs.map((input) =>
-        this.attendance.checkOutCredited([input]).then(
-          ([value]): BatchOutcome<CheckedOut> => ({ ok: true, value }),
-          (error: unknown): BatchOutcome<CheckedOut> => ({ ok: false, error }),
-        ),
-      ),
-    );
+  private write(inputs: CreditedCheckOut[]): Promise<BatchOutcome<CheckedOut>[]> {
+    return eachIfBatchFails(inputs, (batch) => this.attendance.checkOutCredited(batch));
   }
 }

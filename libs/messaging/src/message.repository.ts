@@ -10,13 +10,10 @@ import {
   MessagePayload,
   messages,
   MessageType,
-  pgArray,
   readMarks,
 } from '@jiaxiao/db';
 import { people } from '@jiaxiao/auth';
-import { inboxInsert } from '@jiaxiao/notifications';
 import { MessageRow, messageColumns } from './messaging.repository';
-import { SendInbox, SendValues, SentRow } from './send-batch.repository';
 
 export interface PageOptions {
   afterSeq?: number;
@@ -47,60 +44,6 @@ export class MessageRepository {
       .leftJoin(people, eq(people.id, messages.senderId))
       .where(eq(messages.id, id));
     return row;
-  }
-
-  /**
-   * One send's write (SendBatchRepository.insert writes many at once, under the same rules), one statement (so one transaction): re-checks the membership and the
-   * staff-only and notice rules, bumps the conversation's seq (its row lock serialises the senders
-   * of one conversation until commit, which keeps seqs gapless), inserts the message, moves the
-   * sender's read cursor to it (noting the notices it passes) and stores the inbox entries given.
-   * Undefined when the sender may no longer post. A clientMsgId sent twice at once fails the whole
-   * statement on message_client_ids_pk (claimed by the insert's trigger), seq bump included.
-   */
-  async insertSent(values: SendValues, inbox: SendInbox, db: DbExecutor = this.db): Promise<SentRow | undefined> {
-    const { conversationId, senderId } = values;
-    const result = (await db.execute(sql`
-      with allowed as (
-        select 1 from ${conversationMembers} m join ${conversations} c on c.id = m.conversation_id
-        where m.conversation_id = ${conversationId} and m.user_id = ${senderId}
-          and (not c.staff_only or m.role = 'staff') and (${values.type} <> 'notice' or m.role = 'staff')
-      ), bumped as (
-        update ${conversations} set last_seq = last_seq + 1, last_message_at = now()
-        where id = ${conversationId} and exists (select 1 from allowed)
-        returning last_seq as seq
-      ), inserted as (
-        insert into ${messages} (conversation_id, seq, sender_id, client_msg_id, type, text, payload)
-        select ${conversationId}, seq, ${senderId}, ${values.clientMsgId}, ${values.type}, ${values.text}, ${JSON.stringify(values.payload)}::jsonb from bumped
-        returning id, seq, created_at
-      ), before as (
-        select last_read_seq as seq from ${conversationMembers} where conversation_id = ${conversationId} and user_id = ${senderId}
-      ), moved as (
-        update ${conversationMembers} set last_read_seq = greatest(last_read_seq, (select seq from bumped))
-        where conversation_id = ${conversationId} and user_id = ${senderId} and exists (select 1 from bumped)
-        returning last_read_seq as seq
-      ), marked as (
-        insert into ${readMarks} (conversation_id, user_id, seq)
-        select ${conversationId}::uuid, ${senderId}::uuid, moved.seq from before, moved where moved.seq - 1 > before.seq
-        on conflict do nothing
-      ), notified as (${inboxInsert(
-        sql`select n.user_id, jsonb_build_object('conversationId', ${conversationId}::uuid, 'messageId', i.id, 'seq', i.seq) as data,
-          'message:' || i.id as dedupe_key, n.deliver_at
-        from inserted i, unnest(${pgArray(inbox.userIds)}::uuid[], ${pgArray(inbox.deliverAt.map((d) => d.toISOString()))}::timestamptz[]) as n(user_id, deliver_at)`,
-        inbox,
-        { returning: true },
-      )}
-      )
-      select i.id, i.seq::float8 as seq, i.created_at as "createdAt",
-        (select coalesce(json_agg(json_build_object('id', n.id, 'deliverAt', n.deliver_at)), '[]'::json) from notified n) as notifications
-      from inserted i`)) as unknown as {
-      rows: { id: string; seq: number; createdAt: Date | string; notifications: { id: string; deliverAt: string }[] }[];
-    };
-    const [row] = result.rows;
-    if (!row) return undefined;
-    return {
-      row: { ...values, id: row.id, seq: Number(row.seq), createdAt: new Date(row.createdAt), recalledAt: null },
-      notifications: row.notifications.map((n) => ({ id: n.id, deliverAt: new Date(n.deliverAt) })),
-    };
   }
 
   /**

@@ -12,7 +12,7 @@ import { toMessageDto } from './message.mapper';
 import { MessageFileRepository } from './message-file.repository';
 import { MessageRepository } from './message.repository';
 import { MessagingRepository, SendContext } from './messaging.repository';
-import { SentRow } from './send-batch.repository';
+import { SendBatchRepository, SentRow } from './send-batch.repository';
 import { SendBatcher } from './send-batcher';
 
 export const RECALL_WINDOW_MS = 2 * 60 * 1000;
@@ -34,6 +34,7 @@ export class MessageService {
     private readonly messageRepository: MessageRepository,
     private readonly messageFiles: MessageFileRepository,
     private readonly batcher: SendBatcher,
+    private readonly sendBatches: SendBatchRepository,
     private readonly conversations: ConversationService,
     private readonly outbox: OutboxService,
     private readonly uploads: UploadService,
@@ -84,7 +85,7 @@ export class MessageService {
         // A notice's fan-out and escalation are a domain event committed with it: a crash after the commit loses neither.
         const needsAck = 'notice' in content.payload && content.payload.notice.needsAck;
         ({ sent, event } = await this.repository.transaction(async (tx) => {
-          const row = await this.messageRepository.insertSent(values, inbox, tx);
+          const [row] = await this.sendBatches.insert([{ values, inbox }], tx);
           const id = row && (await this.outbox.record(tx, 'class-notice.posted', { messageId: row.row.id, needsAck }));
           return { sent: row, event: id };
         }));

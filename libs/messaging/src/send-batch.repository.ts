@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { sql } from 'drizzle-orm';
+import { SQL, sql } from 'drizzle-orm';
 import {
   conversationMembers,
   conversations,
   DB,
   Database,
+  DbExecutor,
   messageClientIds,
   MessagePayload,
   messages,
@@ -53,9 +54,9 @@ export interface SentRow {
 }
 
 /**
- * The sends of many callers in one statement each: what they need to know, then their writes.
- * `MessageRepository.insertSent` is the same write for one send (notices, which commit with an
- * event, and a batch that failed as a whole); the two must keep the same rules.
+ * The sends of many callers in one statement each: what they need to know, then their writes. The
+ * write is also every single send's (a notice, inside the transaction of its event; a batch that
+ * failed as a whole, written again send by send).
  */
 @Injectable()
 export class SendBatchRepository {
@@ -108,22 +109,63 @@ export class SendBatchRepository {
    * already claimed fails the whole statement (message_client_ids_pk): the caller then writes the
    * sends one by one.
    */
-  async insert(sends: { values: SendValues; inbox: SendInbox }[]): Promise<(SentRow | undefined)[]> {
+  async insert(sends: { values: SendValues; inbox: SendInbox }[], db?: DbExecutor): Promise<(SentRow | undefined)[]> {
     const column = <T>(pick: (values: SendValues) => T) => sends.map(({ values }) => pick(values));
     // A batch holds one send per conversation, so the conversation names the send; every join below
     // is by a key (no CTE joined to another CTE by a scan per row).
     const inbox = sends.flatMap(({ values, inbox: entry }) =>
       entry.userIds.map((userId, j) => ({ conversationId: values.conversationId, userId, at: entry.deliverAt[j], entry })),
     );
+    const values: Record<string, string> = {
+      conversationIds: pgArray(column((v) => v.conversationId)),
+      senderIds: pgArray(column((v) => v.senderId)),
+      clientMsgIds: pgArray(column((v) => v.clientMsgId)),
+      types: pgArray(column((v) => v.type)),
+      texts: pgArray(column((v) => v.text)),
+      payloads: pgArray(column((v) => JSON.stringify(v.payload))),
+      inboxConversationIds: pgArray(inbox.map((n) => n.conversationId)),
+      inboxUserIds: pgArray(inbox.map((n) => n.userId)),
+      inboxDeliverAt: pgArray(inbox.map((n) => n.at.toISOString())),
+      inboxKinds: pgArray(inbox.map((n) => n.entry.kind)),
+      inboxTitles: pgArray(inbox.map((n) => n.entry.title)),
+      inboxBodies: pgArray(inbox.map((n) => n.entry.body)),
+    };
     this.insertStatement ??= preparedStatement(
       this.db,
       'send_batch',
-      sql`
+      insertStatement((name) => sql`${sql.placeholder(name)}`),
+    );
+    // Inside a transaction (a notice, committed with its event) the same statement runs unprepared on it.
+    const [result] = db
+      ? ((await db.execute(insertStatement((name) => sql`${values[name]}`))) as unknown as { rows: InsertedBatch[] }).rows
+      : await this.insertStatement(values);
+    const { messages: written, notifications: entries } = result;
+    const byConversation = new Map(written.map((row) => [row.conversationId, row]));
+    const entriesOf = new Map<string, { id: string; deliverAt: Date }[]>();
+    for (const entry of entries) {
+      const list = entriesOf.get(entry.key) ?? [];
+      list.push({ id: entry.id, deliverAt: new Date(entry.deliverAt) });
+      entriesOf.set(entry.key, list);
+    }
+    return sends.map(({ values }) => {
+      const row = byConversation.get(values.conversationId);
+      if (!row) return undefined;
+      return {
+        row: { ...values, id: row.id, seq: Number(row.seq), createdAt: new Date(row.createdAt), recalledAt: null },
+        notifications: entriesOf.get(`message:${row.id}`) ?? [],
+      };
+    });
+  }
+}
+
+/** The batch write, its values given by name: placeholders of the prepared statement, or the values themselves. */
+function insertStatement(v: (name: string) => SQL): SQL {
+  return sql`
       with input as (
         select * from unnest(
-          ${sql.placeholder('conversationIds')}::uuid[], ${sql.placeholder('senderIds')}::uuid[],
-          ${sql.placeholder('clientMsgIds')}::text[], ${sql.placeholder('types')}::text[],
-          ${sql.placeholder('texts')}::text[], ${sql.placeholder('payloads')}::jsonb[]
+          ${v('conversationIds')}::uuid[], ${v('senderIds')}::uuid[],
+          ${v('clientMsgIds')}::text[], ${v('types')}::text[],
+          ${v('texts')}::text[], ${v('payloads')}::jsonb[]
         ) as t(conversation_id, sender_id, client_msg_id, type, text, payload)
       ), allowed as (
         select i.*, m.last_read_seq as read_seq from input i
@@ -149,9 +191,9 @@ export class SendBatchRepository {
       ), notified as (${inboxInsert(
         sql`select n.user_id, n.kind, n.title, n.body, 'message:' || i.id as dedupe_key, n.deliver_at,
           jsonb_build_object('conversationId', i.conversation_id, 'messageId', i.id, 'seq', i.seq) as data
-        from unnest(${sql.placeholder('inboxConversationIds')}::uuid[], ${sql.placeholder('inboxUserIds')}::uuid[],
-          ${sql.placeholder('inboxDeliverAt')}::timestamptz[], ${sql.placeholder('inboxKinds')}::text[],
-          ${sql.placeholder('inboxTitles')}::text[], ${sql.placeholder('inboxBodies')}::text[]
+        from unnest(${v('inboxConversationIds')}::uuid[], ${v('inboxUserIds')}::uuid[],
+          ${v('inboxDeliverAt')}::timestamptz[], ${v('inboxKinds')}::text[],
+          ${v('inboxTitles')}::text[], ${v('inboxBodies')}::text[]
         ) as n(conversation_id, user_id, deliver_at, kind, title, body)
         join inserted i on i.conversation_id = n.conversation_id`,
         null,
@@ -162,37 +204,5 @@ export class SendBatchRepository {
         (select coalesce(json_agg(json_build_object('conversationId', conversation_id, 'id', id, 'seq', seq, 'createdAt', created_at)), '[]'::json)
           from inserted) as messages,
         (select coalesce(json_agg(json_build_object('id', id, 'deliverAt', deliver_at, 'key', dedupe_key)), '[]'::json)
-          from notified) as notifications`,
-    );
-    const result = await this.insertStatement({
-      conversationIds: pgArray(column((v) => v.conversationId)),
-      senderIds: pgArray(column((v) => v.senderId)),
-      clientMsgIds: pgArray(column((v) => v.clientMsgId)),
-      types: pgArray(column((v) => v.type)),
-      texts: pgArray(column((v) => v.text)),
-      payloads: pgArray(column((v) => JSON.stringify(v.payload))),
-      inboxConversationIds: pgArray(inbox.map((n) => n.conversationId)),
-      inboxUserIds: pgArray(inbox.map((n) => n.userId)),
-      inboxDeliverAt: pgArray(inbox.map((n) => n.at.toISOString())),
-      inboxKinds: pgArray(inbox.map((n) => n.entry.kind)),
-      inboxTitles: pgArray(inbox.map((n) => n.entry.title)),
-      inboxBodies: pgArray(inbox.map((n) => n.entry.body)),
-    });
-    const [{ messages: written, notifications: entries }] = result;
-    const byConversation = new Map(written.map((row) => [row.conversationId, row]));
-    const entriesOf = new Map<string, { id: string; deliverAt: Date }[]>();
-    for (const entry of entries) {
-      const list = entriesOf.get(entry.key) ?? [];
-      list.push({ id: entry.id, deliverAt: new Date(entry.deliverAt) });
-      entriesOf.set(entry.key, list);
-    }
-    return sends.map(({ values }) => {
-      const row = byConversation.get(values.conversationId);
-      if (!row) return undefined;
-      return {
-        row: { ...values, id: row.id, seq: Number(row.seq), createdAt: new Date(row.createdAt), recalledAt: null },
-        notifications: entriesOf.get(`message:${row.id}`) ?? [],
-      };
-    });
-  }
+          from notified) as notifications`;
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BatchOutcome, Coalescer } from '@jiaxiao/platform';
-import { MessageRepository } from './message.repository';
+import { BatchOutcome, Coalescer, eachIfBatchFails } from '@jiaxiao/platform';
 import { SendContext } from './messaging.repository';
 import { ContextQuery, SendBatchRepository, SendInbox, SendValues, SentRow } from './send-batch.repository';
 
@@ -30,10 +29,7 @@ export class SendBatcher {
     claims: ({ values }) => [`c:${values.conversationId}`, `m:${values.senderId}:${values.clientMsgId}`],
   });
 
-  constructor(
-    private readonly batches: SendBatchRepository,
-    private readonly messages: MessageRepository,
-  ) {}
+  constructor(private readonly batches: SendBatchRepository) {}
 
   context(query: ContextQuery): Promise<SendContext | undefined> {
     return this.reads.call(query);
@@ -49,19 +45,7 @@ export class SendBatcher {
    * send at fault gets an error (a retried send whose first write did commit finds its clientMsgId
    * taken, which the service answers with the stored message).
    */
-  private async write(sends: { values: SendValues; inbox: SendInbox }[]): Promise<BatchOutcome<SentRow | undefined>[]> {
-    try {
-      return (await this.batches.insert(sends)).map((value) => ({ ok: true, value }));
-    } catch {
-      // One statement per send instead.
-    }
-    return Promise.all(
-      sends.map(({ values, inbox }) =>
-        this.messages.insertSent(values, inbox).then(
-          (value): BatchOutcome<SentRow | undefined> => ({ ok: true, value }),
-          (error: unknown): BatchOutcome<SentRow | undefined> => ({ ok: false, error }),
-        ),
-      ),
-    );
+  private write(sends: { values: SendValues; inbox: SendInbox }[]): Promise<BatchOutcome<SentRow | undefined>[]> {
+    return eachIfBatchFails(sends, (batch) => this.batches.insert(batch));
   }
 }

@@ -100,3 +100,24 @@ export class Coalescer<I, O> {
     return taken;
   }
 }
+
+/**
+ * A batch's outcomes when one statement writes it all: that statement's answers; if it fails (a key
+ * claimed meanwhile, a deadlock with another writer), each input written on its own, so only the
+ * one at fault fails.
+ */
+export async function eachIfBatchFails<I, O>(inputs: I[], run: (inputs: I[]) => Promise<O[]>): Promise<BatchOutcome<O>[]> {
+  try {
+    return (await run(inputs)).map((value) => ({ ok: true, value }));
+  } catch {
+    // One statement per input instead.
+  }
+  return Promise.all(
+    inputs.map((input) =>
+      run([input]).then(
+        ([value]): BatchOutcome<O> => ({ ok: true, value }),
+        (error: unknown): BatchOutcome<O> => ({ ok: false, error }),
+      ),
+    ),
+  );
+}

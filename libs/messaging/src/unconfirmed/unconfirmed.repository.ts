@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { sql } from 'drizzle-orm';
-import { DB, Database } from '@jiaxiao/db';
+import { DB, Database, pgArray } from '@jiaxiao/db';
 
 export interface UnconfirmedRow {
   id: string;
@@ -14,7 +14,7 @@ export interface UnconfirmedRow {
 }
 
 /** uuid[] parameters: an empty list matches nothing. */
-const uuids = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
+const uuids = (ids: string[]) => sql`${pgArray(ids)}::uuid[]`;
 
 /** The recent notices asking for 回执 within classes or schools, with families reached and confirmed. */
 @Injectable()
