@@ -29,6 +29,18 @@ describe('the console: unconfirmed notices, class table, rubric, bureau notices,
     await platform?.close();
   });
 
+  /** The notice's reminders in the inbox: the worker writes them from the reminder's event, so this waits for them (up to 15 s). */
+  async function reminders(messageId: string): Promise<number> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const [{ n }] = await platform.query<{ n: number }>(
+        `select count(*)::int as n from notifications where kind = 'notice.remind' and data->>'messageId' = '${messageId}'`,
+      );
+      if (n > 0 || Date.now() > deadline) return n;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   async function signedIn(phone: string): Promise<{ page: Page; errors: string[] }> {
     const page = await (await desktop(browser)).newPage();
     // The machine may be busy: waits get longer than Playwright's 30 s default.
@@ -57,10 +69,7 @@ describe('the console: unconfirmed notices, class table, rubric, bureau notices,
     ]);
     expect(request).toBeTruthy();
     await page.getByText(/已提醒 \d+ 位未确认的家长/).waitFor();
-    const reminders = await platform.query<{ n: number }>(
-      `select count(*)::int as n from notifications where kind = 'notice.remind' and data->>'messageId' = '${id}'`,
-    );
-    expect(reminders[0].n).toBeGreaterThan(0);
+    expect(await reminders(id)).toBeGreaterThan(0);
     await page.getByTestId(`unconfirmed-${id}`).click();
     await page.waitForURL(/\/console\/directory\/classes\//);
     expect(errors).toEqual([]);
@@ -108,10 +117,7 @@ describe('the console: unconfirmed notices, class table, rubric, bureau notices,
     ]);
     expect(request).toBeTruthy();
     await page.getByText(/已提醒 \d+ 位未确认的家长/).waitFor();
-    const reminders = await platform.query<{ n: number }>(
-      `select count(*)::int as n from notifications where kind = 'notice.remind' and data->>'messageId' = '${id}'`,
-    );
-    expect(reminders[0].n).toBeGreaterThan(0);
+    expect(await reminders(id)).toBeGreaterThan(0);
     // The same hourly limit as the class teacher's: a second reminder is refused, with the minutes to wait.
     await page.getByTestId('acks-remind').click();
     await page.getByText(/每条通知每小时只能提醒一次/).waitFor();
