@@ -7,7 +7,8 @@
  * (b) GET /health on parent-api vs. bare Fastify answering the same JSON;
  * (c) authenticated GET /me on parent-api vs. bare Fastify answering the same JSON;
  * (d) authenticated GET /me/course-hours (a parent's hot read) vs. bare Fastify answering the same
- *     JSON (issue #15's target: ≥ 40% of its requests per second).
+ *     JSON (issue #15's target: ≥ 40% of its requests per second), and the same on a platform with
+ *     its read caches off (what a parent's first visit costs).
  *
  * `npm run bench -- me course-hours` runs only the phases named (import, health, me, course-hours).
  *
@@ -171,7 +172,13 @@ async function measure(url: string, headers?: Record<string, string>): Promise<L
   return load({ url, headers, connections: LOAD.connections, seconds: LOAD.seconds });
 }
 
-async function benchHttp(title: string, url: string, headers?: Record<string, string>, target?: number) {
+/** The same route on a platform with its read caches off (READ_CACHE_SECONDS=0): what a first visit costs. */
+interface Uncached {
+  url: string;
+  headers: Record<string, string>;
+}
+
+async function benchHttp(title: string, url: string, headers?: Record<string, string>, target?: number, uncached?: Uncached) {
   // The baseline answers exactly what the platform answers.
   const body = await json<unknown>(url, { headers });
   const bare = await bareJsonServer(body);
@@ -179,6 +186,7 @@ async function benchHttp(title: string, url: string, headers?: Record<string, st
     const path = new URL(url).pathname;
     const baseline = await measure(`${bare.url}${path}`);
     const platform = await measure(url, headers);
+    const reading = uncached ? await measure(uncached.url, uncached.headers) : undefined;
     console.log(`\n${title} (autocannon, ${LOAD.connections} connections, ${LOAD.seconds} s after a ${LOAD.warmupSeconds} s warm-up)`);
     const describe = (r: LoadResult) => [
       fmt.rate(r.requestsPerSecond).padStart(12),
@@ -190,6 +198,10 @@ async function benchHttp(title: string, url: string, headers?: Record<string, st
     line('baseline: bare Fastify, same JSON', ...describe(baseline));
     const ratio = platform.requestsPerSecond / baseline.requestsPerSecond;
     line('ratio (platform / baseline req/s)', fmt.ratio(ratio));
+    if (reading) {
+      line('parent-api, read caches off', ...describe(reading));
+      line('ratio (caches off / baseline req/s)', fmt.ratio(reading.requestsPerSecond / baseline.requestsPerSecond));
+    }
     if (target !== undefined) {
       const points = (n: number) => `${(Math.abs(n) * 100).toFixed(1)} points`;
       line(
@@ -227,12 +239,19 @@ async function main() {
     const token = await login(platform.urls.parent, '13900000003');
     if (runs('me')) await benchHttp('(c) GET /me, authenticated (parent 13900000003)', `${platform.urls.parent}/me`, bearer(token));
     if (runs('course-hours')) {
-      await benchHttp(
-        '(d) GET /me/course-hours, authenticated (parent 13900000003)',
-        `${platform.urls.parent}/me/course-hours`,
-        bearer(token),
-        COURSE_HOURS_TARGET,
-      );
+      // A second platform on the same database, caches off: every request reads the caller and the hours.
+      const reading = await startPlatform(scratch.url, { READ_CACHE_SECONDS: '0' });
+      try {
+        await benchHttp(
+          '(d) GET /me/course-hours, authenticated (parent 13900000003)',
+          `${platform.urls.parent}/me/course-hours`,
+          bearer(token),
+          COURSE_HOURS_TARGET,
+          { url: `${reading.urls.parent}/me/course-hours`, headers: bearer(await login(reading.urls.parent, '13900000003')) },
+        );
+      } finally {
+        await reading.close();
+      }
     }
   } finally {
     await platform?.close();

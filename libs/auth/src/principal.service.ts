@@ -1,18 +1,49 @@
 import { Injectable } from '@nestjs/common';
-import { AssignableRole, Principal, PRIVACY_NOTICE, Role, ScopedAssignment, ScopeType } from '@jiaxiao/common';
+import { AppConfig, AssignableRole, Principal, PRIVACY_NOTICE, Role, ScopedAssignment, ScopeType } from '@jiaxiao/common';
 import { PrincipalPlacesRepository } from '@jiaxiao/directory';
+import { ChangeFeed, MetricsService, ReadCache } from '@jiaxiao/platform';
 import { SessionRepository } from './session.repository';
 
-/** Builds the caller's Principal from the database: roles come from there, never from the token. */
+/** Sessions whose caller a process keeps at most (about 2 KB each). */
+const CACHED_SESSIONS = 50_000;
+
+/**
+ * Builds the caller's Principal from the database: roles come from there, never from the token.
+ * Every authenticated request needs it, so a process keeps it per session until the database
+ * notifies a change to the session, the account (status, password, consent, roles, children,
+ * committee seats), one of the children or any class, school or district (ReadCache).
+ */
 @Injectable()
 export class PrincipalService {
+  private readonly cache: ReadCache<string, Principal>;
+
   constructor(
     private readonly sessions: SessionRepository,
     private readonly places: PrincipalPlacesRepository,
-  ) {}
+    changes: ChangeFeed,
+    config: AppConfig,
+    metrics: MetricsService,
+  ) {
+    this.cache = new ReadCache(changes, {
+      ttlMs: config.READ_CACHE_SECONDS * 1000,
+      max: CACHED_SESSIONS,
+      flushOn: ['places'],
+      count: (outcome) => metrics.cacheReads.inc({ cache: 'principal', outcome }),
+    });
+  }
+
+  /** The caller of an open session; undefined once the session or the account has ended. */
+  async resolve(userId: string, sessionId: string): Promise<Principal | undefined> {
+    return this.cache.read(`${sessionId}:${userId}`, async () => {
+      const principal = await this.read(userId, sessionId);
+      if (!principal) return undefined;
+      const tags = [`session:${sessionId}`, `user:${userId}`, ...principal.children.map((c) => `student:${c.studentId}`)];
+      return { value: principal, tags };
+    });
+  }
 
   /** Two statements in parallel, each one round trip: the session with its account, and the account's places. */
-  async resolve(userId: string, sessionId: string): Promise<Principal | undefined> {
+  private async read(userId: string, sessionId: string): Promise<Principal | undefined> {
     const [session, { assignments, children }] = await Promise.all([
       this.sessions.activeSession(sessionId, userId, PRIVACY_NOTICE.version),
       this.places.of(userId),

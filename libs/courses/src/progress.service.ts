@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, formatShanghai, Principal, schoolYearOf } from '@jiaxiao/common';
-import { CertificateFormat, RenderedCertificate, renderCertificate } from '@jiaxiao/platform';
+import { AppConfig, DomainError, formatShanghai, Principal, schoolYearOf } from '@jiaxiao/common';
+import {
+  Cacheable,
+  CertificateFormat,
+  ChangeFeed,
+  MetricsService,
+  ReadCache,
+  RenderedCertificate,
+  renderCertificate,
+} from '@jiaxiao/platform';
 import { audienceIncludes } from './audience';
 import { chairAudienceIncludes, ChairPlaces } from './chair-places.service';
 import { HourLedgerRepository } from './hour-ledger.repository';
@@ -8,32 +16,59 @@ import { LectureRepository } from './lecture.repository';
 import { CourseHoursDto } from './dto/progress.dto';
 import { toLectureDto } from './lecture.mapper';
 
-/** A parent's view: one household per child, its hours, and what comes next. */
+/** Guardians whose course hours a process keeps at most, per school year asked for. */
+const CACHED_ANSWERS = 50_000;
+
+/**
+ * A parent's view: one household per child, its hours, and what comes next. Parents come back to
+ * it often, so a process keeps each answer until the database notifies a change to the guardian
+ * (children, committee seats), a child (its class, its credits), any class, school or district, or
+ * any lecture, registration, school year, requirement or committee, and at most until the first of
+ * its open sessions ends (ReadCache).
+ */
 @Injectable()
 export class ProgressService {
+  private readonly cache: ReadCache<string, CourseHoursDto>;
+
   constructor(
     private readonly hourLedgerRepository: HourLedgerRepository,
     private readonly lectureRepository: LectureRepository,
     private readonly chairs: ChairPlaces,
-  ) {}
+    changes: ChangeFeed,
+    config: AppConfig,
+    metrics: MetricsService,
+  ) {
+    this.cache = new ReadCache(changes, {
+      ttlMs: config.READ_CACHE_SECONDS * 1000,
+      max: CACHED_ANSWERS,
+      flushOn: ['places', 'courses'],
+      count: (outcome) => metrics.cacheReads.inc({ cache: 'course_hours', outcome }),
+    });
+  }
+
+  async courseHours(principal: Principal, schoolYear?: string): Promise<CourseHoursDto> {
+    const name = schoolYear ?? schoolYearOf(new Date());
+    const answer = await this.cache.read(`${principal.userId}:${name}`, () => this.readCourseHours(principal, name));
+    if (!answer) throw new DomainError('SCHOOL_YEAR_NOT_FOUND');
+    return answer;
+  }
 
   /**
    * Two steps of reads: the year, the households with their hours, the counted lectures and the
    * caller's chair places at once; then the sessions still open to them, with their counts.
    */
-  async courseHours(principal: Principal, schoolYear?: string): Promise<CourseHoursDto> {
-    const name = schoolYear ?? schoolYearOf(new Date());
+  private async readCourseHours(principal: Principal, name: string): Promise<Cacheable<CourseHoursDto> | undefined> {
     const [year, children, entries, chairPlaces] = await Promise.all([
       this.hourLedgerRepository.yearWithRequirement(name),
       this.hourLedgerRepository.householdsOf(principal.userId, name),
       this.hourLedgerRepository.householdEntriesOf(principal.userId, name),
       this.chairs.of(principal.userId),
     ]);
-    if (!year) throw new DomainError('SCHOOL_YEAR_NOT_FOUND');
+    if (!year) return undefined;
     const required = year.required;
     // Families decide by how full a session is: give the real count, not a placeholder.
     const open = children.length > 0 ? await this.lectureRepository.upcomingOpenTo(children, year.id, chairPlaces) : [];
-    return {
+    const value: CourseHoursDto = {
       schoolYear: name,
       households: children.map((child) => {
         const earned = child.earned;
@@ -64,6 +99,12 @@ export class ProgressService {
             .map(({ lecture, registered }) => toLectureDto(lecture, registered)),
         };
       }),
+    };
+    return {
+      value,
+      tags: [`user:${principal.userId}`, ...children.map((c) => `student:${c.studentId}`)],
+      // A session leaves the list when it ends.
+      expiresAt: Math.min(...open.map(({ lecture }) => lecture.endsAt.getTime())),
     };
   }
 

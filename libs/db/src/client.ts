@@ -24,7 +24,18 @@ export const MIGRATIONS_DIR = resolve(__dirname, '..', 'migrations');
 /** Two processes may start at once (docker-compose, npm start beside a worker): migrations run under this lock. */
 const MIGRATION_LOCK = 727_001;
 
-export async function openDatabase(options: { url?: string; dataDir: string; poolSize?: number }): Promise<DatabaseHandle> {
+/** Command tags of statements that change data: a commit, or a write outside a transaction. */
+const WRITE_TAG = /^(INSERT|UPDATE|DELETE|MERGE|COMMIT|TRUNCATE)\b/;
+
+export interface DatabaseOptions {
+  url?: string;
+  dataDir: string;
+  poolSize?: number;
+  /** Told after each statement of this process that wrote, as PostgreSQL completes it (ChangeFeed). */
+  onWrite?: () => void;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.url) {
     const { Pool } = await import('pg');
     const { drizzle } = await import('drizzle-orm/node-postgres');
@@ -33,6 +44,15 @@ export async function openDatabase(options: { url?: string; dataDir: string; poo
     pool.on('error', () => {
       // An idle client lost its connection; the pool replaces it. Queries report their own errors.
     });
+    const { onWrite } = options;
+    if (onWrite) {
+      // Every form of query (pool, transaction client, prepared) ends in a CommandComplete message.
+      pool.on('connect', (client) => {
+        (client as unknown as { connection: NodeJS.EventEmitter }).connection.on('commandComplete', (message: { text: string }) => {
+          if (WRITE_TAG.test(message.text)) onWrite();
+        });
+      });
+    }
     const db = drizzle(pool, { schema });
     return {
       db: db as unknown as Database,

@@ -17,3 +17,5 @@ export * from './audit/audit.dto';
 export * from './http/web-app';
 export * from './outbox/outbox.service';
 export * from './coalescer';
+export * from './changes/change-feed';
+export * from './changes/read-cache';

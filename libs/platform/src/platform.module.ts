@@ -6,6 +6,7 @@ import { AppConfig } from '@jiaxiao/common';
 import { DB } from '@jiaxiao/db';
 import { AuditRepository } from './audit/audit.repository';
 import { AuditService } from './audit/audit.service';
+import { ChangeFeed } from './changes/change-feed';
 import { HealthController } from './health/health.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { Infrastructure } from './infrastructure';
@@ -47,6 +48,7 @@ export class PlatformModule {
         { provide: DB, useValue: infra.database.db },
         { provide: DATABASE_HANDLE, useValue: infra.database },
         { provide: REDIS, useValue: infra.redis },
+        { provide: ChangeFeed, useValue: infra.changes },
         { provide: LOGGER, useValue: infra.logger.child({ app }) },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         MetricsService,
@@ -54,7 +56,19 @@ export class PlatformModule {
         AuditRepository,
         OutboxService,
       ],
-      exports: [APP_NAME, AppConfig, DB, DATABASE_HANDLE, REDIS, LOGGER, MetricsService, AuditService, OutboxService, BullModule],
+      exports: [
+        APP_NAME,
+        AppConfig,
+        DB,
+        DATABASE_HANDLE,
+        REDIS,
+        ChangeFeed,
+        LOGGER,
+        MetricsService,
+        AuditService,
+        OutboxService,
+        BullModule,
+      ],
     };
   }
 }

@@ -57,6 +57,17 @@ export class InfrastructureSettings {
   @Max(200)
   DATABASE_POOL_SIZE = 10;
 
+  /**
+   * How long a process keeps a caller's session and places and a family's course hours (read
+   * caches, dropped at once by the database's change notifications); 0 reads every request afresh.
+   * Needs DATABASE_URL: with the embedded PGlite nothing is cached.
+   */
+  @Transform(({ value }) => toInt(value))
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  READ_CACHE_SECONDS = 60;
+
   /** Where embedded data (PGlite, uploaded files) lives. */
   @IsString()
   DATA_DIR = '.data';

@@ -1,0 +1,130 @@
+import { ChangeFeed, ChangeListener } from './change-feed';
+
+export type ReadOutcome = 'hit' | 'miss' | 'bypass';
+
+export interface ReadCacheOptions {
+  /** How long an answer is kept at most, even when nothing it depends on changes. 0 turns the cache off. */
+  ttlMs: number;
+  /** Entries kept at most; the oldest go first. */
+  max: number;
+  /** Payloads of the change feed that drop every entry (`places`, `courses`). */
+  flushOn: string[];
+  /** Counts each read: from memory, from the loader, or from the loader while the cache is off or its feed down. */
+  count?: (outcome: ReadOutcome) => void;
+}
+
+export interface Cacheable<V> {
+  value: V;
+  /** The change-feed payloads whose notification drops this answer (`user:<id>`, `student:<id>`). */
+  tags: string[];
+  /** When the answer stops being right with no change at all (a lecture ends); ms since the epoch. */
+  expiresAt?: number;
+}
+
+interface Entry<V> {
+  value: V;
+  tags: string[];
+  expiresAt: number;
+}
+
+interface Load {
+  keys: Set<string>;
+  stale: boolean;
+}
+
+/**
+ * Answers kept in this process and dropped when the database says what they depend on changed
+ * (ChangeFeed): a read made after this process answered a write first catches up with the feed,
+ * so a caller sees their own change at once; other processes' changes arrive a moment after their
+ * commit. An answer read while one of its dependencies changed is not kept. With the feed down,
+ * or the TTL 0, every read goes to the loader.
+ */
+export class ReadCache<K extends string, V> implements ChangeListener {
+  private readonly entries = new Map<K, Entry<V>>();
+  private readonly byTag = new Map<string, Set<K>>();
+  private readonly loads = new Set<Load>();
+
+  constructor(
+    private readonly feed: ChangeFeed,
+    private readonly options: ReadCacheOptions,
+  ) {
+    if (options.ttlMs > 0) feed.subscribe(this);
+  }
+
+  /**
+   * The kept answer for `key`, or the loader's, kept when nothing it depends on changed meanwhile.
+   * A loader's undefined (nothing found) is answered and not kept.
+   */
+  async read(key: K, load: () => Promise<Cacheable<V> | undefined>): Promise<V | undefined> {
+    if (this.options.ttlMs <= 0 || !this.feed.live) {
+      this.options.count?.('bypass');
+      return (await load())?.value;
+    }
+    if (this.feed.behind) await this.feed.caughtUp();
+    const kept = this.entries.get(key);
+    if (kept && kept.expiresAt > Date.now()) {
+      this.options.count?.('hit');
+      return kept.value;
+    }
+    this.options.count?.('miss');
+    if (kept) this.drop(key);
+    const pending: Load = { keys: new Set(), stale: false };
+    this.loads.add(pending);
+    try {
+      const loaded = await load();
+      if (!loaded) return undefined;
+      if (!pending.stale && this.feed.live && !loaded.tags.some((t) => pending.keys.has(t))) this.keep(key, loaded);
+      return loaded.value;
+    } finally {
+      this.loads.delete(pending);
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  changed(payload: string): void {
+    if (this.options.flushOn.includes(payload)) return this.reset();
+    for (const load of this.loads) load.keys.add(payload);
+    const keys = this.byTag.get(payload);
+    if (keys) for (const key of [...keys]) this.drop(key);
+  }
+
+  reset(): void {
+    this.entries.clear();
+    this.byTag.clear();
+    for (const load of this.loads) load.stale = true;
+  }
+
+  private keep(key: K, { value, tags, expiresAt }: Cacheable<V>): void {
+    this.drop(key);
+    // Entries are kept in the order they were read: the expired ones at the front go first.
+    const now = Date.now();
+    for (const [oldKey, entry] of this.entries) {
+      if (entry.expiresAt > now) break;
+      this.drop(oldKey);
+    }
+    if (this.entries.size >= this.options.max) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.drop(oldest.value);
+    }
+    this.entries.set(key, { value, tags, expiresAt: Math.min(expiresAt ?? Infinity, now + this.options.ttlMs) });
+    for (const tag of tags) {
+      let keys = this.byTag.get(tag);
+      if (!keys) this.byTag.set(tag, (keys = new Set()));
+      keys.add(key);
+    }
+  }
+
+  private drop(key: K): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    for (const tag of entry.tags) {
+      const keys = this.byTag.get(tag);
+      keys?.delete(key);
+      if (keys?.size === 0) this.byTag.delete(tag);
+    }
+  }
+}

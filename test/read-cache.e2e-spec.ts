@@ -1,0 +1,151 @@
+import { Client } from 'pg';
+import { freshFamily, Family } from './support/families';
+import { createTestContext, TestContext } from './support/harness';
+import { testEnv } from './support/env';
+
+// The read caches listen to PostgreSQL's notifications; with the embedded PGlite nothing is cached.
+const describeOnPostgres = testEnv.databaseUrl ? describe : describe.skip;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `check` holds (a notification from another connection arrives a moment after its commit). */
+async function eventually(check: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
+    await sleep(50);
+  }
+}
+
+interface Household {
+  studentId: string;
+  studentName: string;
+  className: string;
+}
+
+describeOnPostgres("read caches (a caller's session and places, a family's course hours)", () => {
+  let ctx: TestContext;
+  /** Another process's connection: its writes reach the apps only through the change feed. */
+  let other: Client;
+
+  beforeAll(async () => {
+    ctx = await createTestContext({ apps: ['parent'] });
+    other = new Client({ connectionString: ctx.config.DATABASE_URL });
+    await other.connect();
+  });
+  afterAll(async () => {
+    await other?.end();
+    await ctx?.close();
+  });
+
+  const courseHours = (family: Family) => ctx.parent().get('/me/course-hours').set('Authorization', `Bearer ${family.token}`);
+  const households = async (family: Family): Promise<Household[]> => {
+    const response = await courseHours(family).expect(200);
+    return response.body.households as Household[];
+  };
+  /** parent-api's read_cache_reads_total for one cache and outcome. */
+  const cacheReads = async (cache: string, outcome: string): Promise<number> => {
+    const text = await (await fetch(`${ctx.urls.parent}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`read_cache_reads_total{cache="${cache}",outcome="${outcome}"`));
+    return line ? Number(line.split(' ').pop()) : 0;
+  };
+  /** A write the triggers do not see (as if made before they existed): only the cache can hide it. */
+  const unnoticed = async (text: string) => {
+    await other.query('begin');
+    await other.query('set local session_replication_role = replica');
+    await other.query(text);
+    await other.query('commit');
+  };
+
+  it('answers a read again from memory, until the database notifies a change to what it depends on', async () => {
+    await eventually(async () => ctx.infra.changes.live, 'the change feed listens');
+    const family = await freshFamily(ctx);
+    expect((await households(family))[0].studentName).toBe(family.studentName);
+
+    await unnoticed(`update students set name = '缓存学生' where id = '${family.studentId}'`);
+    // Kept: the unnoticed write does not show.
+    expect((await households(family))[0].studentName).toBe(family.studentName);
+    expect(await cacheReads('course_hours', 'hit')).toBeGreaterThan(0);
+
+    await other.query(`select pg_notify('jx_changes', 'student:${family.studentId}')`);
+    await eventually(async () => (await households(family))[0].studentName === '缓存学生', 'the notified change shows');
+  });
+
+  it("shows another process's committed change a moment later: a revoked session ends, a moved class shows", async () => {
+    const family = await freshFamily(ctx);
+    const second = await freshFamily(ctx);
+    await households(family);
+    await households(second);
+
+    await other.query(`update auth_sessions set revoked_at = now(), revoked_reason = 'logout' where user_id = '${family.userId}'`);
+    await eventually(async () => (await courseHours(family)).status === 401, 'the revoked session is refused');
+
+    const [{ id: otherClass, name }] = (
+      await other.query<{ id: string; name: string }>(
+        `select c.id, c.name from classes c where c.school_id = (select school_id from classes where id = '${second.classId}') and c.id <> '${second.classId}' limit 1`,
+      )
+    ).rows;
+    await other.query(`update students set class_id = '${otherClass}' where id = '${second.studentId}'`);
+    await eventually(async () => (await households(second))[0].className === name, 'the new class shows');
+  });
+
+  it("shows this process's own writes to the very next read, with no wait", async () => {
+    const family = await freshFamily(ctx, { children: 2 });
+    expect((await households(family)).map((h) => h.studentId).sort()).toEqual(family.children.map((c) => c.id).sort());
+
+    // Through this process's pool, as a service of any app here would write.
+    await ctx.query(`delete from guardianships where user_id = '${family.userId}' and student_id = '${family.children[1].id}'`);
+    expect((await households(family)).map((h) => h.studentId)).toEqual([family.children[0].id]);
+
+    await ctx.query(`update classes set name = '初一(1)班·改' where id = '${family.classId}'`);
+    expect((await households(family))[0].className).toBe('初一(1)班·改');
+    await ctx.query(`update classes set name = '初一(1)班' where id = '${family.classId}'`);
+
+    await ctx.parent().post('/auth/logout').set('Authorization', `Bearer ${family.token}`).expect(204);
+    expect((await courseHours(family)).body.code).toBe('TOKEN_INVALID');
+  });
+
+  it('catches up before a read that follows a write of this process, even when the notification is late', async () => {
+    const family = await freshFamily(ctx, { signIn: false });
+    const heard: string[] = [];
+    const unsubscribe = ctx.infra.changes.subscribe({ changed: (payload) => heard.push(payload), reset: () => undefined });
+    try {
+      // Keep the listening session busy: PostgreSQL hands it notifications only once it is idle again.
+      const listening = (ctx.infra.changes as unknown as { client: Client }).client;
+      const busy = listening.query('select pg_sleep(1)');
+      await eventually(async () => {
+        const { rows } = await other.query(
+          `select 1 from pg_stat_activity where application_name = 'jiaxiao change feed' and datname = current_database() and query like 'select pg_sleep%' and state = 'active'`,
+        );
+        return rows.length > 0;
+      }, 'the listening session is busy');
+      await ctx.query(`update students set name = '迟到的通知' where id = '${family.studentId}'`);
+      expect(heard).not.toContain(`student:${family.studentId}`);
+      await ctx.infra.changes.caughtUp();
+      expect(heard).toContain(`student:${family.studentId}`);
+      await busy;
+    } finally {
+      unsubscribe();
+    }
+  });
+
+  it('reads every request afresh while the feed is down, and caches again once it is back', async () => {
+    const family = await freshFamily(ctx);
+    await households(family);
+    await other.query(
+      `select pg_terminate_backend(pid) from pg_stat_activity
+       where application_name = 'jiaxiao change feed' and datname = current_database()`,
+    );
+    await eventually(async () => !ctx.infra.changes.live, 'the feed notices it is down');
+
+    const bypassed = await cacheReads('course_hours', 'bypass');
+    await unnoticed(`update students set name = '断线学生' where id = '${family.studentId}'`);
+    expect((await households(family))[0].studentName).toBe('断线学生');
+    expect(await cacheReads('course_hours', 'bypass')).toBeGreaterThan(bypassed);
+
+    await eventually(async () => ctx.infra.changes.live, 'the feed is back');
+    await households(family);
+    await unnoticed(`update students set name = '复原学生' where id = '${family.studentId}'`);
+    expect((await households(family))[0].studentName).toBe('断线学生');
+  });
+});
