@@ -11,6 +11,7 @@ import { LoginThrottleService } from './login-throttle.service';
 import { PrincipalService } from './principal.service';
 import { SessionEvents } from './session-events';
 import { SessionRepository } from './session.repository';
+import { VerifiedTokens } from './verified-tokens';
 
 /** Callers whose forwarded address is not an IP share one per-IP login bucket. */
 
@@ -31,10 +32,14 @@ export interface SessionUser {
 export interface AccessClaims {
   sub: string;
   sid: string;
+  /** seconds since the epoch, set when the token is signed */
+  exp?: number;
 }
 
 @Injectable()
 export class AuthService {
+  private readonly verified = new VerifiedTokens<AccessClaims>();
+
   constructor(
     @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
     private readonly config: AppConfig,
@@ -161,11 +166,14 @@ export class AuthService {
 
   /** Verifies an access token and loads its caller; undefined when the token or its session is no good. */
   async authenticate(accessToken: string): Promise<Principal | undefined> {
-    let claims: AccessClaims;
-    try {
-      claims = await this.jwt.verifyAsync<AccessClaims>(accessToken, { algorithms: ['HS256'] });
-    } catch {
-      return undefined;
+    let claims = this.verified.get(accessToken);
+    if (!claims) {
+      try {
+        claims = await this.jwt.verifyAsync<AccessClaims>(accessToken, { algorithms: ['HS256'] });
+      } catch {
+        return undefined;
+      }
+      this.verified.keep(accessToken, claims);
     }
     if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string') return undefined;
     return this.principals.resolve(claims.sub, claims.sid);
