@@ -90,9 +90,10 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
   });
 
   const metrics = app.get(MetricsService);
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
   });
 
   app.useGlobalPipes(new AppValidationPipe());
