@@ -6,6 +6,13 @@ import { AUTHORIZE, AuthenticatedRequest, AuthorizeRule } from './auth.decorator
 import { AuthService } from './auth.service';
 import { PolicyService } from './policy.service';
 
+/** What a route's decorators ask of the guard. */
+interface RouteRules {
+  isPublic: boolean;
+  accountSetup: boolean;
+  authorize: AuthorizeRule | undefined;
+}
+
 /**
  * Global guard: every HTTP route needs a valid bearer token unless marked @Public();
  * admin-api also requires a staff role; a route with @Authorize() has its object checked. Until a
@@ -14,6 +21,9 @@ import { PolicyService } from './policy.service';
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  /** By handler, then controller class (a handler inherited by two controllers may be public in one only). */
+  private readonly routes = new WeakMap<object, WeakMap<object, RouteRules>>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
@@ -22,8 +32,8 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const rules = this.rulesOf(context);
+    if (rules.isPublic) return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
@@ -33,18 +43,34 @@ export class AuthGuard implements CanActivate {
     if (!principal) throw new DomainError('TOKEN_INVALID');
     this.auth.assertAudience(principal);
     request.principal = principal;
-    if (
-      (principal.passwordChangeRequired || principal.consentRequired) &&
-      !this.reflector.getAllAndOverride<boolean>(ACCOUNT_SETUP, targets)
-    ) {
+    if ((principal.passwordChangeRequired || principal.consentRequired) && !rules.accountSetup) {
       throw new DomainError(principal.passwordChangeRequired ? 'PASSWORD_CHANGE_REQUIRED' : 'CONSENT_REQUIRED');
     }
 
-    const rule = this.reflector.get<AuthorizeRule | undefined>(AUTHORIZE, context.getHandler());
+    const rule = rules.authorize;
     if (rule) {
       const id = (request.params as Record<string, string | undefined>)[rule.param];
       request.authorized = await this.policy.assert(principal, rule.action, rule.resource, id ?? '');
     }
     return true;
+  }
+
+  /** The route's decorators, read once per handler and class: they do not change once the app runs. */
+  private rulesOf(context: ExecutionContext): RouteRules {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let byController = this.routes.get(handler);
+    if (!byController) this.routes.set(handler, (byController = new WeakMap()));
+    let rules = byController.get(controller);
+    if (!rules) {
+      const targets = [handler, controller];
+      rules = {
+        isPublic: Boolean(this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets)),
+        accountSetup: Boolean(this.reflector.getAllAndOverride<boolean | undefined>(ACCOUNT_SETUP, targets)),
+        authorize: this.reflector.get<AuthorizeRule | undefined>(AUTHORIZE, handler),
+      };
+      byController.set(controller, rules);
+    }
+    return rules;
   }
 }

@@ -13,7 +13,7 @@ import { Infrastructure } from '../infrastructure';
 import { jsonTextTooDeep, MAX_JSON_DEPTH } from './bad-input';
 import { renderError } from './error-renderer';
 import { registerRateLimit } from './rate-limit';
-import { registerSecurityHeaders } from './security';
+import { apiSecurityHeaders, registerCors } from './security';
 import { completeOpenApiDocument } from './openapi';
 import { AppValidationPipe } from './validation.pipe';
 import { registerWebApp, WebAppOptions } from './web-app';
@@ -54,7 +54,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
     // maxParamLength) itself, before Nest and its filter: such a URL names no route of ours.
     frameworkErrors: (_error: Error, request: FastifyRequest, reply: FastifyReply) => {
       const { status, headers, body } = renderError(new NotFoundException(), request, logger);
-      // The onSend hooks below do not run for these replies.
+      // The hooks below (security headers, request id) do not run for these replies.
       void reply
         .status(status)
         .headers({ ...headers, 'x-request-id': request.id })
@@ -67,7 +67,14 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
     bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
-  await registerSecurityHeaders(fastify, options.infra.config);
+  // The headers every answer carries, set before anything can answer (CORS preflights, the rate
+  // limit, errors); a handler may still overwrite one (web pages set their own CSP).
+  const securityHeaders = apiSecurityHeaders(options.infra.config);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.headers(securityHeaders).header('x-request-id', request.id);
+    done();
+  });
+  await registerCors(fastify, options.infra.config);
   registerRateLimit(fastify, options.infra.config, options.infra.redis, logger);
   await fastify.register(multipart, { limits: { fileSize: UPLOAD_LIMIT, files: 1, fields: 10 } });
   // Fastify's own JSON parser behind a depth check (Nest's body parsers are off): 3,000 nested
@@ -82,13 +89,11 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
     done(null, { ...parse(String(body)) });
   });
 
-  fastify.addHook('onSend', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
   const metrics = app.get(MetricsService);
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
   });
 
   app.useGlobalPipes(new AppValidationPipe());

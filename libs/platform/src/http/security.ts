@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
+import type { FastifyHelmetOptions } from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '@jiaxiao/common';
 
@@ -19,19 +20,48 @@ const API_CSP = {
   frameAncestors: ["'none'"],
 };
 
-/**
- * Security headers (helmet: CSP, HSTS, nosniff, frame and referrer policies, cross-origin
- * isolation headers) on every answer, and CORS for the origins in CORS_ORIGINS only (none by
- * default: the web apps are served from the API's own origin and need none).
- */
-export async function registerSecurityHeaders(fastify: FastifyInstance, config: AppConfig): Promise<void> {
-  const origins = config.corsOrigins;
-  await fastify.register(helmet, {
+/** The helmet of @fastify/helmet: its middleware sets the headers on a Node response. */
+type Helmet = (options: FastifyHelmetOptions) => (request: unknown, response: HeaderRecorder, next: (error?: unknown) => void) => void;
+
+interface HeaderRecorder {
+  setHeader(name: string, value: string | number): void;
+  removeHeader(name: string): void;
+}
+
+/** The helmet options of API answers (@fastify/helmet passes them to helmet as they are). */
+export function apiHelmetOptions(config: AppConfig): FastifyHelmetOptions {
+  return {
     contentSecurityPolicy: { useDefaults: false, directives: API_CSP },
     // Files fetched by a configured cross-origin web app must stay readable there.
-    crossOriginResourcePolicy: { policy: origins.length > 0 ? 'cross-origin' : 'same-origin' },
+    crossOriginResourcePolicy: { policy: config.corsOrigins.length > 0 ? 'cross-origin' : 'same-origin' },
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+  };
+}
+
+/**
+ * The security headers of every answer (helmet: CSP, HSTS, nosniff, frame and referrer policies,
+ * cross-origin isolation headers), lower-case names. None depends on the request, so they are
+ * worked out once, by helmet's own middleware run against a response that only records them: the
+ * same set as helmet sets per request, without helmet parsing its options on every request.
+ * (Helmet also removes X-Powered-By, which nothing here sets.)
+ */
+export function apiSecurityHeaders(config: AppConfig): Readonly<Record<string, string>> {
+  // The helmet version @fastify/helmet (the declared dependency) requires.
+  const helmet = createRequire(require.resolve('@fastify/helmet'))('helmet') as Helmet;
+  const headers: Record<string, string> = {};
+  const recorder: HeaderRecorder = {
+    setHeader: (name, value) => (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name) => delete headers[name.toLowerCase()],
+  };
+  helmet(apiHelmetOptions(config))(undefined, recorder, (error) => {
+    if (error) throw error;
   });
+  return Object.freeze(headers);
+}
+
+/** CORS for the origins in CORS_ORIGINS only (none by default: the web apps are served from the API's own origin and need none). */
+export async function registerCors(fastify: FastifyInstance, config: AppConfig): Promise<void> {
+  const origins = config.corsOrigins;
   await fastify.register(cors, {
     origin: origins.length > 0 ? origins : false,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],

@@ -1,6 +1,7 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
 import { DomainError, FieldProblem } from '@jiaxiao/common';
+import { rememberValidationRules } from './validation-rules';
 
 const TYPE_CONSTRAINTS = new Set([
   'whitelistValidation',
@@ -31,6 +32,7 @@ export class AppValidationPipe extends ValidationPipe {
       validationError: { target: true, value: false },
       exceptionFactory: (errors) => new DomainError('VALIDATION_FAILED', {}, flatten(errors)),
     });
+    rememberValidationRules();
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata) {
