@@ -15,6 +15,9 @@
  * (a) and (b) are closed loops, i.e. at saturation, where latency is mostly queueing; each is
  * followed by an open-loop run at a fixed rate (1:1: 1,000 msg/s, each pair once), the latency a user
  * would see at that load. Each target line says met or missed by how much, with the load average.
+ * The 1:1 open-loop run also prints the CPU a message costs in each process (the server, the
+ * PostgreSQL backends serving the scratch database, this load generator) and the cores that adds
+ * up to at its rate, so a run shows how close the shared cores are to full at that rate.
  *
  * BENCH_CPU_PROF=DIR writes a V8 CPU profile of the gateway process into DIR when it stops.
  *
@@ -145,6 +148,49 @@ async function startServer(kind: 'raw' | 'gateway', databaseUrl: string): Promis
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds of the server, of the PostgreSQL backends serving the scratch database, and of this load generator. */
+interface CpuSnapshot {
+  server: number;
+  backends: Map<number, number>;
+  client: number;
+}
+
+async function cpuSnapshot(server: ServerProcess): Promise<CpuSnapshot> {
+  const admin = new Client({ connectionString: benchEnv.databaseUrl });
+  await admin.connect();
+  const { rows } = await admin
+    .query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [runId])
+    .finally(() => admin.end());
+  const backends = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      backends.set(pid, cpuSeconds(pid));
+    } catch {
+      // The backend ended meanwhile.
+    }
+  }
+  const { user, system } = process.cpuUsage();
+  return { server: cpuSeconds(server.pid), backends, client: (user + system) / 1e6 };
+}
+
+/**
+ * CPU milliseconds per message between two snapshots. PostgreSQL counts the backends present at
+ * both (the pool is warm by then; one opened or closed in between is left out, so it may be low).
+ */
+function cpuPerMessage(before: CpuSnapshot, after: CpuSnapshot, messages: number): PacedCpu {
+  let database = 0;
+  for (const [pid, seconds] of after.backends) {
+    const start = before.backends.get(pid);
+    if (start !== undefined) database += seconds - start;
+  }
+  const perMessage = (seconds: number) => (seconds * 1000) / messages;
+  return {
+    server: perMessage(after.server - before.server),
+    database: perMessage(database),
+    client: perMessage(after.client - before.client),
+  };
 }
 
 function rssBytes(pid: number): number {
@@ -341,6 +387,14 @@ const describePaced = (r: { p50: number; p99: number; failures: number }) => [
   ...(r.failures ? [`${r.failures} failed`] : []),
 ];
 
+/** A message's CPU in each process, and the cores that takes at the open-loop rate (PostgreSQL: none for the relay). */
+const describeCpu = (cpu: PacedCpu, server: string) => [
+  `${server} ${cpu.server.toFixed(2)}`,
+  `PostgreSQL ${cpu.database.toFixed(2)}`,
+  `load generator ${cpu.client.toFixed(2)}`,
+  `= ${(((cpu.server + cpu.database + cpu.client) * PACED.pairRate) / 1000).toFixed(2)} cores`,
+];
+
 /** Waits (at most 60 s) until the server process uses under 5% of a core over a second. */
 async function untilIdle(server: ServerProcess): Promise<void> {
   const until = performance.now() + 60_000;
@@ -369,13 +423,20 @@ async function paced(count: number, perSecond: number, job: (i: number) => Promi
 interface PingPongResult {
   /** server CPU use during the closed-loop run, in cores */
   serverCores: number;
-  paced: { p50: number; p99: number; failures: number };
+  paced: { p50: number; p99: number; failures: number; cpu: PacedCpu };
   messages: number;
   seconds: number;
   perSecond: number;
   p50: number;
   p99: number;
   failures: number;
+}
+
+/** CPU ms per message in the open-loop run: where a message's work goes on the shared cores. */
+interface PacedCpu {
+  server: number;
+  database: number;
+  client: number;
 }
 
 async function pingPong(server: ServerProcess, fixture: Fixture, rounds: number): Promise<PingPongResult> {
@@ -417,6 +478,7 @@ async function pingPong(server: ServerProcess, fixture: Fixture, rounds: number)
     // Latency at a fixed open-loop rate: each pair sends once, PACED.pairRate messages a second.
     const pacedLatencies: number[] = [];
     let pacedFailures = 0;
+    const pacedCpuBefore = await cpuSnapshot(server);
     await paced(fixture.pairs.length, PACED.pairRate, async (p) => {
       const { conversationId } = fixture.pairs[p];
       const text = `${runId}-paced-${p}`;
@@ -431,10 +493,11 @@ async function pingPong(server: ServerProcess, fixture: Fixture, rounds: number)
         received.catch(() => undefined);
       }
     });
+    const pacedCpu = cpuPerMessage(pacedCpuBefore, await cpuSnapshot(server), fixture.pairs.length);
     pacedLatencies.sort((x, y) => x - y);
     return {
       serverCores,
-      paced: { p50: percentile(pacedLatencies, 50), p99: percentile(pacedLatencies, 99), failures: pacedFailures },
+      paced: { p50: percentile(pacedLatencies, 50), p99: percentile(pacedLatencies, 99), failures: pacedFailures, cpu: pacedCpu },
       messages: latencies.length,
       seconds,
       perSecond: latencies.length / seconds,
@@ -665,6 +728,8 @@ async function main() {
         console.log(`  at a fixed rate instead: ${PACED.pairRate} msg/s open loop, each pair once`);
         line(`  gateway at ${PACED.pairRate} msg/s`, ...describePaced(ourPing.paced));
         line(`  raw relay at ${PACED.pairRate} msg/s`, ...describePaced(rawPing.paced));
+        line('  CPU ms per message there, gateway run', ...describeCpu(ourPing.paced.cpu, 'gateway'));
+        line('  CPU ms per message there, raw relay run', ...describeCpu(rawPing.paced.cpu, 'relay'));
         line('ratio (gateway / raw msg/s)', `${ratio.toFixed(3)}×`, `p99 ${(ourPing.p99 / rawPing.p99).toFixed(1)}× the raw relay's`);
         line(
           `target: ≥ ${TARGETS.throughputRatio * 100}% of raw throughput`,
