@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { ADMIN_ROLES, AppConfig, DomainError, PasswordService, Principal } from '@jiaxiao/common';
 import { DbExecutor } from '@jiaxiao/db';
-import { AuditService } from '@jiaxiao/platform';
+import { AuditService, VerifiedTokens } from '@jiaxiao/platform';
 import { AUTH_OPTIONS, AuthOptions } from './auth.options';
 import { TokenPairDto } from './dto/login.dto';
 import { LoginThrottleService } from './login-throttle.service';
@@ -11,7 +11,6 @@ import { LoginThrottleService } from './login-throttle.service';
 import { PrincipalService } from './principal.service';
 import { SessionEvents } from './session-events';
 import { SessionRepository } from './session.repository';
-import { VerifiedTokens } from './verified-tokens';
 
 /** Callers whose forwarded address is not an IP share one per-IP login bucket. */
 
@@ -38,7 +37,9 @@ export interface AccessClaims {
 
 @Injectable()
 export class AuthService {
-  private readonly verified = new VerifiedTokens<AccessClaims>();
+  private readonly verified = new VerifiedTokens<AccessClaims>((token, now) =>
+    this.jwt.verify<AccessClaims>(token, { algorithms: ['HS256'], clockTimestamp: Math.floor(now / 1000) }),
+  );
 
   constructor(
     @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
@@ -166,15 +167,8 @@ export class AuthService {
 
   /** Verifies an access token and loads its caller; undefined when the token or its session is no good. */
   async authenticate(accessToken: string): Promise<Principal | undefined> {
-    let claims = this.verified.get(accessToken);
-    if (!claims) {
-      try {
-        claims = await this.jwt.verifyAsync<AccessClaims>(accessToken, { algorithms: ['HS256'] });
-      } catch {
-        return undefined;
-      }
-      this.verified.keep(accessToken, claims);
-    }
+    const claims = this.verified.claims(accessToken);
+    if (!claims) return undefined;
     if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string') return undefined;
     return this.principals.resolve(claims.sub, claims.sid);
   }

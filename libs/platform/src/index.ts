@@ -19,3 +19,4 @@ export * from './outbox/outbox.service';
 export * from './coalescer';
 export * from './changes/change-feed';
 export * from './changes/read-cache';
+export * from './http/verified-tokens';

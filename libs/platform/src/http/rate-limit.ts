@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { AppConfig, DomainError } from '@jiaxiao/common';
 import { renderError } from './error-renderer';
 import { clientIp } from './client-ip';
+import { VerifiedTokens } from './verified-tokens';
 
 /** Counts a request in each window key and returns the counts; a key lives a little longer than its window. */
 const HIT = `
@@ -59,47 +60,24 @@ export function registerRateLimit(fastify: FastifyInstance, config: AppConfig, r
   });
 }
 
-/** How many verified tokens are remembered; the oldest is dropped first. */
-const KNOWN_TOKENS = 10_000;
-
 /**
- * The user of a bearer access token whose signature and expiry check out; nobody otherwise. A token
- * that verified is remembered with its user until it expires: a session sends the same token with
- * every request, and its signature cannot change, only its expiry pass.
+ * The user of a bearer access token whose signature and expiry check out; nobody otherwise
+ * (VerifiedTokens keeps a checked token until it expires).
  */
 export class SignedInUsers {
-  private readonly known = new Map<string, { userId: string; expiresAt: number }>();
-  private readonly jwt: JwtService;
+  private readonly tokens: VerifiedTokens<{ sub?: unknown; exp?: unknown; nbf?: unknown }>;
 
   constructor(secret: string) {
     // A KeyObject, not the string: given a string, jsonwebtoken first tries to parse it as a PEM
     // public key on every verify (a thrown OpenSSL error) and only then falls back to HMAC.
-    this.jwt = new JwtService({ secret: createSecretKey(Buffer.from(secret, 'utf8')) });
+    const jwt = new JwtService({ secret: createSecretKey(Buffer.from(secret, 'utf8')) });
+    this.tokens = new VerifiedTokens((token, now) => jwt.verify(token, { algorithms: ['HS256'], clockTimestamp: Math.floor(now / 1000) }));
   }
 
   of(authorization: string | undefined, now: number): string | undefined {
     const match = typeof authorization === 'string' ? /^Bearer\s+(\S+)$/i.exec(authorization) : null;
     if (!match) return undefined;
-    const token = match[1];
-    const known = this.known.get(token);
-    if (known && now < known.expiresAt) return known.userId;
-    if (known) this.known.delete(token);
-
-    let claims: { sub?: unknown; exp?: unknown; nbf?: unknown };
-    try {
-      claims = this.jwt.verify(token, { algorithms: ['HS256'], clockTimestamp: Math.floor(now / 1000) });
-    } catch {
-      return undefined;
-    }
-    if (typeof claims.sub !== 'string' || !/^[\w-]{1,64}$/.test(claims.sub)) return undefined;
-    // Remembered only with an expiry and no start time: then `now < exp` is all a verify would still check.
-    if (typeof claims.exp === 'number' && claims.nbf === undefined) {
-      if (this.known.size >= KNOWN_TOKENS) {
-        const oldest = this.known.keys().next();
-        if (!oldest.done) this.known.delete(oldest.value);
-      }
-      this.known.set(token, { userId: claims.sub, expiresAt: claims.exp * 1000 });
-    }
-    return claims.sub;
+    const sub = this.tokens.claims(match[1], now)?.sub;
+    return typeof sub === 'string' && /^[\w-]{1,64}$/.test(sub) ? sub : undefined;
   }
 }
