@@ -60,8 +60,12 @@ export class ReadCache<K extends string, V> implements ChangeListener {
       this.options.count?.('bypass');
       return (await load())?.value;
     }
-    if (this.feed.behind) await this.feed.caughtUp();
-    const kept = this.entries.get(key);
+    let kept = this.entries.get(key);
+    // Only an answer from memory needs the feed caught up; a miss reads the database afresh anyway.
+    if (kept && this.feed.behind) {
+      await this.feed.caughtUp();
+      kept = this.entries.get(key);
+    }
     if (kept && kept.expiresAt > Date.now()) {
       this.options.count?.('hit');
       return kept.value;
