@@ -27,10 +27,8 @@ interface Entry<V> {
   expiresAt: number;
 }
 
-interface Load {
-  keys: Set<string>;
-  stale: boolean;
-}
+/** Payloads remembered at most while loads are out; past it every load out is treated as stale. */
+const REMEMBERED_CHANGES = 100_000;
 
 /**
  * Answers kept in this process and dropped when the database says what they depend on changed
@@ -42,7 +40,13 @@ interface Load {
 export class ReadCache<K extends string, V> implements ChangeListener {
   private readonly entries = new Map<K, Entry<V>>();
   private readonly byTag = new Map<string, Set<K>>();
-  private readonly loads = new Set<Load>();
+  /** Notifications heard so far; a load compares what changed after it started. */
+  private heard = 0;
+  /** The last notification of each payload heard while loads were out; cleared when none is. */
+  private readonly changedAt = new Map<string, number>();
+  /** The last reset (or forgetting of changedAt) while loads were out. */
+  private resetAt = 0;
+  private loadsOut = 0;
 
   constructor(
     private readonly feed: ChangeFeed,
@@ -72,25 +76,30 @@ export class ReadCache<K extends string, V> implements ChangeListener {
     }
     this.options.count?.('miss');
     if (kept) this.drop(key);
-    const pending: Load = { keys: new Set(), stale: false };
-    this.loads.add(pending);
+    const started = this.heard;
+    this.loadsOut += 1;
     try {
       const loaded = await load();
       if (!loaded) return undefined;
-      if (!pending.stale && this.feed.live && !loaded.tags.some((t) => pending.keys.has(t))) this.keep(key, loaded);
+      const changedSince = this.resetAt > started || loaded.tags.some((t) => (this.changedAt.get(t) ?? 0) > started);
+      if (!changedSince && this.feed.live) this.keep(key, loaded);
       return loaded.value;
     } finally {
-      this.loads.delete(pending);
+      this.loadsOut -= 1;
+      if (this.loadsOut === 0) this.changedAt.clear();
     }
-  }
-
-  get size(): number {
-    return this.entries.size;
   }
 
   changed(payload: string): void {
     if (this.options.flushOn.includes(payload)) return this.reset();
-    for (const load of this.loads) load.keys.add(payload);
+    this.heard += 1;
+    if (this.loadsOut > 0) {
+      if (this.changedAt.size >= REMEMBERED_CHANGES) {
+        this.changedAt.clear();
+        this.resetAt = this.heard;
+      }
+      this.changedAt.set(payload, this.heard);
+    }
     const keys = this.byTag.get(payload);
     if (keys) for (const key of [...keys]) this.drop(key);
   }
@@ -98,7 +107,8 @@ export class ReadCache<K extends string, V> implements ChangeListener {
   reset(): void {
     this.entries.clear();
     this.byTag.clear();
-    for (const load of this.loads) load.stale = true;
+    this.heard += 1;
+    this.resetAt = this.heard;
   }
 
   private keep(key: K, { value, tags, expiresAt }: Cacheable<V>): void {
