@@ -39,9 +39,25 @@ CREATE TRIGGER committee_members_notify_change AFTER INSERT OR UPDATE OR DELETE 
 --> statement-breakpoint
 CREATE TRIGGER students_notify_change AFTER UPDATE OR DELETE ON students FOR EACH ROW EXECUTE FUNCTION jx_notify_change('student', 'id');
 --> statement-breakpoint
-CREATE TRIGGER household_credits_notify_change AFTER INSERT OR UPDATE OR DELETE ON household_credits FOR EACH ROW EXECUTE FUNCTION jx_notify_change('student', 'student_id');
+-- Credits and progress are written by whole batches of check-outs in one statement: one call per
+-- statement over its rows (a transition table names one event, hence a trigger per event).
+CREATE FUNCTION jx_notify_students() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('jx_changes', 'student:' || student_id) FROM (SELECT DISTINCT student_id FROM changed_rows) s;
+  RETURN NULL;
+END $$;
 --> statement-breakpoint
-CREATE TRIGGER household_progress_notify_change AFTER INSERT OR UPDATE OR DELETE ON household_progress FOR EACH ROW EXECUTE FUNCTION jx_notify_change('student', 'student_id');
+CREATE TRIGGER household_credits_inserted_notify AFTER INSERT ON household_credits REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION jx_notify_students();
+--> statement-breakpoint
+CREATE TRIGGER household_credits_updated_notify AFTER UPDATE ON household_credits REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION jx_notify_students();
+--> statement-breakpoint
+CREATE TRIGGER household_credits_deleted_notify AFTER DELETE ON household_credits REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION jx_notify_students();
+--> statement-breakpoint
+CREATE TRIGGER household_progress_inserted_notify AFTER INSERT ON household_progress REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION jx_notify_students();
+--> statement-breakpoint
+CREATE TRIGGER household_progress_updated_notify AFTER UPDATE ON household_progress REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION jx_notify_students();
+--> statement-breakpoint
+CREATE TRIGGER household_progress_deleted_notify AFTER DELETE ON household_progress REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION jx_notify_students();
 --> statement-breakpoint
 CREATE TRIGGER classes_notify_change AFTER UPDATE OR DELETE OR TRUNCATE ON classes FOR EACH STATEMENT EXECUTE FUNCTION jx_notify_change('places');
 --> statement-breakpoint
