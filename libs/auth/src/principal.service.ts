@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig, AssignableRole, Principal, PRIVACY_NOTICE, Role, ScopedAssignment, ScopeType } from '@jiaxiao/common';
+import { AssignableRole, Principal, PRIVACY_NOTICE, Role, ScopedAssignment, ScopeType } from '@jiaxiao/common';
 import { PrincipalPlacesRepository } from '@jiaxiao/directory';
-import { ChangeFeed, MetricsService, ReadCache } from '@jiaxiao/platform';
+import { ReadCache, ReadCaches } from '@jiaxiao/platform';
 import { SessionRepository } from './session.repository';
 
 /** Sessions whose caller a process keeps at most (about 2 KB each). */
@@ -20,16 +20,9 @@ export class PrincipalService {
   constructor(
     private readonly sessions: SessionRepository,
     private readonly places: PrincipalPlacesRepository,
-    changes: ChangeFeed,
-    config: AppConfig,
-    metrics: MetricsService,
+    caches: ReadCaches,
   ) {
-    this.cache = new ReadCache(changes, {
-      ttlMs: config.READ_CACHE_SECONDS * 1000,
-      max: CACHED_SESSIONS,
-      flushOn: ['places'],
-      count: (outcome) => metrics.cacheReads.inc({ cache: 'principal', outcome }),
-    });
+    this.cache = caches.create('principal', { max: CACHED_SESSIONS, flushOn: ['places'] });
   }
 
   /** The caller of an open session; undefined once the session or the account has ended. */

@@ -1,14 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig, DomainError, formatShanghai, Principal, schoolYearOf } from '@jiaxiao/common';
-import {
-  Cacheable,
-  CertificateFormat,
-  ChangeFeed,
-  MetricsService,
-  ReadCache,
-  RenderedCertificate,
-  renderCertificate,
-} from '@jiaxiao/platform';
+import { DomainError, formatShanghai, Principal, schoolYearOf } from '@jiaxiao/common';
+import { Cacheable, CertificateFormat, ReadCache, ReadCaches, RenderedCertificate, renderCertificate } from '@jiaxiao/platform';
 import { audienceIncludes } from './audience';
 import { chairAudienceIncludes, ChairPlaces } from './chair-places.service';
 import { HourLedgerRepository } from './hour-ledger.repository';
@@ -34,16 +26,9 @@ export class ProgressService {
     private readonly hourLedgerRepository: HourLedgerRepository,
     private readonly lectureRepository: LectureRepository,
     private readonly chairs: ChairPlaces,
-    changes: ChangeFeed,
-    config: AppConfig,
-    metrics: MetricsService,
+    caches: ReadCaches,
   ) {
-    this.cache = new ReadCache(changes, {
-      ttlMs: config.READ_CACHE_SECONDS * 1000,
-      max: CACHED_ANSWERS,
-      flushOn: ['places', 'courses'],
-      count: (outcome) => metrics.cacheReads.inc({ cache: 'course_hours', outcome }),
-    });
+    this.cache = caches.create('course_hours', { max: CACHED_ANSWERS, flushOn: ['places', 'courses'] });
   }
 
   async courseHours(principal: Principal, schoolYear?: string): Promise<CourseHoursDto> {

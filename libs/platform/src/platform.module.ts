@@ -7,6 +7,7 @@ import { DB } from '@jiaxiao/db';
 import { AuditRepository } from './audit/audit.repository';
 import { AuditService } from './audit/audit.service';
 import { ChangeFeed } from './changes/change-feed';
+import { ReadCaches } from './changes/read-cache';
 import { HealthController } from './health/health.controller';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { Infrastructure } from './infrastructure';
@@ -52,6 +53,7 @@ export class PlatformModule {
         { provide: LOGGER, useValue: infra.logger.child({ app }) },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         MetricsService,
+        ReadCaches,
         AuditService,
         AuditRepository,
         OutboxService,
@@ -65,6 +67,7 @@ export class PlatformModule {
         ChangeFeed,
         LOGGER,
         MetricsService,
+        ReadCaches,
         AuditService,
         OutboxService,
         BullModule,

@@ -1,3 +1,6 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@jiaxiao/common';
+import { MetricsService } from '../metrics/metrics.service';
 import { ChangeFeed, ChangeListener } from './change-feed';
 
 export type ReadOutcome = 'hit' | 'miss' | 'bypass';
@@ -140,5 +143,23 @@ export class ReadCache<K extends string, V> implements ChangeListener {
       keys?.delete(key);
       if (keys?.size === 0) this.byTag.delete(tag);
     }
+  }
+}
+
+/** Makes the apps' read caches: the change feed, READ_CACHE_SECONDS and the `read_cache_reads_total` count are the same for all. */
+@Injectable()
+export class ReadCaches {
+  constructor(
+    private readonly changes: ChangeFeed,
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  create<K extends string, V>(name: string, options: Pick<ReadCacheOptions, 'max' | 'flushOn'>): ReadCache<K, V> {
+    return new ReadCache<K, V>(this.changes, {
+      ...options,
+      ttlMs: this.config.READ_CACHE_SECONDS * 1000,
+      count: (outcome) => this.metrics.cacheReads.inc({ cache: name, outcome }),
+    });
   }
 }
