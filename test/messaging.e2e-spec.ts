@@ -889,7 +889,7 @@ describe('messaging (parent-api, gateway, worker)', () => {
   });
 
   describe('monthly partitions', () => {
-    it('makes the coming months ahead once; a message lands in its month and keeps its clientMsgId when moved to another', async () => {
+    it('makes the coming months ahead once; a message lands in its month, keeps its clientMsgId when moved to another and frees it when deleted', async () => {
       const partitions = ctx.apps.worker!.get(MessagePartitionsService);
       const may2031 = new Date(Date.UTC(2031, 4, 15));
       expect(await partitions.ensure(may2031)).toBe(4);
@@ -921,6 +921,11 @@ describe('messaging (parent-api, gateway, worker)', () => {
         .expect(200);
       expect(page.body.items.map((m: MessageDto) => m.id)).toEqual([first.message.id, later.id]);
       await ctx.query(`update messages set created_at = now() where id = '${first.message.id}'`);
+      // A message deleted (by hand: the platform deletes none) takes its clientMsgId's claim with it.
+      const claims = () => ctx.query(`select message_id from message_client_ids where message_id = '${later.id}'`);
+      expect(await claims()).toEqual([{ message_id: later.id }]);
+      await ctx.query(`delete from messages where id = '${later.id}'`);
+      expect(await claims()).toEqual([]);
     });
   });
 
