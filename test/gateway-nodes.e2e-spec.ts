@@ -123,12 +123,18 @@ describeOnPostgres('gateway nodes (two processes, one Redis)', () => {
     expect(await onB.next<MessageDto>('message:new', (m) => m.id === there.id)).toEqual(there);
     const back = await send(onB, '经 B 节点回复');
     expect(await onA.next<MessageDto>('message:new', (m) => m.id === back.id)).toEqual(back);
-    // Each node delivers once: a client sees a message once, not once per node.
+    // Each node delivers once: a client sees a message once, not once per node. The sender's node
+    // delivers its own sends at once and passes over their copies on the channel.
     const teacher = await connect(b, await ctx.login('13900000002'));
+    const besideSender = await connect(a, await ctx.login('13900000002'));
     const third = await send(onA, '第三条');
     await onB.next<MessageDto>('message:new', (m) => m.id === third.id);
     await teacher.next<MessageDto>('message:new', (m) => m.id === third.id);
+    await besideSender.next<MessageDto>('message:new', (m) => m.id === third.id);
+    await sleep(300);
     expect(onB.received<MessageDto>('message:new', (m) => m.id === there.id)).toHaveLength(1);
+    expect(besideSender.received<MessageDto>('message:new', (m) => m.id === third.id)).toHaveLength(1);
+    expect(onA.received<MessageDto>('message:new', (m) => m.id === back.id)).toHaveLength(1);
     // One mechanism between nodes, the realtime channel: no Socket.IO adapter keeps a stream in Redis.
     expect(await ctx.infra.redis.keys(`${ctx.config.REDIS_PREFIX}:socket.io*`)).toEqual([]);
   });

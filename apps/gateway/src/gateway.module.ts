@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@jiaxiao/auth';
 import { CoursesModule } from '@jiaxiao/courses';
 import { MessagingModule } from '@jiaxiao/messaging';
+import { NotificationsModule } from '@jiaxiao/notifications';
 import { Infrastructure, PlatformModule } from '@jiaxiao/platform';
 import { RealtimeGateway } from './realtime.gateway';
 import { RealtimeSubscriber } from './realtime.subscriber';
@@ -16,6 +17,7 @@ export class GatewayModule {
         PlatformModule.forRoot({ app: 'gateway', infra, http: true }),
         AuthModule.forRoot({ audience: 'parent', http: false }),
         MessagingModule,
+        NotificationsModule,
         CoursesModule,
       ],
       providers: [RealtimeGateway, RealtimeSubscriber, SocketMetrics],

@@ -3,11 +3,14 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
 import { AppConfig, RealtimeCommand, realtimeChannel, redisOptionsFromUrl, sessionRoom, userRoom } from '@jiaxiao/common';
+import { RealtimePublisher } from '@jiaxiao/notifications';
 import { LOGGER } from '@jiaxiao/platform';
 
 /**
  * Applies the realtime commands any process publishes (RealtimePublisher) to this node's
- * own sockets: every gateway node subscribes, so each delivers to the clients it holds.
+ * own sockets: every gateway node subscribes, so each delivers to the clients it holds. This
+ * node's own commands its publisher applies at once (`deliverLocally`); their copies on the
+ * channel are passed over by their first characters, unparsed.
  */
 @Injectable()
 export class RealtimeSubscriber implements OnModuleDestroy {
@@ -15,20 +18,34 @@ export class RealtimeSubscriber implements OnModuleDestroy {
 
   constructor(
     private readonly config: AppConfig,
+    private readonly publisher: RealtimePublisher,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async attach(server: Server): Promise<void> {
     const channel = realtimeChannel(this.config.REDIS_PREFIX);
     this.subscriber = new Redis({ ...redisOptionsFromUrl(this.config.REDIS_URL), maxRetriesPerRequest: null });
+    const own = this.publisher.deliverLocally((command) => this.applySafely(server, command));
     this.subscriber.on('message', (_channel: string, raw: string) => {
+      if (raw.startsWith(own)) return;
+      let command: RealtimeCommand;
       try {
-        this.apply(server, JSON.parse(raw) as RealtimeCommand);
+        command = JSON.parse(raw) as RealtimeCommand;
       } catch (error) {
         this.logger.warn({ err: error }, 'bad realtime command');
+        return;
       }
+      this.applySafely(server, command);
     });
     await this.subscriber.subscribe(channel);
+  }
+
+  private applySafely(server: Server, command: RealtimeCommand): void {
+    try {
+      this.apply(server, command);
+    } catch (error) {
+      this.logger.warn({ err: error, op: command.op }, 'realtime command failed');
+    }
   }
 
   private apply(server: Server, command: RealtimeCommand): void {
