@@ -1,10 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, desc, eq, gte, inArray, isNull, like, lt, lte, or, sql } from 'drizzle-orm';
-import { DB, Database, DbExecutor, notificationDeliveries, notifications, pgArray, workingHours } from '@jiaxiao/db';
+import { DB, Database, DbExecutor, notificationDeliveries, notifications, pgArray, preparedStatement, workingHours } from '@jiaxiao/db';
 import { people } from '@jiaxiao/auth';
 import { staffRoles } from '@jiaxiao/directory';
 
 type NotificationRow = typeof notifications.$inferSelect;
+
+/** A claimed entry as the claim's statement answers it: its times as the driver gives them. */
+type ClaimedRow = Omit<NotificationRow, 'deliverAt' | 'pushedAt' | 'readAt' | 'createdAt'> & {
+  deliverAt: string | Date;
+  pushedAt: string | Date | null;
+  readAt: string | Date | null;
+  createdAt: string | Date;
+};
 
 export interface NewNotification {
   userId: string;
@@ -18,6 +26,9 @@ export interface NewNotification {
 
 @Injectable()
 export class NotificationsRepository {
+  // A named prepared statement (parsed and planned once per connection), made at first use.
+  private claimStatement?: (values: Record<string, unknown>) => Promise<ClaimedRow[]>;
+
   constructor(@Inject(DB) private readonly db: Database) {}
 
   /** Inserts, skipping (user, dedupeKey) pairs that exist: a retried fan-out adds nothing. */
@@ -110,10 +121,13 @@ export class NotificationsRepository {
    * one statement (one commit for a PushBatcher batch or a sweep's page): the claimed entries.
    */
   async claimPushes(ids: string[]): Promise<NotificationRow[]> {
-    const result = (await this.db.execute(sql`
+    this.claimStatement ??= preparedStatement(
+      this.db,
+      'claim_pushes',
+      sql`
       with claimed as (
         update ${notifications} set pushed_at = now()
-        where id = any(${pgArray(ids)}::uuid[]) and pushed_at is null
+        where id = any(${sql.placeholder('ids')}::uuid[]) and pushed_at is null
         returning id, user_id as "userId", kind, title, body, dedupe_key as "dedupeKey", data, deliver_at as "deliverAt",
           pushed_at as "pushedAt", read_at as "readAt", created_at as "createdAt"
       ), recorded as (
@@ -121,15 +135,10 @@ export class NotificationsRepository {
         select id, 'realtime', 'socket', 'sent', 1 from claimed
         on conflict do nothing
       )
-      select * from claimed`)) as unknown as {
-      rows: (Omit<NotificationRow, 'deliverAt' | 'pushedAt' | 'readAt' | 'createdAt'> & {
-        deliverAt: string | Date;
-        pushedAt: string | Date | null;
-        readAt: string | Date | null;
-        createdAt: string | Date;
-      })[];
-    };
-    return result.rows.map((row) => ({
+      select * from claimed`,
+    );
+    const rows = await this.claimStatement({ ids: pgArray(ids) });
+    return rows.map((row) => ({
       ...row,
       deliverAt: new Date(row.deliverAt),
       pushedAt: row.pushedAt === null ? null : new Date(row.pushedAt),
