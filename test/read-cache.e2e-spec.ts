@@ -129,6 +129,29 @@ describeOnPostgres("read caches (a caller's session and places, a family's cours
     }
   });
 
+  it("keeps the caller's own view (GET /me) until the account, a child or a place changes", async () => {
+    const family = await freshFamily(ctx);
+    const me = async () =>
+      (await ctx.parent().get('/me').set('Authorization', `Bearer ${family.token}`).expect(200)).body as {
+        name: string;
+        children: { id: string; name: string; className: string }[];
+      };
+    expect((await me()).children.map((c) => c.name)).toEqual([family.studentName]);
+
+    await unnoticed(`update users set name = '缓存家长' where id = '${family.userId}'`);
+    expect((await me()).name).toBe(family.name);
+    expect(await cacheReads('me', 'hit')).toBeGreaterThan(0);
+    await other.query(`select pg_notify('jx_changes', 'user:${family.userId}')`);
+    await eventually(async () => (await me()).name === '缓存家长', "the account's notified change shows");
+
+    await other.query(`update students set name = '改名学生' where id = '${family.studentId}'`);
+    await eventually(async () => (await me()).children[0]?.name === '改名学生', "a child's committed change shows");
+
+    // Its consent withdrawn by this process, the account's view shows no child at the very next read.
+    await ctx.query(`update consents set withdrawn_at = now() where user_id = '${family.userId}'`);
+    expect((await me()).children).toEqual([]);
+  });
+
   it('reads every request afresh while the feed is down, and caches again once it is back', async () => {
     const family = await freshFamily(ctx);
     await households(family);

@@ -12,7 +12,7 @@ import {
   spreadsheetText,
 } from '@jiaxiao/common';
 import { pgErrorCode, UNIQUE_VIOLATION } from '@jiaxiao/db';
-import { AuditService } from '@jiaxiao/platform';
+import { AuditService, Cacheable, ReadCache, ReadCaches } from '@jiaxiao/platform';
 import { ClassGroupTrigger } from './class-group.trigger';
 import { DirectoryRepository, GuardianRow } from './directory.repository';
 import { UserRepository } from './user.repository';
@@ -35,9 +35,29 @@ import {
 } from './dto/directory.dto';
 import { SchoolService } from './school.service';
 
-/** The caller's own view (who they are, their children), a class with its students and roster, and a school's classes. */
+/** Callers whose own view a process keeps (about a kilobyte each). */
+const CACHED_CALLERS = 50_000;
+
+/** What the caller's own view reads from the database: the account, the children and the names of the places it is assigned to. */
+interface CallerRecord {
+  user: { id: string; name: string; phone: string };
+  children: ChildDto[];
+  /** `scopeType:scopeId` → the place's name, for the assignments the record was read for */
+  placeNames: Map<string, string | null>;
+}
+
+const placeKey = (scopeType: string, scopeId: string | null) => `${scopeType}:${scopeId ?? ''}`;
+
+/**
+ * The caller's own view (who they are, their children), a class with its students and roster, and
+ * a school's classes. The H5 reads the caller's view on most screens, so a process keeps what it
+ * reads from the database per user until the database notifies a change to the account (its
+ * assignments, consents, guardianships), one of the children, or any place or school year (ReadCache).
+ */
 @Injectable()
 export class DirectoryService {
+  private readonly callers: ReadCache<string, CallerRecord>;
+
   constructor(
     private readonly directory: DirectoryRepository,
     private readonly userRepository: UserRepository,
@@ -46,23 +66,25 @@ export class DirectoryService {
     private readonly audit: AuditService,
     private readonly classGroups: ClassGroupTrigger,
     private readonly schools: SchoolService,
-  ) {}
+    caches: ReadCaches,
+  ) {
+    this.callers = caches.create('me', { max: CACHED_CALLERS, flushOn: ['places', 'courses'] });
+  }
 
   // ── the caller ────────────────────────────────────────────────────────────────
 
   async me(principal: Principal): Promise<MeDto> {
-    // Before consent a guardian sees no child's data, not even here.
-    const [user, children] = await Promise.all([
-      this.userRepository.userById(principal.userId),
-      principal.consentRequired ? [] : this.children(principal),
-    ]);
-    if (!user) throw new DomainError('USER_NOT_FOUND');
+    // Before consent a guardian sees no child's data, not even here: the children are not read.
+    const consented = !principal.consentRequired;
+    const record = await this.callers.read(`${principal.userId}:${consented}`, () => this.readCaller(principal, consented));
+    if (!record) throw new DomainError('USER_NOT_FOUND');
+    const { user, children, placeNames } = record;
     const scopes: ScopeDto[] = await Promise.all(
       principal.assignments.map(async (a) => ({
         role: a.role,
         scopeType: a.scopeType,
         scopeId: a.scopeId,
-        scopeName: await this.scopeName(a.scopeType, a.scopeId),
+        scopeName: await this.placeName(placeNames, a.scopeType, a.scopeId),
         title: a.title,
         districtId: a.districtId,
         schoolId: a.schoolId,
@@ -94,6 +116,24 @@ export class DirectoryService {
     };
   }
 
+  private async readCaller(principal: Principal, consented: boolean): Promise<Cacheable<CallerRecord> | undefined> {
+    const [user, children, placeNames] = await Promise.all([
+      this.userRepository.userById(principal.userId),
+      consented ? this.children(principal) : [],
+      Promise.all(
+        principal.assignments.map(async (a): Promise<[string, string | null]> => [
+          placeKey(a.scopeType, a.scopeId),
+          await this.scopeName(a.scopeType, a.scopeId),
+        ]),
+      ),
+    ]);
+    if (!user) return undefined;
+    return {
+      value: { user: { id: user.id, name: user.name, phone: user.phone }, children, placeNames: new Map(placeNames) },
+      tags: [`user:${user.id}`, ...children.map((child) => `student:${child.id}`)],
+    };
+  }
+
   async children(principal: Principal): Promise<ChildDto[]> {
     const rows = await this.studentRepository.childrenOf(principal.userId);
     return rows.map((r) => ({
@@ -107,6 +147,12 @@ export class DirectoryService {
       schoolName: r.schoolName,
       schoolYear: r.schoolYear,
     }));
+  }
+
+  /** A place's name from the caller's record, or read (an assignment newer than the record). */
+  private async placeName(names: Map<string, string | null>, type: string, id: string | null): Promise<string | null> {
+    const key = placeKey(type, id);
+    return names.has(key) ? (names.get(key) ?? null) : this.scopeName(type, id);
   }
 
   private async scopeName(type: string, id: string | null): Promise<string | null> {
