@@ -64,7 +64,6 @@ export class PlatformModule {
         DB,
         DATABASE_HANDLE,
         REDIS,
-        ChangeFeed,
         LOGGER,
         MetricsService,
         ReadCaches,
