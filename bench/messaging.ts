@@ -100,6 +100,8 @@ async function startServer(kind: 'raw' | 'gateway', databaseUrl: string): Promis
   const child = fork(join(__dirname, 'messaging-server.js'), [kind], {
     execArgv: [
       '--expose-gc',
+      // The heap settings `npm run bench:messaging` passes, as `npm start` passes them to the apps.
+      ...process.execArgv.filter((arg) => arg.startsWith('--max-semi-space-size')),
       ...(kind === 'gateway' && process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
     ],
     env: {

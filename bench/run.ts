@@ -10,6 +10,9 @@
  *     JSON (issue #15's target: ≥ 40% of its requests per second), and the same on a platform with
  *     its read caches off (what a parent's first visit costs).
  *
+ * Each HTTP comparison takes five rounds, baseline and platform in turn, and prints the round
+ * with the median ratio.
+ *
  * `npm run bench -- me course-hours` runs only the phases named (import, health, me, course-hours).
  *
  * Uses its own scratch database (migrated and seeded from scratch, dropped afterwards) on
@@ -38,7 +41,7 @@ import {
 const ROSTER_ROWS = 3000;
 const IMPORT_GOAL_MS = 10_000;
 const IMPORT_LIMIT_MS = 120_000;
-const LOAD = { connections: 10, seconds: 5, warmupSeconds: 1 };
+const LOAD = { connections: 10, seconds: 3, warmupSeconds: 1, rounds: 5 };
 /** Issue #15: GET /me/course-hours at ≥ 40% of bare Fastify's requests per second. */
 const COURSE_HOURS_TARGET = 0.4;
 
@@ -178,26 +181,45 @@ interface Uncached {
   headers: Record<string, string>;
 }
 
+/** The middle value (the lower middle of an even count). */
+function median<T>(values: T[], by: (value: T) => number): T {
+  return [...values].sort((a, b) => by(a) - by(b))[Math.floor((values.length - 1) / 2)];
+}
+
 async function benchHttp(title: string, url: string, headers?: Record<string, string>, target?: number, uncached?: Uncached) {
   // The baseline answers exactly what the platform answers.
   const body = await json<unknown>(url, { headers });
   const bare = await bareJsonServer(body);
   try {
     const path = new URL(url).pathname;
-    const baseline = await measure(`${bare.url}${path}`);
-    const platform = await measure(url, headers);
+    // Baseline and platform take turns, a round each, so that a change in the machine's speed
+    // (other work on it moves both by up to half within a minute) falls on both alike.
+    const rounds: { baseline: LoadResult; platform: LoadResult; ratio: number }[] = [];
+    for (let round = 0; round < LOAD.rounds; round += 1) {
+      const baseline = await measure(`${bare.url}${path}`);
+      const platform = await measure(url, headers);
+      rounds.push({ baseline, platform, ratio: platform.requestsPerSecond / baseline.requestsPerSecond });
+    }
     const reading = uncached ? await measure(uncached.url, uncached.headers) : undefined;
-    console.log(`\n${title} (autocannon, ${LOAD.connections} connections, ${LOAD.seconds} s after a ${LOAD.warmupSeconds} s warm-up)`);
+    console.log(
+      `\n${title} (autocannon, ${LOAD.connections} connections, ${LOAD.seconds} s after a ${LOAD.warmupSeconds} s warm-up; ` +
+        `${LOAD.rounds} rounds taking turns, the median round)`,
+    );
     const describe = (r: LoadResult) => [
       fmt.rate(r.requestsPerSecond).padStart(12),
       `p50 ${fmt.ms(r.p50)}`,
       `p99 ${fmt.ms(r.p99)}`,
       ...(r.errors || r.non2xx ? [`errors ${r.errors}, non-2xx ${r.non2xx}`] : []),
     ];
-    line('parent-api (Nest + Fastify)', ...describe(platform));
-    line('baseline: bare Fastify, same JSON', ...describe(baseline));
-    const ratio = platform.requestsPerSecond / baseline.requestsPerSecond;
+    const middle = median(rounds, (r) => r.ratio);
+    line('parent-api (Nest + Fastify)', ...describe(middle.platform));
+    line('baseline: bare Fastify, same JSON', ...describe(middle.baseline));
+    const ratio = middle.ratio;
     line('ratio (platform / baseline req/s)', fmt.ratio(ratio));
+    line(
+      'every round (platform / baseline req/s)',
+      rounds.map((r) => `${Math.round(r.platform.requestsPerSecond)} / ${Math.round(r.baseline.requestsPerSecond)}`).join(', '),
+    );
     if (target !== undefined) {
       const points = (n: number) => `${(Math.abs(n) * 100).toFixed(1)} points`;
       line(
@@ -207,7 +229,7 @@ async function benchHttp(title: string, url: string, headers?: Record<string, st
     }
     if (reading) {
       line('parent-api, read caches off', ...describe(reading));
-      line('ratio (caches off / baseline req/s)', fmt.ratio(reading.requestsPerSecond / baseline.requestsPerSecond));
+      line('ratio (caches off / median baseline req/s)', fmt.ratio(reading.requestsPerSecond / middle.baseline.requestsPerSecond));
     }
   } finally {
     await bare.close();

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@jiaxiao/common';
+import { shareAnswer } from '../http/shared-answers';
 import { MetricsService } from '../metrics/metrics.service';
 import { ChangeFeed, ChangeListener } from './change-feed';
 
@@ -126,6 +127,8 @@ export class ReadCache<K extends string, V> implements ChangeListener {
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.drop(oldest.value);
     }
+    // Every caller gets this very object from now on (the HTTP apps serialize it once).
+    shareAnswer(value);
     this.entries.set(key, { value, tags, expiresAt: Math.min(expiresAt ?? Infinity, now + this.options.ttlMs) });
     for (const tag of tags) {
       let keys = this.byTag.get(tag);

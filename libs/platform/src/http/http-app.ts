@@ -16,6 +16,7 @@ import { registerRateLimit } from './rate-limit';
 import { apiSecurityHeaders, registerCors } from './security';
 import { completeOpenApiDocument } from './openapi';
 import { AppValidationPipe } from './validation.pipe';
+import { serializeReply } from './shared-answers';
 import { registerWebApp, WebAppOptions } from './web-app';
 
 export interface HttpAppOptions {
@@ -88,6 +89,10 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, { ...parse(String(body)) });
   });
+
+  // JSON.stringify as Fastify's default, except that an answer a read cache keeps is serialized
+  // once. Fastify sends a Buffer as it is; its type only names the string.
+  fastify.setReplySerializer(serializeReply as (payload: unknown) => string);
 
   const metrics = app.get(MetricsService);
   fastify.addHook('onResponse', (request, reply, done) => {
