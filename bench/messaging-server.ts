@@ -16,7 +16,7 @@ import { createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { loadConfig } from '@jiaxiao/common';
-import { createInfrastructure } from '@jiaxiao/platform';
+import { createInfrastructure, listen, LISTEN_BACKLOG } from '@jiaxiao/platform';
 import { createGateway } from '../apps/gateway/src/gateway.app';
 
 async function raw(): Promise<number> {
@@ -30,7 +30,7 @@ async function raw(): Promise<number> {
       if (typeof ack === 'function') ack({ ok: true });
     });
   });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', LISTEN_BACKLOG, resolve));
   return (http.address() as AddressInfo).port;
 }
 
@@ -38,8 +38,7 @@ async function gateway(): Promise<number> {
   const config = loadConfig();
   const infra = await createInfrastructure(config);
   const app = await createGateway(infra);
-  await app.listen(0, '127.0.0.1');
-  const port = (app.getHttpServer().address() as AddressInfo).port;
+  const port = Number(new URL(await listen(app, 0, '127.0.0.1')).port);
   const stop = () => {
     void app
       .close()

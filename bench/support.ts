@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { loadConfig, redisOptionsFromUrl } from '@jiaxiao/common';
 import { openDatabase } from '@jiaxiao/db';
-import { createInfrastructure, Infrastructure } from '@jiaxiao/platform';
+import { createInfrastructure, Infrastructure, listen, LISTEN_BACKLOG } from '@jiaxiao/platform';
 import { createAdminApi } from '../apps/admin-api/src/admin-api.app';
 import { createParentApi } from '../apps/parent-api/src/parent-api.app';
 import { createWorker } from '../apps/worker/src/worker.app';
@@ -85,8 +85,7 @@ export async function startPlatform(databaseUrl: string, env: Record<string, str
   const started: INestApplicationContext[] = [];
   const serve = async (app: NestFastifyApplication) => {
     started.push(app);
-    await app.listen(0, '127.0.0.1');
-    return baseUrl(app.getHttpServer().address());
+    return listen(app, 0, '127.0.0.1');
   };
   const parent = await serve(await createParentApi(infra));
   const admin = await serve(await createAdminApi(infra));
@@ -101,12 +100,12 @@ export async function startPlatform(databaseUrl: string, env: Record<string, str
   };
 }
 
-/** The raw baseline of the HTTP benchmarks: bare Fastify answering a fixed JSON body, nothing else. */
+/** The raw baseline of the HTTP benchmarks: bare Fastify answering a fixed JSON body, nothing else (with the apps' listen backlog). */
 export async function bareJsonServer(body: unknown): Promise<{ url: string; close(): Promise<void> }> {
   const app: FastifyInstance = Fastify({ logger: false });
   const payload = JSON.stringify(body);
   app.get('/*', async (_request, reply) => reply.header('content-type', 'application/json; charset=utf-8').send(payload));
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: 0, host: '127.0.0.1', backlog: LISTEN_BACKLOG });
   return { url: baseUrl(app.server.address()), close: () => app.close() };
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parse } from 'node:querystring';
 import multipart from '@fastify/multipart';
-import { DynamicModule, INestApplication, NotFoundException, Type } from '@nestjs/common';
+import { DynamicModule, NotFoundException, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -118,9 +118,17 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
   return app;
 }
 
-/** Listens on the port (0 picks a free one) on every interface and returns the base URL. */
-export async function listen(app: INestApplication, port: number): Promise<string> {
-  await app.listen(port, '0.0.0.0');
+/**
+ * Connections the kernel queues for an app before the app accepts them (the kernel caps it at
+ * net.core.somaxconn). Node's default, 511, is fewer than a hall of parents scanning the same
+ * check-out code at once: past it the kernel drops their connection attempts, and each phone
+ * tries again one, then three seconds later.
+ */
+export const LISTEN_BACKLOG = 4096;
+
+/** Listens on the port (0 picks a free one) on every interface, or on `host`, and returns the base URL. */
+export async function listen(app: NestFastifyApplication, port: number, host = '0.0.0.0'): Promise<string> {
+  await app.listen({ port, host, backlog: LISTEN_BACKLOG });
   const address = app.getHttpServer().address();
   const actual = typeof address === 'object' && address ? address.port : port;
   return `http://127.0.0.1:${actual}`;
