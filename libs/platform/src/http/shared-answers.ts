@@ -1,7 +1,8 @@
 /**
  * Answers handed to many requests and never changed once made (those a ReadCache keeps). The HTTP
- * apps serialize each of them once and send every caller the same bytes: for a cached read, the
- * JSON text and its UTF-8 encoding were a tenth of the request's cost.
+ * apps serialize each of them once and send every caller the same bytes: for a cached course-hours
+ * answer (3.7 KB, mostly Chinese), the JSON text, its UTF-8 encoding and their garbage were about a
+ * quarter of the request's cost.
  */
 const shared = new WeakMap<object, Buffer | null>();
 
