@@ -1,4 +1,6 @@
 import { Client } from 'pg';
+import { issueToken } from '@jiaxiao/courses';
+import { auth, createLecture, demoPlaces, MINUTE, minutesFromNow } from './support/courses';
 import { freshFamily, Family } from './support/families';
 import { createTestContext, TestContext } from './support/harness';
 import { testEnv } from './support/env';
@@ -23,13 +25,13 @@ interface Household {
   className: string;
 }
 
-describeOnPostgres("read caches (a caller's session and places, a family's course hours)", () => {
+describeOnPostgres("read caches (a caller's session and places, a family's course hours, a lecture)", () => {
   let ctx: TestContext;
   /** Another process's connection: its writes reach the apps only through the change feed. */
   let other: Client;
 
   beforeAll(async () => {
-    ctx = await createTestContext({ apps: ['parent'] });
+    ctx = await createTestContext({ apps: ['parent', 'admin'] });
     other = new Client({ connectionString: ctx.config.DATABASE_URL });
     await other.connect();
   });
@@ -48,6 +50,35 @@ describeOnPostgres("read caches (a caller's session and places, a family's cours
     const text = await (await fetch(`${ctx.urls.parent}/metrics`)).text();
     const line = text.split('\n').find((l) => l.startsWith(`read_cache_reads_total{cache="${cache}",outcome="${outcome}"`));
     return line ? Number(line.split(' ').pop()) : 0;
+  };
+  /** A published offline lecture of 潍坊七中 (freshFamily's school) for the next day, and the venue's current code. */
+  const schoolLecture = async () => {
+    const coordinator = await ctx.login('13900000001', 'admin');
+    const startsAt = minutesFromNow(24 * 60);
+    const lecture = await createLecture(ctx, coordinator, (await demoPlaces(ctx)).wf7, {
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 2 * 60 * MINUTE),
+    });
+    const venue = async () => {
+      const [{ secret }] = await ctx.query<{ secret: string }>(`select checkin_secret as secret from lectures where id = '${lecture.id}'`);
+      return issueToken(secret, lecture.id, new Date()).token;
+    };
+    return { id: lecture.id, venue };
+  };
+  /** Times a lecture: started `startedAgo` minutes ago, ends in `endsIn`. */
+  const running = (startedAgo: number, endsIn: number) =>
+    `set starts_at = now() - interval '${startedAgo} minutes', ends_at = now() + interval '${endsIn} minutes'`;
+  /** Keeps the listening session busy for `seconds`: PostgreSQL hands it notifications only once it is idle again. */
+  const holdNotifications = async (seconds: number): Promise<{ done: Promise<unknown> }> => {
+    const listening = (ctx.infra.changes as unknown as { client: Client }).client;
+    const done = listening.query(`select pg_sleep(${seconds})`);
+    await eventually(async () => {
+      const { rows } = await other.query(
+        `select 1 from pg_stat_activity where application_name = 'jiaxiao change feed' and datname = current_database() and query like 'select pg_sleep%' and state = 'active'`,
+      );
+      return rows.length > 0;
+    }, 'the listening session is busy');
+    return { done };
   };
   /** A write the triggers do not see (as if made before they existed): only the cache can hide it. */
   const unnoticed = async (text: string) => {
@@ -110,15 +141,7 @@ describeOnPostgres("read caches (a caller's session and places, a family's cours
     const heard: string[] = [];
     const unsubscribe = ctx.infra.changes.subscribe({ changed: (payload) => heard.push(payload), reset: () => undefined });
     try {
-      // Keep the listening session busy: PostgreSQL hands it notifications only once it is idle again.
-      const listening = (ctx.infra.changes as unknown as { client: Client }).client;
-      const busy = listening.query('select pg_sleep(1)');
-      await eventually(async () => {
-        const { rows } = await other.query(
-          `select 1 from pg_stat_activity where application_name = 'jiaxiao change feed' and datname = current_database() and query like 'select pg_sleep%' and state = 'active'`,
-        );
-        return rows.length > 0;
-      }, 'the listening session is busy');
+      const { done: busy } = await holdNotifications(2);
       await ctx.query(`update students set name = '迟到的通知' where id = '${family.studentId}'`);
       expect(heard).not.toContain(`student:${family.studentId}`);
       await ctx.infra.changes.caughtUp();
@@ -170,5 +193,66 @@ describeOnPostgres("read caches (a caller's session and places, a family's cours
     await households(family);
     await unnoticed(`update students set name = '复原学生' where id = '${family.studentId}'`);
     expect((await households(family))[0].studentName).toBe('断线学生');
+  });
+
+  it("keeps a lecture for its access rule until any lecture changes, and shows this process's own change at once", async () => {
+    const family = await freshFamily(ctx);
+    const lecture = await schoolLecture();
+    const checkIn = async () =>
+      ctx
+        .parent()
+        .post(`/lectures/${lecture.id}/check-in`)
+        .set(auth(family.token))
+        .send({ token: await lecture.venue() });
+    expect((await checkIn()).body.code).toBe('CHECKIN_NOT_OPEN');
+
+    // Another process opens it behind the triggers' back: the kept lecture still says it has not begun.
+    const hits = await cacheReads('lecture', 'hit');
+    await unnoticed(`update lectures ${running(30, 90)} where id = '${lecture.id}'`);
+    expect((await checkIn()).body.code).toBe('CHECKIN_NOT_OPEN');
+    expect(await cacheReads('lecture', 'hit')).toBeGreaterThan(hits);
+    await other.query(`select pg_notify('jx_changes', 'courses')`);
+    await eventually(async () => (await checkIn()).status === 200, 'the notified lecture opens');
+
+    // Closed again by this process: the very next scan reads it afresh.
+    const second = await freshFamily(ctx);
+    await ctx.query(
+      `update lectures set starts_at = now() + interval '1 day', ends_at = now() + interval '1 day 2 hours' where id = '${lecture.id}'`,
+    );
+    const refused = await ctx
+      .parent()
+      .post(`/lectures/${lecture.id}/check-in`)
+      .set(auth(second.token))
+      .send({ token: await lecture.venue() });
+    expect(refused.body.code).toBe('CHECKIN_NOT_OPEN');
+  });
+
+  it("shows a check-out's credit in the parent's very next course-hours read, even when the notification is late", async () => {
+    const family = await freshFamily(ctx);
+    const lecture = await schoolLecture();
+    await ctx.query(`update lectures ${running(115, 5)} where id = '${lecture.id}'`);
+    const scan = async (kind: 'check-in' | 'check-out') =>
+      (
+        await ctx
+          .parent()
+          .post(`/lectures/${lecture.id}/${kind}`)
+          .set(auth(family.token))
+          .send({ token: await lecture.venue() })
+          .expect(200)
+      ).body as { credited: number };
+    await scan('check-in');
+    const earned = async () => (await courseHours(family).expect(200)).body.households[0].earnedHours as number;
+    expect(await earned()).toBe(0);
+    // Kept (a read that overlapped the lecture's own notifications is not): answered from memory.
+    await eventually(async () => {
+      const hits = await cacheReads('course_hours', 'hit');
+      return (await earned()) === 0 && (await cacheReads('course_hours', 'hit')) > hits;
+    }, 'the hours are kept');
+
+    const { done } = await holdNotifications(2);
+    // The check-out's statement writes through CTEs (PostgreSQL tags it SELECT): the read after it still catches up first.
+    expect((await scan('check-out')).credited).toBe(2);
+    expect(await earned()).toBe(2);
+    await done;
   });
 });

@@ -35,13 +35,11 @@ export class PrincipalService {
     });
   }
 
-  /** Two statements in parallel, each one round trip: the session with its account, and the account's places. */
+  /** One statement, one round trip: the session with its account and the account's places. */
   private async read(userId: string, sessionId: string): Promise<Principal | undefined> {
-    const [session, { assignments, children }] = await Promise.all([
-      this.sessions.activeSession(sessionId, userId, PRIVACY_NOTICE.version),
-      this.places.of(userId),
-    ]);
+    const session = await this.sessions.activeSession(sessionId, userId, PRIVACY_NOTICE.version);
     if (!session) return undefined;
+    const { assignments, children } = session;
     const principal = this.build(userId, sessionId, session.name, assignments, children);
     principal.passwordChangeRequired = session.passwordChangeRequired;
     // Guardians only: staff reach pupils' data through their role, which their employment covers.

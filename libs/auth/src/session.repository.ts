@@ -6,13 +6,13 @@ import {
   DB,
   Database,
   DbExecutor,
-  pgArray,
   preparedStatement,
   refreshTokens,
   SessionEndReason,
   users,
   UserStatus,
 } from '@jiaxiao/db';
+import { PrincipalPlaces, principalPlacesColumns } from '@jiaxiao/directory';
 import { BatchOutcome, Coalescer } from '@jiaxiao/platform';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -23,7 +23,7 @@ interface SessionQuery {
   version: string;
 }
 
-interface ActiveSession {
+interface ActiveSession extends PrincipalPlaces {
   userId: string;
   name: string;
   status: UserStatus;
@@ -111,8 +111,9 @@ export class SessionRepository {
 
   /**
    * The session if it is open and its account active, with whether the account has accepted the
-   * privacy notice `version`: read on every authenticated request, in one prepared statement
-   * shared by the reads that arrive together (one turn of the event loop).
+   * privacy notice `version` and the account's places (PrincipalPlaces): what a request's caller is
+   * made of, in one prepared statement shared by the reads that arrive together (one turn of the
+   * event loop).
    */
   async activeSession(sessionId: string, userId: string, noticeVersion: string) {
     const row = await this.sessionReads.call({ sessionId, userId, version: noticeVersion });
@@ -124,21 +125,21 @@ export class SessionRepository {
     // Not a uuid: no session (one such id must not fail the statement of the others).
     const valid = queries.filter((q) => UUID.test(q.sessionId) && UUID.test(q.userId));
     const rows = await this.activeSessionStatement({
-      sessionIds: pgArray(valid.map((q) => q.sessionId)),
-      userIds: pgArray(valid.map((q) => q.userId)),
-      versions: pgArray(valid.map((q) => q.version)),
+      queries: JSON.stringify(valid.map((q) => ({ session_id: q.sessionId, user_id: q.userId, version: q.version }))),
     });
     const found = new Map(rows.map(({ ord, ...row }) => [valid[Number(ord) - 1], row]));
     return queries.map((q) => ({ ok: true, value: found.get(q) }));
   }
 
   private prepareActiveSessions() {
+    const places = principalPlacesColumns(sql`u.id`);
     return preparedStatement<ActiveSession & { ord: number | string }>(
       this.db,
       'active_sessions',
       sql`select q.ord, u.id as "userId", u.name, u.status, u.password_change_required as "passwordChangeRequired",
-        exists (select 1 from ${consents} c where c.user_id = u.id and c.version = q.version and c.withdrawn_at is null) as consented
-      from unnest(${sql.placeholder('sessionIds')}::uuid[], ${sql.placeholder('userIds')}::uuid[], ${sql.placeholder('versions')}::text[])
+        exists (select 1 from ${consents} c where c.user_id = u.id and c.version = q.version and c.withdrawn_at is null) as consented,
+        ${places.assignments} as assignments, ${places.children} as children
+      from rows from (jsonb_to_recordset(${sql.placeholder('queries')}::jsonb) as (session_id uuid, user_id uuid, version text))
         with ordinality as q(session_id, user_id, version, ord)
       join ${authSessions} s on s.id = q.session_id and s.user_id = q.user_id and s.revoked_at is null
       join ${users} u on u.id = s.user_id`,

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
-import { attendance, DB, Database, DbExecutor, hourLedger, pgArray, preparedStatement } from '@jiaxiao/db';
+import { attendance, DB, Database, DbExecutor, hourLedger, preparedStatement } from '@jiaxiao/db';
+import { ChangeFeed } from '@jiaxiao/platform';
 import { householdCredit } from './hour-ledger.repository';
 
 const value = (name: string) => sql.placeholder(name);
@@ -22,7 +23,10 @@ export interface CreditedCheckOut {
 export class AttendanceRepository {
   private checkOutStatement?: ReturnType<AttendanceRepository['prepareCheckOut']>;
 
-  constructor(@Inject(DB) private readonly db: Database) {}
+  constructor(
+    @Inject(DB) private readonly db: Database,
+    private readonly changes: ChangeFeed,
+  ) {}
 
   async attendanceOf(lectureId: string, userId: string, db: DbExecutor = this.db) {
     const [row] = await db
@@ -77,17 +81,23 @@ export class AttendanceRepository {
    */
   async checkOutCredited(inputs: CreditedCheckOut[]): Promise<({ checkedInAt: Date; credited: boolean } | undefined)[]> {
     this.checkOutStatement ??= this.prepareCheckOut();
-    const column = (pick: (input: CreditedCheckOut) => string | number | boolean) => pgArray(inputs.map(pick));
     const rows = await this.checkOutStatement({
-      lectureIds: column((i) => i.lectureId),
-      userIds: column((i) => i.userId),
-      ats: column((i) => i.at.toISOString()),
-      devices: column((i) => i.device),
-      creditedUntil: column((i) => i.creditedUntil.toISOString()),
-      schoolYearIds: column((i) => i.schoolYearId),
-      hours: column((i) => i.hours),
-      householdLectures: pgArray([...new Set(inputs.filter((i) => i.forHouseholds).map((i) => i.lectureId))]),
+      inputs: JSON.stringify(
+        inputs.map((i) => ({
+          lecture_id: i.lectureId,
+          user_id: i.userId,
+          at: i.at.toISOString(),
+          device: i.device,
+          credited_until: i.creditedUntil.toISOString(),
+          school_year_id: i.schoolYearId,
+          hours: i.hours,
+        })),
+      ),
+      householdLectures: JSON.stringify([...new Set(inputs.filter((i) => i.forHouseholds).map((i) => i.lectureId))]),
     });
+    // It writes through CTEs, so PostgreSQL tags it SELECT and the database handle does not count it
+    // as a write: this process's next cached read (the parent's hours) must still catch up first.
+    this.changes.wrote();
     const found = new Map(rows.map((r) => [Number(r.ord), { checkedInAt: new Date(r.checkedInAt), credited: r.credited }]));
     return inputs.map((_, i) => found.get(i + 1));
   }
@@ -98,8 +108,8 @@ export class AttendanceRepository {
       'attendance_check_out_credited',
       sql`
       with input as (
-        select * from unnest(${value('lectureIds')}::uuid[], ${value('userIds')}::uuid[], ${value('ats')}::timestamptz[],
-          ${value('devices')}::varchar[], ${value('creditedUntil')}::timestamptz[], ${value('schoolYearIds')}::uuid[], ${value('hours')}::numeric[])
+        select * from rows from (jsonb_to_recordset(${value('inputs')}::jsonb)
+          as (lecture_id uuid, user_id uuid, at timestamptz, device varchar, credited_until timestamptz, school_year_id uuid, hours numeric))
           with ordinality as t(lecture_id, user_id, at, device, credited_until, school_year_id, hours, ord)
       ), checked_out as (
         update ${attendance} a set checked_out_at = i.at, checkout_device = i.device, updated_at = now()
@@ -111,7 +121,7 @@ export class AttendanceRepository {
         insert into ${hourLedger} (guardian_id, lecture_id, school_year_id, kind, hours, source)
         select user_id, lecture_id, school_year_id, 'credit', hours, 'offline' from checked_out order by lecture_id, user_id
         on conflict do nothing returning guardian_id, lecture_id, school_year_id, hours
-      ), ${householdCredit(sql`e.lecture_id = any(${value('householdLectures')}::uuid[])`)}
+      ), ${householdCredit(sql`e.lecture_id in (select value::uuid from jsonb_array_elements_text(${value('householdLectures')}::jsonb))`)}
       select c.ord, (extract(epoch from date_trunc('milliseconds', c.checked_in_at)) * 1000)::float8 as "checkedInAt",
         e.guardian_id is not null as credited
       from checked_out c left join entry e on e.guardian_id = c.user_id and e.lecture_id = c.lecture_id`,

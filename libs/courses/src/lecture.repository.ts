@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, gt, gte, ilike, inArray, isNull, lt, ne, or, sql, SQL } from 'drizzle-orm';
-import { DB, Database, DbExecutor, lectures, pgArray, registrations } from '@jiaxiao/db';
-import { Coalescer } from '@jiaxiao/platform';
+import { DB, Database, DbExecutor, lectures, registrations } from '@jiaxiao/db';
+import { Coalescer, ReadCache, ReadCaches } from '@jiaxiao/platform';
 import { LectureRow, StaffLectureFilter, ChildPlace } from './courses.repository';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Lectures a process keeps: a city's lectures of a few days. */
+const CACHED_LECTURES = 5_000;
 
 /** Lectures and who each is open to. */
 @Injectable()
@@ -15,25 +17,41 @@ export class LectureRepository {
     async (ids) => {
       this.lecturesStatement ??= this.prepareLectures();
       // Not a uuid: no lecture (one such id must not fail the statement of the others).
-      const rows = await this.lecturesStatement.execute({ ids: pgArray([...new Set(ids.filter((id) => UUID.test(id)))]) });
+      const rows = await this.lecturesStatement.execute({ ids: JSON.stringify([...new Set(ids.filter((id) => UUID.test(id)))]) });
       const byId = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => ({ ok: true, value: byId.get(id) }));
     },
     { max: 500, concurrency: 2 },
   );
 
-  constructor(@Inject(DB) private readonly db: Database) {}
+  /**
+   * Every lecture route reads its lecture for the access rule (a hall of parents scanning out of
+   * one lecture reads the same row two thousand times): a process keeps the rows it read until
+   * any lecture changes (the `courses` notification of every write to lectures, registrations,
+   * school years, requirements or committees).
+   */
+  private readonly cache: ReadCache<string, LectureRow>;
 
-  /** Read after the call, in one prepared statement with the concurrent reads. */
+  constructor(
+    @Inject(DB) private readonly db: Database,
+    caches: ReadCaches,
+  ) {
+    this.cache = caches.create('lecture', { max: CACHED_LECTURES, flushOn: ['courses'] });
+  }
+
+  /** The lecture as this process last read it (this process's own writes seen at once), or read in one prepared statement with the concurrent reads. */
   lecture(id: string): Promise<LectureRow | undefined> {
-    return this.reads.call(id);
+    return this.cache.read(id, async () => {
+      const row = await this.reads.call(id);
+      return row && { value: row, tags: [] };
+    });
   }
 
   private prepareLectures() {
     return this.db
       .select()
       .from(lectures)
-      .where(sql`${lectures.id} = any(${sql.placeholder('ids')}::uuid[])`)
+      .where(sql`${lectures.id} in (select value::uuid from jsonb_array_elements_text(${sql.placeholder('ids')}::jsonb))`)
       .prepare('lectures_by_ids');
   }
 

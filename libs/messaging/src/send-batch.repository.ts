@@ -10,7 +10,6 @@ import {
   MessagePayload,
   messages,
   MessageType,
-  pgArray,
   preparedStatement,
   readMarks,
 } from '@jiaxiao/db';
@@ -86,15 +85,13 @@ export class SendBatchRepository {
           )), '[]'::json)
           from ${conversationMembers} o
           where o.conversation_id = c.id and o.user_id <> q.user_id and (c.kind = 'direct' or (me.role <> 'staff' and o.role = 'staff'))) as others
-      from unnest(${sql.placeholder('conversationIds')}::uuid[], ${sql.placeholder('userIds')}::uuid[], ${sql.placeholder('clientMsgIds')}::text[])
+      from rows from (jsonb_to_recordset(${sql.placeholder('queries')}::jsonb) as (conversation_id uuid, user_id uuid, client_msg_id text))
         with ordinality as q(conversation_id, user_id, client_msg_id, ord)
       join ${conversations} c on c.id = q.conversation_id
       join ${conversationMembers} me on me.conversation_id = c.id and me.user_id = q.user_id`,
     );
     const rows = await this.contextsStatement({
-      conversationIds: pgArray(queries.map((q) => q.conversationId)),
-      userIds: pgArray(queries.map((q) => q.userId)),
-      clientMsgIds: pgArray(queries.map((q) => q.clientMsgId)),
+      queries: JSON.stringify(queries.map((q) => ({ conversation_id: q.conversationId, user_id: q.userId, client_msg_id: q.clientMsgId }))),
     });
     const found = new Map(rows.map(({ ord, ...context }) => [Number(ord), context]));
     return queries.map((_, i) => found.get(i + 1));
@@ -110,25 +107,32 @@ export class SendBatchRepository {
    * sends one by one.
    */
   async insert(sends: { values: SendValues; inbox: SendInbox }[], db?: DbExecutor): Promise<(SentRow | undefined)[]> {
-    const column = <T>(pick: (values: SendValues) => T) => sends.map(({ values }) => pick(values));
     // A batch holds one send per conversation, so the conversation names the send; every join below
     // is by a key (no CTE joined to another CTE by a scan per row).
     const inbox = sends.flatMap(({ values, inbox: entry }) =>
       entry.userIds.map((userId, j) => ({ conversationId: values.conversationId, userId, at: entry.deliverAt[j], entry })),
     );
     const values: Record<string, string> = {
-      conversationIds: pgArray(column((v) => v.conversationId)),
-      senderIds: pgArray(column((v) => v.senderId)),
-      clientMsgIds: pgArray(column((v) => v.clientMsgId)),
-      types: pgArray(column((v) => v.type)),
-      texts: pgArray(column((v) => v.text)),
-      payloads: pgArray(column((v) => JSON.stringify(v.payload))),
-      inboxConversationIds: pgArray(inbox.map((n) => n.conversationId)),
-      inboxUserIds: pgArray(inbox.map((n) => n.userId)),
-      inboxDeliverAt: pgArray(inbox.map((n) => n.at.toISOString())),
-      inboxKinds: pgArray(inbox.map((n) => n.entry.kind)),
-      inboxTitles: pgArray(inbox.map((n) => n.entry.title)),
-      inboxBodies: pgArray(inbox.map((n) => n.entry.body)),
+      sends: JSON.stringify(
+        sends.map(({ values: v }) => ({
+          conversation_id: v.conversationId,
+          sender_id: v.senderId,
+          client_msg_id: v.clientMsgId,
+          type: v.type,
+          text: v.text,
+          payload: JSON.stringify(v.payload),
+        })),
+      ),
+      inbox: JSON.stringify(
+        inbox.map((n) => ({
+          conversation_id: n.conversationId,
+          user_id: n.userId,
+          deliver_at: n.at.toISOString(),
+          kind: n.entry.kind,
+          title: n.entry.title,
+          body: n.entry.body,
+        })),
+      ),
     };
     this.insertStatement ??= preparedStatement(
       this.db,
@@ -162,11 +166,9 @@ export class SendBatchRepository {
 function insertStatement(v: (name: string) => SQL): SQL {
   return sql`
       with input as (
-        select * from unnest(
-          ${v('conversationIds')}::uuid[], ${v('senderIds')}::uuid[],
-          ${v('clientMsgIds')}::text[], ${v('types')}::text[],
-          ${v('texts')}::text[], ${v('payloads')}::jsonb[]
-        ) as t(conversation_id, sender_id, client_msg_id, type, text, payload)
+        select t.conversation_id, t.sender_id, t.client_msg_id, t.type, t.text, t.payload::jsonb as payload
+        from jsonb_to_recordset(${v('sends')}::jsonb)
+          as t(conversation_id uuid, sender_id uuid, client_msg_id text, type text, text text, payload text)
       ), allowed as (
         select i.*, m.last_read_seq as read_seq from input i
         join ${conversationMembers} m on m.conversation_id = i.conversation_id and m.user_id = i.sender_id
@@ -191,10 +193,8 @@ function insertStatement(v: (name: string) => SQL): SQL {
       ), notified as (${inboxInsert(
         sql`select n.user_id, n.kind, n.title, n.body, 'message:' || i.id as dedupe_key, n.deliver_at,
           jsonb_build_object('conversationId', i.conversation_id, 'messageId', i.id, 'seq', i.seq) as data
-        from unnest(${v('inboxConversationIds')}::uuid[], ${v('inboxUserIds')}::uuid[],
-          ${v('inboxDeliverAt')}::timestamptz[], ${v('inboxKinds')}::text[],
-          ${v('inboxTitles')}::text[], ${v('inboxBodies')}::text[]
-        ) as n(conversation_id, user_id, deliver_at, kind, title, body)
+        from jsonb_to_recordset(${v('inbox')}::jsonb)
+          as n(conversation_id uuid, user_id uuid, deliver_at timestamptz, kind text, title text, body text)
         join inserted i on i.conversation_id = n.conversation_id`,
         null,
         { returning: true },

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, desc, eq, gte, inArray, isNull, like, lt, lte, or, sql } from 'drizzle-orm';
-import { DB, Database, DbExecutor, notificationDeliveries, notifications, pgArray, preparedStatement, workingHours } from '@jiaxiao/db';
+import { DB, Database, DbExecutor, notificationDeliveries, notifications, preparedStatement, workingHours } from '@jiaxiao/db';
 import { people } from '@jiaxiao/auth';
 import { staffRoles } from '@jiaxiao/directory';
 
@@ -127,7 +127,7 @@ export class NotificationsRepository {
       sql`
       with claimed as (
         update ${notifications} set pushed_at = now()
-        where id = any(${sql.placeholder('ids')}::uuid[]) and pushed_at is null
+        where id in (select value::uuid from jsonb_array_elements_text(${sql.placeholder('ids')}::jsonb)) and pushed_at is null
         returning id, user_id as "userId", kind, title, body, dedupe_key as "dedupeKey", data, deliver_at as "deliverAt",
           pushed_at as "pushedAt", read_at as "readAt", created_at as "createdAt"
       ), recorded as (
@@ -137,7 +137,7 @@ export class NotificationsRepository {
       )
       select * from claimed`,
     );
-    const rows = await this.claimStatement({ ids: pgArray(ids) });
+    const rows = await this.claimStatement({ ids: JSON.stringify(ids) });
     return rows.map((row) => ({
       ...row,
       deliverAt: new Date(row.deliverAt),

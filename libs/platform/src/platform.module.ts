@@ -64,6 +64,7 @@ export class PlatformModule {
         DB,
         DATABASE_HANDLE,
         REDIS,
+        ChangeFeed,
         LOGGER,
         MetricsService,
         ReadCaches,
