@@ -36,7 +36,9 @@ export class SessionRepository {
   private activeSessionStatement?: ReturnType<SessionRepository['prepareActiveSessions']>;
   private readonly sessionReads = new Coalescer<SessionQuery, ActiveSession | undefined>((queries) => this.activeSessions(queries), {
     max: 500,
-    concurrency: 2,
+    // One statement at a time: the reads that arrive meanwhile make the next, so a burst of new
+    // callers costs a few large statements rather than hundreds of small ones.
+    concurrency: 1,
   });
 
   constructor(@Inject(DB) private readonly db: Database) {}

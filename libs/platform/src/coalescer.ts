@@ -12,12 +12,6 @@ export interface CoalescerOptions<I> {
    * batch statement can assume its calls distinct and calls on one claim stay in their order.
    */
   claims?: (input: I) => string[];
-  /**
-   * While a batch is in flight, how long a new batch waits for more calls before it goes (default
-   * 0: at the next turn of the event loop). Under load the calls of a burst trickle in a few per
-   * turn; waiting a few milliseconds fills a batch, and a lone call on an idle process never waits.
-   */
-  lingerMs?: number;
 }
 
 interface Entry<I, O> {
@@ -53,15 +47,12 @@ export class Coalescer<I, O> {
     return new Promise<O>((resolve, reject) => {
       this.pending.push({ input, claims: this.options.claims?.(input) ?? [], resolve, reject });
       if (!this.scheduled && this.inFlight < this.concurrency) {
-        // The calls of this turn of the event loop (or, under load, of the linger) join the same batch.
+        // The calls of this turn of the event loop join the same batch.
         this.scheduled = true;
-        const go = () => {
+        setImmediate(() => {
           this.scheduled = false;
           this.pump();
-        };
-        const linger = this.inFlight > 0 ? (this.options.lingerMs ?? 0) : 0;
-        if (linger > 0) setTimeout(go, linger);
-        else setImmediate(go);
+        });
       }
     });
   }
