@@ -34,7 +34,7 @@ export class CoursesAccess implements OnModuleInit {
       notFound: 'LECTURE_NOT_FOUND',
       // The lecture is handed to the route (@AuthorizedObject): check-in and check-out do not read it again.
       check: async (principal, action, id) => {
-        const lecture = await this.lectureRepository.lecture(id);
+        const lecture = await this.lectureRepository.keptLecture(id);
         if (!lecture) return 'not_found';
         const allowed = { allowed: lecture };
         if (action === 'manage') return this.manages(principal, lecture) ? allowed : 'forbidden';

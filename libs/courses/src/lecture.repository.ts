@@ -25,23 +25,31 @@ export class LectureRepository {
   );
 
   /**
-   * Every lecture route reads its lecture for the access rule (a hall of parents scanning out of
-   * one lecture reads the same row two thousand times): a process keeps the rows it read until
-   * any lecture changes (the `courses` notification of every write to lectures, registrations,
-   * school years, requirements or committees).
+   * The lectures the access rule read (every lecture route reads its lecture there, and a hall of
+   * parents scanning out of one lecture reads the same row two thousand times): a process keeps
+   * them until any lecture changes (the `courses` notification of every write to lectures,
+   * registrations, school years, requirements or committees).
    */
-  private readonly cache: ReadCache<string, LectureRow>;
+  private readonly kept: ReadCache<string, LectureRow>;
 
   constructor(
     @Inject(DB) private readonly db: Database,
     caches: ReadCaches,
   ) {
-    this.cache = caches.create('lecture', { max: CACHED_LECTURES, flushOn: ['courses'] });
+    this.kept = caches.create('lecture', { max: CACHED_LECTURES, flushOn: ['courses'] });
   }
 
-  /** The lecture as this process last read it (this process's own writes seen at once), or read in one prepared statement with the concurrent reads. */
+  /** Read after the call, in one prepared statement with the concurrent reads (jobs and events acting on a change read it here). */
   lecture(id: string): Promise<LectureRow | undefined> {
-    return this.cache.read(id, async () => {
+    return this.reads.call(id);
+  }
+
+  /**
+   * The lecture as this process last read it, for the access rule: this process's own writes are
+   * seen at once, another process's a moment after its commit (as for the cached caller).
+   */
+  keptLecture(id: string): Promise<LectureRow | undefined> {
+    return this.kept.read(id, async () => {
       const row = await this.reads.call(id);
       return row && { value: row, tags: [] };
     });
