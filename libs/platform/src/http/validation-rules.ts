@@ -4,6 +4,13 @@ type Rules = ReturnType<MetadataStorage['getTargetValidationMetadatas']>;
 
 const remembering = new WeakSet<MetadataStorage>();
 
+/** Bumped whenever a rule is registered, so what was worked out from the rules can tell it is out of date. */
+let rulesVersion = 0;
+
+export function validationRulesVersion(): number {
+  return rulesVersion;
+}
+
 /**
  * class-validator works out a class's rules on every validate() by testing each registered class
  * for being one of its ancestors (typestack/class-validator#2686): with this project's hundreds of
@@ -22,6 +29,7 @@ export function rememberValidationRules(): void {
   const add = storage.addValidationMetadata.bind(storage);
   storage.addValidationMetadata = (metadata) => {
     known = new WeakMap();
+    rulesVersion += 1;
     add(metadata);
   };
   storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {

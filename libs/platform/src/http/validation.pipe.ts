@@ -1,7 +1,8 @@
-import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, Injectable, Type, ValidationError, ValidationPipe } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage } from 'class-validator';
 import { DomainError, FieldProblem } from '@jiaxiao/common';
-import { rememberValidationRules } from './validation-rules';
+import { rememberValidationRules, validationRulesVersion } from './validation-rules';
 
 const TYPE_CONSTRAINTS = new Set([
   'whitelistValidation',
@@ -24,6 +25,14 @@ const PRIMITIVES = new Set<unknown>([String, Boolean, Number, Array, Object]);
  */
 @Injectable()
 export class AppValidationPipe extends ValidationPipe {
+  /**
+   * Query classes whose instance made from an empty query passed validation, with the rules'
+   * version then. Such an instance holds nothing but undefined, so validating it again can only
+   * give the same answer: a later empty query gets a fresh instance without it (most GETs carry no
+   * query, and validating one cost a cached read as much again as the rest of its request).
+   */
+  private readonly emptyQueriesPass = new WeakMap<Type<unknown>, number>();
+
   constructor() {
     super({
       whitelist: true,
@@ -37,6 +46,20 @@ export class AppValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata) {
     const isDto = typeof metadata.metatype === 'function' && !PRIMITIVES.has(metadata.metatype);
+    if (isDto && metadata.type === 'query' && isEmptyObject(value))
+      return this.emptyQuery(metadata.metatype as Type<unknown>, value, metadata);
+    return this.validated(value, metadata, isDto);
+  }
+
+  private async emptyQuery(metatype: Type<unknown>, value: object, metadata: ArgumentMetadata): Promise<unknown> {
+    const version = validationRulesVersion();
+    if (this.emptyQueriesPass.get(metatype) === version) return plainToInstance(metatype, {});
+    const result = await this.validated(value, metadata, true);
+    if (Object.values(result as object).every((field) => field === undefined)) this.emptyQueriesPass.set(metatype, version);
+    return result;
+  }
+
+  private async validated(value: unknown, metadata: ArgumentMetadata, isDto: boolean): Promise<unknown> {
     if (isDto && (metadata.type === 'body' || metadata.type === 'query')) {
       if (value === undefined && metadata.type === 'body') value = {};
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -55,6 +78,12 @@ export class AppValidationPipe extends ValidationPipe {
     }
     return result;
   }
+}
+
+function isEmptyObject(value: unknown): value is object {
+  if (typeof value !== 'object' || value === null) return false;
+  for (const key in value) if (Object.hasOwn(value, key)) return false;
+  return true;
 }
 
 /** PostgreSQL text cannot hold NUL: such a string would fail its query with a 500, so it is a bad field here. */
