@@ -8,9 +8,8 @@ export const notifications = pgTable(
   'notifications',
   {
     id: id(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id),
+    /** a key of users, kept by statement triggers (migration 0024; see messages) */
+    userId: uuid('user_id').notNull(),
     /** `message.direct`, `notice.new`, `notice.remind`, … */
     kind: varchar('kind', { length: 40 }).notNull(),
     title: varchar('title', { length: 200 }).notNull(),
@@ -50,9 +49,8 @@ export const notificationDeliveries = pgTable(
   'notification_deliveries',
   {
     id: id(),
-    notificationId: uuid('notification_id')
-      .notNull()
-      .references(() => notifications.id, { onDelete: 'cascade' }),
+    /** a key of notifications, kept by statement triggers: a deleted notification takes its rows with it */
+    notificationId: uuid('notification_id').notNull(),
     channel: text('channel', { enum: NOTIFICATION_CHANNELS }).notNull(),
     provider: varchar('provider', { length: 40 }).notNull(),
     status: text('status', { enum: DELIVERY_STATUSES }).notNull(),
