@@ -76,6 +76,8 @@ describe('课程: registration, QR check-in and check-out, my hours', () => {
       .getByTestId('checkin-result')
       .getByText(/已签到/)
       .waitFor();
+    // The result card is the answer: no toast covers it or the buttons.
+    await expect(page.getByTestId('toast').count()).resolves.toBe(0);
     await inspect(page, 'h5-checkin');
 
     await page.goto(await venueLink());
@@ -87,7 +89,7 @@ describe('课程: registration, QR check-in and check-out, my hours', () => {
   it('shows the hours ring at 2 of 8 with the entry; the certificate waits for 8', async () => {
     await page.getByRole('link', { name: '查看我的学时' }).click();
     await page.getByTestId('hours-entry').first().waitFor();
-    // The check-out's toast stayed with its screen: nothing covers this one.
+    // Nothing from the check-in screen covers this one.
     await expect(page.getByTestId('toast').count()).resolves.toBe(0);
     await expect(ring().getAttribute('data-earned')).resolves.toBe('2');
     await expect(page.getByTestId('hours-entry').first().textContent()).resolves.toContain(SEED_TITLE);

@@ -9,9 +9,3 @@ export function showToast(text: string, ms = 2000): void {
   clearTimeout(timer);
   timer = setTimeout(() => (toastText.value = null), ms);
 }
-
-/** Takes the message down now (a screen whose own result it reported is being left). */
-export function closeToast(): void {
-  clearTimeout(timer);
-  toastText.value = null;
-}
