@@ -1,6 +1,6 @@
 -- The keys of the rows a send writes are checked once per statement, not once per row. A foreign
 -- key runs a lookup that share-locks the parent row for each inserted row (the lock is a WAL
--- record): in a batch of sends that was about a third of PostgreSQL's time. messages'
+-- record): about two fifths of the send write's and push claim's time in a saturated run. messages'
 -- keys to conversations and users, read_marks' too, notifications' to users and
 -- notification_deliveries' to notifications become statement triggers that do what the keys did:
 -- - an insert of a row whose parent is missing fails with foreign_key_violation (23503) and the old
