@@ -10,6 +10,8 @@
 --   an update that leaves the keys alone costs nothing, a trigger's WHEN sees to that;
 -- - deleting a conversation deletes its messages and read marks, deleting a notification its
 --   deliveries (the old ON DELETE CASCADE), and deleting a user that any of them names fails.
+-- Each table has its own check function, alike but for the names: a function shared through
+-- TG_ARGV would have to build its query as text and plan it on every statement of every send.
 -- Unlike a key, the check locks no parent row. Nothing deletes a conversation or a user that a
 -- statement is writing for: a send locks its conversation itself (FOR UPDATE), users are disabled,
 -- never deleted, and the parents' ids (uuid primary keys) are never changed.

@@ -110,7 +110,7 @@ export const conversationMembers = pgTable(
  * - its keys to conversations and users are not foreign keys but statement triggers (migration
  *   0024), as are read_marks', notifications' to users and notification_deliveries' to
  *   notifications: a foreign key checks and share-locks its parent row once per inserted row (a
- *   WAL record each), which was about a third of PostgreSQL's time in a batch of sends. A check
+ *   WAL record each), a large share of a batch of sends' time (the migration says how much). A check
  *   per statement refuses a row whose parent is missing with the same error (23503, the old
  *   constraint's name); deleting a conversation or notification deletes what named it, and a user
  *   named by any of them cannot be deleted. No parent row is locked: the send statement locks its
