@@ -5,7 +5,8 @@ import { createTestContext, TestContext } from './support/harness';
  * The keys that statement triggers keep instead of foreign keys (migration 0024): messages and
  * read_marks to conversations and users, notifications to users, notification_deliveries to
  * notifications. A write naming a missing parent fails as the key failed (23503, its name);
- * deletes cascade or are refused as the keys' ON DELETE said.
+ * deletes cascade or are refused as the keys' ON DELETE said. The checks, and the push claim, look
+ * their rows up by key whatever their cached plans saw first (migration 0025).
  */
 describe('keys kept by statement triggers', () => {
   let ctx: TestContext;
@@ -131,5 +132,38 @@ describe('keys kept by statement triggers', () => {
     const unnamed = await newUser('16600000004');
     await ctx.query(`delete from users where id = '${unnamed}'`);
     expect(await count(`select count(*) as n from users where id = '${unnamed}'`)).toBe(0);
+  });
+
+  it('claims pushes and checks keys by probes, even when the plan was made while the tables were small', async () => {
+    // One DO block: one connection (whose cached plans are the point) and one transaction (whose
+    // pg_stat_get_xact_numscans counts what this backend scanned). The first claim plans the
+    // function, and the deliveries' key check under it, while notifications holds next to nothing;
+    // then 3,000 entries quiet hours hold are added, and a claim of three must read by key only.
+    // The block fails with its report unless the report is the one expected.
+    const expected = 'claimed 3, again 0, sequential scans 0, unpushed-index scans 0';
+    await ctx.query(`
+      do $$
+      declare
+        seq_before bigint; unpushed_before bigint; claimed int; ids jsonb; report text;
+      begin
+        perform count(*) from claim_pushes('[]');
+        insert into notifications (user_id, kind, title, body, deliver_at)
+          select '${userId}', 'k', '夜间', 'b', now() + interval '8 hours' from generate_series(1, 3000);
+        with due as (
+          insert into notifications (user_id, kind, title, body) select '${userId}', 'k', '现在', 'b' from generate_series(1, 3) returning id
+        ) select jsonb_agg(id) into ids from due;
+        seq_before := pg_stat_get_xact_numscans('notifications'::regclass);
+        unpushed_before := pg_stat_get_xact_numscans('notifications_unpushed_idx'::regclass);
+        select count(*) into claimed from claim_pushes(ids);
+        report := format('claimed %s, again %s, sequential scans %s, unpushed-index scans %s', claimed,
+          (select count(*) from claim_pushes(ids)),
+          pg_stat_get_xact_numscans('notifications'::regclass) - seq_before,
+          pg_stat_get_xact_numscans('notifications_unpushed_idx'::regclass) - unpushed_before);
+        if report <> '${expected}' then
+          raise exception 'claim_pushes: %', report;
+        end if;
+      end $$`);
+    expect(await count(`select count(*) as n from notifications where title = '现在' and pushed_at is not null`)).toBe(3);
+    expect(await count(`select count(*) as n from notifications where title = '夜间' and pushed_at is null`)).toBe(3000);
   });
 });

@@ -124,18 +124,10 @@ export class NotificationsRepository {
     this.claimStatement ??= preparedStatement(
       this.db,
       'claim_pushes',
-      sql`
-      with claimed as (
-        update ${notifications} set pushed_at = now()
-        where id in (select value::uuid from jsonb_array_elements_text(${sql.placeholder('ids')}::jsonb)) and pushed_at is null
-        returning id, user_id as "userId", kind, title, body, dedupe_key as "dedupeKey", data, deliver_at as "deliverAt",
-          pushed_at as "pushedAt", read_at as "readAt", created_at as "createdAt"
-      ), recorded as (
-        insert into ${notificationDeliveries} (notification_id, channel, provider, status, attempts)
-        select id, 'realtime', 'socket', 'sent', 1 from claimed
-        on conflict do nothing
-      )
-      select * from claimed`,
+      // claim_pushes (migration 0025) probes the primary key for each id, whatever the plan saw first.
+      sql`select id, user_id as "userId", kind, title, body, dedupe_key as "dedupeKey", data, deliver_at as "deliverAt",
+        pushed_at as "pushedAt", read_at as "readAt", created_at as "createdAt"
+      from claim_pushes(${sql.placeholder('ids')}::jsonb)`,
     );
     const rows = await this.claimStatement({ ids: JSON.stringify(ids) });
     return rows.map((row) => ({
