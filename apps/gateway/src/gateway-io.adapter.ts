@@ -3,6 +3,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { MessageMappingProperties } from '@nestjs/websockets';
 import type { Observable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
+import { coalesceWrites } from './coalesced-writes';
 
 /**
  * Socket.IO on one node, with one mechanism across nodes: every event (a message, a join, a
@@ -16,8 +17,11 @@ import type { Server, ServerOptions, Socket } from 'socket.io';
 export class GatewayIoAdapter extends IoAdapter {
   private readonly logger = new Logger(GatewayIoAdapter.name);
 
+  /** Any origin with credentials (the H5 and the console are served elsewhere), and each connection's packets of a turn in one write. */
   override createIOServer(port: number, options?: ServerOptions): Server {
-    return super.createIOServer(port, { ...options, cors: { origin: true, credentials: true } });
+    const io = super.createIOServer(port, { ...options, cors: { origin: true, credentials: true } }) as Server;
+    coalesceWrites(io);
+    return io;
   }
 
   /**
