@@ -1,5 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { realtimeChannel } from '@jiaxiao/common';
 import type { MessageDto } from '@jiaxiao/messaging';
 import { createTestContext, TestContext } from './support/harness';
 import { testEnv } from './support/env';
@@ -111,6 +113,54 @@ describeOnPostgres('gateway nodes (two processes, one Redis)', () => {
       await node.exited;
     }
     await ctx.close();
+  });
+
+  it('a lone node keeps its own commands off Redis, and puts them on the channel while a second node runs', async () => {
+    // A pattern subscription sees the channel without counting as a node (PUBSUB NUMSUB counts channel subscribers only).
+    const watcher = new Redis(ctx.config.REDIS_URL);
+    const seen: string[] = [];
+    watcher.on('pmessage', (_pattern: string, _channel: string, raw: string) => seen.push(raw));
+    await watcher.psubscribe(realtimeChannel(ctx.config.REDIS_PREFIX));
+    const published = (message: MessageDto) => seen.some((raw) => raw.includes(message.id));
+    const seenSoon = async (what: string, check: () => boolean) => {
+      const deadline = Date.now() + 5000;
+      while (!check()) {
+        if (Date.now() > deadline) throw new Error(`${what} not seen on the channel`);
+        await sleep(50);
+      }
+    };
+    try {
+      const a = await startNode();
+      const [chen, liu] = await Promise.all([ctx.login('13900000003'), ctx.login('13900000004')]);
+      const sender = await connect(a, chen);
+      const sameNode = await connect(a, liu);
+      const alone = await send(sender, '只有一个节点');
+      expect(await sameNode.next<MessageDto>('message:new', (m) => m.id === alone.id)).toEqual(alone);
+      await sleep(200);
+      expect(published(alone)).toBe(false);
+
+      const b = await startNode();
+      await seenSoon("the second node's hello", () => seen.some((raw) => raw.includes('"op":"hello"')));
+      const otherNode = await connect(b, liu);
+      const crossing = await send(sender, '第二个节点启动之后');
+      expect(await otherNode.next<MessageDto>('message:new', (m) => m.id === crossing.id)).toEqual(crossing);
+      await seenSoon('a message of node A', () => published(crossing));
+      expect(seen.filter((raw) => raw.includes('"op":"hello"'))).toHaveLength(1);
+
+      // B gone, A counts itself alone again within a count or two.
+      await stop(b, 'SIGTERM');
+      const deadline = Date.now() + 5000;
+      for (;;) {
+        const later = await send(sender, '第二个节点停止之后');
+        await sameNode.next<MessageDto>('message:new', (m) => m.id === later.id);
+        await sleep(200);
+        if (!published(later)) break;
+        if (Date.now() > deadline) throw new Error('node A still publishes its own commands with no other node');
+        await sleep(300);
+      }
+    } finally {
+      await watcher.quit();
+    }
   });
 
   it('delivers a message sent through node A to a client on node B, and back', async () => {

@@ -56,7 +56,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
         next(Object.assign(new Error(renderMessage('UNAUTHENTICATED', language)), { data: { code: 'UNAUTHENTICATED' } }));
         return;
       }
-      Promise.all([this.auth.authenticate(token), this.auth.expiryOf(token)])
+      // The node takes sockets once it hears the realtime channel (or after a second without Redis).
+      Promise.all([this.auth.authenticate(token), this.auth.expiryOf(token), this.subscriber.ready()])
         .then(([principal, expiresAt]) => {
           if (!principal || !expiresAt) {
             next(Object.assign(new Error(renderMessage('TOKEN_INVALID', language)), { data: { code: 'TOKEN_INVALID' } }));

@@ -9,7 +9,9 @@ export type RealtimeCommand =
   | { op: 'join'; userIds: string[]; room: string }
   | { op: 'leave'; userIds: string[]; room: string }
   /** sessions that ended: their sockets are disconnected */
-  | { op: 'disconnect'; sessionIds: string[] };
+  | { op: 'disconnect'; sessionIds: string[] }
+  /** a gateway node has started: a node that was alone publishes its own commands again */
+  | { op: 'hello' };
 
 export const realtimeChannel = (prefix: string) => `${prefix}:realtime`;
 export const userRoom = (userId: string) => `user:${userId}`;
