@@ -105,14 +105,12 @@ export class RealtimePublisher implements OnModuleDestroy {
 
   /** One event per user (each its own payload), in one Redis pipeline: a large fan-out's pushes. */
   async toEachUser<E extends ServerEvent>(events: { userId: string; event: E; payload: ServerEventPayload<E> }[]): Promise<void> {
-    if (events.length === 0) return;
-    if (this.local && this.alone) {
-      for (const e of events) this.local.apply({ op: 'emit', rooms: [userRoom(e.userId)], event: e.event, payload: e.payload });
-      return;
-    }
+    const messages = events.flatMap(
+      (e) => this.message({ op: 'emit', rooms: [userRoom(e.userId)], event: e.event, payload: e.payload }) ?? [],
+    );
+    if (messages.length === 0) return;
     const pipeline = this.redis.pipeline();
-    for (const e of events)
-      pipeline.publish(this.channel, this.message({ op: 'emit', rooms: [userRoom(e.userId)], event: e.event, payload: e.payload }));
+    for (const message of messages) pipeline.publish(this.channel, message);
     await pipeline.exec();
   }
 
@@ -125,17 +123,17 @@ export class RealtimePublisher implements OnModuleDestroy {
   }
 
   private async publish(command: RealtimeCommand): Promise<void> {
-    if (this.local && this.alone) {
-      this.local.apply(command);
-      return;
-    }
-    await this.redis.publish(this.channel, this.message(command));
+    const message = this.message(command);
+    if (message !== undefined) await this.redis.publish(this.channel, message);
   }
 
-  /** Applies the command here first when this process holds sockets, and words it for the channel. */
-  private message(command: RealtimeCommand): string {
+  /**
+   * Applies the command here first when this process holds sockets, and words it for the channel:
+   * undefined when no other node needs it (this one is alone on the channel).
+   */
+  private message(command: RealtimeCommand): string | undefined {
     if (!this.local) return JSON.stringify(command);
     this.local.apply(command);
-    return JSON.stringify({ origin: this.local.origin, ...command });
+    return this.alone ? undefined : JSON.stringify({ origin: this.local.origin, ...command });
   }
 }
