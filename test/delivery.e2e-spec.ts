@@ -311,7 +311,11 @@ describe('delivery router in quiet hours', () => {
     const urgent = await sendNotice(ctx, teacher, group.id, { title: '暴雨停课', emergency: true });
     await eventually(async () => wechat.sent.find((m) => m.body.touser === 'openid-q3'), 'the urgent template message');
     await eventually(async () => (await outbox(ctx, '13900000003')).find((m) => m.template === 'notice_urgent'), 'the urgent SMS');
-    const urgentRows = await deliveries(ctx, users.get('13900000003')!, urgent, 'notice.new');
+    // The router records an SMS as sent once the provider has answered: wait for that row, not only for the outbox.
+    const urgentRows = await eventually(async () => {
+      const rows = await deliveries(ctx, users.get('13900000003')!, urgent, 'notice.new');
+      return rows.some((d) => d.channel === 'sms' && d.status !== 'queued') && rows;
+    }, 'the urgent SMS recorded');
     expect(urgentRows.map((d) => [d.channel, d.status])).toEqual([
       ['realtime', 'sent'],
       ['sms', 'sent'],
