@@ -13,13 +13,17 @@ import { MessageFileRepository } from './message-file.repository';
 import { MessageRepository } from './message.repository';
 import { MessagingRepository, SendContext } from './messaging.repository';
 import { SendBatchRepository, SentRow } from './send-batch.repository';
-import { SendBatcher } from './send-batcher';
+import { ClientMsgIdTaken, SendBatcher } from './send-batcher';
 
 export const RECALL_WINDOW_MS = 2 * 60 * 1000;
 export const SEND_LIMIT = { count: 20, windowSeconds: 10 };
 const COUNT_IN_WINDOW = `local n = redis.call('INCR', KEYS[1])
 if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return n`;
+/** Takes a send off its window's count, if the window is still open. */
+const UNCOUNT = `if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('DECR', KEYS[1]) end
+return 0`;
+const sendLimitKey = (userId: string) => `ratelimit:send:${userId}`;
 
 /**
  * Sending, syncing, reading and recalling messages (a notice's receipts and fan-out are the
@@ -46,24 +50,29 @@ export class MessageService {
   ) {}
 
   /**
-   * Two statements, each shared with the other sends of the moment (SendBatcher): what the send
-   * needs to know, then the write (seq, message, cursor and the inbox entries of a direct message,
-   * committed together); the ack waits for that commit only. A notice's write is a transaction of
-   * its own with its `class-notice.posted` event. The broadcast and the pushes go out after the
-   * commit, not awaited.
+   * What the send needs to know (kept by the process from the sender's last send in the
+   * conversation, else read with the other sends of the moment: SendBatcher), then one statement
+   * shared with them for the write (seq, message, cursor and the inbox entries of a direct
+   * message, committed together); the ack waits for that commit only. A notice's write is a
+   * transaction of its own with its `class-notice.posted` event. The broadcast and the pushes go
+   * out after the commit, not awaited.
    */
   async send(principal: Principal, input: SendMessageDto): Promise<SendResultDto> {
-    const context = await this.batcher.context({
-      conversationId: input.conversationId,
-      userId: principal.userId,
-      clientMsgId: input.clientMsgId,
-    });
+    const query = { conversationId: input.conversationId, userId: principal.userId, clientMsgId: input.clientMsgId };
+    const kept = await this.batcher.keptContext(query);
+    // Nothing is refused from memory: the rules may have changed a moment ago on another process, and only a fresh read knows a retry.
+    const context = kept && refusal(kept, input.type) ? await this.batcher.context(query) : kept;
     if (!context) throw new DomainError('FORBIDDEN');
     if (context.existingId) return this.resend(principal, context, input);
-    if (context.staffOnly && context.role !== 'staff') throw new DomainError('STAFF_ONLY_CONVERSATION');
-    if (input.type === 'notice' && context.role !== 'staff') throw new DomainError('NOTICE_SENDER_ONLY');
+    const refused = refusal(context, input.type);
+    if (refused) throw new DomainError(refused);
     const content = await this.content(principal, input);
-    await this.throttle(principal.userId);
+    if (!(await this.withinSendLimit(principal.userId))) {
+      // A retry of a stored message is not a new message and still gets its answer.
+      const current = await this.batcher.context(query);
+      if (current?.existingId) return this.resend(principal, current, input);
+      throw new DomainError('RATE_LIMITED');
+    }
 
     const now = new Date();
     const times = this.notifications.deliveryTimesOf(context.others, now);
@@ -86,6 +95,7 @@ export class MessageService {
         const needsAck = 'notice' in content.payload && content.payload.notice.needsAck;
         ({ sent, event } = await this.repository.transaction(async (tx) => {
           const [row] = await this.sendBatches.insert([{ values, inbox }], tx);
+          if (row === 'taken') throw new ClientMsgIdTaken();
           const id = row && (await this.outbox.record(tx, 'class-notice.posted', { messageId: row.row.id, needsAck }));
           return { sent: row, event: id };
         }));
@@ -93,16 +103,23 @@ export class MessageService {
         sent = await this.batcher.insert(values, inbox);
       }
     } catch (error) {
-      // The same clientMsgId sent twice at once: the loser returns the winner's message (if it went to another conversation, a client bug, it is refused as a retry would be).
-      if (pgErrorCode(error) === UNIQUE_VIOLATION && pgConstraint(error) === 'message_client_ids_pk') {
+      // A retry the kept context did not know of, or the same clientMsgId sent twice at once: the loser returns the winner's message (if it went to another conversation, a client bug, it is refused as a retry would be).
+      if (
+        error instanceof ClientMsgIdTaken ||
+        (pgErrorCode(error) === UNIQUE_VIOLATION && pgConstraint(error) === 'message_client_ids_pk')
+      ) {
+        this.background('send limit refund', this.redis.eval(UNCOUNT, 1, sendLimitKey(principal.userId)));
         const winner = await this.messageRepository.messageBySenderClientId(principal.userId, input.clientMsgId);
         if (winner?.conversationId === input.conversationId) return { message: toMessageDto(winner), quietHours };
         if (winner) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'clientMsgId', constraint: 'clientMsgIdReused' }]);
       }
       throw error;
     }
-    // The membership or the staff-only switch changed between the two statements.
-    if (!sent) throw new DomainError('FORBIDDEN');
+    // The membership or the rules changed since the context was read (or kept): the write's own check refused it; read why.
+    if (!sent) {
+      const current = await this.batcher.context(query);
+      throw new DomainError((current && refusal(current, content.type)) || 'FORBIDDEN');
+    }
 
     const message = toMessageDto({ ...sent.row, senderName: principal.name });
     this.background('broadcast', this.realtime.emit([conversationRoom(input.conversationId)], 'message:new', message));
@@ -224,16 +241,23 @@ export class MessageService {
   /**
    * 20 messages per 10 seconds per user, counted in Redis across every gateway node: one atomic
    * script (count, and start the window if it has none), which the client pipelines with the
-   * other sends' of the same moment.
+   * other sends' of the same moment. A send answered with a stored message is taken off the count.
    */
-  private async throttle(userId: string): Promise<void> {
-    const count = (await this.redis.eval(COUNT_IN_WINDOW, 1, `ratelimit:send:${userId}`, SEND_LIMIT.windowSeconds)) as number;
-    if (count > SEND_LIMIT.count) throw new DomainError('RATE_LIMITED');
+  private async withinSendLimit(userId: string): Promise<boolean> {
+    const count = (await this.redis.eval(COUNT_IN_WINDOW, 1, sendLimitKey(userId), SEND_LIMIT.windowSeconds)) as number;
+    return count <= SEND_LIMIT.count;
   }
 
   private async assertMember(principal: Principal, conversationId: string): Promise<void> {
     if (!(await this.repository.membership(conversationId, principal.userId))) throw new DomainError('FORBIDDEN');
   }
+}
+
+/** Why the sender may not post this in the conversation, if they may not: the rules the write checks again. */
+function refusal(context: SendContext, type: MessageType): 'STAFF_ONLY_CONVERSATION' | 'NOTICE_SENDER_ONLY' | undefined {
+  if (context.staffOnly && context.role !== 'staff') return 'STAFF_ONLY_CONVERSATION';
+  if (type === 'notice' && context.role !== 'staff') return 'NOTICE_SENDER_ONLY';
+  return undefined;
 }
 
 /** Whether staff of the conversation are outside their working hours (only asked for families' sends). */

@@ -41,10 +41,11 @@ export interface SendInbox {
   body: string;
 }
 
-/** What the batch write answers: its messages and inbox entries, as two json arrays in one row. */
+/** What the batch write answers: its messages, its inbox entries and the sends whose clientMsgId was taken, as json arrays in one row. */
 interface InsertedBatch {
   messages: { conversationId: string; id: string; seq: number; createdAt: string }[];
   notifications: { id: string; deliverAt: string; key: string }[];
+  taken: string[];
 }
 
 export interface SentRow {
@@ -102,11 +103,12 @@ export class SendBatchRepository {
    * flush for all): each re-checks its sender's membership and the staff-only and notice rules,
    * bumps its conversation's seq (the rows are locked first, in id order, so two batches cannot
    * deadlock), inserts its message, moves its sender's read cursor (marking the move) and stores
-   * its inbox entries. Undefined for a send whose sender may no longer post. A clientMsgId
-   * already claimed fails the whole statement (message_client_ids_pk): the caller then writes the
-   * sends one by one.
+   * its inbox entries. Undefined for a send whose sender may no longer post; `taken` for one whose
+   * sender had already used its clientMsgId (it writes nothing). A clientMsgId claimed by another
+   * statement meanwhile fails the whole statement (message_client_ids_pk): the caller then writes
+   * the sends one by one.
    */
-  async insert(sends: { values: SendValues; inbox: SendInbox }[], db?: DbExecutor): Promise<(SentRow | undefined)[]> {
+  async insert(sends: { values: SendValues; inbox: SendInbox }[], db?: DbExecutor): Promise<(SentRow | 'taken' | undefined)[]> {
     // A batch holds one send per conversation, so the conversation names the send; every join below
     // is by a key (no CTE joined to another CTE by a scan per row).
     const inbox = sends.flatMap(({ values, inbox: entry }) =>
@@ -144,6 +146,7 @@ export class SendBatchRepository {
       ? ((await db.execute(insertStatement((name) => sql`${values[name]}`))) as unknown as { rows: InsertedBatch[] }).rows
       : await this.insertStatement(values);
     const { messages: written, notifications: entries } = result;
+    const taken = new Set(result.taken);
     const byConversation = new Map(written.map((row) => [row.conversationId, row]));
     const entriesOf = new Map<string, { id: string; deliverAt: Date }[]>();
     for (const entry of entries) {
@@ -152,6 +155,7 @@ export class SendBatchRepository {
       entriesOf.set(entry.key, list);
     }
     return sends.map(({ values }) => {
+      if (taken.has(values.conversationId)) return 'taken';
       const row = byConversation.get(values.conversationId);
       if (!row) return undefined;
       return {
@@ -166,14 +170,17 @@ export class SendBatchRepository {
 function insertStatement(v: (name: string) => SQL): SQL {
   return sql`
       with input as (
-        select t.conversation_id, t.sender_id, t.client_msg_id, t.type, t.text, t.payload::jsonb as payload
+        select t.conversation_id, t.sender_id, t.client_msg_id, t.type, t.text, t.payload::jsonb as payload,
+          -- A scalar subquery probes the key for each send: an exists may be planned as a hash of the whole table,
+          -- which a connection that planned it while the table was small keeps hashing as the table grows.
+          (select d.message_id from ${messageClientIds} d where d.sender_id = t.sender_id and d.client_msg_id = t.client_msg_id) is not null as taken
         from jsonb_to_recordset(${v('sends')}::jsonb)
           as t(conversation_id uuid, sender_id uuid, client_msg_id text, type text, text text, payload text)
       ), allowed as (
-        select i.*, m.last_read_seq as read_seq from input i
+        select i.conversation_id, i.sender_id, i.client_msg_id, i.type, i.text, i.payload, m.last_read_seq as read_seq from input i
         join ${conversationMembers} m on m.conversation_id = i.conversation_id and m.user_id = i.sender_id
         join ${conversations} c on c.id = i.conversation_id
-        where (not c.staff_only or m.role = 'staff') and (i.type <> 'notice' or m.role = 'staff')
+        where not i.taken and (not c.staff_only or m.role = 'staff') and (i.type <> 'notice' or m.role = 'staff')
         order by c.id for update of c
       ), bumped as (
         update ${conversations} c set last_seq = c.last_seq + 1, last_message_at = now()
@@ -204,5 +211,6 @@ function insertStatement(v: (name: string) => SQL): SQL {
         (select coalesce(json_agg(json_build_object('conversationId', conversation_id, 'id', id, 'seq', seq, 'createdAt', created_at)), '[]'::json)
           from inserted) as messages,
         (select coalesce(json_agg(json_build_object('id', id, 'deliverAt', deliver_at, 'key', dedupe_key)), '[]'::json)
-          from notified) as notifications`;
+          from notified) as notifications,
+        (select coalesce(json_agg(conversation_id), '[]'::json) from input where taken) as taken`;
 }
