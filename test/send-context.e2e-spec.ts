@@ -62,6 +62,19 @@ describeOnPostgres('kept send contexts (gateway)', () => {
     }
   }
 
+  /** Sends until one is answered from memory with an ack `check` accepts: the kept context is then one that `check` describes. */
+  async function keptWhen(user: User, conversationId: string, check: (ack: Sent) => boolean, what: string): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      await ctx.infra.redis.del(`ratelimit:send:${user.id}`);
+      const hits = await contextReads('hit');
+      const ack = await send(user, conversationId);
+      if (check(ack) && (await contextReads('hit')) > hits) return;
+      if (Date.now() > deadline) throw new Error(`not within 10 s: ${what} (last ack ${JSON.stringify(ack)})`);
+      await sleep(100);
+    }
+  }
+
   async function signIn(phone: string): Promise<User> {
     const login = await ctx.parent().post('/auth/login').send({ phone, password: DEMO_PASSWORD }).expect(200);
     const token = login.body.accessToken as string;
@@ -97,7 +110,8 @@ describeOnPostgres('kept send contexts (gateway)', () => {
   });
 
   it("answers a sender's next send in a conversation from memory", async () => {
-    expect(await send(chen, groupId)).toMatchObject({ ok: true });
+    // Another connection's notifications from the setup may still drop a first kept context.
+    await keptWhen(chen, groupId, (ack) => ack.ok, 'a send answered from memory');
     const [hits, misses] = [await contextReads('hit'), await contextReads('miss')];
     expect(await send(chen, groupId)).toMatchObject({ ok: true });
     expect(await send(chen, groupId)).toMatchObject({ ok: true });
@@ -116,10 +130,8 @@ describeOnPostgres('kept send contexts (gateway)', () => {
       );
     try {
       await setHours(always);
-      await eventuallySent(chen, directId, (ack) => ack.ok && !ack.quietHours, 'the teacher at work');
-      const hits = await contextReads('hit');
-      expect(await send(chen, directId)).toMatchObject({ ok: true, quietHours: false });
-      expect(await contextReads('hit')).toBe(hits + 1);
+      // The family's sends are answered from memory, with the teacher at work.
+      await keptWhen(chen, directId, (ack) => ack.ok && !ack.quietHours, 'the teacher at work, kept');
 
       await setHours(notToday);
       const quiet = await eventuallySent(chen, directId, (ack) => ack.ok && ack.quietHours, 'the teacher off today');
