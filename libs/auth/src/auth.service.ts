@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { ADMIN_ROLES, AppConfig, DomainError, PasswordService, Principal } from '@jiaxiao/common';
 import { DbExecutor } from '@jiaxiao/db';
-import { AuditService, VerifiedTokens } from '@jiaxiao/platform';
+import { AuditService, hs256Verifier, VerifiedTokens } from '@jiaxiao/platform';
 import { AUTH_OPTIONS, AuthOptions } from './auth.options';
 import { TokenPairDto } from './dto/login.dto';
 import { LoginThrottleService } from './login-throttle.service';
@@ -37,9 +37,7 @@ export interface AccessClaims {
 
 @Injectable()
 export class AuthService {
-  private readonly verified = new VerifiedTokens<AccessClaims>((token, now) =>
-    this.jwt.verify<AccessClaims>(token, { algorithms: ['HS256'], clockTimestamp: Math.floor(now / 1000) }),
-  );
+  private readonly verified: VerifiedTokens<AccessClaims>;
 
   constructor(
     @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
@@ -51,7 +49,9 @@ export class AuthService {
     private readonly principals: PrincipalService,
     private readonly audit: AuditService,
     private readonly events: SessionEvents,
-  ) {}
+  ) {
+    this.verified = new VerifiedTokens(hs256Verifier<AccessClaims>(config.JWT_SECRET));
+  }
 
   async login(phone: string, password: string, client: ClientInfo): Promise<TokenPairDto> {
     // Reserved before the hash: parallel guesses cannot all slip under the limit.
@@ -175,12 +175,8 @@ export class AuthService {
 
   /** When an access token expires (ms since the epoch); undefined when it is not a token of ours. */
   async expiryOf(accessToken: string): Promise<number | undefined> {
-    try {
-      const claims = await this.jwt.verifyAsync<{ exp?: number }>(accessToken, { algorithms: ['HS256'] });
-      return typeof claims.exp === 'number' ? claims.exp * 1000 : undefined;
-    } catch {
-      return undefined;
-    }
+    const exp = this.verified.claims(accessToken)?.exp;
+    return typeof exp === 'number' ? exp * 1000 : undefined;
   }
 
   /** The caller as the database has it now; undefined once the session or the account has ended. */

@@ -1,12 +1,10 @@
-import { createSecretKey } from 'node:crypto';
-import { JwtService } from '@nestjs/jwt';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AppConfig, DomainError } from '@jiaxiao/common';
 import { renderError } from './error-renderer';
 import { clientIp } from './client-ip';
-import { VerifiedTokens } from './verified-tokens';
+import { hs256Verifier, VerifiedTokens } from './verified-tokens';
 
 /** Counts a request in each window key and returns the counts; a key lives a little longer than its window. */
 const HIT = `
@@ -68,10 +66,7 @@ export class SignedInUsers {
   private readonly tokens: VerifiedTokens<{ sub?: unknown; exp?: unknown; nbf?: unknown }>;
 
   constructor(secret: string) {
-    // A KeyObject, not the string: given a string, jsonwebtoken first tries to parse it as a PEM
-    // public key on every verify (a thrown OpenSSL error) and only then falls back to HMAC.
-    const jwt = new JwtService({ secret: createSecretKey(Buffer.from(secret, 'utf8')) });
-    this.tokens = new VerifiedTokens((token, now) => jwt.verify(token, { algorithms: ['HS256'], clockTimestamp: Math.floor(now / 1000) }));
+    this.tokens = new VerifiedTokens(hs256Verifier(secret));
   }
 
   of(authorization: string | undefined, now: number): string | undefined {
