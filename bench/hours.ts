@@ -1,5 +1,5 @@
 /**
- * `npm run bench:hours -- [--scale <f>]`: the course-hour figures at city scale, each beside a
+ * `npm run bench:hours -- [--scale <f>] [--api-processes <n>]`: the course-hour figures at city scale, each beside a
  * plain indexed query run in the same process tree, and their ratio. Prints, never asserts;
  * not part of `npm test`.
  *
@@ -14,10 +14,15 @@
  *     POST /lectures/:id/check-out (target ≤ 3 s in all, p99 ≤ 2× the baseline's, exactly 2,000 credits)
  *     vs. the same 2,000 requests answered by bare Fastify with one `select 1` each.
  * The requests of (c) come from a child process (this file, forked) so the client does not
- * share the server's event loop. The scratch database and the Redis keys of the run are
- * removed afterwards.
+ * share the server's event loop; (c) also prints the CPU the server, PostgreSQL and the load child
+ * used during each burst. `--api-processes <n>` sends them to parent-api started on its own, as
+ * `npm run start:parent-api` runs it with API_PROCESSES=n, instead of the one in this process.
+ * The scratch database and the Redis keys of the run are removed afterwards.
  */
-import { ChildProcess, fork } from 'node:child_process';
+import { ChildProcess, fork, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { createHmac, randomBytes } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -31,7 +36,7 @@ import { createInfrastructure, Infrastructure, listen, LISTEN_BACKLOG } from '@j
 import { createAdminApi } from '../apps/admin-api/src/admin-api.app';
 import { createParentApi } from '../apps/parent-api/src/parent-api.app';
 import { CityResult, generateCity, progressBar } from '../seeds/synthetic-city';
-import { benchEnv, dropRedisKeys, fmt, line, runId, withDatabase } from './support';
+import { backendCpu, backendCpuBetween, benchEnv, cpuSeconds, dropRedisKeys, fmt, line, runId, withDatabase } from './support';
 
 /** Issue #15's targets: each is printed as met, or missed by how much. */
 const TARGETS = { rollupMs: 100, classReportMs: 100, checkoutTotalMs: 3_000, checkoutP99Ratio: 2 };
@@ -57,6 +62,8 @@ interface BurstResult {
   statuses: Record<string, number>;
   credited: number;
   firstError?: string;
+  /** CPU seconds the load child used during the burst */
+  clientCpu: number;
 }
 
 /** All requests at once; each one's latency, the wall time of the whole burst, and the answers. */
@@ -65,6 +72,7 @@ async function burst(job: BurstJob): Promise<BurstResult> {
   let credited = 0;
   let firstError: string | undefined;
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const latencies = await Promise.all(
     job.requests.map(async (r) => {
       const t = performance.now();
@@ -85,10 +93,34 @@ async function burst(job: BurstJob): Promise<BurstResult> {
       return performance.now() - t;
     }),
   );
-  return { totalMs: performance.now() - started, latencies, statuses, credited, firstError };
+  const totalMs = performance.now() - started;
+  const { user, system } = process.cpuUsage(cpuBefore);
+  return { totalMs, latencies, statuses, credited, firstError, clientCpu: (user + system) / 1e6 };
 }
 
-function runBurst(job: BurstJob): Promise<BurstResult> {
+/** A burst from a new load child, with the CPU this process (the server) and the scratch database's backends used meanwhile. */
+async function runBurst(job: BurstJob, serverCpu: () => number = ownCpu): Promise<BurstResult & { cpu: BurstCpu }> {
+  const before = { server: serverCpu(), database: await backendCpu(runId) };
+  const result = await burstFromChild(job);
+  const server = serverCpu() - before.server;
+  const database = backendCpuBetween(before.database, await backendCpu(runId));
+  return { ...result, cpu: { server, database, client: result.clientCpu } };
+}
+
+/** CPU seconds this process has used so far. */
+function ownCpu(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+/** CPU seconds used during a burst by the server (this process), PostgreSQL and the load child. */
+interface BurstCpu {
+  server: number;
+  database: number;
+  client: number;
+}
+
+function burstFromChild(job: BurstJob): Promise<BurstResult> {
   return new Promise((resolve, reject) => {
     const child: ChildProcess = fork(__filename, ['--burst-child'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let result: BurstResult | undefined;
@@ -154,7 +186,120 @@ function parseScale(argv: string[]): number {
   return value;
 }
 
+/** `--api-processes <n>`: the check-outs go to parent-api started on its own with API_PROCESSES=n; undefined: to the one in this process. */
+function parseApiProcesses(argv: string[]): number | undefined {
+  const at = argv.findIndex((a) => a === '--api-processes' || a.startsWith('--api-processes='));
+  if (at < 0) return undefined;
+  const value = Number(argv[at].includes('=') ? argv[at].split('=')[1] : argv[at + 1]);
+  if (!Number.isInteger(value) || value < 1) throw new Error('--api-processes must be a whole number of at least 1');
+  return value;
+}
+
 // ── the run ─────────────────────────────────────────────────────────────────────
+
+/**
+ * parent-api as `npm run start:parent-api` runs it (dist/apps/parent-api/src/main.js, with the
+ * same Node flags), with API_PROCESSES=count: above 1, a cluster primary and its workers sharing
+ * one port. Ready once it answers /health and every worker has stopped using CPU (started).
+ */
+async function parentApiProcesses(
+  databaseUrl: string,
+  jwtSecret: string,
+  count: number,
+): Promise<CheckoutServer & { close(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...process.execArgv, join(__dirname, '../apps/parent-api/src/main.js')], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: benchEnv.redisUrl,
+      REDIS_PREFIX: runId,
+      JWT_SECRET: jwtSecret,
+      PARENT_API_PORT: String(port),
+      API_PROCESSES: String(count),
+      LOG_LEVEL: 'warn',
+      // The general rate limit is off, as in this process's apps.
+      RATE_LIMIT_PER_IP: '0',
+      RATE_LIMIT_PER_USER: '0',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const pid = child.pid!;
+  const url = `http://127.0.0.1:${port}`;
+  const close = async () => {
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    for (let tries = 0; ; tries++) {
+      if (child.exitCode !== null) throw new Error(`parent-api exited with ${child.exitCode}`);
+      const healthy = await fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (healthy) break;
+      if (tries > 600) throw new Error('parent-api did not answer /health within a minute');
+      await sleep(100);
+    }
+    // Started: as many processes as asked for, none of them still busy starting.
+    let last = -1;
+    for (;;) {
+      await sleep(500);
+      const workers = count > 1 ? childPids(pid).length : 1;
+      const used = treeCpu(pid);
+      if (workers >= count && used - last < 0.02) break;
+      last = used;
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return {
+    url,
+    cpu: () => treeCpu(pid),
+    processes:
+      count > 1 ? `API_PROCESSES=${count}: a cluster primary and ${count} workers on one port` : 'API_PROCESSES=1, a process of its own',
+    close,
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** CPU seconds a process and its children (cluster workers) have used so far. */
+function treeCpu(pid: number): number {
+  let total = 0;
+  for (const each of [pid, ...childPids(pid)]) {
+    try {
+      total += cpuSeconds(each);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return total;
+}
 
 interface Apps {
   infra: Infrastructure;
@@ -269,22 +414,32 @@ async function lectureEndingNow(pg: Client, schoolYearId: string, title: string)
   return { id: rows[0].id, secret };
 }
 
-async function benchCheckouts(apps: Apps, pg: Client, databaseUrl: string, city: CityResult, jwtSecret: string) {
+/** The parent-api the check-outs go to: its URL, the CPU seconds it has used so far, and how it runs. */
+interface CheckoutServer {
+  url: string;
+  cpu: () => number;
+  processes: string;
+}
+
+async function benchCheckouts(server: CheckoutServer, pg: Client, databaseUrl: string, city: CityResult, jwtSecret: string) {
   const checkout = (lecture: { id: string; secret: string }, tokens: string[]): BurstJob => {
     const { token } = issueToken(lecture.secret, lecture.id, new Date());
     return {
-      base: apps.parentUrl,
+      base: server.url,
       requests: tokens.map((t) => ({ path: `/lectures/${lecture.id}/check-out`, token: t, body: { token } })),
     };
   };
 
   // A few check-outs on another lecture first, so the measured ones do not pay for JIT warm-up.
   const warmLecture = await lectureEndingNow(pg, city.schoolYearId, '基准预热讲座');
-  const warm = await runBurst(checkout(warmLecture, await attendees(pg, jwtSecret, warmLecture.id, WARMUP_CHECKOUTS, '17', CHECKOUTS)));
+  const warm = await runBurst(
+    checkout(warmLecture, await attendees(pg, jwtSecret, warmLecture.id, WARMUP_CHECKOUTS, '17', CHECKOUTS)),
+    server.cpu,
+  );
 
   const lecture = await lectureEndingNow(pg, city.schoolYearId, '基准签退讲座');
   const tokens = await attendees(pg, jwtSecret, lecture.id, CHECKOUTS, '16', 0);
-  const platform = await runBurst(checkout(lecture, tokens));
+  const platform = await runBurst(checkout(lecture, tokens), server.cpu);
   const { rows: ledger } = await pg.query<{ credits: number; households: number }>(
     `select (select count(*)::int from hour_ledger where lecture_id = $1 and kind = 'credit') as credits,
             (select count(*)::int from household_credits where lecture_id = $1) as households`,
@@ -301,7 +456,7 @@ async function benchCheckouts(apps: Apps, pg: Client, databaseUrl: string, city:
   await bare.listen({ port: 0, host: '127.0.0.1', backlog: LISTEN_BACKLOG });
   const address = bare.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  let baseline: BurstResult;
+  let baseline: BurstResult & { cpu: BurstCpu };
   try {
     const job = checkout(lecture, tokens);
     await runBurst({ ...job, base: `http://127.0.0.1:${port}`, requests: job.requests.slice(0, WARMUP_CHECKOUTS) });
@@ -323,10 +478,9 @@ async function benchCheckouts(apps: Apps, pg: Client, databaseUrl: string, city:
   console.log(
     `\n(c) ${CHECKOUTS.toLocaleString('en-US')} concurrent check-outs on one lecture — POST /lectures/:id/check-out, all sent at once from a child process`,
   );
-  // One parent-api process (API_PROCESSES=1): on 2 CPUs shared with PostgreSQL and the load child, more would only take turns.
   line(
     'parent-api processes',
-    'API_PROCESSES=1',
+    server.processes,
     `${cpus().length} CPUs, load average ${loadavg()
       .map((n) => n.toFixed(1))
       .join(' ')}`,
@@ -336,6 +490,21 @@ async function benchCheckouts(apps: Apps, pg: Client, databaseUrl: string, city:
   if (platform.firstError) line('first error', platform.firstError);
   line('baseline: bare Fastify + pg select 1', ...describe(baseline));
   line('ratio total (platform / baseline)', fmt.ratio(platform.totalMs / baseline.totalMs));
+  // Where the time goes: the server, PostgreSQL and the load child share the cores.
+  const cpuOf = (r: BurstResult & { cpu: BurstCpu }, server: string) =>
+    [
+      `${server} ${fmt.seconds(r.cpu.server * 1000)}`,
+      `PostgreSQL ${fmt.seconds(r.cpu.database * 1000)}`,
+      `load child ${fmt.seconds(r.cpu.client * 1000)}`,
+      `of ${fmt.seconds(r.totalMs * cpus().length)} (${cpus().length} cores × the burst)`,
+    ].join('   ');
+  line('CPU during the burst, parent-api', cpuOf(platform, 'parent-api'));
+  line('CPU during the burst, baseline', cpuOf(baseline, 'bare Fastify'));
+  line(
+    'CPU ms per check-out (parent-api, PostgreSQL)',
+    `${((platform.cpu.server * 1000) / CHECKOUTS).toFixed(2)}, ${((platform.cpu.database * 1000) / CHECKOUTS).toFixed(2)}`,
+    `baseline ${((baseline.cpu.server * 1000) / CHECKOUTS).toFixed(2)}, ${((baseline.cpu.database * 1000) / CHECKOUTS).toFixed(2)}`,
+  );
   line(
     'credits: hour_ledger rows for the lecture',
     `${ledger[0].credits.toLocaleString('en-US')}`,
@@ -358,6 +527,7 @@ async function benchCheckouts(apps: Apps, pg: Client, databaseUrl: string, city:
 
 async function main() {
   const scale = parseScale(process.argv.slice(2));
+  const apiProcesses = parseApiProcesses(process.argv.slice(2));
   const server = new URL(benchEnv.databaseUrl);
   console.log(
     `Jiaxiao course-hour benchmark — Node ${process.version}, ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GB, PostgreSQL ${server.host}, Redis ${new URL(benchEnv.redisUrl).host}`,
@@ -375,6 +545,7 @@ async function main() {
   const url = withDatabase(benchEnv.databaseUrl, runId);
   let apps: Apps | undefined;
   let pg: Client | undefined;
+  let separate: (CheckoutServer & { close(): Promise<void> }) | undefined;
   try {
     const database = await openDatabase({ url, dataDir: '', poolSize: 1 });
     try {
@@ -410,8 +581,20 @@ async function main() {
     await pg.query('checkpoint');
     line('checkpoint after generating (untimed phases)', fmt.seconds(performance.now() - started));
     await benchReports(apps, pg, city);
-    await benchCheckouts(apps, pg, url, city, jwtSecret);
+    if (apiProcesses === undefined) {
+      await benchCheckouts(
+        { url: apps.parentUrl, cpu: ownCpu, processes: 'in this process, as `npm start` runs it' },
+        pg,
+        url,
+        city,
+        jwtSecret,
+      );
+    } else {
+      separate = await parentApiProcesses(url, jwtSecret, apiProcesses);
+      await benchCheckouts(separate, pg, url, city, jwtSecret);
+    }
   } finally {
+    await separate?.close();
     await pg?.end();
     await apps?.close();
     const client = new Client({ connectionString: benchEnv.databaseUrl });

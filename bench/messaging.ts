@@ -36,7 +36,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
-import { benchEnv, dropRedisKeys, line, runId, scratchDatabase } from './support';
+import { backendCpu, backendCpuBetween, benchEnv, cpuSeconds, dropRedisKeys, line, runId, scratchDatabase } from './support';
 
 const PAIRS = 500;
 const GROUPS = 100;
@@ -154,12 +154,6 @@ async function startServer(kind: 'raw' | 'gateway', databaseUrl: string): Promis
   };
 }
 
-/** User + system CPU seconds the process has used so far (clock ticks of 10 ms). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 /** CPU seconds of the server, of the PostgreSQL backends serving the scratch database, and of this load generator. */
 interface CpuSnapshot {
   server: number;
@@ -168,19 +162,7 @@ interface CpuSnapshot {
 }
 
 async function cpuSnapshot(server: ServerProcess): Promise<CpuSnapshot> {
-  const admin = new Client({ connectionString: benchEnv.databaseUrl });
-  await admin.connect();
-  const { rows } = await admin
-    .query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [runId])
-    .finally(() => admin.end());
-  const backends = new Map<number, number>();
-  for (const { pid } of rows) {
-    try {
-      backends.set(pid, cpuSeconds(pid));
-    } catch {
-      // The backend ended meanwhile.
-    }
-  }
+  const backends = await backendCpu(runId);
   const { user, system } = process.cpuUsage();
   return { server: cpuSeconds(server.pid), backends, client: (user + system) / 1e6 };
 }
@@ -190,11 +172,7 @@ async function cpuSnapshot(server: ServerProcess): Promise<CpuSnapshot> {
  * both (the pool is warm by then; one opened or closed in between is left out, so it may be low).
  */
 function cpuPerMessage(before: CpuSnapshot, after: CpuSnapshot, messages: number): PacedCpu {
-  let database = 0;
-  for (const [pid, seconds] of after.backends) {
-    const start = before.backends.get(pid);
-    if (start !== undefined) database += seconds - start;
-  }
+  const database = backendCpuBetween(before.backends, after.backends);
   const perMessage = (seconds: number) => (seconds * 1000) / messages;
   return {
     server: perMessage(after.server - before.server),

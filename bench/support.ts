@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -53,6 +54,40 @@ export async function scratchDatabase(): Promise<{ url: string; drop(): Promise<
       await client.end();
     },
   };
+}
+
+/** User + system CPU seconds the process has used so far (clock ticks of 10 ms). */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds so far of each PostgreSQL backend connected to `database`, by pid. */
+export async function backendCpu(database: string): Promise<Map<number, number>> {
+  const admin = new Client({ connectionString: benchEnv.databaseUrl });
+  await admin.connect();
+  const { rows } = await admin
+    .query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [database])
+    .finally(() => admin.end());
+  const backends = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      backends.set(pid, cpuSeconds(pid));
+    } catch {
+      // The backend ended meanwhile.
+    }
+  }
+  return backends;
+}
+
+/** CPU seconds the backends present at both readings used in between (one opened or closed meanwhile is left out, so it may be low). */
+export function backendCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let seconds = 0;
+  for (const [pid, now] of after) {
+    const start = before.get(pid);
+    if (start !== undefined) seconds += now - start;
+  }
+  return seconds;
 }
 
 export interface Platform {
