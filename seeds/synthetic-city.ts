@@ -268,14 +268,14 @@ export async function generateCity(databaseUrl: string, options: CityOptions = {
        on conflict do nothing`,
     );
     await main.query(
-      `insert into class_hour_totals (class_id, school_year_id, households, compliant, earned_hours)
-       select c.id, c.school_year_id, count(m.student_id)::int,
+      `insert into class_hour_totals (class_id, school_year_id, school_id, households, compliant, earned_hours)
+       select c.id, c.school_year_id, c.school_id, count(m.student_id)::int,
               (count(m.student_id) filter (where coalesce(p.earned_hours, 0) >= course_required_hours(c.school_year_id)))::int,
               coalesce(sum(p.earned_hours), 0)
        from classes c
        left join class_memberships m on m.class_id = c.id and m.left_at is null
        left join household_progress p on p.student_id = m.student_id and p.school_year_id = m.school_year_id
-       group by c.id, c.school_year_id
+       group by c.id, c.school_year_id, c.school_id
        on conflict (class_id) do update set households = excluded.households, compliant = excluded.compliant, earned_hours = excluded.earned_hours`,
     );
 

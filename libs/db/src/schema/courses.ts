@@ -293,6 +293,10 @@ export const classHourTotals = pgTable('class_hour_totals', {
   schoolYearId: uuid('school_year_id')
     .notNull()
     .references(() => schoolYears.id),
+  /** The class's school, kept here so a city rollup sums per school without joining 25,000 classes. */
+  schoolId: uuid('school_id')
+    .notNull()
+    .references(() => schools.id),
   households: integer('households').notNull().default(0),
   compliant: integer('compliant').notNull().default(0),
   earnedHours: numeric('earned_hours', { precision: 12, scale: 1, mode: 'number' }).notNull().default(0),
