@@ -36,7 +36,18 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { io, Socket } from 'socket.io-client';
-import { backendCpu, backendCpuBetween, benchEnv, cpuSeconds, dropRedisKeys, line, runId, scratchDatabase } from './support';
+import {
+  backendCpu,
+  backendCpuBetween,
+  benchEnv,
+  CpuTime,
+  cpuSeconds,
+  cpuTotal,
+  dropRedisKeys,
+  line,
+  runId,
+  scratchDatabase,
+} from './support';
 
 const PAIRS = 500;
 const GROUPS = 100;
@@ -157,7 +168,7 @@ async function startServer(kind: 'raw' | 'gateway', databaseUrl: string): Promis
 /** CPU seconds of the server, of the PostgreSQL backends serving the scratch database, and of this load generator. */
 interface CpuSnapshot {
   server: number;
-  backends: Map<number, number>;
+  backends: Map<number, CpuTime>;
   client: number;
 }
 
@@ -172,7 +183,7 @@ async function cpuSnapshot(server: ServerProcess): Promise<CpuSnapshot> {
  * both (the pool is warm by then; one opened or closed in between is left out, so it may be low).
  */
 function cpuPerMessage(before: CpuSnapshot, after: CpuSnapshot, messages: number): PacedCpu {
-  const database = backendCpuBetween(before.backends, after.backends);
+  const database = cpuTotal(backendCpuBetween(before.backends, after.backends));
   const perMessage = (seconds: number) => (seconds * 1000) / messages;
   return {
     server: perMessage(after.server - before.server),

@@ -56,23 +56,40 @@ export async function scratchDatabase(): Promise<{ url: string; drop(): Promise<
   };
 }
 
-/** User + system CPU seconds the process has used so far (clock ticks of 10 ms). */
-export function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+/** CPU seconds a process (or several) used, in user space and in the kernel. */
+export interface CpuTime {
+  user: number;
+  system: number;
 }
 
-/** CPU seconds so far of each PostgreSQL backend connected to `database`, by pid. */
-export async function backendCpu(database: string): Promise<Map<number, number>> {
+export const cpuTotal = (t: CpuTime) => t.user + t.system;
+export const cpuBetween = (before: CpuTime, after: CpuTime): CpuTime => ({
+  user: after.user - before.user,
+  system: after.system - before.system,
+});
+
+/** The user and system CPU seconds the process has used so far (clock ticks of 10 ms). */
+export function processCpu(pid: number): CpuTime {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
+}
+
+/** User + system CPU seconds the process has used so far. */
+export function cpuSeconds(pid: number): number {
+  return cpuTotal(processCpu(pid));
+}
+
+/** CPU so far of each PostgreSQL backend connected to `database`, by pid. */
+export async function backendCpu(database: string): Promise<Map<number, CpuTime>> {
   const admin = new Client({ connectionString: benchEnv.databaseUrl });
   await admin.connect();
   const { rows } = await admin
     .query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [database])
     .finally(() => admin.end());
-  const backends = new Map<number, number>();
+  const backends = new Map<number, CpuTime>();
   for (const { pid } of rows) {
     try {
-      backends.set(pid, cpuSeconds(pid));
+      backends.set(pid, processCpu(pid));
     } catch {
       // The backend ended meanwhile.
     }
@@ -80,14 +97,16 @@ export async function backendCpu(database: string): Promise<Map<number, number>>
   return backends;
 }
 
-/** CPU seconds the backends present at both readings used in between (one opened or closed meanwhile is left out, so it may be low). */
-export function backendCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
-  let seconds = 0;
+/** The CPU the backends present at both readings used in between (one opened or closed meanwhile is left out, so it may be low). */
+export function backendCpuBetween(before: Map<number, CpuTime>, after: Map<number, CpuTime>): CpuTime {
+  const used = { user: 0, system: 0 };
   for (const [pid, now] of after) {
     const start = before.get(pid);
-    if (start !== undefined) seconds += now - start;
+    if (start === undefined) continue;
+    used.user += now.user - start.user;
+    used.system += now.system - start.system;
   }
-  return seconds;
+  return used;
 }
 
 export interface Platform {
