@@ -34,8 +34,9 @@ export class AuthModule {
         BullModule.registerQueue({ name: QUEUES.delivery }, { name: QUEUES.notifications }),
         JwtModule.registerAsync({
           inject: [AppConfig],
-          // A KeyObject, not the string: given a string, jsonwebtoken first tries to parse it as a
-          // PEM public key on every verify and only then falls back to HMAC (≈1 ms of CPU per request).
+          // JwtService signs the access tokens (AuthService checks them with hs256Verifier). A
+          // KeyObject, not the string: given a string, jsonwebtoken first tries to parse it as a PEM
+          // key on every call and only then falls back to HMAC (≈1 ms of CPU each).
           useFactory: (config: AppConfig) => ({
             secret: createSecretKey(Buffer.from(config.JWT_SECRET, 'utf8')),
             signOptions: { algorithm: 'HS256' },
