@@ -14,13 +14,16 @@
  *     POST /lectures/:id/check-out (target ≤ 3 s in all, p99 ≤ 2× the baseline's, exactly 2,000 credits)
  *     vs. the same 2,000 requests answered by bare Fastify with one `select 1` each.
  * The requests of (c) come from a child process (this file, forked) so the client does not
- * share the server's event loop; (c) also prints the CPU the server, PostgreSQL and the load child
- * used during each burst. `--api-processes <n>` sends them to parent-api started on its own, as
- * `npm run start:parent-api` runs it with API_PROCESSES=n, instead of the one in this process.
+ * share the server's event loop, over node:http with a connection each, as phones would open them
+ * (fetch cost the client about 1 ms of CPU a request, on the cores the server and PostgreSQL use).
+ * (c) also prints the CPU the server, PostgreSQL and the load child used during each burst.
+ * `--api-processes <n>` sends them to parent-api started on its own, as `npm run start:parent-api`
+ * runs it with API_PROCESSES=n, instead of the one in this process.
  * The scratch database and the Redis keys of the run are removed afterwards.
  */
 import { ChildProcess, fork, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createHmac, randomBytes } from 'node:crypto';
@@ -86,19 +89,17 @@ async function burst(job: BurstJob): Promise<BurstResult> {
   let firstError: string | undefined;
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
+  const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+  const { hostname, port } = new URL(job.base);
   const latencies = await Promise.all(
     job.requests.map(async (r) => {
       const t = performance.now();
       try {
-        const response = await fetch(`${job.base}${r.path}`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', ...(r.token ? { Authorization: `Bearer ${r.token}` } : {}) },
-          body: JSON.stringify(r.body),
-        });
-        const body = (await response.json()) as { credited?: number };
-        statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-        if (typeof body.credited === 'number' && body.credited > 0) credited++;
-        if (!response.ok) firstError ??= `${response.status} ${JSON.stringify(body)}`;
+        const { status, body } = await post(agent, hostname, Number(port), r);
+        const answer = JSON.parse(body) as { credited?: number };
+        statuses[status] = (statuses[status] ?? 0) + 1;
+        if (typeof answer.credited === 'number' && answer.credited > 0) credited++;
+        if (status < 200 || status > 299) firstError ??= `${status} ${body}`;
       } catch (error) {
         statuses.error = (statuses.error ?? 0) + 1;
         firstError ??= String(error);
@@ -106,9 +107,41 @@ async function burst(job: BurstJob): Promise<BurstResult> {
       return performance.now() - t;
     }),
   );
+  agent.destroy();
   const totalMs = performance.now() - started;
   const { user, system } = process.cpuUsage(cpuBefore);
   return { totalMs, latencies, statuses, credited, firstError, clientCpu: (user + system) / 1e6 };
+}
+
+/** One POST with a JSON body through node:http: its status and the text of its answer. */
+function post(agent: Agent, hostname: string, port: number, r: BurstRequest): Promise<{ status: number; body: string }> {
+  const payload = JSON.stringify(r.body);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      {
+        agent,
+        hostname,
+        port,
+        path: r.path,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          'user-agent': 'bench:hours',
+          ...(r.token ? { authorization: `Bearer ${r.token}` } : {}),
+        },
+      },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
+  });
 }
 
 /** A burst from a new load child, with the CPU this process (the server) and the scratch database's backends used meanwhile. */
