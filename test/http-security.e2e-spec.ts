@@ -40,6 +40,7 @@ describe('HTTP security baseline', () => {
         .options('/auth/login')
         .set('Origin', 'https://evil.example')
         .set('Access-Control-Request-Method', 'POST');
+      expect(preflight.status).toBe(404);
       expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
       expect(preflight.headers['access-control-allow-methods']).toBeUndefined();
     });
