@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AppConfig, ConfigError, loadConfig } from '@jiaxiao/common';
-import { closeOnSignal, createInfrastructure, createRootLogger, Infrastructure, listen } from '@jiaxiao/platform';
+import { closeOnSignal, createInfrastructure, createRootLogger, Infrastructure, listen, portSharingSupported } from '@jiaxiao/platform';
 
 /** Reads the configuration or stops the process with a message naming the bad variables. */
 export function configOrExit(): AppConfig {
@@ -47,7 +47,7 @@ export async function runStandalone(
   }
   const { app, port } = await start(infra);
   if (port !== undefined) {
-    const url = await listen(app as Parameters<typeof listen>[0], port);
+    const url = await listen(app as Parameters<typeof listen>[0], port, undefined, cluster.isWorker && portSharingSupported());
     logger.info({ url }, `${name} listening on ${url}`);
   } else {
     logger.info(`${name} started`);
@@ -56,8 +56,8 @@ export async function runStandalone(
 }
 
 /**
- * The cluster's primary: forks the workers (each listens on the app's port; the primary hands
- * connections out in turn), forks a replacement when one dies, and on SIGINT/SIGTERM passes the
+ * The cluster's primary: forks the workers (each binds the app's port itself where the kernel can
+ * share it, see listen; elsewhere through the primary, which hands connections out in turn), forks a replacement when one dies, and on SIGINT/SIGTERM passes the
  * signal on and exits when all have closed cleanly.
  */
 function superviseWorkers(logger: Logger, count: number): void {

@@ -1,13 +1,16 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
+import { portSharingSupported } from '@jiaxiao/platform';
 import { createTestContext, TestContext } from './support/harness';
 import { testEnv } from './support/env';
 import { freePort } from './support/ports';
 
 /**
  * `API_PROCESSES=2 npm run start:parent-api`: the built entry point as a cluster — two worker
- * processes on one port, a dead one replaced, SIGTERM stopping them all cleanly.
+ * processes on one port (each binding it where the kernel shares it), a dead one replaced, SIGTERM
+ * stopping them all cleanly.
  */
 const root = join(__dirname, '..');
 const entry = join(root, 'dist/apps/parent-api/src/main.js');
@@ -22,6 +25,30 @@ function childrenOf(pid: number): number[] {
     .map((line) => line.trim().split(/\s+/))
     .filter(([, stat, ...args]) => stat && !stat.startsWith('Z') && args.join(' ').includes('parent-api'))
     .map(([child]) => Number(child));
+}
+
+/** The inodes of the TCP sockets listening on `port`, from the kernel's socket tables. */
+function listeningSockets(port: number): Set<string> {
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const row of readFileSync(table, 'utf8').trim().split('\n').slice(1)) {
+      const fields = row.trim().split(/\s+/);
+      // local_address is hex address:port; state 0A is LISTEN; the tenth field is the inode.
+      if (fields[3] === '0A' && parseInt(fields[1].split(':')[1], 16) === port) inodes.add(fields[9]);
+    }
+  }
+  return inodes;
+}
+
+/** Whether process `pid` holds one of these sockets open. */
+function holdsSocket(pid: number, inodes: Set<string>): boolean {
+  return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+    try {
+      return [...inodes].some((inode) => readlinkSync(`/proc/${pid}/fd/${fd}`) === `socket:[${inode}]`);
+    } catch {
+      return false; // closed meanwhile
+    }
+  });
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, limitMs = 90_000): Promise<T> {
@@ -83,7 +110,6 @@ describeOnPostgres('parent-api as several processes on one port (API_PROCESSES)'
       const found = childrenOf(pid);
       return found.length === 2 ? found : undefined;
     });
-    // Both listen: with round-robin hand-out, a run of requests reaches each of them.
     await until('health on the shared port', async () =>
       (
         await request(url)
@@ -95,6 +121,18 @@ describeOnPostgres('parent-api as several processes on one port (API_PROCESSES)'
     );
     const served = await Promise.all(Array.from({ length: 6 }, () => request(url).get('/health')));
     expect(served.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    // Where the kernel can share the port, each worker binds it and takes connections itself;
+    // elsewhere only the primary listens and hands each connection to a worker.
+    const sockets = await until('both workers listening', () => {
+      const found = listeningSockets(port);
+      return found.size === (portSharingSupported() ? 2 : 1) ? found : undefined;
+    });
+    if (portSharingSupported()) {
+      expect(workers.map((worker) => holdsSocket(worker, sockets))).toEqual([true, true]);
+      expect(holdsSocket(pid, sockets)).toBe(false);
+    } else {
+      expect(holdsSocket(pid, sockets)).toBe(true);
+    }
 
     process.kill(workers[0], 'SIGKILL');
     const replaced = await until('a replacement worker', () => {

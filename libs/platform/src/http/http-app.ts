@@ -5,7 +5,7 @@ import { DynamicModule, NotFoundException, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyListenOptions, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '@jiaxiao/common';
 import { PinoNestLogger } from '../logging/logger';
 import { MetricsService } from '../metrics/metrics.service';
@@ -126,9 +126,27 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, optio
  */
 export const LISTEN_BACKLOG = 4096;
 
-/** Listens on the port (0 picks a free one) on every interface, or on `host`, and returns the base URL. */
-export async function listen(app: NestFastifyApplication, port: number, host = '0.0.0.0'): Promise<string> {
-  await app.listen({ port, host, backlog: LISTEN_BACKLOG });
+/**
+ * Whether a process can bind a port other processes also bind (SO_REUSEPORT), the kernel spreading
+ * new connections over them: Linux, from Node 22.12. Elsewhere Node refuses the option, or (Node 20)
+ * ignores it and the second bind fails.
+ */
+export function portSharingSupported(): boolean {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  return process.platform === 'linux' && (major > 22 || (major === 22 && minor >= 12));
+}
+
+/**
+ * Listens on the port (0 picks a free one) on every interface, or on `host`, and returns the base URL.
+ * `sharePort`: a cluster worker binds the port itself beside its siblings (portSharingSupported), so
+ * the kernel hands each new connection to one of them; otherwise a worker's listen goes through the
+ * cluster's primary, which accepts every connection and passes it to a worker over IPC, a cost per
+ * connection that a hall of phones connecting at once pays 2,000 times.
+ */
+export async function listen(app: NestFastifyApplication, port: number, host = '0.0.0.0', sharePort = false): Promise<string> {
+  // Node's own listen options; Fastify passes them on (its types, and Node 20's, lack reusePort).
+  const shared = sharePort ? { exclusive: true, reusePort: true } : {};
+  await app.listen({ port, host, backlog: LISTEN_BACKLOG, ...shared } as FastifyListenOptions);
   const address = app.getHttpServer().address();
   const actual = typeof address === 'object' && address ? address.port : port;
   return `http://127.0.0.1:${actual}`;
