@@ -57,8 +57,9 @@ export async function runStandalone(
 
 /**
  * The cluster's primary: forks the workers (each binds the app's port itself where the kernel can
- * share it, see listen; elsewhere through the primary, which hands connections out in turn), forks a replacement when one dies, and on SIGINT/SIGTERM passes the
- * signal on and exits when all have closed cleanly.
+ * share it, see listen; elsewhere through the primary, which hands connections out in turn), forks
+ * a replacement when one dies, and on SIGINT/SIGTERM passes the signal on and exits when all have
+ * closed cleanly.
  */
 function superviseWorkers(logger: Logger, count: number): void {
   let stopping = false;

@@ -123,7 +123,7 @@ describeOnPostgres('parent-api as several processes on one port (API_PROCESSES)'
     expect(served.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
     // Where the kernel can share the port, each worker binds it and takes connections itself;
     // elsewhere only the primary listens and hands each connection to a worker.
-    const sockets = await until('both workers listening', () => {
+    const sockets = await until('the listening sockets', () => {
       const found = listeningSockets(port);
       return found.size === (portSharingSupported() ? 2 : 1) ? found : undefined;
     });
